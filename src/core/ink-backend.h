@@ -1,0 +1,192 @@
+/* ink-backend.h
+ *
+ * Copyright 2026 The Inkling developers
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <https://www.gnu.org/licenses/>.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The compute backend: one table of function pointers per implementation
+ * (cpu: OpenBLAS; cuda: cuBLAS + our kernels).  All matrices are row-major.
+ * Pointers named "backend memory" below were returned by the backend's alloc
+ * (host memory for cpu, device memory for cuda).  Host pointers are marked.
+ *
+ * Conventions used by the network:
+ *   X  [B, in]   activations of the previous layer
+ *   W  [out, in] weights (PyTorch nn.Linear layout)
+ *   b  [out]
+ *   Y = X·Wᵀ + b          gemm (FALSE, TRUE, B, out, in, 1, X, in, W, in, 0, Y, out)
+ *   dW = dYᵀ·X            gemm (TRUE, FALSE, out, in, B, 1, dY, out, X, in, 0, dW, in)
+ *   dX = dY·W             gemm (FALSE, FALSE, B, in, out, 1, dY, out, W, in, 0, dX, in)
+ */
+
+typedef enum
+{
+  INK_ACT_IDENTITY,
+  INK_ACT_SIGMOID,
+  INK_ACT_TANH,
+  INK_ACT_RELU,
+  INK_ACT_LEAKY_RELU,
+  INK_ACT_SOFTMAX,        /* output layer only; the loss applies it */
+} InkActivation;
+
+typedef enum
+{
+  INK_LOSS_CROSS_ENTROPY, /* softmax output + categorical cross-entropy (mean over batch) */
+  INK_LOSS_MSE,           /* any output, squared error to one-hot targets, mean over B*C */
+} InkLoss;
+
+typedef enum
+{
+  INK_OPT_SGD,
+  INK_OPT_MOMENTUM,
+  INK_OPT_NESTEROV,
+  INK_OPT_RMSPROP,
+  INK_OPT_ADAM,
+  INK_OPT_ADAGRAD,
+} InkOptimizerKind;
+
+/* Hyper-parameters of one update.  Update rules (g = grad + 2·l2·w + l1·sign(w)):
+ *   SGD       w -= lr·g
+ *   MOMENTUM  v = mu·v - lr·g;  w += v
+ *   NESTEROV  v = mu·v - lr·g;  w += mu·v - lr·g          (Lasagne's form)
+ *   RMSPROP   r = rho·r + (1-rho)·g²;  w -= lr·g / (sqrt(r) + eps)
+ *   ADAM      m = b1·m + (1-b1)·g;  v = b2·v + (1-b2)·g²;
+ *             w -= lr · (m / (1-b1^t)) / (sqrt(v / (1-b2^t)) + eps)   (t = step, from 1)
+ *   ADAGRAD   r += g²;  w -= lr·g / (sqrt(r) + eps)
+ * state1 holds v / r / m, state2 holds Adam's v (unused otherwise).
+ * max_norm > 0: after the update, each row of a weight matrix (one unit's
+ * incoming weights, row length `row_len`) is rescaled to norm <= max_norm. */
+typedef struct
+{
+  InkOptimizerKind kind;
+  float   lr;
+  float   momentum;
+  float   rho;
+  float   beta1;
+  float   beta2;
+  float   eps;
+  float   l1;
+  float   l2;
+  float   max_norm;
+  guint64 step;      /* 1 for the first update */
+} InkOptParams;
+
+/* The per-pixel normalization, always affine: x = pixel · scale + shift. */
+typedef struct
+{
+  float scale;
+  float shift;
+} InkAffine;
+
+typedef struct _InkBackend    InkBackend;
+typedef struct _InkBackendOps InkBackendOps;
+typedef struct _InkDevData    InkDevData;   /* a dataset resident on the backend */
+
+struct _InkBackendOps
+{
+  const char *name;
+
+  /* memory; sizes in bytes; alloc'd memory is zeroed */
+  gpointer (*alloc)        (InkBackend *be, gsize bytes, GError **error);
+  void     (*free)         (InkBackend *be, gpointer mem);
+  void     (*upload)       (InkBackend *be, gpointer dst, gconstpointer host_src, gsize bytes);
+  void     (*download)     (InkBackend *be, gpointer host_dst, gconstpointer src, gsize bytes);
+  void     (*copy)         (InkBackend *be, gpointer dst, gconstpointer src, gsize bytes);
+  gboolean (*sync)         (InkBackend *be, GError **error);
+
+  /* C[M,N] = alpha·op(A)·op(B) + beta·C, row-major with leading dimensions */
+  void (*gemm)             (InkBackend *be, gboolean trans_a, gboolean trans_b,
+                            int m, int n, int k, float alpha,
+                            const float *a, int lda, const float *b, int ldb,
+                            float beta, float *c, int ldc);
+
+  /* Y[i,j] += b[j], Y is [rows, cols] */
+  void (*bias_add)         (InkBackend *be, float *y, const float *b, int rows, int cols);
+  /* db[j] = beta·db[j] + Σ_i dY[i,j] */
+  void (*col_sum)          (InkBackend *be, const float *dy, int rows, int cols, float beta, float *db);
+  /* in place a = f(a) over n values (not for SOFTMAX) */
+  void (*act_forward)      (InkBackend *be, InkActivation act, float slope, float *a, gsize n);
+  /* da *= f'(.) expressed through the output a (sigmoid a(1-a), tanh 1-a², relu a>0,
+   * leaky a>0 ? 1 : slope, identity 1) */
+  void (*act_backward)     (InkBackend *be, InkActivation act, float slope, const float *a, float *da, gsize n);
+  /* inverted dropout: mask[i] = (ink_hash_uniform (seed, stream, i) >= p) / (1-p);
+   * a[i] *= mask[i].  p in [0,1). */
+  void (*dropout_forward)  (InkBackend *be, float *a, float *mask, gsize n, float p,
+                            guint64 seed, guint64 stream);
+  /* x[i] *= m[i] */
+  void (*mul)              (InkBackend *be, float *x, const float *m, gsize n);
+  /* row-wise softmax in place, [rows, cols] */
+  void (*softmax)          (InkBackend *be, float *y, int rows, int cols);
+
+  /* Loss over a batch.  out [B, C] is the raw output of the last layer (logits
+   * for CROSS_ENTROPY: softmax is applied in place, so out holds probabilities
+   * afterwards).  labels: backend memory, B int32 values.
+   * d_out (may be NULL): gradient of the batch-mean loss w.r.t. out (pre-softmax
+   * for CROSS_ENTROPY: (p - y)/B; for MSE: 2(out - y)/(B·C)).
+   * acc (backend memory, 2 doubles): acc[0] += Σ_samples per-sample loss
+   * (xent: -log max(p_y, 1e-30); mse: Σ_c (out-y)² / C); acc[1] += #(argmax == label). */
+  void (*loss)             (InkBackend *be, InkLoss loss, float *out, const gint32 *labels,
+                            int batch, int classes, float *d_out, double *acc);
+
+  /* one optimizer update of n values (see InkOptParams) */
+  void (*update)           (InkBackend *be, const InkOptParams *p, float *w, const float *g,
+                            float *state1, float *state2, gsize n, int row_len);
+
+  /* dataset resident on the backend (uploaded once) */
+  InkDevData *(*data_upload) (InkBackend *be, const guint8 *images, const guint8 *labels,
+                              guint n, guint dim, GError **error);
+  void        (*data_free)   (InkBackend *be, InkDevData *data);
+  /* X[r, :] = images[idx[r]] · aff.scale + aff.shift; labels_out[r] = labels[idx[r]].
+   * idx is backend memory (uploaded with upload()); rows = batch size. */
+  void        (*gather)      (InkBackend *be, const InkDevData *data, const guint32 *idx,
+                              int rows, InkAffine aff, float *x, gint32 *labels_out);
+};
+
+struct _InkBackend
+{
+  const InkBackendOps *ops;
+  gpointer             ctx;
+  char                *device_name;   /* human-readable, e.g. "CPU (OpenBLAS SkylakeX, 2 threads)" */
+};
+
+/* "cpu", "cuda" or "auto" (cuda when usable, else cpu) */
+InkBackend *ink_backend_new          (const char  *name,
+                                      GError     **error);
+void        ink_backend_free         (InkBackend  *be);
+gboolean    ink_backend_cuda_compiled (void);
+
+/* implementations */
+InkBackend *ink_backend_cpu_new      (void);
+#ifdef INK_HAVE_CUDA
+InkBackend *ink_backend_cuda_new     (GError **error);
+#endif
+
+/* Typed helpers over ops->alloc/free for the common case. */
+static inline float *
+ink_backend_alloc_floats (InkBackend *be, gsize n, GError **error)
+{
+  return (float *) be->ops->alloc (be, n * sizeof (float), error);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (InkBackend, ink_backend_free)
+
+G_END_DECLS

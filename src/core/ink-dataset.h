@@ -1,0 +1,164 @@
+/* ink-dataset.h
+ *
+ * Copyright 2026 The Inkling developers
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <https://www.gnu.org/licenses/>.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include "ink-backend.h"
+
+G_BEGIN_DECLS
+
+#define INK_DATA_ERROR (ink_data_error_quark ())
+GQuark ink_data_error_quark (void);
+
+typedef enum
+{
+  INK_DATA_ERROR_NOT_FOUND,   /* missing file or folder */
+  INK_DATA_ERROR_IO,          /* read failure, truncated gzip */
+  INK_DATA_ERROR_FORMAT,      /* bad magic, rank, dimensions, length, CSV syntax */
+  INK_DATA_ERROR_LABEL,       /* label outside 0..9 */
+  INK_DATA_ERROR_MISMATCH,    /* image and label counts differ, train/test shapes differ */
+} InkDataError;
+
+/* MNIST-shaped images kept as uint8 (rows·cols bytes each) with labels 0..9. */
+typedef struct
+{
+  guint   n;
+  guint   rows;
+  guint   cols;
+  guint8 *images;   /* n · rows · cols */
+  guint8 *labels;   /* n */
+} InkDataset;
+
+/* Largest accepted image count / side, to refuse absurd headers before allocating. */
+#define INK_DATA_MAX_ITEMS  (16u * 1024u * 1024u)
+#define INK_DATA_MAX_SIDE   1024u
+
+void        ink_dataset_free      (InkDataset *ds);
+guint       ink_dataset_dim       (const InkDataset *ds);
+
+/* IDX files, raw or gzip (detected by the 1f 8b magic, decompressed with
+ * GZlibDecompressor).  Validates magic (0x00000803 images, 0x00000801 labels),
+ * rank, dimensions, counts and the exact payload length before allocating;
+ * labels must be 0..9; counts must match.  Errors name the file. */
+InkDataset *ink_dataset_load_idx  (const char  *images_path,
+                                   const char  *labels_path,
+                                   GError     **error);
+
+/* CSV "label,p0,...,p783" (or rows·cols pixels for the given side; rows=cols=28
+ * by default), optional header line (first field not a number), pixels 0..255
+ * integers, optional gzip.  Errors name the file and line. */
+InkDataset *ink_dataset_load_csv  (const char  *path,
+                                   GError     **error);
+
+/* A folder holding the four standard files, raw or .gz:
+ * train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte,
+ * t10k-labels-idx1-ubyte (also accepting '.' for '-' before 'idx', as some
+ * mirrors name them).  Train and test must share the image shape. */
+gboolean    ink_dataset_load_dir  (const char  *dir,
+                                   InkDataset **train,
+                                   InkDataset **test,
+                                   GError     **error);
+
+/* Where a named dataset lives: "mnist" → $XDG_DATA_HOME/inkling/datasets/mnist
+ * (filled by the setup script); "fashion-mnist" → the same place, else Debian's
+ * dataset-fashion-mnist folder.  A name that is an existing folder is returned
+ * as is.  Returns NULL with an error telling how to get the data. */
+char       *ink_dataset_find      (const char  *name,
+                                   GError     **error);
+/* The per-user folder, $XDG_DATA_HOME/inkling/datasets/<name> (may not exist). */
+char       *ink_dataset_user_dir  (const char  *name);
+
+/* ---- splits ---- */
+
+typedef enum
+{
+  INK_SPLIT_OFFICIAL,   /* train = all training images; valid = the test set (Keras-style); test = test set */
+  INK_SPLIT_FIXED,      /* train = first n_train, valid = next n_valid of the training file; test = test set */
+  INK_SPLIT_RANDOM,     /* seeded random valid_fraction of the training file; test = test set */
+} InkSplitKind;
+
+typedef struct
+{
+  InkSplitKind kind;
+  guint        n_train;        /* FIXED; 0 = all minus n_valid */
+  guint        n_valid;        /* FIXED */
+  double       valid_fraction; /* RANDOM, in (0,1) */
+  guint        subset;         /* nonzero: keep only the first `subset` training and test
+                                  images (after the split is drawn, for quick runs and tests) */
+} InkSplitSpec;
+
+typedef struct
+{
+  /* indices into the training dataset (train, and valid unless valid_is_test) */
+  guint32  *train_idx;
+  guint     n_train;
+  guint32  *valid_idx;
+  guint     n_valid;
+  gboolean  valid_is_test;   /* valid_idx indexes the test dataset */
+  guint32  *test_idx;        /* indices into the test dataset */
+  guint     n_test;
+} InkSplit;
+
+InkSplit   *ink_split_new   (const InkSplitSpec *spec,
+                             const InkDataset   *train,
+                             const InkDataset   *test,
+                             guint64             seed,
+                             GError            **error);
+void        ink_split_free  (InkSplit *split);
+
+/* ---- normalization ---- */
+
+typedef enum
+{
+  INK_NORM_SCALE,        /* p / 255 */
+  INK_NORM_STANDARDIZE,  /* (p - mean) / std over all pixels of the training indices */
+  INK_NORM_MINMAX,       /* (p - min) / (max - min) over the training indices */
+  INK_NORM_NONE,         /* p as is (0..255) */
+} InkNormKind;
+
+typedef struct
+{
+  InkNormKind kind;
+  double      mean, std, min, max;   /* statistics from the training indices */
+  InkAffine   affine;                /* what is applied when a batch is gathered */
+} InkNorm;
+
+/* Computes the statistics over ds images listed in idx[0..n) and fills affine. */
+void        ink_norm_fit     (InkNorm          *norm,
+                              InkNormKind       kind,
+                              const InkDataset *ds,
+                              const guint32    *idx,
+                              guint             n);
+/* host gather, as the backend's gather does */
+void        ink_norm_apply   (const InkNorm    *norm,
+                              const guint8     *pixels,
+                              float            *out,
+                              gsize             n);
+
+const char *ink_norm_kind_to_string   (InkNormKind kind);
+gboolean    ink_norm_kind_from_string (const char *s, InkNormKind *out);
+const char *ink_split_kind_to_string   (InkSplitKind kind);
+gboolean    ink_split_kind_from_string (const char *s, InkSplitKind *out);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (InkDataset, ink_dataset_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (InkSplit, ink_split_free)
+
+G_END_DECLS

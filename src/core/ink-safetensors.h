@@ -1,0 +1,105 @@
+/* ink-safetensors.h
+ *
+ * Copyright 2026 The Inkling developers
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <https://www.gnu.org/licenses/>.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define INK_SAFETENSORS_ERROR (ink_safetensors_error_quark ())
+GQuark ink_safetensors_error_quark (void);
+
+typedef enum
+{
+  INK_SAFETENSORS_ERROR_IO,
+  INK_SAFETENSORS_ERROR_HEADER,   /* bad length prefix, invalid JSON, bad entry */
+  INK_SAFETENSORS_ERROR_DTYPE,    /* dtype other than F32 */
+  INK_SAFETENSORS_ERROR_OFFSETS,  /* out of range, overlapping, not matching shape, gaps */
+  INK_SAFETENSORS_ERROR_MISSING,  /* a tensor the caller requires is absent or has the wrong shape */
+} InkSafetensorsError;
+
+#define INK_SAFETENSORS_MAX_HEADER  (100u * 1024u * 1024u)   /* the format's own limit */
+#define INK_SAFETENSORS_MAX_DIMS    8
+
+/* One F32 tensor (the only dtype Inkling writes or reads). */
+typedef struct
+{
+  char   *name;
+  guint   n_dims;
+  gint64  shape[INK_SAFETENSORS_MAX_DIMS];
+  float  *data;      /* product(shape) floats, little-endian host order */
+} InkTensor;
+
+gsize      ink_tensor_numel   (const InkTensor *t);
+
+/* A set of named tensors plus string→string metadata ("__metadata__"). */
+typedef struct
+{
+  GPtrArray  *tensors;    /* InkTensor*, owned */
+  GHashTable *metadata;   /* char* → char*, owned */
+} InkTensorFile;
+
+InkTensorFile *ink_tensor_file_new      (void);
+void           ink_tensor_file_free     (InkTensorFile *tf);
+/* copies `data` (numel floats) */
+InkTensor     *ink_tensor_file_add      (InkTensorFile *tf,
+                                         const char    *name,
+                                         guint          n_dims,
+                                         const gint64  *shape,
+                                         const float   *data);
+InkTensor     *ink_tensor_file_lookup   (InkTensorFile *tf,
+                                         const char    *name);
+/* lookup that fails with INK_SAFETENSORS_ERROR_MISSING unless the tensor
+ * exists with exactly this shape */
+InkTensor     *ink_tensor_file_require  (InkTensorFile *tf,
+                                         const char    *name,
+                                         guint          n_dims,
+                                         const gint64  *shape,
+                                         GError       **error);
+void           ink_tensor_file_set_meta (InkTensorFile *tf,
+                                         const char    *key,
+                                         const char    *value);
+const char    *ink_tensor_file_get_meta (InkTensorFile *tf,
+                                         const char    *key);
+
+/* Writes the safetensors format: u64 little-endian header length, JSON header
+ * (tensors in insertion order with contiguous data_offsets, "__metadata__"),
+ * padded with spaces to a multiple of 8, then the data.  Atomic: written to a
+ * temporary file in the same folder and renamed over `path`. */
+gboolean       ink_safetensors_save     (InkTensorFile *tf,
+                                         const char    *path,
+                                         GError       **error);
+
+/* Reads and validates: header length within the file and the format limit,
+ * valid JSON object, every entry with dtype F32, a shape of non-negative ints
+ * (rank <= 8, product without overflow), data_offsets [begin,end] with
+ * begin <= end <= data length, end-begin == numel·4, no overlaps, metadata a
+ * string→string object.  Never trusts a size before checking it. */
+InkTensorFile *ink_safetensors_load     (const char    *path,
+                                         GError       **error);
+InkTensorFile *ink_safetensors_parse    (const guint8  *bytes,
+                                         gsize          len,
+                                         const char    *name_for_errors,
+                                         GError       **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (InkTensorFile, ink_tensor_file_free)
+
+G_END_DECLS
