@@ -20,8 +20,802 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <json-glib/json-glib.h>
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ink-dataset.h"
+#include "ink-experiment.h"
+#include "ink-metrics.h"
+#include "ink-model.h"
+#include "ink-openblas.h"
+#include "ink-predict.h"
+#include "ink-trainer.h"
+
+#define EXIT_USAGE 2
+
+static void
+fail (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
+
+static void
+fail (const char *fmt, ...)
+{
+  va_list ap;
+  g_autofree char *msg = NULL;
+
+  va_start (ap, fmt);
+  msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  /* one line, whatever the message holds */
+  g_strdelimit (msg, "\n", ' ');
+  fprintf (stderr, "inkling-cli: error: %s\n", msg);
+}
+
+static int
+usage_error (GOptionContext *ctx, const char *msg)
+{
+  fail ("%s (see “inkling-cli %s --help”)", msg, g_get_prgname () ? g_get_prgname () : "");
+  return EXIT_USAGE;
+}
+
+/* Parses a subcommand's options; prints its help on --help. */
+static gboolean
+parse_options (GOptionContext *ctx, int *argc, char ***argv, int *status)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_option_context_parse (ctx, argc, argv, &error))
+    {
+      *status = usage_error (ctx, error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* data                                                                      */
+
+static gboolean
+load_data (const char *dataset, const char *dir_override, InkDataset **train, InkDataset **test,
+           char **dir_out, GError **error)
+{
+  g_autofree char *dir = NULL;
+
+  if (dir_override)
+    dir = g_strdup (dir_override);
+  else if (!(dir = ink_dataset_find (dataset, error)))
+    return FALSE;
+  if (!ink_dataset_load_dir (dir, train, test, error))
+    return FALSE;
+  if (dir_out)
+    *dir_out = g_steal_pointer (&dir);
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* train                                                                     */
+
+typedef struct
+{
+  gboolean  json;
+  gboolean  tty;
+  gboolean  progress_shown;
+  gboolean  header_done;
+  guint     best_marker;
+} TrainView;
+
+static void
+print_table_header (void)
+{
+  printf ("  epoch    train loss    valid loss    train/val    valid acc      dur\n");
+  printf ("-------  ------------  ------------  -----------  -----------  -------\n");
+}
+
+static void
+clear_progress (TrainView *v)
+{
+  if (v->progress_shown)
+    {
+      printf ("\r\033[K");
+      v->progress_shown = FALSE;
+    }
+}
+
+static void
+json_line (JsonBuilder *b)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (b);
+  g_autofree char *s = json_to_string (root, FALSE);
+  printf ("%s\n", s);
+  fflush (stdout);
+}
+
+static void
+on_event (const InkTrainEvent *ev, gpointer user_data)
+{
+  TrainView *v = user_data;
+
+  if (v->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      switch (ev->kind)
+        {
+        case INK_EVENT_PHASE:
+          json_builder_set_member_name (b, "event");
+          json_builder_add_string_value (b, "phase");
+          json_builder_set_member_name (b, "phase");
+          json_builder_add_string_value (b, ev->phase);
+          break;
+        case INK_EVENT_PROGRESS:
+          json_builder_set_member_name (b, "event");
+          json_builder_add_string_value (b, "progress");
+          json_builder_set_member_name (b, "epoch");
+          json_builder_add_int_value (b, ev->epoch);
+          json_builder_set_member_name (b, "batch");
+          json_builder_add_int_value (b, ev->batch);
+          json_builder_set_member_name (b, "batches");
+          json_builder_add_int_value (b, ev->n_batches);
+          json_builder_set_member_name (b, "loss");
+          json_builder_add_double_value (b, ev->running_loss);
+          json_builder_set_member_name (b, "samples_per_s");
+          json_builder_add_double_value (b, ev->samples_per_sec);
+          break;
+        case INK_EVENT_EPOCH:
+          json_builder_set_member_name (b, "event");
+          json_builder_add_string_value (b, "epoch");
+          json_builder_set_member_name (b, "epoch");
+          json_builder_add_int_value (b, ev->record->epoch);
+          json_builder_set_member_name (b, "train_loss");
+          json_builder_add_double_value (b, ev->record->train_loss);
+          json_builder_set_member_name (b, "train_acc");
+          json_builder_add_double_value (b, ev->record->train_acc);
+          json_builder_set_member_name (b, "valid_loss");
+          json_builder_add_double_value (b, isfinite (ev->record->valid_loss) ? ev->record->valid_loss : -1);
+          json_builder_set_member_name (b, "valid_acc");
+          json_builder_add_double_value (b, isfinite (ev->record->valid_acc) ? ev->record->valid_acc : -1);
+          json_builder_set_member_name (b, "lr");
+          json_builder_add_double_value (b, ev->record->lr);
+          json_builder_set_member_name (b, "duration_s");
+          json_builder_add_double_value (b, ev->record->duration);
+          json_builder_set_member_name (b, "improved");
+          json_builder_add_boolean_value (b, ev->record->improved);
+          break;
+        case INK_EVENT_FINISHED:
+          json_builder_set_member_name (b, "event");
+          json_builder_add_string_value (b, "finished");
+          json_builder_set_member_name (b, "reason");
+          json_builder_add_string_value (b, ink_stop_reason_to_string (ev->reason));
+          json_builder_set_member_name (b, "message");
+          json_builder_add_string_value (b, ev->message ? ev->message : "");
+          break;
+        case INK_EVENT_WEIGHTS:
+        default:
+          return;
+        }
+      json_builder_end_object (b);
+      json_line (b);
+      return;
+    }
+
+  switch (ev->kind)
+    {
+    case INK_EVENT_PROGRESS:
+      if (v->tty)
+        {
+          int width = 24, done = (int) ((double) ev->batch / ev->n_batches * width);
+          char bar[32];
+          memset (bar, '=', done);
+          memset (bar + done, ' ', width - done);
+          bar[width] = 0;
+          printf ("\r\033[K%7u  [%s] %u/%u  loss %.5f  acc %.2f%%  %.0f samples/s",
+                  ev->epoch, bar, ev->batch, ev->n_batches, ev->running_loss,
+                  100 * ev->running_acc, ev->samples_per_sec);
+          fflush (stdout);
+          v->progress_shown = TRUE;
+        }
+      break;
+    case INK_EVENT_EPOCH:
+      {
+        const InkEpochRecord *r = ev->record;
+        clear_progress (v);
+        printf ("%7u  %12.5f  %12.5f  %11.5f  %10.2f%%  %6.2fs%s\n",
+                r->epoch, r->train_loss, r->valid_loss, r->train_loss / r->valid_loss,
+                100 * r->valid_acc, r->duration, r->improved ? "  *" : "");
+        fflush (stdout);
+      }
+      break;
+    case INK_EVENT_FINISHED:
+      clear_progress (v);
+      break;
+    case INK_EVENT_PHASE:
+    case INK_EVENT_WEIGHTS:
+    default:
+      break;
+    }
+}
+
+static GCancellable *interrupt_cancellable;
+
+static gboolean
+on_sigint (gpointer data)
+{
+  g_cancellable_cancel (interrupt_cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+typedef struct
+{
+  InkTrainer   *trainer;
+  TrainView    *view;
+  gboolean      ok;
+  GError       *error;
+  GMainLoop    *loop;
+} RunData;
+
+static gpointer
+run_thread (gpointer data)
+{
+  RunData *rd = data;
+  rd->ok = ink_trainer_run (rd->trainer, interrupt_cancellable, on_event, rd->view, &rd->error);
+  g_main_loop_quit (rd->loop);
+  return NULL;
+}
+
+static void
+print_network (const InkExperiment *exp)
+{
+  const InkNetSpec *net = exp->net;
+
+  printf ("# %s: neural network with %" G_GSIZE_FORMAT " learnable parameters\n\n",
+          exp->name, ink_net_spec_n_params (net));
+  printf ("  #  name       size  activation  dropout\n");
+  printf ("---  -------  ------  ----------  -------\n");
+  printf ("  0  input    %6d  %-10s  %7.2f\n", net->n_inputs, "", (double) net->input_dropout);
+  for (int i = 0; i < net->n_layers; i++)
+    printf ("%3d  %-7s  %6d  %-10s  %7.2f\n", i + 1, i + 1 == net->n_layers ? "output" : "hidden",
+            net->layers[i].units, ink_activation_to_string (net->layers[i].activation),
+            (double) net->layers[i].dropout);
+  printf ("\n");
+}
+
+static int
+cmd_train (int argc, char **argv)
+{
+  g_autofree char *preset = NULL, *config = NULL, *data = NULL, *save = NULL, *history = NULL;
+  g_autofree char *checkpoint = NULL, *resume = NULL, *device = NULL, *optimizer = NULL;
+  g_autofree char *norm = NULL, *write_config = NULL;
+  int epochs = -1, batch = -1, subset = -1;
+  gint64 seed = -1;
+  double lr = -1;
+  gboolean json = FALSE, no_progress = FALSE;
+  GOptionEntry entries[] = {
+    { "preset", 'p', 0, G_OPTION_ARG_STRING, &preset, N_("Start from a preset (see “inkling-cli presets”)"), N_("NAME") },
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config, N_("Start from an experiment JSON file"), N_("FILE") },
+    { "resume", 0, 0, G_OPTION_ARG_FILENAME, &resume, N_("Continue from a checkpoint exactly where it stopped"), N_("CHECKPOINT") },
+    { "epochs", 'e', 0, G_OPTION_ARG_INT, &epochs, N_("Number of epochs"), N_("N") },
+    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &lr, N_("Learning rate"), N_("RATE") },
+    { "batch-size", 'b', 0, G_OPTION_ARG_INT, &batch, N_("Minibatch size"), N_("N") },
+    { "optimizer", 0, 0, G_OPTION_ARG_STRING, &optimizer, N_("sgd, momentum, nesterov, rmsprop, adam or adagrad (with its default hyper-parameters)"), N_("KIND") },
+    { "normalization", 0, 0, G_OPTION_ARG_STRING, &norm, N_("scale, standardize, minmax or none"), N_("KIND") },
+    { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, N_("Random seed (initialization, split, shuffling, dropout)"), N_("N") },
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data, N_("Folder holding the four MNIST-style IDX files (raw or .gz)"), N_("DIR") },
+    { "subset", 0, 0, G_OPTION_ARG_INT, &subset, N_("Use only the first N training and test images (quick runs)"), N_("N") },
+    { "device", 0, 0, G_OPTION_ARG_STRING, &device, N_("cpu, cuda or auto"), N_("DEVICE") },
+    { "save", 'o', 0, G_OPTION_ARG_FILENAME, &save, N_("Save the best model (safetensors)"), N_("FILE") },
+    { "history", 0, 0, G_OPTION_ARG_FILENAME, &history, N_("Write the per-epoch history as CSV"), N_("FILE") },
+    { "checkpoint", 0, 0, G_OPTION_ARG_FILENAME, &checkpoint, N_("Write a checkpoint after every epoch (default with --save: FILE.ckpt)"), N_("FILE") },
+    { "write-config", 0, 0, G_OPTION_ARG_FILENAME, &write_config, N_("Write the resulting experiment JSON to FILE and exit"), N_("FILE") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print events as JSON lines"), NULL },
+    { "no-progress", 0, 0, G_OPTION_ARG_NONE, &no_progress, N_("No progress line, even on a terminal"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new (_("— train a network"));
+  g_autoptr(InkExperiment) exp = NULL;
+  g_autoptr(InkDataset) train = NULL, test = NULL;
+  g_autoptr(InkTrainer) trainer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *blas = NULL;
+  TrainView view = { 0 };
+  RunData rd = { 0 };
+  GThread *thread;
+  guint sig;
+  int status = 0;
+  double test_loss;
+  const InkMetrics *m;
+
+  g_set_prgname ("train");
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  g_option_context_set_summary (ctx, _("Trains the network a preset or experiment file describes, printing the\n"
+                                       "per-epoch table and the best model's test accuracy."));
+  if (!parse_options (ctx, &argc, &argv, &status))
+    return status;
+  if (argc > 1)
+    return usage_error (ctx, "unexpected argument");
+  if (!!preset + !!config + !!resume > 1)
+    return usage_error (ctx, "give only one of --preset, --config and --resume");
+
+  if (resume)
+    exp = ink_checkpoint_experiment (resume, &error);
+  else if (config)
+    exp = ink_experiment_load (config, &error);
+  else
+    exp = ink_experiment_preset (preset ? preset : "keras-mnist-mlp", &error);
+  if (exp == NULL)
+    {
+      fail ("%s", error->message);
+      return 1;
+    }
+
+  if (epochs == 0 || epochs < -1)
+    return usage_error (ctx, "--epochs must be at least 1");
+  if (epochs > 0) exp->epochs = (guint) epochs;
+  if (resume && (lr >= 0 || batch >= 0 || seed >= 0 || optimizer || norm || subset >= 0 || device))
+    return usage_error (ctx, "--resume continues the checkpoint's own experiment; only --epochs, --data and outputs may be given");
+  if (optimizer)
+    {
+      InkOptimizerKind k;
+      if (!ink_optimizer_kind_from_string (optimizer, &k))
+        return usage_error (ctx, "--optimizer must be one of sgd, momentum, nesterov, rmsprop, adam, adagrad");
+      float keep_decay = exp->optimizer.decay, l1 = exp->optimizer.l1, l2 = exp->optimizer.l2;
+      ink_optimizer_spec_defaults (&exp->optimizer, k);
+      exp->optimizer.decay = keep_decay;
+      exp->optimizer.l1 = l1;
+      exp->optimizer.l2 = l2;
+    }
+  if (lr != -1)
+    {
+      if (!(lr > 0) || !isfinite (lr))
+        return usage_error (ctx, "--lr must be a positive number");
+      exp->optimizer.lr = (float) lr;
+    }
+  if (batch != -1)
+    {
+      if (batch < 1 || batch > 65536)
+        return usage_error (ctx, "--batch-size must be between 1 and 65536");
+      exp->batch_size = (guint) batch;
+    }
+  if (subset != -1)
+    {
+      if (subset < 1)
+        return usage_error (ctx, "--subset must be at least 1");
+      exp->split.subset = (guint) subset;
+    }
+  if (seed != -1)
+    {
+      if (seed < 0)
+        return usage_error (ctx, "--seed must not be negative");
+      exp->seed = (guint64) seed;
+    }
+  if (norm)
+    {
+      InkNormKind k;
+      if (!ink_norm_kind_from_string (norm, &k))
+        return usage_error (ctx, "--normalization must be one of scale, standardize, minmax, none");
+      exp->normalization = k;
+    }
+  if (device)
+    {
+      g_free (exp->device);
+      exp->device = g_strdup (device);
+    }
+  if (!ink_experiment_validate (exp, &error))
+    {
+      fail ("%s", error->message);
+      return 1;
+    }
+  if (write_config)
+    {
+      if (!ink_experiment_save (exp, write_config, &error))
+        {
+          fail ("%s", error->message);
+          return 1;
+        }
+      return 0;
+    }
+
+  if (!load_data (exp->dataset, data, &train, &test, &dir, &error))
+    {
+      fail ("%s", error->message);
+      return 1;
+    }
+  trainer = ink_trainer_new (exp, train, test, &error);
+  if (trainer == NULL)
+    {
+      fail ("%s", error->message);
+      return 1;
+    }
+  if (resume && !ink_trainer_resume (trainer, resume, &error))
+    {
+      fail ("%s", error->message);
+      return 1;
+    }
+  if (checkpoint == NULL && resume)
+    checkpoint = g_strdup (resume);
+  if (checkpoint == NULL && save)
+    checkpoint = g_strconcat (save, ".ckpt", NULL);
+  if (checkpoint)
+    ink_trainer_set_checkpoint (trainer, checkpoint);
+
+  view.json = json;
+  view.tty = !no_progress && isatty (STDOUT_FILENO);
+  blas = ink_openblas_describe ();
+  if (!json)
+    {
+      const InkSplit *sp = ink_trainer_split (trainer);
+      print_network (exp);
+      printf ("data: %s (%u train, %u valid%s, %u test), %s normalization; device: %s\n",
+              dir, sp->n_train, sp->n_valid, sp->valid_is_test ? " = the test set" : "", sp->n_test,
+              ink_norm_kind_to_string (exp->normalization), ink_trainer_network (trainer)->be->device_name);
+      printf ("optimizer: %s lr %g, batch %u, %u epochs, seed %" G_GUINT64_FORMAT "\n",
+              ink_optimizer_kind_to_string (exp->optimizer.kind), (double) exp->optimizer.lr,
+              exp->batch_size, exp->epochs, exp->seed);
+      printf ("blas: %s\n\n", blas);
+      print_table_header ();
+      if (resume)
+        {
+          guint n;
+          const InkEpochRecord *h = ink_trainer_history (trainer, &n);
+          for (guint i = 0; i < n; i++)
+            {
+              InkEpochRecord r = h[i];
+              InkTrainEvent ev = { .kind = INK_EVENT_EPOCH, .record = &r };
+              on_event (&ev, &view);
+            }
+        }
+      fflush (stdout);
+    }
+
+  interrupt_cancellable = g_cancellable_new ();
+  loop = g_main_loop_new (NULL, FALSE);
+  sig = g_unix_signal_add (SIGINT, on_sigint, NULL);
+  rd.trainer = trainer;
+  rd.view = &view;
+  rd.loop = loop;
+  thread = g_thread_new ("trainer", run_thread, &rd);
+  g_main_loop_run (loop);
+  g_thread_join (thread);
+  g_source_remove (sig);
+  g_clear_object (&interrupt_cancellable);
+
+  if (!rd.ok)
+    {
+      fail ("%s", rd.error->message);
+      g_clear_error (&rd.error);
+      return 1;
+    }
+
+  m = ink_trainer_test_metrics (trainer, &test_loss);
+  if (!json)
+    {
+      printf ("\nstopped: %s — %s\n", ink_stop_reason_to_string (ink_trainer_stop_reason (trainer)),
+              ink_trainer_stop_message (trainer));
+      printf ("best model: epoch %u; test accuracy %.2f%% (zero-one loss %.2f%%, test loss %.5f, %" G_GUINT64_FORMAT " images)\n",
+              ink_trainer_best_epoch (trainer), 100 * ink_metrics_accuracy (m),
+              100 * ink_metrics_zero_one (m), test_loss, m->total);
+    }
+  else
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "event");
+      json_builder_add_string_value (b, "test");
+      json_builder_set_member_name (b, "best_epoch");
+      json_builder_add_int_value (b, ink_trainer_best_epoch (trainer));
+      json_builder_set_member_name (b, "test_accuracy");
+      json_builder_add_double_value (b, ink_metrics_accuracy (m));
+      json_builder_set_member_name (b, "test_loss");
+      json_builder_add_double_value (b, test_loss);
+      json_builder_end_object (b);
+      json_line (b);
+    }
+
+  if (save && !ink_trainer_save_model (trainer, save, &error))
+    {
+      fail ("could not save the model: %s", error->message);
+      return 1;
+    }
+  if (save && !json)
+    printf ("model saved to %s\n", save);
+  if (history && !ink_trainer_save_history (trainer, history, &error))
+    {
+      fail ("could not write the history: %s", error->message);
+      return 1;
+    }
+  return ink_trainer_stop_reason (trainer) == INK_STOP_DIVERGED ? 3 : 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* evaluate / predict / info / presets                                       */
+
+static InkModel *
+load_model_or_fail (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  InkModel *m = ink_model_load (path, &error);
+  if (m == NULL)
+    fail ("%s", error->message);
+  return m;
+}
+
+static int
+cmd_evaluate (int argc, char **argv)
+{
+  g_autofree char *data = NULL;
+  GOptionEntry entries[] = {
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data, N_("Folder holding the four MNIST-style IDX files"), N_("DIR") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new (_("MODEL — classification report and confusion matrix on the test set"));
+  g_autoptr(InkModel) model = NULL;
+  g_autoptr(InkDataset) train = NULL, test = NULL;
+  g_autoptr(InkBackend) be = NULL;
+  g_autoptr(InkNetwork) net = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *report = NULL, *table = NULL, *dir = NULL;
+  guint dim, C;
+  InkMetrics m;
+  int status = 0;
+  const int B = 500;
+  g_autofree float *x = NULL, *probs = NULL;
+
+  g_set_prgname ("evaluate");
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  if (!parse_options (ctx, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return usage_error (ctx, "give exactly one model file");
+  if (!(model = load_model_or_fail (argv[1])))
+    return 1;
+  if (!load_data (model->experiment->dataset, data, &train, &test, &dir, &error))
+    {
+      fail ("%s", error->message);
+      return 1;
+    }
+  dim = ink_dataset_dim (test);
+  if (dim != (guint) model->experiment->net->n_inputs)
+    {
+      fail ("the model takes %d inputs but the images in %s have %u pixels",
+            model->experiment->net->n_inputs, dir, dim);
+      return 1;
+    }
+  be = ink_backend_cpu_new ();
+  if (!(net = ink_model_network (model, be, B, &error)))
+    {
+      fail ("%s", error->message);
+      return 1;
+    }
+  C = (guint) model->experiment->net->layers[model->experiment->net->n_layers - 1].units;
+  if (C > INK_MAX_CLASSES)
+    {
+      fail ("the model has %u outputs; evaluation supports at most %d classes", C, INK_MAX_CLASSES);
+      return 1;
+    }
+  ink_metrics_init (&m, C);
+  x = g_new (float, (gsize) B * dim);
+  probs = g_new (float, (gsize) B * C);
+  for (guint off = 0; off < test->n; off += B)
+    {
+      int rows = (int) MIN ((guint) B, test->n - off);
+      ink_norm_apply (&model->norm, test->images + (gsize) off * dim, x, (gsize) rows * dim);
+      ink_network_predict (net, x, rows, probs);
+      ink_metrics_add_batch (&m, probs, test->labels + off, (guint) rows);
+    }
+  report = ink_metrics_report (&m);
+  table = ink_metrics_confusion_table (&m);
+  printf ("%s: %s on %s (%u test images)\n\n", argv[1], model->experiment->name, dir, test->n);
+  printf ("%s\n", report);
+  printf ("confusion matrix (rows: true class, columns: predicted)\n%s\n", table);
+  printf ("test accuracy %.2f%% (zero-one loss %.2f%%, NLL %.5f)\n",
+          100 * ink_metrics_accuracy (&m), 100 * ink_metrics_zero_one (&m), ink_metrics_nll (&m));
+  return 0;
+}
+
+static int
+cmd_predict (int argc, char **argv)
+{
+  gboolean ascii = FALSE;
+  GOptionEntry entries[] = {
+    { "show", 0, 0, G_OPTION_ARG_NONE, &ascii, N_("Also print the 28×28 input the network sees"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new (_("MODEL IMAGE.png — classify a drawn digit"));
+  g_autoptr(InkModel) model = NULL;
+  g_autoptr(InkBackend) be = NULL;
+  g_autoptr(InkNetwork) net = NULL;
+  g_autoptr(GError) error = NULL;
+  guint8 pixels[784];
+  float x[784];
+  float probs[INK_MAX_CLASSES * 8];
+  int status = 0;
+  guint C, best;
+
+  g_set_prgname ("predict");
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  g_option_context_set_summary (ctx, _("The image may be of any size, light ink on dark or dark on light; it is\n"
+                                       "cropped, scaled to 20×20 and centred by its centre of mass in 28×28, as MNIST was."));
+  if (!parse_options (ctx, &argc, &argv, &status))
+    return status;
+  if (argc != 3)
+    return usage_error (ctx, "give a model file and a PNG image");
+  if (!(model = load_model_or_fail (argv[1])))
+    return 1;
+  if (model->experiment->net->n_inputs != 784)
+    {
+      fail ("the model takes %d inputs; predict handles 28×28 (784) models", model->experiment->net->n_inputs);
+      return 1;
+    }
+  C = (guint) model->experiment->net->layers[model->experiment->net->n_layers - 1].units;
+  if (C > G_N_ELEMENTS (probs))
+    {
+      fail ("the model has too many outputs (%u)", C);
+      return 1;
+    }
+  if (!ink_png_to_mnist (argv[2], pixels, &error))
+    {
+      fail ("%s", error->message);
+      return 1;
+    }
+  be = ink_backend_cpu_new ();
+  if (!(net = ink_model_network (model, be, 1, &error)))
+    {
+      fail ("%s", error->message);
+      return 1;
+    }
+  ink_norm_apply (&model->norm, pixels, x, 784);
+  ink_network_predict (net, x, 1, probs);
+  best = ink_argmax (probs, C);
+  if (ascii)
+    {
+      static const char shades[] = " .:-=+*#%@";
+      for (int r = 0; r < 28; r++)
+        {
+          for (int c = 0; c < 28; c++)
+            putchar (shades[pixels[r * 28 + c] * 9 / 255]);
+          putchar ('\n');
+        }
+    }
+  printf ("%u\n", best);
+  for (guint c = 0; c < C; c++)
+    printf ("  %u  %6.2f%%%s\n", c, 100 * probs[c], c == best ? "  <" : "");
+  return 0;
+}
+
+static int
+cmd_info (int argc, char **argv)
+{
+  g_autoptr(GOptionContext) ctx = g_option_context_new (_("[MODEL] — describe a model file, or this installation"));
+  g_autoptr(InkModel) model = NULL;
+  g_autofree char *blas = ink_openblas_describe ();
+  int status = 0;
+
+  g_set_prgname ("info");
+  if (!parse_options (ctx, &argc, &argv, &status))
+    return status;
+  if (argc > 2)
+    return usage_error (ctx, "give at most one model file");
+  if (argc == 1)
+    {
+      const char *names[] = { "mnist", "fashion-mnist" };
+      printf ("inkling %s\n", PACKAGE_VERSION);
+      printf ("blas: %s\n", blas);
+      printf ("cuda backend: %s\n", ink_backend_cuda_compiled () ? "compiled in" : "not compiled in");
+      for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autofree char *dir = ink_dataset_find (names[i], &error);
+          printf ("%s: %s\n", names[i], dir ? dir : error->message);
+        }
+      return 0;
+    }
+  if (!(model = load_model_or_fail (argv[1])))
+    return 1;
+  {
+    g_autofree char *json = ink_experiment_to_json (model->experiment, TRUE);
+    g_autofree char *norm = ink_norm_to_json (&model->norm);
+    print_network (model->experiment);
+    printf ("normalization: %s\n", norm);
+    printf ("experiment:\n%s\n", json);
+    printf ("blas: %s\n", blas);
+  }
+  return 0;
+}
+
+static int
+cmd_presets (int argc, char **argv)
+{
+  g_autoptr(GOptionContext) ctx = g_option_context_new (_("— list the built-in presets"));
+  g_auto(GStrv) names = ink_experiment_list_presets ();
+  gboolean show_json = FALSE;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &show_json, N_("Print each preset's experiment JSON"), NULL },
+    { NULL }
+  };
+  int status = 0;
+
+  g_set_prgname ("presets");
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  if (!parse_options (ctx, &argc, &argv, &status))
+    return status;
+  for (guint i = 0; names[i]; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(InkExperiment) exp = ink_experiment_preset (names[i], &error);
+      if (exp == NULL)
+        {
+          fail ("%s", error->message);
+          return 1;
+        }
+      if (show_json)
+        {
+          g_autofree char *json = ink_experiment_to_json (exp, TRUE);
+          printf ("%s\n", json);
+        }
+      else
+        printf ("%-18s %s\n\n", names[i], exp->description);
+    }
+  return 0;
+}
+
+int ink_cli_bench (int argc, char **argv);
+
+static const struct
+{
+  const char *name;
+  int (*func) (int argc, char **argv);
+  const char *summary;
+} commands[] = {
+  { "train", cmd_train, N_("Train a network from a preset or an experiment file") },
+  { "evaluate", cmd_evaluate, N_("Classification report and confusion matrix of a model") },
+  { "predict", cmd_predict, N_("Classify a digit in a PNG image") },
+  { "info", cmd_info, N_("Describe a model file, or this installation (BLAS core, data)") },
+  { "presets", cmd_presets, N_("List the built-in presets") },
+  { "bench", ink_cli_bench, N_("Time keras-mnist-mlp epochs against the sgemm floor") },
+};
+
+static void
+print_usage (FILE *f)
+{
+  fprintf (f, "Usage: inkling-cli COMMAND [OPTION…]\n\nCommands:\n");
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (f, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+  fprintf (f, "\n“inkling-cli COMMAND --help” describes a command's options.\n");
+}
+
 int
 main (int argc, char **argv)
 {
-  return 0;
+  ink_openblas_reexec_if_needed (argv);
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return EXIT_USAGE;
+    }
+  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") || g_str_equal (argv[1], "help"))
+    {
+      print_usage (stdout);
+      return 0;
+    }
+  if (g_str_equal (argv[1], "--version"))
+    {
+      printf ("inkling-cli %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (argv[1], commands[i].name))
+      return commands[i].func (argc - 1, argv + 1);
+  fprintf (stderr, "inkling-cli: error: unknown command “%s” (commands: train, evaluate, predict, info, presets, bench)\n", argv[1]);
+  return EXIT_USAGE;
 }

@@ -19,3 +19,1178 @@
  */
 
 #include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cblas.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
+#include "ink-backend.h"
+#include "ink-rng.h"
+
+/* The CPU backend: matrix products through OpenBLAS, everything else as
+ * tight loops over contiguous floats.  Memory is plain host memory, aligned
+ * to 64 bytes.
+ *
+ * The elementwise loops are compiled for three x86-64 levels (AVX-512, AVX2,
+ * baseline) with target_clones and -O3 vectorization.  The optimizer update
+ * needs a vector square root, which GCC only vectorizes with -fno-math-errno
+ * (not settable per function), so it is written with GCC vector extensions
+ * and a per-level sqrt instruction, dispatched once. */
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define INK_CPU_X86 1
+#define INK_HOT __attribute__((target_clones ("arch=x86-64-v4", "arch=x86-64-v3", "default"), \
+                               optimize ("O3")))
+#else
+#define INK_HOT
+#endif
+
+/* Updates larger than this are split across the worker threads. */
+#define PARALLEL_UPDATE_MIN (1u << 18)
+#define MAX_PARTS 16
+
+/* ------------------------------------------------------------------------ */
+/* the optimizer update kernels */
+
+typedef struct
+{
+  InkOptimizerKind kind;
+  float lr;
+  float mu;
+  float rho;
+  float one_minus_rho;
+  float b1;
+  float one_minus_b1;
+  float b2;
+  float one_minus_b2;
+  float c1inv;    /* 1 / (1 - b1^t) */
+  float c2inv;    /* 1 / (1 - b2^t) */
+  float eps;
+  float l1;
+  float l2x2;     /* 2·l2 */
+} UpdateCoef;
+
+typedef void (*UpdateKernel) (const UpdateCoef *c, float *w, const float *g,
+                              float *s1, float *s2, gsize n);
+
+static inline float
+scalar_sign (float w)
+{
+  return w > 0.0f ? 1.0f : (w < 0.0f ? -1.0f : 0.0f);
+}
+
+/* One element of every rule, used for the tails and the portable kernel. */
+static inline void
+update_one (const UpdateCoef *c,
+            float            *w,
+            const float      *g,
+            float            *s1,
+            float            *s2,
+            gsize             i)
+{
+  float wi = w[i];
+  float gi = g[i] + c->l2x2 * wi + c->l1 * scalar_sign (wi);
+  float v, r, m;
+
+  switch (c->kind)
+    {
+    case INK_OPT_SGD:
+      w[i] = wi - c->lr * gi;
+      break;
+    case INK_OPT_MOMENTUM:
+      v = c->mu * s1[i] - c->lr * gi;
+      s1[i] = v;
+      w[i] = wi + v;
+      break;
+    case INK_OPT_NESTEROV:
+      v = c->mu * s1[i] - c->lr * gi;
+      s1[i] = v;
+      w[i] = wi + (c->mu * v - c->lr * gi);
+      break;
+    case INK_OPT_RMSPROP:
+      r = c->rho * s1[i] + c->one_minus_rho * gi * gi;
+      s1[i] = r;
+      w[i] = wi - c->lr * gi / (sqrtf (r) + c->eps);
+      break;
+    case INK_OPT_ADAM:
+      m = c->b1 * s1[i] + c->one_minus_b1 * gi;
+      v = c->b2 * s2[i] + c->one_minus_b2 * gi * gi;
+      s1[i] = m;
+      s2[i] = v;
+      w[i] = wi - c->lr * (m * c->c1inv) / (sqrtf (v * c->c2inv) + c->eps);
+      break;
+    case INK_OPT_ADAGRAD:
+      r = s1[i] + gi * gi;
+      s1[i] = r;
+      w[i] = wi - c->lr * gi / (sqrtf (r) + c->eps);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+#ifndef INK_CPU_X86
+static void
+update_kernel_scalar (const UpdateCoef *c,
+                      float            *w,
+                      const float      *g,
+                      float            *s1,
+                      float            *s2,
+                      gsize             n)
+{
+  for (gsize i = 0; i < n; i++)
+    update_one (c, w, g, s1, s2, i);
+}
+#endif
+
+#ifdef INK_CPU_X86
+
+/* The same rules on GCC vectors of LANES floats; VSQRT is the level's square
+ * root instruction.  Unaligned loads and stores go through memcpy. */
+#define INK_DEFINE_UPDATE_KERNEL(NAME, TARGET, VF, VI, LANES, VSQRT)          \
+__attribute__((target (TARGET))) static void                                \
+NAME (const UpdateCoef *c, float *w, const float *g, float *s1, float *s2,  \
+      gsize n)                                                              \
+{                                                                           \
+  const VF zero = { 0 };                                                    \
+  const VI one = (VI) { 0 } + 0x3f800000;                                   \
+  const float lr = c->lr, mu = c->mu, rho = c->rho, omr = c->one_minus_rho; \
+  const float b1 = c->b1, omb1 = c->one_minus_b1;                           \
+  const float b2 = c->b2, omb2 = c->one_minus_b2;                           \
+  const float c1inv = c->c1inv, c2inv = c->c2inv, eps = c->eps;             \
+  const float l1 = c->l1, l2x2 = c->l2x2;                                   \
+  const gsize nv = n - n % LANES;                                           \
+  gsize i;                                                                  \
+                                                                            \
+  for (i = 0; i < nv; i += LANES)                                           \
+    {                                                                       \
+      VF wv, gv, sv, tv, v, m;                                              \
+                                                                            \
+      memcpy (&wv, w + i, sizeof wv);                                       \
+      memcpy (&gv, g + i, sizeof gv);                                       \
+      gv = gv + l2x2 * wv                                                   \
+           + l1 * ((VF) ((wv > zero) & one) - (VF) ((wv < zero) & one));    \
+      switch (c->kind)                                                      \
+        {                                                                   \
+        case INK_OPT_SGD:                                                   \
+          wv = wv - lr * gv;                                                \
+          break;                                                            \
+        case INK_OPT_MOMENTUM:                                              \
+          memcpy (&sv, s1 + i, sizeof sv);                                  \
+          v = mu * sv - lr * gv;                                            \
+          memcpy (s1 + i, &v, sizeof v);                                    \
+          wv = wv + v;                                                      \
+          break;                                                            \
+        case INK_OPT_NESTEROV:                                              \
+          memcpy (&sv, s1 + i, sizeof sv);                                  \
+          v = mu * sv - lr * gv;                                            \
+          memcpy (s1 + i, &v, sizeof v);                                    \
+          wv = wv + (mu * v - lr * gv);                                     \
+          break;                                                            \
+        case INK_OPT_RMSPROP:                                               \
+          memcpy (&sv, s1 + i, sizeof sv);                                  \
+          v = rho * sv + omr * gv * gv;                                     \
+          memcpy (s1 + i, &v, sizeof v);                                    \
+          wv = wv - lr * gv / (VSQRT (v) + eps);                            \
+          break;                                                            \
+        case INK_OPT_ADAM:                                                  \
+          memcpy (&sv, s1 + i, sizeof sv);                                  \
+          memcpy (&tv, s2 + i, sizeof tv);                                  \
+          m = b1 * sv + omb1 * gv;                                          \
+          v = b2 * tv + omb2 * gv * gv;                                     \
+          memcpy (s1 + i, &m, sizeof m);                                    \
+          memcpy (s2 + i, &v, sizeof v);                                    \
+          wv = wv - lr * (m * c1inv) / (VSQRT (v * c2inv) + eps);           \
+          break;                                                            \
+        case INK_OPT_ADAGRAD:                                               \
+          memcpy (&sv, s1 + i, sizeof sv);                                  \
+          v = sv + gv * gv;                                                 \
+          memcpy (s1 + i, &v, sizeof v);                                    \
+          wv = wv - lr * gv / (VSQRT (v) + eps);                            \
+          break;                                                            \
+        default:                                                            \
+          g_assert_not_reached ();                                          \
+        }                                                                   \
+      memcpy (w + i, &wv, sizeof wv);                                       \
+    }                                                                       \
+  for (; i < n; i++)                                                        \
+    update_one (c, w, g, s1, s2, i);                                        \
+}
+
+typedef float v16sf __attribute__((vector_size (64)));
+typedef gint32 v16si __attribute__((vector_size (64)));
+typedef float v8sf __attribute__((vector_size (32)));
+typedef gint32 v8si __attribute__((vector_size (32)));
+typedef float v4sf __attribute__((vector_size (16)));
+typedef gint32 v4si __attribute__((vector_size (16)));
+
+#define SQRT512(x) ((v16sf) _mm512_sqrt_ps ((__m512) (x)))
+#define SQRT256(x) ((v8sf) _mm256_sqrt_ps ((__m256) (x)))
+#define SQRT128(x) ((v4sf) _mm_sqrt_ps ((__m128) (x)))
+
+INK_DEFINE_UPDATE_KERNEL (update_kernel_v4, "arch=x86-64-v4", v16sf, v16si, 16, SQRT512)
+INK_DEFINE_UPDATE_KERNEL (update_kernel_v3, "arch=x86-64-v3", v8sf, v8si, 8, SQRT256)
+INK_DEFINE_UPDATE_KERNEL (update_kernel_sse2, "sse2", v4sf, v4si, 4, SQRT128)
+
+#endif /* INK_CPU_X86 */
+
+static UpdateKernel
+pick_update_kernel (void)
+{
+#ifdef INK_CPU_X86
+  __builtin_cpu_init ();
+  if (__builtin_cpu_supports ("x86-64-v4"))
+    return update_kernel_v4;
+  if (__builtin_cpu_supports ("x86-64-v3"))
+    return update_kernel_v3;
+  return update_kernel_sse2;
+#else
+  return update_kernel_scalar;
+#endif
+}
+
+/* Σ x² with 16 independent partial sums (vectorizes, fixed order). */
+INK_HOT static double
+sum_squares (const float *x,
+             gsize        n)
+{
+  float part[16] = { 0 };
+  double s = 0.0;
+  gsize i = 0;
+
+  for (; i + 16 <= n; i += 16)
+    for (int k = 0; k < 16; k++)
+      part[k] += x[i + k] * x[i + k];
+  for (int k = 0; k < 16; k++)
+    s += part[k];
+  for (; i < n; i++)
+    s += (double) x[i] * x[i];
+
+  return s;
+}
+
+INK_HOT static void
+scale_floats (float *x,
+              float  s,
+              gsize  n)
+{
+  for (gsize i = 0; i < n; i++)
+    x[i] *= s;
+}
+
+/* ------------------------------------------------------------------------ */
+/* the context: a few persistent worker threads for the big updates */
+
+typedef void (*PartFunc) (gpointer job, guint part, guint n_parts);
+
+typedef struct
+{
+  UpdateKernel kernel;
+
+  GMutex       lock;
+  GCond        work_cond;
+  GCond        done_cond;
+  GThread     *threads[MAX_PARTS];
+  guint        n_helpers;        /* threads started; parts = n_helpers + 1 */
+  guint        want_helpers;
+  gboolean     started;
+  gboolean     quit;
+  guint64      generation;
+  guint        pending;
+  PartFunc     func;
+  gpointer     job;
+  guint        mxcsr;
+} CpuCtx;
+
+typedef struct
+{
+  CpuCtx *ctx;
+  guint   part;
+} WorkerArg;
+
+static gpointer
+cpu_worker (gpointer data)
+{
+  CpuCtx *ctx = ((WorkerArg *) data)->ctx;
+  guint part = ((WorkerArg *) data)->part;
+  guint64 seen = 0;
+
+  g_free (data);
+
+  for (;;)
+    {
+      PartFunc func;
+      gpointer job;
+      guint n_parts;
+
+      g_mutex_lock (&ctx->lock);
+      while (!ctx->quit && ctx->generation == seen)
+        g_cond_wait (&ctx->work_cond, &ctx->lock);
+      if (ctx->quit)
+        {
+          g_mutex_unlock (&ctx->lock);
+          break;
+        }
+      seen = ctx->generation;
+      func = ctx->func;
+      job = ctx->job;
+      n_parts = ctx->n_helpers + 1;
+#ifdef INK_CPU_X86
+      /* same denormal handling as the calling thread */
+      if (_mm_getcsr () != ctx->mxcsr)
+        _mm_setcsr (ctx->mxcsr);
+#endif
+      g_mutex_unlock (&ctx->lock);
+
+      func (job, part, n_parts);
+
+      g_mutex_lock (&ctx->lock);
+      if (--ctx->pending == 0)
+        g_cond_signal (&ctx->done_cond);
+      g_mutex_unlock (&ctx->lock);
+    }
+
+  return NULL;
+}
+
+static void
+cpu_start_helpers (CpuCtx *ctx)
+{
+  ctx->started = TRUE;
+  for (guint i = 0; i < ctx->want_helpers; i++)
+    {
+      WorkerArg *arg = g_new (WorkerArg, 1);
+      GError *error = NULL;
+      char name[16];
+
+      arg->ctx = ctx;
+      arg->part = i + 1;
+      g_snprintf (name, sizeof name, "ink-cpu-%u", i + 1);
+      ctx->threads[i] = g_thread_try_new (name, cpu_worker, arg, &error);
+      if (ctx->threads[i] == NULL)
+        {
+          g_debug ("cpu backend: no worker thread: %s", error->message);
+          g_clear_error (&error);
+          g_free (arg);
+          break;
+        }
+      ctx->n_helpers++;
+    }
+}
+
+/* Runs func (job, part, n_parts) for every part, part 0 on this thread. */
+static void
+cpu_run_parallel (CpuCtx   *ctx,
+                  PartFunc  func,
+                  gpointer  job)
+{
+  if (!ctx->started)
+    cpu_start_helpers (ctx);
+  if (ctx->n_helpers == 0)
+    {
+      func (job, 0, 1);
+      return;
+    }
+
+  g_mutex_lock (&ctx->lock);
+  ctx->func = func;
+  ctx->job = job;
+  ctx->pending = ctx->n_helpers;
+#ifdef INK_CPU_X86
+  ctx->mxcsr = _mm_getcsr ();
+#endif
+  ctx->generation++;
+  g_cond_broadcast (&ctx->work_cond);
+  g_mutex_unlock (&ctx->lock);
+
+  func (job, 0, ctx->n_helpers + 1);
+
+  g_mutex_lock (&ctx->lock);
+  while (ctx->pending > 0)
+    g_cond_wait (&ctx->done_cond, &ctx->lock);
+  g_mutex_unlock (&ctx->lock);
+}
+
+static inline CpuCtx *
+cpu_ctx (InkBackend *be)
+{
+  return be->ctx;
+}
+
+/* ------------------------------------------------------------------------ */
+/* memory */
+
+static gpointer
+cpu_alloc (InkBackend  *be,
+           gsize        bytes,
+           GError     **error)
+{
+  gpointer mem = NULL;
+  gsize rounded;
+
+  /* round up to whole cache lines so that vector tails stay inside */
+  rounded = (MAX (bytes, 1) + 63) & ~(gsize) 63;
+  if (rounded < bytes || posix_memalign (&mem, 64, rounded) != 0)
+    {
+      char *size = g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
+
+      g_set_error (error, INK_BACKEND_ERROR, INK_BACKEND_ERROR_NO_MEMORY,
+                   "out of host memory allocating %s", size);
+      g_free (size);
+      return NULL;
+    }
+  memset (mem, 0, rounded);
+
+  return mem;
+}
+
+static void
+cpu_free (InkBackend *be,
+          gpointer    mem)
+{
+  free (mem);
+}
+
+static void
+cpu_upload (InkBackend    *be,
+            gpointer       dst,
+            gconstpointer  host_src,
+            gsize          bytes)
+{
+  if (bytes > 0 && dst != host_src)
+    memcpy (dst, host_src, bytes);
+}
+
+static void
+cpu_copy (InkBackend    *be,
+          gpointer       dst,
+          gconstpointer  src,
+          gsize          bytes)
+{
+  if (bytes > 0 && dst != src)
+    memmove (dst, src, bytes);
+}
+
+static gboolean
+cpu_sync (InkBackend  *be,
+          GError     **error)
+{
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* products */
+
+static void
+cpu_gemm (InkBackend  *be,
+          gboolean     trans_a,
+          gboolean     trans_b,
+          int          m,
+          int          n,
+          int          k,
+          float        alpha,
+          const float *a,
+          int          lda,
+          const float *b,
+          int          ldb,
+          float        beta,
+          float       *c,
+          int          ldc)
+{
+  if (m <= 0 || n <= 0)
+    return;
+
+  if (k <= 0)
+    {
+      /* nothing to multiply: C = beta·C (BLAS would reject lda < 1) */
+      for (int i = 0; i < m; i++)
+        for (int j = 0; j < n; j++)
+          c[(gsize) i * ldc + j] = beta == 0.0f ? 0.0f : beta * c[(gsize) i * ldc + j];
+      return;
+    }
+
+  cblas_sgemm (CblasRowMajor,
+               trans_a ? CblasTrans : CblasNoTrans,
+               trans_b ? CblasTrans : CblasNoTrans,
+               m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+/* ------------------------------------------------------------------------ */
+/* elementwise */
+
+INK_HOT static void
+cpu_bias_add (InkBackend  *be,
+              float       *y,
+              const float *b,
+              int          rows,
+              int          cols)
+{
+  for (int i = 0; i < rows; i++)
+    {
+      float *row = y + (gsize) i * cols;
+
+      for (int j = 0; j < cols; j++)
+        row[j] += b[j];
+    }
+}
+
+INK_HOT static void
+cpu_col_sum (InkBackend  *be,
+             const float *dy,
+             int          rows,
+             int          cols,
+             float        beta,
+             float       *db)
+{
+  if (beta == 0.0f)
+    memset (db, 0, sizeof (float) * MAX (cols, 0));
+  else if (beta != 1.0f)
+    for (int j = 0; j < cols; j++)
+      db[j] *= beta;
+
+  for (int i = 0; i < rows; i++)
+    {
+      const float *row = dy + (gsize) i * cols;
+
+      for (int j = 0; j < cols; j++)
+        db[j] += row[j];
+    }
+}
+
+/* e^x for the activations and softmax: Cephes' expf (range reduction to
+ * |r| <= ln2/2, degree-6 polynomial, scaling by 2^n through the exponent
+ * bits), about 1 ulp, branch-free so that the loops vectorize.  x is clamped
+ * to [-87.3, 88.3]. */
+static inline float
+ink_expf (float x)
+{
+  float n, r, p, scale;
+  gint32 bits;
+
+  x = x < -87.3f ? -87.3f : x;
+  x = x > 88.3f ? 88.3f : x;
+  n = x * 1.44269504088896341f + 12582912.0f;
+  n -= 12582912.0f;
+  r = x - n * 0.693359375f;
+  r = r + n * 2.12194440e-4f;
+  p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  bits = ((gint32) n + 127) << 23;
+  memcpy (&scale, &bits, sizeof scale);
+
+  return p * scale;
+}
+
+static inline float
+ink_sigmoidf (float x)
+{
+  return 1.0f / (1.0f + ink_expf (-x));
+}
+
+/* Cephes' tanhf: an odd polynomial below 0.625, 1 - 2/(e^2x + 1) above. */
+static inline float
+ink_tanhf (float x)
+{
+  float ax = x < 0.0f ? -x : x;
+  float z = x * x;
+  float small, big, t;
+
+  small = -5.70498872745e-3f;
+  small = small * z + 2.06390887954e-2f;
+  small = small * z - 5.37397155531e-2f;
+  small = small * z + 1.33314422036e-1f;
+  small = small * z - 3.33332819422e-1f;
+  small = small * z * ax + ax;
+  big = 1.0f - 2.0f / (ink_expf (2.0f * ax) + 1.0f);
+  t = ax < 0.625f ? small : big;
+
+  return x < 0.0f ? -t : t;
+}
+
+INK_HOT static void
+act_sigmoid (float *a,
+             gsize  n)
+{
+  for (gsize i = 0; i < n; i++)
+    a[i] = ink_sigmoidf (a[i]);
+}
+
+INK_HOT static void
+act_tanh (float *a,
+          gsize  n)
+{
+  for (gsize i = 0; i < n; i++)
+    a[i] = ink_tanhf (a[i]);
+}
+
+INK_HOT static void
+act_relu (float *a,
+          gsize  n)
+{
+  for (gsize i = 0; i < n; i++)
+    a[i] = a[i] > 0.0f ? a[i] : 0.0f;
+}
+
+INK_HOT static void
+act_leaky (float *a,
+           float  slope,
+           gsize  n)
+{
+  for (gsize i = 0; i < n; i++)
+    a[i] = a[i] > 0.0f ? a[i] : slope * a[i];
+}
+
+static void
+cpu_act_forward (InkBackend    *be,
+                 InkActivation  act,
+                 float          slope,
+                 float         *a,
+                 gsize          n)
+{
+  switch (act)
+    {
+    case INK_ACT_IDENTITY:
+      break;
+    case INK_ACT_SIGMOID:
+      act_sigmoid (a, n);
+      break;
+    case INK_ACT_TANH:
+      act_tanh (a, n);
+      break;
+    case INK_ACT_RELU:
+      act_relu (a, n);
+      break;
+    case INK_ACT_LEAKY_RELU:
+      act_leaky (a, slope, n);
+      break;
+    case INK_ACT_SOFTMAX:
+    default:
+      g_critical ("act_forward: activation %d is not elementwise", (int) act);
+      break;
+    }
+}
+
+INK_HOT static void
+dact_sigmoid (const float *a,
+              float       *da,
+              gsize        n)
+{
+  for (gsize i = 0; i < n; i++)
+    da[i] *= a[i] * (1.0f - a[i]);
+}
+
+INK_HOT static void
+dact_tanh (const float *a,
+           float       *da,
+           gsize        n)
+{
+  for (gsize i = 0; i < n; i++)
+    da[i] *= 1.0f - a[i] * a[i];
+}
+
+INK_HOT static void
+dact_relu (const float *a,
+           float       *da,
+           gsize        n)
+{
+  for (gsize i = 0; i < n; i++)
+    da[i] = a[i] > 0.0f ? da[i] : 0.0f;
+}
+
+INK_HOT static void
+dact_leaky (const float *a,
+            float       *da,
+            float        slope,
+            gsize        n)
+{
+  for (gsize i = 0; i < n; i++)
+    da[i] *= a[i] > 0.0f ? 1.0f : slope;
+}
+
+static void
+cpu_act_backward (InkBackend    *be,
+                  InkActivation  act,
+                  float          slope,
+                  const float   *a,
+                  float         *da,
+                  gsize          n)
+{
+  switch (act)
+    {
+    case INK_ACT_IDENTITY:
+      break;
+    case INK_ACT_SIGMOID:
+      dact_sigmoid (a, da, n);
+      break;
+    case INK_ACT_TANH:
+      dact_tanh (a, da, n);
+      break;
+    case INK_ACT_RELU:
+      dact_relu (a, da, n);
+      break;
+    case INK_ACT_LEAKY_RELU:
+      dact_leaky (a, da, slope, n);
+      break;
+    case INK_ACT_SOFTMAX:
+    default:
+      g_critical ("act_backward: activation %d is not elementwise", (int) act);
+      break;
+    }
+}
+
+INK_HOT static void
+cpu_dropout_forward (InkBackend *be,
+                     float      *a,
+                     float      *mask,
+                     gsize       n,
+                     float       p,
+                     guint64     seed,
+                     guint64     stream)
+{
+  const float keep_scale = 1.0f / (1.0f - p);
+
+  for (gsize i = 0; i < n; i++)
+    {
+      float m = ink_hash_uniform (seed, stream, i) >= p ? keep_scale : 0.0f;
+
+      mask[i] = m;
+      a[i] *= m;
+    }
+}
+
+INK_HOT static void
+cpu_mul (InkBackend  *be,
+         float       *x,
+         const float *m,
+         gsize        n)
+{
+  for (gsize i = 0; i < n; i++)
+    x[i] *= m[i];
+}
+
+/* One row in place: p = e^(y - max) / Σ e^(y - max). */
+INK_HOT static void
+softmax_row (float *y,
+             int    cols)
+{
+  float max = y[0];
+  float sum = 0.0f;
+
+  for (int j = 1; j < cols; j++)
+    max = y[j] > max ? y[j] : max;
+  for (int j = 0; j < cols; j++)
+    y[j] = ink_expf (y[j] - max);
+  for (int j = 0; j < cols; j++)
+    sum += y[j];
+  for (int j = 0; j < cols; j++)
+    y[j] /= sum;
+}
+
+static void
+cpu_softmax (InkBackend *be,
+             float      *y,
+             int         rows,
+             int         cols)
+{
+  if (cols <= 0)
+    return;
+  for (int i = 0; i < rows; i++)
+    softmax_row (y + (gsize) i * cols, cols);
+}
+
+static void
+cpu_loss (InkBackend   *be,
+          InkLoss       loss,
+          float        *out,
+          const gint32 *labels,
+          int           batch,
+          int           classes,
+          float        *d_out,
+          double       *acc)
+{
+  double total = 0.0;
+  double correct = 0.0;
+  const float inv_b = 1.0f / (float) batch;
+  const float mse_scale = 2.0f / ((float) batch * (float) classes);
+
+  if (batch <= 0 || classes <= 0)
+    return;
+
+  for (int i = 0; i < batch; i++)
+    {
+      float *o = out + (gsize) i * classes;
+      float *d = d_out != NULL ? d_out + (gsize) i * classes : NULL;
+      /* an invalid label counts as a wrong answer with no target */
+      int y = labels[i] >= 0 && labels[i] < classes ? labels[i] : -1;
+      int best = 0;
+
+      if (loss == INK_LOSS_CROSS_ENTROPY)
+        {
+          float py;
+
+          softmax_row (o, classes);
+          py = y >= 0 ? o[y] : 0.0f;
+          total -= log ((double) MAX (py, 1e-30f));
+          if (d != NULL)
+            {
+              for (int j = 0; j < classes; j++)
+                d[j] = o[j] * inv_b;
+              if (y >= 0)
+                d[y] = (o[y] - 1.0f) * inv_b;
+            }
+        }
+      else
+        {
+          double s = 0.0;
+
+          for (int j = 0; j < classes; j++)
+            {
+              float diff = o[j] - (j == y ? 1.0f : 0.0f);
+
+              s += (double) diff * diff;
+              if (d != NULL)
+                d[j] = mse_scale * diff;
+            }
+          total += s / classes;
+        }
+
+      for (int j = 1; j < classes; j++)
+        if (o[j] > o[best])
+          best = j;
+      if (best == y)
+        correct += 1.0;
+    }
+
+  acc[0] += total;
+  acc[1] += correct;
+}
+
+/* ------------------------------------------------------------------------ */
+/* the optimizer update */
+
+typedef struct
+{
+  UpdateKernel     kernel;
+  const UpdateCoef *coef;
+  float           *w;
+  const float     *g;
+  float           *s1;
+  float           *s2;
+  gsize            n;
+  gsize            row_len;
+  float            max_norm;
+} UpdateJob;
+
+/* elements [begin, end) */
+static void
+update_range (const UpdateJob *job,
+              gsize            begin,
+              gsize            end)
+{
+  float *s1 = job->s1 != NULL ? job->s1 + begin : NULL;
+  float *s2 = job->s2 != NULL ? job->s2 + begin : NULL;
+
+  job->kernel (job->coef, job->w + begin, job->g + begin, s1, s2, end - begin);
+}
+
+/* rows [begin, end): update each row, then rescale it to norm <= max_norm
+ * while it is still in cache */
+static void
+update_rows (const UpdateJob *job,
+             gsize            begin,
+             gsize            end)
+{
+  for (gsize r = begin; r < end; r++)
+    {
+      gsize lo = r * job->row_len;
+      gsize hi = MIN (lo + job->row_len, job->n);
+      double norm;
+
+      update_range (job, lo, hi);
+      norm = sqrt (sum_squares (job->w + lo, hi - lo));
+      if (norm > job->max_norm)
+        scale_floats (job->w + lo, (float) (job->max_norm / norm), hi - lo);
+    }
+}
+
+static void
+update_part (gpointer data,
+             guint    part,
+             guint    n_parts)
+{
+  const UpdateJob *job = data;
+
+  if (job->max_norm > 0.0f)
+    {
+      gsize rows = (job->n + job->row_len - 1) / job->row_len;
+
+      update_rows (job, rows * part / n_parts, rows * (part + 1) / n_parts);
+    }
+  else
+    {
+      /* split on whole cache lines */
+      gsize chunk = ((job->n + n_parts - 1) / n_parts + 15) & ~(gsize) 15;
+      gsize begin = MIN (chunk * part, job->n);
+      gsize end = MIN (begin + chunk, job->n);
+
+      if (end > begin)
+        update_range (job, begin, end);
+    }
+}
+
+static void
+cpu_update (InkBackend         *be,
+            const InkOptParams *p,
+            float              *w,
+            const float        *g,
+            float              *state1,
+            float              *state2,
+            gsize               n,
+            int                 row_len)
+{
+  CpuCtx *ctx = cpu_ctx (be);
+  UpdateCoef coef;
+  UpdateJob job;
+
+  if (n == 0)
+    return;
+
+  coef.kind = p->kind;
+  coef.lr = p->lr;
+  coef.mu = p->momentum;
+  coef.rho = p->rho;
+  coef.one_minus_rho = 1.0f - p->rho;
+  coef.b1 = p->beta1;
+  coef.one_minus_b1 = 1.0f - p->beta1;
+  coef.b2 = p->beta2;
+  coef.one_minus_b2 = 1.0f - p->beta2;
+  coef.c1inv = 1.0f;
+  coef.c2inv = 1.0f;
+  if (p->kind == INK_OPT_ADAM)
+    {
+      double t = (double) MAX (p->step, 1);
+
+      coef.c1inv = (float) (1.0 / (1.0 - pow (p->beta1, t)));
+      coef.c2inv = (float) (1.0 / (1.0 - pow (p->beta2, t)));
+    }
+  coef.eps = p->eps;
+  coef.l1 = p->l1;
+  coef.l2x2 = 2.0f * p->l2;
+
+  if ((p->kind != INK_OPT_SGD && state1 == NULL) ||
+      (p->kind == INK_OPT_ADAM && state2 == NULL))
+    {
+      g_critical ("update: optimizer %d needs its state", (int) p->kind);
+      return;
+    }
+
+  job.kernel = ctx->kernel;
+  job.coef = &coef;
+  job.w = w;
+  job.g = g;
+  job.s1 = state1;
+  job.s2 = state2;
+  job.n = n;
+  job.row_len = row_len > 0 ? (gsize) row_len : n;
+  job.max_norm = p->max_norm;
+
+  if (n >= PARALLEL_UPDATE_MIN && ctx->want_helpers > 0)
+    cpu_run_parallel (ctx, update_part, &job);
+  else
+    update_part (&job, 0, 1);
+}
+
+/* ------------------------------------------------------------------------ */
+/* data */
+
+struct _InkDevData
+{
+  guint   n;
+  guint   dim;
+  guint8 *images;
+  guint8 *labels;
+};
+
+static InkDevData *
+cpu_data_upload (InkBackend    *be,
+                 const guint8  *images,
+                 const guint8  *labels,
+                 guint          n,
+                 guint          dim,
+                 GError       **error)
+{
+  InkDevData *data;
+  gsize bytes = (gsize) n * dim;
+
+  if (dim > 0 && bytes / dim != n)
+    {
+      g_set_error (error, INK_BACKEND_ERROR, INK_BACKEND_ERROR_NO_MEMORY,
+                   "dataset of %u images of %u pixels is too large", n, dim);
+      return NULL;
+    }
+
+  data = g_new0 (InkDevData, 1);
+  data->n = n;
+  data->dim = dim;
+  data->images = g_try_malloc (MAX (bytes, 1));
+  data->labels = g_try_malloc (MAX (n, 1));
+  if (data->images == NULL || data->labels == NULL)
+    {
+      char *size = g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
+
+      g_set_error (error, INK_BACKEND_ERROR, INK_BACKEND_ERROR_NO_MEMORY,
+                   "out of host memory for a dataset of %s", size);
+      g_free (size);
+      g_free (data->images);
+      g_free (data->labels);
+      g_free (data);
+      return NULL;
+    }
+  if (bytes > 0)
+    memcpy (data->images, images, bytes);
+  if (n > 0)
+    memcpy (data->labels, labels, n);
+
+  return data;
+}
+
+static void
+cpu_data_free (InkBackend *be,
+               InkDevData *data)
+{
+  if (data == NULL)
+    return;
+  g_free (data->images);
+  g_free (data->labels);
+  g_free (data);
+}
+
+INK_HOT static void
+gather_row (const guint8 *src,
+            float        *dst,
+            guint         dim,
+            float         scale,
+            float         shift)
+{
+  for (guint j = 0; j < dim; j++)
+    dst[j] = (float) src[j] * scale + shift;
+}
+
+static void
+cpu_gather (InkBackend       *be,
+            const InkDevData *data,
+            const guint32    *idx,
+            int               rows,
+            InkAffine         aff,
+            float            *x,
+            gint32           *labels_out)
+{
+  const guint dim = data->dim;
+
+  for (int r = 0; r < rows; r++)
+    {
+      float *dst = x + (gsize) r * dim;
+      guint32 k = idx[r];
+
+      if (G_UNLIKELY (k >= data->n))
+        {
+          g_critical ("gather: index %u out of range (%u images)", k, data->n);
+          for (guint j = 0; j < dim; j++)
+            dst[j] = aff.shift;
+          if (labels_out != NULL)
+            labels_out[r] = -1;
+          continue;
+        }
+
+      gather_row (data->images + (gsize) k * dim, dst, dim, aff.scale, aff.shift);
+      if (labels_out != NULL)
+        labels_out[r] = data->labels[k];
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+
+static const InkBackendOps cpu_ops = {
+  .name = "cpu",
+  .alloc = cpu_alloc,
+  .free = cpu_free,
+  .upload = cpu_upload,
+  .download = cpu_upload,
+  .copy = cpu_copy,
+  .sync = cpu_sync,
+  .gemm = cpu_gemm,
+  .bias_add = cpu_bias_add,
+  .col_sum = cpu_col_sum,
+  .act_forward = cpu_act_forward,
+  .act_backward = cpu_act_backward,
+  .dropout_forward = cpu_dropout_forward,
+  .mul = cpu_mul,
+  .softmax = cpu_softmax,
+  .loss = cpu_loss,
+  .update = cpu_update,
+  .data_upload = cpu_data_upload,
+  .data_free = cpu_data_free,
+  .gather = cpu_gather,
+};
+
+InkBackend *
+ink_backend_cpu_new (void)
+{
+  InkBackend *be = g_new0 (InkBackend, 1);
+  CpuCtx *ctx = g_new0 (CpuCtx, 1);
+  guint n_cpus = g_get_num_processors ();
+  const char *env;
+
+  g_mutex_init (&ctx->lock);
+  g_cond_init (&ctx->work_cond);
+  g_cond_init (&ctx->done_cond);
+  ctx->kernel = pick_update_kernel ();
+  ctx->want_helpers = CLAMP (n_cpus, 1, MAX_PARTS) - 1;
+  /* INK_CPU_UPDATE_THREADS=1 keeps the update on the calling thread */
+  env = g_getenv ("INK_CPU_UPDATE_THREADS");
+  if (env != NULL && *env != '\0')
+    ctx->want_helpers = CLAMP (g_ascii_strtoull (env, NULL, 10), 1, MAX_PARTS) - 1;
+
+  be->ops = &cpu_ops;
+  be->ctx = ctx;
+#ifdef OPENBLAS_VERSION
+  be->device_name = g_strdup_printf ("CPU (OpenBLAS %s, %d threads)",
+                                     openblas_get_corename (),
+                                     openblas_get_num_threads ());
+#else
+  be->device_name = g_strdup_printf ("CPU (CBLAS, %u cores)", n_cpus);
+#endif
+
+  return be;
+}
+
+void
+ink_backend_cpu_destroy (InkBackend *be)
+{
+  CpuCtx *ctx = cpu_ctx (be);
+
+  if (ctx == NULL)
+    return;
+
+  g_mutex_lock (&ctx->lock);
+  ctx->quit = TRUE;
+  g_cond_broadcast (&ctx->work_cond);
+  g_mutex_unlock (&ctx->lock);
+  for (guint i = 0; i < ctx->n_helpers; i++)
+    g_thread_join (ctx->threads[i]);
+
+  g_mutex_clear (&ctx->lock);
+  g_cond_clear (&ctx->work_cond);
+  g_cond_clear (&ctx->done_cond);
+  g_free (ctx);
+  be->ctx = NULL;
+}

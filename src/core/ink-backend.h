@@ -168,6 +168,17 @@ struct _InkBackend
   char                *device_name;   /* human-readable, e.g. "CPU (OpenBLAS SkylakeX, 2 threads)" */
 };
 
+#define INK_BACKEND_ERROR (ink_backend_error_quark ())
+GQuark ink_backend_error_quark (void);
+
+typedef enum
+{
+  INK_BACKEND_ERROR_UNKNOWN,      /* not one of "cpu", "cuda", "auto" */
+  INK_BACKEND_ERROR_UNAVAILABLE,  /* not compiled in, or no usable device */
+  INK_BACKEND_ERROR_NO_MEMORY,    /* an allocation failed */
+  INK_BACKEND_ERROR_FAILED,       /* any other backend failure */
+} InkBackendError;
+
 /* "cpu", "cuda" or "auto" (cuda when usable, else cpu) */
 InkBackend *ink_backend_new          (const char  *name,
                                       GError     **error);
@@ -178,6 +189,13 @@ gboolean    ink_backend_cuda_compiled (void);
 InkBackend *ink_backend_cpu_new      (void);
 #ifdef INK_HAVE_CUDA
 InkBackend *ink_backend_cuda_new     (GError **error);
+#endif
+
+/* Release be->ctx (threads, handles, streams; not be itself nor
+ * be->device_name).  ink_backend_free picks one by ops->name. */
+void        ink_backend_cpu_destroy  (InkBackend *be);
+#ifdef INK_HAVE_CUDA
+void        ink_backend_cuda_destroy (InkBackend *be);
 #endif
 
 /* Typed helpers over ops->alloc/free for the common case. */

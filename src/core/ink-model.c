@@ -19,3 +19,226 @@
  */
 
 #include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "ink-model.h"
+
+void
+ink_model_free (InkModel *model)
+{
+  if (model == NULL)
+    return;
+  ink_experiment_free (model->experiment);
+  g_free (model->params);
+  g_free (model);
+}
+
+void
+ink_model_add_tensors (InkTensorFile    *tf,
+                       const InkNetSpec *spec,
+                       const char       *prefix,
+                       const float      *params)
+{
+  gsize off = 0;
+  int in = spec->n_inputs;
+
+  for (int i = 0; i < spec->n_layers; i++)
+    {
+      int out = spec->layers[i].units;
+      gint64 wshape[2] = { out, in };
+      gint64 bshape[1] = { out };
+      g_autofree char *wname = g_strdup_printf ("%slayers.%d.weight", prefix, i);
+      g_autofree char *bname = g_strdup_printf ("%slayers.%d.bias", prefix, i);
+
+      ink_tensor_file_add (tf, wname, 2, wshape, params + off);
+      off += (gsize) out * in;
+      ink_tensor_file_add (tf, bname, 1, bshape, params + off);
+      off += out;
+      in = out;
+    }
+}
+
+gboolean
+ink_model_get_tensors (InkTensorFile    *tf,
+                       const InkNetSpec *spec,
+                       const char       *prefix,
+                       float            *params,
+                       GError          **error)
+{
+  gsize off = 0;
+  int in = spec->n_inputs;
+
+  for (int i = 0; i < spec->n_layers; i++)
+    {
+      int out = spec->layers[i].units;
+      gint64 wshape[2] = { out, in };
+      gint64 bshape[1] = { out };
+      g_autofree char *wname = g_strdup_printf ("%slayers.%d.weight", prefix, i);
+      g_autofree char *bname = g_strdup_printf ("%slayers.%d.bias", prefix, i);
+      InkTensor *w, *b;
+
+      if (!(w = ink_tensor_file_require (tf, wname, 2, wshape, error)))
+        return FALSE;
+      if (!(b = ink_tensor_file_require (tf, bname, 1, bshape, error)))
+        return FALSE;
+      memcpy (params + off, w->data, sizeof (float) * (gsize) out * in);
+      off += (gsize) out * in;
+      memcpy (params + off, b->data, sizeof (float) * out);
+      off += out;
+      in = out;
+    }
+  return TRUE;
+}
+
+char *
+ink_norm_to_json (const InkNorm *norm)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "kind");
+  json_builder_add_string_value (b, ink_norm_kind_to_string (norm->kind));
+  json_builder_set_member_name (b, "scale");
+  json_builder_add_double_value (b, norm->affine.scale);
+  json_builder_set_member_name (b, "shift");
+  json_builder_add_double_value (b, norm->affine.shift);
+  json_builder_set_member_name (b, "mean");
+  json_builder_add_double_value (b, norm->mean);
+  json_builder_set_member_name (b, "std");
+  json_builder_add_double_value (b, norm->std);
+  json_builder_set_member_name (b, "min");
+  json_builder_add_double_value (b, norm->min);
+  json_builder_set_member_name (b, "max");
+  json_builder_add_double_value (b, norm->max);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
+
+static gboolean
+get_number (JsonObject *o, const char *key, double *out)
+{
+  JsonNode *n;
+  if (!json_object_has_member (o, key))
+    return FALSE;
+  n = json_object_get_member (o, key);
+  if (!JSON_NODE_HOLDS_VALUE (n) ||
+      (json_node_get_value_type (n) != G_TYPE_DOUBLE && json_node_get_value_type (n) != G_TYPE_INT64))
+    return FALSE;
+  *out = json_node_get_double (n);
+  return isfinite (*out);
+}
+
+gboolean
+ink_norm_from_json (const char  *json,
+                    InkNorm     *norm,
+                    GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *o;
+  const char *kind;
+  double scale, shift;
+
+  if (!json_parser_load_from_data (parser, json, -1, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    goto bad;
+  o = json_node_get_object (json_parser_get_root (parser));
+  kind = json_object_get_string_member_with_default (o, "kind", NULL);
+  if (kind == NULL || !ink_norm_kind_from_string (kind, &norm->kind))
+    goto bad;
+  if (!get_number (o, "scale", &scale) || !get_number (o, "shift", &shift))
+    goto bad;
+  norm->affine.scale = (float) scale;
+  norm->affine.shift = (float) shift;
+  norm->mean = norm->std = norm->min = norm->max = 0;
+  get_number (o, "mean", &norm->mean);
+  get_number (o, "std", &norm->std);
+  get_number (o, "min", &norm->min);
+  get_number (o, "max", &norm->max);
+  return TRUE;
+
+bad:
+  g_set_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_HEADER,
+               "the normalization metadata is not valid (expected {\"kind\": ..., \"scale\": ..., \"shift\": ...})");
+  return FALSE;
+}
+
+gboolean
+ink_model_save (const char          *path,
+                const InkExperiment *exp,
+                const InkNorm       *norm,
+                const float         *params,
+                GError             **error)
+{
+  g_autoptr(InkTensorFile) tf = ink_tensor_file_new ();
+  g_autofree char *exp_json = ink_experiment_to_json (exp, FALSE);
+  g_autofree char *norm_json = ink_norm_to_json (norm);
+
+  ink_model_add_tensors (tf, exp->net, "", params);
+  ink_tensor_file_set_meta (tf, "format", "pt");
+  ink_tensor_file_set_meta (tf, "inkling.version", PACKAGE_VERSION);
+  ink_tensor_file_set_meta (tf, "inkling.experiment", exp_json);
+  ink_tensor_file_set_meta (tf, "inkling.normalization", norm_json);
+  return ink_safetensors_save (tf, path, error);
+}
+
+InkModel *
+ink_model_load (const char  *path,
+                GError     **error)
+{
+  g_autoptr(InkTensorFile) tf = NULL;
+  g_autoptr(InkModel) model = g_new0 (InkModel, 1);
+  g_autoptr(GError) local = NULL;
+  g_autofree char *base = g_path_get_basename (path);
+  const char *exp_json, *norm_json;
+
+  tf = ink_safetensors_load (path, error);
+  if (tf == NULL)
+    return NULL;
+  exp_json = ink_tensor_file_get_meta (tf, "inkling.experiment");
+  norm_json = ink_tensor_file_get_meta (tf, "inkling.normalization");
+  if (exp_json == NULL || norm_json == NULL)
+    {
+      g_set_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_MISSING,
+                   "%s: not an Inkling model (its metadata lacks “inkling.experiment” and "
+                   "“inkling.normalization”)", base);
+      return NULL;
+    }
+  model->experiment = ink_experiment_from_json (exp_json, -1, &local);
+  if (model->experiment == NULL)
+    {
+      g_set_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_HEADER,
+                   "%s: the experiment stored in the model is not valid: %s", base, local->message);
+      return NULL;
+    }
+  if (!ink_norm_from_json (norm_json, &model->norm, &local))
+    {
+      g_set_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_HEADER,
+                   "%s: %s", base, local->message);
+      return NULL;
+    }
+  model->n_params = ink_net_spec_n_params (model->experiment->net);
+  model->params = g_new (float, model->n_params);
+  if (!ink_model_get_tensors (tf, model->experiment->net, "", model->params, &local))
+    {
+      g_set_error (error, INK_SAFETENSORS_ERROR, local->code, "%s: %s", base, local->message);
+      return NULL;
+    }
+  return g_steal_pointer (&model);
+}
+
+InkNetwork *
+ink_model_network (const InkModel *model,
+                   InkBackend     *be,
+                   int             max_batch,
+                   GError        **error)
+{
+  InkNetwork *net = ink_network_new (model->experiment->net, be, max_batch, error);
+  if (net)
+    ink_network_set_params (net, model->params);
+  return net;
+}

@@ -19,3 +19,582 @@
  */
 
 #include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "ink-network.h"
+#include "ink-rng.h"
+
+G_DEFINE_QUARK (ink-network-error-quark, ink_network_error)
+
+#define MAX_UNITS   65536
+#define MAX_INPUTS  (1 << 20)
+#define MAX_PARAMS  (G_GUINT64_CONSTANT (1) << 31)
+
+/* What the public struct does not show: the pre-dropout activations of the
+ * layers whose derivative needs the activation's value (sigmoid, tanh), and
+ * what the last forward pass did. */
+typedef struct
+{
+  InkNetwork  pub;
+  float     **pre;            /* per layer, or NULL */
+  gboolean    dropped;        /* the last forward applied the hidden masks */
+  gboolean    input_dropped;  /* ... and the input mask (x → input_drop) */
+} InkNetworkPrivate;
+
+static inline InkNetworkPrivate *
+net_priv (InkNetwork *net)
+{
+  return (InkNetworkPrivate *) net;
+}
+
+/* ------------------------------------------------------------------------ */
+/* the spec */
+
+InkNetSpec *
+ink_net_spec_copy (const InkNetSpec *spec)
+{
+  InkNetSpec *copy;
+
+  g_return_val_if_fail (spec != NULL, NULL);
+
+  copy = g_new (InkNetSpec, 1);
+  *copy = *spec;
+  copy->layers = spec->n_layers > 0 && spec->layers != NULL
+    ? g_memdup2 (spec->layers, sizeof (InkLayerSpec) * spec->n_layers)
+    : NULL;
+
+  return copy;
+}
+
+void
+ink_net_spec_free (InkNetSpec *spec)
+{
+  if (spec == NULL)
+    return;
+  g_free (spec->layers);
+  g_free (spec);
+}
+
+gsize
+ink_net_spec_n_params (const InkNetSpec *spec)
+{
+  gsize total = 0;
+  gsize in;
+
+  g_return_val_if_fail (spec != NULL, 0);
+
+  in = (gsize) MAX (spec->n_inputs, 0);
+  for (int l = 0; l < spec->n_layers; l++)
+    {
+      gsize out = (gsize) MAX (spec->layers[l].units, 0);
+
+      total += out * in + out;
+      in = out;
+    }
+
+  return total;
+}
+
+/* "1.0", "0.25": a float as a person would write it */
+static void
+format_value (char   *buf,
+              gsize   size,
+              double  v)
+{
+  if (isfinite (v) && v == floor (v) && fabs (v) < 1e15)
+    g_snprintf (buf, size, "%.1f", v);
+  else
+    g_snprintf (buf, size, "%g", v);
+}
+
+static gboolean
+valid_activation (InkActivation a)
+{
+  return (int) a >= INK_ACT_IDENTITY && (int) a <= INK_ACT_SOFTMAX;
+}
+
+gboolean
+ink_net_spec_validate (const InkNetSpec  *spec,
+                       GError           **error)
+{
+  char v[64];
+  const InkLayerSpec *out_layer;
+  int last;
+
+  g_return_val_if_fail (spec != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+#define FAIL(...) G_STMT_START { \
+    g_set_error (error, INK_NETWORK_ERROR, INK_NETWORK_ERROR_INVALID_SPEC, __VA_ARGS__); \
+    return FALSE; \
+  } G_STMT_END
+
+  if (spec->n_inputs < 1 || spec->n_inputs > MAX_INPUTS)
+    FAIL ("the network needs between 1 and %d inputs, not %d", MAX_INPUTS, spec->n_inputs);
+  if (!(spec->input_dropout >= 0.0f && spec->input_dropout < 1.0f))
+    {
+      format_value (v, sizeof v, spec->input_dropout);
+      FAIL ("input dropout %s must be in [0, 1)", v);
+    }
+  if (spec->n_layers < 1 || spec->layers == NULL)
+    FAIL ("the network needs at least one layer (the output layer)");
+  if (!isfinite (spec->leaky_slope))
+    FAIL ("the leaky ReLU slope must be a finite number");
+  if ((int) spec->loss != INK_LOSS_CROSS_ENTROPY && (int) spec->loss != INK_LOSS_MSE)
+    FAIL ("unknown loss %d", (int) spec->loss);
+  if ((int) spec->init < INK_INIT_GLOROT_UNIFORM || (int) spec->init > INK_INIT_HE_NORMAL)
+    FAIL ("unknown weight initialization %d", (int) spec->init);
+
+  last = spec->n_layers - 1;
+  for (int l = 0; l < spec->n_layers; l++)
+    {
+      const InkLayerSpec *ls = &spec->layers[l];
+      const char *what = l == last ? " (output)" : "";
+
+      if (ls->units < 1 || ls->units > MAX_UNITS)
+        FAIL ("layer %d%s: %d units, must be between 1 and %d", l + 1, what, ls->units, MAX_UNITS);
+      if (!valid_activation (ls->activation))
+        FAIL ("layer %d%s: unknown activation %d", l + 1, what, (int) ls->activation);
+      if (!(ls->dropout >= 0.0f && ls->dropout < 1.0f))
+        {
+          format_value (v, sizeof v, ls->dropout);
+          FAIL ("layer %d%s: dropout %s must be in [0, 1)", l + 1, what, v);
+        }
+      if (l == last && ls->dropout != 0.0f)
+        {
+          format_value (v, sizeof v, ls->dropout);
+          FAIL ("layer %d (output): dropout %s must be 0 on the output layer", l + 1, v);
+        }
+      if (l != last && ls->activation == INK_ACT_SOFTMAX)
+        FAIL ("layer %d: softmax is only allowed on the output layer", l + 1);
+    }
+
+  out_layer = &spec->layers[last];
+  if (spec->loss == INK_LOSS_CROSS_ENTROPY && out_layer->activation != INK_ACT_SOFTMAX)
+    FAIL ("layer %d (output): cross-entropy needs a softmax output layer, not %s",
+          last + 1, out_layer->activation == INK_ACT_IDENTITY ? "identity" :
+          out_layer->activation == INK_ACT_SIGMOID ? "sigmoid" :
+          out_layer->activation == INK_ACT_TANH ? "tanh" :
+          out_layer->activation == INK_ACT_RELU ? "relu" : "leaky-relu");
+  if (spec->loss == INK_LOSS_MSE && out_layer->activation == INK_ACT_SOFTMAX)
+    FAIL ("layer %d (output): a softmax output goes with the cross-entropy loss, not MSE",
+          last + 1);
+
+  if (ink_net_spec_n_params (spec) > MAX_PARAMS)
+    FAIL ("the network has %" G_GSIZE_FORMAT " parameters, more than the limit of %" G_GUINT64_FORMAT,
+          ink_net_spec_n_params (spec), MAX_PARAMS);
+
+#undef FAIL
+
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* the network */
+
+static inline int
+layer_inputs (const InkNetwork *net,
+              int               l)
+{
+  return l == 0 ? net->spec->n_inputs : net->spec->layers[l - 1].units;
+}
+
+static inline gboolean
+needs_pre_dropout (const InkLayerSpec *ls)
+{
+  /* relu, leaky-relu and identity derivatives read the same from the
+   * dropped-out output (the mask is 0 or a positive scale) */
+  return ls->dropout > 0.0f &&
+         (ls->activation == INK_ACT_SIGMOID || ls->activation == INK_ACT_TANH);
+}
+
+InkNetwork *
+ink_network_new (const InkNetSpec  *spec,
+                 InkBackend        *be,
+                 int                max_batch,
+                 GError           **error)
+{
+  InkNetworkPrivate *priv;
+  InkNetwork *net;
+  GError *local_error = NULL;
+  gsize off = 0;
+  int L;
+
+  g_return_val_if_fail (spec != NULL, NULL);
+  g_return_val_if_fail (be != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!ink_net_spec_validate (spec, error))
+    return NULL;
+  if (max_batch < 1)
+    {
+      g_set_error (error, INK_NETWORK_ERROR, INK_NETWORK_ERROR_INVALID_SPEC,
+                   "the batch size must be at least 1, not %d", max_batch);
+      return NULL;
+    }
+
+  L = spec->n_layers;
+  priv = g_new0 (InkNetworkPrivate, 1);
+  net = &priv->pub;
+  net->be = be;
+  net->spec = ink_net_spec_copy (spec);
+  net->max_batch = max_batch;
+  net->n_params = ink_net_spec_n_params (spec);
+  net->w_offset = g_new0 (gsize, L);
+  net->b_offset = g_new0 (gsize, L);
+  net->act = g_new0 (float *, L);
+  net->delta = g_new0 (float *, L);
+  net->mask = g_new0 (float *, L);
+  priv->pre = g_new0 (float *, L);
+
+  for (int l = 0; l < L; l++)
+    {
+      gsize in = layer_inputs (net, l);
+      gsize out = spec->layers[l].units;
+
+      net->w_offset[l] = off;
+      off += in * out;
+      net->b_offset[l] = off;
+      off += out;
+    }
+
+#define ALLOC(dst, n_floats) G_STMT_START { \
+    (dst) = ink_backend_alloc_floats (be, (n_floats), &local_error); \
+    if ((dst) == NULL) \
+      goto fail; \
+  } G_STMT_END
+
+  ALLOC (net->params, net->n_params);
+  ALLOC (net->grads, net->n_params);
+  for (int l = 0; l < L; l++)
+    {
+      gsize n = (gsize) max_batch * spec->layers[l].units;
+
+      ALLOC (net->act[l], n);
+      ALLOC (net->delta[l], n);
+      if (spec->layers[l].dropout > 0.0f)
+        ALLOC (net->mask[l], n);
+      if (needs_pre_dropout (&spec->layers[l]))
+        ALLOC (priv->pre[l], n);
+    }
+  if (spec->input_dropout > 0.0f)
+    {
+      gsize n = (gsize) max_batch * spec->n_inputs;
+
+      ALLOC (net->input_mask, n);
+      ALLOC (net->input_drop, n);
+    }
+
+#undef ALLOC
+
+  return net;
+
+fail:
+  g_set_error (error, INK_NETWORK_ERROR, INK_NETWORK_ERROR_NO_MEMORY,
+               "cannot allocate the network: %s",
+               local_error != NULL ? local_error->message : "out of memory");
+  g_clear_error (&local_error);
+  ink_network_free (net);
+  return NULL;
+}
+
+void
+ink_network_free (InkNetwork *net)
+{
+  InkNetworkPrivate *priv;
+  const InkBackendOps *ops;
+
+  if (net == NULL)
+    return;
+
+  priv = net_priv (net);
+  ops = net->be->ops;
+  for (int l = 0; l < net->spec->n_layers; l++)
+    {
+      if (net->act[l] != NULL)
+        ops->free (net->be, net->act[l]);
+      if (net->delta[l] != NULL)
+        ops->free (net->be, net->delta[l]);
+      if (net->mask[l] != NULL)
+        ops->free (net->be, net->mask[l]);
+      if (priv->pre[l] != NULL)
+        ops->free (net->be, priv->pre[l]);
+    }
+  if (net->params != NULL)
+    ops->free (net->be, net->params);
+  if (net->grads != NULL)
+    ops->free (net->be, net->grads);
+  if (net->input_mask != NULL)
+    ops->free (net->be, net->input_mask);
+  if (net->input_drop != NULL)
+    ops->free (net->be, net->input_drop);
+  if (net->d_input != NULL)
+    ops->free (net->be, net->d_input);
+
+  g_free (net->act);
+  g_free (net->delta);
+  g_free (net->mask);
+  g_free (priv->pre);
+  g_free (net->w_offset);
+  g_free (net->b_offset);
+  ink_net_spec_free (net->spec);
+  g_free (priv);
+}
+
+void
+ink_network_init_params (InkNetwork *net,
+                         guint64     seed)
+{
+  const InkNetSpec *spec;
+  float *host;
+  InkRng rng;
+
+  g_return_if_fail (net != NULL);
+
+  spec = net->spec;
+  host = g_new0 (float, MAX (net->n_params, 1));
+  ink_rng_init (&rng, seed);
+
+  for (int l = 0; l < spec->n_layers; l++)
+    {
+      gsize in = layer_inputs (net, l);
+      gsize out = spec->layers[l].units;
+      float *w = host + net->w_offset[l];
+      double fan_sum = (double) in + (double) out;
+
+      if (l == spec->n_layers - 1 && spec->zero_output_init != 0.0f)
+        continue;   /* already zero */
+
+      for (gsize i = 0; i < in * out; i++)
+        {
+          double v;
+
+          switch (spec->init)
+            {
+            case INK_INIT_GLOROT_UNIFORM:
+              v = (2.0 * ink_rng_uniform (&rng) - 1.0) * sqrt (6.0 / fan_sum);
+              break;
+            case INK_INIT_GLOROT_NORMAL:
+              v = ink_rng_normal (&rng) * sqrt (2.0 / fan_sum);
+              break;
+            case INK_INIT_HE_UNIFORM:
+              v = (2.0 * ink_rng_uniform (&rng) - 1.0) * sqrt (6.0 / (double) in);
+              break;
+            case INK_INIT_HE_NORMAL:
+              v = ink_rng_normal (&rng) * sqrt (2.0 / (double) in);
+              break;
+            default:
+              g_assert_not_reached ();
+            }
+          w[i] = (float) v;
+        }
+    }
+
+  net->be->ops->upload (net->be, net->params, host, net->n_params * sizeof (float));
+  g_free (host);
+}
+
+float *
+ink_network_forward (InkNetwork  *net,
+                     const float *x,
+                     int          batch,
+                     gboolean     training,
+                     guint64      dropout_seed,
+                     guint64      dropout_stream)
+{
+  InkNetworkPrivate *priv;
+  const InkNetSpec *spec;
+  const InkBackendOps *ops;
+  InkBackend *be;
+  guint64 stream_base;
+  const float *in;
+
+  g_return_val_if_fail (net != NULL, NULL);
+  g_return_val_if_fail (x != NULL, NULL);
+  g_return_val_if_fail (batch >= 1 && batch <= net->max_batch, NULL);
+
+  priv = net_priv (net);
+  spec = net->spec;
+  be = net->be;
+  ops = be->ops;
+  stream_base = dropout_stream * (guint64) (spec->n_layers + 1);
+  in = x;
+
+  priv->input_dropped = FALSE;
+  if (training && spec->input_dropout > 0.0f)
+    {
+      gsize n = (gsize) batch * spec->n_inputs;
+
+      ops->copy (be, net->input_drop, x, n * sizeof (float));
+      ops->dropout_forward (be, net->input_drop, net->input_mask, n, spec->input_dropout,
+                            dropout_seed, stream_base);
+      in = net->input_drop;
+      priv->input_dropped = TRUE;
+    }
+
+  for (int l = 0; l < spec->n_layers; l++)
+    {
+      const InkLayerSpec *ls = &spec->layers[l];
+      int n_in = layer_inputs (net, l);
+      int n_out = ls->units;
+      gsize n = (gsize) batch * n_out;
+      float *y = net->act[l];
+
+      ops->gemm (be, FALSE, TRUE, batch, n_out, n_in, 1.0f,
+                 in, n_in, net->params + net->w_offset[l], n_in, 0.0f, y, n_out);
+      ops->bias_add (be, y, net->params + net->b_offset[l], batch, n_out);
+      if (ls->activation != INK_ACT_IDENTITY && ls->activation != INK_ACT_SOFTMAX)
+        ops->act_forward (be, ls->activation, spec->leaky_slope, y, n);
+      if (training && ls->dropout > 0.0f)
+        {
+          if (priv->pre[l] != NULL)
+            ops->copy (be, priv->pre[l], y, n * sizeof (float));
+          ops->dropout_forward (be, y, net->mask[l], n, ls->dropout,
+                                dropout_seed, stream_base + (guint64) l + 1);
+        }
+      in = y;
+    }
+  priv->dropped = training;
+
+  return net->act[spec->n_layers - 1];
+}
+
+void
+ink_network_backward (InkNetwork  *net,
+                      const float *x,
+                      int          batch,
+                      gboolean     want_input_grad)
+{
+  InkNetworkPrivate *priv;
+  const InkNetSpec *spec;
+  const InkBackendOps *ops;
+  InkBackend *be;
+  const InkLayerSpec *out_layer;
+  int L;
+
+  g_return_if_fail (net != NULL);
+  g_return_if_fail (x != NULL);
+  g_return_if_fail (batch >= 1 && batch <= net->max_batch);
+
+  priv = net_priv (net);
+  spec = net->spec;
+  be = net->be;
+  ops = be->ops;
+  L = spec->n_layers;
+
+  /* the output: softmax + cross-entropy hands us dL/dlogits already */
+  out_layer = &spec->layers[L - 1];
+  if (out_layer->activation != INK_ACT_SOFTMAX && out_layer->activation != INK_ACT_IDENTITY)
+    ops->act_backward (be, out_layer->activation, spec->leaky_slope, net->act[L - 1],
+                       net->delta[L - 1], (gsize) batch * out_layer->units);
+
+  if (want_input_grad && net->d_input == NULL)
+    {
+      GError *error = NULL;
+
+      net->d_input = ink_backend_alloc_floats (be, (gsize) net->max_batch * spec->n_inputs,
+                                               &error);
+      if (net->d_input == NULL)
+        {
+          g_critical ("ink_network_backward: no memory for the input gradient: %s",
+                      error->message);
+          g_clear_error (&error);
+          want_input_grad = FALSE;
+        }
+    }
+
+  for (int l = L - 1; l >= 0; l--)
+    {
+      int n_in = layer_inputs (net, l);
+      int n_out = spec->layers[l].units;
+      const float *w = net->params + net->w_offset[l];
+      const float *prev;
+
+      if (l > 0)
+        prev = net->act[l - 1];
+      else
+        prev = priv->input_dropped ? net->input_drop : x;
+
+      /* dW = δᵀ·X_prev, db = Σ_rows δ */
+      ops->gemm (be, TRUE, FALSE, n_out, n_in, batch, 1.0f,
+                 net->delta[l], n_out, prev, n_in, 0.0f, net->grads + net->w_offset[l], n_in);
+      ops->col_sum (be, net->delta[l], batch, n_out, 0.0f, net->grads + net->b_offset[l]);
+
+      if (l > 0)
+        {
+          const InkLayerSpec *pl = &spec->layers[l - 1];
+          gsize n = (gsize) batch * n_in;
+          float *dp = net->delta[l - 1];
+
+          /* δ_prev = (δ·W) ∘ mask ∘ f'(a_prev before dropout) */
+          ops->gemm (be, FALSE, FALSE, batch, n_in, n_out, 1.0f,
+                     net->delta[l], n_out, w, n_in, 0.0f, dp, n_in);
+          if (priv->dropped && pl->dropout > 0.0f)
+            ops->mul (be, dp, net->mask[l - 1], n);
+          if (pl->activation != INK_ACT_IDENTITY)
+            ops->act_backward (be, pl->activation, spec->leaky_slope,
+                               priv->dropped && priv->pre[l - 1] != NULL
+                                 ? priv->pre[l - 1] : net->act[l - 1],
+                               dp, n);
+        }
+      else if (want_input_grad)
+        {
+          ops->gemm (be, FALSE, FALSE, batch, n_in, n_out, 1.0f,
+                     net->delta[0], n_out, w, n_in, 0.0f, net->d_input, n_in);
+          if (priv->input_dropped)
+            ops->mul (be, net->d_input, net->input_mask, (gsize) batch * n_in);
+        }
+    }
+}
+
+void
+ink_network_get_params (InkNetwork *net,
+                        float      *host)
+{
+  g_return_if_fail (net != NULL && host != NULL);
+
+  net->be->ops->download (net->be, host, net->params, net->n_params * sizeof (float));
+}
+
+void
+ink_network_set_params (InkNetwork  *net,
+                        const float *host)
+{
+  g_return_if_fail (net != NULL && host != NULL);
+
+  net->be->ops->upload (net->be, net->params, host, net->n_params * sizeof (float));
+}
+
+void
+ink_network_predict (InkNetwork  *net,
+                     const float *x_backend,
+                     int          batch,
+                     float       *probs_host)
+{
+  const InkNetSpec *spec;
+  const InkBackendOps *ops;
+  int classes;
+
+  g_return_if_fail (net != NULL);
+  g_return_if_fail (batch >= 0);
+  g_return_if_fail (batch == 0 || (x_backend != NULL && probs_host != NULL));
+
+  spec = net->spec;
+  ops = net->be->ops;
+  classes = spec->layers[spec->n_layers - 1].units;
+
+  for (int start = 0; start < batch; start += net->max_batch)
+    {
+      int nb = MIN (net->max_batch, batch - start);
+      float *out;
+
+      out = ink_network_forward (net, x_backend + (gsize) start * spec->n_inputs, nb,
+                                 FALSE, 0, 0);
+      if (spec->loss == INK_LOSS_CROSS_ENTROPY)
+        ops->softmax (net->be, out, nb, classes);
+      ops->download (net->be, probs_host + (gsize) start * classes, out,
+                     (gsize) nb * classes * sizeof (float));
+    }
+}

@@ -55,6 +55,15 @@ typedef struct
   float         zero_output_init; /* nonzero: output layer weights start at 0 (Theano's logistic layer) */
 } InkNetSpec;
 
+#define INK_NETWORK_ERROR (ink_network_error_quark ())
+GQuark ink_network_error_quark (void);
+
+typedef enum
+{
+  INK_NETWORK_ERROR_INVALID_SPEC,   /* ink_net_spec_validate failed */
+  INK_NETWORK_ERROR_NO_MEMORY,      /* a backend allocation failed */
+} InkNetworkError;
+
 InkNetSpec *ink_net_spec_copy     (const InkNetSpec *spec);
 void        ink_net_spec_free     (InkNetSpec *spec);
 /* checks units > 0, dropout in [0,1), output/loss pairing, sizes that fit in memory */

@@ -19,3 +19,105 @@
  */
 
 #include "config.h"
+
+#include <cblas.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <xmmintrin.h>
+#endif
+
+#include "ink-openblas.h"
+
+#define REEXEC_MARK "INKLING_OPENBLAS_REEXEC"
+
+/* Kernel sets that predate AVX2: a CPU with AVX2 or AVX-512 running one of
+ * these has been misdetected. */
+static const char * const generic_cores[] = {
+  "Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Atom", "Katmai",
+  "Coppermine", "Northwood", "Banias", "Athlon", "Opteron", "Opteron_SSE3",
+  "Barcelona", "Bobcat", "Sandybridge", "Bulldozer", "Piledriver",
+  "Steamroller", "Excavator", "generic", "Generic", NULL
+};
+
+static const char *
+wanted_core (void)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+  __builtin_cpu_init ();
+  if (__builtin_cpu_supports ("avx512f") && __builtin_cpu_supports ("avx512bw") &&
+      __builtin_cpu_supports ("avx512vl") && __builtin_cpu_supports ("avx512dq"))
+    return "SkylakeX";
+  if (__builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma"))
+    return "Haswell";
+#endif
+  return NULL;
+}
+
+const char *
+ink_openblas_core (void)
+{
+  const char *name = openblas_get_corename ();
+  return name ? name : "unknown";
+}
+
+int
+ink_openblas_threads (void)
+{
+  return openblas_get_num_threads ();
+}
+
+void
+ink_openblas_reexec_if_needed (char **argv)
+{
+  const char *core = ink_openblas_core ();
+  const char *want;
+
+  if (g_getenv ("OPENBLAS_CORETYPE") != NULL || g_getenv (REEXEC_MARK) != NULL)
+    return;
+  if (!g_strv_contains (generic_cores, core))
+    return;
+  want = wanted_core ();
+  if (want == NULL)
+    return;
+
+  g_setenv ("OPENBLAS_CORETYPE", want, TRUE);
+  g_setenv (REEXEC_MARK, core, TRUE);
+  execv ("/proc/self/exe", argv);
+  /* exec failed: carry on with the slow kernels, and say so in describe() */
+  g_unsetenv ("OPENBLAS_CORETYPE");
+  g_setenv (REEXEC_MARK, "failed", TRUE);
+}
+
+char *
+ink_openblas_describe (void)
+{
+  const char *mark = g_getenv (REEXEC_MARK);
+  const char *config = openblas_get_config ();
+  g_autofree char *why = NULL;
+
+  if (mark != NULL && g_str_equal (mark, "failed"))
+    why = g_strdup (" (misdetected; re-executing with the right core type failed)");
+  else if (mark != NULL)
+    why = g_strdup_printf (" (set by Inkling: OpenBLAS detected %s on a CPU with %s)", mark,
+                           g_str_equal (ink_openblas_core (), "SkylakeX") ? "AVX-512" : "AVX2");
+  else if (g_getenv ("OPENBLAS_CORETYPE") != NULL)
+    why = g_strdup_printf (" (OPENBLAS_CORETYPE=%s from the environment)", g_getenv ("OPENBLAS_CORETYPE"));
+  else
+    why = g_strdup ("");
+
+  g_autofree char *cfg = g_strdup (config ? config : "OpenBLAS");
+
+  return g_strdup_printf ("%s; core %s%s; %d threads", g_strstrip (cfg),
+                          ink_openblas_core (), why, ink_openblas_threads ());
+}
+
+void
+ink_enable_ftz (void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+  _mm_setcsr (_mm_getcsr () | 0x8040);   /* FTZ (bit 15) | DAZ (bit 6) */
+#endif
+}

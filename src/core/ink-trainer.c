@@ -19,3 +19,958 @@
  */
 
 #include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "ink-model.h"
+#include "ink-openblas.h"
+#include "ink-rng.h"
+#include "ink-trainer.h"
+
+G_DEFINE_QUARK (ink-trainer-error-quark, ink_trainer_error)
+
+#define PROGRESS_INTERVAL_US  100000   /* progress events at most ~10 per second */
+#define EVAL_BATCH            500
+
+struct _InkTrainer
+{
+  InkExperiment    *exp;
+  const InkDataset *train;
+  const InkDataset *test;
+  InkSplit         *split;
+  InkNorm           norm;
+
+  InkBackend       *be;
+  InkNetwork       *net;
+  InkOptimizer     *opt;
+  InkDevData       *dtrain;
+  InkDevData       *dtest;
+  guint32          *perm_host;
+  guint32          *perm_dev;
+  guint32          *valid_dev;
+  guint32          *test_dev;
+  float            *x;
+  gint32           *labels;
+  double           *acc;        /* backend memory, 2 doubles: training */
+  double           *eval_acc;   /* backend memory, 2 doubles: evaluation */
+  float            *probs_host;
+  float            *params_host;
+
+  /* the run's state: everything a checkpoint must hold */
+  InkRng            rng;
+  guint64           dropout_seed;
+  guint             epochs_done;
+  guint64           iteration;
+  GArray           *history;      /* InkEpochRecord */
+  float            *best_params;
+  gboolean          have_best;
+  double            best_monitor;
+  guint             best_epoch;
+  double            patience;
+  guint             no_improve;
+  double            last_valid_loss;
+  double            last_valid_acc;
+
+  /* results */
+  gboolean          stopped;
+  InkStopReason     reason;
+  char             *message;
+  InkMetrics        test_metrics;
+  double            test_loss;
+  gboolean          have_test;
+
+  char             *checkpoint_path;
+
+  /* controls, shared with other threads */
+  GMutex            lock;
+  GCond             cond;
+  gboolean          paused;
+  gint              want_weights;
+};
+
+const char *
+ink_stop_reason_to_string (InkStopReason reason)
+{
+  switch (reason)
+    {
+    case INK_STOP_COMPLETED: return _("all epochs done");
+    case INK_STOP_EARLY: return _("early stopping");
+    case INK_STOP_CANCELLED: return _("stopped by the user");
+    case INK_STOP_DIVERGED: return _("diverged");
+    default: return "?";
+    }
+}
+
+static guint
+n_classes (InkTrainer *t)
+{
+  return (guint) t->exp->net->layers[t->exp->net->n_layers - 1].units;
+}
+
+void
+ink_trainer_free (InkTrainer *t)
+{
+  if (t == NULL)
+    return;
+  if (t->be)
+    {
+      const InkBackendOps *ops = t->be->ops;
+      if (t->dtrain) ops->data_free (t->be, t->dtrain);
+      if (t->dtest) ops->data_free (t->be, t->dtest);
+      if (t->perm_dev) ops->free (t->be, t->perm_dev);
+      if (t->valid_dev) ops->free (t->be, t->valid_dev);
+      if (t->test_dev) ops->free (t->be, t->test_dev);
+      if (t->x) ops->free (t->be, t->x);
+      if (t->labels) ops->free (t->be, t->labels);
+      if (t->acc) ops->free (t->be, t->acc);
+      if (t->eval_acc) ops->free (t->be, t->eval_acc);
+    }
+  g_clear_pointer (&t->opt, ink_optimizer_free);
+  g_clear_pointer (&t->net, ink_network_free);
+  g_clear_pointer (&t->be, ink_backend_free);
+  g_clear_pointer (&t->split, ink_split_free);
+  g_clear_pointer (&t->exp, ink_experiment_free);
+  if (t->history)
+    g_array_unref (t->history);
+  g_free (t->perm_host);
+  g_free (t->probs_host);
+  g_free (t->params_host);
+  g_free (t->best_params);
+  g_free (t->message);
+  g_free (t->checkpoint_path);
+  g_mutex_clear (&t->lock);
+  g_cond_clear (&t->cond);
+  g_free (t);
+}
+
+static gpointer
+upload_indices (InkBackend *be, const guint32 *idx, guint n, GError **error)
+{
+  gpointer mem = be->ops->alloc (be, MAX (n, 1) * sizeof (guint32), error);
+  if (mem && n)
+    be->ops->upload (be, mem, idx, n * sizeof (guint32));
+  return mem;
+}
+
+InkTrainer *
+ink_trainer_new (const InkExperiment *exp,
+                 const InkDataset    *train,
+                 const InkDataset    *test,
+                 GError             **error)
+{
+  g_autoptr(InkTrainer) t = g_new0 (InkTrainer, 1);
+  const InkBackendOps *ops;
+  guint dim = ink_dataset_dim (train);
+  int max_batch;
+  g_autoptr(GError) local = NULL;
+
+  g_mutex_init (&t->lock);
+  g_cond_init (&t->cond);
+  t->history = g_array_new (FALSE, TRUE, sizeof (InkEpochRecord));
+
+  if (!ink_experiment_validate (exp, error))
+    return NULL;
+  t->exp = ink_experiment_copy (exp);
+  t->train = train;
+  t->test = test;
+
+  if (dim != (guint) exp->net->n_inputs)
+    {
+      g_set_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_SETUP,
+                   _("the network takes %d inputs but the dataset's images have %u pixels (%u×%u)"),
+                   exp->net->n_inputs, dim, train->rows, train->cols);
+      return NULL;
+    }
+  if (ink_dataset_dim (test) != dim)
+    {
+      g_set_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_SETUP,
+                   _("training and test images differ in size"));
+      return NULL;
+    }
+
+  t->split = ink_split_new (&exp->split, train, test, exp->seed, error);
+  if (t->split == NULL)
+    return NULL;
+  if (t->split->n_train == 0 || t->split->n_valid == 0)
+    {
+      g_set_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_SETUP,
+                   _("the split leaves %u training and %u validation images; both must be at least 1"),
+                   t->split->n_train, t->split->n_valid);
+      return NULL;
+    }
+  ink_norm_fit (&t->norm, exp->normalization, train, t->split->train_idx, t->split->n_train);
+
+  t->be = ink_backend_new (exp->device, error);
+  if (t->be == NULL)
+    return NULL;
+  ops = t->be->ops;
+
+  max_batch = (int) MAX (exp->batch_size, EVAL_BATCH);
+  t->net = ink_network_new (exp->net, t->be, max_batch, error);
+  if (t->net == NULL)
+    return NULL;
+  ink_network_init_params (t->net, ink_hash64 (exp->seed + 1));
+  t->opt = ink_optimizer_new (&exp->optimizer, t->net, error);
+  if (t->opt == NULL)
+    return NULL;
+
+  t->dtrain = ops->data_upload (t->be, train->images, train->labels, train->n, dim, error);
+  if (t->dtrain == NULL)
+    return NULL;
+  t->dtest = ops->data_upload (t->be, test->images, test->labels, test->n, dim, error);
+  if (t->dtest == NULL)
+    return NULL;
+
+  t->perm_host = g_new (guint32, t->split->n_train);
+  if (!(t->perm_dev = upload_indices (t->be, t->split->train_idx, t->split->n_train, error)) ||
+      !(t->valid_dev = upload_indices (t->be, t->split->valid_idx, t->split->n_valid, error)) ||
+      !(t->test_dev = upload_indices (t->be, t->split->test_idx, t->split->n_test, error)) ||
+      !(t->x = ops->alloc (t->be, sizeof (float) * (gsize) max_batch * dim, error)) ||
+      !(t->labels = ops->alloc (t->be, sizeof (gint32) * (gsize) max_batch, error)) ||
+      !(t->acc = ops->alloc (t->be, 2 * sizeof (double), error)) ||
+      !(t->eval_acc = ops->alloc (t->be, 2 * sizeof (double), error)))
+    return NULL;
+
+  t->probs_host = g_new (float, (gsize) max_batch * n_classes (t));
+  t->params_host = g_new (float, t->net->n_params);
+  t->best_params = g_new (float, t->net->n_params);
+  ink_network_get_params (t->net, t->best_params);
+
+  ink_rng_init (&t->rng, exp->seed ^ G_GUINT64_CONSTANT (0x53485546464c45));
+  t->dropout_seed = ink_hash64 (exp->seed + 2);
+  t->best_monitor = INFINITY;
+  t->patience = exp->patience;
+  t->last_valid_loss = NAN;
+  t->last_valid_acc = NAN;
+  ink_metrics_init (&t->test_metrics, n_classes (t));
+
+  if (!ops->sync (t->be, error))
+    return NULL;
+  return g_steal_pointer (&t);
+}
+
+void
+ink_trainer_set_checkpoint (InkTrainer *t,
+                            const char *path)
+{
+  g_free (t->checkpoint_path);
+  t->checkpoint_path = g_strdup (path);
+}
+
+void
+ink_trainer_set_paused (InkTrainer *t,
+                        gboolean    paused)
+{
+  g_mutex_lock (&t->lock);
+  t->paused = paused;
+  g_cond_broadcast (&t->cond);
+  g_mutex_unlock (&t->lock);
+}
+
+void
+ink_trainer_request_weights (InkTrainer *t)
+{
+  g_atomic_int_set (&t->want_weights, 1);
+}
+
+/* ------------------------------------------------------------------------ */
+
+static void
+zero_acc (InkTrainer *t, double *acc)
+{
+  static const double zeros[2] = { 0, 0 };
+  t->be->ops->upload (t->be, acc, zeros, sizeof zeros);
+}
+
+/* Loss and accuracy of the current network over idx[0..n) of `data`; with
+ * `m`, also the confusion counts (downloads the outputs). */
+static void
+evaluate (InkTrainer       *t,
+          const InkDevData *data,
+          const guint32    *idx_dev,
+          const guint32    *idx_host,
+          const InkDataset *ds,
+          guint             n,
+          double           *loss,
+          double           *acc,
+          InkMetrics       *m)
+{
+  const InkBackendOps *ops = t->be->ops;
+  guint C = n_classes (t);
+  double a[2];
+
+  zero_acc (t, t->eval_acc);
+  for (guint off = 0; off < n; off += EVAL_BATCH)
+    {
+      int rows = (int) MIN (EVAL_BATCH, n - off);
+      float *out;
+
+      ops->gather (t->be, data, idx_dev + off, rows, t->norm.affine, t->x, t->labels);
+      out = ink_network_forward (t->net, t->x, rows, FALSE, 0, 0);
+      ops->loss (t->be, t->exp->net->loss, out, t->labels, rows, (int) C, NULL, t->eval_acc);
+      if (m != NULL)
+        {
+          guint8 lab[EVAL_BATCH];
+          ops->download (t->be, t->probs_host, out, sizeof (float) * rows * C);
+          for (int i = 0; i < rows; i++)
+            lab[i] = ds->labels[idx_host[off + i]];
+          ink_metrics_add_batch (m, t->probs_host, lab, (guint) rows);
+        }
+    }
+  ops->download (t->be, a, t->eval_acc, sizeof a);
+  *loss = n ? a[0] / n : NAN;
+  *acc = n ? a[1] / n : NAN;
+}
+
+static void
+emit (InkEventFunc func, gpointer data, InkTrainEvent *ev)
+{
+  if (func)
+    func (ev, data);
+}
+
+static void
+emit_weights (InkTrainer *t, InkEventFunc func, gpointer data)
+{
+  InkTrainEvent ev = { .kind = INK_EVENT_WEIGHTS };
+
+  g_atomic_int_set (&t->want_weights, 0);
+  if (func == NULL)
+    return;
+  ink_network_get_params (t->net, t->params_host);
+  ev.params = t->params_host;
+  ev.n_params = t->net->n_params;
+  ev.epoch = t->epochs_done;
+  ev.iteration = t->iteration;
+  func (&ev, data);
+}
+
+static void
+stop (InkTrainer *t, InkStopReason reason, char *message)
+{
+  if (t->stopped)
+    {
+      g_free (message);
+      return;
+    }
+  t->stopped = TRUE;
+  t->reason = reason;
+  g_free (t->message);
+  t->message = message;
+}
+
+static void
+diverged (InkTrainer *t, const char *what, guint epoch, guint batch, guint n_batches, float lr)
+{
+  if (t->have_best)
+    stop (t, INK_STOP_DIVERGED,
+          g_strdup_printf (_("the %s became NaN or infinite at epoch %u (minibatch %u of %u); "
+                             "the best weights (epoch %u) were kept — try a learning rate below %g"),
+                           what, epoch, batch, n_batches, t->best_epoch, (double) lr));
+  else
+    stop (t, INK_STOP_DIVERGED,
+          g_strdup_printf (_("the %s became NaN or infinite at epoch %u (minibatch %u of %u), before "
+                             "any validation; the initial weights were kept — try a learning rate below %g"),
+                           what, epoch, batch, n_batches, (double) lr));
+}
+
+/* One validation: updates the best model and the early-stopping state. */
+static void
+validate (InkTrainer *t, guint epoch, guint batch, guint n_batches, float lr, gboolean *improved)
+{
+  double vloss, vacc, monitor;
+
+  evaluate (t, t->split->valid_is_test ? t->dtest : t->dtrain, t->valid_dev, NULL, NULL,
+            t->split->n_valid, &vloss, &vacc, NULL);
+  t->last_valid_loss = vloss;
+  t->last_valid_acc = vacc;
+  if (!isfinite (vloss))
+    {
+      diverged (t, _("validation loss"), epoch, batch, n_batches, lr);
+      return;
+    }
+  monitor = t->exp->monitor == INK_MONITOR_VALID_ERROR ? 1.0 - vacc : vloss;
+  if (monitor < t->best_monitor)
+    {
+      /* the Theano tutorial: a large enough improvement extends the patience */
+      if (t->exp->early_stopping == INK_EARLY_PATIENCE &&
+          monitor < t->best_monitor * t->exp->improvement_threshold)
+        t->patience = MAX (t->patience, (double) (t->iteration - 1) * t->exp->patience_increase);
+      t->best_monitor = monitor;
+      t->best_epoch = epoch;
+      t->have_best = TRUE;
+      t->no_improve = 0;
+      ink_network_get_params (t->net, t->best_params);
+      *improved = TRUE;
+    }
+  else
+    {
+      t->no_improve++;
+      if (t->exp->early_stopping == INK_EARLY_NO_IMPROVEMENT && t->no_improve >= t->exp->stop_epochs)
+        stop (t, INK_STOP_EARLY,
+              g_strdup_printf (_("no improvement of the %s for %u validations; best at epoch %u"),
+                               t->exp->monitor == INK_MONITOR_VALID_ERROR ? _("validation error") : _("validation loss"),
+                               t->no_improve, t->best_epoch));
+    }
+}
+
+static gboolean
+wait_while_paused (InkTrainer *t, GCancellable *cancellable)
+{
+  g_mutex_lock (&t->lock);
+  while (t->paused && !g_cancellable_is_cancelled (cancellable))
+    g_cond_wait_until (&t->cond, &t->lock, g_get_monotonic_time () + 50000);
+  g_mutex_unlock (&t->lock);
+  return !g_cancellable_is_cancelled (cancellable);
+}
+
+static gboolean write_checkpoint (InkTrainer *t, GError **error);
+
+gboolean
+ink_trainer_run (InkTrainer    *t,
+                 GCancellable  *cancellable,
+                 InkEventFunc   func,
+                 gpointer       user_data,
+                 GError       **error)
+{
+  const InkBackendOps *ops = t->be->ops;
+  InkBackend *be = t->be;
+  InkNetwork *net = t->net;
+  const InkExperiment *exp = t->exp;
+  guint n_train = t->split->n_train;
+  guint B = exp->batch_size;
+  guint n_batches = (n_train + B - 1) / B;
+  guint C = n_classes (t);
+  int L = exp->net->n_layers;
+  guint64 val_freq = exp->validation_frequency ? exp->validation_frequency : 0;
+  InkTrainEvent ev = { 0 };
+
+  ink_enable_ftz ();
+  t->stopped = FALSE;
+  t->have_test = FALSE;
+
+  ev.kind = INK_EVENT_PHASE;
+  ev.phase = "training";
+  emit (func, user_data, &ev);
+
+  while (!t->stopped && t->epochs_done < exp->epochs)
+    {
+      guint epoch = t->epochs_done + 1;
+      float lr = ink_optimizer_lr (t->opt, t->epochs_done);
+      gint64 t0 = g_get_monotonic_time ();
+      gint64 last_progress = t0;
+      gboolean improved = FALSE;
+      gboolean validated = FALSE;
+      guint seen = 0;
+      double a[2];
+      InkEpochRecord rec = { 0 };
+
+      memcpy (t->perm_host, t->split->train_idx, sizeof (guint32) * n_train);
+      ink_rng_shuffle (&t->rng, t->perm_host, n_train);
+      ops->upload (be, t->perm_dev, t->perm_host, sizeof (guint32) * n_train);
+      zero_acc (t, t->acc);
+
+      for (guint b = 0; b < n_batches; b++)
+        {
+          guint off = b * B;
+          int rows = (int) MIN (B, n_train - off);
+          float *out;
+          gint64 now;
+
+          if (g_cancellable_is_cancelled (cancellable) || !wait_while_paused (t, cancellable))
+            {
+              stop (t, INK_STOP_CANCELLED,
+                    g_strdup_printf (_("stopped by the user during epoch %u (minibatch %u of %u)"),
+                                     epoch, b + 1, n_batches));
+              break;
+            }
+
+          ops->gather (be, t->dtrain, t->perm_dev + off, rows, t->norm.affine, t->x, t->labels);
+          out = ink_network_forward (net, t->x, rows, TRUE, t->dropout_seed, t->iteration);
+          ops->loss (be, exp->net->loss, out, t->labels, rows, (int) C, net->delta[L - 1], t->acc);
+          ink_network_backward (net, t->x, rows, FALSE);
+          ink_optimizer_step (t->opt, lr);
+          t->iteration++;
+          seen += (guint) rows;
+
+          if (val_freq && t->iteration % val_freq == 0)
+            {
+              validate (t, epoch, b + 1, n_batches, lr, &improved);
+              validated = TRUE;
+            }
+          if (exp->early_stopping == INK_EARLY_PATIENCE && t->patience <= (double) (t->iteration - 1))
+            stop (t, INK_STOP_EARLY,
+                  g_strdup_printf (_("patience exhausted after %" G_GUINT64_FORMAT " minibatches; best at epoch %u"),
+                                   t->iteration, t->best_epoch));
+
+          now = g_get_monotonic_time ();
+          if (now - last_progress >= PROGRESS_INTERVAL_US)
+            {
+              last_progress = now;
+              ops->download (be, a, t->acc, sizeof a);
+              if (!isfinite (a[0]))
+                {
+                  diverged (t, _("training loss"), epoch, b + 1, n_batches, lr);
+                  break;
+                }
+              ev = (InkTrainEvent) { .kind = INK_EVENT_PROGRESS, .epoch = epoch, .batch = b + 1,
+                                     .n_batches = n_batches, .iteration = t->iteration,
+                                     .running_loss = a[0] / seen, .running_acc = a[1] / seen,
+                                     .samples_per_sec = seen / ((now - t0) / 1e6) };
+              emit (func, user_data, &ev);
+              if (g_atomic_int_get (&t->want_weights))
+                emit_weights (t, func, user_data);
+            }
+          if (t->stopped)
+            break;
+        }
+
+      if (t->stopped && t->reason != INK_STOP_EARLY)
+        break;
+
+      ops->download (be, a, t->acc, sizeof a);
+      rec.train_duration = (g_get_monotonic_time () - t0) / 1e6;
+      if (!isfinite (a[0]))
+        {
+          diverged (t, _("training loss"), epoch, n_batches, n_batches, lr);
+          break;
+        }
+      if (!validated && !t->stopped)
+        validate (t, epoch, n_batches, n_batches, lr, &improved);
+      if (t->stopped && t->reason == INK_STOP_DIVERGED)
+        break;
+      if (!ops->sync (be, error))
+        return FALSE;
+
+      rec.epoch = epoch;
+      rec.train_loss = a[0] / MAX (seen, 1);
+      rec.train_acc = a[1] / MAX (seen, 1);
+      rec.valid_loss = t->last_valid_loss;
+      rec.valid_acc = t->last_valid_acc;
+      rec.lr = lr;
+      rec.improved = improved;
+      rec.duration = (g_get_monotonic_time () - t0) / 1e6;
+      g_array_append_val (t->history, rec);
+      t->epochs_done = epoch;
+
+      ev = (InkTrainEvent) { .kind = INK_EVENT_EPOCH, .epoch = epoch, .n_batches = n_batches,
+                             .iteration = t->iteration, .record = &g_array_index (t->history, InkEpochRecord, t->history->len - 1) };
+      emit (func, user_data, &ev);
+      emit_weights (t, func, user_data);
+
+      if (t->checkpoint_path && !write_checkpoint (t, error))
+        return FALSE;
+    }
+
+  if (!t->stopped)
+    stop (t, INK_STOP_COMPLETED, g_strdup_printf (_("all %u epochs done"), exp->epochs));
+
+  /* the model whose test score is reported: the best one on the validation
+   * set, unless the validation set is the test set (then selecting on it
+   * would report an optimistic score, so the last weights are kept) */
+  if (t->split->valid_is_test)
+    {
+      if (t->reason == INK_STOP_DIVERGED)
+        ink_network_set_params (net, t->best_params);
+    }
+  else if (t->have_best || t->reason == INK_STOP_DIVERGED)
+    ink_network_set_params (net, t->best_params);
+
+  ev = (InkTrainEvent) { .kind = INK_EVENT_PHASE, .phase = "testing" };
+  emit (func, user_data, &ev);
+  ink_metrics_init (&t->test_metrics, C);
+  {
+    double tacc;
+    evaluate (t, t->dtest, t->test_dev, t->split->test_idx, t->test, t->split->n_test,
+              &t->test_loss, &tacc, &t->test_metrics);
+    t->have_test = TRUE;
+  }
+  if (!ops->sync (be, error))
+    return FALSE;
+
+  ev = (InkTrainEvent) { .kind = INK_EVENT_FINISHED, .reason = t->reason, .message = t->message,
+                         .epoch = t->epochs_done, .iteration = t->iteration };
+  emit (func, user_data, &ev);
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* checkpoints                                                               */
+
+/* 64-bit counters as decimal strings (JSON numbers are doubles to many
+ * readers); NaN as null (JSON has no NaN) */
+static void
+add_u64 (JsonBuilder *b, guint64 v)
+{
+  char buf[32];
+  g_snprintf (buf, sizeof buf, "%" G_GUINT64_FORMAT, v);
+  json_builder_add_string_value (b, buf);
+}
+
+static void
+add_double (JsonBuilder *b, double v)
+{
+  if (isfinite (v))
+    json_builder_add_double_value (b, v);
+  else
+    json_builder_add_null_value (b);
+}
+
+static gboolean
+write_checkpoint (InkTrainer *t, GError **error)
+{
+  g_autoptr(InkTensorFile) tf = ink_tensor_file_new ();
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *state_json = NULL;
+  g_autofree char *exp_json = ink_experiment_to_json (t->exp, FALSE);
+  g_autofree char *norm_json = ink_norm_to_json (&t->norm);
+  g_autofree float *s1 = g_new (float, t->net->n_params);
+  g_autofree float *s2 = g_new (float, t->net->n_params);
+  g_autoptr(GError) local = NULL;
+
+  ink_network_get_params (t->net, t->params_host);
+  ink_optimizer_get_state (t->opt, s1, s2);
+  ink_model_add_tensors (tf, t->exp->net, "params.", t->params_host);
+  ink_model_add_tensors (tf, t->exp->net, "best.", t->best_params);
+  ink_model_add_tensors (tf, t->exp->net, "state1.", s1);
+  ink_model_add_tensors (tf, t->exp->net, "state2.", s2);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "epochs_done");
+  json_builder_add_int_value (b, t->epochs_done);
+  json_builder_set_member_name (b, "iteration");
+  add_u64 (b, t->iteration);
+  json_builder_set_member_name (b, "optimizer_step");
+  add_u64 (b, t->opt->step);
+  json_builder_set_member_name (b, "rng");
+  json_builder_begin_array (b);
+  for (int i = 0; i < 4; i++)
+    add_u64 (b, t->rng.s[i]);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "have_best");
+  json_builder_add_boolean_value (b, t->have_best);
+  json_builder_set_member_name (b, "best_monitor");
+  json_builder_add_double_value (b, isfinite (t->best_monitor) ? t->best_monitor : -1.0);
+  json_builder_set_member_name (b, "best_epoch");
+  json_builder_add_int_value (b, t->best_epoch);
+  json_builder_set_member_name (b, "patience");
+  add_double (b, t->patience);
+  json_builder_set_member_name (b, "no_improve");
+  json_builder_add_int_value (b, t->no_improve);
+  json_builder_set_member_name (b, "last_valid_loss");
+  add_double (b, t->last_valid_loss);
+  json_builder_set_member_name (b, "last_valid_acc");
+  add_double (b, t->last_valid_acc);
+  json_builder_set_member_name (b, "history");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < t->history->len; i++)
+    {
+      const InkEpochRecord *r = &g_array_index (t->history, InkEpochRecord, i);
+      json_builder_begin_array (b);
+      json_builder_add_int_value (b, r->epoch);
+      add_double (b, r->train_loss);
+      add_double (b, r->train_acc);
+      add_double (b, r->valid_loss);
+      add_double (b, r->valid_acc);
+      add_double (b, r->duration);
+      add_double (b, r->lr);
+      json_builder_add_boolean_value (b, r->improved);
+      json_builder_end_array (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  state_json = json_to_string (root, FALSE);
+
+  ink_tensor_file_set_meta (tf, "format", "inkling-checkpoint");
+  ink_tensor_file_set_meta (tf, "inkling.version", PACKAGE_VERSION);
+  ink_tensor_file_set_meta (tf, "inkling.experiment", exp_json);
+  ink_tensor_file_set_meta (tf, "inkling.normalization", norm_json);
+  ink_tensor_file_set_meta (tf, "inkling.checkpoint", state_json);
+  if (!ink_safetensors_save (tf, t->checkpoint_path, &local))
+    {
+      g_set_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_CHECKPOINT,
+                   _("could not write the checkpoint: %s"), local->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+InkExperiment *
+ink_checkpoint_experiment (const char  *path,
+                           GError     **error)
+{
+  g_autoptr(InkTensorFile) tf = ink_safetensors_load (path, error);
+  const char *json;
+  g_autoptr(GError) local = NULL;
+  InkExperiment *exp;
+
+  if (tf == NULL)
+    return NULL;
+  json = ink_tensor_file_get_meta (tf, "inkling.experiment");
+  if (json == NULL || ink_tensor_file_get_meta (tf, "inkling.checkpoint") == NULL)
+    {
+      g_set_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_CHECKPOINT,
+                   _("%s is not an Inkling checkpoint"), path);
+      return NULL;
+    }
+  exp = ink_experiment_from_json (json, -1, &local);
+  if (exp == NULL)
+    g_set_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_CHECKPOINT,
+                 _("%s: the stored experiment is not valid: %s"), path, local->message);
+  return exp;
+}
+
+static gboolean
+parse_u64 (JsonNode *n, guint64 *out)
+{
+  const char *s;
+  char *end = NULL;
+
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
+    return FALSE;
+  s = json_node_get_string (n);
+  if (!g_ascii_isdigit (s[0]))
+    return FALSE;
+  *out = g_ascii_strtoull (s, &end, 10);
+  return end != s && *end == '\0';
+}
+
+static double
+node_double (JsonNode *n)
+{
+  if (n != NULL && JSON_NODE_HOLDS_VALUE (n) &&
+      (json_node_get_value_type (n) == G_TYPE_DOUBLE || json_node_get_value_type (n) == G_TYPE_INT64))
+    return json_node_get_double (n);
+  return NAN;
+}
+
+static double
+get_double (JsonObject *o, const char *key, gboolean *ok)
+{
+  JsonNode *n = json_object_get_member (o, key);
+  if (n != NULL && JSON_NODE_HOLDS_NULL (n))
+    return NAN;
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) ||
+      (json_node_get_value_type (n) != G_TYPE_DOUBLE && json_node_get_value_type (n) != G_TYPE_INT64))
+    {
+      *ok = FALSE;
+      return 0;
+    }
+  return json_node_get_double (n);
+}
+
+gboolean
+ink_trainer_resume (InkTrainer  *t,
+                    const char  *path,
+                    GError     **error)
+{
+  g_autoptr(InkTensorFile) tf = ink_safetensors_load (path, error);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree float *params = NULL, *best = NULL, *s1 = NULL, *s2 = NULL;
+  g_autoptr(GArray) history = g_array_new (FALSE, TRUE, sizeof (InkEpochRecord));
+  const char *state;
+  JsonObject *o;
+  JsonArray *rng, *hist;
+  guint64 iteration, step, rs[4];
+  gboolean ok = TRUE;
+  double best_monitor, patience, lvl, lva;
+  gsize n = t->net->n_params;
+  g_autoptr(GError) local = NULL;
+
+  if (tf == NULL)
+    return FALSE;
+  state = ink_tensor_file_get_meta (tf, "inkling.checkpoint");
+  if (state == NULL || !json_parser_load_from_data (parser, state, -1, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    goto bad;
+  o = json_node_get_object (json_parser_get_root (parser));
+
+  params = g_new (float, n);
+  best = g_new (float, n);
+  s1 = g_new (float, n);
+  s2 = g_new (float, n);
+  if (!ink_model_get_tensors (tf, t->exp->net, "params.", params, &local) ||
+      !ink_model_get_tensors (tf, t->exp->net, "best.", best, &local) ||
+      !ink_model_get_tensors (tf, t->exp->net, "state1.", s1, &local) ||
+      !ink_model_get_tensors (tf, t->exp->net, "state2.", s2, &local))
+    {
+      g_set_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_CHECKPOINT,
+                   _("%s does not match this experiment's network: %s"), path, local->message);
+      return FALSE;
+    }
+
+  if (!parse_u64 (json_object_get_member (o, "iteration"), &iteration) ||
+      !parse_u64 (json_object_get_member (o, "optimizer_step"), &step) ||
+      !json_object_has_member (o, "rng") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "rng")) ||
+      json_array_get_length (rng = json_object_get_array_member (o, "rng")) != 4 ||
+      !json_object_has_member (o, "history") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "history")))
+    goto bad;
+  for (guint i = 0; i < 4; i++)
+    if (!parse_u64 (json_array_get_element (rng, i), &rs[i]))
+      goto bad;
+  if ((rs[0] | rs[1] | rs[2] | rs[3]) == 0)
+    goto bad;
+
+  best_monitor = get_double (o, "best_monitor", &ok);
+  patience = get_double (o, "patience", &ok);
+  lvl = get_double (o, "last_valid_loss", &ok);
+  lva = get_double (o, "last_valid_acc", &ok);
+  if (!ok)
+    goto bad;
+
+  hist = json_object_get_array_member (o, "history");
+  for (guint i = 0; i < json_array_get_length (hist); i++)
+    {
+      JsonNode *rn = json_array_get_element (hist, i);
+      JsonArray *ra;
+      InkEpochRecord r = { 0 };
+
+      if (!JSON_NODE_HOLDS_ARRAY (rn) || json_array_get_length (ra = json_node_get_array (rn)) != 8)
+        goto bad;
+      r.epoch = (guint) json_array_get_int_element (ra, 0);
+      r.train_loss = node_double (json_array_get_element (ra, 1));
+      r.train_acc = node_double (json_array_get_element (ra, 2));
+      r.valid_loss = node_double (json_array_get_element (ra, 3));
+      r.valid_acc = node_double (json_array_get_element (ra, 4));
+      r.duration = node_double (json_array_get_element (ra, 5));
+      r.lr = node_double (json_array_get_element (ra, 6));
+      r.improved = json_array_get_boolean_element (ra, 7);
+      g_array_append_val (history, r);
+    }
+
+  {
+    gint64 ed = json_object_get_int_member_with_default (o, "epochs_done", -1);
+    if (ed < 0 || (guint64) ed != history->len)
+      goto bad;
+    t->epochs_done = (guint) ed;
+  }
+  ink_network_set_params (t->net, params);
+  ink_optimizer_set_state (t->opt, s1, s2);
+  t->opt->step = step;
+  memcpy (t->best_params, best, sizeof (float) * n);
+  memcpy (t->rng.s, rs, sizeof rs);
+  t->iteration = iteration;
+  t->have_best = json_object_get_boolean_member_with_default (o, "have_best", FALSE);
+  t->best_monitor = t->have_best ? best_monitor : INFINITY;
+  t->best_epoch = (guint) json_object_get_int_member_with_default (o, "best_epoch", 0);
+  t->patience = patience;
+  t->no_improve = (guint) json_object_get_int_member_with_default (o, "no_improve", 0);
+  t->last_valid_loss = lvl;
+  t->last_valid_acc = lva;
+  g_array_set_size (t->history, 0);
+  g_array_append_vals (t->history, history->data, history->len);
+  return TRUE;
+
+bad:
+  g_set_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_CHECKPOINT,
+               _("%s: the checkpoint's training state is missing or damaged"), path);
+  return FALSE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* results                                                                   */
+
+InkStopReason
+ink_trainer_stop_reason (InkTrainer *t)
+{
+  return t->reason;
+}
+
+const char *
+ink_trainer_stop_message (InkTrainer *t)
+{
+  return t->message;
+}
+
+const InkEpochRecord *
+ink_trainer_history (InkTrainer *t,
+                     guint      *n)
+{
+  *n = t->history->len;
+  return (const InkEpochRecord *) t->history->data;
+}
+
+guint
+ink_trainer_best_epoch (InkTrainer *t)
+{
+  return t->split->valid_is_test ? t->epochs_done : t->best_epoch;
+}
+
+const InkMetrics *
+ink_trainer_test_metrics (InkTrainer *t,
+                          double     *test_loss)
+{
+  if (!t->have_test)
+    return NULL;
+  if (test_loss)
+    *test_loss = t->test_loss;
+  return &t->test_metrics;
+}
+
+const InkExperiment *
+ink_trainer_experiment (InkTrainer *t)
+{
+  return t->exp;
+}
+
+const InkNorm *
+ink_trainer_norm (InkTrainer *t)
+{
+  return &t->norm;
+}
+
+InkNetwork *
+ink_trainer_network (InkTrainer *t)
+{
+  return t->net;
+}
+
+const InkSplit *
+ink_trainer_split (InkTrainer *t)
+{
+  return t->split;
+}
+
+gboolean
+ink_trainer_save_model (InkTrainer  *t,
+                        const char  *path,
+                        GError     **error)
+{
+  /* after run() the network holds the reported model */
+  ink_network_get_params (t->net, t->params_host);
+  return ink_model_save (path, t->exp, &t->norm, t->params_host, error);
+}
+
+gboolean
+ink_trainer_save_history (InkTrainer  *t,
+                          const char  *path,
+                          GError     **error)
+{
+  g_autoptr(GString) s = g_string_new ("epoch,train_loss,valid_loss,train_valid_ratio,train_acc,valid_acc,lr,duration_s\n");
+
+  for (guint i = 0; i < t->history->len; i++)
+    {
+      const InkEpochRecord *r = &g_array_index (t->history, InkEpochRecord, i);
+      char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE], c[G_ASCII_DTOSTR_BUF_SIZE];
+      char d[G_ASCII_DTOSTR_BUF_SIZE], e[G_ASCII_DTOSTR_BUF_SIZE], f[G_ASCII_DTOSTR_BUF_SIZE];
+      char g[G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_string_append_printf (s, "%u,%s,%s,%s,%s,%s,%s,%s\n", r->epoch,
+                              g_ascii_formatd (a, sizeof a, "%.6g", r->train_loss),
+                              g_ascii_formatd (b, sizeof b, "%.6g", r->valid_loss),
+                              g_ascii_formatd (c, sizeof c, "%.6g", r->train_loss / r->valid_loss),
+                              g_ascii_formatd (d, sizeof d, "%.6g", r->train_acc),
+                              g_ascii_formatd (e, sizeof e, "%.6g", r->valid_acc),
+                              g_ascii_formatd (f, sizeof f, "%.6g", r->lr),
+                              g_ascii_formatd (g, sizeof g, "%.3f", r->duration));
+    }
+  return g_file_set_contents_full (path, s->str, (gssize) s->len,
+                                   G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+}

@@ -1,0 +1,257 @@
+/* inkling-bench.c
+ *
+ * Copyright 2026 The Inkling developers
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <https://www.gnu.org/licenses/>.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <cblas.h>
+#include <glib/gi18n.h>
+#include <math.h>
+#include <stdio.h>
+#include <sys/resource.h>
+
+#include "ink-dataset.h"
+#include "ink-experiment.h"
+#include "ink-openblas.h"
+#include "ink-rng.h"
+#include "ink-trainer.h"
+
+/* `inkling-cli bench`: times epochs of keras-mnist-mlp at batch 128 and,
+ * in the same process, the same sequence of OpenBLAS products alone (the
+ * floor: the GEMMs of one training step with the shapes and transposes the
+ * network issues, times the steps of an epoch).  Prints both and the ratio. */
+
+static int
+cmp_double (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+static double
+median (GArray *a)
+{
+  g_array_sort (a, cmp_double);
+  if (a->len == 0)
+    return NAN;
+  if (a->len % 2)
+    return g_array_index (a, double, a->len / 2);
+  return 0.5 * (g_array_index (a, double, a->len / 2 - 1) + g_array_index (a, double, a->len / 2));
+}
+
+/* One epoch of the network's matrix products, nothing else. */
+static double
+floor_epoch (const InkNetSpec *spec, int batch, guint n_train, float **w, float **act, float **delta,
+             float *x, float **dw)
+{
+  guint steps = (n_train + batch - 1) / batch;
+  gint64 t0 = g_get_monotonic_time ();
+
+  for (guint s = 0; s < steps; s++)
+    {
+      int rows = (int) MIN ((guint) batch, n_train - s * batch);
+      int in = spec->n_inputs;
+      const float *prev = x;
+      for (int l = 0; l < spec->n_layers; l++)
+        {
+          int out = spec->layers[l].units;
+          cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, rows, out, in, 1.0f, prev, in,
+                       w[l], in, 0.0f, act[l], out);
+          prev = act[l];
+          in = out;
+        }
+      for (int l = spec->n_layers - 1; l >= 0; l--)
+        {
+          int out = spec->layers[l].units;
+          int lin = l ? spec->layers[l - 1].units : spec->n_inputs;
+          const float *xin = l ? act[l - 1] : x;
+          cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, out, lin, rows, 1.0f, delta[l], out,
+                       xin, lin, 0.0f, dw[l], lin);
+          if (l > 0)
+            cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, lin, out, 1.0f, delta[l], out,
+                         w[l], lin, 0.0f, delta[l - 1], lin);
+        }
+    }
+  return (g_get_monotonic_time () - t0) / 1e6;
+}
+
+static double
+flops_per_epoch (const InkNetSpec *spec, guint n_train)
+{
+  double per_sample = 0;
+  int in = spec->n_inputs;
+  for (int l = 0; l < spec->n_layers; l++)
+    {
+      int out = spec->layers[l].units;
+      per_sample += 2.0 * in * out * (l ? 3 : 2);
+      in = out;
+    }
+  return per_sample * n_train;
+}
+
+int
+ink_cli_bench (int argc, char **argv)
+{
+  int epochs = 5, floor_runs = 5, batch = 128;
+  g_autofree char *data = NULL, *preset = NULL;
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "epochs", 'e', 0, G_OPTION_ARG_INT, &epochs, N_("Training epochs to time (default 5)"), N_("N") },
+    { "floor-runs", 0, 0, G_OPTION_ARG_INT, &floor_runs, N_("Floor epochs to time (default 5)"), N_("N") },
+    { "batch-size", 'b', 0, G_OPTION_ARG_INT, &batch, N_("Minibatch size (default 128)"), N_("N") },
+    { "preset", 'p', 0, G_OPTION_ARG_STRING, &preset, N_("Preset to time (default keras-mnist-mlp)"), N_("NAME") },
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data, N_("Folder holding the MNIST IDX files"), N_("DIR") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as one JSON object"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new (_("— time training epochs against the sgemm floor"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InkExperiment) exp = NULL;
+  g_autoptr(InkDataset) train = NULL, test = NULL;
+  g_autoptr(InkTrainer) trainer = NULL;
+  g_autoptr(GArray) ep = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) fl = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autofree char *dir = NULL, *blas = NULL;
+  g_autofree float *x = NULL;
+  float *w[64] = { 0 }, *act[64] = { 0 }, *delta[64] = { 0 }, *dw[64] = { 0 };
+  const InkEpochRecord *hist;
+  const InkMetrics *m;
+  guint n_hist, n_train;
+  double ep_med, fl_med, flops;
+  struct rusage ru;
+  InkRng rng;
+
+  g_set_prgname ("bench");
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    {
+      fprintf (stderr, "inkling-cli: error: %s\n", error->message);
+      return 2;
+    }
+  if (epochs < 1 || floor_runs < 1 || batch < 1 || batch > 65536)
+    {
+      fprintf (stderr, "inkling-cli: error: --epochs and --floor-runs must be at least 1, --batch-size 1 to 65536\n");
+      return 2;
+    }
+  exp = ink_experiment_preset (preset ? preset : "keras-mnist-mlp", &error);
+  if (exp == NULL)
+    goto fail;
+  if (exp->net->n_layers > 64)
+    {
+      fprintf (stderr, "inkling-cli: error: too many layers for the bench\n");
+      return 1;
+    }
+  exp->epochs = (guint) epochs;
+  exp->batch_size = (guint) batch;
+  if (!(dir = data ? g_strdup (data) : ink_dataset_find (exp->dataset, &error)) ||
+      !ink_dataset_load_dir (dir, &train, &test, &error) ||
+      !(trainer = ink_trainer_new (exp, train, test, &error)))
+    goto fail;
+  n_train = ink_trainer_split (trainer)->n_train;
+
+  /* the floor's buffers, filled with small random numbers (no denormals) */
+  ink_enable_ftz ();
+  ink_rng_init (&rng, 7);
+  x = g_new (float, (gsize) batch * exp->net->n_inputs);
+  for (gsize i = 0; i < (gsize) batch * exp->net->n_inputs; i++)
+    x[i] = ink_rng_uniform (&rng);
+  {
+    int in = exp->net->n_inputs;
+    for (int l = 0; l < exp->net->n_layers; l++)
+      {
+        int out = exp->net->layers[l].units;
+        gsize nw = (gsize) out * in;
+        w[l] = g_new (float, nw);
+        dw[l] = g_new (float, nw);
+        act[l] = g_new (float, (gsize) batch * out);
+        delta[l] = g_new (float, (gsize) batch * MAX (out, in));
+        for (gsize i = 0; i < nw; i++)
+          w[l][i] = ink_rng_uniform (&rng) - 0.5f;
+        for (gsize i = 0; i < (gsize) batch * MAX (out, in); i++)
+          delta[l][i] = (ink_rng_uniform (&rng) - 0.5f) * 1e-2f;
+        in = out;
+      }
+  }
+
+  blas = ink_openblas_describe ();
+  flops = flops_per_epoch (exp->net, n_train);
+  if (!json)
+    {
+      printf ("bench: %s, batch %d, %u training images, %.2f GFLOP of matrix products per epoch\n",
+              exp->name, batch, n_train, flops / 1e9);
+      printf ("blas: %s\n", blas);
+      printf ("device: %s\n\n", ink_trainer_network (trainer)->be->device_name);
+    }
+
+  /* floor before and after the training epochs, so both see the same machine */
+  for (int i = 0; i < (floor_runs + 1) / 2; i++)
+    {
+      double s = floor_epoch (exp->net, batch, n_train, w, act, delta, x, dw);
+      g_array_append_val (fl, s);
+      if (!json)
+        printf ("floor   run %d: %.3f s  (%.1f GFLOP/s)\n", fl->len, s, flops / s / 1e9);
+    }
+  if (!ink_trainer_run (trainer, NULL, NULL, NULL, &error))
+    goto fail;
+  hist = ink_trainer_history (trainer, &n_hist);
+  for (guint i = 0; i < n_hist; i++)
+    {
+      g_array_append_val (ep, hist[i].train_duration);
+      if (!json)
+        printf ("epoch %3u: %.3f s training pass (%.3f s with validation), train loss %.4f, valid acc %.2f%%\n",
+                hist[i].epoch, hist[i].train_duration, hist[i].duration, hist[i].train_loss,
+                100 * hist[i].valid_acc);
+    }
+  for (int i = (floor_runs + 1) / 2; i < floor_runs; i++)
+    {
+      double s = floor_epoch (exp->net, batch, n_train, w, act, delta, x, dw);
+      g_array_append_val (fl, s);
+      if (!json)
+        printf ("floor   run %d: %.3f s  (%.1f GFLOP/s)\n", fl->len, s, flops / s / 1e9);
+    }
+
+  m = ink_trainer_test_metrics (trainer, NULL);
+  getrusage (RUSAGE_SELF, &ru);
+  ep_med = median (ep);
+  fl_med = median (fl);
+  if (json)
+    printf ("{\"preset\":\"%s\",\"batch\":%d,\"epochs\":%u,\"epoch_median_s\":%.4f,\"floor_median_s\":%.4f,"
+            "\"ratio\":%.3f,\"test_accuracy\":%.4f,\"peak_rss_mb\":%.1f,\"core\":\"%s\"}\n",
+            exp->name, batch, n_hist, ep_med, fl_med, ep_med / fl_med, ink_metrics_accuracy (m),
+            ru.ru_maxrss / 1024.0, ink_openblas_core ());
+  else
+    {
+      printf ("\nmedian training epoch: %.3f s   median sgemm floor: %.3f s   ratio %.2f\n",
+              ep_med, fl_med, ep_med / fl_med);
+      printf ("test accuracy after %u epochs: %.2f%%   peak RSS: %.1f MB\n",
+              n_hist, 100 * ink_metrics_accuracy (m), ru.ru_maxrss / 1024.0);
+    }
+  for (int l = 0; l < 64; l++)
+    {
+      g_free (w[l]);
+      g_free (dw[l]);
+      g_free (act[l]);
+      g_free (delta[l]);
+    }
+  return 0;
+
+fail:
+  fprintf (stderr, "inkling-cli: error: %s\n", error->message);
+  return 1;
+}

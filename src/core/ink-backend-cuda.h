@@ -1,0 +1,54 @@
+/* ink-backend-cuda.h
+ *
+ * Copyright 2026 The Inkling developers
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <https://www.gnu.org/licenses/>.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+/* Private extras of the CUDA backend (ink-backend-cuda.cu).  Plain C: include
+ * config.h first; everything here exists only when INK_HAVE_CUDA is defined.
+ * Errors use INK_BACKEND_ERROR (UNAVAILABLE: no driver / no usable device;
+ * NO_MEMORY: cudaMalloc refused; FAILED: a CUDA or cuBLAS call failed, with
+ * file:line, the statement and the CUDA error string). */
+
+#include <glib.h>
+#include "ink-backend.h"
+
+G_BEGIN_DECLS
+
+#ifdef INK_HAVE_CUDA
+
+/* TRUE when `be` is a CUDA backend (ops->name is "cuda"). */
+gboolean ink_backend_is_cuda       (InkBackend *be);
+
+/* GEMMs in TF32 tensor-op math (TRUE) or exact FP32 (FALSE, the default
+ * unless INKLING_TF32=1 was set when the backend was created).  Takes effect
+ * for the GEMMs queued afterwards. */
+void     ink_backend_cuda_set_tf32 (InkBackend *be,
+                                    gboolean    enable);
+gboolean ink_backend_cuda_get_tf32 (InkBackend *be);
+
+/* Free and total device memory in bytes (cudaMemGetInfo), for a pre-flight
+ * check of a run's footprint.  FALSE when the query failed. */
+gboolean ink_backend_cuda_mem_info (InkBackend *be,
+                                    gsize      *free_bytes,
+                                    gsize      *total_bytes);
+
+#endif /* INK_HAVE_CUDA */
+
+G_END_DECLS

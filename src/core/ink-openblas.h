@@ -1,0 +1,47 @@
+/* ink-openblas.h
+ *
+ * Copyright 2026 The Inkling developers
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <https://www.gnu.org/licenses/>.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Debian's OpenBLAS 0.3.21 does not know recent CPUs (e.g. Emerald Rapids)
+ * and falls back to its SSE3 "Prescott" kernels, ~5× slower.  The core type
+ * is chosen when the library loads, so the only fix is to set
+ * OPENBLAS_CORETYPE and execute the program again.  Call this first thing in
+ * main(): when the core in use is a generic one while the CPU has AVX-512 (or
+ * AVX2), and the user has not set OPENBLAS_CORETYPE, it re-executes the
+ * program once with the right core type.  Returns only when no re-exec was
+ * needed (or it failed, which is then reported by ink_openblas_describe). */
+void        ink_openblas_reexec_if_needed (char **argv);
+
+/* "SkylakeX", "Haswell", "Prescott", ... */
+const char *ink_openblas_core             (void);
+int         ink_openblas_threads          (void);
+/* "OpenBLAS 0.3.21 … core SkylakeX (set by Inkling: the CPU has AVX-512), 2 threads" */
+char       *ink_openblas_describe         (void);
+
+/* Flush-to-zero and denormals-are-zero for the calling thread (denormals
+ * make late epochs much slower). */
+void        ink_enable_ftz                (void);
+
+G_END_DECLS

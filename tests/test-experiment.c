@@ -1,0 +1,206 @@
+/* test-experiment.c
+ *
+ * Copyright 2026 The Inkling developers
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <https://www.gnu.org/licenses/>.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "ink-experiment.h"
+
+static void
+test_presets_parse (void)
+{
+  g_auto(GStrv) names = ink_experiment_list_presets ();
+  const char *expected[] = { "keras-mnist-mlp", "nolearn-lasagne", "theanets", "theano-mlp" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    g_assert_true (g_strv_contains ((const char * const *) names, expected[i]));
+  for (guint i = 0; names[i]; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(InkExperiment) exp = ink_experiment_preset (names[i], &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (exp->name, ==, names[i]);
+      g_assert_true (ink_experiment_validate (exp, NULL));
+    }
+}
+
+static void
+test_preset_keras (void)
+{
+  g_autoptr(InkExperiment) e = ink_experiment_preset ("keras-mnist-mlp", NULL);
+  g_assert_nonnull (e);
+  g_assert_cmpint (e->net->n_layers, ==, 3);
+  g_assert_cmpint (e->net->layers[0].units, ==, 512);
+  g_assert_cmpint (e->net->layers[1].units, ==, 512);
+  g_assert_cmpint (e->net->layers[2].units, ==, 10);
+  g_assert_cmpint (e->net->layers[0].activation, ==, INK_ACT_RELU);
+  g_assert_cmpfloat (e->net->layers[0].dropout, ==, 0.2f);
+  g_assert_cmpfloat (e->net->layers[1].dropout, ==, 0.2f);
+  g_assert_cmpint (e->net->layers[2].activation, ==, INK_ACT_SOFTMAX);
+  g_assert_cmpint (e->optimizer.kind, ==, INK_OPT_RMSPROP);
+  g_assert_cmpfloat (e->optimizer.lr, ==, 0.001f);
+  g_assert_cmpuint (e->batch_size, ==, 128);
+  g_assert_cmpuint (e->epochs, ==, 20);
+  g_assert_cmpint (e->split.kind, ==, INK_SPLIT_OFFICIAL);
+  g_assert_cmpint (e->normalization, ==, INK_NORM_STANDARDIZE);
+}
+
+static void
+test_preset_others (void)
+{
+  g_autoptr(InkExperiment) n = ink_experiment_preset ("nolearn-lasagne", NULL);
+  g_autoptr(InkExperiment) t = ink_experiment_preset ("theano-mlp", NULL);
+  g_autoptr(InkExperiment) a = ink_experiment_preset ("theanets", NULL);
+
+  g_assert_cmpint (n->net->loss, ==, INK_LOSS_MSE);
+  g_assert_cmpint (n->net->layers[1].activation, ==, INK_ACT_IDENTITY);
+  g_assert_cmpint (n->net->layers[0].units, ==, 100);
+  g_assert_cmpint (n->optimizer.kind, ==, INK_OPT_NESTEROV);
+  g_assert_cmpfloat (n->optimizer.momentum, ==, 0.9f);
+  g_assert_cmpuint (n->epochs, ==, 400);
+  g_assert_cmpint (n->split.kind, ==, INK_SPLIT_RANDOM);
+  g_assert_cmpfloat (n->split.valid_fraction, ==, 0.2);
+
+  g_assert_cmpint (t->net->layers[0].units, ==, 500);
+  g_assert_cmpint (t->net->layers[0].activation, ==, INK_ACT_TANH);
+  g_assert_cmpint (t->optimizer.kind, ==, INK_OPT_SGD);
+  g_assert_cmpfloat (t->optimizer.l2, ==, 0.0001f);
+  g_assert_cmpuint (t->batch_size, ==, 20);
+  g_assert_cmpint (t->early_stopping, ==, INK_EARLY_PATIENCE);
+  g_assert_cmpuint (t->patience, ==, 10000);
+  g_assert_cmpfloat (t->improvement_threshold, ==, 0.995);
+  g_assert_cmpint (t->split.kind, ==, INK_SPLIT_FIXED);
+  g_assert_cmpuint (t->split.n_train, ==, 50000);
+  g_assert_cmpuint (t->split.n_valid, ==, 10000);
+
+  g_assert_cmpint (a->optimizer.kind, ==, INK_OPT_NESTEROV);
+  g_assert_cmpfloat (a->optimizer.lr, ==, 0.001f);
+  g_assert_cmpint (a->early_stopping, ==, INK_EARLY_NO_IMPROVEMENT);
+}
+
+static void
+test_round_trip (void)
+{
+  g_auto(GStrv) names = ink_experiment_list_presets ();
+  for (guint i = 0; names[i]; i++)
+    {
+      g_autoptr(InkExperiment) e = ink_experiment_preset (names[i], NULL);
+      g_autofree char *j1 = ink_experiment_to_json (e, TRUE);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(InkExperiment) e2 = ink_experiment_from_json (j1, -1, &error);
+      g_autofree char *j2 = NULL;
+      g_assert_no_error (error);
+      j2 = ink_experiment_to_json (e2, TRUE);
+      g_assert_cmpstr (j1, ==, j2);
+    }
+}
+
+static void
+test_save_load (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("ink-exp-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "e.json", NULL);
+  g_autoptr(InkExperiment) e = ink_experiment_preset ("theano-mlp", NULL);
+  g_autoptr(InkExperiment) back = NULL;
+  g_autoptr(GError) error = NULL;
+
+  e->epochs = 7;
+  g_assert_true (ink_experiment_save (e, path, &error));
+  back = ink_experiment_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->epochs, ==, 7);
+  g_assert_cmpint (back->net->layers[0].units, ==, 500);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+typedef struct
+{
+  const char *json;
+  int         code;
+  const char *needle;
+} BadCase;
+
+static const BadCase bad_cases[] = {
+  { "not json", INK_EXPERIMENT_ERROR_PARSE, "JSON" },
+  { "[1,2]", INK_EXPERIMENT_ERROR_PARSE, "object" },
+  { "{\"epochz\": 3}", INK_EXPERIMENT_ERROR_PARSE, "epochz" },
+  { "{\"training\": {\"epochs\": \"ten\"}}", INK_EXPERIMENT_ERROR_PARSE, "training.epochs" },
+  { "{\"training\": {\"epochs\": -1}}", INK_EXPERIMENT_ERROR_PARSE, "out of range" },
+  { "{\"training\": {\"epochs\": 0}}", INK_EXPERIMENT_ERROR_INVALID, "epochs" },
+  { "{\"training\": {\"batch_size\": 0}}", INK_EXPERIMENT_ERROR_INVALID, "batch_size" },
+  { "{\"optimizer\": {\"kind\": \"lbfgs\"}}", INK_EXPERIMENT_ERROR_PARSE, "lbfgs" },
+  { "{\"optimizer\": {\"lr\": -0.1}}", INK_EXPERIMENT_ERROR_INVALID, "lr" },
+  { "{\"optimizer\": {\"kind\": \"nesterov\", \"momentum\": 1.5}}", INK_EXPERIMENT_ERROR_INVALID, "momentum" },
+  { "{\"network\": {\"layers\": []}}", INK_EXPERIMENT_ERROR_PARSE, "layers" },
+  { "{\"network\": {\"layers\": [{\"units\": 0}, {\"units\": 10}]}}", INK_EXPERIMENT_ERROR_INVALID, "layer" },
+  { "{\"network\": {\"layers\": [{\"units\": 100, \"dropout\": 1.0}, {\"units\": 10}]}}", INK_EXPERIMENT_ERROR_INVALID, "dropout" },
+  { "{\"network\": {\"layers\": [{\"units\": 100, \"activation\": \"swish\"}, {\"units\": 10}]}}", INK_EXPERIMENT_ERROR_PARSE, "swish" },
+  { "{\"network\": {\"loss\": \"mse\", \"layers\": [{\"units\": 100}, {\"units\": 10, \"activation\": \"softmax\"}]}}", INK_EXPERIMENT_ERROR_INVALID, "softmax" },
+  { "{\"network\": {\"layers\": [{\"activation\": \"relu\"}, {\"units\": 10}]}}", INK_EXPERIMENT_ERROR_PARSE, "units" },
+  { "{\"data\": {\"split\": \"random\", \"valid_fraction\": 1.5}}", INK_EXPERIMENT_ERROR_INVALID, "valid_fraction" },
+  { "{\"data\": {\"normalization\": \"zscore\"}}", INK_EXPERIMENT_ERROR_PARSE, "normalization" },
+  { "{\"device\": \"tpu\"}", INK_EXPERIMENT_ERROR_INVALID, "tpu" },
+  { "{\"seed\": -4}", INK_EXPERIMENT_ERROR_PARSE, "seed" },
+  { "{\"training\": {\"early_stopping\": \"patience\", \"improvement_threshold\": 2}}", INK_EXPERIMENT_ERROR_INVALID, "improvement_threshold" },
+};
+
+static void
+test_bad (gconstpointer data)
+{
+  const BadCase *c = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InkExperiment) e = ink_experiment_from_json (c->json, -1, &error);
+
+  g_assert_null (e);
+  g_assert_error (error, INK_EXPERIMENT_ERROR, c->code);
+  if (strstr (error->message, c->needle) == NULL)
+    g_error ("message “%s” does not mention “%s”", error->message, c->needle);
+}
+
+static void
+test_no_preset (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InkExperiment) e = ink_experiment_preset ("nope", &error);
+  g_assert_null (e);
+  g_assert_error (error, INK_EXPERIMENT_ERROR, INK_EXPERIMENT_ERROR_NO_PRESET);
+  g_assert_nonnull (strstr (error->message, "keras-mnist-mlp"));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/experiment/presets/parse", test_presets_parse);
+  g_test_add_func ("/experiment/presets/keras", test_preset_keras);
+  g_test_add_func ("/experiment/presets/others", test_preset_others);
+  g_test_add_func ("/experiment/round-trip", test_round_trip);
+  g_test_add_func ("/experiment/save-load", test_save_load);
+  g_test_add_func ("/experiment/no-preset", test_no_preset);
+  for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/experiment/bad/%02u", i);
+      g_test_add_data_func (path, &bad_cases[i], test_bad);
+    }
+  return g_test_run ();
+}

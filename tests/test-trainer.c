@@ -1,0 +1,425 @@
+/* test-trainer.c
+ *
+ * Copyright 2026 The Inkling developers
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <https://www.gnu.org/licenses/>.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#include "ink-model.h"
+#include "ink-trainer.h"
+#include "test-util.h"
+
+typedef struct
+{
+  InkDataset *train;
+  InkDataset *test;
+  char       *dir;
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  f->train = test_synthetic_dataset (1200, 1);
+  f->test = test_synthetic_dataset (300, 2);
+  f->dir = g_dir_make_tmp ("ink-trainer-XXXXXX", NULL);
+}
+
+static void
+remove_dir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  while (d && (name = g_dir_read_name (d)))
+    {
+      g_autofree char *p = g_build_filename (dir, name, NULL);
+      g_unlink (p);
+    }
+  g_rmdir (dir);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  ink_dataset_free (f->train);
+  ink_dataset_free (f->test);
+  remove_dir (f->dir);
+  g_free (f->dir);
+}
+
+/* a small net with everything that carries state: dropout, momentum-like
+ * optimizer state, a random split, shuffling */
+static InkExperiment *
+small_experiment (InkOptimizerKind kind)
+{
+  InkExperiment *e = ink_experiment_new_default ();
+  g_free (e->net->layers);
+  e->net->n_layers = 3;
+  e->net->layers = g_new0 (InkLayerSpec, 3);
+  e->net->layers[0] = (InkLayerSpec) { 32, INK_ACT_RELU, 0.2f };
+  e->net->layers[1] = (InkLayerSpec) { 16, INK_ACT_TANH, 0.1f };
+  e->net->layers[2] = (InkLayerSpec) { 10, INK_ACT_SOFTMAX, 0.0f };
+  e->split.kind = INK_SPLIT_RANDOM;
+  e->split.valid_fraction = 0.25;
+  ink_optimizer_spec_defaults (&e->optimizer, kind);
+  e->epochs = 4;
+  e->batch_size = 50;
+  e->seed = 7;
+  return e;
+}
+
+static InkTrainer *
+run (InkExperiment *e, Fixture *f, const char *ckpt, const char *resume,
+     InkEventFunc func, gpointer data, GCancellable *cancel)
+{
+  g_autoptr(GError) error = NULL;
+  InkTrainer *t = ink_trainer_new (e, f->train, f->test, &error);
+  g_assert_no_error (error);
+  if (ckpt)
+    ink_trainer_set_checkpoint (t, ckpt);
+  if (resume)
+    {
+      ink_trainer_resume (t, resume, &error);
+      g_assert_no_error (error);
+    }
+  ink_trainer_run (t, cancel, func, data, &error);
+  g_assert_no_error (error);
+  return t;
+}
+
+static void
+get_params (InkTrainer *t, float **out, gsize *n)
+{
+  InkNetwork *net = ink_trainer_network (t);
+  *n = net->n_params;
+  *out = g_new (float, *n);
+  ink_network_get_params (net, *out);
+}
+
+static void
+assert_same_history (InkTrainer *a, InkTrainer *b)
+{
+  guint na, nb;
+  const InkEpochRecord *ha = ink_trainer_history (a, &na);
+  const InkEpochRecord *hb = ink_trainer_history (b, &nb);
+
+  g_assert_cmpuint (na, ==, nb);
+  for (guint i = 0; i < na; i++)
+    {
+      g_assert_cmpuint (ha[i].epoch, ==, hb[i].epoch);
+      /* bit for bit */
+      g_assert_true (memcmp (&ha[i].train_loss, &hb[i].train_loss, sizeof (double)) == 0);
+      g_assert_true (memcmp (&ha[i].valid_loss, &hb[i].valid_loss, sizeof (double)) == 0);
+      g_assert_true (memcmp (&ha[i].valid_acc, &hb[i].valid_acc, sizeof (double)) == 0);
+    }
+}
+
+static void
+test_learns (Fixture *f, gconstpointer data)
+{
+  g_autoptr(InkExperiment) e = small_experiment (INK_OPT_ADAM);
+  g_autoptr(InkTrainer) t = run (e, f, NULL, NULL, NULL, NULL, NULL);
+  const InkMetrics *m = ink_trainer_test_metrics (t, NULL);
+  guint n;
+  const InkEpochRecord *h = ink_trainer_history (t, &n);
+
+  g_assert_cmpuint (n, ==, 4);
+  g_assert_cmpint (ink_trainer_stop_reason (t), ==, INK_STOP_COMPLETED);
+  g_assert_cmpfloat (h[3].train_loss, <, h[0].train_loss);
+  g_assert_cmpuint (m->total, ==, 300);
+  /* the synthetic classes are easy: a working trainer is near perfect */
+  g_assert_cmpfloat (ink_metrics_accuracy (m), >=, 0.9);
+}
+
+static void
+test_determinism (Fixture *f, gconstpointer data)
+{
+  g_autoptr(InkExperiment) e = small_experiment (INK_OPT_RMSPROP);
+  g_autoptr(InkTrainer) a = run (e, f, NULL, NULL, NULL, NULL, NULL);
+  g_autoptr(InkTrainer) b = run (e, f, NULL, NULL, NULL, NULL, NULL);
+  g_autoptr(InkTrainer) c = NULL;
+  g_autofree float *pa = NULL, *pb = NULL, *pc = NULL;
+  gsize na, nb, nc;
+  guint n;
+
+  assert_same_history (a, b);
+  get_params (a, &pa, &na);
+  get_params (b, &pb, &nb);
+  g_assert_true (memcmp (pa, pb, na * sizeof (float)) == 0);
+
+  e->seed = 8;
+  c = run (e, f, NULL, NULL, NULL, NULL, NULL);
+  get_params (c, &pc, &nc);
+  g_assert_false (memcmp (pa, pc, na * sizeof (float)) == 0);
+  g_assert_false (ink_trainer_history (a, &n)[0].train_loss == ink_trainer_history (c, &n)[0].train_loss);
+}
+
+static void
+test_resume (Fixture *f, gconstpointer data)
+{
+  InkOptimizerKind kind = GPOINTER_TO_INT (data);
+  g_autoptr(InkExperiment) e = small_experiment (kind);
+  g_autofree char *ck = g_build_filename (f->dir, "run.ckpt", NULL);
+  g_autoptr(InkTrainer) full = NULL, part = NULL, resumed = NULL;
+  g_autofree float *pf = NULL, *pr = NULL;
+  gsize nf, nr;
+  guint n;
+
+  e->optimizer.decay = 0.9f;
+  full = run (e, f, NULL, NULL, NULL, NULL, NULL);
+
+  e->epochs = 2;
+  part = run (e, f, ck, NULL, NULL, NULL, NULL);
+  g_assert_cmpuint ((ink_trainer_history (part, &n), n), ==, 2);
+
+  e->epochs = 4;
+  resumed = run (e, f, NULL, ck, NULL, NULL, NULL);
+  assert_same_history (full, resumed);
+  get_params (full, &pf, &nf);
+  get_params (resumed, &pr, &nr);
+  g_assert_cmpuint (nf, ==, nr);
+  g_assert_true (memcmp (pf, pr, nf * sizeof (float)) == 0);
+  g_assert_cmpuint (ink_trainer_best_epoch (full), ==, ink_trainer_best_epoch (resumed));
+}
+
+static void
+test_resume_rejects (Fixture *f, gconstpointer data)
+{
+  g_autoptr(InkExperiment) e = small_experiment (INK_OPT_SGD);
+  g_autoptr(InkExperiment) other = small_experiment (INK_OPT_SGD);
+  g_autofree char *ck = g_build_filename (f->dir, "a.ckpt", NULL);
+  g_autofree char *junk = g_build_filename (f->dir, "junk.ckpt", NULL);
+  g_autoptr(InkTrainer) a = NULL, b = NULL, c = NULL;
+  g_autoptr(GError) error = NULL;
+
+  e->epochs = 1;
+  a = run (e, f, ck, NULL, NULL, NULL, NULL);
+
+  /* a checkpoint of another network shape */
+  other->net->layers[0].units = 33;
+  b = ink_trainer_new (other, f->train, f->test, &error);
+  g_assert_no_error (error);
+  g_assert_false (ink_trainer_resume (b, ck, &error));
+  g_assert_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_CHECKPOINT);
+  g_assert_nonnull (strstr (error->message, "layers.0.weight"));
+  g_clear_error (&error);
+
+  /* not a checkpoint at all */
+  g_assert_true (g_file_set_contents (junk, "garbage", -1, NULL));
+  c = ink_trainer_new (e, f->train, f->test, &error);
+  g_assert_false (ink_trainer_resume (c, junk, &error));
+  g_assert_nonnull (error);
+}
+
+static void
+test_diverge (Fixture *f, gconstpointer data)
+{
+  g_autoptr(InkExperiment) e = small_experiment (INK_OPT_SGD);
+  g_autoptr(InkTrainer) t = NULL;
+  g_autofree float *p = NULL;
+  gsize n;
+
+  e->net->loss = INK_LOSS_MSE;
+  e->net->layers[2].activation = INK_ACT_IDENTITY;
+  e->optimizer.lr = 1e6f;
+  e->epochs = 20;
+  t = run (e, f, NULL, NULL, NULL, NULL, NULL);
+  g_assert_cmpint (ink_trainer_stop_reason (t), ==, INK_STOP_DIVERGED);
+  g_assert_nonnull (strstr (ink_trainer_stop_message (t), "NaN"));
+  get_params (t, &p, &n);
+  for (gsize i = 0; i < n; i++)
+    g_assert_true (isfinite (p[i]));
+  g_assert_nonnull (ink_trainer_test_metrics (t, NULL));
+}
+
+static void
+cancel_after_first_epoch (const InkTrainEvent *ev, gpointer data)
+{
+  if (ev->kind == INK_EVENT_EPOCH && ev->epoch == 1)
+    g_cancellable_cancel (data);
+}
+
+static void
+test_cancel (Fixture *f, gconstpointer data)
+{
+  g_autoptr(InkExperiment) e = small_experiment (INK_OPT_SGD);
+  g_autoptr(GCancellable) cancel = g_cancellable_new ();
+  g_autoptr(InkTrainer) t = NULL;
+  guint n;
+
+  e->epochs = 50;
+  t = run (e, f, NULL, NULL, cancel_after_first_epoch, cancel, cancel);
+  g_assert_cmpint (ink_trainer_stop_reason (t), ==, INK_STOP_CANCELLED);
+  ink_trainer_history (t, &n);
+  g_assert_cmpuint (n, ==, 1);
+}
+
+typedef struct
+{
+  guint epochs;
+  guint finished;
+  guint weights;
+  InkStopReason reason;
+} Events;
+
+static void
+count_events (const InkTrainEvent *ev, gpointer data)
+{
+  Events *c = data;
+  if (ev->kind == INK_EVENT_EPOCH)
+    c->epochs++;
+  if (ev->kind == INK_EVENT_WEIGHTS)
+    {
+      g_assert_nonnull (ev->params);
+      g_assert_cmpuint (ev->n_params, >, 0);
+      c->weights++;
+    }
+  if (ev->kind == INK_EVENT_FINISHED)
+    {
+      c->finished++;
+      c->reason = ev->reason;
+    }
+}
+
+static void
+test_patience (Fixture *f, gconstpointer data)
+{
+  g_autoptr(InkExperiment) e = small_experiment (INK_OPT_SGD);
+  g_autoptr(InkTrainer) t = NULL;
+  Events c = { 0 };
+  guint n;
+
+  /* validate every 6 minibatches; patience 12 minibatches, doubled on a
+   * significant improvement: training must stop long before 100 epochs */
+  e->epochs = 100;
+  e->early_stopping = INK_EARLY_PATIENCE;
+  e->monitor = INK_MONITOR_VALID_ERROR;
+  e->validation_frequency = 6;
+  e->patience = 12;
+  e->patience_increase = 2.0;
+  e->improvement_threshold = 0.995;
+  t = run (e, f, NULL, NULL, count_events, &c, NULL);
+  g_assert_cmpint (ink_trainer_stop_reason (t), ==, INK_STOP_EARLY);
+  g_assert_cmpint (c.reason, ==, INK_STOP_EARLY);
+  g_assert_cmpuint (c.finished, ==, 1);
+  ink_trainer_history (t, &n);
+  g_assert_cmpuint (n, <, 100);
+  g_assert_cmpuint (c.epochs, ==, n);
+  g_assert_cmpuint (c.weights, >=, n);
+  g_assert_cmpuint (ink_trainer_best_epoch (t), >=, 1);
+  g_assert_cmpuint (ink_trainer_best_epoch (t), <=, n);
+}
+
+static void
+test_no_improvement (Fixture *f, gconstpointer data)
+{
+  g_autoptr(InkExperiment) e = small_experiment (INK_OPT_ADAM);
+  g_autoptr(InkTrainer) t = NULL;
+  guint n, best;
+  const InkEpochRecord *h;
+
+  e->epochs = 200;
+  e->optimizer.lr = 0.01f;
+  e->early_stopping = INK_EARLY_NO_IMPROVEMENT;
+  e->stop_epochs = 3;
+  t = run (e, f, NULL, NULL, NULL, NULL, NULL);
+  g_assert_cmpint (ink_trainer_stop_reason (t), ==, INK_STOP_EARLY);
+  h = ink_trainer_history (t, &n);
+  best = ink_trainer_best_epoch (t);
+  /* it stopped exactly 3 epochs after the best one, and the best has the lowest valid loss */
+  g_assert_cmpuint (n, ==, best + 3);
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpfloat (h[best - 1].valid_loss, <=, h[i].valid_loss);
+}
+
+static void
+test_save_model (Fixture *f, gconstpointer data)
+{
+  g_autoptr(InkExperiment) e = small_experiment (INK_OPT_ADAM);
+  g_autofree char *path = g_build_filename (f->dir, "m.safetensors", NULL);
+  g_autofree char *csv = g_build_filename (f->dir, "h.csv", NULL);
+  g_autoptr(InkTrainer) t = run (e, f, NULL, NULL, NULL, NULL, NULL);
+  g_autoptr(InkModel) m = NULL;
+  g_autoptr(InkBackend) be = ink_backend_cpu_new ();
+  g_autoptr(InkNetwork) net = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree float *x = g_new (float, 300 * 784);
+  g_autofree float *p1 = g_new (float, 300 * 10);
+  g_autofree float *p2 = g_new (float, 300 * 10);
+  g_autofree char *text = NULL;
+
+  g_assert_true (ink_trainer_save_model (t, path, &error));
+  g_assert_no_error (error);
+  g_assert_true (ink_trainer_save_history (t, csv, &error));
+  g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+  g_assert_true (g_str_has_prefix (text, "epoch,train_loss,valid_loss"));
+  {
+    g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+    g_assert_cmpuint (g_strv_length (lines), ==, 6);
+  }
+
+  m = ink_model_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (&m->norm, sizeof m->norm, ink_trainer_norm (t), sizeof m->norm);
+
+  /* the loaded model predicts bit for bit what the trained one predicts */
+  ink_norm_apply (&m->norm, f->test->images, x, 300 * 784);
+  ink_network_predict (ink_trainer_network (t), x, 300, p1);
+  net = ink_model_network (m, be, 300, &error);
+  g_assert_no_error (error);
+  ink_network_predict (net, x, 300, p2);
+  g_assert_cmpmem (p1, 300 * 10 * sizeof (float), p2, 300 * 10 * sizeof (float));
+}
+
+static void
+test_bad_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr(InkExperiment) e = small_experiment (INK_OPT_SGD);
+  g_autoptr(GError) error = NULL;
+  InkTrainer *t;
+
+  e->net->n_inputs = 100;
+  t = ink_trainer_new (e, f->train, f->test, &error);
+  g_assert_null (t);
+  g_assert_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_SETUP);
+  g_assert_nonnull (strstr (error->message, "784"));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+#define ADD(path, func, data) \
+  g_test_add (path, Fixture, data, fixture_setup, func, fixture_teardown)
+  ADD ("/trainer/learns", test_learns, NULL);
+  ADD ("/trainer/determinism", test_determinism, NULL);
+  ADD ("/trainer/resume/rmsprop", test_resume, GINT_TO_POINTER (INK_OPT_RMSPROP));
+  ADD ("/trainer/resume/adam", test_resume, GINT_TO_POINTER (INK_OPT_ADAM));
+  ADD ("/trainer/resume/nesterov", test_resume, GINT_TO_POINTER (INK_OPT_NESTEROV));
+  ADD ("/trainer/resume/rejects", test_resume_rejects, NULL);
+  ADD ("/trainer/diverge", test_diverge, NULL);
+  ADD ("/trainer/cancel", test_cancel, NULL);
+  ADD ("/trainer/patience", test_patience, NULL);
+  ADD ("/trainer/no-improvement", test_no_improvement, NULL);
+  ADD ("/trainer/save-model", test_save_model, NULL);
+  ADD ("/trainer/bad-setup", test_bad_setup, NULL);
+  return g_test_run ();
+}

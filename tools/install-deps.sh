@@ -1,0 +1,28 @@
+#!/bin/sh
+# Installs the Debian packages Inkling needs to build and test, if missing.
+# Run as root (or with sudo available).  Safe to run again: it only installs
+# what is absent.
+set -eu
+
+PKGS="meson ninja-build pkg-config gcc libglib2.0-dev libglib2.0-dev-bin libjson-glib-dev
+libopenblas-dev libcairo2-dev gettext dataset-fashion-mnist"
+[ "${INKLING_WITH_GUI:-1}" = 1 ] && PKGS="$PKGS libgtk-4-dev libadwaita-1-dev xvfb xauth xdotool dbus desktop-file-utils appstream"
+command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
+
+missing=""
+for p in $PKGS; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing="$missing $p"
+  fi
+done
+
+if [ -z "$missing" ]; then
+  echo "install-deps: all packages present"
+  exit 0
+fi
+
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO="sudo"
+echo "install-deps: installing$missing"
+$SUDO apt-get update -q
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing
