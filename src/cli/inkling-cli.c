@@ -290,9 +290,10 @@ cmd_train (int argc, char **argv)
   g_autofree char *preset = NULL, *config = NULL, *data = NULL, *save = NULL, *history = NULL;
   g_autofree char *checkpoint = NULL, *resume = NULL, *device = NULL, *optimizer = NULL;
   g_autofree char *norm = NULL, *write_config = NULL;
-  int epochs = -1, batch = -1, subset = -1;
-  gint64 seed = -1;
-  double lr = -1;
+  /* sentinels that no user value can equal */
+  int epochs = G_MININT, batch = G_MININT, subset = G_MININT;
+  gint64 seed = G_MININT64;
+  double lr = NAN;
   gboolean json = FALSE, no_progress = FALSE;
   GOptionEntry entries[] = {
     { "preset", 'p', 0, G_OPTION_ARG_STRING, &preset, N_("Start from a preset (see “inkling-cli presets”)"), N_("NAME") },
@@ -354,10 +355,12 @@ cmd_train (int argc, char **argv)
       return 1;
     }
 
-  if (epochs == 0 || epochs < -1)
-    return usage_error (ctx, "--epochs must be at least 1");
-  if (epochs > 0) exp->epochs = (guint) epochs;
-  if (resume && (lr >= 0 || batch >= 0 || seed >= 0 || optimizer || norm || subset >= 0 || device))
+  if (epochs != G_MININT && (epochs < 1 || epochs > 1000000))
+    return usage_error (ctx, "--epochs must be between 1 and 1000000");
+  if (epochs != G_MININT)
+    exp->epochs = (guint) epochs;
+  if (resume && (!isnan (lr) || batch != G_MININT || seed != G_MININT64 || optimizer || norm ||
+                 subset != G_MININT || device))
     return usage_error (ctx, "--resume continues the checkpoint's own experiment; only --epochs, --data and outputs may be given");
   if (optimizer)
     {
@@ -370,25 +373,25 @@ cmd_train (int argc, char **argv)
       exp->optimizer.l1 = l1;
       exp->optimizer.l2 = l2;
     }
-  if (lr != -1)
+  if (!isnan (lr))
     {
       if (!(lr > 0) || !isfinite (lr))
         return usage_error (ctx, "--lr must be a positive number");
       exp->optimizer.lr = (float) lr;
     }
-  if (batch != -1)
+  if (batch != G_MININT)
     {
       if (batch < 1 || batch > 65536)
         return usage_error (ctx, "--batch-size must be between 1 and 65536");
       exp->batch_size = (guint) batch;
     }
-  if (subset != -1)
+  if (subset != G_MININT)
     {
       if (subset < 1)
         return usage_error (ctx, "--subset must be at least 1");
       exp->split.subset = (guint) subset;
     }
-  if (seed != -1)
+  if (seed != G_MININT64)
     {
       if (seed < 0)
         return usage_error (ctx, "--seed must not be negative");

@@ -645,7 +645,8 @@ k_update_max_norm (UpdArgs                   u,
     }
 }
 
-/* One thread per output float. */
+/* One thread per output float: blockIdx.y walks the rows (its index loaded
+ * once per block), the threads of a block the pixels of the row. */
 __global__ static void
 k_gather (const guint8  *__restrict__ images,
           const guint8  *__restrict__ labels,
@@ -658,19 +659,18 @@ k_gather (const guint8  *__restrict__ images,
           float         *__restrict__ x,
           gint32        *__restrict__ labels_out)
 {
-  const size_t total = (size_t) rows * dim;
-
-  GRID_STRIDE (t, total)
+  for (int r = blockIdx.y; r < rows; r += gridDim.y)
     {
-      const size_t r = t / dim;
-      const size_t c = t - r * dim;
       const guint32 j = idx[r];
       const gboolean ok = j < n_items;
+      const guint8 *src = images + (size_t) j * dim;
+      float *dst = x + (size_t) r * dim;
 
-      /* pixel·scale + shift as one fused multiply-add, which is what GCC
-       * makes of the CPU backend's loop on x86-64-v3 and newer */
-      x[t] = ok ? __fmaf_rn ((float) images[(size_t) j * dim + c], scale, shift) : shift;
-      if (c == 0 && labels_out != NULL)
+      for (guint c = blockIdx.x * blockDim.x + threadIdx.x; c < dim; c += blockDim.x * gridDim.x)
+        /* pixel·scale + shift as one fused multiply-add, which is what GCC
+         * makes of the CPU backend's loop on x86-64-v3 and newer */
+        dst[c] = ok ? __fmaf_rn ((float) src[c], scale, shift) : shift;
+      if (blockIdx.x == 0 && threadIdx.x == 0 && labels_out != NULL)
         labels_out[r] = ok ? (gint32) labels[j] : -1;
     }
 }
@@ -1092,11 +1092,11 @@ cuda_gather (InkBackend       *be,
              gint32           *labels_out)
 {
   InkCudaCtx *ctx = ctx_of (be);
-  const size_t total = (size_t) MAX (rows, 0) * data->dim;
 
-  if (total == 0)
+  if (rows <= 0)
     return;
-  LAUNCH (ctx, k_gather, grid_for (ctx, total, INK_CUDA_THREADS), INK_CUDA_THREADS,
+  const dim3 grid (CEIL_DIV (MAX (data->dim, 1u), (guint) INK_CUDA_THREADS), MIN (rows, 65535));
+  LAUNCH (ctx, k_gather, grid, INK_CUDA_THREADS,
           data->images, data->labels, data->n, data->dim, idx, rows,
           aff.scale, aff.shift, x, labels_out);
 }

@@ -558,15 +558,59 @@ typedef struct
   guint       n_cols;       /* 0 until the first line fixed it */
   guint       first_line;   /* the line that fixed n_cols */
   gboolean    seen_any;     /* a non-blank line was met */
-  GByteArray *images;
-  GByteArray *labels;
-  guint8     *row;          /* n_cols - 1 pixels */
+  guint       n;            /* images parsed */
+  guint       cap;          /* images the buffers can hold */
+  guint8     *images;       /* cap · (n_cols - 1) */
+  guint8     *labels;       /* cap */
 } CsvParser;
 
 static void
 csv_parser_clear (CsvParser *p)
 {
-  g_clear_pointer (&p->row, g_free);
+  g_clear_pointer (&p->images, g_free);
+  g_clear_pointer (&p->labels, g_free);
+}
+
+/* Room for one more image: the buffers double, up to INK_DATA_MAX_ITEMS. */
+static gboolean
+csv_reserve (CsvParser *p,
+             GError   **error)
+{
+  gsize n_pix = p->n_cols - 1;
+  guint cap;
+  guint8 *images, *labels;
+
+  if (p->n < p->cap)
+    return TRUE;
+
+  if (p->n >= INK_DATA_MAX_ITEMS)
+    {
+      set_file_error (error, INK_DATA_ERROR_FORMAT, p->path,
+                      _("line %u: more than %u images, the most Inkling accepts"),
+                      p->line_no, INK_DATA_MAX_ITEMS);
+      return FALSE;
+    }
+
+  cap = MIN (MAX (p->cap * 2, 1024u), INK_DATA_MAX_ITEMS);
+  images = g_try_realloc (p->images, (gsize) cap * n_pix);
+  if (images == NULL)
+    {
+      set_file_error (error, INK_DATA_ERROR_IO, p->path,
+                      _("not enough memory for %u images of %" G_GSIZE_FORMAT " pixels"),
+                      cap, n_pix);
+      return FALSE;
+    }
+  p->images = images;
+  labels = g_try_realloc (p->labels, cap);
+  if (labels == NULL)
+    {
+      set_file_error (error, INK_DATA_ERROR_IO, p->path,
+                      _("not enough memory for %u labels"), cap);
+      return FALSE;
+    }
+  p->labels = labels;
+  p->cap = cap;
+  return TRUE;
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CsvParser, csv_parser_clear)
@@ -651,7 +695,6 @@ csv_set_columns (CsvParser *p,
 
   p->n_cols = n_cols;
   p->first_line = p->line_no;
-  p->row = g_malloc (n_pix);
   return TRUE;
 }
 
@@ -662,6 +705,7 @@ csv_parse_line (CsvParser  *p,
                 GError    **error)
 {
   const char *field, *end;
+  guint8 *row;
   guint n_cols, col;
 
   /* a UTF-8 byte order mark some spreadsheet programs write */
@@ -713,13 +757,9 @@ csv_parse_line (CsvParser  *p,
       return FALSE;
     }
 
-  if (p->labels->len >= INK_DATA_MAX_ITEMS)
-    {
-      set_file_error (error, INK_DATA_ERROR_FORMAT, p->path,
-                      _("more than %u images; this is more than Inkling accepts"),
-                      INK_DATA_MAX_ITEMS);
-      return FALSE;
-    }
+  if (!csv_reserve (p, error))
+    return FALSE;
+  row = p->images + (gsize) p->n * (p->n_cols - 1);
 
   field = s;
   end = s + len;
@@ -763,9 +803,7 @@ csv_parse_line (CsvParser  *p,
                               p->line_no, negative ? "-" : "", value);
               return FALSE;
             }
-          guint8 label = (guint8) value;
-
-          g_byte_array_append (p->labels, &label, 1);
+          p->labels[p->n] = (guint8) value;
         }
       else
         {
@@ -776,13 +814,13 @@ csv_parse_line (CsvParser  *p,
                               p->line_no, col, negative ? "-" : "", value);
               return FALSE;
             }
-          p->row[col - 2] = (guint8) value;
+          row[col - 2] = (guint8) value;
         }
 
       field = fend + 1;
     }
 
-  g_byte_array_append (p->images, p->row, p->n_cols - 1);
+  p->n++;
   return TRUE;
 }
 
@@ -792,8 +830,6 @@ ink_dataset_load_csv (const char  *path,
 {
   g_autoptr(GInputStream) stream = NULL;
   g_autoptr(GByteArray) line = NULL;
-  g_autoptr(GByteArray) images = NULL;
-  g_autoptr(GByteArray) labels = NULL;
   g_autofree guint8 *chunk = NULL;
   g_auto(CsvParser) p = { 0, };
   gboolean gzip = FALSE;
@@ -808,13 +844,9 @@ ink_dataset_load_csv (const char  *path,
   if (stream == NULL)
     return NULL;
 
-  images = g_byte_array_new ();
-  labels = g_byte_array_new ();
   line = g_byte_array_new ();
   chunk = g_malloc (CSV_CHUNK);
   p.path = path;
-  p.images = images;
-  p.labels = labels;
   p.line_no = 1;
 
   for (;;)
@@ -868,7 +900,7 @@ ink_dataset_load_csv (const char  *path,
       !csv_parse_line (&p, (const char *) line->data, line->len, error))
     return NULL;
 
-  if (labels->len == 0)
+  if (p.n == 0)
     {
       set_file_error (error, INK_DATA_ERROR_FORMAT, path,
                       p.seen_any ? _("the file holds a header line but no images")
@@ -879,11 +911,12 @@ ink_dataset_load_csv (const char  *path,
 
   side = (guint) floor (sqrt ((double) (p.n_cols - 1)) + 0.5);
   ds = g_new0 (InkDataset, 1);
-  ds->n = labels->len;
+  ds->n = p.n;
   ds->rows = side;
   ds->cols = side;
-  ds->labels = g_byte_array_steal (labels, NULL);
-  ds->images = g_byte_array_steal (images, NULL);
+  /* give back what the doubling over-allocated */
+  ds->images = g_realloc (g_steal_pointer (&p.images), (gsize) p.n * (p.n_cols - 1));
+  ds->labels = g_realloc (g_steal_pointer (&p.labels), p.n);
   return ds;
 }
 

@@ -1,0 +1,189 @@
+/* bench-step.c
+ *
+ * Copyright 2026 The Inkling developers
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <https://www.gnu.org/licenses/>.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* Times one training step of the Keras MNIST net (784-512-512-10, relu,
+ * dropout 0.2, softmax, RMSProp) at batch 128 on random data, against the
+ * 8 sgemm calls of the same step alone.  Standalone, not built by meson:
+ *
+ *   gcc -O2 -I src/core -I _build-compute bench/bench-step.c \
+ *       _build-compute/src/core/libinkcore.a \
+ *       $(pkg-config --cflags --libs glib-2.0 gio-2.0 json-glib-1.0 openblas cairo) \
+ *       -lm -o /tmp/bench-step
+ *   OPENBLAS_CORETYPE=SkylakeX /tmp/bench-step [steps]
+ */
+
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <cblas.h>
+#include <xmmintrin.h>
+
+#include "ink-backend.h"
+#include "ink-network.h"
+#include "ink-optimizer.h"
+#include "ink-rng.h"
+
+#define B 128
+
+static int n_steps = 300;
+
+static int
+cmp_double (const void *a,
+            const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* median over 7 runs of n_steps calls, in ms per call */
+#define TIME_IT(label, body)                                              \
+  ({                                                                      \
+    double runs[7];                                                       \
+    for (int w = 0; w < n_steps / 4; w++)                                 \
+      { body; }                                                           \
+    for (int r = 0; r < 7; r++)                                           \
+      {                                                                   \
+        gint64 t0 = g_get_monotonic_time ();                              \
+        for (int it = 0; it < n_steps; it++)                              \
+          { body; }                                                       \
+        runs[r] = (g_get_monotonic_time () - t0) / 1000.0 / n_steps;      \
+      }                                                                   \
+    qsort (runs, 7, sizeof (double), cmp_double);                         \
+    printf ("  %-34s %7.3f ms  (min %.3f, max %.3f)\n", label,            \
+            runs[3], runs[0], runs[6]);                                   \
+    runs[3];                                                              \
+  })
+
+int
+main (int   argc,
+      char *argv[])
+{
+  InkLayerSpec layers[3] = {
+    { 512, INK_ACT_RELU, 0.2f },
+    { 512, INK_ACT_RELU, 0.2f },
+    { 10, INK_ACT_SOFTMAX, 0.0f },
+  };
+  InkNetSpec spec = {
+    .n_inputs = 784, .n_layers = 3, .layers = layers,
+    .loss = INK_LOSS_CROSS_ENTROPY, .init = INK_INIT_GLOROT_UNIFORM, .leaky_slope = 0.01f,
+  };
+  InkOptimizerSpec ospec;
+  g_autoptr(GError) error = NULL;
+  InkBackend *be;
+  const InkBackendOps *ops;
+  InkNetwork *net;
+  InkOptimizer *opt;
+  float *x, *w0, *w1, *w2, *h1, *h2, *o, *d2, *d1, *d0, *g0, *g1, *g2;
+  gint32 *labels;
+  double *acc;
+  float *host;
+  InkRng rng;
+  guint64 iter = 0;
+  double t_step, t_gemm, t_fwd, t_bwd, t_upd, t_loss;
+
+  if (argc > 1)
+    n_steps = MAX (atoi (argv[1]), 10);
+
+  _mm_setcsr (_mm_getcsr () | 0x8040);
+
+  be = ink_backend_cpu_new ();
+  ops = be->ops;
+  net = ink_network_new (&spec, be, B, &error);
+  g_assert_no_error (error);
+  ink_network_init_params (net, 1);
+  ink_optimizer_spec_defaults (&ospec, INK_OPT_RMSPROP);
+  opt = ink_optimizer_new (&ospec, net, &error);
+  g_assert_no_error (error);
+
+  printf ("%s, OPENBLAS_CORETYPE=%s, %d steps per run\n", be->device_name,
+          g_getenv ("OPENBLAS_CORETYPE") ? g_getenv ("OPENBLAS_CORETYPE") : "(unset)", n_steps);
+
+  x = ink_backend_alloc_floats (be, B * 784, NULL);
+  labels = ops->alloc (be, B * sizeof (gint32), NULL);
+  acc = ops->alloc (be, 2 * sizeof (double), NULL);
+  host = g_new (float, B * 784);
+  ink_rng_init (&rng, 5);
+  for (int i = 0; i < B * 784; i++)
+    host[i] = ink_rng_uniform (&rng);
+  ops->upload (be, x, host, B * 784 * sizeof (float));
+  for (int i = 0; i < B; i++)
+    labels[i] = (gint32) ink_rng_below (&rng, 10);
+
+  /* the full step, as the trainer runs it */
+  t_step = TIME_IT ("full step (fwd+loss+bwd+rmsprop)", {
+    float *out = ink_network_forward (net, x, B, TRUE, 42, iter++);
+    ops->loss (be, INK_LOSS_CROSS_ENTROPY, out, labels, B, 10, net->delta[2], acc);
+    ink_network_backward (net, x, B, FALSE);
+    ink_optimizer_step (opt, 0.001f);
+  });
+
+  /* the 8 products of that step, alone, on the same buffers */
+  w0 = net->params + net->w_offset[0];
+  w1 = net->params + net->w_offset[1];
+  w2 = net->params + net->w_offset[2];
+  g0 = net->grads + net->w_offset[0];
+  g1 = net->grads + net->w_offset[1];
+  g2 = net->grads + net->w_offset[2];
+  h1 = net->act[0];
+  h2 = net->act[1];
+  o = net->act[2];
+  d0 = net->delta[0];
+  d1 = net->delta[1];
+  d2 = net->delta[2];
+  t_gemm = TIME_IT ("8 sgemm only", {
+    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, B, 512, 784, 1, x, 784, w0, 784, 0, h1, 512);
+    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, B, 512, 512, 1, h1, 512, w1, 512, 0, h2, 512);
+    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, B, 10, 512, 1, h2, 512, w2, 512, 0, o, 10);
+    cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, 10, 512, B, 1, d2, 10, h2, 512, 0, g2, 512);
+    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, B, 512, 10, 1, d2, 10, w2, 512, 0, d1, 512);
+    cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, 512, 512, B, 1, d1, 512, h1, 512, 0, g1, 512);
+    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, B, 512, 512, 1, d1, 512, w1, 512, 0, d0, 512);
+    cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, 512, 784, B, 1, d0, 512, x, 784, 0, g0, 784);
+  });
+
+  /* where the rest goes */
+  t_fwd = TIME_IT ("forward (training)", {
+    ink_network_forward (net, x, B, TRUE, 42, iter++);
+  });
+  t_loss = TIME_IT ("loss", {
+    ops->loss (be, INK_LOSS_CROSS_ENTROPY, net->act[2], labels, B, 10, net->delta[2], acc);
+  });
+  t_bwd = TIME_IT ("backward", {
+    ink_network_backward (net, x, B, FALSE);
+  });
+  t_upd = TIME_IT ("rmsprop update (669,706 params)", {
+    ink_optimizer_step (opt, 0.001f);
+  });
+
+  printf ("\n  step / sgemm-only = %.3f   (fwd+loss+bwd+upd = %.3f ms)\n",
+          t_step / t_gemm, t_fwd + t_loss + t_bwd + t_upd);
+
+  ops->free (be, x);
+  ops->free (be, labels);
+  ops->free (be, acc);
+  g_free (host);
+  ink_optimizer_free (opt);
+  ink_network_free (net);
+  ink_backend_free (be);
+
+  return 0;
+}

@@ -1,0 +1,311 @@
+/* test-cli.c
+ *
+ * Copyright 2026 The Inkling developers
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <https://www.gnu.org/licenses/>.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <cairo.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "test-util.h"
+
+/* Drives the inkling-cli executable as a user would. */
+
+static char *tmpdir;
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Result;
+
+static void
+result_clear (Result *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+
+static Result
+cli (const char *first, ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  Result r = { 0 };
+  int wait_status;
+  va_list ap;
+
+  g_ptr_array_add (args, (gpointer) INK_TEST_CLI);
+  va_start (ap, first);
+  for (const char *a = first; a; a = va_arg (ap, const char *))
+    g_ptr_array_add (args, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  g_spawn_sync (tmpdir, (char **) args->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                &r.out, &r.err, &wait_status, &error);
+  g_assert_no_error (error);
+  r.status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : 128 + WTERMSIG (wait_status);
+  return r;
+}
+
+/* an error is one line on stderr, prefixed, and a non-zero status */
+static void
+assert_one_line_error (Result *r, int status, const char *needle)
+{
+  if (r->status != status)
+    g_error ("exit status %d, expected %d; stderr: %s", r->status, status, r->err);
+  g_assert_true (g_str_has_prefix (r->err, "inkling-cli: error: "));
+  g_assert_true (g_str_has_suffix (r->err, "\n"));
+  g_assert_null (strchr (r->err, '\n') + 1 == r->err + strlen (r->err) ? NULL : "more than one line");
+  if (needle && !strstr (r->err, needle))
+    g_error ("“%s” does not mention “%s”", r->err, needle);
+}
+
+static void
+test_help (void)
+{
+  const char *cmds[] = { "train", "evaluate", "predict", "info", "presets", "bench" };
+  Result r = cli ("--help", NULL);
+
+  g_assert_cmpint (r.status, ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (cmds); i++)
+    g_assert_nonnull (strstr (r.out, cmds[i]));
+  result_clear (&r);
+  for (guint i = 0; i < G_N_ELEMENTS (cmds); i++)
+    {
+      r = cli (cmds[i], "--help", NULL);
+      g_assert_cmpint (r.status, ==, 0);
+      g_assert_nonnull (strstr (r.out, "Usage:"));
+      result_clear (&r);
+    }
+  r = cli ("train", "--help", NULL);
+  g_assert_nonnull (strstr (r.out, "--preset"));
+  g_assert_nonnull (strstr (r.out, "--resume"));
+  result_clear (&r);
+}
+
+static void
+test_usage_errors (void)
+{
+  Result r = cli (NULL, NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  result_clear (&r);
+
+  r = cli ("frobnicate", NULL);
+  assert_one_line_error (&r, 2, "frobnicate");
+  result_clear (&r);
+
+  r = cli ("train", "--epochs", "abc", NULL);
+  assert_one_line_error (&r, 2, "abc");
+  result_clear (&r);
+
+  r = cli ("train", "--lr", "-1", NULL);
+  assert_one_line_error (&r, 2, "--lr");
+  result_clear (&r);
+
+  r = cli ("train", "--batch-size", "0", NULL);
+  assert_one_line_error (&r, 2, "--batch-size");
+  result_clear (&r);
+
+  r = cli ("train", "--optimizer", "lbfgs", NULL);
+  assert_one_line_error (&r, 2, "--optimizer");
+  result_clear (&r);
+
+  r = cli ("evaluate", NULL);
+  assert_one_line_error (&r, 2, "model");
+  result_clear (&r);
+}
+
+static void
+test_errors (void)
+{
+  g_autofree char *bad = g_build_filename (tmpdir, "bad.json", NULL);
+  g_autofree char *junk = g_build_filename (tmpdir, "junk.safetensors", NULL);
+  Result r;
+
+  r = cli ("train", "--preset", "nope", NULL);
+  assert_one_line_error (&r, 1, "keras-mnist-mlp");
+  result_clear (&r);
+
+  r = cli ("train", "--data", "/nonexistent/mnist", "--epochs", "1", NULL);
+  assert_one_line_error (&r, 1, "/nonexistent/mnist");
+  result_clear (&r);
+
+  g_assert_true (g_file_set_contents (bad, "{\"training\": {\"epochs\": 0}}", -1, NULL));
+  r = cli ("train", "--config", bad, NULL);
+  assert_one_line_error (&r, 1, "epochs");
+  result_clear (&r);
+
+  r = cli ("info", "/nonexistent/model.safetensors", NULL);
+  assert_one_line_error (&r, 1, "model.safetensors");
+  result_clear (&r);
+
+  g_assert_true (g_file_set_contents (junk, "\xff\xff\xff\xff\xff\xff\xff\x7f{}", 10, NULL));
+  r = cli ("predict", junk, junk, NULL);
+  assert_one_line_error (&r, 1, "junk.safetensors");
+  result_clear (&r);
+}
+
+static void
+test_presets (void)
+{
+  Result r = cli ("presets", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "keras-mnist-mlp"));
+  g_assert_nonnull (strstr (r.out, "theano-mlp"));
+  result_clear (&r);
+  r = cli ("info", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "core "));
+  result_clear (&r);
+}
+
+static void
+write_digit_png (const char *path)
+{
+  /* a dark "7" drawn on white paper, 120×160 */
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 120, 160);
+  cairo_t *cr = cairo_create (s);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_set_source_rgb (cr, 0.05, 0.05, 0.1);
+  cairo_set_line_width (cr, 14);
+  cairo_move_to (cr, 20, 25);
+  cairo_line_to (cr, 100, 25);
+  cairo_line_to (cr, 50, 140);
+  cairo_stroke (cr);
+  g_assert_cmpint (cairo_surface_write_to_png (s, path), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+}
+
+static void
+test_real_workflow (void)
+{
+  g_autofree char *dir = test_mnist_dir ();
+  g_autofree char *model = NULL, *csv = NULL, *ckpt = NULL, *png = NULL, *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  Result r;
+  guint rows = 0;
+
+  if (dir == NULL)
+    {
+      g_test_skip ("MNIST not found in the user data folder: run tools/setup-data.sh");
+      return;
+    }
+  model = g_build_filename (tmpdir, "m.safetensors", NULL);
+  csv = g_build_filename (tmpdir, "h.csv", NULL);
+  ckpt = g_strconcat (model, ".ckpt", NULL);
+  png = g_build_filename (tmpdir, "seven.png", NULL);
+
+  r = cli ("train", "--preset", "keras-mnist-mlp", "--subset", "3000", "--epochs", "2",
+           "--save", model, "--history", csv, NULL);
+  if (r.status != 0)
+    g_error ("train failed: %s", r.err);
+  g_assert_nonnull (strstr (r.out, "  epoch    train loss    valid loss    train/val"));
+  g_assert_nonnull (strstr (r.out, "test accuracy"));
+  g_assert_true (g_file_test (model, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (ckpt, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 4);   /* header, 2 epochs, final newline */
+  result_clear (&r);
+
+  /* resume to 3 epochs: the table shows all three */
+  r = cli ("train", "--resume", ckpt, "--epochs", "3", NULL);
+  if (r.status != 0)
+    g_error ("resume failed: %s", r.err);
+  lines = (g_strfreev (lines), g_strsplit (r.out, "\n", -1));
+  for (guint i = 0; lines[i]; i++)
+    if (g_regex_match_simple ("^ +[123] +[0-9.]+ +[0-9.]+", lines[i], 0, 0))
+      rows++;
+  g_assert_cmpuint (rows, ==, 3);
+  result_clear (&r);
+
+  r = cli ("evaluate", model, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "precision"));
+  g_assert_nonnull (strstr (r.out, "confusion matrix"));
+  g_assert_nonnull (strstr (r.out, "test accuracy"));
+  result_clear (&r);
+
+  r = cli ("info", model, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "keras-mnist-mlp"));
+  g_assert_nonnull (strstr (r.out, "669706"));
+  result_clear (&r);
+
+  write_digit_png (png);
+  r = cli ("predict", model, png, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_ascii_isdigit (r.out[0]) && r.out[1] == '\n');
+  result_clear (&r);
+
+  r = cli ("predict", model, csv, NULL);
+  assert_one_line_error (&r, 1, "h.csv");
+  result_clear (&r);
+
+  /* JSON lines: every line of stdout is a JSON object */
+  r = cli ("train", "--preset", "theanets", "--subset", "500", "--epochs", "1", "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_strfreev (lines);
+  lines = g_strsplit (g_strstrip (r.out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), >=, 3);
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_autoptr(JsonParser) p = json_parser_new ();
+      g_assert_true (json_parser_load_from_data (p, lines[i], -1, NULL));
+      g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (p)));
+    }
+  result_clear (&r);
+}
+
+static void
+remove_tmpdir (void)
+{
+  g_autoptr(GDir) d = g_dir_open (tmpdir, 0, NULL);
+  const char *name;
+  while (d && (name = g_dir_read_name (d)))
+    {
+      g_autofree char *p = g_build_filename (tmpdir, name, NULL);
+      g_unlink (p);
+    }
+  g_rmdir (tmpdir);
+}
+
+int
+main (int argc, char **argv)
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  tmpdir = g_dir_make_tmp ("ink-cli-XXXXXX", NULL);
+  g_test_add_func ("/cli/help", test_help);
+  g_test_add_func ("/cli/usage-errors", test_usage_errors);
+  g_test_add_func ("/cli/errors", test_errors);
+  g_test_add_func ("/cli/presets", test_presets);
+  g_test_add_func ("/cli/real-workflow", test_real_workflow);
+  ret = g_test_run ();
+  remove_tmpdir ();
+  g_free (tmpdir);
+  return ret;
+}

@@ -1,0 +1,1025 @@
+/* test-gpu.c
+ *
+ * Copyright 2026 The Inkling developers
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <https://www.gnu.org/licenses/>.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "ink-backend.h"
+#include "ink-network.h"
+#include "ink-optimizer.h"
+#include "ink-rng.h"
+#ifdef INK_HAVE_CUDA
+#include "ink-backend-cuda.h"
+#endif
+
+/* The CUDA backend against the CPU backend: every op of the table on the
+ * same random inputs, then one training step of a small network.  Every case
+ * skips with "no CUDA device: ..." when the build has no CUDA or no usable
+ * device is present.
+ *
+ * Results are compared element by element with |gpu - cpu| <= atol + rtol·|cpu|
+ * and the worst element is reported.  For elementwise ops atol is small and
+ * absolute; for reductions (products, sums) atol is rtol times the largest
+ * |cpu| of the result, the normwise error, since a sum that cancels to near
+ * zero has no relative accuracy in either backend. */
+
+static InkBackend *cpu;
+static InkBackend *gpu;
+static char       *skip_reason;
+
+#define RTOL 1e-5
+
+static gboolean
+need_gpu (void)
+{
+  if (gpu != NULL)
+    return TRUE;
+  g_test_skip (skip_reason);
+  return FALSE;
+}
+
+static void
+assert_synced (InkBackend *be)
+{
+  GError *error = NULL;
+  gboolean ok = be->ops->sync (be, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (ok);
+}
+
+/* ---- buffers living on both backends ---- */
+
+typedef struct
+{
+  gpointer c;   /* cpu backend memory */
+  gpointer g;   /* cuda backend memory */
+  gsize    bytes;
+} Pair;
+
+static Pair
+pair_new (gconstpointer host,
+          gsize         bytes)
+{
+  GError *error = NULL;
+  Pair p;
+
+  p.bytes = bytes;
+  p.c = cpu->ops->alloc (cpu, bytes, &error);
+  g_assert_no_error (error);
+  p.g = gpu->ops->alloc (gpu, bytes, &error);
+  g_assert_no_error (error);
+  if (host != NULL)
+    {
+      cpu->ops->upload (cpu, p.c, host, bytes);
+      gpu->ops->upload (gpu, p.g, host, bytes);
+    }
+  return p;
+}
+
+static Pair
+pair_floats (const float *host,
+             gsize        n)
+{
+  return pair_new (host, n * sizeof (float));
+}
+
+static void
+pair_set (Pair          *p,
+          gconstpointer  host)
+{
+  cpu->ops->upload (cpu, p->c, host, p->bytes);
+  gpu->ops->upload (gpu, p->g, host, p->bytes);
+}
+
+/* host copies of both sides (the download syncs) */
+static void
+pair_get (Pair     *p,
+          gpointer  host_c,
+          gpointer  host_g)
+{
+  cpu->ops->download (cpu, host_c, p->c, p->bytes);
+  gpu->ops->download (gpu, host_g, p->g, p->bytes);
+  assert_synced (gpu);
+}
+
+static void
+pair_free (Pair *p)
+{
+  cpu->ops->free (cpu, p->c);
+  gpu->ops->free (gpu, p->g);
+  p->c = p->g = NULL;
+}
+
+/* ---- comparison ---- */
+
+static double
+max_abs (const float *x,
+         gsize        n)
+{
+  double m = 0.0;
+
+  for (gsize i = 0; i < n; i++)
+    m = MAX (m, fabs ((double) x[i]));
+  return m;
+}
+
+/* |got - ref| <= atol + rtol·|ref| everywhere; reports the worst element */
+static void
+check_close (const char  *what,
+             const float *ref,
+             const float *got,
+             gsize        n,
+             double       rtol,
+             double       atol)
+{
+  double worst = -1.0;
+  gsize worst_i = 0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      double r = ref[i], g = got[i], q;
+
+      if (isnan (r) || isnan (g))
+        q = isnan (r) && isnan (g) ? 0.0 : INFINITY;
+      else if (r == g)
+        q = 0.0;
+      else
+        q = fabs (g - r) / (atol + rtol * fabs (r));
+      if (q > worst)
+        {
+          worst = q;
+          worst_i = i;
+        }
+    }
+  if (n == 0)
+    return;
+
+  g_test_message ("%s: worst element %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT
+                  ": cpu %.9g, cuda %.9g, |diff| %.3g = %.3g of the tolerance "
+                  "(rtol %.1g, atol %.3g)",
+                  what, worst_i, n, ref[worst_i], got[worst_i],
+                  fabs ((double) got[worst_i] - ref[worst_i]), worst, rtol, atol);
+  if (!(worst <= 1.0))
+    g_test_fail_printf ("%s: element %" G_GSIZE_FORMAT " differs: cpu %.9g, cuda %.9g "
+                        "(%.3g of the tolerance rtol %.1g + atol %.3g)",
+                        what, worst_i, ref[worst_i], got[worst_i], worst, rtol, atol);
+}
+
+/* a reduction's result: atol = rtol · max|ref| */
+static void
+check_normwise (const char  *what,
+                const float *ref,
+                const float *got,
+                gsize        n,
+                double       rtol)
+{
+  check_close (what, ref, got, n, rtol, rtol * MAX (max_abs (ref, n), 1e-30));
+}
+
+/* a Pair of floats: downloads both sides and compares */
+static void
+check_pair (const char *what,
+            Pair       *p,
+            double      rtol,
+            double      atol,
+            gboolean    normwise)
+{
+  gsize n = p->bytes / sizeof (float);
+  float *hc = g_new (float, n);
+  float *hg = g_new (float, n);
+
+  pair_get (p, hc, hg);
+  if (normwise)
+    check_normwise (what, hc, hg, n, rtol);
+  else
+    check_close (what, hc, hg, n, rtol, atol);
+  g_free (hc);
+  g_free (hg);
+}
+
+static void
+check_acc (const char   *what,
+           const double *ref,
+           const double *got)
+{
+  for (int k = 0; k < 2; k++)
+    {
+      double tol = 1e-9 + RTOL * fabs (ref[k]);
+
+      g_test_message ("%s acc[%d]: cpu %.12g, cuda %.12g", what, k, ref[k], got[k]);
+      if (!(fabs (got[k] - ref[k]) <= tol))
+        g_test_fail_printf ("%s: acc[%d] differs: cpu %.12g, cuda %.12g", what, k, ref[k], got[k]);
+    }
+}
+
+static float *
+random_floats (InkRng *rng,
+               gsize   n,
+               float   lo,
+               float   hi)
+{
+  float *x = g_new (float, n);
+
+  for (gsize i = 0; i < n; i++)
+    x[i] = lo + (hi - lo) * ink_rng_uniform (rng);
+  return x;
+}
+
+/* ------------------------------------------------------------------------ */
+
+static void
+test_memory (void)
+{
+  GError *error = NULL;
+  InkRng rng;
+  const gsize n = 100003;
+  float *host, *back;
+  float *a, *b;
+
+  if (!need_gpu ())
+    return;
+
+  g_test_message ("device: %s", gpu->device_name);
+  g_assert_cmpstr (gpu->ops->name, ==, "cuda");
+  g_assert_nonnull (gpu->device_name);
+
+  ink_rng_init (&rng, 1);
+  host = random_floats (&rng, n, -1.0f, 1.0f);
+  back = g_new (float, n);
+
+  /* alloc'd memory is zeroed */
+  a = ink_backend_alloc_floats (gpu, n, &error);
+  g_assert_no_error (error);
+  b = ink_backend_alloc_floats (gpu, n, &error);
+  g_assert_no_error (error);
+  gpu->ops->download (gpu, back, a, n * sizeof (float));
+  for (gsize i = 0; i < n; i++)
+    g_assert_cmpfloat (back[i], ==, 0.0f);
+
+  /* upload, device copy, download */
+  gpu->ops->upload (gpu, a, host, n * sizeof (float));
+  gpu->ops->copy (gpu, b, a, n * sizeof (float));
+  gpu->ops->download (gpu, back, b, n * sizeof (float));
+  g_assert_cmpmem (back, n * sizeof (float), host, n * sizeof (float));
+  assert_synced (gpu);
+
+  /* an impossible allocation fails cleanly and leaves the backend usable */
+  g_assert_null (gpu->ops->alloc (gpu, (gsize) 1 << 52, &error));
+  g_assert_error (error, INK_BACKEND_ERROR, INK_BACKEND_ERROR_NO_MEMORY);
+  g_test_message ("huge alloc: %s", error->message);
+  g_clear_error (&error);
+  assert_synced (gpu);
+
+#ifdef INK_HAVE_CUDA
+  {
+    gsize free_b = 0, total_b = 0;
+
+    g_assert_true (ink_backend_is_cuda (gpu));
+    g_assert_false (ink_backend_is_cuda (cpu));
+    g_assert_true (ink_backend_cuda_mem_info (gpu, &free_b, &total_b));
+    g_assert_cmpuint (free_b, >, 0);
+    g_assert_cmpuint (free_b, <=, total_b);
+    g_test_message ("device memory: %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " bytes free",
+                    free_b, total_b);
+  }
+#endif
+
+  gpu->ops->free (gpu, a);
+  gpu->ops->free (gpu, b);
+  assert_synced (gpu);
+  g_free (host);
+  g_free (back);
+}
+
+/* A failing cuBLAS call is reported by sync (and alloc), not by a crash. */
+static void
+test_error_reporting (void)
+{
+#ifdef INK_HAVE_CUDA
+  GError *error = NULL;
+  InkBackend *be;
+  float *m;
+
+  if (!need_gpu ())
+    return;
+
+  be = ink_backend_new ("cuda", &error);
+  g_assert_no_error (error);
+  m = ink_backend_alloc_floats (be, 64, &error);
+  g_assert_no_error (error);
+
+  /* lda smaller than the row length: cuBLAS refuses */
+  be->ops->gemm (be, FALSE, FALSE, 8, 8, 8, 1.0f, m, 1, m, 8, 0.0f, m, 8);
+  g_assert_false (be->ops->sync (be, &error));
+  g_assert_error (error, INK_BACKEND_ERROR, INK_BACKEND_ERROR_FAILED);
+  g_test_message ("reported: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "cublasSgemm"));
+  g_clear_error (&error);
+
+  /* the failure stays recorded */
+  g_assert_null (be->ops->alloc (be, 16, &error));
+  g_assert_error (error, INK_BACKEND_ERROR, INK_BACKEND_ERROR_FAILED);
+  g_clear_error (&error);
+
+  be->ops->free (be, m);
+  ink_backend_free (be);
+#else
+  need_gpu ();
+#endif
+}
+
+static void
+gemm_case (InkRng   *rng,
+           gboolean  ta,
+           gboolean  tb,
+           int       m,
+           int       n,
+           int       k,
+           int       pad,
+           float     alpha,
+           float     beta)
+{
+  /* stored shapes: A is [m,k] or [k,m], B is [k,n] or [n,k], row-major */
+  int a_rows = ta ? k : m, a_cols = ta ? m : k;
+  int b_rows = tb ? n : k, b_cols = tb ? k : n;
+  int lda = a_cols + pad, ldb = b_cols + 2 * pad, ldc = n + pad;
+  gsize na = (gsize) a_rows * lda, nb = (gsize) b_rows * ldb, nc = (gsize) m * ldc;
+  float *ha = random_floats (rng, na, -1.0f, 1.0f);
+  float *hb = random_floats (rng, nb, -1.0f, 1.0f);
+  float *hc = random_floats (rng, nc, -1.0f, 1.0f);
+  Pair a = pair_floats (ha, na), b = pair_floats (hb, nb), c = pair_floats (hc, nc);
+  char *what = g_strdup_printf ("gemm %c%c m=%d n=%d k=%d lda=%d ldb=%d ldc=%d alpha=%g beta=%g",
+                                ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, lda, ldb, ldc,
+                                alpha, beta);
+
+  cpu->ops->gemm (cpu, ta, tb, m, n, k, alpha, a.c, lda, b.c, ldb, beta, c.c, ldc);
+  gpu->ops->gemm (gpu, ta, tb, m, n, k, alpha, a.g, lda, b.g, ldb, beta, c.g, ldc);
+  /* the padding between rows is compared too: it must stay untouched */
+  check_pair (what, &c, RTOL, 0.0, TRUE);
+
+  g_free (what);
+  pair_free (&a);
+  pair_free (&b);
+  pair_free (&c);
+  g_free (ha);
+  g_free (hb);
+  g_free (hc);
+}
+
+static void
+test_gemm (void)
+{
+  InkRng rng;
+
+  if (!need_gpu ())
+    return;
+
+  ink_rng_init (&rng, 2);
+  for (int t = 0; t < 4; t++)
+    {
+      gboolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+
+      gemm_case (&rng, ta, tb, 67, 45, 129, 0, 1.0f, 0.0f);
+      gemm_case (&rng, ta, tb, 67, 45, 129, 3, 0.75f, 0.5f);
+      gemm_case (&rng, ta, tb, 1, 33, 7, 1, -1.5f, 1.0f);
+    }
+  /* the network's three products, 784-64 at batch 128 */
+  gemm_case (&rng, FALSE, TRUE, 128, 64, 784, 0, 1.0f, 0.0f);   /* Y = X·Wᵀ */
+  gemm_case (&rng, TRUE, FALSE, 64, 784, 128, 0, 1.0f, 0.0f);   /* dW = dYᵀ·X */
+  gemm_case (&rng, FALSE, FALSE, 128, 784, 64, 0, 1.0f, 0.0f);  /* dX = dY·W */
+  /* k = 0: C = beta·C */
+  gemm_case (&rng, FALSE, FALSE, 5, 6, 0, 2, 1.0f, 0.25f);
+  gemm_case (&rng, TRUE, TRUE, 5, 6, 0, 0, 1.0f, 0.0f);
+}
+
+#ifdef INK_HAVE_CUDA
+static void
+test_gemm_tf32 (void)
+{
+  const int m = 256, n = 192, k = 512;
+  float *ha, *hb, *rc, *gc;
+  Pair a, b, c;
+  InkRng rng;
+
+  if (!need_gpu ())
+    return;
+
+  ink_rng_init (&rng, 3);
+  ha = random_floats (&rng, (gsize) m * k, -1.0f, 1.0f);
+  hb = random_floats (&rng, (gsize) k * n, -1.0f, 1.0f);
+  rc = g_new (float, (gsize) m * n);
+  gc = g_new (float, (gsize) m * n);
+  a = pair_floats (ha, (gsize) m * k);
+  b = pair_floats (hb, (gsize) k * n);
+  c = pair_floats (NULL, (gsize) m * n);
+
+  cpu->ops->gemm (cpu, FALSE, FALSE, m, n, k, 1.0f, a.c, k, b.c, n, 0.0f, c.c, n);
+  ink_backend_cuda_set_tf32 (gpu, TRUE);
+  g_assert_true (ink_backend_cuda_get_tf32 (gpu));
+  gpu->ops->gemm (gpu, FALSE, FALSE, m, n, k, 1.0f, a.g, k, b.g, n, 0.0f, c.g, n);
+  pair_get (&c, rc, gc);
+  /* TF32 keeps 10 mantissa bits of the inputs */
+  check_normwise ("gemm in TF32", rc, gc, (gsize) m * n, 1e-2);
+
+  ink_backend_cuda_set_tf32 (gpu, FALSE);
+  g_assert_false (ink_backend_cuda_get_tf32 (gpu));
+  gpu->ops->gemm (gpu, FALSE, FALSE, m, n, k, 1.0f, a.g, k, b.g, n, 0.0f, c.g, n);
+  pair_get (&c, rc, gc);
+  check_normwise ("gemm back in FP32", rc, gc, (gsize) m * n, RTOL);
+
+  pair_free (&a);
+  pair_free (&b);
+  pair_free (&c);
+  g_free (ha);
+  g_free (hb);
+  g_free (rc);
+  g_free (gc);
+}
+#endif
+
+static void
+test_bias_col_sum (void)
+{
+  const int rows = 300, cols = 77;
+  InkRng rng;
+  float *hy, *hb;
+  Pair y, b;
+
+  if (!need_gpu ())
+    return;
+
+  ink_rng_init (&rng, 4);
+  hy = random_floats (&rng, (gsize) rows * cols, -1.0f, 1.0f);
+  hb = random_floats (&rng, cols, -1.0f, 1.0f);
+  y = pair_floats (hy, (gsize) rows * cols);
+  b = pair_floats (hb, cols);
+
+  cpu->ops->bias_add (cpu, y.c, b.c, rows, cols);
+  gpu->ops->bias_add (gpu, y.g, b.g, rows, cols);
+  check_pair ("bias_add", &y, RTOL, 1e-7, FALSE);
+
+  /* col_sum over the biased Y: beta 0 overwrites, beta 0.5 accumulates */
+  cpu->ops->col_sum (cpu, y.c, rows, cols, 0.0f, b.c);
+  gpu->ops->col_sum (gpu, y.g, rows, cols, 0.0f, b.g);
+  check_pair ("col_sum beta=0", &b, RTOL, 0.0, TRUE);
+  pair_set (&b, hb);
+  cpu->ops->col_sum (cpu, y.c, rows, cols, 0.5f, b.c);
+  gpu->ops->col_sum (gpu, y.g, rows, cols, 0.5f, b.g);
+  check_pair ("col_sum beta=0.5", &b, RTOL, 0.0, TRUE);
+  /* a single row, and more columns than one block */
+  cpu->ops->col_sum (cpu, y.c, 1, cols, 1.0f, b.c);
+  gpu->ops->col_sum (gpu, y.g, 1, cols, 1.0f, b.g);
+  check_pair ("col_sum rows=1 beta=1", &b, RTOL, 0.0, TRUE);
+
+  pair_free (&y);
+  pair_free (&b);
+  g_free (hy);
+  g_free (hb);
+}
+
+static void
+test_activations (void)
+{
+  static const InkActivation acts[] = {
+    INK_ACT_IDENTITY, INK_ACT_SIGMOID, INK_ACT_TANH, INK_ACT_RELU, INK_ACT_LEAKY_RELU,
+  };
+  static const char *names[] = { "identity", "sigmoid", "tanh", "relu", "leaky_relu" };
+  const gsize n = 65537;
+  const float slope = 0.01f;
+  InkRng rng;
+
+  if (!need_gpu ())
+    return;
+
+  ink_rng_init (&rng, 5);
+  for (guint k = 0; k < G_N_ELEMENTS (acts); k++)
+    {
+      float *hx = random_floats (&rng, n, -6.0f, 6.0f);
+      float *hd = random_floats (&rng, n, -1.0f, 1.0f);
+      float *fwd = g_new (float, n);
+      Pair x = pair_floats (hx, n), d = pair_floats (hd, n);
+      char *what;
+
+      cpu->ops->act_forward (cpu, acts[k], slope, x.c, n);
+      gpu->ops->act_forward (gpu, acts[k], slope, x.g, n);
+      what = g_strdup_printf ("act_forward %s", names[k]);
+      check_pair (what, &x, RTOL, 1e-6, FALSE);
+      g_free (what);
+
+      /* backward through the same output (the CPU's, on both sides) */
+      cpu->ops->download (cpu, fwd, x.c, n * sizeof (float));
+      pair_set (&x, fwd);
+      cpu->ops->act_backward (cpu, acts[k], slope, x.c, d.c, n);
+      gpu->ops->act_backward (gpu, acts[k], slope, x.g, d.g, n);
+      what = g_strdup_printf ("act_backward %s", names[k]);
+      check_pair (what, &d, RTOL, 1e-7, FALSE);
+      g_free (what);
+
+      pair_free (&x);
+      pair_free (&d);
+      g_free (hx);
+      g_free (hd);
+      g_free (fwd);
+    }
+}
+
+static void
+test_dropout_mul (void)
+{
+  static const float ps[] = { 0.0f, 0.1f, 0.3f, 0.5f, 0.9f };
+  const gsize n = 100003;
+  const guint64 seed = G_GUINT64_CONSTANT (0xDEADBEEF12345678);
+  InkRng rng;
+
+  if (!need_gpu ())
+    return;
+
+  ink_rng_init (&rng, 6);
+  for (guint k = 0; k < G_N_ELEMENTS (ps); k++)
+    {
+      const guint64 stream = k == 0 ? 0 : G_GUINT64_CONSTANT (1) << (10 * k);
+      float *ha = random_floats (&rng, n, -2.0f, 2.0f);
+      float *hx = random_floats (&rng, n, -2.0f, 2.0f);
+      float *mc = g_new (float, n), *mg = g_new (float, n);
+      float *ac = g_new (float, n), *ag = g_new (float, n);
+      Pair a = pair_floats (ha, n), mask = pair_floats (NULL, n), x = pair_floats (hx, n);
+      const float keep = 1.0f / (1.0f - ps[k]);
+      gsize kept = 0;
+
+      cpu->ops->dropout_forward (cpu, a.c, mask.c, n, ps[k], seed, stream);
+      gpu->ops->dropout_forward (gpu, a.g, mask.g, n, ps[k], seed, stream);
+      pair_get (&mask, mc, mg);
+      pair_get (&a, ac, ag);
+
+      /* bit for bit, and the mask is the documented function */
+      g_assert_cmpmem (mg, n * sizeof (float), mc, n * sizeof (float));
+      g_assert_cmpmem (ag, n * sizeof (float), ac, n * sizeof (float));
+      for (gsize i = 0; i < n; i++)
+        {
+          float want = ink_hash_uniform (seed, stream, i) >= ps[k] ? keep : 0.0f;
+
+          if (mg[i] != want)
+            g_test_fail_printf ("dropout p=%g: mask[%" G_GSIZE_FORMAT "] = %g, want %g",
+                                ps[k], i, mg[i], want);
+          kept += mg[i] != 0.0f;
+        }
+      g_test_message ("dropout p=%g: %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " kept, masks identical",
+                      ps[k], kept, n);
+
+      /* mul by the mask (the backward of dropout) */
+      cpu->ops->mul (cpu, x.c, mask.c, n);
+      gpu->ops->mul (gpu, x.g, mask.g, n);
+      pair_get (&x, ac, ag);
+      g_assert_cmpmem (ag, n * sizeof (float), ac, n * sizeof (float));
+
+      pair_free (&a);
+      pair_free (&mask);
+      pair_free (&x);
+      g_free (ha);
+      g_free (hx);
+      g_free (mc);
+      g_free (mg);
+      g_free (ac);
+      g_free (ag);
+    }
+}
+
+static void
+test_softmax (void)
+{
+  static const int cols_list[] = { 10, 33, 1000, 1500 };
+  const int rows = 37;
+  InkRng rng;
+
+  if (!need_gpu ())
+    return;
+
+  ink_rng_init (&rng, 7);
+  for (guint k = 0; k < G_N_ELEMENTS (cols_list); k++)
+    {
+      int cols = cols_list[k];
+      gsize n = (gsize) rows * cols;
+      float *hy = random_floats (&rng, n, -8.0f, 8.0f);
+      Pair y = pair_floats (hy, n);
+      char *what = g_strdup_printf ("softmax %d×%d", rows, cols);
+
+      cpu->ops->softmax (cpu, y.c, rows, cols);
+      gpu->ops->softmax (gpu, y.g, rows, cols);
+      check_pair (what, &y, RTOL, 1e-9, FALSE);
+
+      g_free (what);
+      pair_free (&y);
+      g_free (hy);
+    }
+}
+
+static void
+loss_case (InkRng  *rng,
+           InkLoss  loss,
+           int      batch,
+           int      classes,
+           gboolean with_grad)
+{
+  gsize n = (gsize) batch * classes;
+  float *ho = random_floats (rng, n, loss == INK_LOSS_CROSS_ENTROPY ? -6.0f : -0.5f, 1.5f);
+  gint32 *hl = g_new (gint32, batch);
+  const double acc0[2] = { 1.25, 3.0 };
+  double ac[2], ag[2];
+  Pair out, labels, d, acc;
+  char *what;
+
+  for (int i = 0; i < batch; i++)
+    hl[i] = (gint32) ink_rng_below (rng, classes);
+  hl[batch / 2] = -1;          /* invalid labels: no target, never correct */
+  hl[batch - 1] = classes;
+  /* make some samples right, with a clear margin */
+  for (int i = 0; i < batch; i += 3)
+    if (hl[i] >= 0 && hl[i] < classes)
+      ho[(gsize) i * classes + hl[i]] += 8.0f;
+
+  out = pair_floats (ho, n);
+  labels = pair_new (hl, sizeof (gint32) * batch);
+  d = pair_floats (NULL, n);
+  acc = pair_new (acc0, sizeof acc0);
+
+  cpu->ops->loss (cpu, loss, out.c, labels.c, batch, classes, with_grad ? d.c : NULL, acc.c);
+  gpu->ops->loss (gpu, loss, out.g, labels.g, batch, classes, with_grad ? d.g : NULL, acc.g);
+
+  what = g_strdup_printf ("%s B=%d C=%d%s: out", loss == INK_LOSS_CROSS_ENTROPY ? "xent" : "mse",
+                          batch, classes, with_grad ? "" : " (no grad)");
+  check_pair (what, &out, RTOL, 1e-9, FALSE);
+  g_free (what);
+  what = g_strdup_printf ("%s B=%d C=%d%s: d_out", loss == INK_LOSS_CROSS_ENTROPY ? "xent" : "mse",
+                          batch, classes, with_grad ? "" : " (no grad)");
+  check_pair (what, &d, RTOL, 1e-9, FALSE);
+  pair_get (&acc, ac, ag);
+  check_acc (what, ac, ag);
+  g_free (what);
+
+  pair_free (&out);
+  pair_free (&labels);
+  pair_free (&d);
+  pair_free (&acc);
+  g_free (ho);
+  g_free (hl);
+}
+
+static void
+test_loss (void)
+{
+  InkRng rng;
+
+  if (!need_gpu ())
+    return;
+
+  ink_rng_init (&rng, 8);
+  loss_case (&rng, INK_LOSS_CROSS_ENTROPY, 128, 10, TRUE);
+  loss_case (&rng, INK_LOSS_CROSS_ENTROPY, 77, 10, FALSE);
+  loss_case (&rng, INK_LOSS_CROSS_ENTROPY, 19, 1030, TRUE);
+  loss_case (&rng, INK_LOSS_MSE, 128, 10, TRUE);
+  loss_case (&rng, INK_LOSS_MSE, 77, 10, FALSE);
+  loss_case (&rng, INK_LOSS_MSE, 19, 1030, TRUE);
+}
+
+static void
+update_case (InkRng           *rng,
+             InkOptimizerKind  kind,
+             gsize             n,
+             int               row_len,
+             float             max_norm,
+             float             l1,
+             float             l2)
+{
+  static const char *names[] = { "sgd", "momentum", "nesterov", "rmsprop", "adam", "adagrad" };
+  InkOptParams p = { 0 };
+  float *hw = random_floats (rng, n, -1.0f, 1.0f);
+  Pair w = pair_floats (hw, n), g = pair_floats (NULL, n);
+  Pair s1 = pair_floats (NULL, n), s2 = pair_floats (NULL, n);
+  char *what;
+
+  p.kind = kind;
+  p.lr = kind == INK_OPT_ADAM || kind == INK_OPT_RMSPROP ? 0.01f : 0.1f;
+  p.momentum = 0.9f;
+  p.rho = 0.9f;
+  p.beta1 = 0.9f;
+  p.beta2 = 0.999f;
+  p.eps = 1e-7f;
+  p.l1 = l1;
+  p.l2 = l2;
+  p.max_norm = max_norm;
+
+  for (guint64 step = 1; step <= 3; step++)
+    {
+      float *hg = random_floats (rng, n, -1.0f, 1.0f);
+
+      pair_set (&g, hg);
+      p.step = step;
+      cpu->ops->update (cpu, &p, w.c, g.c, s1.c, s2.c, n, row_len);
+      gpu->ops->update (gpu, &p, w.g, g.g, s1.g, s2.g, n, row_len);
+      g_free (hg);
+    }
+
+  what = g_strdup_printf ("update %s n=%" G_GSIZE_FORMAT " row_len=%d max_norm=%g l1=%g l2=%g, 3 steps",
+                          names[kind], n, row_len, max_norm, l1, l2);
+  check_pair (what, &w, RTOL, 1e-6, FALSE);
+  if (kind != INK_OPT_SGD)
+    check_pair ("  state1", &s1, RTOL, 1e-6, FALSE);
+  if (kind == INK_OPT_ADAM)
+    check_pair ("  state2", &s2, RTOL, 1e-7, FALSE);
+  g_free (what);
+
+  pair_free (&w);
+  pair_free (&g);
+  pair_free (&s1);
+  pair_free (&s2);
+  g_free (hw);
+}
+
+static void
+test_update (void)
+{
+  InkRng rng;
+
+  if (!need_gpu ())
+    return;
+
+  ink_rng_init (&rng, 9);
+  for (int kind = INK_OPT_SGD; kind <= INK_OPT_ADAGRAD; kind++)
+    {
+      /* biases: plain */
+      update_case (&rng, kind, 1001, 1001, 0.0f, 0.0f, 0.0f);
+      /* weights with both penalties */
+      update_case (&rng, kind, 37 * 50, 50, 0.0f, 1e-3f, 1e-2f);
+      /* weights with the norm constraint (rows of 50 start at norm ~4) */
+      update_case (&rng, kind, 37 * 50, 50, 1.5f, 1e-3f, 1e-2f);
+      /* long rows (one block strides) and a ragged last row */
+      update_case (&rng, kind, 3 * 784 + 100, 784, 9.0f, 0.0f, 1e-3f);
+    }
+}
+
+static void
+test_gather (void)
+{
+  const guint n_items = 500, dim = 784;
+  const int rows = 200;
+  const InkAffine affs[] = {
+    { 1.0f / 255.0f, 0.0f },
+    { 1.0f / (255.0f * 0.3081f), -0.1307f / 0.3081f },
+    { 1.0f, 0.0f },
+  };
+  guint8 *images = g_new (guint8, (gsize) n_items * dim);
+  guint8 *labels = g_new (guint8, n_items);
+  guint32 idx[256];
+  gint32 lc[200], lg[200];
+  InkDevData *dc, *dg;
+  GError *error = NULL;
+  Pair pidx, x, lab;
+  InkRng rng;
+
+  if (!need_gpu ())
+    {
+      g_free (images);
+      g_free (labels);
+      return;
+    }
+
+  ink_rng_init (&rng, 10);
+  for (gsize i = 0; i < (gsize) n_items * dim; i++)
+    images[i] = (guint8) ink_rng_below (&rng, 256);
+  for (guint i = 0; i < n_items; i++)
+    labels[i] = (guint8) ink_rng_below (&rng, 10);
+  for (guint i = 0; i < G_N_ELEMENTS (idx); i++)
+    idx[i] = ink_rng_below (&rng, n_items);
+  idx[20] = n_items - 1;
+  idx[21] = 0;
+
+  dc = cpu->ops->data_upload (cpu, images, labels, n_items, dim, &error);
+  g_assert_no_error (error);
+  dg = gpu->ops->data_upload (gpu, images, labels, n_items, dim, &error);
+  g_assert_no_error (error);
+  pidx = pair_new (idx, sizeof idx);
+  x = pair_floats (NULL, (gsize) rows * dim);
+  lab = pair_new (NULL, sizeof lc);
+
+  for (guint k = 0; k < G_N_ELEMENTS (affs); k++)
+    {
+      char *what = g_strdup_printf ("gather scale=%g shift=%g", affs[k].scale, affs[k].shift);
+
+      /* from an offset into the index list, as the trainer does per minibatch */
+      cpu->ops->gather (cpu, dc, (const guint32 *) pidx.c + 17, rows, affs[k], x.c, lab.c);
+      gpu->ops->gather (gpu, dg, (const guint32 *) pidx.g + 17, rows, affs[k], x.g, lab.g);
+      check_pair (what, &x, 1e-6, 1e-6, FALSE);
+      pair_get (&lab, lc, lg);
+      g_assert_cmpmem (lg, sizeof lg, lc, sizeof lc);
+      for (int r = 0; r < rows; r++)
+        g_assert_cmpint (lg[r], ==, labels[idx[17 + r]]);
+      g_free (what);
+    }
+
+  cpu->ops->data_free (cpu, dc);
+  gpu->ops->data_free (gpu, dg);
+  pair_free (&pidx);
+  pair_free (&x);
+  pair_free (&lab);
+  assert_synced (gpu);
+  g_free (images);
+  g_free (labels);
+}
+
+/* One training step of 784-64-10 (input dropout 0.2, hidden dropout 0.5) on
+ * both backends from the same initial weights, batch and dropout draws. */
+static void
+test_network_step (void)
+{
+  const int B = 128, n_items = 1000, dim = 784;
+  InkLayerSpec layers[2] = {
+    { 64, INK_ACT_RELU, 0.5f },
+    { 10, INK_ACT_SOFTMAX, 0.0f },
+  };
+  InkNetSpec spec = { 0 };
+  InkOptimizerSpec ospec;
+  InkBackend *bes[2];
+  float *params[2], *grads[2], *outs[2];
+  double accs[2][2];
+  guint8 *images = g_new (guint8, (gsize) n_items * dim);
+  guint8 *labels = g_new (guint8, n_items);
+  guint32 *idx = g_new (guint32, B);
+  const InkAffine aff = { 1.0f / 255.0f, 0.0f };
+  gsize n_params;
+  InkRng rng;
+
+  if (!need_gpu ())
+    {
+      g_free (images);
+      g_free (labels);
+      g_free (idx);
+      return;
+    }
+
+  /* images: noise plus a class-dependent bright stripe, so the step means something */
+  ink_rng_init (&rng, 11);
+  for (int i = 0; i < n_items; i++)
+    {
+      guint c = ink_rng_below (&rng, 10);
+
+      labels[i] = (guint8) c;
+      for (int p = 0; p < dim; p++)
+        images[(gsize) i * dim + p] = (guint8) ink_rng_below (&rng, 64);
+      for (int p = 0; p < 56; p++)
+        images[(gsize) i * dim + 28 * (2 + 2 * c) + p] = (guint8) (192 + ink_rng_below (&rng, 64));
+    }
+  for (int i = 0; i < B; i++)
+    idx[i] = ink_rng_below (&rng, n_items);
+
+  spec.n_inputs = dim;
+  spec.input_dropout = 0.2f;
+  spec.n_layers = 2;
+  spec.layers = layers;
+  spec.loss = INK_LOSS_CROSS_ENTROPY;
+  spec.init = INK_INIT_GLOROT_UNIFORM;
+  spec.leaky_slope = 0.01f;
+  n_params = ink_net_spec_n_params (&spec);
+
+  ink_optimizer_spec_defaults (&ospec, INK_OPT_NESTEROV);
+  ospec.lr = 0.1f;
+  ospec.l2 = 1e-4f;
+  ospec.max_norm = 2.0f;
+
+  bes[0] = cpu;
+  bes[1] = gpu;
+  for (int k = 0; k < 2; k++)
+    {
+      InkBackend *be = bes[k];
+      GError *error = NULL;
+      InkNetwork *net;
+      InkOptimizer *opt;
+      InkDevData *data;
+      guint32 *didx;
+      gint32 *dlab;
+      float *x, *out;
+      double *acc;
+
+      net = ink_network_new (&spec, be, B, &error);
+      g_assert_no_error (error);
+      opt = ink_optimizer_new (&ospec, net, &error);
+      g_assert_no_error (error);
+      ink_network_init_params (net, 42);
+
+      data = be->ops->data_upload (be, images, labels, n_items, dim, &error);
+      g_assert_no_error (error);
+      didx = be->ops->alloc (be, sizeof (guint32) * B, &error);
+      g_assert_no_error (error);
+      dlab = be->ops->alloc (be, sizeof (gint32) * B, &error);
+      g_assert_no_error (error);
+      x = ink_backend_alloc_floats (be, (gsize) B * dim, &error);
+      g_assert_no_error (error);
+      acc = be->ops->alloc (be, 2 * sizeof (double), &error);
+      g_assert_no_error (error);
+      be->ops->upload (be, didx, idx, sizeof (guint32) * B);
+
+      be->ops->gather (be, data, didx, B, aff, x, dlab);
+      out = ink_network_forward (net, x, B, TRUE, G_GUINT64_CONSTANT (0x5EED), 3);
+      be->ops->loss (be, spec.loss, out, dlab, B, 10, net->delta[1], acc);
+      ink_network_backward (net, x, B, FALSE);
+      ink_optimizer_step (opt, ink_optimizer_lr (opt, 0));
+
+      outs[k] = g_new (float, (gsize) B * 10);
+      be->ops->download (be, outs[k], out, sizeof (float) * B * 10);
+      grads[k] = g_new (float, n_params);
+      be->ops->download (be, grads[k], net->grads, sizeof (float) * n_params);
+      params[k] = g_new (float, n_params);
+      ink_network_get_params (net, params[k]);
+      be->ops->download (be, accs[k], acc, sizeof accs[k]);
+      assert_synced (be);
+
+      be->ops->free (be, didx);
+      be->ops->free (be, dlab);
+      be->ops->free (be, x);
+      be->ops->free (be, acc);
+      be->ops->data_free (be, data);
+      ink_optimizer_free (opt);
+      ink_network_free (net);
+    }
+
+  check_close ("network step: probabilities", outs[0], outs[1], (gsize) B * 10, 1e-4, 1e-7);
+  check_acc ("network step: loss", accs[0], accs[1]);
+  /* a ReLU unit whose input sits within rounding of 0 may switch; hence the
+   * looser normwise check on the gradients */
+  check_close ("network step: gradients", grads[0], grads[1], n_params,
+               1e-4, 1e-3 * max_abs (grads[0], n_params));
+  check_close ("network step: parameters after one step", params[0], params[1], n_params,
+               1e-4, 1e-4);
+
+  for (int k = 0; k < 2; k++)
+    {
+      g_free (outs[k]);
+      g_free (grads[k]);
+      g_free (params[k]);
+    }
+  g_free (images);
+  g_free (labels);
+  g_free (idx);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  GError *error = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  gpu = ink_backend_new ("cuda", &error);
+  if (gpu == NULL)
+    {
+      skip_reason = g_str_has_prefix (error->message, "no CUDA device")
+                    ? g_strdup (error->message)
+                    : g_strdup_printf ("no CUDA device: %s", error->message);
+      g_clear_error (&error);
+    }
+  else
+    cpu = ink_backend_cpu_new ();
+
+  g_test_add_func ("/gpu/memory", test_memory);
+  g_test_add_func ("/gpu/error-reporting", test_error_reporting);
+  g_test_add_func ("/gpu/gemm", test_gemm);
+#ifdef INK_HAVE_CUDA
+  g_test_add_func ("/gpu/gemm-tf32", test_gemm_tf32);
+#endif
+  g_test_add_func ("/gpu/bias-col-sum", test_bias_col_sum);
+  g_test_add_func ("/gpu/activations", test_activations);
+  g_test_add_func ("/gpu/dropout-mul", test_dropout_mul);
+  g_test_add_func ("/gpu/softmax", test_softmax);
+  g_test_add_func ("/gpu/loss", test_loss);
+  g_test_add_func ("/gpu/update", test_update);
+  g_test_add_func ("/gpu/gather", test_gather);
+  g_test_add_func ("/gpu/network-step", test_network_step);
+
+  ret = g_test_run ();
+
+  ink_backend_free (gpu);
+  ink_backend_free (cpu);
+  g_free (skip_reason);
+  return ret;
+}

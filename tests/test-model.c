@@ -1,0 +1,204 @@
+/* test-model.c
+ *
+ * Copyright 2026 The Inkling developers
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <https://www.gnu.org/licenses/>.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "ink-model.h"
+#include "ink-rng.h"
+
+/* Model files: what the saved file holds (names, shapes, PyTorch layout,
+ * metadata) and what the loader refuses beyond the safetensors checks. */
+
+static InkExperiment *
+tiny_experiment (void)
+{
+  InkExperiment *e = ink_experiment_new_default ();
+  e->net->layers[0].units = 5;
+  return e;
+}
+
+static char *
+tmp_path (const char *name)
+{
+  static char *dir = NULL;
+  if (dir == NULL)
+    dir = g_dir_make_tmp ("ink-model-XXXXXX", NULL);
+  return g_build_filename (dir, name, NULL);
+}
+
+static void
+test_round_trip (void)
+{
+  g_autoptr(InkExperiment) e = tiny_experiment ();
+  gsize n = ink_net_spec_n_params (e->net);
+  g_autofree float *p = g_new (float, n);
+  g_autofree char *path = tmp_path ("m.safetensors");
+  g_autoptr(InkModel) m = NULL;
+  g_autoptr(InkTensorFile) tf = NULL;
+  g_autoptr(GError) error = NULL;
+  InkNorm norm = { INK_NORM_STANDARDIZE, 33.3, 78.5, 0, 255, { 1.0f / 78.5f, -33.3f / 78.5f } };
+  InkRng rng;
+  InkTensor *w0;
+
+  ink_rng_init (&rng, 3);
+  for (gsize i = 0; i < n; i++)
+    p[i] = ink_rng_uniform (&rng) - 0.5f;
+  g_assert_true (ink_model_save (path, e, &norm, p, &error));
+  g_assert_no_error (error);
+
+  m = ink_model_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (m->n_params, ==, n);
+  g_assert_cmpmem (m->params, n * sizeof (float), p, n * sizeof (float));
+  g_assert_cmpint (m->norm.kind, ==, INK_NORM_STANDARDIZE);
+  g_assert_cmpfloat (m->norm.affine.scale, ==, norm.affine.scale);
+  g_assert_cmpfloat (m->norm.affine.shift, ==, norm.affine.shift);
+  g_assert_cmpint (m->experiment->net->layers[0].units, ==, 5);
+
+  /* PyTorch nn.Linear layout: layers.0.weight is [out, in] = [5, 784],
+   * stored row after row, exactly the network's own layout */
+  tf = ink_safetensors_load (path, &error);
+  g_assert_no_error (error);
+  w0 = ink_tensor_file_lookup (tf, "layers.0.weight");
+  g_assert_nonnull (w0);
+  g_assert_cmpuint (w0->n_dims, ==, 2);
+  g_assert_cmpint (w0->shape[0], ==, 5);
+  g_assert_cmpint (w0->shape[1], ==, 784);
+  g_assert_cmpfloat (w0->data[784 + 2], ==, p[784 + 2]);   /* row 1, column 2 */
+  g_assert_nonnull (ink_tensor_file_lookup (tf, "layers.0.bias"));
+  g_assert_nonnull (ink_tensor_file_lookup (tf, "layers.1.weight"));
+  g_assert_nonnull (ink_tensor_file_lookup (tf, "layers.1.bias"));
+  g_assert_cmpstr (ink_tensor_file_get_meta (tf, "format"), ==, "pt");
+  g_assert_nonnull (ink_tensor_file_get_meta (tf, "inkling.experiment"));
+  g_unlink (path);
+}
+
+static void
+save_with (const char *path, void (*mangle) (InkTensorFile *tf))
+{
+  g_autoptr(InkExperiment) e = tiny_experiment ();
+  g_autoptr(InkTensorFile) tf = ink_tensor_file_new ();
+  g_autofree float *p = g_new0 (float, ink_net_spec_n_params (e->net));
+  g_autofree char *json = ink_experiment_to_json (e, FALSE);
+  InkNorm norm = { INK_NORM_SCALE, 0, 1, 0, 255, { 1.0f / 255, 0 } };
+  g_autofree char *norm_json = ink_norm_to_json (&norm);
+
+  ink_model_add_tensors (tf, e->net, "", p);
+  ink_tensor_file_set_meta (tf, "inkling.experiment", json);
+  ink_tensor_file_set_meta (tf, "inkling.normalization", norm_json);
+  mangle (tf);
+  g_assert_true (ink_safetensors_save (tf, path, NULL));
+}
+
+static void
+drop_metadata (InkTensorFile *tf)
+{
+  ink_tensor_file_set_meta (tf, "inkling.experiment", NULL);
+}
+
+static void
+bad_experiment (InkTensorFile *tf)
+{
+  ink_tensor_file_set_meta (tf, "inkling.experiment", "{\"network\": {\"layers\": [{\"units\": 0}]}}");
+}
+
+static void
+bad_norm (InkTensorFile *tf)
+{
+  ink_tensor_file_set_meta (tf, "inkling.normalization", "{\"kind\": \"scale\"}");
+}
+
+static void
+wrong_shape (InkTensorFile *tf)
+{
+  /* the experiment says 5 hidden units; store a bias of 6 under a new file */
+  g_ptr_array_remove_index (tf->tensors, 1);
+  {
+    gint64 shape[1] = { 6 };
+    float zeros[6] = { 0 };
+    ink_tensor_file_add (tf, "layers.0.bias", 1, shape, zeros);
+  }
+}
+
+static void
+missing_tensor (InkTensorFile *tf)
+{
+  g_ptr_array_remove_index (tf->tensors, 3);
+}
+
+typedef struct
+{
+  const char *name;
+  void (*mangle) (InkTensorFile *tf);
+  int code;
+  const char *needle;
+} BadModel;
+
+static const BadModel bad_models[] = {
+  { "no-metadata", drop_metadata, INK_SAFETENSORS_ERROR_MISSING, "not an Inkling model" },
+  { "bad-experiment", bad_experiment, INK_SAFETENSORS_ERROR_HEADER, "experiment" },
+  { "bad-normalization", bad_norm, INK_SAFETENSORS_ERROR_HEADER, "normalization" },
+  { "wrong-shape", wrong_shape, INK_SAFETENSORS_ERROR_MISSING, "layers.0.bias" },
+  { "missing-tensor", missing_tensor, INK_SAFETENSORS_ERROR_MISSING, "layers.1.bias" },
+};
+
+static void
+test_bad (gconstpointer data)
+{
+  const BadModel *c = data;
+  g_autofree char *name = g_strdup_printf ("%s.safetensors", c->name);
+  g_autofree char *path = tmp_path (name);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InkModel) m = NULL;
+
+  save_with (path, c->mangle);
+  m = ink_model_load (path, &error);
+  g_assert_null (m);
+  g_assert_error (error, INK_SAFETENSORS_ERROR, c->code);
+  if (!strstr (error->message, c->needle) || !strstr (error->message, name))
+    g_error ("message “%s” should name %s and mention “%s”", error->message, name, c->needle);
+  g_unlink (path);
+}
+
+static void
+test_not_a_file (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InkModel) m = ink_model_load ("/nonexistent/model.safetensors", &error);
+  g_assert_null (m);
+  g_assert_nonnull (error);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/model/round-trip", test_round_trip);
+  g_test_add_func ("/model/not-a-file", test_not_a_file);
+  for (guint i = 0; i < G_N_ELEMENTS (bad_models); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/model/bad/%s", bad_models[i].name);
+      g_test_add_data_func (path, &bad_models[i], test_bad);
+    }
+  return g_test_run ();
+}
