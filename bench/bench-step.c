@@ -42,6 +42,7 @@
 #include "ink-rng.h"
 
 #define B 128
+#define LABELS (labels_pool + (iter % 64) * B)
 
 static int n_steps = 300;
 
@@ -93,7 +94,7 @@ main (int   argc,
   InkNetwork *net;
   InkOptimizer *opt;
   float *x, *w0, *w1, *w2, *h1, *h2, *o, *d2, *d1, *d0, *g0, *g1, *g2;
-  gint32 *labels;
+  gint32 *labels_pool;
   double *acc;
   float *host;
   InkRng rng;
@@ -118,20 +119,22 @@ main (int   argc,
           g_getenv ("OPENBLAS_CORETYPE") ? g_getenv ("OPENBLAS_CORETYPE") : "(unset)", n_steps);
 
   x = ink_backend_alloc_floats (be, B * 784, NULL);
-  labels = ops->alloc (be, B * sizeof (gint32), NULL);
+  /* 64 batches of random labels, rotated, so that the net cannot fit them
+   * and the gradients keep their size (no denormals late in the run) */
+  labels_pool = ops->alloc (be, 64 * B * sizeof (gint32), NULL);
   acc = ops->alloc (be, 2 * sizeof (double), NULL);
   host = g_new (float, B * 784);
   ink_rng_init (&rng, 5);
   for (int i = 0; i < B * 784; i++)
     host[i] = ink_rng_uniform (&rng);
   ops->upload (be, x, host, B * 784 * sizeof (float));
-  for (int i = 0; i < B; i++)
-    labels[i] = (gint32) ink_rng_below (&rng, 10);
+  for (int i = 0; i < 64 * B; i++)
+    labels_pool[i] = (gint32) ink_rng_below (&rng, 10);
 
   /* the full step, as the trainer runs it */
   t_step = TIME_IT ("full step (fwd+loss+bwd+rmsprop)", {
     float *out = ink_network_forward (net, x, B, TRUE, 42, iter++);
-    ops->loss (be, INK_LOSS_CROSS_ENTROPY, out, labels, B, 10, net->delta[2], acc);
+    ops->loss (be, INK_LOSS_CROSS_ENTROPY, out, LABELS, B, 10, net->delta[2], acc);
     ink_network_backward (net, x, B, FALSE);
     ink_optimizer_step (opt, 0.001f);
   });
@@ -165,7 +168,7 @@ main (int   argc,
     ink_network_forward (net, x, B, TRUE, 42, iter++);
   });
   t_loss = TIME_IT ("loss", {
-    ops->loss (be, INK_LOSS_CROSS_ENTROPY, net->act[2], labels, B, 10, net->delta[2], acc);
+    ops->loss (be, INK_LOSS_CROSS_ENTROPY, net->act[2], LABELS, B, 10, net->delta[2], acc);
   });
   t_bwd = TIME_IT ("backward", {
     ink_network_backward (net, x, B, FALSE);
@@ -174,11 +177,100 @@ main (int   argc,
     ink_optimizer_step (opt, 0.001f);
   });
 
+  /* the update on the calling thread only vs split over the worker threads,
+   * interleaved (a second backend made with INK_CPU_UPDATE_THREADS=1) */
+  {
+    InkBackend *single;
+    double tt[21], ts[21];
+
+    g_setenv ("INK_CPU_UPDATE_THREADS", "1", TRUE);
+    single = ink_backend_cpu_new ();
+    g_unsetenv ("INK_CPU_UPDATE_THREADS");
+    for (int r = 0; r < 21; r++)
+      {
+        gint64 t0 = g_get_monotonic_time (), t1, t2;
+
+        for (int it = 0; it < 50; it++)
+          ink_optimizer_step (opt, 0.001f);
+        t1 = g_get_monotonic_time ();
+        net->be = single;
+        for (int it = 0; it < 50; it++)
+          ink_optimizer_step (opt, 0.001f);
+        net->be = be;
+        t2 = g_get_monotonic_time ();
+        tt[r] = (t1 - t0) / 50000.0;
+        ts[r] = (t2 - t1) / 50000.0;
+      }
+    qsort (tt, 21, sizeof (double), cmp_double);
+    qsort (ts, 21, sizeof (double), cmp_double);
+    printf ("  rmsprop update: threaded %.3f ms (best %.3f), one thread %.3f ms (best %.3f)\n",
+            tt[10], tt[0], ts[10], ts[0]);
+    ink_backend_free (single);
+  }
+
+  /* the elementwise ops of one step, one by one (per call) */
+  {
+    float *a = net->act[0], *m = net->mask[0], *d = net->delta[0];
+    const float *b = net->params + net->b_offset[0];
+    float *db = net->grads + net->b_offset[0];
+    const gsize n = (gsize) B * 512;
+
+    TIME_IT ("  bias_add 128x512", ops->bias_add (be, a, b, B, 512));
+    TIME_IT ("  relu 65536", ops->act_forward (be, INK_ACT_RELU, 0, a, n));
+    TIME_IT ("  dropout 65536", ops->dropout_forward (be, a, m, n, 0.2f, 42, iter++));
+    TIME_IT ("  mul 65536", ops->mul (be, d, m, n));
+    TIME_IT ("  relu' 65536", ops->act_backward (be, INK_ACT_RELU, 0, a, d, n));
+    TIME_IT ("  col_sum 128x512", ops->col_sum (be, d, B, 512, 0.0f, db));
+    TIME_IT ("  sigmoid 65536", ops->act_forward (be, INK_ACT_SIGMOID, 0, a, n));
+    TIME_IT ("  tanh 65536", ops->act_forward (be, INK_ACT_TANH, 0, a, n));
+  }
+
+  /* interleaved: rounds of full steps then sgemm-only steps, so that both
+   * see the same machine; the median of the per-round ratios */
+  {
+    double ratios[21], steps[21], gemms[21];
+
+    for (int r = 0; r < 21; r++)
+      {
+        gint64 t0 = g_get_monotonic_time (), t1, t2;
+
+        for (int it = 0; it < 50; it++)
+          {
+            float *out = ink_network_forward (net, x, B, TRUE, 42, iter++);
+            ops->loss (be, INK_LOSS_CROSS_ENTROPY, out, LABELS, B, 10, net->delta[2], acc);
+            ink_network_backward (net, x, B, FALSE);
+            ink_optimizer_step (opt, 0.001f);
+          }
+        t1 = g_get_monotonic_time ();
+        for (int it = 0; it < 50; it++)
+          {
+            cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, B, 512, 784, 1, x, 784, w0, 784, 0, h1, 512);
+            cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, B, 512, 512, 1, h1, 512, w1, 512, 0, h2, 512);
+            cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, B, 10, 512, 1, h2, 512, w2, 512, 0, o, 10);
+            cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, 10, 512, B, 1, d2, 10, h2, 512, 0, g2, 512);
+            cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, B, 512, 10, 1, d2, 10, w2, 512, 0, d1, 512);
+            cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, 512, 512, B, 1, d1, 512, h1, 512, 0, g1, 512);
+            cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, B, 512, 512, 1, d1, 512, w1, 512, 0, d0, 512);
+            cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, 512, 784, B, 1, d0, 512, x, 784, 0, g0, 784);
+          }
+        t2 = g_get_monotonic_time ();
+        steps[r] = (t1 - t0) / 50000.0;
+        gemms[r] = (t2 - t1) / 50000.0;
+        ratios[r] = steps[r] / gemms[r];
+      }
+    qsort (steps, 21, sizeof (double), cmp_double);
+    qsort (gemms, 21, sizeof (double), cmp_double);
+    qsort (ratios, 21, sizeof (double), cmp_double);
+    printf ("\n  interleaved: step %.3f ms (best %.3f), sgemm-only %.3f ms (best %.3f), "
+            "ratio median %.3f (best-of %.3f)\n",
+            steps[10], steps[0], gemms[10], gemms[0], ratios[10], steps[0] / gemms[0]);
+  }
+
   printf ("\n  step / sgemm-only = %.3f   (fwd+loss+bwd+upd = %.3f ms)\n",
           t_step / t_gemm, t_fwd + t_loss + t_bwd + t_upd);
 
   ops->free (be, x);
-  ops->free (be, labels);
+  ops->free (be, labels_pool);
   ops->free (be, acc);
   g_free (host);
   ink_optimizer_free (opt);

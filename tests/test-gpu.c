@@ -27,14 +27,14 @@
 #include "ink-network.h"
 #include "ink-optimizer.h"
 #include "ink-rng.h"
-#ifdef INK_HAVE_CUDA
 #include "ink-backend-cuda.h"
-#endif
 
 /* The CUDA backend against the CPU backend: every op of the table on the
  * same random inputs, then one training step of a small network.  Every case
- * skips with "no CUDA device: ..." when the build has no CUDA or no usable
- * device is present.
+ * skips with the reason ("no CUDA device: ...", "the CUDA backend module could
+ * not be loaded (...)", "this build ... has no CUDA backend ...") when the
+ * build has no CUDA, the module cannot be loaded or no usable device is
+ * present; /gpu/module-missing runs everywhere.
  *
  * Results are compared element by element with |gpu - cpu| <= atol + rtol·|cpu|
  * and the worst element is reported.  For elementwise ops atol is small and
@@ -290,19 +290,22 @@ test_memory (void)
   g_clear_error (&error);
   assert_synced (gpu);
 
-#ifdef INK_HAVE_CUDA
   {
     gsize free_b = 0, total_b = 0;
 
+    /* the optional extras of the ops table: the CUDA backend has them all */
     g_assert_true (ink_backend_is_cuda (gpu));
     g_assert_false (ink_backend_is_cuda (cpu));
+    g_assert_nonnull (gpu->ops->destroy);
+    g_assert_nonnull (gpu->ops->set_tf32);
+    g_assert_nonnull (gpu->ops->get_tf32);
+    g_assert_nonnull (gpu->ops->mem_info);
     g_assert_true (ink_backend_cuda_mem_info (gpu, &free_b, &total_b));
     g_assert_cmpuint (free_b, >, 0);
     g_assert_cmpuint (free_b, <=, total_b);
     g_test_message ("device memory: %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " bytes free",
                     free_b, total_b);
   }
-#endif
 
   gpu->ops->free (gpu, a);
   gpu->ops->free (gpu, b);
@@ -315,7 +318,6 @@ test_memory (void)
 static void
 test_error_reporting (void)
 {
-#ifdef INK_HAVE_CUDA
   GError *error = NULL;
   InkBackend *be;
   float *m;
@@ -343,9 +345,6 @@ test_error_reporting (void)
 
   be->ops->free (be, m);
   ink_backend_free (be);
-#else
-  need_gpu ();
-#endif
 }
 
 static void
@@ -412,7 +411,6 @@ test_gemm (void)
   gemm_case (&rng, TRUE, TRUE, 5, 6, 0, 0, 1.0f, 0.0f);
 }
 
-#ifdef INK_HAVE_CUDA
 static void
 test_gemm_tf32 (void)
 {
@@ -455,7 +453,6 @@ test_gemm_tf32 (void)
   g_free (rc);
   g_free (gc);
 }
-#endif
 
 static void
 test_bias_col_sum (void)
@@ -981,6 +978,56 @@ test_network_step (void)
   g_free (idx);
 }
 
+/* Where the CUDA module cannot be loaded (here: $INKLING_CUDA_MODULE names a
+ * file that is not there), "cuda" fails with one clear error, "auto" runs on
+ * the CPU and ink_backend_cuda_available says why.  In a subprocess: the
+ * module is opened once per process. */
+static void
+test_module_missing (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autofree char *missing = g_build_filename (g_get_tmp_dir (), "no-such-dir",
+                                                   "libinkling-cuda.so", NULL);
+      g_autofree char *first = NULL;
+      GError *error = NULL;
+      InkBackend *be;
+
+      g_setenv ("INKLING_CUDA_MODULE", missing, TRUE);
+
+      be = ink_backend_new ("cuda", &error);
+      g_assert_null (be);
+      g_assert_error (error, INK_BACKEND_ERROR, INK_BACKEND_ERROR_UNAVAILABLE);
+      g_test_message ("cuda: %s", error->message);
+      if (ink_backend_cuda_compiled ())
+        {
+          g_assert_true (g_str_has_prefix (error->message,
+                                           "the CUDA backend module could not be loaded ("));
+          g_assert_nonnull (strstr (error->message, missing));
+        }
+      g_assert_null (strchr (error->message, '\n'));
+      first = g_strdup (error->message);
+      g_clear_error (&error);
+
+      /* the same answer the second time (the failure is cached) */
+      g_assert_false (ink_backend_cuda_available (&error));
+      g_assert_error (error, INK_BACKEND_ERROR, INK_BACKEND_ERROR_UNAVAILABLE);
+      g_assert_cmpstr (error->message, ==, first);
+      g_clear_error (&error);
+
+      be = ink_backend_new ("auto", &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (be);
+      g_assert_cmpstr (be->ops->name, ==, "cpu");
+      g_assert_false (ink_backend_is_cuda (be));
+      ink_backend_free (be);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -990,23 +1037,29 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  gpu = ink_backend_new ("cuda", &error);
-  if (gpu == NULL)
+  /* a subprocess of /gpu/module-missing must open nothing before its test */
+  if (!g_test_subprocess ())
     {
-      skip_reason = g_str_has_prefix (error->message, "no CUDA device")
-                    ? g_strdup (error->message)
-                    : g_strdup_printf ("no CUDA device: %s", error->message);
-      g_clear_error (&error);
+      gpu = ink_backend_new ("cuda", &error);
+      if (gpu == NULL)
+        {
+          /* "no CUDA device: ...", "the CUDA backend module could not be
+           * loaded (...)" or "this build ... has no CUDA backend ..." */
+          skip_reason = g_strdup (error->message);
+          g_clear_error (&error);
+        }
+      else
+        {
+          g_assert_true (ink_backend_cuda_available (NULL));
+          cpu = ink_backend_cpu_new ();
+        }
     }
-  else
-    cpu = ink_backend_cpu_new ();
 
+  g_test_add_func ("/gpu/module-missing", test_module_missing);
   g_test_add_func ("/gpu/memory", test_memory);
   g_test_add_func ("/gpu/error-reporting", test_error_reporting);
   g_test_add_func ("/gpu/gemm", test_gemm);
-#ifdef INK_HAVE_CUDA
   g_test_add_func ("/gpu/gemm-tf32", test_gemm_tf32);
-#endif
   g_test_add_func ("/gpu/bias-col-sum", test_bias_col_sum);
   g_test_add_func ("/gpu/activations", test_activations);
   g_test_add_func ("/gpu/dropout-mul", test_dropout_mul);

@@ -21,6 +21,7 @@
 #pragma once
 
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "ink-dataset.h"
@@ -71,4 +72,53 @@ test_mnist_dir (void)
       return NULL;
     }
   return dir;
+}
+
+static inline void
+test_write_idx_pair (const char *dir, const char *prefix, const InkDataset *ds)
+{
+  g_autofree char *ipath = g_strdup_printf ("%s/%s-images-idx3-ubyte", dir, prefix);
+  g_autofree char *lpath = g_strdup_printf ("%s/%s-labels-idx1-ubyte", dir, prefix);
+  gsize isize = 16 + (gsize) ds->n * ds->rows * ds->cols;
+  g_autofree guint8 *ibuf = g_malloc (isize);
+  g_autofree guint8 *lbuf = g_malloc (8 + ds->n);
+  guint32 hi[4] = { GUINT32_TO_BE (0x803), GUINT32_TO_BE (ds->n), GUINT32_TO_BE (ds->rows), GUINT32_TO_BE (ds->cols) };
+  guint32 hl[2] = { GUINT32_TO_BE (0x801), GUINT32_TO_BE (ds->n) };
+
+  memcpy (ibuf, hi, 16);
+  memcpy (ibuf + 16, ds->images, isize - 16);
+  memcpy (lbuf, hl, 8);
+  memcpy (lbuf + 8, ds->labels, ds->n);
+  g_assert_true (g_file_set_contents (ipath, (const char *) ibuf, (gssize) isize, NULL));
+  g_assert_true (g_file_set_contents (lpath, (const char *) lbuf, (gssize) (8 + ds->n), NULL));
+}
+
+/* a folder with the four standard files of a synthetic set */
+static inline char *
+test_synthetic_dir (guint n_train, guint n_test)
+{
+  char *dir = g_dir_make_tmp ("ink-synth-XXXXXX", NULL);
+  InkDataset *train = test_synthetic_dataset (n_train, 11);
+  InkDataset *test = test_synthetic_dataset (n_test, 12);
+  test_write_idx_pair (dir, "train", train);
+  test_write_idx_pair (dir, "t10k", test);
+  ink_dataset_free (train);
+  ink_dataset_free (test);
+  return dir;
+}
+
+static inline void
+test_remove_tree (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  while (d && (name = g_dir_read_name (d)))
+    {
+      g_autofree char *p = g_build_filename (dir, name, NULL);
+      if (g_file_test (p, G_FILE_TEST_IS_DIR))
+        test_remove_tree (p);
+      else
+        g_unlink (p);
+    }
+  g_rmdir (dir);
 }

@@ -378,7 +378,9 @@ cpu_start_helpers (CpuCtx *ctx)
           g_free (arg);
           break;
         }
+      g_mutex_lock (&ctx->lock);
       ctx->n_helpers++;
+      g_mutex_unlock (&ctx->lock);
     }
 }
 
@@ -870,8 +872,11 @@ cpu_loss (InkBackend   *be,
         correct += 1.0;
     }
 
-  acc[0] += total;
-  acc[1] += correct;
+  if (acc != NULL)
+    {
+      acc[0] += total;
+      acc[1] += correct;
+    }
 }
 
 /* ------------------------------------------------------------------------ */

@@ -27,7 +27,14 @@
  *
  * Semantics follow ink-backend.h exactly, like the CPU backend; where the
  * CPU and GPU must agree bit for bit (dropout masks, gathered inputs) the
- * arithmetic is spelled out without fused multiply-adds. */
+ * arithmetic is spelled out without fused multiply-adds.
+ *
+ * This file is built into a module of its own, libinkling-cuda.so, that
+ * ink-backend.c opens with GModule on first use, so that nothing else links
+ * CUDA.  It is self-contained (GLib, the CUDA runtime and cuBLAS only; no
+ * symbol of the core library) and exports two entry points with C linkage,
+ * ink_cuda_module_abi and ink_cuda_module_create; everything else is hidden
+ * (-fvisibility=hidden) and reached through the ops table. */
 
 #include "config.h"
 
@@ -36,13 +43,18 @@
 
 #include <cuda_runtime.h>
 #include <cublas_v2.h>
+#include <gmodule.h>
 
 #include <limits.h>
 #include <math.h>
 #include <string.h>
 
 #include "ink-backend.h"
-#include "ink-backend-cuda.h"
+
+/* ink_backend_error_quark () is in the core library, which the module does not
+ * link: the same quark, from the name G_DEFINE_QUARK gives it in ink-backend.c. */
+#undef INK_BACKEND_ERROR
+#define INK_BACKEND_ERROR (g_quark_from_static_string ("ink-backend-error-quark"))
 
 #define CEIL_DIV(a, b)        (((a) + (b) - 1) / (b))
 #define INK_CUDA_THREADS      256
@@ -1101,6 +1113,11 @@ cuda_gather (InkBackend       *be,
           aff.scale, aff.shift, x, labels_out);
 }
 
+static void     cuda_destroy  (InkBackend *be);
+static void     cuda_set_tf32 (InkBackend *be, gboolean enable);
+static gboolean cuda_get_tf32 (InkBackend *be);
+static gboolean cuda_mem_info (InkBackend *be, gsize *free_bytes, gsize *total_bytes);
+
 static const InkBackendOps cuda_ops_table = {
   "cuda",
   cuda_alloc,
@@ -1122,10 +1139,14 @@ static const InkBackendOps cuda_ops_table = {
   cuda_data_upload,
   cuda_data_free,
   cuda_gather,
+  cuda_destroy,
+  cuda_set_tf32,
+  cuda_get_tf32,
+  cuda_mem_info,
 };
 
 /* ------------------------------------------------------------------ */
-/* creation and the private API                                        */
+/* creation, the optional extras and the module's entry points        */
 
 static void
 ctx_destroy (InkCudaCtx *ctx)
@@ -1150,8 +1171,8 @@ apply_math_mode (InkCudaCtx *ctx)
                                                                : CUBLAS_DEFAULT_MATH));
 }
 
-extern "C" InkBackend *
-ink_backend_cuda_new (GError **error)
+static InkBackend *
+cuda_backend_new (GError **error)
 {
   int count = 0, device = 0, runtime = 0, cublas_version = 0;
   cudaDeviceProp prop;
@@ -1223,39 +1244,39 @@ ink_backend_cuda_new (GError **error)
   return be;
 }
 
-extern "C" gboolean
-ink_backend_is_cuda (InkBackend *be)
+static gboolean
+is_cuda (InkBackend *be)
 {
   return be != NULL && be->ops == &cuda_ops_table;
 }
 
-extern "C" void
-ink_backend_cuda_set_tf32 (InkBackend *be,
-                           gboolean    enable)
+static void
+cuda_set_tf32 (InkBackend *be,
+               gboolean    enable)
 {
-  g_return_if_fail (ink_backend_is_cuda (be));
+  g_return_if_fail (is_cuda (be));
 
   InkCudaCtx *ctx = ctx_of (be);
   ctx->tf32 = !!enable;
   apply_math_mode (ctx);
 }
 
-extern "C" gboolean
-ink_backend_cuda_get_tf32 (InkBackend *be)
+static gboolean
+cuda_get_tf32 (InkBackend *be)
 {
-  g_return_val_if_fail (ink_backend_is_cuda (be), FALSE);
+  g_return_val_if_fail (is_cuda (be), FALSE);
 
   return ctx_of (be)->tf32;
 }
 
-extern "C" gboolean
-ink_backend_cuda_mem_info (InkBackend *be,
-                           gsize      *free_bytes,
-                           gsize      *total_bytes)
+static gboolean
+cuda_mem_info (InkBackend *be,
+               gsize      *free_bytes,
+               gsize      *total_bytes)
 {
   size_t f = 0, t = 0;
 
-  g_return_val_if_fail (ink_backend_is_cuda (be), FALSE);
+  g_return_val_if_fail (is_cuda (be), FALSE);
 
   if (cudaSetDevice (ctx_of (be)->device) != cudaSuccess ||
       cudaMemGetInfo (&f, &t) != cudaSuccess)
@@ -1270,11 +1291,29 @@ ink_backend_cuda_mem_info (InkBackend *be,
   return TRUE;
 }
 
-extern "C" void
-ink_backend_cuda_destroy (InkBackend *be)
+static void
+cuda_destroy (InkBackend *be)
 {
-  if (be == NULL || be->ctx == NULL || !ink_backend_is_cuda (be))
+  if (be == NULL || be->ctx == NULL || !is_cuda (be))
     return;
   ctx_destroy (ctx_of (be));
   be->ctx = NULL;
+}
+
+/* The backend interface this module was built for (see ink-backend.h). */
+extern "C" G_MODULE_EXPORT guint
+ink_cuda_module_abi (void)
+{
+  return INK_BACKEND_MODULE_ABI;
+}
+
+/* A CUDA backend on the current device, or NULL with an
+ * INK_BACKEND_ERROR_UNAVAILABLE error ("no CUDA device: ...") when there is
+ * no usable one. */
+extern "C" G_MODULE_EXPORT InkBackend *
+ink_cuda_module_create (GError **error)
+{
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return cuda_backend_new (error);
 }

@@ -20,35 +20,57 @@
 
 #pragma once
 
-/* Private extras of the CUDA backend (ink-backend-cuda.cu).  Plain C: include
- * config.h first; everything here exists only when INK_HAVE_CUDA is defined.
- * Errors use INK_BACKEND_ERROR (UNAVAILABLE: no driver / no usable device;
- * NO_MEMORY: cudaMalloc refused; FAILED: a CUDA or cuBLAS call failed, with
- * file:line, the statement and the CUDA error string). */
+/* Private extras of the CUDA backend.  The backend itself lives in a module
+ * (libinkling-cuda.so, built from ink-backend-cuda.cu) that ink_backend_new
+ * opens at run time, so these are inline wrappers over the optional entries
+ * of its ops table: nothing here links CUDA, and all of it compiles with or
+ * without INK_HAVE_CUDA.  Errors use INK_BACKEND_ERROR (UNAVAILABLE: module
+ * not loadable, no driver, no usable device; NO_MEMORY: cudaMalloc refused;
+ * FAILED: a CUDA or cuBLAS call failed, with file:line, the statement and the
+ * CUDA error string). */
 
 #include <glib.h>
 #include "ink-backend.h"
 
 G_BEGIN_DECLS
 
-#ifdef INK_HAVE_CUDA
-
 /* TRUE when `be` is a CUDA backend (ops->name is "cuda"). */
-gboolean ink_backend_is_cuda       (InkBackend *be);
+static inline gboolean
+ink_backend_is_cuda (InkBackend *be)
+{
+  return be != NULL && be->ops != NULL && g_strcmp0 (be->ops->name, "cuda") == 0;
+}
 
 /* GEMMs in TF32 tensor-op math (TRUE) or exact FP32 (FALSE, the default
  * unless INKLING_TF32=1 was set when the backend was created).  Takes effect
  * for the GEMMs queued afterwards. */
-void     ink_backend_cuda_set_tf32 (InkBackend *be,
-                                    gboolean    enable);
-gboolean ink_backend_cuda_get_tf32 (InkBackend *be);
+static inline void
+ink_backend_cuda_set_tf32 (InkBackend *be,
+                           gboolean    enable)
+{
+  g_return_if_fail (ink_backend_is_cuda (be) && be->ops->set_tf32 != NULL);
+
+  be->ops->set_tf32 (be, enable);
+}
+
+static inline gboolean
+ink_backend_cuda_get_tf32 (InkBackend *be)
+{
+  g_return_val_if_fail (ink_backend_is_cuda (be) && be->ops->get_tf32 != NULL, FALSE);
+
+  return be->ops->get_tf32 (be);
+}
 
 /* Free and total device memory in bytes (cudaMemGetInfo), for a pre-flight
  * check of a run's footprint.  FALSE when the query failed. */
-gboolean ink_backend_cuda_mem_info (InkBackend *be,
-                                    gsize      *free_bytes,
-                                    gsize      *total_bytes);
+static inline gboolean
+ink_backend_cuda_mem_info (InkBackend *be,
+                           gsize      *free_bytes,
+                           gsize      *total_bytes)
+{
+  g_return_val_if_fail (ink_backend_is_cuda (be) && be->ops->mem_info != NULL, FALSE);
 
-#endif /* INK_HAVE_CUDA */
+  return be->ops->mem_info (be, free_bytes, total_bytes);
+}
 
 G_END_DECLS

@@ -22,7 +22,14 @@
 
 #include "ink-backend.h"
 
+#ifdef INK_HAVE_CUDA
+#include <errno.h>
+#include <gmodule.h>
+#endif
+
 G_DEFINE_QUARK (ink-backend-error-quark, ink_backend_error)
+
+#define NO_CUDA_BUILD_MESSAGE "this build of Inkling has no CUDA backend (built without CUDA)"
 
 gboolean
 ink_backend_cuda_compiled (void)
@@ -30,6 +37,155 @@ ink_backend_cuda_compiled (void)
 #ifdef INK_HAVE_CUDA
   return TRUE;
 #else
+  return FALSE;
+#endif
+}
+
+#ifdef INK_HAVE_CUDA
+
+/* The CUDA backend module: opened once, on first use, and never closed (nor
+ * is a failed attempt retried: every later call reports the same reason).
+ * Loading it maps cuBLAS (~200 MB of resident memory), so it is opened only
+ * once the NVIDIA driver library is known to be there: without it no CUDA
+ * device can be used, and "auto" or ink_backend_cuda_available () stay cheap
+ * on a machine without a GPU. */
+
+typedef guint        (*CudaModuleAbiFunc)    (void);
+typedef InkBackend * (*CudaModuleCreateFunc) (GError **error);
+
+static GMutex               cuda_module_lock;
+static gboolean             cuda_module_tried;
+static CudaModuleCreateFunc cuda_module_create;
+static char                *cuda_module_failure;   /* the error message */
+
+static void
+cuda_module_fail (const char *format,
+                  ...) G_GNUC_PRINTF (1, 2);
+
+static void
+cuda_module_fail (const char *format,
+                  ...)
+{
+  g_autofree char *what = NULL;
+  va_list args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+  cuda_module_failure = g_strdup_printf ("the CUDA backend module could not be loaded (%s)", what);
+}
+
+/* $INKLING_CUDA_MODULE when set (then nothing else is tried), else the build
+ * tree's module when it exists, else the installed one. */
+static char *
+cuda_module_path (void)
+{
+  const char *env = g_getenv ("INKLING_CUDA_MODULE");
+
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+  if (g_file_test (INK_CUDA_MODULE_BUILD, G_FILE_TEST_IS_REGULAR))
+    return g_strdup (INK_CUDA_MODULE_BUILD);
+  return g_strdup (INK_CUDA_MODULE_INSTALLED);
+}
+
+static void
+cuda_module_open (void)
+{
+  g_autofree char *path = cuda_module_path ();
+  GModule *driver, *module;
+  gpointer abi_sym = NULL, create_sym = NULL;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      cuda_module_fail ("%s: %s", path, g_strerror (ENOENT));
+      return;
+    }
+
+  /* the CUDA runtime would open it itself; kept open, it is then shared */
+  driver = g_module_open ("libcuda.so.1", G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
+  if (driver == NULL)
+    {
+      cuda_module_failure = g_strdup_printf ("no CUDA device: the NVIDIA driver is not "
+                                             "installed (%s)", g_module_error ());
+      return;
+    }
+  g_module_make_resident (driver);
+
+  module = g_module_open (path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
+  if (module == NULL)
+    {
+      cuda_module_fail ("%s", g_module_error ());
+      return;
+    }
+  /* kept open even when unusable: unloading the CUDA libraries is not safe */
+  g_module_make_resident (module);
+
+  if (!g_module_symbol (module, "ink_cuda_module_abi", &abi_sym) ||
+      !g_module_symbol (module, "ink_cuda_module_create", &create_sym) ||
+      abi_sym == NULL || create_sym == NULL)
+    {
+      cuda_module_fail ("%s", g_module_error ());
+      return;
+    }
+
+  guint abi = ((CudaModuleAbiFunc) abi_sym) ();
+  if (abi != INK_BACKEND_MODULE_ABI)
+    {
+      cuda_module_fail ("%s was built for backend interface %u, this program needs %u",
+                        path, abi, (guint) INK_BACKEND_MODULE_ABI);
+      return;
+    }
+
+  g_debug ("CUDA backend module: %s", path);
+  cuda_module_create = (CudaModuleCreateFunc) create_sym;
+}
+
+static CudaModuleCreateFunc
+cuda_module_load (GError **error)
+{
+  CudaModuleCreateFunc create;
+
+  g_mutex_lock (&cuda_module_lock);
+  if (!cuda_module_tried)
+    {
+      cuda_module_tried = TRUE;
+      cuda_module_open ();
+    }
+  create = cuda_module_create;
+  if (create == NULL)
+    g_set_error_literal (error, INK_BACKEND_ERROR, INK_BACKEND_ERROR_UNAVAILABLE,
+                         cuda_module_failure);
+  g_mutex_unlock (&cuda_module_lock);
+
+  return create;
+}
+
+static InkBackend *
+cuda_backend_new (GError **error)
+{
+  CudaModuleCreateFunc create = cuda_module_load (error);
+
+  return create != NULL ? create (error) : NULL;
+}
+
+#endif /* INK_HAVE_CUDA */
+
+gboolean
+ink_backend_cuda_available (GError **error)
+{
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+#ifdef INK_HAVE_CUDA
+  InkBackend *be = cuda_backend_new (error);
+
+  if (be == NULL)
+    return FALSE;
+  ink_backend_free (be);
+  return TRUE;
+#else
+  g_set_error_literal (error, INK_BACKEND_ERROR, INK_BACKEND_ERROR_UNAVAILABLE,
+                       NO_CUDA_BUILD_MESSAGE);
   return FALSE;
 #endif
 }
@@ -44,11 +200,11 @@ ink_backend_new (const char  *name,
     {
 #ifdef INK_HAVE_CUDA
       GError *local_error = NULL;
-      InkBackend *be = ink_backend_cuda_new (&local_error);
+      InkBackend *be = cuda_backend_new (&local_error);
 
       if (be != NULL)
         return be;
-      g_debug ("no usable CUDA device, using the CPU: %s", local_error->message);
+      g_debug ("no usable CUDA backend, using the CPU: %s", local_error->message);
       g_clear_error (&local_error);
 #endif
       return ink_backend_cpu_new ();
@@ -60,10 +216,10 @@ ink_backend_new (const char  *name,
   if (g_strcmp0 (name, "cuda") == 0)
     {
 #ifdef INK_HAVE_CUDA
-      return ink_backend_cuda_new (error);
+      return cuda_backend_new (error);
 #else
       g_set_error_literal (error, INK_BACKEND_ERROR, INK_BACKEND_ERROR_UNAVAILABLE,
-                           "this build of Inkling has no CUDA backend (built without CUDA)");
+                           NO_CUDA_BUILD_MESSAGE);
       return NULL;
 #endif
     }
@@ -79,12 +235,10 @@ ink_backend_free (InkBackend *be)
   if (be == NULL)
     return;
 
-  if (be->ops != NULL && g_strcmp0 (be->ops->name, "cpu") == 0)
+  if (be->ops != NULL && be->ops->destroy != NULL)
+    be->ops->destroy (be);
+  else if (be->ops != NULL && g_strcmp0 (be->ops->name, "cpu") == 0)
     ink_backend_cpu_destroy (be);
-#ifdef INK_HAVE_CUDA
-  else if (be->ops != NULL && g_strcmp0 (be->ops->name, "cuda") == 0)
-    ink_backend_cuda_destroy (be);
-#endif
   else if (be->ctx != NULL)
     g_warning ("ink_backend_free: backend “%s” not released",
                be->ops != NULL ? be->ops->name : "(null)");

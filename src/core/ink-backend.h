@@ -159,6 +159,19 @@ struct _InkBackendOps
    * idx is backend memory (uploaded with upload()); rows = batch size. */
   void        (*gather)      (InkBackend *be, const InkDevData *data, const guint32 *idx,
                               int rows, InkAffine aff, float *x, gint32 *labels_out);
+
+  /* Optional extras, NULL where a backend has none (the CPU backend leaves
+   * them all NULL).  They reach the CUDA backend, which lives in a module
+   * loaded at run time, without linking CUDA; ink-backend-cuda.h wraps them. */
+
+  /* release be->ctx (not be itself nor be->device_name); ink_backend_free
+   * calls it when set */
+  void     (*destroy)      (InkBackend *be);
+  /* GEMMs in TF32 tensor-op math (TRUE) or exact FP32 (FALSE) */
+  void     (*set_tf32)     (InkBackend *be, gboolean enable);
+  gboolean (*get_tf32)     (InkBackend *be);
+  /* free and total device memory in bytes; FALSE when the query failed */
+  gboolean (*mem_info)     (InkBackend *be, gsize *free_bytes, gsize *total_bytes);
 };
 
 struct _InkBackend
@@ -179,24 +192,34 @@ typedef enum
   INK_BACKEND_ERROR_FAILED,       /* any other backend failure */
 } InkBackendError;
 
-/* "cpu", "cuda" or "auto" (cuda when usable, else cpu) */
+/* "cpu", "cuda" or "auto" (cuda when usable, else cpu).  The CUDA backend is
+ * a module (libinkling-cuda.so) opened on first use, from $INKLING_CUDA_MODULE
+ * when set, else from the build tree when it is there, else from
+ * LIBDIR/inkling; when it cannot be loaded, "cuda" fails with
+ * INK_BACKEND_ERROR_UNAVAILABLE and "auto" picks the CPU. */
 InkBackend *ink_backend_new          (const char  *name,
                                       GError     **error);
 void        ink_backend_free         (InkBackend  *be);
+/* TRUE when this build made the CUDA module (it may still fail to load) */
 gboolean    ink_backend_cuda_compiled (void);
+/* TRUE when the CUDA module loads and a backend can be created on a usable
+ * device (one is created and freed); otherwise FALSE with the reason, the
+ * same error ink_backend_new ("cuda") would give. */
+gboolean    ink_backend_cuda_available (GError **error);
 
 /* implementations */
 InkBackend *ink_backend_cpu_new      (void);
-#ifdef INK_HAVE_CUDA
-InkBackend *ink_backend_cuda_new     (GError **error);
-#endif
 
 /* Release be->ctx (threads, handles, streams; not be itself nor
- * be->device_name).  ink_backend_free picks one by ops->name. */
+ * be->device_name).  ink_backend_free calls it for the CPU backend. */
 void        ink_backend_cpu_destroy  (InkBackend *be);
-#ifdef INK_HAVE_CUDA
-void        ink_backend_cuda_destroy (InkBackend *be);
-#endif
+
+/* The interface between ink-backend.c and the CUDA module, which exports
+ *   guint        ink_cuda_module_abi    (void);            returns INK_BACKEND_MODULE_ABI
+ *   InkBackend  *ink_cuda_module_create (GError **error);
+ * Bump INK_BACKEND_MODULE_ABI whenever InkBackend or InkBackendOps change, so
+ * that a stale installed module is refused rather than misread. */
+#define INK_BACKEND_MODULE_ABI 1
 
 /* Typed helpers over ops->alloc/free for the common case. */
 static inline float *

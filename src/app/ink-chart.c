@@ -1,0 +1,1774 @@
+/* ink-chart.c
+ *
+ * Copyright 2026 The Inkling developers
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <https://www.gnu.org/licenses/>.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+#include "ink-chart.h"
+#include "ink-chart-scale.h"
+
+#define REDRAW_INTERVAL_MS 100   /* at most ~10 coalesced redraws per second */
+#define MARGIN             8.0
+#define TICK_LEN           4.0
+#define X_INSET            6.0   /* keeps the first and last points off the y axis */
+#define Y_PAD_FRACTION     0.05
+#define HOVER_THIN_PENALTY 6.0   /* thin (per-minibatch) curves lose ties to the main ones */
+
+typedef struct
+{
+  double x, y;
+} Point;
+
+typedef struct
+{
+  guint          id;
+  char          *label;
+  GdkRGBA        color;
+  InkChartStyle  style;
+  gboolean       in_legend;
+  gboolean       visible;
+  GArray        *points;     /* Point */
+  gboolean       sorted;     /* x never decreased */
+  double         xmin, xmax, ymin, ymax;
+} Series;
+
+typedef enum
+{
+  LEGEND_NONE,
+  LEGEND_INSIDE,
+  LEGEND_OUTSIDE,
+} LegendPlace;
+
+/* Everything about where things go for one size and one state of the data. */
+typedef struct
+{
+  gboolean     valid;
+  int          width, height;
+  guint        generation;
+  gboolean     empty;
+  gboolean     log;            /* the y axis is drawn logarithmic */
+  gboolean     log_fallback;   /* log asked for, but some y ≤ 0 */
+  double       px, py, pw, ph; /* the plot area */
+  InkChartMap  xmap, ymap;
+  GArray      *xticks, *yticks;
+  double       xstep, ystep;
+  double       tick_h;         /* height of a tick label */
+  double       title_h, xlabel_h, ylabel_w;
+  LegendPlace  legend;
+  double       lx, ly, lw, lh; /* the legend box */
+} Layout;
+
+struct _InkChart
+{
+  GtkWidget   parent_instance;
+
+  char       *title;
+  char       *x_label;
+  char       *y_label;
+  gboolean    percent;
+  gboolean    log_scale;
+
+  GPtrArray  *series;          /* Series* */
+  guint       next_id;
+  guint       next_color;
+
+  guint       generation;      /* bumped on every change that moves things */
+  guint       redraw_id;
+  guint       draw_count;
+  Layout      layout;
+
+  /* hover */
+  gboolean    hover_active;
+  guint       hover_series;    /* id */
+  guint       hover_index;
+  double      pointer_x, pointer_y;
+  char       *hover_text;
+};
+
+G_DEFINE_FINAL_TYPE (InkChart, ink_chart, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_LOG_SCALE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* ------------------------------------------------------------------------ */
+/* Palette and colours                                                       */
+
+void
+ink_chart_palette (guint    index,
+                   GdkRGBA *out)
+{
+  /* mid-luminance hues that read on white and on #242424 */
+  static const char * const colors[] = {
+    "#3584e4", /* blue */
+    "#e66100", /* orange */
+    "#2ec27e", /* green */
+    "#c061cb", /* purple */
+    "#e01b24", /* red */
+    "#14a3b0", /* teal */
+    "#c88800", /* ochre */
+    "#e35ca6", /* pink */
+    "#8d6e4e", /* brown */
+    "#8f8f99", /* grey */
+  };
+
+  g_return_if_fail (out != NULL);
+  gdk_rgba_parse (out, colors[index % G_N_ELEMENTS (colors)]);
+}
+
+static void
+get_colors (InkChart *self,
+            GdkRGBA  *fg,
+            GdkRGBA  *bg)
+{
+  GdkRGBA c;
+  double lum;
+
+  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), &c);
+  lum = 0.2126 * c.red + 0.7152 * c.green + 0.0722 * c.blue;
+  if (fg)
+    *fg = c;
+  if (bg)
+    {
+      /* light text means a dark theme; Adwaita's view backgrounds */
+      if (lum > 0.5)
+        *bg = (GdkRGBA) { 0.118, 0.118, 0.118, 1.0 };
+      else
+        *bg = (GdkRGBA) { 1.0, 1.0, 1.0, 1.0 };
+    }
+}
+
+static void
+set_source (cairo_t       *cr,
+            const GdkRGBA *c,
+            double         alpha)
+{
+  cairo_set_source_rgba (cr, c->red, c->green, c->blue, c->alpha * alpha);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Series                                                                    */
+
+static void
+series_free (gpointer data)
+{
+  Series *s = data;
+
+  g_free (s->label);
+  g_array_unref (s->points);
+  g_free (s);
+}
+
+static void
+series_reset_range (Series *s)
+{
+  s->xmin = s->ymin = INFINITY;
+  s->xmax = s->ymax = -INFINITY;
+  s->sorted = TRUE;
+}
+
+static Series *
+find_series (InkChart *self,
+             guint     id,
+             guint    *index)
+{
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      Series *s = g_ptr_array_index (self->series, i);
+
+      if (s->id == id)
+        {
+          if (index)
+            *index = i;
+          return s;
+        }
+    }
+  return NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Redraws                                                                   */
+
+/* g_set_str () is GLib 2.76 */
+static gboolean
+set_str (char       **dest,
+         const char  *value)
+{
+  if (g_strcmp0 (*dest, value) == 0)
+    return FALSE;
+  g_free (*dest);
+  *dest = g_strdup (value);
+  return TRUE;
+}
+
+static void
+hover_hide (InkChart *self)
+{
+  self->hover_active = FALSE;
+  g_clear_pointer (&self->hover_text, g_free);
+}
+
+static gboolean
+redraw_cb (gpointer data)
+{
+  InkChart *self = data;
+
+  self->redraw_id = 0;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return G_SOURCE_REMOVE;
+}
+
+/* data came in: draw soon, not now */
+static void
+schedule_redraw (InkChart *self)
+{
+  self->generation++;
+  if (self->redraw_id == 0)
+    self->redraw_id = g_timeout_add (REDRAW_INTERVAL_MS, redraw_cb, self);
+}
+
+/* the user changed something: draw on the next frame */
+static void
+changed_now (InkChart *self)
+{
+  self->generation++;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Text                                                                      */
+
+static PangoLayout *
+make_text (InkChart   *self,
+           const char *text,
+           double      scale,
+           gboolean    bold)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+  const PangoFontDescription *base = pango_context_get_font_description (pango_layout_get_context (layout));
+  PangoFontDescription *fd = base ? pango_font_description_copy (base) : pango_font_description_from_string ("Sans 10");
+  int size = pango_font_description_get_size (fd);
+
+  if (size <= 0)
+    size = 10 * PANGO_SCALE;
+  size = (int) (size * scale);
+  if (pango_font_description_get_size_is_absolute (fd))
+    pango_font_description_set_absolute_size (fd, size);
+  else
+    pango_font_description_set_size (fd, size);
+  if (bold)
+    pango_font_description_set_weight (fd, PANGO_WEIGHT_BOLD);
+  pango_layout_set_font_description (layout, fd);
+  pango_font_description_free (fd);
+  return layout;
+}
+
+static void
+text_size (PangoLayout *layout,
+           double      *w,
+           double      *h)
+{
+  int iw, ih;
+
+  pango_layout_get_pixel_size (layout, &iw, &ih);
+  if (w)
+    *w = iw;
+  if (h)
+    *h = ih;
+}
+
+static void
+show_text (cairo_t     *cr,
+           PangoLayout *layout,
+           double       x,
+           double       y)
+{
+  cairo_move_to (cr, x, y);
+  pango_cairo_show_layout (cr, layout);
+}
+
+#define TICK_SCALE   0.85
+#define LEGEND_SCALE 0.9
+#define TITLE_SCALE  1.0
+
+static char *
+tick_label (InkChart *self,
+            double    value,
+            double    step,
+            gboolean  y)
+{
+  return ink_chart_format_tick (value, step, y && self->percent);
+}
+
+static double
+tick_label_width (InkChart *self,
+                  GArray   *ticks,
+                  double    step,
+                  gboolean  y)
+{
+  double max_w = 0;
+
+  for (guint i = 0; i < ticks->len; i++)
+    {
+      InkChartTick *t = &g_array_index (ticks, InkChartTick, i);
+      g_autofree char *s = NULL;
+      g_autoptr(PangoLayout) l = NULL;
+      double w;
+
+      if (!t->major)
+        continue;
+      s = tick_label (self, t->value, step, y);
+      l = make_text (self, s, TICK_SCALE, FALSE);
+      text_size (l, &w, NULL);
+      max_w = MAX (max_w, w);
+    }
+  return max_w;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Layout                                                                    */
+
+static gboolean
+data_ranges (InkChart *self,
+             double   *xlo,
+             double   *xhi,
+             double   *ylo,
+             double   *yhi)
+{
+  gboolean any = FALSE;
+
+  *xlo = *ylo = INFINITY;
+  *xhi = *yhi = -INFINITY;
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      Series *s = g_ptr_array_index (self->series, i);
+
+      if (!s->visible || s->points->len == 0)
+        continue;
+      any = TRUE;
+      *xlo = MIN (*xlo, s->xmin);
+      *xhi = MAX (*xhi, s->xmax);
+      *ylo = MIN (*ylo, s->ymin);
+      *yhi = MAX (*yhi, s->ymax);
+    }
+  return any;
+}
+
+#define LEGEND_PAD    6.0
+#define LEGEND_SAMPLE 22.0
+#define LEGEND_GAP    6.0
+
+static const char *
+fallback_note (void)
+{
+  return _("Linear scale: values ≤ 0");
+}
+
+static void
+legend_size (InkChart *self,
+             gboolean  fallback,
+             double   *w,
+             double   *h)
+{
+  double max_w = 0, total_h = 0;
+  guint n = 0;
+
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      Series *s = g_ptr_array_index (self->series, i);
+      g_autoptr(PangoLayout) l = NULL;
+      double tw, th;
+
+      if (!s->visible || !s->in_legend || !s->label || !*s->label)
+        continue;
+      l = make_text (self, s->label, LEGEND_SCALE, FALSE);
+      text_size (l, &tw, &th);
+      max_w = MAX (max_w, LEGEND_SAMPLE + LEGEND_GAP + tw);
+      total_h += th;
+      n++;
+    }
+  if (fallback)
+    {
+      g_autoptr(PangoLayout) l = make_text (self, fallback_note (), LEGEND_SCALE * 0.95, FALSE);
+      double tw, th;
+
+      text_size (l, &tw, &th);
+      max_w = MAX (max_w, tw);
+      total_h += th;
+      n++;
+    }
+  if (n == 0)
+    {
+      *w = *h = 0;
+      return;
+    }
+  *w = max_w + 2 * LEGEND_PAD;
+  *h = total_h + 2 * LEGEND_PAD;
+}
+
+/* how many data points fall into a rectangle (sampled for long series) */
+static double
+points_in_rect (InkChart     *self,
+                const Layout *lay,
+                double        x,
+                double        y,
+                double        w,
+                double        h)
+{
+  double count = 0;
+
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      Series *s = g_ptr_array_index (self->series, i);
+      guint stride;
+
+      if (!s->visible)
+        continue;
+      stride = MAX (1, s->points->len / 2000);
+      for (guint j = 0; j < s->points->len; j += stride)
+        {
+          Point *p = &g_array_index (s->points, Point, j);
+          double px = ink_chart_map_to_pixel (&lay->xmap, p->x);
+          double py = ink_chart_map_to_pixel (&lay->ymap, p->y);
+
+          if (px >= x && px <= x + w && py >= y && py <= y + h)
+            count += stride * (s->style == INK_CHART_THIN ? 0.5 : 1.0);
+        }
+    }
+  return count;
+}
+
+static void
+layout_clear (Layout *lay)
+{
+  g_clear_pointer (&lay->xticks, g_array_unref);
+  g_clear_pointer (&lay->yticks, g_array_unref);
+  lay->valid = FALSE;
+}
+
+static void
+compute_layout (InkChart *self,
+                int       width,
+                int       height,
+                Layout   *lay)
+{
+  double xlo, xhi, ylo, yhi;
+  double top, bottom, left, right, tick_w, legend_w, legend_h;
+  guint target;
+  g_autoptr(PangoLayout) probe = NULL;
+
+  layout_clear (lay);
+  lay->valid = TRUE;
+  lay->width = width;
+  lay->height = height;
+  lay->generation = self->generation;
+  lay->legend = LEGEND_NONE;
+  lay->log = lay->log_fallback = FALSE;
+
+  probe = make_text (self, "0123456789", TICK_SCALE, FALSE);
+  text_size (probe, NULL, &lay->tick_h);
+
+  lay->title_h = 0;
+  if (self->title && *self->title)
+    {
+      g_autoptr(PangoLayout) l = make_text (self, self->title, TITLE_SCALE, TRUE);
+
+      text_size (l, NULL, &lay->title_h);
+      lay->title_h += 6;
+    }
+
+  lay->empty = !data_ranges (self, &xlo, &xhi, &ylo, &yhi);
+  if (lay->empty)
+    {
+      lay->px = MARGIN;
+      lay->py = MARGIN + lay->title_h;
+      lay->pw = MAX (1, width - 2 * MARGIN);
+      lay->ph = MAX (1, height - 2 * MARGIN - lay->title_h);
+      return;
+    }
+
+  if (self->log_scale)
+    {
+      if (ylo > 0)
+        lay->log = TRUE;
+      else
+        lay->log_fallback = TRUE;
+    }
+  ink_chart_pad_range (&ylo, &yhi, Y_PAD_FRACTION, lay->log);
+  if (!(xhi > xlo))
+    {
+      xlo -= 0.5;
+      xhi += 0.5;
+    }
+
+  lay->xlabel_h = 0;
+  if (self->x_label && *self->x_label)
+    {
+      g_autoptr(PangoLayout) l = make_text (self, self->x_label, TICK_SCALE, FALSE);
+
+      text_size (l, NULL, &lay->xlabel_h);
+      lay->xlabel_h += 4;
+    }
+  lay->ylabel_w = 0;
+  if (self->y_label && *self->y_label)
+    {
+      g_autoptr(PangoLayout) l = make_text (self, self->y_label, TICK_SCALE, FALSE);
+
+      text_size (l, NULL, &lay->ylabel_w);
+      lay->ylabel_w += 6;
+    }
+
+  /* vertical: title, plot, tick labels, x label */
+  top = MARGIN + lay->title_h + lay->tick_h / 2;
+  bottom = height - MARGIN - lay->xlabel_h - lay->tick_h - TICK_LEN - 2;
+  lay->py = top;
+  lay->ph = MAX (10, bottom - top);
+
+  /* y ticks, then the room their labels need */
+  target = (guint) CLAMP (lay->ph / 40, 2, 12);
+  if (lay->log)
+    {
+      lay->yticks = ink_chart_log_ticks (ylo, yhi, target);
+      lay->ystep = 0;
+    }
+  else
+    lay->yticks = ink_chart_linear_ticks (ylo, yhi, target, &lay->ystep);
+  tick_w = tick_label_width (self, lay->yticks, lay->ystep, TRUE);
+
+  left = MARGIN + lay->ylabel_w + tick_w + TICK_LEN + 4;
+  right = width - MARGIN - 8;   /* room for half the last x label */
+
+  /* the legend: inside when it is small next to the plot, else outside right */
+  legend_size (self, lay->log_fallback, &legend_w, &legend_h);
+  if (legend_w > 0)
+    {
+      double pw = right - left;
+      gboolean big = legend_w > pw * 0.4 || legend_h > lay->ph * 0.6;
+
+      if (big && (right - legend_w - 12) - left >= 220)
+        {
+          lay->legend = LEGEND_OUTSIDE;
+          right -= legend_w + 12;
+        }
+      else
+        lay->legend = LEGEND_INSIDE;
+      lay->lw = legend_w;
+      lay->lh = legend_h;
+    }
+
+  lay->px = left;
+  lay->pw = MAX (10, right - left);
+
+  /* x ticks, fewer until their labels do not collide */
+  target = (guint) CLAMP (lay->pw / 70, 2, 15);
+  for (;;)
+    {
+      double label_w, spacing;
+
+      g_clear_pointer (&lay->xticks, g_array_unref);
+      lay->xticks = ink_chart_linear_ticks (xlo, xhi, target, &lay->xstep);
+      label_w = tick_label_width (self, lay->xticks, lay->xstep, FALSE);
+      spacing = lay->xstep * (lay->pw - 2 * X_INSET) / (xhi - xlo);
+      if (label_w + 12 <= spacing || target <= 2)
+        break;
+      target--;
+    }
+
+  ink_chart_map_init (&lay->xmap, xlo, xhi, lay->px + X_INSET, lay->px + lay->pw - X_INSET, FALSE);
+  ink_chart_map_init (&lay->ymap, ylo, yhi, lay->py + lay->ph, lay->py, lay->log);
+
+  if (lay->legend == LEGEND_OUTSIDE)
+    {
+      lay->lx = lay->px + lay->pw + 12;
+      lay->ly = lay->py;
+    }
+  else if (lay->legend == LEGEND_INSIDE)
+    {
+      /* the corner hiding the fewest points; top right wins ties */
+      const double inset = 8;
+      double xs[2] = { lay->px + lay->pw - inset - legend_w, lay->px + inset };
+      double ys[2] = { lay->py + inset, lay->py + lay->ph - inset - legend_h };
+      double best = INFINITY;
+
+      for (guint cy = 0; cy < 2; cy++)
+        for (guint cx = 0; cx < 2; cx++)
+          {
+            double n = points_in_rect (self, lay, xs[cx], ys[cy], legend_w, legend_h);
+
+            if (n < best)
+              {
+                best = n;
+                lay->lx = xs[cx];
+                lay->ly = ys[cy];
+              }
+          }
+    }
+}
+
+static const Layout *
+ensure_layout (InkChart *self,
+               int       width,
+               int       height)
+{
+  Layout *lay = &self->layout;
+
+  if (!lay->valid || lay->width != width || lay->height != height || lay->generation != self->generation)
+    compute_layout (self, width, height, lay);
+  return lay;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Drawing                                                                   */
+
+static void
+set_series_style (cairo_t      *cr,
+                  const Series *s)
+{
+  static const double dash[] = { 6, 4 };
+
+  switch (s->style)
+    {
+    case INK_CHART_DASHED:
+      cairo_set_line_width (cr, 1.5);
+      cairo_set_dash (cr, dash, G_N_ELEMENTS (dash), 0);
+      set_source (cr, &s->color, 1.0);
+      break;
+    case INK_CHART_THIN:
+      cairo_set_line_width (cr, 1.0);
+      cairo_set_dash (cr, NULL, 0, 0);
+      set_source (cr, &s->color, 0.45);
+      break;
+    case INK_CHART_SOLID:
+    default:
+      cairo_set_line_width (cr, 2.0);
+      cairo_set_dash (cr, NULL, 0, 0);
+      set_source (cr, &s->color, 1.0);
+      break;
+    }
+}
+
+static void
+draw_series (InkChart     *self,
+             cairo_t      *cr,
+             const Layout *lay,
+             const Series *s)
+{
+  guint n = s->points->len;
+  const Point *pts = (const Point *) (gpointer) s->points->data;
+  guint columns = (guint) MAX (1, ceil (lay->pw));
+
+  if (n == 0)
+    return;
+
+  cairo_save (cr);
+  set_series_style (cr, s);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  cairo_new_path (cr);
+
+  if (n == 1)
+    {
+      double x = ink_chart_map_to_pixel (&lay->xmap, pts[0].x);
+      double y = ink_chart_map_to_pixel (&lay->ymap, pts[0].y);
+
+      cairo_arc (cr, x, y, s->style == INK_CHART_THIN ? 1.5 : 3.0, 0, 2 * G_PI);
+      cairo_fill (cr);
+      cairo_restore (cr);
+      return;
+    }
+
+  if (n <= columns)
+    {
+      for (guint i = 0; i < n; i++)
+        cairo_line_to (cr,
+                       ink_chart_map_to_pixel (&lay->xmap, pts[i].x),
+                       ink_chart_map_to_pixel (&lay->ymap, pts[i].y));
+    }
+  else
+    {
+      /* decimate: per run of points in one pixel column, keep the lowest and
+       * highest (in their order), so at most 2 points per column */
+      guint i = 0;
+
+      while (i < n)
+        {
+          double x = ink_chart_map_to_pixel (&lay->xmap, pts[i].x);
+          long col = lround (floor (x));
+          double y = ink_chart_map_to_pixel (&lay->ymap, pts[i].y);
+          double ymin = y, ymax = y, xmin_at = x, xmax_at = x;
+          guint imin = i, imax = i, j = i + 1;
+          double xl = x, yl = y;
+
+          for (; j < n; j++)
+            {
+              double xj = ink_chart_map_to_pixel (&lay->xmap, pts[j].x);
+              double yj;
+
+              if (lround (floor (xj)) != col)
+                break;
+              yj = ink_chart_map_to_pixel (&lay->ymap, pts[j].y);
+              if (yj < ymin)
+                ymin = yj, imin = j, xmin_at = xj;
+              if (yj > ymax)
+                ymax = yj, imax = j, xmax_at = xj;
+              xl = xj;
+              yl = yj;
+            }
+          if (j - i <= 2)
+            {
+              cairo_line_to (cr, x, y);
+              if (j - i == 2)
+                cairo_line_to (cr, xl, yl);
+            }
+          else if (imin <= imax)
+            {
+              cairo_line_to (cr, xmin_at, ymin);
+              if (imax != imin)
+                cairo_line_to (cr, xmax_at, ymax);
+            }
+          else
+            {
+              cairo_line_to (cr, xmax_at, ymax);
+              cairo_line_to (cr, xmin_at, ymin);
+            }
+          i = j;
+        }
+    }
+  cairo_stroke (cr);
+
+  /* dots on sparse main curves (epochs) */
+  if (s->style == INK_CHART_SOLID && n * 8 <= columns)
+    {
+      for (guint i = 0; i < n; i++)
+        {
+          cairo_new_sub_path (cr);
+          cairo_arc (cr,
+                     ink_chart_map_to_pixel (&lay->xmap, pts[i].x),
+                     ink_chart_map_to_pixel (&lay->ymap, pts[i].y),
+                     2.5, 0, 2 * G_PI);
+        }
+      cairo_fill (cr);
+    }
+  cairo_restore (cr);
+}
+
+static void
+draw_axes (InkChart      *self,
+           cairo_t       *cr,
+           const Layout  *lay,
+           const GdkRGBA *fg)
+{
+  double x0 = lay->px, y0 = lay->py, x1 = lay->px + lay->pw, y1 = lay->py + lay->ph;
+
+  cairo_save (cr);
+  cairo_set_line_width (cr, 1.0);
+
+  /* grid */
+  for (guint i = 0; i < lay->yticks->len; i++)
+    {
+      InkChartTick *t = &g_array_index (lay->yticks, InkChartTick, i);
+      double y = round (ink_chart_map_to_pixel (&lay->ymap, t->value)) + 0.5;
+
+      if (y < y0 - 0.5 || y > y1 + 0.5)
+        continue;
+      set_source (cr, fg, t->major ? 0.12 : 0.06);
+      cairo_move_to (cr, x0, y);
+      cairo_line_to (cr, x1, y);
+      cairo_stroke (cr);
+    }
+  for (guint i = 0; i < lay->xticks->len; i++)
+    {
+      InkChartTick *t = &g_array_index (lay->xticks, InkChartTick, i);
+      double x = round (ink_chart_map_to_pixel (&lay->xmap, t->value)) + 0.5;
+
+      if (x < x0 - 0.5 || x > x1 + 0.5)
+        continue;
+      set_source (cr, fg, 0.12);
+      cairo_move_to (cr, x, y0);
+      cairo_line_to (cr, x, y1);
+      cairo_stroke (cr);
+    }
+
+  /* axis lines */
+  set_source (cr, fg, 0.55);
+  cairo_move_to (cr, x0 + 0.5, y0);
+  cairo_line_to (cr, x0 + 0.5, y1 + 0.5);
+  cairo_line_to (cr, x1, y1 + 0.5);
+  cairo_stroke (cr);
+
+  /* ticks and their labels */
+  for (guint i = 0; i < lay->yticks->len; i++)
+    {
+      InkChartTick *t = &g_array_index (lay->yticks, InkChartTick, i);
+      double y = round (ink_chart_map_to_pixel (&lay->ymap, t->value)) + 0.5;
+      g_autofree char *s = NULL;
+      g_autoptr(PangoLayout) l = NULL;
+      double tw, th;
+
+      if (y < y0 - 0.5 || y > y1 + 0.5)
+        continue;
+      set_source (cr, fg, 0.55);
+      cairo_move_to (cr, x0, y);
+      cairo_line_to (cr, x0 - (t->major ? TICK_LEN : TICK_LEN / 2), y);
+      cairo_stroke (cr);
+      if (!t->major)
+        continue;
+      s = tick_label (self, t->value, lay->ystep, TRUE);
+      l = make_text (self, s, TICK_SCALE, FALSE);
+      text_size (l, &tw, &th);
+      set_source (cr, fg, 0.75);
+      show_text (cr, l, x0 - TICK_LEN - 3 - tw, y - th / 2);
+    }
+  for (guint i = 0; i < lay->xticks->len; i++)
+    {
+      InkChartTick *t = &g_array_index (lay->xticks, InkChartTick, i);
+      double x = round (ink_chart_map_to_pixel (&lay->xmap, t->value)) + 0.5;
+      g_autofree char *s = NULL;
+      g_autoptr(PangoLayout) l = NULL;
+      double tw;
+
+      if (x < x0 - 0.5 || x > x1 + 0.5)
+        continue;
+      set_source (cr, fg, 0.55);
+      cairo_move_to (cr, x, y1);
+      cairo_line_to (cr, x, y1 + TICK_LEN);
+      cairo_stroke (cr);
+      s = tick_label (self, t->value, lay->xstep, FALSE);
+      l = make_text (self, s, TICK_SCALE, FALSE);
+      text_size (l, &tw, NULL);
+      set_source (cr, fg, 0.75);
+      show_text (cr, l, x - tw / 2, y1 + TICK_LEN + 2);
+    }
+
+  /* axis labels */
+  if (self->x_label && *self->x_label)
+    {
+      g_autoptr(PangoLayout) l = make_text (self, self->x_label, TICK_SCALE, FALSE);
+      double tw;
+
+      text_size (l, &tw, NULL);
+      set_source (cr, fg, 0.8);
+      show_text (cr, l, x0 + (lay->pw - tw) / 2, y1 + TICK_LEN + 2 + lay->tick_h + 4);
+    }
+  if (self->y_label && *self->y_label)
+    {
+      g_autoptr(PangoLayout) l = make_text (self, self->y_label, TICK_SCALE, FALSE);
+      double tw;
+
+      text_size (l, &tw, NULL);
+      set_source (cr, fg, 0.8);
+      cairo_save (cr);
+      cairo_translate (cr, MARGIN, y0 + (lay->ph + tw) / 2);
+      cairo_rotate (cr, -G_PI / 2);
+      show_text (cr, l, 0, 0);
+      cairo_restore (cr);
+    }
+  cairo_restore (cr);
+}
+
+static void
+draw_title (InkChart      *self,
+            cairo_t       *cr,
+            int            width,
+            const GdkRGBA *fg)
+{
+  g_autoptr(PangoLayout) l = NULL;
+  double tw;
+
+  if (!self->title || !*self->title)
+    return;
+  l = make_text (self, self->title, TITLE_SCALE, TRUE);
+  pango_layout_set_width (l, (int) MAX (1, width - 2 * MARGIN) * PANGO_SCALE);
+  pango_layout_set_ellipsize (l, PANGO_ELLIPSIZE_END);
+  text_size (l, &tw, NULL);
+  set_source (cr, fg, 1.0);
+  show_text (cr, l, (width - tw) / 2, MARGIN);
+}
+
+static void
+rounded_rect (cairo_t *cr,
+              double   x,
+              double   y,
+              double   w,
+              double   h,
+              double   r)
+{
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, x + w - r, y + r, r, -G_PI / 2, 0);
+  cairo_arc (cr, x + w - r, y + h - r, r, 0, G_PI / 2);
+  cairo_arc (cr, x + r, y + h - r, r, G_PI / 2, G_PI);
+  cairo_arc (cr, x + r, y + r, r, G_PI, 3 * G_PI / 2);
+  cairo_close_path (cr);
+}
+
+static void
+draw_legend (InkChart      *self,
+             cairo_t       *cr,
+             const Layout  *lay,
+             const GdkRGBA *fg,
+             const GdkRGBA *bg)
+{
+  double y;
+
+  if (lay->legend == LEGEND_NONE)
+    return;
+
+  cairo_save (cr);
+  if (lay->legend == LEGEND_INSIDE)
+    {
+      rounded_rect (cr, lay->lx, lay->ly, lay->lw, lay->lh, 4);
+      set_source (cr, bg, 0.85);
+      cairo_fill_preserve (cr);
+      set_source (cr, fg, 0.2);
+      cairo_set_line_width (cr, 1);
+      cairo_stroke (cr);
+    }
+
+  y = lay->ly + LEGEND_PAD;
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      Series *s = g_ptr_array_index (self->series, i);
+      g_autoptr(PangoLayout) l = NULL;
+      double th, x = lay->lx + LEGEND_PAD;
+
+      if (!s->visible || !s->in_legend || !s->label || !*s->label)
+        continue;
+      l = make_text (self, s->label, LEGEND_SCALE, FALSE);
+      text_size (l, NULL, &th);
+
+      cairo_save (cr);
+      set_series_style (cr, s);
+      if (s->style == INK_CHART_THIN)
+        {
+          /* a swatch that still reads at legend size */
+          cairo_set_line_width (cr, 1.5);
+          set_source (cr, &s->color, 0.7);
+        }
+      cairo_move_to (cr, x, y + th / 2);
+      cairo_line_to (cr, x + LEGEND_SAMPLE, y + th / 2);
+      cairo_stroke (cr);
+      cairo_restore (cr);
+
+      set_source (cr, fg, 0.9);
+      show_text (cr, l, x + LEGEND_SAMPLE + LEGEND_GAP, y);
+      y += th;
+    }
+  if (lay->log_fallback)
+    {
+      g_autoptr(PangoLayout) l = make_text (self, fallback_note (), LEGEND_SCALE * 0.95, FALSE);
+      PangoAttrList *attrs = pango_attr_list_new ();
+
+      pango_attr_list_insert (attrs, pango_attr_style_new (PANGO_STYLE_ITALIC));
+      pango_layout_set_attributes (l, attrs);
+      pango_attr_list_unref (attrs);
+      set_source (cr, fg, 0.6);
+      show_text (cr, l, lay->lx + LEGEND_PAD, y);
+    }
+  cairo_restore (cr);
+}
+
+static void
+draw_hover (InkChart      *self,
+            cairo_t       *cr,
+            const Layout  *lay,
+            int            width,
+            int            height,
+            const GdkRGBA *fg,
+            const GdkRGBA *bg)
+{
+  static const double dash[] = { 3, 3 };
+  Series *s;
+  Point *p;
+  double x, y, bw, bh, bx, by;
+  g_autoptr(PangoLayout) l = NULL;
+  g_autofree char *markup = NULL;
+  g_autofree char *label = NULL;
+  const char *rest;
+
+  if (!self->hover_active || !self->hover_text)
+    return;
+  s = find_series (self, self->hover_series, NULL);
+  if (!s || !s->visible || self->hover_index >= s->points->len)
+    return;
+  p = &g_array_index (s->points, Point, self->hover_index);
+  x = ink_chart_map_to_pixel (&lay->xmap, p->x);
+  y = ink_chart_map_to_pixel (&lay->ymap, p->y);
+  if (!isfinite (x) || !isfinite (y))
+    return;
+
+  cairo_save (cr);
+
+  /* crosshair */
+  cairo_set_line_width (cr, 1);
+  cairo_set_dash (cr, dash, G_N_ELEMENTS (dash), 0);
+  set_source (cr, fg, 0.4);
+  cairo_move_to (cr, round (x) + 0.5, lay->py);
+  cairo_line_to (cr, round (x) + 0.5, lay->py + lay->ph);
+  cairo_move_to (cr, lay->px, round (y) + 0.5);
+  cairo_line_to (cr, lay->px + lay->pw, round (y) + 0.5);
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+
+  cairo_arc (cr, x, y, 4, 0, 2 * G_PI);
+  set_source (cr, &s->color, 1.0);
+  cairo_fill_preserve (cr);
+  set_source (cr, bg, 1.0);
+  cairo_set_line_width (cr, 1.5);
+  cairo_stroke (cr);
+
+  /* the read-out: the label in bold, then x and y */
+  rest = strchr (self->hover_text, '\n');
+  label = g_markup_escape_text (self->hover_text, rest ? rest - self->hover_text : -1);
+  {
+    g_autofree char *rest_escaped = g_markup_escape_text (rest ? rest : "", -1);
+
+    markup = g_strdup_printf ("<b>%s</b>%s", label, rest_escaped);
+  }
+  l = make_text (self, "", LEGEND_SCALE, FALSE);
+  pango_layout_set_markup (l, markup, -1);
+  text_size (l, &bw, &bh);
+  bw += 2 * LEGEND_PAD + 14;
+  bh += 2 * LEGEND_PAD;
+
+  bx = x + 12;
+  by = y + 12;
+  if (bx + bw > width - 2)
+    bx = x - 12 - bw;
+  if (by + bh > height - 2)
+    by = y - 12 - bh;
+  bx = CLAMP (bx, 2, MAX (2, width - 2 - bw));
+  by = CLAMP (by, 2, MAX (2, height - 2 - bh));
+
+  rounded_rect (cr, bx, by, bw, bh, 4);
+  set_source (cr, bg, 0.95);
+  cairo_fill_preserve (cr);
+  set_source (cr, fg, 0.3);
+  cairo_stroke (cr);
+
+  /* colour swatch next to the label */
+  cairo_rectangle (cr, bx + LEGEND_PAD, by + LEGEND_PAD + 3, 8, 8);
+  set_source (cr, &s->color, 1.0);
+  cairo_fill (cr);
+
+  set_source (cr, fg, 1.0);
+  show_text (cr, l, bx + LEGEND_PAD + 14, by + LEGEND_PAD);
+  cairo_restore (cr);
+}
+
+static void
+draw_internal (InkChart *self,
+               cairo_t  *cr,
+               int       width,
+               int       height,
+               gboolean  with_hover)
+{
+  const Layout *lay;
+  GdkRGBA fg, bg;
+
+  if (width <= 0 || height <= 0)
+    return;
+
+  get_colors (self, &fg, &bg);
+  lay = ensure_layout (self, width, height);
+
+  cairo_save (cr);
+  draw_title (self, cr, width, &fg);
+
+  if (lay->empty)
+    {
+      g_autoptr(PangoLayout) l = make_text (self, _("No data yet"), 1.0, FALSE);
+      double tw, th;
+
+      text_size (l, &tw, &th);
+      set_source (cr, &fg, 0.45);
+      show_text (cr, l, lay->px + (lay->pw - tw) / 2, lay->py + (lay->ph - th) / 2);
+      cairo_restore (cr);
+      return;
+    }
+
+  draw_axes (self, cr, lay, &fg);
+
+  cairo_save (cr);
+  cairo_rectangle (cr, lay->px + 1, lay->py - 3, lay->pw - 1, lay->ph + 3);
+  cairo_clip (cr);
+  /* thin curves underneath, then dashed overlays, then the main ones */
+  for (int pass = 0; pass < 3; pass++)
+    {
+      static const InkChartStyle order[] = { INK_CHART_THIN, INK_CHART_DASHED, INK_CHART_SOLID };
+
+      for (guint i = 0; i < self->series->len; i++)
+        {
+          Series *s = g_ptr_array_index (self->series, i);
+
+          if (s->visible && s->style == order[pass])
+            draw_series (self, cr, lay, s);
+        }
+    }
+  cairo_restore (cr);
+
+  draw_legend (self, cr, lay, &fg, &bg);
+  if (with_hover)
+    draw_hover (self, cr, lay, width, height, &fg, &bg);
+  cairo_restore (cr);
+}
+
+void
+ink_chart_draw (InkChart *self,
+                cairo_t  *cr,
+                int       width,
+                int       height)
+{
+  g_return_if_fail (INK_IS_CHART (self));
+  g_return_if_fail (cr != NULL);
+
+  draw_internal (self, cr, width, height, TRUE);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Hover                                                                     */
+
+static gboolean
+find_nearest (InkChart     *self,
+              const Layout *lay,
+              double        px,
+              double        py,
+              guint        *series_id,
+              guint        *index)
+{
+  double best = INFINITY;
+  gboolean found = FALSE;
+
+  for (guint k = 0; k < self->series->len; k++)
+    {
+      Series *s = g_ptr_array_index (self->series, k);
+      const Point *pts = (const Point *) (gpointer) s->points->data;
+      guint n = s->points->len;
+      double penalty = s->style == INK_CHART_THIN ? HOVER_THIN_PENALTY : 0;
+
+      if (!s->visible || n == 0)
+        continue;
+
+#define CONSIDER(i) G_STMT_START {                                          \
+        double dx = ink_chart_map_to_pixel (&lay->xmap, pts[i].x) - px;    \
+        double dy = ink_chart_map_to_pixel (&lay->ymap, pts[i].y) - py;    \
+        double d = sqrt (dx * dx + dy * dy) + penalty;                     \
+        if (d < best)                                                      \
+          {                                                                \
+            best = d;                                                      \
+            *series_id = s->id;                                            \
+            *index = (i);                                                  \
+            found = TRUE;                                                  \
+          }                                                                \
+      } G_STMT_END
+
+      if (s->sorted)
+        {
+          /* start at the x nearest the pointer, walk out while x is close enough */
+          double xd = ink_chart_map_to_data (&lay->xmap, px);
+          guint lo = 0, hi = n;
+
+          while (lo < hi)
+            {
+              guint mid = lo + (hi - lo) / 2;
+
+              if (pts[mid].x < xd)
+                lo = mid + 1;
+              else
+                hi = mid;
+            }
+          for (guint i = lo; i < n; i++)
+            {
+              if (fabs (ink_chart_map_to_pixel (&lay->xmap, pts[i].x) - px) + penalty > best)
+                break;
+              CONSIDER (i);
+            }
+          for (guint i = lo; i-- > 0;)
+            {
+              if (fabs (ink_chart_map_to_pixel (&lay->xmap, pts[i].x) - px) + penalty > best)
+                break;
+              CONSIDER (i);
+            }
+        }
+      else
+        {
+          for (guint i = 0; i < n; i++)
+            CONSIDER (i);
+        }
+#undef CONSIDER
+    }
+  return found;
+}
+
+static char *
+format_x (double x)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (fabs (x - round (x)) < 1e-9)
+    g_ascii_formatd (buf, sizeof buf, "%.0f", x);
+  else
+    g_ascii_formatd (buf, sizeof buf, "%.2f", x);
+  return g_strdup (buf);
+}
+
+static void
+hover_update (InkChart *self,
+              double    x,
+              double    y)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+  const Layout *lay;
+  guint id = 0, index = 0;
+  gboolean was_active = self->hover_active;
+  guint old_id = self->hover_series, old_index = self->hover_index;
+
+  self->pointer_x = x;
+  self->pointer_y = y;
+  if (width <= 0 || height <= 0)
+    return;
+  lay = ensure_layout (self, width, height);
+
+  if (lay->empty
+      || x < lay->px - 8 || x > lay->px + lay->pw + 8
+      || y < lay->py - 8 || y > lay->py + lay->ph + 8
+      || !find_nearest (self, lay, x, y, &id, &index))
+    {
+      hover_hide (self);
+    }
+  else
+    {
+      Series *s = find_series (self, id, NULL);
+      Point *p = &g_array_index (s->points, Point, index);
+      g_autofree char *xs = format_x (p->x);
+      g_autofree char *ys = ink_chart_format_value (p->y, self->percent);
+
+      self->hover_active = TRUE;
+      self->hover_series = id;
+      self->hover_index = index;
+      g_free (self->hover_text);
+      self->hover_text = g_strdup_printf ("%s\n%s %s\n%s",
+                                          s->label ? s->label : "",
+                                          self->x_label && *self->x_label ? self->x_label : "x",
+                                          xs, ys);
+    }
+
+  if (was_active != self->hover_active
+      || (self->hover_active && (old_id != self->hover_series || old_index != self->hover_index)))
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_motion (GtkEventControllerMotion *controller,
+           double                    x,
+           double                    y,
+           InkChart                 *self)
+{
+  hover_update (self, x, y);
+}
+
+static void
+on_leave (GtkEventControllerMotion *controller,
+          InkChart                 *self)
+{
+  if (self->hover_active)
+    {
+      hover_hide (self);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* GtkWidget                                                                 */
+
+static void
+ink_chart_snapshot (GtkWidget   *widget,
+                    GtkSnapshot *snapshot)
+{
+  InkChart *self = INK_CHART (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  cairo_t *cr;
+
+  self->draw_count++;
+  if (width <= 0 || height <= 0)
+    return;
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  ink_chart_draw (self, cr, width, height);
+  cairo_destroy (cr);
+}
+
+static void
+ink_chart_measure (GtkWidget      *widget,
+                   GtkOrientation  orientation,
+                   int             for_size,
+                   int            *minimum,
+                   int            *natural,
+                   int            *minimum_baseline,
+                   int            *natural_baseline)
+{
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = 160;
+      *natural = 480;
+    }
+  else
+    {
+      *minimum = 120;
+      *natural = 300;
+    }
+}
+
+static void
+ink_chart_css_changed (GtkWidget         *widget,
+                       GtkCssStyleChange *change)
+{
+  InkChart *self = INK_CHART (widget);
+
+  GTK_WIDGET_CLASS (ink_chart_parent_class)->css_changed (widget, change);
+  /* fonts and colours may have changed */
+  layout_clear (&self->layout);
+  gtk_widget_queue_draw (widget);
+}
+
+/* ------------------------------------------------------------------------ */
+/* GObject                                                                   */
+
+static void
+ink_chart_dispose (GObject *object)
+{
+  InkChart *self = INK_CHART (object);
+
+  g_clear_handle_id (&self->redraw_id, g_source_remove);
+  G_OBJECT_CLASS (ink_chart_parent_class)->dispose (object);
+}
+
+static void
+ink_chart_finalize (GObject *object)
+{
+  InkChart *self = INK_CHART (object);
+
+  layout_clear (&self->layout);
+  g_ptr_array_unref (self->series);
+  g_free (self->title);
+  g_free (self->x_label);
+  g_free (self->y_label);
+  g_free (self->hover_text);
+  G_OBJECT_CLASS (ink_chart_parent_class)->finalize (object);
+}
+
+static void
+ink_chart_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  InkChart *self = INK_CHART (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOG_SCALE:
+      g_value_set_boolean (value, self->log_scale);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ink_chart_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  InkChart *self = INK_CHART (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOG_SCALE:
+      ink_chart_set_log_scale (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ink_chart_class_init (InkChartClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ink_chart_dispose;
+  object_class->finalize = ink_chart_finalize;
+  object_class->get_property = ink_chart_get_property;
+  object_class->set_property = ink_chart_set_property;
+
+  widget_class->snapshot = ink_chart_snapshot;
+  widget_class->measure = ink_chart_measure;
+  widget_class->css_changed = ink_chart_css_changed;
+
+  properties[PROP_LOG_SCALE] =
+    g_param_spec_boolean ("log-scale", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_css_name (widget_class, "inkchart");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+ink_chart_init (InkChart *self)
+{
+  GtkEventController *motion;
+
+  self->series = g_ptr_array_new_with_free_func (series_free);
+  self->next_id = 1;
+
+  motion = gtk_event_controller_motion_new ();
+  g_signal_connect (motion, "enter", G_CALLBACK (on_motion), self);
+  g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
+  g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Public API                                                                */
+
+InkChart *
+ink_chart_new (void)
+{
+  return g_object_new (INK_TYPE_CHART, NULL);
+}
+
+void
+ink_chart_set_title (InkChart   *self,
+                     const char *title)
+{
+  g_return_if_fail (INK_IS_CHART (self));
+
+  if (set_str (&self->title, title))
+    {
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, title ? title : "",
+                                      -1);
+      changed_now (self);
+    }
+}
+
+void
+ink_chart_set_axis_labels (InkChart   *self,
+                           const char *x_label,
+                           const char *y_label)
+{
+  g_return_if_fail (INK_IS_CHART (self));
+
+  set_str (&self->x_label, x_label);
+  set_str (&self->y_label, y_label);
+  changed_now (self);
+}
+
+void
+ink_chart_set_percent (InkChart *self,
+                       gboolean  percent)
+{
+  g_return_if_fail (INK_IS_CHART (self));
+
+  percent = !!percent;
+  if (self->percent == percent)
+    return;
+  self->percent = percent;
+  changed_now (self);
+}
+
+guint
+ink_chart_add_series (InkChart      *self,
+                      const char    *label,
+                      const GdkRGBA *color,
+                      InkChartStyle  style,
+                      gboolean       in_legend)
+{
+  Series *s;
+
+  g_return_val_if_fail (INK_IS_CHART (self), 0);
+
+  s = g_new0 (Series, 1);
+  s->id = self->next_id++;
+  s->label = g_strdup (label);
+  if (color)
+    s->color = *color;
+  else
+    ink_chart_palette (self->next_color++, &s->color);
+  s->style = style;
+  s->in_legend = in_legend;
+  s->visible = TRUE;
+  s->points = g_array_new (FALSE, FALSE, sizeof (Point));
+  series_reset_range (s);
+  g_ptr_array_add (self->series, s);
+  changed_now (self);
+  return s->id;
+}
+
+void
+ink_chart_series_append (InkChart *self,
+                         guint     id,
+                         double    x,
+                         double    y)
+{
+  Series *s;
+  Point p = { x, y };
+
+  g_return_if_fail (INK_IS_CHART (self));
+  s = find_series (self, id, NULL);
+  g_return_if_fail (s != NULL);
+
+  if (!isfinite (x) || !isfinite (y))
+    return;
+  if (s->points->len > 0 && x < g_array_index (s->points, Point, s->points->len - 1).x)
+    s->sorted = FALSE;
+  g_array_append_val (s->points, p);
+  s->xmin = MIN (s->xmin, x);
+  s->xmax = MAX (s->xmax, x);
+  s->ymin = MIN (s->ymin, y);
+  s->ymax = MAX (s->ymax, y);
+  if (s->visible)
+    schedule_redraw (self);
+}
+
+void
+ink_chart_series_clear (InkChart *self,
+                        guint     id)
+{
+  Series *s;
+
+  g_return_if_fail (INK_IS_CHART (self));
+  s = find_series (self, id, NULL);
+  g_return_if_fail (s != NULL);
+
+  g_array_set_size (s->points, 0);
+  series_reset_range (s);
+  if (self->hover_series == id)
+    hover_hide (self);
+  changed_now (self);
+}
+
+void
+ink_chart_series_set_visible (InkChart *self,
+                              guint     id,
+                              gboolean  visible)
+{
+  Series *s;
+
+  g_return_if_fail (INK_IS_CHART (self));
+  s = find_series (self, id, NULL);
+  g_return_if_fail (s != NULL);
+
+  visible = !!visible;
+  if (s->visible == visible)
+    return;
+  s->visible = visible;
+  if (!visible && self->hover_series == id)
+    hover_hide (self);
+  changed_now (self);
+}
+
+void
+ink_chart_remove_series (InkChart *self,
+                         guint     id)
+{
+  guint index;
+
+  g_return_if_fail (INK_IS_CHART (self));
+  if (!find_series (self, id, &index))
+    {
+      g_return_if_reached ();
+    }
+  g_ptr_array_remove_index (self->series, index);
+  if (self->hover_series == id)
+    hover_hide (self);
+  changed_now (self);
+}
+
+void
+ink_chart_clear (InkChart *self)
+{
+  g_return_if_fail (INK_IS_CHART (self));
+
+  g_ptr_array_set_size (self->series, 0);
+  self->next_color = 0;
+  hover_hide (self);
+  changed_now (self);
+}
+
+guint
+ink_chart_get_n_points (InkChart *self,
+                        guint     id)
+{
+  Series *s;
+
+  g_return_val_if_fail (INK_IS_CHART (self), 0);
+  s = find_series (self, id, NULL);
+  return s ? s->points->len : 0;
+}
+
+void
+ink_chart_set_log_scale (InkChart *self,
+                         gboolean  log_scale)
+{
+  g_return_if_fail (INK_IS_CHART (self));
+
+  log_scale = !!log_scale;
+  if (self->log_scale == log_scale)
+    return;
+  self->log_scale = log_scale;
+  changed_now (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOG_SCALE]);
+}
+
+gboolean
+ink_chart_get_log_scale (InkChart *self)
+{
+  g_return_val_if_fail (INK_IS_CHART (self), FALSE);
+  return self->log_scale;
+}
+
+gboolean
+ink_chart_export_png (InkChart    *self,
+                      const char  *path,
+                      int          width,
+                      int          height,
+                      GError     **error)
+{
+  cairo_surface_t *surface;
+  cairo_status_t status;
+  cairo_t *cr;
+  GdkRGBA bg;
+
+  g_return_val_if_fail (INK_IS_CHART (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (width <= 0 || height <= 0)
+    {
+      width = gtk_widget_get_width (GTK_WIDGET (self));
+      height = gtk_widget_get_height (GTK_WIDGET (self));
+      if (width <= 0 || height <= 0)
+        {
+          width = 800;
+          height = 500;
+        }
+    }
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cr = cairo_create (surface);
+  get_colors (self, NULL, &bg);
+  set_source (cr, &bg, 1.0);
+  cairo_paint (cr);
+  draw_internal (self, cr, width, height, FALSE);
+  status = cairo_status (cr);
+  cairo_destroy (cr);
+  if (status == CAIRO_STATUS_SUCCESS)
+    status = cairo_surface_write_to_png (surface, path);
+  cairo_surface_destroy (surface);
+
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_autofree char *name = g_filename_display_name (path);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("Could not write the chart to “%s”: %s"),
+                   name, cairo_status_to_string (status));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+const char *
+ink_chart_get_hover_text (InkChart *self)
+{
+  g_return_val_if_fail (INK_IS_CHART (self), NULL);
+  return self->hover_active ? self->hover_text : NULL;
+}
+
+guint
+ink_chart_get_draw_count (InkChart *self)
+{
+  g_return_val_if_fail (INK_IS_CHART (self), 0);
+  return self->draw_count;
+}
+
+gboolean
+ink_chart_get_redraw_pending (InkChart *self)
+{
+  g_return_val_if_fail (INK_IS_CHART (self), FALSE);
+  return self->redraw_id != 0;
+}
+
+gboolean
+ink_chart_get_effective_log_scale (InkChart *self)
+{
+  double xlo, xhi, ylo, yhi;
+
+  g_return_val_if_fail (INK_IS_CHART (self), FALSE);
+  if (!self->log_scale || !data_ranges (self, &xlo, &xhi, &ylo, &yhi))
+    return FALSE;
+  return ylo > 0;
+}
+
+gboolean
+ink_chart_data_to_widget (InkChart *self,
+                          double    x,
+                          double    y,
+                          double   *wx,
+                          double   *wy)
+{
+  const Layout *lay;
+  int width, height;
+
+  g_return_val_if_fail (INK_IS_CHART (self), FALSE);
+
+  if (self->layout.valid && self->layout.generation == self->generation)
+    {
+      width = self->layout.width;
+      height = self->layout.height;
+    }
+  else
+    {
+      width = gtk_widget_get_width (GTK_WIDGET (self));
+      height = gtk_widget_get_height (GTK_WIDGET (self));
+    }
+  if (width <= 0 || height <= 0)
+    return FALSE;
+  lay = ensure_layout (self, width, height);
+  if (lay->empty)
+    return FALSE;
+  if (wx)
+    *wx = ink_chart_map_to_pixel (&lay->xmap, x);
+  if (wy)
+    *wy = ink_chart_map_to_pixel (&lay->ymap, y);
+  return TRUE;
+}

@@ -1,0 +1,118 @@
+/* ink-layer-editor.h
+ *
+ * Copyright 2026 The Inkling developers
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <https://www.gnu.org/licenses/>.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+#include "ink-network.h"
+#include "ink-optimizer.h"
+
+G_BEGIN_DECLS
+
+#define INK_TYPE_LAYER_EDITOR (ink_layer_editor_get_type ())
+G_DECLARE_FINAL_TYPE (InkLayerEditor, ink_layer_editor, INK, LAYER_EDITOR, GtkWidget)
+
+/* The network of an experiment as a list: the fixed input row (its input
+ * dropout), one row per hidden layer (units, activation, dropout; a menu
+ * moves, duplicates and removes it), the fixed output row (softmax with
+ * cross-entropy, or identity/sigmoid/tanh trained with MSE on one-hot
+ * targets), then the weight initialization, with a live summary of the
+ * parameter count and memory.  Values typed in are validated as typed; a
+ * refused one stays in place, its row gets the "error" style class and a
+ * message saying why, and "valid" goes FALSE.
+ *
+ * Positions count hidden layers from 0.  Properties: "valid" (boolean),
+ * "summary" (string: parameters and memory when valid, else the first
+ * reason it is not).  Signal "changed" on any edit.
+ *
+ * Widget names, for tests: the list is "layers"; in a hidden row, "units",
+ * "activation", "dropout", "error" (the message label); "input-dropout",
+ * "output-activation", "init", "leaky-slope", "zero-output-init". */
+InkLayerEditor *ink_layer_editor_new             (void);
+void            ink_layer_editor_set_spec        (InkLayerEditor   *self,
+                                                  const InkNetSpec *spec);
+/* NULL with a reason naming the layer and the field when a row is invalid */
+InkNetSpec     *ink_layer_editor_get_spec        (InkLayerEditor   *self,
+                                                  GError          **error);
+void            ink_layer_editor_set_n_inputs    (InkLayerEditor   *self,
+                                                  int               n_inputs);
+/* position: 0..n_hidden, or -1 to append after the last hidden layer */
+void            ink_layer_editor_add_layer       (InkLayerEditor   *self,
+                                                  int               position,
+                                                  int               units,
+                                                  InkActivation     act,
+                                                  float             dropout);
+void            ink_layer_editor_remove_layer    (InkLayerEditor   *self,
+                                                  int               position);
+/* inserts a copy right after position */
+void            ink_layer_editor_duplicate_layer (InkLayerEditor   *self,
+                                                  int               position);
+void            ink_layer_editor_move_layer      (InkLayerEditor   *self,
+                                                  int               from,
+                                                  int               to);
+guint           ink_layer_editor_get_n_hidden    (InkLayerEditor   *self);
+gboolean        ink_layer_editor_get_valid       (InkLayerEditor   *self);
+const char     *ink_layer_editor_get_summary     (InkLayerEditor   *self);
+/* what the memory estimate assumes: the optimizer's state per parameter
+ * (none for SGD, one buffer, two for Adam) and the minibatch size */
+void            ink_layer_editor_set_optimizer_kind (InkLayerEditor  *self,
+                                                     InkOptimizerKind kind);
+void            ink_layer_editor_set_batch_size  (InkLayerEditor   *self,
+                                                  guint             batch_size);
+
+/* ---- numeric fields, shared by the design page's widgets ----
+ *
+ * The text of a GtkEntry or GtkSpinButton is the value: it is parsed with
+ * g_ascii_strtod (a decimal comma is accepted too), checked against the
+ * rule, and never silently clamped or reverted. */
+typedef struct
+{
+  const char *name;       /* untranslated (N_), lower case: "dropout" */
+  gboolean    integer;
+  gboolean    single;     /* a float value: written as the shortest text that reads back the same float */
+  gint64      imin, imax; /* integer bounds, inclusive */
+  double      min, max;   /* real bounds */
+  gboolean    min_open;   /* exclusive lower bound */
+  gboolean    max_open;   /* exclusive upper bound */
+} InkNumberRule;
+
+/* TRUE with the value, or FALSE with a translated message such as
+ * "dropout must be below 1" or "“abc” is not a number" */
+gboolean ink_number_parse     (const InkNumberRule *rule,
+                               const char          *text,
+                               double              *value,
+                               gint64              *ivalue,
+                               char               **message);
+char    *ink_number_format    (const InkNumberRule *rule,
+                               double               value);
+/* The spin button keeps typed text the rule refuses (or that lies outside
+ * its adjustment) instead of reverting or clamping it. */
+void     ink_number_spin_init (GtkSpinButton       *spin,
+                               const InkNumberRule *rule);
+/* sets the text (and a spin button's adjustment) */
+void     ink_number_set       (GtkWidget           *editable,
+                               const InkNumberRule *rule,
+                               double               value);
+void     ink_number_set_int   (GtkWidget           *editable,
+                               gint64               value);
+/* "669,706" */
+char    *ink_format_count     (guint64              n);
+
+G_END_DECLS

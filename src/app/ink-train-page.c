@@ -1,0 +1,417 @@
+/* ink-train-page.c
+ *
+ * Copyright 2026 The Inkling developers
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <https://www.gnu.org/licenses/>.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "ink-chart.h"
+#include "ink-epoch-item.h"
+#include "ink-epoch-table.h"
+#include "ink-ledger.h"
+#include "ink-train-page.h"
+
+struct _InkTrainPage
+{
+  GtkWidget       parent_instance;
+
+  GtkWidget      *box;
+  GtkLabel       *status;
+  GtkProgressBar *progress;
+  GtkRevealer    *outcome_revealer;
+  GtkLabel       *outcome;
+  GtkToggleButton *log_toggle;
+  InkChart       *loss_chart;
+  InkChart       *acc_chart;
+  InkEpochTable  *table;
+
+  InkRun         *run;
+  guint           s_train_loss, s_valid_loss, s_batch_loss;
+  guint           s_train_acc, s_valid_acc;
+  GArray         *overlay_series;   /* guint ids, in both charts */
+  char           *status_text;
+  char           *outcome_text;
+};
+
+G_DEFINE_FINAL_TYPE (InkTrainPage, ink_train_page, GTK_TYPE_WIDGET)
+
+static char *
+format_duration (double s)
+{
+  int t = (int) round (s);
+  if (s < 0 || !isfinite (s))
+    return g_strdup ("—");
+  if (t >= 3600)
+    return g_strdup_printf ("%d:%02d:%02d", t / 3600, (t / 60) % 60, t % 60);
+  return g_strdup_printf ("%d:%02d", t / 60, t % 60);
+}
+
+static void
+set_status (InkTrainPage *self, const char *text)
+{
+  g_free (self->status_text);
+  self->status_text = g_strdup (text);
+  gtk_label_set_text (self->status, text);
+}
+
+static void
+update_progress (InkTrainPage *self)
+{
+  InkRun *run = self->run;
+  const InkExperiment *exp;
+  InkRunState state;
+  g_autofree char *text = NULL;
+
+  if (run == NULL)
+    {
+      set_status (self, _("Press Train (Ctrl+Enter) to start a run with the experiment from the Design page"));
+      gtk_progress_bar_set_fraction (self->progress, 0);
+      return;
+    }
+  exp = ink_run_get_experiment (run);
+  state = ink_run_get_state (run);
+  if (state == INK_RUN_LOADING)
+    text = g_strdup_printf (_("%s · preparing the data and the network…"), exp->name);
+  else if (state == INK_RUN_FAILED)
+    text = g_strdup_printf (_("%s · failed"), exp->name);
+  else
+    {
+      g_autofree char *eta = format_duration (ink_run_get_eta_seconds (run));
+      text = g_strdup_printf (_("%s · %s · epoch %u of %u · minibatch %u of %u · %.0f samples/s · ETA %s"),
+                              exp->name, ink_run_state_to_string (state),
+                              ink_run_get_epoch (run), exp->epochs, ink_run_get_batch (run),
+                              ink_run_get_n_batches (run), ink_run_get_samples_per_second (run),
+                              state == INK_RUN_FINISHED ? "0:00" : eta);
+    }
+  set_status (self, text);
+  gtk_progress_bar_set_fraction (self->progress, ink_run_get_fraction (run));
+}
+
+static void
+on_progress (InkRun *run, InkTrainPage *self)
+{
+  g_autoptr(GArray) pts = ink_run_take_batch_points (run);
+
+  for (guint i = 0; i + 1 < pts->len; i += 2)
+    ink_chart_series_append (self->loss_chart, self->s_batch_loss,
+                             g_array_index (pts, double, i), g_array_index (pts, double, i + 1));
+  update_progress (self);
+}
+
+static void
+add_epoch (InkTrainPage *self, InkEpochItem *item)
+{
+  const InkEpochRecord *r = ink_epoch_item_get_record (item);
+
+  ink_chart_series_append (self->loss_chart, self->s_train_loss, r->epoch, r->train_loss);
+  ink_chart_series_append (self->loss_chart, self->s_valid_loss, r->epoch, r->valid_loss);
+  ink_chart_series_append (self->acc_chart, self->s_train_acc, r->epoch, r->train_acc);
+  ink_chart_series_append (self->acc_chart, self->s_valid_acc, r->epoch, r->valid_acc);
+}
+
+static void
+on_epoch (InkRun *run, InkEpochItem *item, InkTrainPage *self)
+{
+  add_epoch (self, item);
+}
+
+static void
+on_state (InkRun *run, GParamSpec *pspec, InkTrainPage *self)
+{
+  update_progress (self);
+}
+
+static void
+on_finished (InkRun *run, InkTrainPage *self)
+{
+  g_autofree char *text = NULL;
+
+  if (ink_run_get_state (run) == INK_RUN_FAILED)
+    text = g_strdup_printf (_("The run failed: %s"), ink_run_get_message (run));
+  else
+    {
+      const InkMetrics *m = ink_run_get_test_metrics (run);
+      text = g_strdup_printf (_("Test accuracy of the best model: %.2f%% (%" G_GUINT64_FORMAT " images)\n"
+                                "Stopped: %s — %s"),
+                              100 * ink_run_get_test_accuracy (run), m ? m->total : 0,
+                              ink_stop_reason_to_string (ink_run_get_reason (run)),
+                              ink_run_get_message (run));
+    }
+  g_free (self->outcome_text);
+  self->outcome_text = g_strdup (text);
+  gtk_label_set_text (self->outcome, text);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->outcome), "error");
+  if (ink_run_get_state (run) == INK_RUN_FAILED || ink_run_get_reason (run) == INK_STOP_DIVERGED)
+    gtk_widget_add_css_class (GTK_WIDGET (self->outcome), "error");
+  gtk_revealer_set_reveal_child (self->outcome_revealer, TRUE);
+  update_progress (self);
+}
+
+static void
+reset_series (InkTrainPage *self)
+{
+  GdkRGBA c;
+
+  ink_chart_clear (self->loss_chart);
+  ink_chart_clear (self->acc_chart);
+  g_array_set_size (self->overlay_series, 0);
+  ink_chart_palette (0, &c);
+  self->s_train_loss = ink_chart_add_series (self->loss_chart, _("train loss"), &c, INK_CHART_SOLID, TRUE);
+  self->s_train_acc = ink_chart_add_series (self->acc_chart, _("train accuracy"), &c, INK_CHART_SOLID, TRUE);
+  ink_chart_palette (1, &c);
+  self->s_valid_loss = ink_chart_add_series (self->loss_chart, _("valid loss"), &c, INK_CHART_SOLID, TRUE);
+  self->s_valid_acc = ink_chart_add_series (self->acc_chart, _("valid accuracy"), &c, INK_CHART_SOLID, TRUE);
+  ink_chart_palette (0, &c);
+  self->s_batch_loss = ink_chart_add_series (self->loss_chart, _("train loss per minibatch (running mean)"), &c,
+                                             INK_CHART_THIN, TRUE);
+}
+
+void
+ink_train_page_set_run (InkTrainPage *self,
+                        InkRun       *run)
+{
+  GListModel *history;
+
+  if (self->run)
+    {
+      g_signal_handlers_disconnect_by_data (self->run, self);
+      g_clear_object (&self->run);
+    }
+  reset_series (self);
+  gtk_revealer_set_reveal_child (self->outcome_revealer, FALSE);
+  g_clear_pointer (&self->outcome_text, g_free);
+  if (run == NULL)
+    {
+      ink_epoch_table_set_model (self->table, NULL);
+      update_progress (self);
+      return;
+    }
+  self->run = g_object_ref (run);
+  history = ink_run_get_history (run);
+  ink_epoch_table_set_model (self->table, history);
+  for (guint i = 0; i < g_list_model_get_n_items (history); i++)
+    {
+      g_autoptr(InkEpochItem) item = g_list_model_get_item (history, i);
+      add_epoch (self, item);
+    }
+  g_signal_connect (run, "progress", G_CALLBACK (on_progress), self);
+  g_signal_connect (run, "epoch", G_CALLBACK (on_epoch), self);
+  g_signal_connect (run, "notify::state", G_CALLBACK (on_state), self);
+  g_signal_connect (run, "finished", G_CALLBACK (on_finished), self);
+  if (ink_run_get_state (run) == INK_RUN_FINISHED || ink_run_get_state (run) == INK_RUN_FAILED)
+    on_finished (run, self);
+  update_progress (self);
+}
+
+void
+ink_train_page_set_overlays (InkTrainPage *self,
+                             GPtrArray    *runs)
+{
+  for (guint i = 0; i < self->overlay_series->len; i++)
+    {
+      guint id = g_array_index (self->overlay_series, guint, i);
+      /* ids are per chart: the pair was added to both */
+      if (i % 2 == 0)
+        ink_chart_remove_series (self->loss_chart, id);
+      else
+        ink_chart_remove_series (self->acc_chart, id);
+    }
+  g_array_set_size (self->overlay_series, 0);
+  for (guint i = 0; runs && i < runs->len; i++)
+    {
+      InkLedgerRun *r = runs->pdata[i];
+      g_autofree char *label = g_strdup_printf (_("%s (%s) valid"), r->experiment->name, r->id);
+      GdkRGBA c;
+      guint a, b;
+
+      ink_chart_palette (2 + i, &c);
+      a = ink_chart_add_series (self->loss_chart, label, &c, INK_CHART_DASHED, TRUE);
+      b = ink_chart_add_series (self->acc_chart, label, &c, INK_CHART_DASHED, TRUE);
+      for (guint k = 0; k < r->history->len; k++)
+        {
+          const InkEpochRecord *rec = &g_array_index (r->history, InkEpochRecord, k);
+          ink_chart_series_append (self->loss_chart, a, rec->epoch, rec->valid_loss);
+          ink_chart_series_append (self->acc_chart, b, rec->epoch, rec->valid_acc);
+        }
+      g_array_append_val (self->overlay_series, a);
+      g_array_append_val (self->overlay_series, b);
+    }
+}
+
+gboolean
+ink_train_page_export_charts (InkTrainPage *self,
+                              const char   *path,
+                              GError      **error)
+{
+  const int w = 1200, h = 900;
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+  cairo_t *cr = cairo_create (surface);
+  cairo_status_t status;
+
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  ink_chart_draw (self->loss_chart, cr, w, h / 2);
+  cairo_translate (cr, 0, h / 2);
+  ink_chart_draw (self->acc_chart, cr, w, h / 2);
+  cairo_destroy (cr);
+  status = cairo_surface_write_to_png (surface, path);
+  cairo_surface_destroy (surface);
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", cairo_status_to_string (status));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+guint
+ink_train_page_get_n_points (InkTrainPage *self)
+{
+  return ink_chart_get_n_points (self->loss_chart, self->s_valid_loss) +
+         ink_chart_get_n_points (self->loss_chart, self->s_batch_loss);
+}
+
+const char *
+ink_train_page_get_status (InkTrainPage *self)
+{
+  return self->status_text;
+}
+
+const char *
+ink_train_page_get_outcome (InkTrainPage *self)
+{
+  return self->outcome_text;
+}
+
+static void
+on_log_toggled (GtkToggleButton *button, InkTrainPage *self)
+{
+  ink_chart_set_log_scale (self->loss_chart, gtk_toggle_button_get_active (button));
+}
+
+static void
+ink_train_page_dispose (GObject *object)
+{
+  InkTrainPage *self = INK_TRAIN_PAGE (object);
+
+  if (self->run)
+    g_signal_handlers_disconnect_by_data (self->run, self);
+  g_clear_object (&self->run);
+  g_clear_pointer (&self->box, gtk_widget_unparent);
+  G_OBJECT_CLASS (ink_train_page_parent_class)->dispose (object);
+}
+
+static void
+ink_train_page_finalize (GObject *object)
+{
+  InkTrainPage *self = INK_TRAIN_PAGE (object);
+  g_array_unref (self->overlay_series);
+  g_free (self->status_text);
+  g_free (self->outcome_text);
+  G_OBJECT_CLASS (ink_train_page_parent_class)->finalize (object);
+}
+
+static void
+ink_train_page_class_init (InkTrainPageClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = ink_train_page_dispose;
+  G_OBJECT_CLASS (klass)->finalize = ink_train_page_finalize;
+  gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (klass), GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+ink_train_page_init (InkTrainPage *self)
+{
+  GtkWidget *top, *paned, *charts, *tools, *export_button;
+
+  self->overlay_series = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
+  gtk_widget_set_margin_start (self->box, 12);
+  gtk_widget_set_margin_end (self->box, 12);
+  gtk_widget_set_margin_top (self->box, 8);
+  gtk_widget_set_margin_bottom (self->box, 8);
+  gtk_widget_set_parent (self->box, GTK_WIDGET (self));
+
+  top = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  self->status = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->status, 0);
+  gtk_label_set_ellipsize (self->status, PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (GTK_WIDGET (self->status), "numeric");
+  self->progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
+  gtk_box_append (GTK_BOX (top), GTK_WIDGET (self->status));
+  gtk_box_append (GTK_BOX (top), GTK_WIDGET (self->progress));
+  gtk_box_append (GTK_BOX (self->box), top);
+
+  self->outcome = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->outcome, 0);
+  gtk_label_set_wrap (self->outcome, TRUE);
+  gtk_label_set_selectable (self->outcome, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->outcome), "ink-outcome");
+  self->outcome_revealer = GTK_REVEALER (gtk_revealer_new ());
+  gtk_revealer_set_child (self->outcome_revealer, GTK_WIDGET (self->outcome));
+  gtk_box_append (GTK_BOX (self->box), GTK_WIDGET (self->outcome_revealer));
+
+  paned = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
+  gtk_widget_set_vexpand (paned, TRUE);
+  gtk_paned_set_shrink_start_child (GTK_PANED (paned), FALSE);
+  gtk_paned_set_shrink_end_child (GTK_PANED (paned), FALSE);
+  gtk_paned_set_resize_end_child (GTK_PANED (paned), FALSE);
+  gtk_box_append (GTK_BOX (self->box), paned);
+
+  charts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  tools = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  self->log_toggle = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_mnemonic (_("_Log Scale")));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->log_toggle), _("Show the loss on a logarithmic scale"));
+  g_signal_connect (self->log_toggle, "toggled", G_CALLBACK (on_log_toggled), self);
+  export_button = gtk_button_new_with_mnemonic (_("_Export PNG…"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (export_button), "win.export-charts");
+  gtk_box_append (GTK_BOX (tools), GTK_WIDGET (self->log_toggle));
+  gtk_box_append (GTK_BOX (tools), export_button);
+  gtk_box_append (GTK_BOX (charts), tools);
+
+  self->loss_chart = ink_chart_new ();
+  ink_chart_set_title (self->loss_chart, _("Loss"));
+  ink_chart_set_axis_labels (self->loss_chart, _("epoch"), _("loss"));
+  gtk_widget_set_vexpand (GTK_WIDGET (self->loss_chart), TRUE);
+  gtk_widget_set_size_request (GTK_WIDGET (self->loss_chart), 480, 200);
+  self->acc_chart = ink_chart_new ();
+  ink_chart_set_title (self->acc_chart, _("Accuracy"));
+  ink_chart_set_axis_labels (self->acc_chart, _("epoch"), _("accuracy"));
+  ink_chart_set_percent (self->acc_chart, TRUE);
+  gtk_widget_set_vexpand (GTK_WIDGET (self->acc_chart), TRUE);
+  gtk_widget_set_size_request (GTK_WIDGET (self->acc_chart), 480, 200);
+  gtk_box_append (GTK_BOX (charts), GTK_WIDGET (self->loss_chart));
+  gtk_box_append (GTK_BOX (charts), GTK_WIDGET (self->acc_chart));
+  gtk_paned_set_start_child (GTK_PANED (paned), charts);
+
+  self->table = ink_epoch_table_new ();
+  gtk_widget_set_size_request (GTK_WIDGET (self->table), 430, -1);
+  gtk_paned_set_end_child (GTK_PANED (paned), GTK_WIDGET (self->table));
+
+  reset_series (self);
+  update_progress (self);
+}
+
+InkTrainPage *
+ink_train_page_new (void)
+{
+  return g_object_new (INK_TYPE_TRAIN_PAGE, NULL);
+}

@@ -1,0 +1,48 @@
+/* ink-train-page.h
+ *
+ * Copyright 2026 The Inkling developers
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <https://www.gnu.org/licenses/>.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+#include "ink-run.h"
+
+G_BEGIN_DECLS
+
+#define INK_TYPE_TRAIN_PAGE (ink_train_page_get_type ())
+G_DECLARE_FINAL_TYPE (InkTrainPage, ink_train_page, INK, TRAIN_PAGE, GtkWidget)
+
+/* Watches one run: progress (epoch, minibatch, samples/s, ETA), live loss and
+ * accuracy charts (per epoch, and smoothed per minibatch), the epoch table,
+ * and the outcome.  Earlier runs from the ledger can be overlaid. */
+InkTrainPage *ink_train_page_new           (void);
+void          ink_train_page_set_run       (InkTrainPage *self,
+                                            InkRun       *run);
+/* InkLedgerRun* (borrowed during the call: the page copies what it draws) */
+void          ink_train_page_set_overlays  (InkTrainPage *self,
+                                            GPtrArray    *runs);
+gboolean      ink_train_page_export_charts (InkTrainPage *self,
+                                            const char   *path,
+                                            GError      **error);
+/* for tests */
+guint         ink_train_page_get_n_points  (InkTrainPage *self);
+const char   *ink_train_page_get_status    (InkTrainPage *self);
+const char   *ink_train_page_get_outcome   (InkTrainPage *self);
+
+G_END_DECLS

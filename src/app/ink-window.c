@@ -1,0 +1,952 @@
+/* ink-window.c
+ *
+ * Copyright 2026 The Inkling developers
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <https://www.gnu.org/licenses/>.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "ink-design-page.h"
+#include "ink-draw-page.h"
+#include "ink-evaluate-page.h"
+#include "ink-features-page.h"
+#include "ink-ledger-view.h"
+#include "ink-model.h"
+#include "ink-train-page.h"
+#include "ink-window.h"
+
+struct _InkWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* template */
+  AdwToastOverlay      *toast_overlay;
+  AdwViewSwitcherTitle *switcher_title;
+  GtkMenuButton        *preset_button;
+  GtkButton            *pause_button;
+  GtkStack             *main_stack;
+  AdwViewStack         *stack;
+  AdwStatusPage        *nodata_page;
+
+  /* pages */
+  InkDesignPage        *design;
+  InkTrainPage         *train;
+  InkFeaturesPage      *features;
+  InkDrawPage          *draw;
+  InkEvaluatePage      *evaluate;
+  InkLedgerView        *runs;
+
+  InkRun               *run;
+  InkData              *data;
+  char                 *data_dir;
+  char                 *ledger_root;
+  GCancellable         *cancellable;
+
+  /* the model shown in the Features, Draw and Evaluate pages */
+  InkNetSpec           *model_spec;
+  GBytes               *model_params;
+  InkNorm               model_norm;
+  InkExperiment        *model_experiment;
+
+  gboolean              close_when_stopped;
+};
+
+G_DEFINE_FINAL_TYPE (InkWindow, ink_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void update_actions (InkWindow *self);
+
+static void
+toast (InkWindow *self, const char *message)
+{
+  AdwToast *t = adw_toast_new (message);
+  adw_toast_set_timeout (t, 6);
+  adw_toast_overlay_add_toast (self->toast_overlay, t);
+}
+
+static GSettings *
+settings (InkWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  return app ? ink_application_get_settings (INK_APPLICATION (app)) : NULL;
+}
+
+static gboolean
+run_active (InkWindow *self)
+{
+  InkRunState s;
+  if (self->run == NULL)
+    return FALSE;
+  s = ink_run_get_state (self->run);
+  return s == INK_RUN_LOADING || s == INK_RUN_RUNNING || s == INK_RUN_PAUSED || s == INK_RUN_STOPPING;
+}
+
+/* ------------------------------------------------------------------------ */
+/* the current model                                                         */
+
+static void
+show_model (InkWindow *self, gboolean evaluate)
+{
+  const float *p;
+  gsize size;
+
+  if (self->model_spec == NULL)
+    return;
+  p = g_bytes_get_data (self->model_params, &size);
+  ink_features_page_set_weights (self->features, p, self->model_spec->layers[0].units, self->model_spec->n_inputs);
+  ink_draw_page_set_model (self->draw, self->model_spec, p, &self->model_norm);
+  if (evaluate && self->data && ink_dataset_dim (self->data->test) == (guint) self->model_spec->n_inputs)
+    ink_evaluate_page_set_model (self->evaluate, self->model_spec, p, &self->model_norm, self->data->test);
+}
+
+static void
+set_model (InkWindow *self, const InkExperiment *exp, GBytes *params, const InkNorm *norm, gboolean evaluate)
+{
+  g_clear_pointer (&self->model_spec, ink_net_spec_free);
+  g_clear_pointer (&self->model_params, g_bytes_unref);
+  g_clear_pointer (&self->model_experiment, ink_experiment_free);
+  self->model_experiment = ink_experiment_copy (exp);
+  self->model_spec = ink_net_spec_copy (exp->net);
+  self->model_params = g_bytes_ref (params);
+  self->model_norm = *norm;
+  show_model (self, evaluate);
+  update_actions (self);
+}
+
+gboolean
+ink_window_load_model (InkWindow   *self,
+                       const char  *path,
+                       GError     **error)
+{
+  g_autoptr(InkModel) model = ink_model_load (path, error);
+  g_autoptr(GBytes) params = NULL;
+
+  if (model == NULL)
+    return FALSE;
+  params = g_bytes_new (model->params, model->n_params * sizeof (float));
+  set_model (self, model->experiment, params, &model->norm, TRUE);
+  ink_design_page_set_experiment (self->design, model->experiment);
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* runs                                                                      */
+
+static void
+on_run_weights (InkRun *run, GBytes *params, InkWindow *self)
+{
+  const InkExperiment *exp = ink_run_get_experiment (run);
+  const InkNorm *norm = ink_run_get_norm (run);
+  const float *p = g_bytes_get_data (params, NULL);
+
+  ink_features_page_set_weights (self->features, p, exp->net->layers[0].units, exp->net->n_inputs);
+  if (norm)
+    ink_draw_page_set_model (self->draw, exp->net, p, norm);
+}
+
+static void
+on_run_finished (InkRun *run, InkWindow *self)
+{
+  if (ink_run_get_state (run) == INK_RUN_FAILED)
+    {
+      g_autofree char *msg = g_strdup_printf (_("Training failed: %s"), ink_run_get_message (run));
+      toast (self, msg);
+    }
+  else
+    {
+      g_autofree char *msg = NULL;
+      if (ink_run_get_params (run) && ink_run_get_norm (run))
+        set_model (self, ink_run_get_experiment (run), ink_run_get_params (run), ink_run_get_norm (run), TRUE);
+      msg = g_strdup_printf (_("Test accuracy %.2f%% — %s"), 100 * ink_run_get_test_accuracy (run),
+                             ink_stop_reason_to_string (ink_run_get_reason (run)));
+      toast (self, msg);
+    }
+  /* the data the run loaded is kept for the next one */
+  if (self->data == NULL && ink_run_get_data (run))
+    self->data = ink_data_ref (ink_run_get_data (run));
+  ink_ledger_view_reload (self->runs, NULL);
+  update_actions (self);
+  if (self->close_when_stopped)
+    gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static void
+on_run_state (InkRun *run, GParamSpec *pspec, InkWindow *self)
+{
+  update_actions (self);
+}
+
+static void
+start_run (InkWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InkExperiment) exp = ink_design_page_get_experiment (self->design, &error);
+  InkData *data = NULL;
+
+  if (exp == NULL)
+    {
+      g_autofree char *msg = g_strdup_printf (_("Cannot train: %s"), error->message);
+      toast (self, msg);
+      adw_view_stack_set_visible_child_name (self->stack, "design");
+      return;
+    }
+  if (run_active (self))
+    return;
+  /* reuse the loaded dataset when the experiment names it */
+  if (self->data && (g_str_equal (exp->dataset, "mnist") || g_strcmp0 (exp->dataset, self->data->dir) == 0))
+    data = self->data;
+
+  if (self->run)
+    {
+      g_signal_handlers_disconnect_by_data (self->run, self);
+      g_clear_object (&self->run);
+    }
+  self->run = ink_run_new (exp, data, data == NULL && g_str_equal (exp->dataset, "mnist") ? self->data_dir : NULL);
+  ink_run_set_ledger_root (self->run, self->ledger_root);
+  g_signal_connect (self->run, "weights", G_CALLBACK (on_run_weights), self);
+  g_signal_connect (self->run, "finished", G_CALLBACK (on_run_finished), self);
+  g_signal_connect (self->run, "notify::state", G_CALLBACK (on_run_state), self);
+  ink_train_page_set_run (self->train, self->run);
+  ink_run_start (self->run);
+  adw_view_stack_set_visible_child_name (self->stack, "train");
+  update_actions (self);
+}
+
+/* ------------------------------------------------------------------------ */
+/* actions                                                                   */
+
+static void
+update_actions (InkWindow *self)
+{
+  gboolean active = run_active (self);
+  InkRunState s = self->run ? ink_run_get_state (self->run) : INK_RUN_IDLE;
+  gboolean has_history = self->run && g_list_model_get_n_items (ink_run_get_history (self->run)) > 0;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start", !active);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pause", s == INK_RUN_RUNNING || s == INK_RUN_PAUSED);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", s == INK_RUN_LOADING || s == INK_RUN_RUNNING || s == INK_RUN_PAUSED);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-model", self->model_spec != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-history", has_history);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-charts", has_history);
+  gtk_button_set_icon_name (self->pause_button, s == INK_RUN_PAUSED ? "media-playback-start-symbolic"
+                                                                    : "media-playback-pause-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->pause_button),
+                               s == INK_RUN_PAUSED ? _("Resume (Ctrl+P)") : _("Pause (Ctrl+P)"));
+}
+
+static void
+action_start (GtkWidget *widget, const char *name, GVariant *param)
+{
+  start_run (INK_WINDOW (widget));
+}
+
+static void
+action_pause (GtkWidget *widget, const char *name, GVariant *param)
+{
+  InkWindow *self = INK_WINDOW (widget);
+  if (self->run)
+    ink_run_set_paused (self->run, ink_run_get_state (self->run) != INK_RUN_PAUSED);
+}
+
+static void
+action_stop (GtkWidget *widget, const char *name, GVariant *param)
+{
+  InkWindow *self = INK_WINDOW (widget);
+  if (self->run)
+    ink_run_stop (self->run);
+}
+
+static void
+load_preset (InkWindow *self, const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InkExperiment) exp = ink_experiment_preset (name, &error);
+
+  if (exp == NULL)
+    {
+      toast (self, error->message);
+      return;
+    }
+  ink_design_page_set_experiment (self->design, exp);
+  if (settings (self))
+    g_settings_set_string (settings (self), "last-preset", name);
+}
+
+static void
+action_load_preset (GtkWidget *widget, const char *name, GVariant *param)
+{
+  InkWindow *self = INK_WINDOW (widget);
+  load_preset (self, g_variant_get_string (param, NULL));
+  adw_view_stack_set_visible_child_name (self->stack, "design");
+}
+
+static void
+action_show_page (GtkWidget *widget, const char *name, GVariant *param)
+{
+  InkWindow *self = INK_WINDOW (widget);
+  if (g_str_equal (gtk_stack_get_visible_child_name (self->main_stack), "content"))
+    adw_view_stack_set_visible_child_name (self->stack, g_variant_get_string (param, NULL));
+}
+
+void
+ink_window_open_file (InkWindow *self,
+                      GFile     *file)
+{
+  g_autofree char *path = g_file_get_path (file);
+  g_autoptr(GError) error = NULL;
+
+  if (path == NULL)
+    {
+      toast (self, _("Only local files can be opened"));
+      return;
+    }
+  if (g_str_has_suffix (path, ".json"))
+    {
+      g_autoptr(InkExperiment) exp = ink_experiment_load (path, &error);
+      if (exp)
+        {
+          ink_design_page_set_experiment (self->design, exp);
+          adw_view_stack_set_visible_child_name (self->stack, "design");
+        }
+    }
+  else if (ink_window_load_model (self, path, &error))
+    {
+      g_autofree char *base = g_path_get_basename (path);
+      g_autofree char *msg = g_strdup_printf (_("Opened %s"), base);
+      toast (self, msg);
+      adw_view_stack_set_visible_child_name (self->stack, "draw");
+    }
+  if (error)
+    {
+      g_autofree char *msg = g_strdup_printf (_("Could not open: %s"), error->message);
+      toast (self, msg);
+    }
+}
+
+static void
+on_open_response (GtkNativeDialog *dialog, int response, InkWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      ink_window_open_file (self, file);
+    }
+  g_object_unref (dialog);
+}
+
+static GtkFileFilter *
+filter_new (const char *name, const char *pattern, const char *pattern2)
+{
+  GtkFileFilter *f = gtk_file_filter_new ();
+  gtk_file_filter_set_name (f, name);
+  gtk_file_filter_add_pattern (f, pattern);
+  if (pattern2)
+    gtk_file_filter_add_pattern (f, pattern2);
+  return f;
+}
+
+static void
+action_open (GtkWidget *widget, const char *name, GVariant *param)
+{
+  InkWindow *self = INK_WINDOW (widget);
+  GtkFileChooserNative *d = gtk_file_chooser_native_new (_("Open Model or Experiment"), GTK_WINDOW (self),
+                                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  g_autoptr(GtkFileFilter) all = filter_new (_("Models and experiments"), "*.safetensors", "*.json");
+  g_autoptr(GtkFileFilter) models = filter_new (_("Models (safetensors)"), "*.safetensors", NULL);
+  g_autoptr(GtkFileFilter) exps = filter_new (_("Experiments (JSON)"), "*.json", NULL);
+
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (d), all);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (d), models);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (d), exps);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (d), TRUE);
+  g_signal_connect (d, "response", G_CALLBACK (on_open_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (d));
+}
+
+typedef void (*SaveFunc) (InkWindow *self, const char *path);
+
+static void
+on_save_response (GtkNativeDialog *dialog, int response, InkWindow *self)
+{
+  SaveFunc func = g_object_get_data (G_OBJECT (dialog), "save-func");
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+      if (path)
+        func (self, path);
+      else
+        toast (self, _("Only local files can be written"));
+    }
+  g_object_unref (dialog);
+}
+
+static void
+save_dialog (InkWindow *self, const char *title, const char *suggested, const char *filter_name,
+             const char *pattern, SaveFunc func)
+{
+  GtkFileChooserNative *d = gtk_file_chooser_native_new (title, GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                                         _("_Save"), _("_Cancel"));
+  g_autoptr(GtkFileFilter) f = filter_new (filter_name, pattern, NULL);
+
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (d), f);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (d), suggested);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (d), TRUE);
+  g_object_set_data (G_OBJECT (d), "save-func", func);
+  g_signal_connect (d, "response", G_CALLBACK (on_save_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (d));
+}
+
+static void
+report_saved (InkWindow *self, const char *path, gboolean ok, GError *error)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *msg = ok ? g_strdup_printf (_("Saved %s"), base)
+                            : g_strdup_printf (_("Could not save %s: %s"), base, error->message);
+  toast (self, msg);
+}
+
+static void
+save_experiment_to (InkWindow *self, const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InkExperiment) exp = ink_design_page_get_experiment (self->design, &error);
+  gboolean ok = exp && ink_experiment_save (exp, path, &error);
+  report_saved (self, path, ok, error);
+}
+
+static void
+action_save_experiment (GtkWidget *widget, const char *name, GVariant *param)
+{
+  InkWindow *self = INK_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InkExperiment) exp = ink_design_page_get_experiment (self->design, &error);
+  g_autofree char *suggested = NULL;
+
+  if (exp == NULL)
+    {
+      g_autofree char *msg = g_strdup_printf (_("Cannot save: %s"), error->message);
+      toast (self, msg);
+      return;
+    }
+  suggested = g_strdup_printf ("%s.json", exp->name);
+  save_dialog (self, _("Save Experiment"), suggested, _("Experiments (JSON)"), "*.json", save_experiment_to);
+}
+
+/* model files are written on a worker thread: the window never waits */
+typedef struct
+{
+  char          *path;
+  InkExperiment *exp;
+  InkNorm        norm;
+  GBytes        *params;
+} SaveJob;
+
+static void
+save_job_free (SaveJob *job)
+{
+  g_free (job->path);
+  ink_experiment_free (job->exp);
+  g_bytes_unref (job->params);
+  g_free (job);
+}
+
+static void
+save_model_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  SaveJob *job = data;
+  GError *error = NULL;
+
+  if (ink_model_save (job->path, job->exp, &job->norm, g_bytes_get_data (job->params, NULL), &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+save_model_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  InkWindow *self = INK_WINDOW (source);
+  SaveJob *job = g_task_get_task_data (G_TASK (res));
+  g_autoptr(GError) error = NULL;
+  gboolean ok = g_task_propagate_boolean (G_TASK (res), &error);
+
+  report_saved (self, job->path, ok, error);
+}
+
+static void
+save_model_to (InkWindow *self, const char *path)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, save_model_done, NULL);
+  SaveJob *job = g_new0 (SaveJob, 1);
+
+  job->path = g_strdup (path);
+  job->exp = ink_experiment_copy (self->model_experiment);
+  job->norm = self->model_norm;
+  job->params = g_bytes_ref (self->model_params);
+  g_task_set_task_data (task, job, (GDestroyNotify) save_job_free);
+  g_task_run_in_thread (task, save_model_thread);
+}
+
+static void
+action_save_model (GtkWidget *widget, const char *name, GVariant *param)
+{
+  InkWindow *self = INK_WINDOW (widget);
+  g_autofree char *suggested = NULL;
+
+  if (self->model_experiment == NULL)
+    return;
+  suggested = g_strdup_printf ("%s.safetensors", self->model_experiment->name);
+  save_dialog (self, _("Save Model"), suggested, _("Models (safetensors)"), "*.safetensors", save_model_to);
+}
+
+static void
+export_history_to (InkWindow *self, const char *path)
+{
+  GListModel *h = ink_run_get_history (self->run);
+  g_autoptr(GString) s = g_string_new ("epoch,train_loss,valid_loss,train_valid_ratio,train_acc,valid_acc,lr,duration_s\n");
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  for (guint i = 0; i < g_list_model_get_n_items (h); i++)
+    {
+      g_autoptr(InkEpochItem) item = g_list_model_get_item (h, i);
+      const InkEpochRecord *r = ink_epoch_item_get_record (item);
+      char v[7][G_ASCII_DTOSTR_BUF_SIZE];
+      g_string_append_printf (s, "%u,%s,%s,%s,%s,%s,%s,%s\n", r->epoch,
+                              g_ascii_dtostr (v[0], sizeof v[0], r->train_loss),
+                              g_ascii_dtostr (v[1], sizeof v[1], r->valid_loss),
+                              g_ascii_dtostr (v[2], sizeof v[2], r->train_loss / r->valid_loss),
+                              g_ascii_dtostr (v[3], sizeof v[3], r->train_acc),
+                              g_ascii_dtostr (v[4], sizeof v[4], r->valid_acc),
+                              g_ascii_dtostr (v[5], sizeof v[5], r->lr),
+                              g_ascii_dtostr (v[6], sizeof v[6], r->duration));
+    }
+  ok = g_file_set_contents_full (path, s->str, (gssize) s->len, G_FILE_SET_CONTENTS_CONSISTENT, 0644, &error);
+  report_saved (self, path, ok, error);
+}
+
+static void
+action_export_history (GtkWidget *widget, const char *name, GVariant *param)
+{
+  InkWindow *self = INK_WINDOW (widget);
+  g_autofree char *suggested = NULL;
+  if (self->run == NULL)
+    return;
+  suggested = g_strdup_printf ("%s-history.csv", ink_run_get_experiment (self->run)->name);
+  save_dialog (self, _("Export History"), suggested, _("CSV files"), "*.csv", export_history_to);
+}
+
+static void
+export_charts_to (InkWindow *self, const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok = ink_train_page_export_charts (self->train, path, &error);
+  report_saved (self, path, ok, error);
+}
+
+static void
+action_export_charts (GtkWidget *widget, const char *name, GVariant *param)
+{
+  InkWindow *self = INK_WINDOW (widget);
+  g_autofree char *suggested = NULL;
+  if (self->run == NULL)
+    return;
+  suggested = g_strdup_printf ("%s-charts.png", ink_run_get_experiment (self->run)->name);
+  save_dialog (self, _("Export Charts"), suggested, _("PNG images"), "*.png", export_charts_to);
+}
+
+/* ------------------------------------------------------------------------ */
+/* the dataset                                                               */
+
+static void
+load_data_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  const char *dir = data;
+  GError *error = NULL;
+  InkData *loaded = ink_data_load (dir, &error);
+
+  if (loaded)
+    g_task_return_pointer (task, loaded, (GDestroyNotify) ink_data_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+show_nodata (InkWindow *self, const char *why)
+{
+  g_autofree char *user_dir = ink_dataset_user_dir ("mnist");
+  g_autofree char *desc = g_strdup_printf (
+    _("%s\n\nRun <tt>tools/setup-data.sh</tt> from the Inkling source folder to fetch MNIST into "
+      "<tt>%s</tt>, install Debian's <tt>dataset-fashion-mnist</tt>, or choose a folder holding "
+      "the four IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, "
+      "t10k-labels-idx1-ubyte; raw or .gz)."),
+    why, user_dir);
+  adw_status_page_set_description (self->nodata_page, desc);
+  gtk_stack_set_visible_child_name (self->main_stack, "nodata");
+}
+
+static void
+load_data_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  InkWindow *self = INK_WINDOW (source);
+  g_autoptr(GError) error = NULL;
+  InkData *data = g_task_propagate_pointer (G_TASK (res), &error);
+  gboolean chosen = GPOINTER_TO_INT (user_data);
+
+  if (data == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      {
+        g_autofree char *escaped = g_markup_escape_text (error->message, -1);
+        show_nodata (self, escaped);
+      }
+      if (chosen)
+        toast (self, error->message);
+      return;
+    }
+  g_clear_pointer (&self->data, ink_data_unref);
+  self->data = data;
+  if (chosen)
+    {
+      g_free (self->data_dir);
+      self->data_dir = g_strdup (data->dir);
+      if (settings (self))
+        g_settings_set_string (settings (self), "data-folder", data->dir);
+    }
+  gtk_stack_set_visible_child_name (self->main_stack, "content");
+  show_model (self, TRUE);
+}
+
+static void
+load_data (InkWindow *self, const char *dir, gboolean chosen)
+{
+  g_autoptr(GTask) task = g_task_new (self, self->cancellable, load_data_done, GINT_TO_POINTER (chosen));
+  g_task_set_task_data (task, g_strdup (dir), g_free);
+  g_task_run_in_thread (task, load_data_thread);
+}
+
+static void
+find_and_load_data (InkWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = self->data_dir ? g_strdup (self->data_dir) : ink_dataset_find ("mnist", &error);
+
+  if (dir == NULL)
+    {
+      g_autofree char *escaped = g_markup_escape_text (error->message, -1);
+      show_nodata (self, escaped);
+      return;
+    }
+  load_data (self, dir, FALSE);
+}
+
+void
+ink_window_set_data_dir (InkWindow  *self,
+                         const char *dir)
+{
+  g_free (self->data_dir);
+  self->data_dir = g_strdup (dir);
+  g_clear_pointer (&self->data, ink_data_unref);
+  find_and_load_data (self);
+}
+
+gboolean
+ink_window_has_data (InkWindow *self)
+{
+  return self->data != NULL;
+}
+
+void
+ink_window_set_ledger_root (InkWindow  *self,
+                            const char *root)
+{
+  g_free (self->ledger_root);
+  self->ledger_root = g_strdup (root);
+  ink_ledger_view_set_root (self->runs, root);
+}
+
+static void
+on_folder_response (GtkNativeDialog *dialog, int response, InkWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+      if (path)
+        load_data (self, path, TRUE);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+action_choose_data (GtkWidget *widget, const char *name, GVariant *param)
+{
+  InkWindow *self = INK_WINDOW (widget);
+  GtkFileChooserNative *d = gtk_file_chooser_native_new (_("Choose a Dataset Folder"), GTK_WINDOW (self),
+                                                         GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                                                         _("_Choose"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (d), TRUE);
+  g_signal_connect (d, "response", G_CALLBACK (on_folder_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (d));
+}
+
+static void
+action_continue_without_data (GtkWidget *widget, const char *name, GVariant *param)
+{
+  InkWindow *self = INK_WINDOW (widget);
+  gtk_stack_set_visible_child_name (self->main_stack, "content");
+  adw_view_stack_set_visible_child_name (self->stack, "draw");
+}
+
+/* ------------------------------------------------------------------------ */
+/* the run ledger                                                            */
+
+static void
+on_overlays_changed (InkLedgerView *view, InkWindow *self)
+{
+  g_autoptr(GPtrArray) checked = ink_ledger_view_get_checked (view);
+  ink_train_page_set_overlays (self->train, checked);
+}
+
+static void
+on_open_run (InkLedgerView *view, gpointer run_ptr, InkWindow *self)
+{
+  InkLedgerRun *run = run_ptr;
+  g_autofree char *model = ink_ledger_run_model_path (run);
+  g_autoptr(GError) error = NULL;
+
+  ink_design_page_set_experiment (self->design, run->experiment);
+  if (g_file_test (model, G_FILE_TEST_EXISTS))
+    {
+      if (ink_window_load_model (self, model, &error))
+        {
+          g_autofree char *msg = g_strdup_printf (_("Loaded the run “%s” and its model"), run->id);
+          toast (self, msg);
+        }
+      else
+        toast (self, error->message);
+    }
+  else
+    {
+      g_autofree char *msg = g_strdup_printf (_("Loaded the experiment of “%s” (it has no saved model)"), run->id);
+      toast (self, msg);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+
+static gboolean
+ink_window_close_request (GtkWindow *window)
+{
+  InkWindow *self = INK_WINDOW (window);
+  GSettings *s = settings (self);
+
+  if (s)
+    {
+      int w, h;
+      g_autoptr(InkExperiment) exp = ink_design_page_get_experiment (self->design, NULL);
+      gtk_window_get_default_size (window, &w, &h);
+      g_settings_set_int (s, "window-width", w);
+      g_settings_set_int (s, "window-height", h);
+      g_settings_set_boolean (s, "window-maximized", gtk_window_is_maximized (window));
+      if (exp)
+        {
+          g_autofree char *json = ink_experiment_to_json (exp, FALSE);
+          g_settings_set_string (s, "last-experiment", json);
+        }
+    }
+  if (run_active (self))
+    {
+      /* stop at the next minibatch; the run keeps its best model and its
+       * checkpoint in the ledger, then the window goes */
+      self->close_when_stopped = TRUE;
+      gtk_widget_set_sensitive (GTK_WIDGET (self), FALSE);
+      ink_run_stop (self->run);
+      return TRUE;
+    }
+  g_cancellable_cancel (self->cancellable);
+  return GTK_WINDOW_CLASS (ink_window_parent_class)->close_request (window);
+}
+
+static void
+ink_window_dispose (GObject *object)
+{
+  InkWindow *self = INK_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->run)
+    {
+      g_signal_handlers_disconnect_by_data (self->run, self);
+      ink_run_stop (self->run);
+      g_clear_object (&self->run);
+    }
+  gtk_widget_dispose_template (GTK_WIDGET (self), INK_TYPE_WINDOW);
+  G_OBJECT_CLASS (ink_window_parent_class)->dispose (object);
+}
+
+static void
+ink_window_finalize (GObject *object)
+{
+  InkWindow *self = INK_WINDOW (object);
+
+  g_clear_pointer (&self->data, ink_data_unref);
+  g_free (self->data_dir);
+  g_free (self->ledger_root);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->model_spec, ink_net_spec_free);
+  g_clear_pointer (&self->model_params, g_bytes_unref);
+  g_clear_pointer (&self->model_experiment, ink_experiment_free);
+  G_OBJECT_CLASS (ink_window_parent_class)->finalize (object);
+}
+
+static void
+ink_window_class_init (InkWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ink_window_dispose;
+  object_class->finalize = ink_window_finalize;
+  GTK_WINDOW_CLASS (klass)->close_request = ink_window_close_request;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/inkling/Inkling/ui/ink-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, InkWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, InkWindow, nodata_page);
+  gtk_widget_class_bind_template_child (widget_class, InkWindow, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, InkWindow, preset_button);
+  gtk_widget_class_bind_template_child (widget_class, InkWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, InkWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, InkWindow, toast_overlay);
+
+  gtk_widget_class_install_action (widget_class, "win.start", NULL, action_start);
+  gtk_widget_class_install_action (widget_class, "win.pause", NULL, action_pause);
+  gtk_widget_class_install_action (widget_class, "win.stop", NULL, action_stop);
+  gtk_widget_class_install_action (widget_class, "win.load-preset", "s", action_load_preset);
+  gtk_widget_class_install_action (widget_class, "win.show-page", "s", action_show_page);
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, action_open);
+  gtk_widget_class_install_action (widget_class, "win.save-experiment", NULL, action_save_experiment);
+  gtk_widget_class_install_action (widget_class, "win.save-model", NULL, action_save_model);
+  gtk_widget_class_install_action (widget_class, "win.export-history", NULL, action_export_history);
+  gtk_widget_class_install_action (widget_class, "win.export-charts", NULL, action_export_charts);
+  gtk_widget_class_install_action (widget_class, "win.choose-data", NULL, action_choose_data);
+  gtk_widget_class_install_action (widget_class, "win.continue-without-data", NULL, action_continue_without_data);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.start", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.pause", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_period, GDK_CONTROL_MASK, "win.stop", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save-experiment", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.save-model", NULL);
+  {
+    const char *pages[] = { "design", "train", "features", "draw", "evaluate", "runs" };
+    for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+      gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK, "win.show-page", "s", pages[i]);
+  }
+}
+
+static void
+add_page (InkWindow *self, GtkWidget *page, const char *name, const char *title, const char *icon)
+{
+  adw_view_stack_add_titled (self->stack, page, name, title);
+  adw_view_stack_page_set_icon_name (adw_view_stack_get_page (self->stack, page), icon);
+}
+
+static void
+ink_window_init (InkWindow *self)
+{
+  g_autoptr(GMenu) presets = g_menu_new ();
+  g_auto(GStrv) names = ink_experiment_list_presets ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+
+  self->design = ink_design_page_new ();
+  self->train = ink_train_page_new ();
+  self->features = ink_features_page_new ();
+  self->draw = ink_draw_page_new ();
+  self->evaluate = ink_evaluate_page_new ();
+  self->runs = ink_ledger_view_new ();
+  add_page (self, GTK_WIDGET (self->design), "design", _("Design"), "document-edit-symbolic");
+  add_page (self, GTK_WIDGET (self->train), "train", _("Train"), "media-playback-start-symbolic");
+  add_page (self, GTK_WIDGET (self->features), "features", _("Features"), "view-grid-symbolic");
+  add_page (self, GTK_WIDGET (self->draw), "draw", _("Draw"), "document-edit-symbolic");
+  add_page (self, GTK_WIDGET (self->evaluate), "evaluate", _("Evaluate"), "emblem-ok-symbolic");
+  add_page (self, GTK_WIDGET (self->runs), "runs", _("Runs"), "document-open-recent-symbolic");
+  adw_view_stack_page_set_icon_name (adw_view_stack_get_page (self->stack, GTK_WIDGET (self->draw)), "input-tablet-symbolic");
+
+  for (guint i = 0; names[i]; i++)
+    {
+      g_autofree char *action = g_strdup_printf ("win.load-preset('%s')", names[i]);
+      g_menu_append (presets, names[i], action);
+    }
+  gtk_menu_button_set_menu_model (self->preset_button, G_MENU_MODEL (presets));
+
+  g_signal_connect (self->runs, "overlays-changed", G_CALLBACK (on_overlays_changed), self);
+  g_signal_connect (self->runs, "open-run", G_CALLBACK (on_open_run), self);
+
+  gtk_stack_set_visible_child_name (self->main_stack, "content");
+  update_actions (self);
+}
+
+InkWindow *
+ink_window_new (InkApplication *app)
+{
+  InkWindow *self = g_object_new (INK_TYPE_WINDOW, "application", app, NULL);
+  GSettings *s = app ? ink_application_get_settings (app) : NULL;
+  g_autoptr(InkExperiment) exp = NULL;
+
+  if (s)
+    {
+      g_autofree char *last = g_settings_get_string (s, "last-experiment");
+      g_autofree char *preset = g_settings_get_string (s, "last-preset");
+      g_autofree char *folder = g_settings_get_string (s, "data-folder");
+      gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (s, "window-width"),
+                                   g_settings_get_int (s, "window-height"));
+      if (g_settings_get_boolean (s, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+      if (*last)
+        exp = ink_experiment_from_json (last, -1, NULL);
+      if (exp == NULL)
+        exp = ink_experiment_preset (preset, NULL);
+      if (*folder)
+        self->data_dir = g_strdup (folder);
+    }
+  if (exp == NULL)
+    exp = ink_experiment_preset ("keras-mnist-mlp", NULL);
+  ink_design_page_set_experiment (self->design, exp);
+  ink_ledger_view_reload (self->runs, NULL);
+  find_and_load_data (self);
+  return self;
+}
+
+InkRun *
+ink_window_get_run (InkWindow *self)
+{
+  return self->run;
+}
+
+GtkWidget *
+ink_window_get_page (InkWindow  *self,
+                     const char *name)
+{
+  return adw_view_stack_get_child_by_name (self->stack, name);
+}

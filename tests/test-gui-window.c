@@ -1,0 +1,252 @@
+/* test-gui-window.c
+ *
+ * Copyright 2026 The Inkling developers
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <https://www.gnu.org/licenses/>.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <gtk/gtk.h>
+#include <string.h>
+
+#include "ink-application.h"
+#include "ink-design-page.h"
+#include "ink-draw-page.h"
+#include "ink-ledger-view.h"
+#include "ink-train-page.h"
+#include "ink-window.h"
+#include "test-util.h"
+
+/* End-to-end tests of the window: real runs on a small synthetic dataset
+ * written as IDX files, driven through the window's actions. */
+
+static InkApplication *app;
+static char *data_dir;
+static char *ledger_dir;
+
+static gboolean
+wait_for (gboolean (*cond) (gpointer), gpointer data, guint timeout_s)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_s * G_USEC_PER_SEC;
+  while (!cond (data))
+    {
+      if (g_get_monotonic_time () > end)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
+static gboolean
+has_data (gpointer w)
+{
+  return ink_window_has_data (w);
+}
+
+static gboolean
+run_ended (gpointer w)
+{
+  InkRun *run = ink_window_get_run (w);
+  return run && (ink_run_get_state (run) == INK_RUN_FINISHED || ink_run_get_state (run) == INK_RUN_FAILED);
+}
+
+static gboolean
+run_progressing (gpointer w)
+{
+  InkRun *run = ink_window_get_run (w);
+  return run && ink_run_get_state (run) == INK_RUN_RUNNING && ink_run_get_batch (run) > 0;
+}
+
+static InkWindow *
+new_window (void)
+{
+  InkWindow *win = ink_window_new (app);
+  ink_window_set_ledger_root (win, ledger_dir);
+  ink_window_set_data_dir (win, data_dir);
+  gtk_window_present (GTK_WINDOW (win));
+  g_assert_true (wait_for (has_data, win, 30));
+  return win;
+}
+
+static InkExperiment *
+small_experiment (guint epochs)
+{
+  InkExperiment *e = ink_experiment_preset ("keras-mnist-mlp", NULL);
+  e->net->layers[0].units = 32;
+  e->net->layers[1].units = 16;
+  e->epochs = epochs;
+  e->batch_size = 32;
+  g_free (e->name);
+  e->name = g_strdup ("window-test");
+  return e;
+}
+
+static void
+test_short_run (void)
+{
+  InkWindow *win = new_window ();
+  g_autoptr(InkExperiment) exp = small_experiment (3);
+  InkDesignPage *design = INK_DESIGN_PAGE (ink_window_get_page (win, "design"));
+  InkTrainPage *train = INK_TRAIN_PAGE (ink_window_get_page (win, "train"));
+  InkLedgerView *runs = INK_LEDGER_VIEW (ink_window_get_page (win, "runs"));
+  InkRun *run;
+  guint before = ink_ledger_view_get_n_runs (runs);
+
+  ink_design_page_set_experiment (design, exp);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.start", NULL));
+  run = ink_window_get_run (win);
+  g_assert_nonnull (run);
+  g_assert_true (wait_for (run_ended, win, 120));
+  g_assert_cmpint (ink_run_get_state (run), ==, INK_RUN_FINISHED);
+  g_assert_cmpuint (g_list_model_get_n_items (ink_run_get_history (run)), ==, 3);
+  /* the charts got points, the table rows, the outcome a test accuracy */
+  g_assert_cmpuint (ink_train_page_get_n_points (train), >=, 3);
+  g_assert_nonnull (strstr (ink_train_page_get_outcome (train), "Test accuracy"));
+  g_assert_cmpfloat (ink_run_get_test_accuracy (run), >=, 0.5);
+  /* the run is in the ledger with its model */
+  g_assert_cmpuint (ink_ledger_view_get_n_runs (runs), ==, before + 1);
+  /* and the model went to the other pages: saving is possible */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.stop", NULL) || TRUE);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+static void
+test_presets (void)
+{
+  InkWindow *win = new_window ();
+  InkDesignPage *design = INK_DESIGN_PAGE (ink_window_get_page (win, "design"));
+  g_auto(GStrv) names = ink_experiment_list_presets ();
+
+  for (guint i = 0; names[i]; i++)
+    {
+      g_autoptr(InkExperiment) want = ink_experiment_preset (names[i], NULL);
+      g_autoptr(InkExperiment) got = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *a = NULL, *b = NULL;
+
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.load-preset", "s", names[i]));
+      got = ink_design_page_get_experiment (design, &error);
+      g_assert_no_error (error);
+      a = ink_experiment_to_json (want, TRUE);
+      b = ink_experiment_to_json (got, TRUE);
+      g_assert_cmpstr (a, ==, b);
+    }
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+static void
+on_destroy (GtkWidget *w, gpointer data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+static gboolean
+is_true (gpointer p)
+{
+  return *(gboolean *) p;
+}
+
+static void
+test_close_mid_run (void)
+{
+  InkWindow *win = new_window ();
+  g_autoptr(InkExperiment) exp = small_experiment (1000);
+  InkDesignPage *design = INK_DESIGN_PAGE (ink_window_get_page (win, "design"));
+  gboolean destroyed = FALSE;
+  g_autoptr(GPtrArray) ledger = NULL;
+  gboolean found = FALSE;
+  InkRun *run;
+
+  exp->batch_size = 8;
+  ink_design_page_set_experiment (design, exp);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.start", NULL));
+  g_assert_true (wait_for (run_progressing, win, 60));
+  run = g_object_ref (ink_window_get_run (win));
+  g_signal_connect (win, "destroy", G_CALLBACK (on_destroy), &destroyed);
+
+  /* closing stops the run between minibatches, keeps it in the ledger, and
+   * the window goes away (the generous limit only guards against a hang) */
+  gtk_window_close (GTK_WINDOW (win));
+  g_assert_true (wait_for (is_true, &destroyed, 30));
+  g_assert_cmpint (ink_run_get_state (run), ==, INK_RUN_FINISHED);
+  g_assert_cmpint (ink_run_get_reason (run), ==, INK_STOP_CANCELLED);
+  ledger = ink_ledger_list (ledger_dir, NULL);
+  for (guint i = 0; i < ledger->len; i++)
+    {
+      InkLedgerRun *r = ledger->pdata[i];
+      g_autofree char *model = ink_ledger_run_model_path (r);
+      if (g_str_equal (r->status, "stopped by the user") && g_file_test (model, G_FILE_TEST_EXISTS))
+        found = TRUE;
+    }
+  g_assert_true (found);
+  g_object_unref (run);
+}
+
+static void
+test_open_model (void)
+{
+  InkWindow *win = new_window ();
+  g_autoptr(GPtrArray) ledger = ink_ledger_list (ledger_dir, NULL);
+  g_autoptr(GError) error = NULL;
+  InkLedgerRun *r;
+  g_autofree char *model = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *bad = g_build_filename (ledger_dir, "not-a-model.safetensors", NULL);
+
+  g_assert_cmpuint (ledger->len, >=, 1);
+  r = ledger->pdata[0];
+  model = ink_ledger_run_model_path (r);
+  g_assert_true (ink_window_load_model (win, model, &error));
+  g_assert_no_error (error);
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (win)));
+
+  /* a damaged file is refused with an error, and the window carries on */
+  g_assert_true (g_file_set_contents (bad, "garbage!", -1, NULL));
+  g_assert_false (ink_window_load_model (win, bad, &error));
+  g_assert_nonnull (error);
+  file = g_file_new_for_path (bad);
+  ink_window_open_file (win, file);
+  g_unlink (bad);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+int
+main (int argc, char **argv)
+{
+  int ret;
+
+  gtk_test_init (&argc, &argv, NULL);
+  data_dir = test_synthetic_dir (1500, 400);
+  ledger_dir = g_dir_make_tmp ("ink-ledger-XXXXXX", NULL);
+  app = ink_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+
+  g_test_add_func ("/window/presets", test_presets);
+  g_test_add_func ("/window/short-run", test_short_run);
+  g_test_add_func ("/window/close-mid-run", test_close_mid_run);
+  g_test_add_func ("/window/open-model", test_open_model);
+  ret = g_test_run ();
+
+  g_object_unref (app);
+  test_remove_tree (data_dir);
+  test_remove_tree (ledger_dir);
+  g_free (data_dir);
+  g_free (ledger_dir);
+  return ret;
+}
