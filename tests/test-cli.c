@@ -25,6 +25,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "ink-model.h"
 #include "test-util.h"
 
 /* Drives the inkling-cli executable as a user would. */
@@ -83,7 +84,7 @@ assert_one_line_error (Result *r, int status, const char *needle)
 static void
 test_help (void)
 {
-  const char *cmds[] = { "train", "evaluate", "predict", "info", "presets", "bench" };
+  const char *cmds[] = { "train", "evaluate", "predict", "info", "presets", "parity", "bench" };
   Result r = cli ("--help", NULL);
 
   g_assert_cmpint (r.status, ==, 0);
@@ -279,6 +280,65 @@ test_real_workflow (void)
   result_clear (&r);
 }
 
+/* the memory plan needs neither the data nor a GPU */
+static void
+test_plan (void)
+{
+  Result r = cli ("info", "--plan", "--preset", "keras-mnist-mlp", NULL);
+
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "memory plan of keras-mnist-mlp"));
+  g_assert_nonnull (strstr (r.out, "669706 parameters"));
+  g_assert_nonnull (strstr (r.out, "71.1 MB  on the CPU"));
+  g_assert_nonnull (strstr (r.out, "104.6 MB  on a CUDA device"));
+  result_clear (&r);
+
+  r = cli ("info", "--plan", "--batch-size", "1000", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "batch 1000 (buffers for 1000 rows)"));
+  g_assert_nonnull (strstr (r.out, "15.5 MB"));   /* activations: 1000 × 15508 + 32 bytes */
+  result_clear (&r);
+
+  r = cli ("info", "--batch-size", "64", NULL);
+  assert_one_line_error (&r, 2, "--plan");
+  result_clear (&r);
+
+  r = cli ("info", "--plan", "--batch-size", "0", NULL);
+  assert_one_line_error (&r, 2, "--batch-size");
+  result_clear (&r);
+
+  r = cli ("info", "--plan", "--preset", "nope", NULL);
+  assert_one_line_error (&r, 1, "nope");
+  result_clear (&r);
+}
+
+/* without a usable CUDA device: one line, status 1 */
+static void
+test_parity_no_gpu (void)
+{
+  g_autoptr(InkExperiment) exp = ink_experiment_new_default ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *model = g_build_filename (tmpdir, "parity.safetensors", NULL);
+  g_autofree float *params = g_new0 (float, ink_net_spec_n_params (exp->net));
+  InkNorm norm = { INK_NORM_SCALE, 0, 1, 0, 255, { 1.0f / 255.0f, 0.0f } };
+  Result r;
+
+  r = cli ("parity", NULL);
+  assert_one_line_error (&r, 2, "model");
+  result_clear (&r);
+
+  if (ink_backend_cuda_available (NULL))
+    {
+      g_test_skip ("a CUDA device is usable here");
+      return;
+    }
+  g_assert_true (ink_model_save (model, exp, &norm, params, &error));
+  g_assert_no_error (error);
+  r = cli ("parity", model, "--data", "/nonexistent/mnist", NULL);
+  assert_one_line_error (&r, 1, "parity needs a CUDA device: ");
+  result_clear (&r);
+}
+
 static void
 remove_tmpdir (void)
 {
@@ -304,6 +364,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/errors", test_errors);
   g_test_add_func ("/cli/presets", test_presets);
   g_test_add_func ("/cli/real-workflow", test_real_workflow);
+  g_test_add_func ("/cli/plan", test_plan);
+  g_test_add_func ("/cli/parity-no-gpu", test_parity_no_gpu);
   ret = g_test_run ();
   remove_tmpdir ();
   g_free (tmpdir);

@@ -557,19 +557,30 @@ test_clear (PageFixture *f, gconstpointer data)
   model_clear (&model);
 }
 
-/* a new dataset: the old one may be freed as soon as set_model returns */
+/* a new dataset: the old one may be freed as soon as set_model returns
+ * (run under valgrind, a worker still reading it would show) */
 static void
 test_switch_dataset (PageFixture *f, gconstpointer data)
 {
   InkDataset *first = crafted_dataset (20000, 41);
   g_autoptr(InkDataset) second = crafted_dataset (700, 42);
+  InkLayerSpec wide_layers[2] = { { 512, INK_ACT_RELU, 0.0f }, { 10, INK_ACT_SOFTMAX, 0.0f } };
+  InkNetSpec wide;
+  g_autofree float *wide_params = NULL;
   InkMetrics direct;
   Model model;
 
   model_init (&model, 8.0f, NULL);
   direct_metrics (&model.spec, model.params, &model.norm, second, &direct, NULL);
 
-  ink_evaluate_page_set_model (f->page, &model.spec, model.params, &model.norm, first);
+  /* a slower network on the first set, so that its worker is likely to be
+   * in the middle of it when the dataset changes */
+  wide = model.spec;
+  wide.n_layers = 2;
+  wide.layers = wide_layers;
+  wide_params = g_new0 (float, ink_net_spec_n_params (&wide));
+  ink_evaluate_page_set_model (f->page, &wide, wide_params, &model.norm, first);
+  g_usleep (20000);
   ink_evaluate_page_set_model (f->page, &model.spec, model.params, &model.norm, second);
   /* poison and free the first one: nothing may read it any more */
   memset (first->images, 0xff, (gsize) first->n * 784);

@@ -285,7 +285,7 @@ ink_chart_format_tick (double   value,
 
   if (mag == 0 || (step > 0 && mag < step * 1e-6))
     s = g_strdup ("0");
-  else if (mag >= 1e5 || (!percent && mag < 1e-3))
+  else if (mag >= 1e5 || (!percent && mag < 1e-3 * (1 + 1e-9)))
     s = format_exp (value);
   else
     {

@@ -55,9 +55,16 @@ typedef struct
 typedef enum
 {
   LEGEND_NONE,
-  LEGEND_INSIDE,
-  LEGEND_OUTSIDE,
+  LEGEND_INSIDE,    /* a boxed column in the emptiest corner of the plot */
+  LEGEND_OUTSIDE,   /* a column right of the plot */
+  LEGEND_TOP,       /* rows between the title and the plot (narrow charts) */
 } LegendPlace;
+
+typedef struct
+{
+  guint  id;        /* series id; 0: the log fallback note */
+  double x, y;      /* relative to the legend's origin */
+} LegendEntry;
 
 /* Everything about where things go for one size and one state of the data. */
 typedef struct
@@ -76,6 +83,7 @@ typedef struct
   double       title_h, xlabel_h, ylabel_w;
   LegendPlace  legend;
   double       lx, ly, lw, lh; /* the legend box */
+  GArray      *entries;        /* LegendEntry */
 } Layout;
 
 struct _InkChart
@@ -388,75 +396,127 @@ fallback_note (void)
   return _("Linear scale: values ≤ 0");
 }
 
-static void
-legend_size (InkChart *self,
-             gboolean  fallback,
-             double   *w,
-             double   *h)
+static gboolean
+in_legend (const Series *s)
 {
-  double max_w = 0, total_h = 0;
-  guint n = 0;
-
-  for (guint i = 0; i < self->series->len; i++)
-    {
-      Series *s = g_ptr_array_index (self->series, i);
-      g_autoptr(PangoLayout) l = NULL;
-      double tw, th;
-
-      if (!s->visible || !s->in_legend || !s->label || !*s->label)
-        continue;
-      l = make_text (self, s->label, LEGEND_SCALE, FALSE);
-      text_size (l, &tw, &th);
-      max_w = MAX (max_w, LEGEND_SAMPLE + LEGEND_GAP + tw);
-      total_h += th;
-      n++;
-    }
-  if (fallback)
-    {
-      g_autoptr(PangoLayout) l = make_text (self, fallback_note (), LEGEND_SCALE * 0.95, FALSE);
-      double tw, th;
-
-      text_size (l, &tw, &th);
-      max_w = MAX (max_w, tw);
-      total_h += th;
-      n++;
-    }
-  if (n == 0)
-    {
-      *w = *h = 0;
-      return;
-    }
-  *w = max_w + 2 * LEGEND_PAD;
-  *h = total_h + 2 * LEGEND_PAD;
+  return s->visible && s->in_legend && s->label && *s->label;
 }
 
-/* how many data points fall into a rectangle (sampled for long series) */
+#define LEGEND_ROW_GAP 14.0
+
+/* Places the legend entries: in a column (flow_width ≤ 0) or in rows that
+ * wrap at flow_width.  Returns FALSE when there is nothing to show. */
+static gboolean
+legend_arrange (InkChart *self,
+                gboolean  fallback,
+                double    flow_width,
+                GArray   *entries,
+                double   *w,
+                double   *h)
+{
+  double x = 0, y = 0, row_h = 0, max_w = 0;
+  gboolean flow = flow_width > 0;
+  double pad = flow ? 0 : LEGEND_PAD;
+
+  g_array_set_size (entries, 0);
+  for (guint i = 0; i <= self->series->len; i++)
+    {
+      Series *s = i < self->series->len ? g_ptr_array_index (self->series, i) : NULL;
+      g_autoptr(PangoLayout) l = NULL;
+      LegendEntry e;
+      double tw, th, ew;
+
+      if (s && !in_legend (s))
+        continue;
+      if (!s && !fallback)
+        break;
+      if (s)
+        {
+          l = make_text (self, s->label, LEGEND_SCALE, FALSE);
+          text_size (l, &tw, &th);
+          ew = LEGEND_SAMPLE + LEGEND_GAP + tw;
+        }
+      else
+        {
+          l = make_text (self, fallback_note (), LEGEND_SCALE * 0.95, FALSE);
+          text_size (l, &tw, &th);
+          ew = tw;
+        }
+
+      if (flow)
+        {
+          if (x > 0 && x + ew > flow_width)
+            {
+              x = 0;
+              y += row_h;
+              row_h = 0;
+            }
+          e = (LegendEntry) { s ? s->id : 0, x, y };
+          x += ew + LEGEND_ROW_GAP;
+          row_h = MAX (row_h, th);
+          max_w = MAX (max_w, x - LEGEND_ROW_GAP);
+        }
+      else
+        {
+          e = (LegendEntry) { s ? s->id : 0, pad, pad + y };
+          y += th;
+          max_w = MAX (max_w, ew);
+        }
+      g_array_append_val (entries, e);
+    }
+
+  if (entries->len == 0)
+    {
+      *w = *h = 0;
+      return FALSE;
+    }
+  *w = max_w + 2 * pad;
+  *h = (flow ? y + row_h : y) + 2 * pad;
+  return TRUE;
+}
+
+/* How much of the data lies in a rectangle: points and samples along the
+ * segments between them (every few pixels), fewer for long series. */
 static double
-points_in_rect (InkChart     *self,
-                const Layout *lay,
-                double        x,
-                double        y,
-                double        w,
-                double        h)
+data_in_rect (InkChart     *self,
+              const Layout *lay,
+              double        x,
+              double        y,
+              double        w,
+              double        h)
 {
   double count = 0;
 
   for (guint i = 0; i < self->series->len; i++)
     {
       Series *s = g_ptr_array_index (self->series, i);
+      const Point *pts = (const Point *) (gpointer) s->points->data;
+      double weight = s->style == INK_CHART_THIN ? 0.5 : 1.0;
+      double x0 = 0, y0 = 0;
       guint stride;
 
       if (!s->visible)
         continue;
-      stride = MAX (1, s->points->len / 2000);
+      stride = MAX (1, s->points->len / 1000);
       for (guint j = 0; j < s->points->len; j += stride)
         {
-          Point *p = &g_array_index (s->points, Point, j);
-          double px = ink_chart_map_to_pixel (&lay->xmap, p->x);
-          double py = ink_chart_map_to_pixel (&lay->ymap, p->y);
+          double x1 = ink_chart_map_to_pixel (&lay->xmap, pts[j].x);
+          double y1 = ink_chart_map_to_pixel (&lay->ymap, pts[j].y);
+          guint n = 1;
 
-          if (px >= x && px <= x + w && py >= y && py <= y + h)
-            count += stride * (s->style == INK_CHART_THIN ? 0.5 : 1.0);
+          if (j > 0)
+            n = (guint) CLAMP (hypot (x1 - x0, y1 - y0) / 4, 1, 64);
+          for (guint k = 1; k <= n; k++)
+            {
+              double t = (double) k / n;
+              double sx = j > 0 ? x0 + (x1 - x0) * t : x1;
+              double sy = j > 0 ? y0 + (y1 - y0) * t : y1;
+
+              if (sx >= x && sx <= x + w && sy >= y && sy <= y + h)
+                count += weight;
+            }
+          x0 = x1;
+          y0 = y1;
         }
     }
   return count;
@@ -467,6 +527,7 @@ layout_clear (Layout *lay)
 {
   g_clear_pointer (&lay->xticks, g_array_unref);
   g_clear_pointer (&lay->yticks, g_array_unref);
+  g_clear_pointer (&lay->entries, g_array_unref);
   lay->valid = FALSE;
 }
 
@@ -474,6 +535,7 @@ static void
 compute_layout (InkChart *self,
                 int       width,
                 int       height,
+                gboolean  force_outside,
                 Layout   *lay)
 {
   double xlo, xhi, ylo, yhi;
@@ -488,6 +550,7 @@ compute_layout (InkChart *self,
   lay->generation = self->generation;
   lay->legend = LEGEND_NONE;
   lay->log = lay->log_fallback = FALSE;
+  lay->entries = g_array_new (FALSE, FALSE, sizeof (LegendEntry));
 
   probe = make_text (self, "0123456789", TICK_SCALE, FALSE);
   text_size (probe, NULL, &lay->tick_h);
@@ -545,40 +608,61 @@ compute_layout (InkChart *self,
   /* vertical: title, plot, tick labels, x label */
   top = MARGIN + lay->title_h + lay->tick_h / 2;
   bottom = height - MARGIN - lay->xlabel_h - lay->tick_h - TICK_LEN - 2;
+
+  /* the legend: inside when it is small next to the plot, else outside
+   * right, else (narrow) in rows above the plot */
+  if (legend_arrange (self, lay->log_fallback, 0, lay->entries, &legend_w, &legend_h))
+    {
+      double pw = width - 2 * MARGIN - lay->ylabel_w - 50;   /* about */
+      double ph = bottom - top;
+      gboolean big = legend_w > pw * 0.4 || legend_h > ph * 0.6;
+
+      if (!big && !force_outside)
+        lay->legend = LEGEND_INSIDE;
+      else if (pw - legend_w - 12 >= 220)
+        lay->legend = LEGEND_OUTSIDE;
+      else
+        {
+          lay->legend = LEGEND_TOP;
+          legend_arrange (self, lay->log_fallback, width - 2 * MARGIN, lay->entries, &legend_w, &legend_h);
+          lay->lx = MAX (MARGIN, (width - legend_w) / 2);
+          lay->ly = MARGIN + lay->title_h;
+          top += legend_h + 4;
+        }
+      lay->lw = legend_w;
+      lay->lh = legend_h;
+    }
   lay->py = top;
   lay->ph = MAX (10, bottom - top);
 
   /* y ticks, then the room their labels need */
-  target = (guint) CLAMP (lay->ph / 40, 2, 12);
-  if (lay->log)
+  target = (guint) CLAMP (lay->ph / 32, 2, 12);
+  for (;;)
     {
-      lay->yticks = ink_chart_log_ticks (ylo, yhi, target);
-      lay->ystep = 0;
+      guint n_major = 0;
+
+      g_clear_pointer (&lay->yticks, g_array_unref);
+      if (lay->log)
+        {
+          lay->yticks = ink_chart_log_ticks (ylo, yhi, target);
+          lay->ystep = 0;
+        }
+      else
+        lay->yticks = ink_chart_linear_ticks (ylo, yhi, target, &lay->ystep);
+      for (guint i = 0; i < lay->yticks->len; i++)
+        n_major += g_array_index (lay->yticks, InkChartTick, i).major;
+      /* labels at least 1.5 lines apart */
+      if (n_major * lay->tick_h * 1.5 <= lay->ph || target <= 2)
+        break;
+      target--;
     }
-  else
-    lay->yticks = ink_chart_linear_ticks (ylo, yhi, target, &lay->ystep);
   tick_w = tick_label_width (self, lay->yticks, lay->ystep, TRUE);
 
   left = MARGIN + lay->ylabel_w + tick_w + TICK_LEN + 4;
   right = width - MARGIN - 8;   /* room for half the last x label */
 
-  /* the legend: inside when it is small next to the plot, else outside right */
-  legend_size (self, lay->log_fallback, &legend_w, &legend_h);
-  if (legend_w > 0)
-    {
-      double pw = right - left;
-      gboolean big = legend_w > pw * 0.4 || legend_h > lay->ph * 0.6;
-
-      if (big && (right - legend_w - 12) - left >= 220)
-        {
-          lay->legend = LEGEND_OUTSIDE;
-          right -= legend_w + 12;
-        }
-      else
-        lay->legend = LEGEND_INSIDE;
-      lay->lw = legend_w;
-      lay->lh = legend_h;
-    }
+  if (lay->legend == LEGEND_OUTSIDE)
+    right -= legend_w + 12;
 
   lay->px = left;
   lay->pw = MAX (10, right - left);
@@ -617,7 +701,8 @@ compute_layout (InkChart *self,
       for (guint cy = 0; cy < 2; cy++)
         for (guint cx = 0; cx < 2; cx++)
           {
-            double n = points_in_rect (self, lay, xs[cx], ys[cy], legend_w, legend_h);
+            /* a margin around the box: keep clear of lines that pass close */
+            double n = data_in_rect (self, lay, xs[cx] - 16, ys[cy] - 16, legend_w + 32, legend_h + 32);
 
             if (n < best)
               {
@@ -626,6 +711,12 @@ compute_layout (InkChart *self,
                 lay->ly = ys[cy];
               }
           }
+
+      /* every corner hides data: outside right if there is room */
+      if (!force_outside
+          && data_in_rect (self, lay, lay->lx, lay->ly, legend_w, legend_h) > 0
+          && width - 2 * MARGIN - lay->ylabel_w - 50 - legend_w - 12 >= 220)
+        compute_layout (self, width, height, TRUE, lay);
     }
 }
 
@@ -637,7 +728,7 @@ ensure_layout (InkChart *self,
   Layout *lay = &self->layout;
 
   if (!lay->valid || lay->width != width || lay->height != height || lay->generation != self->generation)
-    compute_layout (self, width, height, lay);
+    compute_layout (self, width, height, FALSE, lay);
   return lay;
 }
 
@@ -669,6 +760,95 @@ set_series_style (cairo_t      *cr,
       set_source (cr, &s->color, 1.0);
       break;
     }
+}
+
+typedef struct
+{
+  double x, ymin, ymax, ymid;
+} Column;
+
+/* More points than pixel columns: reduce each column's run of points to its
+ * range.  Where a column's range is wider than the line it is filled as a
+ * band 1 px wide; a line joins the middles of the other columns.  That is
+ * what a stroke through all the points would cover, at a fraction of the
+ * cost (stroking thousands of overlapping zig-zags is slow in cairo), and
+ * band and line never overlap, so translucent curves stay even. */
+static void
+draw_series_dense (cairo_t      *cr,
+                   const Layout *lay,
+                   const Series *s,
+                   guint         columns)
+{
+  const Point *pts = (const Point *) (gpointer) s->points->data;
+  guint n = s->points->len;
+  double lw = cairo_get_line_width (cr);
+  g_autoptr(GArray) cols = g_array_sized_new (FALSE, FALSE, sizeof (Column), columns + 8);
+  guint i = 0;
+  double prev_y = NAN;
+
+  while (i < n)
+    {
+      double x = ink_chart_map_to_pixel (&lay->xmap, pts[i].x);
+      double y = ink_chart_map_to_pixel (&lay->ymap, pts[i].y);
+      long col = lround (floor (x));
+      Column c = { x, y, y, y };
+      double x_last = x, y_last = y;
+      guint j;
+
+      for (j = i + 1; j < n; j++)
+        {
+          double xj = ink_chart_map_to_pixel (&lay->xmap, pts[j].x);
+          double yj;
+
+          if (lround (floor (xj)) != col)
+            break;
+          yj = ink_chart_map_to_pixel (&lay->ymap, pts[j].y);
+          c.ymin = MIN (c.ymin, yj);
+          c.ymax = MAX (c.ymax, yj);
+          x_last = xj;
+          y_last = yj;
+        }
+      c.x = (x + x_last) / 2;
+      c.ymid = (c.ymin + c.ymax) / 2;
+      /* the band also reaches the previous column's end: no gaps on steep parts */
+      if (!isnan (prev_y))
+        {
+          c.ymin = MIN (c.ymin, prev_y);
+          c.ymax = MAX (c.ymax, prev_y);
+        }
+      prev_y = y_last;
+      g_array_append_val (cols, c);
+      i = j;
+    }
+
+  cairo_new_path (cr);
+  for (guint k = 0; k < cols->len; k++)
+    {
+      Column *c = &g_array_index (cols, Column, k);
+
+      /* whole pixels: cairo fills aligned boxes without a coverage mask */
+      if (c->ymax - c->ymin > lw)
+        {
+          double top = floor (c->ymin - lw / 2), bottom = ceil (c->ymax + lw / 2);
+
+          cairo_rectangle (cr, floor (c->x), top, 1, bottom - top);
+        }
+    }
+  cairo_fill (cr);
+
+  /* a column within a line width of the previous one's end joins it; one
+   * next to a band touches the band */
+  for (guint k = 0; k + 1 < cols->len; k++)
+    {
+      Column *a = &g_array_index (cols, Column, k);
+      Column *b = &g_array_index (cols, Column, k + 1);
+
+      if (a->ymax - a->ymin > lw || b->ymax - b->ymin > lw)
+        continue;
+      cairo_move_to (cr, a->x, a->ymid);
+      cairo_line_to (cr, b->x, b->ymid);
+    }
+  cairo_stroke (cr);
 }
 
 static void
@@ -710,53 +890,9 @@ draw_series (InkChart     *self,
     }
   else
     {
-      /* decimate: per run of points in one pixel column, keep the lowest and
-       * highest (in their order), so at most 2 points per column */
-      guint i = 0;
-
-      while (i < n)
-        {
-          double x = ink_chart_map_to_pixel (&lay->xmap, pts[i].x);
-          long col = lround (floor (x));
-          double y = ink_chart_map_to_pixel (&lay->ymap, pts[i].y);
-          double ymin = y, ymax = y, xmin_at = x, xmax_at = x;
-          guint imin = i, imax = i, j = i + 1;
-          double xl = x, yl = y;
-
-          for (; j < n; j++)
-            {
-              double xj = ink_chart_map_to_pixel (&lay->xmap, pts[j].x);
-              double yj;
-
-              if (lround (floor (xj)) != col)
-                break;
-              yj = ink_chart_map_to_pixel (&lay->ymap, pts[j].y);
-              if (yj < ymin)
-                ymin = yj, imin = j, xmin_at = xj;
-              if (yj > ymax)
-                ymax = yj, imax = j, xmax_at = xj;
-              xl = xj;
-              yl = yj;
-            }
-          if (j - i <= 2)
-            {
-              cairo_line_to (cr, x, y);
-              if (j - i == 2)
-                cairo_line_to (cr, xl, yl);
-            }
-          else if (imin <= imax)
-            {
-              cairo_line_to (cr, xmin_at, ymin);
-              if (imax != imin)
-                cairo_line_to (cr, xmax_at, ymax);
-            }
-          else
-            {
-              cairo_line_to (cr, xmax_at, ymax);
-              cairo_line_to (cr, xmin_at, ymin);
-            }
-          i = j;
-        }
+      draw_series_dense (cr, lay, s, columns);
+      cairo_restore (cr);
+      return;
     }
   cairo_stroke (cr);
 
@@ -932,8 +1068,6 @@ draw_legend (InkChart      *self,
              const GdkRGBA *fg,
              const GdkRGBA *bg)
 {
-  double y;
-
   if (lay->legend == LEGEND_NONE)
     return;
 
@@ -948,14 +1082,26 @@ draw_legend (InkChart      *self,
       cairo_stroke (cr);
     }
 
-  y = lay->ly + LEGEND_PAD;
-  for (guint i = 0; i < self->series->len; i++)
+  for (guint i = 0; i < lay->entries->len; i++)
     {
-      Series *s = g_ptr_array_index (self->series, i);
+      LegendEntry *e = &g_array_index (lay->entries, LegendEntry, i);
+      Series *s = e->id ? find_series (self, e->id, NULL) : NULL;
+      double x = lay->lx + e->x, y = lay->ly + e->y, th;
       g_autoptr(PangoLayout) l = NULL;
-      double th, x = lay->lx + LEGEND_PAD;
 
-      if (!s->visible || !s->in_legend || !s->label || !*s->label)
+      if (e->id == 0)
+        {
+          PangoAttrList *attrs = pango_attr_list_new ();
+
+          l = make_text (self, fallback_note (), LEGEND_SCALE * 0.95, FALSE);
+          pango_attr_list_insert (attrs, pango_attr_style_new (PANGO_STYLE_ITALIC));
+          pango_layout_set_attributes (l, attrs);
+          pango_attr_list_unref (attrs);
+          set_source (cr, fg, 0.6);
+          show_text (cr, l, x, y);
+          continue;
+        }
+      if (!s)
         continue;
       l = make_text (self, s->label, LEGEND_SCALE, FALSE);
       text_size (l, NULL, &th);
@@ -975,18 +1121,6 @@ draw_legend (InkChart      *self,
 
       set_source (cr, fg, 0.9);
       show_text (cr, l, x + LEGEND_SAMPLE + LEGEND_GAP, y);
-      y += th;
-    }
-  if (lay->log_fallback)
-    {
-      g_autoptr(PangoLayout) l = make_text (self, fallback_note (), LEGEND_SCALE * 0.95, FALSE);
-      PangoAttrList *attrs = pango_attr_list_new ();
-
-      pango_attr_list_insert (attrs, pango_attr_style_new (PANGO_STYLE_ITALIC));
-      pango_layout_set_attributes (l, attrs);
-      pango_attr_list_unref (attrs);
-      set_source (cr, fg, 0.6);
-      show_text (cr, l, lay->lx + LEGEND_PAD, y);
     }
   cairo_restore (cr);
 }
@@ -1054,14 +1188,26 @@ draw_hover (InkChart      *self,
   bw += 2 * LEGEND_PAD + 14;
   bh += 2 * LEGEND_PAD;
 
-  bx = x + 12;
-  by = y + 12;
-  if (bx + bw > width - 2)
-    bx = x - 12 - bw;
-  if (by + bh > height - 2)
-    by = y - 12 - bh;
-  bx = CLAMP (bx, 2, MAX (2, width - 2 - bw));
-  by = CLAMP (by, 2, MAX (2, height - 2 - bh));
+  /* above right of the point, else the first other side that stays in the plot */
+  {
+    const double off = 10;
+    double cand[4][2] = {
+      { x + off, y - off - bh },
+      { x - off - bw, y - off - bh },
+      { x + off, y + off },
+      { x - off - bw, y + off },
+    };
+    guint k;
+
+    for (k = 0; k < G_N_ELEMENTS (cand); k++)
+      if (cand[k][0] >= lay->px && cand[k][0] + bw <= lay->px + lay->pw
+          && cand[k][1] >= lay->py && cand[k][1] + bh <= lay->py + lay->ph)
+        break;
+    if (k == G_N_ELEMENTS (cand))
+      k = 0;
+    bx = CLAMP (cand[k][0], 2, MAX (2, width - 2 - bw));
+    by = CLAMP (cand[k][1], 2, MAX (2, height - 2 - bh));
+  }
 
   rounded_rect (cr, bx, by, bw, bh, 4);
   set_source (cr, bg, 0.95);

@@ -143,7 +143,8 @@ update_geometry (InkConfusionView *self,
   /* centre the labels + grid block */
   self->grid_x = floor ((width - (left + self->cell * n)) / 2.0) + left;
   self->grid_x = MAX (self->grid_x, left);
-  self->grid_y = top;
+  /* and vertically, within the room left */
+  self->grid_y = top + MAX (0, floor ((height - top - bottom - self->cell * n) / 2.0));
 }
 
 static gboolean
@@ -199,7 +200,7 @@ cell_color (InkConfusionView *self,
   {
     double k = sqrt (MIN (1.0, r / self->max_error_rate));
     mix (&err_low, &err_high, k, out);
-    out->alpha = (float) (0.18 + 0.82 * k);
+    out->alpha = (float) (0.12 + 0.88 * k);
   }
   return TRUE;
 }
@@ -277,7 +278,7 @@ ink_confusion_view_snapshot (GtkWidget   *widget,
     int w, h;
 
     gdk_cairo_set_source_rgba (cr, &fg);
-    show_centered (cr, pred_title, gx + side / 2, lh / 2.0);
+    show_centered (cr, pred_title, gx + side / 2, gy - GAP - lh - GAP - lh / 2.0);
 
     pango_layout_get_pixel_size (true_title, &w, &h);
     cairo_save (cr);
@@ -297,7 +298,7 @@ ink_confusion_view_snapshot (GtkWidget   *widget,
 
         g_snprintf (digit, sizeof digit, "%u", i);
         l = make_layout (self, digit, 1.0, strong_col);
-        show_centered (cr, l, gx + (i + 0.5) * cell, lh + GAP + lh / 2.0);
+        show_centered (cr, l, gx + (i + 0.5) * cell, gy - GAP - lh / 2.0);
         g_object_unref (l);
         l = make_layout (self, digit, 1.0, strong);
         show_centered (cr, l, gx - GAP - lh / 2.0, gy + (i + 0.5) * cell);

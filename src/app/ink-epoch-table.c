@@ -45,6 +45,8 @@ struct _InkEpochTable
   GListModel     *model;
   GtkAdjustment  *vadj;
   gboolean        stick_to_bottom;
+  double          last_value;
+  guint           scroll_id;
 };
 
 G_DEFINE_FINAL_TYPE (InkEpochTable, ink_epoch_table, GTK_TYPE_WIDGET)
@@ -153,6 +155,24 @@ add_column (InkEpochTable *self,
   g_object_unref (column);
 }
 
+/* GTK 4.8 has no API to align a column title: find the title labels in the
+ * header and right-align them over the numbers.  Nothing happens if the
+ * header is built differently. */
+static void
+align_titles (GtkWidget *widget)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      if (GTK_IS_LABEL (c))
+        {
+          gtk_widget_set_hexpand (c, TRUE);
+          gtk_label_set_xalign (GTK_LABEL (c), 1.0);
+        }
+      else
+        align_titles (c);
+    }
+}
+
 /* ------------------------------------------------------------------------ */
 /* Following the newest row                                                  */
 
@@ -169,16 +189,38 @@ static void
 on_value_changed (GtkAdjustment *adj,
                   InkEpochTable *self)
 {
-  self->stick_to_bottom = at_bottom (adj);
+  double value = gtk_adjustment_get_value (adj);
+
+  /* scrolling up leaves the bottom; reaching the bottom sticks again; the
+   * list moving the value forward on its own keeps following */
+  if (at_bottom (adj))
+    self->stick_to_bottom = TRUE;
+  else if (value < self->last_value - 0.5)
+    self->stick_to_bottom = FALSE;
+  self->last_value = value;
+}
+
+static gboolean
+scroll_to_bottom_cb (gpointer data)
+{
+  InkEpochTable *self = data;
+  GtkAdjustment *adj = self->vadj;
+
+  self->scroll_id = 0;
+  if (self->stick_to_bottom && !at_bottom (adj))
+    gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+  return G_SOURCE_REMOVE;
 }
 
 static void
 on_adjustment_changed (GtkAdjustment *adj,
                        InkEpochTable *self)
 {
-  /* the content grew (a new row): follow it unless the user scrolled up */
-  if (self->stick_to_bottom && !at_bottom (adj))
-    gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+  /* the content grew (a new row): follow it unless the user scrolled up.
+   * This runs inside the list's size allocation, which would not see a
+   * value set right here: scroll from an idle instead. */
+  if (self->stick_to_bottom && !at_bottom (adj) && self->scroll_id == 0)
+    self->scroll_id = g_idle_add (scroll_to_bottom_cb, self);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -189,6 +231,7 @@ ink_epoch_table_dispose (GObject *object)
 {
   InkEpochTable *self = INK_EPOCH_TABLE (object);
 
+  g_clear_handle_id (&self->scroll_id, g_source_remove);
   if (self->vadj)
     {
       g_signal_handlers_disconnect_by_data (self->vadj, self);
@@ -231,6 +274,10 @@ ink_epoch_table_init (InkEpochTable *self)
   add_column (self, _("Train/Val"), COL_RATIO);
   add_column (self, _("Valid acc (%)"), COL_VALID_ACC);
   add_column (self, _("Duration (s)"), COL_DURATION);
+  /* the header comes first, before the list */
+  if (gtk_widget_get_first_child (GTK_WIDGET (self->view)) &&
+      !GTK_IS_LIST_VIEW (gtk_widget_get_first_child (GTK_WIDGET (self->view))))
+    align_titles (gtk_widget_get_first_child (GTK_WIDGET (self->view)));
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scrolled), GTK_WIDGET (self->view));
 
   self->vadj = g_object_ref (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scrolled)));

@@ -486,6 +486,24 @@ mistake_clicked_cb (GtkButton       *button,
 /* ------------------------------------------------------------------------ */
 /* building                                                                  */
 
+/* a .card box around child, with padding */
+static GtkWidget *
+card (GtkWidget *child,
+      int        hpad,
+      int        vpad)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+  gtk_widget_add_css_class (box, "card");
+  gtk_widget_set_valign (box, GTK_ALIGN_START);
+  gtk_widget_set_margin_start (child, hpad);
+  gtk_widget_set_margin_end (child, hpad);
+  gtk_widget_set_margin_top (child, vpad);
+  gtk_widget_set_margin_bottom (child, vpad);
+  gtk_box_append (GTK_BOX (box), child);
+  return box;
+}
+
 static GtkWidget *
 table_label (const char *text,
              float       xalign,
@@ -506,9 +524,7 @@ build_table (InkEvaluatePage *self)
   const char *totals[] = { N_("accuracy"), N_("macro avg"), N_("weighted avg") };
 
   gtk_grid_set_column_spacing (GTK_GRID (grid), 18);
-  gtk_grid_set_row_spacing (GTK_GRID (grid), 2);
-  gtk_widget_add_css_class (grid, "card");
-  gtk_widget_set_valign (grid, GTK_ALIGN_START);
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 1);
   for (guint i = 0; i < 4; i++)
     {
       GtkWidget *h = table_label (_(headers[i]), 1.0f, "caption-heading");
@@ -540,8 +556,7 @@ build_table (InkEvaluatePage *self)
     gtk_widget_set_margin_bottom (sep, 3);
     gtk_grid_attach (GTK_GRID (grid), sep, 0, N_CLASSES + 1, 5, 1);
   }
-  gtk_widget_set_margin_start (grid, 0);
-  return grid;
+  return card (grid, 12, 8);
 }
 
 static GtkWidget *
@@ -550,11 +565,9 @@ build_mistakes (InkEvaluatePage *self)
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *title = table_label (_("Most frequent mistakes"), 0.0f, "caption-heading");
 
-  gtk_widget_add_css_class (box, "card");
-  gtk_widget_add_css_class (box, "ink-mistakes");
-  gtk_widget_set_valign (box, GTK_ALIGN_START);
   gtk_widget_add_css_class (title, "dim-label");
-  gtk_widget_set_margin_bottom (title, 4);
+  gtk_widget_set_margin_start (title, 6);
+  gtk_widget_set_margin_bottom (title, 2);
   gtk_box_append (GTK_BOX (box), title);
 
   for (guint k = 0; k < N_TOP_MISTAKES; k++)
@@ -574,8 +587,9 @@ build_mistakes (InkEvaluatePage *self)
       self->mistake_buttons[k] = button;
     }
   self->no_mistakes_label = table_label (_("None"), 0.0f, "dim-label");
+  gtk_widget_set_margin_start (self->no_mistakes_label, 6);
   gtk_box_append (GTK_BOX (box), self->no_mistakes_label);
-  return box;
+  return card (box, 6, 8);
 }
 
 static GtkWidget *
@@ -767,7 +781,7 @@ ink_evaluate_page_init (InkEvaluatePage *self)
   g_cond_init (&self->cond);
 
   self->stack = gtk_stack_new ();
-  gtk_stack_set_transition_type (GTK_STACK (self->stack), GTK_STACK_TRANSITION_TYPE_CROSSFADE);
+  gtk_stack_set_transition_type (GTK_STACK (self->stack), GTK_STACK_TRANSITION_TYPE_NONE);
   gtk_widget_set_parent (self->stack, GTK_WIDGET (self));
 
   gtk_stack_add_named (GTK_STACK (self->stack),

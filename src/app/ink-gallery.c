@@ -30,9 +30,9 @@
 
 #define IMAGE_SIDE 84        /* 28 pixels × 3 */
 #define DETAIL_SCALE 4       /* the popover's picture: 28 × 4 */
-#define CELL_PAD 6
+#define CELL_PAD 5
 #define CELL_GAP 6
-#define CAPTION_SCALE 0.86
+#define CAPTION_SCALE 0.8
 
 /* ------------------------------------------------------------------------ */
 /* selection and sorting                                                     */
@@ -591,7 +591,7 @@ fill_detail (InkGallery *self)
 
   gtk_picture_set_paintable (GTK_PICTURE (self->detail_picture), GDK_PAINTABLE (texture));
   title = g_strdup_printf (_("Test digit #%u"), item->index);
-  subtitle = g_strdup_printf (_("True class %u, predicted %u with %.1f%%"),
+  subtitle = g_strdup_printf (_("True class %u\nPredicted %u with %.1f%%"),
                               item->label, item->top[0], 100.0 * item->top_p[0]);
   gtk_label_set_text (GTK_LABEL (self->detail_title), title);
   gtk_label_set_text (GTK_LABEL (self->detail_subtitle), subtitle);
@@ -611,12 +611,6 @@ fill_detail (InkGallery *self)
       gtk_level_bar_set_value (GTK_LEVEL_BAR (self->detail_bars[c]), CLAMP (row[c], 0.0, 1.0));
       gtk_label_set_text (GTK_LABEL (self->detail_values[c]), value);
 
-      gtk_widget_remove_css_class (self->detail_bars[c], "success");
-      gtk_widget_remove_css_class (self->detail_bars[c], "error");
-      if (c == item->label)
-        gtk_widget_add_css_class (self->detail_bars[c], "success");
-      else if (c == item->top[0])
-        gtk_widget_add_css_class (self->detail_bars[c], "error");
     }
 }
 
@@ -662,8 +656,6 @@ build_popover (InkGallery *self)
   gtk_box_append (GTK_BOX (texts), self->detail_title);
   self->detail_subtitle = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (self->detail_subtitle), 0);
-  gtk_label_set_wrap (GTK_LABEL (self->detail_subtitle), TRUE);
-  gtk_label_set_max_width_chars (GTK_LABEL (self->detail_subtitle), 22);
   gtk_widget_add_css_class (self->detail_subtitle, "dim-label");
   gtk_box_append (GTK_BOX (texts), self->detail_subtitle);
 
@@ -774,6 +766,16 @@ set_adjustment (InkGallery     *self,
 }
 
 /* ------------------------------------------------------------------------ */
+
+static void
+ink_gallery_unmap (GtkWidget *widget)
+{
+  InkGallery *self = INK_GALLERY (widget);
+
+  if (self->active >= 0)
+    gtk_popover_popdown (GTK_POPOVER (self->popover));
+  GTK_WIDGET_CLASS (ink_gallery_parent_class)->unmap (widget);
+}
 
 static void
 ink_gallery_dispose (GObject *object)
@@ -889,6 +891,7 @@ ink_gallery_class_init (InkGalleryClass *klass)
   widget_class->snapshot = ink_gallery_snapshot;
   widget_class->measure = ink_gallery_measure;
   widget_class->size_allocate = ink_gallery_size_allocate;
+  widget_class->unmap = ink_gallery_unmap;
 
   properties[PROP_N_ITEMS] =
     g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,

@@ -653,6 +653,8 @@ ink_run_start (InkRun *self)
   g_task_set_source_tag (task, ink_run_start);
   g_task_set_name (task, "[inkling] training run");
   g_task_set_return_on_cancel (task, FALSE);
+  /* a stopped run still returns its results (best weights, test score) */
+  g_task_set_check_cancellable (task, FALSE);
   g_task_run_in_thread (task, run_thread);
 }
 

@@ -389,12 +389,12 @@ ink_train_page_init (InkTrainPage *self)
 
   self->loss_chart = ink_chart_new ();
   ink_chart_set_title (self->loss_chart, _("Loss"));
-  ink_chart_set_axis_labels (self->loss_chart, _("epoch"), _("loss"));
+  ink_chart_set_axis_labels (self->loss_chart, _("Epoch"), _("Loss"));
   gtk_widget_set_vexpand (GTK_WIDGET (self->loss_chart), TRUE);
   gtk_widget_set_size_request (GTK_WIDGET (self->loss_chart), 480, 200);
   self->acc_chart = ink_chart_new ();
   ink_chart_set_title (self->acc_chart, _("Accuracy"));
-  ink_chart_set_axis_labels (self->acc_chart, _("epoch"), _("accuracy"));
+  ink_chart_set_axis_labels (self->acc_chart, _("Epoch"), _("Accuracy"));
   ink_chart_set_percent (self->acc_chart, TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self->acc_chart), TRUE);
   gtk_widget_set_size_request (GTK_WIDGET (self->acc_chart), 480, 200);

@@ -25,6 +25,7 @@
 
 #include "ink-design-page.h"
 #include "ink-draw-page.h"
+#include "ink-epoch-item.h"
 #include "ink-evaluate-page.h"
 #include "ink-features-page.h"
 #include "ink-ledger-view.h"
@@ -58,6 +59,7 @@ struct _InkWindow
   char                 *data_dir;
   char                 *ledger_root;
   GCancellable         *cancellable;
+  GCancellable         *load_cancellable;   /* the dataset load in flight */
 
   /* the model shown in the Features, Draw and Evaluate pages */
   InkNetSpec           *model_spec;
@@ -71,6 +73,7 @@ struct _InkWindow
 G_DEFINE_FINAL_TYPE (InkWindow, ink_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void update_actions (InkWindow *self);
+static void replace_data (InkWindow *self, InkData *data);
 
 static void
 toast (InkWindow *self, const char *message)
@@ -179,7 +182,7 @@ on_run_finished (InkRun *run, InkWindow *self)
     }
   /* the data the run loaded is kept for the next one */
   if (self->data == NULL && ink_run_get_data (run))
-    self->data = ink_data_ref (ink_run_get_data (run));
+    replace_data (self, ink_data_ref (ink_run_get_data (run)));
   ink_ledger_view_reload (self->runs, NULL);
   update_actions (self);
   if (self->close_when_stopped)
@@ -603,6 +606,17 @@ show_nodata (InkWindow *self, const char *why)
   gtk_stack_set_visible_child_name (self->main_stack, "nodata");
 }
 
+/* the Evaluate page borrows the test set: let it go before the data does */
+static void
+replace_data (InkWindow *self, InkData *data)
+{
+  if (self->data == data)
+    return;
+  ink_evaluate_page_clear (self->evaluate);
+  g_clear_pointer (&self->data, ink_data_unref);
+  self->data = data;
+}
+
 static void
 load_data_done (GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -611,10 +625,15 @@ load_data_done (GObject *source, GAsyncResult *res, gpointer user_data)
   InkData *data = g_task_propagate_pointer (G_TASK (res), &error);
   gboolean chosen = GPOINTER_TO_INT (user_data);
 
+  if (g_task_get_cancellable (G_TASK (res)) != self->load_cancellable ||
+      g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (res))))
+    {
+      /* superseded by a newer load */
+      g_clear_pointer (&data, ink_data_unref);
+      return;
+    }
   if (data == NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
       {
         g_autofree char *escaped = g_markup_escape_text (error->message, -1);
         show_nodata (self, escaped);
@@ -623,8 +642,7 @@ load_data_done (GObject *source, GAsyncResult *res, gpointer user_data)
         toast (self, error->message);
       return;
     }
-  g_clear_pointer (&self->data, ink_data_unref);
-  self->data = data;
+  replace_data (self, data);
   if (chosen)
     {
       g_free (self->data_dir);
@@ -639,7 +657,13 @@ load_data_done (GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 load_data (InkWindow *self, const char *dir, gboolean chosen)
 {
-  g_autoptr(GTask) task = g_task_new (self, self->cancellable, load_data_done, GINT_TO_POINTER (chosen));
+  g_autoptr(GTask) task = NULL;
+
+  if (self->load_cancellable)
+    g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  self->load_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->load_cancellable, load_data_done, GINT_TO_POINTER (chosen));
   g_task_set_task_data (task, g_strdup (dir), g_free);
   g_task_run_in_thread (task, load_data_thread);
 }
@@ -665,7 +689,7 @@ ink_window_set_data_dir (InkWindow  *self,
 {
   g_free (self->data_dir);
   self->data_dir = g_strdup (dir);
-  g_clear_pointer (&self->data, ink_data_unref);
+  replace_data (self, NULL);
   find_and_load_data (self);
 }
 
@@ -793,12 +817,19 @@ ink_window_dispose (GObject *object)
   InkWindow *self = INK_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  if (self->load_cancellable)
+    g_cancellable_cancel (self->load_cancellable);
   if (self->run)
     {
       g_signal_handlers_disconnect_by_data (self->run, self);
       ink_run_stop (self->run);
       g_clear_object (&self->run);
     }
+  /* the Evaluate page borrows our test set: make it let go (it waits for
+   * its worker) before the data goes with the window */
+  if (self->evaluate)
+    ink_evaluate_page_clear (self->evaluate);
+  self->evaluate = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), INK_TYPE_WINDOW);
   G_OBJECT_CLASS (ink_window_parent_class)->dispose (object);
 }
@@ -812,6 +843,7 @@ ink_window_finalize (GObject *object)
   g_free (self->data_dir);
   g_free (self->ledger_root);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->load_cancellable);
   g_clear_pointer (&self->model_spec, ink_net_spec_free);
   g_clear_pointer (&self->model_params, g_bytes_unref);
   g_clear_pointer (&self->model_experiment, ink_experiment_free);

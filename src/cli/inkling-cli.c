@@ -29,12 +29,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ink-backend-cuda.h"
 #include "ink-dataset.h"
 #include "ink-experiment.h"
 #include "ink-metrics.h"
 #include "ink-model.h"
 #include "ink-openblas.h"
+#include "ink-parity.h"
 #include "ink-predict.h"
+#include "ink-preflight.h"
 #include "ink-trainer.h"
 
 #define EXIT_USAGE 2
@@ -691,19 +694,149 @@ cmd_predict (int argc, char **argv)
   return 0;
 }
 
+static double
+plan_mb (guint64 bytes)
+{
+  return (double) bytes / 1e6;
+}
+
+/* The memory plan of a run (info --plan): the sizes of what a training run
+ * allocates on its backend, and with --device cuda whether it fits. */
+static int
+print_plan (GOptionContext *ctx, InkExperiment *exp, const char *data, const char *device)
+{
+  g_autoptr(InkDataset) train = NULL, test = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *data_note = NULL;
+  guint n_train, n_test, dim;
+  InkMemoryPlan cpu, cuda;
+
+  if (device && g_strcmp0 (device, "cpu") != 0 && g_strcmp0 (device, "cuda") != 0)
+    return usage_error (ctx, "--device must be cpu or cuda");
+  if (!data && (g_strcmp0 (exp->dataset, "mnist") == 0 || g_strcmp0 (exp->dataset, "fashion-mnist") == 0))
+    {
+      /* no need to read 50 MB to count them */
+      n_train = 60000;
+      n_test = 10000;
+      dim = (guint) exp->net->n_inputs;
+      data_note = g_strdup_printf ("%s's sizes", exp->dataset);
+    }
+  else
+    {
+      if (!load_data (exp->dataset, data, &train, &test, &dir, &error))
+        {
+          fail ("%s", error->message);
+          return 1;
+        }
+      n_train = train->n;
+      n_test = test->n;
+      dim = ink_dataset_dim (train);
+      if (dim != (guint) exp->net->n_inputs)
+        {
+          fail ("the network takes %d inputs but the images in %s have %u pixels",
+                exp->net->n_inputs, dir, dim);
+          return 1;
+        }
+      data_note = g_strdup_printf ("in %s", dir);
+    }
+
+  ink_memory_plan (exp, n_train, n_test, dim, FALSE, &cpu);
+  ink_memory_plan (exp, n_train, n_test, dim, TRUE, &cuda);
+  printf ("memory plan of %s: batch %u (buffers for %u rows), %" G_GSIZE_FORMAT " parameters, %s\n",
+          exp->name, exp->batch_size, MAX (exp->batch_size, (guint) INK_PREFLIGHT_EVAL_BATCH),
+          ink_net_spec_n_params (exp->net), ink_optimizer_kind_to_string (exp->optimizer.kind));
+  printf ("data: %u training + %u test images of %u pixels (%s)\n\n", n_train, n_test, dim, data_note);
+  printf ("  parameters + gradients  %10.1f MB\n", plan_mb (cpu.params));
+  printf ("  optimizer state         %10.1f MB\n", plan_mb (cpu.optimizer_state));
+  printf ("  activations             %10.1f MB\n", plan_mb (cpu.activations));
+  printf ("  dataset + indices       %10.1f MB\n", plan_mb (cpu.dataset));
+  printf ("  cuBLAS workspace        %10.1f MB  (CUDA only)\n", plan_mb (cuda.workspace));
+  printf ("  total                   %10.1f MB  on the CPU\n", plan_mb (cpu.total));
+  printf ("                          %10.1f MB  on a CUDA device\n", plan_mb (cuda.total));
+
+  if (g_strcmp0 (device, "cuda") == 0)
+    {
+      g_autoptr(InkBackend) be = ink_backend_new ("cuda", &error);
+      gsize free_bytes = 0, total_bytes = 0;
+      guint suggested = 0;
+
+      if (be == NULL)
+        {
+          fail ("%s", error->message);
+          return 1;
+        }
+      if (ink_backend_cuda_mem_info (be, &free_bytes, &total_bytes))
+        printf ("\ndevice: %s, %.1f MB free of %.1f MB\n", be->device_name,
+                plan_mb (free_bytes), plan_mb (total_bytes));
+      if (ink_preflight_check (be, exp, n_train, n_test, dim, &suggested, &error))
+        printf ("the run fits\n");
+      else
+        printf ("%s\n", error->message);
+    }
+  return 0;
+}
+
 static int
 cmd_info (int argc, char **argv)
 {
+  g_autofree char *preset = NULL, *config = NULL, *data = NULL, *device = NULL;
+  gboolean plan = FALSE;
+  int batch = G_MININT;
+  GOptionEntry entries[] = {
+    { "plan", 0, 0, G_OPTION_ARG_NONE, &plan, N_("Print the memory a training run needs (of the model's experiment, or of --preset / --config)"), NULL },
+    { "preset", 'p', 0, G_OPTION_ARG_STRING, &preset, N_("With --plan: the preset to plan (default keras-mnist-mlp)"), N_("NAME") },
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config, N_("With --plan: an experiment JSON file to plan"), N_("FILE") },
+    { "batch-size", 'b', 0, G_OPTION_ARG_INT, &batch, N_("With --plan: the minibatch size"), N_("N") },
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data, N_("With --plan: count the images of this folder (default: MNIST's 60000 + 10000)"), N_("DIR") },
+    { "device", 0, 0, G_OPTION_ARG_STRING, &device, N_("With --plan: cuda also checks the plan against the device's free memory"), N_("DEVICE") },
+    { NULL }
+  };
   g_autoptr(GOptionContext) ctx = g_option_context_new (_("[MODEL] — describe a model file, or this installation"));
   g_autoptr(InkModel) model = NULL;
+  g_autoptr(InkExperiment) exp = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *blas = ink_openblas_describe ();
   int status = 0;
 
   g_set_prgname ("info");
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   if (!parse_options (ctx, &argc, &argv, &status))
     return status;
   if (argc > 2)
     return usage_error (ctx, "give at most one model file");
+  if (!plan && (preset || config || data || device || batch != G_MININT))
+    return usage_error (ctx, "--preset, --config, --batch-size, --data and --device go with --plan");
+  if (plan)
+    {
+      if (!!preset + !!config + (argc == 2) > 1)
+        return usage_error (ctx, "give only one of a model file, --preset and --config");
+      if (batch != G_MININT && (batch < 1 || batch > 65536))
+        return usage_error (ctx, "--batch-size must be between 1 and 65536");
+      if (argc == 2)
+        {
+          if (!(model = load_model_or_fail (argv[1])))
+            return 1;
+          exp = ink_experiment_copy (model->experiment);
+        }
+      else if (config)
+        exp = ink_experiment_load (config, &error);
+      else
+        exp = ink_experiment_preset (preset ? preset : "keras-mnist-mlp", &error);
+      if (exp == NULL)
+        {
+          fail ("%s", error->message);
+          return 1;
+        }
+      if (batch != G_MININT)
+        exp->batch_size = (guint) batch;
+      if (!ink_experiment_validate (exp, &error))
+        {
+          fail ("%s", error->message);
+          return 1;
+        }
+      return print_plan (ctx, exp, data, device);
+    }
   if (argc == 1)
     {
       const char *names[] = { "mnist", "fashion-mnist" };
@@ -712,9 +845,9 @@ cmd_info (int argc, char **argv)
       printf ("cuda backend: %s\n", ink_backend_cuda_compiled () ? "compiled in" : "not compiled in");
       for (guint i = 0; i < G_N_ELEMENTS (names); i++)
         {
-          g_autoptr(GError) error = NULL;
-          g_autofree char *dir = ink_dataset_find (names[i], &error);
-          printf ("%s: %s\n", names[i], dir ? dir : error->message);
+          g_autoptr(GError) derror = NULL;
+          g_autofree char *dir = ink_dataset_find (names[i], &derror);
+          printf ("%s: %s\n", names[i], dir ? dir : derror->message);
         }
       return 0;
     }
@@ -728,6 +861,93 @@ cmd_info (int argc, char **argv)
     printf ("experiment:\n%s\n", json);
     printf ("blas: %s\n", blas);
   }
+  return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* parity                                                                    */
+
+static int
+cmd_parity (int argc, char **argv)
+{
+  g_autofree char *data = NULL;
+  int batch = 100;
+  GOptionEntry entries[] = {
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data, N_("Folder holding the four MNIST-style IDX files"), N_("DIR") },
+    { "batch", 'b', 0, G_OPTION_ARG_INT, &batch, N_("Compare on the first N test images (default 100)"), N_("N") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new (_("MODEL — compare the CUDA backend with the CPU, layer by layer"));
+  g_autoptr(InkModel) model = NULL;
+  g_autoptr(InkBackend) cpu = NULL, gpu = NULL;
+  g_autoptr(InkDataset) train = NULL, test = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree float *x = NULL;
+  const InkNetSpec *spec;
+  int status = 0, n;
+  guint dim;
+
+  g_set_prgname ("parity");
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  g_option_context_set_summary (ctx, _("Runs the same batch through the model on the CPU and on the CUDA device:\n"
+                                       "the forward pass (each layer's output) and the backward pass from the\n"
+                                       "same loss gradient (each layer's gradients), and prints per layer the\n"
+                                       "largest absolute and relative differences."));
+  if (!parse_options (ctx, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return usage_error (ctx, "give exactly one model file");
+  if (batch < 1 || batch > 10000)
+    return usage_error (ctx, "--batch must be between 1 and 10000");
+  if (!(model = load_model_or_fail (argv[1])))
+    return 1;
+  if (!(gpu = ink_backend_new ("cuda", &error)))
+    {
+      fail ("parity needs a CUDA device: %s", error->message);
+      return 1;
+    }
+  if (!load_data (model->experiment->dataset, data, &train, &test, &dir, &error))
+    {
+      fail ("%s", error->message);
+      return 1;
+    }
+  spec = model->experiment->net;
+  dim = ink_dataset_dim (test);
+  if (dim != (guint) spec->n_inputs)
+    {
+      fail ("the model takes %d inputs but the images in %s have %u pixels",
+            spec->n_inputs, dir, dim);
+      return 1;
+    }
+  n = (int) MIN ((guint) batch, test->n);
+  if (n < 1)
+    {
+      fail ("%s holds no test images", dir);
+      return 1;
+    }
+  x = g_new (float, (gsize) n * dim);
+  ink_norm_apply (&model->norm, test->images, x, (gsize) n * dim);
+  cpu = ink_backend_cpu_new ();
+  if (!ink_parity_compare (cpu, gpu, model, x, n, &rows, &error))
+    {
+      fail ("%s", error->message);
+      return 1;
+    }
+
+  printf ("%s: %s on the first %d test images of %s\n", argv[1], model->experiment->name, n, dir);
+  printf ("a: %s\nb: %s (TF32 %s)\n", cpu->device_name, gpu->device_name,
+          ink_backend_cuda_get_tf32 (gpu) ? "on" : "off");
+  printf ("backward from the loss gradient for one-hot targets at a's predicted classes\n\n");
+  printf ("layer  %-11s  %9s  %11s  %11s\n", "quantity", "values", "max |a-b|", "max rel");
+  printf ("-----  -----------  ---------  -----------  -----------\n");
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const InkParityRow *r = g_ptr_array_index (rows, i);
+      printf ("%5d  %-11s  %9" G_GSIZE_FORMAT "  %11.3e  %11.3e\n", r->layer + 1,
+              ink_parity_kind_to_string (r->kind), r->n, r->max_abs, r->max_rel);
+    }
   return 0;
 }
 
@@ -778,8 +998,9 @@ static const struct
   { "train", cmd_train, N_("Train a network from a preset or an experiment file") },
   { "evaluate", cmd_evaluate, N_("Classification report and confusion matrix of a model") },
   { "predict", cmd_predict, N_("Classify a digit in a PNG image") },
-  { "info", cmd_info, N_("Describe a model file, or this installation (BLAS core, data)") },
+  { "info", cmd_info, N_("Describe a model file, this installation, or a run's memory (--plan)") },
   { "presets", cmd_presets, N_("List the built-in presets") },
+  { "parity", cmd_parity, N_("Compare the CUDA backend with the CPU on a model, layer by layer") },
   { "bench", ink_cli_bench, N_("Time keras-mnist-mlp epochs against the sgemm floor") },
 };
 
@@ -819,6 +1040,6 @@ main (int argc, char **argv)
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     if (g_str_equal (argv[1], commands[i].name))
       return commands[i].func (argc - 1, argv + 1);
-  fprintf (stderr, "inkling-cli: error: unknown command “%s” (commands: train, evaluate, predict, info, presets, bench)\n", argv[1]);
+  fprintf (stderr, "inkling-cli: error: unknown command “%s” (commands: train, evaluate, predict, info, presets, parity, bench)\n", argv[1]);
   return EXIT_USAGE;
 }

@@ -27,6 +27,7 @@
 
 #include "ink-model.h"
 #include "ink-openblas.h"
+#include "ink-preflight.h"
 #include "ink-rng.h"
 #include "ink-trainer.h"
 
@@ -207,6 +208,8 @@ ink_trainer_new (const InkExperiment *exp,
   if (t->be == NULL)
     return NULL;
   ops = t->be->ops;
+  if (!ink_preflight_check (t->be, exp, train->n, test->n, dim, NULL, error))
+    return NULL;
 
   max_batch = (int) MAX (exp->batch_size, EVAL_BATCH);
   t->net = ink_network_new (exp->net, t->be, max_batch, error);

@@ -1,0 +1,430 @@
+/* ink-design-page.c
+ *
+ * Copyright 2026 The Inkling developers
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <https://www.gnu.org/licenses/>.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "ink-design-page.h"
+
+struct _InkDesignPage
+{
+  GtkWidget        parent_instance;
+
+  GtkWidget       *box;
+  GtkWidget       *name;
+  GtkWidget       *name_error;
+  GtkWidget       *description;     /* GtkTextView */
+  InkLayerEditor  *editor;
+  InkTrainingForm *form;
+
+  InkExperiment   *base;            /* the experiment last set */
+  gboolean         valid;
+  char            *summary;
+  guint            updating;
+};
+
+G_DEFINE_FINAL_TYPE (InkDesignPage, ink_design_page, GTK_TYPE_WIDGET)
+
+enum { PROP_0, PROP_VALID, PROP_SUMMARY, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+enum { SIGNAL_CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static char *
+description_text (InkDesignPage *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->description));
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static const char *
+name_problem (InkDesignPage *self)
+{
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name))));
+
+  if (*name == '\0')
+    return _("give the experiment a name");
+  return NULL;
+}
+
+static const char *
+kind_label (InkOptimizerKind kind)
+{
+  switch (kind)
+    {
+    case INK_OPT_SGD:
+      return _("SGD");
+    case INK_OPT_MOMENTUM:
+      return _("momentum");
+    case INK_OPT_NESTEROV:
+      return _("Nesterov momentum");
+    case INK_OPT_RMSPROP:
+      return _("RMSprop");
+    case INK_OPT_ADAM:
+      return _("Adam");
+    case INK_OPT_ADAGRAD:
+      return _("Adagrad");
+    default:
+      return "?";
+    }
+}
+
+static char *
+describe (const InkExperiment *exp)
+{
+  g_autoptr(GString) shape = g_string_new (NULL);
+  g_autofree char *count = ink_format_count (ink_net_spec_n_params (exp->net));
+
+  g_string_append_printf (shape, "%d", exp->net->n_inputs);
+  for (int l = 0; l < exp->net->n_layers; l++)
+    g_string_append_printf (shape, "–%d", exp->net->layers[l].units);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%s · %s parameters · %s · %u epoch",
+                                       "%s · %s parameters · %s · %u epochs", exp->epochs),
+                          shape->str, count, kind_label (exp->optimizer.kind), exp->epochs);
+}
+
+static void
+refresh (InkDesignPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InkExperiment) exp = NULL;
+  const char *problem = name_problem (self);
+  g_autofree char *summary = NULL;
+  guint batch = ink_training_form_get_batch_size (self->form);
+  gboolean valid;
+
+  ink_layer_editor_set_optimizer_kind (self->editor, ink_training_form_get_optimizer_kind (self->form));
+  if (batch > 0)
+    ink_layer_editor_set_batch_size (self->editor, batch);
+
+  if (problem)
+    {
+      gtk_widget_add_css_class (self->name, "error");
+      gtk_label_set_text (GTK_LABEL (self->name_error), problem);
+      gtk_widget_set_visible (self->name_error, TRUE);
+    }
+  else
+    {
+      gtk_widget_remove_css_class (self->name, "error");
+      gtk_widget_set_visible (self->name_error, FALSE);
+    }
+
+  exp = ink_design_page_get_experiment (self, &error);
+  valid = exp != NULL;
+  summary = valid ? describe (exp) : g_strdup (error->message);
+
+  if (valid != self->valid)
+    {
+      self->valid = valid;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALID]);
+    }
+  if (g_strcmp0 (summary, self->summary) != 0)
+    {
+      g_free (self->summary);
+      self->summary = g_steal_pointer (&summary);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUMMARY]);
+    }
+}
+
+static void
+on_edited (InkDesignPage *self)
+{
+  if (self->updating)
+    return;
+  refresh (self);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+/* ---- public ---- */
+
+void
+ink_design_page_set_experiment (InkDesignPage       *self,
+                                const InkExperiment *exp)
+{
+  g_return_if_fail (INK_IS_DESIGN_PAGE (self));
+  g_return_if_fail (exp != NULL && exp->net != NULL);
+
+  g_clear_pointer (&self->base, ink_experiment_free);
+  self->base = ink_experiment_copy (exp);
+
+  self->updating++;
+  gtk_editable_set_text (GTK_EDITABLE (self->name), exp->name ? exp->name : "");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->description)),
+                            exp->description ? exp->description : "", -1);
+  ink_layer_editor_set_spec (self->editor, exp->net);
+  ink_training_form_set_experiment (self->form, exp);
+  self->updating--;
+
+  on_edited (self);
+}
+
+InkExperiment *
+ink_design_page_get_experiment (InkDesignPage  *self,
+                                GError        **error)
+{
+  g_autoptr(InkExperiment) exp = NULL;
+  InkNetSpec *net;
+  const char *problem;
+
+  g_return_val_if_fail (INK_IS_DESIGN_PAGE (self), NULL);
+
+  problem = name_problem (self);
+  if (problem)
+    {
+      g_set_error (error, INK_EXPERIMENT_ERROR, INK_EXPERIMENT_ERROR_INVALID, "%s: %s", _("Name"), problem);
+      return NULL;
+    }
+  net = ink_layer_editor_get_spec (self->editor, error);
+  if (net == NULL)
+    return NULL;
+
+  exp = ink_experiment_copy (self->base);
+  ink_net_spec_free (exp->net);
+  exp->net = net;
+  if (!ink_training_form_apply (self->form, exp, error))
+    return NULL;
+  g_free (exp->name);
+  exp->name = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name)));
+  g_free (exp->description);
+  exp->description = description_text (self);
+
+  if (!ink_experiment_validate (exp, error))
+    return NULL;
+  return g_steal_pointer (&exp);
+}
+
+gboolean
+ink_design_page_get_valid (InkDesignPage *self)
+{
+  g_return_val_if_fail (INK_IS_DESIGN_PAGE (self), FALSE);
+  return self->valid;
+}
+
+const char *
+ink_design_page_get_summary (InkDesignPage *self)
+{
+  g_return_val_if_fail (INK_IS_DESIGN_PAGE (self), NULL);
+  return self->summary;
+}
+
+InkLayerEditor *
+ink_design_page_get_layer_editor (InkDesignPage *self)
+{
+  g_return_val_if_fail (INK_IS_DESIGN_PAGE (self), NULL);
+  return self->editor;
+}
+
+InkTrainingForm *
+ink_design_page_get_training_form (InkDesignPage *self)
+{
+  g_return_val_if_fail (INK_IS_DESIGN_PAGE (self), NULL);
+  return self->form;
+}
+
+/* ------------------------------------------------------------------------ */
+
+static GtkWidget *
+scrolling (GtkWidget *child)
+{
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *clamp = adw_clamp_new ();
+
+  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 720);
+  adw_clamp_set_tightening_threshold (ADW_CLAMP (clamp), 480);
+  gtk_widget_set_margin_start (child, 18);
+  gtk_widget_set_margin_end (child, 18);
+  gtk_widget_set_margin_top (child, 12);
+  gtk_widget_set_margin_bottom (child, 24);
+  adw_clamp_set_child (ADW_CLAMP (clamp), child);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), clamp);
+  gtk_widget_set_hexpand (scroller, TRUE);
+  gtk_widget_set_vexpand (scroller, TRUE);
+  return scroller;
+}
+
+static void
+build_ui (InkDesignPage *self)
+{
+  GtkWidget *header, *grid, *label, *frame, *desc_scroller, *panes;
+
+  self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_widget_set_parent (self->box, GTK_WIDGET (self));
+
+  /* name and description */
+  header = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  grid = gtk_grid_new ();
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
+  gtk_widget_set_margin_start (grid, 24);
+  gtk_widget_set_margin_end (grid, 24);
+  gtk_widget_set_margin_top (grid, 18);
+  gtk_widget_set_margin_bottom (grid, 12);
+
+  label = gtk_label_new_with_mnemonic (_("_Name"));
+  gtk_label_set_xalign (GTK_LABEL (label), 1.0f);
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_grid_attach (GTK_GRID (grid), label, 0, 0, 1, 1);
+  self->name = gtk_entry_new ();
+  gtk_widget_set_name (self->name, "name");
+  gtk_widget_set_hexpand (self->name, TRUE);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (self->name), _("Experiment name"));
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), self->name);
+  gtk_grid_attach (GTK_GRID (grid), self->name, 1, 0, 1, 1);
+  self->name_error = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (self->name_error), 0.0f);
+  gtk_widget_add_css_class (self->name_error, "caption");
+  gtk_widget_add_css_class (self->name_error, "error");
+  gtk_widget_set_visible (self->name_error, FALSE);
+  gtk_grid_attach (GTK_GRID (grid), self->name_error, 1, 1, 1, 1);
+
+  label = gtk_label_new_with_mnemonic (_("_Description"));
+  gtk_label_set_xalign (GTK_LABEL (label), 1.0f);
+  gtk_label_set_yalign (GTK_LABEL (label), 0.0f);
+  gtk_widget_set_margin_top (label, 6);
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_grid_attach (GTK_GRID (grid), label, 0, 2, 1, 1);
+  self->description = gtk_text_view_new ();
+  gtk_widget_set_name (self->description, "description");
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (self->description), GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_accepts_tab (GTK_TEXT_VIEW (self->description), FALSE);
+  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (self->description), 6);
+  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (self->description), 6);
+  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (self->description), 8);
+  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (self->description), 8);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), self->description);
+  desc_scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (desc_scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (desc_scroller), 44);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (desc_scroller), 84);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (desc_scroller), TRUE);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (desc_scroller), self->description);
+  frame = gtk_frame_new (NULL);
+  gtk_frame_set_child (GTK_FRAME (frame), desc_scroller);
+  gtk_widget_set_hexpand (frame, TRUE);
+  gtk_grid_attach (GTK_GRID (grid), frame, 1, 2, 1, 1);
+  gtk_box_append (GTK_BOX (header), grid);
+  gtk_box_append (GTK_BOX (header), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
+  gtk_box_append (GTK_BOX (self->box), header);
+
+  /* the network left, the training right */
+  panes = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  gtk_box_set_homogeneous (GTK_BOX (panes), TRUE);
+  self->editor = ink_layer_editor_new ();
+  self->form = ink_training_form_new ();
+  gtk_box_append (GTK_BOX (panes), scrolling (GTK_WIDGET (self->editor)));
+  gtk_box_append (GTK_BOX (panes), scrolling (GTK_WIDGET (self->form)));
+  gtk_widget_set_vexpand (panes, TRUE);
+  gtk_box_append (GTK_BOX (self->box), panes);
+
+  g_signal_connect_swapped (self->name, "changed", G_CALLBACK (on_edited), self);
+  g_signal_connect_swapped (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->description)), "changed",
+                            G_CALLBACK (on_edited), self);
+  g_signal_connect_swapped (self->editor, "changed", G_CALLBACK (on_edited), self);
+  g_signal_connect_swapped (self->form, "changed", G_CALLBACK (on_edited), self);
+}
+
+static void
+ink_design_page_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  InkDesignPage *self = INK_DESIGN_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_VALID:
+      g_value_set_boolean (value, self->valid);
+      break;
+    case PROP_SUMMARY:
+      g_value_set_string (value, self->summary);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ink_design_page_dispose (GObject *object)
+{
+  InkDesignPage *self = INK_DESIGN_PAGE (object);
+
+  g_clear_pointer (&self->box, gtk_widget_unparent);
+  G_OBJECT_CLASS (ink_design_page_parent_class)->dispose (object);
+}
+
+static void
+ink_design_page_finalize (GObject *object)
+{
+  InkDesignPage *self = INK_DESIGN_PAGE (object);
+
+  g_clear_pointer (&self->base, ink_experiment_free);
+  g_free (self->summary);
+  G_OBJECT_CLASS (ink_design_page_parent_class)->finalize (object);
+}
+
+static void
+ink_design_page_class_init (InkDesignPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->get_property = ink_design_page_get_property;
+  object_class->dispose = ink_design_page_dispose;
+  object_class->finalize = ink_design_page_finalize;
+
+  properties[PROP_VALID] =
+    g_param_spec_boolean ("valid", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SUMMARY] =
+    g_param_spec_string ("summary", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SIGNAL_CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "inkdesignpage");
+}
+
+static void
+ink_design_page_init (InkDesignPage *self)
+{
+  g_autoptr(InkExperiment) exp = ink_experiment_new_default ();
+
+  build_ui (self);
+  ink_design_page_set_experiment (self, exp);
+}
+
+InkDesignPage *
+ink_design_page_new (void)
+{
+  return g_object_new (INK_TYPE_DESIGN_PAGE, NULL);
+}

@@ -1,0 +1,1403 @@
+/* ink-layer-editor.c
+ *
+ * Copyright 2026 The Inkling developers
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <https://www.gnu.org/licenses/>.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <math.h>
+#include <string.h>
+
+#include "ink-layer-editor.h"
+
+/* ------------------------------------------------------------------------ */
+/* numeric fields                                                            */
+
+#define RENDERED_KEY "ink-number-rendered"
+
+static gboolean
+parse_real (const char *text,
+            double     *out)
+{
+  char *end = NULL;
+  double v;
+
+  if (*text == '\0')
+    return FALSE;
+  v = g_ascii_strtod (text, &end);
+  if (end == text || *end != '\0' || !isfinite (v))
+    {
+      /* a decimal comma, as typed in many locales */
+      g_autofree char *dot = NULL;
+
+      if (strchr (text, ',') == NULL || strchr (text, '.') != NULL)
+        return FALSE;
+      dot = g_strdelimit (g_strdup (text), ",", '.');
+      v = g_ascii_strtod (dot, &end);
+      if (end == dot || *end != '\0' || !isfinite (v))
+        return FALSE;
+    }
+  *out = v;
+  return TRUE;
+}
+
+static void
+format_bound (char   *buf,
+              gsize   len,
+              double  v)
+{
+  g_ascii_formatd (buf, len, "%g", v);
+}
+
+gboolean
+ink_number_parse (const InkNumberRule *rule,
+                  const char          *text,
+                  double              *value,
+                  gint64              *ivalue,
+                  char               **message)
+{
+  g_autofree char *t = g_strstrip (g_strdup (text ? text : ""));
+  const char *name = _(rule->name);
+  char *msg = NULL;
+  double v = 0.0;
+  gint64 iv = 0;
+
+  if (*t == '\0')
+    msg = g_strdup (rule->integer ? _("enter a whole number") : _("enter a number"));
+  else if (rule->integer)
+    {
+      if (!g_ascii_string_to_signed (t, 10, G_MININT64, G_MAXINT64, &iv, NULL))
+        {
+          double d;
+
+          if (!parse_real (t, &d))
+            msg = g_strdup_printf (_("“%s” is not a number"), t);
+          else if (d != floor (d))
+            msg = g_strdup_printf (_("“%s” is not a whole number"), t);
+          else if (d < (double) rule->imin)
+            msg = g_strdup_printf (_("%s must be at least %" G_GINT64_FORMAT), name, rule->imin);
+          else if (d > (double) rule->imax)
+            msg = g_strdup_printf (_("%s must be at most %" G_GINT64_FORMAT), name, rule->imax);
+          else
+            iv = (gint64) d;
+        }
+      if (msg == NULL && iv < rule->imin)
+        msg = g_strdup_printf (_("%s must be at least %" G_GINT64_FORMAT), name, rule->imin);
+      else if (msg == NULL && iv > rule->imax)
+        msg = g_strdup_printf (_("%s must be at most %" G_GINT64_FORMAT), name, rule->imax);
+      v = (double) iv;
+    }
+  else
+    {
+      char b[G_ASCII_DTOSTR_BUF_SIZE];
+
+      if (!parse_real (t, &v))
+        msg = g_strdup_printf (_("“%s” is not a number"), t);
+      else if (rule->min_open ? v <= rule->min : v < rule->min)
+        {
+          format_bound (b, sizeof b, rule->min);
+          msg = rule->min_open ? g_strdup_printf (_("%s must be above %s"), name, b)
+                               : g_strdup_printf (_("%s must be at least %s"), name, b);
+        }
+      else if (rule->max_open ? v >= rule->max : v > rule->max)
+        {
+          format_bound (b, sizeof b, rule->max);
+          msg = rule->max_open ? g_strdup_printf (_("%s must be below %s"), name, b)
+                               : g_strdup_printf (_("%s must be at most %s"), name, b);
+        }
+      iv = (gint64) CLAMP (v, (double) G_MININT32, (double) G_MAXINT32);
+    }
+
+  if (msg != NULL)
+    {
+      if (message)
+        *message = msg;
+      else
+        g_free (msg);
+      return FALSE;
+    }
+  if (value)
+    *value = v;
+  if (ivalue)
+    *ivalue = iv;
+  if (message)
+    *message = NULL;
+  return TRUE;
+}
+
+char *
+ink_number_format (const InkNumberRule *rule,
+                   double               value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  char fmt[8];
+  int p;
+
+  if (rule->integer)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) llround (value));
+  if (value == 0.0 || !isfinite (value))
+    return g_strdup ("0");
+
+  /* the shortest text that reads back as the same value */
+  for (p = 1; p < 17; p++)
+    {
+      double back;
+
+      g_snprintf (fmt, sizeof fmt, "%%.%dg", p);
+      g_ascii_formatd (buf, sizeof buf, fmt, value);
+      back = g_ascii_strtod (buf, NULL);
+      if (rule->single ? (float) back == (float) value : back == value)
+        break;
+    }
+  /* no exponent for numbers like 10000 */
+  if (fabs (value) >= 1.0 && fabs (value) < 1e15)
+    {
+      int int_digits = (int) floor (log10 (fabs (value))) + 1;
+      if (int_digits > p)
+        {
+          g_snprintf (fmt, sizeof fmt, "%%.%dg", int_digits);
+          g_ascii_formatd (buf, sizeof buf, fmt, value);
+        }
+    }
+  return g_strdup (buf);
+}
+
+/* The value the spin button's text was last written for.  The spin button
+ * emits "output" whenever it wants its text redone: when realized, when
+ * activated text is refused (to revert it), and when its value changes.
+ * Only the last is a reason to rewrite the text. */
+static double *
+spin_rendered (GtkSpinButton *spin)
+{
+  double *rendered = g_object_get_data (G_OBJECT (spin), RENDERED_KEY);
+
+  if (rendered == NULL)
+    {
+      rendered = g_new (double, 1);
+      *rendered = NAN;
+      g_object_set_data_full (G_OBJECT (spin), RENDERED_KEY, rendered, g_free);
+    }
+  return rendered;
+}
+
+static int
+on_spin_input (GtkSpinButton *spin,
+               double        *new_value,
+               gpointer       data)
+{
+  const InkNumberRule *rule = data;
+  GtkAdjustment *adj = gtk_spin_button_get_adjustment (spin);
+  double v;
+
+  if (ink_number_parse (rule, gtk_editable_get_text (GTK_EDITABLE (spin)), &v, NULL, NULL) &&
+      v >= gtk_adjustment_get_lower (adj) && v <= gtk_adjustment_get_upper (adj))
+    {
+      *new_value = v;
+      return TRUE;
+    }
+  /* refused, or beyond the buttons' range: the spin button keeps its value
+   * and "output" keeps the text, so that its owner can show why */
+  *new_value = gtk_adjustment_get_value (adj);
+  return GTK_INPUT_ERROR;
+}
+
+static gboolean
+on_spin_output (GtkSpinButton *spin,
+                gpointer       data)
+{
+  const InkNumberRule *rule = data;
+  double value = gtk_adjustment_get_value (gtk_spin_button_get_adjustment (spin));
+  double *rendered = spin_rendered (spin);
+  g_autofree char *text = NULL;
+
+  if (value == *rendered)
+    return TRUE;
+  *rendered = value;
+  text = ink_number_format (rule, value);
+  if (!g_str_equal (text, gtk_editable_get_text (GTK_EDITABLE (spin))))
+    gtk_editable_set_text (GTK_EDITABLE (spin), text);
+  return TRUE;
+}
+
+void
+ink_number_spin_init (GtkSpinButton       *spin,
+                      const InkNumberRule *rule)
+{
+  g_return_if_fail (GTK_IS_SPIN_BUTTON (spin));
+
+  gtk_spin_button_set_numeric (spin, FALSE);
+  gtk_spin_button_set_update_policy (spin, GTK_UPDATE_IF_VALID);
+  g_signal_connect (spin, "input", G_CALLBACK (on_spin_input), (gpointer) rule);
+  g_signal_connect (spin, "output", G_CALLBACK (on_spin_output), (gpointer) rule);
+}
+
+static void
+set_text (GtkWidget  *editable,
+          const char *text)
+{
+  if (!g_str_equal (text, gtk_editable_get_text (GTK_EDITABLE (editable))))
+    gtk_editable_set_text (GTK_EDITABLE (editable), text);
+}
+
+static void
+spin_set_value (GtkWidget *editable,
+                double     value)
+{
+  GtkSpinButton *spin = GTK_SPIN_BUTTON (editable);
+
+  gtk_spin_button_set_value (spin, value);
+  /* clamped to the adjustment: the text below says what it is */
+  *spin_rendered (spin) = gtk_adjustment_get_value (gtk_spin_button_get_adjustment (spin));
+}
+
+void
+ink_number_set (GtkWidget           *editable,
+                const InkNumberRule *rule,
+                double               value)
+{
+  g_autofree char *text = ink_number_format (rule, value);
+
+  if (GTK_IS_SPIN_BUTTON (editable))
+    spin_set_value (editable, value);
+  set_text (editable, text);
+}
+
+void
+ink_number_set_int (GtkWidget *editable,
+                    gint64     value)
+{
+  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, value);
+
+  if (GTK_IS_SPIN_BUTTON (editable))
+    spin_set_value (editable, (double) value);
+  set_text (editable, text);
+}
+
+char *
+ink_format_count (guint64 n)
+{
+  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
+  const struct lconv *lc = localeconv ();
+  const char *sep = (lc && lc->thousands_sep && *lc->thousands_sep) ? lc->thousands_sep : ",";
+  GString *s = g_string_new (NULL);
+  gsize len = strlen (digits);
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        g_string_append (s, sep);
+      g_string_append_c (s, digits[i]);
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* ------------------------------------------------------------------------ */
+/* the editor                                                                */
+
+static const InkNumberRule units_rule = { N_("units"), TRUE, FALSE, 1, 65536, 0, 0, FALSE, FALSE };
+static const InkNumberRule dropout_rule = { N_("dropout"), FALSE, TRUE, 0, 0, 0.0, 1.0, FALSE, TRUE };
+static const InkNumberRule input_dropout_rule = { N_("input dropout"), FALSE, TRUE, 0, 0, 0.0, 1.0, FALSE, TRUE };
+static const InkNumberRule slope_rule = { N_("the slope"), FALSE, TRUE, 0, 0, 0.0, 1.0, FALSE, FALSE };
+
+static const InkActivation hidden_acts[] = {
+  INK_ACT_RELU, INK_ACT_LEAKY_RELU, INK_ACT_TANH, INK_ACT_SIGMOID, INK_ACT_IDENTITY,
+};
+static const char * const hidden_act_labels[] = {
+  N_("ReLU"), N_("Leaky ReLU"), N_("tanh"), N_("Sigmoid"), N_("Identity"),
+};
+
+static const struct { InkActivation act; const char *label; } output_choices[] = {
+  { INK_ACT_SOFTMAX, N_("Softmax · cross-entropy") },
+  { INK_ACT_IDENTITY, N_("Identity · MSE") },
+  { INK_ACT_SIGMOID, N_("Sigmoid · MSE") },
+  { INK_ACT_TANH, N_("tanh · MSE") },
+  { INK_ACT_RELU, N_("ReLU · MSE") },
+  { INK_ACT_LEAKY_RELU, N_("Leaky ReLU · MSE") },
+};
+#define N_COMMON_OUTPUTS 4   /* the others are offered only when a spec uses them */
+
+static const struct { InkInit init; const char *label; } init_choices[] = {
+  { INK_INIT_GLOROT_UNIFORM, N_("Glorot uniform") },
+  { INK_INIT_GLOROT_NORMAL, N_("Glorot normal") },
+  { INK_INIT_HE_UNIFORM, N_("He uniform") },
+  { INK_INIT_HE_NORMAL, N_("He normal") },
+};
+
+typedef struct
+{
+  InkLayerEditor     *editor;
+  GtkWidget          *row;
+  GtkWidget          *title;
+  GtkWidget          *subtitle;
+  GtkWidget          *units;
+  GtkWidget          *activation;
+  GtkWidget          *dropout;
+  GtkWidget          *menu;
+  GtkWidget          *error;
+  GSimpleActionGroup *actions;
+} LayerRow;
+
+#define LAYER_ROW_KEY "ink-layer-row"
+#define MAX_HIDDEN 63   /* the experiment schema holds up to 64 layers */
+
+struct _InkLayerEditor
+{
+  GtkWidget         parent_instance;
+
+  GtkWidget        *box;
+  GtkWidget        *add_button;
+  GtkListBox       *list;
+  GtkSizeGroup     *col_units;
+  GtkSizeGroup     *col_act;
+  GtkSizeGroup     *col_dropout;
+  GtkSizeGroup     *col_menu;
+
+  GtkWidget        *input_row;
+  GtkWidget        *input_subtitle;
+  GtkWidget        *input_dropout;
+  GtkWidget        *input_error;
+
+  GtkWidget        *output_row;
+  GtkWidget        *output_subtitle;
+  GtkWidget        *output_act;       /* GtkDropDown over output_names */
+  GtkStringList    *output_names;
+  GArray           *output_acts;      /* InkActivation per item */
+
+  GtkWidget        *params_label;
+  GtkWidget        *memory_label;
+
+  GtkWidget        *init_row;         /* AdwComboRow */
+  GtkWidget        *slope_row;
+  GtkWidget        *slope_entry;
+  GtkWidget        *zero_switch;
+
+  int               n_inputs;
+  int               n_classes;
+  guint             n_hidden;
+  InkOptimizerKind  kind;
+  guint             batch_size;
+
+  gboolean          valid;
+  char             *summary;
+  guint             updating;         /* > 0 while set_spec rebuilds the rows */
+};
+
+G_DEFINE_FINAL_TYPE (InkLayerEditor, ink_layer_editor, GTK_TYPE_WIDGET)
+
+enum { PROP_0, PROP_VALID, PROP_SUMMARY, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+enum { SIGNAL_CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static LayerRow *
+layer_row_at (InkLayerEditor *self,
+              guint           position)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->list, (int) position + 1);
+
+  g_return_val_if_fail (row != NULL, NULL);
+  return g_object_get_data (G_OBJECT (row), LAYER_ROW_KEY);
+}
+
+static int
+layer_row_position (LayerRow *lr)
+{
+  return gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (lr->row)) - 1;
+}
+
+static void
+show_error (GtkWidget  *row,
+            GtkWidget  *label,
+            const char *message)
+{
+  if (message != NULL)
+    {
+      gtk_widget_add_css_class (row, "error");
+      gtk_label_set_text (GTK_LABEL (label), message);
+      gtk_widget_set_visible (label, TRUE);
+    }
+  else
+    {
+      gtk_widget_remove_css_class (row, "error");
+      gtk_widget_set_visible (label, FALSE);
+    }
+}
+
+static void
+mark_field (GtkWidget  *editable,
+            const char *message)
+{
+  if (message != NULL)
+    gtk_widget_add_css_class (editable, "error");
+  else
+    gtk_widget_remove_css_class (editable, "error");
+}
+
+static InkActivation
+output_activation (InkLayerEditor *self)
+{
+  guint i = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->output_act));
+
+  if (i >= self->output_acts->len)
+    i = 0;
+  return g_array_index (self->output_acts, InkActivation, i);
+}
+
+static guint
+output_index (InkLayerEditor *self,
+              InkActivation   act)
+{
+  for (guint i = 0; i < self->output_acts->len; i++)
+    if (g_array_index (self->output_acts, InkActivation, i) == act)
+      return i;
+  for (guint c = 0; c < G_N_ELEMENTS (output_choices); c++)
+    if (output_choices[c].act == act)
+      {
+        g_array_append_val (self->output_acts, act);
+        gtk_string_list_append (self->output_names, _(output_choices[c].label));
+        return self->output_acts->len - 1;
+      }
+  return 0;
+}
+
+static char *
+input_description (int n_inputs)
+{
+  int side = (int) lround (sqrt ((double) n_inputs));
+
+  if (side * side == n_inputs)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d pixel (%d×%d)", "%d pixels (%d×%d)", n_inputs),
+                            n_inputs, side, side);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d input", "%d inputs", n_inputs), n_inputs);
+}
+
+static char *
+params_text (guint64 n)
+{
+  g_autofree char *count = ink_format_count (n);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s parameter", "%s parameters", n), count);
+}
+
+/* Reads every row.  With style, refused values get their row's error state
+ * and rows their parameter counts.  Returns the spec, or NULL with the first
+ * reason naming the layer and field. */
+static InkNetSpec *
+build_spec (InkLayerEditor  *self,
+            gboolean         style,
+            GError         **error)
+{
+  g_autoptr(InkNetSpec) spec = g_new0 (InkNetSpec, 1);
+  g_autofree char *first = NULL;
+  g_autofree char *msg = NULL;
+  double v;
+  int prev_units;
+  gboolean prev_known = TRUE;
+  guint sel;
+
+  spec->n_inputs = self->n_inputs;
+  spec->n_layers = (int) self->n_hidden + 1;
+  spec->layers = g_new0 (InkLayerSpec, spec->n_layers);
+
+  /* input */
+  if (ink_number_parse (&input_dropout_rule, gtk_editable_get_text (GTK_EDITABLE (self->input_dropout)),
+                        &v, NULL, &msg))
+    spec->input_dropout = (float) v;
+  else if (first == NULL)
+    first = g_strdup_printf (_("Input: %s"), msg);
+  if (style)
+    {
+      mark_field (self->input_dropout, msg);
+      show_error (self->input_row, self->input_error, msg);
+    }
+  g_clear_pointer (&msg, g_free);
+
+  /* hidden layers */
+  prev_units = self->n_inputs;
+  for (guint i = 0; i < self->n_hidden; i++)
+    {
+      LayerRow *lr = layer_row_at (self, i);
+      InkLayerSpec *ls = &spec->layers[i];
+      g_autofree char *units_msg = NULL;
+      g_autofree char *dropout_msg = NULL;
+      g_autofree char *row_msg = NULL;
+      gint64 iv = 0;
+
+      if (ink_number_parse (&units_rule, gtk_editable_get_text (GTK_EDITABLE (lr->units)),
+                            NULL, &iv, &units_msg))
+        ls->units = (int) iv;
+      if (ink_number_parse (&dropout_rule, gtk_editable_get_text (GTK_EDITABLE (lr->dropout)),
+                            &v, NULL, &dropout_msg))
+        ls->dropout = (float) v;
+      sel = gtk_drop_down_get_selected (GTK_DROP_DOWN (lr->activation));
+      ls->activation = hidden_acts[MIN (sel, G_N_ELEMENTS (hidden_acts) - 1)];
+
+      if (units_msg && dropout_msg)
+        row_msg = g_strdup_printf ("%s; %s", units_msg, dropout_msg);
+      else if (units_msg || dropout_msg)
+        row_msg = g_strdup (units_msg ? units_msg : dropout_msg);
+      if (row_msg && first == NULL)
+        first = g_strdup_printf (_("Hidden layer %u: %s"), i + 1, row_msg);
+
+      if (style)
+        {
+          mark_field (lr->units, units_msg);
+          mark_field (lr->dropout, dropout_msg);
+          show_error (lr->row, lr->error, row_msg);
+          if (units_msg == NULL && prev_known)
+            {
+              g_autofree char *p = params_text ((guint64) prev_units * ls->units + ls->units);
+              gtk_label_set_text (GTK_LABEL (lr->subtitle), p);
+            }
+          else
+            gtk_label_set_text (GTK_LABEL (lr->subtitle), "");
+        }
+      prev_known = prev_known && units_msg == NULL;
+      prev_units = ls->units;
+    }
+
+  /* output */
+  {
+    InkLayerSpec *out = &spec->layers[self->n_hidden];
+    out->units = self->n_classes;
+    out->activation = output_activation (self);
+    out->dropout = 0.0f;
+    spec->loss = out->activation == INK_ACT_SOFTMAX ? INK_LOSS_CROSS_ENTROPY : INK_LOSS_MSE;
+    if (style)
+      {
+        g_autofree char *classes = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d class", "%d classes",
+                                                                 self->n_classes), self->n_classes);
+        if (prev_known)
+          {
+            g_autofree char *p = params_text ((guint64) prev_units * out->units + out->units);
+            g_autofree char *t = g_strdup_printf ("%s · %s", classes, p);
+            gtk_label_set_text (GTK_LABEL (self->output_subtitle), t);
+          }
+        else
+          gtk_label_set_text (GTK_LABEL (self->output_subtitle), classes);
+      }
+  }
+
+  /* weights */
+  sel = adw_combo_row_get_selected (ADW_COMBO_ROW (self->init_row));
+  spec->init = init_choices[MIN (sel, G_N_ELEMENTS (init_choices) - 1)].init;
+  spec->zero_output_init = gtk_switch_get_active (GTK_SWITCH (self->zero_switch)) ? 1.0f : 0.0f;
+  if (ink_number_parse (&slope_rule, gtk_editable_get_text (GTK_EDITABLE (self->slope_entry)),
+                        &v, NULL, &msg))
+    spec->leaky_slope = (float) v;
+  else
+    {
+      gboolean uses_leaky = output_activation (self) == INK_ACT_LEAKY_RELU;
+      for (guint i = 0; i < self->n_hidden; i++)
+        uses_leaky = uses_leaky || spec->layers[i].activation == INK_ACT_LEAKY_RELU;
+      /* the slope only matters, and is only shown, when a layer uses it */
+      if (uses_leaky && first == NULL)
+        first = g_strdup_printf (_("Leaky ReLU slope: %s"), msg);
+      spec->leaky_slope = 0.01f;
+      if (!uses_leaky)
+        g_clear_pointer (&msg, g_free);
+    }
+  if (style)
+    {
+      mark_field (self->slope_entry, msg);
+      if (msg)
+        gtk_widget_add_css_class (self->slope_row, "error");
+      else
+        gtk_widget_remove_css_class (self->slope_row, "error");
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->slope_row),
+                                   msg ? msg : _("The negative side's slope, for the layers that use leaky ReLU"));
+    }
+
+  if (first == NULL && self->n_hidden > MAX_HIDDEN)
+    first = g_strdup_printf (_("Network: at most %d hidden layers"), MAX_HIDDEN);
+
+  if (first != NULL)
+    {
+      g_set_error_literal (error, INK_NETWORK_ERROR, INK_NETWORK_ERROR_INVALID_SPEC, first);
+      return NULL;
+    }
+  {
+    g_autoptr(GError) local = NULL;
+    if (!ink_net_spec_validate (spec, &local))
+      {
+        g_set_error (error, INK_NETWORK_ERROR, INK_NETWORK_ERROR_INVALID_SPEC,
+                     _("Network: %s"), local->message);
+        return NULL;
+      }
+  }
+  return g_steal_pointer (&spec);
+}
+
+static guint
+state_buffers (InkOptimizerKind kind)
+{
+  switch (kind)
+    {
+    case INK_OPT_SGD:
+      return 0;
+    case INK_OPT_ADAM:
+      return 2;
+    case INK_OPT_MOMENTUM:
+    case INK_OPT_NESTEROV:
+    case INK_OPT_RMSPROP:
+    case INK_OPT_ADAGRAD:
+    default:
+      return 1;
+    }
+}
+
+static void
+update_row_actions (InkLayerEditor *self)
+{
+  for (guint i = 0; i < self->n_hidden; i++)
+    {
+      LayerRow *lr = layer_row_at (self, i);
+      g_autofree char *title = g_strdup_printf (_("Hidden layer %u"), i + 1);
+      GAction *up = g_action_map_lookup_action (G_ACTION_MAP (lr->actions), "move-up");
+      GAction *down = g_action_map_lookup_action (G_ACTION_MAP (lr->actions), "move-down");
+
+      gtk_label_set_text (GTK_LABEL (lr->title), title);
+      g_simple_action_set_enabled (G_SIMPLE_ACTION (up), i > 0);
+      g_simple_action_set_enabled (G_SIMPLE_ACTION (down), i + 1 < self->n_hidden);
+    }
+  gtk_widget_set_sensitive (self->add_button, self->n_hidden < MAX_HIDDEN);
+}
+
+static void
+refresh (InkLayerEditor *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InkNetSpec) spec = build_spec (self, TRUE, &error);
+  gboolean valid = spec != NULL;
+  g_autofree char *summary = NULL;
+  gboolean uses_leaky = FALSE;
+
+  for (guint i = 0; i < self->n_hidden; i++)
+    {
+      LayerRow *lr = layer_row_at (self, i);
+      guint sel = gtk_drop_down_get_selected (GTK_DROP_DOWN (lr->activation));
+      uses_leaky = uses_leaky || (sel < G_N_ELEMENTS (hidden_acts) && hidden_acts[sel] == INK_ACT_LEAKY_RELU);
+    }
+  uses_leaky = uses_leaky || output_activation (self) == INK_ACT_LEAKY_RELU;
+  gtk_widget_set_visible (self->slope_row, uses_leaky);
+
+  if (valid)
+    {
+      guint64 n = ink_net_spec_n_params (spec);
+      guint64 units = 0;
+      guint nstate = state_buffers (self->kind);
+      g_autofree char *count = params_text (n);
+      g_autofree char *weights = g_format_size (n * 4);
+      g_autofree char *training = g_format_size (n * 4 * (2 + nstate));
+      g_autofree char *acts = NULL;
+      g_autofree char *memory = NULL;
+      g_autofree char *tip = NULL;
+
+      for (int l = 0; l < spec->n_layers; l++)
+        units += (guint64) spec->layers[l].units;
+      /* outputs, gradients and dropout masks */
+      acts = g_format_size (units * self->batch_size * 4 * 3);
+      memory = g_strdup_printf (_("%s weights · %s with optimizer state · %s activations per batch of %u"),
+                                weights, training, acts, self->batch_size);
+      tip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          "While training: the weights, their gradients and %u state buffer of the optimizer; "
+                                          "activations count each layer's outputs, gradients and dropout masks",
+                                          "While training: the weights, their gradients and %u state buffers of the optimizer; "
+                                          "activations count each layer's outputs, gradients and dropout masks",
+                                          nstate), nstate);
+      gtk_label_set_text (GTK_LABEL (self->params_label), count);
+      gtk_widget_remove_css_class (self->params_label, "error");
+      gtk_label_set_text (GTK_LABEL (self->memory_label), memory);
+      gtk_widget_set_tooltip_text (self->memory_label, tip);
+      gtk_widget_set_visible (self->memory_label, TRUE);
+      summary = g_strdup_printf ("%s · %s", count, memory);
+    }
+  else
+    {
+      gtk_label_set_text (GTK_LABEL (self->params_label), error->message);
+      gtk_widget_add_css_class (self->params_label, "error");
+      gtk_widget_set_visible (self->memory_label, FALSE);
+      summary = g_strdup (error->message);
+    }
+
+  if (valid != self->valid)
+    {
+      self->valid = valid;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALID]);
+    }
+  if (g_strcmp0 (summary, self->summary) != 0)
+    {
+      g_free (self->summary);
+      self->summary = g_steal_pointer (&summary);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUMMARY]);
+    }
+}
+
+static void
+on_edited (InkLayerEditor *self)
+{
+  if (self->updating)
+    return;
+  refresh (self);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+static void
+structure_changed (InkLayerEditor *self)
+{
+  update_row_actions (self);
+  on_edited (self);
+}
+
+/* ---- rows ---- */
+
+static GtkWidget *
+labelled (const char   *caption,
+          GtkWidget    *child,
+          GtkSizeGroup *group)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
+  GtkWidget *label = gtk_label_new (caption);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
+  gtk_widget_add_css_class (label, "caption");
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), child);
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (child),
+                                  GTK_ACCESSIBLE_RELATION_LABELLED_BY, label, NULL,
+                                  -1);
+  if (group)
+    gtk_size_group_add_widget (group, box);
+  return box;
+}
+
+static GtkWidget *
+row_title_box (const char  *title,
+               GtkWidget  **title_label,
+               GtkWidget  **subtitle_label)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *t = gtk_label_new (title);
+  GtkWidget *s = gtk_label_new (NULL);
+
+  gtk_widget_set_hexpand (box, TRUE);
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  gtk_label_set_xalign (GTK_LABEL (t), 0.0f);
+  gtk_label_set_xalign (GTK_LABEL (s), 0.0f);
+  gtk_label_set_ellipsize (GTK_LABEL (t), PANGO_ELLIPSIZE_END);
+  gtk_label_set_ellipsize (GTK_LABEL (s), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (t, "heading");
+  gtk_widget_add_css_class (s, "caption");
+  gtk_widget_add_css_class (s, "dim-label");
+  gtk_widget_add_css_class (s, "numeric");
+  gtk_box_append (GTK_BOX (box), t);
+  gtk_box_append (GTK_BOX (box), s);
+  if (title_label)
+    *title_label = t;
+  *subtitle_label = s;
+  return box;
+}
+
+static GtkWidget *
+error_label (void)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_widget_set_name (label, "error");
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, "caption");
+  gtk_widget_add_css_class (label, "error");
+  gtk_widget_set_visible (label, FALSE);
+  return label;
+}
+
+static GtkWidget *
+row_frame (GtkWidget  *line,
+           GtkWidget  *error,
+           GtkWidget **row_out)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 6);
+  gtk_widget_set_margin_top (box, 8);
+  gtk_widget_set_margin_bottom (box, 8);
+  gtk_box_append (GTK_BOX (box), line);
+  gtk_box_append (GTK_BOX (box), error);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_list_box_row_set_selectable (GTK_LIST_BOX_ROW (row), FALSE);
+  *row_out = row;
+  return row;
+}
+
+static GtkWidget *
+new_dropout_spin (void)
+{
+  GtkAdjustment *adj = gtk_adjustment_new (0.0, 0.0, 0.95, 0.05, 0.1, 0.0);
+  GtkWidget *spin = gtk_spin_button_new (adj, 0.05, 2);
+
+  gtk_editable_set_width_chars (GTK_EDITABLE (spin), 4);
+  return spin;
+}
+
+static void
+on_layer_action (GSimpleAction *action,
+                 GVariant      *param,
+                 gpointer       data)
+{
+  LayerRow *lr = data;
+  InkLayerEditor *self = lr->editor;
+  const char *name = g_action_get_name (G_ACTION (action));
+  int pos = layer_row_position (lr);
+
+  if (g_str_equal (name, "move-up"))
+    ink_layer_editor_move_layer (self, pos, pos - 1);
+  else if (g_str_equal (name, "move-down"))
+    ink_layer_editor_move_layer (self, pos, pos + 1);
+  else if (g_str_equal (name, "duplicate"))
+    {
+      ink_layer_editor_duplicate_layer (self, pos);
+      gtk_widget_grab_focus (layer_row_at (self, pos + 1)->units);
+      return;
+    }
+  else if (g_str_equal (name, "remove"))
+    {
+      ink_layer_editor_remove_layer (self, pos);
+      gtk_widget_grab_focus (self->add_button);
+      return;
+    }
+  /* a moved row was taken out of the list: give the focus back to its menu */
+  gtk_widget_grab_focus (lr->menu);
+}
+
+static GtkWidget *
+make_layer_row (InkLayerEditor *self,
+                int             units,
+                InkActivation   act,
+                float           dropout)
+{
+  static const GActionEntry entries[] = {
+    { "move-up", on_layer_action, NULL, NULL, NULL, { 0 } },
+    { "move-down", on_layer_action, NULL, NULL, NULL, { 0 } },
+    { "duplicate", on_layer_action, NULL, NULL, NULL, { 0 } },
+    { "remove", on_layer_action, NULL, NULL, NULL, { 0 } },
+  };
+  LayerRow *lr = g_new0 (LayerRow, 1);
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenu) section = g_menu_new ();
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkAdjustment *adj;
+  guint sel = 0;
+
+  lr->editor = self;
+  gtk_box_append (GTK_BOX (line), row_title_box (NULL, &lr->title, &lr->subtitle));
+
+  adj = gtk_adjustment_new (1, 1, 65536, 1, 64, 0);
+  lr->units = gtk_spin_button_new (adj, 1, 0);
+  gtk_widget_set_name (lr->units, "units");
+  gtk_editable_set_width_chars (GTK_EDITABLE (lr->units), 5);
+  gtk_widget_set_tooltip_text (lr->units, _("Number of units (neurons) in this layer, 1 to 65536"));
+  ink_number_spin_init (GTK_SPIN_BUTTON (lr->units), &units_rule);
+  ink_number_set_int (lr->units, units);
+  gtk_box_append (GTK_BOX (line), labelled (_("Units"), lr->units, self->col_units));
+
+  for (guint i = 0; i < G_N_ELEMENTS (hidden_acts); i++)
+    {
+      gtk_string_list_append (names, _(hidden_act_labels[i]));
+      if (hidden_acts[i] == act)
+        sel = i;
+    }
+  lr->activation = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (names)), NULL);
+  gtk_widget_set_name (lr->activation, "activation");
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (lr->activation), sel);
+  gtk_widget_set_tooltip_text (lr->activation, _("Activation function of this layer"));
+  gtk_box_append (GTK_BOX (line), labelled (_("Activation"), lr->activation, self->col_act));
+
+  lr->dropout = new_dropout_spin ();
+  gtk_widget_set_name (lr->dropout, "dropout");
+  gtk_widget_set_tooltip_text (lr->dropout, _("Fraction of this layer's outputs dropped while training (0 = none, below 1)"));
+  ink_number_spin_init (GTK_SPIN_BUTTON (lr->dropout), &dropout_rule);
+  ink_number_set (lr->dropout, &dropout_rule, dropout);
+  gtk_box_append (GTK_BOX (line), labelled (_("Dropout"), lr->dropout, self->col_dropout));
+
+  g_menu_append (menu, _("Move _Up"), "layer.move-up");
+  g_menu_append (menu, _("Move _Down"), "layer.move-down");
+  g_menu_append (menu, _("D_uplicate"), "layer.duplicate");
+  g_menu_append (section, _("_Remove"), "layer.remove");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
+  lr->menu = gtk_menu_button_new ();
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (lr->menu), "view-more-symbolic");
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (lr->menu), G_MENU_MODEL (menu));
+  gtk_widget_set_tooltip_text (lr->menu, _("Move, duplicate or remove this layer"));
+  gtk_widget_add_css_class (lr->menu, "flat");
+  gtk_widget_set_valign (lr->menu, GTK_ALIGN_END);
+  gtk_size_group_add_widget (self->col_menu, lr->menu);
+  gtk_box_append (GTK_BOX (line), lr->menu);
+
+  lr->error = error_label ();
+  row_frame (line, lr->error, &lr->row);
+  g_object_set_data_full (G_OBJECT (lr->row), LAYER_ROW_KEY, lr, g_free);
+
+  lr->actions = g_simple_action_group_new ();
+  g_action_map_add_action_entries (G_ACTION_MAP (lr->actions), entries, G_N_ELEMENTS (entries), lr);
+  gtk_widget_insert_action_group (lr->row, "layer", G_ACTION_GROUP (lr->actions));
+  g_object_unref (lr->actions);   /* the row holds it */
+
+  g_signal_connect_swapped (lr->units, "changed", G_CALLBACK (on_edited), self);
+  g_signal_connect_swapped (lr->dropout, "changed", G_CALLBACK (on_edited), self);
+  g_signal_connect_swapped (lr->activation, "notify::selected", G_CALLBACK (on_edited), self);
+  return lr->row;
+}
+
+static void
+on_add_clicked (InkLayerEditor *self)
+{
+  int units = 100;
+
+  if (self->n_hidden > 0)
+    {
+      LayerRow *last = layer_row_at (self, self->n_hidden - 1);
+      gint64 iv;
+      if (ink_number_parse (&units_rule, gtk_editable_get_text (GTK_EDITABLE (last->units)), NULL, &iv, NULL))
+        units = (int) iv;
+    }
+  ink_layer_editor_add_layer (self, -1, units, INK_ACT_RELU, 0.0f);
+  gtk_widget_grab_focus (layer_row_at (self, self->n_hidden - 1)->units);
+}
+
+/* ---- public ---- */
+
+void
+ink_layer_editor_add_layer (InkLayerEditor *self,
+                            int             position,
+                            int             units,
+                            InkActivation   act,
+                            float           dropout)
+{
+  GtkWidget *row;
+
+  g_return_if_fail (INK_IS_LAYER_EDITOR (self));
+
+  if (position < 0 || position > (int) self->n_hidden)
+    position = (int) self->n_hidden;
+  row = make_layer_row (self, units, act, dropout);
+  gtk_list_box_insert (self->list, row, position + 1);
+  self->n_hidden++;
+  structure_changed (self);
+}
+
+void
+ink_layer_editor_remove_layer (InkLayerEditor *self,
+                               int             position)
+{
+  g_return_if_fail (INK_IS_LAYER_EDITOR (self));
+  g_return_if_fail (position >= 0 && position < (int) self->n_hidden);
+
+  gtk_list_box_remove (self->list, layer_row_at (self, position)->row);
+  self->n_hidden--;
+  structure_changed (self);
+}
+
+void
+ink_layer_editor_duplicate_layer (InkLayerEditor *self,
+                                  int             position)
+{
+  LayerRow *src, *copy;
+  GtkWidget *row;
+
+  g_return_if_fail (INK_IS_LAYER_EDITOR (self));
+  g_return_if_fail (position >= 0 && position < (int) self->n_hidden);
+
+  src = layer_row_at (self, position);
+  self->updating++;
+  row = make_layer_row (self, 1, INK_ACT_RELU, 0.0f);
+  copy = g_object_get_data (G_OBJECT (row), LAYER_ROW_KEY);
+  /* the text as it is, refused values included */
+  gtk_editable_set_text (GTK_EDITABLE (copy->units), gtk_editable_get_text (GTK_EDITABLE (src->units)));
+  gtk_editable_set_text (GTK_EDITABLE (copy->dropout), gtk_editable_get_text (GTK_EDITABLE (src->dropout)));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (copy->activation),
+                              gtk_drop_down_get_selected (GTK_DROP_DOWN (src->activation)));
+  self->updating--;
+  gtk_list_box_insert (self->list, row, position + 2);
+  self->n_hidden++;
+  structure_changed (self);
+}
+
+void
+ink_layer_editor_move_layer (InkLayerEditor *self,
+                             int             from,
+                             int             to)
+{
+  GtkWidget *row;
+
+  g_return_if_fail (INK_IS_LAYER_EDITOR (self));
+  g_return_if_fail (from >= 0 && from < (int) self->n_hidden);
+
+  to = CLAMP (to, 0, (int) self->n_hidden - 1);
+  if (to == from)
+    return;
+  row = g_object_ref (layer_row_at (self, from)->row);
+  gtk_list_box_remove (self->list, row);
+  gtk_list_box_insert (self->list, row, to + 1);
+  g_object_unref (row);
+  structure_changed (self);
+}
+
+guint
+ink_layer_editor_get_n_hidden (InkLayerEditor *self)
+{
+  g_return_val_if_fail (INK_IS_LAYER_EDITOR (self), 0);
+  return self->n_hidden;
+}
+
+gboolean
+ink_layer_editor_get_valid (InkLayerEditor *self)
+{
+  g_return_val_if_fail (INK_IS_LAYER_EDITOR (self), FALSE);
+  return self->valid;
+}
+
+const char *
+ink_layer_editor_get_summary (InkLayerEditor *self)
+{
+  g_return_val_if_fail (INK_IS_LAYER_EDITOR (self), NULL);
+  return self->summary;
+}
+
+void
+ink_layer_editor_set_n_inputs (InkLayerEditor *self,
+                               int             n_inputs)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (INK_IS_LAYER_EDITOR (self));
+  g_return_if_fail (n_inputs > 0);
+
+  self->n_inputs = n_inputs;
+  text = input_description (n_inputs);
+  gtk_label_set_text (GTK_LABEL (self->input_subtitle), text);
+  on_edited (self);
+}
+
+void
+ink_layer_editor_set_optimizer_kind (InkLayerEditor  *self,
+                                     InkOptimizerKind kind)
+{
+  g_return_if_fail (INK_IS_LAYER_EDITOR (self));
+  if (self->kind == kind)
+    return;
+  self->kind = kind;
+  refresh (self);
+}
+
+void
+ink_layer_editor_set_batch_size (InkLayerEditor *self,
+                                 guint           batch_size)
+{
+  g_return_if_fail (INK_IS_LAYER_EDITOR (self));
+  if (batch_size == 0 || self->batch_size == batch_size)
+    return;
+  self->batch_size = batch_size;
+  refresh (self);
+}
+
+void
+ink_layer_editor_set_spec (InkLayerEditor   *self,
+                           const InkNetSpec *spec)
+{
+  const InkLayerSpec *out;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (INK_IS_LAYER_EDITOR (self));
+  g_return_if_fail (spec != NULL && spec->n_layers >= 1);
+
+  self->updating++;
+  while (self->n_hidden > 0)
+    ink_layer_editor_remove_layer (self, (int) self->n_hidden - 1);
+
+  self->n_inputs = spec->n_inputs;
+  text = input_description (spec->n_inputs);
+  gtk_label_set_text (GTK_LABEL (self->input_subtitle), text);
+  ink_number_set (self->input_dropout, &input_dropout_rule, spec->input_dropout);
+
+  for (int l = 0; l < spec->n_layers - 1; l++)
+    ink_layer_editor_add_layer (self, -1, spec->layers[l].units, spec->layers[l].activation,
+                                spec->layers[l].dropout);
+
+  out = &spec->layers[spec->n_layers - 1];
+  self->n_classes = out->units;
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->output_act), output_index (self, out->activation));
+
+  for (guint i = 0; i < G_N_ELEMENTS (init_choices); i++)
+    if (init_choices[i].init == spec->init)
+      adw_combo_row_set_selected (ADW_COMBO_ROW (self->init_row), i);
+  ink_number_set (self->slope_entry, &slope_rule, spec->leaky_slope);
+  gtk_switch_set_active (GTK_SWITCH (self->zero_switch), spec->zero_output_init != 0.0f);
+  self->updating--;
+
+  structure_changed (self);
+}
+
+InkNetSpec *
+ink_layer_editor_get_spec (InkLayerEditor  *self,
+                           GError         **error)
+{
+  g_return_val_if_fail (INK_IS_LAYER_EDITOR (self), NULL);
+  return build_spec (self, FALSE, error);
+}
+
+/* ------------------------------------------------------------------------ */
+
+static void
+build_ui (InkLayerEditor *self)
+{
+  g_autoptr(GtkStringList) out_names = gtk_string_list_new (NULL);
+  g_autoptr(GtkStringList) init_names = gtk_string_list_new (NULL);
+  GtkWidget *group, *line, *summary, *weights, *placeholder, *add_content;
+
+  self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 24);
+  gtk_widget_set_parent (self->box, GTK_WIDGET (self));
+
+  self->col_units = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
+  self->col_act = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
+  self->col_dropout = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
+  self->col_menu = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
+
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Network"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("Dense layers from the input pixels to the class scores"));
+  self->add_button = gtk_button_new ();
+  add_content = adw_button_content_new ();
+  adw_button_content_set_icon_name (ADW_BUTTON_CONTENT (add_content), "list-add-symbolic");
+  adw_button_content_set_label (ADW_BUTTON_CONTENT (add_content), _("_Add Hidden Layer"));
+  adw_button_content_set_use_underline (ADW_BUTTON_CONTENT (add_content), TRUE);
+  gtk_button_set_child (GTK_BUTTON (self->add_button), add_content);
+  gtk_widget_set_name (self->add_button, "add-layer");
+  gtk_widget_set_valign (self->add_button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (self->add_button, _("Add a hidden layer before the output layer"));
+  g_signal_connect_swapped (self->add_button, "clicked", G_CALLBACK (on_add_clicked), self);
+  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), self->add_button);
+
+  self->list = GTK_LIST_BOX (gtk_list_box_new ());
+  gtk_widget_set_name (GTK_WIDGET (self->list), "layers");
+  gtk_list_box_set_selection_mode (self->list, GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->list), "boxed-list");
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->list));
+
+  /* input */
+  line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_box_append (GTK_BOX (line), row_title_box (_("Input"), NULL, &self->input_subtitle));
+  self->input_dropout = new_dropout_spin ();
+  gtk_widget_set_name (self->input_dropout, "input-dropout");
+  gtk_widget_set_tooltip_text (self->input_dropout, _("Fraction of the input pixels dropped while training (0 = none, below 1)"));
+  ink_number_spin_init (GTK_SPIN_BUTTON (self->input_dropout), &input_dropout_rule);
+  ink_number_set (self->input_dropout, &input_dropout_rule, 0.0);
+  gtk_box_append (GTK_BOX (line), labelled (_("Dropout"), self->input_dropout, self->col_dropout));
+  placeholder = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  gtk_size_group_add_widget (self->col_menu, placeholder);
+  gtk_box_append (GTK_BOX (line), placeholder);
+  self->input_error = error_label ();
+  row_frame (line, self->input_error, &self->input_row);
+  gtk_widget_add_css_class (self->input_row, "ink-layer-fixed");
+  gtk_list_box_append (self->list, self->input_row);
+  g_signal_connect_swapped (self->input_dropout, "changed", G_CALLBACK (on_edited), self);
+
+  /* output */
+  self->output_acts = g_array_new (FALSE, FALSE, sizeof (InkActivation));
+  for (guint i = 0; i < N_COMMON_OUTPUTS; i++)
+    {
+      g_array_append_val (self->output_acts, output_choices[i].act);
+      gtk_string_list_append (out_names, _(output_choices[i].label));
+    }
+  self->output_names = out_names;
+  line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_box_append (GTK_BOX (line), row_title_box (_("Output"), NULL, &self->output_subtitle));
+  self->output_act = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (out_names)), NULL);
+  gtk_widget_set_name (self->output_act, "output-activation");
+  gtk_widget_set_tooltip_text (self->output_act,
+                               _("Softmax outputs train with cross-entropy; the others with the squared error "
+                                 "to one-hot targets (a regression, as nolearn does)"));
+  gtk_box_append (GTK_BOX (line), labelled (_("Activation · loss"), self->output_act, NULL));
+  placeholder = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  gtk_size_group_add_widget (self->col_menu, placeholder);
+  gtk_box_append (GTK_BOX (line), placeholder);
+  row_frame (line, error_label (), &self->output_row);
+  gtk_widget_add_css_class (self->output_row, "ink-layer-fixed");
+  gtk_list_box_append (self->list, self->output_row);
+  g_signal_connect_swapped (self->output_act, "notify::selected", G_CALLBACK (on_edited), self);
+
+  /* summary */
+  summary = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  gtk_widget_set_margin_top (summary, 12);
+  self->params_label = gtk_label_new (NULL);
+  gtk_widget_set_name (self->params_label, "parameters");
+  gtk_label_set_xalign (GTK_LABEL (self->params_label), 0.0f);
+  gtk_label_set_wrap (GTK_LABEL (self->params_label), TRUE);
+  gtk_widget_add_css_class (self->params_label, "title-4");
+  gtk_widget_add_css_class (self->params_label, "numeric");
+  self->memory_label = gtk_label_new (NULL);
+  gtk_widget_set_name (self->memory_label, "memory");
+  gtk_label_set_xalign (GTK_LABEL (self->memory_label), 0.0f);
+  gtk_label_set_wrap (GTK_LABEL (self->memory_label), TRUE);
+  gtk_widget_add_css_class (self->memory_label, "dim-label");
+  gtk_widget_add_css_class (self->memory_label, "numeric");
+  gtk_box_append (GTK_BOX (summary), self->params_label);
+  gtk_box_append (GTK_BOX (summary), self->memory_label);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), summary);
+  gtk_box_append (GTK_BOX (self->box), group);
+
+  /* weights */
+  weights = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (weights), _("Weights"));
+  for (guint i = 0; i < G_N_ELEMENTS (init_choices); i++)
+    gtk_string_list_append (init_names, _(init_choices[i].label));
+  self->init_row = adw_combo_row_new ();
+  gtk_widget_set_name (self->init_row, "init");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->init_row), _("Initialization"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->init_row),
+                               _("How the weights are drawn before training; biases start at 0"));
+  adw_combo_row_set_model (ADW_COMBO_ROW (self->init_row), G_LIST_MODEL (init_names));
+  g_signal_connect_swapped (self->init_row, "notify::selected", G_CALLBACK (on_edited), self);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (weights), self->init_row);
+
+  self->slope_row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->slope_row), _("Leaky ReLU slope"));
+  self->slope_entry = gtk_entry_new ();
+  gtk_widget_set_name (self->slope_entry, "leaky-slope");
+  gtk_editable_set_width_chars (GTK_EDITABLE (self->slope_entry), 8);
+  gtk_entry_set_input_purpose (GTK_ENTRY (self->slope_entry), GTK_INPUT_PURPOSE_NUMBER);
+  gtk_widget_set_valign (self->slope_entry, GTK_ALIGN_CENTER);
+  ink_number_set (self->slope_entry, &slope_rule, 0.01);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self->slope_row), self->slope_entry);
+  g_signal_connect_swapped (self->slope_entry, "changed", G_CALLBACK (on_edited), self);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (weights), self->slope_row);
+
+  {
+    GtkWidget *row = adw_action_row_new ();
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Zero Output Weights"));
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                 _("Start the output layer's weights at 0, as the Theano tutorial's logistic layer does"));
+    self->zero_switch = gtk_switch_new ();
+    gtk_widget_set_name (self->zero_switch, "zero-output-init");
+    gtk_widget_set_valign (self->zero_switch, GTK_ALIGN_CENTER);
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), self->zero_switch);
+    adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), self->zero_switch);
+    g_signal_connect_swapped (self->zero_switch, "notify::active", G_CALLBACK (on_edited), self);
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (weights), row);
+  }
+  gtk_box_append (GTK_BOX (self->box), weights);
+}
+
+static void
+ink_layer_editor_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  InkLayerEditor *self = INK_LAYER_EDITOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_VALID:
+      g_value_set_boolean (value, self->valid);
+      break;
+    case PROP_SUMMARY:
+      g_value_set_string (value, self->summary);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ink_layer_editor_dispose (GObject *object)
+{
+  InkLayerEditor *self = INK_LAYER_EDITOR (object);
+
+  g_clear_pointer (&self->box, gtk_widget_unparent);
+  g_clear_object (&self->col_units);
+  g_clear_object (&self->col_act);
+  g_clear_object (&self->col_dropout);
+  g_clear_object (&self->col_menu);
+  G_OBJECT_CLASS (ink_layer_editor_parent_class)->dispose (object);
+}
+
+static void
+ink_layer_editor_finalize (GObject *object)
+{
+  InkLayerEditor *self = INK_LAYER_EDITOR (object);
+
+  g_clear_pointer (&self->output_acts, g_array_unref);
+  g_free (self->summary);
+  G_OBJECT_CLASS (ink_layer_editor_parent_class)->finalize (object);
+}
+
+static void
+ink_layer_editor_class_init (InkLayerEditorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->get_property = ink_layer_editor_get_property;
+  object_class->dispose = ink_layer_editor_dispose;
+  object_class->finalize = ink_layer_editor_finalize;
+
+  properties[PROP_VALID] =
+    g_param_spec_boolean ("valid", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SUMMARY] =
+    g_param_spec_string ("summary", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SIGNAL_CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "inklayereditor");
+}
+
+static void
+ink_layer_editor_init (InkLayerEditor *self)
+{
+  InkLayerSpec layers[2] = { { 100, INK_ACT_RELU, 0.0f }, { 10, INK_ACT_SOFTMAX, 0.0f } };
+  InkNetSpec spec = { 784, 0.0f, 2, layers, INK_LOSS_CROSS_ENTROPY, INK_INIT_GLOROT_UNIFORM, 0.01f, 0.0f };
+
+  self->kind = INK_OPT_SGD;
+  self->batch_size = 128;
+  self->n_inputs = 784;
+  self->n_classes = 10;
+  build_ui (self);
+  ink_layer_editor_set_spec (self, &spec);
+}
+
+InkLayerEditor *
+ink_layer_editor_new (void)
+{
+  return g_object_new (INK_TYPE_LAYER_EDITOR, NULL);
+}

@@ -1,0 +1,337 @@
+/* ink-prob-bars.c
+ *
+ * Copyright 2026 The Inkling developers
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <https://www.gnu.org/licenses/>.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+#include "ink-prob-bars.h"
+
+#define MAX_CLASSES   64
+#define EMPTY_ROWS    10
+#define ROW_PAD       4
+#define GAP           8
+#define BAR_RADIUS    3.0
+
+struct _InkProbBars
+{
+  GtkWidget parent_instance;
+
+  float     values[MAX_CLASSES];
+  int       n;          /* 0 when cleared */
+  int       top;
+};
+
+G_DEFINE_FINAL_TYPE (InkProbBars, ink_prob_bars, GTK_TYPE_WIDGET)
+
+static void
+lookup_color (GtkWidget  *widget,
+              const char *name,
+              GdkRGBA    *out,
+              const char *fallback)
+{
+  GtkStyleContext *ctx = gtk_widget_get_style_context (widget);
+
+  if (!gtk_style_context_lookup_color (ctx, name, out))
+    gdk_rgba_parse (out, fallback);
+}
+
+static PangoLayout *
+make_layout (GtkWidget  *widget,
+             const char *text,
+             gboolean    bold)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (widget, text);
+  PangoAttrList *attrs = pango_attr_list_new ();
+
+  pango_attr_list_insert (attrs, pango_attr_font_features_new ("tnum=1"));
+  if (bold)
+    pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
+  pango_layout_set_attributes (layout, attrs);
+  pango_attr_list_unref (attrs);
+  return layout;
+}
+
+static void
+text_size (GtkWidget  *widget,
+           const char *text,
+           int        *w,
+           int        *h)
+{
+  g_autoptr(PangoLayout) layout = make_layout (widget, text, TRUE);
+
+  pango_layout_get_pixel_size (layout, w, h);
+}
+
+static int
+n_rows (InkProbBars *self)
+{
+  return self->n > 0 ? self->n : EMPTY_ROWS;
+}
+
+static void
+geometry (InkProbBars *self,
+          int         *row_h,
+          int         *label_w,
+          int         *value_w)
+{
+  char last[16];
+  int w, h;
+
+  g_snprintf (last, sizeof last, "%d", n_rows (self) - 1);
+  text_size (GTK_WIDGET (self), last, label_w, &h);
+  text_size (GTK_WIDGET (self), "100.0%", value_w, &w);
+  *row_h = h + 2 * ROW_PAD;
+}
+
+static void
+rounded_rect (cairo_t *cr,
+              double   x,
+              double   y,
+              double   w,
+              double   h,
+              double   r)
+{
+  r = MIN (r, MIN (w, h) / 2);
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, x + w - r, y + r, r, -G_PI / 2, 0);
+  cairo_arc (cr, x + w - r, y + h - r, r, 0, G_PI / 2);
+  cairo_arc (cr, x + r, y + h - r, r, G_PI / 2, G_PI);
+  cairo_arc (cr, x + r, y + r, r, G_PI, 3 * G_PI / 2);
+  cairo_close_path (cr);
+}
+
+static void
+ink_prob_bars_snapshot (GtkWidget   *widget,
+                        GtkSnapshot *snapshot)
+{
+  InkProbBars *self = INK_PROB_BARS (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  int row_h, label_w, value_w, rows = n_rows (self);
+  double bar_x, bar_w, pitch;
+  GdkRGBA fg, accent_bg, accent;
+  cairo_t *cr;
+
+  if (width <= 0 || height <= 0)
+    return;
+
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+  lookup_color (widget, "accent_bg_color", &accent_bg, "#3584e4");
+  lookup_color (widget, "accent_color", &accent, "#1c71d8");
+  geometry (self, &row_h, &label_w, &value_w);
+  pitch = MAX (row_h, (double) height / rows);
+  bar_x = label_w + GAP;
+  bar_w = MAX (8, width - bar_x - GAP - value_w);
+
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  for (int i = 0; i < rows; i++)
+    {
+      gboolean top = self->n > 0 && i == self->top;
+      double y = floor (i * pitch + (pitch - row_h) / 2);
+      double bar_h = row_h - 2 * ROW_PAD;
+      char text[32];
+      g_autoptr(PangoLayout) label = NULL;
+      g_autoptr(PangoLayout) value = NULL;
+      int w, h;
+
+      /* the class */
+      g_snprintf (text, sizeof text, "%d", i);
+      label = make_layout (widget, text, top);
+      pango_layout_get_pixel_size (label, &w, &h);
+      cairo_move_to (cr, label_w - w, y + (row_h - h) / 2.0);
+      if (top)
+        gdk_cairo_set_source_rgba (cr, &accent);
+      else
+        cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, fg.alpha * 0.75);
+      pango_cairo_show_layout (cr, label);
+
+      /* the track and the bar */
+      rounded_rect (cr, bar_x, y + ROW_PAD, bar_w, bar_h, BAR_RADIUS);
+      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, fg.alpha * 0.07);
+      cairo_fill (cr);
+      if (self->n > 0)
+        {
+          double v = CLAMP (self->values[i], 0.0, 1.0);
+          double len = v * bar_w;
+
+          if (len >= 0.5)
+            {
+              rounded_rect (cr, bar_x, y + ROW_PAD, MAX (len, 2.0), bar_h, BAR_RADIUS);
+              if (top)
+                gdk_cairo_set_source_rgba (cr, &accent_bg);
+              else
+                cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, fg.alpha * 0.35);
+              cairo_fill (cr);
+            }
+        }
+
+      /* the percentage */
+      if (self->n > 0)
+        g_snprintf (text, sizeof text, "%.1f%%", 100.0 * self->values[i]);
+      else
+        g_snprintf (text, sizeof text, "–");
+      value = make_layout (widget, text, top);
+      pango_layout_get_pixel_size (value, &w, &h);
+      cairo_move_to (cr, width - w, y + (row_h - h) / 2.0);
+      if (top)
+        gdk_cairo_set_source_rgba (cr, &fg);
+      else
+        cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, fg.alpha * (self->n > 0 ? 0.75 : 0.4));
+      pango_cairo_show_layout (cr, value);
+    }
+
+  cairo_destroy (cr);
+}
+
+static void
+ink_prob_bars_measure (GtkWidget      *widget,
+                       GtkOrientation  orientation,
+                       int             for_size,
+                       int            *minimum,
+                       int            *natural,
+                       int            *minimum_baseline,
+                       int            *natural_baseline)
+{
+  InkProbBars *self = INK_PROB_BARS (widget);
+  int row_h, label_w, value_w;
+
+  geometry (self, &row_h, &label_w, &value_w);
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = label_w + GAP + 60 + GAP + value_w;
+      *natural = label_w + GAP + 240 + GAP + value_w;
+    }
+  else
+    {
+      *minimum = row_h * n_rows (self);
+      *natural = (row_h + 4) * n_rows (self);
+    }
+}
+
+static void
+update_accessible (InkProbBars *self)
+{
+  g_autofree char *desc = NULL;
+
+  if (self->n > 0)
+    /* Translators: the accessible description of the probability bars */
+    desc = g_strdup_printf (_("Most likely %d (%.1f%%)"), self->top, 100.0 * self->values[self->top]);
+  else
+    desc = g_strdup (_("No prediction"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, desc,
+                                  -1);
+}
+
+static void
+ink_prob_bars_class_init (InkProbBarsClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  widget_class->snapshot = ink_prob_bars_snapshot;
+  widget_class->measure = ink_prob_bars_measure;
+
+  gtk_widget_class_set_css_name (widget_class, "inkprobbars");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+ink_prob_bars_init (InkProbBars *self)
+{
+  self->top = -1;
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Class probabilities"),
+                                  -1);
+  update_accessible (self);
+}
+
+InkProbBars *
+ink_prob_bars_new (void)
+{
+  return g_object_new (INK_TYPE_PROB_BARS, NULL);
+}
+
+void
+ink_prob_bars_set (InkProbBars *self,
+                   const float *probs,
+                   int          n)
+{
+  int old_rows;
+
+  g_return_if_fail (INK_IS_PROB_BARS (self));
+  g_return_if_fail (probs != NULL || n == 0);
+
+  if (n <= 0)
+    {
+      ink_prob_bars_clear (self);
+      return;
+    }
+  old_rows = n_rows (self);
+  n = MIN (n, MAX_CLASSES);
+  memcpy (self->values, probs, sizeof (float) * n);
+  self->n = n;
+  self->top = 0;
+  for (int i = 1; i < n; i++)
+    if (probs[i] > probs[self->top])
+      self->top = i;
+  update_accessible (self);
+  if (old_rows != n_rows (self))
+    gtk_widget_queue_resize (GTK_WIDGET (self));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+ink_prob_bars_clear (InkProbBars *self)
+{
+  int old_rows;
+
+  g_return_if_fail (INK_IS_PROB_BARS (self));
+
+  old_rows = n_rows (self);
+  self->n = 0;
+  self->top = -1;
+  update_accessible (self);
+  if (old_rows != n_rows (self))
+    gtk_widget_queue_resize (GTK_WIDGET (self));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+int
+ink_prob_bars_get_top (InkProbBars *self)
+{
+  g_return_val_if_fail (INK_IS_PROB_BARS (self), -1);
+
+  return self->top;
+}
+
+const float *
+ink_prob_bars_get_values (InkProbBars *self,
+                          int         *n)
+{
+  g_return_val_if_fail (INK_IS_PROB_BARS (self), NULL);
+
+  if (n != NULL)
+    *n = self->n;
+  return self->n > 0 ? self->values : NULL;
+}

@@ -1,0 +1,754 @@
+/* ink-tile-view.c
+ *
+ * Copyright 2026 The Inkling developers
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <https://www.gnu.org/licenses/>.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+#include "ink-tile-view.h"
+
+#define TILE      INK_TILE_SIDE
+#define N_PIXELS  (TILE * TILE)
+#define GAP       1                 /* atlas pixels between tiles */
+#define PITCH     (TILE + GAP)
+#define LUT_SIZE  1024
+
+struct _InkTileView
+{
+  GtkWidget        parent_instance;
+
+  float           *weights;         /* n_units × 784 */
+  int              n_units;
+  int              cols;
+  int              rows;
+  gboolean         shared_scale;
+  cairo_surface_t *atlas;           /* ARGB32 */
+  int              selected;
+  int              hover;
+
+  /* where the atlas was last painted */
+  double           origin_x;
+  double           origin_y;
+  double           scale;
+};
+
+enum
+{
+  PROP_0,
+  PROP_SHARED_SCALE,
+  PROP_SELECTED,
+  N_PROPS
+};
+
+enum
+{
+  TILE_ACTIVATED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (InkTileView, ink_tile_view, GTK_TYPE_WIDGET)
+
+/* ------------------------------------------------------------------------ */
+/* the colour map                                                            */
+
+/* ColorBrewer's RdBu, from -1 (blue) through 0 (white) to +1 (red) */
+static const double stops[7][3] = {
+  { 0x21, 0x66, 0xac },
+  { 0x67, 0xa9, 0xcf },
+  { 0xd1, 0xe5, 0xf0 },
+  { 0xf7, 0xf7, 0xf7 },
+  { 0xfd, 0xdb, 0xc7 },
+  { 0xef, 0x8a, 0x62 },
+  { 0xb2, 0x18, 0x2b },
+};
+
+void
+ink_tile_colormap (double  t,
+                   double *r,
+                   double *g,
+                   double *b)
+{
+  double pos, f;
+  int i;
+
+  if (isnan (t))
+    t = 0.0;
+  t = CLAMP (t, -1.0, 1.0);
+  pos = (t + 1.0) * 3.0;      /* 0..6 */
+  i = MIN ((int) floor (pos), 5);
+  f = pos - i;
+  *r = (stops[i][0] + (stops[i + 1][0] - stops[i][0]) * f) / 255.0;
+  *g = (stops[i][1] + (stops[i + 1][1] - stops[i][1]) * f) / 255.0;
+  *b = (stops[i][2] + (stops[i + 1][2] - stops[i][2]) * f) / 255.0;
+}
+
+static const guint32 *
+lut (void)
+{
+  static guint32 table[LUT_SIZE];
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      for (int i = 0; i < LUT_SIZE; i++)
+        {
+          double r, g, b;
+
+          ink_tile_colormap (2.0 * i / (LUT_SIZE - 1) - 1.0, &r, &g, &b);
+          table[i] = 0xff000000u
+                     | ((guint32) lround (r * 255) << 16)
+                     | ((guint32) lround (g * 255) << 8)
+                     | (guint32) lround (b * 255);
+        }
+      g_once_init_leave (&done, 1);
+    }
+  return table;
+}
+
+static float
+max_abs (const float *w,
+         gsize        n)
+{
+  float m = 0.0f;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      float a = fabsf (w[i]);
+      if (a > m)
+        m = a;
+    }
+  return m;
+}
+
+/* unit u's 784 pixels into dst (row stride in pixels) */
+static void
+paint_tile (const float *w,
+            float        scale,
+            guint32     *dst,
+            int          stride)
+{
+  const guint32 *table = lut ();
+  float k = scale > 0.0f && isfinite (scale) ? (LUT_SIZE - 1) / (2.0f * scale) : 0.0f;
+
+  for (int y = 0; y < TILE; y++)
+    for (int x = 0; x < TILE; x++)
+      {
+        float v = w[y * TILE + x];
+        float t = (v + scale) * k + 0.5f;
+        /* comparisons rather than a clamp of a cast: NaN and ±inf stay defined */
+        int i = t > 0.0f ? (t < (float) (LUT_SIZE - 1) ? (int) t : LUT_SIZE - 1) : 0;
+
+        if (k == 0.0f || v != v)
+          i = LUT_SIZE / 2;
+        dst[y * stride + x] = table[i];
+      }
+}
+
+static float
+tile_scale (InkTileView *self,
+            int          unit,
+            float        shared)
+{
+  return self->shared_scale ? shared : max_abs (self->weights + (gsize) unit * N_PIXELS, N_PIXELS);
+}
+
+static void
+build_atlas (InkTileView *self)
+{
+  int width, height, stride;
+  guint32 *data;
+  float shared = 0.0f;
+
+  g_clear_pointer (&self->atlas, cairo_surface_destroy);
+  if (self->n_units == 0)
+    return;
+
+  width = self->cols * PITCH - GAP;
+  height = self->rows * PITCH - GAP;
+  self->atlas = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cairo_surface_flush (self->atlas);
+  data = (guint32 *) cairo_image_surface_get_data (self->atlas);
+  stride = cairo_image_surface_get_stride (self->atlas) / 4;
+  memset (data, 0, (gsize) stride * 4 * height);   /* transparent gaps */
+
+  if (self->shared_scale)
+    shared = max_abs (self->weights, (gsize) self->n_units * N_PIXELS);
+  for (int u = 0; u < self->n_units; u++)
+    {
+      int x = (u % self->cols) * PITCH;
+      int y = (u / self->cols) * PITCH;
+
+      paint_tile (self->weights + (gsize) u * N_PIXELS, tile_scale (self, u, shared),
+                  data + (gsize) y * stride + x, stride);
+    }
+  cairo_surface_mark_dirty (self->atlas);
+}
+
+/* ------------------------------------------------------------------------ */
+/* geometry                                                                  */
+
+static void
+update_geometry (InkTileView *self)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+  int aw, ah;
+  double s;
+
+  if (self->atlas == NULL)
+    {
+      self->scale = 0;
+      return;
+    }
+  aw = cairo_image_surface_get_width (self->atlas);
+  ah = cairo_image_surface_get_height (self->atlas);
+  s = MIN ((double) width / aw, (double) height / ah);
+  /* whole multiples keep every weight the same size; past 3× the unevenness
+   * of a fractional scale no longer shows */
+  if (s >= 1.0 && s < 3.0)
+    s = floor (s);
+  self->scale = s;
+  self->origin_x = floor ((width - aw * s) / 2);
+  self->origin_y = floor ((height - ah * s) / 2);
+}
+
+static int
+tile_at (InkTileView *self,
+         double       x,
+         double       y)
+{
+  double ax, ay;
+  int col, row, u;
+
+  if (self->atlas == NULL || self->scale <= 0)
+    return -1;
+  ax = (x - self->origin_x) / self->scale;
+  ay = (y - self->origin_y) / self->scale;
+  if (ax < 0 || ay < 0)
+    return -1;
+  col = (int) floor (ax / PITCH);
+  row = (int) floor (ay / PITCH);
+  if (col >= self->cols || row >= self->rows)
+    return -1;
+  u = row * self->cols + col;
+  return u < self->n_units ? u : -1;
+}
+
+static void
+outline_tile (InkTileView *self,
+              cairo_t     *cr,
+              int          unit,
+              double       width)
+{
+  double x = self->origin_x + (unit % self->cols) * PITCH * self->scale;
+  double y = self->origin_y + (unit / self->cols) * PITCH * self->scale;
+  double side = TILE * self->scale;
+
+  cairo_rectangle (cr, x - width / 2, y - width / 2, side + width, side + width);
+  cairo_set_line_width (cr, width);
+  cairo_stroke (cr);
+}
+
+/* ------------------------------------------------------------------------ */
+/* GtkWidget                                                                 */
+
+static void
+ink_tile_view_snapshot (GtkWidget   *widget,
+                        GtkSnapshot *snapshot)
+{
+  InkTileView *self = INK_TILE_VIEW (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  GdkRGBA fg;
+  cairo_pattern_t *pattern;
+  cairo_t *cr;
+
+  if (self->atlas == NULL || width <= 0 || height <= 0)
+    return;
+
+  update_geometry (self);
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  cairo_save (cr);
+  cairo_translate (cr, self->origin_x, self->origin_y);
+  cairo_scale (cr, self->scale, self->scale);
+  cairo_set_source_surface (cr, self->atlas, 0, 0);
+  pattern = cairo_get_source (cr);
+  cairo_pattern_set_filter (pattern, self->scale >= 1.0 ? CAIRO_FILTER_NEAREST : CAIRO_FILTER_GOOD);
+  cairo_pattern_set_extend (pattern, CAIRO_EXTEND_NONE);
+  cairo_paint (cr);
+  cairo_restore (cr);
+
+  if (self->hover >= 0 && self->hover != self->selected)
+    {
+      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, fg.alpha * 0.6);
+      outline_tile (self, cr, self->hover, 1.5);
+    }
+  if (self->selected >= 0 && self->selected < self->n_units)
+    {
+      /* a dark ring and a light one: visible on any tile, in any theme */
+      cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
+      outline_tile (self, cr, self->selected, 5.0);
+      cairo_set_source_rgb (cr, 1.0, 0.85, 0.2);
+      outline_tile (self, cr, self->selected, 2.0);
+    }
+
+  cairo_destroy (cr);
+}
+
+static void
+ink_tile_view_measure (GtkWidget      *widget,
+                       GtkOrientation  orientation,
+                       int             for_size,
+                       int            *minimum,
+                       int            *natural,
+                       int            *minimum_baseline,
+                       int            *natural_baseline)
+{
+  InkTileView *self = INK_TILE_VIEW (widget);
+  int size = 0;
+
+  if (self->atlas != NULL)
+    size = orientation == GTK_ORIENTATION_HORIZONTAL
+      ? cairo_image_surface_get_width (self->atlas)
+      : cairo_image_surface_get_height (self->atlas);
+  *minimum = 120;
+  /* small grids at 2× or more */
+  *natural = MAX (*minimum, size < 300 ? size * 2 : size);
+}
+
+static void
+on_motion (GtkEventControllerMotion *motion,
+           double                    x,
+           double                    y,
+           InkTileView              *self)
+{
+  int u = tile_at (self, x, y);
+
+  if (u != self->hover)
+    {
+      self->hover = u;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+}
+
+static void
+on_leave (GtkEventControllerMotion *motion,
+          InkTileView              *self)
+{
+  if (self->hover != -1)
+    {
+      self->hover = -1;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+}
+
+static void
+on_released (GtkGestureClick *click,
+             int              n_press,
+             double           x,
+             double           y,
+             InkTileView     *self)
+{
+  int u = tile_at (self, x, y);
+
+  if (u < 0)
+    return;
+  ink_tile_view_set_selected (self, u);
+  g_signal_emit (self, signals[TILE_ACTIVATED], 0, (guint) u);
+}
+
+static gboolean
+on_query_tooltip (GtkWidget   *widget,
+                  int          x,
+                  int          y,
+                  gboolean     keyboard,
+                  GtkTooltip  *tooltip,
+                  InkTileView *self)
+{
+  g_autofree char *text = NULL;
+  int u = tile_at (self, x, y);
+
+  if (u < 0)
+    return FALSE;
+  /* Translators: tooltip of a feature tile; %d is the unit's number (1-based) */
+  text = g_strdup_printf (_("Unit %d"), u + 1);
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* GObject                                                                   */
+
+static void
+ink_tile_view_finalize (GObject *object)
+{
+  InkTileView *self = INK_TILE_VIEW (object);
+
+  g_clear_pointer (&self->weights, g_free);
+  g_clear_pointer (&self->atlas, cairo_surface_destroy);
+
+  G_OBJECT_CLASS (ink_tile_view_parent_class)->finalize (object);
+}
+
+static void
+ink_tile_view_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  InkTileView *self = INK_TILE_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SHARED_SCALE:
+      g_value_set_boolean (value, self->shared_scale);
+      break;
+    case PROP_SELECTED:
+      g_value_set_int (value, self->selected);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ink_tile_view_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  InkTileView *self = INK_TILE_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SHARED_SCALE:
+      ink_tile_view_set_shared_scale (self, g_value_get_boolean (value));
+      break;
+    case PROP_SELECTED:
+      ink_tile_view_set_selected (self, g_value_get_int (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ink_tile_view_class_init (InkTileViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->finalize = ink_tile_view_finalize;
+  object_class->get_property = ink_tile_view_get_property;
+  object_class->set_property = ink_tile_view_set_property;
+
+  widget_class->snapshot = ink_tile_view_snapshot;
+  widget_class->measure = ink_tile_view_measure;
+
+  properties[PROP_SHARED_SCALE] =
+    g_param_spec_boolean ("shared-scale", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SELECTED] =
+    g_param_spec_int ("selected", NULL, NULL, -1, G_MAXINT, -1,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[TILE_ACTIVATED] =
+    g_signal_new ("tile-activated",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_UINT);
+
+  gtk_widget_class_set_css_name (widget_class, "inktileview");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+ink_tile_view_init (InkTileView *self)
+{
+  GtkEventController *motion;
+  GtkGesture *click;
+
+  self->selected = -1;
+  self->hover = -1;
+
+  motion = gtk_event_controller_motion_new ();
+  g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
+  g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+
+  click = gtk_gesture_click_new ();
+  g_signal_connect (click, "released", G_CALLBACK (on_released), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip), self);
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "pointer");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("First-layer weights"),
+                                  -1);
+}
+
+/* ------------------------------------------------------------------------ */
+/* API                                                                       */
+
+InkTileView *
+ink_tile_view_new (void)
+{
+  return g_object_new (INK_TYPE_TILE_VIEW, NULL);
+}
+
+void
+ink_tile_view_set_weights (InkTileView *self,
+                           const float *w,
+                           int          n_units,
+                           int          n_inputs)
+{
+  int old_cols, old_rows;
+
+  g_return_if_fail (INK_IS_TILE_VIEW (self));
+  g_return_if_fail (w != NULL || n_units <= 0);
+
+  if (n_units <= 0 || n_inputs != N_PIXELS)
+    {
+      ink_tile_view_clear (self);
+      return;
+    }
+
+  old_cols = self->cols;
+  old_rows = self->rows;
+  if (self->n_units != n_units)
+    {
+      g_free (self->weights);
+      self->weights = g_new (float, (gsize) n_units * N_PIXELS);
+    }
+  memcpy (self->weights, w, sizeof (float) * n_units * N_PIXELS);
+  self->n_units = n_units;
+  self->cols = (int) ceil (sqrt ((double) n_units));
+  self->rows = (n_units + self->cols - 1) / self->cols;
+  build_atlas (self);
+
+  if (self->selected >= n_units)
+    ink_tile_view_set_selected (self, -1);
+  if (self->hover >= n_units)
+    self->hover = -1;
+  if (old_cols != self->cols || old_rows != self->rows)
+    gtk_widget_queue_resize (GTK_WIDGET (self));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+ink_tile_view_clear (InkTileView *self)
+{
+  g_return_if_fail (INK_IS_TILE_VIEW (self));
+
+  g_clear_pointer (&self->weights, g_free);
+  g_clear_pointer (&self->atlas, cairo_surface_destroy);
+  self->n_units = self->cols = self->rows = 0;
+  self->hover = -1;
+  ink_tile_view_set_selected (self, -1);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+const float *
+ink_tile_view_get_weights (InkTileView *self,
+                           int         *n_units)
+{
+  g_return_val_if_fail (INK_IS_TILE_VIEW (self), NULL);
+
+  if (n_units != NULL)
+    *n_units = self->n_units;
+  return self->weights;
+}
+
+gboolean
+ink_tile_view_get_shared_scale (InkTileView *self)
+{
+  g_return_val_if_fail (INK_IS_TILE_VIEW (self), FALSE);
+
+  return self->shared_scale;
+}
+
+void
+ink_tile_view_set_shared_scale (InkTileView *self,
+                                gboolean     shared)
+{
+  g_return_if_fail (INK_IS_TILE_VIEW (self));
+
+  shared = !!shared;
+  if (self->shared_scale == shared)
+    return;
+  self->shared_scale = shared;
+  build_atlas (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHARED_SCALE]);
+}
+
+int
+ink_tile_view_get_selected (InkTileView *self)
+{
+  g_return_val_if_fail (INK_IS_TILE_VIEW (self), -1);
+
+  return self->selected;
+}
+
+void
+ink_tile_view_set_selected (InkTileView *self,
+                            int          unit)
+{
+  g_return_if_fail (INK_IS_TILE_VIEW (self));
+
+  if (unit < -1 || unit >= self->n_units)
+    unit = -1;
+  if (self->selected == unit)
+    return;
+  self->selected = unit;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
+}
+
+void
+ink_tile_view_get_grid (InkTileView *self,
+                        int         *cols,
+                        int         *rows)
+{
+  g_return_if_fail (INK_IS_TILE_VIEW (self));
+
+  if (cols != NULL)
+    *cols = self->cols;
+  if (rows != NULL)
+    *rows = self->rows;
+}
+
+void
+ink_tile_view_get_atlas_size (InkTileView *self,
+                              int         *width,
+                              int         *height)
+{
+  g_return_if_fail (INK_IS_TILE_VIEW (self));
+
+  if (width != NULL)
+    *width = self->atlas ? cairo_image_surface_get_width (self->atlas) : 0;
+  if (height != NULL)
+    *height = self->atlas ? cairo_image_surface_get_height (self->atlas) : 0;
+}
+
+cairo_surface_t *
+ink_tile_view_render_tile (InkTileView *self,
+                           int          unit)
+{
+  cairo_surface_t *surface;
+  float shared = 0.0f;
+
+  g_return_val_if_fail (INK_IS_TILE_VIEW (self), NULL);
+
+  if (unit < 0 || unit >= self->n_units)
+    return NULL;
+  if (self->shared_scale)
+    shared = max_abs (self->weights, (gsize) self->n_units * N_PIXELS);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, TILE, TILE);
+  cairo_surface_flush (surface);
+  paint_tile (self->weights + (gsize) unit * N_PIXELS, tile_scale (self, unit, shared),
+              (guint32 *) cairo_image_surface_get_data (surface),
+              cairo_image_surface_get_stride (surface) / 4);
+  cairo_surface_mark_dirty (surface);
+  return surface;
+}
+
+gboolean
+ink_tile_view_export_png (InkTileView  *self,
+                          const char   *path,
+                          int           tile_px,
+                          GError      **error)
+{
+  cairo_surface_t *surface;
+  cairo_status_t status;
+  cairo_t *cr;
+  int gap, width, height;
+
+  g_return_val_if_fail (INK_IS_TILE_VIEW (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->atlas == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("There are no tiles to export"));
+      return FALSE;
+    }
+  if (tile_px < 1 || tile_px > 512)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("A tile must be between 1 and 512 pixels wide, not %d"), tile_px);
+      return FALSE;
+    }
+
+  gap = MAX (1, tile_px / 14);
+  width = self->cols * tile_px + (self->cols + 1) * gap;
+  height = self->rows * tile_px + (self->rows + 1) * gap;
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  status = cairo_surface_status (surface);
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("Cannot make a %d × %d image: %s"), width, height,
+                   cairo_status_to_string (status));
+      cairo_surface_destroy (surface);
+      return FALSE;
+    }
+
+  cr = cairo_create (surface);
+  cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
+  cairo_paint (cr);
+  for (int u = 0; u < self->n_units; u++)
+    {
+      int col = u % self->cols, row = u / self->cols;
+
+      cairo_save (cr);
+      cairo_translate (cr, gap + col * (tile_px + gap), gap + row * (tile_px + gap));
+      cairo_scale (cr, (double) tile_px / TILE, (double) tile_px / TILE);
+      cairo_set_source_surface (cr, self->atlas, -col * PITCH, -row * PITCH);
+      cairo_pattern_set_filter (cairo_get_source (cr),
+                                tile_px >= TILE ? CAIRO_FILTER_NEAREST : CAIRO_FILTER_GOOD);
+      cairo_rectangle (cr, 0, 0, TILE, TILE);
+      cairo_fill (cr);
+      cairo_restore (cr);
+    }
+  cairo_destroy (cr);
+
+  status = cairo_surface_write_to_png (surface, path);
+  cairo_surface_destroy (surface);
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_autofree char *name = g_filename_display_name (path);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("Could not write %s: %s"), name, cairo_status_to_string (status));
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,1020 @@
+/* ink-training-form.c
+ *
+ * Copyright 2026 The Inkling developers
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <https://www.gnu.org/licenses/>.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "ink-backend.h"
+#include "ink-layer-editor.h"
+#include "ink-training-form.h"
+
+typedef enum
+{
+  F_LR,
+  F_MOMENTUM,
+  F_RHO,
+  F_BETA1,
+  F_BETA2,
+  F_EPS,
+  F_DECAY,
+  F_L1,
+  F_L2,
+  F_MAX_NORM,
+  F_BATCH,
+  F_EPOCHS,
+  F_VALID_EVERY,
+  F_PATIENCE,
+  F_PATIENCE_INC,
+  F_IMPROVEMENT,
+  F_STOP,
+  F_N_TRAIN,
+  F_N_VALID,
+  F_VALID_FRACTION,
+  F_SUBSET,
+  F_SEED,
+  N_FIELDS
+} FieldId;
+
+typedef struct
+{
+  const char   *key;        /* the JSON key, the widget's name */
+  const char   *title;
+  const char   *subtitle;
+  InkNumberRule rule;
+  gboolean      spin;       /* a spin button, else an entry (for values like 1e-4) */
+  double        lower, upper, step, page;
+  guint         digits;
+  int           width;
+} FieldDef;
+
+#define REAL(name, single, min, max, min_open, max_open) \
+  { name, FALSE, single, 0, 0, min, max, min_open, max_open }
+#define WHOLE(name, imin, imax) \
+  { name, TRUE, FALSE, imin, imax, 0.0, 0.0, FALSE, FALSE }
+
+static const FieldDef field_defs[N_FIELDS] = {
+  [F_LR] = { "lr", N_("Learning Rate"), N_("Initial step size, such as 0.01 or 1e-3"),
+             REAL (N_("learning rate"), TRUE, 0.0, 1000.0, TRUE, FALSE), FALSE, 0, 0, 0, 0, 0, 9 },
+  [F_MOMENTUM] = { "momentum", N_("Momentum"), N_("Share of the previous update carried over"),
+                   REAL (N_("momentum"), TRUE, 0.0, 1.0, FALSE, TRUE), TRUE, 0.0, 0.999, 0.01, 0.1, 3, 5 },
+  [F_RHO] = { "rho", N_("Rho"), N_("Decay of the running average of squared gradients"),
+              REAL (N_("rho"), TRUE, 0.0, 1.0, FALSE, TRUE), TRUE, 0.0, 0.999, 0.01, 0.1, 3, 5 },
+  [F_BETA1] = { "beta1", N_("Beta 1"), N_("Decay of the running average of gradients"),
+                REAL (N_("beta 1"), TRUE, 0.0, 1.0, FALSE, TRUE), TRUE, 0.0, 0.999, 0.01, 0.1, 3, 5 },
+  [F_BETA2] = { "beta2", N_("Beta 2"), N_("Decay of the running average of squared gradients"),
+                REAL (N_("beta 2"), TRUE, 0.0, 1.0, FALSE, TRUE), TRUE, 0.0, 0.9999, 0.001, 0.01, 4, 6 },
+  [F_EPS] = { "eps", N_("Epsilon"), N_("Added to the denominator, for stability"),
+              REAL (N_("epsilon"), TRUE, 0.0, 1.0, FALSE, FALSE), FALSE, 0, 0, 0, 0, 0, 9 },
+  [F_DECAY] = { "decay", N_("Learning-Rate Decay"), N_("The learning rate is multiplied by this after each epoch; 1 = none"),
+                REAL (N_("decay"), TRUE, 0.0, 1.0, TRUE, FALSE), TRUE, 0.001, 1.0, 0.01, 0.1, 3, 5 },
+  [F_L1] = { "l1", N_("L1 Penalty"), N_("Adds this times Σ|w| over the weights to the loss"),
+             REAL (N_("L1"), TRUE, 0.0, 1000.0, FALSE, FALSE), FALSE, 0, 0, 0, 0, 0, 9 },
+  [F_L2] = { "l2", N_("L2 Penalty"), N_("Adds this times Σw² over the weights to the loss"),
+             REAL (N_("L2"), TRUE, 0.0, 1000.0, FALSE, FALSE), FALSE, 0, 0, 0, 0, 0, 9 },
+  [F_MAX_NORM] = { "max_norm", N_("Max-Norm"), N_("Largest norm of a unit's incoming weights; 0 = off"),
+                   REAL (N_("max-norm"), TRUE, 0.0, 1e6, FALSE, FALSE), TRUE, 0.0, 100.0, 0.5, 1.0, 2, 5 },
+  [F_BATCH] = { "batch_size", N_("Batch Size"), N_("Images per minibatch"),
+                WHOLE (N_("batch size"), 1, 65536), TRUE, 1, 65536, 1, 32, 0, 6 },
+  [F_EPOCHS] = { "epochs", N_("Epochs"), N_("Passes over the training images, at most"),
+                 WHOLE (N_("epochs"), 1, 1000000), TRUE, 1, 1000000, 1, 10, 0, 7 },
+  [F_VALID_EVERY] = { "validation_frequency", N_("Minibatches Between Validations"), NULL,
+                      WHOLE (N_("the interval"), 1, G_MAXINT32), TRUE, 1, G_MAXINT32, 100, 1000, 0, 8 },
+  [F_PATIENCE] = { "patience", N_("Patience"), N_("Minibatches to train at least; grows on each improvement"),
+                   WHOLE (N_("patience"), 1, G_MAXINT32), TRUE, 1, G_MAXINT32, 1000, 10000, 0, 8 },
+  [F_PATIENCE_INC] = { "patience_increase", N_("Patience Increase"),
+                       N_("On an improvement, patience becomes this multiple of the minibatch count"),
+                       REAL (N_("the increase"), FALSE, 1.0, 1e6, FALSE, FALSE), TRUE, 1.0, 100.0, 0.1, 1.0, 2, 5 },
+  [F_IMPROVEMENT] = { "improvement_threshold", N_("Improvement Threshold"),
+                      N_("A score counts as better below this fraction of the best so far"),
+                      REAL (N_("the threshold"), FALSE, 0.0, 1.0, TRUE, FALSE), TRUE, 0.5, 1.0, 0.001, 0.01, 4, 6 },
+  [F_STOP] = { "stop_epochs", N_("Validations Without Improvement"), N_("Stop after this many in a row"),
+               WHOLE (N_("the count"), 1, 1000000), TRUE, 1, 1000000, 1, 5, 0, 6 },
+  [F_N_TRAIN] = { "train", N_("Training Images"), N_("The first images of the training file; 0 = all but the validation ones"),
+                  WHOLE (N_("the count"), 0, INK_DATA_MAX_ITEMS), TRUE, 0, INK_DATA_MAX_ITEMS, 1000, 10000, 0, 8 },
+  [F_N_VALID] = { "valid", N_("Validation Images"), N_("The images that follow them"),
+                  WHOLE (N_("the count"), 1, INK_DATA_MAX_ITEMS), TRUE, 1, INK_DATA_MAX_ITEMS, 1000, 10000, 0, 8 },
+  [F_VALID_FRACTION] = { "valid_fraction", N_("Validation Fraction"), N_("Share of the training file held out, drawn with the seed"),
+                         REAL (N_("the fraction"), FALSE, 0.0, 1.0, TRUE, TRUE), TRUE, 0.01, 0.99, 0.05, 0.1, 2, 5 },
+  [F_SUBSET] = { "subset", N_("Subset"), N_("Keep only the first images of each set, for quick runs; 0 = all"),
+                 WHOLE (N_("the subset"), 0, INK_DATA_MAX_ITEMS), TRUE, 0, INK_DATA_MAX_ITEMS, 1000, 10000, 0, 8 },
+  [F_SEED] = { "seed", N_("Seed"), N_("Draws the initial weights, the shuffles, dropout and a random split"),
+               WHOLE (N_("the seed"), 0, G_MAXINT64), FALSE, 0, 0, 0, 0, 0, 12 },
+};
+
+#undef REAL
+#undef WHOLE
+
+static const char * const kind_labels[] = {
+  [INK_OPT_SGD] = N_("SGD"),
+  [INK_OPT_MOMENTUM] = N_("Momentum"),
+  [INK_OPT_NESTEROV] = N_("Nesterov Momentum"),
+  [INK_OPT_RMSPROP] = N_("RMSprop"),
+  [INK_OPT_ADAM] = N_("Adam"),
+  [INK_OPT_ADAGRAD] = N_("Adagrad"),
+  NULL
+};
+static const char * const validation_labels[] = { N_("Every Epoch"), N_("Every N Minibatches"), NULL };
+static const char * const early_labels[] = {
+  [INK_EARLY_NONE] = N_("None"),
+  [INK_EARLY_PATIENCE] = N_("Patience"),
+  [INK_EARLY_NO_IMPROVEMENT] = N_("No Improvement"),
+  NULL
+};
+static const char * const monitor_labels[] = {
+  [INK_MONITOR_VALID_LOSS] = N_("Validation Loss"),
+  [INK_MONITOR_VALID_ERROR] = N_("Validation Error"),
+  NULL
+};
+enum { DATASET_MNIST, DATASET_FASHION, DATASET_FOLDER };
+static const char * const dataset_labels[] = { N_("MNIST"), N_("Fashion-MNIST"), N_("Folder…"), NULL };
+static const char * const split_labels[] = {
+  [INK_SPLIT_OFFICIAL] = N_("Official (the Test Set)"),
+  [INK_SPLIT_FIXED] = N_("Fixed Counts"),
+  [INK_SPLIT_RANDOM] = N_("Random Fraction"),
+  NULL
+};
+static const char * const norm_labels[] = {
+  [INK_NORM_SCALE] = N_("Scale to 0–1"),
+  [INK_NORM_STANDARDIZE] = N_("Standardize"),
+  [INK_NORM_MINMAX] = N_("Min–Max"),
+  [INK_NORM_NONE] = N_("None (0–255)"),
+  NULL
+};
+enum { DEVICE_CPU, DEVICE_CUDA, DEVICE_AUTO };
+static const char * const device_ids[] = { "cpu", "cuda", "auto", NULL };
+
+typedef struct
+{
+  GtkWidget *row;
+  GtkWidget *editable;
+} Field;
+
+struct _InkTrainingForm
+{
+  GtkWidget         parent_instance;
+
+  GtkWidget        *box;
+  Field             f[N_FIELDS];
+  GtkWidget        *kind_row;
+  GtkWidget        *regularization;   /* AdwExpanderRow */
+  GtkWidget        *validation_row;
+  GtkWidget        *early_row;
+  GtkWidget        *monitor_row;
+  GtkWidget        *dataset_row;
+  GtkWidget        *folder_row;       /* AdwEntryRow */
+  GtkWidget        *split_row;
+  GtkWidget        *norm_row;
+  GtkWidget        *device_row;
+  GtkStringList    *device_names;
+
+  InkOptimizerKind  kind;             /* the optimizer whose values the rows hold */
+  guint             device;           /* the last accepted device choice */
+  gboolean          cuda_known;
+  gboolean          cuda_ok;
+  char             *cuda_reason;
+  GCancellable     *cancellable;
+
+  gboolean          valid;
+  guint             updating;
+};
+
+G_DEFINE_FINAL_TYPE (InkTrainingForm, ink_training_form, GTK_TYPE_WIDGET)
+
+enum { PROP_0, PROP_VALID, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+enum { SIGNAL_CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static guint
+selected (GtkWidget *combo)
+{
+  return adw_combo_row_get_selected (ADW_COMBO_ROW (combo));
+}
+
+static InkOptimizerKind
+shown_kind (InkTrainingForm *self)
+{
+  guint k = selected (self->kind_row);
+  return k <= INK_OPT_ADAGRAD ? (InkOptimizerKind) k : INK_OPT_SGD;
+}
+
+static gboolean
+field_applies (InkTrainingForm *self,
+               FieldId          id)
+{
+  InkOptimizerKind kind = shown_kind (self);
+
+  switch (id)
+    {
+    case F_MOMENTUM:
+      return kind == INK_OPT_MOMENTUM || kind == INK_OPT_NESTEROV;
+    case F_RHO:
+      return kind == INK_OPT_RMSPROP;
+    case F_BETA1:
+    case F_BETA2:
+      return kind == INK_OPT_ADAM;
+    case F_EPS:
+      return kind == INK_OPT_RMSPROP || kind == INK_OPT_ADAM || kind == INK_OPT_ADAGRAD;
+    case F_VALID_EVERY:
+      return selected (self->validation_row) == 1;
+    case F_PATIENCE:
+    case F_PATIENCE_INC:
+    case F_IMPROVEMENT:
+      return selected (self->early_row) == INK_EARLY_PATIENCE;
+    case F_STOP:
+      return selected (self->early_row) == INK_EARLY_NO_IMPROVEMENT;
+    case F_N_TRAIN:
+    case F_N_VALID:
+      return selected (self->split_row) == INK_SPLIT_FIXED;
+    case F_VALID_FRACTION:
+      return selected (self->split_row) == INK_SPLIT_RANDOM;
+    case F_LR:
+    case F_DECAY:
+    case F_L1:
+    case F_L2:
+    case F_MAX_NORM:
+    case F_BATCH:
+    case F_EPOCHS:
+    case F_SUBSET:
+    case F_SEED:
+    case N_FIELDS:
+    default:
+      return TRUE;
+    }
+}
+
+static gboolean
+field_value (InkTrainingForm  *self,
+             FieldId           id,
+             double           *value,
+             gint64           *ivalue,
+             char            **message)
+{
+  return ink_number_parse (&field_defs[id].rule,
+                           gtk_editable_get_text (GTK_EDITABLE (self->f[id].editable)),
+                           value, ivalue, message);
+}
+
+static char *
+folder_text (InkTrainingForm *self)
+{
+  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->folder_row))));
+}
+
+static void
+set_row_error (GtkWidget  *row,
+               GtkWidget  *editable,
+               const char *message,
+               const char *subtitle)
+{
+  if (message)
+    {
+      gtk_widget_add_css_class (row, "error");
+      if (editable)
+        gtk_widget_add_css_class (editable, "error");
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), message);
+    }
+  else
+    {
+      gtk_widget_remove_css_class (row, "error");
+      if (editable)
+        gtk_widget_remove_css_class (editable, "error");
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle ? subtitle : "");
+    }
+}
+
+static void
+update_device_row (InkTrainingForm *self)
+{
+  g_autofree char *subtitle = NULL;
+  gboolean warn = FALSE;
+
+  if (!self->cuda_known)
+    subtitle = g_strdup (_("Looking for a CUDA GPU…"));
+  else if (self->cuda_ok)
+    subtitle = g_strdup (_("A CUDA GPU is available"));
+  else if (selected (self->device_row) == DEVICE_CUDA)
+    {
+      subtitle = g_strdup_printf (_("This experiment asks for the GPU, which is unavailable here: %s"),
+                                  self->cuda_reason);
+      warn = TRUE;
+    }
+  else
+    subtitle = g_strdup_printf (_("GPU (CUDA) unavailable: %s"), self->cuda_reason);
+
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->device_row), subtitle);
+  if (warn)
+    gtk_widget_add_css_class (self->device_row, "warning");
+  else
+    gtk_widget_remove_css_class (self->device_row, "warning");
+}
+
+static void
+update_regularization (InkTrainingForm *self)
+{
+  static const FieldId ids[] = { F_L1, F_L2, F_MAX_NORM };
+  static const char * const names[] = { N_("L1"), N_("L2"), N_("max-norm") };
+  g_autoptr(GString) s = g_string_new (NULL);
+  gboolean bad = FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      double v;
+      if (!field_value (self, ids[i], &v, NULL, NULL))
+        bad = TRUE;
+      else if (v != 0.0)
+        g_string_append_printf (s, "%s%s %s", s->len ? " · " : "", _(names[i]),
+                                gtk_editable_get_text (GTK_EDITABLE (self->f[ids[i]].editable)));
+    }
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self->regularization),
+                                 s->len ? s->str : _("None"));
+  if (bad)
+    gtk_widget_add_css_class (self->regularization, "error");
+  else
+    gtk_widget_remove_css_class (self->regularization, "error");
+}
+
+/* Checks every value that applies; with style, shows or hides the rows and
+ * marks the refused ones.  FALSE with the first reason, naming the field. */
+static gboolean
+check (InkTrainingForm  *self,
+       gboolean          style,
+       GError          **error)
+{
+  g_autofree char *first = NULL;
+  gboolean folder = selected (self->dataset_row) == DATASET_FOLDER;
+
+  for (guint id = 0; id < N_FIELDS; id++)
+    {
+      const FieldDef *d = &field_defs[id];
+      gboolean applies = field_applies (self, id);
+      g_autofree char *msg = NULL;
+
+      if (applies && !field_value (self, id, NULL, NULL, &msg) && first == NULL)
+        first = g_strdup_printf ("%s: %s", _(d->title), msg);
+      if (style)
+        {
+          gtk_widget_set_visible (self->f[id].row, applies);
+          set_row_error (self->f[id].row, self->f[id].editable, applies ? msg : NULL,
+                         d->subtitle ? _(d->subtitle) : NULL);
+        }
+    }
+
+  {
+    g_autofree char *path = folder_text (self);
+    const char *msg = folder && *path == '\0' ? _("choose the folder that holds the dataset") : NULL;
+
+    if (msg && first == NULL)
+      first = g_strdup_printf ("%s: %s", _("Dataset folder"), msg);
+    if (style)
+      {
+        gtk_widget_set_visible (self->folder_row, folder);
+        set_row_error (self->dataset_row, NULL, msg,
+                       _("A folder holds the four IDX files of an MNIST-shaped dataset"));
+        if (msg)
+          gtk_widget_add_css_class (self->folder_row, "error");
+        else
+          gtk_widget_remove_css_class (self->folder_row, "error");
+      }
+  }
+
+  if (style)
+    {
+      update_regularization (self);
+      update_device_row (self);
+    }
+
+  if (first)
+    {
+      g_set_error_literal (error, INK_EXPERIMENT_ERROR, INK_EXPERIMENT_ERROR_INVALID, first);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+refresh (InkTrainingForm *self)
+{
+  gboolean valid = check (self, TRUE, NULL);
+
+  if (valid != self->valid)
+    {
+      self->valid = valid;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALID]);
+    }
+}
+
+static void
+on_edited (InkTrainingForm *self)
+{
+  if (self->updating)
+    return;
+  refresh (self);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+static void
+load_optimizer (InkTrainingForm        *self,
+                const InkOptimizerSpec *o)
+{
+  ink_number_set (self->f[F_LR].editable, &field_defs[F_LR].rule, o->lr);
+  ink_number_set (self->f[F_MOMENTUM].editable, &field_defs[F_MOMENTUM].rule, o->momentum);
+  ink_number_set (self->f[F_RHO].editable, &field_defs[F_RHO].rule, o->rho);
+  ink_number_set (self->f[F_BETA1].editable, &field_defs[F_BETA1].rule, o->beta1);
+  ink_number_set (self->f[F_BETA2].editable, &field_defs[F_BETA2].rule, o->beta2);
+  ink_number_set (self->f[F_EPS].editable, &field_defs[F_EPS].rule, o->eps);
+}
+
+static void
+on_kind_changed (InkTrainingForm *self)
+{
+  InkOptimizerKind kind = shown_kind (self);
+
+  if (!self->updating && kind != self->kind)
+    {
+      InkOptimizerSpec defaults;
+
+      /* the new optimizer's defaults; decay, L1, L2 and max-norm stay */
+      ink_optimizer_spec_defaults (&defaults, kind);
+      self->updating++;
+      load_optimizer (self, &defaults);
+      self->updating--;
+    }
+  self->kind = kind;
+  on_edited (self);
+}
+
+static void
+on_device_changed (InkTrainingForm *self)
+{
+  guint sel = selected (self->device_row);
+
+  if (!self->updating && sel == DEVICE_CUDA && self->cuda_known && !self->cuda_ok)
+    {
+      /* not selectable here: back to the previous choice, the subtitle says why */
+      gtk_widget_error_bell (self->device_row);
+      self->updating++;
+      adw_combo_row_set_selected (ADW_COMBO_ROW (self->device_row), self->device);
+      self->updating--;
+      update_device_row (self);
+      return;
+    }
+  if (!self->updating)
+    self->device = sel;
+  on_edited (self);
+}
+
+static void
+on_folder_response (GtkNativeDialog *dialog,
+                    int              response,
+                    InkTrainingForm *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+
+      if (path)
+        gtk_editable_set_text (GTK_EDITABLE (self->folder_row), path);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+on_browse_clicked (InkTrainingForm *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkFileChooserNative *native =
+    gtk_file_chooser_native_new (_("Choose a Dataset Folder"),
+                                 GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                 GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                                 _("_Select"), _("_Cancel"));
+
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  g_signal_connect_object (native, "response", G_CALLBACK (on_folder_response), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
+/* ---- the GPU check, once per process, off the main thread ---- */
+
+static GMutex   cuda_lock;
+static gboolean cuda_checked;
+static gboolean cuda_ok;
+static char    *cuda_reason;
+
+static void
+cuda_check_thread (GTask        *task,
+                   gpointer      source,
+                   gpointer      data,
+                   GCancellable *cancellable)
+{
+  g_mutex_lock (&cuda_lock);
+  if (!cuda_checked)
+    {
+      g_autoptr(GError) error = NULL;
+
+      cuda_ok = ink_backend_cuda_available (&error);
+      cuda_reason = error ? g_strdup (error->message) : NULL;
+      cuda_checked = TRUE;
+    }
+  g_mutex_unlock (&cuda_lock);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+apply_cuda_state (InkTrainingForm *self)
+{
+  guint sel = selected (self->device_row);
+
+  g_mutex_lock (&cuda_lock);
+  self->cuda_known = TRUE;
+  self->cuda_ok = cuda_ok;
+  g_free (self->cuda_reason);
+  self->cuda_reason = g_strdup (cuda_reason ? cuda_reason : "");
+  g_mutex_unlock (&cuda_lock);
+
+  if (!self->cuda_ok)
+    {
+      const char * const label[] = { _("GPU (CUDA), Unavailable"), NULL };
+
+      self->updating++;
+      gtk_string_list_splice (self->device_names, DEVICE_CUDA, 1, label);
+      adw_combo_row_set_selected (ADW_COMBO_ROW (self->device_row), sel);
+      self->updating--;
+    }
+  update_device_row (self);
+}
+
+static void
+cuda_check_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  /* checked first: when cancelled, data is a form already gone */
+  if (!g_task_propagate_boolean (G_TASK (result), NULL))
+    return;
+  apply_cuda_state (INK_TRAINING_FORM (data));
+}
+
+static void
+start_cuda_check (InkTrainingForm *self)
+{
+  g_autoptr(GTask) task = NULL;
+  gboolean known;
+
+  g_mutex_lock (&cuda_lock);
+  known = cuda_checked;
+  g_mutex_unlock (&cuda_lock);
+  if (known)
+    {
+      apply_cuda_state (self);
+      return;
+    }
+  task = g_task_new (NULL, self->cancellable, cuda_check_done, self);
+  g_task_set_source_tag (task, start_cuda_check);
+  g_task_run_in_thread (task, cuda_check_thread);
+}
+
+/* ---- building ---- */
+
+static GtkWidget *
+make_group (InkTrainingForm *self,
+            const char      *title,
+            const char      *description)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
+  if (description)
+    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), description);
+  gtk_box_append (GTK_BOX (self->box), group);
+  return group;
+}
+
+static void
+add_row (GtkWidget *parent,
+         GtkWidget *row)
+{
+  if (ADW_IS_EXPANDER_ROW (parent))
+    adw_expander_row_add_row (ADW_EXPANDER_ROW (parent), row);
+  else
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (parent), row);
+}
+
+static void
+make_field (InkTrainingForm *self,
+            FieldId          id,
+            GtkWidget       *parent)
+{
+  const FieldDef *d = &field_defs[id];
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *row_name = g_strconcat (d->key, "-row", NULL);
+  GtkWidget *w;
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(d->title));
+  if (d->subtitle)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _(d->subtitle));
+  gtk_widget_set_name (row, row_name);
+
+  if (d->spin)
+    {
+      GtkAdjustment *adj = gtk_adjustment_new (d->lower, d->lower, d->upper, d->step, d->page, 0.0);
+      w = gtk_spin_button_new (adj, d->step, d->digits);
+      ink_number_spin_init (GTK_SPIN_BUTTON (w), &d->rule);
+      gtk_editable_set_alignment (GTK_EDITABLE (w), 1.0f);
+    }
+  else
+    {
+      w = gtk_entry_new ();
+      gtk_entry_set_input_purpose (GTK_ENTRY (w), d->rule.integer ? GTK_INPUT_PURPOSE_DIGITS
+                                                                  : GTK_INPUT_PURPOSE_NUMBER);
+      gtk_entry_set_alignment (GTK_ENTRY (w), 1.0f);
+    }
+  gtk_widget_set_name (w, d->key);
+  gtk_editable_set_width_chars (GTK_EDITABLE (w), d->width);
+  gtk_widget_set_valign (w, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (w), GTK_ACCESSIBLE_PROPERTY_LABEL, _(d->title), -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), w);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), w);
+  g_signal_connect_swapped (w, "changed", G_CALLBACK (on_edited), self);
+
+  self->f[id].row = row;
+  self->f[id].editable = w;
+  add_row (parent, row);
+}
+
+static GtkWidget *
+make_combo (GtkWidget          *parent,
+            const char         *name,
+            const char         *title,
+            const char         *subtitle,
+            const char * const *labels)
+{
+  g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
+  GtkWidget *row = adw_combo_row_new ();
+
+  for (guint i = 0; labels[i]; i++)
+    gtk_string_list_append (model, _(labels[i]));
+  gtk_widget_set_name (row, name);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (subtitle)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (model));
+  add_row (parent, row);
+  return row;
+}
+
+static void
+build_ui (InkTrainingForm *self)
+{
+  GtkWidget *group, *browse;
+
+  self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 24);
+  gtk_widget_set_parent (self->box, GTK_WIDGET (self));
+
+  /* optimizer */
+  group = make_group (self, _("Optimizer"), NULL);
+  self->kind_row = make_combo (group, "kind", _("Method"),
+                               _("Another method loads its defaults; decay and penalties stay"),
+                               kind_labels);
+  make_field (self, F_LR, group);
+  make_field (self, F_MOMENTUM, group);
+  make_field (self, F_RHO, group);
+  make_field (self, F_BETA1, group);
+  make_field (self, F_BETA2, group);
+  make_field (self, F_EPS, group);
+  make_field (self, F_DECAY, group);
+  self->regularization = adw_expander_row_new ();
+  gtk_widget_set_name (self->regularization, "regularization");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->regularization), _("Regularization"));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->regularization);
+  make_field (self, F_L1, self->regularization);
+  make_field (self, F_L2, self->regularization);
+  make_field (self, F_MAX_NORM, self->regularization);
+
+  /* training */
+  group = make_group (self, _("Training"), NULL);
+  make_field (self, F_BATCH, group);
+  make_field (self, F_EPOCHS, group);
+  self->validation_row = make_combo (group, "validation", _("Validation"),
+                                     _("How often the validation set is scored"), validation_labels);
+  make_field (self, F_VALID_EVERY, group);
+  self->early_row = make_combo (group, "early_stopping", _("Early Stopping"),
+                                _("Stop before the last epoch once the validation score stalls"), early_labels);
+  make_field (self, F_PATIENCE, group);
+  make_field (self, F_PATIENCE_INC, group);
+  make_field (self, F_IMPROVEMENT, group);
+  make_field (self, F_STOP, group);
+  self->monitor_row = make_combo (group, "monitor", _("Monitor"),
+                                  _("The validation score that decides the best epoch"), monitor_labels);
+
+  /* data */
+  group = make_group (self, _("Data"), NULL);
+  self->dataset_row = make_combo (group, "dataset", _("Dataset"), NULL, dataset_labels);
+  self->folder_row = adw_entry_row_new ();
+  gtk_widget_set_name (self->folder_row, "folder");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->folder_row), _("Folder"));
+  browse = gtk_button_new_from_icon_name ("folder-open-symbolic");
+  gtk_widget_set_valign (browse, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (browse, "flat");
+  gtk_widget_set_tooltip_text (browse, _("Choose the dataset folder"));
+  g_signal_connect_swapped (browse, "clicked", G_CALLBACK (on_browse_clicked), self);
+  adw_entry_row_add_suffix (ADW_ENTRY_ROW (self->folder_row), browse);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->folder_row);
+  self->split_row = make_combo (group, "split", _("Validation Set"), NULL, split_labels);
+  make_field (self, F_N_TRAIN, group);
+  make_field (self, F_N_VALID, group);
+  make_field (self, F_VALID_FRACTION, group);
+  self->norm_row = make_combo (group, "normalization", _("Normalization"),
+                               _("Pixel scaling; statistics come from the training images"), norm_labels);
+  make_field (self, F_SUBSET, group);
+
+  /* reproducibility, device */
+  group = make_group (self, _("Reproducibility"), NULL);
+  make_field (self, F_SEED, group);
+  group = make_group (self, _("Device"), NULL);
+  {
+    const char * const labels[] = { N_("CPU"), N_("GPU (CUDA)"), N_("Automatic"), NULL };
+    self->device_row = make_combo (group, "device", _("Device"), NULL, labels);
+    self->device_names = GTK_STRING_LIST (adw_combo_row_get_model (ADW_COMBO_ROW (self->device_row)));
+  }
+
+  g_signal_connect_swapped (self->kind_row, "notify::selected", G_CALLBACK (on_kind_changed), self);
+  g_signal_connect_swapped (self->validation_row, "notify::selected", G_CALLBACK (on_edited), self);
+  g_signal_connect_swapped (self->early_row, "notify::selected", G_CALLBACK (on_edited), self);
+  g_signal_connect_swapped (self->monitor_row, "notify::selected", G_CALLBACK (on_edited), self);
+  g_signal_connect_swapped (self->dataset_row, "notify::selected", G_CALLBACK (on_edited), self);
+  g_signal_connect_swapped (self->folder_row, "changed", G_CALLBACK (on_edited), self);
+  g_signal_connect_swapped (self->split_row, "notify::selected", G_CALLBACK (on_edited), self);
+  g_signal_connect_swapped (self->norm_row, "notify::selected", G_CALLBACK (on_edited), self);
+  g_signal_connect_swapped (self->device_row, "notify::selected", G_CALLBACK (on_device_changed), self);
+}
+
+/* ---- public ---- */
+
+void
+ink_training_form_set_experiment (InkTrainingForm     *self,
+                                  const InkExperiment *exp)
+{
+  const InkOptimizerSpec *o;
+  guint dataset = DATASET_FOLDER;
+  guint device = DEVICE_CPU;
+
+  g_return_if_fail (INK_IS_TRAINING_FORM (self));
+  g_return_if_fail (exp != NULL);
+
+  o = &exp->optimizer;
+  self->updating++;
+
+  adw_combo_row_set_selected (ADW_COMBO_ROW (self->kind_row), o->kind);
+  self->kind = o->kind;
+  load_optimizer (self, o);
+  ink_number_set (self->f[F_DECAY].editable, &field_defs[F_DECAY].rule, o->decay);
+  ink_number_set (self->f[F_L1].editable, &field_defs[F_L1].rule, o->l1);
+  ink_number_set (self->f[F_L2].editable, &field_defs[F_L2].rule, o->l2);
+  ink_number_set (self->f[F_MAX_NORM].editable, &field_defs[F_MAX_NORM].rule, o->max_norm);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (self->regularization),
+                                 o->l1 != 0.0f || o->l2 != 0.0f || o->max_norm != 0.0f);
+
+  ink_number_set_int (self->f[F_BATCH].editable, exp->batch_size);
+  ink_number_set_int (self->f[F_EPOCHS].editable, exp->epochs);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (self->validation_row), exp->validation_frequency ? 1 : 0);
+  ink_number_set_int (self->f[F_VALID_EVERY].editable,
+                      exp->validation_frequency ? exp->validation_frequency : 1000);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (self->early_row), exp->early_stopping);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (self->monitor_row), exp->monitor);
+  ink_number_set_int (self->f[F_PATIENCE].editable, exp->patience);
+  ink_number_set (self->f[F_PATIENCE_INC].editable, &field_defs[F_PATIENCE_INC].rule, exp->patience_increase);
+  ink_number_set (self->f[F_IMPROVEMENT].editable, &field_defs[F_IMPROVEMENT].rule, exp->improvement_threshold);
+  ink_number_set_int (self->f[F_STOP].editable, exp->stop_epochs);
+
+  if (g_strcmp0 (exp->dataset, "mnist") == 0)
+    dataset = DATASET_MNIST;
+  else if (g_strcmp0 (exp->dataset, "fashion-mnist") == 0)
+    dataset = DATASET_FASHION;
+  adw_combo_row_set_selected (ADW_COMBO_ROW (self->dataset_row), dataset);
+  gtk_editable_set_text (GTK_EDITABLE (self->folder_row),
+                         dataset == DATASET_FOLDER && exp->dataset ? exp->dataset : "");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (self->split_row), exp->split.kind);
+  ink_number_set_int (self->f[F_N_TRAIN].editable, exp->split.n_train);
+  ink_number_set_int (self->f[F_N_VALID].editable, exp->split.n_valid);
+  ink_number_set (self->f[F_VALID_FRACTION].editable, &field_defs[F_VALID_FRACTION].rule,
+                  exp->split.valid_fraction);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (self->norm_row), exp->normalization);
+  ink_number_set_int (self->f[F_SUBSET].editable, exp->split.subset);
+
+  ink_number_set_int (self->f[F_SEED].editable, (gint64) MIN (exp->seed, (guint64) G_MAXINT64));
+  for (guint i = 0; device_ids[i]; i++)
+    if (g_strcmp0 (exp->device, device_ids[i]) == 0)
+      device = i;
+  /* a GPU experiment stays one even where no GPU is usable (with a warning) */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (self->device_row), device);
+  self->device = device;
+
+  self->updating--;
+  on_edited (self);
+}
+
+gboolean
+ink_training_form_apply (InkTrainingForm  *self,
+                         InkExperiment    *exp,
+                         GError          **error)
+{
+  InkOptimizerKind kind;
+  InkOptimizerSpec o;
+  double v;
+  gint64 iv;
+  guint dataset;
+
+  g_return_val_if_fail (INK_IS_TRAINING_FORM (self), FALSE);
+  g_return_val_if_fail (exp != NULL, FALSE);
+
+  if (!check (self, FALSE, error))
+    return FALSE;
+
+#define REAL(id) (field_value (self, id, &v, NULL, NULL), v)
+#define WHOLE(id) (field_value (self, id, NULL, &iv, NULL), iv)
+
+  /* optimizer: the method's defaults, then what applies to it */
+  kind = shown_kind (self);
+  ink_optimizer_spec_defaults (&o, kind);
+  o.lr = (float) REAL (F_LR);
+  if (field_applies (self, F_MOMENTUM))
+    o.momentum = (float) REAL (F_MOMENTUM);
+  if (field_applies (self, F_RHO))
+    o.rho = (float) REAL (F_RHO);
+  if (field_applies (self, F_BETA1))
+    o.beta1 = (float) REAL (F_BETA1);
+  if (field_applies (self, F_BETA2))
+    o.beta2 = (float) REAL (F_BETA2);
+  if (field_applies (self, F_EPS))
+    o.eps = (float) REAL (F_EPS);
+  o.decay = (float) REAL (F_DECAY);
+  o.l1 = (float) REAL (F_L1);
+  o.l2 = (float) REAL (F_L2);
+  o.max_norm = (float) REAL (F_MAX_NORM);
+  exp->optimizer = o;
+
+  /* training; values that do not apply are kept when they read well */
+  exp->batch_size = (guint) WHOLE (F_BATCH);
+  exp->epochs = (guint) WHOLE (F_EPOCHS);
+  exp->validation_frequency = field_applies (self, F_VALID_EVERY) ? (guint) WHOLE (F_VALID_EVERY) : 0;
+  exp->early_stopping = (InkEarlyStopping) selected (self->early_row);
+  exp->monitor = (InkMonitor) selected (self->monitor_row);
+  if (field_value (self, F_PATIENCE, NULL, &iv, NULL))
+    exp->patience = (guint) iv;
+  if (field_value (self, F_PATIENCE_INC, &v, NULL, NULL))
+    exp->patience_increase = v;
+  if (field_value (self, F_IMPROVEMENT, &v, NULL, NULL))
+    exp->improvement_threshold = v;
+  if (field_value (self, F_STOP, NULL, &iv, NULL))
+    exp->stop_epochs = (guint) iv;
+
+  /* data */
+  dataset = selected (self->dataset_row);
+  g_free (exp->dataset);
+  exp->dataset = dataset == DATASET_MNIST ? g_strdup ("mnist")
+               : dataset == DATASET_FASHION ? g_strdup ("fashion-mnist")
+               : folder_text (self);
+  exp->split.kind = (InkSplitKind) selected (self->split_row);
+  if (field_value (self, F_N_TRAIN, NULL, &iv, NULL))
+    exp->split.n_train = (guint) iv;
+  if (field_value (self, F_N_VALID, NULL, &iv, NULL))
+    exp->split.n_valid = (guint) iv;
+  if (field_value (self, F_VALID_FRACTION, &v, NULL, NULL))
+    exp->split.valid_fraction = v;
+  exp->split.subset = (guint) WHOLE (F_SUBSET);
+  exp->normalization = (InkNormKind) selected (self->norm_row);
+
+  exp->seed = (guint64) WHOLE (F_SEED);
+  g_free (exp->device);
+  exp->device = g_strdup (device_ids[MIN (selected (self->device_row), DEVICE_AUTO)]);
+
+#undef REAL
+#undef WHOLE
+  return TRUE;
+}
+
+gboolean
+ink_training_form_get_valid (InkTrainingForm *self)
+{
+  g_return_val_if_fail (INK_IS_TRAINING_FORM (self), FALSE);
+  return self->valid;
+}
+
+InkOptimizerKind
+ink_training_form_get_optimizer_kind (InkTrainingForm *self)
+{
+  g_return_val_if_fail (INK_IS_TRAINING_FORM (self), INK_OPT_SGD);
+  return shown_kind (self);
+}
+
+guint
+ink_training_form_get_batch_size (InkTrainingForm *self)
+{
+  gint64 iv;
+
+  g_return_val_if_fail (INK_IS_TRAINING_FORM (self), 0);
+  return field_value (self, F_BATCH, NULL, &iv, NULL) ? (guint) iv : 0;
+}
+
+/* ------------------------------------------------------------------------ */
+
+static void
+ink_training_form_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  InkTrainingForm *self = INK_TRAINING_FORM (object);
+
+  switch (prop_id)
+    {
+    case PROP_VALID:
+      g_value_set_boolean (value, self->valid);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ink_training_form_dispose (GObject *object)
+{
+  InkTrainingForm *self = INK_TRAINING_FORM (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_pointer (&self->box, gtk_widget_unparent);
+  G_OBJECT_CLASS (ink_training_form_parent_class)->dispose (object);
+}
+
+static void
+ink_training_form_finalize (GObject *object)
+{
+  InkTrainingForm *self = INK_TRAINING_FORM (object);
+
+  g_clear_object (&self->cancellable);
+  g_free (self->cuda_reason);
+  G_OBJECT_CLASS (ink_training_form_parent_class)->finalize (object);
+}
+
+static void
+ink_training_form_class_init (InkTrainingFormClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->get_property = ink_training_form_get_property;
+  object_class->dispose = ink_training_form_dispose;
+  object_class->finalize = ink_training_form_finalize;
+
+  properties[PROP_VALID] =
+    g_param_spec_boolean ("valid", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SIGNAL_CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "inktrainingform");
+}
+
+static void
+ink_training_form_init (InkTrainingForm *self)
+{
+  g_autoptr(InkExperiment) defaults = ink_experiment_new_default ();
+
+  self->cancellable = g_cancellable_new ();
+  build_ui (self);
+  ink_training_form_set_experiment (self, defaults);
+  start_cuda_check (self);
+}
+
+InkTrainingForm *
+ink_training_form_new (void)
+{
+  return g_object_new (INK_TYPE_TRAINING_FORM, NULL);
+}

@@ -1,0 +1,230 @@
+/* ink-preflight.c
+ *
+ * Copyright 2026 The Inkling developers
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <https://www.gnu.org/licenses/>.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
+
+#include "ink-backend-cuda.h"
+#include "ink-preflight.h"
+
+G_DEFINE_QUARK (ink-preflight-error-quark, ink_preflight_error)
+
+#define F32 ((guint64) sizeof (float))
+
+/* The plan mirrors the allocations of ink_network_new, ink_optimizer_new and
+ * ink_trainer_new: keep them in step. */
+
+static guint64
+optimizer_states (InkOptimizerKind kind)
+{
+  switch (kind)
+    {
+    case INK_OPT_SGD:
+      return 0;
+    case INK_OPT_ADAM:
+      return 2;
+    case INK_OPT_MOMENTUM:
+    case INK_OPT_NESTEROV:
+    case INK_OPT_RMSPROP:
+    case INK_OPT_ADAGRAD:
+    default:
+      return 1;
+    }
+}
+
+/* Bytes of the batch-sized buffers per row of the batch. */
+static guint64
+activation_bytes_per_row (const InkNetSpec *spec,
+                          guint             dim)
+{
+  guint64 bytes = 0;
+
+  for (int l = 0; l < spec->n_layers; l++)
+    {
+      const InkLayerSpec *ls = &spec->layers[l];
+      guint64 buffers = 2;                      /* act, delta */
+
+      if (ls->dropout > 0.0f)
+        {
+          buffers++;                            /* mask */
+          if (ls->activation == INK_ACT_SIGMOID || ls->activation == INK_ACT_TANH)
+            buffers++;                          /* the pre-dropout output */
+        }
+      bytes += buffers * (guint64) MAX (ls->units, 0) * F32;
+    }
+  if (spec->input_dropout > 0.0f)
+    bytes += 2 * (guint64) MAX (spec->n_inputs, 0) * F32;   /* input mask, dropped input */
+  bytes += (guint64) dim * F32;                 /* the gathered input batch */
+  bytes += sizeof (gint32);                     /* its labels */
+
+  return bytes;
+}
+
+/* the two loss accumulators (2 doubles each) */
+#define ACCUMULATOR_BYTES (2 * 2 * (guint64) sizeof (double))
+
+/* The index lists the trainer uploads (ink_split_new's counts; at least one
+ * entry each). */
+static guint64
+index_bytes (const InkSplitSpec *split,
+             guint               n_train_images,
+             guint               n_test_images)
+{
+  guint64 n_train, n_valid, n_test = n_test_images;
+
+  switch (split->kind)
+    {
+    case INK_SPLIT_FIXED:
+      n_valid = MIN (split->n_valid, n_train_images);
+      n_train = split->n_train != 0 ? split->n_train : n_train_images - n_valid;
+      break;
+    case INK_SPLIT_RANDOM:
+      {
+        double f = CLAMP (split->valid_fraction, 0.0, 1.0);
+
+        n_valid = MIN ((guint64) floor (f * n_train_images + 0.5), n_train_images);
+        n_train = n_train_images - n_valid;
+      }
+      break;
+    case INK_SPLIT_OFFICIAL:
+    default:
+      n_train = n_train_images;
+      n_valid = n_test_images;
+      break;
+    }
+  if (split->subset > 0)
+    {
+      n_train = MIN (n_train, split->subset);
+      n_valid = MIN (n_valid, split->subset);
+      n_test = MIN (n_test, split->subset);
+    }
+
+  return (MAX (n_train, 1) + MAX (n_valid, 1) + MAX (n_test, 1)) * sizeof (guint32);
+}
+
+static void
+plan_for_rows (const InkExperiment *exp,
+               guint                n_train_images,
+               guint                n_test_images,
+               guint                image_dim,
+               gboolean             cuda,
+               guint64              rows,
+               InkMemoryPlan       *plan)
+{
+  guint64 n_params = ink_net_spec_n_params (exp->net);
+
+  memset (plan, 0, sizeof *plan);
+  plan->params = 2 * n_params * F32;
+  plan->optimizer_state = optimizer_states (exp->optimizer.kind) * n_params * F32;
+  plan->activations = rows * activation_bytes_per_row (exp->net, image_dim) + ACCUMULATOR_BYTES;
+  plan->dataset = ((guint64) n_train_images + n_test_images) * ((guint64) image_dim + 1) +
+                  index_bytes (&exp->split, n_train_images, n_test_images);
+  plan->workspace = cuda ? INK_PREFLIGHT_CUDA_WORKSPACE : 0;
+  plan->total = plan->params + plan->optimizer_state + plan->activations +
+                plan->dataset + plan->workspace;
+}
+
+void
+ink_memory_plan (const InkExperiment *exp,
+                 guint                n_train_images,
+                 guint                n_test_images,
+                 guint                image_dim,
+                 gboolean             cuda,
+                 InkMemoryPlan       *plan)
+{
+  g_return_if_fail (exp != NULL && exp->net != NULL);
+  g_return_if_fail (plan != NULL);
+
+  plan_for_rows (exp, n_train_images, n_test_images, image_dim, cuda,
+                 MAX ((guint64) exp->batch_size, INK_PREFLIGHT_EVAL_BATCH), plan);
+}
+
+static double
+mb (guint64 bytes)
+{
+  return (double) bytes / 1e6;
+}
+
+gboolean
+ink_preflight_check (InkBackend          *be,
+                     const InkExperiment *exp,
+                     guint                n_train,
+                     guint                n_test,
+                     guint                dim,
+                     guint               *suggested_batch,
+                     GError             **error)
+{
+  InkMemoryPlan plan, fixed;
+  gsize free_bytes = 0, total_bytes = 0;
+  guint64 need, per_row, largest = 0;
+  g_autofree char *advice = NULL;
+
+  g_return_val_if_fail (be != NULL && be->ops != NULL, FALSE);
+  g_return_val_if_fail (exp != NULL && exp->net != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (suggested_batch != NULL)
+    *suggested_batch = exp->batch_size;
+  if (be->ops->mem_info == NULL)
+    return TRUE;
+  if (!be->ops->mem_info (be, &free_bytes, &total_bytes))
+    {
+      g_debug ("pre-flight check skipped: %s could not report its free memory",
+               be->device_name != NULL ? be->device_name : be->ops->name);
+      return TRUE;
+    }
+
+  /* the workspace was reserved with the backend: free_bytes excludes it */
+  ink_memory_plan (exp, n_train, n_test, dim, ink_backend_is_cuda (be), &plan);
+  need = plan.total - plan.workspace;
+  if (need <= free_bytes)
+    return TRUE;
+
+  /* need (rows) = fixed + per_row · rows, with rows = max (batch, 500) */
+  plan_for_rows (exp, n_train, n_test, dim, FALSE, 0, &fixed);
+  per_row = activation_bytes_per_row (exp->net, dim);
+  if (fixed.total < free_bytes && per_row > 0)
+    largest = (free_bytes - fixed.total) / per_row;
+  if (largest < INK_PREFLIGHT_EVAL_BATCH)
+    largest = 0;              /* below 500 rows nothing shrinks */
+  largest = MIN (largest, exp->batch_size > 0 ? exp->batch_size - 1 : 0);
+
+  if (suggested_batch != NULL)
+    *suggested_batch = (guint) largest;
+  if (largest > 0)
+    advice = g_strdup_printf (_("a batch size of at most %u fits (--batch-size %u), "
+                                "or train on the CPU with --device cpu"),
+                              (guint) largest, (guint) largest);
+  else
+    advice = g_strdup (_("even the smallest batch does not fit: train on the CPU with --device cpu"));
+
+  g_set_error (error, INK_PREFLIGHT_ERROR, INK_PREFLIGHT_ERROR_NO_MEMORY,
+               _("not enough memory on %s: batch size %u needs %.1f MB (parameters and "
+                 "gradients %.1f, optimizer state %.1f, activations %.1f, dataset %.1f MB) "
+                 "but only %.1f MB of %.1f MB are free; %s"),
+               be->device_name != NULL ? be->device_name : be->ops->name,
+               exp->batch_size, mb (need), mb (plan.params), mb (plan.optimizer_state),
+               mb (plan.activations), mb (plan.dataset), mb (free_bytes), mb (total_bytes),
+               advice);
+  return FALSE;
+}

@@ -1,0 +1,97 @@
+/* ink-preflight.h
+ *
+ * Copyright 2026 The Inkling developers
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <https://www.gnu.org/licenses/>.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+#include "ink-backend.h"
+#include "ink-experiment.h"
+
+G_BEGIN_DECLS
+
+/* The rows the trainer sizes its buffers for: its evaluation batch, or the
+ * training batch when that is larger (ink-trainer.c's EVAL_BATCH). */
+#define INK_PREFLIGHT_EVAL_BATCH 500
+
+/* The cuBLAS workspace the CUDA backend reserves when it is created. */
+#define INK_PREFLIGHT_CUDA_WORKSPACE (G_GUINT64_CONSTANT (32) << 20)
+
+#define INK_PREFLIGHT_ERROR (ink_preflight_error_quark ())
+GQuark ink_preflight_error_quark (void);
+
+typedef enum
+{
+  INK_PREFLIGHT_ERROR_NO_MEMORY,   /* the run does not fit in the device's free memory */
+} InkPreflightError;
+
+/* What a training run allocates on its backend, in bytes:
+ *   params           parameters and gradients, 2 × n_params × 4
+ *   optimizer_state  0, 1 or 2 × n_params × 4 (SGD; momentum, Nesterov,
+ *                    RMSprop, Adagrad; Adam)
+ *   activations      per layer: output + delta (+ dropout mask, + the
+ *                    pre-dropout copy for sigmoid/tanh with dropout), the
+ *                    input dropout buffers, the input batch (floats) and its
+ *                    labels (int32), each for max (batch, 500) rows, and the
+ *                    two loss accumulators
+ *   dataset          the resident uint8 images and labels of the training and
+ *                    test files, and the train/valid/test index lists
+ *   workspace        the cuBLAS workspace (CUDA only, 32 MiB)
+ *   total            the sum
+ * device_free and device_total are 0 unless the device was queried. */
+typedef struct
+{
+  guint64 params;
+  guint64 optimizer_state;
+  guint64 activations;
+  guint64 dataset;
+  guint64 workspace;
+  guint64 total;
+  guint64 device_free;
+  guint64 device_total;
+} InkMemoryPlan;
+
+/* The plan of `exp` (its network, optimizer, batch size and split) training
+ * on n_train_images + n_test_images images of image_dim pixels; `cuda` adds
+ * the cuBLAS workspace. */
+void     ink_memory_plan     (const InkExperiment *exp,
+                              guint                n_train_images,
+                              guint                n_test_images,
+                              guint                image_dim,
+                              gboolean             cuda,
+                              InkMemoryPlan       *plan);
+
+/* Before a run: on a backend that reports its memory (ops->mem_info, the
+ * CUDA backend), compares what the run needs (the plan less the workspace,
+ * which the backend reserved when it was created) with the free memory.  On
+ * a shortfall returns FALSE with INK_PREFLIGHT_ERROR_NO_MEMORY, whose message
+ * gives the numbers in MB (10⁶ bytes) and the largest batch size that fits
+ * (or none) and suggests --device cpu.  Backends without mem_info, and a
+ * failed query, pass.  suggested_batch (may be NULL) receives the batch size
+ * to use: exp->batch_size when it fits, the largest that fits, or 0 when
+ * none does. */
+gboolean ink_preflight_check (InkBackend          *be,
+                              const InkExperiment *exp,
+                              guint                n_train,
+                              guint                n_test,
+                              guint                dim,
+                              guint               *suggested_batch,
+                              GError             **error);
+
+G_END_DECLS

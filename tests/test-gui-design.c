@@ -1,0 +1,713 @@
+/* test-gui-design.c
+ *
+ * Copyright 2026 The Inkling developers
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <https://www.gnu.org/licenses/>.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <string.h>
+
+#include "ink-design-page.h"
+
+/* The design page driven through its widgets: values typed into the spin
+ * buttons and entries, then activated as a user pressing Enter would. */
+
+static GtkWidget *
+find_named (GtkWidget  *root,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_named (c, name);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+must_find (GtkWidget  *root,
+           const char *name)
+{
+  GtkWidget *w = find_named (root, name);
+  if (w == NULL)
+    g_error ("no widget named “%s”", name);
+  return w;
+}
+
+/* types text into an entry or spin button and presses Enter */
+static void
+type_text (GtkWidget  *editable,
+           const char *text)
+{
+  GtkEditable *delegate = gtk_editable_get_delegate (GTK_EDITABLE (editable));
+
+  gtk_editable_set_text (GTK_EDITABLE (editable), text);
+  gtk_widget_activate (delegate ? GTK_WIDGET (delegate) : editable);
+}
+
+static void
+pump (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static GtkWindow *
+show_page (InkDesignPage *page)
+{
+  GtkWindow *win = GTK_WINDOW (gtk_window_new ());
+
+  gtk_window_set_default_size (win, 1280, 800);
+  gtk_window_set_child (win, GTK_WIDGET (page));
+  gtk_window_present (win);
+  pump ();
+  return win;
+}
+
+static InkExperiment *
+preset (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  InkExperiment *exp = ink_experiment_preset (name, &error);
+  g_assert_no_error (error);
+  return exp;
+}
+
+static GtkWidget *
+hidden_row (InkDesignPage *page,
+            int            position)
+{
+  GtkWidget *list = must_find (GTK_WIDGET (ink_design_page_get_layer_editor (page)), "layers");
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), position + 1);
+  g_assert_nonnull (row);
+  return GTK_WIDGET (row);
+}
+
+static GtkWidget *
+form_widget (InkDesignPage *page,
+             const char    *name)
+{
+  return must_find (GTK_WIDGET (ink_design_page_get_training_form (page)), name);
+}
+
+static void
+assert_same_json (const InkExperiment *want,
+                  const InkExperiment *got)
+{
+  g_autofree char *a = ink_experiment_to_json (want, TRUE);
+  g_autofree char *b = ink_experiment_to_json (got, TRUE);
+  g_assert_cmpstr (a, ==, b);
+}
+
+static InkExperiment *
+get_ok (InkDesignPage *page)
+{
+  g_autoptr(GError) error = NULL;
+  InkExperiment *exp = ink_design_page_get_experiment (page, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (exp);
+  g_assert_true (ink_experiment_validate (exp, NULL));
+  return exp;
+}
+
+static void
+assert_refused (InkDesignPage *page,
+                const char    *field)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InkExperiment) exp = ink_design_page_get_experiment (page, &error);
+  g_autofree char *lower = NULL;
+
+  g_assert_null (exp);
+  g_assert_nonnull (error);
+  lower = g_utf8_strdown (error->message, -1);
+  if (strstr (lower, field) == NULL)
+    g_error ("“%s” does not name %s", error->message, field);
+  g_assert_false (ink_design_page_get_valid (page));
+}
+
+/* ------------------------------------------------------------------------ */
+
+static void
+test_presets (void)
+{
+  InkDesignPage *page = ink_design_page_new ();
+  GtkWindow *win = show_page (page);
+  g_auto(GStrv) names = ink_experiment_list_presets ();
+
+  g_assert_cmpuint (g_strv_length (names), >=, 4);
+  /* in order and back again, so each one also replaces a different one */
+  for (int pass = 0; pass < 2; pass++)
+    for (guint k = 0; names[k]; k++)
+      {
+        guint i = pass == 0 ? k : g_strv_length (names) - 1 - k;
+        g_autoptr(InkExperiment) want = preset (names[i]);
+        g_autoptr(InkExperiment) got = NULL;
+
+        ink_design_page_set_experiment (page, want);
+        pump ();
+        g_assert_true (ink_design_page_get_valid (page));
+        got = get_ok (page);
+        assert_same_json (want, got);
+      }
+  gtk_window_destroy (win);
+}
+
+static void
+test_exotic_values (void)
+{
+  InkDesignPage *page = ink_design_page_new ();
+  GtkWindow *win = show_page (page);
+  g_autoptr(InkExperiment) want = preset ("theano-mlp");
+  g_autoptr(InkExperiment) got = NULL;
+
+  /* values beyond the spin buttons' ranges and fields the presets leave out */
+  g_free (want->dataset);
+  want->dataset = g_strdup ("/srv/data/emnist-digits");
+  want->split.kind = INK_SPLIT_RANDOM;
+  want->split.valid_fraction = 0.123456789;
+  want->split.subset = 5000;
+  want->normalization = INK_NORM_MINMAX;
+  want->net->input_dropout = 0.97f;
+  want->net->layers[0].dropout = 0.125f;
+  want->net->layers[0].activation = INK_ACT_LEAKY_RELU;
+  want->net->leaky_slope = 0.2f;
+  want->net->init = INK_INIT_HE_NORMAL;
+  want->net->layers[1].activation = INK_ACT_RELU;   /* an output only the spec can ask for */
+  want->net->loss = INK_LOSS_MSE;
+  ink_optimizer_spec_defaults (&want->optimizer, INK_OPT_ADAM);
+  want->optimizer.lr = 3e-4f;
+  want->optimizer.decay = 0.98f;
+  want->optimizer.max_norm = 3.5f;
+  want->optimizer.l1 = 1e-6f;
+  want->validation_frequency = 250;
+  want->early_stopping = INK_EARLY_NO_IMPROVEMENT;
+  want->stop_epochs = 7;
+  want->seed = G_GUINT64_CONSTANT (9007199254740993);   /* 2^53 + 1: no double holds it */
+  g_free (want->device);
+  want->device = g_strdup ("auto");
+  g_assert_true (ink_experiment_validate (want, NULL));
+
+  ink_design_page_set_experiment (page, want);
+  pump ();
+  got = get_ok (page);
+  assert_same_json (want, got);
+  gtk_window_destroy (win);
+}
+
+static void
+test_invalid_units (void)
+{
+  InkDesignPage *page = ink_design_page_new ();
+  GtkWindow *win = show_page (page);
+  InkLayerEditor *editor = ink_design_page_get_layer_editor (page);
+  g_autoptr(InkExperiment) keras = preset ("keras-mnist-mlp");
+  g_autoptr(InkExperiment) got = NULL;
+  GtkWidget *row, *units, *label;
+
+  ink_design_page_set_experiment (page, keras);
+  row = hidden_row (page, 0);
+  units = must_find (row, "units");
+  label = must_find (row, "error");
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+  g_assert_false (gtk_widget_get_visible (label));
+
+  type_text (units, "0");
+  pump ();
+  /* refused in place: the text stays, the row says why */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (units)), ==, "0");
+  g_assert_false (ink_layer_editor_get_valid (editor));
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  g_assert_true (gtk_widget_get_visible (label));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, "units must be at least 1");
+  assert_refused (page, "units");
+  assert_refused (page, "hidden layer 1");
+  g_assert_nonnull (strstr (ink_design_page_get_summary (page), "units"));
+
+  type_text (units, "12.5");
+  pump ();
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, "“12.5” is not a whole number");
+  assert_refused (page, "hidden layer 1");
+
+  type_text (units, "256");
+  pump ();
+  g_assert_true (ink_layer_editor_get_valid (editor));
+  g_assert_true (ink_design_page_get_valid (page));
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+  g_assert_false (gtk_widget_get_visible (label));
+  got = get_ok (page);
+  g_assert_cmpint (got->net->layers[0].units, ==, 256);
+  gtk_window_destroy (win);
+}
+
+static void
+test_invalid_dropout (void)
+{
+  InkDesignPage *page = ink_design_page_new ();
+  GtkWindow *win = show_page (page);
+  g_autoptr(InkExperiment) keras = preset ("keras-mnist-mlp");
+  g_autoptr(InkExperiment) got = NULL;
+  GtkWidget *row, *dropout, *label;
+
+  ink_design_page_set_experiment (page, keras);
+  row = hidden_row (page, 1);
+  dropout = must_find (row, "dropout");
+  label = must_find (row, "error");
+
+  type_text (dropout, "1.0");
+  pump ();
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (dropout)), ==, "1.0");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  g_assert_true (gtk_widget_has_css_class (dropout, "error"));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, "dropout must be below 1");
+  g_assert_false (ink_layer_editor_get_valid (ink_design_page_get_layer_editor (page)));
+  assert_refused (page, "dropout");
+  assert_refused (page, "hidden layer 2");
+  /* the other hidden row is fine */
+  g_assert_false (gtk_widget_has_css_class (hidden_row (page, 0), "error"));
+
+  /* losing the focus does not revert it either */
+  gtk_spin_button_update (GTK_SPIN_BUTTON (dropout));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (dropout)), ==, "1.0");
+
+  /* above the spin button's 0.95 but below 1: accepted, not clamped */
+  type_text (dropout, "0.97");
+  pump ();
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (dropout)), ==, "0.97");
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+  got = get_ok (page);
+  g_assert_cmpfloat (got->net->layers[1].dropout, ==, 0.97f);
+  gtk_window_destroy (win);
+}
+
+static void
+test_invalid_learning_rate (void)
+{
+  InkDesignPage *page = ink_design_page_new ();
+  GtkWindow *win = show_page (page);
+  InkTrainingForm *form = ink_design_page_get_training_form (page);
+  g_autoptr(InkExperiment) keras = preset ("keras-mnist-mlp");
+  g_autoptr(InkExperiment) got = NULL;
+  GtkWidget *lr = form_widget (page, "lr");
+  GtkWidget *row = form_widget (page, "lr-row");
+
+  ink_design_page_set_experiment (page, keras);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (lr)), ==, "0.001");
+
+  type_text (lr, "abc");
+  pump ();
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (lr)), ==, "abc");
+  g_assert_false (ink_training_form_get_valid (form));
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "“abc” is not a number");
+  assert_refused (page, "learning rate");
+
+  type_text (lr, "-0.5");
+  pump ();
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "learning rate must be above 0");
+  assert_refused (page, "learning rate");
+
+  type_text (lr, "1e-4");
+  pump ();
+  g_assert_true (ink_training_form_get_valid (form));
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+  got = get_ok (page);
+  g_assert_cmpfloat (got->optimizer.lr, ==, 1e-4f);
+
+  /* a refused value in a row that does not apply does not count */
+  type_text (form_widget (page, "momentum"), "2");
+  pump ();
+  g_assert_true (ink_design_page_get_valid (page));
+  gtk_window_destroy (win);
+}
+
+static void
+test_other_refusals (void)
+{
+  InkDesignPage *page = ink_design_page_new ();
+  GtkWindow *win = show_page (page);
+  g_autoptr(InkExperiment) exp = preset ("theano-mlp");
+  g_autoptr(InkExperiment) got = NULL;
+
+  ink_design_page_set_experiment (page, exp);
+
+  /* the name */
+  type_text (must_find (GTK_WIDGET (page), "name"), "  ");
+  assert_refused (page, "name");
+  type_text (must_find (GTK_WIDGET (page), "name"), "renamed");
+
+  /* a patience row, shown for the patience algorithm */
+  g_assert_true (gtk_widget_get_visible (form_widget (page, "improvement_threshold-row")));
+  g_assert_false (gtk_widget_get_visible (form_widget (page, "stop_epochs-row")));
+  type_text (form_widget (page, "improvement_threshold"), "1.5");
+  assert_refused (page, "improvement threshold");
+  type_text (form_widget (page, "improvement_threshold"), "0.99");
+
+  /* the input's dropout */
+  type_text (must_find (GTK_WIDGET (ink_design_page_get_layer_editor (page)), "input-dropout"), "x");
+  assert_refused (page, "input");
+  type_text (must_find (GTK_WIDGET (ink_design_page_get_layer_editor (page)), "input-dropout"), "0.1");
+
+  /* a folder dataset needs a folder */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (form_widget (page, "dataset")), 2);
+  g_assert_true (gtk_widget_get_visible (form_widget (page, "folder")));
+  assert_refused (page, "folder");
+  gtk_editable_set_text (GTK_EDITABLE (form_widget (page, "folder")), "/data/digits");
+
+  /* fixed split counts */
+  g_assert_true (gtk_widget_get_visible (form_widget (page, "valid-row")));
+  g_assert_false (gtk_widget_get_visible (form_widget (page, "valid_fraction-row")));
+  type_text (form_widget (page, "valid"), "0");
+  assert_refused (page, "validation images");
+  type_text (form_widget (page, "valid"), "5000");
+
+  got = get_ok (page);
+  g_assert_cmpstr (got->name, ==, "renamed");
+  g_assert_cmpfloat (got->improvement_threshold, ==, 0.99);
+  g_assert_cmpfloat (got->net->input_dropout, ==, 0.1f);
+  g_assert_cmpstr (got->dataset, ==, "/data/digits");
+  g_assert_cmpuint (got->split.n_valid, ==, 5000);
+  gtk_window_destroy (win);
+}
+
+/* the network's layers as "units/activation/dropout" words */
+static char *
+layer_list (const InkExperiment *exp)
+{
+  GString *s = g_string_new (NULL);
+
+  for (int l = 0; l < exp->net->n_layers; l++)
+    g_string_append_printf (s, "%s%d/%s/%g", l ? " " : "", exp->net->layers[l].units,
+                            ink_activation_to_string (exp->net->layers[l].activation),
+                            (double) exp->net->layers[l].dropout);
+  return g_string_free (s, FALSE);
+}
+
+static void
+assert_layers (InkDesignPage *page,
+               const char    *want)
+{
+  g_autoptr(InkExperiment) got = get_ok (page);
+  g_autoptr(InkExperiment) keras = preset ("keras-mnist-mlp");
+  g_autofree char *layers = layer_list (got);
+  g_autofree char *json = NULL;
+
+  g_assert_cmpstr (layers, ==, want);
+  /* and nothing else moved: only the layers differ from the preset */
+  ink_net_spec_free (keras->net);
+  keras->net = ink_net_spec_copy (got->net);
+  assert_same_json (keras, got);
+  json = ink_experiment_to_json (got, FALSE);
+  g_assert_nonnull (strstr (json, "\"layers\""));
+}
+
+static void
+test_structure (void)
+{
+  InkDesignPage *page = ink_design_page_new ();
+  GtkWindow *win = show_page (page);
+  InkLayerEditor *editor = ink_design_page_get_layer_editor (page);
+  g_autoptr(InkExperiment) keras = preset ("keras-mnist-mlp");
+  GtkWidget *add;
+
+  ink_design_page_set_experiment (page, keras);
+  g_assert_cmpuint (ink_layer_editor_get_n_hidden (editor), ==, 2);
+  assert_layers (page, "512/relu/0.2 512/relu/0.2 10/softmax/0");
+
+  ink_layer_editor_add_layer (editor, 0, 64, INK_ACT_TANH, 0.1f);
+  assert_layers (page, "64/tanh/0.1 512/relu/0.2 512/relu/0.2 10/softmax/0");
+  ink_layer_editor_duplicate_layer (editor, 0);
+  assert_layers (page, "64/tanh/0.1 64/tanh/0.1 512/relu/0.2 512/relu/0.2 10/softmax/0");
+  type_text (must_find (hidden_row (page, 2), "units"), "300");
+  ink_layer_editor_move_layer (editor, 2, 0);
+  assert_layers (page, "300/relu/0.2 64/tanh/0.1 64/tanh/0.1 512/relu/0.2 10/softmax/0");
+  ink_layer_editor_move_layer (editor, 0, 3);
+  assert_layers (page, "64/tanh/0.1 64/tanh/0.1 512/relu/0.2 300/relu/0.2 10/softmax/0");
+  ink_layer_editor_remove_layer (editor, 1);
+  assert_layers (page, "64/tanh/0.1 512/relu/0.2 300/relu/0.2 10/softmax/0");
+  g_assert_cmpuint (ink_layer_editor_get_n_hidden (editor), ==, 3);
+
+  /* the same through the rows' menus and the add button */
+  g_assert_true (gtk_widget_activate_action (hidden_row (page, 2), "layer.move-up", NULL));
+  assert_layers (page, "64/tanh/0.1 300/relu/0.2 512/relu/0.2 10/softmax/0");
+  g_assert_true (gtk_widget_activate_action (hidden_row (page, 0), "layer.move-down", NULL));
+  assert_layers (page, "300/relu/0.2 64/tanh/0.1 512/relu/0.2 10/softmax/0");
+  g_assert_true (gtk_widget_activate_action (hidden_row (page, 1), "layer.duplicate", NULL));
+  assert_layers (page, "300/relu/0.2 64/tanh/0.1 64/tanh/0.1 512/relu/0.2 10/softmax/0");
+  g_assert_true (gtk_widget_activate_action (hidden_row (page, 0), "layer.remove", NULL));
+  assert_layers (page, "64/tanh/0.1 64/tanh/0.1 512/relu/0.2 10/softmax/0");
+  add = must_find (GTK_WIDGET (editor), "add-layer");
+  g_assert_true (gtk_widget_get_sensitive (add));
+  g_signal_emit_by_name (add, "clicked");
+  assert_layers (page, "64/tanh/0.1 64/tanh/0.1 512/relu/0.2 512/relu/0 10/softmax/0");
+
+  /* the first row cannot move up, the last not down */
+  gtk_widget_activate_action (hidden_row (page, 0), "layer.move-up", NULL);
+  gtk_widget_activate_action (hidden_row (page, 3), "layer.move-down", NULL);
+  assert_layers (page, "64/tanh/0.1 64/tanh/0.1 512/relu/0.2 512/relu/0 10/softmax/0");
+
+  /* activation and dropout through the widgets */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (must_find (hidden_row (page, 3), "activation")), 3);
+  type_text (must_find (hidden_row (page, 3), "dropout"), "0.5");
+  assert_layers (page, "64/tanh/0.1 64/tanh/0.1 512/relu/0.2 512/sigmoid/0.5 10/softmax/0");
+
+  /* no hidden layer at all: logistic regression */
+  while (ink_layer_editor_get_n_hidden (editor) > 0)
+    ink_layer_editor_remove_layer (editor, 0);
+  assert_layers (page, "10/softmax/0");
+
+  /* an identity output trains with MSE */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (must_find (GTK_WIDGET (editor), "output-activation")), 1);
+  {
+    g_autoptr(InkExperiment) got = get_ok (page);
+    g_assert_cmpint (got->net->layers[0].activation, ==, INK_ACT_IDENTITY);
+    g_assert_cmpint (got->net->loss, ==, INK_LOSS_MSE);
+  }
+  gtk_window_destroy (win);
+}
+
+static void
+assert_rows (InkDesignPage *page,
+             gboolean       momentum,
+             gboolean       rho,
+             gboolean       beta,
+             gboolean       eps)
+{
+  g_assert_cmpint (gtk_widget_get_visible (form_widget (page, "momentum-row")), ==, momentum);
+  g_assert_cmpint (gtk_widget_get_visible (form_widget (page, "rho-row")), ==, rho);
+  g_assert_cmpint (gtk_widget_get_visible (form_widget (page, "beta1-row")), ==, beta);
+  g_assert_cmpint (gtk_widget_get_visible (form_widget (page, "beta2-row")), ==, beta);
+  g_assert_cmpint (gtk_widget_get_visible (form_widget (page, "eps-row")), ==, eps);
+  g_assert_true (gtk_widget_get_visible (form_widget (page, "lr-row")));
+  g_assert_true (gtk_widget_get_visible (form_widget (page, "decay-row")));
+}
+
+static void
+assert_optimizer (InkDesignPage    *page,
+                  InkOptimizerKind  kind)
+{
+  g_autoptr(InkExperiment) got = get_ok (page);
+  InkOptimizerSpec want;
+
+  ink_optimizer_spec_defaults (&want, kind);
+  /* kept from before the change */
+  want.decay = 0.95f;
+  want.l2 = 5e-4f;
+  want.max_norm = 2.0f;
+  g_assert_cmpint (got->optimizer.kind, ==, kind);
+  g_assert_cmpfloat (got->optimizer.lr, ==, want.lr);
+  g_assert_cmpfloat (got->optimizer.momentum, ==, want.momentum);
+  g_assert_cmpfloat (got->optimizer.rho, ==, want.rho);
+  g_assert_cmpfloat (got->optimizer.beta1, ==, want.beta1);
+  g_assert_cmpfloat (got->optimizer.beta2, ==, want.beta2);
+  g_assert_cmpfloat (got->optimizer.eps, ==, want.eps);
+  g_assert_cmpfloat (got->optimizer.decay, ==, want.decay);
+  g_assert_cmpfloat (got->optimizer.l1, ==, want.l1);
+  g_assert_cmpfloat (got->optimizer.l2, ==, want.l2);
+  g_assert_cmpfloat (got->optimizer.max_norm, ==, want.max_norm);
+}
+
+static void
+test_optimizer_kind (void)
+{
+  InkDesignPage *page = ink_design_page_new ();
+  GtkWindow *win = show_page (page);
+  g_autoptr(InkExperiment) keras = preset ("keras-mnist-mlp");
+  GtkWidget *kind = form_widget (page, "kind");
+
+  ink_design_page_set_experiment (page, keras);
+  assert_rows (page, FALSE, TRUE, FALSE, TRUE);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (form_widget (page, "eps"))), ==, "1e-07");
+
+  type_text (form_widget (page, "decay"), "0.95");
+  type_text (form_widget (page, "l2"), "5e-4");
+  type_text (form_widget (page, "max_norm"), "2");
+  type_text (form_widget (page, "lr"), "0.5");
+
+  adw_combo_row_set_selected (ADW_COMBO_ROW (kind), INK_OPT_ADAM);
+  assert_rows (page, FALSE, FALSE, TRUE, TRUE);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (form_widget (page, "lr"))), ==, "0.001");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (form_widget (page, "beta2"))), ==, "0.999");
+  assert_optimizer (page, INK_OPT_ADAM);
+
+  adw_combo_row_set_selected (ADW_COMBO_ROW (kind), INK_OPT_NESTEROV);
+  assert_rows (page, TRUE, FALSE, FALSE, FALSE);
+  assert_optimizer (page, INK_OPT_NESTEROV);
+
+  adw_combo_row_set_selected (ADW_COMBO_ROW (kind), INK_OPT_MOMENTUM);
+  assert_rows (page, TRUE, FALSE, FALSE, FALSE);
+  assert_optimizer (page, INK_OPT_MOMENTUM);
+
+  adw_combo_row_set_selected (ADW_COMBO_ROW (kind), INK_OPT_SGD);
+  assert_rows (page, FALSE, FALSE, FALSE, FALSE);
+  assert_optimizer (page, INK_OPT_SGD);
+
+  adw_combo_row_set_selected (ADW_COMBO_ROW (kind), INK_OPT_ADAGRAD);
+  assert_rows (page, FALSE, FALSE, FALSE, TRUE);
+  assert_optimizer (page, INK_OPT_ADAGRAD);
+
+  adw_combo_row_set_selected (ADW_COMBO_ROW (kind), INK_OPT_RMSPROP);
+  assert_rows (page, FALSE, TRUE, FALSE, TRUE);
+  assert_optimizer (page, INK_OPT_RMSPROP);
+
+  /* an edited value of the current method is what gets written */
+  type_text (form_widget (page, "rho"), "0.95");
+  {
+    g_autoptr(InkExperiment) got = get_ok (page);
+    g_assert_cmpfloat (got->optimizer.rho, ==, 0.95f);
+  }
+  gtk_window_destroy (win);
+}
+
+/* the editor's summary with g_format_size's no-break spaces as plain ones */
+static gboolean
+summary_has (InkLayerEditor *editor,
+             const char     *text)
+{
+  g_autoptr(GString) s = g_string_new (ink_layer_editor_get_summary (editor));
+
+  g_string_replace (s, "\u00a0", " ", 0);
+  if (strstr (s->str, text) == NULL)
+    {
+      g_test_message ("“%s” lacks “%s”", s->str, text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+count_call (guint *count)
+{
+  (*count)++;
+}
+
+static void
+test_summary (void)
+{
+  InkDesignPage *page = ink_design_page_new ();
+  GtkWindow *win = show_page (page);
+  InkLayerEditor *editor = ink_design_page_get_layer_editor (page);
+  g_autoptr(InkExperiment) keras = preset ("keras-mnist-mlp");
+  g_autofree char *summary = NULL;
+  guint notified = 0;
+
+  ink_design_page_set_experiment (page, keras);
+  g_assert_true (summary_has (editor, "669,706 parameters"));
+  g_assert_nonnull (strstr (ink_design_page_get_summary (page), "669,706"));
+  g_assert_nonnull (strstr (ink_design_page_get_summary (page), "784–512–512–10"));
+  g_object_get (editor, "summary", &summary, NULL);
+  g_assert_nonnull (strstr (summary, "669,706"));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (must_find (GTK_WIDGET (editor), "parameters"))),
+                            "669,706"));
+
+  /* weights 669,706 × 4 bytes; RMSprop keeps one state buffer, so training
+   * holds 3×; Adam 4×, SGD 2× */
+  g_assert_true (summary_has (editor, "2.7 MB weights"));
+  g_assert_true (summary_has (editor, "8.0 MB with optimizer state"));
+  g_assert_true (summary_has (editor, "per batch of 128"));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (form_widget (page, "kind")), INK_OPT_ADAM);
+  g_assert_true (summary_has (editor, "10.7 MB with optimizer state"));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (form_widget (page, "kind")), INK_OPT_SGD);
+  g_assert_true (summary_has (editor, "5.4 MB with optimizer state"));
+  type_text (form_widget (page, "batch_size"), "32");
+  g_assert_true (summary_has (editor, "per batch of 32"));
+
+  /* it follows the layers, and says why when it cannot */
+  g_signal_connect_swapped (editor, "notify::summary", G_CALLBACK (count_call), &notified);
+  type_text (must_find (hidden_row (page, 1), "units"), "256");
+  /* 784·512+512 + 512·256+256 + 256·10+10 */
+  g_assert_true (summary_has (editor, "535,818 parameters"));
+  g_assert_cmpuint (notified, >, 0);
+  type_text (must_find (hidden_row (page, 1), "units"), "");
+  g_assert_false (ink_layer_editor_get_valid (editor));
+  g_assert_true (summary_has (editor, "Hidden layer 2"));
+  gtk_window_destroy (win);
+}
+
+static void
+test_device (void)
+{
+  InkDesignPage *page = ink_design_page_new ();
+  GtkWindow *win = show_page (page);
+  g_autoptr(InkExperiment) exp = preset ("keras-mnist-mlp");
+  GtkWidget *device = form_widget (page, "device");
+  g_autoptr(GError) error = NULL;
+  gboolean cuda = ink_backend_cuda_available (&error);
+
+  ink_design_page_set_experiment (page, exp);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (device), 2);
+  {
+    g_autoptr(InkExperiment) got = get_ok (page);
+    g_assert_cmpstr (got->device, ==, "auto");
+  }
+
+  /* the worker thread's answer arrives on the main loop */
+  for (gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+       g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (device)), "Looking") &&
+       g_get_monotonic_time () < end;)
+    {
+      pump ();
+      g_usleep (1000);
+    }
+  adw_combo_row_set_selected (ADW_COMBO_ROW (device), 1);
+  {
+    g_autoptr(InkExperiment) got = get_ok (page);
+    if (cuda)
+      g_assert_cmpstr (got->device, ==, "cuda");
+    else
+      {
+        /* not selectable: the choice stays, the row says why */
+        g_assert_cmpstr (got->device, ==, "auto");
+        g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (device)), error->message));
+      }
+  }
+
+  /* an experiment made for a GPU keeps asking for it */
+  g_free (exp->device);
+  exp->device = g_strdup ("cuda");
+  ink_design_page_set_experiment (page, exp);
+  {
+    g_autoptr(InkExperiment) got = get_ok (page);
+    g_assert_cmpstr (got->device, ==, "cuda");
+  }
+  gtk_window_destroy (win);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/design/presets", test_presets);
+  g_test_add_func ("/design/exotic-values", test_exotic_values);
+  g_test_add_func ("/design/invalid-units", test_invalid_units);
+  g_test_add_func ("/design/invalid-dropout", test_invalid_dropout);
+  g_test_add_func ("/design/invalid-learning-rate", test_invalid_learning_rate);
+  g_test_add_func ("/design/other-refusals", test_other_refusals);
+  g_test_add_func ("/design/structure", test_structure);
+  g_test_add_func ("/design/optimizer-kind", test_optimizer_kind);
+  g_test_add_func ("/design/summary", test_summary);
+  g_test_add_func ("/design/device", test_device);
+  return g_test_run ();
+}

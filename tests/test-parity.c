@@ -1,0 +1,249 @@
+/* test-parity.c
+ *
+ * Copyright 2026 The Inkling developers
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <https://www.gnu.org/licenses/>.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "ink-parity.h"
+#include "ink-rng.h"
+
+/* The parity report's core on two CPU backends: identical networks give
+ * differences of exactly 0; a perturbed weight shows up where it must. */
+
+#define BATCH 7
+
+/* 784 → 32 tanh → 16 sigmoid → 10 softmax (or sigmoid with MSE), random weights */
+static InkModel *
+small_model (gboolean mse)
+{
+  InkModel *m = g_new0 (InkModel, 1);
+  InkExperiment *e = ink_experiment_new_default ();
+  InkRng rng;
+
+  g_free (e->net->layers);
+  e->net->n_layers = 3;
+  e->net->layers = g_new0 (InkLayerSpec, 3);
+  e->net->layers[0] = (InkLayerSpec) { 32, INK_ACT_TANH, 0.25f };
+  e->net->layers[1] = (InkLayerSpec) { 16, INK_ACT_SIGMOID, 0.0f };
+  e->net->layers[2] = (InkLayerSpec) { 10, mse ? INK_ACT_SIGMOID : INK_ACT_SOFTMAX, 0.0f };
+  e->net->loss = mse ? INK_LOSS_MSE : INK_LOSS_CROSS_ENTROPY;
+  m->experiment = e;
+  m->norm.kind = INK_NORM_SCALE;
+  m->norm.affine.scale = 1.0f / 255.0f;
+  m->n_params = ink_net_spec_n_params (e->net);
+  m->params = g_new (float, m->n_params);
+  ink_rng_init (&rng, 5);
+  for (gsize i = 0; i < m->n_params; i++)
+    m->params[i] = 0.2f * (ink_rng_uniform (&rng) - 0.5f);
+  return m;
+}
+
+static float *
+random_batch (void)
+{
+  float *x = g_new (float, BATCH * 784);
+  InkRng rng;
+
+  ink_rng_init (&rng, 9);
+  for (int i = 0; i < BATCH * 784; i++)
+    x[i] = ink_rng_uniform (&rng);
+  return x;
+}
+
+static const InkParityRow *
+row_of (GPtrArray     *rows,
+        int            layer,
+        InkParityKind  kind)
+{
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const InkParityRow *r = g_ptr_array_index (rows, i);
+      if (r->layer == layer && r->kind == kind)
+        return r;
+    }
+  g_assert_not_reached ();
+  return NULL;
+}
+
+static void
+check_identical (gboolean mse)
+{
+  g_autoptr(InkModel) model = small_model (mse);
+  g_autoptr(InkBackend) a = ink_backend_cpu_new ();
+  g_autoptr(InkBackend) b = ink_backend_cpu_new ();
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree float *x = random_batch ();
+  const int units[3] = { 32, 16, 10 }, inputs[3] = { 784, 32, 16 };
+
+  g_assert_true (ink_parity_compare (a, b, model, x, BATCH, &rows, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 9);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const InkParityRow *r = g_ptr_array_index (rows, i);
+
+      g_assert_cmpint (r->layer, ==, (int) i / 3);
+      g_assert_cmpint (r->kind, ==, (InkParityKind) (i % 3));
+      g_assert_cmpfloat (r->max_abs, ==, 0.0);
+      g_assert_cmpfloat (r->max_rel, ==, 0.0);
+    }
+  for (int l = 0; l < 3; l++)
+    {
+      g_assert_cmpuint (row_of (rows, l, INK_PARITY_OUTPUT)->n, ==, BATCH * units[l]);
+      g_assert_cmpuint (row_of (rows, l, INK_PARITY_WEIGHT_GRAD)->n, ==, units[l] * inputs[l]);
+      g_assert_cmpuint (row_of (rows, l, INK_PARITY_BIAS_GRAD)->n, ==, units[l]);
+    }
+  g_assert_cmpstr (ink_parity_kind_to_string (INK_PARITY_WEIGHT_GRAD), ==, "weight grad");
+}
+
+static void
+test_identical (void)
+{
+  check_identical (FALSE);
+}
+
+static void
+test_identical_mse (void)
+{
+  check_identical (TRUE);
+}
+
+/* b's weight (layer, 0, 0) moved by `delta`; returns the rows */
+static GPtrArray *
+perturbed_rows (int   layer,
+                float delta)
+{
+  g_autoptr(InkModel) model = small_model (FALSE);
+  g_autoptr(InkBackend) a = ink_backend_cpu_new ();
+  g_autoptr(InkBackend) b = ink_backend_cpu_new ();
+  g_autoptr(InkNetwork) na = NULL, nb = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree float *x = random_batch ();
+  g_autofree float *params = NULL;
+  GPtrArray *rows = NULL;
+
+  na = ink_model_network (model, a, BATCH, &error);
+  g_assert_no_error (error);
+  nb = ink_model_network (model, b, 2 * BATCH, &error);
+  g_assert_no_error (error);
+  params = g_memdup2 (model->params, model->n_params * sizeof (float));
+  params[nb->w_offset[layer]] += delta;
+  ink_network_set_params (nb, params);
+
+  g_assert_true (ink_parity_compare_networks (na, nb, x, BATCH, &rows, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 9);
+  return rows;
+}
+
+static void
+test_perturbed_hidden (void)
+{
+  g_autoptr(GPtrArray) rows = perturbed_rows (1, 0.05f);
+  const InkParityRow *r;
+
+  /* the layers before it compute the same outputs */
+  g_assert_cmpfloat (row_of (rows, 0, INK_PARITY_OUTPUT)->max_abs, ==, 0.0);
+  /* its output differs, in its first unit, and everything after it */
+  r = row_of (rows, 1, INK_PARITY_OUTPUT);
+  g_assert_cmpfloat (r->max_abs, >, 0.0);
+  g_assert_cmpfloat (r->max_rel, >, 0.0);
+  g_assert_cmpuint (r->worst % 16, ==, 0);
+  g_assert_cmpfloat (fabs ((double) r->worst_a - r->worst_b), ==, r->max_abs);
+  g_assert_cmpfloat (row_of (rows, 2, INK_PARITY_OUTPUT)->max_abs, >, 0.0);
+  /* the output gradient is the same on both (from a's output): the last
+   * bias gradient agrees, the weight gradient sees layer 1's output */
+  g_assert_cmpfloat (row_of (rows, 2, INK_PARITY_BIAS_GRAD)->max_abs, ==, 0.0);
+  g_assert_cmpfloat (row_of (rows, 2, INK_PARITY_WEIGHT_GRAD)->max_abs, >, 0.0);
+  g_assert_cmpfloat (row_of (rows, 1, INK_PARITY_WEIGHT_GRAD)->max_abs, >, 0.0);
+  g_assert_cmpfloat (row_of (rows, 0, INK_PARITY_WEIGHT_GRAD)->max_abs, >, 0.0);
+}
+
+static void
+test_perturbed_output (void)
+{
+  g_autoptr(GPtrArray) rows = perturbed_rows (2, 0.05f);
+
+  g_assert_cmpfloat (row_of (rows, 0, INK_PARITY_OUTPUT)->max_abs, ==, 0.0);
+  g_assert_cmpfloat (row_of (rows, 1, INK_PARITY_OUTPUT)->max_abs, ==, 0.0);
+  g_assert_cmpfloat (row_of (rows, 2, INK_PARITY_OUTPUT)->max_abs, >, 0.0);
+  /* dW of the output layer = δᵀ·(layer 1's output): both the same */
+  g_assert_cmpfloat (row_of (rows, 2, INK_PARITY_WEIGHT_GRAD)->max_abs, ==, 0.0);
+  g_assert_cmpfloat (row_of (rows, 2, INK_PARITY_BIAS_GRAD)->max_abs, ==, 0.0);
+  /* the gradient flows back through the changed weights */
+  g_assert_cmpfloat (row_of (rows, 1, INK_PARITY_WEIGHT_GRAD)->max_abs, >, 0.0);
+  g_assert_cmpfloat (row_of (rows, 0, INK_PARITY_WEIGHT_GRAD)->max_abs, >, 0.0);
+}
+
+static void
+test_nan (void)
+{
+  g_autoptr(GPtrArray) rows = perturbed_rows (2, NAN);
+
+  g_assert_cmpfloat (row_of (rows, 1, INK_PARITY_OUTPUT)->max_abs, ==, 0.0);
+  g_assert_true (isinf (row_of (rows, 2, INK_PARITY_OUTPUT)->max_abs));
+  g_assert_true (isinf (row_of (rows, 2, INK_PARITY_OUTPUT)->max_rel));
+}
+
+static void
+test_errors (void)
+{
+  g_autoptr(InkModel) model = small_model (FALSE);
+  g_autoptr(InkModel) other = small_model (FALSE);
+  g_autoptr(InkBackend) a = ink_backend_cpu_new ();
+  g_autoptr(InkBackend) b = ink_backend_cpu_new ();
+  g_autoptr(InkNetwork) na = NULL, nb = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree float *x = random_batch ();
+  GPtrArray *rows = NULL;
+
+  g_assert_false (ink_parity_compare (a, b, model, x, 0, &rows, &error));
+  g_assert_error (error, INK_PARITY_ERROR, INK_PARITY_ERROR_INVALID);
+  g_clear_error (&error);
+
+  na = ink_model_network (model, a, BATCH, &error);
+  g_assert_no_error (error);
+  other->experiment->net->layers[1].units = 17;
+  nb = ink_network_new (other->experiment->net, b, BATCH, &error);
+  g_assert_no_error (error);
+  g_assert_false (ink_parity_compare_networks (na, nb, x, BATCH, &rows, &error));
+  g_assert_error (error, INK_PARITY_ERROR, INK_PARITY_ERROR_MISMATCH);
+  g_clear_error (&error);
+
+  g_assert_false (ink_parity_compare_networks (na, na, x, BATCH + 1, &rows, &error));
+  g_assert_error (error, INK_PARITY_ERROR, INK_PARITY_ERROR_INVALID);
+  g_assert_null (rows);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/parity/identical", test_identical);
+  g_test_add_func ("/parity/identical-mse", test_identical_mse);
+  g_test_add_func ("/parity/perturbed-hidden", test_perturbed_hidden);
+  g_test_add_func ("/parity/perturbed-output", test_perturbed_output);
+  g_test_add_func ("/parity/nan", test_nan);
+  g_test_add_func ("/parity/errors", test_errors);
+  return g_test_run ();
+}

@@ -1,0 +1,286 @@
+/* test-preflight.c
+ *
+ * Copyright 2026 The Inkling developers
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <https://www.gnu.org/licenses/>.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "ink-preflight.h"
+
+/* The memory plan against hand-computed sizes, and the pre-flight check on a
+ * fake device whose mem_info reports what the test says. */
+
+static InkExperiment *
+keras (void)
+{
+  g_autoptr(GError) error = NULL;
+  InkExperiment *exp = ink_experiment_preset ("keras-mnist-mlp", &error);
+
+  g_assert_no_error (error);
+  return exp;
+}
+
+/* keras-mnist-mlp: 784-512(relu, dropout)-512(relu, dropout)-10(softmax),
+ * RMSprop, batch 128, official split, on MNIST (60000 + 10000 images) */
+static void
+test_plan_keras (void)
+{
+  g_autoptr(InkExperiment) exp = keras ();
+  InkMemoryPlan p;
+  /* n_params = 784·512+512 + 512·512+512 + 512·10+10 */
+  const guint64 n_params = 401920 + 262656 + 5130;
+  /* per row (500 rows, the evaluation batch, > 128): two hidden layers with
+   * act, delta, mask (3 × 512 floats each), the output's act and delta (2 × 10),
+   * the input batch (784 floats), the label (int32) */
+  const guint64 per_row = 2 * 3 * 512 * 4 + 2 * 10 * 4 + 784 * 4 + 4;
+
+  g_assert_cmpuint (n_params, ==, 669706);
+  g_assert_cmpuint (per_row, ==, 15508);
+
+  ink_memory_plan (exp, 60000, 10000, 784, FALSE, &p);
+  g_assert_cmpuint (p.params, ==, 5357648);              /* 2 × n_params × 4 */
+  g_assert_cmpuint (p.optimizer_state, ==, 2678824);     /* RMSprop: 1 × n_params × 4 */
+  g_assert_cmpuint (p.activations, ==, 500 * per_row + 32);   /* + 2 accumulators of 2 doubles */
+  g_assert_cmpuint (p.activations, ==, 7754032);
+  /* 70000 images of 784 + 1 bytes; indices: train 60000, valid = test 10000, test 10000 */
+  g_assert_cmpuint (p.dataset, ==, 54950000 + 80000 * 4);
+  g_assert_cmpuint (p.workspace, ==, 0);
+  g_assert_cmpuint (p.total, ==, 71060504);
+  g_assert_cmpuint (p.device_free, ==, 0);
+  g_assert_cmpuint (p.device_total, ==, 0);
+
+  ink_memory_plan (exp, 60000, 10000, 784, TRUE, &p);
+  g_assert_cmpuint (p.workspace, ==, 32 * 1024 * 1024);
+  g_assert_cmpuint (p.total, ==, 71060504 + 33554432);
+
+  /* above the evaluation batch the training batch sets the rows */
+  exp->batch_size = 1000;
+  ink_memory_plan (exp, 60000, 10000, 784, FALSE, &p);
+  g_assert_cmpuint (p.activations, ==, 1000 * per_row + 32);
+  exp->batch_size = 1;
+  ink_memory_plan (exp, 60000, 10000, 784, FALSE, &p);
+  g_assert_cmpuint (p.activations, ==, 500 * per_row + 32);
+}
+
+static void
+test_plan_variants (void)
+{
+  g_autoptr(InkExperiment) exp = keras ();
+  InkMemoryPlan p;
+  const guint64 n_params = 669706;
+
+  exp->optimizer.kind = INK_OPT_SGD;
+  ink_memory_plan (exp, 60000, 10000, 784, FALSE, &p);
+  g_assert_cmpuint (p.optimizer_state, ==, 0);
+  exp->optimizer.kind = INK_OPT_ADAM;
+  ink_memory_plan (exp, 60000, 10000, 784, FALSE, &p);
+  g_assert_cmpuint (p.optimizer_state, ==, 2 * n_params * 4);
+  exp->optimizer.kind = INK_OPT_MOMENTUM;
+  ink_memory_plan (exp, 60000, 10000, 784, FALSE, &p);
+  g_assert_cmpuint (p.optimizer_state, ==, n_params * 4);
+
+  /* tanh with dropout keeps its pre-dropout output; input dropout keeps a
+   * mask and the dropped-out input */
+  exp->net->layers[0].activation = INK_ACT_TANH;
+  exp->net->input_dropout = 0.2f;
+  ink_memory_plan (exp, 60000, 10000, 784, FALSE, &p);
+  g_assert_cmpuint (p.activations, ==,
+                    500 * (4 * 512 * 4 + 3 * 512 * 4 + 2 * 10 * 4 + 2 * 784 * 4 + 784 * 4 + 4) + 32);
+
+  /* splits and subsets change the index lists only */
+  exp->split.kind = INK_SPLIT_RANDOM;
+  exp->split.valid_fraction = 0.2;
+  ink_memory_plan (exp, 60000, 10000, 784, FALSE, &p);
+  g_assert_cmpuint (p.dataset, ==, 54950000 + (48000 + 12000 + 10000) * 4);
+  exp->split.kind = INK_SPLIT_FIXED;
+  exp->split.n_train = 50000;
+  exp->split.n_valid = 5000;
+  ink_memory_plan (exp, 60000, 10000, 784, FALSE, &p);
+  g_assert_cmpuint (p.dataset, ==, 54950000 + (50000 + 5000 + 10000) * 4);
+  exp->split.subset = 1000;
+  ink_memory_plan (exp, 60000, 10000, 784, FALSE, &p);
+  g_assert_cmpuint (p.dataset, ==, 54950000 + 3000 * 4);
+}
+
+/* ---- the check, on a CPU backend that pretends to report device memory */
+
+static gsize fake_free, fake_total;
+static gboolean fake_ok;
+
+static gboolean
+fake_mem_info (InkBackend *be,
+               gsize      *free_bytes,
+               gsize      *total_bytes)
+{
+  (void) be;
+  *free_bytes = fake_free;
+  *total_bytes = fake_total;
+  return fake_ok;
+}
+
+typedef struct
+{
+  InkBackend          *be;
+  const InkBackendOps *real_ops;
+  InkBackendOps        ops;
+} Fake;
+
+static void
+fake_init (Fake *f)
+{
+  f->be = ink_backend_cpu_new ();
+  f->real_ops = f->be->ops;
+  f->ops = *f->real_ops;
+  f->ops.name = "cuda";
+  f->ops.mem_info = fake_mem_info;
+  f->be->ops = &f->ops;
+  fake_ok = TRUE;
+}
+
+static void
+fake_clear (Fake *f)
+{
+  f->be->ops = f->real_ops;
+  ink_backend_free (f->be);
+}
+
+static void
+assert_mentions (const char *msg,
+                 const char *needle)
+{
+  if (strstr (msg, needle) == NULL)
+    g_error ("“%s” does not mention “%s”", msg, needle);
+}
+
+static void
+test_check_cpu (void)
+{
+  g_autoptr(InkExperiment) exp = keras ();
+  g_autoptr(InkBackend) be = ink_backend_cpu_new ();
+  g_autoptr(GError) error = NULL;
+  guint suggested = 0;
+
+  /* no mem_info: nothing to compare with, the check passes */
+  g_assert_null (be->ops->mem_info);
+  g_assert_true (ink_preflight_check (be, exp, 60000, 10000, 784, &suggested, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (suggested, ==, 128);
+}
+
+static void
+test_check_fits (void)
+{
+  g_autoptr(InkExperiment) exp = keras ();
+  g_autoptr(GError) error = NULL;
+  guint suggested = 0;
+  Fake f;
+
+  fake_init (&f);
+  fake_free = 200000000;
+  fake_total = 1000000000;
+  g_assert_true (ink_preflight_check (f.be, exp, 60000, 10000, 784, &suggested, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (suggested, ==, 128);
+
+  /* exactly enough: the workspace is already out of the free memory */
+  fake_free = 71060504;
+  g_assert_true (ink_preflight_check (f.be, exp, 60000, 10000, 784, NULL, &error));
+  g_assert_no_error (error);
+  fake_free = 71060503;
+  g_assert_false (ink_preflight_check (f.be, exp, 60000, 10000, 784, NULL, &error));
+  g_assert_error (error, INK_PREFLIGHT_ERROR, INK_PREFLIGHT_ERROR_NO_MEMORY);
+  g_clear_error (&error);
+
+  /* a failed query cannot refuse the run */
+  fake_free = 1;
+  fake_ok = FALSE;
+  g_assert_true (ink_preflight_check (f.be, exp, 60000, 10000, 784, NULL, &error));
+  g_assert_no_error (error);
+  fake_clear (&f);
+}
+
+static void
+test_check_shortfall (void)
+{
+  g_autoptr(InkExperiment) exp = keras ();
+  g_autoptr(GError) error = NULL;
+  guint suggested = 0;
+  InkMemoryPlan p;
+  Fake f;
+
+  fake_init (&f);
+  exp->batch_size = 2048;
+  fake_free = 80000000;
+  fake_total = 80000000000;
+  g_assert_false (ink_preflight_check (f.be, exp, 60000, 10000, 784, &suggested, &error));
+  g_assert_error (error, INK_PREFLIGHT_ERROR, INK_PREFLIGHT_ERROR_NO_MEMORY);
+  g_test_message ("%s", error->message);
+
+  /* (80000000 - 63306504 fixed) / 15508 per row */
+  g_assert_cmpuint (suggested, ==, 1076);
+  exp->batch_size = 1076;
+  ink_memory_plan (exp, 60000, 10000, 784, FALSE, &p);
+  g_assert_cmpuint (p.total, <=, fake_free);
+  exp->batch_size = 1077;
+  ink_memory_plan (exp, 60000, 10000, 784, FALSE, &p);
+  g_assert_cmpuint (p.total, >, fake_free);
+
+  /* needed 63306504 + 2048 × 15508 bytes, free, total, the batch, the CPU */
+  assert_mentions (error->message, "95.1 MB");
+  assert_mentions (error->message, "80.0 MB");
+  assert_mentions (error->message, "80000.0 MB");
+  assert_mentions (error->message, "--batch-size 1076");
+  assert_mentions (error->message, "--device cpu");
+  g_assert_null (strchr (error->message, '\n'));
+  g_clear_error (&error);
+
+  /* at 500 rows or fewer nothing shrinks: no batch size fits */
+  exp->batch_size = 128;
+  fake_free = 70000000;
+  g_assert_false (ink_preflight_check (f.be, exp, 60000, 10000, 784, &suggested, &error));
+  g_assert_error (error, INK_PREFLIGHT_ERROR, INK_PREFLIGHT_ERROR_NO_MEMORY);
+  g_assert_cmpuint (suggested, ==, 0);
+  assert_mentions (error->message, "70.0 MB");
+  assert_mentions (error->message, "71.1 MB");
+  assert_mentions (error->message, "--device cpu");
+  g_assert_null (strstr (error->message, "--batch-size"));
+  g_clear_error (&error);
+
+  /* less than the parameters and data alone */
+  exp->batch_size = 4096;
+  fake_free = 60000000;
+  g_assert_false (ink_preflight_check (f.be, exp, 60000, 10000, 784, &suggested, &error));
+  g_assert_cmpuint (suggested, ==, 0);
+  assert_mentions (error->message, "--device cpu");
+  g_clear_error (&error);
+  fake_clear (&f);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/preflight/plan-keras", test_plan_keras);
+  g_test_add_func ("/preflight/plan-variants", test_plan_variants);
+  g_test_add_func ("/preflight/check-cpu", test_check_cpu);
+  g_test_add_func ("/preflight/check-fits", test_check_fits);
+  g_test_add_func ("/preflight/check-shortfall", test_check_shortfall);
+  return g_test_run ();
+}
