@@ -151,7 +151,9 @@ struct _InkBackendOps
   void (*update)           (InkBackend *be, const InkOptParams *p, float *w, const float *g,
                             float *state1, float *state2, gsize n, int row_len);
 
-  /* dataset resident on the backend (uploaded once) */
+  /* dataset resident on the backend (uploaded once).  A backend may keep
+   * referring to the host arrays (the CPU does): they must outlive the
+   * returned InkDevData. */
   InkDevData *(*data_upload) (InkBackend *be, const guint8 *images, const guint8 *labels,
                               guint n, guint dim, GError **error);
   void        (*data_free)   (InkBackend *be, InkDevData *data);
