@@ -183,7 +183,9 @@ ink_application_class_init (InkApplicationClass *klass)
 static void
 ink_application_init (InkApplication *self)
 {
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[MODEL.safetensors | EXPERIMENT.json…]"));
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("A workbench for neural networks on handwritten digits.\n"
-                                              "Give a model file (.safetensors) to open it."));
+                                              "A model file opens in the Draw, Features and Evaluate pages;\n"
+                                              "an experiment file fills the Design page."));
 }
