@@ -6,7 +6,7 @@ set -eu
 
 PKGS="meson ninja-build pkg-config gcc libglib2.0-dev libglib2.0-dev-bin libjson-glib-dev
 libopenblas-dev libcairo2-dev gettext dataset-fashion-mnist"
-[ "${INKLING_WITH_GUI:-1}" = 1 ] && PKGS="$PKGS libgtk-4-dev libadwaita-1-dev xvfb xauth xdotool dbus desktop-file-utils appstream"
+[ "${INKLING_WITH_GUI:-1}" = 1 ] && PKGS="$PKGS libgtk-4-dev libadwaita-1-dev xvfb xauth xdotool dbus desktop-file-utils appstream adwaita-icon-theme hicolor-icon-theme fonts-dejavu-core librsvg2-common"
 command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
 
 missing=""
@@ -25,4 +25,4 @@ SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo"
 echo "install-deps: installing$missing"
 $SUDO apt-get update -q
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q $missing
