@@ -46,6 +46,17 @@
 
 static int n_steps = 300;
 
+#define EIGHT_GEMMS do { \
+    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, B, 512, 784, 1, x, 784, w0, 784, 0, h1, 512); \
+    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, B, 512, 512, 1, h1, 512, w1, 512, 0, h2, 512); \
+    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, B, 10, 512, 1, h2, 512, w2, 512, 0, o, 10); \
+    cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, 10, 512, B, 1, d2, 10, h2, 512, 0, g2, 512); \
+    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, B, 512, 10, 1, d2, 10, w2, 512, 0, d1, 512); \
+    cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, 512, 512, B, 1, d1, 512, h1, 512, 0, g1, 512); \
+    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, B, 512, 512, 1, d1, 512, w1, 512, 0, d0, 512); \
+    cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, 512, 784, B, 1, d0, 512, x, 784, 0, g0, 784); \
+  } while (0)
+
 static int
 cmp_double (const void *a,
             const void *b)
@@ -153,14 +164,7 @@ main (int   argc,
   d1 = net->delta[1];
   d2 = net->delta[2];
   t_gemm = TIME_IT ("8 sgemm only", {
-    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, B, 512, 784, 1, x, 784, w0, 784, 0, h1, 512);
-    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, B, 512, 512, 1, h1, 512, w1, 512, 0, h2, 512);
-    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, B, 10, 512, 1, h2, 512, w2, 512, 0, o, 10);
-    cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, 10, 512, B, 1, d2, 10, h2, 512, 0, g2, 512);
-    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, B, 512, 10, 1, d2, 10, w2, 512, 0, d1, 512);
-    cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, 512, 512, B, 1, d1, 512, h1, 512, 0, g1, 512);
-    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, B, 512, 512, 1, d1, 512, w1, 512, 0, d0, 512);
-    cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, 512, 784, B, 1, d0, 512, x, 784, 0, g0, 784);
+    EIGHT_GEMMS;
   });
 
   /* where the rest goes */
@@ -244,14 +248,7 @@ main (int   argc,
         t1 = g_get_monotonic_time ();
         for (int it = 0; it < 50; it++)
           {
-            cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, B, 512, 784, 1, x, 784, w0, 784, 0, h1, 512);
-            cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, B, 512, 512, 1, h1, 512, w1, 512, 0, h2, 512);
-            cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, B, 10, 512, 1, h2, 512, w2, 512, 0, o, 10);
-            cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, 10, 512, B, 1, d2, 10, h2, 512, 0, g2, 512);
-            cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, B, 512, 10, 1, d2, 10, w2, 512, 0, d1, 512);
-            cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, 512, 512, B, 1, d1, 512, h1, 512, 0, g1, 512);
-            cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, B, 512, 512, 1, d1, 512, w1, 512, 0, d0, 512);
-            cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, 512, 784, B, 1, d0, 512, x, 784, 0, g0, 784);
+            EIGHT_GEMMS;
           }
         t2 = g_get_monotonic_time ();
         steps[r] = (t1 - t0) / 50000.0;
@@ -264,6 +261,40 @@ main (int   argc,
     printf ("\n  interleaved: step %.3f ms (best %.3f), sgemm-only %.3f ms (best %.3f), "
             "ratio median %.3f (best-of %.3f)\n",
             steps[10], steps[0], gemms[10], gemms[0], ratios[10], steps[0] / gemms[0]);
+  }
+
+  /* what the update does to the products around it: rounds of
+   * (a) fwd+loss+bwd, (b) fwd+loss+bwd+update, (c) sgemm only,
+   * (d) sgemm + update */
+  {
+    double t[4][21];
+
+    for (int r = 0; r < 21; r++)
+      for (int v = 0; v < 4; v++)
+        {
+          gint64 t0 = g_get_monotonic_time ();
+
+          for (int it = 0; it < 50; it++)
+            {
+              if (v < 2)
+                {
+                  float *out = ink_network_forward (net, x, B, TRUE, 42, iter++);
+                  ops->loss (be, INK_LOSS_CROSS_ENTROPY, out, LABELS, B, 10, net->delta[2], acc);
+                  ink_network_backward (net, x, B, FALSE);
+                }
+              else
+                EIGHT_GEMMS;
+              if (v % 2 == 1)
+                ink_optimizer_step (opt, 0.001f);
+            }
+          t[v][r] = (g_get_monotonic_time () - t0) / 50000.0;
+        }
+    for (int v = 0; v < 4; v++)
+      qsort (t[v], 21, sizeof (double), cmp_double);
+    printf ("  medians: fwd+loss+bwd %.3f, +update %.3f, sgemm %.3f, sgemm+update %.3f ms\n",
+            t[0][10], t[1][10], t[2][10], t[3][10]);
+    printf ("  bests:   fwd+loss+bwd %.3f, +update %.3f, sgemm %.3f, sgemm+update %.3f ms\n",
+            t[0][0], t[1][0], t[2][0], t[3][0]);
   }
 
   printf ("\n  step / sgemm-only = %.3f   (fwd+loss+bwd+upd = %.3f ms)\n",

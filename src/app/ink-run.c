@@ -475,6 +475,15 @@ on_trainer_event (const InkTrainEvent *ev, gpointer user_data)
         g_mutex_unlock (&self->lock);
       }
       break;
+    case INK_EVENT_PRETRAIN_EPOCH:
+      /* no view for it yet: forwarded as a phase message */
+      g_mutex_lock (&self->lock);
+      g_free (self->phase);
+      self->phase = g_strdup_printf ("pretrain layer %u: epoch %u of %u, reconstruction error %.4f",
+                                     ev->layer, ev->epoch, ev->n_epochs, ev->recon_error);
+      schedule_drain_locked (self);
+      g_mutex_unlock (&self->lock);
+      break;
     case INK_EVENT_FINISHED:
     default:
       break;

@@ -189,6 +189,22 @@ on_event (const InkTrainEvent *ev, gpointer user_data)
           json_builder_set_member_name (b, "improved");
           json_builder_add_boolean_value (b, ev->record->improved);
           break;
+        case INK_EVENT_PRETRAIN_EPOCH:
+          json_builder_set_member_name (b, "event");
+          json_builder_add_string_value (b, "pretrain_epoch");
+          json_builder_set_member_name (b, "layer");
+          json_builder_add_int_value (b, ev->layer);
+          json_builder_set_member_name (b, "layers");
+          json_builder_add_int_value (b, ev->n_layers);
+          json_builder_set_member_name (b, "epoch");
+          json_builder_add_int_value (b, ev->epoch);
+          json_builder_set_member_name (b, "epochs");
+          json_builder_add_int_value (b, ev->n_epochs);
+          json_builder_set_member_name (b, "recon_error");
+          json_builder_add_double_value (b, isfinite (ev->recon_error) ? ev->recon_error : -1);
+          json_builder_set_member_name (b, "duration_s");
+          json_builder_add_double_value (b, ev->duration);
+          break;
         case INK_EVENT_FINISHED:
           json_builder_set_member_name (b, "event");
           json_builder_add_string_value (b, "finished");
@@ -236,7 +252,21 @@ on_event (const InkTrainEvent *ev, gpointer user_data)
     case INK_EVENT_FINISHED:
       clear_progress (v);
       break;
+    case INK_EVENT_PRETRAIN_EPOCH:
+      clear_progress (v);
+      printf ("pretrain layer %u/%u  epoch %3u/%-3u  reconstruction error %10.5f  %6.2fs\n",
+              ev->layer, ev->n_layers, ev->epoch, ev->n_epochs, ev->recon_error, ev->duration);
+      fflush (stdout);
+      break;
     case INK_EVENT_PHASE:
+      /* the epoch table starts with the training phase, after any pretraining */
+      if (g_strcmp0 (ev->phase, "training") == 0 && !v->header_done)
+        {
+          print_table_header ();
+          v->header_done = TRUE;
+          fflush (stdout);
+        }
+      break;
     case INK_EVENT_WEIGHTS:
     default:
       break;
@@ -297,7 +327,7 @@ cmd_train (int argc, char **argv)
   int epochs = G_MININT, batch = G_MININT, subset = G_MININT;
   gint64 seed = G_MININT64;
   double lr = NAN;
-  gboolean json = FALSE, no_progress = FALSE;
+  gboolean json = FALSE, no_progress = FALSE, report = FALSE;
   GOptionEntry entries[] = {
     { "preset", 'p', 0, G_OPTION_ARG_STRING, &preset, N_("Start from a preset (see “inkling-cli presets”)"), N_("NAME") },
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config, N_("Start from an experiment JSON file"), N_("FILE") },
@@ -317,6 +347,7 @@ cmd_train (int argc, char **argv)
     { "write-config", 0, 0, G_OPTION_ARG_FILENAME, &write_config, N_("Write the resulting experiment JSON to FILE and exit"), N_("FILE") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print events as JSON lines"), NULL },
     { "no-progress", 0, 0, G_OPTION_ARG_NONE, &no_progress, N_("No progress line, even on a terminal"), NULL },
+    { "report", 0, 0, G_OPTION_ARG_NONE, &report, N_("Print the per-class classification report after the test line (also when the experiment asks for it)"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new (_("— train a network"));
@@ -463,12 +494,32 @@ cmd_train (int argc, char **argv)
       printf ("optimizer: %s lr %g, batch %u, %u epochs, seed %" G_GUINT64_FORMAT "\n",
               ink_optimizer_kind_to_string (exp->optimizer.kind), (double) exp->optimizer.lr,
               exp->batch_size, exp->epochs, exp->seed);
+      if (exp->pretraining.enabled && !resume)
+        {
+          const InkPretrainSpec *pt = &exp->pretraining;
+          g_autoptr(GString) ep = g_string_new (NULL);
+
+          for (int l = 0; l + 1 < exp->net->n_layers; l++)
+            g_string_append_printf (ep, "%s%u", l ? "/" : "", ink_pretrain_spec_epochs (pt, (guint) l));
+          printf ("pretraining: RBM CD-%u, %s epochs, lr %g (decay %g), momentum %g, weight decay %g, batch %u\n",
+                  pt->cd_k, ep->str, (double) pt->lr, (double) pt->decay, (double) pt->momentum,
+                  (double) pt->weight_decay, pt->batch_size);
+        }
+      if (ink_augment_spec_enabled (&exp->augmentation))
+        {
+          const InkAugmentSpec *au = &exp->augmentation;
+          printf ("augmentation: shift ±%u px, rotate ±%g°, elastic α %g σ %g, probability %g\n",
+                  au->shift, (double) au->rotate, (double) au->elastic_alpha,
+                  (double) au->elastic_sigma, (double) au->probability);
+        }
       printf ("blas: %s\n\n", blas);
-      print_table_header ();
       if (resume)
         {
           guint n;
           const InkEpochRecord *h = ink_trainer_history (trainer, &n);
+
+          print_table_header ();
+          view.header_done = TRUE;
           for (guint i = 0; i < n; i++)
             {
               InkEpochRecord r = h[i];
@@ -506,6 +557,11 @@ cmd_train (int argc, char **argv)
       printf ("best model: epoch %u; test accuracy %.2f%% (zero-one loss %.2f%%, test loss %.5f, %" G_GUINT64_FORMAT " images)\n",
               ink_trainer_best_epoch (trainer), 100 * ink_metrics_accuracy (m),
               100 * ink_metrics_zero_one (m), test_loss, m->total);
+      if (report || exp->classification_report)
+        {
+          g_autofree char *text = ink_metrics_report (m);
+          printf ("\nclassification report (test set)\n%s", text);
+        }
     }
   else
     {
@@ -521,6 +577,34 @@ cmd_train (int argc, char **argv)
       json_builder_add_double_value (b, test_loss);
       json_builder_end_object (b);
       json_line (b);
+      if (report || exp->classification_report)
+        {
+          g_autoptr(JsonBuilder) rb = json_builder_new ();
+          json_builder_begin_object (rb);
+          json_builder_set_member_name (rb, "event");
+          json_builder_add_string_value (rb, "report");
+          json_builder_set_member_name (rb, "classes");
+          json_builder_begin_array (rb);
+          for (guint c = 0; c < m->n_classes; c++)
+            {
+              InkClassScore cs = ink_metrics_class (m, c);
+              json_builder_begin_object (rb);
+              json_builder_set_member_name (rb, "class");
+              json_builder_add_int_value (rb, c);
+              json_builder_set_member_name (rb, "precision");
+              json_builder_add_double_value (rb, cs.precision);
+              json_builder_set_member_name (rb, "recall");
+              json_builder_add_double_value (rb, cs.recall);
+              json_builder_set_member_name (rb, "f1");
+              json_builder_add_double_value (rb, cs.f1);
+              json_builder_set_member_name (rb, "support");
+              json_builder_add_int_value (rb, (gint64) cs.support);
+              json_builder_end_object (rb);
+            }
+          json_builder_end_array (rb);
+          json_builder_end_object (rb);
+          json_line (rb);
+        }
     }
 
   if (save && !ink_trainer_save_model (trainer, save, &error))

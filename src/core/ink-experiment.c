@@ -143,6 +143,10 @@ ink_experiment_new_default (void)
   exp->stop_epochs = 5;
   exp->seed = 42;
   exp->device = g_strdup ("cpu");
+
+  ink_augment_spec_defaults (&exp->augmentation);
+  ink_pretrain_spec_defaults (&exp->pretraining);
+  exp->classification_report = FALSE;
   return exp;
 }
 
@@ -503,7 +507,7 @@ read_training (Reader *parent, InkExperiment *exp)
   static const char * const keys[] = { "epochs", "batch_size", "validation_frequency",
                                        "early_stopping", "monitor", "patience",
                                        "patience_increase", "improvement_threshold",
-                                       "stop_epochs", NULL };
+                                       "stop_epochs", "classification_report", NULL };
   JsonObject *o = reader_object (parent, "training");
   Reader r = { o, "training", parent->error, parent->failed };
   int early = exp->early_stopping, monitor = exp->monitor;
@@ -520,8 +524,77 @@ read_training (Reader *parent, InkExperiment *exp)
   read_double (&r, "patience_increase", &exp->patience_increase);
   read_double (&r, "improvement_threshold", &exp->improvement_threshold);
   read_uint (&r, "stop_epochs", &exp->stop_epochs, 1000000);
+  read_bool (&r, "classification_report", &exp->classification_report);
   exp->early_stopping = early;
   exp->monitor = monitor;
+  parent->failed = r.failed;
+}
+
+static void
+read_augmentation (Reader *parent, InkExperiment *exp)
+{
+  static const char * const keys[] = { "shift", "rotate", "elastic_alpha", "elastic_sigma",
+                                       "probability", NULL };
+  JsonObject *o = reader_object (parent, "augmentation");
+  Reader r = { o, "augmentation", parent->error, parent->failed };
+  InkAugmentSpec *a = &exp->augmentation;
+
+  if (o == NULL)
+    return;
+  reader_check_keys (&r, keys);
+  read_uint (&r, "shift", &a->shift, INK_AUGMENT_MAX_SHIFT);
+  read_float (&r, "rotate", &a->rotate);
+  read_float (&r, "elastic_alpha", &a->elastic_alpha);
+  read_float (&r, "elastic_sigma", &a->elastic_sigma);
+  read_float (&r, "probability", &a->probability);
+  parent->failed = r.failed;
+}
+
+static void
+read_pretraining (Reader *parent, InkExperiment *exp)
+{
+  static const char * const keys[] = { "epochs", "lr", "decay", "momentum", "weight_decay",
+                                       "cd_k", "batch_size", NULL };
+  JsonObject *o = reader_object (parent, "pretraining");
+  Reader r = { o, "pretraining", parent->error, parent->failed };
+  InkPretrainSpec *p = &exp->pretraining;
+  JsonNode *epochs;
+
+  if (o == NULL)
+    return;
+  p->enabled = TRUE;
+  reader_check_keys (&r, keys);
+  epochs = reader_get (&r, "epochs");
+  if (epochs != NULL && JSON_NODE_HOLDS_ARRAY (epochs))
+    {
+      JsonArray *a = json_node_get_array (epochs);
+      guint n = json_array_get_length (a);
+
+      if (n == 0 || n > INK_PRETRAIN_MAX_LAYERS)
+        reader_fail (&r, "epochs", "must be a whole number or an array of 1 to 64 whole numbers (one per hidden layer)");
+      for (guint i = 0; i < n && !r.failed; i++)
+        {
+          JsonNode *e = json_array_get_element (a, i);
+          if (JSON_NODE_HOLDS_VALUE (e) && json_node_get_value_type (e) == G_TYPE_INT64 &&
+              json_node_get_int (e) >= 0 && json_node_get_int (e) <= 1000000)
+            p->epochs[i] = (guint) json_node_get_int (e);
+          else
+            reader_fail (&r, "epochs", "each entry must be a whole number from 0 to 1000000");
+        }
+      if (!r.failed)
+        p->n_layer_epochs = n;
+    }
+  else
+    {
+      read_uint (&r, "epochs", &p->epochs[0], 1000000);
+      p->n_layer_epochs = 0;
+    }
+  read_float (&r, "lr", &p->lr);
+  read_float (&r, "decay", &p->decay);
+  read_float (&r, "momentum", &p->momentum);
+  read_float (&r, "weight_decay", &p->weight_decay);
+  read_uint (&r, "cd_k", &p->cd_k, 1000);
+  read_uint (&r, "batch_size", &p->batch_size, 65536);
   parent->failed = r.failed;
 }
 
@@ -581,6 +654,48 @@ ink_experiment_validate (const InkExperiment *exp,
   if (exp->device == NULL ||
       !(g_str_equal (exp->device, "cpu") || g_str_equal (exp->device, "cuda") || g_str_equal (exp->device, "auto")))
     INVALID ("device “%s” must be cpu, cuda or auto", exp->device ? exp->device : "");
+  {
+    const InkAugmentSpec *a = &exp->augmentation;
+
+    if (a->shift > INK_AUGMENT_MAX_SHIFT)
+      INVALID ("augmentation.shift %u must be at most %u pixels", a->shift, INK_AUGMENT_MAX_SHIFT);
+    if (!(a->rotate >= 0.0f && a->rotate <= 180.0f))
+      INVALID ("augmentation.rotate %g must be in [0, 180] degrees", (double) a->rotate);
+    if (!(a->elastic_alpha >= 0.0f && a->elastic_alpha <= 1000.0f))
+      INVALID ("augmentation.elastic_alpha %g must be in [0, 1000] pixels", (double) a->elastic_alpha);
+    if (!(a->elastic_sigma >= 0.0f && a->elastic_sigma <= 100.0f) ||
+        (a->elastic_alpha > 0.0f && !(a->elastic_sigma > 0.0f)))
+      INVALID ("augmentation.elastic_sigma %g must be in (0, 100] pixels", (double) a->elastic_sigma);
+    if (!(a->probability >= 0.0f && a->probability <= 1.0f))
+      INVALID ("augmentation.probability %g must be in [0, 1]", (double) a->probability);
+  }
+  if (exp->pretraining.enabled)
+    {
+      const InkPretrainSpec *p = &exp->pretraining;
+      int hidden = exp->net->n_layers - 1;
+
+      if (hidden < 1)
+        INVALID ("pretraining needs at least one hidden layer");
+      for (int l = 0; l < hidden; l++)
+        if (exp->net->layers[l].activation != INK_ACT_SIGMOID)
+          INVALID ("pretraining: hidden layer %d is %s, but RBM pretraining needs sigmoid hidden layers",
+                   l + 1, ink_activation_to_string (exp->net->layers[l].activation));
+      if (p->n_layer_epochs != 0 && p->n_layer_epochs != (guint) hidden)
+        INVALID ("pretraining.epochs lists %u values but the network has %d hidden layers",
+                 p->n_layer_epochs, hidden);
+      if (!(p->lr > 0.0f) || !isfinite (p->lr))
+        INVALID ("pretraining.lr %g must be a positive number", (double) p->lr);
+      if (!(p->decay > 0.0f && p->decay <= 1.0f))
+        INVALID ("pretraining.decay %g must be in (0, 1] (a per-epoch multiplier of the learning rate)", (double) p->decay);
+      if (!(p->momentum >= 0.0f && p->momentum < 1.0f))
+        INVALID ("pretraining.momentum %g must be in [0, 1)", (double) p->momentum);
+      if (!(p->weight_decay >= 0.0f) || !isfinite (p->weight_decay))
+        INVALID ("pretraining.weight_decay %g must not be negative", (double) p->weight_decay);
+      if (p->cd_k < 1 || p->cd_k > 1000)
+        INVALID ("pretraining.cd_k %u must be between 1 and 1000", p->cd_k);
+      if (p->batch_size < 1 || p->batch_size > 65536)
+        INVALID ("pretraining.batch_size %u must be between 1 and 65536", p->batch_size);
+    }
 #undef INVALID
   return TRUE;
 }
@@ -591,7 +706,8 @@ ink_experiment_from_json (const char  *json,
                           GError     **error)
 {
   static const char * const keys[] = { "name", "description", "data", "network", "optimizer",
-                                       "training", "seed", "device", "format", NULL };
+                                       "training", "augmentation", "pretraining", "seed", "device",
+                                       "format", NULL };
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(InkExperiment) exp = NULL;
   g_autoptr(GError) local = NULL;
@@ -621,6 +737,8 @@ ink_experiment_from_json (const char  *json,
   read_network (&r, exp);
   read_optimizer (&r, exp);
   read_training (&r, exp);
+  read_augmentation (&r, exp);
+  read_pretraining (&r, exp);
   read_string (&r, "device", &exp->device);
   seed = reader_get (&r, "seed");
   if (seed != NULL)
@@ -824,7 +942,61 @@ ink_experiment_to_json (const InkExperiment *exp,
       json_builder_set_member_name (b, "stop_epochs");
       json_builder_add_int_value (b, exp->stop_epochs);
     }
+  if (exp->classification_report)
+    {
+      json_builder_set_member_name (b, "classification_report");
+      json_builder_add_boolean_value (b, TRUE);
+    }
   json_builder_end_object (b);
+
+  if (!ink_augment_spec_is_default (&exp->augmentation))
+    {
+      const InkAugmentSpec *a = &exp->augmentation;
+
+      json_builder_set_member_name (b, "augmentation");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "shift");
+      json_builder_add_int_value (b, a->shift);
+      json_builder_set_member_name (b, "rotate");
+      json_builder_add_double_value (b, a->rotate);
+      json_builder_set_member_name (b, "elastic_alpha");
+      json_builder_add_double_value (b, a->elastic_alpha);
+      json_builder_set_member_name (b, "elastic_sigma");
+      json_builder_add_double_value (b, a->elastic_sigma);
+      json_builder_set_member_name (b, "probability");
+      json_builder_add_double_value (b, a->probability);
+      json_builder_end_object (b);
+    }
+  if (exp->pretraining.enabled)
+    {
+      const InkPretrainSpec *p = &exp->pretraining;
+
+      json_builder_set_member_name (b, "pretraining");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "epochs");
+      if (p->n_layer_epochs == 0)
+        json_builder_add_int_value (b, p->epochs[0]);
+      else
+        {
+          json_builder_begin_array (b);
+          for (guint i = 0; i < p->n_layer_epochs && i < INK_PRETRAIN_MAX_LAYERS; i++)
+            json_builder_add_int_value (b, p->epochs[i]);
+          json_builder_end_array (b);
+        }
+      json_builder_set_member_name (b, "lr");
+      json_builder_add_double_value (b, p->lr);
+      json_builder_set_member_name (b, "decay");
+      json_builder_add_double_value (b, p->decay);
+      json_builder_set_member_name (b, "momentum");
+      json_builder_add_double_value (b, p->momentum);
+      json_builder_set_member_name (b, "weight_decay");
+      json_builder_add_double_value (b, p->weight_decay);
+      json_builder_set_member_name (b, "cd_k");
+      json_builder_add_int_value (b, p->cd_k);
+      json_builder_set_member_name (b, "batch_size");
+      json_builder_add_int_value (b, p->batch_size);
+      json_builder_end_object (b);
+    }
 
   json_builder_set_member_name (b, "seed");
   json_builder_add_int_value (b, (gint64) exp->seed);

@@ -21,9 +21,11 @@
 #pragma once
 
 #include <gio/gio.h>
+#include "ink-augment.h"
 #include "ink-dataset.h"
 #include "ink-network.h"
 #include "ink-optimizer.h"
+#include "ink-rbm.h"
 
 G_BEGIN_DECLS
 
@@ -81,6 +83,13 @@ typedef struct
 
   guint64          seed;
   char            *device;                 /* "cpu", "cuda", "auto" */
+
+  /* optional parts, written to JSON only when they differ from the
+   * defaults (off), so older experiment files stay as they were */
+  InkAugmentSpec   augmentation;           /* "augmentation": training batches only */
+  InkPretrainSpec  pretraining;            /* "pretraining": RBMs before epoch 1 */
+  gboolean         classification_report;  /* training.classification_report: the CLI
+                                              prints the per-class report after the test line */
 } InkExperiment;
 
 InkExperiment *ink_experiment_new_default (void);

@@ -25,9 +25,11 @@
 #include <math.h>
 #include <string.h>
 
+#include "ink-augment.h"
 #include "ink-model.h"
 #include "ink-openblas.h"
 #include "ink-preflight.h"
+#include "ink-rbm.h"
 #include "ink-rng.h"
 #include "ink-trainer.h"
 
@@ -59,6 +61,14 @@ struct _InkTrainer
   double           *eval_acc;   /* backend memory, 2 doubles: evaluation */
   float            *probs_host;
   float            *params_host;
+
+  /* augmentation: training batches gathered on the host */
+  InkAugmenter     *augmenter;    /* NULL when the experiment has none */
+  float            *x_host;       /* staging for backends with their own memory; */
+  gint32           *labels_host;  /* NULL on the CPU, which fills x directly */
+
+  gboolean          resumed;      /* restored from a checkpoint: no pretraining */
+  gboolean          pretrained;
 
   /* the run's state: everything a checkpoint must hold */
   InkRng            rng;
@@ -136,6 +146,9 @@ ink_trainer_free (InkTrainer *t)
   g_clear_pointer (&t->exp, ink_experiment_free);
   if (t->history)
     g_array_unref (t->history);
+  g_clear_pointer (&t->augmenter, ink_augmenter_free);
+  g_free (t->x_host);
+  g_free (t->labels_host);
   g_free (t->perm_host);
   g_free (t->probs_host);
   g_free (t->params_host);
@@ -241,6 +254,18 @@ ink_trainer_new (const InkExperiment *exp,
   t->params_host = g_new (float, t->net->n_params);
   t->best_params = g_new (float, t->net->n_params);
   ink_network_get_params (t->net, t->best_params);
+
+  if (ink_augment_spec_enabled (&exp->augmentation))
+    {
+      t->augmenter = ink_augmenter_new (&exp->augmentation, train->rows, train->cols,
+                                        ink_hash64 (exp->seed + 3));
+      /* the CPU backend's memory is host memory: the batch goes straight in */
+      if (g_strcmp0 (ops->name, "cpu") != 0)
+        {
+          t->x_host = g_new (float, (gsize) max_batch * dim);
+          t->labels_host = g_new (gint32, max_batch);
+        }
+    }
 
   ink_rng_init (&t->rng, exp->seed ^ G_GUINT64_CONSTANT (0x53485546464c45));
   t->dropout_seed = ink_hash64 (exp->seed + 2);
@@ -432,6 +457,84 @@ wait_while_paused (InkTrainer *t, GCancellable *cancellable)
 
 static gboolean write_checkpoint (InkTrainer *t, GError **error);
 
+/* a training batch, distorted on the host (augmentation on) */
+static void
+gather_augmented (InkTrainer *t, guint epoch, guint off, int rows)
+{
+  const InkBackendOps *ops = t->be->ops;
+  gsize dim = ink_dataset_dim (t->train);
+  float *x = t->x_host ? t->x_host : t->x;
+  gint32 *labels = t->labels_host ? t->labels_host : t->labels;
+
+  ink_augmenter_gather (t->augmenter, epoch, t->train, t->perm_host + off, rows,
+                        t->norm.affine, x, labels);
+  if (t->x_host != NULL)
+    {
+      ops->upload (t->be, t->x, t->x_host, sizeof (float) * dim * rows);
+      ops->upload (t->be, t->labels, t->labels_host, sizeof (gint32) * rows);
+    }
+}
+
+typedef struct
+{
+  InkEventFunc func;
+  gpointer     user_data;
+} PretrainCtx;
+
+static void
+on_pretrain (guint    layer,
+             guint    n_layers,
+             guint    epoch,
+             guint    n_epochs,
+             double   recon_error,
+             double   seconds,
+             gpointer data)
+{
+  PretrainCtx *pc = data;
+  InkTrainEvent ev = { 0 };
+
+  if (epoch == 0)
+    {
+      g_autofree char *phase = g_strdup_printf ("pretrain layer %u", layer + 1);
+      ev = (InkTrainEvent) { .kind = INK_EVENT_PHASE, .phase = phase };
+      emit (pc->func, pc->user_data, &ev);
+      return;
+    }
+  ev = (InkTrainEvent) { .kind = INK_EVENT_PRETRAIN_EPOCH, .layer = layer + 1, .n_layers = n_layers,
+                         .epoch = epoch, .n_epochs = n_epochs, .recon_error = recon_error,
+                         .duration = seconds };
+  emit (pc->func, pc->user_data, &ev);
+}
+
+/* Greedy RBM pretraining of the hidden layers, before epoch 1 of a fresh
+ * run.  FALSE only on backend failures; a cancel stops the run. */
+static gboolean
+pretrain (InkTrainer *t, GCancellable *cancellable, InkEventFunc func, gpointer user_data,
+          GError **error)
+{
+  PretrainCtx pc = { func, user_data };
+  g_autoptr(GError) local = NULL;
+
+  t->pretrained = TRUE;
+  if (!ink_rbm_pretrain (t->net, &t->exp->pretraining, t->dtrain, t->split->train_idx,
+                         t->split->n_train, t->norm.affine, ink_hash64 (t->exp->seed + 4),
+                         cancellable, on_pretrain, &pc, &local))
+    {
+      if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          stop (t, INK_STOP_CANCELLED, g_strdup (_("stopped by the user during pretraining")));
+          return TRUE;
+        }
+      g_set_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_BACKEND,
+                   _("pretraining failed: %s"), local->message);
+      return FALSE;
+    }
+  /* the starting point now: what a divergence before any validation keeps */
+  ink_network_get_params (t->net, t->best_params);
+  emit_weights (t, func, user_data);
+  return TRUE;
+}
+
 gboolean
 ink_trainer_run (InkTrainer    *t,
                  GCancellable  *cancellable,
@@ -455,6 +558,10 @@ ink_trainer_run (InkTrainer    *t,
   t->stopped = FALSE;
   t->have_test = FALSE;
 
+  if (exp->pretraining.enabled && !t->resumed && !t->pretrained && t->epochs_done == 0 &&
+      !pretrain (t, cancellable, func, user_data, error))
+    return FALSE;
+
   ev.kind = INK_EVENT_PHASE;
   ev.phase = "training";
   emit (func, user_data, &ev);
@@ -473,7 +580,8 @@ ink_trainer_run (InkTrainer    *t,
 
       memcpy (t->perm_host, t->split->train_idx, sizeof (guint32) * n_train);
       ink_rng_shuffle (&t->rng, t->perm_host, n_train);
-      ops->upload (be, t->perm_dev, t->perm_host, sizeof (guint32) * n_train);
+      if (t->augmenter == NULL)
+        ops->upload (be, t->perm_dev, t->perm_host, sizeof (guint32) * n_train);
       zero_acc (t, t->acc);
 
       for (guint b = 0; b < n_batches; b++)
@@ -491,7 +599,10 @@ ink_trainer_run (InkTrainer    *t,
               break;
             }
 
-          ops->gather (be, t->dtrain, t->perm_dev + off, rows, t->norm.affine, t->x, t->labels);
+          if (t->augmenter == NULL)
+            ops->gather (be, t->dtrain, t->perm_dev + off, rows, t->norm.affine, t->x, t->labels);
+          else
+            gather_augmented (t, epoch, off, rows);
           out = ink_network_forward (net, t->x, rows, TRUE, t->dropout_seed, t->iteration);
           ops->loss (be, exp->net->loss, out, t->labels, rows, (int) C, net->delta[L - 1], t->acc);
           ink_network_backward (net, t->x, rows, FALSE);
@@ -869,6 +980,7 @@ ink_trainer_resume (InkTrainer  *t,
   t->last_valid_acc = lva;
   g_array_set_size (t->history, 0);
   g_array_append_vals (t->history, history->data, history->len);
+  t->resumed = TRUE;
   return TRUE;
 
 bad:

@@ -64,6 +64,8 @@ typedef enum
   INK_EVENT_EPOCH,       /* record */
   INK_EVENT_WEIGHTS,     /* params: host copy valid during the callback (n_params floats) */
   INK_EVENT_FINISHED,    /* reason, message */
+  INK_EVENT_PRETRAIN_EPOCH, /* layer, n_layers, epoch, n_epochs, recon_error, duration:
+                               one epoch of RBM pretraining done (layer and epoch 1-based) */
 } InkEventKind;
 
 typedef struct
@@ -82,6 +84,12 @@ typedef struct
   gsize                 n_params;
   InkStopReason         reason;
   const char           *message;
+  /* INK_EVENT_PRETRAIN_EPOCH */
+  guint                 layer;
+  guint                 n_layers;
+  guint                 n_epochs;
+  double                recon_error;   /* mean over the epoch's images of Σ (v − v')² */
+  double                duration;      /* seconds */
 } InkTrainEvent;
 
 /* Called on the thread running ink_trainer_run. */
@@ -111,7 +119,11 @@ gboolean      ink_trainer_resume         (InkTrainer          *t,
 InkExperiment *ink_checkpoint_experiment (const char          *path,
                                           GError             **error);
 
-/* Runs to the end (epochs, early stopping, cancel, divergence).  Returns
+/* Runs to the end (epochs, early stopping, cancel, divergence).  When the
+ * experiment asks for pretraining and the run starts fresh (not resumed),
+ * the hidden layers are first pretrained as RBMs (phase "pretrain layer N",
+ * INK_EVENT_PRETRAIN_EPOCH events); a checkpoint's weights already hold
+ * them, so a resumed run skips it.  Returns
  * FALSE only on failures (backend, checkpoint write); cancellation and
  * divergence are normal ends reported by ink_trainer_stop_reason. */
 gboolean      ink_trainer_run            (InkTrainer          *t,

@@ -1,0 +1,326 @@
+/* ink-augment.c
+ *
+ * Copyright 2026 The Inkling developers
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <https://www.gnu.org/licenses/>.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "ink-augment.h"
+#include "ink-rng.h"
+
+#define SNAP_EPS 1e-4
+
+void
+ink_augment_spec_defaults (InkAugmentSpec *spec)
+{
+  spec->shift = 0;
+  spec->rotate = 0.0f;
+  spec->elastic_alpha = 0.0f;
+  spec->elastic_sigma = 4.0f;
+  spec->probability = 1.0f;
+}
+
+gboolean
+ink_augment_spec_enabled (const InkAugmentSpec *spec)
+{
+  return spec->probability > 0.0f &&
+         (spec->shift > 0 || spec->rotate > 0.0f || spec->elastic_alpha > 0.0f);
+}
+
+gboolean
+ink_augment_spec_is_default (const InkAugmentSpec *spec)
+{
+  InkAugmentSpec d;
+
+  ink_augment_spec_defaults (&d);
+  return spec->shift == d.shift && spec->rotate == d.rotate &&
+         spec->elastic_alpha == d.elastic_alpha && spec->elastic_sigma == d.elastic_sigma &&
+         spec->probability == d.probability;
+}
+
+/* ------------------------------------------------------------------------ */
+/* the transform                                                             */
+
+static inline double
+snap (double v)
+{
+  double r = floor (v + 0.5);
+  return fabs (v - r) < SNAP_EPS ? r : v;
+}
+
+static inline float
+pixel_or_zero (const guint8 *in, int rows, int cols, int y, int x)
+{
+  if (x < 0 || y < 0 || x >= cols || y >= rows)
+    return 0.0f;
+  return (float) in[y * cols + x];
+}
+
+static inline float
+bilinear (const guint8 *in, int rows, int cols, double sx, double sy)
+{
+  double fx0, fy0;
+  int x0, y0;
+  float fx, fy;
+
+  sx = snap (sx);
+  sy = snap (sy);
+  fx0 = floor (sx);
+  fy0 = floor (sy);
+  if (fx0 < -2.0 || fy0 < -2.0 || fx0 > cols + 1.0 || fy0 > rows + 1.0)
+    return 0.0f;
+  x0 = (int) fx0;
+  y0 = (int) fy0;
+  fx = (float) (sx - fx0);
+  fy = (float) (sy - fy0);
+  if (fx == 0.0f && fy == 0.0f)
+    return pixel_or_zero (in, rows, cols, y0, x0);
+  return (1.0f - fy) * ((1.0f - fx) * pixel_or_zero (in, rows, cols, y0, x0) +
+                        fx * pixel_or_zero (in, rows, cols, y0, x0 + 1)) +
+         fy * ((1.0f - fx) * pixel_or_zero (in, rows, cols, y0 + 1, x0) +
+               fx * pixel_or_zero (in, rows, cols, y0 + 1, x0 + 1));
+}
+
+void
+ink_augment_transform (const guint8 *in,
+                       guint         rows,
+                       guint         cols,
+                       int           dx,
+                       int           dy,
+                       double        angle_deg,
+                       const float  *disp_x,
+                       const float  *disp_y,
+                       float        *out)
+{
+  double th = angle_deg * (G_PI / 180.0);
+  double c = cos (th), s = sin (th);
+  double cx = (cols - 1) / 2.0, cy = (rows - 1) / 2.0;
+  int R = (int) rows, C = (int) cols;
+
+  /* exact quarter turns */
+  if (fabs (c) < 1e-12)
+    c = 0.0;
+  if (fabs (s) < 1e-12)
+    s = 0.0;
+
+  for (int y = 0; y < R; y++)
+    for (int x = 0; x < C; x++)
+      {
+        gsize i = (gsize) y * cols + x;
+        double px = x - cx, py = y - cy, qx, qy;
+
+        if (disp_x != NULL)
+          {
+            px += disp_x[i];
+            py += disp_y[i];
+          }
+        /* the forward rotation (counter-clockwise as displayed, y down) is
+         * (x, y) → (x·c + y·s, −x·s + y·c); this is its inverse */
+        qx = px * c - py * s;
+        qy = px * s + py * c;
+        out[i] = bilinear (in, R, C, qx + cx - dx, qy + cy - dy);
+      }
+}
+
+/* ------------------------------------------------------------------------ */
+/* the augmenter                                                             */
+
+struct _InkAugmenter
+{
+  InkAugmentSpec spec;
+  guint          rows;
+  guint          cols;
+  guint64        seed;
+  float         *kernel;     /* Gaussian, 2·radius+1 taps, sums to 1 */
+  int            radius;
+  float         *fx;         /* rows·cols each */
+  float         *fy;
+  float         *tmp;
+  float         *buf;        /* rows·cols, for apply_u8 / gather */
+};
+
+InkAugmenter *
+ink_augmenter_new (const InkAugmentSpec *spec,
+                   guint                 rows,
+                   guint                 cols,
+                   guint64               seed)
+{
+  InkAugmenter *aug = g_new0 (InkAugmenter, 1);
+  gsize n = (gsize) rows * cols;
+
+  aug->spec = *spec;
+  aug->rows = rows;
+  aug->cols = cols;
+  aug->seed = seed;
+  aug->buf = g_new (float, MAX (n, 1));
+  if (spec->elastic_alpha > 0.0f && spec->elastic_sigma > 0.0f)
+    {
+      double sigma = spec->elastic_sigma, sum = 0.0;
+      int radius = (int) ceil (4.0 * sigma);     /* scipy's truncate = 4 */
+
+      radius = MAX (radius, 1);
+      radius = MIN (radius, (int) (4 * MAX (rows, cols)));
+      aug->radius = radius;
+      aug->kernel = g_new (float, 2 * radius + 1);
+      for (int k = -radius; k <= radius; k++)
+        sum += exp (-0.5 * k * k / (sigma * sigma));
+      for (int k = -radius; k <= radius; k++)
+        aug->kernel[k + radius] = (float) (exp (-0.5 * k * k / (sigma * sigma)) / sum);
+      aug->fx = g_new (float, MAX (n, 1));
+      aug->fy = g_new (float, MAX (n, 1));
+      aug->tmp = g_new (float, MAX (n, 1));
+    }
+  return aug;
+}
+
+void
+ink_augmenter_free (InkAugmenter *aug)
+{
+  if (aug == NULL)
+    return;
+  g_free (aug->kernel);
+  g_free (aug->fx);
+  g_free (aug->fy);
+  g_free (aug->tmp);
+  g_free (aug->buf);
+  g_free (aug);
+}
+
+/* mirrored index (d c b a | a b c d | d c b a), as scipy's "reflect" */
+static inline int
+reflect (int i, int n)
+{
+  while (i < 0 || i >= n)
+    i = i < 0 ? -i - 1 : 2 * n - i - 1;
+  return i;
+}
+
+/* separable Gaussian smoothing of f (rows×cols) in place, then ·alpha */
+static void
+smooth (InkAugmenter *aug, float *f)
+{
+  int R = (int) aug->rows, C = (int) aug->cols, r = aug->radius;
+  const float *k = aug->kernel + r;
+  float *t = aug->tmp;
+  float alpha = aug->spec.elastic_alpha;
+
+  for (int y = 0; y < R; y++)
+    for (int x = 0; x < C; x++)
+      {
+        float acc = 0.0f;
+        for (int j = -r; j <= r; j++)
+          acc += k[j] * f[y * C + reflect (x + j, C)];
+        t[y * C + x] = acc;
+      }
+  for (int y = 0; y < R; y++)
+    for (int x = 0; x < C; x++)
+      {
+        float acc = 0.0f;
+        for (int j = -r; j <= r; j++)
+          acc += k[j] * t[reflect (y + j, R) * C + x];
+        f[y * C + x] = acc * alpha;
+      }
+}
+
+void
+ink_augmenter_apply (InkAugmenter *aug,
+                     guint64       epoch,
+                     guint64       index,
+                     const guint8 *in,
+                     float        *out)
+{
+  const InkAugmentSpec *s = &aug->spec;
+  gsize n = (gsize) aug->rows * aug->cols;
+  InkRng rng;
+  int dx = 0, dy = 0;
+  double angle = 0.0;
+  gboolean elastic = aug->kernel != NULL;
+
+  ink_rng_init (&rng, ink_hash64 (aug->seed ^ ink_hash64 (epoch * G_GUINT64_CONSTANT (0x632BE59BD9B4E019) + index)));
+  if (!ink_augment_spec_enabled (s) ||
+      (s->probability < 1.0f && ink_rng_uniform (&rng) >= s->probability))
+    {
+      for (gsize i = 0; i < n; i++)
+        out[i] = (float) in[i];
+      return;
+    }
+  if (s->shift > 0)
+    {
+      dx = (int) ink_rng_below (&rng, 2 * s->shift + 1) - (int) s->shift;
+      dy = (int) ink_rng_below (&rng, 2 * s->shift + 1) - (int) s->shift;
+    }
+  if (s->rotate > 0.0f)
+    angle = (2.0 * ink_rng_uniform (&rng) - 1.0) * s->rotate;
+  if (elastic)
+    {
+      for (gsize i = 0; i < n; i++)
+        aug->fx[i] = 2.0f * ink_rng_uniform (&rng) - 1.0f;
+      for (gsize i = 0; i < n; i++)
+        aug->fy[i] = 2.0f * ink_rng_uniform (&rng) - 1.0f;
+      smooth (aug, aug->fx);
+      smooth (aug, aug->fy);
+    }
+  ink_augment_transform (in, aug->rows, aug->cols, dx, dy, angle,
+                         elastic ? aug->fx : NULL, elastic ? aug->fy : NULL, out);
+}
+
+void
+ink_augmenter_apply_u8 (InkAugmenter *aug,
+                        guint64       epoch,
+                        guint64       index,
+                        const guint8 *in,
+                        guint8       *out)
+{
+  gsize n = (gsize) aug->rows * aug->cols;
+
+  ink_augmenter_apply (aug, epoch, index, in, aug->buf);
+  for (gsize i = 0; i < n; i++)
+    out[i] = (guint8) CLAMP (lrintf (aug->buf[i]), 0, 255);
+}
+
+void
+ink_augmenter_gather (InkAugmenter     *aug,
+                      guint64           epoch,
+                      const InkDataset *ds,
+                      const guint32    *idx,
+                      int               rows,
+                      InkAffine         aff,
+                      float            *x,
+                      gint32           *labels)
+{
+  gsize dim = (gsize) aug->rows * aug->cols;
+
+  g_return_if_fail (ds->rows == aug->rows && ds->cols == aug->cols);
+
+  for (int r = 0; r < rows; r++)
+    {
+      guint32 k = idx[r];
+      float *dst = x + (gsize) r * dim;
+
+      g_return_if_fail (k < ds->n);
+      ink_augmenter_apply (aug, epoch, k, ds->images + (gsize) k * dim, dst);
+      for (gsize j = 0; j < dim; j++)
+        dst[j] = dst[j] * aff.scale + aff.shift;
+      if (labels != NULL)
+        labels[r] = ds->labels[k];
+    }
+}
