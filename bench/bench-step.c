@@ -142,15 +142,6 @@ main (int   argc,
   for (int i = 0; i < 64 * B; i++)
     labels_pool[i] = (gint32) ink_rng_below (&rng, 10);
 
-  /* the full step, as the trainer runs it */
-  t_step = TIME_IT ("full step (fwd+loss+bwd+rmsprop)", {
-    float *out = ink_network_forward (net, x, B, TRUE, 42, iter++);
-    ops->loss (be, INK_LOSS_CROSS_ENTROPY, out, LABELS, B, 10, net->delta[2], acc);
-    ink_network_backward (net, x, B, FALSE);
-    ink_optimizer_step (opt, 0.001f);
-  });
-
-  /* the 8 products of that step, alone, on the same buffers */
   w0 = net->params + net->w_offset[0];
   w1 = net->params + net->w_offset[1];
   w2 = net->params + net->w_offset[2];
@@ -163,6 +154,65 @@ main (int   argc,
   d0 = net->delta[0];
   d1 = net->delta[1];
   d2 = net->delta[2];
+
+  /* "quick": only the interleaved comparison that matters, the full step
+   * with the update on one thread and split in two, against sgemm only */
+  if (argc > 2 && g_str_equal (argv[2], "quick"))
+    {
+      InkBackend *one, *two;
+      double t[4][21];
+      static const char * const names[4] = {
+        "sgemm only", "fwd+loss+bwd", "full step, update 1 thread", "full step, update 2 threads",
+      };
+
+      g_setenv ("INK_CPU_UPDATE_THREADS", "1", TRUE);
+      one = ink_backend_cpu_new ();
+      g_setenv ("INK_CPU_UPDATE_THREADS", "2", TRUE);
+      two = ink_backend_cpu_new ();
+      g_unsetenv ("INK_CPU_UPDATE_THREADS");
+
+      for (int r = 0; r < 21; r++)
+        for (int v = 0; v < 4; v++)
+          {
+            gint64 t0 = g_get_monotonic_time ();
+
+            net->be = v == 3 ? two : one;
+            for (int it = 0; it < 50; it++)
+              {
+                if (v == 0)
+                  {
+                    EIGHT_GEMMS;
+                    continue;
+                  }
+                float *out = ink_network_forward (net, x, B, TRUE, 42, iter++);
+                ops->loss (be, INK_LOSS_CROSS_ENTROPY, out, LABELS, B, 10, net->delta[2], acc);
+                ink_network_backward (net, x, B, FALSE);
+                if (v >= 2)
+                  ink_optimizer_step (opt, 0.001f);
+              }
+            t[v][r] = (g_get_monotonic_time () - t0) / 50000.0;
+          }
+      net->be = be;
+      for (int v = 0; v < 4; v++)
+        {
+          qsort (t[v], 21, sizeof (double), cmp_double);
+          printf ("  %-28s median %.3f ms, best %.3f ms, ratio to sgemm %.3f (best %.3f)\n",
+                  names[v], t[v][10], t[v][0], t[v][10] / t[0][10], t[v][0] / t[0][0]);
+        }
+      ink_backend_free (one);
+      ink_backend_free (two);
+      return 0;
+    }
+
+  /* the full step, as the trainer runs it */
+  t_step = TIME_IT ("full step (fwd+loss+bwd+rmsprop)", {
+    float *out = ink_network_forward (net, x, B, TRUE, 42, iter++);
+    ops->loss (be, INK_LOSS_CROSS_ENTROPY, out, LABELS, B, 10, net->delta[2], acc);
+    ink_network_backward (net, x, B, FALSE);
+    ink_optimizer_step (opt, 0.001f);
+  });
+
+  /* the 8 products of that step, alone, on the same buffers */
   t_gemm = TIME_IT ("8 sgemm only", {
     EIGHT_GEMMS;
   });

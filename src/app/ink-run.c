@@ -117,6 +117,8 @@ struct _InkRun
   char          *ledger_id;
   GArray        *batch_points;
   guint          n_train;
+  GArray        *pretrain_history;  /* InkRunPretrainEpoch */
+  gboolean       pretraining;
 
   /* shared with the worker, under `lock` */
   GMutex         lock;
@@ -124,6 +126,7 @@ struct _InkRun
   gboolean       paused;
   Progress       progress;
   GQueue         epochs;        /* InkEpochRecord* */
+  GArray        *pretrain_epochs;  /* InkRunPretrainEpoch, not yet signalled */
   GBytes        *weights;
   char          *phase;
   InkData       *loaded;
@@ -150,7 +153,7 @@ enum {
 };
 static GParamSpec *properties[N_PROPS];
 
-enum { SIGNAL_PROGRESS, SIGNAL_EPOCH, SIGNAL_WEIGHTS, SIGNAL_FINISHED, N_SIGNALS };
+enum { SIGNAL_PROGRESS, SIGNAL_EPOCH, SIGNAL_PRETRAIN_EPOCH, SIGNAL_WEIGHTS, SIGNAL_FINISHED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 const char *
@@ -219,6 +222,8 @@ ink_run_finalize (GObject *object)
   g_clear_pointer (&self->weights, g_bytes_unref);
   g_queue_clear_full (&self->epochs, g_free);
   g_array_unref (self->batch_points);
+  g_array_unref (self->pretrain_history);
+  g_array_unref (self->pretrain_epochs);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (ink_run_parent_class)->finalize (object);
 }
@@ -276,6 +281,10 @@ ink_run_class_init (InkRunClass *klass)
                                            0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[SIGNAL_EPOCH] = g_signal_new ("epoch", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                         0, NULL, NULL, NULL, G_TYPE_NONE, 1, INK_TYPE_EPOCH_ITEM);
+  signals[SIGNAL_PRETRAIN_EPOCH] =
+    g_signal_new ("pretrain-epoch", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 5,
+                  G_TYPE_UINT, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_DOUBLE);
   signals[SIGNAL_WEIGHTS] = g_signal_new ("weights", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BYTES);
   signals[SIGNAL_FINISHED] = g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -291,6 +300,8 @@ ink_run_init (InkRun *self)
   self->context = g_main_context_ref_thread_default ();
   self->history = g_list_store_new (INK_TYPE_EPOCH_ITEM);
   self->batch_points = g_array_new (FALSE, FALSE, sizeof (double));
+  self->pretrain_history = g_array_new (FALSE, FALSE, sizeof (InkRunPretrainEpoch));
+  self->pretrain_epochs = g_array_new (FALSE, FALSE, sizeof (InkRunPretrainEpoch));
   self->test_acc = NAN;
   self->eta = -1;
 }
@@ -325,6 +336,7 @@ drain_events (gpointer user_data)
   InkRun *self = user_data;
   Progress p;
   GQueue epochs = G_QUEUE_INIT;
+  g_autoptr(GArray) pretrain = NULL;
   GBytes *weights;
   char *phase;
   InkData *loaded;
@@ -336,6 +348,8 @@ drain_events (gpointer user_data)
   self->progress.pending = FALSE;
   epochs = self->epochs;
   g_queue_init (&self->epochs);
+  pretrain = self->pretrain_epochs;
+  self->pretrain_epochs = g_array_new (FALSE, FALSE, sizeof (InkRunPretrainEpoch));
   weights = g_steal_pointer (&self->weights);
   phase = g_steal_pointer (&self->phase);
   loaded = g_steal_pointer (&self->loaded);
@@ -359,10 +373,30 @@ drain_events (gpointer user_data)
     }
   if (phase)
     {
-      if (g_str_equal (phase, "training") && self->state == INK_RUN_LOADING)
-        set_state (self, INK_RUN_RUNNING);
+      if (g_str_has_prefix (phase, "pretrain"))
+        {
+          self->pretraining = TRUE;
+          if (self->state == INK_RUN_LOADING)
+            set_state (self, INK_RUN_RUNNING);
+        }
+      else if (g_str_equal (phase, "training"))
+        {
+          self->pretraining = FALSE;
+          if (self->state == INK_RUN_LOADING)
+            set_state (self, INK_RUN_RUNNING);
+        }
       g_free (phase);
     }
+  for (guint i = 0; i < pretrain->len; i++)
+    {
+      InkRunPretrainEpoch e = g_array_index (pretrain, InkRunPretrainEpoch, i);
+
+      g_array_append_val (self->pretrain_history, e);
+      g_signal_emit (self, signals[SIGNAL_PRETRAIN_EPOCH], 0,
+                     e.layer, e.n_layers, e.epoch, e.n_epochs, e.recon_error);
+    }
+  if (pretrain->len > 0)
+    g_signal_emit (self, signals[SIGNAL_PROGRESS], 0);
   while ((rec = g_queue_pop_head (&epochs)))
     {
       g_autoptr(InkEpochItem) item = ink_epoch_item_new (rec);
@@ -476,13 +510,14 @@ on_trainer_event (const InkTrainEvent *ev, gpointer user_data)
       }
       break;
     case INK_EVENT_PRETRAIN_EPOCH:
-      /* no view for it yet: forwarded as a phase message */
-      g_mutex_lock (&self->lock);
-      g_free (self->phase);
-      self->phase = g_strdup_printf ("pretrain layer %u: epoch %u of %u, reconstruction error %.4f",
-                                     ev->layer, ev->epoch, ev->n_epochs, ev->recon_error);
-      schedule_drain_locked (self);
-      g_mutex_unlock (&self->lock);
+      {
+        InkRunPretrainEpoch e = { ev->layer, ev->n_layers, ev->epoch, ev->n_epochs,
+                                  ev->recon_error, ev->duration };
+        g_mutex_lock (&self->lock);
+        g_array_append_val (self->pretrain_epochs, e);
+        schedule_drain_locked (self);
+        g_mutex_unlock (&self->lock);
+      }
       break;
     case INK_EVENT_FINISHED:
     default:
@@ -736,6 +771,22 @@ ink_run_get_fraction (InkRun *self)
     return 0.0;
   f = ((self->epoch ? self->epoch - 1 : 0) + (double) self->batch / self->n_batches) / self->exp->epochs;
   return CLAMP (f, 0.0, 1.0);
+}
+
+gboolean
+ink_run_get_pretraining (InkRun *self)
+{
+  return self->pretraining && (self->state == INK_RUN_RUNNING || self->state == INK_RUN_PAUSED ||
+                               self->state == INK_RUN_STOPPING || self->state == INK_RUN_LOADING);
+}
+
+const InkRunPretrainEpoch *
+ink_run_get_pretrain_epochs (InkRun *self,
+                             guint  *n)
+{
+  if (n)
+    *n = self->pretrain_history->len;
+  return (const InkRunPretrainEpoch *) (gpointer) self->pretrain_history->data;
 }
 
 GArray *

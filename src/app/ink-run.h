@@ -51,6 +51,17 @@ typedef enum
   INK_RUN_FAILED,      /* could not start or failed: see message */
 } InkRunState;
 
+/* One epoch of RBM pretraining (layer and epoch 1-based). */
+typedef struct
+{
+  guint  layer;
+  guint  n_layers;
+  guint  epoch;
+  guint  n_epochs;
+  double recon_error;   /* mean over the images of Σ (v − v')² */
+  double duration;      /* seconds */
+} InkRunPretrainEpoch;
+
 #define INK_TYPE_RUN (ink_run_get_type ())
 G_DECLARE_FINAL_TYPE (InkRun, ink_run, INK, RUN, GObject)
 
@@ -60,7 +71,11 @@ G_DECLARE_FINAL_TYPE (InkRun, ink_run, INK, RUN, GObject)
  *   "progress"   — ~10 per second: properties epoch, batch, n-batches, running-loss,
  *                   running-acc, samples-per-second, eta-seconds changed
  *   "epoch"      — (InkEpochItem *item) a new row, also appended to the history model
- *   "weights"    — (GBytes *params) a host copy of all parameters (network layout)
+ *   "pretrain-epoch" — (guint layer, guint n_layers, guint epoch, guint n_epochs,
+ *                   double recon_error) one epoch of RBM pretraining (1-based),
+ *                   followed by "progress"
+ *   "weights"    — (GBytes *params) a host copy of all parameters (network layout);
+ *                   while ink_run_get_pretraining, layer 1 holds the RBM's weights
  *   "finished"   — the run ended (state FINISHED or FAILED); results available
  * `data` may be NULL: the run loads exp->dataset itself (or `data_dir`). */
 InkRun        *ink_run_new                (const InkExperiment *exp,
@@ -94,6 +109,10 @@ const InkNorm *ink_run_get_norm           (InkRun *run);
 const InkMetrics *ink_run_get_test_metrics (InkRun *run);
 /* a minibatch-level series for charts: (fractional epoch, running loss) pairs since the last call */
 GArray        *ink_run_take_batch_points  (InkRun *run);
+/* TRUE from the first "pretrain layer N" phase until training starts */
+gboolean       ink_run_get_pretraining    (InkRun *run);
+/* every pretraining epoch signalled so far, in order */
+const InkRunPretrainEpoch *ink_run_get_pretrain_epochs (InkRun *run, guint *n);
 
 const char    *ink_run_state_to_string    (InkRunState state);
 

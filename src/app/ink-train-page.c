@@ -41,12 +41,14 @@ struct _InkTrainPage
   GtkToggleButton *log_toggle;
   InkChart       *loss_chart;
   InkChart       *acc_chart;
+  InkChart       *pretrain_chart;   /* shown only for runs that pretrain */
   InkEpochTable  *table;
 
   InkRun         *run;
   guint           s_train_loss, s_valid_loss, s_batch_loss;
   guint           s_train_acc, s_valid_acc;
   GArray         *overlay_series;   /* guint ids, in both charts */
+  GArray         *pretrain_series;  /* guint ids of the pretraining chart, by layer - 1 */
   char           *status_text;
   char           *outcome_text;
 };
@@ -88,6 +90,26 @@ update_progress (InkTrainPage *self)
     }
   exp = ink_run_get_experiment (run);
   state = ink_run_get_state (run);
+  if (ink_run_get_pretraining (run))
+    {
+      guint n;
+      const InkRunPretrainEpoch *e = ink_run_get_pretrain_epochs (run, &n);
+      double fraction = 0.0;
+
+      if (n == 0)
+        text = g_strdup_printf (_("%s · pretraining the first hidden layer…"), exp->name);
+      else
+        {
+          e += n - 1;
+          text = g_strdup_printf (_("%s · %s · pretraining layer %u of %u · epoch %u of %u · reconstruction error %.3f"),
+                                  exp->name, ink_run_state_to_string (state), e->layer, e->n_layers,
+                                  e->epoch, e->n_epochs, e->recon_error);
+          fraction = ((e->layer - 1) + (double) e->epoch / MAX (e->n_epochs, 1)) / MAX (e->n_layers, 1);
+        }
+      set_status (self, text);
+      gtk_progress_bar_set_fraction (self->progress, CLAMP (fraction, 0.0, 1.0));
+      return;
+    }
   if (state == INK_RUN_LOADING)
     text = g_strdup_printf (_("%s · preparing the data and the network…"), exp->name);
   else if (state == INK_RUN_FAILED)
@@ -125,6 +147,42 @@ add_epoch (InkTrainPage *self, InkEpochItem *item)
   ink_chart_series_append (self->loss_chart, self->s_valid_loss, r->epoch, r->valid_loss);
   ink_chart_series_append (self->acc_chart, self->s_train_acc, r->epoch, r->train_acc);
   ink_chart_series_append (self->acc_chart, self->s_valid_acc, r->epoch, r->valid_acc);
+}
+
+static void
+add_pretrain_epoch (InkTrainPage *self,
+                    guint         layer,
+                    guint         epoch,
+                    double        recon_error)
+{
+  if (layer == 0)
+    return;
+  while (self->pretrain_series->len < layer)
+    {
+      guint l = self->pretrain_series->len + 1;
+      g_autofree char *label = g_strdup_printf (_("layer %u"), l);
+      GdkRGBA c;
+      guint id;
+
+      ink_chart_palette (l - 1, &c);
+      id = ink_chart_add_series (self->pretrain_chart, label, &c, INK_CHART_SOLID, TRUE);
+      g_array_append_val (self->pretrain_series, id);
+    }
+  ink_chart_series_append (self->pretrain_chart, g_array_index (self->pretrain_series, guint, layer - 1),
+                           epoch, recon_error);
+  gtk_widget_set_visible (GTK_WIDGET (self->pretrain_chart), TRUE);
+}
+
+static void
+on_pretrain_epoch (InkRun       *run,
+                   guint         layer,
+                   guint         n_layers,
+                   guint         epoch,
+                   guint         n_epochs,
+                   double        recon_error,
+                   InkTrainPage *self)
+{
+  add_pretrain_epoch (self, layer, epoch, recon_error);
 }
 
 static void
@@ -172,7 +230,9 @@ reset_series (InkTrainPage *self)
 
   ink_chart_clear (self->loss_chart);
   ink_chart_clear (self->acc_chart);
+  ink_chart_clear (self->pretrain_chart);
   g_array_set_size (self->overlay_series, 0);
+  g_array_set_size (self->pretrain_series, 0);
   ink_chart_palette (0, &c);
   self->s_train_loss = ink_chart_add_series (self->loss_chart, _("train loss"), &c, INK_CHART_SOLID, TRUE);
   self->s_train_acc = ink_chart_add_series (self->acc_chart, _("train accuracy"), &c, INK_CHART_SOLID, TRUE);
@@ -198,6 +258,8 @@ ink_train_page_set_run (InkTrainPage *self,
   reset_series (self);
   gtk_revealer_set_reveal_child (self->outcome_revealer, FALSE);
   g_clear_pointer (&self->outcome_text, g_free);
+  gtk_widget_set_visible (GTK_WIDGET (self->pretrain_chart),
+                          run != NULL && ink_run_get_experiment (run)->pretraining.enabled);
   if (run == NULL)
     {
       ink_epoch_table_set_model (self->table, NULL);
@@ -212,7 +274,15 @@ ink_train_page_set_run (InkTrainPage *self,
       g_autoptr(InkEpochItem) item = g_list_model_get_item (history, i);
       add_epoch (self, item);
     }
+  {
+    guint n;
+    const InkRunPretrainEpoch *e = ink_run_get_pretrain_epochs (run, &n);
+
+    for (guint i = 0; i < n; i++)
+      add_pretrain_epoch (self, e[i].layer, e[i].epoch, e[i].recon_error);
+  }
   g_signal_connect (run, "progress", G_CALLBACK (on_progress), self);
+  g_signal_connect (run, "pretrain-epoch", G_CALLBACK (on_pretrain_epoch), self);
   g_signal_connect (run, "epoch", G_CALLBACK (on_epoch), self);
   g_signal_connect (run, "notify::state", G_CALLBACK (on_state), self);
   g_signal_connect (run, "finished", G_CALLBACK (on_finished), self);
@@ -289,6 +359,19 @@ ink_train_page_get_n_points (InkTrainPage *self)
          ink_chart_get_n_points (self->loss_chart, self->s_batch_loss);
 }
 
+guint
+ink_train_page_get_n_pretrain_points (InkTrainPage *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (INK_IS_TRAIN_PAGE (self), 0);
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->pretrain_chart)))
+    return 0;
+  for (guint i = 0; i < self->pretrain_series->len; i++)
+    n += ink_chart_get_n_points (self->pretrain_chart, g_array_index (self->pretrain_series, guint, i));
+  return n;
+}
+
 const char *
 ink_train_page_get_status (InkTrainPage *self)
 {
@@ -324,6 +407,7 @@ ink_train_page_finalize (GObject *object)
 {
   InkTrainPage *self = INK_TRAIN_PAGE (object);
   g_array_unref (self->overlay_series);
+  g_array_unref (self->pretrain_series);
   g_free (self->status_text);
   g_free (self->outcome_text);
   G_OBJECT_CLASS (ink_train_page_parent_class)->finalize (object);
@@ -343,6 +427,7 @@ ink_train_page_init (InkTrainPage *self)
   GtkWidget *top, *paned, *charts, *tools, *export_button;
 
   self->overlay_series = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->pretrain_series = g_array_new (FALSE, FALSE, sizeof (guint));
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
   gtk_widget_set_margin_start (self->box, 12);
   gtk_widget_set_margin_end (self->box, 12);
@@ -400,6 +485,13 @@ ink_train_page_init (InkTrainPage *self)
   gtk_widget_set_size_request (GTK_WIDGET (self->acc_chart), 480, 200);
   gtk_box_append (GTK_BOX (charts), GTK_WIDGET (self->loss_chart));
   gtk_box_append (GTK_BOX (charts), GTK_WIDGET (self->acc_chart));
+  self->pretrain_chart = ink_chart_new ();
+  ink_chart_set_title (self->pretrain_chart, _("Pretraining"));
+  ink_chart_set_axis_labels (self->pretrain_chart, _("Epoch"), _("Reconstruction error"));
+  gtk_widget_set_vexpand (GTK_WIDGET (self->pretrain_chart), TRUE);
+  gtk_widget_set_size_request (GTK_WIDGET (self->pretrain_chart), 480, 160);
+  gtk_widget_set_visible (GTK_WIDGET (self->pretrain_chart), FALSE);
+  gtk_box_append (GTK_BOX (charts), GTK_WIDGET (self->pretrain_chart));
   gtk_paned_set_start_child (GTK_PANED (paned), charts);
 
   self->table = ink_epoch_table_new ();

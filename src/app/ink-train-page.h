@@ -42,6 +42,9 @@ gboolean      ink_train_page_export_charts (InkTrainPage *self,
                                             GError      **error);
 /* for tests */
 guint         ink_train_page_get_n_points  (InkTrainPage *self);
+/* points of the "Pretraining" chart (reconstruction error per epoch, one
+ * series per layer); 0 while the chart is hidden (runs that do not pretrain) */
+guint         ink_train_page_get_n_pretrain_points (InkTrainPage *self);
 const char   *ink_train_page_get_status    (InkTrainPage *self);
 const char   *ink_train_page_get_outcome   (InkTrainPage *self);
 

@@ -159,7 +159,8 @@ on_run_weights (InkRun *run, GBytes *params, InkWindow *self)
   const float *p = g_bytes_get_data (params, NULL);
 
   ink_features_page_set_weights (self->features, p, exp->net->layers[0].units, exp->net->n_inputs);
-  if (norm)
+  /* during pretraining only the first layer means something: no model to draw with yet */
+  if (norm && !ink_run_get_pretraining (run))
     ink_draw_page_set_model (self->draw, exp->net, p, norm);
 }
 

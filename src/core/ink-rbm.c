@@ -414,6 +414,10 @@ ink_rbm_pretrain (InkNetwork            *net,
               err += ink_rbm_cd_gradient (rbm, in, rows, spec->cd_k, NULL);
               ink_rbm_update (rbm, lr, spec->momentum, spec->weight_decay);
             }
+          /* the layer shows the RBM's current state to func (layer l's own
+           * weights are not read while its RBM learns) */
+          ops->copy (be, net->params + net->w_offset[l], rbm->w, sizeof (float) * (gsize) nv * nh);
+          ops->copy (be, net->params + net->b_offset[l], rbm->b_hid, sizeof (float) * nh);
           if (!ops->sync (be, error))
             goto out;
           if (func)

@@ -151,7 +151,9 @@ void     ink_rbm_update           (InkRbm      *rbm,
                                    float        weight_decay);
 
 /* Called at the start of each layer (epoch 0, recon_error NaN) and after
- * each of its epochs; layer is 0-based. */
+ * each of its epochs; layer is 0-based.  After an epoch, the layer's
+ * weights and biases in the network already hold the RBM's current W and
+ * b_hid (the layers above keep their initialization). */
 typedef void (*InkPretrainFunc) (guint    layer,
                                  guint    n_layers,
                                  guint    epoch,

@@ -477,6 +477,7 @@ gather_augmented (InkTrainer *t, guint epoch, guint off, int rows)
 
 typedef struct
 {
+  InkTrainer  *t;
   InkEventFunc func;
   gpointer     user_data;
 } PretrainCtx;
@@ -504,6 +505,10 @@ on_pretrain (guint    layer,
                          .epoch = epoch, .n_epochs = n_epochs, .recon_error = recon_error,
                          .duration = seconds };
   emit (pc->func, pc->user_data, &ev);
+  /* the first hidden layer's features as they form: the network already
+   * holds the RBM's current weights (full layout, nothing partial) */
+  if (layer == 0)
+    emit_weights (pc->t, pc->func, pc->user_data);
 }
 
 /* Greedy RBM pretraining of the hidden layers, before epoch 1 of a fresh
@@ -512,7 +517,7 @@ static gboolean
 pretrain (InkTrainer *t, GCancellable *cancellable, InkEventFunc func, gpointer user_data,
           GError **error)
 {
-  PretrainCtx pc = { func, user_data };
+  PretrainCtx pc = { t, func, user_data };
   g_autoptr(GError) local = NULL;
 
   t->pretrained = TRUE;

@@ -62,7 +62,10 @@ typedef enum
   INK_EVENT_PHASE,       /* phase */
   INK_EVENT_PROGRESS,    /* epoch, batch, n_batches, running_loss, samples_per_sec (~10 per second) */
   INK_EVENT_EPOCH,       /* record */
-  INK_EVENT_WEIGHTS,     /* params: host copy valid during the callback (n_params floats) */
+  INK_EVENT_WEIGHTS,     /* params: host copy valid during the callback (n_params floats);
+                            also after each pretraining epoch of hidden layer 1 (the
+                            network's layout: layer 1 holds the RBM's current weights,
+                            the others their initialization) */
   INK_EVENT_FINISHED,    /* reason, message */
   INK_EVENT_PRETRAIN_EPOCH, /* layer, n_layers, epoch, n_epochs, recon_error, duration:
                                one epoch of RBM pretraining done (layer and epoch 1-based) */
