@@ -692,6 +692,106 @@ test_device (void)
   gtk_window_destroy (win);
 }
 
+static void
+test_augmentation_pretraining (void)
+{
+  InkDesignPage *page = ink_design_page_new ();
+  GtkWindow *win = show_page (page);
+  g_autoptr(InkExperiment) exp = preset ("nolearn-dbn");
+  InkTrainingForm *form = ink_design_page_get_training_form (page);
+  InkAugmentPreview *preview = ink_training_form_get_augment_preview (form);
+  GtkWidget *sw = form_widget (page, "augmentation");
+  guint8 before[28 * 28];
+
+  ink_design_page_set_experiment (page, exp);
+  pump ();
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (sw)));
+  g_assert_false (gtk_widget_get_visible (form_widget (page, "aug_shift-row")));
+  g_assert_false (gtk_widget_get_visible (form_widget (page, "augmentation-preview")));
+
+  /* switched on: a visible start, shown in the JSON and the preview */
+  gtk_switch_set_active (GTK_SWITCH (sw), TRUE);
+  pump ();
+  g_assert_true (gtk_widget_get_visible (form_widget (page, "aug_shift-row")));
+  g_assert_true (gtk_widget_get_visible (form_widget (page, "augmentation-preview")));
+  type_text (form_widget (page, "aug_rotate"), "20");
+  type_text (form_widget (page, "aug_probability"), "1");
+  {
+    g_autoptr(InkExperiment) got = get_ok (page);
+    g_autofree char *json = ink_experiment_to_json (got, TRUE);
+    g_autoptr(InkExperiment) again = NULL;
+
+    g_assert_cmpuint (got->augmentation.shift, ==, 2);
+    g_assert_cmpfloat (got->augmentation.rotate, ==, 20.0f);
+    g_assert_cmpfloat (got->augmentation.probability, ==, 1.0f);
+    g_assert_nonnull (strstr (json, "\"augmentation\""));
+    g_assert_nonnull (strstr (json, "\"rotate\" : 20"));
+    g_assert_true (got->pretraining.enabled);
+    /* and back through the form, exactly */
+    ink_design_page_set_experiment (page, got);
+    pump ();
+    again = get_ok (page);
+    assert_same_json (got, again);
+  }
+
+  /* the preview follows the settings and the Shuffle button */
+  memcpy (before, ink_augment_preview_get_sample (preview, 0), sizeof before);
+  {
+    guint64 seed = ink_augment_preview_get_seed (preview);
+    g_signal_emit_by_name (form_widget (page, "augmentation-shuffle"), "clicked");
+    g_assert_cmpuint (seed, !=, ink_augment_preview_get_seed (preview));
+  }
+  g_assert_true (memcmp (before, ink_augment_preview_get_sample (preview, 0), sizeof before) != 0);
+  type_text (form_widget (page, "aug_shift"), "0");
+  type_text (form_widget (page, "aug_rotate"), "0");
+  {
+    guint8 src[28 * 28];
+    /* no distortion left: the sample is its source, the same for every seed */
+    memcpy (src, ink_augment_preview_get_sample (preview, 0), sizeof src);
+    ink_augment_preview_shuffle (preview);
+    g_assert_true (memcmp (src, ink_augment_preview_get_sample (preview, 0), sizeof src) == 0);
+  }
+
+  /* refused in place, with the reason */
+  type_text (form_widget (page, "aug_probability"), "1.5");
+  pump ();
+  assert_refused (page, "probability");
+  g_assert_true (gtk_widget_has_css_class (form_widget (page, "aug_probability-row"), "error"));
+  type_text (form_widget (page, "aug_probability"), "0.5");
+  pump ();
+  g_assert_true (ink_design_page_get_valid (page));
+
+  /* off again: no augmentation member; pretraining switched off likewise */
+  gtk_switch_set_active (GTK_SWITCH (sw), FALSE);
+  gtk_switch_set_active (GTK_SWITCH (form_widget (page, "pretraining")), FALSE);
+  pump ();
+  {
+    g_autoptr(InkExperiment) got = get_ok (page);
+    g_autofree char *json = ink_experiment_to_json (got, TRUE);
+    g_assert_null (strstr (json, "\"augmentation\""));
+    g_assert_null (strstr (json, "\"pretraining\""));
+  }
+
+  /* pretraining values and per-layer epochs survive */
+  gtk_switch_set_active (GTK_SWITCH (form_widget (page, "pretraining")), TRUE);
+  type_text (form_widget (page, "pretrain_cd_k"), "3");
+  type_text (form_widget (page, "pretrain_lr"), "0.05");
+  {
+    g_autoptr(InkExperiment) got = get_ok (page);
+    g_assert_cmpuint (got->pretraining.cd_k, ==, 3);
+    g_assert_cmpfloat (got->pretraining.lr, ==, 0.05f);
+  }
+  exp->pretraining.n_layer_epochs = 1;
+  exp->pretraining.epochs[0] = 7;
+  ink_design_page_set_experiment (page, exp);
+  pump ();
+  {
+    g_autoptr(InkExperiment) got = get_ok (page);
+    assert_same_json (exp, got);
+  }
+  gtk_window_destroy (win);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -709,5 +809,6 @@ main (int   argc,
   g_test_add_func ("/design/optimizer-kind", test_optimizer_kind);
   g_test_add_func ("/design/summary", test_summary);
   g_test_add_func ("/design/device", test_device);
+  g_test_add_func ("/design/augmentation-pretraining", test_augmentation_pretraining);
   return g_test_run ();
 }

@@ -21,11 +21,13 @@
 #include "config.h"
 
 #include <gtk/gtk.h>
+#include <math.h>
 #include <string.h>
 
 #include "ink-application.h"
 #include "ink-design-page.h"
 #include "ink-draw-page.h"
+#include "ink-features-page.h"
 #include "ink-ledger-view.h"
 #include "ink-train-page.h"
 #include "ink-window.h"
@@ -122,6 +124,74 @@ test_short_run (void)
   g_assert_cmpuint (ink_ledger_view_get_n_runs (runs), ==, before + 1);
   /* and the model went to the other pages: saving is possible */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.stop", NULL) || TRUE);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+typedef struct
+{
+  InkWindow *win;
+  guint      n_pretrain;
+  guint      last_epoch;
+  gboolean   pretrain_weights;   /* weights during pretraining reached the features page */
+} PretrainSeen;
+
+static void
+on_pretrain_epoch (InkRun *run, guint layer, guint n_layers, guint epoch, guint n_epochs,
+                   double recon_error, PretrainSeen *seen)
+{
+  g_assert_cmpuint (layer, ==, 1);
+  g_assert_cmpuint (n_layers, ==, 1);
+  g_assert_cmpuint (n_epochs, ==, 3);
+  g_assert_cmpuint (epoch, ==, seen->last_epoch + 1);
+  g_assert_true (isfinite (recon_error) && recon_error > 0);
+  seen->last_epoch = epoch;
+  seen->n_pretrain++;
+}
+
+static void
+on_weights (InkRun *run, GBytes *params, PretrainSeen *seen)
+{
+  InkFeaturesPage *features = INK_FEATURES_PAGE (ink_window_get_page (seen->win, "features"));
+
+  g_assert_cmpuint (g_bytes_get_size (params), ==,
+                    ink_net_spec_n_params (ink_run_get_experiment (run)->net) * sizeof (float));
+  if (ink_run_get_pretraining (run) && g_str_equal (ink_features_page_get_state (features), "tiles"))
+    seen->pretrain_weights = TRUE;
+}
+
+static void
+test_pretraining_run (void)
+{
+  InkWindow *win = new_window ();
+  g_autoptr(InkExperiment) exp = ink_experiment_preset ("nolearn-dbn", NULL);
+  InkDesignPage *design = INK_DESIGN_PAGE (ink_window_get_page (win, "design"));
+  InkTrainPage *train = INK_TRAIN_PAGE (ink_window_get_page (win, "train"));
+  InkFeaturesPage *features = INK_FEATURES_PAGE (ink_window_get_page (win, "features"));
+  PretrainSeen seen = { win, 0, 0, FALSE };
+  InkRun *run;
+
+  exp->net->layers[0].units = 24;
+  exp->epochs = 1;
+  exp->pretraining.epochs[0] = 3;
+  exp->pretraining.n_layer_epochs = 0;
+  g_free (exp->name);
+  exp->name = g_strdup ("window-dbn-test");
+  g_assert_true (ink_experiment_validate (exp, NULL));
+
+  ink_design_page_set_experiment (design, exp);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.start", NULL));
+  run = ink_window_get_run (win);
+  g_assert_nonnull (run);
+  g_signal_connect (run, "pretrain-epoch", G_CALLBACK (on_pretrain_epoch), &seen);
+  g_signal_connect (run, "weights", G_CALLBACK (on_weights), &seen);
+  g_assert_true (wait_for (run_ended, win, 120));
+  g_signal_handlers_disconnect_by_data (run, &seen);
+  g_assert_cmpint (ink_run_get_state (run), ==, INK_RUN_FINISHED);
+  g_assert_false (ink_run_get_pretraining (run));
+  g_assert_cmpuint (seen.n_pretrain, ==, 3);
+  g_assert_cmpuint (ink_train_page_get_n_pretrain_points (train), ==, 3);
+  g_assert_true (seen.pretrain_weights);
+  g_assert_cmpstr (ink_features_page_get_state (features), ==, "tiles");
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
@@ -240,6 +310,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/window/presets", test_presets);
   g_test_add_func ("/window/short-run", test_short_run);
+  g_test_add_func ("/window/pretraining-run", test_pretraining_run);
   g_test_add_func ("/window/close-mid-run", test_close_mid_run);
   g_test_add_func ("/window/open-model", test_open_model);
   ret = g_test_run ();

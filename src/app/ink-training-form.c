@@ -24,6 +24,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "ink-augment-preview.h"
 #include "ink-backend.h"
 #include "ink-layer-editor.h"
 #include "ink-training-form.h"
@@ -52,6 +53,18 @@ typedef enum
   F_VALID_FRACTION,
   F_SUBSET,
   F_SEED,
+  F_AUG_SHIFT,
+  F_AUG_ROTATE,
+  F_AUG_ALPHA,
+  F_AUG_SIGMA,
+  F_AUG_PROB,
+  F_PT_EPOCHS,
+  F_PT_LR,
+  F_PT_DECAY,
+  F_PT_MOMENTUM,
+  F_PT_WD,
+  F_PT_CDK,
+  F_PT_BATCH,
   N_FIELDS
 } FieldId;
 
@@ -119,6 +132,31 @@ static const FieldDef field_defs[N_FIELDS] = {
                  WHOLE (N_("the subset"), 0, INK_DATA_MAX_ITEMS), TRUE, 0, INK_DATA_MAX_ITEMS, 1000, 10000, 0, 8 },
   [F_SEED] = { "seed", N_("Seed"), N_("Draws the initial weights, the shuffles, dropout and a random split"),
                WHOLE (N_("the seed"), 0, G_MAXINT64), FALSE, 0, 0, 0, 0, 0, 12 },
+  /* the spin buttons suggest the usual ranges; the rules accept what the core does */
+  [F_AUG_SHIFT] = { "aug_shift", N_("Shift"), N_("Moves each image by up to this many pixels in x and y"),
+                    WHOLE (N_("the shift"), 0, INK_AUGMENT_MAX_SHIFT), TRUE, 0, 4, 1, 1, 0, 4 },
+  [F_AUG_ROTATE] = { "aug_rotate", N_("Rotation"), N_("Turns each image by up to ± this many degrees"),
+                     REAL (N_("the rotation"), TRUE, 0.0, 180.0, FALSE, FALSE), TRUE, 0.0, 45.0, 1.0, 5.0, 1, 5 },
+  [F_AUG_ALPHA] = { "aug_elastic_alpha", N_("Elastic Strength (α)"), N_("Scale of the elastic displacement, in pixels; 0 = off"),
+                    REAL (N_("the elastic strength"), TRUE, 0.0, 1000.0, FALSE, FALSE), TRUE, 0.0, 100.0, 1.0, 5.0, 1, 5 },
+  [F_AUG_SIGMA] = { "aug_elastic_sigma", N_("Elastic Smoothness (σ)"), N_("Width of the Gaussian that smooths the displacement, in pixels"),
+                    REAL (N_("the elastic smoothness"), TRUE, 0.0, 100.0, TRUE, FALSE), TRUE, 0.5, 20.0, 0.5, 1.0, 1, 5 },
+  [F_AUG_PROB] = { "aug_probability", N_("Probability"), N_("Share of the training images distorted, drawn afresh every epoch"),
+                   REAL (N_("the probability"), TRUE, 0.0, 1.0, FALSE, FALSE), TRUE, 0.0, 1.0, 0.05, 0.1, 2, 5 },
+  [F_PT_EPOCHS] = { "pretrain_epochs", N_("Epochs per Layer"), N_("Passes of contrastive divergence over the training images"),
+                    WHOLE (N_("the epochs"), 0, 1000000), TRUE, 0, 1000000, 1, 10, 0, 7 },
+  [F_PT_LR] = { "pretrain_lr", N_("Learning Rate"), N_("Step size of the first pretraining epoch"),
+                REAL (N_("the learning rate"), TRUE, 0.0, 1000.0, TRUE, FALSE), FALSE, 0, 0, 0, 0, 0, 9 },
+  [F_PT_DECAY] = { "pretrain_decay", N_("Learning-Rate Decay"), N_("Multiplies the learning rate after each epoch; 1 = none"),
+                   REAL (N_("the decay"), TRUE, 0.0, 1.0, TRUE, FALSE), TRUE, 0.001, 1.0, 0.01, 0.1, 3, 5 },
+  [F_PT_MOMENTUM] = { "pretrain_momentum", N_("Momentum"), N_("Share of the previous update carried over"),
+                      REAL (N_("the momentum"), TRUE, 0.0, 1.0, FALSE, TRUE), TRUE, 0.0, 0.999, 0.01, 0.1, 3, 5 },
+  [F_PT_WD] = { "pretrain_weight_decay", N_("Weight Decay"), N_("L2 coefficient on the RBM's weights"),
+                REAL (N_("the weight decay"), TRUE, 0.0, 1000.0, FALSE, FALSE), FALSE, 0, 0, 0, 0, 0, 9 },
+  [F_PT_CDK] = { "pretrain_cd_k", N_("Gibbs Steps (CD-k)"), N_("Steps of the Markov chain per update"),
+                 WHOLE (N_("the number of steps"), 1, 1000), TRUE, 1, 1000, 1, 5, 0, 5 },
+  [F_PT_BATCH] = { "pretrain_batch_size", N_("Batch Size"), N_("Images per pretraining minibatch"),
+                   WHOLE (N_("the batch size"), 1, 65536), TRUE, 1, 65536, 1, 32, 0, 6 },
 };
 
 #undef REAL
@@ -186,6 +224,12 @@ struct _InkTrainingForm
   GtkWidget        *norm_row;
   GtkWidget        *device_row;
   GtkStringList    *device_names;
+  GtkWidget        *aug_switch;
+  GtkWidget        *aug_preview_box;
+  InkAugmentPreview *aug_preview;
+  GtkWidget        *pt_switch;
+  InkPretrainSpec   pt_loaded;        /* as set: its per-layer epochs survive an apply */
+  char             *pt_epochs_text;   /* subtitle for per-layer epochs, or NULL */
 
   InkOptimizerKind  kind;             /* the optimizer whose values the rows hold */
   guint             device;           /* the last accepted device choice */
@@ -249,6 +293,20 @@ field_applies (InkTrainingForm *self,
       return selected (self->split_row) == INK_SPLIT_FIXED;
     case F_VALID_FRACTION:
       return selected (self->split_row) == INK_SPLIT_RANDOM;
+    case F_AUG_SHIFT:
+    case F_AUG_ROTATE:
+    case F_AUG_ALPHA:
+    case F_AUG_SIGMA:
+    case F_AUG_PROB:
+      return gtk_switch_get_active (GTK_SWITCH (self->aug_switch));
+    case F_PT_EPOCHS:
+    case F_PT_LR:
+    case F_PT_DECAY:
+    case F_PT_MOMENTUM:
+    case F_PT_WD:
+    case F_PT_CDK:
+    case F_PT_BATCH:
+      return gtk_switch_get_active (GTK_SWITCH (self->pt_switch));
     case F_LR:
     case F_DECAY:
     case F_L1:
@@ -263,6 +321,8 @@ field_applies (InkTrainingForm *self,
       return TRUE;
     }
 }
+
+static void update_augmentation (InkTrainingForm *self);
 
 static gboolean
 field_value (InkTrainingForm  *self,
@@ -355,6 +415,44 @@ update_regularization (InkTrainingForm *self)
     gtk_widget_remove_css_class (self->regularization, "error");
 }
 
+/* the augmentation the rows describe; FALSE while a value is refused */
+static gboolean
+read_augmentation (InkTrainingForm *self,
+                   InkAugmentSpec  *a)
+{
+  double v;
+  gint64 iv;
+
+  ink_augment_spec_defaults (a);
+  if (!field_value (self, F_AUG_SHIFT, NULL, &iv, NULL))
+    return FALSE;
+  a->shift = (guint) iv;
+  if (!field_value (self, F_AUG_ROTATE, &v, NULL, NULL))
+    return FALSE;
+  a->rotate = (float) v;
+  if (!field_value (self, F_AUG_ALPHA, &v, NULL, NULL))
+    return FALSE;
+  a->elastic_alpha = (float) v;
+  if (!field_value (self, F_AUG_SIGMA, &v, NULL, NULL))
+    return FALSE;
+  a->elastic_sigma = (float) v;
+  if (!field_value (self, F_AUG_PROB, &v, NULL, NULL))
+    return FALSE;
+  a->probability = (float) v;
+  return TRUE;
+}
+
+static void
+update_augmentation (InkTrainingForm *self)
+{
+  InkAugmentSpec a;
+  gboolean on = gtk_switch_get_active (GTK_SWITCH (self->aug_switch));
+
+  gtk_widget_set_visible (self->aug_preview_box, on);
+  if (on && read_augmentation (self, &a))
+    ink_augment_preview_set_spec (self->aug_preview, &a);
+}
+
 /* Checks every value that applies; with style, shows or hides the rows and
  * marks the refused ones.  FALSE with the first reason, naming the field. */
 static gboolean
@@ -375,9 +473,12 @@ check (InkTrainingForm  *self,
         first = g_strdup_printf ("%s: %s", _(d->title), msg);
       if (style)
         {
+          const char *sub = d->subtitle ? _(d->subtitle) : NULL;
+
+          if (id == F_PT_EPOCHS && self->pt_epochs_text)
+            sub = self->pt_epochs_text;
           gtk_widget_set_visible (self->f[id].row, applies);
-          set_row_error (self->f[id].row, self->f[id].editable, applies ? msg : NULL,
-                         d->subtitle ? _(d->subtitle) : NULL);
+          set_row_error (self->f[id].row, self->f[id].editable, applies ? msg : NULL, sub);
         }
     }
 
@@ -403,6 +504,7 @@ check (InkTrainingForm  *self,
     {
       update_regularization (self);
       update_device_row (self);
+      update_augmentation (self);
     }
 
   if (first)
@@ -686,6 +788,37 @@ make_combo (GtkWidget          *parent,
 }
 
 static void
+on_aug_toggled (InkTrainingForm *self)
+{
+  InkAugmentSpec a;
+
+  /* switched on over settings that change nothing: a visible start */
+  if (!self->updating && gtk_switch_get_active (GTK_SWITCH (self->aug_switch)) &&
+      read_augmentation (self, &a) && !ink_augment_spec_enabled (&a))
+    {
+      self->updating++;
+      ink_number_set_int (self->f[F_AUG_SHIFT].editable, 2);
+      ink_number_set (self->f[F_AUG_ROTATE].editable, &field_defs[F_AUG_ROTATE].rule, 10.0);
+      if (a.probability == 0.0f)
+        ink_number_set (self->f[F_AUG_PROB].editable, &field_defs[F_AUG_PROB].rule, 1.0);
+      self->updating--;
+    }
+  on_edited (self);
+}
+
+static GtkWidget *
+make_switch (const char *name,
+             const char *label)
+{
+  GtkWidget *sw = gtk_switch_new ();
+
+  gtk_widget_set_name (sw, name);
+  gtk_widget_set_valign (sw, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (sw), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  return sw;
+}
+
+static void
 build_ui (InkTrainingForm *self)
 {
   GtkWidget *group, *browse;
@@ -729,6 +862,55 @@ build_ui (InkTrainingForm *self)
   self->monitor_row = make_combo (group, "monitor", _("Monitor"),
                                   _("The validation score that decides the best epoch"), monitor_labels);
 
+  /* augmentation */
+  group = make_group (self, _("Augmentation"),
+                      _("Distorts the training images afresh in every epoch"));
+  self->aug_switch = make_switch ("augmentation", _("Augment the training images"));
+  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), self->aug_switch);
+  make_field (self, F_AUG_SHIFT, group);
+  make_field (self, F_AUG_ROTATE, group);
+  make_field (self, F_AUG_ALPHA, group);
+  make_field (self, F_AUG_SIGMA, group);
+  make_field (self, F_AUG_PROB, group);
+  {
+    GtkWidget *shuffle = gtk_button_new_with_mnemonic (_("_Shuffle"));
+    GtkWidget *caption = gtk_label_new (_("Examples with these settings"));
+
+    self->aug_preview_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+    gtk_widget_set_name (self->aug_preview_box, "augmentation-preview");
+    gtk_widget_set_margin_top (self->aug_preview_box, 12);
+    self->aug_preview = ink_augment_preview_new ();
+    gtk_widget_set_halign (GTK_WIDGET (self->aug_preview), GTK_ALIGN_FILL);
+    gtk_widget_set_tooltip_text (shuffle, _("Draw other distortions"));
+    gtk_widget_set_name (shuffle, "augmentation-shuffle");
+    g_signal_connect_swapped (shuffle, "clicked", G_CALLBACK (ink_augment_preview_shuffle), self->aug_preview);
+    {
+      GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+
+      gtk_label_set_xalign (GTK_LABEL (caption), 0);
+      gtk_widget_set_hexpand (caption, TRUE);
+      gtk_widget_add_css_class (caption, "dim-label");
+      gtk_box_append (GTK_BOX (bar), caption);
+      gtk_box_append (GTK_BOX (bar), shuffle);
+      gtk_box_append (GTK_BOX (self->aug_preview_box), bar);
+    }
+    gtk_box_append (GTK_BOX (self->aug_preview_box), GTK_WIDGET (self->aug_preview));
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->aug_preview_box);
+  }
+
+  /* pretraining */
+  group = make_group (self, _("Pretraining"),
+                      _("Trains the sigmoid hidden layers one by one as restricted Boltzmann machines before epoch 1"));
+  self->pt_switch = make_switch ("pretraining", _("Pretrain the hidden layers"));
+  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), self->pt_switch);
+  make_field (self, F_PT_EPOCHS, group);
+  make_field (self, F_PT_LR, group);
+  make_field (self, F_PT_DECAY, group);
+  make_field (self, F_PT_MOMENTUM, group);
+  make_field (self, F_PT_WD, group);
+  make_field (self, F_PT_CDK, group);
+  make_field (self, F_PT_BATCH, group);
+
   /* data */
   group = make_group (self, _("Data"), NULL);
   self->dataset_row = make_combo (group, "dataset", _("Dataset"), NULL, dataset_labels);
@@ -769,6 +951,8 @@ build_ui (InkTrainingForm *self)
   g_signal_connect_swapped (self->split_row, "notify::selected", G_CALLBACK (on_edited), self);
   g_signal_connect_swapped (self->norm_row, "notify::selected", G_CALLBACK (on_edited), self);
   g_signal_connect_swapped (self->device_row, "notify::selected", G_CALLBACK (on_device_changed), self);
+  g_signal_connect_swapped (self->aug_switch, "notify::active", G_CALLBACK (on_aug_toggled), self);
+  g_signal_connect_swapped (self->pt_switch, "notify::active", G_CALLBACK (on_edited), self);
 }
 
 /* ---- public ---- */
@@ -831,6 +1015,38 @@ ink_training_form_set_experiment (InkTrainingForm     *self,
   /* a GPU experiment stays one even where no GPU is usable (with a warning) */
   adw_combo_row_set_selected (ADW_COMBO_ROW (self->device_row), device);
   self->device = device;
+
+  {
+    const InkAugmentSpec *a = &exp->augmentation;
+    const InkPretrainSpec *p = &exp->pretraining;
+
+    gtk_switch_set_active (GTK_SWITCH (self->aug_switch), !ink_augment_spec_is_default (a));
+    ink_number_set_int (self->f[F_AUG_SHIFT].editable, a->shift);
+    ink_number_set (self->f[F_AUG_ROTATE].editable, &field_defs[F_AUG_ROTATE].rule, a->rotate);
+    ink_number_set (self->f[F_AUG_ALPHA].editable, &field_defs[F_AUG_ALPHA].rule, a->elastic_alpha);
+    ink_number_set (self->f[F_AUG_SIGMA].editable, &field_defs[F_AUG_SIGMA].rule, a->elastic_sigma);
+    ink_number_set (self->f[F_AUG_PROB].editable, &field_defs[F_AUG_PROB].rule, a->probability);
+
+    self->pt_loaded = *p;
+    g_clear_pointer (&self->pt_epochs_text, g_free);
+    if (p->n_layer_epochs > 0)
+      {
+        g_autoptr(GString) list = g_string_new (NULL);
+
+        for (guint i = 0; i < p->n_layer_epochs && i < INK_PRETRAIN_MAX_LAYERS; i++)
+          g_string_append_printf (list, "%s%u", i ? ", " : "", p->epochs[i]);
+        self->pt_epochs_text = g_strdup_printf (_("Per hidden layer: %s; another value applies to every layer"),
+                                                list->str);
+      }
+    gtk_switch_set_active (GTK_SWITCH (self->pt_switch), p->enabled);
+    ink_number_set_int (self->f[F_PT_EPOCHS].editable, p->epochs[0]);
+    ink_number_set (self->f[F_PT_LR].editable, &field_defs[F_PT_LR].rule, p->lr);
+    ink_number_set (self->f[F_PT_DECAY].editable, &field_defs[F_PT_DECAY].rule, p->decay);
+    ink_number_set (self->f[F_PT_MOMENTUM].editable, &field_defs[F_PT_MOMENTUM].rule, p->momentum);
+    ink_number_set (self->f[F_PT_WD].editable, &field_defs[F_PT_WD].rule, p->weight_decay);
+    ink_number_set_int (self->f[F_PT_CDK].editable, p->cd_k);
+    ink_number_set_int (self->f[F_PT_BATCH].editable, p->batch_size);
+  }
 
   self->updating--;
   on_edited (self);
@@ -911,9 +1127,55 @@ ink_training_form_apply (InkTrainingForm  *self,
   g_free (exp->device);
   exp->device = g_strdup (device_ids[MIN (selected (self->device_row), DEVICE_AUTO)]);
 
+  /* augmentation: off is the defaults */
+  if (!field_applies (self, F_AUG_SHIFT) || !read_augmentation (self, &exp->augmentation))
+    ink_augment_spec_defaults (&exp->augmentation);
+
+  /* pretraining: values kept while off when they read well, like the others */
+  {
+    InkPretrainSpec *p = &exp->pretraining;
+
+    *p = self->pt_loaded;
+    p->enabled = field_applies (self, F_PT_EPOCHS);
+    if (field_value (self, F_PT_EPOCHS, NULL, &iv, NULL) &&
+        !(self->pt_loaded.n_layer_epochs > 0 && (guint) iv == self->pt_loaded.epochs[0]))
+      {
+        p->n_layer_epochs = 0;
+        p->epochs[0] = (guint) iv;
+      }
+    if (field_value (self, F_PT_LR, &v, NULL, NULL))
+      p->lr = (float) v;
+    if (field_value (self, F_PT_DECAY, &v, NULL, NULL))
+      p->decay = (float) v;
+    if (field_value (self, F_PT_MOMENTUM, &v, NULL, NULL))
+      p->momentum = (float) v;
+    if (field_value (self, F_PT_WD, &v, NULL, NULL))
+      p->weight_decay = (float) v;
+    if (field_value (self, F_PT_CDK, NULL, &iv, NULL))
+      p->cd_k = (guint) iv;
+    if (field_value (self, F_PT_BATCH, NULL, &iv, NULL))
+      p->batch_size = (guint) iv;
+  }
+
 #undef REAL
 #undef WHOLE
   return TRUE;
+}
+
+void
+ink_training_form_set_images (InkTrainingForm *self,
+                              const guint8    *images,
+                              guint            n)
+{
+  g_return_if_fail (INK_IS_TRAINING_FORM (self));
+  ink_augment_preview_set_images (self->aug_preview, images, n);
+}
+
+InkAugmentPreview *
+ink_training_form_get_augment_preview (InkTrainingForm *self)
+{
+  g_return_val_if_fail (INK_IS_TRAINING_FORM (self), NULL);
+  return self->aug_preview;
 }
 
 gboolean
@@ -976,6 +1238,7 @@ ink_training_form_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_free (self->cuda_reason);
+  g_free (self->pt_epochs_text);
   G_OBJECT_CLASS (ink_training_form_parent_class)->finalize (object);
 }
 

@@ -21,6 +21,7 @@
 #pragma once
 
 #include <gtk/gtk.h>
+#include "ink-augment-preview.h"
 #include "ink-experiment.h"
 
 G_BEGIN_DECLS
@@ -33,7 +34,11 @@ G_DECLARE_FINAL_TYPE (InkTrainingForm, ink_training_form, INK, TRAINING_FORM, Gt
  * another optimizer loads its defaults and keeps decay, L1, L2 and
  * max-norm), Training (batch size, epochs, validation frequency, early
  * stopping), Data (dataset, split, normalization, subset), Reproducibility
- * (seed) and Device (CPU, GPU when ink_backend_cuda_available says so,
+ * (seed), Augmentation (a header switch, shift, rotation, elastic α and σ,
+ * probability, and a live preview of augmented digits with a Shuffle
+ * button), Pretraining (a header switch, epochs per layer, learning rate,
+ * decay, momentum, weight decay, CD-k, batch size; per-layer epoch lists
+ * survive an apply unless the epochs value is edited) and Device (CPU, GPU when ink_backend_cuda_available says so,
  * checked once in a worker thread, or automatic).  Refused text stays in
  * place; its row gets the "error" style class and the reason as subtitle.
  *
@@ -43,10 +48,14 @@ G_DECLARE_FINAL_TYPE (InkTrainingForm, ink_training_form, INK, TRAINING_FORM, Gt
  * its JSON key ("lr", "momentum", "rho", "beta1", "beta2", "eps", "decay",
  * "l1", "l2", "max_norm", "batch_size", "epochs", "validation_frequency",
  * "patience", "patience_increase", "improvement_threshold", "stop_epochs",
- * "train", "valid", "valid_fraction", "subset", "seed") and its row that
+ * "train", "valid", "valid_fraction", "subset", "seed", "aug_shift",
+ * "aug_rotate", "aug_elastic_alpha", "aug_elastic_sigma", "aug_probability",
+ * "pretrain_epochs", "pretrain_lr", "pretrain_decay", "pretrain_momentum",
+ * "pretrain_weight_decay", "pretrain_cd_k", "pretrain_batch_size") and its row that
  * name with "-row" appended; the choice rows are "kind", "validation",
  * "early_stopping", "monitor", "dataset", "folder", "split",
- * "normalization", "device". */
+ * "normalization", "device"; the switches "augmentation" and "pretraining";
+ * the preview's box "augmentation-preview", its button "augmentation-shuffle". */
 InkTrainingForm *ink_training_form_new                (void);
 void             ink_training_form_set_experiment     (InkTrainingForm     *self,
                                                        const InkExperiment *exp);
@@ -56,6 +65,11 @@ void             ink_training_form_set_experiment     (InkTrainingForm     *self
 gboolean         ink_training_form_apply              (InkTrainingForm     *self,
                                                        InkExperiment       *exp,
                                                        GError             **error);
+/* images for the augmentation preview: n of 28×28 uint8 (NULL: synthetic) */
+void             ink_training_form_set_images         (InkTrainingForm     *self,
+                                                       const guint8        *images,
+                                                       guint                n);
+InkAugmentPreview *ink_training_form_get_augment_preview (InkTrainingForm  *self);
 gboolean         ink_training_form_get_valid          (InkTrainingForm     *self);
 InkOptimizerKind ink_training_form_get_optimizer_kind (InkTrainingForm     *self);
 /* 0 while the batch size text is refused */

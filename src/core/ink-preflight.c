@@ -165,6 +165,24 @@ mb (guint64 bytes)
   return (double) bytes / 1e6;
 }
 
+/* MemAvailable and MemTotal from /proc/meminfo (Linux); FALSE elsewhere */
+static gboolean
+host_mem_info (gsize *avail, gsize *total)
+{
+  g_autofree char *text = NULL;
+  const char *a, *t;
+
+  if (!g_file_get_contents ("/proc/meminfo", &text, NULL, NULL))
+    return FALSE;
+  a = strstr (text, "MemAvailable:");
+  t = strstr (text, "MemTotal:");
+  if (a == NULL || t == NULL)
+    return FALSE;
+  *avail = (gsize) g_ascii_strtoull (a + strlen ("MemAvailable:"), NULL, 10) * 1024;
+  *total = (gsize) g_ascii_strtoull (t + strlen ("MemTotal:"), NULL, 10) * 1024;
+  return *avail > 0;
+}
+
 gboolean
 ink_preflight_check (InkBackend          *be,
                      const InkExperiment *exp,
@@ -186,7 +204,34 @@ ink_preflight_check (InkBackend          *be,
   if (suggested_batch != NULL)
     *suggested_batch = exp->batch_size;
   if (be->ops->mem_info == NULL)
-    return TRUE;
+    {
+      /* the CPU: the dataset is already in memory; the rest must fit in
+       * what the machine has available, or the run would be killed */
+      if (!host_mem_info (&free_bytes, &total_bytes))
+        return TRUE;
+      ink_memory_plan (exp, n_train, n_test, dim, FALSE, &plan);
+      need = plan.total - plan.dataset;
+      if (need <= free_bytes)
+        return TRUE;
+      plan_for_rows (exp, n_train, n_test, dim, FALSE, 0, &fixed);
+      per_row = activation_bytes_per_row (exp->net, dim);
+      if (fixed.total - fixed.dataset < free_bytes && per_row > 0)
+        largest = (free_bytes - (fixed.total - fixed.dataset)) / per_row;
+      if (largest < INK_PREFLIGHT_EVAL_BATCH)
+        largest = 0;
+      largest = MIN (largest, exp->batch_size > 0 ? exp->batch_size - 1 : 0);
+      if (suggested_batch != NULL)
+        *suggested_batch = (guint) largest;
+      g_set_error (error, INK_PREFLIGHT_ERROR, INK_PREFLIGHT_ERROR_NO_MEMORY,
+                   _("not enough memory: batch size %u needs %.1f MB (parameters and gradients %.1f, "
+                     "optimizer state %.1f, activations %.1f MB) but only %.1f MB of %.1f MB are "
+                     "available; %s"),
+                   exp->batch_size, mb (need), mb (plan.params), mb (plan.optimizer_state),
+                   mb (plan.activations), mb (free_bytes), mb (total_bytes),
+                   largest > 0 ? _("use a smaller batch size or a smaller network")
+                               : _("use a smaller network"));
+      return FALSE;
+    }
   if (!be->ops->mem_info (be, &free_bytes, &total_bytes))
     {
       g_debug ("pre-flight check skipped: %s could not report its free memory",
