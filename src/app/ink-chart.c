@@ -24,6 +24,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "ink-cairo-util.h"
 #include "ink-chart.h"
 #include "ink-chart-scale.h"
 
@@ -1046,22 +1047,6 @@ draw_title (InkChart      *self,
 }
 
 static void
-rounded_rect (cairo_t *cr,
-              double   x,
-              double   y,
-              double   w,
-              double   h,
-              double   r)
-{
-  cairo_new_sub_path (cr);
-  cairo_arc (cr, x + w - r, y + r, r, -G_PI / 2, 0);
-  cairo_arc (cr, x + w - r, y + h - r, r, 0, G_PI / 2);
-  cairo_arc (cr, x + r, y + h - r, r, G_PI / 2, G_PI);
-  cairo_arc (cr, x + r, y + r, r, G_PI, 3 * G_PI / 2);
-  cairo_close_path (cr);
-}
-
-static void
 draw_legend (InkChart      *self,
              cairo_t       *cr,
              const Layout  *lay,
@@ -1074,7 +1059,7 @@ draw_legend (InkChart      *self,
   cairo_save (cr);
   if (lay->legend == LEGEND_INSIDE)
     {
-      rounded_rect (cr, lay->lx, lay->ly, lay->lw, lay->lh, 4);
+      ink_cairo_rounded_rect (cr, lay->lx, lay->ly, lay->lw, lay->lh, 4);
       set_source (cr, bg, 0.85);
       cairo_fill_preserve (cr);
       set_source (cr, fg, 0.2);
@@ -1209,7 +1194,7 @@ draw_hover (InkChart      *self,
     by = CLAMP (cand[k][1], 2, MAX (2, height - 2 - bh));
   }
 
-  rounded_rect (cr, bx, by, bw, bh, 4);
+  ink_cairo_rounded_rect (cr, bx, by, bw, bh, 4);
   set_source (cr, bg, 0.95);
   cairo_fill_preserve (cr);
   set_source (cr, fg, 0.3);

@@ -23,6 +23,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "ink-cairo-util.h"
 #include "ink-confusion-view.h"
 
 #define MIN_CELL 18
@@ -219,22 +220,6 @@ describe_cell (InkConfusionView *self,
 }
 
 static void
-rounded_rect (cairo_t *cr,
-              double   x,
-              double   y,
-              double   w,
-              double   h,
-              double   r)
-{
-  cairo_new_sub_path (cr);
-  cairo_arc (cr, x + w - r, y + r, r, -G_PI / 2, 0);
-  cairo_arc (cr, x + w - r, y + h - r, r, 0, G_PI / 2);
-  cairo_arc (cr, x + r, y + h - r, r, G_PI / 2, G_PI);
-  cairo_arc (cr, x + r, y + r, r, G_PI, 3 * G_PI / 2);
-  cairo_close_path (cr);
-}
-
-static void
 show_centered (cairo_t     *cr,
                PangoLayout *layout,
                double       cx,
@@ -315,7 +300,7 @@ ink_confusion_view_snapshot (GtkWidget   *widget,
         gboolean filled = self->has_metrics && cell_color (self, t, p, &fill);
         double inset = cell > 24 ? 1.5 : 0.75;
 
-        rounded_rect (cr, x + inset, y + inset, cell - 2 * inset, cell - 2 * inset, MIN (4, cell / 8));
+        ink_cairo_rounded_rect (cr, x + inset, y + inset, cell - 2 * inset, cell - 2 * inset, MIN (4, cell / 8));
         if (filled)
           gdk_cairo_set_source_rgba (cr, &fill);
         else
@@ -343,7 +328,7 @@ ink_confusion_view_snapshot (GtkWidget   *widget,
   /* hover and selection outlines */
   if (self->has_metrics && self->hover_true >= 0)
     {
-      rounded_rect (cr, gx + self->hover_pred * cell + 0.75, gy + self->hover_true * cell + 0.75,
+      ink_cairo_rounded_rect (cr, gx + self->hover_pred * cell + 0.75, gy + self->hover_true * cell + 0.75,
                     cell - 1.5, cell - 1.5, MIN (4, cell / 8));
       cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, fg.alpha * 0.55);
       cairo_set_line_width (cr, 1.5);
@@ -351,7 +336,7 @@ ink_confusion_view_snapshot (GtkWidget   *widget,
     }
   if (self->has_metrics && self->sel_true >= 0)
     {
-      rounded_rect (cr, gx + self->sel_pred * cell + 1, gy + self->sel_true * cell + 1,
+      ink_cairo_rounded_rect (cr, gx + self->sel_pred * cell + 1, gy + self->sel_true * cell + 1,
                     cell - 2, cell - 2, MIN (4, cell / 8));
       gdk_cairo_set_source_rgba (cr, &fg);
       cairo_set_line_width (cr, 2.5);

@@ -24,6 +24,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "ink-cairo-util.h"
 #include "ink-draw-canvas.h"
 #include "ink-predict.h"
 
@@ -367,22 +368,6 @@ ink_draw_canvas_size_allocate (GtkWidget *widget,
 }
 
 static void
-rounded_rect (cairo_t *cr,
-              double   x,
-              double   y,
-              double   w,
-              double   h,
-              double   r)
-{
-  cairo_new_sub_path (cr);
-  cairo_arc (cr, x + w - r, y + r, r, -G_PI / 2, 0);
-  cairo_arc (cr, x + w - r, y + h - r, r, 0, G_PI / 2);
-  cairo_arc (cr, x + r, y + h - r, r, G_PI / 2, G_PI);
-  cairo_arc (cr, x + r, y + r, r, G_PI, 3 * G_PI / 2);
-  cairo_close_path (cr);
-}
-
-static void
 ink_draw_canvas_snapshot (GtkWidget   *widget,
                           GtkSnapshot *snapshot)
 {
@@ -400,14 +385,14 @@ ink_draw_canvas_snapshot (GtkWidget   *widget,
   cairo_translate (cr, self->board_x, self->board_y);
 
   /* the board: MNIST's black, whatever the theme */
-  rounded_rect (cr, 0.5, 0.5, side - 1, side - 1, CORNER_RADIUS);
+  ink_cairo_rounded_rect (cr, 0.5, 0.5, side - 1, side - 1, CORNER_RADIUS);
   cairo_set_source_rgb (cr, 0.0, 0.0, 0.0);
   cairo_fill_preserve (cr);
   cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, fg.alpha * 0.18);
   cairo_set_line_width (cr, 1.0);
   cairo_stroke (cr);
 
-  rounded_rect (cr, 1, 1, side - 2, side - 2, CORNER_RADIUS - 0.5);
+  ink_cairo_rounded_rect (cr, 1, 1, side - 2, side - 2, CORNER_RADIUS - 0.5);
   cairo_clip (cr);
 
   if (self->strokes->len == 0)

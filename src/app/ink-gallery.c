@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ink-cairo-util.h"
 #include "ink-gallery.h"
 #include "ink-metrics.h"
 
@@ -310,22 +311,6 @@ is_dark (const GdkRGBA *fg)
   return (0.299 * fg->red + 0.587 * fg->green + 0.114 * fg->blue) > 0.5;
 }
 
-static void
-rounded_rect (cairo_t *cr,
-              double   x,
-              double   y,
-              double   w,
-              double   h,
-              double   r)
-{
-  cairo_new_sub_path (cr);
-  cairo_arc (cr, x + w - r, y + r, r, -G_PI / 2, 0);
-  cairo_arc (cr, x + w - r, y + h - r, r, 0, G_PI / 2);
-  cairo_arc (cr, x + r, y + h - r, r, G_PI / 2, G_PI);
-  cairo_arc (cr, x + r, y + r, r, G_PI, 3 * G_PI / 2);
-  cairo_close_path (cr);
-}
-
 /* an A8 surface of the digit: alpha = ink */
 static cairo_surface_t *
 digit_surface (const InkDataset *test,
@@ -444,7 +429,7 @@ ink_gallery_snapshot (GtkWidget   *widget,
         cx = r.x + r.width / 2.0;
 
         /* card */
-        rounded_rect (cr, r.x + 0.5, r.y + 0.5, r.width - 1, r.height - 1, 8);
+        ink_cairo_rounded_rect (cr, r.x + 0.5, r.y + 0.5, r.width - 1, r.height - 1, 8);
         cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue,
                                fg.alpha * ((int) pos == self->hover ? 0.12 : 0.05));
         cairo_fill_preserve (cr);

@@ -24,6 +24,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "ink-cairo-util.h"
 #include "ink-prob-bars.h"
 
 #define MAX_CLASSES   64
@@ -104,23 +105,6 @@ geometry (InkProbBars *self,
 }
 
 static void
-rounded_rect (cairo_t *cr,
-              double   x,
-              double   y,
-              double   w,
-              double   h,
-              double   r)
-{
-  r = MIN (r, MIN (w, h) / 2);
-  cairo_new_sub_path (cr);
-  cairo_arc (cr, x + w - r, y + r, r, -G_PI / 2, 0);
-  cairo_arc (cr, x + w - r, y + h - r, r, 0, G_PI / 2);
-  cairo_arc (cr, x + r, y + h - r, r, G_PI / 2, G_PI);
-  cairo_arc (cr, x + r, y + r, r, G_PI, 3 * G_PI / 2);
-  cairo_close_path (cr);
-}
-
-static void
 ink_prob_bars_snapshot (GtkWidget   *widget,
                         GtkSnapshot *snapshot)
 {
@@ -167,7 +151,7 @@ ink_prob_bars_snapshot (GtkWidget   *widget,
       pango_cairo_show_layout (cr, label);
 
       /* the track and the bar */
-      rounded_rect (cr, bar_x, y + ROW_PAD, bar_w, bar_h, BAR_RADIUS);
+      ink_cairo_rounded_rect (cr, bar_x, y + ROW_PAD, bar_w, bar_h, BAR_RADIUS);
       cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, fg.alpha * 0.07);
       cairo_fill (cr);
       if (self->n > 0)
@@ -177,7 +161,7 @@ ink_prob_bars_snapshot (GtkWidget   *widget,
 
           if (len >= 0.5)
             {
-              rounded_rect (cr, bar_x, y + ROW_PAD, MAX (len, 2.0), bar_h, BAR_RADIUS);
+              ink_cairo_rounded_rect (cr, bar_x, y + ROW_PAD, MAX (len, 2.0), bar_h, BAR_RADIUS);
               if (top)
                 gdk_cairo_set_source_rgba (cr, &accent_bg);
               else
