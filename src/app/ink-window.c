@@ -525,25 +525,17 @@ static void
 export_history_to (InkWindow *self, const char *path)
 {
   GListModel *h = ink_run_get_history (self->run);
-  g_autoptr(GString) s = g_string_new ("epoch,train_loss,valid_loss,train_valid_ratio,train_acc,valid_acc,lr,duration_s\n");
+  guint n = g_list_model_get_n_items (h);
+  g_autofree InkEpochRecord *recs = g_new0 (InkEpochRecord, MAX (n, 1));
   g_autoptr(GError) error = NULL;
   gboolean ok;
 
-  for (guint i = 0; i < g_list_model_get_n_items (h); i++)
+  for (guint i = 0; i < n; i++)
     {
       g_autoptr(InkEpochItem) item = g_list_model_get_item (h, i);
-      const InkEpochRecord *r = ink_epoch_item_get_record (item);
-      char v[7][G_ASCII_DTOSTR_BUF_SIZE];
-      g_string_append_printf (s, "%u,%s,%s,%s,%s,%s,%s,%s\n", r->epoch,
-                              g_ascii_dtostr (v[0], sizeof v[0], r->train_loss),
-                              g_ascii_dtostr (v[1], sizeof v[1], r->valid_loss),
-                              g_ascii_dtostr (v[2], sizeof v[2], r->train_loss / r->valid_loss),
-                              g_ascii_dtostr (v[3], sizeof v[3], r->train_acc),
-                              g_ascii_dtostr (v[4], sizeof v[4], r->valid_acc),
-                              g_ascii_dtostr (v[5], sizeof v[5], r->lr),
-                              g_ascii_dtostr (v[6], sizeof v[6], r->duration));
+      recs[i] = *ink_epoch_item_get_record (item);
     }
-  ok = g_file_set_contents_full (path, s->str, (gssize) s->len, G_FILE_SET_CONTENTS_CONSISTENT, 0644, &error);
+  ok = ink_history_save_csv (recs, n, path, &error);
   report_saved (self, path, ok, error);
 }
 

@@ -20,21 +20,12 @@
 
 #include "config.h"
 
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE   /* sched_getcpu, sched_setaffinity, gettid */
-#endif
-
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cblas.h>
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
-#endif
-#ifdef __linux__
-#include <sched.h>
-#include <unistd.h>
-#define INK_CPU_AFFINITY 1
 #endif
 
 #include "ink-backend.h"
@@ -164,7 +155,7 @@ update_kernel_scalar (const UpdateCoef *c,
 
 /* The same rules on GCC vectors of LANES floats; VSQRT is the level's square
  * root instruction.  Unaligned loads and stores go through memcpy. */
-#define INK_DEFINE_UPDATE_KERNEL(NAME, TARGET, VF, VI, LANES, VSQRT, SSTORE)  \
+#define INK_DEFINE_UPDATE_KERNEL(NAME, TARGET, VF, VI, LANES, VSQRT)          \
 __attribute__((target (TARGET))) static void                                \
 NAME (const UpdateCoef *c, float *w, const float *g, float *s1, float *s2,  \
       gsize n)                                                              \
@@ -207,7 +198,7 @@ NAME (const UpdateCoef *c, float *w, const float *g, float *s1, float *s2,  \
         case INK_OPT_RMSPROP:                                               \
           memcpy (&sv, s1 + i, sizeof sv);                                  \
           v = rho * sv + omr * gv * gv;                                     \
-          SSTORE (s1 + i, v);                                               \
+          memcpy (s1 + i, &v, sizeof v);                                    \
           wv = wv - lr * gv / (VSQRT (v) + eps);                            \
           break;                                                            \
         case INK_OPT_ADAM:                                                  \
@@ -245,11 +236,9 @@ typedef gint32 v4si __attribute__((vector_size (16)));
 #define SQRT256(x) ((v8sf) _mm256_sqrt_ps ((__m256) (x)))
 #define SQRT128(x) ((v4sf) _mm_sqrt_ps ((__m128) (x)))
 
-#define PLAIN_STORE(p, v) memcpy ((p), &(v), sizeof (v))
-#define STREAM512(p, v) do { if (((guintptr) (p) & 63) == 0) _mm512_stream_ps ((p), (__m512) (v)); else memcpy ((p), &(v), sizeof (v)); } while (0)
-INK_DEFINE_UPDATE_KERNEL (update_kernel_v4, "arch=x86-64-v4", v16sf, v16si, 16, SQRT512, STREAM512)
-INK_DEFINE_UPDATE_KERNEL (update_kernel_v3, "arch=x86-64-v3", v8sf, v8si, 8, SQRT256, PLAIN_STORE)
-INK_DEFINE_UPDATE_KERNEL (update_kernel_sse2, "sse2", v4sf, v4si, 4, SQRT128, PLAIN_STORE)
+INK_DEFINE_UPDATE_KERNEL (update_kernel_v4, "arch=x86-64-v4", v16sf, v16si, 16, SQRT512)
+INK_DEFINE_UPDATE_KERNEL (update_kernel_v3, "arch=x86-64-v3", v8sf, v8si, 8, SQRT256)
+INK_DEFINE_UPDATE_KERNEL (update_kernel_sse2, "sse2", v4sf, v4si, 4, SQRT128)
 
 #endif /* INK_CPU_X86 */
 
@@ -319,11 +308,6 @@ typedef struct
   PartFunc     func;
   gpointer     job;
   guint        mxcsr;
-#ifdef INK_CPU_AFFINITY
-  pid_t        tids[MAX_PARTS];  /* of the helpers */
-  cpu_set_t    allowed;          /* the process's CPUs */
-  int          away_from;        /* helpers kept off this CPU; -1: not yet */
-#endif
 } CpuCtx;
 
 typedef struct
@@ -340,13 +324,6 @@ cpu_worker (gpointer data)
   guint64 seen = 0;
 
   g_free (data);
-
-#ifdef INK_CPU_AFFINITY
-  g_mutex_lock (&ctx->lock);
-  ctx->tids[part - 1] = gettid ();
-  g_cond_broadcast (&ctx->done_cond);
-  g_mutex_unlock (&ctx->lock);
-#endif
 
   for (;;)
     {
@@ -407,38 +384,8 @@ cpu_start_helpers (CpuCtx *ctx)
         }
       g_mutex_lock (&ctx->lock);
       ctx->n_helpers++;
-#ifdef INK_CPU_AFFINITY
-      while (ctx->tids[i] == 0)
-        g_cond_wait (&ctx->done_cond, &ctx->lock);
-#endif
       g_mutex_unlock (&ctx->lock);
     }
-}
-
-/* A woken helper tends to be queued on the CPU of the thread that woke it
- * (the other core looks busy: OpenBLAS's idle threads spin there), and then
- * runs only after the caller's part: no parallelism at all.  So before each
- * job the helpers are kept off the caller's current CPU (one syscall per
- * helper, only when the caller has moved). */
-static void
-cpu_place_helpers (CpuCtx *ctx)
-{
-#ifdef INK_CPU_AFFINITY
-  int cpu = sched_getcpu ();
-  cpu_set_t mask;
-
-  if (cpu < 0 || cpu == ctx->away_from || !CPU_ISSET (cpu, &ctx->allowed))
-    return;
-
-  mask = ctx->allowed;
-  CPU_CLR (cpu, &mask);
-  if (CPU_COUNT (&mask) == 0)
-    return;
-  for (guint i = 0; i < ctx->n_helpers; i++)
-    if (sched_setaffinity (ctx->tids[i], sizeof mask, &mask) != 0)
-      return;
-  ctx->away_from = cpu;
-#endif
 }
 
 /* Runs func (job, part, n_parts) for every part, part 0 on this thread. */
@@ -455,7 +402,6 @@ cpu_run_parallel (CpuCtx   *ctx,
       return;
     }
 
-  cpu_place_helpers (ctx);
   g_mutex_lock (&ctx->lock);
   ctx->func = func;
   ctx->job = job;
@@ -1197,11 +1143,6 @@ ink_backend_cpu_new (void)
   g_cond_init (&ctx->work_cond);
   g_cond_init (&ctx->done_cond);
   ctx->kernel = pick_update_kernel ();
-#ifdef INK_CPU_AFFINITY
-  ctx->away_from = -1;
-  if (sched_getaffinity (0, sizeof ctx->allowed, &ctx->allowed) != 0)
-    CPU_ZERO (&ctx->allowed);
-#endif
   ctx->want_helpers = 0;
   env = g_getenv ("INK_CPU_UPDATE_THREADS");
   if (env != NULL && *env != '\0')

@@ -140,24 +140,8 @@ ink_ledger_run_create (const char          *root,
 static gboolean
 write_history (InkLedgerRun *run, GError **error)
 {
-  g_autoptr(GString) s = g_string_new ("epoch,train_loss,valid_loss,train_valid_ratio,train_acc,valid_acc,lr,duration_s,improved\n");
   g_autofree char *path = g_build_filename (run->dir, "history.csv", NULL);
-
-  for (guint i = 0; i < run->history->len; i++)
-    {
-      const InkEpochRecord *r = &g_array_index (run->history, InkEpochRecord, i);
-      char v[7][G_ASCII_DTOSTR_BUF_SIZE];
-      g_string_append_printf (s, "%u,%s,%s,%s,%s,%s,%s,%s,%d\n", r->epoch,
-                              g_ascii_dtostr (v[0], sizeof v[0], r->train_loss),
-                              g_ascii_dtostr (v[1], sizeof v[1], r->valid_loss),
-                              g_ascii_dtostr (v[2], sizeof v[2], r->train_loss / r->valid_loss),
-                              g_ascii_dtostr (v[3], sizeof v[3], r->train_acc),
-                              g_ascii_dtostr (v[4], sizeof v[4], r->valid_acc),
-                              g_ascii_dtostr (v[5], sizeof v[5], r->lr),
-                              g_ascii_dtostr (v[6], sizeof v[6], r->duration),
-                              r->improved ? 1 : 0);
-    }
-  return g_file_set_contents_full (path, s->str, (gssize) s->len, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+  return ink_history_save_csv ((const InkEpochRecord *) run->history->data, run->history->len, path, error);
 }
 
 gboolean

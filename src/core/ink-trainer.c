@@ -1068,29 +1068,45 @@ ink_trainer_save_model (InkTrainer  *t,
   return ink_model_save (path, t->exp, &t->norm, t->params_host, error);
 }
 
+char *
+ink_history_to_csv (const InkEpochRecord *records,
+                    guint                 n)
+{
+  GString *s = g_string_new ("epoch,train_loss,valid_loss,train_valid_ratio,train_acc,valid_acc,lr,duration_s,improved\n");
+
+  for (guint i = 0; i < n; i++)
+    {
+      const InkEpochRecord *r = &records[i];
+      char v[7][G_ASCII_DTOSTR_BUF_SIZE];
+
+      /* shortest exact decimal form: a reader gets the same doubles back */
+      g_string_append_printf (s, "%u,%s,%s,%s,%s,%s,%s,%s,%d\n", r->epoch,
+                              g_ascii_dtostr (v[0], sizeof v[0], r->train_loss),
+                              g_ascii_dtostr (v[1], sizeof v[1], r->valid_loss),
+                              g_ascii_dtostr (v[2], sizeof v[2], r->train_loss / r->valid_loss),
+                              g_ascii_dtostr (v[3], sizeof v[3], r->train_acc),
+                              g_ascii_dtostr (v[4], sizeof v[4], r->valid_acc),
+                              g_ascii_dtostr (v[5], sizeof v[5], r->lr),
+                              g_ascii_dtostr (v[6], sizeof v[6], r->duration),
+                              r->improved ? 1 : 0);
+    }
+  return g_string_free (s, FALSE);
+}
+
+gboolean
+ink_history_save_csv (const InkEpochRecord *records,
+                      guint                 n,
+                      const char           *path,
+                      GError              **error)
+{
+  g_autofree char *text = ink_history_to_csv (records, n);
+  return g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+}
+
 gboolean
 ink_trainer_save_history (InkTrainer  *t,
                           const char  *path,
                           GError     **error)
 {
-  g_autoptr(GString) s = g_string_new ("epoch,train_loss,valid_loss,train_valid_ratio,train_acc,valid_acc,lr,duration_s\n");
-
-  for (guint i = 0; i < t->history->len; i++)
-    {
-      const InkEpochRecord *r = &g_array_index (t->history, InkEpochRecord, i);
-      char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE], c[G_ASCII_DTOSTR_BUF_SIZE];
-      char d[G_ASCII_DTOSTR_BUF_SIZE], e[G_ASCII_DTOSTR_BUF_SIZE], f[G_ASCII_DTOSTR_BUF_SIZE];
-      char g[G_ASCII_DTOSTR_BUF_SIZE];
-
-      g_string_append_printf (s, "%u,%s,%s,%s,%s,%s,%s,%s\n", r->epoch,
-                              g_ascii_formatd (a, sizeof a, "%.6g", r->train_loss),
-                              g_ascii_formatd (b, sizeof b, "%.6g", r->valid_loss),
-                              g_ascii_formatd (c, sizeof c, "%.6g", r->train_loss / r->valid_loss),
-                              g_ascii_formatd (d, sizeof d, "%.6g", r->train_acc),
-                              g_ascii_formatd (e, sizeof e, "%.6g", r->valid_acc),
-                              g_ascii_formatd (f, sizeof f, "%.6g", r->lr),
-                              g_ascii_formatd (g, sizeof g, "%.3f", r->duration));
-    }
-  return g_file_set_contents_full (path, s->str, (gssize) s->len,
-                                   G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+  return ink_history_save_csv ((const InkEpochRecord *) t->history->data, t->history->len, path, error);
 }

@@ -153,8 +153,12 @@ InkNetwork           *ink_trainer_network      (InkTrainer *t);
 const InkSplit       *ink_trainer_split        (InkTrainer *t);
 /* saves the best model (the one whose test score is reported) */
 gboolean              ink_trainer_save_model   (InkTrainer *t, const char *path, GError **error);
-/* history as CSV: epoch,train_loss,valid_loss,train_valid_ratio,train_acc,valid_acc,lr,duration */
+/* history as CSV: epoch,train_loss,valid_loss,train_valid_ratio,train_acc,valid_acc,lr,duration_s,improved
+ * (numbers in their shortest exact form), written atomically */
 gboolean              ink_trainer_save_history (InkTrainer *t, const char *path, GError **error);
+char                 *ink_history_to_csv       (const InkEpochRecord *records, guint n);
+gboolean              ink_history_save_csv     (const InkEpochRecord *records, guint n,
+                                                const char *path, GError **error);
 
 const char   *ink_stop_reason_to_string  (InkStopReason reason);
 
