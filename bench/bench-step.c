@@ -24,9 +24,12 @@
  *
  *   gcc -O2 -I src/core -I _build-compute bench/bench-step.c \
  *       _build-compute/src/core/libinkcore.a \
- *       $(pkg-config --cflags --libs glib-2.0 gio-2.0 json-glib-1.0 openblas cairo) \
+ *       $(pkg-config --cflags --libs glib-2.0 gio-2.0 gmodule-2.0 json-glib-1.0 openblas cairo) \
  *       -lm -o /tmp/bench-step
- *   OPENBLAS_CORETYPE=SkylakeX /tmp/bench-step [steps]
+ *   OPENBLAS_CORETYPE=SkylakeX /tmp/bench-step [steps [quick]]
+ *
+ * "quick" runs only the interleaved comparison (sgemm only, fwd+loss+bwd,
+ * full step with the update on one thread and split in two).
  */
 
 #include "config.h"
