@@ -469,10 +469,57 @@ test_trainer_resume (void)
   test_remove_tree (dir);
 }
 
+/* a batch gathered in two halves on two threads equals the samples
+ * augmented one by one */
+static void
+test_gather_split (void)
+{
+  InkAugmentSpec spec;
+  g_autoptr(InkAugmenter) a = NULL;
+  g_autoptr(InkAugmenter) b = NULL;
+  InkDataset ds = { 0 };
+  InkAffine aff = { 1.0f / 255, -0.1f };
+  guint32 idx[64];
+  g_autofree float *x = g_new (float, 64 * 784);
+  g_autofree float *one = g_new (float, 784);
+  gint32 labels[64];
+
+  ink_augment_spec_defaults (&spec);
+  spec.shift = 1;
+  spec.rotate = 10;
+  spec.elastic_alpha = 34;
+  spec.elastic_sigma = 4;
+  ds.n = 64;
+  ds.rows = ds.cols = 28;
+  ds.images = g_malloc (64 * 784);
+  ds.labels = g_malloc (64);
+  for (guint i = 0; i < 64 * 784; i++)
+    ds.images[i] = (guint8) ((i * 2654435761u) >> 24);
+  for (guint i = 0; i < 64; i++)
+    {
+      ds.labels[i] = (guint8) (i % 10);
+      idx[i] = 63 - i;
+    }
+  a = ink_augmenter_new (&spec, 28, 28, 5);
+  b = ink_augmenter_new (&spec, 28, 28, 5);
+  ink_augmenter_gather (a, 3, &ds, idx, 64, aff, x, labels);
+  for (guint r = 0; r < 64; r++)
+    {
+      ink_augmenter_apply (b, 3, idx[r], ds.images + (gsize) idx[r] * 784, one);
+      for (guint j = 0; j < 784; j++)
+        one[j] = one[j] * aff.scale + aff.shift;
+      g_assert_cmpmem (one, 784 * sizeof (float), x + (gsize) r * 784, 784 * sizeof (float));
+      g_assert_cmpint (labels[r], ==, ds.labels[idx[r]]);
+    }
+  g_free (ds.images);
+  g_free (ds.labels);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/augment/gather-split", test_gather_split);
   g_test_add_func ("/augment/shift", test_shift);
   g_test_add_func ("/augment/rotate-90", test_rotate_90);
   g_test_add_func ("/augment/elastic-identity", test_elastic_identity);

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "ink-augment.h"
+#include "ink-openblas.h"
 #include "ink-rng.h"
 
 #define SNAP_EPS 1e-4
@@ -156,7 +157,29 @@ struct _InkAugmenter
   float         *fy;
   float         *tmp;
   float         *buf;        /* rows·cols, for apply_u8 / gather */
+
+  /* a batch is split with one helper thread (the BLAS threads are idle
+   * while a batch is gathered); each side has its own scratch buffers and
+   * every sample its own random stream, so the result does not depend on
+   * the split */
+  InkAugmenter  *twin;
+  GThreadPool   *pool;
+  GMutex         lock;
+  GCond          cond;
+  gboolean       done;
 };
+
+typedef struct
+{
+  InkAugmenter     *aug;
+  guint64           epoch;
+  const InkDataset *ds;
+  const guint32    *idx;
+  int               rows;
+  InkAffine         aff;
+  float            *x;
+  gint32           *labels;
+} GatherJob;
 
 InkAugmenter *
 ink_augmenter_new (const InkAugmentSpec *spec,
@@ -197,6 +220,13 @@ ink_augmenter_free (InkAugmenter *aug)
 {
   if (aug == NULL)
     return;
+  if (aug->pool)
+    {
+      g_thread_pool_free (aug->pool, FALSE, TRUE);
+      g_mutex_clear (&aug->lock);
+      g_cond_clear (&aug->cond);
+    }
+  ink_augmenter_free (aug->twin);
   g_free (aug->kernel);
   g_free (aug->fx);
   g_free (aug->fy);
@@ -297,6 +327,40 @@ ink_augmenter_apply_u8 (InkAugmenter *aug,
     out[i] = (guint8) CLAMP (lrintf (aug->buf[i]), 0, 255);
 }
 
+static void
+gather_rows (const GatherJob *j)
+{
+  InkAugmenter *aug = j->aug;
+  gsize dim = (gsize) aug->rows * aug->cols;
+
+  for (int r = 0; r < j->rows; r++)
+    {
+      guint32 k = j->idx[r];
+      float *dst = j->x + (gsize) r * dim;
+
+      g_return_if_fail (k < j->ds->n);
+      ink_augmenter_apply (aug, j->epoch, k, j->ds->images + (gsize) k * dim, dst);
+      for (gsize i = 0; i < dim; i++)
+        dst[i] = dst[i] * j->aff.scale + j->aff.shift;
+      if (j->labels != NULL)
+        j->labels[r] = j->ds->labels[k];
+    }
+}
+
+static void
+helper_gather (gpointer data, gpointer user_data)
+{
+  GatherJob *j = data;
+  InkAugmenter *parent = user_data;
+
+  ink_enable_ftz ();
+  gather_rows (j);
+  g_mutex_lock (&parent->lock);
+  parent->done = TRUE;
+  g_cond_signal (&parent->cond);
+  g_mutex_unlock (&parent->lock);
+}
+
 void
 ink_augmenter_gather (InkAugmenter     *aug,
                       guint64           epoch,
@@ -308,19 +372,33 @@ ink_augmenter_gather (InkAugmenter     *aug,
                       gint32           *labels)
 {
   gsize dim = (gsize) aug->rows * aug->cols;
+  GatherJob all = { aug, epoch, ds, idx, rows, aff, x, labels };
+  GatherJob second;
+  int half;
 
   g_return_if_fail (ds->rows == aug->rows && ds->cols == aug->cols);
 
-  for (int r = 0; r < rows; r++)
+  if (rows < 16 || g_get_num_processors () < 2)
     {
-      guint32 k = idx[r];
-      float *dst = x + (gsize) r * dim;
-
-      g_return_if_fail (k < ds->n);
-      ink_augmenter_apply (aug, epoch, k, ds->images + (gsize) k * dim, dst);
-      for (gsize j = 0; j < dim; j++)
-        dst[j] = dst[j] * aff.scale + aff.shift;
-      if (labels != NULL)
-        labels[r] = ds->labels[k];
+      gather_rows (&all);
+      return;
     }
+  if (aug->pool == NULL)
+    {
+      aug->twin = ink_augmenter_new (&aug->spec, aug->rows, aug->cols, aug->seed);
+      aug->pool = g_thread_pool_new (helper_gather, aug, 1, FALSE, NULL);
+      g_mutex_init (&aug->lock);
+      g_cond_init (&aug->cond);
+    }
+  half = rows / 2;
+  second = (GatherJob) { aug->twin, epoch, ds, idx + half, rows - half, aff,
+                         x + (gsize) half * dim, labels ? labels + half : NULL };
+  aug->done = FALSE;
+  g_thread_pool_push (aug->pool, &second, NULL);
+  all.rows = half;
+  gather_rows (&all);
+  g_mutex_lock (&aug->lock);
+  while (!aug->done)
+    g_cond_wait (&aug->cond, &aug->lock);
+  g_mutex_unlock (&aug->lock);
 }
