@@ -597,6 +597,7 @@ show_nodata (InkWindow *self, const char *why)
     why, user_dir);
   adw_status_page_set_description (self->nodata_page, desc);
   gtk_stack_set_visible_child_name (self->main_stack, "nodata");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->switcher_title), FALSE);
 }
 
 /* the Evaluate page borrows the test set: let it go before the data does */
@@ -644,6 +645,7 @@ load_data_done (GObject *source, GAsyncResult *res, gpointer user_data)
         g_settings_set_string (settings (self), "data-folder", data->dir);
     }
   gtk_stack_set_visible_child_name (self->main_stack, "content");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->switcher_title), TRUE);
   show_model (self, TRUE);
 }
 
@@ -669,8 +671,7 @@ find_and_load_data (InkWindow *self)
 
   if (dir == NULL)
     {
-      g_autofree char *escaped = g_markup_escape_text (error->message, -1);
-      show_nodata (self, escaped);
+      show_nodata (self, _("Inkling trains on MNIST, which is not on this computer yet."));
       return;
     }
   load_data (self, dir, FALSE);
@@ -731,6 +732,7 @@ action_continue_without_data (GtkWidget *widget, const char *name, GVariant *par
 {
   InkWindow *self = INK_WINDOW (widget);
   gtk_stack_set_visible_child_name (self->main_stack, "content");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->switcher_title), TRUE);
   adw_view_stack_set_visible_child_name (self->stack, "draw");
 }
 
