@@ -116,6 +116,13 @@ struct _InkRun
   gboolean       have_metrics;
   char          *ledger_id;
   GArray        *batch_points;
+  /* the minibatch curve: mean loss of the minibatches since the previous
+   * progress update, exponentially smoothed across epochs */
+  guint          smooth_epoch;
+  guint          smooth_batches;
+  double         smooth_sum;
+  double         smooth_value;
+  gboolean       smooth_started;
   guint          n_train;
   GArray        *pretrain_history;  /* InkRunPretrainEpoch */
   gboolean       pretraining;
@@ -419,8 +426,24 @@ drain_events (gpointer user_data)
       self->eta = p.sps > 0 ? remaining / p.sps : -1;
       {
         double x = (p.epoch - 1) + (double) p.batch / MAX (p.n_batches, 1);
-        g_array_append_val (self->batch_points, x);
-        g_array_append_val (self->batch_points, p.loss);
+        double sum = p.loss * p.batch;   /* the epoch's running mean × its minibatches */
+
+        if (p.epoch != self->smooth_epoch)
+          {
+            self->smooth_epoch = p.epoch;
+            self->smooth_batches = 0;
+            self->smooth_sum = 0;
+          }
+        if (p.batch > self->smooth_batches && isfinite (sum))
+          {
+            double interval = (sum - self->smooth_sum) / (p.batch - self->smooth_batches);
+            self->smooth_value = self->smooth_started ? 0.7 * self->smooth_value + 0.3 * interval : interval;
+            self->smooth_started = TRUE;
+            self->smooth_sum = sum;
+            self->smooth_batches = p.batch;
+            g_array_append_val (self->batch_points, x);
+            g_array_append_val (self->batch_points, self->smooth_value);
+          }
       }
       g_object_freeze_notify (G_OBJECT (self));
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EPOCH]);

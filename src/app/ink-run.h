@@ -107,7 +107,7 @@ const char    *ink_run_get_ledger_id      (InkRun *run);
 GBytes        *ink_run_get_params         (InkRun *run);
 const InkNorm *ink_run_get_norm           (InkRun *run);
 const InkMetrics *ink_run_get_test_metrics (InkRun *run);
-/* a minibatch-level series for charts: (fractional epoch, running loss) pairs since the last call */
+/* a minibatch-level series for charts: (fractional epoch, smoothed minibatch loss) pairs since the last call */
 GArray        *ink_run_take_batch_points  (InkRun *run);
 /* TRUE from the first "pretrain layer N" phase until training starts */
 gboolean       ink_run_get_pretraining    (InkRun *run);

@@ -240,7 +240,7 @@ reset_series (InkTrainPage *self)
   self->s_valid_loss = ink_chart_add_series (self->loss_chart, _("valid loss"), &c, INK_CHART_SOLID, TRUE);
   self->s_valid_acc = ink_chart_add_series (self->acc_chart, _("valid accuracy"), &c, INK_CHART_SOLID, TRUE);
   ink_chart_palette (0, &c);
-  self->s_batch_loss = ink_chart_add_series (self->loss_chart, _("train loss per minibatch (running mean)"), &c,
+  self->s_batch_loss = ink_chart_add_series (self->loss_chart, _("train loss, smoothed per minibatch"), &c,
                                              INK_CHART_THIN, TRUE);
 }
 
