@@ -268,6 +268,59 @@ test_close_mid_run (void)
   g_object_unref (run);
 }
 
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *tops = gtk_window_get_toplevels ();   /* owned by GTK */
+  for (guint i = 0; i < g_list_model_get_n_items (tops); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (tops, i);
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return ADW_MESSAGE_DIALOG (w);
+    }
+  return NULL;
+}
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  return find_message_dialog () != NULL;
+}
+
+/* a run that cannot fit in memory is refused before it starts, and the
+ * window offers the choices instead of failing silently */
+static void
+test_preflight_dialog (void)
+{
+  InkWindow *win = new_window ();
+  g_autoptr(InkExperiment) exp = small_experiment (1);
+  InkDesignPage *design = INK_DESIGN_PAGE (ink_window_get_page (win, "design"));
+  AdwMessageDialog *dialog;
+
+  /* ten hidden layers of 14000 units at batch 65536: ~2e9 parameters and
+   * ~110 GB of activations, far more than any test machine has free */
+  g_free (exp->net->layers);
+  exp->net->n_layers = 11;
+  exp->net->layers = g_new0 (InkLayerSpec, 11);
+  for (int i = 0; i < 10; i++)
+    exp->net->layers[i] = (InkLayerSpec) { 14000, INK_ACT_RELU, 0.0f };
+  exp->net->layers[10] = (InkLayerSpec) { 10, INK_ACT_SOFTMAX, 0.0f };
+  exp->batch_size = 65536;
+  ink_design_page_set_experiment (design, exp);
+  g_assert_true (ink_design_page_get_valid (design));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.start", NULL));
+  g_assert_nonnull (ink_window_get_run (win));
+  g_assert_true (wait_for (run_ended, win, 60));
+  g_assert_cmpint (ink_run_get_state (ink_window_get_run (win)), ==, INK_RUN_FAILED);
+  g_assert_true (wait_for (dialog_shown, NULL, 10));
+  dialog = find_message_dialog ();
+  g_assert_true (adw_message_dialog_has_response (dialog, "smaller"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "MB"));
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 static void
 test_open_model (void)
 {
@@ -313,6 +366,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/pretraining-run", test_pretraining_run);
   g_test_add_func ("/window/close-mid-run", test_close_mid_run);
   g_test_add_func ("/window/open-model", test_open_model);
+  g_test_add_func ("/window/preflight-dialog", test_preflight_dialog);
   ret = g_test_run ();
 
   g_object_unref (app);

@@ -115,6 +115,7 @@ struct _InkRun
   InkMetrics     metrics;
   gboolean       have_metrics;
   char          *ledger_id;
+  GError        *error;
   GArray        *batch_points;
   /* the minibatch curve: mean loss of the minibatches since the previous
    * progress update, exponentially smoothed across epochs */
@@ -225,6 +226,7 @@ ink_run_finalize (GObject *object)
   g_free (self->phase);
   g_free (self->ledger_id);
   g_free (self->new_ledger_id);
+  g_clear_error (&self->error);
   g_clear_pointer (&self->params, g_bytes_unref);
   g_clear_pointer (&self->weights, g_bytes_unref);
   g_queue_clear_full (&self->epochs, g_free);
@@ -685,6 +687,8 @@ run_done (GObject      *source,
   r = g_task_propagate_pointer (G_TASK (res), &error);
   if (r == NULL)
     {
+      g_clear_error (&self->error);
+      self->error = g_error_copy (error);
       set_message (self, error->message);
       set_state (self, INK_RUN_FAILED);
     }
@@ -777,6 +781,12 @@ InkData *ink_run_get_data (InkRun *self) { return self->data; }
 GBytes *ink_run_get_params (InkRun *self) { return self->params; }
 const InkNorm *ink_run_get_norm (InkRun *self) { return self->have_norm ? &self->norm : NULL; }
 const InkMetrics *ink_run_get_test_metrics (InkRun *self) { return self->have_metrics ? &self->metrics : NULL; }
+
+const GError *
+ink_run_get_error (InkRun *self)
+{
+  return self->error;
+}
 
 const char *
 ink_run_get_ledger_id (InkRun *self)

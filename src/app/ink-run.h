@@ -99,6 +99,7 @@ double         ink_run_get_samples_per_second (InkRun *run);
 double         ink_run_get_eta_seconds    (InkRun *run);
 double         ink_run_get_fraction       (InkRun *run);  /* of the whole run, 0..1 */
 const char    *ink_run_get_message        (InkRun *run);
+const GError  *ink_run_get_error          (InkRun *run);  /* why a FAILED run failed */
 InkStopReason  ink_run_get_reason         (InkRun *run);
 double         ink_run_get_test_accuracy  (InkRun *run);  /* NAN until finished */
 InkData       *ink_run_get_data           (InkRun *run);

@@ -30,6 +30,7 @@
 #include "ink-features-page.h"
 #include "ink-ledger-view.h"
 #include "ink-model.h"
+#include "ink-preflight.h"
 #include "ink-train-page.h"
 #include "ink-window.h"
 
@@ -164,10 +165,59 @@ on_run_weights (InkRun *run, GBytes *params, InkWindow *self)
     ink_draw_page_set_model (self->draw, exp->net, p, norm);
 }
 
+static void start_run (InkWindow *self);
+
+/* The pre-flight check refused the run: offer a smaller batch, or the CPU
+ * when the run asked for the GPU. */
+static void
+on_preflight_response (AdwMessageDialog *dialog, const char *response, InkWindow *self)
+{
+  g_autoptr(InkExperiment) exp = ink_design_page_get_experiment (self->design, NULL);
+
+  if (exp == NULL || g_str_equal (response, "cancel"))
+    return;
+  if (g_str_equal (response, "cpu"))
+    {
+      g_free (exp->device);
+      exp->device = g_strdup ("cpu");
+    }
+  else if (g_str_equal (response, "smaller"))
+    exp->batch_size = MAX (1u, exp->batch_size / 2);
+  ink_design_page_set_experiment (self->design, exp);
+  start_run (self);
+}
+
+static void
+offer_preflight_choices (InkWindow *self, InkRun *run)
+{
+  const InkExperiment *exp = ink_run_get_experiment (run);
+  gboolean gpu = !g_str_equal (exp->device, "cpu");
+  g_autofree char *smaller = g_strdup_printf (_("Use Batch Size %u"), MAX (1u, exp->batch_size / 2));
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self),
+                                              gpu ? _("Not Enough GPU Memory") : _("Not Enough Memory"),
+                                              ink_run_get_message (run));
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"));
+  if (exp->batch_size > 1)
+    adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "smaller", smaller);
+  if (gpu)
+    {
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "cpu", _("Train on the _CPU"));
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "cpu", ADW_RESPONSE_SUGGESTED);
+    }
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_preflight_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 on_run_finished (InkRun *run, InkWindow *self)
 {
-  if (ink_run_get_state (run) == INK_RUN_FAILED)
+  if (ink_run_get_state (run) == INK_RUN_FAILED &&
+      g_error_matches (ink_run_get_error (run), INK_PREFLIGHT_ERROR, INK_PREFLIGHT_ERROR_NO_MEMORY) &&
+      !self->close_when_stopped)
+    offer_preflight_choices (self, run);
+  else if (ink_run_get_state (run) == INK_RUN_FAILED)
     {
       g_autofree char *msg = g_strdup_printf (_("Training failed: %s"), ink_run_get_message (run));
       toast (self, msg);
