@@ -339,19 +339,6 @@ test_parity_no_gpu (void)
   result_clear (&r);
 }
 
-static void
-remove_tmpdir (void)
-{
-  g_autoptr(GDir) d = g_dir_open (tmpdir, 0, NULL);
-  const char *name;
-  while (d && (name = g_dir_read_name (d)))
-    {
-      g_autofree char *p = g_build_filename (tmpdir, name, NULL);
-      g_unlink (p);
-    }
-  g_rmdir (tmpdir);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -367,7 +354,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/plan", test_plan);
   g_test_add_func ("/cli/parity-no-gpu", test_parity_no_gpu);
   ret = g_test_run ();
-  remove_tmpdir ();
+  test_remove_tree (tmpdir);
   g_free (tmpdir);
   return ret;
 }

@@ -202,6 +202,8 @@ test_presets (void)
   InkDesignPage *design = INK_DESIGN_PAGE (ink_window_get_page (win, "design"));
   g_auto(GStrv) names = ink_experiment_list_presets ();
 
+  /* every menu entry has its action, the shortcuts window included */
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (win), "show-help-overlay"));
   for (guint i = 0; names[i]; i++)
     {
       g_autoptr(InkExperiment) want = ink_experiment_preset (names[i], NULL);

@@ -44,24 +44,11 @@ fixture_setup (Fixture *f, gconstpointer data)
 }
 
 static void
-remove_dir (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-  while (d && (name = g_dir_read_name (d)))
-    {
-      g_autofree char *p = g_build_filename (dir, name, NULL);
-      g_unlink (p);
-    }
-  g_rmdir (dir);
-}
-
-static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
   ink_dataset_free (f->train);
   ink_dataset_free (f->test);
-  remove_dir (f->dir);
+  test_remove_tree (f->dir);
   g_free (f->dir);
 }
 

@@ -98,7 +98,7 @@ struct _InkTrainer
   /* controls, shared with other threads */
   GMutex            lock;
   GCond             cond;
-  gboolean          paused;
+  gint              paused;         /* atomic; changes under `lock` */
   gint              want_weights;
 };
 
@@ -293,7 +293,7 @@ ink_trainer_set_paused (InkTrainer *t,
                         gboolean    paused)
 {
   g_mutex_lock (&t->lock);
-  t->paused = paused;
+  g_atomic_int_set (&t->paused, paused);
   g_cond_broadcast (&t->cond);
   g_mutex_unlock (&t->lock);
 }
@@ -448,6 +448,9 @@ validate (InkTrainer *t, guint epoch, guint batch, guint n_batches, float lr, gb
 static gboolean
 wait_while_paused (InkTrainer *t, GCancellable *cancellable)
 {
+  /* per minibatch: no lock unless a pause was asked for */
+  if (!g_atomic_int_get (&t->paused))
+    return TRUE;
   g_mutex_lock (&t->lock);
   while (t->paused && !g_cancellable_is_cancelled (cancellable))
     g_cond_wait_until (&t->cond, &t->lock, g_get_monotonic_time () + 50000);
