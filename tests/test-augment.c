@@ -309,6 +309,16 @@ test_presets (void)
   g_assert_cmpfloat (b->augmentation.elastic_alpha, ==, 0.0f);
   g_assert_cmpfloat (b->net->input_dropout, ==, 0.25f);
   g_assert_cmpfloat (b->net->layers[0].dropout, ==, 0.25f);
+  /* the seed's final network: 500 rectified units (nolearn 0.5's default),
+   * pretrained with noisy rectified units, lr 0.2, 50 epochs, trained on
+   * every training image with the final model reported */
+  g_assert_cmpint (b->net->layers[0].units, ==, 500);
+  g_assert_cmpint (b->net->layers[0].activation, ==, INK_ACT_RELU);
+  g_assert_true (b->pretraining.enabled);
+  g_assert_cmpfloat (b->optimizer.lr, ==, 0.2f);
+  g_assert_cmpuint (b->epochs, ==, 50);
+  g_assert_cmpint (b->split.kind, ==, INK_SPLIT_OFFICIAL);
+  g_assert_true (ink_experiment_validate (b, NULL));
 }
 
 typedef struct

@@ -171,6 +171,98 @@ test_sampling_deterministic (void)
   be->ops->free (be, v);
 }
 
+/* CD-1 with noisy rectified hidden units, the hidden sample fixed to
+ * h = [[1,0],[0,1]] and b_hid = (0.3, 0.6):
+ *   ph0 = max (0, v0·Wᵀ + b_hid), pv = σ(h·W + b_vis), ph1 = max (0, pv·Wᵀ + b_hid)
+ * and the same gradient formulas as the binary RBM; the free energy has no
+ * closed form for these units and is NaN. */
+static void
+test_nrelu_cd1_gradient (void)
+{
+  static const double gw[6] = { -0.176474198, 0.160589268, -0.319839296,
+                                0.270061454, 0.077856582, 0.018081090 };
+  static const double gbh[2] = { -0.053471869, 0.303729243 };
+  static const double gbv[3] = { 0.085782718, -0.012122572, -0.5 };
+  static const float h[4] = { 1, 0, 0, 1 };
+  g_autoptr(InkBackend) be = ink_backend_cpu_new ();
+  g_autoptr(InkRbm) rbm = tiny_rbm (be);
+  float *v = upload (be, tiny_v, 6);
+  float g[11], p[11];
+  double fe[2];
+  InkRbmHidden kind = INK_RBM_HIDDEN_BINARY;
+
+  g_assert_true (ink_rbm_hidden_for_activation (INK_ACT_RELU, &kind));
+  g_assert_cmpint (kind, ==, INK_RBM_HIDDEN_NRELU);
+  g_assert_true (ink_rbm_hidden_for_activation (INK_ACT_SIGMOID, &kind));
+  g_assert_cmpint (kind, ==, INK_RBM_HIDDEN_BINARY);
+  g_assert_false (ink_rbm_hidden_for_activation (INK_ACT_TANH, &kind));
+
+  ink_rbm_get_params (rbm, p);
+  p[6] = 0.3f;
+  p[7] = 0.6f;
+  ink_rbm_set_params (rbm, p);
+  ink_rbm_set_hidden (rbm, INK_RBM_HIDDEN_NRELU);
+
+  /* the same reconstruction as the binary case: it only depends on h */
+  g_assert_cmpfloat_with_epsilon (ink_rbm_cd_gradient (rbm, v, 2, 1, h), 1.284316879, 1e-5);
+  be->ops->download (be, g, rbm->grads, sizeof g);
+  for (int i = 0; i < 6; i++)
+    g_assert_cmpfloat_with_epsilon (g[i], gw[i], 1e-6);
+  for (int j = 0; j < 2; j++)
+    g_assert_cmpfloat_with_epsilon (g[6 + j], gbh[j], 1e-6);
+  for (int i = 0; i < 3; i++)
+    g_assert_cmpfloat_with_epsilon (g[8 + i], gbv[i], 1e-6);
+
+  ink_rbm_free_energy (rbm, v, 2, fe);
+  g_assert_true (isnan (fe[0]) && isnan (fe[1]));
+  be->ops->free (be, v);
+}
+
+/* The NReLU draw is max (0, a + N(0, σ(a))): with W = 0 every row has the
+ * pre-activation a = b_hid, so over 20000 rows the mean of the draws and
+ * the share of zeros match E[max (0, X)] = a·Φ(a/s) + s·φ(a/s) and Φ(−a/s),
+ * X ~ N(a, s²), s² = σ(a). */
+static void
+test_nrelu_sampling (void)
+{
+  static const struct { float a; double mean, zeros; } cases[] = {
+    { 0.5f, 0.625923296, 0.263123642 },
+    { -1.0f, 0.005324885, 0.973090137 },
+    { 2.0f, 2.005569573, 0.016542830 },
+  };
+  const int n = 20000;
+  g_autoptr(InkBackend) be = ink_backend_cpu_new ();
+  g_autoptr(InkRbm) rbm = ink_rbm_new (be, 1, 1, n, NULL);
+  g_autofree float *zeros = g_new0 (float, n);
+  g_autofree float *h = g_new (float, n);
+  float *v = upload (be, zeros, n);
+
+  ink_rbm_init_params (rbm, 11);
+  ink_rbm_set_hidden (rbm, INK_RBM_HIDDEN_NRELU);
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      float p[3] = { 0.0f, cases[c].a, 0.0f };
+      double sum = 0.0;
+      int n_zero = 0;
+
+      ink_rbm_set_params (rbm, p);
+      ink_rbm_cd_gradient (rbm, v, n, 1, NULL);
+      be->ops->download (be, h, rbm->h, sizeof (float) * n);
+      for (int i = 0; i < n; i++)
+        {
+          g_assert_true (h[i] >= 0.0f && isfinite (h[i]));
+          sum += h[i];
+          n_zero += h[i] == 0.0f;
+        }
+      g_test_message ("a = %g: mean %.4f (expected %.4f), zeros %.4f (expected %.4f)",
+                      cases[c].a, sum / n, cases[c].mean, (double) n_zero / n, cases[c].zeros);
+      /* the standard error of the mean is under 0.01 for these s */
+      g_assert_cmpfloat (fabs (sum / n - cases[c].mean), <, 0.03);
+      g_assert_cmpfloat (fabs ((double) n_zero / n - cases[c].zeros), <, 0.015);
+    }
+  be->ops->free (be, v);
+}
+
 /* ------------------------------------------------------------------------ */
 /* real MNIST                                                                */
 
@@ -197,9 +289,12 @@ have_mnist (void)
 /* CD-1 on 2000 real digits: the mean-field reconstruction error of held-out
  * digits falls epoch after epoch. */
 static void
-test_mnist_reconstruction (void)
+test_mnist_reconstruction (gconstpointer test_data)
 {
   const int n = 2000, n_held = 500, B = 50, V = 784, H = 64;
+  InkRbmHidden kind = GPOINTER_TO_INT (test_data);
+  /* rectified units take larger values: a smaller step keeps CD stable */
+  float lr = kind == INK_RBM_HIDDEN_NRELU ? 0.01f : 0.1f;
   g_autoptr(InkBackend) be = NULL;
   g_autoptr(InkRbm) rbm = NULL;
   g_autofree float *host = NULL;
@@ -211,6 +306,7 @@ test_mnist_reconstruction (void)
   be = ink_backend_cpu_new ();
   rbm = ink_rbm_new (be, V, H, n_held, NULL);
   ink_rbm_init_params (rbm, 3);
+  ink_rbm_set_hidden (rbm, kind);
   host = g_new (float, (gsize) (n + n_held) * V);
   for (gsize i = 0; i < (gsize) (n + n_held) * V; i++)
     host[i] = mnist_train->images[i] / 255.0f;
@@ -223,7 +319,7 @@ test_mnist_reconstruction (void)
       for (int off = 0; off < n; off += B)
         {
           ink_rbm_cd_gradient (rbm, data + (gsize) off * V, B, 1, NULL);
-          ink_rbm_update (rbm, 0.1f, 0.5f, 0.0002f);
+          ink_rbm_update (rbm, lr, 0.5f, 0.0002f);
         }
       err[e] = ink_rbm_reconstruction_error (rbm, held, n_held);
       g_test_message ("epoch %d: reconstruction error %.4f", e, err[e]);
@@ -254,6 +350,37 @@ small_sigmoid_experiment (gboolean pretrain)
   e->pretraining.epochs[0] = 5;
   e->pretraining.batch_size = 20;
   return e;
+}
+
+/* Pretraining takes sigmoid and ReLU hidden layers and refuses others, in
+ * the experiment's validation and in ink_rbm_pretrain itself. */
+static void
+test_pretrain_activations (void)
+{
+  g_autoptr(InkExperiment) e = small_sigmoid_experiment (TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InkBackend) be = ink_backend_cpu_new ();
+  g_autoptr(InkNetwork) net = NULL;
+  guint32 idx[1] = { 0 };
+  InkAffine aff = { 1.0f, 0.0f };
+
+  e->net->layers[0].activation = INK_ACT_RELU;
+  g_assert_true (ink_experiment_validate (e, &error));
+  g_assert_no_error (error);
+
+  e->net->layers[0].activation = INK_ACT_TANH;
+  g_assert_false (ink_experiment_validate (e, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "hidden layer 1 is tanh"));
+  g_assert_nonnull (strstr (error->message, "relu"));
+  g_clear_error (&error);
+
+  net = ink_network_new (e->net, be, 8, &error);
+  g_assert_no_error (error);
+  /* refused before any data is touched */
+  g_assert_false (ink_rbm_pretrain (net, &e->pretraining, NULL, idx, 1, aff, 1,
+                                    NULL, NULL, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
 }
 
 typedef struct
@@ -328,7 +455,13 @@ main (int argc, char **argv)
   g_test_add_func ("/rbm/free-energy", test_free_energy);
   g_test_add_func ("/rbm/cd1-gradient", test_cd1_gradient);
   g_test_add_func ("/rbm/sampling-deterministic", test_sampling_deterministic);
-  g_test_add_func ("/rbm/mnist/reconstruction", test_mnist_reconstruction);
+  g_test_add_func ("/rbm/nrelu/cd1-gradient", test_nrelu_cd1_gradient);
+  g_test_add_func ("/rbm/nrelu/sampling", test_nrelu_sampling);
+  g_test_add_data_func ("/rbm/mnist/reconstruction", GINT_TO_POINTER (INK_RBM_HIDDEN_BINARY),
+                        test_mnist_reconstruction);
+  g_test_add_data_func ("/rbm/mnist/nrelu-reconstruction", GINT_TO_POINTER (INK_RBM_HIDDEN_NRELU),
+                        test_mnist_reconstruction);
+  g_test_add_func ("/rbm/pretrain-activations", test_pretrain_activations);
   g_test_add_func ("/rbm/mnist/pretrain-helps", test_pretrain_helps);
   ret = g_test_run ();
   g_clear_pointer (&mnist_train, ink_dataset_free);

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "ink-experiment.h"
+#include "ink-rbm.h"
 
 G_DEFINE_QUARK (ink-experiment-error-quark, ink_experiment_error)
 
@@ -677,8 +678,9 @@ ink_experiment_validate (const InkExperiment *exp,
       if (hidden < 1)
         INVALID ("pretraining needs at least one hidden layer");
       for (int l = 0; l < hidden; l++)
-        if (exp->net->layers[l].activation != INK_ACT_SIGMOID)
-          INVALID ("pretraining: hidden layer %d is %s, but RBM pretraining needs sigmoid hidden layers",
+        if (!ink_rbm_hidden_for_activation (exp->net->layers[l].activation, NULL))
+          INVALID ("pretraining: hidden layer %d is %s, but RBM pretraining needs sigmoid "
+                   "(binary hidden units) or relu (noisy rectified units) hidden layers",
                    l + 1, ink_activation_to_string (exp->net->layers[l].activation));
       if (p->n_layer_epochs != 0 && p->n_layer_epochs != (guint) hidden)
         INVALID ("pretraining.epochs lists %u values but the network has %d hidden layers",

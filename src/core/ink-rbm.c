@@ -26,6 +26,9 @@
 
 #include "ink-rbm.h"
 #include "ink-rng.h"
+#include "ink-optimizer.h"
+
+#include <glib/gi18n.h>
 
 void
 ink_pretrain_spec_defaults (InkPretrainSpec *spec)
@@ -62,7 +65,7 @@ ink_rbm_free (InkRbm *rbm)
     {
       InkBackend *be = rbm->be;
       float *mem[] = { rbm->params, rbm->grads, rbm->velocity, rbm->ph0, rbm->h,
-                       rbm->pv, rbm->phk, rbm->ones };
+                       rbm->pv, rbm->phk, rbm->pre, rbm->ones };
       for (guint i = 0; i < G_N_ELEMENTS (mem); i++)
         if (mem[i] != NULL)
           be->ops->free (be, mem[i]);
@@ -98,6 +101,7 @@ ink_rbm_new (InkBackend  *be,
       !(rbm->h = ink_backend_alloc_floats (be, (gsize) max_batch * n_hidden, error)) ||
       !(rbm->phk = ink_backend_alloc_floats (be, (gsize) max_batch * n_hidden, error)) ||
       !(rbm->pv = ink_backend_alloc_floats (be, (gsize) max_batch * n_visible, error)) ||
+      !(rbm->pre = ink_backend_alloc_floats (be, (gsize) max_batch * n_hidden, error)) ||
       !(rbm->ones = ink_backend_alloc_floats (be, (gsize) max_batch, error)))
     return NULL;
   rbm->w = rbm->params;
@@ -113,6 +117,31 @@ ink_rbm_new (InkBackend  *be,
   rbm->host = g_new0 (float, scratch);
   rbm->host2 = g_new0 (float, scratch);
   return g_steal_pointer (&rbm);
+}
+
+void
+ink_rbm_set_hidden (InkRbm       *rbm,
+                    InkRbmHidden  hidden)
+{
+  g_return_if_fail (hidden == INK_RBM_HIDDEN_BINARY || hidden == INK_RBM_HIDDEN_NRELU);
+  rbm->hidden = hidden;
+}
+
+gboolean
+ink_rbm_hidden_for_activation (InkActivation  act,
+                               InkRbmHidden  *hidden)
+{
+  InkRbmHidden h;
+
+  if (act == INK_ACT_SIGMOID)
+    h = INK_RBM_HIDDEN_BINARY;
+  else if (act == INK_ACT_RELU)
+    h = INK_RBM_HIDDEN_NRELU;
+  else
+    return FALSE;
+  if (hidden != NULL)
+    *hidden = h;
+  return TRUE;
 }
 
 void
@@ -158,7 +187,30 @@ ink_rbm_hidden_probs (InkRbm      *rbm,
 
   be->ops->gemm (be, FALSE, TRUE, batch, H, V, 1.0f, v, V, rbm->w, V, 0.0f, ph, H);
   be->ops->bias_add (be, ph, rbm->b_hid, batch, H);
-  be->ops->act_forward (be, INK_ACT_SIGMOID, 0.0f, ph, (gsize) batch * H);
+  be->ops->act_forward (be, rbm->hidden == INK_RBM_HIDDEN_NRELU ? INK_ACT_RELU : INK_ACT_SIGMOID,
+                        0.0f, ph, (gsize) batch * H);
+}
+
+/* ink_rbm_hidden_probs, keeping the pre-activations in rbm->pre for the
+ * NReLU draw that follows */
+static void
+hidden_probs_keep (InkRbm      *rbm,
+                   const float *v,
+                   int          batch,
+                   float       *ph)
+{
+  InkBackend *be = rbm->be;
+  int V = rbm->n_visible, H = rbm->n_hidden;
+
+  if (rbm->hidden != INK_RBM_HIDDEN_NRELU)
+    {
+      ink_rbm_hidden_probs (rbm, v, batch, ph);
+      return;
+    }
+  be->ops->gemm (be, FALSE, TRUE, batch, H, V, 1.0f, v, V, rbm->w, V, 0.0f, rbm->pre, H);
+  be->ops->bias_add (be, rbm->pre, rbm->b_hid, batch, H);
+  be->ops->copy (be, ph, rbm->pre, sizeof (float) * (gsize) batch * H);
+  be->ops->act_forward (be, INK_ACT_RELU, 0.0f, ph, (gsize) batch * H);
 }
 
 void
@@ -189,9 +241,16 @@ ink_rbm_free_energy (InkRbm      *rbm,
 {
   InkBackend *be = rbm->be;
   int V = rbm->n_visible, H = rbm->n_hidden;
-  g_autofree float *bv = g_new (float, V);
+  g_autofree float *bv = NULL;
 
   g_return_if_fail (batch >= 1 && batch <= rbm->max_batch);
+  if (rbm->hidden != INK_RBM_HIDDEN_BINARY)
+    {
+      for (int r = 0; r < batch; r++)
+        fe[r] = NAN;
+      return;
+    }
+  bv = g_new (float, V);
 
   /* pre-activations of the hidden units, into the phk scratch */
   be->ops->gemm (be, FALSE, TRUE, batch, H, V, 1.0f, v, V, rbm->w, V, 0.0f, rbm->phk, H);
@@ -240,7 +299,11 @@ ink_rbm_reconstruction_error (InkRbm      *rbm,
   return sum_sq_diff (rbm->host, rbm->host2, nv) / batch;
 }
 
-/* h = a Bernoulli draw of each probability in p (both backend memory) */
+/* h = a draw of the hidden units (backend memory): for binary units a
+ * Bernoulli draw of each probability in p; for NReLU units
+ * max (0, a + sqrt (sigmoid (a))·n) from the pre-activations a that
+ * hidden_probs_keep left in rbm->pre, n standard normal (Box–Muller on two
+ * counter-based uniforms). */
 static void
 sample_hidden (InkRbm *rbm, const float *p, int batch)
 {
@@ -248,6 +311,24 @@ sample_hidden (InkRbm *rbm, const float *p, int batch)
   gsize n = (gsize) batch * rbm->n_hidden;
   guint64 stream = rbm->draws++;
 
+  if (rbm->hidden == INK_RBM_HIDDEN_NRELU)
+    {
+      be->ops->download (be, rbm->host, rbm->pre, sizeof (float) * n);
+      for (gsize i = 0; i < n; i++)
+        {
+          double a = rbm->host[i];
+          /* u1 in (0, 1]: log stays finite */
+          double u1 = 1.0 - ink_hash_uniform (rbm->seed, stream, 2 * i);
+          double u2 = ink_hash_uniform (rbm->seed, stream, 2 * i + 1);
+          double z = sqrt (-2.0 * log (u1)) * cos (2.0 * G_PI * u2);
+          double sd = sqrt (1.0 / (1.0 + exp (-a)));
+          double h = a + sd * z;
+
+          rbm->host[i] = h > 0.0 ? (float) h : 0.0f;
+        }
+      be->ops->upload (be, rbm->h, rbm->host, sizeof (float) * n);
+      return;
+    }
   be->ops->download (be, rbm->host, p, sizeof (float) * n);
   for (gsize i = 0; i < n; i++)
     rbm->host[i] = ink_hash_uniform (rbm->seed, stream, i) < rbm->host[i] ? 1.0f : 0.0f;
@@ -273,7 +354,7 @@ ink_rbm_cd_gradient (InkRbm      *rbm,
   g_return_val_if_fail (batch >= 1 && batch <= rbm->max_batch, NAN);
   g_return_val_if_fail (k >= 1, NAN);
 
-  ink_rbm_hidden_probs (rbm, v0, B, rbm->ph0);
+  hidden_probs_keep (rbm, v0, B, rbm->ph0);
   for (guint s = 0; s < k; s++)
     {
       const float *src = s == 0 ? rbm->ph0 : rbm->phk;
@@ -283,7 +364,7 @@ ink_rbm_cd_gradient (InkRbm      *rbm,
       else
         sample_hidden (rbm, src, B);
       ink_rbm_visible_probs (rbm, rbm->h, B, rbm->pv);
-      ink_rbm_hidden_probs (rbm, rbm->pv, B, rbm->phk);
+      hidden_probs_keep (rbm, rbm->pv, B, rbm->phk);
       if (s == 0)
         {
           ops->download (be, rbm->host, v0, sizeof (float) * nv);
@@ -356,6 +437,15 @@ ink_rbm_pretrain (InkNetwork            *net,
 
   if (hidden == 0 || n == 0)
     return TRUE;
+  for (guint l = 0; l < hidden; l++)
+    if (!ink_rbm_hidden_for_activation (ns->layers[l].activation, NULL))
+      {
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                     _("hidden layer %u is %s: RBM pretraining needs sigmoid or ReLU "
+                       "hidden layers"),
+                     l + 1, ink_activation_to_string (ns->layers[l].activation));
+        return FALSE;
+      }
 
   perm = g_new (guint32, n);
   acts = g_new0 (float *, hidden);
@@ -373,8 +463,12 @@ ink_rbm_pretrain (InkNetwork            *net,
       guint epochs = ink_pretrain_spec_epochs (spec, l);
       g_autoptr(InkRbm) rbm = ink_rbm_new (be, nv, nh, B, error);
 
+      InkRbmHidden kind = INK_RBM_HIDDEN_BINARY;
+
       if (rbm == NULL)
         goto out;
+      ink_rbm_hidden_for_activation (ns->layers[l].activation, &kind);
+      ink_rbm_set_hidden (rbm, kind);
       ink_rbm_init_params (rbm, ink_hash64 (seed + 1 + l));
       if (func)
         func (l, hidden, 0, epochs, NAN, 0.0, user_data);
@@ -408,7 +502,8 @@ ink_rbm_pretrain (InkNetwork            *net,
                   ops->gemm (be, FALSE, TRUE, rows, n_out, n_in, 1.0f, in, n_in,
                              net->params + net->w_offset[j], n_in, 0.0f, acts[j], n_out);
                   ops->bias_add (be, acts[j], net->params + net->b_offset[j], rows, n_out);
-                  ops->act_forward (be, INK_ACT_SIGMOID, 0.0f, acts[j], (gsize) rows * n_out);
+                  ops->act_forward (be, ns->layers[j].activation, ns->leaky_slope,
+                                    acts[j], (gsize) rows * n_out);
                   in = acts[j];
                 }
               err += ink_rbm_cd_gradient (rbm, in, rows, spec->cd_k, NULL);

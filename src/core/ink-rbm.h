@@ -27,15 +27,24 @@
 
 G_BEGIN_DECLS
 
-/* Bernoulli–Bernoulli restricted Boltzmann machines trained with
+/* Restricted Boltzmann machines with Bernoulli visible units trained with
  * contrastive divergence, and the greedy layer-wise pretraining of a
  * network's hidden layers (Hinton, Osindero & Teh 2006) that nolearn's DBN
- * does before fine-tuning.  Everything runs through the backend table: gemm
+ * does before fine-tuning.  The hidden units are Bernoulli (for sigmoid
+ * layers) or noisy rectified linear units (Nair & Hinton 2010, for ReLU
+ * layers: h = max (0, a + N(0, sigmoid (a))), mean field max (0, a); the
+ * unit nolearn's DBN pretrains its default ReLU layers with).  Everything runs through the backend table: gemm
  * for every product, act_forward for the sigmoids; the Bernoulli draws use
  * the counter-based ink_hash_uniform on the host (download, draw, upload:
  * plain copies on the CPU backend). */
 
 #define INK_PRETRAIN_MAX_LAYERS 64
+
+typedef enum
+{
+  INK_RBM_HIDDEN_BINARY,  /* Bernoulli: P(h=1) = sigmoid (a) */
+  INK_RBM_HIDDEN_NRELU,   /* noisy rectified linear: max (0, a + N(0, sigmoid (a))) */
+} InkRbmHidden;
 
 typedef struct
 {
@@ -79,11 +88,13 @@ typedef struct
   float      *h;          /* backend [max_batch, n_hidden]: the current hidden sample */
   float      *pv;         /* backend [max_batch, n_visible]: the last reconstruction */
   float      *phk;        /* backend [max_batch, n_hidden]: P(h=1 | last reconstruction) */
+  float      *pre;        /* backend [max_batch, n_hidden]: pre-activations of the last sampled layer */
   float      *ones;       /* backend [max_batch] of 1 */
   float      *host;       /* host scratch, max_batch · MAX (n_visible, n_hidden) */
   float      *host2;      /* host scratch, the same size */
   guint64     seed;       /* for the Bernoulli draws */
   guint64     draws;      /* sampling counter: the stream of the next draw */
+  InkRbmHidden hidden;    /* INK_RBM_HIDDEN_BINARY unless set */
 } InkRbm;
 
 InkRbm  *ink_rbm_new              (InkBackend  *be,
@@ -92,6 +103,13 @@ InkRbm  *ink_rbm_new              (InkBackend  *be,
                                    int          max_batch,
                                    GError     **error);
 void     ink_rbm_free             (InkRbm      *rbm);
+/* The kind of hidden unit (binary by default); set before training. */
+void     ink_rbm_set_hidden       (InkRbm      *rbm,
+                                   InkRbmHidden hidden);
+/* The hidden unit a pretrained layer with activation `act` uses: binary for
+ * sigmoid, NReLU for ReLU; FALSE for any other activation. */
+gboolean ink_rbm_hidden_for_activation (InkActivation act,
+                                        InkRbmHidden *hidden);
 
 /* W ~ N(0, 0.01²) from an InkRng seeded by `seed` (Hinton's practical
  * guide), biases 0, velocity 0; draws are seeded from `seed` too. */
@@ -103,7 +121,8 @@ void     ink_rbm_get_params       (InkRbm      *rbm,
 void     ink_rbm_set_params       (InkRbm      *rbm,
                                    const float *host);
 
-/* ph[B, n_hidden] = sigmoid (v·Wᵀ + b_hid); v, ph: backend memory */
+/* ph[B, n_hidden] = sigmoid (v·Wᵀ + b_hid) (binary units) or
+ * max (0, v·Wᵀ + b_hid) (NReLU); v, ph: backend memory */
 void     ink_rbm_hidden_probs     (InkRbm      *rbm,
                                    const float *v,
                                    int          batch,
@@ -115,13 +134,15 @@ void     ink_rbm_visible_probs    (InkRbm      *rbm,
                                    float       *pv);
 
 /* Free energy of each row of v (backend memory [batch, n_visible]):
- * F(v) = −b_visᵀv − Σ_j log (1 + exp (b_hid_j + W_j·v)), into fe (host). */
+ * F(v) = −b_visᵀv − Σ_j log (1 + exp (b_hid_j + W_j·v)), into fe (host).
+ * Binary hidden units only (NReLU units have no closed form: NaN). */
 void     ink_rbm_free_energy      (InkRbm      *rbm,
                                    const float *v,
                                    int          batch,
                                    double      *fe);
 /* Mean-field reconstruction error: the mean over the rows of
- * Σ_i (v_i − pv_i)², pv = sigmoid (sigmoid (v·Wᵀ + b_hid)·W + b_vis). */
+ * Σ_i (v_i − pv_i)², pv = sigmoid (ph (v)·W + b_vis), ph the mean field of
+ * the hidden units as in ink_rbm_hidden_probs. */
 double   ink_rbm_reconstruction_error (InkRbm      *rbm,
                                        const float *v,
                                        int          batch);
@@ -133,7 +154,10 @@ double   ink_rbm_reconstruction_error (InkRbm      *rbm,
  *   grads (negative log-likelihood, batch means):
  *     dW = (phᵀ·pv − ph0ᵀ·v0) / B,  db_hid = mean (ph − ph0),
  *     db_vis = mean (pv − v0)
- * h_samples: NULL to draw h with ink_hash_uniform (seed, draws++, i) < p;
+ * (ph: the hidden units' mean field, as in ink_rbm_hidden_probs).
+ * h_samples: NULL to draw h with ink_hash_uniform (seed, draws++, i) < p
+ * (binary), or max (0, a + sqrt (sigmoid (a))·n) with n a standard normal
+ * from two such uniforms (NReLU);
  * otherwise k host arrays [batch, n_hidden], back to back, used as the k
  * hidden states instead (tests fix them to compare with hand-computed
  * values).  Returns the batch's summed reconstruction error
@@ -163,7 +187,8 @@ typedef void (*InkPretrainFunc) (guint    layer,
                                  gpointer user_data);
 
 /* Greedy layer-wise pretraining of every hidden layer of net (all but the
- * output layer; they should be sigmoid layers: the RBM's hidden units are).
+ * output layer; sigmoid layers get binary hidden units, ReLU layers NReLU
+ * units, any other activation is refused with G_IO_ERROR_INVALID_ARGUMENT).
  * Layer l's RBM learns from the mean-field activations of layers 0..l-1,
  * computed with the weights already pretrained, of the training images
  * data[idx[0..n)] normalized with aff; its W and b_hid then replace the
