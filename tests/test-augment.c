@@ -339,7 +339,8 @@ static const BadCase bad_cases[] = {
   { "{\"augmentation\": {\"elastic_alpha\": -1}}", INK_EXPERIMENT_ERROR_INVALID, "elastic_alpha" },
   { "{\"augmentation\": {\"flip\": true}}", INK_EXPERIMENT_ERROR_PARSE, "flip" },
   { "{\"augmentation\": 3}", INK_EXPERIMENT_ERROR_PARSE, "augmentation" },
-  { "{\"pretraining\": {}}", INK_EXPERIMENT_ERROR_INVALID, "sigmoid" },
+  { "{\"network\": {\"layers\": [{\"units\": 20, \"activation\": \"tanh\"}, {\"units\": 10}]},"
+    " \"pretraining\": {}}", INK_EXPERIMENT_ERROR_INVALID, "hidden layer 1 is tanh" },
   { "{\"network\": {\"layers\": [{\"units\": 20, \"activation\": \"sigmoid\"}, {\"units\": 10}]},"
     " \"pretraining\": {\"cd_k\": 0}}", INK_EXPERIMENT_ERROR_INVALID, "cd_k" },
   { "{\"network\": {\"layers\": [{\"units\": 20, \"activation\": \"sigmoid\"}, {\"units\": 10}]},"
