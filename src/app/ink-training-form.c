@@ -900,7 +900,7 @@ build_ui (InkTrainingForm *self)
 
   /* pretraining */
   group = make_group (self, _("Pretraining"),
-                      _("Trains the sigmoid hidden layers one by one as restricted Boltzmann machines before epoch 1"));
+                      _("Trains the hidden layers one by one as restricted Boltzmann machines before epoch 1 (binary units for sigmoid layers, noisy rectified units for ReLU layers)"));
   self->pt_switch = make_switch ("pretraining", _("Pretrain the hidden layers"));
   adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), self->pt_switch);
   make_field (self, F_PT_EPOCHS, group);

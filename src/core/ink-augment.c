@@ -21,6 +21,7 @@
 
 #include "config.h"
 
+#include <cblas.h>
 #include <math.h>
 #include <string.h>
 
@@ -153,9 +154,15 @@ struct _InkAugmenter
   guint64        seed;
   float         *kernel;     /* Gaussian, 2·radius+1 taps, sums to 1 */
   int            radius;
+  /* the smoothing as two matrix products: kh [cols, cols] and kv
+   * [rows, rows] hold the Gaussian taps with scipy's "reflect" border
+   * folded in, so smoothing f is kv · f · khᵀ */
+  float         *kh;
+  float         *kv;
+  float         *f2;         /* [rows, 2·cols]: the x and y fields side by side */
+  float         *t2;         /* the same shape, the horizontal pass */
   float         *fx;         /* rows·cols each */
   float         *fy;
-  float         *tmp;
   float         *buf;        /* rows·cols, for apply_u8 / gather */
 
   /* a batch is split with one helper thread (the BLAS threads are idle
@@ -180,6 +187,28 @@ typedef struct
   float            *x;
   gint32           *labels;
 } GatherJob;
+
+/* mirrored index (d c b a | a b c d | d c b a), as scipy's "reflect" */
+static inline int
+reflect (int i, int n)
+{
+  while (i < 0 || i >= n)
+    i = i < 0 ? -i - 1 : 2 * n - i - 1;
+  return i;
+}
+
+/* The 1-D smoothing of a length-n signal with the 2·radius+1 taps and a
+ * reflected border, as an n × n matrix m: out[o] = Σ_i m[o, i] · in[i]. */
+static float *
+fold_kernel (const float *kernel, int radius, int n)
+{
+  float *m = g_new0 (float, (gsize) MAX (n, 1) * MAX (n, 1));
+
+  for (int o = 0; o < n; o++)
+    for (int j = -radius; j <= radius; j++)
+      m[(gsize) o * n + reflect (o + j, n)] += kernel[j + radius];
+  return m;
+}
 
 InkAugmenter *
 ink_augmenter_new (const InkAugmentSpec *spec,
@@ -208,9 +237,12 @@ ink_augmenter_new (const InkAugmentSpec *spec,
         sum += exp (-0.5 * k * k / (sigma * sigma));
       for (int k = -radius; k <= radius; k++)
         aug->kernel[k + radius] = (float) (exp (-0.5 * k * k / (sigma * sigma)) / sum);
+      aug->kh = fold_kernel (aug->kernel, radius, (int) cols);
+      aug->kv = fold_kernel (aug->kernel, radius, (int) rows);
+      aug->f2 = g_new (float, MAX (2 * n, 1));
+      aug->t2 = g_new (float, MAX (2 * n, 1));
       aug->fx = g_new (float, MAX (n, 1));
       aug->fy = g_new (float, MAX (n, 1));
-      aug->tmp = g_new (float, MAX (n, 1));
     }
   return aug;
 }
@@ -228,47 +260,14 @@ ink_augmenter_free (InkAugmenter *aug)
     }
   ink_augmenter_free (aug->twin);
   g_free (aug->kernel);
+  g_free (aug->kh);
+  g_free (aug->kv);
+  g_free (aug->f2);
+  g_free (aug->t2);
   g_free (aug->fx);
   g_free (aug->fy);
-  g_free (aug->tmp);
   g_free (aug->buf);
   g_free (aug);
-}
-
-/* mirrored index (d c b a | a b c d | d c b a), as scipy's "reflect" */
-static inline int
-reflect (int i, int n)
-{
-  while (i < 0 || i >= n)
-    i = i < 0 ? -i - 1 : 2 * n - i - 1;
-  return i;
-}
-
-/* separable Gaussian smoothing of f (rows×cols) in place, then ·alpha */
-static void
-smooth (InkAugmenter *aug, float *f)
-{
-  int R = (int) aug->rows, C = (int) aug->cols, r = aug->radius;
-  const float *k = aug->kernel + r;
-  float *t = aug->tmp;
-  float alpha = aug->spec.elastic_alpha;
-
-  for (int y = 0; y < R; y++)
-    for (int x = 0; x < C; x++)
-      {
-        float acc = 0.0f;
-        for (int j = -r; j <= r; j++)
-          acc += k[j] * f[y * C + reflect (x + j, C)];
-        t[y * C + x] = acc;
-      }
-  for (int y = 0; y < R; y++)
-    for (int x = 0; x < C; x++)
-      {
-        float acc = 0.0f;
-        for (int j = -r; j <= r; j++)
-          acc += k[j] * t[reflect (y + j, R) * C + x];
-        f[y * C + x] = acc * alpha;
-      }
 }
 
 void
@@ -302,12 +301,25 @@ ink_augmenter_apply (InkAugmenter *aug,
     angle = (2.0 * ink_rng_uniform (&rng) - 1.0) * s->rotate;
   if (elastic)
     {
-      for (gsize i = 0; i < n; i++)
-        aug->fx[i] = 2.0f * ink_rng_uniform (&rng) - 1.0f;
-      for (gsize i = 0; i < n; i++)
-        aug->fy[i] = 2.0f * ink_rng_uniform (&rng) - 1.0f;
-      smooth (aug, aug->fx);
-      smooth (aug, aug->fy);
+      int R = (int) aug->rows, C = (int) aug->cols;
+
+      /* the x field (drawn first) in the left half of f2, the y field in
+       * the right half */
+      for (int h = 0; h < 2; h++)
+        for (int y = 0; y < R; y++)
+          for (int x = 0; x < C; x++)
+            aug->f2[(gsize) y * 2 * C + h * C + x] = 2.0f * ink_rng_uniform (&rng) - 1.0f;
+      /* horizontal pass: f2 seen as 2·rows rows of cols, times khᵀ */
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, 2 * R, C, C,
+                   1.0f, aug->f2, C, aug->kh, C, 0.0f, aug->t2, C);
+      /* vertical pass, scaled by alpha: kv · t2, t2 seen as rows × 2·cols */
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, R, 2 * C, R,
+                   s->elastic_alpha, aug->kv, R, aug->t2, 2 * C, 0.0f, aug->f2, 2 * C);
+      for (int y = 0; y < R; y++)
+        {
+          memcpy (aug->fx + (gsize) y * C, aug->f2 + (gsize) y * 2 * C, sizeof (float) * C);
+          memcpy (aug->fy + (gsize) y * C, aug->f2 + (gsize) y * 2 * C + C, sizeof (float) * C);
+        }
     }
   ink_augment_transform (in, aug->rows, aug->cols, dx, dy, angle,
                          elastic ? aug->fx : NULL, elastic ? aug->fy : NULL, out);
