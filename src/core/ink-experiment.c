@@ -622,7 +622,7 @@ ink_experiment_validate (const InkExperiment *exp,
       INVALID ("network: %s", local->message);
   }
   if (!(o->lr > 0.0f) || !isfinite (o->lr))
-    INVALID ("optimizer.lr %g must be a positive number", (double) o->lr);
+    INVALID ("optimizer.lr %g must be a positive, finite number", (double) o->lr);
   if (o->momentum < 0.0f || o->momentum >= 1.0f)
     INVALID ("optimizer.momentum %g must be in [0, 1)", (double) o->momentum);
   if (o->rho < 0.0f || o->rho >= 1.0f)
@@ -686,7 +686,7 @@ ink_experiment_validate (const InkExperiment *exp,
         INVALID ("pretraining.epochs lists %u values but the network has %d hidden layers",
                  p->n_layer_epochs, hidden);
       if (!(p->lr > 0.0f) || !isfinite (p->lr))
-        INVALID ("pretraining.lr %g must be a positive number", (double) p->lr);
+        INVALID ("pretraining.lr %g must be a positive, finite number", (double) p->lr);
       if (!(p->decay > 0.0f && p->decay <= 1.0f))
         INVALID ("pretraining.decay %g must be in (0, 1] (a per-epoch multiplier of the learning rate)", (double) p->decay);
       if (!(p->momentum >= 0.0f && p->momentum < 1.0f))
