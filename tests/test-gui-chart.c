@@ -222,6 +222,23 @@ test_scale_linear (void)
   assert_ticks (t, d, G_N_ELEMENTS (d));
   g_array_unref (t);
 
+  /* a count axis (epochs 1..3, padded): whole numbers only */
+  {
+    static const double e[] = { 1, 2, 3 };
+    t = ink_chart_integer_ticks (0.9, 3.1);
+    assert_ticks (t, e, G_N_ELEMENTS (e));
+    g_array_unref (t);
+    t = ink_chart_integer_ticks (3.1, 0.9);
+    assert_ticks (t, e, G_N_ELEMENTS (e));
+    g_array_unref (t);
+    t = ink_chart_integer_ticks (0.2, 0.7);
+    g_assert_cmpuint (t->len, ==, 0);
+    g_array_unref (t);
+    t = ink_chart_integer_ticks (0, INFINITY);
+    g_assert_cmpuint (t->len, ==, 0);
+    g_array_unref (t);
+  }
+
   /* degenerate */
   t = ink_chart_linear_ticks (3, 3, 5, &step);
   g_assert_cmpuint (t->len, ==, 1);

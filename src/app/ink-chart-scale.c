@@ -149,6 +149,31 @@ log_fill (GArray       *ticks,
 }
 
 GArray *
+ink_chart_integer_ticks (double lo,
+                         double hi)
+{
+  GArray *ticks = g_array_new (FALSE, FALSE, sizeof (InkChartTick));
+
+  if (!(isfinite (lo) && isfinite (hi)))
+    return ticks;
+  if (lo > hi)
+    {
+      double t = lo;
+      lo = hi;
+      hi = t;
+    }
+  /* a count axis never has more than a few thousand ticks worth drawing */
+  if (hi - lo > 100000.0)
+    return ticks;
+  for (double v = ceil (lo); v <= floor (hi); v += 1.0)
+    {
+      InkChartTick t = { v, TRUE };
+      g_array_append_val (ticks, t);
+    }
+  return ticks;
+}
+
+GArray *
 ink_chart_log_ticks (double lo,
                      double hi,
                      guint  max_major)

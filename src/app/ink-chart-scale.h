@@ -45,6 +45,12 @@ GArray *ink_chart_linear_ticks   (double  lo,
                                   guint   target,
                                   double *step);
 
+/* Major ticks at every integer inside [lo, hi] (an axis that counts, such
+ * as epochs, when the 1-2-5 step would fall below 1); empty when no integer
+ * lies inside. */
+GArray *ink_chart_integer_ticks  (double  lo,
+                                  double  hi);
+
 /* Ticks for a log axis over [lo, hi] (0 < lo < hi): the decades inside (every
  * k-th decade when more than max_major would fit), plus 2× and 5× minor
  * ticks when there is room (few decades).  When the range holds fewer than

@@ -96,6 +96,7 @@ struct _InkChart
   char       *y_label;
   gboolean    percent;
   gboolean    log_scale;
+  gboolean    integer_x;       /* x counts something (epochs): no fractional ticks */
 
   GPtrArray  *series;          /* Series* */
   guint       next_id;
@@ -681,6 +682,20 @@ compute_layout (InkChart *self,
       if (label_w + 12 <= spacing || target <= 2)
         break;
       target--;
+    }
+  /* epochs 1..3 get ticks 1, 2, 3, never 1.5 */
+  if (self->integer_x && lay->xstep < 1.0)
+    {
+      GArray *whole = ink_chart_integer_ticks (xlo, xhi);
+
+      if (whole->len > 0)
+        {
+          g_array_unref (lay->xticks);
+          lay->xticks = whole;
+          lay->xstep = 1.0;
+        }
+      else
+        g_array_unref (whole);
     }
 
   ink_chart_map_init (&lay->xmap, xlo, xhi, lay->px + X_INSET, lay->px + lay->pw - X_INSET, FALSE);
@@ -1779,6 +1794,26 @@ ink_chart_set_log_scale (InkChart *self,
   self->log_scale = log_scale;
   changed_now (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOG_SCALE]);
+}
+
+void
+ink_chart_set_integer_x (InkChart *self,
+                         gboolean  integer_x)
+{
+  g_return_if_fail (INK_IS_CHART (self));
+
+  integer_x = !!integer_x;
+  if (self->integer_x == integer_x)
+    return;
+  self->integer_x = integer_x;
+  changed_now (self);
+}
+
+gboolean
+ink_chart_get_integer_x (InkChart *self)
+{
+  g_return_val_if_fail (INK_IS_CHART (self), FALSE);
+  return self->integer_x;
 }
 
 gboolean

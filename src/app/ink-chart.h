@@ -76,6 +76,12 @@ void      ink_chart_set_log_scale    (InkChart      *self,
                                       gboolean       log_scale);
 gboolean  ink_chart_get_log_scale    (InkChart      *self);
 
+/* The x axis counts something (epochs): its ticks are whole numbers, never
+ * 1.5 (a finer step than 1 becomes a tick at every integer). */
+void      ink_chart_set_integer_x    (InkChart      *self,
+                                      gboolean       integer_x);
+gboolean  ink_chart_get_integer_x    (InkChart      *self);
+
 /* Renders the chart (opaque background following the style) to a PNG. */
 gboolean  ink_chart_export_png       (InkChart      *self,
                                       const char    *path,

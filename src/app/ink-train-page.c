@@ -114,6 +114,22 @@ update_progress (InkTrainPage *self)
     text = g_strdup_printf (_("%s · preparing the data and the network…"), exp->name);
   else if (state == INK_RUN_FAILED)
     text = g_strdup_printf (_("%s · failed"), exp->name);
+  else if (state == INK_RUN_FINISHED)
+    {
+      /* a finished run: what it did, not a rate and an ETA of zero */
+      double acc = ink_run_get_test_accuracy (run);
+
+      if (isfinite (acc))
+        text = g_strdup_printf (ngettext ("%s · %s · %u epoch · test accuracy %.2f%%",
+                                          "%s · %s · %u epochs · test accuracy %.2f%%",
+                                          ink_run_get_epoch (run)),
+                                exp->name, ink_run_state_to_string (state),
+                                ink_run_get_epoch (run), 100.0 * acc);
+      else
+        text = g_strdup_printf (ngettext ("%s · %s · %u epoch", "%s · %s · %u epochs",
+                                          ink_run_get_epoch (run)),
+                                exp->name, ink_run_state_to_string (state), ink_run_get_epoch (run));
+    }
   else
     {
       g_autofree char *eta = format_duration (ink_run_get_eta_seconds (run));
@@ -121,7 +137,7 @@ update_progress (InkTrainPage *self)
                               exp->name, ink_run_state_to_string (state),
                               ink_run_get_epoch (run), exp->epochs, ink_run_get_batch (run),
                               ink_run_get_n_batches (run), ink_run_get_samples_per_second (run),
-                              state == INK_RUN_FINISHED ? "0:00" : eta);
+                              eta);
     }
   set_status (self, text);
   gtk_progress_bar_set_fraction (self->progress, ink_run_get_fraction (run));
@@ -474,11 +490,13 @@ ink_train_page_init (InkTrainPage *self)
 
   self->loss_chart = ink_chart_new ();
   ink_chart_set_title (self->loss_chart, _("Loss"));
+  ink_chart_set_integer_x (self->loss_chart, TRUE);
   ink_chart_set_axis_labels (self->loss_chart, _("Epoch"), _("Loss"));
   gtk_widget_set_vexpand (GTK_WIDGET (self->loss_chart), TRUE);
   gtk_widget_set_size_request (GTK_WIDGET (self->loss_chart), 480, 200);
   self->acc_chart = ink_chart_new ();
   ink_chart_set_title (self->acc_chart, _("Accuracy"));
+  ink_chart_set_integer_x (self->acc_chart, TRUE);
   ink_chart_set_axis_labels (self->acc_chart, _("Epoch"), _("Accuracy"));
   ink_chart_set_percent (self->acc_chart, TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self->acc_chart), TRUE);
@@ -487,6 +505,7 @@ ink_train_page_init (InkTrainPage *self)
   gtk_box_append (GTK_BOX (charts), GTK_WIDGET (self->acc_chart));
   self->pretrain_chart = ink_chart_new ();
   ink_chart_set_title (self->pretrain_chart, _("Pretraining"));
+  ink_chart_set_integer_x (self->pretrain_chart, TRUE);
   ink_chart_set_axis_labels (self->pretrain_chart, _("Epoch"), _("Reconstruction error"));
   gtk_widget_set_vexpand (GTK_WIDGET (self->pretrain_chart), TRUE);
   gtk_widget_set_size_request (GTK_WIDGET (self->pretrain_chart), 480, 160);
