@@ -21,9 +21,11 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 #include "ink-experiment.h"
+#include "ink-json.h"
 
 static void
 test_presets_parse (void)
@@ -162,7 +164,36 @@ static const BadCase bad_cases[] = {
   { "{\"device\": \"tpu\"}", INK_EXPERIMENT_ERROR_INVALID, "tpu" },
   { "{\"seed\": -4}", INK_EXPERIMENT_ERROR_PARSE, "seed" },
   { "{\"training\": {\"early_stopping\": \"patience\", \"improvement_threshold\": 2}}", INK_EXPERIMENT_ERROR_INVALID, "improvement_threshold" },
+  { "{\"name\": \"x\", // a comment\n \"seed\": 1}", INK_EXPERIMENT_ERROR_PARSE, "no comments" },
+  { "{'name': 'x'}", INK_EXPERIMENT_ERROR_PARSE, "single-quoted" },
+  { "{\"network\": {\"layers\": [{\"units\": 1e12}, {\"units\": 10}]}}", INK_EXPERIMENT_ERROR_PARSE, "out of range" },
 };
+
+/* json-glib recurses per nesting level: 200 000 levels used to overflow the
+ * stack; the pre-pass refuses anything deeper than 64 in an instant, and a
+ * quote or bracket inside a string does not count */
+static void
+test_deep (void)
+{
+  const gsize n = 200000;
+  g_autofree char *deep = g_malloc (2 * n + 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InkExperiment) e = NULL;
+  g_autoptr(InkExperiment) ok = NULL;
+
+  memset (deep, '[', n);
+  memset (deep + n, ']', n);
+  deep[2 * n] = 0;
+  e = ink_experiment_from_json (deep, -1, &error);
+  g_assert_null (e);
+  g_assert_error (error, INK_EXPERIMENT_ERROR, INK_EXPERIMENT_ERROR_PARSE);
+  g_assert_nonnull (strstr (error->message, "nest more than 64 deep"));
+  g_clear_error (&error);
+
+  ok = ink_experiment_from_json ("{\"name\": \"[[[[ 'quoted' // \\\" {{{{\", \"seed\": 3}", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ok->name, ==, "[[[[ 'quoted' // \" {{{{");
+}
 
 static void
 test_bad (gconstpointer data)
@@ -175,6 +206,39 @@ test_bad (gconstpointer data)
   g_assert_error (error, INK_EXPERIMENT_ERROR, c->code);
   if (strstr (error->message, c->needle) == NULL)
     g_error ("message “%s” does not mention “%s”", error->message, c->needle);
+}
+
+/* numbers in written experiments: the shortest decimal that reads back */
+static void
+test_tidy_numbers (void)
+{
+  g_autofree char *t = ink_json_tidy_numbers (
+    "{\"a\" : 0.20000000000000001, \"b\" : [1, -3, 2.0, 9.9999999999999995e-08, -0.0, 10.0, 1500.0, 1e+20],"
+    " \"s\" : \"0.20000000000000001 \\\" 0.30000000000000004\", \"c\" : 12345678901234567890}");
+  g_autoptr(InkExperiment) e = ink_experiment_preset ("keras-mnist-mlp", NULL);
+  g_autoptr(InkExperiment) back = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+
+  g_assert_cmpstr (t, ==,
+    "{\"a\" : 0.2, \"b\" : [1, -3, 2.0, 1e-07, -0.0, 10.0, 1500.0, 1e+20],"
+    " \"s\" : \"0.20000000000000001 \\\" 0.30000000000000004\", \"c\" : 12345678901234567890}");
+
+  g_assert_cmpfloat (ink_json_float_to_double (0.001f), ==, 0.001);
+  g_assert_cmpfloat (ink_json_float_to_double (0.1f), ==, 0.1);
+  g_assert_cmpfloat ((float) ink_json_float_to_double (1.0f / 3.0f), ==, 1.0f / 3.0f);
+  g_assert_true (isnan (ink_json_float_to_double (NAN)));
+
+  /* a written experiment shows lr 0.001, not 0.0010000000474974513, and
+   * reads back to the same floats */
+  json = ink_experiment_to_json (e, TRUE);
+  g_assert_nonnull (strstr (json, "\"lr\" : 0.001,"));
+  g_assert_null (strstr (json, "0000000"));
+  back = ink_experiment_from_json (json, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (back->optimizer.lr, ==, e->optimizer.lr);
+  g_assert_cmpfloat (back->optimizer.rho, ==, e->optimizer.rho);
+  g_assert_cmpfloat (back->net->layers[0].dropout, ==, e->net->layers[0].dropout);
 }
 
 static void
@@ -197,6 +261,8 @@ main (int argc, char **argv)
   g_test_add_func ("/experiment/round-trip", test_round_trip);
   g_test_add_func ("/experiment/save-load", test_save_load);
   g_test_add_func ("/experiment/no-preset", test_no_preset);
+  g_test_add_func ("/experiment/deep", test_deep);
+  g_test_add_func ("/experiment/tidy-numbers", test_tidy_numbers);
   for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/experiment/bad/%02u", i);

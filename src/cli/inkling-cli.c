@@ -326,6 +326,7 @@ cmd_train (int argc, char **argv)
   /* sentinels that no user value can equal */
   int epochs = G_MININT, batch = G_MININT, subset = G_MININT;
   gint64 seed = G_MININT64;
+  g_autofree char *lr_text = NULL;
   double lr = NAN;
   gboolean json = FALSE, no_progress = FALSE, report = FALSE;
   GOptionEntry entries[] = {
@@ -333,7 +334,7 @@ cmd_train (int argc, char **argv)
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config, N_("Start from an experiment JSON file"), N_("FILE") },
     { "resume", 0, 0, G_OPTION_ARG_FILENAME, &resume, N_("Continue from a checkpoint exactly where it stopped"), N_("CHECKPOINT") },
     { "epochs", 'e', 0, G_OPTION_ARG_INT, &epochs, N_("Number of epochs"), N_("N") },
-    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &lr, N_("Learning rate"), N_("RATE") },
+    { "lr", 0, 0, G_OPTION_ARG_STRING, &lr_text, N_("Learning rate"), N_("RATE") },
     { "batch-size", 'b', 0, G_OPTION_ARG_INT, &batch, N_("Minibatch size"), N_("N") },
     { "optimizer", 0, 0, G_OPTION_ARG_STRING, &optimizer, N_("sgd, momentum, nesterov, rmsprop, adam or adagrad (with its default hyper-parameters)"), N_("KIND") },
     { "normalization", 0, 0, G_OPTION_ARG_STRING, &norm, N_("scale, standardize, minmax or none"), N_("KIND") },
@@ -389,11 +390,20 @@ cmd_train (int argc, char **argv)
       return 1;
     }
 
+  if (lr_text != NULL)
+    {
+      /* read as text: "nan" must be refused, not taken for "not given" */
+      char *end = NULL;
+
+      lr = g_ascii_strtod (lr_text, &end);
+      if (end == lr_text || *end != '\0' || !(lr > 0) || !isfinite (lr))
+        return usage_error (ctx, "--lr must be a positive number");
+    }
   if (epochs != G_MININT && (epochs < 1 || epochs > 1000000))
     return usage_error (ctx, "--epochs must be between 1 and 1000000");
   if (epochs != G_MININT)
     exp->epochs = (guint) epochs;
-  if (resume && (!isnan (lr) || batch != G_MININT || seed != G_MININT64 || optimizer || norm ||
+  if (resume && (lr_text != NULL || batch != G_MININT || seed != G_MININT64 || optimizer || norm ||
                  subset != G_MININT || device))
     return usage_error (ctx, "--resume continues the checkpoint's own experiment; only --epochs, --data and outputs may be given");
   if (optimizer)
@@ -407,12 +417,8 @@ cmd_train (int argc, char **argv)
       exp->optimizer.l1 = l1;
       exp->optimizer.l2 = l2;
     }
-  if (!isnan (lr))
-    {
-      if (!(lr > 0) || !isfinite (lr))
-        return usage_error (ctx, "--lr must be a positive number");
-      exp->optimizer.lr = (float) lr;
-    }
+  if (lr_text != NULL)
+    exp->optimizer.lr = (float) lr;
   if (batch != G_MININT)
     {
       if (batch < 1 || batch > 65536)

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "ink-experiment.h"
+#include "ink-json.h"
 #include "ink-rbm.h"
 
 G_DEFINE_QUARK (ink-experiment-error-quark, ink_experiment_error)
@@ -272,6 +273,20 @@ read_uint (Reader *r, const char *key, guint *out, guint64 max)
       if (v < 0 || (guint64) v > max)
         {
           g_autofree char *msg = g_strdup_printf ("%" G_GINT64_FORMAT " is out of range (0 to %" G_GUINT64_FORMAT ")", v, max);
+          reader_fail (r, key, msg);
+        }
+      else
+        *out = (guint) v;
+    }
+  else if (JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_DOUBLE &&
+           isfinite (json_node_get_double (n)) &&
+           json_node_get_double (n) == floor (json_node_get_double (n)))
+    {
+      /* 1e3 or 100.0: a whole number written as a float */
+      double v = json_node_get_double (n);
+      if (v < 0.0 || v > (double) max)
+        {
+          g_autofree char *msg = g_strdup_printf ("%g is out of range (0 to %" G_GUINT64_FORMAT ")", v, max);
           reader_fail (r, key, msg);
         }
       else
@@ -710,14 +725,14 @@ ink_experiment_from_json (const char  *json,
   static const char * const keys[] = { "name", "description", "data", "network", "optimizer",
                                        "training", "augmentation", "pretraining", "seed", "device",
                                        "format", NULL };
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) parser = NULL;
   g_autoptr(InkExperiment) exp = NULL;
   g_autoptr(GError) local = NULL;
   JsonNode *root;
   JsonNode *seed;
   Reader r = { NULL, "experiment", error, FALSE };
 
-  if (!json_parser_load_from_data (parser, json, length, &local))
+  if (!(parser = ink_json_parse (json, length, &local)))
     {
       g_set_error (error, INK_EXPERIMENT_ERROR, INK_EXPERIMENT_ERROR_PARSE,
                    "not valid JSON: %s", local->message);
@@ -791,6 +806,14 @@ ink_experiment_load (const char  *path,
 /* ------------------------------------------------------------------------ */
 /* writing                                                                   */
 
+/* a float field as the double of its shortest decimal: lr 0.001f is
+ * written 0.001, not 0.0010000000474974513 */
+static void
+add_float (JsonBuilder *b, float f)
+{
+  json_builder_add_double_value (b, ink_json_float_to_double (f));
+}
+
 char *
 ink_experiment_to_json (const InkExperiment *exp,
                         gboolean             pretty)
@@ -841,7 +864,7 @@ ink_experiment_to_json (const InkExperiment *exp,
   if (net->input_dropout > 0.0f)
     {
       json_builder_set_member_name (b, "input_dropout");
-      json_builder_add_double_value (b, net->input_dropout);
+      add_float (b, net->input_dropout);
     }
   json_builder_set_member_name (b, "layers");
   json_builder_begin_array (b);
@@ -855,7 +878,7 @@ ink_experiment_to_json (const InkExperiment *exp,
       if (net->layers[i].dropout > 0.0f)
         {
           json_builder_set_member_name (b, "dropout");
-          json_builder_add_double_value (b, net->layers[i].dropout);
+          add_float (b, net->layers[i].dropout);
         }
       json_builder_end_object (b);
     }
@@ -865,7 +888,7 @@ ink_experiment_to_json (const InkExperiment *exp,
   json_builder_set_member_name (b, "init");
   json_builder_add_string_value (b, enum_to_string (init_names, net->init));
   json_builder_set_member_name (b, "leaky_slope");
-  json_builder_add_double_value (b, net->leaky_slope);
+  add_float (b, net->leaky_slope);
   if (net->zero_output_init != 0.0f)
     {
       json_builder_set_member_name (b, "zero_output_init");
@@ -878,44 +901,44 @@ ink_experiment_to_json (const InkExperiment *exp,
   json_builder_set_member_name (b, "kind");
   json_builder_add_string_value (b, ink_optimizer_kind_to_string (o->kind));
   json_builder_set_member_name (b, "lr");
-  json_builder_add_double_value (b, o->lr);
+  add_float (b, o->lr);
   switch (o->kind)
     {
     case INK_OPT_MOMENTUM:
     case INK_OPT_NESTEROV:
       json_builder_set_member_name (b, "momentum");
-      json_builder_add_double_value (b, o->momentum);
+      add_float (b, o->momentum);
       break;
     case INK_OPT_RMSPROP:
       json_builder_set_member_name (b, "rho");
-      json_builder_add_double_value (b, o->rho);
+      add_float (b, o->rho);
       json_builder_set_member_name (b, "eps");
-      json_builder_add_double_value (b, o->eps);
+      add_float (b, o->eps);
       break;
     case INK_OPT_ADAM:
       json_builder_set_member_name (b, "beta1");
-      json_builder_add_double_value (b, o->beta1);
+      add_float (b, o->beta1);
       json_builder_set_member_name (b, "beta2");
-      json_builder_add_double_value (b, o->beta2);
+      add_float (b, o->beta2);
       json_builder_set_member_name (b, "eps");
-      json_builder_add_double_value (b, o->eps);
+      add_float (b, o->eps);
       break;
     case INK_OPT_ADAGRAD:
       json_builder_set_member_name (b, "eps");
-      json_builder_add_double_value (b, o->eps);
+      add_float (b, o->eps);
       break;
     case INK_OPT_SGD:
     default:
       break;
     }
   json_builder_set_member_name (b, "decay");
-  json_builder_add_double_value (b, o->decay);
+  add_float (b, o->decay);
   json_builder_set_member_name (b, "l1");
-  json_builder_add_double_value (b, o->l1);
+  add_float (b, o->l1);
   json_builder_set_member_name (b, "l2");
-  json_builder_add_double_value (b, o->l2);
+  add_float (b, o->l2);
   json_builder_set_member_name (b, "max_norm");
-  json_builder_add_double_value (b, o->max_norm);
+  add_float (b, o->max_norm);
   json_builder_end_object (b);
 
   json_builder_set_member_name (b, "training");
@@ -960,13 +983,13 @@ ink_experiment_to_json (const InkExperiment *exp,
       json_builder_set_member_name (b, "shift");
       json_builder_add_int_value (b, a->shift);
       json_builder_set_member_name (b, "rotate");
-      json_builder_add_double_value (b, a->rotate);
+      add_float (b, a->rotate);
       json_builder_set_member_name (b, "elastic_alpha");
-      json_builder_add_double_value (b, a->elastic_alpha);
+      add_float (b, a->elastic_alpha);
       json_builder_set_member_name (b, "elastic_sigma");
-      json_builder_add_double_value (b, a->elastic_sigma);
+      add_float (b, a->elastic_sigma);
       json_builder_set_member_name (b, "probability");
-      json_builder_add_double_value (b, a->probability);
+      add_float (b, a->probability);
       json_builder_end_object (b);
     }
   if (exp->pretraining.enabled)
@@ -986,13 +1009,13 @@ ink_experiment_to_json (const InkExperiment *exp,
           json_builder_end_array (b);
         }
       json_builder_set_member_name (b, "lr");
-      json_builder_add_double_value (b, p->lr);
+      add_float (b, p->lr);
       json_builder_set_member_name (b, "decay");
-      json_builder_add_double_value (b, p->decay);
+      add_float (b, p->decay);
       json_builder_set_member_name (b, "momentum");
-      json_builder_add_double_value (b, p->momentum);
+      add_float (b, p->momentum);
       json_builder_set_member_name (b, "weight_decay");
-      json_builder_add_double_value (b, p->weight_decay);
+      add_float (b, p->weight_decay);
       json_builder_set_member_name (b, "cd_k");
       json_builder_add_int_value (b, p->cd_k);
       json_builder_set_member_name (b, "batch_size");
@@ -1010,7 +1033,10 @@ ink_experiment_to_json (const InkExperiment *exp,
   json_generator_set_root (gen, root);
   json_generator_set_pretty (gen, pretty);
   json_generator_set_indent (gen, 2);
-  return json_generator_to_data (gen, NULL);
+  {
+    g_autofree char *text = json_generator_to_data (gen, NULL);
+    return ink_json_tidy_numbers (text);
+  }
 }
 
 gboolean

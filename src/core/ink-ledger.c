@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "ink-ledger.h"
+#include "ink-json.h"
 
 char *
 ink_ledger_dir (void)
@@ -220,7 +221,10 @@ ink_ledger_run_load (const char  *dir,
   g_autoptr(InkLedgerRun) run = g_new0 (InkLedgerRun, 1);
   g_autofree char *exp_path = g_build_filename (dir, "experiment.json", NULL);
   g_autofree char *sum_path = g_build_filename (dir, "summary.json", NULL);
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) parser = NULL;
+  g_autofree char *sum_text = NULL;
+  gsize sum_len = 0;
+  g_autoptr(GError) local = NULL;
   JsonObject *o;
 
   run->dir = g_strdup (dir);
@@ -229,8 +233,27 @@ ink_ledger_run_load (const char  *dir,
   run->test_accuracy = NAN;
   if (!(run->experiment = ink_experiment_load (exp_path, error)))
     return NULL;
-  if (!json_parser_load_from_mapped_file (parser, sum_path, error))
+  /* a summary is a few kilobytes per hundred epochs: refuse a huge file
+   * before reading it */
+  {
+    GStatBuf st;
+
+    if (g_stat (sum_path, &st) == 0 && st.st_size > 64 * 1024 * 1024)
+      {
+        g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                     _("%s is not a run summary (%" G_GINT64_FORMAT " bytes)"),
+                     sum_path, (gint64) st.st_size);
+        return NULL;
+      }
+  }
+  if (!g_file_get_contents (sum_path, &sum_text, &sum_len, error))
     return NULL;
+  if (!(parser = ink_json_parse (sum_text, (gssize) sum_len, &local)))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, _("%s is not a run summary: %s"),
+                   sum_path, local->message);
+      return NULL;
+    }
   if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, _("%s is not a run summary"), sum_path);

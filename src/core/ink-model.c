@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "ink-model.h"
+#include "ink-json.h"
 
 void
 ink_model_free (InkModel *model)
@@ -138,12 +139,12 @@ ink_norm_from_json (const char  *json,
                     InkNorm     *norm,
                     GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) parser = NULL;
   JsonObject *o;
   const char *kind;
   double scale, shift;
 
-  if (!json_parser_load_from_data (parser, json, -1, NULL) ||
+  if (!(parser = ink_json_parse (json, -1, NULL)) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     goto bad;
   o = json_node_get_object (json_parser_get_root (parser));

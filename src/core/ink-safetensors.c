@@ -21,6 +21,7 @@
 #include "config.h"
 
 #include "ink-safetensors.h"
+#include "ink-json.h"
 
 #include <errno.h>
 #include <string.h>
@@ -827,70 +828,32 @@ check_layout (Entry          *entries,
   return TRUE;
 }
 
-/* json-glib 1.6 parses recursively and overflows the stack on deeply nested
- * input (about 100 000 '[' crash it, far below the 100 MB header limit), and
- * it accepts extensions the reference implementation rejects (single-quoted
- * strings, C comments).  This lexical pre-pass tracks double-quoted strings
- * only to bound the nesting depth; the JSON itself is parsed by json-glib. */
-#define MAX_JSON_DEPTH 64
-
+/* the header's JSON goes through ink_json_lex first: json-glib overflows
+ * the stack on deeply nested input and accepts non-JSON extensions */
 static gboolean
 check_header_lexically (const char     *header,
                         gsize           len,
                         const char     *display,
                         GError        **error)
 {
-  gboolean in_string = FALSE;
-  gboolean escaped = FALSE;
-  guint depth = 0;
+  gsize at = 0;
 
-  for (gsize i = 0; i < len; i++)
+  switch (ink_json_lex (header, (gssize) len, INK_JSON_MAX_DEPTH, &at))
     {
-      char c = header[i];
-
-      if (in_string)
-        {
-          if (escaped)
-            escaped = FALSE;
-          else if (c == '\\')
-            escaped = TRUE;
-          else if (c == '"')
-            in_string = FALSE;
-          continue;
-        }
-
-      switch (c)
-        {
-        case '"':
-          in_string = TRUE;
-          break;
-        case '[':
-        case '{':
-          if (++depth > MAX_JSON_DEPTH)
-            {
-              g_set_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_HEADER,
-                           "%s: header nests arrays and objects more than %d deep"
-                           " (at byte %" G_GSIZE_FORMAT ")",
-                           display, MAX_JSON_DEPTH, i);
-              return FALSE;
-            }
-          break;
-        case ']':
-        case '}':
-          if (depth > 0)
-            depth--;
-          break;
-        case '\'':
-        case '/':
-          g_set_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_HEADER,
-                       "%s: header is not valid JSON: unexpected '%c' at byte %"
-                       G_GSIZE_FORMAT, display, c, i);
-          return FALSE;
-        default:
-          break;
-        }
+    case INK_JSON_LEX_TOO_DEEP:
+      g_set_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_HEADER,
+                   "%s: header nests arrays and objects more than %d deep"
+                   " (at byte %" G_GSIZE_FORMAT ")",
+                   display, INK_JSON_MAX_DEPTH, at);
+      return FALSE;
+    case INK_JSON_LEX_EXTENSION:
+      g_set_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_HEADER,
+                   "%s: header is not valid JSON: unexpected '%c' at byte %"
+                   G_GSIZE_FORMAT, display, header[at], at);
+      return FALSE;
+    case INK_JSON_LEX_OK:
+      break;
     }
-
   return TRUE;
 }
 

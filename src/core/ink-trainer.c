@@ -32,6 +32,7 @@
 #include "ink-rbm.h"
 #include "ink-rng.h"
 #include "ink-trainer.h"
+#include "ink-json.h"
 
 G_DEFINE_QUARK (ink-trainer-error-quark, ink_trainer_error)
 
@@ -892,7 +893,7 @@ ink_trainer_resume (InkTrainer  *t,
                     GError     **error)
 {
   g_autoptr(InkTensorFile) tf = ink_safetensors_load (path, error);
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) parser = NULL;
   g_autofree float *params = NULL, *best = NULL, *s1 = NULL, *s2 = NULL;
   g_autoptr(GArray) history = g_array_new (FALSE, TRUE, sizeof (InkEpochRecord));
   const char *state;
@@ -907,7 +908,7 @@ ink_trainer_resume (InkTrainer  *t,
   if (tf == NULL)
     return FALSE;
   state = ink_tensor_file_get_meta (tf, "inkling.checkpoint");
-  if (state == NULL || !json_parser_load_from_data (parser, state, -1, NULL) ||
+  if (state == NULL || !(parser = ink_json_parse (state, -1, NULL)) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     goto bad;
   o = json_node_get_object (json_parser_get_root (parser));
