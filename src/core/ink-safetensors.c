@@ -893,9 +893,25 @@ ink_safetensors_parse (const guint8  *bytes,
 
   if (header_len > INK_SAFETENSORS_MAX_HEADER)
     {
-      g_set_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_HEADER,
-                   "%s: header length %" G_GUINT64_FORMAT " exceeds the format's"
-                   " limit of %u bytes", display, header_len, INK_SAFETENSORS_MAX_HEADER);
+      /* say what the file looks like when it is something common */
+      const char *kind = NULL;
+
+      if (memcmp (bytes, "\x89PNG", 4) == 0)
+        kind = "a PNG image";
+      else if (bytes[0] == 0x1f && bytes[1] == 0x8b)
+        kind = "gzip-compressed data";
+      else if (bytes[0] == 0 && bytes[1] == 0 && bytes[2] == 0x08)
+        kind = "an IDX data file";
+      else if (bytes[0] == '{' || bytes[0] == '[')
+        kind = "JSON text (an experiment file?)";
+      if (kind != NULL)
+        g_set_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_HEADER,
+                     "%s: not a model file (safetensors): it looks like %s", display, kind);
+      else
+        g_set_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_HEADER,
+                     "%s: not a model file (safetensors): header length %" G_GUINT64_FORMAT
+                     " exceeds the format's limit of %u bytes",
+                     display, header_len, INK_SAFETENSORS_MAX_HEADER);
       return NULL;
     }
   if (header_len > len - 8)
