@@ -834,8 +834,12 @@ ink_window_close_request (GtkWindow *window)
       int w, h;
       g_autoptr(InkExperiment) exp = ink_design_page_get_experiment (self->design, NULL);
       gtk_window_get_default_size (window, &w, &h);
-      g_settings_set_int (s, "window-width", w);
-      g_settings_set_int (s, "window-height", h);
+      /* within the schema's range, or GSettings refuses the write */
+      if (w > 0 && h > 0)
+        {
+          g_settings_set_int (s, "window-width", CLAMP (w, 360, 32768));
+          g_settings_set_int (s, "window-height", CLAMP (h, 360, 32768));
+        }
       g_settings_set_boolean (s, "window-maximized", gtk_window_is_maximized (window));
       if (exp)
         {
@@ -996,8 +1000,10 @@ ink_window_new (InkApplication *app)
       g_autofree char *last = g_settings_get_string (s, "last-experiment");
       g_autofree char *preset = g_settings_get_string (s, "last-preset");
       g_autofree char *folder = g_settings_get_string (s, "data-folder");
-      gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (s, "window-width"),
-                                   g_settings_get_int (s, "window-height"));
+      /* the schema's range already keeps out nonsense; clamp anyway */
+      gtk_window_set_default_size (GTK_WINDOW (self),
+                                   CLAMP (g_settings_get_int (s, "window-width"), 360, 32768),
+                                   CLAMP (g_settings_get_int (s, "window-height"), 360, 32768));
       if (g_settings_get_boolean (s, "window-maximized"))
         gtk_window_maximize (GTK_WINDOW (self));
       if (*last)
