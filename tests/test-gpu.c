@@ -28,6 +28,9 @@
 #include "ink-optimizer.h"
 #include "ink-rng.h"
 #include "ink-backend-cuda.h"
+#include "ink-experiment.h"
+#include "ink-trainer.h"
+#include "test-util.h"
 
 /* The CUDA backend against the CPU backend: every op of the table on the
  * same random inputs, then one training step of a small network.  Every case
@@ -1028,6 +1031,93 @@ test_module_missing (void)
   g_test_trap_assert_passed ();
 }
 
+/* ---- real MNIST on the GPU ---- */
+
+static InkDataset *mnist_train, *mnist_test;
+
+static gboolean
+need_gpu_and_mnist (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!need_gpu ())
+    return FALSE;
+  if (mnist_train != NULL)
+    return TRUE;
+  if ((dir = test_mnist_dir ()) == NULL)
+    {
+      g_test_skip ("MNIST not found in the user data folder: run tools/setup-data.sh");
+      return FALSE;
+    }
+  if (!ink_dataset_load_dir (dir, &mnist_train, &mnist_test, &error))
+    g_error ("%s", error->message);
+  return TRUE;
+}
+
+static double
+run_accuracy (InkExperiment *e, const char *device)
+{
+  g_autoptr(InkTrainer) t = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_free (e->device);
+  e->device = g_strdup (device);
+  t = ink_trainer_new (e, mnist_train, mnist_test, &error);
+  g_assert_no_error (error);
+  g_assert_true (ink_trainer_run (t, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  return ink_metrics_accuracy (ink_trainer_test_metrics (t, NULL));
+}
+
+/* The CPU suite's short run (tests/test-mnist.c: 784-128-10 ReLU, Adam, 12000
+ * images, 5 epochs) on the GPU: the same 94% bar. */
+static void
+test_mnist_run (void)
+{
+  g_autoptr(InkExperiment) e = NULL;
+  double acc;
+
+  if (!need_gpu_and_mnist ())
+    return;
+  e = ink_experiment_new_default ();
+  e->net->layers[0].units = 128;
+  ink_optimizer_spec_defaults (&e->optimizer, INK_OPT_ADAM);
+  e->split.kind = INK_SPLIT_FIXED;
+  e->split.n_train = 12000;
+  e->split.n_valid = 2000;
+  e->epochs = 5;
+  e->batch_size = 32;
+  e->early_stopping = INK_EARLY_NONE;
+  g_assert_true (ink_experiment_validate (e, NULL));
+  acc = run_accuracy (e, "cuda");
+  g_test_message ("GPU test accuracy after 5 epochs on 12000 images: %.2f%%", 100 * acc);
+  g_assert_cmpfloat (acc, >=, 0.94);
+}
+
+/* The DBN path on the GPU (RBM pretraining of a ReLU layer, augmentation on
+ * the host, dropout) on 3000 images: close to the same run on the CPU (the
+ * masks and draws are the same; only rounding differs). */
+static void
+test_mnist_dbn (void)
+{
+  g_autoptr(InkExperiment) e = NULL;
+  double acc_cpu, acc_gpu;
+
+  if (!need_gpu_and_mnist ())
+    return;
+  e = ink_experiment_preset ("nolearn-dbn-augmented", NULL);
+  g_assert_nonnull (e);
+  e->split.subset = 3000;
+  e->epochs = 3;
+  e->pretraining.epochs[0] = 2;
+  acc_cpu = run_accuracy (e, "cpu");
+  acc_gpu = run_accuracy (e, "cuda");
+  g_test_message ("DBN on 3000 images: CPU %.2f%%, GPU %.2f%%", 100 * acc_cpu, 100 * acc_gpu);
+  g_assert_cmpfloat (acc_gpu, >=, 0.85);
+  g_assert_cmpfloat (fabs (acc_gpu - acc_cpu), <=, 0.02);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1068,11 +1158,15 @@ main (int   argc,
   g_test_add_func ("/gpu/update", test_update);
   g_test_add_func ("/gpu/gather", test_gather);
   g_test_add_func ("/gpu/network-step", test_network_step);
+  g_test_add_func ("/gpu/mnist/short-run", test_mnist_run);
+  g_test_add_func ("/gpu/mnist/dbn", test_mnist_dbn);
 
   ret = g_test_run ();
 
   ink_backend_free (gpu);
   ink_backend_free (cpu);
+  g_clear_pointer (&mnist_train, ink_dataset_free);
+  g_clear_pointer (&mnist_test, ink_dataset_free);
   g_free (skip_reason);
   return ret;
 }

@@ -20,7 +20,6 @@
 
 #include "config.h"
 
-#include <cblas.h>
 #include <glib/gi18n.h>
 #include <math.h>
 #include <stdio.h>
@@ -55,14 +54,20 @@ median (GArray *a)
   return 0.5 * (g_array_index (a, double, a->len / 2 - 1) + g_array_index (a, double, a->len / 2));
 }
 
-/* One epoch of the network's matrix products, nothing else. */
+/* One epoch of the network's matrix products, nothing else, through the
+ * backend's gemm (OpenBLAS on the CPU, cuBLAS on a GPU) on buffers in the
+ * backend's memory; the clock stops after the backend has finished. */
 static double
-floor_epoch (const InkNetSpec *spec, int batch, guint n_train, float **w, float **act, float **delta,
-             float *x, float **dw)
+floor_epoch (InkBackend *be, const InkNetSpec *spec, int batch, guint n_train, float **w,
+             float **act, float **delta, float *x, float **dw, GError **error)
 {
+  const InkBackendOps *ops = be->ops;
   guint steps = (n_train + batch - 1) / batch;
-  gint64 t0 = g_get_monotonic_time ();
+  gint64 t0;
 
+  if (!ops->sync (be, error))
+    return NAN;
+  t0 = g_get_monotonic_time ();
   for (guint s = 0; s < steps; s++)
     {
       int rows = (int) MIN ((guint) batch, n_train - s * batch);
@@ -71,8 +76,7 @@ floor_epoch (const InkNetSpec *spec, int batch, guint n_train, float **w, float 
       for (int l = 0; l < spec->n_layers; l++)
         {
           int out = spec->layers[l].units;
-          cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, rows, out, in, 1.0f, prev, in,
-                       w[l], in, 0.0f, act[l], out);
+          ops->gemm (be, FALSE, TRUE, rows, out, in, 1.0f, prev, in, w[l], in, 0.0f, act[l], out);
           prev = act[l];
           in = out;
         }
@@ -81,14 +85,30 @@ floor_epoch (const InkNetSpec *spec, int batch, guint n_train, float **w, float 
           int out = spec->layers[l].units;
           int lin = l ? spec->layers[l - 1].units : spec->n_inputs;
           const float *xin = l ? act[l - 1] : x;
-          cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, out, lin, rows, 1.0f, delta[l], out,
-                       xin, lin, 0.0f, dw[l], lin);
+          ops->gemm (be, TRUE, FALSE, out, lin, rows, 1.0f, delta[l], out, xin, lin, 0.0f, dw[l], lin);
           if (l > 0)
-            cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, lin, out, 1.0f, delta[l], out,
-                         w[l], lin, 0.0f, delta[l - 1], lin);
+            ops->gemm (be, FALSE, FALSE, rows, lin, out, 1.0f, delta[l], out, w[l], lin, 0.0f,
+                       delta[l - 1], lin);
         }
     }
+  if (!ops->sync (be, error))
+    return NAN;
   return (g_get_monotonic_time () - t0) / 1e6;
+}
+
+/* n floats in the backend's memory, uniform in [lo, lo + span) */
+static float *
+random_floats (InkBackend *be, InkRng *rng, gsize n, float lo, float span, GError **error)
+{
+  g_autofree float *host = g_new (float, MAX (n, 1));
+  float *mem = ink_backend_alloc_floats (be, n, error);
+
+  if (mem == NULL)
+    return NULL;
+  for (gsize i = 0; i < n; i++)
+    host[i] = lo + span * ink_rng_uniform (rng);
+  be->ops->upload (be, mem, host, sizeof (float) * n);
+  return mem;
 }
 
 static double
@@ -109,7 +129,7 @@ int
 ink_cli_bench (int argc, char **argv)
 {
   int epochs = 5, floor_runs = 5, batch = 128;
-  g_autofree char *data = NULL, *preset = NULL;
+  g_autofree char *data = NULL, *preset = NULL, *device = NULL;
   gboolean json = FALSE;
   GOptionEntry entries[] = {
     { "epochs", 'e', 0, G_OPTION_ARG_INT, &epochs, N_("Training epochs to time (default 5)"), N_("N") },
@@ -117,6 +137,7 @@ ink_cli_bench (int argc, char **argv)
     { "batch-size", 'b', 0, G_OPTION_ARG_INT, &batch, N_("Minibatch size (default 128)"), N_("N") },
     { "preset", 'p', 0, G_OPTION_ARG_STRING, &preset, N_("Preset to time (default keras-mnist-mlp)"), N_("NAME") },
     { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data, N_("Folder holding the MNIST IDX files"), N_("DIR") },
+    { "device", 0, 0, G_OPTION_ARG_STRING, &device, N_("cpu, cuda or auto (default: the preset's)"), N_("DEVICE") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as one JSON object"), NULL },
     { NULL }
   };
@@ -128,8 +149,10 @@ ink_cli_bench (int argc, char **argv)
   g_autoptr(GArray) ep = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) fl = g_array_new (FALSE, FALSE, sizeof (double));
   g_autofree char *dir = NULL, *blas = NULL;
-  g_autofree float *x = NULL;
+  float *x = NULL;
   float *w[64] = { 0 }, *act[64] = { 0 }, *delta[64] = { 0 }, *dw[64] = { 0 };
+  InkBackend *be = NULL;
+  int ret = 1;
   const InkEpochRecord *hist;
   const InkMetrics *m;
   guint n_hist, n_train;
@@ -159,32 +182,41 @@ ink_cli_bench (int argc, char **argv)
     }
   exp->epochs = (guint) epochs;
   exp->batch_size = (guint) batch;
+  if (device != NULL)
+    {
+      if (g_strcmp0 (device, "cpu") != 0 && g_strcmp0 (device, "cuda") != 0 &&
+          g_strcmp0 (device, "auto") != 0)
+        {
+          fprintf (stderr, "inkling-cli: error: --device must be cpu, cuda or auto\n");
+          return 2;
+        }
+      g_free (exp->device);
+      exp->device = g_strdup (device);
+    }
   if (!(dir = data ? g_strdup (data) : ink_dataset_find (exp->dataset, &error)) ||
       !ink_dataset_load_dir (dir, &train, &test, &error) ||
       !(trainer = ink_trainer_new (exp, train, test, &error)))
     goto fail;
   n_train = ink_trainer_split (trainer)->n_train;
 
-  /* the floor's buffers, filled with small random numbers (no denormals) */
+  /* the floor's buffers, in the trainer's backend, filled with small
+   * random numbers (no denormals) */
+  be = ink_trainer_network (trainer)->be;
   ink_enable_ftz ();
   ink_rng_init (&rng, 7);
-  x = g_new (float, (gsize) batch * exp->net->n_inputs);
-  for (gsize i = 0; i < (gsize) batch * exp->net->n_inputs; i++)
-    x[i] = ink_rng_uniform (&rng);
+  if (!(x = random_floats (be, &rng, (gsize) batch * exp->net->n_inputs, 0.0f, 1.0f, &error)))
+    goto fail;
   {
     int in = exp->net->n_inputs;
     for (int l = 0; l < exp->net->n_layers; l++)
       {
         int out = exp->net->layers[l].units;
         gsize nw = (gsize) out * in;
-        w[l] = g_new (float, nw);
-        dw[l] = g_new (float, nw);
-        act[l] = g_new (float, (gsize) batch * out);
-        delta[l] = g_new (float, (gsize) batch * MAX (out, in));
-        for (gsize i = 0; i < nw; i++)
-          w[l][i] = ink_rng_uniform (&rng) - 0.5f;
-        for (gsize i = 0; i < (gsize) batch * MAX (out, in); i++)
-          delta[l][i] = (ink_rng_uniform (&rng) - 0.5f) * 1e-2f;
+        if (!(w[l] = random_floats (be, &rng, nw, -0.5f, 1.0f, &error)) ||
+            !(dw[l] = random_floats (be, &rng, nw, 0.0f, 0.0f, &error)) ||
+            !(act[l] = random_floats (be, &rng, (gsize) batch * out, 0.0f, 0.0f, &error)) ||
+            !(delta[l] = random_floats (be, &rng, (gsize) batch * MAX (out, in), -5e-3f, 1e-2f, &error)))
+          goto fail;
         in = out;
       }
   }
@@ -202,7 +234,9 @@ ink_cli_bench (int argc, char **argv)
   /* floor before and after the training epochs, so both see the same machine */
   for (int i = 0; i < (floor_runs + 1) / 2; i++)
     {
-      double s = floor_epoch (exp->net, batch, n_train, w, act, delta, x, dw);
+      double s = floor_epoch (be, exp->net, batch, n_train, w, act, delta, x, dw, &error);
+      if (isnan (s))
+        goto fail;
       g_array_append_val (fl, s);
       if (!json)
         printf ("floor   run %d: %.3f s  (%.1f GFLOP/s)\n", fl->len, s, flops / s / 1e9);
@@ -220,7 +254,9 @@ ink_cli_bench (int argc, char **argv)
     }
   for (int i = (floor_runs + 1) / 2; i < floor_runs; i++)
     {
-      double s = floor_epoch (exp->net, batch, n_train, w, act, delta, x, dw);
+      double s = floor_epoch (be, exp->net, batch, n_train, w, act, delta, x, dw, &error);
+      if (isnan (s))
+        goto fail;
       g_array_append_val (fl, s);
       if (!json)
         printf ("floor   run %d: %.3f s  (%.1f GFLOP/s)\n", fl->len, s, flops / s / 1e9);
@@ -242,16 +278,22 @@ ink_cli_bench (int argc, char **argv)
       printf ("test accuracy after %u epochs: %.2f%%   peak RSS: %.1f MB\n",
               n_hist, 100 * ink_metrics_accuracy (m), ru.ru_maxrss / 1024.0);
     }
-  for (int l = 0; l < 64; l++)
-    {
-      g_free (w[l]);
-      g_free (dw[l]);
-      g_free (act[l]);
-      g_free (delta[l]);
-    }
-  return 0;
+  ret = 0;
 
 fail:
-  fprintf (stderr, "inkling-cli: error: %s\n", error->message);
-  return 1;
+  if (ret != 0)
+    fprintf (stderr, "inkling-cli: error: %s\n", error->message);
+  if (be != NULL)
+    {
+      for (int l = 0; l < 64; l++)
+        {
+          float *bufs[] = { w[l], dw[l], act[l], delta[l] };
+          for (guint k = 0; k < G_N_ELEMENTS (bufs); k++)
+            if (bufs[k] != NULL)
+              be->ops->free (be, bufs[k]);
+        }
+      if (x != NULL)
+        be->ops->free (be, x);
+    }
+  return ret;
 }
