@@ -140,6 +140,26 @@ main (int argc, char **argv)
         if (popover && gtk_widget_get_mapped (popover))
           save_shot (popover, out, dark ? "evaluate-detail-dark.png" : "evaluate-detail-light.png");
       }
+
+      /* the CPU/GPU comparison's dialog (here: why there is no GPU) */
+      g_signal_emit_by_name (ink_evaluate_page_get_parity_button (page), "clicked");
+      while (ink_evaluate_page_get_parity_summary (page) == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      settle (window);
+      {
+        GListModel *tops = gtk_window_get_toplevels ();
+        for (guint i = 0; i < g_list_model_get_n_items (tops); i++)
+          {
+            g_autoptr(GObject) w = g_list_model_get_item (tops, i);
+            if (ADW_IS_MESSAGE_DIALOG (w))
+              {
+                settle (GTK_WIDGET (w));
+                save_shot (GTK_WIDGET (w), out, dark ? "evaluate-parity-dark.png" : "evaluate-parity-light.png");
+                gtk_window_destroy (GTK_WINDOW (w));
+                break;
+              }
+          }
+      }
       gtk_window_destroy (GTK_WINDOW (window));
       while (g_main_context_iteration (NULL, FALSE))
         ;

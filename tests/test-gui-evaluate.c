@@ -557,6 +557,59 @@ test_clear (PageFixture *f, gconstpointer data)
   model_clear (&model);
 }
 
+/* "Compare CPU and GPU": insensitive without a model; with one it runs both
+ * backends on the test digits and reports.  Without a GPU (as in CI) the
+ * report says why there is none; with one, the per-layer agreement. */
+static void
+test_parity (PageFixture *f, gconstpointer data)
+{
+  g_autoptr(InkDataset) ds = crafted_dataset (300, 51);
+  GtkWidget *button = ink_evaluate_page_get_parity_button (f->page);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InkBackend) gpu = ink_backend_new ("cuda", &error);
+  const char *summary;
+  Model model;
+
+  g_assert_nonnull (button);
+  g_assert_false (gtk_widget_get_sensitive (button));
+  g_assert_null (ink_evaluate_page_get_parity_summary (f->page));
+
+  model_init (&model, 8.0f, NULL);
+  ink_evaluate_page_set_model (f->page, &model.spec, model.params, &model.norm, ds);
+  wait_evaluated (&f->ev, 1);
+  g_assert_true (gtk_widget_get_sensitive (button));
+
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_false (gtk_widget_get_sensitive (button));   /* while it runs */
+  while (ink_evaluate_page_get_parity_summary (f->page) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  summary = ink_evaluate_page_get_parity_summary (f->page);
+  g_test_message ("%s", summary);
+  if (gpu == NULL)
+    {
+      g_assert_nonnull (strstr (summary, "needs a CUDA GPU"));
+      g_assert_nonnull (strstr (summary, error->message));
+    }
+  else
+    g_assert_nonnull (strstr (summary, "they agree"));
+  g_assert_true (gtk_widget_get_sensitive (button));
+
+  /* the dialog it opened closes */
+  {
+    GListModel *tops = gtk_window_get_toplevels ();
+    for (guint i = g_list_model_get_n_items (tops); i > 0; i--)
+      {
+        g_autoptr(GObject) w = g_list_model_get_item (tops, i - 1);
+        if (ADW_IS_MESSAGE_DIALOG (w))
+          gtk_window_destroy (GTK_WINDOW (w));
+      }
+  }
+
+  ink_evaluate_page_clear (f->page);
+  g_assert_false (gtk_widget_get_sensitive (button));
+  model_clear (&model);
+}
+
 /* a new dataset: the old one may be freed as soon as set_model returns
  * (run under valgrind, a worker still reading it would show) */
 static void
@@ -680,6 +733,7 @@ main (int argc, char **argv)
   PAGE_TEST ("/evaluate/page/gallery-activate", test_gallery_activate);
   PAGE_TEST ("/evaluate/page/supersede", test_supersede);
   PAGE_TEST ("/evaluate/page/clear", test_clear);
+  PAGE_TEST ("/evaluate/page/parity", test_parity);
   PAGE_TEST ("/evaluate/page/switch-dataset", test_switch_dataset);
   PAGE_TEST ("/evaluate/page/bad-model", test_bad_model);
   PAGE_TEST ("/evaluate/page/trained-model", test_trained_model);

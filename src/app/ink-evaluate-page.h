@@ -68,5 +68,10 @@ const float      *ink_evaluate_page_get_probs    (InkEvaluatePage  *self,
 /* the page's parts (for tests and the screenshot script) */
 InkConfusionView *ink_evaluate_page_get_confusion_view (InkEvaluatePage *self);
 InkGallery       *ink_evaluate_page_get_gallery  (InkEvaluatePage  *self);
+/* "Compare CPU and GPU": sensitive while a model is set; runs the model on
+ * 256 test digits through both backends in a worker thread and shows the
+ * per-layer differences (or why there is no GPU) in a dialog. */
+GtkWidget        *ink_evaluate_page_get_parity_button  (InkEvaluatePage *self);
+const char       *ink_evaluate_page_get_parity_summary (InkEvaluatePage *self);
 
 G_END_DECLS
