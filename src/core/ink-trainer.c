@@ -689,7 +689,20 @@ ink_trainer_run (InkTrainer    *t,
     }
 
   if (!t->stopped)
-    stop (t, INK_STOP_COMPLETED, g_strdup_printf (_("all %u epochs done"), exp->epochs));
+    {
+      /* the reason already says "all epochs done": the message adds which
+       * weights are kept */
+      if (t->split->valid_is_test)
+        stop (t, INK_STOP_COMPLETED,
+              g_strdup_printf (ngettext ("%u epoch; the last weights are kept (the validation set is the test set)",
+                                         "%u epochs; the last weights are kept (the validation set is the test set)",
+                                         exp->epochs), exp->epochs));
+      else
+        stop (t, INK_STOP_COMPLETED,
+              g_strdup_printf (ngettext ("%u epoch; the best validation score was at epoch %u",
+                                         "%u epochs; the best validation score was at epoch %u",
+                                         exp->epochs), exp->epochs, t->best_epoch));
+    }
 
   /* the model whose test score is reported: the best one on the validation
    * set, unless the validation set is the test set (then selecting on it
