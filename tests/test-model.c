@@ -22,8 +22,11 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ink-model.h"
+#include "ink-save.h"
+#include "test-util.h"
 #include "ink-rng.h"
 
 /* Model files: what the saved file holds (names, shapes, PyTorch layout,
@@ -189,12 +192,63 @@ test_not_a_file (void)
   g_assert_nonnull (error);
 }
 
+/* ink_save_file: replaces the file a symbolic link points to and keeps the
+ * link; writes straight into a device (renaming over /dev/stdout as root
+ * once replaced it with a plain file); refuses a folder; a failed save
+ * leaves the old file as it was. */
+static void
+test_save_file (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("inkling-save-XXXXXX", NULL);
+  g_autofree char *real = g_build_filename (dir, "real.json", NULL);
+  g_autofree char *link = g_build_filename (dir, "link.json", NULL);
+  g_autofree char *sub = g_build_filename (dir, "sub", NULL);
+  g_autofree char *missing = g_build_filename (dir, "no", "such", "file", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ink_save_file (real, "old", 3, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (symlink ("real.json", link), ==, 0);
+  g_assert_true (ink_save_file (link, "new", 3, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (link, G_FILE_TEST_IS_SYMLINK));
+  g_assert_true (g_file_get_contents (real, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "new");
+  g_clear_pointer (&text, g_free);
+
+  /* a character device: written into, still a device afterwards */
+  g_assert_true (ink_save_file ("/dev/null", "x", 1, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test ("/dev/null", G_FILE_TEST_EXISTS) &&
+                 !g_file_test ("/dev/null", G_FILE_TEST_IS_REGULAR));
+
+  g_assert_cmpint (g_mkdir (sub, 0755), ==, 0);
+  g_assert_false (ink_save_file (sub, "x", 1, FALSE, &error));
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR);
+  g_assert_nonnull (strstr (error->message, "folder"));
+  g_clear_error (&error);
+
+  g_assert_false (ink_save_file (missing, "x", 1, FALSE, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_false (ink_save_file ("", "x", 1, FALSE, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  /* the target is intact after the failures */
+  g_assert_true (g_file_get_contents (real, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "new");
+  test_remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/model/round-trip", test_round_trip);
   g_test_add_func ("/model/not-a-file", test_not_a_file);
+  g_test_add_func ("/model/save-file", test_save_file);
   for (guint i = 0; i < G_N_ELEMENTS (bad_models); i++)
     {
       g_autofree char *path = g_strdup_printf ("/model/bad/%s", bad_models[i].name);

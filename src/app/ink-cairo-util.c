@@ -21,6 +21,10 @@
 #include "config.h"
 
 #include "ink-cairo-util.h"
+#include "ink-save.h"
+
+#include <gio/gio.h>
+#include <glib/gi18n.h>
 
 void
 ink_cairo_rounded_rect (cairo_t *cr,
@@ -37,4 +41,38 @@ ink_cairo_rounded_rect (cairo_t *cr,
   cairo_arc (cr, x + r, y + h - r, r, G_PI / 2, G_PI);
   cairo_arc (cr, x + r, y + r, r, G_PI, 3 * G_PI / 2);
   cairo_close_path (cr);
+}
+
+static cairo_status_t
+append_bytes (void                *closure,
+              const unsigned char *data,
+              unsigned int         length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+gboolean
+ink_cairo_save_png (cairo_surface_t  *surface,
+                    const char       *path,
+                    GError          **error)
+{
+  g_autoptr(GByteArray) png = g_byte_array_new ();
+  g_autoptr(GError) local = NULL;
+  g_autofree char *name = g_filename_display_name (path);
+  cairo_status_t status = cairo_surface_write_to_png_stream (surface, append_bytes, png);
+
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("Could not write %s: %s"), name, cairo_status_to_string (status));
+      return FALSE;
+    }
+  if (!ink_save_file (path, png->data, png->len, FALSE, &local))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("Could not write %s: %s"), name, local->message);
+      return FALSE;
+    }
+  return TRUE;
 }

@@ -33,4 +33,11 @@ void ink_cairo_rounded_rect (cairo_t *cr,
                              double   h,
                              double   r);
 
+/* Encodes surface as PNG in memory and saves it with ink_save_file (a
+ * temporary file renamed over path: a failed export never leaves half a
+ * file).  The error names the file. */
+gboolean ink_cairo_save_png (cairo_surface_t  *surface,
+                             const char       *path,
+                             GError          **error);
+
 G_END_DECLS

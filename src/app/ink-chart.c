@@ -1858,7 +1858,11 @@ ink_chart_export_png (InkChart    *self,
   status = cairo_status (cr);
   cairo_destroy (cr);
   if (status == CAIRO_STATUS_SUCCESS)
-    status = cairo_surface_write_to_png (surface, path);
+    {
+      gboolean ok = ink_cairo_save_png (surface, path, error);
+      cairo_surface_destroy (surface);
+      return ok;
+    }
   cairo_surface_destroy (surface);
 
   if (status != CAIRO_STATUS_SUCCESS)

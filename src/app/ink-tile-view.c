@@ -24,6 +24,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "ink-cairo-util.h"
 #include "ink-tile-view.h"
 
 #define TILE      INK_TILE_SIDE
@@ -741,14 +742,9 @@ ink_tile_view_export_png (InkTileView  *self,
     }
   cairo_destroy (cr);
 
-  status = cairo_surface_write_to_png (surface, path);
-  cairo_surface_destroy (surface);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_autofree char *name = g_filename_display_name (path);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   _("Could not write %s: %s"), name, cairo_status_to_string (status));
-      return FALSE;
-    }
-  return TRUE;
+  {
+    gboolean ok = ink_cairo_save_png (surface, path, error);
+    cairo_surface_destroy (surface);
+    return ok;
+  }
 }

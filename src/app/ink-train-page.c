@@ -23,6 +23,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "ink-cairo-util.h"
 #include "ink-chart.h"
 #include "ink-epoch-item.h"
 #include "ink-epoch-table.h"
@@ -357,15 +358,19 @@ ink_train_page_export_charts (InkTrainPage *self,
   ink_chart_draw (self->loss_chart, cr, w, h / 2);
   cairo_translate (cr, 0, h / 2);
   ink_chart_draw (self->acc_chart, cr, w, h / 2);
+  status = cairo_status (cr);
   cairo_destroy (cr);
-  status = cairo_surface_write_to_png (surface, path);
-  cairo_surface_destroy (surface);
   if (status != CAIRO_STATUS_SUCCESS)
     {
+      cairo_surface_destroy (surface);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", cairo_status_to_string (status));
       return FALSE;
     }
-  return TRUE;
+  {
+    gboolean ok = ink_cairo_save_png (surface, path, error);
+    cairo_surface_destroy (surface);
+    return ok;
+  }
 }
 
 guint

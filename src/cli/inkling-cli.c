@@ -503,13 +503,24 @@ cmd_train (int argc, char **argv)
       if (exp->pretraining.enabled && !resume)
         {
           const InkPretrainSpec *pt = &exp->pretraining;
-          g_autoptr(GString) ep = g_string_new (NULL);
+          g_autoptr(GString) ep = g_string_new (NULL), k = g_string_new (NULL);
+          g_autoptr(GString) lr = g_string_new (NULL), dc = g_string_new (NULL);
 
+          /* per hidden layer "a/b" where the experiment lists values */
           for (int l = 0; l + 1 < exp->net->n_layers; l++)
-            g_string_append_printf (ep, "%s%u", l ? "/" : "", ink_pretrain_spec_epochs (pt, (guint) l));
-          printf ("pretraining: RBM CD-%u, %s epochs, lr %g (decay %g), momentum %g, weight decay %g, batch %u\n",
-                  pt->cd_k, ep->str, (double) pt->lr, (double) pt->decay, (double) pt->momentum,
-                  (double) pt->weight_decay, pt->batch_size);
+            {
+              const char *sep = l ? "/" : "";
+              g_string_append_printf (ep, "%s%u", sep, ink_pretrain_spec_epochs (pt, (guint) l));
+              if (pt->n_layer_cd_k || l == 0)
+                g_string_append_printf (k, "%s%u", sep, ink_pretrain_spec_cd_k (pt, (guint) l));
+              if (pt->n_layer_lr || l == 0)
+                g_string_append_printf (lr, "%s%g", sep, (double) ink_pretrain_spec_lr (pt, (guint) l));
+              if (pt->n_layer_decay || l == 0)
+                g_string_append_printf (dc, "%s%g", sep, (double) ink_pretrain_spec_decay (pt, (guint) l));
+            }
+          printf ("pretraining: RBM CD-%s, %s epochs, lr %s (decay %s), momentum %g, weight decay %g, batch %u\n",
+                  k->str, ep->str, lr->str, dc->str,
+                  (double) pt->momentum, (double) pt->weight_decay, pt->batch_size);
         }
       if (ink_augment_spec_enabled (&exp->augmentation))
         {

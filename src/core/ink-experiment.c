@@ -26,6 +26,7 @@
 
 #include "ink-experiment.h"
 #include "ink-json.h"
+#include "ink-save.h"
 #include "ink-rbm.h"
 
 G_DEFINE_QUARK (ink-experiment-error-quark, ink_experiment_error)
@@ -566,6 +567,45 @@ read_augmentation (Reader *parent, InkExperiment *exp)
   parent->failed = r.failed;
 }
 
+/* key: a number (into *one, *n = 0) or an array of 1 to 64 numbers, one per
+ * hidden layer (into list, *n = its length, *one = the first) */
+static void
+read_layer_floats (Reader *r, const char *key, float *one, float *list, guint *n)
+{
+  JsonNode *node = reader_get (r, key);
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    {
+      read_float (r, key, one);
+      if (!r->failed)
+        *n = 0;
+      return;
+    }
+  {
+    JsonArray *a = json_node_get_array (node);
+    guint len = json_array_get_length (a);
+
+    if (len == 0 || len > INK_PRETRAIN_MAX_LAYERS)
+      {
+        reader_fail (r, key, "must be a number or an array of 1 to 64 numbers (one per hidden layer)");
+        return;
+      }
+    for (guint i = 0; i < len; i++)
+      {
+        JsonNode *e = json_array_get_element (a, i);
+        if (!(JSON_NODE_HOLDS_VALUE (e) && (json_node_get_value_type (e) == G_TYPE_DOUBLE ||
+                                            json_node_get_value_type (e) == G_TYPE_INT64)))
+          {
+            reader_fail (r, key, "each entry must be a number");
+            return;
+          }
+        list[i] = (float) json_node_get_double (e);
+      }
+    *n = len;
+    *one = list[0];
+  }
+}
+
 static void
 read_pretraining (Reader *parent, InkExperiment *exp)
 {
@@ -605,11 +645,41 @@ read_pretraining (Reader *parent, InkExperiment *exp)
       read_uint (&r, "epochs", &p->epochs[0], 1000000);
       p->n_layer_epochs = 0;
     }
-  read_float (&r, "lr", &p->lr);
-  read_float (&r, "decay", &p->decay);
+  read_layer_floats (&r, "lr", &p->lr, p->lr_layers, &p->n_layer_lr);
+  read_layer_floats (&r, "decay", &p->decay, p->decay_layers, &p->n_layer_decay);
   read_float (&r, "momentum", &p->momentum);
   read_float (&r, "weight_decay", &p->weight_decay);
-  read_uint (&r, "cd_k", &p->cd_k, 1000);
+  {
+    JsonNode *k = reader_get (&r, "cd_k");
+
+    if (k != NULL && JSON_NODE_HOLDS_ARRAY (k))
+      {
+        JsonArray *a = json_node_get_array (k);
+        guint n = json_array_get_length (a);
+
+        if (n == 0 || n > INK_PRETRAIN_MAX_LAYERS)
+          reader_fail (&r, "cd_k", "must be a whole number or an array of 1 to 64 whole numbers (one per hidden layer)");
+        for (guint i = 0; i < n && !r.failed; i++)
+          {
+            JsonNode *e = json_array_get_element (a, i);
+            if (JSON_NODE_HOLDS_VALUE (e) && json_node_get_value_type (e) == G_TYPE_INT64 &&
+                json_node_get_int (e) >= 1 && json_node_get_int (e) <= 1000)
+              p->cd_k_layers[i] = (guint) json_node_get_int (e);
+            else
+              reader_fail (&r, "cd_k", "each entry must be a whole number from 1 to 1000");
+          }
+        if (!r.failed)
+          {
+            p->n_layer_cd_k = n;
+            p->cd_k = p->cd_k_layers[0];
+          }
+      }
+    else
+      {
+        read_uint (&r, "cd_k", &p->cd_k, 1000);
+        p->n_layer_cd_k = 0;
+      }
+  }
   read_uint (&r, "batch_size", &p->batch_size, 65536);
   parent->failed = r.failed;
 }
@@ -700,16 +770,32 @@ ink_experiment_validate (const InkExperiment *exp,
       if (p->n_layer_epochs != 0 && p->n_layer_epochs != (guint) hidden)
         INVALID ("pretraining.epochs lists %u values but the network has %d hidden layers",
                  p->n_layer_epochs, hidden);
-      if (!(p->lr > 0.0f) || !isfinite (p->lr))
-        INVALID ("pretraining.lr %g must be a positive, finite number", (double) p->lr);
-      if (!(p->decay > 0.0f && p->decay <= 1.0f))
-        INVALID ("pretraining.decay %g must be in (0, 1] (a per-epoch multiplier of the learning rate)", (double) p->decay);
+      if (p->n_layer_lr != 0 && p->n_layer_lr != (guint) hidden)
+        INVALID ("pretraining.lr lists %u values but the network has %d hidden layers",
+                 p->n_layer_lr, hidden);
+      if (p->n_layer_decay != 0 && p->n_layer_decay != (guint) hidden)
+        INVALID ("pretraining.decay lists %u values but the network has %d hidden layers",
+                 p->n_layer_decay, hidden);
+      if (p->n_layer_cd_k != 0 && p->n_layer_cd_k != (guint) hidden)
+        INVALID ("pretraining.cd_k lists %u values but the network has %d hidden layers",
+                 p->n_layer_cd_k, hidden);
+      for (int l = 0; l < hidden; l++)
+        {
+          float lr = ink_pretrain_spec_lr (p, (guint) l), decay = ink_pretrain_spec_decay (p, (guint) l);
+          guint k = ink_pretrain_spec_cd_k (p, (guint) l);
+
+          if (!(lr > 0.0f) || !isfinite (lr))
+            INVALID ("pretraining.lr %g (hidden layer %d) must be a positive, finite number", (double) lr, l + 1);
+          if (!(decay > 0.0f && decay <= 1.0f))
+            INVALID ("pretraining.decay %g (hidden layer %d) must be in (0, 1] (a per-epoch multiplier of the learning rate)",
+                     (double) decay, l + 1);
+          if (k < 1 || k > 1000)
+            INVALID ("pretraining.cd_k %u (hidden layer %d) must be between 1 and 1000", k, l + 1);
+        }
       if (!(p->momentum >= 0.0f && p->momentum < 1.0f))
         INVALID ("pretraining.momentum %g must be in [0, 1)", (double) p->momentum);
       if (!(p->weight_decay >= 0.0f) || !isfinite (p->weight_decay))
         INVALID ("pretraining.weight_decay %g must not be negative", (double) p->weight_decay);
-      if (p->cd_k < 1 || p->cd_k > 1000)
-        INVALID ("pretraining.cd_k %u must be between 1 and 1000", p->cd_k);
       if (p->batch_size < 1 || p->batch_size > 65536)
         INVALID ("pretraining.batch_size %u must be between 1 and 65536", p->batch_size);
     }
@@ -812,6 +898,21 @@ static void
 add_float (JsonBuilder *b, float f)
 {
   json_builder_add_double_value (b, ink_json_float_to_double (f));
+}
+
+/* one value, or a list of n per hidden layer */
+static void
+add_float_or_list (JsonBuilder *b, float one, const float *list, guint n)
+{
+  if (n == 0)
+    {
+      add_float (b, one);
+      return;
+    }
+  json_builder_begin_array (b);
+  for (guint i = 0; i < n && i < INK_PRETRAIN_MAX_LAYERS; i++)
+    add_float (b, list[i]);
+  json_builder_end_array (b);
 }
 
 char *
@@ -1009,15 +1110,23 @@ ink_experiment_to_json (const InkExperiment *exp,
           json_builder_end_array (b);
         }
       json_builder_set_member_name (b, "lr");
-      add_float (b, p->lr);
+      add_float_or_list (b, p->lr, p->lr_layers, p->n_layer_lr);
       json_builder_set_member_name (b, "decay");
-      add_float (b, p->decay);
+      add_float_or_list (b, p->decay, p->decay_layers, p->n_layer_decay);
       json_builder_set_member_name (b, "momentum");
       add_float (b, p->momentum);
       json_builder_set_member_name (b, "weight_decay");
       add_float (b, p->weight_decay);
       json_builder_set_member_name (b, "cd_k");
-      json_builder_add_int_value (b, p->cd_k);
+      if (p->n_layer_cd_k == 0)
+        json_builder_add_int_value (b, p->cd_k);
+      else
+        {
+          json_builder_begin_array (b);
+          for (guint i = 0; i < p->n_layer_cd_k && i < INK_PRETRAIN_MAX_LAYERS; i++)
+            json_builder_add_int_value (b, p->cd_k_layers[i]);
+          json_builder_end_array (b);
+        }
       json_builder_set_member_name (b, "batch_size");
       json_builder_add_int_value (b, p->batch_size);
       json_builder_end_object (b);
@@ -1047,9 +1156,7 @@ ink_experiment_save (const InkExperiment *exp,
   g_autofree char *json = ink_experiment_to_json (exp, TRUE);
   g_autofree char *text = g_strconcat (json, "\n", NULL);
 
-  return g_file_set_contents_full (path, text, -1,
-                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                   0644, error);
+  return ink_save_file (path, text, strlen (text), TRUE, error);
 }
 
 /* ------------------------------------------------------------------------ */

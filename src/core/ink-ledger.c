@@ -29,6 +29,7 @@
 
 #include "ink-ledger.h"
 #include "ink-json.h"
+#include "ink-save.h"
 
 char *
 ink_ledger_dir (void)
@@ -78,7 +79,7 @@ write_summary (InkLedgerRun *run, GError **error)
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   text = json_to_string (root, TRUE);
-  return g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+  return ink_save_file (path, text, strlen (text), FALSE, error);
 }
 
 InkLedgerRun *

@@ -54,6 +54,33 @@ ink_pretrain_spec_epochs (const InkPretrainSpec *spec,
   return layer < spec->n_layer_epochs ? spec->epochs[layer] : 0;
 }
 
+float
+ink_pretrain_spec_lr (const InkPretrainSpec *spec,
+                      guint                  layer)
+{
+  if (spec->n_layer_lr == 0)
+    return spec->lr;
+  return spec->lr_layers[MIN (layer, spec->n_layer_lr - 1)];
+}
+
+float
+ink_pretrain_spec_decay (const InkPretrainSpec *spec,
+                         guint                  layer)
+{
+  if (spec->n_layer_decay == 0)
+    return spec->decay;
+  return spec->decay_layers[MIN (layer, spec->n_layer_decay - 1)];
+}
+
+guint
+ink_pretrain_spec_cd_k (const InkPretrainSpec *spec,
+                        guint                  layer)
+{
+  if (spec->n_layer_cd_k == 0)
+    return spec->cd_k;
+  return spec->cd_k_layers[MIN (layer, spec->n_layer_cd_k - 1)];
+}
+
 /* ------------------------------------------------------------------------ */
 
 void
@@ -409,6 +436,12 @@ ink_rbm_update (InkRbm *rbm,
 /* ------------------------------------------------------------------------ */
 /* greedy layer-wise pretraining                                            */
 
+static guint
+hidden_layers_of (const InkNetwork *net)
+{
+  return net->spec->n_layers > 0 ? (guint) net->spec->n_layers - 1 : 0;
+}
+
 gboolean
 ink_rbm_pretrain (InkNetwork            *net,
                   const InkPretrainSpec *spec,
@@ -433,7 +466,8 @@ ink_rbm_pretrain (InkNetwork            *net,
   g_autofree guint32 *perm = NULL;
   gboolean ok = FALSE;
 
-  g_return_val_if_fail (spec->cd_k >= 1, FALSE);
+  for (guint l = 0; l < hidden_layers_of (net); l++)
+    g_return_val_if_fail (ink_pretrain_spec_cd_k (spec, l) >= 1, FALSE);
 
   if (hidden == 0 || n == 0)
     return TRUE;
@@ -476,7 +510,7 @@ ink_rbm_pretrain (InkNetwork            *net,
       for (guint e = 0; e < epochs; e++)
         {
           gint64 t0 = g_get_monotonic_time ();
-          float lr = spec->lr * powf (spec->decay, (float) e);
+          float lr = ink_pretrain_spec_lr (spec, l) * powf (ink_pretrain_spec_decay (spec, l), (float) e);
           double err = 0.0;
           InkRng rng;
 
@@ -506,7 +540,7 @@ ink_rbm_pretrain (InkNetwork            *net,
                                     acts[j], (gsize) rows * n_out);
                   in = acts[j];
                 }
-              err += ink_rbm_cd_gradient (rbm, in, rows, spec->cd_k, NULL);
+              err += ink_rbm_cd_gradient (rbm, in, rows, ink_pretrain_spec_cd_k (spec, l), NULL);
               ink_rbm_update (rbm, lr, spec->momentum, spec->weight_decay);
             }
           /* the layer shows the RBM's current state to func (layer l's own

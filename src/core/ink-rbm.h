@@ -58,13 +58,29 @@ typedef struct
   float    weight_decay;    /* L2 coefficient on W: g += weight_decay · W */
   guint    cd_k;            /* Gibbs steps of CD-k, >= 1 */
   guint    batch_size;
+  /* per hidden layer instead of lr, decay and cd_k when n_layer_* > 0 (a
+   * sigmoid layer's binary RBM and a ReLU layer's NReLU RBM want different
+   * steps); lr, decay and cd_k then hold the first layer's value */
+  float    lr_layers[INK_PRETRAIN_MAX_LAYERS];
+  guint    n_layer_lr;
+  float    decay_layers[INK_PRETRAIN_MAX_LAYERS];
+  guint    n_layer_decay;
+  guint    cd_k_layers[INK_PRETRAIN_MAX_LAYERS];
+  guint    n_layer_cd_k;
 } InkPretrainSpec;
 
 /* disabled; 10 epochs, lr 0.1, decay 1, momentum 0.5, weight decay 0.0002,
  * CD-1, batches of 64 */
 void   ink_pretrain_spec_defaults (InkPretrainSpec       *spec);
-/* epochs of hidden layer `layer` (0-based) */
+/* epochs, learning rate, decay and CD steps of hidden layer `layer`
+ * (0-based): the per-layer value when there is a list, else the one value */
 guint  ink_pretrain_spec_epochs   (const InkPretrainSpec *spec,
+                                   guint                  layer);
+float  ink_pretrain_spec_lr       (const InkPretrainSpec *spec,
+                                   guint                  layer);
+float  ink_pretrain_spec_decay    (const InkPretrainSpec *spec,
+                                   guint                  layer);
+guint  ink_pretrain_spec_cd_k     (const InkPretrainSpec *spec,
                                    guint                  layer);
 
 /* One RBM.  Parameters in one backend allocation laid out as

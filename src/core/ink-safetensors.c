@@ -22,6 +22,7 @@
 
 #include "ink-safetensors.h"
 #include "ink-json.h"
+#include "ink-save.h"
 
 #include <errno.h>
 #include <string.h>
@@ -476,11 +477,9 @@ ink_safetensors_save (InkTensorFile  *tf,
 
   /* Writes a temporary file next to `path`, fsyncs it and renames it over
    * `path`; on failure the temporary file is removed and `path` is left
-   * untouched. */
-  if (!g_file_set_contents_full (path, (const char *) buf, (gssize) len,
-                                 G_FILE_SET_CONTENTS_CONSISTENT |
-                                 G_FILE_SET_CONTENTS_DURABLE,
-                                 0644, &local_error))
+   * untouched (ink_save_file: through symbolic links, straight into a
+   * device or pipe). */
+  if (!ink_save_file (path, buf, len, TRUE, &local_error))
     {
       g_set_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_IO,
                    "%s: could not save: %s", display, local_error->message);

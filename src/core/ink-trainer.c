@@ -33,6 +33,7 @@
 #include "ink-rng.h"
 #include "ink-trainer.h"
 #include "ink-json.h"
+#include "ink-save.h"
 
 G_DEFINE_QUARK (ink-trainer-error-quark, ink_trainer_error)
 
@@ -1117,7 +1118,7 @@ ink_history_save_csv (const InkEpochRecord *records,
                       GError              **error)
 {
   g_autofree char *text = ink_history_to_csv (records, n);
-  return g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+  return ink_save_file (path, text, strlen (text), FALSE, error);
 }
 
 gboolean
