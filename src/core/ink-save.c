@@ -124,9 +124,9 @@ ink_save_file (const char  *path,
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, _("no file name given"));
       return FALSE;
     }
-  if (!(real = resolve_links (path, error)))
-    return FALSE;
-  if (g_stat (real, &st) == 0)
+  /* what the path names, links followed (by the kernel: /dev/stdout ends at
+   * a pipe or terminal that no path names) */
+  if (g_stat (path, &st) == 0)
     {
       if (S_ISDIR (st.st_mode))
         {
@@ -135,8 +135,11 @@ ink_save_file (const char  *path,
           return FALSE;
         }
       if (!S_ISREG (st.st_mode))
-        return write_through (real, data, len, error);
+        return write_through (path, data, len, error);
     }
+  /* a regular file (or none yet): replace the file at the end of the links */
+  if (!(real = resolve_links (path, error)))
+    return FALSE;
   return g_file_set_contents_full (real, data, (gssize) len,
                                    G_FILE_SET_CONTENTS_CONSISTENT |
                                    (durable ? G_FILE_SET_CONTENTS_DURABLE : 0),
