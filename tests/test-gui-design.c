@@ -783,11 +783,31 @@ test_augmentation_pretraining (void)
   }
   exp->pretraining.n_layer_epochs = 1;
   exp->pretraining.epochs[0] = 7;
+  /* per-layer lr, decay and CD-k (one hidden layer here) survive too, and
+   * the rows say so */
+  exp->pretraining.n_layer_lr = 1;
+  exp->pretraining.lr_layers[0] = exp->pretraining.lr = 0.02f;
+  exp->pretraining.n_layer_decay = 1;
+  exp->pretraining.decay_layers[0] = exp->pretraining.decay = 0.95f;
+  exp->pretraining.n_layer_cd_k = 1;
+  exp->pretraining.cd_k_layers[0] = exp->pretraining.cd_k = 2;
+  g_assert_true (ink_experiment_validate (exp, NULL));
   ink_design_page_set_experiment (page, exp);
   pump ();
   {
     g_autoptr(InkExperiment) got = get_ok (page);
     assert_same_json (exp, got);
+    g_assert_cmpuint (got->pretraining.n_layer_lr, ==, 1);
+  }
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (form_widget (page, "pretrain_lr-row"))),
+                            "Per hidden layer: 0.02"));
+  /* another value typed: one value for every layer */
+  type_text (form_widget (page, "pretrain_lr"), "0.03");
+  {
+    g_autoptr(InkExperiment) got = get_ok (page);
+    g_assert_cmpuint (got->pretraining.n_layer_lr, ==, 0);
+    g_assert_cmpfloat (got->pretraining.lr, ==, 0.03f);
+    g_assert_cmpuint (got->pretraining.n_layer_cd_k, ==, 1);
   }
   gtk_window_destroy (win);
 }

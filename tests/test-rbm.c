@@ -383,6 +383,107 @@ test_pretrain_activations (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
 }
 
+/* Per-layer pretraining values reach their layer: with lr [0.1, 0.02] the
+ * first RBM learns exactly as with one lr of 0.1 and the second does not;
+ * the lists survive JSON, and a list of the wrong length is refused. */
+static void
+test_per_layer_values (void)
+{
+  const guint n = 200, dim = 784;
+  InkLayerSpec layers[3] = { { 16, INK_ACT_SIGMOID, 0.0f }, { 8, INK_ACT_RELU, 0.0f },
+                             { 10, INK_ACT_SOFTMAX, 0.0f } };
+  InkNetSpec spec = { 0 };
+  InkPretrainSpec one, list;
+  g_autoptr(InkBackend) be = ink_backend_cpu_new ();
+  g_autoptr(InkNetwork) a = NULL, b = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *images = g_new (guint8, (gsize) n * dim);
+  g_autofree guint8 *labels = g_new0 (guint8, n);
+  g_autofree guint32 *idx = g_new (guint32, n);
+  g_autofree float *pa = NULL, *pb = NULL;
+  InkAffine aff = { 1.0f / 255.0f, 0.0f };
+  InkDevData *data;
+  InkRng rng;
+  gsize w0, w1;
+
+  ink_rng_init (&rng, 9);
+  for (gsize i = 0; i < (gsize) n * dim; i++)
+    images[i] = ink_rng_uniform (&rng) < 0.2f ? 255 : 0;
+  for (guint i = 0; i < n; i++)
+    idx[i] = i;
+  spec.n_inputs = (int) dim;
+  spec.n_layers = 3;
+  spec.layers = layers;
+  spec.loss = INK_LOSS_CROSS_ENTROPY;
+  a = ink_network_new (&spec, be, 20, &error);
+  g_assert_no_error (error);
+  b = ink_network_new (&spec, be, 20, &error);
+  g_assert_no_error (error);
+  data = be->ops->data_upload (be, images, labels, n, dim, &error);
+  g_assert_no_error (error);
+
+  ink_pretrain_spec_defaults (&one);
+  one.enabled = TRUE;
+  one.epochs[0] = 2;
+  one.batch_size = 20;
+  list = one;
+  list.n_layer_lr = 2;
+  list.lr_layers[0] = 0.1f;
+  list.lr_layers[1] = 0.02f;
+  g_assert_cmpfloat (ink_pretrain_spec_lr (&list, 1), ==, 0.02f);
+  g_assert_cmpfloat (ink_pretrain_spec_lr (&one, 1), ==, 0.1f);
+  g_assert_true (ink_rbm_pretrain (a, &one, data, idx, n, aff, 5, NULL, NULL, NULL, &error));
+  g_assert_true (ink_rbm_pretrain (b, &list, data, idx, n, aff, 5, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  pa = g_new (float, a->n_params);
+  pb = g_new (float, b->n_params);
+  ink_network_get_params (a, pa);
+  ink_network_get_params (b, pb);
+  w0 = (gsize) 16 * 784;
+  w1 = (gsize) 8 * 16;
+  g_assert_true (memcmp (pa + a->w_offset[0], pb + b->w_offset[0], sizeof (float) * w0) == 0);
+  g_assert_false (memcmp (pa + a->w_offset[1], pb + b->w_offset[1], sizeof (float) * w1) == 0);
+  be->ops->data_free (be, data);
+
+  /* JSON: lists in, lists out; a wrong length refused */
+  {
+    g_autoptr(InkExperiment) e = ink_experiment_from_json (
+      "{\"network\": {\"layers\": [{\"units\": 16, \"activation\": \"sigmoid\"},"
+      " {\"units\": 8, \"activation\": \"relu\"}, {\"units\": 10}]},"
+      " \"pretraining\": {\"lr\": [0.1, 0.01], \"decay\": [1, 0.9], \"cd_k\": [1, 3]}}", -1, &error);
+    g_autoptr(InkExperiment) back = NULL;
+    g_autoptr(InkExperiment) bad = NULL;
+    g_autofree char *json = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (e->pretraining.n_layer_lr, ==, 2);
+    g_assert_cmpfloat (ink_pretrain_spec_lr (&e->pretraining, 1), ==, 0.01f);
+    g_assert_cmpfloat (ink_pretrain_spec_decay (&e->pretraining, 1), ==, 0.9f);
+    g_assert_cmpuint (ink_pretrain_spec_cd_k (&e->pretraining, 1), ==, 3);
+    json = ink_experiment_to_json (e, FALSE);
+    back = ink_experiment_from_json (json, -1, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (back->pretraining.n_layer_cd_k, ==, 2);
+    g_assert_cmpuint (back->pretraining.cd_k_layers[1], ==, 3);
+    g_assert_cmpfloat (back->pretraining.lr_layers[1], ==, 0.01f);
+
+    bad = ink_experiment_from_json ("{\"network\": {\"layers\": [{\"units\": 16, \"activation\": \"sigmoid\"},"
+                                    " {\"units\": 10}]}, \"pretraining\": {\"lr\": [0.1, 0.01]}}", -1, &error);
+    g_assert_null (bad);
+    g_assert_nonnull (strstr (error->message, "pretraining.lr lists 2 values"));
+    g_clear_error (&error);
+    bad = ink_experiment_from_json ("{\"network\": {\"layers\": [{\"units\": 16, \"activation\": \"sigmoid\"},"
+                                    " {\"units\": 10}]}, \"pretraining\": {\"cd_k\": [0]}}", -1, &error);
+    g_assert_null (bad);
+    g_assert_nonnull (strstr (error->message, "cd_k"));
+    g_clear_error (&error);
+    bad = ink_experiment_from_json ("{\"network\": {\"layers\": [{\"units\": 16, \"activation\": \"sigmoid\"},"
+                                    " {\"units\": 10}]}, \"pretraining\": {\"decay\": [\"x\"]}}", -1, &error);
+    g_assert_null (bad);
+    g_assert_nonnull (strstr (error->message, "decay"));
+  }
+}
+
 typedef struct
 {
   guint  phases;
@@ -462,6 +563,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/rbm/mnist/nrelu-reconstruction", GINT_TO_POINTER (INK_RBM_HIDDEN_NRELU),
                         test_mnist_reconstruction);
   g_test_add_func ("/rbm/pretrain-activations", test_pretrain_activations);
+  g_test_add_func ("/rbm/per-layer-values", test_per_layer_values);
   g_test_add_func ("/rbm/mnist/pretrain-helps", test_pretrain_helps);
   ret = g_test_run ();
   g_clear_pointer (&mnist_train, ink_dataset_free);

@@ -230,6 +230,9 @@ struct _InkTrainingForm
   GtkWidget        *pt_switch;
   InkPretrainSpec   pt_loaded;        /* as set: its per-layer epochs survive an apply */
   char             *pt_epochs_text;   /* subtitle for per-layer epochs, or NULL */
+  char             *pt_lr_text;       /* the same for lr, decay and CD-k */
+  char             *pt_decay_text;
+  char             *pt_cdk_text;
 
   InkOptimizerKind  kind;             /* the optimizer whose values the rows hold */
   guint             device;           /* the last accepted device choice */
@@ -477,6 +480,12 @@ check (InkTrainingForm  *self,
 
           if (id == F_PT_EPOCHS && self->pt_epochs_text)
             sub = self->pt_epochs_text;
+          if (id == F_PT_LR && self->pt_lr_text)
+            sub = self->pt_lr_text;
+          if (id == F_PT_DECAY && self->pt_decay_text)
+            sub = self->pt_decay_text;
+          if (id == F_PT_CDK && self->pt_cdk_text)
+            sub = self->pt_cdk_text;
           gtk_widget_set_visible (self->f[id].row, applies);
           set_row_error (self->f[id].row, self->f[id].editable, applies ? msg : NULL, sub);
         }
@@ -1029,15 +1038,30 @@ ink_training_form_set_experiment (InkTrainingForm     *self,
 
     self->pt_loaded = *p;
     g_clear_pointer (&self->pt_epochs_text, g_free);
-    if (p->n_layer_epochs > 0)
-      {
-        g_autoptr(GString) list = g_string_new (NULL);
+    g_clear_pointer (&self->pt_lr_text, g_free);
+    g_clear_pointer (&self->pt_decay_text, g_free);
+    g_clear_pointer (&self->pt_cdk_text, g_free);
+    {
+      g_autoptr(GString) ep = g_string_new (NULL), lr = g_string_new (NULL);
+      g_autoptr(GString) dc = g_string_new (NULL), k = g_string_new (NULL);
 
-        for (guint i = 0; i < p->n_layer_epochs && i < INK_PRETRAIN_MAX_LAYERS; i++)
-          g_string_append_printf (list, "%s%u", i ? ", " : "", p->epochs[i]);
-        self->pt_epochs_text = g_strdup_printf (_("Per hidden layer: %s; another value applies to every layer"),
-                                                list->str);
-      }
+      for (guint i = 0; i < p->n_layer_epochs && i < INK_PRETRAIN_MAX_LAYERS; i++)
+        g_string_append_printf (ep, "%s%u", i ? ", " : "", p->epochs[i]);
+      for (guint i = 0; i < p->n_layer_lr && i < INK_PRETRAIN_MAX_LAYERS; i++)
+        g_string_append_printf (lr, "%s%g", i ? ", " : "", (double) p->lr_layers[i]);
+      for (guint i = 0; i < p->n_layer_decay && i < INK_PRETRAIN_MAX_LAYERS; i++)
+        g_string_append_printf (dc, "%s%g", i ? ", " : "", (double) p->decay_layers[i]);
+      for (guint i = 0; i < p->n_layer_cd_k && i < INK_PRETRAIN_MAX_LAYERS; i++)
+        g_string_append_printf (k, "%s%u", i ? ", " : "", p->cd_k_layers[i]);
+      if (ep->len)
+        self->pt_epochs_text = g_strdup_printf (_("Per hidden layer: %s; another value applies to every layer"), ep->str);
+      if (lr->len)
+        self->pt_lr_text = g_strdup_printf (_("Per hidden layer: %s; another value applies to every layer"), lr->str);
+      if (dc->len)
+        self->pt_decay_text = g_strdup_printf (_("Per hidden layer: %s; another value applies to every layer"), dc->str);
+      if (k->len)
+        self->pt_cdk_text = g_strdup_printf (_("Per hidden layer: %s; another value applies to every layer"), k->str);
+    }
     gtk_switch_set_active (GTK_SWITCH (self->pt_switch), p->enabled);
     ink_number_set_int (self->f[F_PT_EPOCHS].editable, p->epochs[0]);
     ink_number_set (self->f[F_PT_LR].editable, &field_defs[F_PT_LR].rule, p->lr);
@@ -1143,16 +1167,29 @@ ink_training_form_apply (InkTrainingForm  *self,
         p->n_layer_epochs = 0;
         p->epochs[0] = (guint) iv;
       }
-    if (field_value (self, F_PT_LR, &v, NULL, NULL))
-      p->lr = (float) v;
-    if (field_value (self, F_PT_DECAY, &v, NULL, NULL))
-      p->decay = (float) v;
+    /* a per-layer list survives unless its field now shows another value */
+    if (field_value (self, F_PT_LR, &v, NULL, NULL) &&
+        !(self->pt_loaded.n_layer_lr > 0 && (float) v == self->pt_loaded.lr_layers[0]))
+      {
+        p->n_layer_lr = 0;
+        p->lr = (float) v;
+      }
+    if (field_value (self, F_PT_DECAY, &v, NULL, NULL) &&
+        !(self->pt_loaded.n_layer_decay > 0 && (float) v == self->pt_loaded.decay_layers[0]))
+      {
+        p->n_layer_decay = 0;
+        p->decay = (float) v;
+      }
     if (field_value (self, F_PT_MOMENTUM, &v, NULL, NULL))
       p->momentum = (float) v;
     if (field_value (self, F_PT_WD, &v, NULL, NULL))
       p->weight_decay = (float) v;
-    if (field_value (self, F_PT_CDK, NULL, &iv, NULL))
-      p->cd_k = (guint) iv;
+    if (field_value (self, F_PT_CDK, NULL, &iv, NULL) &&
+        !(self->pt_loaded.n_layer_cd_k > 0 && (guint) iv == self->pt_loaded.cd_k_layers[0]))
+      {
+        p->n_layer_cd_k = 0;
+        p->cd_k = (guint) iv;
+      }
     if (field_value (self, F_PT_BATCH, NULL, &iv, NULL))
       p->batch_size = (guint) iv;
   }
@@ -1239,6 +1276,9 @@ ink_training_form_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_free (self->cuda_reason);
   g_free (self->pt_epochs_text);
+  g_free (self->pt_lr_text);
+  g_free (self->pt_decay_text);
+  g_free (self->pt_cdk_text);
   G_OBJECT_CLASS (ink_training_form_parent_class)->finalize (object);
 }
 
