@@ -22,6 +22,7 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ink-model.h"
@@ -239,6 +240,38 @@ test_save_file (void)
   /* the target is intact after the failures */
   g_assert_true (g_file_get_contents (real, &text, NULL, NULL));
   g_assert_cmpstr (text, ==, "new");
+  g_clear_pointer (&text, g_free);
+
+  /* reading: through the link, within the limit; a device, a FIFO (which
+   * would block) and a folder are refused at once, and so is a file over
+   * the limit */
+  {
+    g_autofree char *fifo = g_build_filename (dir, "fifo", NULL);
+    gsize len = 0;
+
+    g_assert_true (ink_read_file (link, 3, &text, &len, &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (text, ==, "new");
+    g_assert_cmpuint (len, ==, 3);
+    g_clear_pointer (&text, g_free);
+    g_assert_false (ink_read_file (real, 2, &text, &len, &error));
+    g_assert_nonnull (strstr (error->message, "more than the 2"));
+    g_clear_error (&error);
+    g_assert_false (ink_read_file ("/dev/zero", 1024, &text, &len, &error));
+    g_assert_nonnull (strstr (error->message, "not a regular file"));
+    g_clear_error (&error);
+    g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+    g_assert_false (ink_read_file (fifo, 1024, &text, &len, &error));
+    g_assert_nonnull (strstr (error->message, "not a regular file"));
+    g_clear_error (&error);
+    g_assert_false (ink_read_file (sub, 1024, &text, &len, &error));
+    g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR);
+    g_clear_error (&error);
+    g_assert_false (ink_read_file (missing, 1024, &text, &len, &error));
+    g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+    g_clear_error (&error);
+    g_assert_null (text);
+  }
   test_remove_tree (dir);
 }
 

@@ -125,6 +125,17 @@ open_input (const char *path,
   guint8 sig[2] = { 0, 0 };
   gsize got = 0;
 
+  /* opening a FIFO blocks until a writer comes; a device never ends */
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NONE,
+                            NULL, NULL);
+  if (info != NULL && g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR &&
+      g_file_info_get_file_type (info) != G_FILE_TYPE_UNKNOWN)
+    {
+      set_file_error (error, INK_DATA_ERROR_IO, path, _("not a regular file"));
+      return NULL;
+    }
+  g_clear_object (&info);
+
   in = g_file_read (file, NULL, &local_error);
   if (in == NULL)
     {

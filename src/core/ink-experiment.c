@@ -868,16 +868,11 @@ ink_experiment_load (const char  *path,
   g_autoptr(GError) local = NULL;
   InkExperiment *exp;
 
-  if (!g_file_get_contents (path, &text, &len, &local))
+  /* an experiment is a few kilobytes: 16 MiB is generous */
+  if (!ink_read_file (path, 16 * 1024 * 1024, &text, &len, &local))
     {
       g_set_error (error, INK_EXPERIMENT_ERROR, INK_EXPERIMENT_ERROR_PARSE,
                    "%s", local->message);
-      return NULL;
-    }
-  if (len > 16 * 1024 * 1024)
-    {
-      g_set_error (error, INK_EXPERIMENT_ERROR, INK_EXPERIMENT_ERROR_PARSE,
-                   "%s: %" G_GSIZE_FORMAT " bytes is too large for an experiment file", path, len);
       return NULL;
     }
   exp = ink_experiment_from_json (text, (gssize) len, &local);

@@ -192,7 +192,7 @@ read_history (InkLedgerRun *run)
   g_autofree char *text = NULL;
   g_auto(GStrv) lines = NULL;
 
-  if (!g_file_get_contents (path, &text, NULL, NULL))
+  if (!ink_read_file (path, 64 * 1024 * 1024, &text, NULL, NULL))
     return;
   lines = g_strsplit (text, "\n", -1);
   for (guint i = 1; lines[i]; i++)
@@ -234,20 +234,8 @@ ink_ledger_run_load (const char  *dir,
   run->test_accuracy = NAN;
   if (!(run->experiment = ink_experiment_load (exp_path, error)))
     return NULL;
-  /* a summary is a few kilobytes per hundred epochs: refuse a huge file
-   * before reading it */
-  {
-    GStatBuf st;
-
-    if (g_stat (sum_path, &st) == 0 && st.st_size > 64 * 1024 * 1024)
-      {
-        g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                     _("%s is not a run summary (%" G_GINT64_FORMAT " bytes)"),
-                     sum_path, (gint64) st.st_size);
-        return NULL;
-      }
-  }
-  if (!g_file_get_contents (sum_path, &sum_text, &sum_len, error))
+  /* a summary is a few kilobytes per hundred epochs */
+  if (!ink_read_file (sum_path, 64 * 1024 * 1024, &sum_text, &sum_len, error))
     return NULL;
   if (!(parser = ink_json_parse (sum_text, (gssize) sum_len, &local)))
     {

@@ -27,6 +27,7 @@
 
 #include "ink-dataset.h"
 #include "ink-predict.h"
+#include "ink-save.h"
 
 /* The MNIST preparation, as LeCun et al. describe it: the digit is fitted
  * into a 20×20 box keeping its aspect ratio (anti-aliased), then placed in a
@@ -405,7 +406,8 @@ ink_png_to_mnist (const char  *path,
 
   memset (out, 0, FRAME_SIDE * FRAME_SIDE);
 
-  if (!g_file_get_contents (path, &contents, &len, &local_error))
+  /* a PNG of the largest accepted size is far below 1 GiB */
+  if (!ink_read_file (path, (gsize) 1 << 30, &contents, &len, &local_error))
     {
       g_autofree char *msg = NULL;
 

@@ -145,3 +145,51 @@ ink_save_file (const char  *path,
                                    (durable ? G_FILE_SET_CONTENTS_DURABLE : 0),
                                    0644, error);
 }
+
+gboolean
+ink_read_file (const char  *path,
+               gsize        max_len,
+               char       **contents,
+               gsize       *len,
+               GError     **error)
+{
+  g_autofree char *name = g_filename_display_name (path);
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0)
+    {
+      int e = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e),
+                   _("could not open %s: %s"), name, g_strerror (e));
+      return FALSE;
+    }
+  if (S_ISDIR (st.st_mode))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR, _("%s is a folder, not a file"), name);
+      return FALSE;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   _("%s is not a regular file (a device, pipe or socket)"), name);
+      return FALSE;
+    }
+  if ((guint64) st.st_size > max_len)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   _("%s is %" G_GUINT64_FORMAT " bytes, more than the %" G_GSIZE_FORMAT " accepted"),
+                   name, (guint64) st.st_size, max_len);
+      return FALSE;
+    }
+  if (!g_file_get_contents (path, contents, len, error))
+    return FALSE;
+  /* it may have grown since the stat */
+  if (len != NULL && *len > max_len)
+    {
+      g_clear_pointer (contents, g_free);
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   _("%s is more than the %" G_GSIZE_FORMAT " bytes accepted"), name, max_len);
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -42,4 +42,15 @@ gboolean ink_save_file (const char  *path,
                         gboolean     durable,
                         GError     **error);
 
+/* Reads a whole file of at most max_len bytes, after checking that it is a
+ * regular file (g_file_get_contents would wait on a FIFO for ever and read
+ * /dev/zero until memory runs out) and no larger than max_len.  *contents
+ * is NUL-terminated; free with g_free.  Errors in G_FILE_ERROR, naming the
+ * file. */
+gboolean ink_read_file (const char  *path,
+                        gsize        max_len,
+                        char       **contents,
+                        gsize       *len,
+                        GError     **error);
+
 G_END_DECLS
