@@ -873,6 +873,45 @@ test_dir_missing_file (Fixture *f, gconstpointer data)
   g_assert_null (test);
 }
 
+/* A folder with no IDX set but a CSV pair (the common MNIST CSV download's
+ * names) loads from the CSVs; with only one of the pair the error names
+ * both forms. */
+static void
+test_dir_csv (Fixture *f, gconstpointer data)
+{
+  g_autoptr(InkDataset) train = NULL;
+  g_autoptr(InkDataset) test = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) csv = g_string_new ("label");
+  g_autofree char *tr = path_in (f, "mnist_train.csv");
+  g_autofree char *te = path_in (f, "mnist_test.csv");
+
+  for (int i = 0; i < 784; i++)
+    g_string_append_printf (csv, ",p%d", i);
+  g_string_append_c (csv, '\n');
+  for (int r = 0; r < 3; r++)
+    {
+      g_string_append_printf (csv, "%d", r + 4);
+      for (int i = 0; i < 784; i++)
+        g_string_append_printf (csv, ",%d", (i * 7 + r) % 256);
+      g_string_append_c (csv, '\n');
+    }
+  write_file (tr, csv->str, csv->len);
+
+  g_assert_false (ink_dataset_load_dir (f->dir, &train, &test, &error));
+  check_error (error, INK_DATA_ERROR_NOT_FOUND, "train-images", "mnist_test.csv");
+  g_clear_error (&error);
+
+  write_file (te, csv->str, csv->len);
+  g_assert_true (ink_dataset_load_dir (f->dir, &train, &test, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (train->n, ==, 3);
+  g_assert_cmpuint (test->n, ==, 3);
+  g_assert_cmpuint (train->rows, ==, 28);
+  g_assert_cmpuint (train->labels[2], ==, 6);
+  g_assert_cmpuint (train->images[784 + 5], ==, (5 * 7 + 1) % 256);
+}
+
 static void
 test_dir_not_found (Fixture *f, gconstpointer data)
 {
@@ -1462,6 +1501,7 @@ main (int   argc,
   ADD ("/dataset/dir/gz", test_dir_gz);
   ADD ("/dataset/dir/prefer-raw", test_dir_prefer_raw);
   ADD ("/dataset/dir/missing-file", test_dir_missing_file);
+  ADD ("/dataset/dir/csv", test_dir_csv);
   ADD ("/dataset/dir/not-found", test_dir_not_found);
   ADD ("/dataset/dir/shape-mismatch", test_dir_shape_mismatch);
   ADD ("/dataset/dir/bad-file", test_dir_bad_file);

@@ -501,7 +501,7 @@ check (InkTrainingForm  *self,
       {
         gtk_widget_set_visible (self->folder_row, folder);
         set_row_error (self->dataset_row, NULL, msg,
-                       _("A folder holds the four IDX files of an MNIST-shaped dataset"));
+                       _("A folder holds the four IDX files of an MNIST-shaped dataset, or mnist_train.csv and mnist_test.csv"));
         if (msg)
           gtk_widget_add_css_class (self->folder_row, "error");
         else

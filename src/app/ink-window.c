@@ -643,7 +643,8 @@ show_nodata (InkWindow *self, const char *why)
     _("%s\n\nRun <tt>tools/setup-data.sh</tt> from the Inkling source folder to fetch MNIST into "
       "<tt>%s</tt>, install Debian's <tt>dataset-fashion-mnist</tt>, or choose a folder holding "
       "the four IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, "
-      "t10k-labels-idx1-ubyte; raw or .gz)."),
+      "t10k-labels-idx1-ubyte; raw or .gz) or a CSV pair (mnist_train.csv and mnist_test.csv: a label, "
+      "then the pixels)."),
     why, user_dir);
   adw_status_page_set_description (self->nodata_page, desc);
   gtk_stack_set_visible_child_name (self->main_stack, "nodata");

@@ -959,15 +959,59 @@ find_standard_file (const char *dir,
   return NULL;
 }
 
+/* The CSV form of a dataset (label first, then the pixels), as the common
+ * MNIST CSV downloads name it: mnist_train.csv + mnist_test.csv,
+ * fashion-mnist_train.csv + fashion-mnist_test.csv or train.csv + test.csv,
+ * raw or .gz.  Both paths or FALSE. */
+static gboolean
+find_csv_pair (const char  *dir,
+               char       **train,
+               char       **test)
+{
+  static const char * const pairs[][2] = {
+    { "mnist_train.csv", "mnist_test.csv" },
+    { "fashion-mnist_train.csv", "fashion-mnist_test.csv" },
+    { "train.csv", "test.csv" },
+  };
+  static const char * const suffixes[] = { "", ".gz" };
+
+  for (guint p = 0; p < G_N_ELEMENTS (pairs); p++)
+    {
+      g_autofree char *a = NULL, *b = NULL;
+
+      for (guint s = 0; s < G_N_ELEMENTS (suffixes); s++)
+        {
+          g_autofree char *pa = g_strconcat (pairs[p][0], suffixes[s], NULL);
+          g_autofree char *pb = g_strconcat (pairs[p][1], suffixes[s], NULL);
+          g_autofree char *fa = g_build_filename (dir, pa, NULL);
+          g_autofree char *fb = g_build_filename (dir, pb, NULL);
+
+          if (a == NULL && g_file_test (fa, G_FILE_TEST_IS_REGULAR))
+            a = g_steal_pointer (&fa);
+          if (b == NULL && g_file_test (fb, G_FILE_TEST_IS_REGULAR))
+            b = g_steal_pointer (&fb);
+        }
+      if (a != NULL && b != NULL)
+        {
+          *train = g_steal_pointer (&a);
+          *test = g_steal_pointer (&b);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 static gboolean
 dir_holds_dataset (const char *dir)
 {
+  g_autofree char *a = NULL, *b = NULL;
+
   for (guint i = 0; i < G_N_ELEMENTS (standard_files); i++)
     {
       g_autofree char *path = find_standard_file (dir, standard_files[i]);
 
       if (path == NULL)
-        return FALSE;
+        return find_csv_pair (dir, &a, &b);
     }
   return TRUE;
 }
@@ -1015,19 +1059,35 @@ ink_dataset_load_dir (const char  *dir,
 
   if (missing->len > 0)
     {
-      g_set_error (error, INK_DATA_ERROR, INK_DATA_ERROR_NOT_FOUND,
-                   _("folder %s lacks %s (looked for raw and .gz files, also "
-                     "named with '.' before “idx”)"),
-                   display, missing->str);
-      return FALSE;
-    }
+      g_autofree char *csv_train = NULL, *csv_test = NULL;
 
-  tr = ink_dataset_load_idx (ti, tl, error);
-  if (tr == NULL)
-    return FALSE;
-  te = ink_dataset_load_idx (vi, vl, error);
-  if (te == NULL)
-    return FALSE;
+      /* no IDX set: the CSV form will do */
+      if (!find_csv_pair (dir, &csv_train, &csv_test))
+        {
+          g_set_error (error, INK_DATA_ERROR, INK_DATA_ERROR_NOT_FOUND,
+                       _("folder %s lacks %s (looked for raw and .gz files, also "
+                         "named with '.' before “idx”), and holds no CSV pair either "
+                         "(mnist_train.csv and mnist_test.csv, or train.csv and test.csv)"),
+                       display, missing->str);
+          return FALSE;
+        }
+      if (!(tr = ink_dataset_load_csv (csv_train, error)) ||
+          !(te = ink_dataset_load_csv (csv_test, error)))
+        return FALSE;
+      g_free (ti);
+      ti = g_steal_pointer (&csv_train);
+      g_free (vi);
+      vi = g_steal_pointer (&csv_test);
+    }
+  else
+    {
+      tr = ink_dataset_load_idx (ti, tl, error);
+      if (tr == NULL)
+        return FALSE;
+      te = ink_dataset_load_idx (vi, vl, error);
+      if (te == NULL)
+        return FALSE;
+    }
 
   if (tr->rows != te->rows || tr->cols != te->cols)
     {
