@@ -1080,15 +1080,7 @@ test_mnist_run (void)
 
   if (!need_gpu_and_mnist ())
     return;
-  e = ink_experiment_new_default ();
-  e->net->layers[0].units = 128;
-  ink_optimizer_spec_defaults (&e->optimizer, INK_OPT_ADAM);
-  e->split.kind = INK_SPLIT_FIXED;
-  e->split.n_train = 12000;
-  e->split.n_valid = 2000;
-  e->epochs = 5;
-  e->batch_size = 32;
-  e->early_stopping = INK_EARLY_NONE;
+  e = test_short_run_experiment ();
   g_assert_true (ink_experiment_validate (e, NULL));
   acc = run_accuracy (e, "cuda");
   g_test_message ("GPU test accuracy after 5 epochs on 12000 images: %.2f%%", 100 * acc);

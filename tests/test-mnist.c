@@ -63,19 +63,8 @@ test_short_run (void)
 
   if (!have_data ())
     return;
-  e = ink_experiment_new_default ();
-  e->net->layers[0].units = 128;
-  ink_optimizer_spec_defaults (&e->optimizer, INK_OPT_ADAM);
-  e->split.kind = INK_SPLIT_FIXED;
-  e->split.n_train = 12000;
-  e->split.n_valid = 2000;
-  e->split.subset = 2000;
-  e->epochs = 5;
-  e->batch_size = 32;
-  e->early_stopping = INK_EARLY_NONE;
+  e = test_short_run_experiment ();
   g_assert_true (ink_experiment_validate (e, NULL));
-  /* subset caps every list at 2000: use a subset big enough for training */
-  e->split.subset = 0;
   t = ink_trainer_new (e, train, test, &error);
   g_assert_no_error (error);
   g_assert_true (ink_trainer_run (t, NULL, NULL, NULL, &error));
