@@ -134,6 +134,31 @@ test_usage_errors (void)
   r = cli ("evaluate", NULL);
   assert_one_line_error (&r, 2, "model");
   result_clear (&r);
+
+  /* "nan" used to be taken for "not given" */
+  r = cli ("train", "--lr", "nan", NULL);
+  assert_one_line_error (&r, 2, "--lr");
+  result_clear (&r);
+
+  /* --data takes a dataset's name too, and the experiment records it */
+  r = cli ("train", "-p", "keras-mnist-mlp", "--data", "fashion-mnist", "--write-config", "fm.json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  {
+    g_autofree char *path = g_build_filename (tmpdir, "fm.json", NULL);
+    g_autofree char *text = NULL;
+
+    g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+    g_assert_nonnull (strstr (text, "\"dataset\" : \"fashion-mnist\""));
+  }
+  r = cli ("train", "-p", "keras-mnist-mlp", "--data", "kmnist", NULL);
+  assert_one_line_error (&r, 1, "unknown dataset");
+  result_clear (&r);
+
+  /* --write-config into a folder: refused, nothing replaced */
+  r = cli ("train", "-p", "keras-mnist-mlp", "--write-config", ".", NULL);
+  assert_one_line_error (&r, 1, "folder");
+  result_clear (&r);
 }
 
 static void

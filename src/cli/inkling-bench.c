@@ -23,6 +23,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/resource.h>
 
 #include "ink-dataset.h"
@@ -136,7 +137,7 @@ ink_cli_bench (int argc, char **argv)
     { "floor-runs", 0, 0, G_OPTION_ARG_INT, &floor_runs, N_("Floor epochs to time (default 5)"), N_("N") },
     { "batch-size", 'b', 0, G_OPTION_ARG_INT, &batch, N_("Minibatch size (default 128)"), N_("N") },
     { "preset", 'p', 0, G_OPTION_ARG_STRING, &preset, N_("Preset to time (default keras-mnist-mlp)"), N_("NAME") },
-    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data, N_("Folder holding the MNIST IDX files"), N_("DIR") },
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data, N_("mnist, fashion-mnist, or a folder holding the IDX files or a CSV pair"), N_("DATA") },
     { "device", 0, 0, G_OPTION_ARG_STRING, &device, N_("cpu, cuda or auto (default: the preset's)"), N_("DEVICE") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as one JSON object"), NULL },
     { NULL }
@@ -193,7 +194,8 @@ ink_cli_bench (int argc, char **argv)
       g_free (exp->device);
       exp->device = g_strdup (device);
     }
-  if (!(dir = data ? g_strdup (data) : ink_dataset_find (exp->dataset, &error)) ||
+  if (!(dir = data && (g_file_test (data, G_FILE_TEST_IS_DIR) || strchr (data, G_DIR_SEPARATOR))
+             ? g_strdup (data) : ink_dataset_find (data ? data : exp->dataset, &error)) ||
       !ink_dataset_load_dir (dir, &train, &test, &error) ||
       !(trainer = ink_trainer_new (exp, train, test, &error)))
     goto fail;

@@ -89,9 +89,11 @@ load_data (const char *dataset, const char *dir_override, InkDataset **train, In
 {
   g_autofree char *dir = NULL;
 
-  if (dir_override)
+  /* --data takes a folder or a dataset's name ("fashion-mnist") */
+  if (dir_override && (g_file_test (dir_override, G_FILE_TEST_IS_DIR) ||
+                       strchr (dir_override, G_DIR_SEPARATOR) != NULL))
     dir = g_strdup (dir_override);
-  else if (!(dir = ink_dataset_find (dataset, error)))
+  else if (!(dir = ink_dataset_find (dir_override ? dir_override : dataset, error)))
     return FALSE;
   if (!ink_dataset_load_dir (dir, train, test, error))
     return FALSE;
@@ -339,7 +341,7 @@ cmd_train (int argc, char **argv)
     { "optimizer", 0, 0, G_OPTION_ARG_STRING, &optimizer, N_("sgd, momentum, nesterov, rmsprop, adam or adagrad (with its default hyper-parameters)"), N_("KIND") },
     { "normalization", 0, 0, G_OPTION_ARG_STRING, &norm, N_("scale, standardize, minmax or none"), N_("KIND") },
     { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, N_("Random seed (initialization, split, shuffling, dropout)"), N_("N") },
-    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data, N_("Folder holding the four MNIST-style IDX files (raw or .gz)"), N_("DIR") },
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data, N_("mnist, fashion-mnist, or a folder holding the four IDX files (raw or .gz) or mnist_train.csv + mnist_test.csv"), N_("DATA") },
     { "subset", 0, 0, G_OPTION_ARG_INT, &subset, N_("Use only the first N training and test images (quick runs)"), N_("N") },
     { "device", 0, 0, G_OPTION_ARG_STRING, &device, N_("cpu, cuda or auto"), N_("DEVICE") },
     { "save", 'o', 0, G_OPTION_ARG_FILENAME, &save, N_("Save the best model (safetensors)"), N_("FILE") },
@@ -453,6 +455,15 @@ cmd_train (int argc, char **argv)
     {
       fail ("%s", error->message);
       return 1;
+    }
+  /* --data fashion-mnist: the experiment (and so the model's metadata and
+   * the run's record) names the dataset it trained on */
+  if (data != NULL && !g_file_test (data, G_FILE_TEST_IS_DIR) &&
+      (g_ascii_strcasecmp (data, "mnist") == 0 || g_ascii_strcasecmp (data, "fashion-mnist") == 0))
+    {
+      g_free (exp->dataset);
+      exp->dataset = g_ascii_strdown (data, -1);
+      g_clear_pointer (&data, g_free);
     }
   if (write_config)
     {
@@ -657,7 +668,7 @@ cmd_evaluate (int argc, char **argv)
 {
   g_autofree char *data = NULL;
   GOptionEntry entries[] = {
-    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data, N_("Folder holding the four MNIST-style IDX files"), N_("DIR") },
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data, N_("mnist, fashion-mnist, or a folder holding the four IDX files or a CSV pair"), N_("DATA") },
     { NULL }
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new (_("MODEL — classification report and confusion matrix on the test set"));
@@ -974,7 +985,7 @@ cmd_parity (int argc, char **argv)
   g_autofree char *data = NULL;
   int batch = 100;
   GOptionEntry entries[] = {
-    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data, N_("Folder holding the four MNIST-style IDX files"), N_("DIR") },
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data, N_("mnist, fashion-mnist, or a folder holding the four IDX files or a CSV pair"), N_("DATA") },
     { "batch", 'b', 0, G_OPTION_ARG_INT, &batch, N_("Compare on the first N test images (default 100)"), N_("N") },
     { NULL }
   };
