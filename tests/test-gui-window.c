@@ -351,6 +351,54 @@ test_open_model (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* Runs go to the trash (restorable), one at a time; the run in progress is
+ * refused with a reason. */
+static void
+test_trash_run (void)
+{
+  g_autofree char *root = g_dir_make_tmp ("ink-trash-XXXXXX", NULL);
+  g_autoptr(InkExperiment) exp = small_experiment (1);
+  g_autoptr(InkLedgerRun) a = NULL, b = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *a_dir = NULL, *b_id = NULL;
+  InkLedgerView *view = g_object_ref_sink (ink_ledger_view_new ());
+
+  a = ink_ledger_run_create (root, exp, &error);
+  g_assert_no_error (error);
+  g_assert_true (ink_ledger_run_finish (a, "completed", "", 0.5, 1, &error));
+  b = ink_ledger_run_create (root, exp, &error);   /* still "running" */
+  g_assert_no_error (error);
+  a_dir = g_strdup (a->dir);
+  b_id = g_strdup (b->id);
+
+  ink_ledger_view_set_root (view, root);
+  ink_ledger_view_reload (view, b_id);
+  g_assert_cmpuint (ink_ledger_view_get_n_runs (view), ==, 2);
+
+  /* newest first: index 0 is the run in progress */
+  g_assert_false (ink_ledger_view_trash (view, 0, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BUSY);
+  g_clear_error (&error);
+  g_assert_false (ink_ledger_view_trash (view, 7, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  if (!ink_ledger_view_trash (view, 1, &error))
+    {
+      /* a file system without a trash: nothing was deleted */
+      g_test_message ("no trash here: %s", error->message);
+      g_assert_true (g_file_test (a_dir, G_FILE_TEST_IS_DIR));
+      g_assert_cmpuint (ink_ledger_view_get_n_runs (view), ==, 2);
+    }
+  else
+    {
+      g_assert_false (g_file_test (a_dir, G_FILE_TEST_EXISTS));
+      g_assert_cmpuint (ink_ledger_view_get_n_runs (view), ==, 1);
+    }
+  g_object_unref (view);
+  test_remove_tree (root);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -369,6 +417,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/close-mid-run", test_close_mid_run);
   g_test_add_func ("/window/open-model", test_open_model);
   g_test_add_func ("/window/preflight-dialog", test_preflight_dialog);
+  g_test_add_func ("/window/trash-run", test_trash_run);
   ret = g_test_run ();
 
   g_object_unref (app);

@@ -38,7 +38,9 @@ struct _InkLedgerView
   GtkWidget  *empty;
   GPtrArray  *runs;          /* InkLedgerRun* */
   GPtrArray  *checks;        /* GtkCheckButton*, parallel to runs */
+  GPtrArray  *rows;          /* AdwActionRow*, parallel to runs */
   char       *root;
+  char       *active_id;     /* the run in progress, whose folder stays */
 };
 
 G_DEFINE_FINAL_TYPE (InkLedgerView, ink_ledger_view, GTK_TYPE_WIDGET)
@@ -109,6 +111,63 @@ on_open_clicked (GtkButton *button, InkLedgerView *self)
     g_signal_emit (self, signals[SIGNAL_OPEN_RUN], 0, self->runs->pdata[index]);
 }
 
+static gboolean
+is_active (InkLedgerView *self, InkLedgerRun *run)
+{
+  return self->active_id != NULL && g_strcmp0 (run->id, self->active_id) == 0 &&
+         g_strcmp0 (run->status, "running") == 0;
+}
+
+gboolean
+ink_ledger_view_trash (InkLedgerView  *self,
+                       guint           index,
+                       GError        **error)
+{
+  InkLedgerRun *run;
+  g_autoptr(GFile) dir = NULL;
+  g_autofree char *active = NULL;
+
+  g_return_val_if_fail (INK_IS_LEDGER_VIEW (self), FALSE);
+  if (self->runs == NULL || index >= self->runs->len)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("no run number %u"), index + 1);
+      return FALSE;
+    }
+  run = self->runs->pdata[index];
+  if (is_active (self, run))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                   _("“%s” is still training; stop it before moving it to the trash"),
+                   run->experiment->name);
+      return FALSE;
+    }
+  /* the trash, not a deletion: the folder can be restored from there */
+  dir = g_file_new_for_path (run->dir);
+  if (!g_file_trash (dir, NULL, error))
+    return FALSE;
+  active = g_strdup (self->active_id);
+  ink_ledger_view_reload (self, active);
+  return TRUE;
+}
+
+static void
+on_trash_clicked (GtkButton *button, InkLedgerView *self)
+{
+  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "index"));
+  g_autoptr(GError) error = NULL;
+
+  if (!ink_ledger_view_trash (self, index, &error) && index < self->rows->len)
+    {
+      /* say why on the run's own row */
+      GtkWidget *row = self->rows->pdata[index];
+      g_autofree char *text = g_markup_printf_escaped (_("Not moved to the trash: %s"), error->message);
+
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text);
+      gtk_widget_add_css_class (row, "error");
+      gtk_widget_error_bell (GTK_WIDGET (button));
+    }
+}
+
 static GtkWidget *
 make_row (InkLedgerView *self, InkLedgerRun *run, guint index)
 {
@@ -134,8 +193,24 @@ make_row (InkLedgerView *self, InkLedgerRun *run, guint index)
   g_object_set_data (G_OBJECT (open), "index", GUINT_TO_POINTER (index));
   g_signal_connect (open, "clicked", G_CALLBACK (on_open_clicked), self);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), open);
+  {
+    GtkWidget *trash = gtk_button_new_from_icon_name ("user-trash-symbolic");
+
+    gtk_widget_set_valign (trash, GTK_ALIGN_CENTER);
+    gtk_widget_add_css_class (trash, "flat");
+    gtk_widget_set_tooltip_text (trash, is_active (self, run)
+                                 ? _("Still training: stop the run first")
+                                 : _("Move this run's folder to the trash (it can be restored from there)"));
+    gtk_accessible_update_property (GTK_ACCESSIBLE (trash), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    _("Move to Trash"), -1);
+    gtk_widget_set_sensitive (trash, !is_active (self, run));
+    g_object_set_data (G_OBJECT (trash), "index", GUINT_TO_POINTER (index));
+    g_signal_connect (trash, "clicked", G_CALLBACK (on_trash_clicked), self);
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), trash);
+  }
   g_signal_connect (check, "toggled", G_CALLBACK (on_check_toggled), self);
   g_ptr_array_add (self->checks, check);
+  g_ptr_array_add (self->rows, row);
   return row;
 }
 
@@ -155,9 +230,15 @@ ink_ledger_view_reload (InkLedgerView *self,
   GtkWidget *child;
   gboolean had_checked = self->checks->len && n_checked (self) > 0;
 
+  if (active_id != self->active_id)
+    {
+      g_free (self->active_id);
+      self->active_id = g_strdup (active_id);
+    }
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))))
     gtk_list_box_remove (self->list, child);
   g_ptr_array_set_size (self->checks, 0);
+  g_ptr_array_set_size (self->rows, 0);
   g_clear_pointer (&self->runs, g_ptr_array_unref);
   self->runs = ink_ledger_list (self->root, active_id);
   for (guint i = 0; i < self->runs->len; i++)
@@ -199,7 +280,9 @@ ink_ledger_view_finalize (GObject *object)
   InkLedgerView *self = INK_LEDGER_VIEW (object);
   g_clear_pointer (&self->runs, g_ptr_array_unref);
   g_ptr_array_unref (self->checks);
+  g_ptr_array_unref (self->rows);
   g_free (self->root);
+  g_free (self->active_id);
   G_OBJECT_CLASS (ink_ledger_view_parent_class)->finalize (object);
 }
 
@@ -223,6 +306,7 @@ ink_ledger_view_init (InkLedgerView *self)
   g_autofree char *where = g_strdup_printf (_("Every run is kept in %s with its experiment, history, checkpoint and best model."), dir);
 
   self->checks = g_ptr_array_new ();
+  self->rows = g_ptr_array_new ();
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   gtk_widget_set_parent (self->box, GTK_WIDGET (self));
   scroller = gtk_scrolled_window_new ();

@@ -40,5 +40,9 @@ guint          ink_ledger_view_get_n_runs  (InkLedgerView *self);
 void           ink_ledger_view_set_checked (InkLedgerView *self, guint index, gboolean checked);
 /* the experiments' differences when exactly two runs are ticked, else NULL */
 char          *ink_ledger_view_compare     (InkLedgerView *self);
+/* Moves run `index`'s folder to the trash (g_file_trash: restorable) and
+ * reloads; refuses the run in progress.  The row's trash button does this
+ * and shows a failure on the row. */
+gboolean       ink_ledger_view_trash       (InkLedgerView *self, guint index, GError **error);
 
 G_END_DECLS
