@@ -179,8 +179,10 @@ make_row (InkLedgerView *self, InkLedgerRun *run, guint index)
   g_autofree char *title = g_markup_printf_escaped ("%s", run->experiment->name);
   g_autofree char *acc = isfinite (run->test_accuracy) ? g_strdup_printf (_("test %.2f%%"), 100 * run->test_accuracy)
                                                        : g_strdup (_("no test score"));
-  g_autofree char *subtitle = g_markup_printf_escaped (_("%s · %s · %u epochs · %s"), date, run->status,
-                                                       run->history->len, acc);
+  g_autofree char *subtitle = g_markup_printf_escaped (ngettext ("%s · %s · %u epoch · %s",
+                                                                 "%s · %s · %u epochs · %s",
+                                                                 run->history->len),
+                                                       date, run->status, run->history->len, acc);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
