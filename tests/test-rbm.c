@@ -484,6 +484,40 @@ test_per_layer_values (void)
   }
 }
 
+/* A pretraining learning rate that blows up: the run stops as diverged with
+ * a message that names the layer and says what to change, and keeps finite
+ * weights (the layer's initialization here). */
+static void
+test_pretrain_diverges (void)
+{
+  g_autoptr(InkDataset) train = test_synthetic_dataset (300, 5);
+  g_autoptr(InkDataset) test = test_synthetic_dataset (100, 6);
+  g_autoptr(InkExperiment) e = small_sigmoid_experiment (TRUE);
+  g_autoptr(InkTrainer) t = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree float *p = NULL;
+  InkNetwork *net;
+
+  e->net->layers[0].activation = INK_ACT_RELU;
+  e->split.n_train = 200;
+  e->split.n_valid = 100;
+  e->pretraining.lr = 1e30f;
+  e->pretraining.epochs[0] = 2;
+  g_assert_true (ink_experiment_validate (e, NULL));
+  t = ink_trainer_new (e, train, test, &error);
+  g_assert_no_error (error);
+  g_assert_true (ink_trainer_run (t, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (ink_trainer_stop_reason (t), ==, INK_STOP_DIVERGED);
+  g_assert_nonnull (strstr (ink_trainer_stop_message (t), "pretraining of hidden layer 1 diverged in epoch 1"));
+  g_assert_nonnull (strstr (ink_trainer_stop_message (t), "smaller pretraining learning rate"));
+  net = ink_trainer_network (t);
+  p = g_new (float, net->n_params);
+  ink_network_get_params (net, p);
+  for (gsize i = 0; i < net->n_params; i++)
+    g_assert_true (isfinite (p[i]));
+}
+
 typedef struct
 {
   guint  phases;
@@ -564,6 +598,7 @@ main (int argc, char **argv)
                         test_mnist_reconstruction);
   g_test_add_func ("/rbm/pretrain-activations", test_pretrain_activations);
   g_test_add_func ("/rbm/per-layer-values", test_per_layer_values);
+  g_test_add_func ("/rbm/pretrain-diverges", test_pretrain_diverges);
   g_test_add_func ("/rbm/mnist/pretrain-helps", test_pretrain_helps);
   ret = g_test_run ();
   g_clear_pointer (&mnist_train, ink_dataset_free);

@@ -30,6 +30,8 @@
 
 #include <glib/gi18n.h>
 
+G_DEFINE_QUARK (ink-rbm-error-quark, ink_rbm_error)
+
 void
 ink_pretrain_spec_defaults (InkPretrainSpec *spec)
 {
@@ -542,6 +544,16 @@ ink_rbm_pretrain (InkNetwork            *net,
                 }
               err += ink_rbm_cd_gradient (rbm, in, rows, ink_pretrain_spec_cd_k (spec, l), NULL);
               ink_rbm_update (rbm, lr, spec->momentum, spec->weight_decay);
+            }
+          /* diverged: the layer keeps its last finite state (the previous
+           * epoch's, or its initialization) */
+          if (!isfinite (err))
+            {
+              g_set_error (error, INK_RBM_ERROR, INK_RBM_ERROR_DIVERGED,
+                           _("pretraining of hidden layer %u diverged in epoch %u (the reconstruction "
+                             "error is not a number); try a smaller pretraining learning rate than %g"),
+                           l + 1, e + 1, (double) ink_pretrain_spec_lr (spec, l));
+              goto out;
             }
           /* the layer shows the RBM's current state to func (layer l's own
            * weights are not read while its RBM learns) */

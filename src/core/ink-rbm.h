@@ -40,6 +40,14 @@ G_BEGIN_DECLS
 
 #define INK_PRETRAIN_MAX_LAYERS 64
 
+#define INK_RBM_ERROR (ink_rbm_error_quark ())
+GQuark ink_rbm_error_quark (void);
+
+typedef enum
+{
+  INK_RBM_ERROR_DIVERGED,   /* the reconstruction error became NaN or infinite */
+} InkRbmError;
+
 typedef enum
 {
   INK_RBM_HIDDEN_BINARY,  /* Bernoulli: P(h=1) = sigmoid (a) */
@@ -212,7 +220,9 @@ typedef void (*InkPretrainFunc) (guint    layer,
  * initialization).  Minibatches of spec->batch_size in an order shuffled
  * per (seed, layer, epoch).  Deterministic for a given seed.  FALSE with
  * G_IO_ERROR_CANCELLED when cancelled (net then holds the layers done so
- * far), or with the backend's error when an allocation fails. */
+ * far), INK_RBM_ERROR_DIVERGED when an epoch's reconstruction error is not
+ * finite (the layer keeps its last finite state), or with the backend's
+ * error when an allocation fails. */
 gboolean ink_rbm_pretrain         (InkNetwork            *net,
                                    const InkPretrainSpec *spec,
                                    const InkDevData      *data,

@@ -535,6 +535,14 @@ pretrain (InkTrainer *t, GCancellable *cancellable, InkEventFunc func, gpointer 
           stop (t, INK_STOP_CANCELLED, g_strdup (_("stopped by the user during pretraining")));
           return TRUE;
         }
+      if (g_error_matches (local, INK_RBM_ERROR, INK_RBM_ERROR_DIVERGED))
+        {
+          /* like a diverging epoch: stop, keeping the last finite weights */
+          stop (t, INK_STOP_DIVERGED, g_strdup (local->message));
+          ink_network_get_params (t->net, t->best_params);
+          emit_weights (t, func, user_data);
+          return TRUE;
+        }
       g_set_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_BACKEND,
                    _("pretraining failed: %s"), local->message);
       return FALSE;
