@@ -214,6 +214,28 @@ test_resume_rejects (Fixture *f, gconstpointer data)
   c = ink_trainer_new (e, f->train, f->test, &error);
   g_assert_false (ink_trainer_resume (c, junk, &error));
   g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  /* the same network on other data: another size, or the same size with
+   * other images */
+  {
+    g_autoptr(InkDataset) smaller = test_synthetic_dataset (1100, 1);
+    g_autoptr(InkDataset) other_images = test_synthetic_dataset (1200, 3);
+    g_autoptr(InkTrainer) d = ink_trainer_new (e, smaller, f->test, &error);
+    g_autoptr(InkTrainer) g = NULL;
+
+    g_assert_no_error (error);
+    g_assert_false (ink_trainer_resume (d, ck, &error));
+    g_assert_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_CHECKPOINT);
+    g_assert_nonnull (strstr (error->message, "other data (1200 training and 300 test images)"));
+    g_assert_nonnull (strstr (error->message, "1100 and 300"));
+    g_clear_error (&error);
+
+    g = ink_trainer_new (e, other_images, f->test, &error);
+    g_assert_no_error (error);
+    g_assert_false (ink_trainer_resume (g, ck, &error));
+    g_assert_nonnull (strstr (error->message, "but other images"));
+  }
 }
 
 static void

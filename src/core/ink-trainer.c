@@ -764,6 +764,29 @@ add_double (JsonBuilder *b, double v)
     json_builder_add_null_value (b);
 }
 
+/* A fingerprint of the data a run trains on: its sizes, every label and a
+ * stride of the pixels, hashed.  A checkpoint records it, so that resuming
+ * with other data is refused instead of silently mixing datasets. */
+static guint64
+data_fingerprint (const InkDataset *train, const InkDataset *test)
+{
+  const InkDataset *sets[2] = { train, test };
+  guint64 h = G_GUINT64_CONSTANT (0x1d2c3b4a59687f);
+
+  for (guint k = 0; k < 2; k++)
+    {
+      const InkDataset *ds = sets[k];
+      gsize bytes = (gsize) ds->n * ds->rows * ds->cols;
+
+      h = ink_hash64 (h ^ ((guint64) ds->n << 32 | ((guint64) ds->rows << 16) | ds->cols));
+      for (guint i = 0; i < ds->n; i++)
+        h = ink_hash64 (h ^ ds->labels[i] ^ ((guint64) i << 8));
+      for (gsize i = 0; i < bytes; i += 61)
+        h = ink_hash64 (h ^ ds->images[i] ^ ((guint64) i << 8));
+    }
+  return h;
+}
+
 static gboolean
 write_checkpoint (InkTrainer *t, GError **error)
 {
@@ -785,6 +808,15 @@ write_checkpoint (InkTrainer *t, GError **error)
   ink_model_add_tensors (tf, t->exp->net, "state2.", s2);
 
   json_builder_begin_object (b);
+  json_builder_set_member_name (b, "data");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "train");
+  json_builder_add_int_value (b, t->train->n);
+  json_builder_set_member_name (b, "test");
+  json_builder_add_int_value (b, t->test->n);
+  json_builder_set_member_name (b, "fingerprint");
+  add_u64 (b, data_fingerprint (t->train, t->test));
+  json_builder_end_object (b);
   json_builder_set_member_name (b, "epochs_done");
   json_builder_add_int_value (b, t->epochs_done);
   json_builder_set_member_name (b, "iteration");
@@ -934,6 +966,32 @@ ink_trainer_resume (InkTrainer  *t,
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     goto bad;
   o = json_node_get_object (json_parser_get_root (parser));
+
+  /* the same data as when it was written (checkpoints from before this
+   * check carry no fingerprint) */
+  if (json_object_has_member (o, "data"))
+    {
+      JsonNode *dn = json_object_get_member (o, "data");
+      JsonObject *d;
+      guint64 fp;
+
+      if (!JSON_NODE_HOLDS_OBJECT (dn) ||
+          !parse_u64 (json_object_get_member (d = json_node_get_object (dn), "fingerprint"), &fp))
+        goto bad;
+      if (fp != data_fingerprint (t->train, t->test))
+        {
+          gint64 ntr = json_object_get_int_member_with_default (d, "train", -1);
+          gint64 nte = json_object_get_int_member_with_default (d, "test", -1);
+
+          g_set_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_CHECKPOINT,
+                       _("%s was written while training on other data (%" G_GINT64_FORMAT
+                         " training and %" G_GINT64_FORMAT " test images); the data given now has "
+                         "%u and %u%s: resume with the data the run started with"),
+                       path, ntr, nte, t->train->n, t->test->n,
+                       ntr == t->train->n && nte == t->test->n ? _(", but other images") : "");
+          return FALSE;
+        }
+    }
 
   params = g_new (float, n);
   best = g_new (float, n);
