@@ -1077,8 +1077,13 @@ cmd_presets (int argc, char **argv)
 
   g_set_prgname ("presets");
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  int width = 0;
+
   if (!parse_options (ctx, &argc, &argv, &status))
     return status;
+  /* the names' column as wide as the longest name */
+  for (guint i = 0; names[i]; i++)
+    width = MAX (width, (int) strlen (names[i]));
   for (guint i = 0; names[i]; i++)
     {
       g_autoptr(GError) error = NULL;
@@ -1094,7 +1099,7 @@ cmd_presets (int argc, char **argv)
           printf ("%s\n", json);
         }
       else
-        printf ("%-18s %s\n\n", names[i], exp->description);
+        printf ("%-*s  %s\n\n", width, names[i], exp->description);
     }
   return 0;
 }
