@@ -136,6 +136,7 @@ struct _InkRun
   GQueue         epochs;        /* InkEpochRecord* */
   GArray        *pretrain_epochs;  /* InkRunPretrainEpoch, not yet signalled */
   GBytes        *weights;
+  GBytes        *pretrain_weights;   /* the latest snapshot taken while pretraining */
   char          *phase;
   InkData       *loaded;
   char          *new_ledger_id;
@@ -229,6 +230,7 @@ ink_run_finalize (GObject *object)
   g_clear_error (&self->error);
   g_clear_pointer (&self->params, g_bytes_unref);
   g_clear_pointer (&self->weights, g_bytes_unref);
+  g_clear_pointer (&self->pretrain_weights, g_bytes_unref);
   g_queue_clear_full (&self->epochs, g_free);
   g_array_unref (self->batch_points);
   g_array_unref (self->pretrain_history);
@@ -347,6 +349,7 @@ drain_events (gpointer user_data)
   GQueue epochs = G_QUEUE_INIT;
   g_autoptr(GArray) pretrain = NULL;
   GBytes *weights;
+  GBytes *pretrain_weights;
   char *phase;
   InkData *loaded;
   InkEpochRecord *rec;
@@ -360,6 +363,7 @@ drain_events (gpointer user_data)
   pretrain = self->pretrain_epochs;
   self->pretrain_epochs = g_array_new (FALSE, FALSE, sizeof (InkRunPretrainEpoch));
   weights = g_steal_pointer (&self->weights);
+  pretrain_weights = g_steal_pointer (&self->pretrain_weights);
   phase = g_steal_pointer (&self->phase);
   loaded = g_steal_pointer (&self->loaded);
   if (self->have_new_norm)
@@ -380,6 +384,29 @@ drain_events (gpointer user_data)
       g_clear_pointer (&self->data, ink_data_unref);
       self->data = loaded;
     }
+  /* what pretraining reported comes first, as pretraining, even when the
+   * worker has moved on to training since */
+  if (pretrain->len > 0 || pretrain_weights != NULL)
+    {
+      self->pretraining = TRUE;
+      if (self->state == INK_RUN_LOADING)
+        set_state (self, INK_RUN_RUNNING);
+    }
+  for (guint i = 0; i < pretrain->len; i++)
+    {
+      InkRunPretrainEpoch e = g_array_index (pretrain, InkRunPretrainEpoch, i);
+
+      g_array_append_val (self->pretrain_history, e);
+      g_signal_emit (self, signals[SIGNAL_PRETRAIN_EPOCH], 0,
+                     e.layer, e.n_layers, e.epoch, e.n_epochs, e.recon_error);
+    }
+  if (pretrain->len > 0)
+    g_signal_emit (self, signals[SIGNAL_PROGRESS], 0);
+  if (pretrain_weights != NULL)
+    {
+      g_signal_emit (self, signals[SIGNAL_WEIGHTS], 0, pretrain_weights);
+      g_bytes_unref (pretrain_weights);
+    }
   if (phase)
     {
       if (g_str_has_prefix (phase, "pretrain"))
@@ -396,16 +423,6 @@ drain_events (gpointer user_data)
         }
       g_free (phase);
     }
-  for (guint i = 0; i < pretrain->len; i++)
-    {
-      InkRunPretrainEpoch e = g_array_index (pretrain, InkRunPretrainEpoch, i);
-
-      g_array_append_val (self->pretrain_history, e);
-      g_signal_emit (self, signals[SIGNAL_PRETRAIN_EPOCH], 0,
-                     e.layer, e.n_layers, e.epoch, e.n_epochs, e.recon_error);
-    }
-  if (pretrain->len > 0)
-    g_signal_emit (self, signals[SIGNAL_PROGRESS], 0);
   while ((rec = g_queue_pop_head (&epochs)))
     {
       g_autoptr(InkEpochItem) item = ink_epoch_item_new (rec);
@@ -486,6 +503,7 @@ typedef struct
 {
   InkRun       *self;
   InkLedgerRun *ledger;
+  gboolean      in_pretrain;   /* the worker's phase (the main side may see it later) */
 } WorkerCtx;
 
 static void
@@ -497,6 +515,7 @@ on_trainer_event (const InkTrainEvent *ev, gpointer user_data)
   switch (ev->kind)
     {
     case INK_EVENT_PHASE:
+      w->in_pretrain = g_str_has_prefix (ev->phase, "pretrain");
       g_mutex_lock (&self->lock);
       g_free (self->phase);
       self->phase = g_strdup (ev->phase);
@@ -527,9 +546,15 @@ on_trainer_event (const InkTrainEvent *ev, gpointer user_data)
     case INK_EVENT_WEIGHTS:
       {
         GBytes *copy = g_bytes_new (ev->params, ev->n_params * sizeof (float));
+        GBytes **slot;
+
         g_mutex_lock (&self->lock);
-        g_clear_pointer (&self->weights, g_bytes_unref);
-        self->weights = copy;
+        /* pretraining's snapshots are kept apart, so that one is shown as
+         * the RBM's filters even when training has begun by the time the
+         * main loop looks */
+        slot = w->in_pretrain ? &self->pretrain_weights : &self->weights;
+        g_clear_pointer (slot, g_bytes_unref);
+        *slot = copy;
         schedule_drain_locked (self);
         g_mutex_unlock (&self->lock);
       }
