@@ -108,20 +108,25 @@ test_synthetic_dir (guint n_train, guint n_test)
   return dir;
 }
 
+/* Removes a file or a folder and everything in it; a symbolic link is
+ * removed, never followed (a test may link to places outside its folder). */
 static inline void
-test_remove_tree (const char *dir)
+test_remove_tree (const char *path)
 {
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-  while (d && (name = g_dir_read_name (d)))
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
     {
-      g_autofree char *p = g_build_filename (dir, name, NULL);
-      if (g_file_test (p, G_FILE_TEST_IS_DIR))
-        test_remove_tree (p);
-      else
-        g_unlink (p);
+      g_autoptr(GDir) d = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (d && (name = g_dir_read_name (d)))
+        {
+          g_autofree char *p = g_build_filename (path, name, NULL);
+          test_remove_tree (p);
+        }
+      g_rmdir (path);
     }
-  g_rmdir (dir);
+  else
+    g_unlink (path);
 }
 
 /* The short real-MNIST recipe both the CPU suite (test-mnist) and the GPU
