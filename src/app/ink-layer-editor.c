@@ -646,24 +646,6 @@ build_spec (InkLayerEditor  *self,
   return g_steal_pointer (&spec);
 }
 
-static guint
-state_buffers (InkOptimizerKind kind)
-{
-  switch (kind)
-    {
-    case INK_OPT_SGD:
-      return 0;
-    case INK_OPT_ADAM:
-      return 2;
-    case INK_OPT_MOMENTUM:
-    case INK_OPT_NESTEROV:
-    case INK_OPT_RMSPROP:
-    case INK_OPT_ADAGRAD:
-    default:
-      return 1;
-    }
-}
-
 static void
 update_row_actions (InkLayerEditor *self)
 {
@@ -703,7 +685,7 @@ refresh (InkLayerEditor *self)
     {
       guint64 n = ink_net_spec_n_params (spec);
       guint64 units = 0;
-      guint nstate = state_buffers (self->kind);
+      guint nstate = ink_optimizer_n_state_buffers (self->kind);
       g_autofree char *count = params_text (n);
       g_autofree char *weights = g_format_size (n * 4);
       g_autofree char *training = g_format_size (n * 4 * (2 + nstate));

@@ -23,7 +23,6 @@
 #include <glib/gi18n.h>
 #include <math.h>
 #include <stdio.h>
-#include <string.h>
 #include <sys/resource.h>
 
 #include "ink-dataset.h"
@@ -194,8 +193,7 @@ ink_cli_bench (int argc, char **argv)
       g_free (exp->device);
       exp->device = g_strdup (device);
     }
-  if (!(dir = data && (g_file_test (data, G_FILE_TEST_IS_DIR) || strchr (data, G_DIR_SEPARATOR))
-             ? g_strdup (data) : ink_dataset_find (data ? data : exp->dataset, &error)) ||
+  if (!(dir = ink_dataset_resolve (data, exp->dataset, &error)) ||
       !ink_dataset_load_dir (dir, &train, &test, &error) ||
       !(trainer = ink_trainer_new (exp, train, test, &error)))
     goto fail;

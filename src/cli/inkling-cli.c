@@ -90,10 +90,7 @@ load_data (const char *dataset, const char *dir_override, InkDataset **train, In
   g_autofree char *dir = NULL;
 
   /* --data takes a folder or a dataset's name ("fashion-mnist") */
-  if (dir_override && (g_file_test (dir_override, G_FILE_TEST_IS_DIR) ||
-                       strchr (dir_override, G_DIR_SEPARATOR) != NULL))
-    dir = g_strdup (dir_override);
-  else if (!(dir = ink_dataset_find (dir_override ? dir_override : dataset, error)))
+  if (!(dir = ink_dataset_resolve (dir_override, dataset, error)))
     return FALSE;
   if (!ink_dataset_load_dir (dir, train, test, error))
     return FALSE;
@@ -458,8 +455,7 @@ cmd_train (int argc, char **argv)
     }
   /* --data fashion-mnist: the experiment (and so the model's metadata and
    * the run's record) names the dataset it trained on */
-  if (data != NULL && !g_file_test (data, G_FILE_TEST_IS_DIR) &&
-      (g_ascii_strcasecmp (data, "mnist") == 0 || g_ascii_strcasecmp (data, "fashion-mnist") == 0))
+  if (data != NULL && !g_file_test (data, G_FILE_TEST_IS_DIR) && ink_dataset_is_known (data))
     {
       g_free (exp->dataset);
       exp->dataset = g_ascii_strdown (data, -1);
@@ -826,7 +822,7 @@ print_plan (GOptionContext *ctx, InkExperiment *exp, const char *data, const cha
 
   if (device && g_strcmp0 (device, "cpu") != 0 && g_strcmp0 (device, "cuda") != 0)
     return usage_error (ctx, "--device must be cpu or cuda");
-  if (!data && (g_strcmp0 (exp->dataset, "mnist") == 0 || g_strcmp0 (exp->dataset, "fashion-mnist") == 0))
+  if (!data && ink_dataset_is_known (exp->dataset))
     {
       /* no need to read 50 MB to count them */
       n_train = 60000;

@@ -1113,6 +1113,23 @@ ink_dataset_user_dir (const char *name)
   return g_build_filename (g_get_user_data_dir (), "inkling", "datasets", name, NULL);
 }
 
+gboolean
+ink_dataset_is_known (const char *name)
+{
+  return name != NULL && (g_ascii_strcasecmp (name, "mnist") == 0 ||
+                          g_ascii_strcasecmp (name, "fashion-mnist") == 0);
+}
+
+char *
+ink_dataset_resolve (const char  *data,
+                     const char  *dataset,
+                     GError     **error)
+{
+  if (data != NULL && g_file_test (data, G_FILE_TEST_IS_DIR))
+    return g_strdup (data);
+  return ink_dataset_find (data != NULL ? data : dataset, error);
+}
+
 char *
 ink_dataset_find (const char  *name,
                   GError     **error)

@@ -83,6 +83,14 @@ gboolean    ink_dataset_load_dir  (const char  *dir,
  * as is.  Returns NULL with an error telling how to get the data. */
 char       *ink_dataset_find      (const char  *name,
                                    GError     **error);
+/* The folder for a --data argument: an existing folder as given (a folder
+ * wins over a name), else what ink_dataset_find makes of it; data NULL:
+ * the experiment's dataset name. */
+char       *ink_dataset_resolve   (const char  *data,
+                                   const char  *dataset,
+                                   GError     **error);
+/* TRUE for the names ink_dataset_find knows (mnist, fashion-mnist; any case) */
+gboolean    ink_dataset_is_known  (const char  *name);
 /* The per-user folder, $XDG_DATA_HOME/inkling/datasets/<name> (may not exist). */
 char       *ink_dataset_user_dir  (const char  *name);
 

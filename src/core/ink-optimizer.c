@@ -66,16 +66,34 @@ ink_optimizer_spec_defaults (InkOptimizerSpec *spec,
     }
 }
 
+guint
+ink_optimizer_n_state_buffers (InkOptimizerKind kind)
+{
+  switch (kind)
+    {
+    case INK_OPT_SGD:
+      return 0;
+    case INK_OPT_ADAM:
+      return 2;
+    case INK_OPT_MOMENTUM:
+    case INK_OPT_NESTEROV:
+    case INK_OPT_RMSPROP:
+    case INK_OPT_ADAGRAD:
+    default:
+      return 1;
+    }
+}
+
 static gboolean
 has_state1 (InkOptimizerKind kind)
 {
-  return kind != INK_OPT_SGD;
+  return ink_optimizer_n_state_buffers (kind) >= 1;
 }
 
 static gboolean
 has_state2 (InkOptimizerKind kind)
 {
-  return kind == INK_OPT_ADAM;
+  return ink_optimizer_n_state_buffers (kind) >= 2;
 }
 
 InkOptimizer *

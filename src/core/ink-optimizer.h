@@ -66,6 +66,9 @@ void          ink_optimizer_get_state (InkOptimizer *opt, float *s1, float *s2);
 void          ink_optimizer_set_state (InkOptimizer *opt, const float *s1, const float *s2);
 
 const char   *ink_optimizer_kind_to_string   (InkOptimizerKind kind);
+/* How many n_params-sized state buffers the optimizer keeps: 0 for SGD,
+ * 2 for Adam, 1 for the others (velocity or squared-gradient average). */
+guint         ink_optimizer_n_state_buffers  (InkOptimizerKind kind);
 gboolean      ink_optimizer_kind_from_string (const char *s, InkOptimizerKind *out);
 const char   *ink_activation_to_string       (InkActivation a);
 gboolean      ink_activation_from_string     (const char *s, InkActivation *out);

@@ -34,24 +34,6 @@ G_DEFINE_QUARK (ink-preflight-error-quark, ink_preflight_error)
 /* The plan mirrors the allocations of ink_network_new, ink_optimizer_new and
  * ink_trainer_new: keep them in step. */
 
-static guint64
-optimizer_states (InkOptimizerKind kind)
-{
-  switch (kind)
-    {
-    case INK_OPT_SGD:
-      return 0;
-    case INK_OPT_ADAM:
-      return 2;
-    case INK_OPT_MOMENTUM:
-    case INK_OPT_NESTEROV:
-    case INK_OPT_RMSPROP:
-    case INK_OPT_ADAGRAD:
-    default:
-      return 1;
-    }
-}
-
 /* Bytes of the batch-sized buffers per row of the batch. */
 static guint64
 activation_bytes_per_row (const InkNetSpec *spec,
@@ -135,7 +117,7 @@ plan_for_rows (const InkExperiment *exp,
 
   memset (plan, 0, sizeof *plan);
   plan->params = 2 * n_params * F32;
-  plan->optimizer_state = optimizer_states (exp->optimizer.kind) * n_params * F32;
+  plan->optimizer_state = ink_optimizer_n_state_buffers (exp->optimizer.kind) * n_params * F32;
   plan->activations = rows * activation_bytes_per_row (exp->net, image_dim) + ACCUMULATOR_BYTES;
   plan->dataset = ((guint64) n_train_images + n_test_images) * ((guint64) image_dim + 1) +
                   index_bytes (&exp->split, n_train_images, n_test_images);
