@@ -45,6 +45,7 @@ struct _InkTrainer
   InkExperiment    *exp;
   const InkDataset *train;
   const InkDataset *test;
+  guint64           data_fp;        /* data_fingerprint (train, test), 0 until needed */
   InkSplit         *split;
   InkNorm           norm;
 
@@ -787,6 +788,16 @@ data_fingerprint (const InkDataset *train, const InkDataset *test)
   return h;
 }
 
+/* computed once: the data does not change during a run, and a checkpoint
+ * is written every epoch */
+static guint64
+trainer_data_fingerprint (InkTrainer *t)
+{
+  if (t->data_fp == 0)
+    t->data_fp = data_fingerprint (t->train, t->test) | 1;
+  return t->data_fp;
+}
+
 static gboolean
 write_checkpoint (InkTrainer *t, GError **error)
 {
@@ -815,7 +826,7 @@ write_checkpoint (InkTrainer *t, GError **error)
   json_builder_set_member_name (b, "test");
   json_builder_add_int_value (b, t->test->n);
   json_builder_set_member_name (b, "fingerprint");
-  add_u64 (b, data_fingerprint (t->train, t->test));
+  add_u64 (b, trainer_data_fingerprint (t));
   json_builder_end_object (b);
   json_builder_set_member_name (b, "epochs_done");
   json_builder_add_int_value (b, t->epochs_done);
@@ -978,7 +989,7 @@ ink_trainer_resume (InkTrainer  *t,
       if (!JSON_NODE_HOLDS_OBJECT (dn) ||
           !parse_u64 (json_object_get_member (d = json_node_get_object (dn), "fingerprint"), &fp))
         goto bad;
-      if (fp != data_fingerprint (t->train, t->test))
+      if (fp != trainer_data_fingerprint (t))
         {
           gint64 ntr = json_object_get_int_member_with_default (d, "train", -1);
           gint64 nte = json_object_get_int_member_with_default (d, "test", -1);
