@@ -205,41 +205,34 @@ ink_rbm_set_params (InkRbm      *rbm,
   rbm->be->ops->upload (rbm->be, rbm->params, host, sizeof (float) * rbm->n_params);
 }
 
+/* ph = the hidden units' mean field given v; with keep_pre, NReLU units
+ * also leave their pre-activations in rbm->pre for the draw that follows */
+static void
+hidden_layer (InkRbm      *rbm,
+              const float *v,
+              int          batch,
+              float       *ph,
+              gboolean     keep_pre)
+{
+  InkBackend *be = rbm->be;
+  int V = rbm->n_visible, H = rbm->n_hidden;
+  gboolean nrelu = rbm->hidden == INK_RBM_HIDDEN_NRELU;
+  float *out = nrelu && keep_pre ? rbm->pre : ph;
+
+  be->ops->gemm (be, FALSE, TRUE, batch, H, V, 1.0f, v, V, rbm->w, V, 0.0f, out, H);
+  be->ops->bias_add (be, out, rbm->b_hid, batch, H);
+  if (out != ph)
+    be->ops->copy (be, ph, out, sizeof (float) * (gsize) batch * H);
+  be->ops->act_forward (be, nrelu ? INK_ACT_RELU : INK_ACT_SIGMOID, 0.0f, ph, (gsize) batch * H);
+}
+
 void
 ink_rbm_hidden_probs (InkRbm      *rbm,
                       const float *v,
                       int          batch,
                       float       *ph)
 {
-  InkBackend *be = rbm->be;
-  int V = rbm->n_visible, H = rbm->n_hidden;
-
-  be->ops->gemm (be, FALSE, TRUE, batch, H, V, 1.0f, v, V, rbm->w, V, 0.0f, ph, H);
-  be->ops->bias_add (be, ph, rbm->b_hid, batch, H);
-  be->ops->act_forward (be, rbm->hidden == INK_RBM_HIDDEN_NRELU ? INK_ACT_RELU : INK_ACT_SIGMOID,
-                        0.0f, ph, (gsize) batch * H);
-}
-
-/* ink_rbm_hidden_probs, keeping the pre-activations in rbm->pre for the
- * NReLU draw that follows */
-static void
-hidden_probs_keep (InkRbm      *rbm,
-                   const float *v,
-                   int          batch,
-                   float       *ph)
-{
-  InkBackend *be = rbm->be;
-  int V = rbm->n_visible, H = rbm->n_hidden;
-
-  if (rbm->hidden != INK_RBM_HIDDEN_NRELU)
-    {
-      ink_rbm_hidden_probs (rbm, v, batch, ph);
-      return;
-    }
-  be->ops->gemm (be, FALSE, TRUE, batch, H, V, 1.0f, v, V, rbm->w, V, 0.0f, rbm->pre, H);
-  be->ops->bias_add (be, rbm->pre, rbm->b_hid, batch, H);
-  be->ops->copy (be, ph, rbm->pre, sizeof (float) * (gsize) batch * H);
-  be->ops->act_forward (be, INK_ACT_RELU, 0.0f, ph, (gsize) batch * H);
+  hidden_layer (rbm, v, batch, ph, FALSE);
 }
 
 void
@@ -331,7 +324,7 @@ ink_rbm_reconstruction_error (InkRbm      *rbm,
 /* h = a draw of the hidden units (backend memory): for binary units a
  * Bernoulli draw of each probability in p; for NReLU units
  * max (0, a + sqrt (sigmoid (a))·n) from the pre-activations a that
- * hidden_probs_keep left in rbm->pre, n standard normal (Box–Muller on two
+ * hidden_layer left in rbm->pre, n standard normal (Box–Muller on two
  * counter-based uniforms). */
 static void
 sample_hidden (InkRbm *rbm, const float *p, int batch)
@@ -383,7 +376,7 @@ ink_rbm_cd_gradient (InkRbm      *rbm,
   g_return_val_if_fail (batch >= 1 && batch <= rbm->max_batch, NAN);
   g_return_val_if_fail (k >= 1, NAN);
 
-  hidden_probs_keep (rbm, v0, B, rbm->ph0);
+  hidden_layer (rbm, v0, B, rbm->ph0, TRUE);
   for (guint s = 0; s < k; s++)
     {
       const float *src = s == 0 ? rbm->ph0 : rbm->phk;
@@ -393,7 +386,7 @@ ink_rbm_cd_gradient (InkRbm      *rbm,
       else
         sample_hidden (rbm, src, B);
       ink_rbm_visible_probs (rbm, rbm->h, B, rbm->pv);
-      hidden_probs_keep (rbm, rbm->pv, B, rbm->phk);
+      hidden_layer (rbm, rbm->pv, B, rbm->phk, TRUE);
       if (s == 0)
         {
           ops->download (be, rbm->host, v0, sizeof (float) * nv);
@@ -438,12 +431,6 @@ ink_rbm_update (InkRbm *rbm,
 /* ------------------------------------------------------------------------ */
 /* greedy layer-wise pretraining                                            */
 
-static guint
-hidden_layers_of (const InkNetwork *net)
-{
-  return net->spec->n_layers > 0 ? (guint) net->spec->n_layers - 1 : 0;
-}
-
 gboolean
 ink_rbm_pretrain (InkNetwork            *net,
                   const InkPretrainSpec *spec,
@@ -468,7 +455,7 @@ ink_rbm_pretrain (InkNetwork            *net,
   g_autofree guint32 *perm = NULL;
   gboolean ok = FALSE;
 
-  for (guint l = 0; l < hidden_layers_of (net); l++)
+  for (guint l = 0; l < hidden; l++)
     g_return_val_if_fail (ink_pretrain_spec_cd_k (spec, l) >= 1, FALSE);
 
   if (hidden == 0 || n == 0)
