@@ -208,21 +208,44 @@ test_bad (gconstpointer data)
     g_error ("message “%s” does not mention “%s”", error->message, c->needle);
 }
 
-/* numbers in written experiments: the shortest decimal that reads back */
+/* numbers in written experiments: the shortest decimal that reads back,
+ * always valid JSON (json-glib 1.6's generator wrote 1e-08 as "1e-08.0") */
 static void
-test_tidy_numbers (void)
+test_written_numbers (void)
 {
-  g_autofree char *t = ink_json_tidy_numbers (
-    "{\"a\" : 0.20000000000000001, \"b\" : [1, -3, 2.0, 9.9999999999999995e-08, -0.0, 10.0, 1500.0, 1e+20],"
-    " \"s\" : \"0.20000000000000001 \\\" 0.30000000000000004\", \"c\" : 12345678901234567890}");
+  g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(InkExperiment) e = ink_experiment_preset ("keras-mnist-mlp", NULL);
   g_autoptr(InkExperiment) back = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *t = NULL;
   g_autofree char *json = NULL;
 
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "a");
+  json_builder_add_double_value (b, 0.2);
+  json_builder_set_member_name (b, "b");
+  json_builder_begin_array (b);
+  json_builder_add_int_value (b, 1);
+  json_builder_add_int_value (b, -3);
+  json_builder_add_double_value (b, 2.0);
+  json_builder_add_double_value (b, 1e-7);
+  json_builder_add_double_value (b, 1e-8);
+  json_builder_add_double_value (b, -0.0);
+  json_builder_add_double_value (b, 1500.0);
+  json_builder_add_double_value (b, 1e20);
+  json_builder_add_double_value (b, NAN);
+  json_builder_add_double_value (b, INFINITY);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "s");
+  json_builder_add_string_value (b, "0.2 \" \\ \n\t\x01 é");
+  json_builder_set_member_name (b, "bad utf-8");
+  json_builder_add_string_value (b, "a\xff" "b");
+  json_builder_end_object (b);
+  t = ink_json_builder_to_text (b, FALSE);
   g_assert_cmpstr (t, ==,
-    "{\"a\" : 0.2, \"b\" : [1, -3, 2.0, 1e-07, -0.0, 10.0, 1500.0, 1e+20],"
-    " \"s\" : \"0.20000000000000001 \\\" 0.30000000000000004\", \"c\" : 12345678901234567890}");
+    "{\"a\":0.2,\"b\":[1,-3,2.0,1e-07,1e-08,-0.0,1500.0,1e+20,null,null],"
+    "\"s\":\"0.2 \\\" \\\\ \\n\\t\\u0001 é\",\"bad utf-8\":\"a\xef\xbf\xbd" "b\"}");
+  g_assert_true (ink_json_check (t, -1, NULL));
 
   g_assert_cmpfloat (ink_json_float_to_double (0.001f), ==, 0.001);
   g_assert_cmpfloat (ink_json_float_to_double (0.1f), ==, 0.1);
@@ -232,13 +255,157 @@ test_tidy_numbers (void)
   /* a written experiment shows lr 0.001, not 0.0010000000474974513, and
    * reads back to the same floats */
   json = ink_experiment_to_json (e, TRUE);
-  g_assert_nonnull (strstr (json, "\"lr\" : 0.001,"));
+  g_assert_nonnull (strstr (json, "\"lr\": 0.001,"));
   g_assert_null (strstr (json, "0000000"));
   back = ink_experiment_from_json (json, -1, &error);
   g_assert_no_error (error);
   g_assert_cmpfloat (back->optimizer.lr, ==, e->optimizer.lr);
   g_assert_cmpfloat (back->optimizer.rho, ==, e->optimizer.rho);
   g_assert_cmpfloat (back->net->layers[0].dropout, ==, e->net->layers[0].dropout);
+}
+
+/* every float field over a grid of magnitudes d·10^k: written, it reads
+ * back to the same float and writes the same text (Adam's eps 1e-8 used to
+ * make the file unreadable) */
+static void
+test_round_trip_grid (void)
+{
+  g_autoptr(InkExperiment) e = ink_experiment_preset ("keras-mnist-mlp", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("inkling-grid-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "e.json", NULL);
+  guint n = 0;
+
+  e->optimizer.kind = INK_OPT_ADAM;
+  for (int k = -45; k <= 38; k++)
+    for (int d = 1; d <= 9; d++)
+      {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(InkExperiment) back = NULL;
+        g_autofree char *json = NULL;
+        g_autofree char *again = NULL;
+        char text[32];
+        float f;
+
+        g_snprintf (text, sizeof text, "%de%d", d, k);
+        f = (float) g_ascii_strtod (text, NULL);
+        if (!isfinite (f) || f == 0.0f)
+          continue;
+        e->optimizer.eps = f;
+        e->optimizer.l2 = f;
+        e->optimizer.max_norm = f;
+        e->optimizer.lr = f;
+        json = ink_experiment_to_json (e, TRUE);
+        g_assert_true (ink_json_check (json, -1, NULL));
+        back = ink_experiment_from_json (json, -1, &error);
+        if (error != NULL)
+          g_error ("%s: %s", text, error->message);
+        g_assert_cmpfloat (back->optimizer.eps, ==, f);
+        g_assert_cmpfloat (back->optimizer.l2, ==, f);
+        g_assert_cmpfloat (back->optimizer.max_norm, ==, f);
+        g_assert_cmpfloat (back->optimizer.lr, ==, f);
+        again = ink_experiment_to_json (back, TRUE);
+        g_assert_cmpstr (again, ==, json);
+        g_assert_true (ink_experiment_save (e, path, &error));
+        g_assert_no_error (error);
+        n++;
+      }
+  g_assert_cmpuint (n, >, 700);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* what JSON is not, refused with where it is */
+static void
+test_strict_json (void)
+{
+  static const struct { const char *text; const char *needle; } bad[] = {
+    { "{\"seed\": 0x10}", "hexadecimal" },
+    { "{\"seed\": 010}", "leading zero" },
+    { "{\"name\": \"a\\0b\"}", "not a JSON escape" },
+    { "{\"name\": \"a\\101\"}", "not a JSON escape" },
+    { "{\"name\": \"\\ud800\"}", "lone high surrogate" },
+    { "{\"name\": \"\\udc00x\"}", "lone low surrogate" },
+    { "{\"name\": \"\\ud800\\u0041\"}", "lone high surrogate" },
+    { "{\"name\": \"\\u0000\"}", "NUL" },
+    { "{\"name\": \"a\xff\"}", "not UTF-8" },
+    { "{\"name\": \"\xed\xa0\x80\"}", "not UTF-8" },
+    { "{\"name\": \"\xc0\xaf\"}", "not UTF-8" },
+    { "{\"name\": \"a\tb\"}", "control character" },
+    { "{\"seed\": 1,}", "trailing comma" },
+    { "[1, 2,]", "trailing comma" },
+    { "{\"seed\": 1, \"seed\": 2}", "appears twice" },
+    { "{\"seed\": NaN}", "unexpected 'N'" },
+    { "{\"seed\": Infinity}", "unexpected 'I'" },
+    { "{\"seed\": -Infinity}", "digit after its sign" },
+    { "{\"seed\": 1e999}", "too large" },
+    { "{\"seed\": .5}", "unexpected '.'" },
+    { "{\"seed\": 1.}", "after its decimal point" },
+    { "{\"seed\": 1e}", "exponent" },
+    { "{\"seed\": +1}", "unexpected '+'" },
+    { "{\"seed\": tru}", "unexpected 't'" },
+    { "{\"seed\": 1} x", "more text" },
+    { "{\"seed\": 1", "ends before" },
+    { "{\"name\": \"abc", "not closed" },
+    { "", "ends where a value" },
+    { "{seed: 1}", "member name" },
+    { "{\"a\" 1}", "':'" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(InkExperiment) e = ink_experiment_from_json (bad[i].text, -1, &error);
+
+      g_assert_null (e);
+      g_assert_nonnull (error);
+      if (strstr (error->message, bad[i].needle) == NULL)
+        g_error ("%s: message “%s” does not mention “%s”", bad[i].text, error->message, bad[i].needle);
+      g_assert_false (ink_json_check (bad[i].text, -1, NULL));
+    }
+  /* what JSON is, accepted: escapes, a surrogate pair, UTF-8, exponents */
+  g_assert_true (ink_json_check ("{\"a\": \"\\ud83d\\ude00 \\u00e9 é \\/ \\b\\f\\n\\r\\t\", "
+                                 "\"b\": [-0, 0.5, 1E+2, 2e-3, true, false, null, {}, []]}", -1, NULL));
+  g_assert_true (ink_json_check ("\xef\xbb\xbf{}", -1, NULL));
+  /* a NUL byte inside the given length is not JSON */
+  g_assert_false (ink_json_check ("{}\0{}", 5, NULL));
+}
+
+/* values a file could not hold, refused when read */
+static void
+test_unwritable_values (void)
+{
+  static const struct { const char *text; const char *needle; } bad[] = {
+    { "{\"optimizer\": {\"kind\": \"adam\", \"eps\": 1e39}}", "too large" },
+    { "{\"optimizer\": {\"l1\": 1e300}}", "too large" },
+    { "{\"optimizer\": {\"l2\": -1e39}}", "too large" },
+    { "{\"optimizer\": {\"max_norm\": 4e38}}", "too large" },
+    { "{\"network\": {\"layers\": [{\"units\": 100}, {\"units\": 11}]}}", "must have 10" },
+    { "{\"network\": {\"layers\": [{\"units\": 100}, {\"units\": 2}]}}", "must have 10" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(InkExperiment) e = ink_experiment_from_json (bad[i].text, -1, &error);
+
+      g_assert_null (e);
+      g_assert_nonnull (error);
+      if (strstr (error->message, bad[i].needle) == NULL)
+        g_error ("%s: message “%s” does not mention “%s”", bad[i].text, error->message, bad[i].needle);
+    }
+  {
+    g_autoptr(InkExperiment) e = ink_experiment_preset ("keras-mnist-mlp", NULL);
+    g_autoptr(GError) error = NULL;
+
+    e->optimizer.eps = INFINITY;
+    g_assert_false (ink_experiment_validate (e, &error));
+    g_assert_nonnull (strstr (error->message, "eps"));
+    g_clear_error (&error);
+    e->optimizer.eps = 1e-8f;
+    e->optimizer.l1 = NAN;
+    g_assert_false (ink_experiment_validate (e, &error));
+    g_assert_nonnull (strstr (error->message, "l1"));
+  }
 }
 
 static void
@@ -262,7 +429,10 @@ main (int argc, char **argv)
   g_test_add_func ("/experiment/save-load", test_save_load);
   g_test_add_func ("/experiment/no-preset", test_no_preset);
   g_test_add_func ("/experiment/deep", test_deep);
-  g_test_add_func ("/experiment/tidy-numbers", test_tidy_numbers);
+  g_test_add_func ("/experiment/written-numbers", test_written_numbers);
+  g_test_add_func ("/experiment/round-trip-grid", test_round_trip_grid);
+  g_test_add_func ("/experiment/strict-json", test_strict_json);
+  g_test_add_func ("/experiment/unwritable-values", test_unwritable_values);
   for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/experiment/bad/%02u", i);

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "ink-model.h"
+#include "ink-safetensors.h"
 #include "ink-trainer.h"
 #include "test-util.h"
 
@@ -398,6 +399,259 @@ test_save_model (Fixture *f, gconstpointer data)
   g_assert_cmpmem (p1, 300 * 10 * sizeof (float), p2, 300 * 10 * sizeof (float));
 }
 
+/* ---- divergence every loss sees, and what a stop keeps ---------------- */
+
+typedef struct
+{
+  InkTrainer   *t;
+  GCancellable *cancel;
+  guint         poison_after;   /* epoch after which layer 1's weights become NaN */
+  guint         cancel_epoch;   /* cancel at the first progress event of this epoch */
+  float        *weights_at[8];  /* the weights after each epoch (1-based) */
+  guint         cancelled_at_batch;
+} Drive;
+
+static void
+drive_events (const InkTrainEvent *ev, gpointer data)
+{
+  Drive *d = data;
+  InkNetwork *net = ink_trainer_network (d->t);
+
+  if (ev->kind == INK_EVENT_WEIGHTS && ev->epoch >= 1 && ev->epoch < G_N_ELEMENTS (d->weights_at) &&
+      d->weights_at[ev->epoch] == NULL)
+    d->weights_at[ev->epoch] = g_memdup2 (ev->params, ev->n_params * sizeof (float));
+  /* after the epoch's weights were taken above */
+  if (ev->kind == INK_EVENT_WEIGHTS && ev->epoch == d->poison_after && d->poison_after != 0)
+    {
+      g_autofree float *p = g_new (float, net->n_params);
+
+      /* one weight of the first layer: a ReLU after it hides it from the
+       * loss (it turns NaN into 0 or passes it on, depending on the unit) */
+      ink_network_get_params (net, p);
+      p[0] = NAN;
+      ink_network_set_params (net, p);
+    }
+  if (ev->kind == INK_EVENT_PROGRESS && ev->epoch == d->cancel_epoch && d->cancelled_at_batch == 0)
+    {
+      d->cancelled_at_batch = ev->batch;
+      g_cancellable_cancel (d->cancel);
+    }
+}
+
+static InkTrainer *
+drive (InkExperiment *e, const InkDataset *train, const InkDataset *test, Drive *d)
+{
+  g_autoptr(GError) error = NULL;
+  InkTrainer *t = ink_trainer_new (e, train, test, &error);
+
+  g_assert_no_error (error);
+  d->t = t;
+  ink_trainer_run (t, d->cancel, drive_events, d, &error);
+  g_assert_no_error (error);
+  return t;
+}
+
+static void
+drive_clear (Drive *d)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (d->weights_at); i++)
+    g_free (d->weights_at[i]);
+}
+
+/* NaN weights end the run as diverged for both losses, the kept model is
+ * the last good one, and a NaN model is never saved (cross-entropy used
+ * to floor a NaN probability and report "all epochs done") */
+static void
+test_diverge_nan_weights (Fixture *f, gconstpointer data)
+{
+  InkLoss loss = GPOINTER_TO_INT (data);
+  g_autoptr(InkExperiment) e = small_experiment (INK_OPT_SGD);
+  g_autoptr(InkTrainer) t = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "m.safetensors", NULL);
+  g_autofree float *p = NULL;
+  g_autoptr(GError) error = NULL;
+  Drive d = { .poison_after = 2 };
+  gsize n;
+
+  e->net->loss = loss;
+  if (loss == INK_LOSS_MSE)
+    e->net->layers[2].activation = INK_ACT_IDENTITY;
+  e->epochs = 6;
+  t = drive (e, f->train, f->test, &d);
+  g_assert_cmpint (ink_trainer_stop_reason (t), ==, INK_STOP_DIVERGED);
+  g_assert_nonnull (strstr (ink_trainer_stop_message (t), "NaN"));
+  g_assert_cmpuint (ink_trainer_best_epoch (t), >=, 1);
+  g_assert_cmpuint (ink_trainer_best_epoch (t), <=, 2);
+  get_params (t, &p, &n);
+  for (gsize i = 0; i < n; i++)
+    g_assert_true (isfinite (p[i]));
+  /* the kept weights are an epoch's own, not a mix */
+  g_assert_true (memcmp (p, d.weights_at[ink_trainer_best_epoch (t)], n * sizeof (float)) == 0);
+  g_assert_true (ink_trainer_save_model (t, path, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(InkModel) m = ink_model_load (path, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (m);
+  }
+  drive_clear (&d);
+}
+
+/* a learning rate that blows a softmax network up: cross-entropy sees it */
+static void
+test_diverge_cross_entropy (Fixture *f, gconstpointer data)
+{
+  g_autoptr(InkExperiment) e = small_experiment (INK_OPT_SGD);
+  g_autoptr(InkTrainer) t = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "m.safetensors", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree float *p = NULL;
+  gsize n;
+
+  e->net->layers[1].activation = INK_ACT_RELU;
+  e->net->layers[0].dropout = e->net->layers[1].dropout = 0.0f;
+  e->optimizer.lr = 1e30f;
+  e->epochs = 5;
+  t = run (e, f, NULL, NULL, NULL, NULL, NULL);
+  g_assert_cmpint (ink_trainer_stop_reason (t), ==, INK_STOP_DIVERGED);
+  get_params (t, &p, &n);
+  for (gsize i = 0; i < n; i++)
+    g_assert_true (isfinite (p[i]));
+  if (ink_trainer_best_epoch (t) == 0)
+    {
+      g_assert_false (ink_trainer_save_model (t, path, &error));
+      g_assert_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_NO_MODEL);
+      g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+    }
+}
+
+/* a bigger set, so that an epoch lasts long enough for progress events
+ * (one every 100 ms) to come in its middle */
+static InkExperiment *
+slow_experiment (InkSplitKind split)
+{
+  InkExperiment *e = small_experiment (INK_OPT_SGD);
+
+  e->net->layers[0].units = 600;
+  e->batch_size = 4;
+  e->epochs = 5;
+  e->split.kind = split;
+  return e;
+}
+
+/* Stopped in the middle of epoch 2: the kept weights are those at the
+ * end of epoch 1 (the best validation, or with the test set as validation
+ * set the last completed epoch), the reported score is theirs, and the
+ * message says which; never the half-done epoch's */
+static void
+test_stop_mid_epoch (Fixture *f, gconstpointer data)
+{
+  InkSplitKind split = GPOINTER_TO_INT (data);
+  g_autoptr(InkExperiment) e = slow_experiment (split);
+  g_autoptr(InkDataset) train = test_synthetic_dataset (4000, 1);
+  g_autoptr(GCancellable) cancel = g_cancellable_new ();
+  g_autoptr(InkTrainer) t = NULL;
+  g_autofree float *p = NULL;
+  Drive d = { .cancel = cancel, .cancel_epoch = 2 };
+  guint n_hist;
+  gsize n;
+
+  t = drive (e, train, f->test, &d);
+  g_assert_cmpint (ink_trainer_stop_reason (t), ==, INK_STOP_CANCELLED);
+  ink_trainer_history (t, &n_hist);
+  g_assert_cmpuint (n_hist, ==, 1);
+  /* the stop came in the middle of the epoch, after some minibatches */
+  g_assert_cmpuint (d.cancelled_at_batch, >, 1);
+  g_assert_cmpuint (ink_trainer_best_epoch (t), ==, 1);
+  g_assert_nonnull (strstr (ink_trainer_stop_message (t), "during epoch 2"));
+  g_assert_nonnull (strstr (ink_trainer_stop_message (t), "epoch 1"));
+  g_assert_null (strstr (ink_trainer_stop_message (t), "stopped by the user"));
+  get_params (t, &p, &n);
+  g_assert_true (memcmp (p, d.weights_at[1], n * sizeof (float)) == 0);
+  drive_clear (&d);
+}
+
+/* Stopped before the first epoch ends: there is no trained model; saving
+ * refuses and leaves an existing model file as it was */
+static void
+test_stop_before_first_epoch (Fixture *f, gconstpointer data)
+{
+  g_autoptr(InkExperiment) e = slow_experiment (INK_SPLIT_OFFICIAL);
+  g_autoptr(InkDataset) train = test_synthetic_dataset (4000, 1);
+  g_autoptr(GCancellable) cancel = g_cancellable_new ();
+  g_autoptr(InkTrainer) t = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "m.safetensors", NULL);
+  g_autofree char *before = NULL, *after = NULL;
+  gsize len_before, len_after;
+  Drive d = { .cancel = cancel, .cancel_epoch = 1 };
+
+  g_assert_true (g_file_set_contents (path, "an earlier, better model", -1, NULL));
+  t = drive (e, train, f->test, &d);
+  g_assert_cmpint (ink_trainer_stop_reason (t), ==, INK_STOP_CANCELLED);
+  g_assert_cmpuint (d.cancelled_at_batch, >, 1);
+  g_assert_cmpuint (ink_trainer_best_epoch (t), ==, 0);
+  g_assert_nonnull (strstr (ink_trainer_stop_message (t), "no epoch was completed"));
+  g_assert_false (ink_trainer_save_model (t, path, &error));
+  g_assert_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_NO_MODEL);
+  g_assert_true (g_file_get_contents (path, &after, &len_after, NULL));
+  g_assert_cmpstr (after, ==, "an earlier, better model");
+  (void) before; (void) len_before;
+  drive_clear (&d);
+}
+
+/* a checkpoint whose training state was tampered with: refused with a
+ * message, no GLib-CRITICAL (which the test harness makes fatal) */
+static void
+test_resume_damaged_state (Fixture *f, gconstpointer data)
+{
+  static const struct { const char *from; const char *to; } edits[] = {
+    { "\"history\":[[1,", "\"history\":[[\"1\"," },
+    { "\"history\":[[1,", "\"history\":[[{},"},
+    { "\"history\":[[1,", "\"history\":[[2," },
+    { "\"history\":[[1,", "\"history\":[[1,[]," },
+    { "\"history\":[[1,", "\"history\":[[1,true," },
+    { "\"epochs_done\":1", "\"epochs_done\":\"1\"" },
+    { "\"epochs_done\":1", "\"epochs_done\":[]" },
+    { "\"best_epoch\":1", "\"best_epoch\":{}" },
+    { "\"best_epoch\":1", "\"best_epoch\":9" },
+    { "\"have_best\":true", "\"have_best\":1" },
+    { "\"no_improve\":0", "\"no_improve\":-1" },
+    { "\"fingerprint\":\"", "\"fingerprint\":\"x" },
+  };
+  g_autoptr(InkExperiment) e = small_experiment (INK_OPT_SGD);
+  g_autofree char *ck = g_build_filename (f->dir, "a.ckpt", NULL);
+  g_autofree char *bad = g_build_filename (f->dir, "bad.ckpt", NULL);
+  g_autoptr(InkTrainer) a = NULL;
+
+  e->epochs = 1;
+  a = run (e, f, ck, NULL, NULL, NULL, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (edits); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(InkTensorFile) tf = ink_safetensors_load (ck, &error);
+      g_autoptr(InkTrainer) t = NULL;
+      const char *state;
+      g_autofree char *edited = NULL;
+      const char *at;
+
+      g_assert_no_error (error);
+      state = ink_tensor_file_get_meta (tf, "inkling.checkpoint");
+      at = strstr (state, edits[i].from);
+      if (at == NULL)
+        g_error ("the checkpoint state has no “%s”: %s", edits[i].from, state);
+      edited = g_strdup_printf ("%.*s%s%s", (int) (at - state), state, edits[i].to,
+                                at + strlen (edits[i].from));
+      ink_tensor_file_set_meta (tf, "inkling.checkpoint", edited);
+      g_assert_true (ink_safetensors_save (tf, bad, &error));
+      g_assert_no_error (error);
+      t = ink_trainer_new (e, f->train, f->test, &error);
+      g_assert_no_error (error);
+      g_assert_false (ink_trainer_resume (t, bad, &error));
+      g_assert_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_CHECKPOINT);
+    }
+}
+
 static void
 test_bad_setup (Fixture *f, gconstpointer data)
 {
@@ -430,5 +684,12 @@ main (int argc, char **argv)
   ADD ("/trainer/no-improvement", test_no_improvement, NULL);
   ADD ("/trainer/save-model", test_save_model, NULL);
   ADD ("/trainer/bad-setup", test_bad_setup, NULL);
+  ADD ("/trainer/diverge/nan-weights-cross-entropy", test_diverge_nan_weights, GINT_TO_POINTER (INK_LOSS_CROSS_ENTROPY));
+  ADD ("/trainer/diverge/nan-weights-mse", test_diverge_nan_weights, GINT_TO_POINTER (INK_LOSS_MSE));
+  ADD ("/trainer/diverge/cross-entropy-lr", test_diverge_cross_entropy, NULL);
+  ADD ("/trainer/stop/mid-epoch-best-validation", test_stop_mid_epoch, GINT_TO_POINTER (INK_SPLIT_RANDOM));
+  ADD ("/trainer/stop/mid-epoch-valid-is-test", test_stop_mid_epoch, GINT_TO_POINTER (INK_SPLIT_OFFICIAL));
+  ADD ("/trainer/stop/before-first-epoch", test_stop_before_first_epoch, NULL);
+  ADD ("/trainer/resume/damaged-state", test_resume_damaged_state, NULL);
   return g_test_run ();
 }

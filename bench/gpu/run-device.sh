@@ -72,7 +72,7 @@ tail -n 2 "$OUT/torch-gpu.log"
 echo "== 4. a GPU run, then parity"
 "$CLI" train -p keras-mnist-mlp --device cuda --epochs 5 --no-progress -o "$W/keras.safetensors" \
   > "$OUT/train-gpu.log" 2>&1
-grep -E "best model|stopped|error" "$OUT/train-gpu.log"
+grep -E "^model:|no trained model|stopped|error" "$OUT/train-gpu.log"
 "$CLI" parity "$W/keras.safetensors" > "$OUT/parity.log" 2>&1
 cat "$OUT/parity.log"
 
@@ -83,7 +83,7 @@ tail -n 15 "$OUT/bench-gpu.log"
 if [ $QUICK = 0 ]; then
   echo "== 6. best-mlp on the GPU"
   /usr/bin/time -v "$CLI" train -p best-mlp --device cuda --no-progress > "$OUT/best-mlp-gpu.log" 2> "$OUT/best-mlp-gpu.time"
-  grep -E "best model|stopped" "$OUT/best-mlp-gpu.log"
+  grep -E "^model:|stopped" "$OUT/best-mlp-gpu.log"
   grep -E "Elapsed|Maximum resident" "$OUT/best-mlp-gpu.time"
 fi
 

@@ -679,7 +679,10 @@ run_thread (GTask        *task,
   model_path = ink_ledger_run_model_path (ledger);
   if (!ink_trainer_save_model (trainer, model_path, &error))
     {
-      g_warning ("run ledger: %s", error->message);
+      /* a run stopped before its first epoch ended has no model: its
+       * folder keeps the experiment and the reason, no untrained weights */
+      if (!g_error_matches (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_NO_MODEL))
+        g_warning ("run ledger: %s", error->message);
       g_clear_error (&error);
     }
   ink_ledger_run_finish (ledger, ink_stop_reason_to_string (r->reason), r->message,

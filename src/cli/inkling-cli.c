@@ -32,6 +32,7 @@
 #include "ink-backend-cuda.h"
 #include "ink-dataset.h"
 #include "ink-experiment.h"
+#include "ink-json.h"
 #include "ink-metrics.h"
 #include "ink-model.h"
 #include "ink-openblas.h"
@@ -131,8 +132,7 @@ clear_progress (TrainView *v)
 static void
 json_line (JsonBuilder *b)
 {
-  g_autoptr(JsonNode) root = json_builder_get_root (b);
-  g_autofree char *s = json_to_string (root, FALSE);
+  g_autofree char *s = ink_json_builder_to_text (b, FALSE);
   printf ("%s\n", s);
   fflush (stdout);
 }
@@ -273,10 +273,15 @@ on_event (const InkTrainEvent *ev, gpointer user_data)
 }
 
 static GCancellable *interrupt_cancellable;
+static int interrupt_signal;   /* SIGINT or SIGTERM once one arrived */
 
+/* Ctrl+C and SIGTERM (what Slurm and systemd send) both stop the run the
+ * same way: the epoch in progress is dropped, the kept model is saved */
 static gboolean
-on_sigint (gpointer data)
+on_stop_signal (gpointer data)
 {
+  if (interrupt_signal == 0)
+    interrupt_signal = GPOINTER_TO_INT (data);
   g_cancellable_cancel (interrupt_cancellable);
   return G_SOURCE_CONTINUE;
 }
@@ -361,7 +366,8 @@ cmd_train (int argc, char **argv)
   TrainView view = { 0 };
   RunData rd = { 0 };
   GThread *thread;
-  guint sig;
+  guint sig_int, sig_term;
+  guint kept;
   int status = 0;
   double test_loss;
   const InkMetrics *m;
@@ -556,14 +562,17 @@ cmd_train (int argc, char **argv)
 
   interrupt_cancellable = g_cancellable_new ();
   loop = g_main_loop_new (NULL, FALSE);
-  sig = g_unix_signal_add (SIGINT, on_sigint, NULL);
+  interrupt_signal = 0;
+  sig_int = g_unix_signal_add (SIGINT, on_stop_signal, GINT_TO_POINTER (SIGINT));
+  sig_term = g_unix_signal_add (SIGTERM, on_stop_signal, GINT_TO_POINTER (SIGTERM));
   rd.trainer = trainer;
   rd.view = &view;
   rd.loop = loop;
   thread = g_thread_new ("trainer", run_thread, &rd);
   g_main_loop_run (loop);
   g_thread_join (thread);
-  g_source_remove (sig);
+  g_source_remove (sig_int);
+  g_source_remove (sig_term);
   g_clear_object (&interrupt_cancellable);
 
   if (!rd.ok)
@@ -574,14 +583,20 @@ cmd_train (int argc, char **argv)
     }
 
   m = ink_trainer_test_metrics (trainer, &test_loss);
+  kept = ink_trainer_best_epoch (trainer);
   if (!json)
     {
+      clear_progress (&view);
       printf ("\nstopped: %s — %s\n", ink_stop_reason_to_string (ink_trainer_stop_reason (trainer)),
               ink_trainer_stop_message (trainer));
-      printf ("best model: epoch %u; test accuracy %.2f%% (zero-one loss %.2f%%, test loss %.5f, %" G_GUINT64_FORMAT " images)\n",
-              ink_trainer_best_epoch (trainer), 100 * ink_metrics_accuracy (m),
-              100 * ink_metrics_zero_one (m), test_loss, m->total);
-      if (report || exp->classification_report)
+      if (kept == 0)
+        printf ("no trained model: no epoch was completed%s%s%s\n",
+                save ? "; " : "", save ? save : "", save ? " was left as it was" : "");
+      else
+        printf ("model: epoch %u (%s); test accuracy %.2f%% (zero-one loss %.2f%%, test loss %.5f, %" G_GUINT64_FORMAT " images)\n",
+                kept, ink_trainer_split (trainer)->valid_is_test ? "the last completed epoch" : "the best validation score",
+                100 * ink_metrics_accuracy (m), 100 * ink_metrics_zero_one (m), test_loss, m->total);
+      if (kept != 0 && (report || exp->classification_report))
         {
           g_autofree char *text = ink_metrics_report (m);
           printf ("\nclassification report (test set)\n%s", text);
@@ -593,8 +608,13 @@ cmd_train (int argc, char **argv)
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "event");
       json_builder_add_string_value (b, "test");
+      json_builder_set_member_name (b, "reason");
+      json_builder_add_string_value (b, ink_stop_reason_to_string (ink_trainer_stop_reason (trainer)));
+      json_builder_set_member_name (b, "message");
+      json_builder_add_string_value (b, ink_trainer_stop_message (trainer));
+      /* the epoch whose weights are kept; 0: none completed, no model */
       json_builder_set_member_name (b, "best_epoch");
-      json_builder_add_int_value (b, ink_trainer_best_epoch (trainer));
+      json_builder_add_int_value (b, kept);
       json_builder_set_member_name (b, "test_accuracy");
       json_builder_add_double_value (b, ink_metrics_accuracy (m));
       json_builder_set_member_name (b, "test_loss");
@@ -631,18 +651,22 @@ cmd_train (int argc, char **argv)
         }
     }
 
-  if (save && !ink_trainer_save_model (trainer, save, &error))
+  if (save && kept != 0 && !ink_trainer_save_model (trainer, save, &error))
     {
       fail ("could not save the model: %s", error->message);
       return 1;
     }
-  if (save && !json)
+  if (save && kept != 0 && !json)
     printf ("model saved to %s\n", save);
   if (history && !ink_trainer_save_history (trainer, history, &error))
     {
       fail ("could not write the history: %s", error->message);
       return 1;
     }
+  /* a run ended by a signal exits as the shell reports one: 128 + signal
+   * (130 for Ctrl+C, 143 for SIGTERM), after keeping its work */
+  if (interrupt_signal != 0 && ink_trainer_stop_reason (trainer) == INK_STOP_CANCELLED)
+    return 128 + interrupt_signal;
   return ink_trainer_stop_reason (trainer) == INK_STOP_DIVERGED ? 3 : 0;
 }
 

@@ -847,7 +847,10 @@ cpu_loss (InkBackend   *be,
 
           softmax_row (o, classes);
           py = y >= 0 ? o[y] : 0.0f;
-          total -= log ((double) MAX (py, 1e-30f));
+          /* the floor keeps log finite for a confident wrong answer; NaN
+           * passes through, so that divergence is seen (MAX would turn a
+           * NaN probability into the floor) */
+          total -= log (isnan (py) ? (double) py : (double) MAX (py, 1e-30f));
           if (d != NULL)
             {
               for (int j = 0; j < classes; j++)

@@ -518,7 +518,9 @@ k_loss (int            kind,
                 d[c] = (c == label ? p - 1.0f : p) * inv_b;
             }
           const float p_y = block_sum (part, sh);   /* one nonzero term: exact */
-          sample_loss = -log ((double) fmaxf (p_y, 1e-30f));
+          /* fmaxf would turn a NaN probability into the floor and hide
+           * divergence: NaN passes through */
+          sample_loss = -log ((double) (isnan (p_y) ? p_y : fmaxf (p_y, 1e-30f)));
         }
       else
         {

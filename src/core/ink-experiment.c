@@ -26,6 +26,7 @@
 
 #include "ink-experiment.h"
 #include "ink-json.h"
+#include "ink-metrics.h"
 #include "ink-save.h"
 #include "ink-rbm.h"
 
@@ -259,6 +260,12 @@ read_float (Reader *r, const char *key, float *out)
 {
   double v = *out;
   read_double (r, key, &v);
+  /* a double past FLT_MAX becomes infinity, which no file can hold */
+  if (!isfinite ((float) v))
+    {
+      reader_fail (r, key, "is too large (at most 3.4e38)");
+      return;
+    }
   *out = (float) v;
 }
 
@@ -703,8 +710,15 @@ ink_experiment_validate (const InkExperiment *exp,
     INVALID ("data.valid must be at least 1 for the fixed split");
   {
     g_autoptr(GError) local = NULL;
+    int out_units;
+
     if (!ink_net_spec_validate (exp->net, &local))
       INVALID ("network: %s", local->message);
+    /* the datasets are MNIST-shaped: ten classes, one output unit each */
+    out_units = exp->net->layers[exp->net->n_layers - 1].units;
+    if (out_units != INK_MAX_CLASSES)
+      INVALID ("network: the output layer has %d units, but the datasets have %d classes: "
+               "it must have %d", out_units, INK_MAX_CLASSES, INK_MAX_CLASSES);
   }
   if (!(o->lr > 0.0f) || !isfinite (o->lr))
     INVALID ("optimizer.lr %g must be a positive, finite number", (double) o->lr);
@@ -714,14 +728,16 @@ ink_experiment_validate (const InkExperiment *exp,
     INVALID ("optimizer.rho %g must be in [0, 1)", (double) o->rho);
   if (o->beta1 < 0.0f || o->beta1 >= 1.0f || o->beta2 < 0.0f || o->beta2 >= 1.0f)
     INVALID ("optimizer.beta1 and beta2 must be in [0, 1)");
-  if (o->eps < 0.0f)
-    INVALID ("optimizer.eps %g must not be negative", (double) o->eps);
+  if (!(o->momentum >= 0.0f) || !(o->rho >= 0.0f) || !(o->beta1 >= 0.0f) || !(o->beta2 >= 0.0f))
+    INVALID ("optimizer.momentum, rho, beta1 and beta2 must be numbers in [0, 1)");
+  if (!(o->eps >= 0.0f) || !isfinite (o->eps))
+    INVALID ("optimizer.eps %g must be a finite number, not negative", (double) o->eps);
   if (!(o->decay > 0.0f && o->decay <= 1.0f))
     INVALID ("optimizer.decay %g must be in (0, 1] (a per-epoch multiplier of the learning rate)", (double) o->decay);
-  if (o->l1 < 0.0f || o->l2 < 0.0f)
-    INVALID ("optimizer.l1 and l2 must not be negative");
-  if (o->max_norm < 0.0f)
-    INVALID ("optimizer.max_norm must not be negative (0 turns it off)");
+  if (!(o->l1 >= 0.0f) || !(o->l2 >= 0.0f) || !isfinite (o->l1) || !isfinite (o->l2))
+    INVALID ("optimizer.l1 and l2 must be finite numbers, not negative");
+  if (!(o->max_norm >= 0.0f) || !isfinite (o->max_norm))
+    INVALID ("optimizer.max_norm must be a finite number, not negative (0 turns it off)");
   if (exp->epochs < 1)
     INVALID ("training.epochs must be at least 1");
   if (exp->batch_size < 1)
@@ -730,7 +746,7 @@ ink_experiment_validate (const InkExperiment *exp,
     {
       if (exp->patience < 1)
         INVALID ("training.patience must be at least 1 minibatch");
-      if (!(exp->patience_increase >= 1.0))
+      if (!(exp->patience_increase >= 1.0) || !isfinite (exp->patience_increase))
         INVALID ("training.patience_increase %g must be at least 1", exp->patience_increase);
       if (!(exp->improvement_threshold > 0.0 && exp->improvement_threshold <= 1.0))
         INVALID ("training.improvement_threshold %g must be in (0, 1]", exp->improvement_threshold);
@@ -915,8 +931,6 @@ ink_experiment_to_json (const InkExperiment *exp,
                         gboolean             pretty)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
   const InkOptimizerSpec *o = &exp->optimizer;
   const InkNetSpec *net = exp->net;
 
@@ -1133,14 +1147,35 @@ ink_experiment_to_json (const InkExperiment *exp,
   json_builder_add_string_value (b, exp->device);
   json_builder_end_object (b);
 
-  root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, pretty);
-  json_generator_set_indent (gen, 2);
-  {
-    g_autofree char *text = json_generator_to_data (gen, NULL);
-    return ink_json_tidy_numbers (text);
-  }
+  return ink_json_builder_to_text (b, pretty);
+}
+
+gboolean
+ink_experiment_check_round_trip (const char  *json,
+                                 const char  *path,
+                                 GError     **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoptr(InkExperiment) back = ink_experiment_from_json (json, -1, &local);
+  g_autofree char *again = NULL;
+  gboolean pretty = strchr (json, '\n') != NULL;
+
+  if (back == NULL)
+    {
+      g_set_error (error, INK_EXPERIMENT_ERROR, INK_EXPERIMENT_ERROR_INVALID,
+                   "%s was not written: the experiment would not read back (%s)",
+                   path, local->message);
+      return FALSE;
+    }
+  again = ink_experiment_to_json (back, pretty);
+  if (strcmp (again, json) != 0)
+    {
+      g_set_error (error, INK_EXPERIMENT_ERROR, INK_EXPERIMENT_ERROR_INVALID,
+                   "%s was not written: the experiment reads back different from what was written",
+                   path);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean
@@ -1151,6 +1186,9 @@ ink_experiment_save (const InkExperiment *exp,
   g_autofree char *json = ink_experiment_to_json (exp, TRUE);
   g_autofree char *text = g_strconcat (json, "\n", NULL);
 
+  /* what is written must read back, or the file is not replaced */
+  if (!ink_experiment_check_round_trip (json, path, error))
+    return FALSE;
   return ink_save_file (path, text, strlen (text), TRUE, error);
 }
 

@@ -103,6 +103,11 @@ InkExperiment *ink_experiment_load        (const char  *path,
                                            GError     **error);
 char          *ink_experiment_to_json     (const InkExperiment *exp,
                                            gboolean             pretty);
+/* json (ink_experiment_to_json's) reads back to an experiment that writes
+ * the same text; otherwise an error saying path was not written */
+gboolean       ink_experiment_check_round_trip (const char *json,
+                                                const char *path,
+                                                GError    **error);
 gboolean       ink_experiment_save        (const InkExperiment *exp,
                                            const char          *path,
                                            GError             **error);

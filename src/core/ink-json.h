@@ -47,9 +47,20 @@ InkJsonLex  ink_json_lex    (const char *text,
                              guint       max_depth,
                              gsize      *at);
 
-/* A parser holding text's root, or NULL with error (G_IO_ERROR_INVALID_DATA
- * for nesting beyond INK_JSON_MAX_DEPTH or an extension, json-glib's error
- * otherwise); the message describes the problem without naming the file. */
+/* Checks that text is JSON as RFC 8259 defines it, and nothing more:
+ * no hexadecimal or leading-zero numbers, no escapes JSON lacks, no lone
+ * surrogates, only UTF-8, no control characters in strings, no trailing
+ * commas, no member twice in one object, no number too large for a
+ * double, at most INK_JSON_MAX_DEPTH levels of nesting (json-glib 1.6
+ * accepts most of these, and overflows its stack on deep nesting).  The
+ * error (G_IO_ERROR_INVALID_DATA) says where, as line and column, without
+ * naming the file. */
+gboolean    ink_json_check  (const char *text,
+                             gssize      len,
+                             GError    **error);
+
+/* A parser holding text's root, or NULL with error: ink_json_check's, or
+ * json-glib's.  The message describes the problem without naming the file. */
 JsonParser *ink_json_parse  (const char *text,
                              gssize      len,
                              GError    **error);
@@ -58,10 +69,17 @@ JsonParser *ink_json_parse  (const char *text,
  * (0.1f → 0.1, not 0.10000000149011612); f itself for NaN and infinities. */
 double      ink_json_float_to_double (float f);
 
-/* A copy of json text with every number that has a fraction or an exponent
- * written in the fewest significant digits that read back as the same
- * double (json-glib writes 17: 0.2 becomes 0.20000000000000001).  Strings
- * and integers are left as they are.  Free with g_free. */
-char       *ink_json_tidy_numbers    (const char *json);
+/* node written as JSON (json-glib 1.6's generator writes 1e-08 as
+ * "1e-08.0", which is not JSON): every double in the fewest significant
+ * digits that read back as the same double (0.2, not 0.20000000000000001),
+ * with a point or an exponent so that it reads back as a double; NaN and
+ * infinities as null; strings escaped, bytes that are not UTF-8 replaced
+ * by U+FFFD.  pretty: two-space indentation, short arrays of values on one
+ * line.  Free with g_free. */
+char       *ink_json_to_text         (JsonNode    *node,
+                                      gboolean     pretty);
+/* the builder's root, written as ink_json_to_text does */
+char       *ink_json_builder_to_text (JsonBuilder *b,
+                                      gboolean     pretty);
 
 G_END_DECLS

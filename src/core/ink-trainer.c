@@ -79,7 +79,10 @@ struct _InkTrainer
   guint             epochs_done;
   guint64           iteration;
   GArray           *history;      /* InkEpochRecord */
-  float            *best_params;
+  float            *best_params;  /* the weights a stop keeps: the best validation's, or
+                                     (validation set = test set) the last completed
+                                     epoch's; the initial weights before either */
+  guint             kept_epoch;   /* the epoch best_params come from; 0: initial */
   gboolean          have_best;
   double            best_monitor;
   guint             best_epoch;
@@ -116,6 +119,18 @@ ink_stop_reason_to_string (InkStopReason reason)
     case INK_STOP_DIVERGED: return _("diverged");
     default: return "?";
     }
+}
+
+static gboolean
+all_finite (const float *v, gsize n)
+{
+  /* a sum is NaN when any term is NaN or the terms hold +inf and -inf;
+   * an infinite term alone makes it infinite */
+  float acc = 0.0f;
+
+  for (gsize i = 0; i < n; i++)
+    acc += v[i] * 0.0f;
+  return acc == 0.0f;
 }
 
 static guint
@@ -393,19 +408,30 @@ stop (InkTrainer *t, InkStopReason reason, char *message)
   t->message = message;
 }
 
+/* what a stop keeps, for the messages */
+static char *
+kept_phrase (InkTrainer *t)
+{
+  if (t->kept_epoch == 0)
+    return g_strdup (t->pretrained ? _("no epoch was completed: the weights are only pretrained, "
+                                       "not a trained model")
+                                   : _("no epoch was completed: there is no trained model to keep"));
+  if (t->split->valid_is_test)
+    return g_strdup_printf (_("the weights at the end of epoch %u, the last completed, were kept"),
+                            t->kept_epoch);
+  return g_strdup_printf (_("the weights of epoch %u, the best validation score, were kept"),
+                          t->kept_epoch);
+}
+
 static void
 diverged (InkTrainer *t, const char *what, guint epoch, guint batch, guint n_batches, float lr)
 {
-  if (t->have_best)
-    stop (t, INK_STOP_DIVERGED,
-          g_strdup_printf (_("the %s became NaN or infinite at epoch %u (minibatch %u of %u); "
-                             "the best weights (epoch %u) were kept — try a learning rate below %g"),
-                           what, epoch, batch, n_batches, t->best_epoch, (double) lr));
-  else
-    stop (t, INK_STOP_DIVERGED,
-          g_strdup_printf (_("the %s became NaN or infinite at epoch %u (minibatch %u of %u), before "
-                             "any validation; the initial weights were kept — try a learning rate below %g"),
-                           what, epoch, batch, n_batches, (double) lr));
+  g_autofree char *kept = kept_phrase (t);
+
+  stop (t, INK_STOP_DIVERGED,
+        g_strdup_printf (_("the %s became NaN or infinite at epoch %u (minibatch %u of %u); "
+                           "%s — try a learning rate below %g"),
+                         what, epoch, batch, n_batches, kept, (double) lr));
 }
 
 /* One validation: updates the best model and the early-stopping state. */
@@ -426,6 +452,14 @@ validate (InkTrainer *t, guint epoch, guint batch, guint n_batches, float lr, gb
   monitor = t->exp->monitor == INK_MONITOR_VALID_ERROR ? 1.0 - vacc : vloss;
   if (monitor < t->best_monitor)
     {
+      /* a finite loss can hide NaN weights (a ReLU turns NaN into 0):
+       * NaN weights are never the best */
+      ink_network_get_params (t->net, t->params_host);
+      if (!all_finite (t->params_host, t->net->n_params))
+        {
+          diverged (t, _("weights"), epoch, batch, n_batches, lr);
+          return;
+        }
       /* the Theano tutorial: a large enough improvement extends the patience */
       if (t->exp->early_stopping == INK_EARLY_PATIENCE &&
           monitor < t->best_monitor * t->exp->improvement_threshold)
@@ -434,7 +468,13 @@ validate (InkTrainer *t, guint epoch, guint batch, guint n_batches, float lr, gb
       t->best_epoch = epoch;
       t->have_best = TRUE;
       t->no_improve = 0;
-      ink_network_get_params (t->net, t->best_params);
+      /* with the test set as validation set the last weights are kept,
+       * not the best on it (that would report an optimistic score) */
+      if (!t->split->valid_is_test)
+        {
+          memcpy (t->best_params, t->params_host, sizeof (float) * t->net->n_params);
+          t->kept_epoch = epoch;
+        }
       *improved = TRUE;
     }
   else
@@ -533,7 +573,8 @@ pretrain (InkTrainer *t, GCancellable *cancellable, InkEventFunc func, gpointer 
     {
       if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          stop (t, INK_STOP_CANCELLED, g_strdup (_("stopped by the user during pretraining")));
+          stop (t, INK_STOP_CANCELLED, g_strdup (_("during pretraining; no epoch was completed: "
+                                                   "there is no trained model to keep")));
           return TRUE;
         }
       if (g_error_matches (local, INK_RBM_ERROR, INK_RBM_ERROR_DIVERGED))
@@ -612,9 +653,13 @@ ink_trainer_run (InkTrainer    *t,
 
           if (g_cancellable_is_cancelled (cancellable) || !wait_while_paused (t, cancellable))
             {
+              g_autofree char *kept = kept_phrase (t);
+
+              /* the reason says "stopped by the user"; this says when and
+               * which weights are kept */
               stop (t, INK_STOP_CANCELLED,
-                    g_strdup_printf (_("stopped by the user during epoch %u (minibatch %u of %u)"),
-                                     epoch, b + 1, n_batches));
+                    g_strdup_printf (_("during epoch %u (minibatch %u of %u); %s"),
+                                     epoch, b + 1, n_batches, kept));
               break;
             }
 
@@ -671,6 +716,14 @@ ink_trainer_run (InkTrainer    *t,
           diverged (t, _("training loss"), epoch, n_batches, n_batches, lr);
           break;
         }
+      /* every loss, every activation: weights that are no longer numbers
+       * end the run even when the loss still looks finite */
+      ink_network_get_params (net, t->params_host);
+      if (!all_finite (t->params_host, net->n_params))
+        {
+          diverged (t, _("weights"), epoch, n_batches, n_batches, lr);
+          break;
+        }
       if (!validated && !t->stopped)
         validate (t, epoch, n_batches, n_batches, lr, &improved);
       if (t->stopped && t->reason == INK_STOP_DIVERGED)
@@ -688,6 +741,12 @@ ink_trainer_run (InkTrainer    *t,
       rec.duration = (g_get_monotonic_time () - t0) / 1e6;
       g_array_append_val (t->history, rec);
       t->epochs_done = epoch;
+      if (t->split->valid_is_test)
+        {
+          /* params_host holds this epoch's final weights (checked above) */
+          memcpy (t->best_params, t->params_host, sizeof (float) * net->n_params);
+          t->kept_epoch = epoch;
+        }
 
       ev = (InkTrainEvent) { .kind = INK_EVENT_EPOCH, .epoch = epoch, .n_batches = n_batches,
                              .iteration = t->iteration, .record = &g_array_index (t->history, InkEpochRecord, t->history->len - 1) };
@@ -702,28 +761,19 @@ ink_trainer_run (InkTrainer    *t,
     {
       /* the reason already says "all epochs done": the message adds which
        * weights are kept */
-      if (t->split->valid_is_test)
-        stop (t, INK_STOP_COMPLETED,
-              g_strdup_printf (ngettext ("%u epoch; the last weights are kept (the validation set is the test set)",
-                                         "%u epochs; the last weights are kept (the validation set is the test set)",
-                                         exp->epochs), exp->epochs));
-      else
-        stop (t, INK_STOP_COMPLETED,
-              g_strdup_printf (ngettext ("%u epoch; the best validation score was at epoch %u",
-                                         "%u epochs; the best validation score was at epoch %u",
-                                         exp->epochs), exp->epochs, t->best_epoch));
+      g_autofree char *kept = kept_phrase (t);
+
+      stop (t, INK_STOP_COMPLETED,
+            g_strdup_printf (ngettext ("%u epoch; %s%s", "%u epochs; %s%s", exp->epochs),
+                             exp->epochs, kept,
+                             t->split->valid_is_test ? _(" (the validation set is the test set)") : ""));
     }
 
-  /* the model whose test score is reported: the best one on the validation
-   * set, unless the validation set is the test set (then selecting on it
-   * would report an optimistic score, so the last weights are kept) */
-  if (t->split->valid_is_test)
-    {
-      if (t->reason == INK_STOP_DIVERGED)
-        ink_network_set_params (net, t->best_params);
-    }
-  else if (t->have_best || t->reason == INK_STOP_DIVERGED)
-    ink_network_set_params (net, t->best_params);
+  /* the model whose test score is reported, whatever ended the run: the
+   * best one on the validation set, or the last completed epoch's when
+   * the validation set is the test set (selecting on it would report an
+   * optimistic score) — never the weights of a half-done epoch */
+  ink_network_set_params (net, t->best_params);
 
   ev = (InkTrainEvent) { .kind = INK_EVENT_PHASE, .phase = "testing" };
   emit (func, user_data, &ev);
@@ -803,7 +853,6 @@ write_checkpoint (InkTrainer *t, GError **error)
 {
   g_autoptr(InkTensorFile) tf = ink_tensor_file_new ();
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
   g_autofree char *state_json = NULL;
   g_autofree char *exp_json = ink_experiment_to_json (t->exp, FALSE);
   g_autofree char *norm_json = ink_norm_to_json (&t->norm);
@@ -871,8 +920,15 @@ write_checkpoint (InkTrainer *t, GError **error)
     }
   json_builder_end_array (b);
   json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  state_json = json_to_string (root, FALSE);
+  state_json = ink_json_builder_to_text (b, FALSE);
+  /* what is written must read back */
+  if (!ink_json_check (state_json, -1, &local) ||
+      !ink_experiment_check_round_trip (exp_json, t->checkpoint_path, &local))
+    {
+      g_set_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_CHECKPOINT,
+                   _("could not write the checkpoint %s: %s"), t->checkpoint_path, local->message);
+      return FALSE;
+    }
 
   ink_tensor_file_set_meta (tf, "format", "inkling-checkpoint");
   ink_tensor_file_set_meta (tf, "inkling.version", PACKAGE_VERSION);
@@ -952,6 +1008,35 @@ get_double (JsonObject *o, const char *key, gboolean *ok)
   return json_node_get_double (n);
 }
 
+/* an integer member in [0, max]; a missing or wrong one clears *ok */
+static guint
+get_uint (JsonObject *o, const char *key, guint max, gboolean *ok)
+{
+  JsonNode *n = json_object_get_member (o, key);
+  gint64 v;
+
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_INT64 ||
+      (v = json_node_get_int (n)) < 0 || v > (gint64) max)
+    {
+      *ok = FALSE;
+      return 0;
+    }
+  return (guint) v;
+}
+
+static gboolean
+get_bool (JsonObject *o, const char *key, gboolean *ok)
+{
+  JsonNode *n = json_object_get_member (o, key);
+
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_BOOLEAN)
+    {
+      *ok = FALSE;
+      return FALSE;
+    }
+  return json_node_get_boolean (n);
+}
+
 gboolean
 ink_trainer_resume (InkTrainer  *t,
                     const char  *path,
@@ -991,8 +1076,12 @@ ink_trainer_resume (InkTrainer  *t,
         goto bad;
       if (fp != trainer_data_fingerprint (t))
         {
-          gint64 ntr = json_object_get_int_member_with_default (d, "train", -1);
-          gint64 nte = json_object_get_int_member_with_default (d, "test", -1);
+          gboolean fine = TRUE;
+          gint64 ntr = get_uint (d, "train", G_MAXUINT, &fine);
+          gint64 nte = get_uint (d, "test", G_MAXUINT, &fine);
+
+          if (!fine)
+            goto bad;
 
           g_set_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_CHECKPOINT,
                        _("%s was written while training on other data (%" G_GINT64_FORMAT
@@ -1048,34 +1137,64 @@ ink_trainer_resume (InkTrainer  *t,
 
       if (!JSON_NODE_HOLDS_ARRAY (rn) || json_array_get_length (ra = json_node_get_array (rn)) != 8)
         goto bad;
-      r.epoch = (guint) json_array_get_int_element (ra, 0);
+      /* every field of its type: the epoch counts up from 1, the loss and
+       * the duration are numbers (a lost validation is null), the flag is
+       * a boolean */
+      {
+        JsonNode *en = json_array_get_element (ra, 0);
+        JsonNode *fn = json_array_get_element (ra, 7);
+
+        if (!JSON_NODE_HOLDS_VALUE (en) || json_node_get_value_type (en) != G_TYPE_INT64 ||
+            json_node_get_int (en) != (gint64) i + 1 ||
+            !JSON_NODE_HOLDS_VALUE (fn) || json_node_get_value_type (fn) != G_TYPE_BOOLEAN)
+          goto bad;
+        for (guint k = 1; k <= 6; k++)
+          {
+            JsonNode *vn = json_array_get_element (ra, k);
+            if (!JSON_NODE_HOLDS_NULL (vn) && !isfinite (node_double (vn)))
+              goto bad;
+          }
+        r.epoch = (guint) json_node_get_int (en);
+        r.improved = json_node_get_boolean (fn);
+      }
       r.train_loss = node_double (json_array_get_element (ra, 1));
       r.train_acc = node_double (json_array_get_element (ra, 2));
       r.valid_loss = node_double (json_array_get_element (ra, 3));
       r.valid_acc = node_double (json_array_get_element (ra, 4));
       r.duration = node_double (json_array_get_element (ra, 5));
       r.lr = node_double (json_array_get_element (ra, 6));
-      r.improved = json_array_get_boolean_element (ra, 7);
       g_array_append_val (history, r);
     }
 
   {
-    gint64 ed = json_object_get_int_member_with_default (o, "epochs_done", -1);
-    if (ed < 0 || (guint64) ed != history->len)
+    guint ed = get_uint (o, "epochs_done", G_MAXUINT, &ok);
+    gboolean have_best = get_bool (o, "have_best", &ok);
+    guint best_epoch = get_uint (o, "best_epoch", ed, &ok);
+    guint no_improve = get_uint (o, "no_improve", G_MAXUINT, &ok);
+
+    if (!ok || ed != history->len || isnan (patience) ||
+        (have_best && !isfinite (best_monitor)))
       goto bad;
-    t->epochs_done = (guint) ed;
+    t->epochs_done = ed;
+    t->have_best = have_best;
+    t->best_epoch = best_epoch;
+    t->no_improve = no_improve;
+    /* the weights a stop would keep: the best validation's, or with the
+     * test set as validation set the last completed epoch's, which are
+     * the checkpoint's current weights */
+    t->kept_epoch = t->split->valid_is_test ? ed : (have_best ? best_epoch : 0);
   }
+  /* a checkpoint never holds NaN weights; one that does is damaged */
+  if (!all_finite (params, n) || !all_finite (best, n))
+    goto bad;
   ink_network_set_params (t->net, params);
   ink_optimizer_set_state (t->opt, s1, s2);
   t->opt->step = step;
-  memcpy (t->best_params, best, sizeof (float) * n);
+  memcpy (t->best_params, t->split->valid_is_test ? params : best, sizeof (float) * n);
   memcpy (t->rng.s, rs, sizeof rs);
   t->iteration = iteration;
-  t->have_best = json_object_get_boolean_member_with_default (o, "have_best", FALSE);
   t->best_monitor = t->have_best ? best_monitor : INFINITY;
-  t->best_epoch = (guint) json_object_get_int_member_with_default (o, "best_epoch", 0);
   t->patience = patience;
-  t->no_improve = (guint) json_object_get_int_member_with_default (o, "no_improve", 0);
   t->last_valid_loss = lvl;
   t->last_valid_acc = lva;
   g_array_set_size (t->history, 0);
@@ -1115,7 +1234,7 @@ ink_trainer_history (InkTrainer *t,
 guint
 ink_trainer_best_epoch (InkTrainer *t)
 {
-  return t->split->valid_is_test ? t->epochs_done : t->best_epoch;
+  return t->kept_epoch;
 }
 
 const InkMetrics *
@@ -1158,8 +1277,22 @@ ink_trainer_save_model (InkTrainer  *t,
                         const char  *path,
                         GError     **error)
 {
-  /* after run() the network holds the reported model */
+  /* after run() the network holds the reported model; a run that
+   * completed no epoch has none, and must not replace a saved one */
+  if (t->kept_epoch == 0)
+    {
+      g_set_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_NO_MODEL,
+                   _("no epoch was completed, so there is no trained model: %s was not written"),
+                   path);
+      return FALSE;
+    }
   ink_network_get_params (t->net, t->params_host);
+  if (!all_finite (t->params_host, t->net->n_params))
+    {
+      g_set_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_NO_MODEL,
+                   _("the model's weights are not all finite numbers: %s was not written"), path);
+      return FALSE;
+    }
   return ink_model_save (path, t->exp, &t->norm, t->params_host, error);
 }
 

@@ -34,6 +34,7 @@ typedef enum
   INK_TRAINER_ERROR_SETUP,
   INK_TRAINER_ERROR_CHECKPOINT,
   INK_TRAINER_ERROR_BACKEND,
+  INK_TRAINER_ERROR_NO_MODEL,   /* nothing trained to save (no epoch completed), or NaN weights */
 } InkTrainerError;
 
 typedef enum
@@ -144,6 +145,9 @@ void          ink_trainer_request_weights (InkTrainer         *t);
 InkStopReason         ink_trainer_stop_reason  (InkTrainer *t);
 const char           *ink_trainer_stop_message (InkTrainer *t);
 const InkEpochRecord *ink_trainer_history      (InkTrainer *t, guint *n);
+/* the epoch whose weights the run keeps and reports (the best validation,
+ * or with the test set as validation set the last completed epoch; never a
+ * half-done one); 0 when no epoch was completed: there is no trained model */
 guint                 ink_trainer_best_epoch   (InkTrainer *t);
 /* metrics of the best model on the test set */
 const InkMetrics     *ink_trainer_test_metrics (InkTrainer *t, double *test_loss);
@@ -151,7 +155,9 @@ const InkExperiment  *ink_trainer_experiment   (InkTrainer *t);
 const InkNorm        *ink_trainer_norm         (InkTrainer *t);
 InkNetwork           *ink_trainer_network      (InkTrainer *t);
 const InkSplit       *ink_trainer_split        (InkTrainer *t);
-/* saves the best model (the one whose test score is reported) */
+/* saves the kept model (the one whose test score is reported); refuses
+ * (INK_TRAINER_ERROR_NO_MODEL, nothing written) when no epoch was
+ * completed or the weights are not finite */
 gboolean              ink_trainer_save_model   (InkTrainer *t, const char *path, GError **error);
 /* history as CSV: epoch,train_loss,valid_loss,train_valid_ratio,train_acc,valid_acc,lr,duration_s,improved
  * (numbers in their shortest exact form), written atomically */
