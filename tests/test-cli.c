@@ -23,6 +23,7 @@
 #include <cairo.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <signal.h>
 #include <string.h>
 
 #include "ink-model.h"
@@ -364,6 +365,141 @@ test_parity_no_gpu (void)
   result_clear (&r);
 }
 
+/* ---- stopping by signal, and one writer per output ---------------------- */
+
+typedef struct
+{
+  GSubprocess      *proc;
+  GDataInputStream *out;
+  GString          *seen;
+} Running;
+
+static void
+start_training (Running *r, const char *data_dir, const char *model)
+{
+  g_autoptr(GError) error = NULL;
+
+  r->proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                              INK_TEST_CLI, "train", "--data", data_dir, "--epochs", "1000",
+                              "--save", model, "--json", NULL);
+  g_assert_no_error (error);
+  r->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (r->proc));
+  r->seen = g_string_new (NULL);
+}
+
+/* reads the JSON lines until one holds needle */
+static void
+wait_for_line (Running *r, const char *needle)
+{
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (r->out, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      if (line == NULL)
+        g_error ("the run ended before “%s”: %s", needle, r->seen->str);
+      g_string_append_printf (r->seen, "%s\n", line);
+      if (strstr (line, needle))
+        return;
+    }
+}
+
+/* sends sig, waits for the end; the rest of stdout in r->seen */
+static int
+stop_training (Running *r, int sig)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *rest = NULL;
+  int status;
+
+  g_subprocess_send_signal (r->proc, sig);
+  for (;;)
+    {
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (r->out, NULL, NULL, &error);
+      g_assert_no_error (error);
+      if (line == NULL)
+        break;
+      g_string_append_printf (r->seen, "%s\n", line);
+    }
+  g_assert_true (g_subprocess_wait (r->proc, NULL, &error));
+  status = g_subprocess_get_if_exited (r->proc) ? g_subprocess_get_exit_status (r->proc)
+                                                : 128 + g_subprocess_get_term_sig (r->proc);
+  g_clear_object (&r->out);
+  g_clear_object (&r->proc);
+  return status;
+}
+
+/* SIGTERM (what Slurm and systemd send) does what Ctrl+C does: the run
+ * stops, keeps the last completed epoch's model, says so, exits 143; a
+ * stop before the first epoch ends leaves an earlier model file as it
+ * was; a second run writing the same model is refused before it starts;
+ * nothing is left behind (no temporary or lock files). */
+static void
+test_signals (void)
+{
+  g_autofree char *data_dir = test_synthetic_dir (20000, 500);
+  g_autofree char *out_dir = g_build_filename (tmpdir, "signals", NULL);
+  g_autofree char *model = g_build_filename (out_dir, "m.safetensors", NULL);
+  g_autofree char *text = NULL;
+  Running a = { 0 };
+  Result b;
+  int status;
+
+  g_assert_cmpint (g_mkdir (out_dir, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (model, "an earlier model", -1, NULL));
+
+  /* before the first epoch ends */
+  start_training (&a, data_dir, model);
+  wait_for_line (&a, "\"phase\":\"training\"");
+  status = stop_training (&a, SIGTERM);
+  g_assert_cmpint (status, ==, 143);
+  g_assert_nonnull (strstr (a.seen->str, "\"best_epoch\":0"));
+  g_assert_nonnull (strstr (a.seen->str, "no epoch was completed"));
+  g_assert_true (g_file_get_contents (model, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "an earlier model");
+  g_string_free (a.seen, TRUE);
+
+  /* after one: a second writer of the same model is refused meanwhile */
+  start_training (&a, data_dir, model);
+  wait_for_line (&a, "\"event\":\"epoch\"");
+  b = cli ("train", "--data", data_dir, "--epochs", "1", "--save", model, NULL);
+  assert_one_line_error (&b, 1, "being written by another Inkling run");
+  g_assert_nonnull (strstr (b.err, "--save"));
+  result_clear (&b);
+  status = stop_training (&a, SIGTERM);
+  g_assert_cmpint (status, ==, 143);
+  g_assert_null (strstr (a.seen->str, "\"best_epoch\":0"));
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(InkModel) m = ink_model_load (model, &error);
+    g_assert_no_error (error);
+  }
+  g_string_free (a.seen, TRUE);
+
+  /* and Ctrl+C the same way, with its own status */
+  start_training (&a, data_dir, model);
+  wait_for_line (&a, "\"event\":\"epoch\"");
+  g_assert_cmpint (stop_training (&a, SIGINT), ==, 130);
+  g_string_free (a.seen, TRUE);
+
+  /* the model, its checkpoint, nothing else */
+  {
+    g_autoptr(GDir) d = g_dir_open (out_dir, 0, NULL);
+    const char *name;
+    guint n = 0;
+
+    while ((name = g_dir_read_name (d)))
+      {
+        if (!g_str_equal (name, "m.safetensors") && !g_str_equal (name, "m.safetensors.ckpt"))
+          g_error ("left behind: %s", name);
+        n++;
+      }
+    g_assert_cmpuint (n, ==, 2);
+  }
+  test_remove_tree (data_dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -378,6 +514,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/real-workflow", test_real_workflow);
   g_test_add_func ("/cli/plan", test_plan);
   g_test_add_func ("/cli/parity-no-gpu", test_parity_no_gpu);
+  g_test_add_func ("/cli/signals", test_signals);
   ret = g_test_run ();
   test_remove_tree (tmpdir);
   g_free (tmpdir);

@@ -39,6 +39,7 @@
 #include "ink-parity.h"
 #include "ink-predict.h"
 #include "ink-preflight.h"
+#include "ink-save.h"
 #include "ink-trainer.h"
 
 #define EXIT_USAGE 2
@@ -361,6 +362,7 @@ cmd_train (int argc, char **argv)
   g_autoptr(InkTrainer) trainer = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(GPtrArray) locks = g_ptr_array_new_with_free_func ((GDestroyNotify) ink_path_unlock);
   g_autofree char *dir = NULL;
   g_autofree char *blas = NULL;
   TrainView view = { 0 };
@@ -477,6 +479,30 @@ cmd_train (int argc, char **argv)
       return 0;
     }
 
+  /* one run per output file, checked before the data is loaded: two runs
+   * writing the same model or checkpoint would leave a model from one and
+   * a checkpoint from the other */
+  if (checkpoint == NULL && resume)
+    checkpoint = g_strdup (resume);
+  if (checkpoint == NULL && save)
+    checkpoint = g_strconcat (save, ".ckpt", NULL);
+  {
+    const char *outputs[3] = { save, checkpoint, history };
+    const char *flags[3] = { "--save", "--checkpoint", "--history" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (outputs); i++)
+      if (outputs[i] != NULL)
+        {
+          InkPathLock *lock = ink_path_lock (outputs[i], &error);
+          if (lock == NULL)
+            {
+              fail ("%s: %s", flags[i], error->message);
+              return 1;
+            }
+          g_ptr_array_add (locks, lock);
+        }
+  }
+
   if (!load_data (exp->dataset, data, &train, &test, &dir, &error))
     {
       fail ("%s", error->message);
@@ -493,10 +519,6 @@ cmd_train (int argc, char **argv)
       fail ("%s", error->message);
       return 1;
     }
-  if (checkpoint == NULL && resume)
-    checkpoint = g_strdup (resume);
-  if (checkpoint == NULL && save)
-    checkpoint = g_strconcat (save, ".ckpt", NULL);
   if (checkpoint)
     ink_trainer_set_checkpoint (trainer, checkpoint);
 

@@ -25,9 +25,11 @@
 G_BEGIN_DECLS
 
 /* Saving a file so that nothing is lost: the bytes go to a temporary file
- * beside the target, which is flushed and renamed over it, so a failure
- * leaves the old file as it was (g_file_set_contents_full).  Unlike a bare
- * rename it
+ * beside the target (".NAME.inkling-tmp.HOST.PID.XXXXXX"), which is
+ * flushed and renamed over it, so a failure leaves the old file as it was
+ * and removes the temporary one; temporary files for the same target that
+ * a killed writer left behind (its process is gone) are removed first.
+ * Unlike a bare rename it
  *   - follows a symbolic link and replaces the file it points to, keeping
  *     the link (a rename would replace the link itself);
  *   - writes straight into what is not a regular file (a terminal, a pipe,
@@ -41,6 +43,24 @@ gboolean ink_save_file (const char  *path,
                         gsize        len,
                         gboolean     durable,
                         GError     **error);
+
+/* Removes the temporary files in dir that ink_save_file's writers on this
+ * host left behind when they were killed (their process is gone): those
+ * for the target called base, or for any target when base is NULL.
+ * Returns how many were removed. */
+guint    ink_save_sweep_stale (const char *dir,
+                               const char *base);
+
+/* One writer per output file: an advisory lock (flock) on
+ * ".NAME.inkling-lock" beside the file a path ends at, held until
+ * ink_path_unlock or the process ends (also by a signal or kill -9).
+ * A second run asking for the same file gets G_IO_ERROR_BUSY, naming the
+ * file and the other run's process. */
+typedef struct _InkPathLock InkPathLock;
+InkPathLock *ink_path_lock   (const char  *path,
+                              GError     **error);
+void         ink_path_unlock (InkPathLock *lock);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (InkPathLock, ink_path_unlock)
 
 /* Reads a whole file of at most max_len bytes, after checking that it is a
  * regular file (g_file_get_contents would wait on a FIFO for ever and read
