@@ -140,6 +140,13 @@ test_usage_errors (void)
   r = cli ("train", "--lr", "nan", NULL);
   assert_one_line_error (&r, 2, "--lr");
   result_clear (&r);
+  /* a float cannot hold it: it would be written as infinity */
+  r = cli ("train", "--lr", "1e39", NULL);
+  assert_one_line_error (&r, 2, "--lr");
+  result_clear (&r);
+  r = cli ("train", "--lr", "1e-50", NULL);
+  assert_one_line_error (&r, 2, "--lr");
+  result_clear (&r);
 
   /* --data takes a dataset's name too, and the experiment records it */
   r = cli ("train", "-p", "keras-mnist-mlp", "--data", "fashion-mnist", "--write-config", "fm.json", NULL);

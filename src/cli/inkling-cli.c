@@ -403,8 +403,9 @@ cmd_train (int argc, char **argv)
       char *end = NULL;
 
       lr = g_ascii_strtod (lr_text, &end);
-      if (end == lr_text || *end != '\0' || !(lr > 0) || !isfinite (lr))
-        return usage_error (ctx, "--lr must be a positive number");
+      /* kept as a float: 1e39 would become infinity */
+      if (end == lr_text || *end != '\0' || !(lr > 0) || !isfinite ((float) lr) || (float) lr == 0.0f)
+        return usage_error (ctx, "--lr must be a positive number no larger than 3.4e38");
     }
   if (epochs != G_MININT && (epochs < 1 || epochs > 1000000))
     return usage_error (ctx, "--epochs must be between 1 and 1000000");
