@@ -157,7 +157,7 @@ test_usage_errors (void)
     g_autofree char *text = NULL;
 
     g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
-    g_assert_nonnull (strstr (text, "\"dataset\": \"fashion-mnist\""));
+    g_assert_nonnull (strstr (text, "\"dataset\" : \"fashion-mnist\""));
   }
   r = cli ("train", "-p", "keras-mnist-mlp", "--data", "kmnist", NULL);
   assert_one_line_error (&r, 1, "unknown dataset");

@@ -255,7 +255,7 @@ test_written_numbers (void)
   /* a written experiment shows lr 0.001, not 0.0010000000474974513, and
    * reads back to the same floats */
   json = ink_experiment_to_json (e, TRUE);
-  g_assert_nonnull (strstr (json, "\"lr\": 0.001,"));
+  g_assert_nonnull (strstr (json, "\"lr\" : 0.001,"));
   g_assert_null (strstr (json, "0000000"));
   back = ink_experiment_from_json (json, -1, &error);
   g_assert_no_error (error);
@@ -366,6 +366,29 @@ test_strict_json (void)
   g_assert_true (ink_json_check ("{\"a\": \"\\ud83d\\ude00 \\u00e9 é \\/ \\b\\f\\n\\r\\t\", "
                                  "\"b\": [-0, 0.5, 1E+2, 2e-3, true, false, null, {}, []]}", -1, NULL));
   g_assert_true (ink_json_check ("\xef\xbb\xbf{}", -1, NULL));
+  /* a few MiB of tiny values would cost json-glib gigabytes: the array
+   * and its zeros count, INK_JSON_MAX_VALUES in all pass, one more not */
+  for (gsize zeros = INK_JSON_MAX_VALUES - 1; zeros <= INK_JSON_MAX_VALUES; zeros++)
+    {
+      g_autofree char *many = g_malloc (2 * zeros + 2);
+      g_autoptr(GError) error = NULL;
+      gboolean ok;
+
+      many[0] = '[';
+      for (gsize i = 0; i < zeros; i++)
+        {
+          many[1 + 2 * i] = '0';
+          many[2 + 2 * i] = ',';
+        }
+      many[2 * zeros] = ']';
+      many[2 * zeros + 1] = '\0';
+      ok = ink_json_check (many, -1, &error);
+      if (zeros < INK_JSON_MAX_VALUES)
+        g_assert_no_error (error);
+      else
+        g_assert_nonnull (strstr (error->message, "more than"));
+      g_assert_true (ok == (zeros < INK_JSON_MAX_VALUES));
+    }
   /* a NUL byte inside the given length is not JSON */
   g_assert_false (ink_json_check ("{}\0{}", 5, NULL));
 }

@@ -885,7 +885,8 @@ ink_experiment_load (const char  *path,
   InkExperiment *exp;
 
   /* an experiment is a few kilobytes: 16 MiB is generous */
-  if (!ink_read_file (path, 16 * 1024 * 1024, &text, &len, &local))
+  /* an experiment is a few KiB; 4 MiB holds any description */
+  if (!ink_read_file (path, 4 * 1024 * 1024, &text, &len, &local))
     {
       g_set_error (error, INK_EXPERIMENT_ERROR, INK_EXPERIMENT_ERROR_PARSE,
                    "%s", local->message);

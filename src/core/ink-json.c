@@ -91,6 +91,7 @@ typedef struct
   const char *p;
   const char *end;
   guint       max_depth;
+  guint       n_values;
   GError    **error;
 } Check;
 
@@ -375,6 +376,10 @@ static gboolean
 check_value (Check *c, guint depth)
 {
   skip_space (c);
+  /* json-glib spends about 100 bytes a value: a few MiB of "[0,0,0,…"
+   * would take gigabytes */
+  if (++c->n_values > INK_JSON_MAX_VALUES)
+    return check_fail (c, c->p, "more than %u values", INK_JSON_MAX_VALUES);
   if (c->p >= c->end)
     return check_fail (c, c->p, "the text ends where a value was expected");
   switch (*c->p)
@@ -422,6 +427,7 @@ ink_json_check (const char  *text,
   c.start = c.p = text;
   c.end = text + (len < 0 ? strlen (text) : (gsize) len);
   c.max_depth = INK_JSON_MAX_DEPTH;
+  c.n_values = 0;
   c.error = error;
   /* a byte order mark is not JSON, but harmless: editors write one */
   if (c.end - c.p >= 3 && memcmp (c.p, "\xef\xbb\xbf", 3) == 0)
@@ -583,7 +589,7 @@ write_node (GString *out, JsonNode *node, gboolean pretty, guint level)
         {
           newline (out, pretty, level + 1);
           write_string (out, l->data);
-          g_string_append (out, pretty ? ": " : ":");
+          g_string_append (out, pretty ? " : " : ":");
           write_node (out, json_object_get_member (o, l->data), pretty, level + 1);
           if (l->next)
             g_string_append_c (out, ',');
@@ -597,25 +603,16 @@ write_node (GString *out, JsonNode *node, gboolean pretty, guint level)
     {
       JsonArray *a = json_node_get_array (node);
       guint n = json_array_get_length (a);
-      gboolean flat = TRUE;
 
-      /* short arrays of plain values stay on one line */
-      for (guint i = 0; i < n && flat; i++)
-        flat = JSON_NODE_HOLDS_VALUE (json_array_get_element (a, i)) ||
-               JSON_NODE_HOLDS_NULL (json_array_get_element (a, i));
-      flat = flat && n <= 16;
       g_string_append_c (out, '[');
       for (guint i = 0; i < n; i++)
         {
-          if (!flat)
-            newline (out, pretty, level + 1);
-          else if (i > 0 && pretty)
-            g_string_append_c (out, ' ');
+          newline (out, pretty, level + 1);
           write_node (out, json_array_get_element (a, i), pretty, level + 1);
           if (i + 1 < n)
             g_string_append_c (out, ',');
         }
-      if (n && !flat)
+      if (n)
         newline (out, pretty, level);
       g_string_append_c (out, ']');
       return;

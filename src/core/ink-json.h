@@ -32,6 +32,7 @@ G_BEGIN_DECLS
  * json-glib's. */
 
 #define INK_JSON_MAX_DEPTH 64
+#define INK_JSON_MAX_VALUES 2000000   /* numbers, strings, arrays, … in one text */
 
 typedef enum
 {
@@ -51,7 +52,8 @@ InkJsonLex  ink_json_lex    (const char *text,
  * no hexadecimal or leading-zero numbers, no escapes JSON lacks, no lone
  * surrogates, only UTF-8, no control characters in strings, no trailing
  * commas, no member twice in one object, no number too large for a
- * double, at most INK_JSON_MAX_DEPTH levels of nesting (json-glib 1.6
+ * double, at most INK_JSON_MAX_DEPTH levels of nesting and
+ * INK_JSON_MAX_VALUES values (json-glib 1.6
  * accepts most of these, and overflows its stack on deep nesting).  The
  * error (G_IO_ERROR_INVALID_DATA) says where, as line and column, without
  * naming the file. */
@@ -74,8 +76,8 @@ double      ink_json_float_to_double (float f);
  * digits that read back as the same double (0.2, not 0.20000000000000001),
  * with a point or an exponent so that it reads back as a double; NaN and
  * infinities as null; strings escaped, bytes that are not UTF-8 replaced
- * by U+FFFD.  pretty: two-space indentation, short arrays of values on one
- * line.  Free with g_free. */
+ * by U+FFFD.  pretty: json-glib's layout (two-space indentation, one
+ * member or element a line, "name" : value).  Free with g_free. */
 char       *ink_json_to_text         (JsonNode    *node,
                                       gboolean     pretty);
 /* the builder's root, written as ink_json_to_text does */
