@@ -23,6 +23,10 @@
 #include <math.h>
 #include <string.h>
 
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <glib/gstdio.h>
 
 #include "ink-dataset.h"
@@ -502,36 +506,166 @@ test_gzip_trailing (Fixture *f, gconstpointer data)
   check_error (error, INK_DATA_ERROR_FORMAT, "bad.idx.gz", "7 trailing bytes");
 }
 
-/* A small gzip whose header declares 2^44 bytes: must fail cleanly as
- * truncated, without trying to allocate what the header claims. */
+/* A small address-space limit (RLIMIT_AS) for a subprocess, so that what
+ * a hostile file would cost shows as a failure; left off under
+ * AddressSanitizer, which reserves terabytes of shadow memory. */
+static void
+limit_memory (rlim_t bytes)
+{
+#if defined(__SANITIZE_ADDRESS__)
+  (void) bytes;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+  (void) bytes;
+#else
+  struct rlimit rl = { bytes, bytes };
+  g_assert_cmpint (setrlimit (RLIMIT_AS, &rl), ==, 0);
+#endif
+#else
+  struct rlimit rl = { bytes, bytes };
+  g_assert_cmpint (setrlimit (RLIMIT_AS, &rl), ==, 0);
+#endif
+}
+
+/* Headers beyond MNIST-shaped limits are refused before anything is read
+ * or allocated, raw or gzip: 2^31 images in a 16-byte file, the largest
+ * count and side at once (2^36 bytes, once accepted and read toward). */
 static void
 test_gzip_bomb (Fixture *f, gconstpointer data)
 {
-  gsize len = 2 * 1024 * 1024;
-  g_autofree guint8 *zeros = g_malloc0 (len);
-  guint32 dims[3] = { INK_DATA_MAX_ITEMS, INK_DATA_MAX_SIDE, INK_DATA_MAX_SIDE };
-  g_autoptr(GBytes) b = idx_bytes (0x803, dims, 3, zeros, len);
-  g_autoptr(GBytes) gz = gzip_compress (g_bytes_get_data (b, NULL), g_bytes_get_size (b));
-  g_autoptr(GError) error = NULL;
+  const guint32 headers[][3] = {
+    { 0x80000000u, 28, 28 },
+    { INK_DATA_MAX_ITEMS, INK_DATA_MAX_SIDE, INK_DATA_MAX_SIDE },
+    { INK_DATA_MAX_ITEMS, 28, 28 },   /* 822 MB of pixels */
+  };
 
-  g_assert_cmpuint (g_bytes_get_size (gz), <, 64 * 1024);
-  error = load_bad_gz (f, gz, 3);
-  /* the labels do not match either; the images header is checked first */
-  check_error (error, INK_DATA_ERROR_MISMATCH, "bad.idx.gz", "labels.idx");
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+      g_test_trap_assert_passed ();
+      return;
+    }
+  limit_memory (128u * 1024 * 1024);
+  for (guint i = 0; i < G_N_ELEMENTS (headers); i++)
+    {
+      gsize len = 1024 * 1024;
+      g_autofree guint8 *zeros = g_malloc0 (len);
+      g_autoptr(GBytes) raw = idx_bytes (0x803, headers[i], 3, NULL, 0);
+      g_autoptr(GBytes) b = idx_bytes (0x803, headers[i], 3, zeros, len);
+      g_autoptr(GBytes) gz = gzip_compress (g_bytes_get_data (b, NULL), g_bytes_get_size (b));
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GError) error2 = NULL;
 
-  {
-    g_autofree char *img = path_in (f, "bomb.idx.gz");
-    g_autofree char *lab = path_in (f, "bomb-labels.idx");
-    g_autofree guint8 *labels = g_malloc0 (INK_DATA_MAX_ITEMS);
-    guint32 ldims[1] = { INK_DATA_MAX_ITEMS };
-    g_autoptr(GBytes) lb = idx_bytes (0x801, ldims, 1, labels, INK_DATA_MAX_ITEMS);
-    g_autoptr(GError) error2 = NULL;
+      g_assert_cmpuint (g_bytes_get_size (raw), ==, 16);
+      error = load_bad_images (f, raw, 3);
+      check_error (error, INK_DATA_ERROR_FORMAT, "bad.idx", "limit");
+      error2 = load_bad_gz (f, gz, 3);
+      check_error (error2, INK_DATA_ERROR_FORMAT, "bad.idx.gz", "limit");
+    }
+}
 
-    write_bytes (img, gz);
-    write_bytes (lab, lb);
-    g_assert_null (ink_dataset_load_idx (img, lab, &error2));
-    check_error (error2, INK_DATA_ERROR_FORMAT, "bomb.idx.gz", "truncated");
-  }
+/* A gzip within the limits that delivers less than its header declares:
+ * the buffer grows with what arrives, not toward the claim (300 000 images,
+ * 235 MB, under a 128 MB address-space limit). */
+static void
+test_gzip_bomb_short (Fixture *f, gconstpointer data)
+{
+  if (g_test_subprocess ())
+    {
+      gsize len = 4 * 1024 * 1024;
+      g_autofree guint8 *zeros = g_malloc0 (len);
+      guint32 dims[3] = { 300000, 28, 28 };
+      g_autoptr(GBytes) b = idx_bytes (0x803, dims, 3, zeros, len);
+      g_autoptr(GBytes) gz = gzip_compress (g_bytes_get_data (b, NULL), g_bytes_get_size (b));
+      g_autofree char *img = path_in (f, "bomb.idx.gz");
+      g_autofree char *lab = path_in (f, "bomb-labels.idx.gz");
+      g_autofree guint8 *labels = g_malloc0 (300000);
+      guint32 ldims[1] = { 300000 };
+      g_autoptr(GBytes) lb = idx_bytes (0x801, ldims, 1, labels, 300000);
+      g_autoptr(GBytes) lgz = gzip_compress (g_bytes_get_data (lb, NULL), g_bytes_get_size (lb));
+      g_autoptr(GError) error = NULL;
+
+      g_assert_cmpuint (g_bytes_get_size (gz), <, 64 * 1024);
+      write_bytes (img, gz);
+      write_bytes (lab, lgz);
+      g_clear_pointer (&zeros, g_free);
+      /* the first chunk used to be 64 MB, whatever the file delivered */
+      limit_memory (64u * 1024 * 1024);
+      g_assert_null (ink_dataset_load_idx (img, lab, &error));
+      check_error (error, INK_DATA_ERROR_FORMAT, "bomb.idx.gz", "truncated");
+      return;
+    }
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
+/* A gzip that decompresses to far more than its header declares: reading
+ * stops soon after the declared payload, with an error. */
+static void
+test_gzip_bomb_long (Fixture *f, gconstpointer data)
+{
+  if (g_test_subprocess ())
+    {
+      gsize len = 3 * 784 + 32 * 1024 * 1024;
+      g_autofree guint8 *zeros = g_malloc0 (len);
+      guint32 dims[3] = { 3, 28, 28 };
+      g_autoptr(GBytes) b = idx_bytes (0x803, dims, 3, zeros, len);
+      g_autoptr(GBytes) gz = gzip_compress (g_bytes_get_data (b, NULL), g_bytes_get_size (b));
+      g_autoptr(GError) error = NULL;
+
+      g_clear_pointer (&zeros, g_free);
+      g_clear_pointer (&b, g_bytes_unref);
+      limit_memory (128u * 1024 * 1024);
+      error = load_bad_gz (f, gz, 3);
+      check_error (error, INK_DATA_ERROR_FORMAT, "bad.idx.gz", "at least");
+      return;
+    }
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
+/* CSV: a gzip of one endless line stops at the longest line an image can
+ * take; a raw file larger than any image CSV is refused from its size
+ * (a sparse file: nothing is written) */
+static void
+test_csv_bombs (Fixture *f, gconstpointer data)
+{
+  if (g_test_subprocess ())
+    {
+      gsize len = 64 * 1024 * 1024;
+      g_autofree char *text = g_malloc (len);
+      g_autoptr(GBytes) gz = NULL;
+      g_autofree char *path = path_in (f, "bomb.csv.gz");
+      g_autofree char *big = path_in (f, "big.csv");
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GError) error2 = NULL;
+      int fd;
+
+      for (gsize i = 0; i < len; i += 2)
+        memcpy (text + i, "0,", 2);
+      gz = gzip_compress (text, len);
+      g_clear_pointer (&text, g_free);
+      write_bytes (path, gz);
+      limit_memory (128u * 1024 * 1024);
+      g_assert_null (ink_dataset_load_csv (path, &error));
+      check_error (error, INK_DATA_ERROR_FORMAT, "bomb.csv.gz", "longer than");
+
+      fd = g_open (big, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      g_assert_cmpint (fd, >=, 0);
+      g_assert_cmpint (write (fd, "0,0\n", 4), ==, 4);
+      if (ftruncate (fd, (off_t) INK_DATA_MAX_BYTES * 8 + 1) != 0)
+        {
+          close (fd);
+          g_test_skip ("no sparse files here");
+          return;
+        }
+      close (fd);
+      g_assert_null (ink_dataset_load_csv (big, &error2));
+      check_error (error2, INK_DATA_ERROR_FORMAT, "big.csv", "bytes");
+      return;
+    }
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
 }
 
 /* ---- IDX: good input ---- */
@@ -1454,6 +1588,9 @@ main (int   argc,
   ADD ("/dataset/gzip/truncated-payload", test_gzip_truncated_payload);
   ADD ("/dataset/gzip/trailing", test_gzip_trailing);
   ADD ("/dataset/gzip/bomb", test_gzip_bomb);
+  ADD ("/dataset/gzip/bomb-short", test_gzip_bomb_short);
+  ADD ("/dataset/gzip/bomb-long", test_gzip_bomb_long);
+  ADD ("/dataset/csv/bombs", test_csv_bombs);
   ADD_DATA ("/dataset/gzip/roundtrip", GINT_TO_POINTER (TRUE), test_idx_roundtrip);
 
   ADD_DATA ("/dataset/csv/plain", "plain", test_csv_good);

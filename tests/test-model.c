@@ -22,6 +22,7 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -275,6 +276,98 @@ test_save_file (void)
   test_remove_tree (dir);
 }
 
+/* Runs under a small address-space limit (RLIMIT_AS) in a subprocess, so
+ * that an allocation of what a hostile file claims fails there instead of
+ * succeeding lazily.  AddressSanitizer reserves terabytes of shadow memory:
+ * there the limit is left off and only the error is checked. */
+static void
+limit_memory (rlim_t bytes)
+{
+#if defined(__SANITIZE_ADDRESS__)
+  (void) bytes;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+  (void) bytes;
+#else
+  struct rlimit rl = { bytes, bytes };
+  g_assert_cmpint (setrlimit (RLIMIT_AS, &rl), ==, 0);
+#endif
+#else
+  struct rlimit rl = { bytes, bytes };
+  g_assert_cmpint (setrlimit (RLIMIT_AS, &rl), ==, 0);
+#endif
+}
+
+/* A 1 KB model whose experiment claims 2.1 billion parameters (8.5 GB)
+ * and that holds no tensor: refused before anything is allocated for the
+ * claim (it used to allocate 8.5 GB first, then look for the tensors). */
+static void
+test_claims_huge_network (void)
+{
+  g_autofree char *path = tmp_path ("claims-huge.safetensors");
+
+  if (g_test_subprocess ())
+    {
+      g_autoptr(InkExperiment) e = tiny_experiment ();
+      g_autoptr(InkTensorFile) tf = ink_tensor_file_new ();
+      g_autofree char *json = NULL;
+      InkNorm norm = { INK_NORM_SCALE, 0, 1, 0, 255, { 1.0f / 255, 0 } };
+      g_autofree char *norm_json = ink_norm_to_json (&norm);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(InkModel) m = NULL;
+      InkLayerSpec *layers = g_new0 (InkLayerSpec, 3);
+      GStatBuf st;
+
+      layers[0] = e->net->layers[0];
+      layers[0].units = 32000;
+      layers[1] = layers[0];
+      layers[1].units = 65536;
+      layers[2] = e->net->layers[e->net->n_layers - 1];
+      g_free (e->net->layers);
+      e->net->layers = layers;
+      e->net->n_layers = 3;
+      g_assert_cmpuint (ink_net_spec_n_params (e->net), >, 2000000000u);
+      json = ink_experiment_to_json (e, FALSE);
+      ink_tensor_file_set_meta (tf, "inkling.experiment", json);
+      ink_tensor_file_set_meta (tf, "inkling.normalization", norm_json);
+      g_assert_true (ink_safetensors_save (tf, path, NULL));
+      g_assert_cmpint (g_stat (path, &st), ==, 0);
+      g_assert_cmpint (st.st_size, <, 4096);
+
+      limit_memory (512u * 1024 * 1024);
+      m = ink_model_load (path, &error);
+      g_assert_null (m);
+      g_assert_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_MISSING);
+      g_assert_nonnull (strstr (error->message, "claims-huge.safetensors"));
+      g_assert_nonnull (strstr (error->message, "layers.0.weight"));
+      g_unlink (path);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
+/* tensors present but not the ones the experiment claims: also refused
+ * before allocating (the claim is 5 hidden units; the file holds 6) */
+static void
+test_check_tensors (void)
+{
+  g_autoptr(InkExperiment) e = tiny_experiment ();
+  g_autoptr(InkTensorFile) tf = ink_tensor_file_new ();
+  g_autofree float *p = g_new0 (float, ink_net_spec_n_params (e->net));
+  g_autoptr(GError) error = NULL;
+
+  ink_model_add_tensors (tf, e->net, "x.", p);
+  g_assert_true (ink_model_check_tensors (tf, e->net, "x.", &error));
+  g_assert_no_error (error);
+  g_assert_false (ink_model_check_tensors (tf, e->net, "y.", &error));
+  g_assert_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_MISSING);
+  g_clear_error (&error);
+  e->net->layers[0].units = 6;
+  g_assert_false (ink_model_get_tensors (tf, e->net, "x.", p, &error));
+  g_assert_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_MISSING);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -282,6 +375,8 @@ main (int argc, char **argv)
   g_test_add_func ("/model/round-trip", test_round_trip);
   g_test_add_func ("/model/not-a-file", test_not_a_file);
   g_test_add_func ("/model/save-file", test_save_file);
+  g_test_add_func ("/model/claims-huge-network", test_claims_huge_network);
+  g_test_add_func ("/model/check-tensors", test_check_tensors);
   for (guint i = 0; i < G_N_ELEMENTS (bad_models); i++)
     {
       g_autofree char *path = g_strdup_printf ("/model/bad/%s", bad_models[i].name);

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include <glib/gstdio.h>
+#include <sys/resource.h>
 #include <json-glib/json-glib.h>
 
 #include "ink-safetensors.h"
@@ -755,6 +756,196 @@ test_model_like (Fixture       *f,
     }
 }
 
+/* ---- sizes trusted before they are checked ---- */
+
+/* A small address-space limit (RLIMIT_AS) for a subprocess, so that what
+ * a hostile file would cost shows as a failure; left off under
+ * AddressSanitizer, which reserves terabytes of shadow memory. */
+static void
+limit_memory (rlim_t bytes)
+{
+#if defined(__SANITIZE_ADDRESS__)
+  (void) bytes;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+  (void) bytes;
+#else
+  struct rlimit rl = { bytes, bytes };
+  g_assert_cmpint (setrlimit (RLIMIT_AS, &rl), ==, 0);
+#endif
+#else
+  struct rlimit rl = { bytes, bytes };
+  g_assert_cmpint (setrlimit (RLIMIT_AS, &rl), ==, 0);
+#endif
+}
+
+/* 8-byte length prefix, then `header` (len bytes) */
+static GByteArray *
+file_with_header (const char *header,
+                  gsize       len)
+{
+  GByteArray *b = g_byte_array_sized_new ((guint) len + 8);
+  guint64 le = GUINT64_TO_LE ((guint64) len);
+
+  g_byte_array_append (b, (const guint8 *) &le, 8);
+  g_byte_array_append (b, (const guint8 *) header, (guint) len);
+  return b;
+}
+
+/* {"a":[0,0,0,…]} of `len` bytes */
+static char *
+array_header (gsize len)
+{
+  char *h = g_malloc (len);
+
+  memcpy (h, "{\"a\":[", 6);
+  for (gsize i = 6; i < len - 2; i++)
+    h[i] = (i % 2 == 0) ? '0' : ',';
+  if (h[len - 3] == ',')
+    h[len - 3] = '0';
+  h[len - 2] = ']';
+  h[len - 1] = '}';
+  return h;
+}
+
+static void
+check_refused (const guint8 *bytes,
+               gsize         len,
+               const char   *needle)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InkTensorFile) tf = ink_safetensors_parse (bytes, len, "hostile.safetensors", &error);
+
+  g_assert_null (tf);
+  g_assert_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_HEADER);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "hostile.safetensors"));
+  g_assert_nonnull (strstr (error->message, needle));
+}
+
+/* A 15 MiB header of one array of small numbers (under the size limit):
+ * json-glib would spend ~5 s and ~600 MB on it; refused by counting its
+ * values first, under a 256 MB address-space limit. */
+static void
+test_huge_array_header (Fixture *f, gconstpointer data)
+{
+  if (g_test_subprocess ())
+    {
+      gsize len = 15u * 1024 * 1024;
+      g_autofree char *h = array_header (len);
+      g_autoptr(GByteArray) b = file_with_header (h, len);
+
+      limit_memory (256u * 1024 * 1024);
+      check_refused (b->data, b->len, "JSON values");
+      return;
+    }
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
+/* A header longer than Inkling ever needs (here 17 MiB) is refused from its
+ * length prefix, before the file is read (it used to be parsed: a 100 MiB
+ * array took 26 s and 3.7 GiB) */
+static void
+test_header_too_long (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "long.safetensors", NULL);
+
+  if (g_test_subprocess ())
+    {
+      gsize len = INK_SAFETENSORS_MAX_HEADER_READ + 1024 * 1024;
+      g_autofree char *h = array_header (len);
+      g_autoptr(GByteArray) b = file_with_header (h, len);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(InkTensorFile) tf = NULL;
+
+      check_refused (b->data, b->len, "more than the");
+      g_assert_true (g_file_set_contents (path, (const char *) b->data, b->len, NULL));
+      g_clear_pointer (&h, g_free);
+      g_clear_pointer (&b, g_byte_array_unref);
+      /* the file is not even read into memory */
+      limit_memory (64u * 1024 * 1024);
+      tf = ink_safetensors_load (path, &error);
+      g_assert_null (tf);
+      g_assert_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_HEADER);
+      g_assert_nonnull (strstr (error->message, "long.safetensors"));
+      return;
+    }
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
+/* the first byte that is not white space must open an object */
+static void
+test_header_not_object (Fixture *f, gconstpointer data)
+{
+  static const char *const headers[] = { "  [1, 2, 3]    ", "\n\t\"text\"", "        " };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (headers); i++)
+    {
+      g_autoptr(GByteArray) b = file_with_header (headers[i], strlen (headers[i]));
+      check_refused (b->data, b->len, "does not start with '{'");
+    }
+  {
+    /* white space before the object is JSON, and accepted */
+    static const char h[] = "  {\"__metadata__\": {\"a\": \"b\"}}";
+    g_autoptr(GByteArray) b = file_with_header (h, sizeof h - 1);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(InkTensorFile) tf = ink_safetensors_parse (b->data, b->len, "ok", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (ink_tensor_file_get_meta (tf, "a"), ==, "b");
+  }
+}
+
+/* more entries than tensors a file may hold, each small */
+static void
+test_too_many_tensors (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GString) h = g_string_new ("{");
+  g_autoptr(GByteArray) b = NULL;
+
+  for (guint i = 0; i <= INK_SAFETENSORS_MAX_TENSORS + 1; i++)
+    g_string_append_printf (h, "%s\"t%u\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]}",
+                            i ? "," : "", i);
+  g_string_append_c (h, '}');
+  b = file_with_header (h->str, h->len);
+  check_refused (b->data, b->len, "tensors");
+}
+
+/* what the writer makes, the reader takes: it refuses to write more */
+static void
+test_save_limits (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "big.safetensors", NULL);
+  g_autoptr(GError) error = NULL;
+
+  {
+    g_autoptr(InkTensorFile) tf = ink_tensor_file_new ();
+    gint64 shape[1] = { 1 };
+    float x = 1.0f;
+
+    for (guint i = 0; i <= INK_SAFETENSORS_MAX_TENSORS; i++)
+      {
+        g_autofree char *name = g_strdup_printf ("t%u", i);
+        ink_tensor_file_add (tf, name, 1, shape, &x);
+      }
+    g_assert_false (ink_safetensors_save (tf, path, &error));
+    g_assert_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_HEADER);
+    g_clear_error (&error);
+  }
+  {
+    g_autoptr(InkTensorFile) tf = ink_tensor_file_new ();
+    g_autofree char *big = g_strnfill (INK_SAFETENSORS_MAX_HEADER_READ, 'x');
+
+    ink_tensor_file_set_meta (tf, "history", big);
+    g_assert_false (ink_safetensors_save (tf, path, &error));
+    g_assert_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_HEADER);
+    g_assert_nonnull (strstr (error->message, "reads back"));
+  }
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
@@ -780,6 +971,11 @@ main (int   argc,
   ADD ("/safetensors/bad/length-past-file", test_bad_length_past_file);
   ADD ("/safetensors/bad/length-absurd", test_bad_length_absurd);
   ADD ("/safetensors/bad/deep-nesting", test_bad_deep_nesting);
+  ADD ("/safetensors/bad/huge-array-header", test_huge_array_header);
+  ADD ("/safetensors/bad/header-too-long", test_header_too_long);
+  ADD ("/safetensors/bad/header-not-object", test_header_not_object);
+  ADD ("/safetensors/bad/too-many-tensors", test_too_many_tensors);
+  ADD ("/safetensors/save/limits", test_save_limits);
 
   for (gsize i = 0; i < G_N_ELEMENTS (bad_headers); i++)
     {

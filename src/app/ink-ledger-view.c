@@ -62,7 +62,8 @@ ink_ledger_view_get_checked (InkLedgerView *self)
 {
   GPtrArray *out = g_ptr_array_new ();
   for (guint i = 0; i < self->checks->len; i++)
-    if (gtk_check_button_get_active (self->checks->pdata[i]))
+    if (gtk_check_button_get_active (self->checks->pdata[i]) &&
+        ((InkLedgerRun *) self->runs->pdata[i])->damaged == NULL)
       g_ptr_array_add (out, self->runs->pdata[i]);
   return out;
 }
@@ -107,14 +108,15 @@ static void
 on_open_clicked (GtkButton *button, InkLedgerView *self)
 {
   guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "index"));
-  if (index < self->runs->len)
+  if (index < self->runs->len && ((InkLedgerRun *) self->runs->pdata[index])->damaged == NULL)
     g_signal_emit (self, signals[SIGNAL_OPEN_RUN], 0, self->runs->pdata[index]);
 }
 
 static gboolean
 is_active (InkLedgerView *self, InkLedgerRun *run)
 {
-  return self->active_id != NULL && g_strcmp0 (run->id, self->active_id) == 0 &&
+  return self->active_id != NULL && run->damaged == NULL &&
+         g_strcmp0 (run->id, self->active_id) == 0 &&
          g_strcmp0 (run->status, "running") == 0;
 }
 
@@ -138,7 +140,7 @@ ink_ledger_view_trash (InkLedgerView  *self,
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
                    _("“%s” is still training; stop it before moving it to the trash"),
-                   run->experiment->name);
+                   run->experiment ? run->experiment->name : run->id);
       return FALSE;
     }
   /* the trash, not a deletion: the folder can be restored from there */
@@ -168,28 +170,50 @@ on_trash_clicked (GtkButton *button, InkLedgerView *self)
     }
 }
 
+/* The title and subtitle (markup) of a run's row. */
+static void
+row_text (InkLedgerRun *run,
+          char        **title,
+          char        **subtitle)
+{
+  g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (run->started);
+  g_autofree char *date = when ? g_date_time_format (when, "%Y-%m-%d %H:%M") : g_strdup ("?");
+  g_autofree char *acc = NULL;
+
+  if (run->damaged != NULL)
+    {
+      /* a folder that could not be read: its name and why, so that it can
+       * be repaired or moved to the trash */
+      *title = g_markup_printf_escaped ("%s", run->id);
+      *subtitle = g_markup_printf_escaped (_("Damaged run (%s): %s"), date, run->damaged);
+      return;
+    }
+  acc = isfinite (run->test_accuracy) ? g_strdup_printf (_("test %.2f%%"), 100 * run->test_accuracy)
+                                      : g_strdup (_("no test score"));
+  *title = g_markup_printf_escaped ("%s", run->experiment->name);
+  *subtitle = g_markup_printf_escaped (ngettext ("%s · %s · %u epoch · %s",
+                                                 "%s · %s · %u epochs · %s",
+                                                 run->history->len),
+                                       date, run->status, run->history->len, acc);
+}
+
 static GtkWidget *
 make_row (InkLedgerView *self, InkLedgerRun *run, guint index)
 {
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *check = gtk_check_button_new ();
   GtkWidget *open = gtk_button_new_with_label (_("Open"));
-  g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (run->started);
-  g_autofree char *date = when ? g_date_time_format (when, "%Y-%m-%d %H:%M") : g_strdup ("?");
-  g_autofree char *title = g_markup_printf_escaped ("%s", run->experiment->name);
-  g_autofree char *acc = isfinite (run->test_accuracy) ? g_strdup_printf (_("test %.2f%%"), 100 * run->test_accuracy)
-                                                       : g_strdup (_("no test score"));
-  g_autofree char *subtitle = g_markup_printf_escaped (ngettext ("%s · %s · %u epoch · %s",
-                                                                 "%s · %s · %u epochs · %s",
-                                                                 run->history->len),
-                                                       date, run->status, run->history->len, acc);
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
 
+  row_text (run, &title, &subtitle);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   gtk_widget_set_tooltip_text (check, _("Overlay on the charts; tick two to compare"));
   gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+  if (run->damaged == NULL)
+    adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
   gtk_widget_set_valign (open, GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (open, _("Load this run's experiment into the forms and its model into the pages"));
   g_object_set_data (G_OBJECT (open), "index", GUINT_TO_POINTER (index));
@@ -210,6 +234,14 @@ make_row (InkLedgerView *self, InkLedgerRun *run, guint index)
     g_signal_connect (trash, "clicked", G_CALLBACK (on_trash_clicked), self);
     adw_action_row_add_suffix (ADW_ACTION_ROW (row), trash);
   }
+  if (run->damaged != NULL)
+    {
+      /* nothing to overlay, compare or open: only the trash stays */
+      gtk_widget_set_sensitive (check, FALSE);
+      gtk_widget_set_visible (check, FALSE);
+      gtk_widget_set_visible (open, FALSE);
+      gtk_widget_add_css_class (row, "error");
+    }
   g_signal_connect (check, "toggled", G_CALLBACK (on_check_toggled), self);
   g_ptr_array_add (self->checks, check);
   g_ptr_array_add (self->rows, row);
@@ -265,6 +297,8 @@ ink_ledger_view_set_checked (InkLedgerView *self,
                              gboolean       checked)
 {
   g_return_if_fail (index < self->checks->len);
+  if (((InkLedgerRun *) self->runs->pdata[index])->damaged != NULL)
+    return;
   gtk_check_button_set_active (self->checks->pdata[index], checked);
 }
 

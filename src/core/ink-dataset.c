@@ -33,13 +33,19 @@ G_DEFINE_QUARK (ink-data-error-quark, ink_data_error)
 #define IDX_MAGIC_LABELS 0x00000801u
 
 /* Gzip payloads cannot be sized before they are decompressed, so the buffer
- * grows from this size (doubling) up to what the header declares: a small
- * file that claims a huge payload never gets more memory than it delivers
- * (times two). */
-#define GZIP_FIRST_CHUNK (64u * 1024u * 1024u)
+ * grows from this size (doubling) up to what the header declares (at most
+ * INK_DATA_MAX_BYTES): a small file that claims a huge payload never gets
+ * more memory than it delivers (times two). */
+#define GZIP_FIRST_CHUNK (1024u * 1024u)
 
-/* How many trailing bytes of a gzip stream are counted before giving up. */
-#define TRAILING_COUNT_LIMIT (64u * 1024u * 1024u)
+/* How many trailing bytes of a gzip stream are counted before giving up:
+ * decompression stops there, whatever more the stream would give. */
+#define TRAILING_COUNT_LIMIT (1024u * 1024u)
+
+/* The most CSV text read (on disk, or decompressed): INK_DATA_MAX_BYTES
+ * pixels written "255," take 4 bytes each; twice that leaves room for
+ * spaces and line ends.  A gzip bomb stops here. */
+#define CSV_MAX_TEXT ((guint64) INK_DATA_MAX_BYTES * 8u)
 
 #define CSV_CHUNK (256u * 1024u)
 /* A label and 1024×1024 pixels of "255," with some slack for spaces. */
@@ -397,6 +403,15 @@ idx_open (IdxFile    *f,
                       f->dims[0], f->dims[1], f->dims[2]);
       return FALSE;
     }
+  if (f->payload_len > INK_DATA_MAX_BYTES)
+    {
+      set_file_error (error, INK_DATA_ERROR_FORMAT, path,
+                      _("the header declares %u images of %u×%u pixels (%" G_GSIZE_FORMAT
+                        " bytes), more than the limit of %u bytes; the header is corrupt "
+                        "or the data set is not MNIST-shaped"),
+                      f->dims[0], f->dims[1], f->dims[2], f->payload_len, INK_DATA_MAX_BYTES);
+      return FALSE;
+    }
 
   if (!f->gzip)
     {
@@ -602,7 +617,16 @@ csv_reserve (CsvParser *p,
       return FALSE;
     }
 
+  if ((guint64) (p->n + 1) * n_pix > INK_DATA_MAX_BYTES)
+    {
+      set_file_error (error, INK_DATA_ERROR_FORMAT, p->path,
+                      _("line %u: more than %u bytes of pixels, the most Inkling accepts"),
+                      p->line_no, INK_DATA_MAX_BYTES);
+      return FALSE;
+    }
+
   cap = MIN (MAX (p->cap * 2, 1024u), INK_DATA_MAX_ITEMS);
+  cap = (guint) MIN ((guint64) cap, INK_DATA_MAX_BYTES / n_pix);
   images = g_try_realloc (p->images, (gsize) cap * n_pix);
   if (images == NULL)
     {
@@ -845,6 +869,7 @@ ink_dataset_load_csv (const char  *path,
   g_auto(CsvParser) p = { 0, };
   gboolean gzip = FALSE;
   goffset size = 0;
+  guint64 text_len = 0;
   InkDataset *ds;
   guint side;
 
@@ -854,6 +879,16 @@ ink_dataset_load_csv (const char  *path,
   stream = open_input (path, &gzip, &size, error);
   if (stream == NULL)
     return NULL;
+
+  if (!gzip && (guint64) size > CSV_MAX_TEXT)
+    {
+      set_file_error (error, INK_DATA_ERROR_FORMAT, path,
+                      _("the file is %" G_GUINT64_FORMAT " bytes, more than the %"
+                        G_GUINT64_FORMAT " an image CSV file of at most %u bytes of "
+                        "pixels takes"),
+                      (guint64) size, CSV_MAX_TEXT, INK_DATA_MAX_BYTES);
+      return NULL;
+    }
 
   line = g_byte_array_new ();
   chunk = g_malloc (CSV_CHUNK);
@@ -867,6 +902,19 @@ ink_dataset_load_csv (const char  *path,
 
       if (!read_up_to (stream, path, gzip, chunk, CSV_CHUNK, &got, error))
         return NULL;
+      text_len += got;
+      if (text_len > CSV_MAX_TEXT)
+        {
+          set_file_error (error, INK_DATA_ERROR_FORMAT, path,
+                          gzip ? _("the data decompresses to more than %" G_GUINT64_FORMAT
+                                   " bytes, more than an image CSV file of at most %u "
+                                   "bytes of pixels takes")
+                               : _("the file holds more than %" G_GUINT64_FORMAT
+                                   " bytes, more than an image CSV file of at most %u "
+                                   "bytes of pixels takes"),
+                          CSV_MAX_TEXT, INK_DATA_MAX_BYTES);
+          return NULL;
+        }
 
       while (pos < got)
         {

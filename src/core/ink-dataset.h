@@ -47,9 +47,15 @@ typedef struct
   guint8 *labels;   /* n */
 } InkDataset;
 
-/* Largest accepted image count / side, to refuse absurd headers before allocating. */
-#define INK_DATA_MAX_ITEMS  (16u * 1024u * 1024u)
-#define INK_DATA_MAX_SIDE   1024u
+/* Largest accepted image count, side and pixel bytes, to refuse absurd
+ * headers before allocating and to stop a gzip bomb (a few KB that
+ * decompress to gigabytes) early.  MNIST-shaped data sets are far below:
+ * MNIST's training set is 60 000 images of 28×28 (47 MB); EMNIST Digits,
+ * the largest digit set, 240 000.  INK_DATA_MAX_BYTES (n · rows · cols)
+ * holds 340 000 images of 28×28. */
+#define INK_DATA_MAX_ITEMS  (1024u * 1024u)
+#define INK_DATA_MAX_SIDE   256u
+#define INK_DATA_MAX_BYTES  (256u * 1024u * 1024u)
 
 void        ink_dataset_free      (InkDataset *ds);
 guint       ink_dataset_dim       (const InkDataset *ds);

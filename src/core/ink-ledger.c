@@ -26,6 +26,7 @@
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ink-ledger.h"
 #include "ink-json.h"
@@ -49,6 +50,7 @@ ink_ledger_run_free (InkLedgerRun *run)
     g_array_unref (run->history);
   g_free (run->status);
   g_free (run->message);
+  g_free (run->damaged);
   g_free (run);
 }
 
@@ -185,34 +187,302 @@ ink_ledger_run_checkpoint_path (InkLedgerRun *run)
   return g_build_filename (run->dir, "checkpoint.safetensors", NULL);
 }
 
+/* The folder's name for people: file names need not be UTF-8. */
+static char *
+display_name (const char *path)
+{
+  return g_filename_display_name (path);
+}
+
 static void
-read_history (InkLedgerRun *run)
+set_damage (GError     **error,
+            const char  *path,
+            const char  *format,
+            ...) G_GNUC_PRINTF (3, 4);
+
+/* "<path>: <why>", in G_FILE_ERROR_INVAL */
+static void
+set_damage (GError     **error,
+            const char  *path,
+            const char  *format,
+            ...)
+{
+  g_autofree char *shown = display_name (path);
+  g_autofree char *why = NULL;
+  va_list args;
+
+  va_start (args, format);
+  why = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s: %s", shown, why);
+}
+
+/* The JSON kind of a node, for messages. */
+static const char *
+node_kind (JsonNode *node)
+{
+  if (node == NULL)
+    return _("missing");
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      return _("an object");
+    case JSON_NODE_ARRAY:
+      return _("an array");
+    case JSON_NODE_NULL:
+      return _("null");
+    case JSON_NODE_VALUE:
+    default:
+      break;
+    }
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_STRING:
+      return _("a string");
+    case G_TYPE_BOOLEAN:
+      return _("a boolean");
+    case G_TYPE_DOUBLE:
+      return _("a fractional number");
+    case G_TYPE_INT64:
+      return _("an integer");
+    default:
+      return _("an unexpected value");
+    }
+}
+
+static gboolean
+node_is (JsonNode *node,
+         GType     type)
+{
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == type;
+}
+
+/* Member `key` of the summary as a string; `optional` members may be
+ * absent (then *out is NULL). */
+static gboolean
+summary_string (JsonObject  *o,
+                const char  *key,
+                gboolean     optional,
+                const char  *path,
+                char       **out,
+                GError     **error)
+{
+  JsonNode *n = json_object_get_member (o, key);
+  const char *s;
+
+  *out = NULL;
+  if (n == NULL && optional)
+    return TRUE;
+  if (!node_is (n, G_TYPE_STRING))
+    {
+      set_damage (error, path, _("“%s” is %s, expected a string"), key, node_kind (n));
+      return FALSE;
+    }
+  s = json_node_get_string (n);
+  if (!g_utf8_validate (s, -1, NULL))
+    {
+      set_damage (error, path, _("“%s” is not valid UTF-8"), key);
+      return FALSE;
+    }
+  *out = g_strdup (s);
+  return TRUE;
+}
+
+/* Member `key` as an integer in [min, max]; `optional` members may be
+ * absent (then *out is left alone). */
+static gboolean
+summary_int (JsonObject  *o,
+             const char  *key,
+             gboolean     optional,
+             gint64       min,
+             gint64       max,
+             const char  *path,
+             gint64      *out,
+             GError     **error)
+{
+  JsonNode *n = json_object_get_member (o, key);
+  gint64 v;
+
+  if (n == NULL && optional)
+    return TRUE;
+  if (!node_is (n, G_TYPE_INT64))
+    {
+      set_damage (error, path, _("“%s” is %s, expected a whole number"), key, node_kind (n));
+      return FALSE;
+    }
+  v = json_node_get_int (n);
+  if (v < min || v > max)
+    {
+      set_damage (error, path, _("“%s” is %" G_GINT64_FORMAT ", outside %" G_GINT64_FORMAT
+                                 "…%" G_GINT64_FORMAT), key, v, min, max);
+      return FALSE;
+    }
+  *out = v;
+  return TRUE;
+}
+
+/* The summary's fields, each of the type write_summary gives it: "status"
+ * and "started" are required, the others may be absent. */
+static gboolean
+read_summary (InkLedgerRun *run,
+              const char   *path,
+              GError      **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) local = NULL;
+  gsize len = 0;
+  JsonObject *o;
+  JsonNode *root, *acc;
+  gint64 v;
+
+  /* a summary is a few hundred bytes; its message one line of text */
+  if (!ink_read_file (path, 1024 * 1024, &text, &len, error))
+    return FALSE;
+  if (!(parser = ink_json_parse (text, (gssize) len, &local)))
+    {
+      set_damage (error, path, _("not a run summary: %s"), local->message);
+      return FALSE;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      set_damage (error, path, _("not a run summary: it is %s, expected an object"),
+                  root ? node_kind (root) : _("empty"));
+      return FALSE;
+    }
+  o = json_node_get_object (root);
+  if (!summary_string (o, "status", FALSE, path, &run->status, error) ||
+      !summary_string (o, "message", TRUE, path, &run->message, error))
+    return FALSE;
+  if (*run->status == '\0')
+    {
+      set_damage (error, path, _("“status” is empty"));
+      return FALSE;
+    }
+  if (!summary_int (o, "started", FALSE, 0, G_MAXINT64, path, &run->started, error) ||
+      !summary_int (o, "finished", TRUE, 0, G_MAXINT64, path, &run->finished, error))
+    return FALSE;
+  v = 0;
+  if (!summary_int (o, "best_epoch", TRUE, 0, G_MAXUINT, path, &v, error))
+    return FALSE;
+  run->best_epoch = (guint) v;
+  acc = json_object_get_member (o, "test_accuracy");
+  if (acc != NULL && !JSON_NODE_HOLDS_NULL (acc))
+    {
+      double a;
+
+      if (!node_is (acc, G_TYPE_DOUBLE) && !node_is (acc, G_TYPE_INT64))
+        {
+          set_damage (error, path, _("“%s” is %s, expected a number or null"),
+                      "test_accuracy", node_kind (acc));
+          return FALSE;
+        }
+      a = json_node_get_double (acc);
+      if (!(a >= 0.0 && a <= 1.0))
+        {
+          set_damage (error, path, _("“%s” is %g, outside 0…1"), "test_accuracy", a);
+          return FALSE;
+        }
+      run->test_accuracy = a;
+    }
+  if (run->message == NULL)
+    run->message = g_strdup ("");
+  return TRUE;
+}
+
+#define HISTORY_HEADER "epoch,"
+#define HISTORY_FIELDS 9
+
+/* A whole field as a double ("nan" and "inf" included: a loss may be). */
+static gboolean
+history_double (const char *s,
+                double     *out)
+{
+  char *end = NULL;
+
+  if (*s == '\0')
+    return FALSE;
+  *out = g_ascii_strtod (s, &end);
+  return end != NULL && *end == '\0';
+}
+
+/* history.csv as ink_history_to_csv writes it: a header line, then one
+ * line of 9 fields per epoch.  A missing or empty file is no epochs yet;
+ * any other line that does not parse is damage. */
+static gboolean
+read_history (InkLedgerRun *run,
+              GError      **error)
 {
   g_autofree char *path = g_build_filename (run->dir, "history.csv", NULL);
   g_autofree char *text = NULL;
   g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) local = NULL;
+  gsize len = 0;
+  guint n_lines;
 
-  if (!ink_read_file (path, 64 * 1024 * 1024, &text, NULL, NULL))
-    return;
-  lines = g_strsplit (text, "\n", -1);
-  for (guint i = 1; lines[i]; i++)
+  if (!ink_read_file (path, 64 * 1024 * 1024, &text, &len, &local))
     {
-      g_auto(GStrv) f = g_strsplit (lines[i], ",", -1);
+      if (g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  if (len == 0)
+    return TRUE;
+  if (strlen (text) != len)
+    {
+      set_damage (error, path, _("the file holds a NUL byte; it is not a history"));
+      return FALSE;
+    }
+  lines = g_strsplit (text, "\n", -1);
+  n_lines = g_strv_length (lines);
+  if (n_lines == 0 || !g_str_has_prefix (lines[0], HISTORY_HEADER))
+    {
+      set_damage (error, path, _("line 1 is not the history's header (“%s…”)"),
+                  HISTORY_HEADER);
+      return FALSE;
+    }
+  for (guint i = 1; i < n_lines; i++)
+    {
+      g_auto(GStrv) f = NULL;
       InkEpochRecord r = { 0 };
-      if (g_strv_length (f) < 9)
-        continue;
-      r.epoch = (guint) g_ascii_strtoull (f[0], NULL, 10);
-      r.train_loss = g_ascii_strtod (f[1], NULL);
-      r.valid_loss = g_ascii_strtod (f[2], NULL);
-      r.train_acc = g_ascii_strtod (f[4], NULL);
-      r.valid_acc = g_ascii_strtod (f[5], NULL);
-      r.lr = g_ascii_strtod (f[6], NULL);
-      r.duration = g_ascii_strtod (f[7], NULL);
+      guint64 epoch = 0;
+      char *end = NULL;
+      gsize n;
+
+      /* ink_history_to_csv ends every line with '\n': the last piece is empty */
+      if (lines[i][0] == '\0' && i == n_lines - 1)
+        break;
+      f = g_strsplit (lines[i], ",", -1);
+      n = g_strv_length (f);
+      if (n != HISTORY_FIELDS)
+        {
+          set_damage (error, path, _("line %u has %" G_GSIZE_FORMAT " fields, expected %d"),
+                      i + 1, n, HISTORY_FIELDS);
+          return FALSE;
+        }
+      if (!g_ascii_isdigit (f[0][0]) ||
+          (epoch = g_ascii_strtoull (f[0], &end, 10)) == 0 || *end != '\0' ||
+          epoch > G_MAXUINT)
+        {
+          set_damage (error, path, _("line %u: the epoch is not a whole number from 1"), i + 1);
+          return FALSE;
+        }
+      r.epoch = (guint) epoch;
+      if (!history_double (f[1], &r.train_loss) || !history_double (f[2], &r.valid_loss) ||
+          !history_double (f[4], &r.train_acc) || !history_double (f[5], &r.valid_acc) ||
+          !history_double (f[6], &r.lr) || !history_double (f[7], &r.duration) ||
+          (strcmp (f[8], "0") != 0 && strcmp (f[8], "1") != 0))
+        {
+          set_damage (error, path, _("line %u (epoch %u) holds a field that is not a number"),
+                      i + 1, r.epoch);
+          return FALSE;
+        }
       r.improved = f[8][0] == '1';
-      if (r.epoch == 0)
-        continue;
       g_array_append_val (run->history, r);
     }
+  return TRUE;
 }
 
 InkLedgerRun *
@@ -222,42 +492,44 @@ ink_ledger_run_load (const char  *dir,
   g_autoptr(InkLedgerRun) run = g_new0 (InkLedgerRun, 1);
   g_autofree char *exp_path = g_build_filename (dir, "experiment.json", NULL);
   g_autofree char *sum_path = g_build_filename (dir, "summary.json", NULL);
-  g_autoptr(JsonParser) parser = NULL;
-  g_autofree char *sum_text = NULL;
-  gsize sum_len = 0;
-  g_autoptr(GError) local = NULL;
-  JsonObject *o;
+  g_autofree char *base = g_path_get_basename (dir);
 
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      set_damage (error, dir, _("not a run folder"));
+      return NULL;
+    }
   run->dir = g_strdup (dir);
-  run->id = g_path_get_basename (dir);
+  /* ids are ASCII when Inkling made them; anything else is shown, not compared */
+  run->id = g_utf8_validate (base, -1, NULL) ? g_steal_pointer (&base) : display_name (base);
   run->history = g_array_new (FALSE, TRUE, sizeof (InkEpochRecord));
   run->test_accuracy = NAN;
-  if (!(run->experiment = ink_experiment_load (exp_path, error)))
+  if (!(run->experiment = ink_experiment_load (exp_path, error)) ||
+      !read_summary (run, sum_path, error) ||
+      !read_history (run, error))
     return NULL;
-  /* a summary is a few kilobytes per hundred epochs */
-  if (!ink_read_file (sum_path, 64 * 1024 * 1024, &sum_text, &sum_len, error))
-    return NULL;
-  if (!(parser = ink_json_parse (sum_text, (gssize) sum_len, &local)))
-    {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, _("%s is not a run summary: %s"),
-                   sum_path, local->message);
-      return NULL;
-    }
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, _("%s is not a run summary"), sum_path);
-      return NULL;
-    }
-  o = json_node_get_object (json_parser_get_root (parser));
-  run->status = g_strdup (json_object_get_string_member_with_default (o, "status", "unknown"));
-  run->message = g_strdup (json_object_get_string_member_with_default (o, "message", ""));
-  run->started = json_object_get_int_member_with_default (o, "started", 0);
-  run->finished = json_object_get_int_member_with_default (o, "finished", 0);
-  run->best_epoch = (guint) json_object_get_int_member_with_default (o, "best_epoch", 0);
-  if (json_object_has_member (o, "test_accuracy") && !json_object_get_null_member (o, "test_accuracy"))
-    run->test_accuracy = json_object_get_double_member_with_default (o, "test_accuracy", NAN);
-  read_history (run);
   return g_steal_pointer (&run);
+}
+
+/* The row a folder that cannot be read gets: its name, its date and why. */
+static InkLedgerRun *
+damaged_run (const char *dir,
+             const char *reason)
+{
+  InkLedgerRun *run = g_new0 (InkLedgerRun, 1);
+  g_autofree char *base = g_path_get_basename (dir);
+  GStatBuf st;
+
+  run->dir = g_strdup (dir);
+  run->id = display_name (base);
+  run->history = g_array_new (FALSE, TRUE, sizeof (InkEpochRecord));
+  run->status = g_strdup ("damaged");
+  run->message = g_strdup ("");
+  run->test_accuracy = NAN;
+  run->started = g_lstat (dir, &st) == 0 ? MAX ((gint64) st.st_mtime, 0) : 0;
+  /* messages from other modules may quote bytes of the file */
+  run->damaged = g_utf8_make_valid (reason, -1);
+  return run;
 }
 
 static int
@@ -280,14 +552,19 @@ ink_ledger_list (const char *root,
 
   while (d && (name = g_dir_read_name (d)))
     {
-      g_autofree char *dir = g_build_filename (base, name, NULL);
-      InkLedgerRun *run;
-      if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+      g_autofree char *dir = NULL;
+
+      /* hidden entries are not runs Inkling made, nor rows to show */
+      if (name[0] == '.')
         continue;
-      run = ink_ledger_run_load (dir, NULL);
+      dir = g_build_filename (base, name, NULL);
+      g_autoptr(GError) error = NULL;
+      InkLedgerRun *run = ink_ledger_run_load (dir, &error);
+
+      /* one bad folder costs one row, never the list */
       if (run == NULL)
-        continue;
-      if (g_str_equal (run->status, "running") && g_strcmp0 (run->id, active_id) != 0)
+        run = damaged_run (dir, error->message);
+      else if (g_str_equal (run->status, "running") && g_strcmp0 (run->id, active_id) != 0)
         {
           g_free (run->status);
           run->status = g_strdup ("interrupted");
@@ -302,10 +579,23 @@ gboolean
 ink_ledger_run_delete (InkLedgerRun *run,
                        GError      **error)
 {
-  g_autoptr(GDir) d = g_dir_open (run->dir, 0, error);
+  g_autoptr(GDir) d = NULL;
   const char *name;
+  GStatBuf st;
 
-  if (d == NULL)
+  /* a damaged entry may be a file or a link: remove it, never what a link
+   * points to */
+  if (g_lstat (run->dir, &st) == 0 && !S_ISDIR (st.st_mode))
+    {
+      if (g_unlink (run->dir) != 0)
+        {
+          int e = errno;
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e), "%s: %s", run->dir, g_strerror (e));
+          return FALSE;
+        }
+      return TRUE;
+    }
+  if (!(d = g_dir_open (run->dir, 0, error)))
     return FALSE;
   while ((name = g_dir_read_name (d)))
     {

@@ -43,6 +43,11 @@ typedef struct
   gint64         finished;       /* 0 while running */
   double         test_accuracy;  /* NAN when unknown */
   guint          best_epoch;
+  /* Set when the folder could not be read: why, naming the file and the
+   * field at fault (UTF-8, for people).  A damaged run has status
+   * "damaged", no experiment (NULL), an empty history and `started` from
+   * the folder's modification time; it can only be shown and deleted. */
+  char          *damaged;
 } InkLedgerRun;
 
 char         *ink_ledger_dir            (void);
@@ -50,6 +55,8 @@ char         *ink_ledger_dir            (void);
 InkLedgerRun *ink_ledger_run_create     (const char          *root,
                                          const InkExperiment *exp,
                                          GError             **error);
+/* NULL with an error naming the file and field at fault when the folder is
+ * damaged (see ink_ledger_list for a loader that never fails) */
 InkLedgerRun *ink_ledger_run_load       (const char          *dir,
                                          GError             **error);
 void          ink_ledger_run_free       (InkLedgerRun        *run);
@@ -64,9 +71,11 @@ gboolean      ink_ledger_run_finish     (InkLedgerRun        *run,
                                          GError             **error);
 char         *ink_ledger_run_model_path (InkLedgerRun        *run);
 char         *ink_ledger_run_checkpoint_path (InkLedgerRun   *run);
-/* every run under root (NULL = ink_ledger_dir ()), newest first; damaged
- * folders are skipped.  Runs still marked "running" whose folder is not
- * `active_id` are reported as "interrupted". */
+/* every run under root (NULL = ink_ledger_dir ()), newest first.  A
+ * folder that cannot be read (or an entry that is not a folder) is listed
+ * as a damaged run carrying the reason, never skipped and never fatal.
+ * Runs still marked "running" whose folder is not `active_id` are reported
+ * as "interrupted". */
 GPtrArray    *ink_ledger_list           (const char          *root,
                                          const char          *active_id);
 gboolean      ink_ledger_run_delete     (InkLedgerRun        *run,

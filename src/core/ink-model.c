@@ -63,13 +63,11 @@ ink_model_add_tensors (InkTensorFile    *tf,
 }
 
 gboolean
-ink_model_get_tensors (InkTensorFile    *tf,
-                       const InkNetSpec *spec,
-                       const char       *prefix,
-                       float            *params,
-                       GError          **error)
+ink_model_check_tensors (InkTensorFile    *tf,
+                         const InkNetSpec *spec,
+                         const char       *prefix,
+                         GError          **error)
 {
-  gsize off = 0;
   int in = spec->n_inputs;
 
   for (int i = 0; i < spec->n_layers; i++)
@@ -79,12 +77,36 @@ ink_model_get_tensors (InkTensorFile    *tf,
       gint64 bshape[1] = { out };
       g_autofree char *wname = g_strdup_printf ("%slayers.%d.weight", prefix, i);
       g_autofree char *bname = g_strdup_printf ("%slayers.%d.bias", prefix, i);
-      InkTensor *w, *b;
 
-      if (!(w = ink_tensor_file_require (tf, wname, 2, wshape, error)))
+      if (!ink_tensor_file_require (tf, wname, 2, wshape, error) ||
+          !ink_tensor_file_require (tf, bname, 1, bshape, error))
         return FALSE;
-      if (!(b = ink_tensor_file_require (tf, bname, 1, bshape, error)))
-        return FALSE;
+      in = out;
+    }
+  return TRUE;
+}
+
+gboolean
+ink_model_get_tensors (InkTensorFile    *tf,
+                       const InkNetSpec *spec,
+                       const char       *prefix,
+                       float            *params,
+                       GError          **error)
+{
+  gsize off = 0;
+  int in = spec->n_inputs;
+
+  /* all of them first: nothing is copied from a file that lacks one */
+  if (!ink_model_check_tensors (tf, spec, prefix, error))
+    return FALSE;
+  for (int i = 0; i < spec->n_layers; i++)
+    {
+      int out = spec->layers[i].units;
+      g_autofree char *wname = g_strdup_printf ("%slayers.%d.weight", prefix, i);
+      g_autofree char *bname = g_strdup_printf ("%slayers.%d.bias", prefix, i);
+      InkTensor *w = ink_tensor_file_lookup (tf, wname);
+      InkTensor *b = ink_tensor_file_lookup (tf, bname);
+
       memcpy (params + off, w->data, sizeof (float) * (gsize) out * in);
       off += (gsize) out * in;
       memcpy (params + off, b->data, sizeof (float) * out);
@@ -220,6 +242,14 @@ ink_model_load (const char  *path,
     {
       g_set_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_HEADER,
                    "%s: %s", base, local->message);
+      return NULL;
+    }
+  /* the experiment only claims the network's size: the tensors present
+   * (which the file's size bounds) are checked before anything is
+   * allocated for them */
+  if (!ink_model_check_tensors (tf, model->experiment->net, "", &local))
+    {
+      g_set_error (error, INK_SAFETENSORS_ERROR, local->code, "%s: %s", base, local->message);
       return NULL;
     }
   model->n_params = ink_net_spec_n_params (model->experiment->net);

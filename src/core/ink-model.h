@@ -57,6 +57,13 @@ void       ink_model_add_tensors  (InkTensorFile       *tf,
                                    const InkNetSpec    *spec,
                                    const char          *prefix,
                                    const float         *params);
+/* Fails with INK_SAFETENSORS_ERROR_MISSING unless every tensor of `spec`
+ * (prefix + "layers.<i>.weight"/".bias") is present with its shape; it
+ * allocates nothing, so call it before allocating what the spec claims. */
+gboolean   ink_model_check_tensors (InkTensorFile      *tf,
+                                   const InkNetSpec    *spec,
+                                   const char          *prefix,
+                                   GError             **error);
 gboolean   ink_model_get_tensors  (InkTensorFile       *tf,
                                    const InkNetSpec    *spec,
                                    const char          *prefix,

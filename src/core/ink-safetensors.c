@@ -417,6 +417,22 @@ build_file (InkTensorFile  *tf,
 
   /* Pad with spaces so that the data starts 8-byte aligned. */
   header_len = ((guint64) json_len + 7) & ~(guint64) 7;
+  /* never write what ink_safetensors_parse would refuse */
+  if (tf->tensors->len > INK_SAFETENSORS_MAX_TENSORS)
+    {
+      g_set_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_HEADER,
+                   "%s: %u tensors, more than the %u a file may hold",
+                   display, tf->tensors->len, INK_SAFETENSORS_MAX_TENSORS);
+      return NULL;
+    }
+  if (header_len > INK_SAFETENSORS_MAX_HEADER_READ)
+    {
+      g_set_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_HEADER,
+                   "%s: the header would be %" G_GUINT64_FORMAT " bytes, more than the %u"
+                   " Inkling reads back (too much metadata)",
+                   display, header_len, INK_SAFETENSORS_MAX_HEADER_READ);
+      return NULL;
+    }
   if (header_len > INK_SAFETENSORS_MAX_HEADER ||
       !g_uint64_checked_add (&total, 8 + header_len, offset) ||
       total > G_MAXSSIZE)
@@ -827,6 +843,37 @@ check_layout (Entry          *entries,
   return TRUE;
 }
 
+/* How many JSON values the header holds at most, without parsing it: every
+ * value but the first follows a ',' ':' '[' or '{' outside strings.  Stops
+ * counting past `limit`.  The header is valid UTF-8 and has passed
+ * ink_json_lex, so strings are well delimited. */
+static guint64
+count_values (const char *header,
+              gsize       len,
+              guint64     limit)
+{
+  guint64 n = 1;
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < len && n <= limit; i++)
+    {
+      char c = header[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == ',' || c == ':' || c == '[' || c == '{')
+        n++;
+    }
+  return n;
+}
+
 /* the header's JSON goes through ink_json_lex first: json-glib overflows
  * the stack on deeply nested input and accepts non-JSON extensions */
 static gboolean
@@ -856,39 +903,20 @@ check_header_lexically (const char     *header,
   return TRUE;
 }
 
-InkTensorFile *
-ink_safetensors_parse (const guint8  *bytes,
-                       gsize          len,
-                       const char    *name_for_errors,
-                       GError       **error)
+/* The 8-byte length prefix (bytes holds at least 8) against the file's
+ * length `len` and the limits: checked before the rest is read. */
+static gboolean
+check_length_prefix (const guint8  *bytes,
+                     gsize          len,
+                     const char    *display,
+                     guint64       *out_header_len,
+                     GError       **error)
 {
-  const char *display = name_for_errors ? name_for_errors : "<data>";
-  g_autoptr(InkTensorFile) tf = NULL;
-  g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GList) members = NULL;
-  g_autofree Entry *entries = NULL;
-  g_autofree Entry *sorted = NULL;
-  JsonNode *root;
-  JsonObject *object;
-  const char *header;
-  const guint8 *data;
-  guint64 header_len, data_len;
-  guint n_entries = 0;
-
-  g_return_val_if_fail (bytes != NULL || len == 0, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (len < 8)
-    {
-      g_set_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_HEADER,
-                   "%s: file is %" G_GSIZE_FORMAT " bytes, too short for the"
-                   " 8-byte header length", display, len);
-      return NULL;
-    }
+  guint64 header_len;
 
   memcpy (&header_len, bytes, 8);
   header_len = GUINT64_FROM_LE (header_len);
+  *out_header_len = header_len;
 
   if (header_len > INK_SAFETENSORS_MAX_HEADER)
     {
@@ -911,21 +939,76 @@ ink_safetensors_parse (const guint8  *bytes,
                      "%s: not a model file (safetensors): header length %" G_GUINT64_FORMAT
                      " exceeds the format's limit of %u bytes",
                      display, header_len, INK_SAFETENSORS_MAX_HEADER);
-      return NULL;
+      return FALSE;
+    }
+  if (header_len > INK_SAFETENSORS_MAX_HEADER_READ && header_len <= len - 8)
+    {
+      g_set_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_HEADER,
+                   "%s: header of %" G_GUINT64_FORMAT " bytes, more than the %u an"
+                   " Inkling model or checkpoint needs; the file is damaged or not"
+                   " Inkling's",
+                   display, header_len, INK_SAFETENSORS_MAX_HEADER_READ);
+      return FALSE;
     }
   if (header_len > len - 8)
     {
       g_set_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_HEADER,
                    "%s: header length %" G_GUINT64_FORMAT " runs past the end of the"
                    " file (%" G_GSIZE_FORMAT " bytes)", display, header_len, len);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+InkTensorFile *
+ink_safetensors_parse (const guint8  *bytes,
+                       gsize          len,
+                       const char    *name_for_errors,
+                       GError       **error)
+{
+  const char *display = name_for_errors ? name_for_errors : "<data>";
+  g_autoptr(InkTensorFile) tf = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GList) members = NULL;
+  g_autofree Entry *entries = NULL;
+  g_autofree Entry *sorted = NULL;
+  JsonNode *root;
+  JsonObject *object;
+  const char *header;
+  const guint8 *data;
+  guint64 header_len, data_len;
+  guint n_entries = 0;
+  char first_byte;
+
+  g_return_val_if_fail (bytes != NULL || len == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (len < 8)
+    {
+      g_set_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_HEADER,
+                   "%s: file is %" G_GSIZE_FORMAT " bytes, too short for the"
+                   " 8-byte header length", display, len);
       return NULL;
     }
+
+  if (!check_length_prefix (bytes, len, display, &header_len, error))
+    return NULL;
 
   header = (const char *) bytes + 8;
   data = bytes + 8 + header_len;
   data_len = len - 8 - header_len;
 
-  if (header_len == 0 || header[0] != '{')
+  /* cheap refusals before anything reads the whole header */
+  {
+    gsize first = 0;
+
+    while (first < header_len && g_ascii_isspace (header[first]))
+      first++;
+    first_byte = first < header_len ? header[first] : '\0';
+  }
+  if (first_byte != '{')
     {
       g_set_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_HEADER,
                    "%s: header (%" G_GUINT64_FORMAT " bytes) does not start with '{';"
@@ -933,6 +1016,7 @@ ink_safetensors_parse (const guint8  *bytes,
                    display, header_len);
       return NULL;
     }
+
   if (!g_utf8_validate (header, (gssize) header_len, NULL))
     {
       g_set_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_HEADER,
@@ -942,6 +1026,14 @@ ink_safetensors_parse (const guint8  *bytes,
 
   if (!check_header_lexically (header, (gsize) header_len, display, error))
     return NULL;
+  if (count_values (header, (gsize) header_len, INK_SAFETENSORS_MAX_VALUES) > INK_SAFETENSORS_MAX_VALUES)
+    {
+      g_set_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_HEADER,
+                   "%s: header holds more than %u JSON values, more than %u tensors"
+                   " need; the file is damaged or not Inkling's",
+                   display, INK_SAFETENSORS_MAX_VALUES, INK_SAFETENSORS_MAX_TENSORS);
+      return NULL;
+    }
 
   parser = json_parser_new ();
   if (!json_parser_load_from_data (parser, header, (gssize) header_len, &local_error))
@@ -963,6 +1055,13 @@ ink_safetensors_parse (const guint8  *bytes,
   tf = ink_tensor_file_new ();
   object = json_node_get_object (root);
   members = json_object_get_members (object);
+  if (g_list_length (members) > INK_SAFETENSORS_MAX_TENSORS + 1)
+    {
+      g_set_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_HEADER,
+                   "%s: header lists %u entries, more than the %u tensors a file may hold",
+                   display, g_list_length (members), INK_SAFETENSORS_MAX_TENSORS);
+      return NULL;
+    }
   entries = g_new0 (Entry, g_list_length (members) + 1);
 
   /* Validate everything before allocating any tensor data. */
@@ -1033,6 +1132,28 @@ ink_safetensors_load (const char  *path,
                    "%s: not a regular file", display);
       return NULL;
     }
+
+  /* the length prefix first: a huge header is refused before the file is read */
+  {
+    guint8 prefix[8];
+    guint64 header_len;
+    FILE *f = g_fopen (path, "rb");
+    gsize got = f ? fread (prefix, 1, sizeof prefix, f) : 0;
+
+    if (f == NULL)
+      {
+        int saved_errno = errno;
+
+        g_set_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_IO,
+                     "%s: could not open: %s", display, g_strerror (saved_errno));
+        return NULL;
+      }
+    fclose (f);
+    if (got == sizeof prefix && st.st_size >= 8 &&
+        !check_length_prefix (prefix, (gsize) MIN ((guint64) st.st_size, G_MAXSIZE),
+                              display, &header_len, error))
+      return NULL;
+  }
 
   if (!g_file_get_contents (path, &contents, &len, &local_error))
     {

@@ -39,6 +39,19 @@ typedef enum
 #define INK_SAFETENSORS_MAX_HEADER  (100u * 1024u * 1024u)   /* the format's own limit */
 #define INK_SAFETENSORS_MAX_DIMS    8
 
+/* What Inkling reads and writes, far below the format's limits: json-glib
+ * spends ~0.3 s and ~40 MB per MiB of header made of small values, so the
+ * header is refused before parsing when it is longer than
+ * INK_SAFETENSORS_MAX_HEADER_READ (a model's header is a few kilobytes, a
+ * checkpoint's grows by ~200 bytes per epoch of history: 16 MiB is ~80 000
+ * epochs) or holds more JSON values than INK_SAFETENSORS_MAX_VALUES (a
+ * tensor entry is at most 15 values; the largest checkpoint holds 4 tensors
+ * per parameter tensor of at most INK_SAFETENSORS_MAX_TENSORS).  Metadata
+ * values are strings: one value each, however long. */
+#define INK_SAFETENSORS_MAX_HEADER_READ  (16u * 1024u * 1024u)
+#define INK_SAFETENSORS_MAX_TENSORS      4096u
+#define INK_SAFETENSORS_MAX_VALUES       (16u * INK_SAFETENSORS_MAX_TENSORS + 1024u)
+
 /* One F32 tensor (the only dtype Inkling writes or reads). */
 typedef struct
 {
@@ -88,8 +101,10 @@ gboolean       ink_safetensors_save     (InkTensorFile *tf,
                                          const char    *path,
                                          GError       **error);
 
-/* Reads and validates: header length within the file and the format limit,
- * valid JSON object, every entry with dtype F32, a shape of non-negative ints
+/* Reads and validates: header length within the file and
+ * INK_SAFETENSORS_MAX_HEADER_READ, a JSON object ('{' first) of at most
+ * INK_SAFETENSORS_MAX_VALUES values (counted before parsing) and
+ * INK_SAFETENSORS_MAX_TENSORS tensors, valid JSON, every entry with dtype F32, a shape of non-negative ints
  * (rank <= 8, product without overflow), data_offsets [begin,end] with
  * begin <= end <= data length, end-begin == numel·4, no overlaps, metadata a
  * string→string object.  Never trusts a size before checking it. */
