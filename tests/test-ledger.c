@@ -20,6 +20,10 @@
 
 #include "config.h"
 
+#include <unistd.h>
+
+#include <sys/wait.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -127,6 +131,35 @@ test_good_run (void)
   g_assert_true (isnan (g_array_index (r->history, InkEpochRecord, 0).valid_loss));
   g_assert_cmpfloat (r->test_accuracy, ==, 0.97);
   g_assert_cmpuint (r->best_epoch, ==, 2);
+  test_remove_tree (root);
+}
+
+/* a workbench killed while saving a run's model left its temporary file:
+ * listing the ledger removes it (its process is gone), and keeps what a
+ * live writer is writing */
+static void
+test_orphans_swept (void)
+{
+  g_autofree char *root = g_dir_make_tmp ("ink-ledger-XXXXXX", NULL);
+  g_autofree char *dir = make_run (root);
+  g_autofree char *h = g_strdup (g_get_host_name ());
+  g_autofree char *orphan = NULL, *live = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  int status;
+  pid_t child = fork ();
+
+  if (child == 0)
+    _exit (0);
+  g_assert_cmpint (waitpid (child, &status, 0), ==, child);
+  g_strdelimit (h, "./\\", '_');
+  orphan = g_strdup_printf ("%s/.model.safetensors.inkling-tmp.%s.%d.abcdef", dir, h, (int) child);
+  live = g_strdup_printf ("%s/.model.safetensors.inkling-tmp.%s.%d.ghijkl", dir, h, (int) getpid ());
+  g_assert_true (g_file_set_contents (orphan, "half a model", -1, NULL));
+  g_assert_true (g_file_set_contents (live, "being written", -1, NULL));
+  runs = ink_ledger_list (root, NULL);
+  g_assert_cmpuint (runs->len, ==, 1);
+  g_assert_false (g_file_test (orphan, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (live, G_FILE_TEST_EXISTS));
   test_remove_tree (root);
 }
 
@@ -448,6 +481,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/ledger/good-run", test_good_run);
+  g_test_add_func ("/ledger/orphans-swept", test_orphans_swept);
   g_test_add_func ("/ledger/summary-wrong-types", test_summary_wrong_types);
   g_test_add_func ("/ledger/summary-minimal", test_summary_minimal);
   g_test_add_func ("/ledger/history-empty", test_history_empty);

@@ -433,9 +433,9 @@ static const BadHeader bad_headers[] = {
   { "entry-not-object", "{\"w\":[1,2]}", 0,
     INK_SAFETENSORS_ERROR_HEADER, "tensor 'w' is an array, expected an object" },
   { "single-quotes", "{'w':{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4,
-    INK_SAFETENSORS_ERROR_HEADER, "header is not valid JSON: unexpected ''' at byte 1" },
+    INK_SAFETENSORS_ERROR_HEADER, "header is not valid JSON: line 1, column 2: JSON has no single-quoted strings" },
   { "comment", "{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]} /* x */}", 4,
-    INK_SAFETENSORS_ERROR_HEADER, "header is not valid JSON: unexpected '/'" },
+    INK_SAFETENSORS_ERROR_HEADER, "header is not valid JSON: line 1, column 55: JSON has no comments" },
   { "invalid-utf8", "{\"w\xff\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4,
     INK_SAFETENSORS_ERROR_HEADER, "header is not valid UTF-8" },
 };
@@ -507,7 +507,7 @@ test_bad_deep_nesting (Fixture       *f,
   g_string_append_c (header, '}');
   path = write_header (f, header->str, 0);
   assert_load_fails (path, INK_SAFETENSORS_ERROR_HEADER,
-                     "header nests arrays and objects more than 64 deep");
+                     "header is not valid JSON: line 1, column 69: arrays and objects nest more than 64 deep");
 }
 
 /* Brackets and quotes inside strings do not count towards nesting. */
@@ -836,7 +836,7 @@ test_huge_array_header (Fixture *f, gconstpointer data)
       g_autoptr(GByteArray) b = file_with_header (h, len);
 
       limit_memory (256u * 1024 * 1024);
-      check_refused (b->data, b->len, "JSON values");
+      check_refused (b->data, b->len, "values");
       return;
     }
   g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);

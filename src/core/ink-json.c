@@ -368,6 +368,8 @@ check_container (Check *c, guint depth)
           c->p++;
           return TRUE;
         }
+      if (c->p < c->end && *c->p == '/')
+        return check_fail (c, c->p, "JSON has no comments");
       return check_fail (c, c->p, c->p < c->end ? "expected ',' or '%c'" : "the text ends before '%c'", close);
     }
 }

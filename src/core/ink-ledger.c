@@ -58,7 +58,6 @@ static gboolean
 write_summary (InkLedgerRun *run, GError **error)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
   g_autofree char *text = NULL;
   g_autofree char *path = g_build_filename (run->dir, "summary.json", NULL);
 
@@ -79,8 +78,7 @@ write_summary (InkLedgerRun *run, GError **error)
   json_builder_set_member_name (b, "best_epoch");
   json_builder_add_int_value (b, run->best_epoch);
   json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  text = json_to_string (root, TRUE);
+  text = ink_json_builder_to_text (b, TRUE);
   return ink_save_file (path, text, strlen (text), FALSE, error);
 }
 
@@ -564,7 +562,13 @@ ink_ledger_list (const char *root,
       /* one bad folder costs one row, never the list */
       if (run == NULL)
         run = damaged_run (dir, error->message);
-      else if (g_str_equal (run->status, "running") && g_strcmp0 (run->id, active_id) != 0)
+      /* a run the workbench was killed in (kill -9 while saving) leaves
+       * temporary files of up to a model's size: removed here, those of
+       * live writers kept */
+      else if (g_file_test (dir, G_FILE_TEST_IS_DIR) && !g_file_test (dir, G_FILE_TEST_IS_SYMLINK))
+        ink_save_sweep_stale (dir, NULL);
+      if (run->damaged == NULL &&
+          g_str_equal (run->status, "running") && g_strcmp0 (run->id, active_id) != 0)
         {
           g_free (run->status);
           run->status = g_strdup ("interrupted");
@@ -641,7 +645,7 @@ flatten (JsonNode *node, const char *prefix, GHashTable *out)
         }
     }
   else
-    g_hash_table_insert (out, g_strdup (prefix), json_to_string (node, FALSE));
+    g_hash_table_insert (out, g_strdup (prefix), ink_json_to_text (node, FALSE));
 }
 
 static GHashTable *

@@ -120,7 +120,6 @@ char *
 ink_norm_to_json (const InkNorm *norm)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "kind");
@@ -138,8 +137,7 @@ ink_norm_to_json (const InkNorm *norm)
   json_builder_set_member_name (b, "max");
   json_builder_add_double_value (b, norm->max);
   json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  return json_to_string (root, FALSE);
+  return ink_json_builder_to_text (b, FALSE);
 }
 
 static gboolean
