@@ -652,6 +652,38 @@ test_resume_damaged_state (Fixture *f, gconstpointer data)
     }
 }
 
+/* a checkpoint whose experiment claims a network of billions of
+ * parameters that the file does not hold: refused before anything is
+ * allocated for it */
+static void
+test_checkpoint_claims_huge_network (Fixture *f, gconstpointer data)
+{
+  g_autoptr(InkExperiment) e = small_experiment (INK_OPT_SGD);
+  g_autoptr(InkExperiment) huge = small_experiment (INK_OPT_SGD);
+  g_autofree char *ck = g_build_filename (f->dir, "a.ckpt", NULL);
+  g_autofree char *bad = g_build_filename (f->dir, "bad.ckpt", NULL);
+  g_autofree char *json = NULL;
+  g_autoptr(InkTrainer) a = NULL;
+  g_autoptr(InkTensorFile) tf = NULL;
+  g_autoptr(InkExperiment) back = NULL;
+  g_autoptr(GError) error = NULL;
+
+  e->epochs = 1;
+  a = run (e, f, ck, NULL, NULL, NULL, NULL);
+  tf = ink_safetensors_load (ck, &error);
+  g_assert_no_error (error);
+  huge->net->layers[0].units = 65536;
+  huge->net->layers[1].units = 30000;   /* 2.0 G parameters, under the limit */
+  json = ink_experiment_to_json (huge, FALSE);
+  ink_tensor_file_set_meta (tf, "inkling.experiment", json);
+  g_assert_true (ink_safetensors_save (tf, bad, &error));
+  back = ink_checkpoint_experiment (bad, &error);
+  g_assert_null (back);
+  g_assert_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_CHECKPOINT);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "does not hold the network"));
+}
+
 static void
 test_bad_setup (Fixture *f, gconstpointer data)
 {
@@ -691,5 +723,6 @@ main (int argc, char **argv)
   ADD ("/trainer/stop/mid-epoch-valid-is-test", test_stop_mid_epoch, GINT_TO_POINTER (INK_SPLIT_OFFICIAL));
   ADD ("/trainer/stop/before-first-epoch", test_stop_before_first_epoch, NULL);
   ADD ("/trainer/resume/damaged-state", test_resume_damaged_state, NULL);
+  ADD ("/trainer/resume/claims-huge-network", test_checkpoint_claims_huge_network, NULL);
   return g_test_run ();
 }

@@ -944,6 +944,9 @@ write_checkpoint (InkTrainer *t, GError **error)
   return TRUE;
 }
 
+/* the four copies of the network a checkpoint holds */
+static const char * const checkpoint_prefixes[] = { "params.", "best.", "state1.", "state2." };
+
 InkExperiment *
 ink_checkpoint_experiment (const char  *path,
                            GError     **error)
@@ -964,8 +967,22 @@ ink_checkpoint_experiment (const char  *path,
     }
   exp = ink_experiment_from_json (json, -1, &local);
   if (exp == NULL)
-    g_set_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_CHECKPOINT,
-                 _("%s: the stored experiment is not valid: %s"), path, local->message);
+    {
+      g_set_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_CHECKPOINT,
+                   _("%s: the stored experiment is not valid: %s"), path, local->message);
+      return NULL;
+    }
+  /* the network the experiment claims must be the one whose tensors the
+   * file holds, before anyone allocates it (a 1 KiB file may claim
+   * billions of parameters) */
+  for (guint i = 0; i < G_N_ELEMENTS (checkpoint_prefixes); i++)
+    if (!ink_model_check_tensors (tf, exp->net, checkpoint_prefixes[i], &local))
+      {
+        g_set_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_CHECKPOINT,
+                     _("%s does not hold the network its experiment describes: %s"), path, local->message);
+        ink_experiment_free (exp);
+        return NULL;
+      }
   return exp;
 }
 
