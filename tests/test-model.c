@@ -21,6 +21,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -49,6 +50,50 @@ tmp_path (const char *name)
   if (dir == NULL)
     dir = g_dir_make_tmp ("ink-model-XXXXXX", NULL);
   return g_build_filename (dir, name, NULL);
+}
+
+/* a model file whose weights are not numbers is damaged: refused, naming
+ * the layer (Inkling never saves one) */
+static void
+test_nan_weights_refused (void)
+{
+  g_autoptr(InkExperiment) e = tiny_experiment ();
+  gsize n = ink_net_spec_n_params (e->net);
+  g_autofree float *p = g_new0 (float, n);
+  g_autofree char *path = tmp_path ("nan.safetensors");
+  g_autoptr(GError) error = NULL;
+  InkNorm norm = { INK_NORM_SCALE, 0, 1, 0, 255, { 1.0f / 255.0f, 0.0f } };
+  InkModel *m;
+
+  /* the writer refuses them */
+  p[n - 1] = NAN;
+  g_assert_false (ink_model_save (path, e, &norm, p, &error));
+  g_assert_nonnull (strstr (error->message, "not all numbers"));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_clear_error (&error);
+
+  /* a file changed afterwards: the loader refuses it */
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autoptr(InkTensorFile) tf = NULL;
+      InkTensor *t;
+
+      p[n - 1] = 0.0f;
+      g_assert_true (ink_model_save (path, e, &norm, p, &error));
+      tf = ink_safetensors_load (path, &error);
+      g_assert_no_error (error);
+      t = ink_tensor_file_lookup (tf, k == 0 ? "layers.1.bias" : "layers.0.weight");
+      t->data[k == 0 ? t->shape[0] - 1 : 3] = k == 0 ? NAN : -INFINITY;
+      g_assert_true (ink_safetensors_save (tf, path, &error));
+      m = ink_model_load (path, &error);
+      g_assert_null (m);
+      g_assert_nonnull (error);
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message, k == 0 ? "layer 2" : "layer 1"));
+      g_assert_nonnull (strstr (error->message, "NaN"));
+      g_clear_error (&error);
+    }
+  g_unlink (path);
 }
 
 static void
@@ -373,6 +418,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/model/round-trip", test_round_trip);
+  g_test_add_func ("/model/nan-weights-refused", test_nan_weights_refused);
   g_test_add_func ("/model/not-a-file", test_not_a_file);
   g_test_add_func ("/model/save-file", test_save_file);
   g_test_add_func ("/model/claims-huge-network", test_claims_huge_network);

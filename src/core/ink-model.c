@@ -198,7 +198,20 @@ ink_model_save (const char          *path,
   g_autoptr(InkTensorFile) tf = ink_tensor_file_new ();
   g_autofree char *exp_json = ink_experiment_to_json (exp, FALSE);
   g_autofree char *norm_json = ink_norm_to_json (norm);
+  gsize n = ink_net_spec_n_params (exp->net);
 
+  /* a model that reads back: its experiment (the same check
+   * ink_experiment_save makes) and finite weights (the loader refuses
+   * others) */
+  if (!ink_experiment_check_round_trip (exp_json, path, error))
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    if (!isfinite (params[i]))
+      {
+        g_set_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_HEADER,
+                     "%s was not written: the weights are not all numbers (NaN or infinite)", path);
+        return FALSE;
+      }
   ink_model_add_tensors (tf, exp->net, "", params);
   ink_tensor_file_set_meta (tf, "format", "pt");
   ink_tensor_file_set_meta (tf, "inkling.version", PACKAGE_VERSION);
@@ -257,6 +270,29 @@ ink_model_load (const char  *path,
       g_set_error (error, INK_SAFETENSORS_ERROR, local->code, "%s: %s", base, local->message);
       return NULL;
     }
+  /* Inkling never saves NaN weights: a file holding them is damaged, and
+   * would classify everything as 0 */
+  {
+    const InkNetSpec *net = model->experiment->net;
+    gsize off = 0;
+    int in = net->n_inputs;
+
+    for (int l = 0; l < net->n_layers; l++)
+      {
+        gsize n = (gsize) net->layers[l].units * (gsize) (in + 1);
+
+        for (gsize i = 0; i < n; i++)
+          if (!isfinite (model->params[off + i]))
+            {
+              g_set_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_HEADER,
+                           "%s: layer %d holds weights that are not numbers (NaN or infinite); "
+                           "the file is damaged", base, l + 1);
+              return NULL;
+            }
+        off += n;
+        in = net->layers[l].units;
+      }
+  }
   return g_steal_pointer (&model);
 }
 
