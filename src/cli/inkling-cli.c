@@ -612,9 +612,11 @@ cmd_train (int argc, char **argv)
       clear_progress (&view);
       printf ("\nstopped: %s — %s\n", ink_stop_reason_to_string (ink_trainer_stop_reason (trainer)),
               ink_trainer_stop_message (trainer));
-      if (kept == 0)
-        printf ("no trained model: no epoch was completed%s%s%s\n",
-                save ? "; " : "", save ? save : "", save ? " was left as it was" : "");
+      if (kept == 0 && save == NULL)
+        printf ("no trained model: no epoch was completed\n");
+      else if (kept == 0)
+        printf ("no trained model: no epoch was completed; %s %s\n", save,
+                g_file_test (save, G_FILE_TEST_EXISTS) ? "was left as it was" : "was not written");
       else
         printf ("model: epoch %u (%s); test accuracy %.2f%% (zero-one loss %.2f%%, test loss %.5f, %" G_GUINT64_FORMAT " images)\n",
                 kept, ink_trainer_split (trainer)->valid_is_test ? "the last completed epoch" : "the best validation score",
