@@ -21,6 +21,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib-unix.h>
 
 #include "ink-application.h"
 #include "ink-window.h"
@@ -93,6 +94,21 @@ on_quit (GSimpleAction *action, GVariant *param, gpointer user_data)
   g_list_free (windows);
 }
 
+/* SIGTERM (a logout, systemd, kill) and SIGINT (Ctrl+C in the terminal
+ * that started it) quit as Ctrl+Q does: a run in progress stops at its
+ * next minibatch and keeps its work in the ledger before the window goes */
+static gboolean
+on_stop_signal (gpointer user_data)
+{
+  GApplication *app = user_data;
+
+  if (gtk_application_get_windows (GTK_APPLICATION (app)) == NULL)
+    g_application_quit (app);
+  else
+    g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 on_about (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
@@ -149,6 +165,8 @@ ink_application_startup (GApplication *app)
     g_message ("the GSettings schema %s is not installed; settings will not be kept", APPLICATION_ID);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), entries, G_N_ELEMENTS (entries), app);
+  g_unix_signal_add (SIGTERM, on_stop_signal, app);
+  g_unix_signal_add (SIGINT, on_stop_signal, app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
 
   if (self->settings)
