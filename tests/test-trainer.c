@@ -684,6 +684,65 @@ test_checkpoint_claims_huge_network (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (error->message, "does not hold the network"));
 }
 
+/* time spent paused is not the epoch's: its duration and the samples per
+ * second leave it out */
+typedef struct
+{
+  InkTrainer *t;
+  gint64      start;
+  gint64      wall_epoch1;
+  double      reported_epoch1;
+  gboolean    paused_once;
+} PauseRun;
+
+static gpointer
+unpause_later (gpointer data)
+{
+  g_usleep (400000);
+  ink_trainer_set_paused (data, FALSE);
+  return NULL;
+}
+
+static void
+pause_events (const InkTrainEvent *ev, gpointer data)
+{
+  PauseRun *p = data;
+
+  if (ev->kind == INK_EVENT_PHASE && g_str_equal (ev->phase, "training"))
+    p->start = g_get_monotonic_time ();
+  if (ev->kind == INK_EVENT_PROGRESS && ev->epoch == 1 && !p->paused_once)
+    {
+      p->paused_once = TRUE;
+      ink_trainer_set_paused (p->t, TRUE);
+      g_thread_unref (g_thread_new ("unpause", unpause_later, p->t));
+    }
+  if (ev->kind == INK_EVENT_EPOCH && ev->epoch == 1)
+    {
+      p->wall_epoch1 = g_get_monotonic_time () - p->start;
+      p->reported_epoch1 = ev->record->duration;
+    }
+}
+
+static void
+test_pause_not_counted (Fixture *f, gconstpointer data)
+{
+  g_autoptr(InkExperiment) e = slow_experiment (INK_SPLIT_OFFICIAL);
+  g_autoptr(InkDataset) train = test_synthetic_dataset (4000, 1);
+  g_autoptr(InkTrainer) t = NULL;
+  g_autoptr(GError) error = NULL;
+  PauseRun p = { 0 };
+
+  e->epochs = 1;
+  t = ink_trainer_new (e, train, f->test, &error);
+  g_assert_no_error (error);
+  p.t = t;
+  g_assert_true (ink_trainer_run (t, NULL, pause_events, &p, &error));
+  g_assert_true (p.paused_once);
+  g_test_message ("epoch 1: %.3f s of wall time, %.3f s reported", p.wall_epoch1 / 1e6, p.reported_epoch1);
+  /* paused 0.4 s: the reported time leaves (nearly) all of it out */
+  g_assert_cmpfloat (p.wall_epoch1 / 1e6 - p.reported_epoch1, >=, 0.35);
+}
+
 static void
 test_bad_setup (Fixture *f, gconstpointer data)
 {
@@ -724,5 +783,6 @@ main (int argc, char **argv)
   ADD ("/trainer/stop/before-first-epoch", test_stop_before_first_epoch, NULL);
   ADD ("/trainer/resume/damaged-state", test_resume_damaged_state, NULL);
   ADD ("/trainer/resume/claims-huge-network", test_checkpoint_claims_huge_network, NULL);
+  ADD ("/trainer/pause-not-counted", test_pause_not_counted, NULL);
   return g_test_run ();
 }

@@ -488,16 +488,21 @@ validate (InkTrainer *t, guint epoch, guint batch, guint n_batches, float lr, gb
     }
 }
 
+/* *paused_us grows by the time spent paused: it is not the epoch's */
 static gboolean
-wait_while_paused (InkTrainer *t, GCancellable *cancellable)
+wait_while_paused (InkTrainer *t, GCancellable *cancellable, gint64 *paused_us)
 {
+  gint64 from;
+
   /* per minibatch: no lock unless a pause was asked for */
   if (!g_atomic_int_get (&t->paused))
     return TRUE;
+  from = g_get_monotonic_time ();
   g_mutex_lock (&t->lock);
   while (t->paused && !g_cancellable_is_cancelled (cancellable))
     g_cond_wait_until (&t->cond, &t->lock, g_get_monotonic_time () + 50000);
   g_mutex_unlock (&t->lock);
+  *paused_us += g_get_monotonic_time () - from;
   return !g_cancellable_is_cancelled (cancellable);
 }
 
@@ -632,6 +637,7 @@ ink_trainer_run (InkTrainer    *t,
       float lr = ink_optimizer_lr (t->opt, t->epochs_done);
       gint64 t0 = g_get_monotonic_time ();
       gint64 last_progress = t0;
+      gint64 paused_us = 0;   /* paused during this epoch: not counted in its time */
       gboolean improved = FALSE;
       gboolean validated = FALSE;
       guint seen = 0;
@@ -651,7 +657,7 @@ ink_trainer_run (InkTrainer    *t,
           float *out;
           gint64 now;
 
-          if (g_cancellable_is_cancelled (cancellable) || !wait_while_paused (t, cancellable))
+          if (g_cancellable_is_cancelled (cancellable) || !wait_while_paused (t, cancellable, &paused_us))
             {
               g_autofree char *kept = kept_phrase (t);
 
@@ -697,7 +703,7 @@ ink_trainer_run (InkTrainer    *t,
               ev = (InkTrainEvent) { .kind = INK_EVENT_PROGRESS, .epoch = epoch, .batch = b + 1,
                                      .n_batches = n_batches, .iteration = t->iteration,
                                      .running_loss = a[0] / seen, .running_acc = a[1] / seen,
-                                     .samples_per_sec = seen / ((now - t0) / 1e6) };
+                                     .samples_per_sec = seen / (MAX (now - t0 - paused_us, 1) / 1e6) };
               emit (func, user_data, &ev);
               if (g_atomic_int_get (&t->want_weights))
                 emit_weights (t, func, user_data);
@@ -710,7 +716,7 @@ ink_trainer_run (InkTrainer    *t,
         break;
 
       ops->download (be, a, t->acc, sizeof a);
-      rec.train_duration = (g_get_monotonic_time () - t0) / 1e6;
+      rec.train_duration = (g_get_monotonic_time () - t0 - paused_us) / 1e6;
       if (!isfinite (a[0]))
         {
           diverged (t, _("training loss"), epoch, n_batches, n_batches, lr);
@@ -738,7 +744,7 @@ ink_trainer_run (InkTrainer    *t,
       rec.valid_acc = t->last_valid_acc;
       rec.lr = lr;
       rec.improved = improved;
-      rec.duration = (g_get_monotonic_time () - t0) / 1e6;
+      rec.duration = (g_get_monotonic_time () - t0 - paused_us) / 1e6;
       g_array_append_val (t->history, rec);
       t->epochs_done = epoch;
       if (t->split->valid_is_test)
