@@ -83,6 +83,25 @@ gui_find_type (GtkWidget *root, GType type)
 }
 
 static inline gboolean
+gui_match_name (GtkWidget *w, gconstpointer name)
+{
+  return g_strcmp0 (gtk_widget_get_name (w), name) == 0;
+}
+
+/* the widget given this name (gtk_widget_set_name) */
+static inline GtkWidget *
+gui_find_named (GtkWidget *root, const char *name)
+{
+  return gui_find (root, gui_match_name, name);
+}
+
+static inline gboolean
+gui_match_menu_icon (GtkWidget *w, gconstpointer icon)
+{
+  return GTK_IS_MENU_BUTTON (w) && g_strcmp0 (gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (w)), icon) == 0;
+}
+
+static inline gboolean
 gui_match_action (GtkWidget *w, gconstpointer action)
 {
   return GTK_IS_ACTIONABLE (w) && gtk_widget_get_mapped (w) &&
@@ -99,10 +118,10 @@ gui_find_action (GtkWidget *root, const char *action)
 static inline gboolean
 gui_match_label (GtkWidget *w, gconstpointer text)
 {
-  return GTK_IS_LABEL (w) && strstr (gtk_label_get_text (GTK_LABEL (w)), text) != NULL;
+  return GTK_IS_LABEL (w) && gtk_widget_get_mapped (w) && strstr (gtk_label_get_text (GTK_LABEL (w)), text) != NULL;
 }
 
-/* a label whose shown text (markup parsed) contains `text` */
+/* a mapped label whose shown text (markup parsed) contains `text` */
 static inline GtkWidget *
 gui_find_label (GtkWidget *root, const char *text)
 {

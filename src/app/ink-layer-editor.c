@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "ink-layer-editor.h"
+#include "ink-markup.h"
 
 /* ------------------------------------------------------------------------ */
 /* numeric fields                                                            */
@@ -622,8 +623,8 @@ build_spec (InkLayerEditor  *self,
         gtk_widget_add_css_class (self->slope_row, "error");
       else
         gtk_widget_remove_css_class (self->slope_row, "error");
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->slope_row),
-                                   msg ? msg : _("The negative side's slope, for the layers that use leaky ReLU"));
+      ink_row_set_plain_subtitle (ADW_ACTION_ROW (self->slope_row),
+                                  msg ? msg : _("The negative side's slope, for the layers that use leaky ReLU"));
     }
 
   if (first == NULL && self->n_hidden > MAX_HIDDEN)
