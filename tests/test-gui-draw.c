@@ -767,6 +767,8 @@ test_draw_page_scores (void)
   /* Fashion-MNIST's classes by name, on the bars and in the verdict */
   ink_draw_page_set_class_names (page, ink_class_names ("fashion-mnist"));
   g_assert_cmpstr (ink_draw_page_get_verdict (page), ==, "Sneaker");
+  g_assert_cmpstr (ink_activation_view_get_saliency_title (ink_draw_page_get_activation_view (page)), ==,
+                   "Saliency for Sneaker");
   {
     g_autofree char *first = ink_prob_bars_get_label_text (bars, 0);
     g_autofree char *last = ink_prob_bars_get_label_text (bars, 9);

@@ -852,7 +852,8 @@ ink_draw_page_set_class_names (InkDrawPage        *self,
     return;
   self->class_names = names;
   ink_prob_bars_set_class_names (self->bars, names);
-  show_verdict (self);
+  ink_activation_view_set_class_names (self->activations, names);
+  predict (self);
 }
 
 const char *
