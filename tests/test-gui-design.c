@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "ink-design-page.h"
+#include "test-gui-util.h"
 
 /* The design page driven through its widgets: values typed into the spin
  * buttons and entries, then activated as a user pressing Enter would. */
@@ -812,6 +813,78 @@ test_augmentation_pretraining (void)
   gtk_window_destroy (win);
 }
 
+/* Every item of a hidden layer's ⋮ menu, opened as a user opens it */
+static void
+assert_menu (InkDesignPage *page,
+             int            position,
+             gboolean       up,
+             gboolean       down)
+{
+  GtkMenuButton *menu = GTK_MENU_BUTTON (gui_find_type (hidden_row (page, position), GTK_TYPE_MENU_BUTTON));
+  struct { const char *text; gboolean want; } items[] = {
+    { "Move _Up", up }, { "Move _Down", down }, { "D_uplicate", TRUE }, { "_Remove", TRUE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (items); i++)
+    {
+      GtkWidget *item = gui_menu_item (menu, items[i].text);
+      g_assert_nonnull (item);
+      if (gtk_widget_is_sensitive (item) != items[i].want)
+        g_error ("row %d: “%s” is %s", position, items[i].text,
+                 items[i].want ? "greyed out" : "offered where it cannot act");
+    }
+  gtk_menu_button_popdown (menu);
+  gui_pump ();
+}
+
+static GtkWidget *
+layer_menu_item (InkDesignPage *page,
+                 int            position,
+                 const char    *text)
+{
+  GtkMenuButton *menu = GTK_MENU_BUTTON (gui_find_type (hidden_row (page, position), GTK_TYPE_MENU_BUTTON));
+  return gui_menu_item (menu, text);
+}
+
+/* issue 11, 3: after Move Up / Move Down the moved rows' menus stayed greyed
+ * out until a preset was loaded again */
+static void
+test_layer_menu_after_move (void)
+{
+  InkDesignPage *page = ink_design_page_new ();
+  GtkWindow *win = show_page (page);
+  g_autoptr(InkExperiment) keras = preset ("keras-mnist-mlp");
+
+  ink_design_page_set_experiment (page, keras);
+  ink_layer_editor_add_layer (ink_design_page_get_layer_editor (page), -1, 64, INK_ACT_TANH, 0.1f);
+  assert_layers (page, "512/relu/0.2 512/relu/0.2 64/tanh/0.1 10/softmax/0");
+  assert_menu (page, 0, FALSE, TRUE);
+  assert_menu (page, 1, TRUE, TRUE);
+  assert_menu (page, 2, TRUE, FALSE);
+
+  /* Move Up on the last row, clicked in its menu */
+  gui_click (layer_menu_item (page, 2, "Move _Up"));
+  assert_layers (page, "512/relu/0.2 64/tanh/0.1 512/relu/0.2 10/softmax/0");
+  assert_menu (page, 0, FALSE, TRUE);
+  assert_menu (page, 1, TRUE, TRUE);
+  assert_menu (page, 2, TRUE, FALSE);
+
+  /* the moved row's menu still acts: down again, then to the top */
+  gui_click (layer_menu_item (page, 1, "Move _Down"));
+  assert_layers (page, "512/relu/0.2 512/relu/0.2 64/tanh/0.1 10/softmax/0");
+  gui_click (layer_menu_item (page, 2, "Move _Up"));
+  gui_click (layer_menu_item (page, 1, "Move _Up"));
+  assert_layers (page, "64/tanh/0.1 512/relu/0.2 512/relu/0.2 10/softmax/0");
+  assert_menu (page, 0, FALSE, TRUE);
+  assert_menu (page, 1, TRUE, TRUE);
+  assert_menu (page, 2, TRUE, FALSE);
+  gui_click (layer_menu_item (page, 0, "D_uplicate"));
+  assert_layers (page, "64/tanh/0.1 64/tanh/0.1 512/relu/0.2 512/relu/0.2 10/softmax/0");
+  gui_click (layer_menu_item (page, 1, "_Remove"));
+  assert_layers (page, "64/tanh/0.1 512/relu/0.2 512/relu/0.2 10/softmax/0");
+  gtk_window_destroy (win);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -826,6 +899,7 @@ main (int   argc,
   g_test_add_func ("/design/invalid-learning-rate", test_invalid_learning_rate);
   g_test_add_func ("/design/other-refusals", test_other_refusals);
   g_test_add_func ("/design/structure", test_structure);
+  g_test_add_func ("/design/layer-menu-after-move", test_layer_menu_after_move);
   g_test_add_func ("/design/optimizer-kind", test_optimizer_kind);
   g_test_add_func ("/design/summary", test_summary);
   g_test_add_func ("/design/device", test_device);

@@ -34,7 +34,9 @@
 #include "ink-prob-bars.h"
 #include "ink-tile-view.h"
 #include "ink-trainer.h"
+#include "ink-classes.h"
 #include "test-util.h"
+#include "test-gui-util.h"
 
 /* a guard against hangs, not a timing assertion */
 #define WAIT_LIMIT_US (20 * G_USEC_PER_SEC)
@@ -693,6 +695,96 @@ test_draw_page (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* issue 11, 5: an identity (MSE) output is no probability: the page calls
+ * its values scores and prints them as numbers (−0.116, 1.160), never as
+ * −11.6% or 116%; a softmax output is labelled as one, and nothing says
+ * "sure".  Class names follow the model's dataset. */
+static gboolean
+any_label_has (GtkWidget *root, const char *text)
+{
+  return gui_find_label (root, text) != NULL;
+}
+
+static void
+test_draw_page_scores (void)
+{
+  TinyModel *m = tiny_model_get ();
+  InkDrawPage *page = ink_draw_page_new ();
+  GtkWidget *window = show_in_window (GTK_WIDGET (page), 1100, 760);
+  InkDrawCanvas *canvas = ink_draw_page_get_canvas (page);
+  InkProbBars *bars = ink_draw_page_get_prob_bars (page);
+  const double stroke[] = { 0.3, 0.2, 0.7, 0.2, 0.45, 0.85 };
+  g_autoptr(InkNetSpec) spec = ink_net_spec_copy (m->exp->net);
+  gsize n_params = ink_net_spec_n_params (spec);
+  g_autofree float *p = g_memdup2 (m->params, sizeof (float) * n_params);
+  int hidden = spec->layers[0].units;
+  float *w_out = p + (n_params - 10 - (gsize) 10 * hidden);
+  float *b_out = p + (n_params - 10);
+
+  ink_draw_canvas_add_stroke (canvas, stroke, 3);
+
+  /* softmax: probabilities, labelled as the softmax they are */
+  ink_draw_page_set_model (page, m->exp->net, m->params, &m->norm);
+  ink_draw_page_flush (page);
+  g_assert_true (ink_prob_bars_get_probabilities (bars));
+  g_assert_true (any_label_has (GTK_WIDGET (page), "Class Probabilities"));
+  g_assert_nonnull (strstr (ink_draw_page_get_verdict_detail (page), "softmax"));
+  g_assert_null (strstr (ink_draw_page_get_verdict_detail (page), "sure"));
+  gui_shot (window, "draw-softmax.png");
+
+  /* identity output: the output layer gives exactly its biases */
+  spec->layers[spec->n_layers - 1].activation = INK_ACT_IDENTITY;
+  spec->loss = INK_LOSS_MSE;
+  memset (w_out, 0, sizeof (float) * 10 * hidden);
+  for (int c = 0; c < 10; c++)
+    b_out[c] = 0.01f * c;
+  b_out[3] = -0.116f;
+  b_out[7] = 1.16f;
+  ink_draw_page_set_model (page, spec, p, &m->norm);
+  ink_draw_page_flush (page);
+  g_assert_cmpint (ink_draw_page_get_prediction (page, NULL), ==, 7);
+  g_assert_false (ink_prob_bars_get_probabilities (bars));
+  {
+    g_autofree char *top = ink_prob_bars_get_value_text (bars, 7);
+    g_autofree char *neg = ink_prob_bars_get_value_text (bars, 3);
+    g_assert_cmpstr (top, ==, "1.160");
+    g_assert_cmpstr (neg, ==, "\u22120.116");
+  }
+  for (int c = 0; c < 10; c++)
+    {
+      g_autofree char *v = ink_prob_bars_get_value_text (bars, c);
+      g_assert_null (strchr (v, '%'));
+    }
+  /* the page says so, in its own labels */
+  g_assert_false (any_label_has (GTK_WIDGET (page), "Class Probabilities"));
+  g_assert_true (any_label_has (GTK_WIDGET (page), "Scores"));
+  g_assert_cmpstr (ink_draw_page_get_verdict (page), ==, "7");
+  g_assert_null (strchr (ink_draw_page_get_verdict_detail (page), '%'));
+  g_assert_null (strstr (ink_draw_page_get_verdict_detail (page), "sure"));
+  g_assert_nonnull (strstr (ink_draw_page_get_verdict_detail (page), "1.160"));
+  gui_shot (window, "draw-scores.png");
+
+  /* Fashion-MNIST's classes by name, on the bars and in the verdict */
+  ink_draw_page_set_class_names (page, ink_class_names ("fashion-mnist"));
+  g_assert_cmpstr (ink_draw_page_get_verdict (page), ==, "Sneaker");
+  g_assert_cmpstr (ink_activation_view_get_saliency_title (ink_draw_page_get_activation_view (page)), ==,
+                   "Saliency for Sneaker");
+  {
+    g_autofree char *first = ink_prob_bars_get_label_text (bars, 0);
+    g_autofree char *last = ink_prob_bars_get_label_text (bars, 9);
+    g_assert_cmpstr (first, ==, "T-shirt/top");
+    g_assert_cmpstr (last, ==, "Ankle boot");
+  }
+  gui_shot (window, "draw-fashion-scores.png");
+
+  /* back to a softmax model: probabilities again */
+  ink_draw_page_set_model (page, m->exp->net, m->params, &m->norm);
+  ink_draw_page_flush (page);
+  g_assert_true (ink_prob_bars_get_probabilities (bars));
+  g_assert_true (any_label_has (GTK_WIDGET (page), "Class Probabilities"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_draw_page_png (void)
 {
@@ -1077,6 +1169,7 @@ main (int argc, char **argv)
   g_test_add_func ("/draw/activation-view", test_activation_view);
   g_test_add_func ("/draw/page/predict", test_draw_page);
   g_test_add_func ("/draw/page/png", test_draw_page_png);
+  g_test_add_func ("/draw/page/scores", test_draw_page_scores);
   g_test_add_func ("/draw/tiles/view", test_tile_view);
   g_test_add_func ("/draw/tiles/large", test_tile_view_large);
   g_test_add_func ("/draw/tiles/click", test_tile_click);

@@ -31,7 +31,10 @@
 #include "ink-ledger-view.h"
 #include "ink-train-page.h"
 #include "ink-window.h"
+#include "ink-classes.h"
+#include "ink-evaluate-page.h"
 #include "test-util.h"
+#include "test-gui-util.h"
 
 /* End-to-end tests of the window: real runs on a small synthetic dataset
  * written as IDX files, driven through the window's actions. */
@@ -399,6 +402,363 @@ test_trash_run (void)
   test_remove_tree (root);
 }
 
+/* ------------------------------------------------------------------------ */
+/* issue 11: every page agrees on the current run, model and dataset         */
+
+/* a synthetic set whose classes are mirrored (class c drawn where 9 − c is
+ * drawn in data_dir's): a model of one scores near zero on the other */
+static char *
+mirrored_dir (guint n_train, guint n_test)
+{
+  char *dir = g_dir_make_tmp ("ink-mirror-XXXXXX", NULL);
+  InkDataset *train = test_synthetic_dataset (n_train, 21);
+  InkDataset *test = test_synthetic_dataset (n_test, 22);
+
+  for (guint i = 0; i < train->n; i++)
+    train->labels[i] = 9 - train->labels[i];
+  for (guint i = 0; i < test->n; i++)
+    test->labels[i] = 9 - test->labels[i];
+  test_write_idx_pair (dir, "train", train);
+  test_write_idx_pair (dir, "t10k", test);
+  ink_dataset_free (train);
+  ink_dataset_free (test);
+  return dir;
+}
+
+static gboolean
+evaluated (gpointer w)
+{
+  InkEvaluatePage *page = INK_EVALUATE_PAGE (ink_window_get_page (w, "evaluate"));
+  return !ink_evaluate_page_get_busy (page) && ink_evaluate_page_get_metrics (page) != NULL;
+}
+
+/* presses the header bar's Train button */
+static void
+click_train (InkWindow *win)
+{
+  gui_click (gui_find_action (GTK_WIDGET (win), "win.start"));
+}
+
+/* Evaluate grades a finished run on the data it trained on (a folder other
+ * than the window's), and its gallery shows that data's test images. */
+static void
+test_evaluate_trained_dataset (void)
+{
+  InkWindow *win = new_window ();
+  g_autofree char *other = mirrored_dir (1500, 300);
+  g_autoptr(InkExperiment) exp = small_experiment (2);
+  InkDesignPage *design = INK_DESIGN_PAGE (ink_window_get_page (win, "design"));
+  InkEvaluatePage *evaluate = INK_EVALUATE_PAGE (ink_window_get_page (win, "evaluate"));
+  const InkMetrics *m;
+  InkRun *run;
+  guint n = 0;
+
+  g_free (exp->dataset);
+  exp->dataset = g_strdup (other);
+  ink_design_page_set_experiment (design, exp);
+  click_train (win);
+  run = ink_window_get_run (win);
+  g_assert_nonnull (run);
+  g_assert_true (wait_for (run_ended, win, 120));
+  g_assert_cmpint (ink_run_get_state (run), ==, INK_RUN_FINISHED);
+  g_assert_cmpfloat (ink_run_get_test_accuracy (run), >, 0.8);
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (gtk_widget_get_parent (GTK_WIDGET (evaluate))), "evaluate");
+  g_assert_true (wait_for (evaluated, win, 60));
+  gui_shot (GTK_WIDGET (win), "evaluate-other-dataset.png");
+  m = ink_evaluate_page_get_metrics (evaluate);
+  /* the run's 300 test images, not the window's 400; the same score */
+  g_assert_cmpuint (m->total, ==, 300);
+  g_assert_nonnull (ink_evaluate_page_get_probs (evaluate, &n));
+  g_assert_cmpuint (n, ==, 300);
+  g_assert_cmpfloat_with_epsilon (ink_metrics_accuracy (m), ink_run_get_test_accuracy (run), 0.005);
+  g_assert_nonnull (gui_find_label (GTK_WIDGET (evaluate), "of 300 misclassified"));
+  gtk_window_destroy (GTK_WINDOW (win));
+  test_remove_tree (other);
+}
+
+/* "Continue Without Data", then a run on a folder: Evaluate shows the model
+ * (it showed "No Model": adopting the run's data cleared the page) */
+static void
+test_evaluate_without_data (void)
+{
+  InkWindow *win = ink_window_new (app);
+  g_autofree char *missing = g_build_filename (ledger_dir, "no-such-dataset", NULL);
+  g_autoptr(InkExperiment) exp = small_experiment (1);
+  InkDesignPage *design = INK_DESIGN_PAGE (ink_window_get_page (win, "design"));
+  InkEvaluatePage *evaluate = INK_EVALUATE_PAGE (ink_window_get_page (win, "evaluate"));
+
+  ink_window_set_ledger_root (win, ledger_dir);
+  ink_window_set_data_dir (win, missing);
+  gtk_window_present (GTK_WINDOW (win));
+  gui_pump ();
+  g_assert_false (ink_window_has_data (win));
+  gui_click (gui_find_button (GTK_WIDGET (win), "Continue _Without Data"));
+
+  g_free (exp->dataset);
+  exp->dataset = g_strdup (data_dir);
+  ink_design_page_set_experiment (design, exp);
+  click_train (win);
+  g_assert_true (wait_for (run_ended, win, 120));
+  g_assert_cmpint (ink_run_get_state (ink_window_get_run (win)), ==, INK_RUN_FINISHED);
+  g_assert_true (wait_for (evaluated, win, 60));
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (gtk_widget_get_parent (GTK_WIDGET (evaluate))), "evaluate");
+  gui_pump ();
+  gui_shot (GTK_WIDGET (win), "evaluate-without-data.png");
+  g_assert_cmpstr (ink_evaluate_page_get_state (evaluate), ==, "results");
+  g_assert_null (gui_find_label (GTK_WIDGET (evaluate), "No Model"));
+  g_assert_cmpfloat_with_epsilon (ink_metrics_accuracy (ink_evaluate_page_get_metrics (evaluate)),
+                                  ink_run_get_test_accuracy (ink_window_get_run (win)), 0.005);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+/* The same with the real Fashion-MNIST: class names on Evaluate and Draw. */
+static void
+test_fashion_class_names (void)
+{
+  g_autofree char *fashion = ink_dataset_find ("fashion-mnist", NULL);
+  InkWindow *win;
+  g_autofree char *missing = NULL;
+  g_autoptr(InkExperiment) exp = small_experiment (1);
+  InkDesignPage *design;
+  InkEvaluatePage *evaluate;
+  InkDrawPage *draw;
+  GtkWidget *dataset;
+  InkRun *run;
+  const double stroke[] = { 0.2, 0.3, 0.8, 0.3, 0.8, 0.7, 0.2, 0.7 };
+
+  if (fashion == NULL)
+    {
+      g_test_skip ("Fashion-MNIST is not installed (dataset-fashion-mnist)");
+      return;
+    }
+  win = ink_window_new (app);
+  missing = g_build_filename (ledger_dir, "no-such-dataset", NULL);
+  design = INK_DESIGN_PAGE (ink_window_get_page (win, "design"));
+  evaluate = INK_EVALUATE_PAGE (ink_window_get_page (win, "evaluate"));
+  draw = INK_DRAW_PAGE (ink_window_get_page (win, "draw"));
+  ink_window_set_ledger_root (win, ledger_dir);
+  ink_window_set_data_dir (win, missing);
+  gtk_window_present (GTK_WINDOW (win));
+  gui_pump ();
+  gui_click (gui_find_button (GTK_WIDGET (win), "Continue _Without Data"));
+
+  /* the Dataset row of the form, set to Fashion-MNIST */
+  exp->batch_size = 128;
+  ink_design_page_set_experiment (design, exp);
+  dataset = gui_find_named (GTK_WIDGET (design), "dataset");
+  g_assert_true (ADW_IS_COMBO_ROW (dataset));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (dataset), 1);
+  gui_pump ();
+  click_train (win);
+  run = ink_window_get_run (win);
+  g_assert_nonnull (run);
+  g_assert_cmpstr (ink_run_get_experiment (run)->dataset, ==, "fashion-mnist");
+  g_assert_true (wait_for (run_ended, win, 300));
+  g_assert_cmpint (ink_run_get_state (run), ==, INK_RUN_FINISHED);
+  g_assert_true (wait_for (evaluated, win, 120));
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (gtk_widget_get_parent (GTK_WIDGET (evaluate))), "evaluate");
+  gui_pump ();
+  gui_shot (GTK_WIDGET (win), "evaluate-fashion.png");
+  /* graded on Fashion-MNIST's own test set: Train and Evaluate agree */
+  g_assert_cmpuint (ink_evaluate_page_get_metrics (evaluate)->total, ==, 10000);
+  g_assert_cmpfloat_with_epsilon (ink_metrics_accuracy (ink_evaluate_page_get_metrics (evaluate)),
+                                  ink_run_get_test_accuracy (run), 0.005);
+  g_assert_cmpfloat (ink_run_get_test_accuracy (run), >, 0.5);
+  g_assert_nonnull (gui_find_label (GTK_WIDGET (evaluate), "T-shirt/top"));
+  g_assert_nonnull (gui_find_label (GTK_WIDGET (evaluate), "Ankle boot"));
+  {
+    g_autofree char *caption = ink_gallery_get_caption (ink_evaluate_page_get_gallery (evaluate), 0);
+    g_assert_nonnull (caption);
+    g_assert_null (strstr (caption, "pred 0 "));
+  }
+  /* Draw names the classes too */
+  ink_draw_canvas_add_stroke (ink_draw_page_get_canvas (draw), stroke, 4);
+  ink_draw_page_flush (draw);
+  g_assert_cmpint (ink_draw_page_get_prediction (draw, NULL), >=, 0);
+  g_assert_cmpstr (ink_draw_page_get_verdict (draw), ==,
+                   ink_class_names ("fashion-mnist")[ink_draw_page_get_prediction (draw, NULL)]);
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (gtk_widget_get_parent (GTK_WIDGET (draw))), "draw");
+  gui_shot (GTK_WIDGET (win), "draw-fashion.png");
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+/* Toasts show text holding < and & (libadwaita 1.2 parses them as markup and
+ * showed nothing): a malformed experiment opened, a save as "R&D exp.json"
+ * through the menu and the file chooser. */
+static GtkWidget *
+find_file_chooser (void)
+{
+  GListModel *tops = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (tops); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (tops, i);
+      if (GTK_IS_FILE_CHOOSER (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return GTK_WIDGET (w);
+    }
+  return NULL;
+}
+
+static gboolean
+chooser_shown (gpointer data)
+{
+  return find_file_chooser () != NULL;
+}
+
+static gboolean
+file_exists (gpointer path)
+{
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+static gboolean
+saved_toast_shown (gpointer win)
+{
+  return gui_find_label (win, "Saved") != NULL;
+}
+
+static gboolean
+match_close_button (GtkWidget *w, gconstpointer data)
+{
+  return GTK_IS_BUTTON (w) && g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (w)), "window-close-symbolic") == 0;
+}
+
+/* clicks the close button of the toast showing `label` */
+static void
+dismiss_toast (GtkWidget *label)
+{
+  GtkWidget *w = label;
+
+  while (w && !g_str_equal (G_OBJECT_TYPE_NAME (w), "AdwToastWidget"))
+    w = gtk_widget_get_parent (w);
+  g_assert_nonnull (w);
+  gui_click (gui_find (w, match_close_button, NULL));
+}
+
+static void
+test_toast_markup (void)
+{
+  InkWindow *win = new_window ();
+  g_autofree char *tmpl = g_build_filename (g_get_tmp_dir (), "ink-R&D <x>-XXXXXX", NULL);
+  g_autofree char *dir = g_mkdtemp (g_strdup (tmpl));
+  g_autofree char *bad = g_build_filename (dir, "bad <1>.json", NULL);
+  g_autofree char *saved = g_build_filename (dir, "R&D exp.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (bad);
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  GtkWidget *toast, *menu, *chooser;
+
+  g_assert_nonnull (dir);
+  g_assert_true (g_file_set_contents (bad, "{ \"name\": <oops & more }", -1, NULL));
+  /* as `inkling FILE` opens it (InkApplication's open) */
+  ink_window_open_file (win, file);
+  gui_pump ();
+  toast = gui_find_label (GTK_WIDGET (win), "Could not open");
+  g_assert_nonnull (toast);
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (toast)), "<1>"));
+  gui_shot (GTK_WIDGET (win), "toast-bad-json.png");
+  dismiss_toast (toast);
+
+  /* ⋮ → Save Experiment…, the file chooser, its Save button */
+  menu = gui_find (GTK_WIDGET (win), gui_match_menu_icon, "open-menu-symbolic");
+  g_assert_nonnull (menu);
+  gui_click (gui_menu_item (GTK_MENU_BUTTON (menu), "_Save Experiment…"));
+  g_assert_true (wait_for (chooser_shown, NULL, 10));
+  chooser = find_file_chooser ();
+  g_assert_true (gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "R&D exp.json");
+  gui_pump ();
+  gui_click (gui_find_button (chooser, "_Save"));
+  g_assert_true (wait_for (file_exists, saved, 10));
+  g_assert_true (wait_for (saved_toast_shown, win, 10));
+  toast = gui_find_label (GTK_WIDGET (win), "Saved");
+  g_assert_nonnull (toast);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (toast)), ==, "Saved R&D exp.json");
+  gui_shot (GTK_WIDGET (win), "toast-saved.png");
+
+  gtk_window_destroy (GTK_WINDOW (win));
+  test_remove_tree (dir);
+}
+
+/* Runs → Open makes the run current on every page: Train shows its history
+ * and outcome (it kept showing the window's last run), Evaluate its model. */
+static void
+test_open_run (void)
+{
+  g_autofree char *root = g_dir_make_tmp ("ink-open-run-XXXXXX", NULL);
+  InkWindow *win = new_window ();
+  g_autoptr(InkExperiment) first = small_experiment (3);
+  g_autoptr(InkExperiment) second = small_experiment (1);
+  InkDesignPage *design = INK_DESIGN_PAGE (ink_window_get_page (win, "design"));
+  InkTrainPage *train = INK_TRAIN_PAGE (ink_window_get_page (win, "train"));
+  InkEvaluatePage *evaluate = INK_EVALUATE_PAGE (ink_window_get_page (win, "evaluate"));
+  InkLedgerView *runs = INK_LEDGER_VIEW (ink_window_get_page (win, "runs"));
+  g_autoptr(GPtrArray) ledger = NULL;
+  InkLedgerRun *opened = NULL;
+  GtkWidget *row, *open = NULL;
+  g_autofree char *first_id = NULL;
+  double first_acc;
+
+  ink_window_set_ledger_root (win, root);
+  g_free (first->name);
+  first->name = g_strdup ("first-run");
+  g_free (second->name);
+  second->name = g_strdup ("second-run");
+  ink_design_page_set_experiment (design, first);
+  click_train (win);
+  g_assert_true (wait_for (run_ended, win, 120));
+  first_id = g_strdup (ink_run_get_ledger_id (ink_window_get_run (win)));
+  first_acc = ink_run_get_test_accuracy (ink_window_get_run (win));
+  ink_design_page_set_experiment (design, second);
+  click_train (win);
+  g_assert_true (wait_for (run_ended, win, 120));
+  g_assert_true (wait_for (evaluated, win, 60));
+  g_assert_nonnull (strstr (ink_train_page_get_status (train), "second-run"));
+
+  /* the first run's Open button, on its row of the Runs page */
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (gtk_widget_get_parent (GTK_WIDGET (runs))), "runs");
+  gui_pump ();
+  ledger = ink_ledger_list (root, NULL);
+  g_assert_cmpuint (ledger->len, ==, 2);
+  for (guint i = 0; i < ledger->len; i++)
+    if (g_str_equal (((InkLedgerRun *) ledger->pdata[i])->id, first_id))
+      opened = ledger->pdata[i];
+  g_assert_nonnull (opened);
+  row = gui_find_label (GTK_WIDGET (runs), "first-run");
+  g_assert_nonnull (row);
+  while (row && !ADW_IS_ACTION_ROW (row))
+    row = gtk_widget_get_parent (row);
+  g_assert_nonnull (row);
+  open = gui_find_button (row, "Open");
+  gui_click (open);
+  g_assert_true (wait_for (evaluated, win, 60));
+  gui_pump ();
+
+  /* Train: the opened run's history, status and outcome */
+  g_assert_cmpstr (ink_train_page_get_ledger_id (train), ==, first_id);
+  g_assert_nonnull (strstr (ink_train_page_get_status (train), "first-run"));
+  g_assert_null (strstr (ink_train_page_get_status (train), "second-run"));
+  g_assert_cmpuint (ink_train_page_get_n_rows (train), ==, 3);
+  g_assert_cmpuint (ink_train_page_get_n_points (train), ==, 3);
+  g_assert_nonnull (ink_train_page_get_outcome (train));
+  {
+    g_autofree char *acc = g_strdup_printf ("%.2f%%", 100.0 * first_acc);
+    g_assert_nonnull (strstr (ink_train_page_get_outcome (train), acc));
+  }
+  /* Evaluate: the opened run's model */
+  g_assert_cmpfloat_with_epsilon (ink_metrics_accuracy (ink_evaluate_page_get_metrics (evaluate)), first_acc, 0.005);
+  /* its history can be exported: the menu item is not greyed out */
+  {
+    GtkWidget *menu = gui_find (GTK_WIDGET (win), gui_match_menu_icon, "open-menu-symbolic");
+    GtkWidget *item = gui_menu_item (GTK_MENU_BUTTON (menu), "Export _History as CSV…");
+    g_assert_nonnull (item);
+    g_assert_true (gtk_widget_is_sensitive (item));
+    gtk_menu_button_popdown (GTK_MENU_BUTTON (menu));
+  }
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (gtk_widget_get_parent (GTK_WIDGET (train))), "train");
+  gui_shot (GTK_WIDGET (win), "train-opened-run.png");
+  gtk_window_destroy (GTK_WINDOW (win));
+  test_remove_tree (root);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -418,6 +778,11 @@ main (int argc, char **argv)
   g_test_add_func ("/window/open-model", test_open_model);
   g_test_add_func ("/window/preflight-dialog", test_preflight_dialog);
   g_test_add_func ("/window/trash-run", test_trash_run);
+  g_test_add_func ("/window/evaluate-trained-dataset", test_evaluate_trained_dataset);
+  g_test_add_func ("/window/evaluate-without-data", test_evaluate_without_data);
+  g_test_add_func ("/window/fashion-class-names", test_fashion_class_names);
+  g_test_add_func ("/window/toast-markup", test_toast_markup);
+  g_test_add_func ("/window/open-run", test_open_run);
   ret = g_test_run ();
 
   g_object_unref (app);

@@ -67,6 +67,7 @@ struct _InkActivationView
   GtkWidget      parent_instance;
 
   InkInspection *insp;
+  const char * const *names;    /* class labels; NULL = digits */
   Layer         *layers;        /* insp->n_layers - 1 hidden layers */
   int            n_hidden;
   gboolean       has_saliency;
@@ -534,8 +535,12 @@ ink_activation_view_set (InkActivationView   *self,
       for (int i = 0; i < N_PIXELS; i++)
         max_abs = MAX (max_abs, fabsf (saliency[i]));
       self->saliency_scale = max_abs > 0.0f ? max_abs : 1.0f;
-      /* Translators: title of the saliency map; %d is the predicted class */
-      self->saliency_title = g_strdup_printf (_("Saliency for %d"), self->top);
+      if (self->names != NULL && self->top >= 0 && (guint) self->top < g_strv_length ((char **) self->names))
+        /* Translators: title of the saliency map; %s is the predicted class's name */
+        self->saliency_title = g_strdup_printf (_("Saliency for %s"), self->names[self->top]);
+      else
+        /* Translators: title of the saliency map; %d is the predicted class */
+        self->saliency_title = g_strdup_printf (_("Saliency for %d"), self->top);
     }
 
   if (old_panels != n_panels (self))
@@ -573,4 +578,19 @@ ink_activation_view_get_layer_caption (InkActivationView *self,
   if (layer < 0 || layer >= self->n_hidden)
     return NULL;
   return g_strdup_printf ("%s · %s", self->layers[layer].title, self->layers[layer].subtitle);
+}
+
+void
+ink_activation_view_set_class_names (InkActivationView  *self,
+                                     const char * const *names)
+{
+  g_return_if_fail (INK_IS_ACTIVATION_VIEW (self));
+  self->names = names;   /* used from the next ink_activation_view_set () */
+}
+
+const char *
+ink_activation_view_get_saliency_title (InkActivationView *self)
+{
+  g_return_val_if_fail (INK_IS_ACTIVATION_VIEW (self), NULL);
+  return self->saliency_title;
 }

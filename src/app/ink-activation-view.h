@@ -49,4 +49,13 @@ int                ink_activation_view_get_n_layers      (InkActivationView *sel
 char              *ink_activation_view_get_layer_caption (InkActivationView *self,
                                                           int                layer);
 
+/* the class labels for the saliency title (NULL-terminated static strings;
+ * NULL = the class numbers), used from the next ink_activation_view_set () */
+void ink_activation_view_set_class_names (InkActivationView  *self,
+                                          const char * const *names);
+
+/* "Saliency for 7" (the predicted class's name when names are set); NULL
+ * without a saliency map */
+const char *ink_activation_view_get_saliency_title (InkActivationView *self);
+
 G_END_DECLS

@@ -28,6 +28,7 @@
 #include "ink-draw-page.h"
 #include "ink-inspect.h"
 #include "ink-predict.h"
+#include "ink-markup.h"
 
 #define SIDE        28
 #define N_PIXELS    (SIDE * SIDE)
@@ -50,6 +51,7 @@ struct _InkDrawPage
   GtkWidget            *verdict;
   GtkWidget            *confidence;
   GtkWidget            *result_stack;
+  GtkWidget            *bars_heading;
   GtkWidget            *no_model_label;
   InkProbBars          *bars;
   GtkWidget            *inside_box;
@@ -62,6 +64,7 @@ struct _InkDrawPage
   InkBackend           *be;
   InkNetwork           *net;
   char                 *model_problem;   /* why the model cannot classify drawings */
+  const char * const   *class_names;     /* of the model's dataset; NULL = digits */
 
   /* the input */
   gboolean              image_mode;
@@ -85,10 +88,7 @@ static void
 toast (InkDrawPage *self,
        const char  *text)
 {
-  AdwToast *t = adw_toast_new (text);
-
-  adw_toast_set_timeout (t, 5);
-  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toasts), t);
+  ink_toast_add_plain (ADW_TOAST_OVERLAY (self->toasts), text, 5);
 }
 
 static void
@@ -105,13 +105,17 @@ show_verdict (InkDrawPage *self)
 {
   if (self->prediction >= 0)
     {
-      char digit[16];
+      g_autofree char *name = ink_prob_bars_get_label_text (self->bars, self->prediction);
+      g_autofree char *value = ink_prob_bars_get_value_text (self->bars, self->prediction);
       g_autofree char *conf = NULL;
 
-      g_snprintf (digit, sizeof digit, "%d", self->prediction);
-      gtk_label_set_label (GTK_LABEL (self->verdict), digit);
-      /* Translators: under the predicted digit, e.g. "98.2% sure" */
-      conf = g_strdup_printf (_("%.1f%% sure"), 100.0 * self->probs[self->prediction]);
+      gtk_label_set_label (GTK_LABEL (self->verdict), name);
+      /* Translators: under the model's top class; a softmax output says
+       * nothing about how far a drawing is from anything it was trained on,
+       * so no "sure": e.g. "the model's top class · softmax 98.2%" */
+      conf = g_strdup_printf (ink_prob_bars_get_probabilities (self->bars)
+                              ? _("the model's top class · softmax %s")
+                              : _("the model's top class · score %s"), value);
       gtk_label_set_label (GTK_LABEL (self->confidence), conf);
     }
   else
@@ -225,6 +229,24 @@ show_model_state (InkDrawPage *self)
   gtk_widget_set_visible (self->inside_box, FALSE);
 }
 
+/* Only a softmax output is a probability distribution; any other output
+ * layer (identity + MSE, sigmoid…) gives scores, shown as numbers. */
+static void
+set_output_kind (InkDrawPage *self)
+{
+  gboolean softmax = self->spec == NULL ||
+                     self->spec->layers[self->spec->n_layers - 1].activation == INK_ACT_SOFTMAX;
+
+  ink_prob_bars_set_probabilities (self->bars, softmax);
+  gtk_label_set_label (GTK_LABEL (self->bars_heading),
+                       softmax ? _("Class Probabilities (Softmax)") : _("Output Scores (Not Probabilities)"));
+  gtk_widget_set_tooltip_text (self->bars_heading,
+                               softmax ? _("The softmax output of the network: probabilities that sum to 1 over "
+                                           "the classes it knows, however unlike its training images the input is")
+                                       : _("The raw values of the network's output layer, one per class; "
+                                           "they are not probabilities and need not lie between 0 and 1"));
+}
+
 static void
 drop_model (InkDrawPage *self)
 {
@@ -269,6 +291,7 @@ ink_draw_page_set_model (InkDrawPage      *self,
               self->spec = ink_net_spec_copy (spec);
               self->n_classes = spec->layers[spec->n_layers - 1].units;
               self->probs = g_new0 (float, self->n_classes);
+              set_output_kind (self);
             }
         }
       if (self->net != NULL)
@@ -661,7 +684,8 @@ build_result (InkDrawPage *self)
   GtkWidget *empty;
 
   gtk_widget_set_hexpand (box, TRUE);
-  gtk_box_append (GTK_BOX (box), heading (_("Class Probabilities")));
+  self->bars_heading = heading (_("Class Probabilities"));
+  gtk_box_append (GTK_BOX (box), self->bars_heading);
 
   self->result_stack = gtk_stack_new ();
   self->bars = ink_prob_bars_new ();
@@ -816,6 +840,34 @@ ink_draw_page_get_canvas (InkDrawPage *self)
   g_return_val_if_fail (INK_IS_DRAW_PAGE (self), NULL);
 
   return self->canvas;
+}
+
+void
+ink_draw_page_set_class_names (InkDrawPage        *self,
+                               const char * const *names)
+{
+  g_return_if_fail (INK_IS_DRAW_PAGE (self));
+
+  if (self->class_names == names)
+    return;
+  self->class_names = names;
+  ink_prob_bars_set_class_names (self->bars, names);
+  ink_activation_view_set_class_names (self->activations, names);
+  predict (self);
+}
+
+const char *
+ink_draw_page_get_verdict (InkDrawPage *self)
+{
+  g_return_val_if_fail (INK_IS_DRAW_PAGE (self), NULL);
+  return gtk_label_get_label (GTK_LABEL (self->verdict));
+}
+
+const char *
+ink_draw_page_get_verdict_detail (InkDrawPage *self)
+{
+  g_return_val_if_fail (INK_IS_DRAW_PAGE (self), NULL);
+  return gtk_label_get_label (GTK_LABEL (self->confidence));
 }
 
 int

@@ -56,6 +56,10 @@ void           ink_draw_page_set_model      (InkDrawPage      *self,
 /* Shows a PNG instead of the drawing (Clear goes back to drawing) and
  * predicts it.  On failure the page keeps what it showed, shows the error in
  * a toast and returns it. */
+/* the class labels shown (NULL-terminated static strings such as
+ * ink_class_names (); NULL = the digits) */
+void           ink_draw_page_set_class_names (InkDrawPage       *self,
+                                              const char * const *names);
 gboolean       ink_draw_page_open_png       (InkDrawPage      *self,
                                              const char       *path,
                                              GError          **error);
@@ -66,6 +70,9 @@ InkDrawCanvas *ink_draw_page_get_canvas     (InkDrawPage      *self);
  * softmax network), as many as the model has classes. */
 int            ink_draw_page_get_prediction (InkDrawPage      *self,
                                              float            *probs);
+/* the big label (the top class's name) and the line under it */
+const char    *ink_draw_page_get_verdict        (InkDrawPage *self);
+const char    *ink_draw_page_get_verdict_detail (InkDrawPage *self);
 /* the 28×28 image the network sees, NULL when there is no ink */
 const guint8  *ink_draw_page_get_input      (InkDrawPage      *self);
 /* runs a pending prediction now (normally done at the next idle) */

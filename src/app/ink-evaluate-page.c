@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "ink-evaluate-page.h"
+#include "ink-markup.h"
 #include "ink-parity.h"
 
 #define EVAL_BATCH 500
@@ -39,6 +40,8 @@ struct _InkEvaluatePage
   GtkWidget        *stack;
   GtkWidget        *loading_page;
   GtkWidget        *error_page;
+  GtkWidget        *message_page;
+  GtkWidget        *message_spinner;
   GtkWidget        *headline;
   GtkWidget        *subline;
   GtkWidget        *spinner;
@@ -50,6 +53,8 @@ struct _InkEvaluatePage
   GtkWidget        *gallery_title;
   GtkWidget        *show_all_button;
   InkGallery       *gallery;
+  GtkWidget        *class_labels[N_CLASSES];
+  const char * const *names;     /* class labels; NULL = digits */
 
   /* the evaluation in flight (generation counts set_model/clear calls) */
   GCancellable     *cancellable;
@@ -97,6 +102,19 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (InkEvaluatePage, ink_evaluate_page, GTK_TYPE_WIDGET)
 
 static void parity_clicked_cb (InkEvaluatePage *self);
+
+static const char *
+class_name (InkEvaluatePage *self,
+            int              c)
+{
+  static const char * const digits[N_CLASSES] = { "0", "1", "2", "3", "4", "5", "6", "7", "8", "9" };
+
+  if (c < 0 || c >= N_CLASSES)
+    return "?";
+  if (self->names != NULL && (guint) c < g_strv_length ((char **) self->names))
+    return self->names[c];
+  return digits[c];
+}
 
 /* ------------------------------------------------------------------------ */
 /* the worker                                                                */
@@ -304,9 +322,11 @@ fill_mistakes (InkEvaluatePage *self)
         }
       used[bt][bp] = TRUE;
       {
-        g_autofree char *text = g_strdup_printf ("%d → %d", bt, bp);
+        g_autofree char *text = g_strdup_printf ("%s → %s", class_name (self, bt), class_name (self, bp));
         g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, m->confusion[bt][bp]);
-        g_autofree char *tip = g_strdup_printf (_("Show the %s digits of class %d predicted as %d"), count, bt, bp);
+        g_autofree char *tip = g_strdup_printf (self->names ? _("Show the %s images of class %s predicted as %s")
+                                                            : _("Show the %s digits of class %s predicted as %s"),
+                                                count, class_name (self, bt), class_name (self, bp));
         GtkWidget *box = gtk_button_get_child (GTK_BUTTON (button));
         GtkWidget *name = gtk_widget_get_first_child (box);
         GtkWidget *value = gtk_widget_get_next_sibling (name);
@@ -345,24 +365,53 @@ refilter (InkEvaluatePage *self,
     {
       g_autofree char *placeholder = NULL;
 
-      title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                            "%u digit of class %d predicted as %d",
-                                            "%u digits of class %d predicted as %d", n),
-                               n, true_class, pred_class);
-      placeholder = g_strdup_printf (_("No test digit of class %d was predicted as %d"),
-                                     true_class, pred_class);
+      if (self->names)
+        title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                              "%u image of class %s predicted as %s",
+                                              "%u images of class %s predicted as %s", n),
+                                 n, class_name (self, true_class), class_name (self, pred_class));
+      else
+        title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                              "%u digit of class %s predicted as %s",
+                                              "%u digits of class %s predicted as %s", n),
+                                 n, class_name (self, true_class), class_name (self, pred_class));
+      placeholder = g_strdup_printf (self->names ? _("No test image of class %s was predicted as %s")
+                                                 : _("No test digit of class %s was predicted as %s"),
+                                     class_name (self, true_class), class_name (self, pred_class));
       ink_gallery_set_placeholder (self->gallery, placeholder);
     }
   else
     {
-      title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                            "%u misclassified digit, most confident first",
-                                            "%u misclassified digits, most confident first", n),
-                               n);
-      ink_gallery_set_placeholder (self->gallery, _("Every test digit was classified correctly"));
+      /* only a softmax output is a confidence; other outputs are scores */
+      if (self->show_nll)
+        title = g_strdup_printf (self->names ? g_dngettext (GETTEXT_PACKAGE,
+                                                            "%u misclassified image, most confident first",
+                                                            "%u misclassified images, most confident first", n)
+                                             : g_dngettext (GETTEXT_PACKAGE,
+                                                            "%u misclassified digit, most confident first",
+                                                            "%u misclassified digits, most confident first", n),
+                                 n);
+      else
+        title = g_strdup_printf (self->names ? g_dngettext (GETTEXT_PACKAGE,
+                                                            "%u misclassified image, highest wrong score first",
+                                                            "%u misclassified images, highest wrong score first", n)
+                                             : g_dngettext (GETTEXT_PACKAGE,
+                                                            "%u misclassified digit, highest wrong score first",
+                                                            "%u misclassified digits, highest wrong score first", n),
+                                 n);
+      ink_gallery_set_placeholder (self->gallery, self->names ? _("Every test image was classified correctly")
+                                                              : _("Every test digit was classified correctly"));
     }
   gtk_label_set_text (GTK_LABEL (self->gallery_title), title);
   gtk_widget_set_visible (self->show_all_button, true_class >= 0);
+}
+
+static void
+fill_class_labels (InkEvaluatePage *self)
+{
+  for (guint c = 0; c < N_CLASSES; c++)
+    if (self->class_labels[c])
+      gtk_label_set_text (GTK_LABEL (self->class_labels[c]), class_name (self, (int) c));
 }
 
 static void
@@ -390,6 +439,8 @@ fill_views (InkEvaluatePage *self)
   gtk_label_set_text (GTK_LABEL (self->subline), subline);
 
   ink_confusion_view_set_metrics (self->confusion, m);
+  ink_gallery_set_classes (self->gallery, self->names, !self->show_nll);
+  fill_class_labels (self);
   fill_table (self);
   fill_mistakes (self);
   refilter (self, -1, -1);
@@ -410,8 +461,10 @@ static void
 show_error (InkEvaluatePage *self,
             const char      *message)
 {
+  g_autofree char *escaped = ink_markup_escape (message);
+
   drop_results (self);
-  adw_status_page_set_description (ADW_STATUS_PAGE (self->error_page), message);
+  adw_status_page_set_description (ADW_STATUS_PAGE (self->error_page), escaped);
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "error");
 }
 
@@ -553,6 +606,9 @@ build_table (InkEvaluatePage *self)
       int y = (int) r + 1 + (r >= N_CLASSES ? 1 : 0);   /* a separator row before the totals */
       g_autofree char *name = r < N_CLASSES ? g_strdup_printf ("%u", r) : g_strdup (_(totals[r - N_CLASSES]));
       GtkWidget *rl = table_label (name, 0.0f, r < N_CLASSES ? "numeric" : "dim-label");
+
+      if (r < N_CLASSES)
+        self->class_labels[r] = rl;
 
       gtk_grid_attach (GTK_GRID (grid), rl, 0, y, 1, 1);
       for (guint c = 0; c < 4; c++)
@@ -989,6 +1045,13 @@ ink_evaluate_page_init (InkEvaluatePage *self)
   self->error_page = status_page ("dialog-error-symbolic", _("Could Not Evaluate the Model"), NULL);
   gtk_stack_add_named (GTK_STACK (self->stack), self->error_page, "error");
 
+  self->message_page = status_page ("emblem-ok-symbolic", NULL, NULL);
+  self->message_spinner = gtk_spinner_new ();
+  gtk_widget_set_size_request (self->message_spinner, 32, 32);
+  gtk_widget_set_halign (self->message_spinner, GTK_ALIGN_CENTER);
+  adw_status_page_set_child (ADW_STATUS_PAGE (self->message_page), self->message_spinner);
+  gtk_stack_add_named (GTK_STACK (self->stack), self->message_page, "message");
+
   gtk_stack_add_named (GTK_STACK (self->stack), build_results (self), "results");
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "empty");
 }
@@ -1155,4 +1218,43 @@ ink_evaluate_page_get_parity_button (InkEvaluatePage *self)
 {
   g_return_val_if_fail (INK_IS_EVALUATE_PAGE (self), NULL);
   return self->parity_button;
+}
+
+void
+ink_evaluate_page_set_class_names (InkEvaluatePage    *self,
+                                   const char * const *names)
+{
+  g_return_if_fail (INK_IS_EVALUATE_PAGE (self));
+
+  if (names != NULL && g_strcmp0 (names[0], "0") == 0)
+    names = NULL;   /* the digits: the page's own wording */
+  self->names = names;
+  fill_class_labels (self);
+  if (self->has_metrics)
+    fill_views (self);
+}
+
+void
+ink_evaluate_page_show_message (InkEvaluatePage *self,
+                                const char      *title,
+                                const char      *description,
+                                gboolean         busy)
+{
+  g_autofree char *escaped = ink_markup_escape (description);
+
+  g_return_if_fail (INK_IS_EVALUATE_PAGE (self));
+
+  ink_evaluate_page_clear (self);
+  adw_status_page_set_title (ADW_STATUS_PAGE (self->message_page), title);
+  adw_status_page_set_description (ADW_STATUS_PAGE (self->message_page), escaped);
+  gtk_widget_set_visible (self->message_spinner, busy);
+  gtk_spinner_set_spinning (GTK_SPINNER (self->message_spinner), busy);
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "message");
+}
+
+const char *
+ink_evaluate_page_get_state (InkEvaluatePage *self)
+{
+  g_return_val_if_fail (INK_IS_EVALUATE_PAGE (self), NULL);
+  return gtk_stack_get_visible_child_name (GTK_STACK (self->stack));
 }

@@ -56,6 +56,18 @@ void              ink_evaluate_page_set_model    (InkEvaluatePage  *self,
                                                   const float      *params,
                                                   const InkNorm    *norm,
                                                   const InkDataset *test);
+/* the class labels of the model's dataset (NULL-terminated static strings
+ * such as ink_class_names (); NULL = the digits) */
+void              ink_evaluate_page_set_class_names (InkEvaluatePage    *self,
+                                                     const char * const *names);
+/* clears the page (as ink_evaluate_page_clear) and shows a message instead
+ * of results, with a spinner when `busy` (plain text, not markup) */
+void              ink_evaluate_page_show_message (InkEvaluatePage *self,
+                                                  const char      *title,
+                                                  const char      *description,
+                                                  gboolean         busy);
+/* the visible state: "empty" (no model), "loading", "results", "error", "message" */
+const char       *ink_evaluate_page_get_state    (InkEvaluatePage  *self);
 /* back to the empty state; cancels a running evaluation */
 void              ink_evaluate_page_clear        (InkEvaluatePage  *self);
 gboolean          ink_evaluate_page_get_busy     (InkEvaluatePage  *self);

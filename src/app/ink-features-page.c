@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "ink-features-page.h"
+#include "ink-markup.h"
 
 #define N_PIXELS     (INK_TILE_SIDE * INK_TILE_SIDE)
 #define PANEL_WIDTH  260
@@ -236,10 +237,7 @@ static void
 toast (InkFeaturesPage *self,
        const char      *text)
 {
-  AdwToast *t = adw_toast_new (text);
-
-  adw_toast_set_timeout (t, 4);
-  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toasts), t);
+  ink_toast_add_plain (ADW_TOAST_OVERLAY (self->toasts), text, 4);
 }
 
 static void

@@ -120,6 +120,8 @@ struct _InkGallery
   const float      *probs;
   GArray           *items;         /* of Item */
   char             *placeholder;
+  const char * const *names;       /* class labels; NULL = digits */
+  gboolean          scores;        /* probs are raw outputs, not probabilities */
 
   int               hover;         /* position under the pointer, or -1 */
   int               active;        /* position whose popover is open, or -1 */
@@ -190,35 +192,77 @@ format_percent (float p)
   return g_strdup_printf ("%.0f%%", pc);
 }
 
+/* a raw output (a score) is printed as the number it is, never as a percentage */
 static char *
-item_caption (const Item *item)
+format_value (InkGallery *self,
+              float       p)
 {
-  g_autofree char *pc = format_percent (item->top_p[0]);
-  /* Translators: caption under a misclassified digit: its true class, the
-   * predicted class and the predicted class's probability */
-  return g_strdup_printf (_("true %u · pred %u · %s"), item->label, item->top[0], pc);
+  if (!self->scores)
+    return format_percent (p);
+  if (p <= -0.005f)
+    return g_strdup_printf ("\u2212%.2f", -(double) p);
+  return g_strdup_printf ("%.2f", fabs ((double) p));
+}
+
+static const char *
+class_name (InkGallery *self,
+            guint       c)
+{
+  static const char * const digits[] = { "0", "1", "2", "3", "4", "5", "6", "7", "8", "9" };
+
+  if (self->names != NULL && c < g_strv_length ((char **) self->names))
+    return self->names[c];
+  return c < G_N_ELEMENTS (digits) ? digits[c] : "?";
 }
 
 static char *
-item_top3 (const Item *item)
+item_caption (InkGallery *self,
+              const Item *item)
 {
-  g_autofree char *p0 = format_percent (item->top_p[0]);
-  g_autofree char *p1 = format_percent (item->top_p[1]);
-  g_autofree char *p2 = format_percent (item->top_p[2]);
-  return g_strdup_printf ("%u %s · %u %s · %u %s",
-                          item->top[0], p0, item->top[1], p1, item->top[2], p2);
+  g_autofree char *pc = format_value (self, item->top_p[0]);
+  /* Translators: caption under a misclassified image: its true class, the
+   * predicted class and the predicted class's probability (or score) */
+  return g_strdup_printf (_("true %s · pred %s · %s"), class_name (self, item->label),
+                          class_name (self, item->top[0]), pc);
 }
 
-/* cell size from the font: the widest caption a digit can get */
+static char *
+item_top3 (InkGallery *self,
+           const Item *item)
+{
+  g_autofree char *p0 = format_value (self, item->top_p[0]);
+  g_autofree char *p1 = format_value (self, item->top_p[1]);
+  g_autofree char *p2 = format_value (self, item->top_p[2]);
+  return g_strdup_printf ("%s %s · %s %s · %s %s",
+                          class_name (self, item->top[0]), p0, class_name (self, item->top[1]), p1,
+                          class_name (self, item->top[2]), p2);
+}
+
+/* cell size from the font: the widest caption an item can get */
 static void
 update_cell_size (InkGallery *self)
 {
   Item sample = { 0, 8, { 8, 8, 8 }, { 0.88f, 0.88f, 0.88f } };
-  g_autofree char *c1 = item_caption (&sample);
-  g_autofree char *c2 = item_top3 (&sample);
-  g_autoptr(PangoLayout) l1 = caption_layout (self, c1);
-  g_autoptr(PangoLayout) l2 = caption_layout (self, c2);
+  g_autofree char *c1 = NULL;
+  g_autofree char *c2 = NULL;
+  g_autoptr(PangoLayout) l1 = NULL;
+  g_autoptr(PangoLayout) l2 = NULL;
   int w1, h1, w2, h2;
+  gsize longest = 0;
+
+  /* the longest class name stands for every class */
+  for (guint c = 0; c < INK_GALLERY_CLASSES; c++)
+    if (strlen (class_name (self, c)) > longest)
+      {
+        longest = strlen (class_name (self, c));
+        sample.label = sample.top[0] = sample.top[1] = sample.top[2] = (guint8) c;
+      }
+  if (self->scores)
+    sample.top_p[0] = sample.top_p[1] = sample.top_p[2] = -0.88f;
+  c1 = item_caption (self, &sample);
+  c2 = item_top3 (self, &sample);
+  l1 = caption_layout (self, c1);
+  l2 = caption_layout (self, c2);
 
   pango_layout_get_pixel_size (l1, &w1, &h1);
   pango_layout_get_pixel_size (l2, &w2, &h2);
@@ -450,8 +494,8 @@ ink_gallery_snapshot (GtkWidget   *widget,
         draw_digit (cr, self->test, item->index, round (cx - IMAGE_SIDE / 2.0), iy, IMAGE_SIDE, &fg);
 
         /* captions */
-        c1 = item_caption (item);
-        c2 = item_top3 (item);
+        c1 = item_caption (self, item);
+        c2 = item_top3 (self, item);
         l1 = caption_layout (self, c1);
         l2 = caption_layout (self, c2);
         gdk_cairo_set_source_rgba (cr, &fg);
@@ -575,23 +619,32 @@ fill_detail (InkGallery *self)
   g_autofree char *subtitle = NULL;
 
   gtk_picture_set_paintable (GTK_PICTURE (self->detail_picture), GDK_PAINTABLE (texture));
-  title = g_strdup_printf (_("Test digit #%u"), item->index);
-  subtitle = g_strdup_printf (_("True class %u\nPredicted %u with %.1f%%"),
-                              item->label, item->top[0], 100.0 * item->top_p[0]);
+  title = g_strdup_printf (self->names ? _("Test image #%u") : _("Test digit #%u"), item->index);
+  if (self->scores)
+    {
+      g_autofree char *score = format_value (self, item->top_p[0]);
+      subtitle = g_strdup_printf (_("True class %s\nPredicted %s (score %s)"),
+                                  class_name (self, item->label), class_name (self, item->top[0]), score);
+    }
+  else
+    subtitle = g_strdup_printf (_("True class %s\nPredicted %s with %.1f%%"),
+                                class_name (self, item->label), class_name (self, item->top[0]),
+                                100.0 * item->top_p[0]);
   gtk_label_set_text (GTK_LABEL (self->detail_title), title);
   gtk_label_set_text (GTK_LABEL (self->detail_subtitle), subtitle);
 
   for (guint c = 0; c < INK_GALLERY_CLASSES; c++)
     {
       g_autofree char *name = NULL;
-      g_autofree char *value = g_strdup_printf ("%.1f%%", 100.0 * row[c]);
+      g_autofree char *value = self->scores ? format_value (self, row[c])
+                                            : g_strdup_printf ("%.1f%%", 100.0 * row[c]);
 
       if (c == item->label)
-        name = g_strdup_printf ("<b>%u</b> %s", c, _("true"));
+        name = g_markup_printf_escaped ("<b>%s</b> %s", class_name (self, c), _("true"));
       else if (c == item->top[0])
-        name = g_strdup_printf ("<b>%u</b> %s", c, _("predicted"));
+        name = g_markup_printf_escaped ("<b>%s</b> %s", class_name (self, c), _("predicted"));
       else
-        name = g_strdup_printf ("%u", c);
+        name = g_markup_escape_text (class_name (self, c), -1);
       gtk_label_set_markup (GTK_LABEL (self->detail_names[c]), name);
       gtk_level_bar_set_value (GTK_LEVEL_BAR (self->detail_bars[c]), CLAMP (row[c], 0.0, 1.0));
       gtk_label_set_text (GTK_LABEL (self->detail_values[c]), value);
@@ -1065,4 +1118,32 @@ ink_gallery_set_placeholder (InkGallery *self,
   self->placeholder = g_strdup (text);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLACEHOLDER]);
+}
+
+void
+ink_gallery_set_classes (InkGallery         *self,
+                         const char * const *names,
+                         gboolean            scores)
+{
+  g_return_if_fail (INK_IS_GALLERY (self));
+
+  if (self->names == names && self->scores == scores)
+    return;
+  self->names = names;
+  self->scores = scores;
+  if (self->active >= 0)
+    fill_detail (self);
+  update_cell_size (self);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+char *
+ink_gallery_get_caption (InkGallery *self,
+                         guint       position)
+{
+  g_return_val_if_fail (INK_IS_GALLERY (self), NULL);
+
+  if (position >= self->items->len)
+    return NULL;
+  return item_caption (self, &g_array_index (self->items, Item, position));
 }

@@ -71,6 +71,15 @@ void       ink_gallery_activate        (InkGallery       *self,
                                         guint             position);
 /* the position whose popover is open, or -1 */
 int        ink_gallery_get_active      (InkGallery       *self);
+/* the class labels (NULL-terminated static strings such as ink_class_names
+ * (); NULL = the digits) and whether probs holds raw output scores (any
+ * output layer but softmax: captions print numbers, not percentages) */
+void       ink_gallery_set_classes     (InkGallery         *self,
+                                        const char * const *names,
+                                        gboolean            scores);
+/* the caption under the item at `position` (NULL when out of range) */
+char      *ink_gallery_get_caption     (InkGallery       *self,
+                                        guint             position);
 /* text drawn when there are no items ("placeholder" property) */
 void       ink_gallery_set_placeholder (InkGallery       *self,
                                         const char       *text);

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "ink-layer-editor.h"
+#include "ink-markup.h"
 
 /* ------------------------------------------------------------------------ */
 /* numeric fields                                                            */
@@ -622,8 +623,8 @@ build_spec (InkLayerEditor  *self,
         gtk_widget_add_css_class (self->slope_row, "error");
       else
         gtk_widget_remove_css_class (self->slope_row, "error");
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->slope_row),
-                                   msg ? msg : _("The negative side's slope, for the layers that use leaky ReLU"));
+      ink_row_set_plain_subtitle (ADW_ACTION_ROW (self->slope_row),
+                                  msg ? msg : _("The negative side's slope, for the layers that use leaky ReLU"));
     }
 
   if (first == NULL && self->n_hidden > MAX_HIDDEN)
@@ -1033,6 +1034,8 @@ ink_layer_editor_move_layer (InkLayerEditor *self,
                              int             from,
                              int             to)
 {
+  LayerRow *lr;
+  GMenuModel *menu;
   GtkWidget *row;
 
   g_return_if_fail (INK_IS_LAYER_EDITOR (self));
@@ -1041,10 +1044,18 @@ ink_layer_editor_move_layer (InkLayerEditor *self,
   to = CLAMP (to, 0, (int) self->n_hidden - 1);
   if (to == from)
     return;
-  row = g_object_ref (layer_row_at (self, from)->row);
+  lr = layer_row_at (self, from);
+  row = g_object_ref (lr->row);
   gtk_list_box_remove (self->list, row);
   gtk_list_box_insert (self->list, row, to + 1);
   g_object_unref (row);
+  /* GTK 4.8: the items of a popover menu built before the row was taken out
+   * keep watching the action group they saw then, and stay greyed out for
+   * good; a new popover looks its actions up where the row is now */
+  menu = g_object_ref (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (lr->menu)));
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (lr->menu), NULL);
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (lr->menu), menu);
+  g_object_unref (menu);
   structure_changed (self);
 }
 

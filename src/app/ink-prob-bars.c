@@ -40,6 +40,8 @@ struct _InkProbBars
   float     values[MAX_CLASSES];
   int       n;          /* 0 when cleared */
   int       top;
+  gboolean  scores;     /* raw outputs, not probabilities */
+  const char * const *names;
 };
 
 G_DEFINE_FINAL_TYPE (InkProbBars, ink_prob_bars, GTK_TYPE_WIDGET)
@@ -95,12 +97,24 @@ geometry (InkProbBars *self,
           int         *label_w,
           int         *value_w)
 {
-  char last[16];
   int w, h;
 
-  g_snprintf (last, sizeof last, "%d", n_rows (self) - 1);
-  text_size (GTK_WIDGET (self), last, label_w, &h);
-  text_size (GTK_WIDGET (self), "100.0%", value_w, &w);
+  *label_w = 0;
+  for (int i = 0; i < n_rows (self); i++)
+    {
+      g_autofree char *label = ink_prob_bars_get_label_text (self, i);
+      text_size (GTK_WIDGET (self), label, &w, &h);
+      *label_w = MAX (*label_w, w);
+    }
+  text_size (GTK_WIDGET (self), self->scores ? "\u22120.000" : "100.0%", value_w, &w);
+  if (self->scores)
+    for (int i = 0; i < self->n; i++)
+      {
+        g_autofree char *value = ink_prob_bars_get_value_text (self, i);
+        int vw;
+        text_size (GTK_WIDGET (self), value, &vw, &w);
+        *value_w = MAX (*value_w, vw);
+      }
   *row_h = h + 2 * ROW_PAD;
 }
 
@@ -134,14 +148,14 @@ ink_prob_bars_snapshot (GtkWidget   *widget,
       gboolean top = self->n > 0 && i == self->top;
       double y = floor (i * pitch + (pitch - row_h) / 2);
       double bar_h = row_h - 2 * ROW_PAD;
-      char text[32];
+      g_autofree char *name = ink_prob_bars_get_label_text (self, i);
+      g_autofree char *text = NULL;
       g_autoptr(PangoLayout) label = NULL;
       g_autoptr(PangoLayout) value = NULL;
       int w, h;
 
       /* the class */
-      g_snprintf (text, sizeof text, "%d", i);
-      label = make_layout (widget, text, top);
+      label = make_layout (widget, name, top);
       pango_layout_get_pixel_size (label, &w, &h);
       cairo_move_to (cr, label_w - w, y + (row_h - h) / 2.0);
       if (top)
@@ -170,11 +184,8 @@ ink_prob_bars_snapshot (GtkWidget   *widget,
             }
         }
 
-      /* the percentage */
-      if (self->n > 0)
-        g_snprintf (text, sizeof text, "%.1f%%", 100.0 * self->values[i]);
-      else
-        g_snprintf (text, sizeof text, "–");
+      /* the percentage, or the score */
+      text = ink_prob_bars_get_value_text (self, i);
       value = make_layout (widget, text, top);
       pango_layout_get_pixel_size (value, &w, &h);
       cairo_move_to (cr, width - w, y + (row_h - h) / 2.0);
@@ -219,8 +230,14 @@ update_accessible (InkProbBars *self)
   g_autofree char *desc = NULL;
 
   if (self->n > 0)
-    /* Translators: the accessible description of the probability bars */
-    desc = g_strdup_printf (_("Most likely %d (%.1f%%)"), self->top, 100.0 * self->values[self->top]);
+    {
+      g_autofree char *name = ink_prob_bars_get_label_text (self, self->top);
+      g_autofree char *value = ink_prob_bars_get_value_text (self, self->top);
+      /* Translators: the accessible description of the output bars: the
+       * model's top class and its probability or score */
+      desc = g_strdup_printf (self->scores ? _("Top class %s, score %s") : _("Top class %s, probability %s"),
+                              name, value);
+    }
   else
     desc = g_strdup (_("No prediction"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
@@ -248,6 +265,70 @@ ink_prob_bars_init (InkProbBars *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Class probabilities"),
                                   -1);
   update_accessible (self);
+}
+
+void
+ink_prob_bars_set_probabilities (InkProbBars *self,
+                                 gboolean     probabilities)
+{
+  g_return_if_fail (INK_IS_PROB_BARS (self));
+
+  if (self->scores == !probabilities)
+    return;
+  self->scores = !probabilities;
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  self->scores ? _("Output scores") : _("Class probabilities"),
+                                  -1);
+  update_accessible (self);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+gboolean
+ink_prob_bars_get_probabilities (InkProbBars *self)
+{
+  g_return_val_if_fail (INK_IS_PROB_BARS (self), TRUE);
+  return !self->scores;
+}
+
+void
+ink_prob_bars_set_class_names (InkProbBars        *self,
+                               const char * const *names)
+{
+  g_return_if_fail (INK_IS_PROB_BARS (self));
+
+  if (self->names == names)
+    return;
+  self->names = names;
+  update_accessible (self);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+char *
+ink_prob_bars_get_label_text (InkProbBars *self,
+                              int          i)
+{
+  g_return_val_if_fail (INK_IS_PROB_BARS (self), NULL);
+
+  if (self->names != NULL && i >= 0 && i < (int) g_strv_length ((char **) self->names))
+    return g_strdup (self->names[i]);
+  return g_strdup_printf ("%d", i);
+}
+
+char *
+ink_prob_bars_get_value_text (InkProbBars *self,
+                              int          i)
+{
+  g_return_val_if_fail (INK_IS_PROB_BARS (self), NULL);
+
+  if (self->n <= 0 || i < 0 || i >= self->n)
+    return g_strdup ("–");
+  if (!self->scores)
+    return g_strdup_printf ("%.1f%%", 100.0 * self->values[i]);
+  /* a score is a number, with a real minus sign */
+  if (self->values[i] < 0 && self->values[i] <= -0.0005f)
+    return g_strdup_printf ("\u2212%.3f", -(double) self->values[i]);
+  return g_strdup_printf ("%.3f", fabs ((double) self->values[i]));
 }
 
 InkProbBars *

@@ -27,10 +27,24 @@ G_BEGIN_DECLS
 #define INK_TYPE_PROB_BARS (ink_prob_bars_get_type ())
 G_DECLARE_FINAL_TYPE (InkProbBars, ink_prob_bars, INK, PROB_BARS, GtkWidget)
 
-/* One horizontal bar per class (label, bar, percentage), the most likely
- * class highlighted.  Values outside 0..1 (outputs of a network trained with
- * MSE) are drawn clamped and printed as they are. */
+/* One horizontal bar per class (label, bar, value), the top class
+ * highlighted.  Probabilities (a softmax output) print as percentages;
+ * scores (any other output layer: identity, sigmoid…) print as the raw
+ * numbers they are, never as a percentage, their bars clamped to 0..1. */
 InkProbBars *ink_prob_bars_new   (void);
+/* TRUE: the values are probabilities (the default); FALSE: scores */
+void         ink_prob_bars_set_probabilities (InkProbBars *self,
+                                              gboolean     probabilities);
+gboolean     ink_prob_bars_get_probabilities (InkProbBars *self);
+/* the class labels (NULL-terminated, borrowed: static strings such as
+ * ink_class_names ()); NULL = the class numbers */
+void         ink_prob_bars_set_class_names (InkProbBars        *self,
+                                            const char * const *names);
+/* the label drawn for class i, and the value text drawn next to its bar */
+char        *ink_prob_bars_get_label_text  (InkProbBars *self,
+                                            int          i);
+char        *ink_prob_bars_get_value_text  (InkProbBars *self,
+                                            int          i);
 /* copies n values (n ≤ 64) */
 void         ink_prob_bars_set   (InkProbBars  *self,
                                   const float  *probs,

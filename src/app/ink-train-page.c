@@ -52,6 +52,7 @@ struct _InkTrainPage
   GArray         *pretrain_series;  /* guint ids of the pretraining chart, by layer - 1 */
   char           *status_text;
   char           *outcome_text;
+  char           *ledger_id;        /* the ledger run shown instead of a live one */
 };
 
 G_DEFINE_FINAL_TYPE (InkTrainPage, ink_train_page, GTK_TYPE_WIDGET)
@@ -83,6 +84,8 @@ update_progress (InkTrainPage *self)
   InkRunState state;
   g_autofree char *text = NULL;
 
+  if (run == NULL && self->ledger_id)
+    return;   /* a run opened from the ledger: its status stays */
   if (run == NULL)
     {
       set_status (self, _("Press Train (Ctrl+Enter) to start a run with the experiment from the Design page"));
@@ -272,6 +275,7 @@ ink_train_page_set_run (InkTrainPage *self,
       g_signal_handlers_disconnect_by_data (self->run, self);
       g_clear_object (&self->run);
     }
+  g_clear_pointer (&self->ledger_id, g_free);
   reset_series (self);
   gtk_revealer_set_reveal_child (self->outcome_revealer, FALSE);
   g_clear_pointer (&self->outcome_text, g_free);
@@ -306,6 +310,81 @@ ink_train_page_set_run (InkTrainPage *self,
   if (ink_run_get_state (run) == INK_RUN_FINISHED || ink_run_get_state (run) == INK_RUN_FAILED)
     on_finished (run, self);
   update_progress (self);
+}
+
+/* A finished run from the ledger, shown as the current one: its history in
+ * the charts and the table, its status and its outcome. */
+void
+ink_train_page_show_ledger_run (InkTrainPage       *self,
+                                const InkLedgerRun *run)
+{
+  g_autoptr(GListStore) store = g_list_store_new (INK_TYPE_EPOCH_ITEM);
+  g_autofree char *status = NULL;
+  g_autofree char *outcome = NULL;
+  g_autofree char *acc = NULL;
+  guint n, planned;
+
+  g_return_if_fail (INK_IS_TRAIN_PAGE (self));
+  g_return_if_fail (run != NULL);
+
+  ink_train_page_set_run (self, NULL);
+  self->ledger_id = g_strdup (run->id);
+  n = run->history->len;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(InkEpochItem) item = ink_epoch_item_new (&g_array_index (run->history, InkEpochRecord, i));
+      g_list_store_append (store, item);
+      add_epoch (self, item);
+    }
+  ink_epoch_table_set_model (self->table, G_LIST_MODEL (store));
+
+  acc = isfinite (run->test_accuracy) ? g_strdup_printf (_("test accuracy %.2f%%"), 100.0 * run->test_accuracy)
+                                      : g_strdup (_("no test score"));
+  /* Translators: the Train page showing a run opened from the Runs page:
+   * name · how it ended · epochs · test accuracy · its ledger id */
+  status = g_strdup_printf (ngettext ("%s · %s · %u epoch · %s · opened from the run ledger (%s)",
+                                      "%s · %s · %u epochs · %s · opened from the run ledger (%s)", n),
+                            run->experiment->name, run->status, n, acc, run->id);
+  set_status (self, status);
+  planned = MAX (run->experiment->epochs, 1u);
+  gtk_progress_bar_set_fraction (self->progress, CLAMP ((double) n / planned, 0.0, 1.0));
+
+  {
+    const char *sep = run->message && *run->message ? " — " : "";
+    const char *msg = run->message ? run->message : "";
+
+    if (isfinite (run->test_accuracy) && run->best_epoch > 0)
+      outcome = g_strdup_printf (_("Test accuracy of the kept model: %.2f%% (best epoch %u)\nEnded: %s%s%s"),
+                                 100.0 * run->test_accuracy, run->best_epoch, run->status, sep, msg);
+    else if (isfinite (run->test_accuracy))
+      outcome = g_strdup_printf (_("Test accuracy of the kept model: %.2f%%\nEnded: %s%s%s"),
+                                 100.0 * run->test_accuracy, run->status, sep, msg);
+    else
+      outcome = g_strdup_printf (_("No test score\nEnded: %s%s%s"), run->status, sep, msg);
+  }
+  self->outcome_text = g_strdup (outcome);
+  gtk_label_set_text (self->outcome, outcome);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->outcome), "error");
+  if (g_str_equal (run->status, "failed") || g_str_equal (run->status, "diverged"))
+    gtk_widget_add_css_class (GTK_WIDGET (self->outcome), "error");
+  gtk_revealer_set_reveal_child (self->outcome_revealer, TRUE);
+}
+
+const char *
+ink_train_page_get_ledger_id (InkTrainPage *self)
+{
+  g_return_val_if_fail (INK_IS_TRAIN_PAGE (self), NULL);
+  return self->ledger_id;
+}
+
+guint
+ink_train_page_get_n_rows (InkTrainPage *self)
+{
+  GListModel *model;
+
+  g_return_val_if_fail (INK_IS_TRAIN_PAGE (self), 0);
+  model = ink_epoch_table_get_model (self->table);
+  return model ? g_list_model_get_n_items (model) : 0;
 }
 
 void
@@ -431,6 +510,7 @@ ink_train_page_finalize (GObject *object)
   g_array_unref (self->pretrain_series);
   g_free (self->status_text);
   g_free (self->outcome_text);
+  g_free (self->ledger_id);
   G_OBJECT_CLASS (ink_train_page_parent_class)->finalize (object);
 }
 

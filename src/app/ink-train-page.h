@@ -34,6 +34,14 @@ G_DECLARE_FINAL_TYPE (InkTrainPage, ink_train_page, INK, TRAIN_PAGE, GtkWidget)
 InkTrainPage *ink_train_page_new           (void);
 void          ink_train_page_set_run       (InkTrainPage *self,
                                             InkRun       *run);
+/* a finished run from the ledger as the current one (history in the charts
+ * and the table, status, outcome); the next set_run replaces it */
+void          ink_train_page_show_ledger_run (InkTrainPage       *self,
+                                              const InkLedgerRun *run);
+/* the id of the ledger run shown, NULL while a live run (or none) is */
+const char   *ink_train_page_get_ledger_id (InkTrainPage *self);
+/* rows of the epoch table */
+guint         ink_train_page_get_n_rows    (InkTrainPage *self);
 /* InkLedgerRun* (borrowed during the call: the page copies what it draws) */
 void          ink_train_page_set_overlays  (InkTrainPage *self,
                                             GPtrArray    *runs);

@@ -27,6 +27,7 @@
 #include "ink-augment-preview.h"
 #include "ink-backend.h"
 #include "ink-layer-editor.h"
+#include "ink-markup.h"
 #include "ink-training-form.h"
 
 typedef enum
@@ -356,14 +357,14 @@ set_row_error (GtkWidget  *row,
       gtk_widget_add_css_class (row, "error");
       if (editable)
         gtk_widget_add_css_class (editable, "error");
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), message);
+      ink_row_set_plain_subtitle (ADW_ACTION_ROW (row), message);
     }
   else
     {
       gtk_widget_remove_css_class (row, "error");
       if (editable)
         gtk_widget_remove_css_class (editable, "error");
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle ? subtitle : "");
+      ink_row_set_plain_subtitle (ADW_ACTION_ROW (row), subtitle);
     }
 }
 
@@ -386,7 +387,7 @@ update_device_row (InkTrainingForm *self)
   else
     subtitle = g_strdup_printf (_("GPU (CUDA) unavailable: %s"), self->cuda_reason);
 
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->device_row), subtitle);
+  ink_row_set_plain_subtitle (ADW_ACTION_ROW (self->device_row), subtitle);
   if (warn)
     gtk_widget_add_css_class (self->device_row, "warning");
   else
@@ -410,8 +411,10 @@ update_regularization (InkTrainingForm *self)
         g_string_append_printf (s, "%s%s %s", s->len ? " · " : "", _(names[i]),
                                 gtk_editable_get_text (GTK_EDITABLE (self->f[ids[i]].editable)));
     }
-  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self->regularization),
-                                 s->len ? s->str : _("None"));
+  {
+    g_autofree char *escaped = ink_markup_escape (s->len ? s->str : _("None"));
+    adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self->regularization), escaped);
+  }
   if (bad)
     gtk_widget_add_css_class (self->regularization, "error");
   else

@@ -23,12 +23,14 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "ink-classes.h"
 #include "ink-design-page.h"
 #include "ink-draw-page.h"
 #include "ink-epoch-item.h"
 #include "ink-evaluate-page.h"
 #include "ink-features-page.h"
 #include "ink-ledger-view.h"
+#include "ink-markup.h"
 #include "ink-model.h"
 #include "ink-preflight.h"
 #include "ink-train-page.h"
@@ -62,11 +64,19 @@ struct _InkWindow
   GCancellable         *cancellable;
   GCancellable         *load_cancellable;   /* the dataset load in flight */
 
-  /* the model shown in the Features, Draw and Evaluate pages */
+  /* the model shown in the Features, Draw and Evaluate pages, and the data
+   * it was trained on (what Evaluate grades it with; NULL while it loads or
+   * when it cannot be found) */
   InkNetSpec           *model_spec;
   GBytes               *model_params;
   InkNorm               model_norm;
   InkExperiment        *model_experiment;
+  InkData              *model_data;
+  GCancellable         *model_data_cancellable;
+
+  /* the ledger run opened from the Runs page (its history is the current one
+   * while no run of this window replaced it) */
+  InkLedgerRun         *opened_run;
 
   gboolean              close_when_stopped;
 };
@@ -79,9 +89,7 @@ static void replace_data (InkWindow *self, InkData *data);
 static void
 toast (InkWindow *self, const char *message)
 {
-  AdwToast *t = adw_toast_new (message);
-  adw_toast_set_timeout (t, 6);
-  adw_toast_overlay_add_toast (self->toast_overlay, t);
+  ink_toast_add_plain (self->toast_overlay, message, 6);
 }
 
 static GSettings *
@@ -104,23 +112,181 @@ run_active (InkWindow *self)
 /* ------------------------------------------------------------------------ */
 /* the current model                                                         */
 
+/* The folder a dataset name of an experiment stands for in this window:
+ * "mnist" is the folder the window loaded (or was pointed at), as for
+ * start_run; anything else resolves as on the command line. */
+static char *
+dataset_dir (InkWindow *self, const char *dataset, GError **error)
+{
+  g_autofree char *dir = NULL;
+
+  if (dataset == NULL || *dataset == '\0' || g_ascii_strcasecmp (dataset, "mnist") == 0)
+    {
+      if (self->data_dir)
+        dir = g_strdup (self->data_dir);
+      else
+        dir = ink_dataset_find ("mnist", error);
+    }
+  else
+    dir = ink_dataset_resolve (NULL, dataset, error);
+  return dir ? g_canonicalize_filename (dir, NULL) : NULL;
+}
+
+static gboolean
+same_dir (const char *a, const char *b)
+{
+  g_autofree char *ca = NULL, *cb = NULL;
+
+  if (a == NULL || b == NULL)
+    return FALSE;
+  ca = g_canonicalize_filename (a, NULL);
+  cb = g_canonicalize_filename (b, NULL);
+  return g_str_equal (ca, cb);
+}
+
+/* a dataset this window already holds in memory, for the folder `dir` */
+static InkData *
+loaded_data (InkWindow *self, const char *dir)
+{
+  InkData *run_data = self->run ? ink_run_get_data (self->run) : NULL;
+
+  if (self->data && same_dir (self->data->dir, dir))
+    return self->data;
+  if (self->model_data && same_dir (self->model_data->dir, dir))
+    return self->model_data;
+  if (run_data && same_dir (run_data->dir, dir))
+    return run_data;
+  return NULL;
+}
+
+/* the class labels of the model's dataset */
+static const char * const *
+model_class_names (InkWindow *self)
+{
+  const char *dataset = self->model_experiment ? self->model_experiment->dataset : NULL;
+
+  if (self->model_data && !ink_dataset_is_known (dataset))
+    return ink_class_names (self->model_data->dir);
+  return ink_class_names (dataset);
+}
+
+/* Features and Draw: they need no dataset */
 static void
-show_model (InkWindow *self, gboolean evaluate)
+show_model (InkWindow *self)
 {
   const float *p;
-  gsize size;
 
   if (self->model_spec == NULL)
     return;
-  p = g_bytes_get_data (self->model_params, &size);
+  p = g_bytes_get_data (self->model_params, NULL);
   ink_features_page_set_weights (self->features, p, self->model_spec->layers[0].units, self->model_spec->n_inputs);
+  ink_draw_page_set_class_names (self->draw, model_class_names (self));
   ink_draw_page_set_model (self->draw, self->model_spec, p, &self->model_norm);
-  if (evaluate && self->data && ink_dataset_dim (self->data->test) == (guint) self->model_spec->n_inputs)
-    ink_evaluate_page_set_model (self->evaluate, self->model_spec, p, &self->model_norm, self->data->test);
+}
+
+/* Evaluate grades the model on the test set of the data it was trained on
+ * (model_data), never on whatever the window loaded.  The page borrows that
+ * test set: it lets go (waiting for its worker) before the data may go. */
+static void
+set_model_data (InkWindow *self, InkData *data)
+{
+  InkData *old = self->model_data;
+
+  self->model_data = data ? ink_data_ref (data) : NULL;
+  if (self->model_data && self->model_spec)
+    {
+      ink_evaluate_page_set_class_names (self->evaluate, model_class_names (self));
+      ink_draw_page_set_class_names (self->draw, model_class_names (self));
+      ink_evaluate_page_set_model (self->evaluate, self->model_spec, g_bytes_get_data (self->model_params, NULL),
+                                   &self->model_norm, self->model_data->test);
+    }
+  else
+    ink_evaluate_page_clear (self->evaluate);
+  if (old)
+    ink_data_unref (old);
 }
 
 static void
-set_model (InkWindow *self, const InkExperiment *exp, GBytes *params, const InkNorm *norm, gboolean evaluate)
+load_model_data_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  GError *error = NULL;
+  InkData *loaded = ink_data_load (data, &error);
+
+  if (loaded)
+    g_task_return_pointer (task, loaded, (GDestroyNotify) ink_data_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+load_model_data_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  InkWindow *self = INK_WINDOW (source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InkData) data = g_task_propagate_pointer (G_TASK (res), &error);
+
+  /* superseded by another model, or the window went */
+  if (g_task_get_cancellable (G_TASK (res)) != self->model_data_cancellable ||
+      g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (res))))
+    return;
+  g_clear_object (&self->model_data_cancellable);
+  if (data == NULL)
+    {
+      g_autofree char *desc = g_strdup_printf (_("The model was trained on “%s”, which could not be loaded: %s"),
+                                               self->model_experiment->dataset, error->message);
+      ink_evaluate_page_show_message (self->evaluate, _("Dataset Not Available"), desc, FALSE);
+      return;
+    }
+  set_model_data (self, data);
+}
+
+/* Finds (or loads, on a worker) the dataset the model was trained on:
+ * `data` when the caller has it (a finished run), else what the model's
+ * experiment names. */
+static void
+find_model_data (InkWindow *self, InkData *data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(GTask) task = NULL;
+
+  if (self->model_data_cancellable)
+    g_cancellable_cancel (self->model_data_cancellable);
+  g_clear_object (&self->model_data_cancellable);
+  if (data == NULL)
+    {
+      dir = dataset_dir (self, self->model_experiment->dataset, &error);
+      if (dir == NULL)
+        {
+          g_autofree char *desc = g_strdup_printf (_("The model was trained on “%s”, which is not on this computer: %s"),
+                                                   self->model_experiment->dataset, error->message);
+          set_model_data (self, NULL);
+          ink_evaluate_page_show_message (self->evaluate, _("Dataset Not Available"), desc, FALSE);
+          return;
+        }
+      data = loaded_data (self, dir);
+    }
+  if (data)
+    {
+      set_model_data (self, data);
+      return;
+    }
+  /* not in memory: load it, saying so on the Evaluate page meanwhile */
+  set_model_data (self, NULL);
+  {
+    g_autofree char *desc = g_strdup_printf (_("Loading “%s”, the dataset this model was trained on…"),
+                                             self->model_experiment->dataset);
+    ink_evaluate_page_show_message (self->evaluate, _("Loading the Dataset"), desc, TRUE);
+  }
+  self->model_data_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->model_data_cancellable, load_model_data_done, NULL);
+  g_task_set_task_data (task, g_steal_pointer (&dir), g_free);
+  g_task_run_in_thread (task, load_model_data_thread);
+}
+
+/* `data`: the data the model was trained on, when the caller has it */
+static void
+set_model (InkWindow *self, const InkExperiment *exp, GBytes *params, const InkNorm *norm, InkData *data)
 {
   g_clear_pointer (&self->model_spec, ink_net_spec_free);
   g_clear_pointer (&self->model_params, g_bytes_unref);
@@ -129,7 +295,8 @@ set_model (InkWindow *self, const InkExperiment *exp, GBytes *params, const InkN
   self->model_spec = ink_net_spec_copy (exp->net);
   self->model_params = g_bytes_ref (params);
   self->model_norm = *norm;
-  show_model (self, evaluate);
+  show_model (self);
+  find_model_data (self, data);
   update_actions (self);
 }
 
@@ -144,7 +311,7 @@ ink_window_load_model (InkWindow   *self,
   if (model == NULL)
     return FALSE;
   params = g_bytes_new (model->params, model->n_params * sizeof (float));
-  set_model (self, model->experiment, params, &model->norm, TRUE);
+  set_model (self, model->experiment, params, &model->norm, NULL);
   ink_design_page_set_experiment (self->design, model->experiment);
   return TRUE;
 }
@@ -162,7 +329,12 @@ on_run_weights (InkRun *run, GBytes *params, InkWindow *self)
   ink_features_page_set_weights (self->features, p, exp->net->layers[0].units, exp->net->n_inputs);
   /* during pretraining only the first layer means something: no model to draw with yet */
   if (norm && !ink_run_get_pretraining (run))
-    ink_draw_page_set_model (self->draw, exp->net, p, norm);
+    {
+      InkData *data = ink_run_get_data (run);
+      ink_draw_page_set_class_names (self->draw, ink_class_names (data && !ink_dataset_is_known (exp->dataset)
+                                                                  ? data->dir : exp->dataset));
+      ink_draw_page_set_model (self->draw, exp->net, p, norm);
+    }
 }
 
 static void start_run (InkWindow *self);
@@ -226,7 +398,8 @@ on_run_finished (InkRun *run, InkWindow *self)
     {
       g_autofree char *msg = NULL;
       if (ink_run_get_params (run) && ink_run_get_norm (run))
-        set_model (self, ink_run_get_experiment (run), ink_run_get_params (run), ink_run_get_norm (run), TRUE);
+        set_model (self, ink_run_get_experiment (run), ink_run_get_params (run), ink_run_get_norm (run),
+                   ink_run_get_data (run));
       msg = g_strdup_printf (_("Test accuracy %.2f%% — %s"), 100 * ink_run_get_test_accuracy (run),
                              ink_stop_reason_to_string (ink_run_get_reason (run)));
       toast (self, msg);
@@ -262,15 +435,18 @@ start_run (InkWindow *self)
     }
   if (run_active (self))
     return;
-  /* reuse the loaded dataset when the experiment names it */
-  if (self->data && (g_str_equal (exp->dataset, "mnist") || g_strcmp0 (exp->dataset, self->data->dir) == 0))
-    data = self->data;
+  /* reuse a dataset in memory when the experiment's dataset is that folder */
+  {
+    g_autofree char *dir = dataset_dir (self, exp->dataset, NULL);
+    data = dir ? loaded_data (self, dir) : NULL;
+  }
 
   if (self->run)
     {
       g_signal_handlers_disconnect_by_data (self->run, self);
       g_clear_object (&self->run);
     }
+  g_clear_pointer (&self->opened_run, ink_ledger_run_free);
   self->run = ink_run_new (exp, data, data == NULL && g_str_equal (exp->dataset, "mnist") ? self->data_dir : NULL);
   ink_run_set_ledger_root (self->run, self->ledger_root);
   g_signal_connect (self->run, "weights", G_CALLBACK (on_run_weights), self);
@@ -290,7 +466,8 @@ update_actions (InkWindow *self)
 {
   gboolean active = run_active (self);
   InkRunState s = self->run ? ink_run_get_state (self->run) : INK_RUN_IDLE;
-  gboolean has_history = self->run && g_list_model_get_n_items (ink_run_get_history (self->run)) > 0;
+  gboolean has_history = self->run ? g_list_model_get_n_items (ink_run_get_history (self->run)) > 0
+                                    : self->opened_run != NULL && self->opened_run->history->len > 0;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start", !active);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pause", s == INK_RUN_RUNNING || s == INK_RUN_PAUSED);
@@ -571,20 +748,42 @@ action_save_model (GtkWidget *widget, const char *name, GVariant *param)
   save_dialog (self, _("Save Model"), suggested, _("Models (safetensors)"), "*.safetensors", save_model_to);
 }
 
+/* the experiment of the run the Train page shows: this window's run, or
+ * the one opened from the ledger */
+static const InkExperiment *
+current_run_experiment (InkWindow *self)
+{
+  if (self->run)
+    return ink_run_get_experiment (self->run);
+  return self->opened_run ? self->opened_run->experiment : NULL;
+}
+
 static void
 export_history_to (InkWindow *self, const char *path)
 {
-  GListModel *h = ink_run_get_history (self->run);
-  guint n = g_list_model_get_n_items (h);
-  g_autofree InkEpochRecord *recs = g_new0 (InkEpochRecord, MAX (n, 1));
   g_autoptr(GError) error = NULL;
+  g_autofree InkEpochRecord *recs = NULL;
+  guint n = 0;
   gboolean ok;
 
-  for (guint i = 0; i < n; i++)
+  if (self->run)
     {
-      g_autoptr(InkEpochItem) item = g_list_model_get_item (h, i);
-      recs[i] = *ink_epoch_item_get_record (item);
+      GListModel *h = ink_run_get_history (self->run);
+      n = g_list_model_get_n_items (h);
+      recs = g_new0 (InkEpochRecord, MAX (n, 1));
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(InkEpochItem) item = g_list_model_get_item (h, i);
+          recs[i] = *ink_epoch_item_get_record (item);
+        }
     }
+  else if (self->opened_run)
+    {
+      n = self->opened_run->history->len;
+      recs = g_memdup2 (self->opened_run->history->data, MAX (n, 1) * sizeof (InkEpochRecord));
+    }
+  else
+    return;
   ok = ink_history_save_csv (recs, n, path, &error);
   report_saved (self, path, ok, error);
 }
@@ -594,9 +793,9 @@ action_export_history (GtkWidget *widget, const char *name, GVariant *param)
 {
   InkWindow *self = INK_WINDOW (widget);
   g_autofree char *suggested = NULL;
-  if (self->run == NULL)
+  if (current_run_experiment (self) == NULL)
     return;
-  suggested = g_strdup_printf ("%s-history.csv", ink_run_get_experiment (self->run)->name);
+  suggested = g_strdup_printf ("%s-history.csv", current_run_experiment (self)->name);
   save_dialog (self, _("Export History"), suggested, _("CSV files"), "*.csv", export_history_to);
 }
 
@@ -613,9 +812,9 @@ action_export_charts (GtkWidget *widget, const char *name, GVariant *param)
 {
   InkWindow *self = INK_WINDOW (widget);
   g_autofree char *suggested = NULL;
-  if (self->run == NULL)
+  if (current_run_experiment (self) == NULL)
     return;
-  suggested = g_strdup_printf ("%s-charts.png", ink_run_get_experiment (self->run)->name);
+  suggested = g_strdup_printf ("%s-charts.png", current_run_experiment (self)->name);
   save_dialog (self, _("Export Charts"), suggested, _("PNG images"), "*.png", export_charts_to);
 }
 
@@ -636,9 +835,11 @@ load_data_thread (GTask *task, gpointer source, gpointer data, GCancellable *can
 }
 
 static void
-show_nodata (InkWindow *self, const char *why)
+show_nodata (InkWindow *self, const char *why_text)
 {
-  g_autofree char *user_dir = ink_dataset_user_dir ("mnist");
+  g_autofree char *why = ink_markup_escape (why_text);
+  g_autofree char *raw_dir = ink_dataset_user_dir ("mnist");
+  g_autofree char *user_dir = ink_markup_escape (raw_dir);
   g_autofree char *desc = g_strdup_printf (
     _("%s\n\nRun <tt>tools/setup-data.sh</tt> from the Inkling source folder to fetch MNIST into "
       "<tt>%s</tt>, install Debian's <tt>dataset-fashion-mnist</tt>, or choose a folder holding "
@@ -651,13 +852,17 @@ show_nodata (InkWindow *self, const char *why)
   gtk_widget_set_sensitive (GTK_WIDGET (self->switcher_title), FALSE);
 }
 
-/* the Evaluate page borrows the test set: let it go before the data does */
+/* the window's own dataset (loaded at start or chosen); the model keeps a
+ * reference of its own to the data it was trained on */
 static void
 replace_data (InkWindow *self, InkData *data)
 {
   if (self->data == data)
-    return;
-  ink_evaluate_page_clear (self->evaluate);
+    {
+      if (data)
+        ink_data_unref (data);
+      return;
+    }
   g_clear_pointer (&self->data, ink_data_unref);
   self->data = data;
 }
@@ -679,10 +884,7 @@ load_data_done (GObject *source, GAsyncResult *res, gpointer user_data)
     }
   if (data == NULL)
     {
-      {
-        g_autofree char *escaped = g_markup_escape_text (error->message, -1);
-        show_nodata (self, escaped);
-      }
+      show_nodata (self, error->message);
       if (chosen)
         toast (self, error->message);
       return;
@@ -697,7 +899,9 @@ load_data_done (GObject *source, GAsyncResult *res, gpointer user_data)
     }
   gtk_stack_set_visible_child_name (self->main_stack, "content");
   gtk_widget_set_sensitive (GTK_WIDGET (self->switcher_title), TRUE);
-  show_model (self, TRUE);
+  /* a model whose dataset could not be found may find it now */
+  if (self->model_spec && self->model_data == NULL && self->model_data_cancellable == NULL)
+    find_model_data (self, NULL);
 }
 
 static void
@@ -797,29 +1001,71 @@ on_overlays_changed (InkLedgerView *view, InkWindow *self)
   ink_train_page_set_overlays (self->train, checked);
 }
 
+/* no model on any page: Features, Draw and Evaluate agree */
+static void
+clear_model (InkWindow *self)
+{
+  if (self->model_data_cancellable)
+    g_cancellable_cancel (self->model_data_cancellable);
+  g_clear_object (&self->model_data_cancellable);
+  g_clear_pointer (&self->model_spec, ink_net_spec_free);
+  g_clear_pointer (&self->model_params, g_bytes_unref);
+  g_clear_pointer (&self->model_experiment, ink_experiment_free);
+  set_model_data (self, NULL);
+  ink_features_page_clear (self->features);
+  ink_draw_page_set_model (self->draw, NULL, NULL, NULL);
+  update_actions (self);
+}
+
+/* Opening a run makes it the current one on every page: its experiment in
+ * Design, its history and outcome in Train, its model (graded on its own
+ * dataset) in Features, Draw and Evaluate. */
 static void
 on_open_run (InkLedgerView *view, gpointer run_ptr, InkWindow *self)
 {
-  InkLedgerRun *run = run_ptr;
-  g_autofree char *model = ink_ledger_run_model_path (run);
+  InkLedgerRun *listed = run_ptr;
+  g_autofree char *model = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(InkLedgerRun) run = NULL;
 
-  ink_design_page_set_experiment (self->design, run->experiment);
-  if (g_file_test (model, G_FILE_TEST_EXISTS))
+  if (run_active (self))
     {
-      if (ink_window_load_model (self, model, &error))
-        {
-          g_autofree char *msg = g_strdup_printf (_("Loaded the run “%s” and its model"), run->id);
-          toast (self, msg);
-        }
-      else
-        toast (self, error->message);
+      toast (self, _("A run is in progress: stop it before opening another, or its next weights would replace the opened model"));
+      return;
+    }
+  /* read again: the list may be older than the folder */
+  run = ink_ledger_run_load (listed->dir, &error);
+  if (run == NULL)
+    {
+      g_autofree char *msg = g_strdup_printf (_("Could not open the run “%s”: %s"), listed->id, error->message);
+      toast (self, msg);
+      return;
+    }
+  if (self->run)
+    {
+      g_signal_handlers_disconnect_by_data (self->run, self);
+      g_clear_object (&self->run);
+    }
+  ink_design_page_set_experiment (self->design, run->experiment);
+  ink_train_page_show_ledger_run (self->train, run);
+  model = ink_ledger_run_model_path (run);
+  if (g_file_test (model, G_FILE_TEST_EXISTS) && ink_window_load_model (self, model, &error))
+    {
+      g_autofree char *msg = g_strdup_printf (_("Opened the run “%s” (%s) and its model"), run->experiment->name, run->id);
+      toast (self, msg);
     }
   else
     {
-      g_autofree char *msg = g_strdup_printf (_("Loaded the experiment of “%s” (it has no saved model)"), run->id);
+      g_autofree char *msg = error
+        ? g_strdup_printf (_("Opened the run “%s” (%s), but not its model: %s"), run->experiment->name, run->id, error->message)
+        : g_strdup_printf (_("Opened the run “%s” (%s); it kept no model"), run->experiment->name, run->id);
+      clear_model (self);
+      ink_evaluate_page_show_message (self->evaluate, _("No Model"), msg, FALSE);
       toast (self, msg);
     }
+  g_clear_pointer (&self->opened_run, ink_ledger_run_free);
+  self->opened_run = g_steal_pointer (&run);
+  update_actions (self);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -869,6 +1115,8 @@ ink_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   if (self->load_cancellable)
     g_cancellable_cancel (self->load_cancellable);
+  if (self->model_data_cancellable)
+    g_cancellable_cancel (self->model_data_cancellable);
   if (self->run)
     {
       g_signal_handlers_disconnect_by_data (self->run, self);
@@ -897,6 +1145,9 @@ ink_window_finalize (GObject *object)
   g_clear_pointer (&self->model_spec, ink_net_spec_free);
   g_clear_pointer (&self->model_params, g_bytes_unref);
   g_clear_pointer (&self->model_experiment, ink_experiment_free);
+  g_clear_pointer (&self->model_data, ink_data_unref);
+  g_clear_object (&self->model_data_cancellable);
+  g_clear_pointer (&self->opened_run, ink_ledger_run_free);
   G_OBJECT_CLASS (ink_window_parent_class)->finalize (object);
 }
 
