@@ -33,6 +33,7 @@
 #include "ink-window.h"
 #include "ink-classes.h"
 #include "ink-evaluate-page.h"
+#include "ink-epoch-item.h"
 #include "test-util.h"
 #include "test-gui-util.h"
 
@@ -759,6 +760,139 @@ test_open_run (void)
   test_remove_tree (root);
 }
 
+/* ---- what a stop reports (issue: the header said "Finished · 3 epochs"
+ * with 2 finished, the kept accuracy matched no row, the bar was full) --- */
+
+static gboolean
+run_in_epoch_2 (gpointer w)
+{
+  InkRun *run = ink_window_get_run (w);
+  return run && ink_run_get_state (run) == INK_RUN_RUNNING && ink_run_get_epoch (run) >= 2 &&
+         ink_run_get_batch (run) > 2;
+}
+
+static gboolean
+run_paused_state (gpointer w)
+{
+  InkRun *run = ink_window_get_run (w);
+  return run && ink_run_get_state (run) == INK_RUN_PAUSED;
+}
+
+static void
+test_stop_report (void)
+{
+  InkWindow *win = new_window ();
+  g_autoptr(InkExperiment) exp = small_experiment (50);
+  InkDesignPage *design = INK_DESIGN_PAGE (ink_window_get_page (win, "design"));
+  InkTrainPage *train = INK_TRAIN_PAGE (ink_window_get_page (win, "train"));
+  GtkWidget *start = gui_find_action (GTK_WIDGET (win), "win.start");
+  GtkWidget *pause = gui_find_action (GTK_WIDGET (win), "win.pause");
+  GtkWidget *stop = gui_find_action (GTK_WIDGET (win), "win.stop");
+  GtkProgressBar *bar = GTK_PROGRESS_BAR (gui_find_type (GTK_WIDGET (train), GTK_TYPE_PROGRESS_BAR));
+  g_autoptr(InkEpochItem) row1 = NULL;
+  g_autofree char *row1_acc = NULL;
+  InkRun *run;
+  const char *status;
+
+  exp->batch_size = 8;   /* epochs long enough to stop in the middle of one */
+  ink_design_page_set_experiment (design, exp);
+  gui_click (start);
+  run = ink_window_get_run (win);
+  g_assert_true (wait_for (run_in_epoch_2, win, 120));
+
+  /* paused: no rate and no ETA */
+  gui_click (pause);
+  g_assert_true (wait_for (run_paused_state, win, 30));
+  gui_pump ();
+  status = ink_train_page_get_status (train);
+  g_test_message ("paused: %s", status);
+  g_assert_nonnull (strstr (status, "paused"));
+  g_assert_null (strstr (status, "samples/s"));
+  g_assert_null (strstr (status, "ETA"));
+
+  gui_click (stop);
+  g_assert_true (wait_for (run_ended, win, 60));
+  gui_pump ();
+  g_assert_cmpint (ink_run_get_reason (run), ==, INK_STOP_CANCELLED);
+  g_assert_cmpuint (ink_run_get_epochs_done (run), >=, 1);
+  status = ink_train_page_get_status (train);
+  g_test_message ("status: %s", status);
+  g_test_message ("outcome: %s", ink_train_page_get_outcome (train));
+  /* the header counts the epochs completed, not the one it was in */
+  {
+    g_autofree char *done = g_strdup_printf (ink_run_get_epochs_done (run) == 1 ? "%u epoch completed" : "%u epochs completed",
+                                             ink_run_get_epochs_done (run));
+    g_assert_nonnull (strstr (status, done));
+  }
+  g_assert_nonnull (strstr (status, "Stopped by the user"));
+  g_assert_null (strstr (status, "Finished"));
+  /* the kept model is a completed epoch's: its score is that row's (the
+   * keras preset validates on the test set) */
+  g_assert_cmpuint (ink_run_get_best_epoch (run), ==, ink_run_get_epochs_done (run));
+  row1 = g_list_model_get_item (ink_run_get_history (run), ink_run_get_best_epoch (run) - 1);
+  g_assert_cmpfloat (fabs (ink_epoch_item_get_record (row1)->valid_acc - ink_run_get_test_accuracy (run)), <, 1e-9);
+  row1_acc = g_strdup_printf ("%.2f%%", 100 * ink_run_get_test_accuracy (run));
+  g_assert_nonnull (strstr (ink_train_page_get_outcome (train), row1_acc));
+  /* the reason once, not "stopped by the user — stopped by the user" */
+  {
+    const char *o = ink_train_page_get_outcome (train);
+    const char *first = strstr (o, "topped by the user");
+    g_assert_nonnull (first);
+    g_assert_null (strstr (first + 1, "topped by the user"));
+    g_assert_nonnull (strstr (o, "were kept"));
+  }
+  /* the bar shows how far it got, not a full run */
+  g_assert_cmpfloat (gtk_progress_bar_get_fraction (bar), <, 0.5);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+static gboolean
+run_loading (gpointer w)
+{
+  InkRun *run = ink_window_get_run (w);
+  return run && ink_run_get_state (run) == INK_RUN_LOADING;
+}
+
+/* Stop while a big network is being prepared: the run ends within
+ * seconds (drawing its weights alone takes a quarter of a minute), as a
+ * stop with no model, not a failure */
+static void
+test_stop_while_preparing (void)
+{
+  InkWindow *win = new_window ();
+  g_autoptr(InkExperiment) exp = small_experiment (1);
+  InkDesignPage *design = INK_DESIGN_PAGE (ink_window_get_page (win, "design"));
+  InkTrainPage *train = INK_TRAIN_PAGE (ink_window_get_page (win, "train"));
+  GtkWidget *start = gui_find_action (GTK_WIDGET (win), "win.start");
+  GtkWidget *stop = gui_find_action (GTK_WIDGET (win), "win.stop");
+  InkRun *run;
+  gint64 t0;
+
+  /* 784-16000-16000-10: 269 M weights, about 7 s to draw here */
+  exp->net->layers[0].units = 16000;
+  exp->net->layers[1].units = 16000;
+  exp->optimizer.kind = INK_OPT_SGD;
+  ink_design_page_set_experiment (design, exp);
+  gui_click (start);
+  run = ink_window_get_run (win);
+  g_assert_true (wait_for (run_loading, win, 30));
+  g_usleep (300000);
+  gui_pump ();
+  g_assert_cmpint (ink_run_get_state (run), ==, INK_RUN_LOADING);
+  t0 = g_get_monotonic_time ();
+  gui_click (stop);
+  g_assert_true (wait_for (run_ended, win, 60));
+  g_test_message ("ended %.2f s after Stop: %s", (g_get_monotonic_time () - t0) / 1e6, ink_run_get_message (run));
+  g_assert_cmpfloat ((g_get_monotonic_time () - t0) / 1e6, <, 2.0);
+  g_assert_cmpint (ink_run_get_state (run), ==, INK_RUN_FINISHED);
+  g_assert_cmpint (ink_run_get_reason (run), ==, INK_STOP_CANCELLED);
+  g_assert_cmpuint (ink_run_get_best_epoch (run), ==, 0);
+  g_assert_null (ink_run_get_params (run));
+  gui_pump ();
+  g_assert_nonnull (strstr (ink_train_page_get_status (train), "no model kept"));
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -783,6 +917,8 @@ main (int argc, char **argv)
   g_test_add_func ("/window/fashion-class-names", test_fashion_class_names);
   g_test_add_func ("/window/toast-markup", test_toast_markup);
   g_test_add_func ("/window/open-run", test_open_run);
+  g_test_add_func ("/window/stop-report", test_stop_report);
+  g_test_add_func ("/window/stop-while-preparing", test_stop_while_preparing);
   ret = g_test_run ();
 
   g_object_unref (app);

@@ -100,6 +100,7 @@ struct _InkRun
   GCancellable  *cancel;
   GMainContext  *context;
   GListStore    *history;
+  guint          best_epoch;      /* the kept model's epoch; 0: none (stopped before epoch 1 ended) */
 
   /* main thread */
   InkRunState    state;
@@ -618,7 +619,8 @@ run_thread (GTask        *task,
       g_mutex_unlock (&self->lock);
     }
 
-  trainer = ink_trainer_new (self->exp, data->train, data->test, &error);
+  /* a huge network takes minutes to draw: Stop must not wait for it */
+  trainer = ink_trainer_new_cancellable (self->exp, data->train, data->test, cancellable, &error);
   if (trainer == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -659,11 +661,13 @@ run_thread (GTask        *task,
 
   r = g_new0 (Result, 1);
   n = ink_trainer_network (trainer)->n_params;
-  {
-    float *p = g_new (float, n);
-    ink_network_get_params (ink_trainer_network (trainer), p);
-    r->params = g_bytes_new_take (p, n * sizeof (float));
-  }
+  /* a run that completed no epoch has no model to hand on */
+  if (ink_trainer_best_epoch (trainer) > 0)
+    {
+      float *p = g_new (float, n);
+      ink_network_get_params (ink_trainer_network (trainer), p);
+      r->params = g_bytes_new_take (p, n * sizeof (float));
+    }
   r->norm = *ink_trainer_norm (trainer);
   m = ink_trainer_test_metrics (trainer, NULL);
   if (m)
@@ -713,7 +717,17 @@ run_done (GObject      *source,
   drain_events (self);
 
   r = g_task_propagate_pointer (G_TASK (res), &error);
-  if (r == NULL)
+  if (r == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* stopped while it was being prepared: a stop, not a failure */
+      self->reason = INK_STOP_CANCELLED;
+      self->best_epoch = 0;
+      self->test_acc = NAN;
+      self->eta = 0;
+      set_message (self, error->message);
+      set_state (self, INK_RUN_FINISHED);
+    }
+  else if (r == NULL)
     {
       g_clear_error (&self->error);
       self->error = g_error_copy (error);
@@ -722,7 +736,8 @@ run_done (GObject      *source,
     }
   else
     {
-      self->params = g_bytes_ref (r->params);
+      self->params = r->params ? g_bytes_ref (r->params) : NULL;
+      self->best_epoch = r->best_epoch;
       self->norm = r->norm;
       self->have_norm = TRUE;
       self->metrics = r->metrics;
@@ -796,6 +811,8 @@ InkRunState ink_run_get_state (InkRun *self) { return self->state; }
 const InkExperiment *ink_run_get_experiment (InkRun *self) { return self->exp; }
 GListModel *ink_run_get_history (InkRun *self) { return G_LIST_MODEL (self->history); }
 guint ink_run_get_epoch (InkRun *self) { return self->epoch; }
+guint ink_run_get_best_epoch (InkRun *self) { return self->best_epoch; }
+guint ink_run_get_epochs_done (InkRun *self) { return g_list_model_get_n_items (G_LIST_MODEL (self->history)); }
 guint ink_run_get_batch (InkRun *self) { return self->batch; }
 guint ink_run_get_n_batches (InkRun *self) { return self->n_batches; }
 double ink_run_get_running_loss (InkRun *self) { return self->running_loss; }
@@ -826,8 +843,11 @@ double
 ink_run_get_fraction (InkRun *self)
 {
   double f;
-  if (self->state == INK_RUN_FINISHED)
+  /* a run stopped or diverged part-way shows how far it got */
+  if (self->state == INK_RUN_FINISHED && (self->reason == INK_STOP_COMPLETED || self->reason == INK_STOP_EARLY))
     return 1.0;
+  if (self->state == INK_RUN_FINISHED)
+    return self->exp->epochs ? CLAMP ((double) g_list_model_get_n_items (G_LIST_MODEL (self->history)) / self->exp->epochs, 0.0, 1.0) : 0.0;
   if (self->n_batches == 0 || self->exp->epochs == 0)
     return 0.0;
   f = ((self->epoch ? self->epoch - 1 : 0) + (double) self->batch / self->n_batches) / self->exp->epochs;

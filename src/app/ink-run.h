@@ -90,7 +90,12 @@ void           ink_run_request_weights    (InkRun *run);
 InkRunState    ink_run_get_state          (InkRun *run);
 const InkExperiment *ink_run_get_experiment (InkRun *run);
 GListModel    *ink_run_get_history        (InkRun *run);   /* of InkEpochItem */
-guint          ink_run_get_epoch          (InkRun *run);
+guint          ink_run_get_epoch          (InkRun *run);   /* the epoch in progress (1-based) */
+guint          ink_run_get_epochs_done    (InkRun *run);   /* epochs completed (rows of the history) */
+/* after "finished": the epoch whose weights the run kept (the best
+ * validation, or the last completed one); 0 when none was completed and
+ * the run has no model (ink_run_get_params is then NULL) */
+guint          ink_run_get_best_epoch     (InkRun *run);
 guint          ink_run_get_batch          (InkRun *run);
 guint          ink_run_get_n_batches      (InkRun *run);
 double         ink_run_get_running_loss   (InkRun *run);

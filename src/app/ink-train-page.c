@@ -29,6 +29,7 @@
 #include "ink-epoch-table.h"
 #include "ink-ledger.h"
 #include "ink-train-page.h"
+#include "ink-layer-editor.h"
 
 struct _InkTrainPage
 {
@@ -120,19 +121,28 @@ update_progress (InkTrainPage *self)
     text = g_strdup_printf (_("%s · failed"), exp->name);
   else if (state == INK_RUN_FINISHED)
     {
-      /* a finished run: what it did, not a rate and an ETA of zero */
+      /* an ended run: how it ended, the epochs it completed (not the one
+       * it was in), and the kept model's score — never a rate or an ETA */
       double acc = ink_run_get_test_accuracy (run);
+      guint done = ink_run_get_epochs_done (run);
+      g_autofree char *how = g_strdup (ink_stop_reason_to_string (ink_run_get_reason (run)));
+      g_autofree char *epochs = g_strdup_printf (ngettext ("%u epoch completed", "%u epochs completed", done), done);
 
-      if (isfinite (acc))
-        text = g_strdup_printf (ngettext ("%s · %s · %u epoch · test accuracy %.2f%%",
-                                          "%s · %s · %u epochs · test accuracy %.2f%%",
-                                          ink_run_get_epoch (run)),
-                                exp->name, ink_run_state_to_string (state),
-                                ink_run_get_epoch (run), 100.0 * acc);
+      how[0] = g_ascii_toupper (how[0]);
+      if (ink_run_get_best_epoch (run) == 0)
+        text = g_strdup_printf (_("%s · %s · %s · no model kept"), exp->name, how, epochs);
+      else if (isfinite (acc))
+        text = g_strdup_printf (_("%s · %s · %s · model of epoch %u: test accuracy %.2f%%"),
+                                exp->name, how, epochs, ink_run_get_best_epoch (run), 100.0 * acc);
       else
-        text = g_strdup_printf (ngettext ("%s · %s · %u epoch", "%s · %s · %u epochs",
-                                          ink_run_get_epoch (run)),
-                                exp->name, ink_run_state_to_string (state), ink_run_get_epoch (run));
+        text = g_strdup_printf (_("%s · %s · %s"), exp->name, how, epochs);
+    }
+  else if (state == INK_RUN_PAUSED)
+    {
+      /* paused: nothing moves, so no rate and no ETA */
+      text = g_strdup_printf (_("%s · paused · epoch %u of %u · minibatch %u of %u"),
+                              exp->name, ink_run_get_epoch (run), exp->epochs,
+                              ink_run_get_batch (run), ink_run_get_n_batches (run));
     }
   else
     {
@@ -226,12 +236,21 @@ on_finished (InkRun *run, InkTrainPage *self)
     text = g_strdup_printf (_("The run failed: %s"), ink_run_get_message (run));
   else
     {
+      /* which weights were kept and why, in the trainer's own words; the
+       * score is theirs, and matches their row of the table */
       const InkMetrics *m = ink_run_get_test_metrics (run);
-      text = g_strdup_printf (_("Test accuracy of the best model: %.2f%% (%" G_GUINT64_FORMAT " images)\n"
-                                "Stopped: %s — %s"),
-                              100 * ink_run_get_test_accuracy (run), m ? m->total : 0,
-                              ink_stop_reason_to_string (ink_run_get_reason (run)),
-                              ink_run_get_message (run));
+      g_autofree char *how = g_strdup (ink_stop_reason_to_string (ink_run_get_reason (run)));
+      g_autofree char *images = ink_format_count (m ? m->total : 0);
+
+      how[0] = g_ascii_toupper (how[0]);
+      if (ink_run_get_best_epoch (run) == 0)
+        text = g_strdup_printf (_("No model: no epoch was completed.\n%s: %s"),
+                                how, ink_run_get_message (run));
+      else
+        text = g_strdup_printf (_("Test accuracy of the model of epoch %u: %.2f%% (%s images)\n%s: %s"),
+                                ink_run_get_best_epoch (run), 100 * ink_run_get_test_accuracy (run),
+                                images,
+                                how, ink_run_get_message (run));
     }
   g_free (self->outcome_text);
   self->outcome_text = g_strdup (text);

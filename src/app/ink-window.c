@@ -400,8 +400,13 @@ on_run_finished (InkRun *run, InkWindow *self)
       if (ink_run_get_params (run) && ink_run_get_norm (run))
         set_model (self, ink_run_get_experiment (run), ink_run_get_params (run), ink_run_get_norm (run),
                    ink_run_get_data (run));
-      msg = g_strdup_printf (_("Test accuracy %.2f%% — %s"), 100 * ink_run_get_test_accuracy (run),
-                             ink_stop_reason_to_string (ink_run_get_reason (run)));
+      if (ink_run_get_best_epoch (run) == 0)
+        msg = g_strdup_printf (_("%s: no epoch was completed, no model was kept"),
+                               ink_stop_reason_to_string (ink_run_get_reason (run)));
+      else
+        msg = g_strdup_printf (_("Test accuracy %.2f%% (model of epoch %u) — %s"),
+                               100 * ink_run_get_test_accuracy (run), ink_run_get_best_epoch (run),
+                               ink_stop_reason_to_string (ink_run_get_reason (run)));
       toast (self, msg);
     }
   /* the data the run loaded is kept for the next one */

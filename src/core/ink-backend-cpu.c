@@ -23,6 +23,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <cblas.h>
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -432,6 +433,15 @@ cpu_ctx (InkBackend *be)
 /* ------------------------------------------------------------------------ */
 /* memory */
 
+/* Large blocks come straight from the kernel (mmap): they are zero
+ * already and cost nothing until touched, so preparing a huge network does
+ * not spend minutes (and gigabytes) clearing gradients and optimizer state
+ * before the first step.  Their sizes are kept to unmap them. */
+#define CPU_MMAP_MIN ((gsize) 1 << 20)
+
+static GMutex      mapped_lock;
+static GHashTable *mapped;   /* address → size */
+
 static gpointer
 cpu_alloc (InkBackend  *be,
            gsize        bytes,
@@ -442,6 +452,20 @@ cpu_alloc (InkBackend  *be,
 
   /* round up to whole cache lines so that vector tails stay inside */
   rounded = (MAX (bytes, 1) + 63) & ~(gsize) 63;
+  if (rounded >= bytes && rounded >= CPU_MMAP_MIN)
+    {
+      mem = mmap (NULL, rounded, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (mem != MAP_FAILED)
+        {
+          g_mutex_lock (&mapped_lock);
+          if (mapped == NULL)
+            mapped = g_hash_table_new (NULL, NULL);
+          g_hash_table_insert (mapped, mem, GSIZE_TO_POINTER (rounded));
+          g_mutex_unlock (&mapped_lock);
+          return mem;
+        }
+      mem = NULL;
+    }
   if (rounded < bytes || posix_memalign (&mem, 64, rounded) != 0)
     {
       char *size = g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
@@ -460,7 +484,22 @@ static void
 cpu_free (InkBackend *be,
           gpointer    mem)
 {
-  free (mem);
+  gsize size = 0;
+
+  if (mem == NULL)
+    return;
+  g_mutex_lock (&mapped_lock);
+  if (mapped != NULL)
+    {
+      size = GPOINTER_TO_SIZE (g_hash_table_lookup (mapped, mem));
+      if (size)
+        g_hash_table_remove (mapped, mem);
+    }
+  g_mutex_unlock (&mapped_lock);
+  if (size)
+    munmap (mem, size);
+  else
+    free (mem);
 }
 
 static void

@@ -343,57 +343,86 @@ ink_network_free (InkNetwork *net)
   g_free (priv);
 }
 
-void
-ink_network_init_params (InkNetwork *net,
-                         guint64     seed)
+/* floats generated and uploaded at a time: a bounded host buffer (a
+ * 40000-unit layer holds 1.6 G weights) and a cancel check every ~10 ms */
+#define INIT_CHUNK (1u << 20)
+
+gboolean
+ink_network_init_params_cancellable (InkNetwork   *net,
+                                     guint64       seed,
+                                     GCancellable *cancellable)
 {
   const InkNetSpec *spec;
-  float *host;
+  g_autofree float *chunk = NULL;
   InkRng rng;
 
-  g_return_if_fail (net != NULL);
+  g_return_val_if_fail (net != NULL, FALSE);
 
   spec = net->spec;
-  host = g_new0 (float, MAX (net->n_params, 1));
+  chunk = g_new0 (float, INIT_CHUNK);
   ink_rng_init (&rng, seed);
 
+  /* everything zero first (biases, a zero-initialized output layer) */
+  for (gsize off = 0; off < net->n_params; off += INIT_CHUNK)
+    {
+      if (g_cancellable_is_cancelled (cancellable))
+        return FALSE;
+      net->be->ops->upload (net->be, net->params + off, chunk,
+                            MIN (INIT_CHUNK, net->n_params - off) * sizeof (float));
+    }
+
+  /* then the weights, layer after layer, in the generator's order */
   for (int l = 0; l < spec->n_layers; l++)
     {
       gsize in = layer_inputs (net, l);
       gsize out = spec->layers[l].units;
-      float *w = host + net->w_offset[l];
+      gsize n = in * out;
       double fan_sum = (double) in + (double) out;
 
       if (l == spec->n_layers - 1 && spec->zero_output_init != 0.0f)
         continue;   /* already zero */
 
-      for (gsize i = 0; i < in * out; i++)
+      for (gsize start = 0; start < n; start += INIT_CHUNK)
         {
-          double v;
+          gsize len = MIN (INIT_CHUNK, n - start);
 
-          switch (spec->init)
+          if (g_cancellable_is_cancelled (cancellable))
+            return FALSE;
+          for (gsize i = 0; i < len; i++)
             {
-            case INK_INIT_GLOROT_UNIFORM:
-              v = (2.0 * ink_rng_uniform (&rng) - 1.0) * sqrt (6.0 / fan_sum);
-              break;
-            case INK_INIT_GLOROT_NORMAL:
-              v = ink_rng_normal (&rng) * sqrt (2.0 / fan_sum);
-              break;
-            case INK_INIT_HE_UNIFORM:
-              v = (2.0 * ink_rng_uniform (&rng) - 1.0) * sqrt (6.0 / (double) in);
-              break;
-            case INK_INIT_HE_NORMAL:
-              v = ink_rng_normal (&rng) * sqrt (2.0 / (double) in);
-              break;
-            default:
-              g_assert_not_reached ();
+              double v;
+
+              switch (spec->init)
+                {
+                case INK_INIT_GLOROT_UNIFORM:
+                  v = (2.0 * ink_rng_uniform (&rng) - 1.0) * sqrt (6.0 / fan_sum);
+                  break;
+                case INK_INIT_GLOROT_NORMAL:
+                  v = ink_rng_normal (&rng) * sqrt (2.0 / fan_sum);
+                  break;
+                case INK_INIT_HE_UNIFORM:
+                  v = (2.0 * ink_rng_uniform (&rng) - 1.0) * sqrt (6.0 / (double) in);
+                  break;
+                case INK_INIT_HE_NORMAL:
+                  v = ink_rng_normal (&rng) * sqrt (2.0 / (double) in);
+                  break;
+                default:
+                  g_assert_not_reached ();
+                }
+              chunk[i] = (float) v;
             }
-          w[i] = (float) v;
+          net->be->ops->upload (net->be, net->params + net->w_offset[l] + start, chunk,
+                                len * sizeof (float));
         }
     }
+  return TRUE;
+}
 
-  net->be->ops->upload (net->be, net->params, host, net->n_params * sizeof (float));
-  g_free (host);
+void
+ink_network_init_params (InkNetwork *net,
+                         guint64     seed)
+{
+  ink_network_init_params_cancellable (net, seed, NULL);
 }
 
 float *

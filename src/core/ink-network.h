@@ -20,7 +20,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 #include "ink-backend.h"
 
 G_BEGIN_DECLS
@@ -100,9 +100,14 @@ InkNetwork *ink_network_new        (const InkNetSpec *spec,
 void        ink_network_free       (InkNetwork       *net);
 
 /* Draws the initial weights on the host with an InkRng seeded by `seed`
- * (biases 0), then uploads. */
+ * (biases 0) and uploads them, a million at a time. */
 void        ink_network_init_params (InkNetwork      *net,
                                      guint64          seed);
+/* The same, checking cancellable between chunks: FALSE when it was
+ * cancelled (the weights are then partly drawn). */
+gboolean    ink_network_init_params_cancellable (InkNetwork   *net,
+                                                 guint64       seed,
+                                                 GCancellable *cancellable);
 
 /* x: backend memory [batch, n_inputs].  training=TRUE applies dropout with
  * masks from ink_hash_uniform (dropout_seed, stream, i), where stream is

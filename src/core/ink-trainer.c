@@ -187,11 +187,50 @@ upload_indices (InkBackend *be, const guint32 *idx, guint n, GError **error)
   return mem;
 }
 
+/* a Stop while the run is being prepared (a huge network takes minutes to
+ * draw and copy): FALSE with G_IO_ERROR_CANCELLED */
+static gboolean
+prepare_cancelled (GCancellable *cancellable, GError **error)
+{
+  if (!g_cancellable_is_cancelled (cancellable))
+    return FALSE;
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                       _("stopped while the run was being prepared"));
+  return TRUE;
+}
+
+/* n floats from the network into dst, a chunk at a time, checking
+ * cancellable between chunks */
+static gboolean
+copy_params_cancellable (InkNetwork *net, float *dst, GCancellable *cancellable)
+{
+  const gsize chunk = (gsize) 1 << 22;
+
+  for (gsize off = 0; off < net->n_params; off += chunk)
+    {
+      if (g_cancellable_is_cancelled (cancellable))
+        return FALSE;
+      net->be->ops->download (net->be, dst + off, net->params + off,
+                              MIN (chunk, net->n_params - off) * sizeof (float));
+    }
+  return TRUE;
+}
+
 InkTrainer *
 ink_trainer_new (const InkExperiment *exp,
                  const InkDataset    *train,
                  const InkDataset    *test,
                  GError             **error)
+{
+  return ink_trainer_new_cancellable (exp, train, test, NULL, error);
+}
+
+InkTrainer *
+ink_trainer_new_cancellable (const InkExperiment *exp,
+                             const InkDataset    *train,
+                             const InkDataset    *test,
+                             GCancellable        *cancellable,
+                             GError             **error)
 {
   g_autoptr(InkTrainer) t = g_new0 (InkTrainer, 1);
   const InkBackendOps *ops;
@@ -235,6 +274,8 @@ ink_trainer_new (const InkExperiment *exp,
     }
   ink_norm_fit (&t->norm, exp->normalization, train, t->split->train_idx, t->split->n_train);
 
+  if (prepare_cancelled (cancellable, error))
+    return NULL;
   t->be = ink_backend_new (exp->device, error);
   if (t->be == NULL)
     return NULL;
@@ -243,12 +284,20 @@ ink_trainer_new (const InkExperiment *exp,
     return NULL;
 
   max_batch = (int) MAX (exp->batch_size, EVAL_BATCH);
+  if (prepare_cancelled (cancellable, error))
+    return NULL;
   t->net = ink_network_new (exp->net, t->be, max_batch, error);
   if (t->net == NULL)
     return NULL;
-  ink_network_init_params (t->net, ink_hash64 (exp->seed + 1));
+  if (!ink_network_init_params_cancellable (t->net, ink_hash64 (exp->seed + 1), cancellable) &&
+      prepare_cancelled (cancellable, error))
+    return NULL;
+  if (prepare_cancelled (cancellable, error))
+    return NULL;
   t->opt = ink_optimizer_new (&exp->optimizer, t->net, error);
   if (t->opt == NULL)
+    return NULL;
+  if (prepare_cancelled (cancellable, error))
     return NULL;
 
   t->dtrain = ops->data_upload (t->be, train->images, train->labels, train->n, dim, error);
@@ -271,7 +320,9 @@ ink_trainer_new (const InkExperiment *exp,
   t->probs_host = g_new (float, (gsize) max_batch * n_classes (t));
   t->params_host = g_new (float, t->net->n_params);
   t->best_params = g_new (float, t->net->n_params);
-  ink_network_get_params (t->net, t->best_params);
+  if (!copy_params_cancellable (t->net, t->best_params, cancellable) &&
+      prepare_cancelled (cancellable, error))
+    return NULL;
 
   if (ink_augment_spec_enabled (&exp->augmentation))
     {

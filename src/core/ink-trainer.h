@@ -108,6 +108,14 @@ InkTrainer   *ink_trainer_new            (const InkExperiment *exp,
                                           const InkDataset    *train,
                                           const InkDataset    *test,
                                           GError             **error);
+/* The same, stopping early (G_IO_ERROR_CANCELLED) when cancellable is
+ * cancelled: drawing and copying the weights of a huge network takes
+ * minutes, and a Stop must not wait for it. */
+InkTrainer   *ink_trainer_new_cancellable (const InkExperiment *exp,
+                                           const InkDataset    *train,
+                                           const InkDataset    *test,
+                                           GCancellable        *cancellable,
+                                           GError             **error);
 void          ink_trainer_free           (InkTrainer          *t);
 
 /* Write a checkpoint (atomically) after every epoch. */
