@@ -20,10 +20,13 @@
 
 /* One run folder of the run ledger, read the way the workbench lists its
  * runs (ink_ledger_run_load, then ink_ledger_list over the folder above).
- * The input holds the folder's files separated by FUZZ_FILE_SEP bytes:
- * experiment.json, summary.json, history.csv; a file the input does not
- * reach is absent.  A loaded run must be whole: an experiment, a status,
- * a history of epochs counted from 1. */
+ * The input's first byte says, two bits per file (experiment.json,
+ * summary.json, history.csv, lowest bits first), where each file comes
+ * from: 0 the input, 1 a valid file of a real run (so the fuzzer can work
+ * on one file while the others stay loadable), 2 absent, 3 empty.  The
+ * rest of the input holds the files taken from it, separated by
+ * FUZZ_FILE_SEP bytes; one it does not reach is absent.  A loaded run must
+ * be whole: an experiment, a status, a history of epochs counted from 1. */
 
 #include "config.h"
 
@@ -31,8 +34,47 @@
 #include "fuzz-common.h"
 
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
+int LLVMFuzzerInitialize (int *argc, char ***argv);
 
 static const char *const files[] = { "experiment.json", "summary.json", "history.csv" };
+static GBytes *valid[G_N_ELEMENTS (files)];
+
+/* the files of a real run: created, two epochs, finished */
+int
+LLVMFuzzerInitialize (int    *argc,
+                      char ***argv)
+{
+  g_autoptr(InkExperiment) e = ink_experiment_new_default ();
+  g_autoptr(InkLedgerRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fuzz_init ();
+  run = ink_ledger_run_create (fuzz_path ("valid-runs"), e, &error);
+  for (guint k = 1; run != NULL && k <= 2; k++)
+    {
+      InkEpochRecord r = { k, 0.5 / k, 0.8, 0.6 / k, 0.75, 0.01, 0.005, 0.01, TRUE };
+
+      if (!ink_ledger_run_add_epoch (run, &r, &error))
+        break;
+    }
+  if (run == NULL || error != NULL ||
+      !ink_ledger_run_finish (run, "completed", "all epochs done", 0.9125, 2, &error))
+    {
+      fprintf (stderr, "fuzz-ledger: cannot make a run folder: %s\n", error ? error->message : "");
+      abort ();
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *p = g_build_filename (run->dir, files[i], NULL);
+      g_autofree char *text = NULL;
+      gsize len = 0;
+
+      if (!g_file_get_contents (p, &text, &len, NULL))
+        abort ();
+      valid[i] = g_bytes_new_take (g_steal_pointer (&text), len);
+    }
+  return 0;
+}
 
 static void
 check_run (const InkLedgerRun *run)
@@ -61,8 +103,9 @@ LLVMFuzzerTestOneInput (const guint8 *data,
   g_autoptr(InkLedgerRun) run = NULL;
   g_autoptr(GPtrArray) runs = NULL;
   g_autoptr(GError) error = NULL;
-  const guint8 *part = data;
-  gsize len = size;
+  guint8 flags = size > 0 ? data[0] : 0;
+  const guint8 *part = size > 0 ? data + 1 : NULL;
+  gsize len = size > 0 ? size - 1 : 0;
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
     abort ();
@@ -72,22 +115,29 @@ LLVMFuzzerTestOneInput (const guint8 *data,
       const guint8 *rest;
       gsize head_len, rest_len;
 
-      if (part == NULL)
+      switch ((flags >> (2 * i)) & 3)
         {
+        case 0:
+          if (part == NULL)
+            {
+              g_unlink (p);
+              break;
+            }
+          fuzz_split (part, len, FUZZ_FILE_SEP, &rest, &head_len, &rest_len);
+          fuzz_write (p, part, head_len);
+          part = rest;
+          len = rest_len;
+          break;
+        case 1:
+          fuzz_write (p, g_bytes_get_data (valid[i], NULL), g_bytes_get_size (valid[i]));
+          break;
+        case 2:
           g_unlink (p);
-          continue;
+          break;
+        default:
+          fuzz_write (p, (const guint8 *) "", 0);
+          break;
         }
-      if (i + 1 < G_N_ELEMENTS (files))
-        fuzz_split (part, len, FUZZ_FILE_SEP, &rest, &head_len, &rest_len);
-      else
-        {
-          head_len = len;
-          rest = NULL;
-          rest_len = 0;
-        }
-      fuzz_write (p, part, head_len);
-      part = rest;
-      len = rest_len;
     }
 
   run = ink_ledger_run_load (dir, &error);

@@ -15,7 +15,8 @@ harness="$1"; seeds="$2"; dict="$3"; seconds="$4"; regressions="$5"
 name=$(basename "$harness")
 artifacts="${FUZZ_ARTIFACTS:-.}/"
 mkdir -p "$artifacts"
-limits="-rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=10"
+# libFuzzer's own failure status, 77, would read as "skipped" to meson
+limits="-rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=10 -error_exitcode=1 -timeout_exitcode=1"
 
 if [ -d "$regressions" ] && [ -n "$(ls -A "$regressions")" ]; then
   echo "$name: reproducers in $regressions"

@@ -242,6 +242,7 @@ ledger_seed (const char *root, guint v, guint epochs, const char *status)
   g_autoptr(InkLedgerRun) run = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GByteArray) all = g_byte_array_new ();
+  const guint8 flags = 0;   /* every file from the input (fuzz-ledger.c) */
   const char *files[] = { "experiment.json", "summary.json", "history.csv" };
   g_autofree char *name = g_strdup_printf ("run-%u-%u.seed", v, epochs);
 
@@ -257,6 +258,7 @@ ledger_seed (const char *root, guint v, guint epochs, const char *status)
     }
   if (status != NULL && !ink_ledger_run_finish (run, status, "all epochs done", 0.9125, 1, &error))
     g_error ("%s", error->message);
+  g_byte_array_append (all, &flags, 1);
   for (guint i = 0; i < G_N_ELEMENTS (files); i++)
     {
       g_autofree char *p = g_build_filename (run->dir, files[i], NULL);
@@ -271,6 +273,23 @@ ledger_seed (const char *root, guint v, guint epochs, const char *status)
         g_byte_array_set_size (all, all->len - 1);   /* absent: no separator */
     }
   put ("ledger", name, all->data, all->len);
+
+  /* one file from the input, the others valid (flags 1 = valid, 0 = input) */
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *p = g_build_filename (run->dir, files[i], NULL);
+      g_autofree char *data = NULL;
+      g_autofree char *one = g_strdup_printf ("run-%u-%u-only-%u.seed", v, epochs, i);
+      g_autoptr(GByteArray) b = g_byte_array_new ();
+      guint8 f = (guint8) (0x15 & ~(3u << (2 * i)));
+      gsize len = 0;
+
+      if (!g_file_get_contents (p, &data, &len, NULL))
+        continue;
+      g_byte_array_append (b, &f, 1);
+      g_byte_array_append (b, (const guint8 *) data, (guint) len);
+      put ("ledger", one, b->data, b->len);
+    }
 }
 
 /* ---- data sets ---- */
