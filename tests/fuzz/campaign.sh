@@ -40,7 +40,12 @@ dict_of () {
 
 found=0
 summary=$(mktemp)
-trap 'rm -f "$summary"' EXIT
+# the harnesses' scratch files (in memory when possible; a crash leaves
+# its own behind), removed at the end
+shm=/dev/shm; [ -d "$shm" ] && [ -w "$shm" ] || shm="${TMPDIR:-/tmp}"
+FUZZ_SCRATCH=$(mktemp -d "$shm/ink-fuzz-campaign-XXXXXX")
+export FUZZ_SCRATCH
+trap 'rm -rf "$summary" "$FUZZ_SCRATCH"' EXIT INT TERM
 printf '%-12s %12s %8s  %s\n' harness executions crashes findings >"$summary"
 for h in $harnesses; do
   exe="$build/tests/fuzz/fuzz-$h"

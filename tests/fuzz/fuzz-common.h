@@ -98,8 +98,12 @@ fuzz_init (void)
     return;
   g_log_set_default_handler (fuzz_log, NULL);
   g_log_set_writer_func (fuzz_log_writer, NULL, NULL);
-  /* in memory where there is such a place: the savers fsync */
-  if (g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR) && g_access ("/dev/shm", W_OK) == 0)
+  /* in $FUZZ_SCRATCH when set (the scripts set it and remove it: a crash
+   * skips atexit), else in memory where there is such a place (the savers
+   * fsync) */
+  if (g_getenv ("FUZZ_SCRATCH") != NULL)
+    fuzz_dir = g_mkdtemp (g_build_filename (g_getenv ("FUZZ_SCRATCH"), "ink-fuzz-XXXXXX", NULL));
+  else if (g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR) && g_access ("/dev/shm", W_OK) == 0)
     fuzz_dir = g_mkdtemp (g_strdup ("/dev/shm/ink-fuzz-XXXXXX"));
   if (fuzz_dir == NULL)
     fuzz_dir = g_dir_make_tmp ("ink-fuzz-XXXXXX", NULL);

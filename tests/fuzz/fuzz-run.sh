@@ -18,14 +18,20 @@ mkdir -p "$artifacts"
 # libFuzzer's own failure status, 77, would read as "skipped" to meson
 limits="-rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=10 -error_exitcode=1 -timeout_exitcode=1"
 
+# new inputs and the harnesses' scratch files (in memory when possible),
+# removed afterwards whatever happens
+shm=/dev/shm; [ -d "$shm" ] && [ -w "$shm" ] || shm="${TMPDIR:-/tmp}"
+FUZZ_SCRATCH=$(mktemp -d "$shm/ink-fuzz-run-XXXXXX")
+export FUZZ_SCRATCH
+work=$(mktemp -d "${TMPDIR:-/tmp}/ink-fuzz-corpus-XXXXXX")
+trap 'rm -rf "$work" "$FUZZ_SCRATCH"' EXIT INT TERM
+
 if [ -d "$regressions" ] && [ -n "$(ls -A "$regressions")" ]; then
   echo "$name: reproducers in $regressions"
   # shellcheck disable=SC2086
   "$harness" $limits -artifact_prefix="$artifacts$name-" "$regressions"/*
 fi
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/ink-fuzz-corpus-XXXXXX")
-trap 'rm -rf "$work"' EXIT INT TERM
 dict_arg=""
 [ -n "$dict" ] && dict_arg="-dict=$dict"
 # shellcheck disable=SC2086
