@@ -20,6 +20,7 @@
 
 #include "config.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -1030,6 +1031,77 @@ test_backend_softmax (void)
     }
 }
 
+/* Non-finite and huge inputs to the element-wise activations and softmax
+ * (a diverging run feeds them NaN): NaN in gives NaN out, infinities and
+ * huge values saturate, and nothing is undefined on the way (under clang's
+ * -fsanitize=float-cast-overflow the vectorised exp once converted a NaN to
+ * an integer).  Each value sits in a vector's body and in the loop's tail. */
+static void
+test_backend_non_finite (void)
+{
+  g_autoptr(InkBackend) be = ink_backend_cpu_new ();
+  const float in[] = { NAN, INFINITY, -INFINITY, 1e30f, -1e30f, FLT_MAX, -FLT_MAX, 88.5f, -88.5f };
+  const gsize n_in = G_N_ELEMENTS (in);
+  const gsize n = 37;   /* 16-wide vectors twice, then a tail of 5 */
+
+  for (guint act = INK_ACT_SIGMOID; act <= INK_ACT_TANH; act++)
+    for (gsize at = 0; at < n; at += 31)
+      {
+        float a[37];
+
+        for (gsize i = 0; i < n; i++)
+          a[i] = 0.0f;
+        for (gsize k = 0; k < n_in; k++)
+          a[(at + k) % n] = in[k];
+        be->ops->act_forward (be, act, 0.01f, a, n);
+        for (gsize k = 0; k < n_in; k++)
+          {
+            float y = a[(at + k) % n];
+
+            if (isnan (in[k]))
+              g_assert_true (isnan (y));
+            else if (in[k] > 0)
+              g_assert_cmpfloat (y, ==, 1.0f);
+            else if (act == INK_ACT_TANH)
+              g_assert_cmpfloat (y, ==, -1.0f);
+            else   /* e^x is clamped at x = 88.3: σ(-∞) = 1/(1 + e^88.3) */
+              g_assert_cmpfloat (fabsf (y), <, 1e-38f);
+          }
+      }
+
+  /* softmax: a NaN anywhere in a row makes the whole row NaN; huge values
+   * are handled by the max subtraction */
+  {
+    float y[3 * 19];
+
+    for (int i = 0; i < 3 * 19; i++)
+      y[i] = (float) (i % 7);
+    y[5] = NAN;            /* row 0, in the vector body */
+    y[19 + 18] = NAN;      /* row 1, in the tail */
+    y[38] = 1e30f;         /* row 2: one huge logit */
+    y[39] = -1e30f;
+    y[40] = -INFINITY;
+    be->ops->softmax (be, y, 3, 19);
+    for (int j = 0; j < 2 * 19; j++)
+      g_assert_true (isnan (y[j]));
+    g_assert_cmpfloat (y[38], ==, 1.0f);
+    for (int j = 39; j < 3 * 19; j++)
+      g_assert_cmpfloat (y[j], <, 1e-37f);
+  }
+
+  /* the loss of a NaN output: no undefined behaviour on the way */
+  {
+    float o[2 * 3] = { NAN, 0.0f, 1.0f, 1.0f, NAN, NAN };
+    const gint32 labels[2] = { 0, 1 };
+    float d[6];
+    double acc[2] = { 0, 0 };
+
+    be->ops->loss (be, INK_LOSS_CROSS_ENTROPY, o, labels, 2, 3, d, acc);
+    for (int i = 0; i < 6; i++)
+      g_assert_true (isnan (d[i]));
+  }
+}
+
 static void
 test_backend_loss_xent (void)
 {
@@ -1231,6 +1303,7 @@ main (int   argc,
   g_test_add_func ("/core/backend/bias-colsum", test_backend_bias_colsum);
   g_test_add_func ("/core/backend/activations", test_backend_activations);
   g_test_add_func ("/core/backend/softmax", test_backend_softmax);
+  g_test_add_func ("/core/backend/non-finite", test_backend_non_finite);
   g_test_add_func ("/core/backend/loss-xent", test_backend_loss_xent);
   g_test_add_func ("/core/backend/loss-mse", test_backend_loss_mse);
   g_test_add_func ("/core/backend/gather", test_backend_gather);

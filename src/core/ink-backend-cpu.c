@@ -611,7 +611,11 @@ cpu_col_sum (InkBackend  *be,
 /* e^x for the activations and softmax: Cephes' expf (range reduction to
  * |r| <= ln2/2, degree-6 polynomial, scaling by 2^n through the exponent
  * bits), about 1 ulp, branch-free so that the loops vectorize.  x is clamped
- * to [-87.3, 88.3]. */
+ * to [-87.3, 88.3]; NaN gives NaN.  n is an integer in [-126, 127] except for
+ * a NaN x, where it is NaN: converting that to an integer is undefined (and
+ * clang's -fsanitize=float-cast-overflow says so), so the scale is computed
+ * from 0 instead (a select, still vectorized) and the NaN reaches the
+ * result through the polynomial. */
 static inline float
 ink_expf (float x)
 {
@@ -631,7 +635,7 @@ ink_expf (float x)
   p = p * r + 1.6666665459e-1f;
   p = p * r + 5.0000001201e-1f;
   p = p * r * r + r + 1.0f;
-  bits = (gint32) ((guint32) ((gint32) n + 127) << 23);   /* unsigned: no UB on NaN input */
+  bits = (gint32) ((guint32) ((gint32) (n == n ? n : 0.0f) + 127) << 23);
   memcpy (&scale, &bits, sizeof scale);
 
   return p * scale;
