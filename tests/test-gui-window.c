@@ -893,6 +893,59 @@ test_stop_while_preparing (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* a run that would take most of the memory available asks first; Cancel
+ * starts nothing */
+static void
+test_memory_warning (void)
+{
+  InkWindow *win = new_window ();
+  g_autoptr(InkExperiment) exp = small_experiment (1);
+  InkDesignPage *design = INK_DESIGN_PAGE (ink_window_get_page (win, "design"));
+  GtkWidget *start = gui_find_action (GTK_WIDGET (win), "win.start");
+  g_autofree char *meminfo = NULL;
+  const char *a;
+  guint64 avail, n_params;
+  AdwMessageDialog *dialog;
+  int h;
+
+  if (!g_file_get_contents ("/proc/meminfo", &meminfo, NULL, NULL) ||
+      (a = strstr (meminfo, "MemAvailable:")) == NULL)
+    {
+      g_test_skip ("no /proc/meminfo");
+      gtk_window_destroy (GTK_WINDOW (win));
+      return;
+    }
+  avail = g_ascii_strtoull (a + strlen ("MemAvailable:"), NULL, 10) * 1024;
+  /* SGD: weights, gradients and two host copies, 16 bytes a parameter;
+   * aim at 85% of what is available */
+  n_params = (guint64) (0.85 * avail / 16);
+  if (sqrt ((double) n_params) > 65536.0)
+    {
+      /* two layers of the widest width are not enough on this machine */
+      g_test_skip ("more than 60 GB available: the widest network fits comfortably");
+      gtk_window_destroy (GTK_WINDOW (win));
+      return;
+    }
+  h = (int) sqrt ((double) n_params);
+  exp->net->layers[0].units = h;
+  exp->net->layers[1].units = h;
+  exp->optimizer.kind = INK_OPT_SGD;
+  exp->device = (g_free (exp->device), g_strdup ("cpu"));
+  ink_design_page_set_experiment (design, exp);
+  gui_click (start);
+  g_assert_true (wait_for (dialog_shown, NULL, 10));
+  dialog = find_message_dialog ();
+  g_test_message ("%s", adw_message_dialog_get_body (dialog));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "GB"));
+  g_assert_true (adw_message_dialog_has_response (dialog, "train"));
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gui_pump ();
+  /* nothing started */
+  g_assert_null (ink_window_get_run (win));
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -919,6 +972,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/open-run", test_open_run);
   g_test_add_func ("/window/stop-report", test_stop_report);
   g_test_add_func ("/window/stop-while-preparing", test_stop_while_preparing);
+  g_test_add_func ("/window/memory-warning", test_memory_warning);
   ret = g_test_run ();
 
   g_object_unref (app);

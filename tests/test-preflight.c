@@ -273,6 +273,30 @@ test_check_shortfall (void)
   fake_clear (&f);
 }
 
+/* the warning before a CPU run that takes most of the available memory */
+static void
+test_host_warning (void)
+{
+  g_autoptr(InkExperiment) e = ink_experiment_preset ("keras-mnist-mlp", NULL);
+  InkMemoryPlan p;
+  guint64 need;
+  g_autofree char *none = NULL, *warn = NULL;
+
+  ink_memory_plan (e, 60000, 10000, 784, FALSE, &p);
+  g_assert_cmpuint (p.host, ==, 2 * 669706 * 4);
+  need = p.total - p.dataset + p.host;
+  /* comfortably inside: no warning */
+  none = ink_preflight_host_warning_for (e, 60000, 10000, 784, need * 2, need * 4);
+  g_assert_null (none);
+  /* 90% of what is available: a warning with the numbers */
+  warn = ink_preflight_host_warning_for (e, 60000, 10000, 784, (guint64) (need / 0.9), need * 4);
+  g_assert_nonnull (warn);
+  g_assert_nonnull (strstr (warn, "90%"));
+  g_assert_nonnull (strstr (warn, "GB"));
+  /* a machine that does not say: nothing */
+  g_assert_null (ink_preflight_host_warning_for (e, 60000, 10000, 784, 0, 0));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -282,5 +306,6 @@ main (int argc, char **argv)
   g_test_add_func ("/preflight/check-cpu", test_check_cpu);
   g_test_add_func ("/preflight/check-fits", test_check_fits);
   g_test_add_func ("/preflight/check-shortfall", test_check_shortfall);
+  g_test_add_func ("/preflight/host-warning", test_host_warning);
   return g_test_run ();
 }

@@ -424,12 +424,41 @@ on_run_state (InkRun *run, GParamSpec *pspec, InkWindow *self)
   update_actions (self);
 }
 
+static void start_run_now (InkWindow *self, const InkExperiment *exp, InkData *data);
+
+typedef struct
+{
+  InkWindow     *self;
+  InkExperiment *exp;
+  InkData       *data;
+} PendingStart;
+
+static void
+pending_start_free (PendingStart *p)
+{
+  g_clear_object (&p->self);
+  g_clear_pointer (&p->exp, ink_experiment_free);
+  g_clear_pointer (&p->data, ink_data_unref);
+  g_free (p);
+}
+
+static void
+on_memory_warning_response (AdwMessageDialog *dialog,
+                            const char       *response,
+                            PendingStart     *p)
+{
+  if (g_str_equal (response, "train") && !run_active (p->self))
+    start_run_now (p->self, p->exp, p->data);
+  pending_start_free (p);
+}
+
 static void
 start_run (InkWindow *self)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(InkExperiment) exp = ink_design_page_get_experiment (self->design, &error);
   InkData *data = NULL;
+  g_autofree char *warning = NULL;
 
   if (exp == NULL)
     {
@@ -446,6 +475,46 @@ start_run (InkWindow *self)
     data = dir ? loaded_data (self, dir) : NULL;
   }
 
+  /* a run that would take most of the machine's memory asks first (on a
+   * GPU the pre-flight check compares with the device's memory) */
+  if (g_strcmp0 (exp->device, "cuda") != 0)
+    {
+      guint n_train = data ? data->train->n : 60000, n_test = data ? data->test->n : 10000;
+      guint dim = data ? ink_dataset_dim (data->train) : 784;
+
+      warning = ink_preflight_host_warning (exp, n_train, n_test, dim);
+    }
+  if (warning != NULL)
+    {
+      PendingStart *p = g_new0 (PendingStart, 1);
+      GtkWidget *dialog;
+
+      warning[0] = g_ascii_toupper (warning[0]);
+      dialog = adw_message_dialog_new (GTK_WINDOW (self), _("This Run Needs Most of the Memory"), NULL);
+      adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), warning);
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                        "cancel", _("_Cancel"),
+                                        "train", _("_Train Anyway"),
+                                        NULL);
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "train",
+                                                  ADW_RESPONSE_DESTRUCTIVE);
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+      adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+      p->self = g_object_ref (self);
+      p->exp = g_steal_pointer (&exp);
+      p->data = data ? ink_data_ref (data) : NULL;
+      g_signal_connect (dialog, "response", G_CALLBACK (on_memory_warning_response), p);
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
+  start_run_now (self, exp, data);
+}
+
+static void
+start_run_now (InkWindow           *self,
+               const InkExperiment *exp,
+               InkData             *data)
+{
   if (self->run)
     {
       g_signal_handlers_disconnect_by_data (self->run, self);

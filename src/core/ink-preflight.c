@@ -124,6 +124,7 @@ plan_for_rows (const InkExperiment *exp,
   plan->workspace = cuda ? INK_PREFLIGHT_CUDA_WORKSPACE : 0;
   plan->total = plan->params + plan->optimizer_state + plan->activations +
                 plan->dataset + plan->workspace;
+  plan->host = 2 * n_params * F32;
 }
 
 void
@@ -192,13 +193,13 @@ ink_preflight_check (InkBackend          *be,
       if (!host_mem_info (&free_bytes, &total_bytes))
         return TRUE;
       ink_memory_plan (exp, n_train, n_test, dim, FALSE, &plan);
-      need = plan.total - plan.dataset;
+      need = plan.total - plan.dataset + plan.host;
       if (need <= free_bytes)
         return TRUE;
       plan_for_rows (exp, n_train, n_test, dim, FALSE, 0, &fixed);
       per_row = activation_bytes_per_row (exp->net, dim);
-      if (fixed.total - fixed.dataset < free_bytes && per_row > 0)
-        largest = (free_bytes - (fixed.total - fixed.dataset)) / per_row;
+      if (fixed.total - fixed.dataset + fixed.host < free_bytes && per_row > 0)
+        largest = (free_bytes - (fixed.total - fixed.dataset + fixed.host)) / per_row;
       if (largest < INK_PREFLIGHT_EVAL_BATCH)
         largest = 0;
       largest = MIN (largest, exp->batch_size > 0 ? exp->batch_size - 1 : 0);
@@ -206,10 +207,10 @@ ink_preflight_check (InkBackend          *be,
         *suggested_batch = (guint) largest;
       g_set_error (error, INK_PREFLIGHT_ERROR, INK_PREFLIGHT_ERROR_NO_MEMORY,
                    _("not enough memory: batch size %u needs %.1f MB (parameters and gradients %.1f, "
-                     "optimizer state %.1f, activations %.1f MB) but only %.1f MB of %.1f MB are "
-                     "available; %s"),
+                     "optimizer state %.1f, activations %.1f, copies of the weights %.1f MB) but only "
+                     "%.1f MB of %.1f MB are available; %s"),
                    exp->batch_size, mb (need), mb (plan.params), mb (plan.optimizer_state),
-                   mb (plan.activations), mb (free_bytes), mb (total_bytes),
+                   mb (plan.activations), mb (plan.host), mb (free_bytes), mb (total_bytes),
                    largest > 0 ? _("use a smaller batch size or a smaller network")
                                : _("use a smaller network"));
       return FALSE;
@@ -254,4 +255,43 @@ ink_preflight_check (InkBackend          *be,
                mb (plan.activations), mb (plan.dataset), mb (free_bytes), mb (total_bytes),
                advice);
   return FALSE;
+}
+
+char *
+ink_preflight_host_warning_for (const InkExperiment *exp,
+                                guint                n_train,
+                                guint                n_test,
+                                guint                dim,
+                                guint64              available,
+                                guint64              total)
+{
+  InkMemoryPlan plan;
+  guint64 need;
+
+  g_return_val_if_fail (exp != NULL && exp->net != NULL, NULL);
+
+  if (available == 0)
+    return NULL;
+  ink_memory_plan (exp, n_train, n_test, dim, FALSE, &plan);
+  need = plan.total - plan.dataset + plan.host;
+  if ((double) need <= 0.75 * (double) available)
+    return NULL;
+  return g_strdup_printf (_("this run needs %.1f GB of memory, %.0f%% of the %.1f GB available now "
+                            "(of %.1f GB): other programs may slow down or be stopped, "
+                            "and if memory runs out the system stops the run"),
+                          (double) need / 1e9, 100.0 * need / available,
+                          (double) available / 1e9, (double) total / 1e9);
+}
+
+char *
+ink_preflight_host_warning (const InkExperiment *exp,
+                            guint                n_train,
+                            guint                n_test,
+                            guint                dim)
+{
+  gsize available = 0, total = 0;
+
+  if (!host_mem_info (&available, &total))
+    return NULL;
+  return ink_preflight_host_warning_for (exp, n_train, n_test, dim, available, total);
 }

@@ -54,6 +54,9 @@ typedef enum
  *                    test files, and the train/valid/test index lists
  *   workspace        the cuBLAS workspace (CUDA only, 32 MiB)
  *   total            the sum
+ *   host             not in total: the host copies of the weights the
+ *                    trainer keeps whatever the backend (the kept model and
+ *                    a staging copy), 2 × n_params × 4
  * device_free and device_total are 0 unless the device was queried. */
 typedef struct
 {
@@ -63,6 +66,7 @@ typedef struct
   guint64 dataset;
   guint64 workspace;
   guint64 total;
+  guint64 host;
   guint64 device_free;
   guint64 device_total;
 } InkMemoryPlan;
@@ -93,5 +97,21 @@ gboolean ink_preflight_check (InkBackend          *be,
                               guint                dim,
                               guint               *suggested_batch,
                               GError             **error);
+
+/* Before a CPU run: a sentence warning that the run needs more than 75% of
+ * the memory available now (the plan less the dataset already loaded,
+ * plus the host copies), or NULL when it fits comfortably (or the machine
+ * does not say).  available/total: bytes, as /proc/meminfo's MemAvailable
+ * and MemTotal; ink_preflight_host_warning reads them. */
+char    *ink_preflight_host_warning_for (const InkExperiment *exp,
+                                         guint                n_train,
+                                         guint                n_test,
+                                         guint                dim,
+                                         guint64              available,
+                                         guint64              total);
+char    *ink_preflight_host_warning     (const InkExperiment *exp,
+                                         guint                n_train,
+                                         guint                n_test,
+                                         guint                dim);
 
 G_END_DECLS
