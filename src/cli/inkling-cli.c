@@ -1284,9 +1284,10 @@ checkpoint_note (const char *path, const InkModel *model, const InkCheckpointInf
 
   if (!ck->is_checkpoint)
     return NULL;
-  return g_strdup_printf ("%s is a checkpoint of “%s” after %u of %u epochs; its kept weights are "
-                          "epoch %u's (%s)", base, model->experiment->name, ck->epochs_done,
-                          model->experiment->epochs, ck->kept_epoch,
+  return g_strdup_printf ("%s is a checkpoint of “%s” after %u of %u epochs, not a model file: "
+                          "the weights it keeps are used, epoch %u's (%s)", base,
+                          model->experiment->name, ck->epochs_done, model->experiment->epochs,
+                          ck->kept_epoch,
                           ck->kept_is_last ? "the last completed epoch" : "the best validation score");
 }
 
@@ -1355,7 +1356,7 @@ cmd_evaluate (int argc, char **argv)
   table = ink_metrics_confusion_table (&m);
   printf ("%s: %s on %s (%u test images)\n", argv[1], model->experiment->name, dir, test->n);
   if ((note = checkpoint_note (argv[1], model, &ck)))
-    printf ("%s: evaluated\n", note);
+    printf ("%s\n", note);
   printf ("\n");
   printf ("%s\n", report);
   printf ("confusion matrix (rows: true class, columns: predicted)\n%s\n", table);
@@ -1434,7 +1435,7 @@ cmd_predict (int argc, char **argv)
   for (guint c = 0; c < C; c++)
     printf ("  %u  %6.2f%%%s\n", c, 100 * probs[c], c == best ? "  <" : "");
   if ((note = checkpoint_note (argv[1], model, &ck)))
-    printf ("(%s: used)\n", note);
+    printf ("(%s)\n", note);
   return 0;
 }
 
