@@ -18,20 +18,32 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1   /* posix_openpt, ptsname */
+#endif
 #include "config.h"
 
 #include <cairo.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
 
+#include "ink-ledger.h"
 #include "ink-model.h"
 #include "test-util.h"
 
 /* Drives the inkling-cli executable as a user would. */
 
 static char *tmpdir;
+static char *xdg_dir;    /* the children's XDG_DATA_HOME: their run ledger */
+static char *synth_dir;  /* a small synthetic dataset (2000 + 500 images) */
 
 typedef struct
 {
@@ -176,8 +188,9 @@ test_errors (void)
   g_autofree char *junk = g_build_filename (tmpdir, "junk.safetensors", NULL);
   Result r;
 
+  /* a bad flag value: status 2, the presets listed */
   r = cli ("train", "--preset", "nope", NULL);
-  assert_one_line_error (&r, 1, "keras-mnist-mlp");
+  assert_one_line_error (&r, 2, "keras-mnist-mlp");
   result_clear (&r);
 
   r = cli ("train", "--data", "/nonexistent/mnist", "--epochs", "1", NULL);
@@ -341,7 +354,7 @@ test_plan (void)
   result_clear (&r);
 
   r = cli ("info", "--plan", "--preset", "nope", NULL);
-  assert_one_line_error (&r, 1, "nope");
+  assert_one_line_error (&r, 2, "nope");
   result_clear (&r);
 }
 
@@ -507,6 +520,536 @@ test_signals (void)
   test_remove_tree (data_dir);
 }
 
+/* ---- issue 11: the command line tells the truth ------------------------ */
+
+/* --version on its own and on every command */
+static void
+test_version (void)
+{
+  const char *cmds[] = { "train", "evaluate", "predict", "info", "presets", "parity", "bench" };
+  g_autofree char *want = g_strdup_printf ("inkling-cli %s\n", PACKAGE_VERSION);
+  Result r = cli ("--version", NULL);
+
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.out, ==, want);
+  result_clear (&r);
+  for (guint i = 0; i < G_N_ELEMENTS (cmds); i++)
+    {
+      r = cli (cmds[i], "--version", NULL);
+      if (r.status != 0 || g_strcmp0 (r.out, want) != 0)
+        g_error ("%s --version: status %d, “%s”, “%s”", cmds[i], r.status, r.out, r.err);
+      result_clear (&r);
+    }
+  /* the exit statuses are documented where a user looks */
+  r = cli ("train", "--help", NULL);
+  g_assert_nonnull (strstr (r.out, "130"));
+  g_assert_nonnull (strstr (r.out, "143"));
+  g_assert_nonnull (strstr (r.out, "--quiet"));
+  g_assert_nonnull (strstr (r.out, "--no-ledger"));
+  result_clear (&r);
+}
+
+/* every bad flag value is a usage error (2) naming the flag; so is an
+ * argument a command does not take, with a hint where one fits */
+static void
+test_bad_values (void)
+{
+  static const struct { const char *args[6]; const char *needle; } cases[] = {
+    { { "train", "--device", "gpu" }, "--device" },
+    { { "info", "--plan", "--device", "gpu" }, "--device" },
+    { { "bench", "--device", "gpu" }, "--device" },
+    { { "train", "--data", "" }, "--data" },
+    { { "evaluate", "--data", "", "m.safetensors" }, "--data" },
+    { { "parity", "--data", "", "m.safetensors" }, "--data" },
+    { { "info", "--plan", "--data", "" }, "--data" },
+    { { "bench", "--data", "" }, "--data" },
+    { { "train", "--save", "" }, "--save" },
+    { { "train", "--normalization", "zscore" }, "--normalization" },
+    { { "train", "--seed", "-3" }, "--seed" },
+    { { "train", "--subset", "0" }, "--subset" },
+    { { "train", "--epochs", "0" }, "--epochs" },
+    { { "bench", "--preset", "nope" }, "keras-mnist-mlp" },
+    { { "bench", "extra" }, "extra" },
+    { { "presets", "extra-arg" }, "extra-arg" },
+    { { "train", "keras-mnist-mlp" }, "--preset keras-mnist-mlp" },
+    { { "train", "my.json" }, "--config my.json" },
+    { { "train", "m.safetensors.ckpt" }, "--resume m.safetensors.ckpt" },
+    { { "train", "--json", "--quiet" }, "--quiet" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char * const *a = cases[i].args;
+      Result r = cli (a[0], a[1], a[2], a[3], a[4], NULL);
+
+      if (r.status != 2)
+        g_error ("%s %s %s: status %d, expected 2: %s", a[0], a[1], a[2] ? a[2] : "", r.status, r.err);
+      assert_one_line_error (&r, 2, cases[i].needle);
+      result_clear (&r);
+    }
+}
+
+/* --save, --checkpoint and --history naming a folder: refused before the
+ * data is even looked at, naming the flag */
+static void
+test_output_folders (void)
+{
+  const char *flags[] = { "--save", "--checkpoint", "--history" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (flags); i++)
+    {
+      Result r = cli ("train", "--data", "/nonexistent/data", flags[i], tmpdir, NULL);
+
+      assert_one_line_error (&r, 1, flags[i]);
+      g_assert_nonnull (strstr (r.err, "folder"));
+      g_assert_null (strstr (r.err, "/nonexistent/data"));
+      result_clear (&r);
+    }
+}
+
+/* images of the wrong size: the error names the file that holds them */
+static void
+test_data_errors_name_file (void)
+{
+  g_autofree char *dir = g_build_filename (tmpdir, "odd-size", NULL);
+  g_autoptr(InkDataset) a = test_synthetic_dataset (100, 1), b = test_synthetic_dataset (20, 2);
+  Result r;
+
+  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+  a->rows = b->rows = 27;
+  a->cols = b->cols = 29;
+  test_write_idx_pair (dir, "train", a);
+  test_write_idx_pair (dir, "t10k", b);
+  r = cli ("train", "--data", dir, "--epochs", "1", "--no-ledger", NULL);
+  assert_one_line_error (&r, 1, "odd-size/train-images-idx3-ubyte");
+  g_assert_nonnull (strstr (r.err, "27×29"));
+  result_clear (&r);
+
+  r = cli ("info", "--plan", "--data", dir, NULL);
+  assert_one_line_error (&r, 1, "odd-size/train-images-idx3-ubyte");
+  result_clear (&r);
+
+  /* a --data that is not there: the flag is named */
+  r = cli ("train", "--data", "/nonexistent/mnist", "--epochs", "1", NULL);
+  assert_one_line_error (&r, 1, "--data /nonexistent/mnist");
+  result_clear (&r);
+}
+
+/* presets --json: one JSON document, an array of every preset */
+static void
+test_presets_json (void)
+{
+  g_auto(GStrv) names = ink_experiment_list_presets ();
+  g_autoptr(JsonParser) p = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonArray *a;
+  Result r = cli ("presets", "--json", NULL);
+
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (json_parser_load_from_data (p, r.out, -1, &error));
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (json_parser_get_root (p)));
+  a = json_node_get_array (json_parser_get_root (p));
+  g_assert_cmpuint (json_array_get_length (a), ==, g_strv_length (names));
+  for (guint i = 0; names[i]; i++)
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (a, i), "name"), ==, names[i]);
+  /* floats in their shortest form */
+  g_assert_nonnull (strstr (r.out, "\"lr\" : 0.001"));
+  g_assert_null (strstr (r.out, "0.0010000000474974513"));
+  result_clear (&r);
+}
+
+static guint
+count_runs (void)
+{
+  g_autofree char *runs = g_build_filename (xdg_dir, "inkling", "runs", NULL);
+  g_autoptr(GDir) d = g_dir_open (runs, 0, NULL);
+  guint n = 0;
+
+  while (d && g_dir_read_name (d))
+    n++;
+  return n;
+}
+
+static JsonObject *
+parse_object (const char *line, JsonParser **keep)
+{
+  g_autoptr(GError) error = NULL;
+
+  *keep = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (*keep, line, -1, &error));
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (*keep)));
+  return json_node_get_object (json_parser_get_root (*keep));
+}
+
+/* --json: a start event, epoch events with the rate as 0.001, a saved
+ * event with every path; the run is in the ledger */
+static void
+test_json_events (void)
+{
+  g_autofree char *model = g_build_filename (tmpdir, "json.safetensors", NULL);
+  g_autofree char *ckpt = g_strconcat (model, ".ckpt", NULL);
+  g_autofree char *csv = g_build_filename (tmpdir, "json.csv", NULL);
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(JsonParser) p1 = NULL, p2 = NULL;
+  JsonObject *start, *saved, *ledger;
+  guint n, runs = count_runs ();
+  Result r;
+
+  r = cli ("train", "--data", synth_dir, "--epochs", "2", "--save", model, "--history", csv, "--json", NULL);
+  if (r.status != 0)
+    g_error ("train failed: %s", r.err);
+  lines = g_strsplit (g_strstrip (r.out), "\n", -1);
+  n = g_strv_length (lines);
+  g_assert_cmpuint (n, >=, 5);
+
+  start = parse_object (lines[0], &p1);
+  g_assert_cmpstr (json_object_get_string_member (start, "event"), ==, "start");
+  g_assert_cmpstr (json_object_get_string_member (start, "experiment"), ==, "keras-mnist-mlp");
+  g_assert_cmpint (json_object_get_int_member (start, "epochs"), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (start, "dataset"), ==, synth_dir);
+  g_assert_cmpint (json_object_get_int_member (start, "parameters"), ==, 669706);
+  g_assert_nonnull (strstr (json_object_get_string_member (start, "device"), "CPU"));
+  g_assert_cmpint (json_object_get_int_member (start, "train"), ==, 2000);
+
+  /* the learning rate (a float) in its shortest exact form */
+  g_assert_nonnull (strstr (r.out, "\"event\":\"epoch\""));
+  g_assert_nonnull (strstr (r.out, "\"lr\":0.001,"));
+  g_assert_null (strstr (r.out, "0.0010000000474974513"));
+
+  saved = parse_object (lines[n - 1], &p2);
+  g_assert_cmpstr (json_object_get_string_member (saved, "event"), ==, "saved");
+  g_assert_cmpstr (json_object_get_string_member (saved, "model"), ==, model);
+  g_assert_cmpstr (json_object_get_string_member (saved, "checkpoint"), ==, ckpt);
+  g_assert_cmpstr (json_object_get_string_member (saved, "history"), ==, csv);
+  ledger = json_object_get_object_member (saved, "ledger");
+  g_assert_nonnull (ledger);
+  g_assert_true (g_file_test (json_object_get_string_member (ledger, "dir"), G_FILE_TEST_IS_DIR));
+  g_assert_true (g_file_test (json_object_get_string_member (ledger, "model"), G_FILE_TEST_IS_REGULAR));
+  /* the run's own checkpoint went to --save's .ckpt; the ledger has a copy */
+  g_assert_true (g_file_test (json_object_get_string_member (ledger, "checkpoint"), G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpuint (count_runs (), ==, runs + 1);
+  result_clear (&r);
+}
+
+/* A CLI run is in the ledger as the workbench's are: model, checkpoint,
+ * history and summary, readable by ink_ledger_run_load; --no-ledger keeps
+ * nothing there */
+static void
+test_ledger (void)
+{
+  guint runs = count_runs ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InkLedgerRun) run = NULL;
+  g_autoptr(InkModel) m = NULL;
+  g_autofree char *dir = NULL, *model = NULL, *ckpt = NULL, *hist = NULL;
+  const char *at;
+  Result r;
+
+  r = cli ("train", "--data", synth_dir, "--epochs", "2", NULL);
+  if (r.status != 0)
+    g_error ("train failed: %s", r.err);
+  g_assert_cmpuint (count_runs (), ==, runs + 1);
+  at = strstr (r.out, "run kept in the ledger: ");
+  g_assert_nonnull (at);
+  at += strlen ("run kept in the ledger: ");
+  dir = g_strndup (at, strcspn (at, " \n"));
+  g_assert_true (g_str_has_prefix (dir, xdg_dir));
+  model = g_build_filename (dir, "model.safetensors", NULL);
+  ckpt = g_build_filename (dir, "checkpoint.safetensors", NULL);
+  hist = g_build_filename (dir, "history.csv", NULL);
+  g_assert_true (g_file_test (model, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (ckpt, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (hist, G_FILE_TEST_IS_REGULAR));
+  m = ink_model_load (model, &error);
+  g_assert_no_error (error);
+  run = ink_ledger_run_load (dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (run->history->len, ==, 2);
+  g_assert_cmpuint (run->best_epoch, ==, 2);
+  g_assert_true (run->finished > 0);
+  g_assert_true (run->test_accuracy > 0.5);
+  g_assert_cmpstr (run->experiment->name, ==, "keras-mnist-mlp");
+  result_clear (&r);
+
+  /* resumed from the ledger's checkpoint: a new run whose record holds all
+   * three epochs */
+  r = cli ("train", "--resume", ckpt, "--epochs", "3", NULL);
+  if (r.status != 0)
+    g_error ("resume failed: %s", r.err);
+  g_assert_cmpuint (count_runs (), ==, runs + 2);
+  {
+    const char *at2 = strstr (r.out, "run kept in the ledger: ");
+    g_autofree char *dir2 = NULL;
+    g_autoptr(InkLedgerRun) run2 = NULL;
+
+    g_assert_nonnull (at2);
+    at2 += strlen ("run kept in the ledger: ");
+    dir2 = g_strndup (at2, strcspn (at2, " \n"));
+    run2 = ink_ledger_run_load (dir2, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (run2->history->len, ==, 3);
+  }
+  result_clear (&r);
+
+  r = cli ("train", "--data", synth_dir, "--epochs", "1", "--no-ledger", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpuint (count_runs (), ==, runs + 2);
+  g_assert_null (strstr (r.out, "run kept in the ledger"));
+  g_assert_null (strstr (r.out, "ledger: "));
+  g_assert_nonnull (strstr (r.out, "the model was not kept"));
+  result_clear (&r);
+}
+
+/* --quiet: the result lines and nothing else */
+static void
+test_quiet (void)
+{
+  Result r = cli ("train", "--data", synth_dir, "--epochs", "1", "--quiet", NULL);
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_null (strstr (r.out, "epoch    train loss"));
+  g_assert_null (strstr (r.out, "data:"));
+  g_assert_null (strstr (r.out, "learnable parameters"));
+  g_assert_nonnull (strstr (r.out, "test accuracy"));
+  lines = g_strsplit (g_strstrip (r.out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 3);   /* stopped, model, ledger */
+  g_assert_true (g_str_has_prefix (lines[0], "stopped: "));
+  g_assert_true (g_str_has_prefix (lines[1], "model: "));
+  g_assert_true (g_str_has_prefix (lines[2], "run kept in the ledger: "));
+  g_assert_cmpstr (r.err, ==, "");
+  result_clear (&r);
+}
+
+/* a checkpoint given to info, evaluate and predict: said to be one, with
+ * the model it belongs to; evaluate and predict use its kept weights,
+ * which score what the saved model scores */
+static void
+test_checkpoint_commands (void)
+{
+  g_autofree char *model = g_build_filename (tmpdir, "ck.safetensors", NULL);
+  g_autofree char *ckpt = g_strconcat (model, ".ckpt", NULL);
+  g_autofree char *png = g_build_filename (tmpdir, "ck-seven.png", NULL);
+  g_autofree char *acc_model = NULL, *acc_ckpt = NULL;
+  Result r;
+
+  r = cli ("train", "--data", synth_dir, "--epochs", "2", "--save", model, "--no-ledger", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+
+  r = cli ("info", ckpt, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "a checkpoint (not a model file) of the experiment “keras-mnist-mlp”"));
+  g_assert_nonnull (strstr (r.out, "epochs_done: 2 of 2"));
+  g_assert_nonnull (strstr (r.out, "kept weights: epoch 2"));
+  result_clear (&r);
+  r = cli ("info", model, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "a model of the experiment “keras-mnist-mlp”"));
+  g_assert_null (strstr (r.out, "checkpoint"));
+  result_clear (&r);
+
+  r = cli ("evaluate", model, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  acc_model = g_strdup (strstr (r.out, "test accuracy"));
+  result_clear (&r);
+  r = cli ("evaluate", ckpt, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "ck.safetensors.ckpt is a checkpoint of “keras-mnist-mlp” after 2 of 2 epochs"));
+  acc_ckpt = g_strdup (strstr (r.out, "test accuracy"));
+  g_assert_cmpstr (acc_ckpt, ==, acc_model);
+  result_clear (&r);
+
+  write_digit_png (png);
+  r = cli ("predict", ckpt, png, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_ascii_isdigit (r.out[0]) && r.out[1] == '\n');
+  g_assert_nonnull (strstr (r.out, "is a checkpoint of"));
+  result_clear (&r);
+
+  /* a model holding a tensor its network does not use: refused, named */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(InkTensorFile) tf = ink_safetensors_load (model, &error);
+    gint64 shape[1] = { 1 };
+    float v = 0;
+
+    g_assert_no_error (error);
+    ink_tensor_file_add (tf, "layers.9.weight", 1, shape, &v);
+    g_assert_true (ink_safetensors_save (tf, model, &error));
+    r = cli ("evaluate", model, NULL);
+    assert_one_line_error (&r, 1, "“layers.9.weight”");
+    result_clear (&r);
+  }
+}
+
+/* --data DIR: the model records the folder, and evaluate finds it again */
+static void
+test_data_recorded (void)
+{
+  g_autofree char *model = g_build_filename (tmpdir, "rec.safetensors", NULL);
+  Result r = cli ("train", "--data", synth_dir, "--epochs", "1", "--save", model, "--no-ledger", NULL);
+
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  r = cli ("evaluate", model, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, synth_dir));
+  g_assert_nonnull (strstr (r.out, "(500 test images)"));
+  result_clear (&r);
+}
+
+/* Runs the CLI with its stdout and stderr on a pseudo-terminal of the
+ * given width; env_set: NAME=VALUE pairs (NULL-terminated), env_unset:
+ * names.  Returns what the terminal received. */
+static char *
+cli_in_terminal (int columns, const char * const *env_set, const char * const *env_unset,
+                 const char * const *args, int *status)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_auto(GStrv) envp = g_get_environ ();
+  struct winsize ws = { .ws_row = 24, .ws_col = (unsigned short) columns };
+  int master, slave, wait_status;
+  GPid pid;
+  char buf[4096];
+  gssize n;
+
+  master = posix_openpt (O_RDWR | O_NOCTTY);
+  g_assert_cmpint (master, >=, 0);
+  g_assert_cmpint (grantpt (master), ==, 0);
+  g_assert_cmpint (unlockpt (master), ==, 0);
+  slave = open (ptsname (master), O_RDWR | O_NOCTTY);
+  g_assert_cmpint (slave, >=, 0);
+  g_assert_cmpint (ioctl (slave, TIOCSWINSZ, &ws), ==, 0);
+
+  for (guint i = 0; env_set && env_set[i]; i += 2)
+    envp = g_environ_setenv (envp, env_set[i], env_set[i + 1], TRUE);
+  for (guint i = 0; env_unset && env_unset[i]; i++)
+    envp = g_environ_unsetenv (envp, env_unset[i]);
+  g_ptr_array_add (argv, (gpointer) INK_TEST_CLI);
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_async_with_fds (tmpdir, (char **) argv->pdata, envp, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                          &pid, -1, slave, slave, &error);
+  g_assert_no_error (error);
+  close (slave);
+  /* until the child has closed the terminal (EIO) */
+  while ((n = read (master, buf, sizeof buf)) > 0)
+    g_string_append_len (out, buf, n);
+  close (master);
+  g_assert_cmpint (waitpid (pid, &wait_status, 0), ==, pid);
+  *status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : 128 + WTERMSIG (wait_status);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* columns a piece of terminal output takes: escape sequences take none */
+static int
+columns_of (const char *s, gsize len)
+{
+  int w = 0;
+
+  for (const char *p = s; p < s + len;)
+    {
+      if (*p == '\033')
+        {
+          p++;
+          if (p < s + len && *p == '[')
+            while (++p < s + len && !g_ascii_isalpha (*p))
+              ;
+          p++;
+          continue;
+        }
+      w++;
+      p = g_utf8_next_char (p);
+    }
+  return w;
+}
+
+/* The progress line fits the terminal: every rewrite is narrower than the
+ * terminal (a wider one wraps, and \r then rewrites only its last row,
+ * leaving the rest behind), is cleared before any other line is printed,
+ * shows an ETA; at 80 columns nothing printed is wider.  Colours on a
+ * terminal only, never with NO_COLOR; into a pipe no \r and no escapes. */
+static void
+test_terminal (void)
+{
+  static const char * const args[] = { "train", "--data", NULL, "--epochs", "1", "--no-ledger", NULL };
+  static const char * const term[] = { "TERM", "xterm", NULL };
+  static const char * const no_colour[] = { "TERM", "xterm", "NO_COLOR", "1", NULL };
+  static const char * const unset[] = { "NO_COLOR", NULL };
+  g_autofree char *big = test_synthetic_dir (20000, 500);
+  const char *argv[G_N_ELEMENTS (args)];
+  const int widths[] = { 80, 40 };
+
+  memcpy (argv, args, sizeof args);
+  argv[2] = big;
+  for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+    {
+      int status, cols = widths[w];
+      g_autofree char *out = cli_in_terminal (cols, term, unset, argv, &status);
+      guint rewrites = 0, with_eta = 0;
+
+      if (status != 0)
+        g_error ("train on a terminal: status %d: %s", status, out);
+      for (const char *p = strstr (out, "\r\033[K"); p; p = strstr (p, "\r\033[K"))
+        {
+          gsize len;
+
+          p += 4;
+          len = strcspn (p, "\r\n");
+          /* a progress line (the clear before a table row is followed by the row) */
+          if (g_str_has_prefix (p, "epoch "))
+            {
+              rewrites++;
+              if (columns_of (p, len) > cols - 1)
+                g_error ("a progress line of %d columns on a terminal of %d: %.*s",
+                         columns_of (p, len), cols, (int) len, p);
+              if (g_strstr_len (p, len, "ETA "))
+                with_eta++;
+              /* never left behind: what follows is the next rewrite or the
+               * clear, not a new line */
+              g_assert_cmpint (p[len], ==, '\r');
+            }
+        }
+      g_test_message ("%d columns: %u progress lines, %u with an ETA", cols, rewrites, with_eta);
+      g_assert_cmpuint (rewrites, >=, 2);
+      if (cols == 80)
+        {
+          g_auto(GStrv) lines = g_regex_split_simple ("\r\n|\r|\n", out, 0, 0);
+
+          g_assert_cmpuint (with_eta, ==, rewrites);
+          for (guint i = 0; lines[i]; i++)
+            if (columns_of (lines[i], strlen (lines[i])) > 79)
+              g_error ("a line wider than 79 columns: %s", lines[i]);
+          /* the improved epochs' marker in green */
+          g_assert_nonnull (strstr (out, "\033[32m  *"));
+        }
+    }
+  {
+    int status;
+    g_autofree char *out = cli_in_terminal (80, no_colour, NULL, argv, &status);
+
+    g_assert_cmpint (status, ==, 0);
+    g_assert_nonnull (strstr (out, "\r\033[K"));   /* still rewritten in place */
+    g_assert_null (strstr (out, "\033[3"));
+    g_assert_null (strstr (out, "\033[1m"));
+  }
+  {
+    Result r = cli ("train", "--data", big, "--epochs", "1", "--no-ledger", NULL);
+
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_null (strchr (r.out, '\r'));
+    g_assert_null (strchr (r.out, '\033'));
+    result_clear (&r);
+  }
+  test_remove_tree (big);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -514,6 +1057,23 @@ main (int argc, char **argv)
 
   g_test_init (&argc, &argv, NULL);
   tmpdir = g_dir_make_tmp ("ink-cli-XXXXXX", NULL);
+  /* the programs run here keep their runs in a ledger of their own, not
+   * the user's; MNIST is linked in where they look for it */
+  {
+    g_autofree char *mnist = test_mnist_dir ();
+    g_autofree char *datasets = NULL;
+
+    xdg_dir = g_build_filename (tmpdir, "xdg", NULL);
+    datasets = g_build_filename (xdg_dir, "inkling", "datasets", NULL);
+    g_assert_cmpint (g_mkdir_with_parents (datasets, 0755), ==, 0);
+    if (mnist)
+      {
+        g_autofree char *link = g_build_filename (datasets, "mnist", NULL);
+        g_assert_cmpint (symlink (mnist, link), ==, 0);
+      }
+    g_setenv ("XDG_DATA_HOME", xdg_dir, TRUE);
+    synth_dir = test_synthetic_dir (2000, 500);
+  }
   g_test_add_func ("/cli/help", test_help);
   g_test_add_func ("/cli/usage-errors", test_usage_errors);
   g_test_add_func ("/cli/errors", test_errors);
@@ -522,7 +1082,21 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/plan", test_plan);
   g_test_add_func ("/cli/parity-no-gpu", test_parity_no_gpu);
   g_test_add_func ("/cli/signals", test_signals);
+  g_test_add_func ("/cli/version", test_version);
+  g_test_add_func ("/cli/bad-values", test_bad_values);
+  g_test_add_func ("/cli/output-folders", test_output_folders);
+  g_test_add_func ("/cli/data-errors-name-file", test_data_errors_name_file);
+  g_test_add_func ("/cli/presets-json", test_presets_json);
+  g_test_add_func ("/cli/json-events", test_json_events);
+  g_test_add_func ("/cli/ledger", test_ledger);
+  g_test_add_func ("/cli/quiet", test_quiet);
+  g_test_add_func ("/cli/checkpoint-commands", test_checkpoint_commands);
+  g_test_add_func ("/cli/data-recorded", test_data_recorded);
+  g_test_add_func ("/cli/terminal", test_terminal);
   ret = g_test_run ();
+  test_remove_tree (synth_dir);
+  g_free (synth_dir);
+  g_free (xdg_dir);
   test_remove_tree (tmpdir);
   g_free (tmpdir);
   return ret;

@@ -1108,6 +1108,31 @@ holds_train_images (const char *dir)
   return g_file_test (raw, G_FILE_TEST_EXISTS) || g_file_test (gz, G_FILE_TEST_EXISTS);
 }
 
+/* the file a message about a folder's images names */
+static void
+test_dir_images_file (void)
+{
+  g_autofree char *dir = test_synthetic_dir (20, 10);
+  g_autofree char *empty = g_dir_make_tmp ("ink-empty-XXXXXX", NULL);
+  g_autofree char *train = ink_dataset_dir_images_file (dir, FALSE);
+  g_autofree char *test = ink_dataset_dir_images_file (dir, TRUE);
+  g_autofree char *csv_dir = g_dir_make_tmp ("ink-csv-XXXXXX", NULL);
+  g_autofree char *a = g_build_filename (csv_dir, "mnist_train.csv", NULL);
+  g_autofree char *b = g_build_filename (csv_dir, "mnist_test.csv", NULL);
+  g_autofree char *csv = NULL;
+
+  g_assert_true (g_str_has_suffix (train, "/train-images-idx3-ubyte"));
+  g_assert_true (g_str_has_suffix (test, "/t10k-images-idx3-ubyte"));
+  g_assert_null (ink_dataset_dir_images_file (empty, FALSE));
+  g_assert_true (g_file_set_contents (a, "", 0, NULL));
+  g_assert_true (g_file_set_contents (b, "", 0, NULL));
+  csv = ink_dataset_dir_images_file (csv_dir, FALSE);
+  g_assert_cmpstr (csv, ==, a);
+  test_remove_tree (dir);
+  test_remove_tree (empty);
+  test_remove_tree (csv_dir);
+}
+
 static void
 test_find_mnist (void)
 {
@@ -1626,6 +1651,7 @@ main (int   argc,
   ADD ("/dataset/find/unknown", test_find_unknown);
   ADD ("/dataset/find/missing-path", test_find_missing_path);
   g_test_add_func ("/dataset/find/mnist", test_find_mnist);
+  g_test_add_func ("/dataset/dir-images-file", test_dir_images_file);
   g_test_add_func ("/dataset/find/fashion-mnist", test_find_fashion);
 
   g_test_add_func ("/dataset/split/official", test_split_official);

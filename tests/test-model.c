@@ -96,6 +96,47 @@ test_nan_weights_refused (void)
   g_unlink (path);
 }
 
+/* strict loading, as PyTorch's: a model file holding a tensor the
+ * network does not use is refused, naming the tensor; the same file
+ * without it loads */
+static void
+test_extra_tensor_refused (void)
+{
+  static const char * const extra[] = { "layers.2.weight", "layers.0.running_mean", "best.layers.0.weight" };
+  g_autoptr(InkExperiment) e = tiny_experiment ();
+  gsize n = ink_net_spec_n_params (e->net);
+  g_autofree float *p = g_new0 (float, n);
+  g_autofree char *path = tmp_path ("extra.safetensors");
+  InkNorm norm = { INK_NORM_SCALE, 0, 1, 0, 255, { 1.0f / 255.0f, 0.0f } };
+
+  for (guint i = 0; i < G_N_ELEMENTS (extra); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(InkTensorFile) tf = NULL;
+      g_autoptr(InkModel) m = NULL;
+      gint64 shape[2] = { 2, 2 };
+      float v[4] = { 0 };
+
+      g_assert_true (ink_model_save (path, e, &norm, p, &error));
+      m = ink_model_load (path, &error);
+      g_assert_no_error (error);
+      g_clear_pointer (&m, ink_model_free);
+
+      tf = ink_safetensors_load (path, &error);
+      g_assert_no_error (error);
+      ink_tensor_file_add (tf, extra[i], 2, shape, v);
+      g_assert_true (ink_safetensors_save (tf, path, &error));
+      m = ink_model_load (path, &error);
+      g_assert_null (m);
+      g_assert_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_HEADER);
+      g_test_message ("%s", error->message);
+      g_assert_true (g_str_has_prefix (error->message, "extra.safetensors: "));
+      g_assert_nonnull (strstr (error->message, extra[i]));
+      g_assert_nonnull (strstr (error->message, "does not use"));
+    }
+  g_unlink (path);
+}
+
 static void
 test_round_trip (void)
 {
@@ -419,6 +460,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/model/round-trip", test_round_trip);
   g_test_add_func ("/model/nan-weights-refused", test_nan_weights_refused);
+  g_test_add_func ("/model/extra-tensor-refused", test_extra_tensor_refused);
   g_test_add_func ("/model/not-a-file", test_not_a_file);
   g_test_add_func ("/model/save-file", test_save_file);
   g_test_add_func ("/model/claims-huge-network", test_claims_huge_network);

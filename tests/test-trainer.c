@@ -757,6 +757,89 @@ test_bad_setup (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (error->message, "784"));
 }
 
+/* strict loading: a checkpoint holding a tensor the network does not use
+ * (under any of its four prefixes, or none) is refused, naming it */
+static void
+test_resume_extra_tensor (Fixture *f, gconstpointer data)
+{
+  static const char * const extra[] = { "best.layers.3.weight", "params.layers.0.scale", "layers.0.weight" };
+  g_autoptr(InkExperiment) e = small_experiment (INK_OPT_SGD);
+  g_autofree char *ck = g_build_filename (f->dir, "a.ckpt", NULL);
+  g_autofree char *bad = g_build_filename (f->dir, "extra.ckpt", NULL);
+  g_autoptr(InkTrainer) a = NULL;
+
+  e->epochs = 1;
+  a = run (e, f, ck, NULL, NULL, NULL, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (extra); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(InkTensorFile) tf = ink_safetensors_load (ck, &error);
+      g_autoptr(InkTrainer) t = NULL, ok = NULL;
+      gint64 shape[1] = { 3 };
+      float v[3] = { 1, 2, 3 };
+
+      g_assert_no_error (error);
+      ink_tensor_file_add (tf, extra[i], 1, shape, v);
+      g_assert_true (ink_safetensors_save (tf, bad, &error));
+      t = ink_trainer_new (e, f->train, f->test, &error);
+      g_assert_no_error (error);
+      g_assert_false (ink_trainer_resume (t, bad, &error));
+      g_assert_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_CHECKPOINT);
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message, extra[i]));
+      g_clear_error (&error);
+
+      /* the same file without it resumes */
+      ok = ink_trainer_new (e, f->train, f->test, &error);
+      g_assert_true (ink_trainer_resume (ok, ck, &error));
+      g_assert_no_error (error);
+    }
+}
+
+/* a checkpoint read as a model: ink_model_load refuses it saying what it
+ * is; ink_model_load_any gives the weights the run keeps, those the run
+ * saves as its model */
+static void
+test_checkpoint_as_model (Fixture *f, gconstpointer data)
+{
+  g_autoptr(InkExperiment) e = small_experiment (INK_OPT_MOMENTUM);
+  g_autofree char *ck = g_build_filename (f->dir, "a.ckpt", NULL);
+  g_autofree char *model = g_build_filename (f->dir, "a.safetensors", NULL);
+  g_autoptr(InkTrainer) a = NULL;
+  g_autoptr(InkModel) saved = NULL, from_ckpt = NULL, plain = NULL;
+  g_autoptr(GError) error = NULL;
+  InkCheckpointInfo info;
+
+  a = run (e, f, ck, NULL, NULL, NULL, NULL);
+  g_assert_true (ink_trainer_save_model (a, model, &error));
+  saved = ink_model_load (model, &error);
+  g_assert_no_error (error);
+
+  plain = ink_model_load (ck, &error);
+  g_assert_null (plain);
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "a.ckpt is a checkpoint of"));
+  g_assert_nonnull (strstr (error->message, "4 of 4 epochs done"));
+  g_clear_error (&error);
+
+  from_ckpt = ink_model_load_any (ck, &info, &error);
+  g_assert_no_error (error);
+  g_assert_true (info.is_checkpoint);
+  g_assert_cmpuint (info.epochs_done, ==, 4);
+  g_assert_false (info.kept_is_last);
+  g_assert_cmpuint (info.kept_epoch, ==, ink_trainer_best_epoch (a));
+  g_assert_cmpuint (from_ckpt->n_params, ==, saved->n_params);
+  g_assert_cmpmem (from_ckpt->params, saved->n_params * sizeof (float),
+                   saved->params, saved->n_params * sizeof (float));
+
+  /* a model read with ink_model_load_any says it is none */
+  g_clear_pointer (&from_ckpt, ink_model_free);
+  from_ckpt = ink_model_load_any (model, &info, &error);
+  g_assert_no_error (error);
+  g_assert_false (info.is_checkpoint);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -784,5 +867,7 @@ main (int argc, char **argv)
   ADD ("/trainer/resume/damaged-state", test_resume_damaged_state, NULL);
   ADD ("/trainer/resume/claims-huge-network", test_checkpoint_claims_huge_network, NULL);
   ADD ("/trainer/pause-not-counted", test_pause_not_counted, NULL);
+  ADD ("/trainer/resume/extra-tensor-refused", test_resume_extra_tensor, NULL);
+  ADD ("/trainer/checkpoint-as-model", test_checkpoint_as_model, NULL);
   return g_test_run ();
 }

@@ -36,6 +36,10 @@
  * floor: the GEMMs of one training step with the shapes and transposes the
  * network issues, times the steps of an epoch).  Prints both and the ratio. */
 
+/* shared with inkling-cli.c */
+gboolean ink_cli_parse_options (GOptionContext *ctx, int *argc, char ***argv, int *status);
+void     ink_cli_fail          (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
+
 static int
 cmp_double (gconstpointer a, gconstpointer b)
 {
@@ -162,22 +166,41 @@ ink_cli_bench (int argc, char **argv)
 
   g_set_prgname ("bench");
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+  if (!ink_cli_parse_options (ctx, &argc, &argv, &ret))
+    return ret;
+  if (argc > 1)
     {
-      fprintf (stderr, "inkling-cli: error: %s\n", error->message);
+      ink_cli_fail ("unexpected argument “%s” (see “inkling-cli bench --help”)", argv[1]);
       return 2;
     }
   if (epochs < 1 || floor_runs < 1 || batch < 1 || batch > 65536)
     {
-      fprintf (stderr, "inkling-cli: error: --epochs and --floor-runs must be at least 1, --batch-size 1 to 65536\n");
+      ink_cli_fail ("--epochs and --floor-runs must be at least 1, --batch-size 1 to 65536");
       return 2;
     }
+  if ((data && !data[0]) || (preset && !preset[0]))
+    {
+      ink_cli_fail ("%s was given an empty value (see “inkling-cli bench --help”)",
+                    data && !data[0] ? "--data" : "--preset");
+      return 2;
+    }
+  {
+    g_auto(GStrv) names = ink_experiment_list_presets ();
+
+    if (preset && !g_strv_contains ((const char * const *) names, preset))
+      {
+        g_autofree char *list = g_strjoinv (", ", names);
+        ink_cli_fail ("--preset: there is no preset “%s”; the presets are %s", preset, list);
+        return 2;
+      }
+  }
+  ret = 1;
   exp = ink_experiment_preset (preset ? preset : "keras-mnist-mlp", &error);
   if (exp == NULL)
     goto fail;
   if (exp->net->n_layers > 64)
     {
-      fprintf (stderr, "inkling-cli: error: too many layers for the bench\n");
+      ink_cli_fail ("too many layers for the bench");
       return 1;
     }
   exp->epochs = (guint) epochs;
@@ -187,7 +210,7 @@ ink_cli_bench (int argc, char **argv)
       if (g_strcmp0 (device, "cpu") != 0 && g_strcmp0 (device, "cuda") != 0 &&
           g_strcmp0 (device, "auto") != 0)
         {
-          fprintf (stderr, "inkling-cli: error: --device must be cpu, cuda or auto\n");
+          ink_cli_fail ("--device must be cpu, cuda or auto");
           return 2;
         }
       g_free (exp->device);
@@ -282,7 +305,7 @@ ink_cli_bench (int argc, char **argv)
 
 fail:
   if (ret != 0)
-    fprintf (stderr, "inkling-cli: error: %s\n", error->message);
+    ink_cli_fail ("%s", error->message);
   if (be != NULL)
     {
       for (int l = 0; l < 64; l++)

@@ -27,12 +27,14 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "ink-backend-cuda.h"
 #include "ink-dataset.h"
 #include "ink-experiment.h"
 #include "ink-json.h"
+#include "ink-ledger.h"
 #include "ink-metrics.h"
 #include "ink-model.h"
 #include "ink-openblas.h"
@@ -44,11 +46,33 @@
 
 #define EXIT_USAGE 2
 
-static void
-fail (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
+/* Exit statuses, as every command's --help lists them */
+#define EXIT_STATUS_HELP \
+  N_("Exit status: 0 success; 1 input that cannot be used (a missing or damaged file,\n" \
+     "a folder where a file goes, a busy output); 2 a bad flag, a bad flag value or\n" \
+     "an unexpected argument; 3 a training run that diverged; 130 after Ctrl+C and\n" \
+     "143 after SIGTERM (the run stopped and kept its work first).")
 
-static void
-fail (const char *fmt, ...)
+/* colours only on a terminal, and never with NO_COLOR set
+ * (https://no-color.org) or TERM=dumb */
+static gboolean colour_out, colour_err;
+
+static gboolean
+want_colour (int fd)
+{
+  const char *no_colour = g_getenv ("NO_COLOR");
+  const char *term = g_getenv ("TERM");
+
+  return isatty (fd) && (no_colour == NULL || no_colour[0] == '\0') &&
+         term != NULL && g_strcmp0 (term, "dumb") != 0;
+}
+
+#define SGR(on, code) ((on) ? "\033[" code "m" : "")
+
+void ink_cli_fail (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
+
+void
+ink_cli_fail (const char *fmt, ...)
 {
   va_list ap;
   g_autofree char *msg = NULL;
@@ -58,8 +82,10 @@ fail (const char *fmt, ...)
   va_end (ap);
   /* one line, whatever the message holds */
   g_strdelimit (msg, "\n", ' ');
-  fprintf (stderr, "inkling-cli: error: %s\n", msg);
+  fprintf (stderr, "inkling-cli: %serror:%s %s\n", SGR (colour_err, "1;31"), SGR (colour_err, "0"), msg);
 }
+
+#define fail ink_cli_fail
 
 static int
 usage_error (GOptionContext *ctx, const char *msg)
@@ -68,15 +94,77 @@ usage_error (GOptionContext *ctx, const char *msg)
   return EXIT_USAGE;
 }
 
-/* Parses a subcommand's options; prints its help on --help. */
-static gboolean
-parse_options (GOptionContext *ctx, int *argc, char ***argv, int *status)
+static gboolean show_version;
+
+static const GOptionEntry common_entries[] = {
+  { "version", 0, 0, G_OPTION_ARG_NONE, &show_version, N_("Print the version and exit"), NULL },
+  { NULL }
+};
+
+/* Parses a subcommand's options (and --version, which every command
+ * takes); prints its help on --help.  FALSE: return *status. */
+gboolean ink_cli_parse_options (GOptionContext *ctx, int *argc, char ***argv, int *status);
+
+gboolean
+ink_cli_parse_options (GOptionContext *ctx, int *argc, char ***argv, int *status)
 {
   g_autoptr(GError) error = NULL;
 
+  g_option_context_add_main_entries (ctx, common_entries, GETTEXT_PACKAGE);
+  if (g_option_context_get_description (ctx) == NULL)
+    g_option_context_set_description (ctx, _(EXIT_STATUS_HELP));
+  show_version = FALSE;
   if (!g_option_context_parse (ctx, argc, argv, &error))
     {
       *status = usage_error (ctx, error->message);
+      return FALSE;
+    }
+  if (show_version)
+    {
+      printf ("inkling-cli %s\n", PACKAGE_VERSION);
+      *status = 0;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+#define parse_options ink_cli_parse_options
+
+/* a string flag given as "" names nothing: refused as a bad value */
+static gboolean
+check_not_empty (GOptionContext *ctx, int *status, ...)
+{
+  va_list ap;
+  const char *flag;
+
+  va_start (ap, status);
+  while ((flag = va_arg (ap, const char *)) != NULL)
+    {
+      const char *value = va_arg (ap, const char *);
+
+      if (value != NULL && value[0] == '\0')
+        {
+          g_autofree char *msg = g_strdup_printf ("%s was given an empty value; it needs %s", flag,
+                                                  g_str_equal (flag, "--data")
+                                                  ? "mnist, fashion-mnist or a folder"
+                                                  : "a value");
+          va_end (ap);
+          *status = usage_error (ctx, msg);
+          return FALSE;
+        }
+    }
+  va_end (ap);
+  return TRUE;
+}
+
+/* an output file flag: a folder there is refused before anything runs */
+static gboolean
+check_output_path (const char *flag, const char *path)
+{
+  if (path != NULL && g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_autofree char *display = g_filename_display_name (path);
+      fail ("%s %s: that is a folder; give the name of a file to write", flag, display);
       return FALSE;
     }
   return TRUE;
@@ -85,17 +173,36 @@ parse_options (GOptionContext *ctx, int *argc, char ***argv, int *status)
 /* ------------------------------------------------------------------------ */
 /* data                                                                      */
 
+/* Loads the data a run or a model needs: --data (a folder or a dataset's
+ * name) or else the experiment's dataset.  n_inputs > 0: the images must
+ * have that many pixels, or the error names the file that holds them. */
 static gboolean
-load_data (const char *dataset, const char *dir_override, InkDataset **train, InkDataset **test,
-           char **dir_out, GError **error)
+load_data (const char *dataset, const char *dir_override, int n_inputs, InkDataset **train,
+           InkDataset **test, char **dir_out, GError **error)
 {
   g_autofree char *dir = NULL;
 
   /* --data takes a folder or a dataset's name ("fashion-mnist") */
-  if (!(dir = ink_dataset_resolve (dir_override, dataset, error)))
-    return FALSE;
-  if (!ink_dataset_load_dir (dir, train, test, error))
-    return FALSE;
+  if (!(dir = ink_dataset_resolve (dir_override, dataset, error)) ||
+      !ink_dataset_load_dir (dir, train, test, error))
+    {
+      if (dir_override != NULL)
+        g_prefix_error (error, "--data %s: ", dir_override);
+      return FALSE;
+    }
+  if (n_inputs > 0 && ink_dataset_dim (*train) != (guint) n_inputs)
+    {
+      g_autofree char *file = ink_dataset_dir_images_file (dir, FALSE);
+      g_autofree char *display = g_filename_display_name (file ? file : dir);
+
+      g_set_error (error, INK_DATA_ERROR, INK_DATA_ERROR_MISMATCH,
+                   "%s holds images of %u×%u = %u pixels, but the network takes %d inputs%s",
+                   display, (*train)->rows, (*train)->cols, ink_dataset_dim (*train), n_inputs,
+                   n_inputs == 784 ? " (28×28 images, as MNIST's)" : "");
+      g_clear_pointer (train, ink_dataset_free);
+      g_clear_pointer (test, ink_dataset_free);
+      return FALSE;
+    }
   if (dir_out)
     *dir_out = g_steal_pointer (&dir);
   return TRUE;
@@ -106,11 +213,17 @@ load_data (const char *dataset, const char *dir_override, InkDataset **train, In
 
 typedef struct
 {
-  gboolean  json;
-  gboolean  tty;
-  gboolean  progress_shown;
-  gboolean  header_done;
-  guint     best_marker;
+  gboolean      json;
+  gboolean      tty;            /* progress line rewritten in place with \r */
+  gboolean      quiet;
+  gboolean      progress_shown;
+  gboolean      header_done;
+  guint         epochs;         /* the run's epochs, for the ETA */
+  gint64        epoch_start;    /* monotonic µs when the current epoch began */
+  double        done_seconds;   /* sum of the completed epochs' durations */
+  guint         done_epochs;
+  InkLedgerRun *ledger;
+  gboolean      ledger_warned;
 } TrainView;
 
 static void
@@ -138,10 +251,173 @@ json_line (JsonBuilder *b)
   fflush (stdout);
 }
 
+/* the terminal's width in columns (80 when it cannot be asked) */
+static int
+terminal_columns (void)
+{
+  struct winsize ws;
+
+  if (ioctl (STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+    return ws.ws_col;
+  return 80;
+}
+
+static void
+format_duration (char *buf, gsize size, double seconds)
+{
+  guint64 t = seconds > 0 && isfinite (seconds) ? (guint64) (seconds + 0.5) : 0;
+
+  if (t >= 3600)
+    g_snprintf (buf, size, "%" G_GUINT64_FORMAT ":%02u:%02u", t / 3600, (guint) (t / 60 % 60), (guint) (t % 60));
+  else
+    g_snprintf (buf, size, "%u:%02u", (guint) (t / 60), (guint) (t % 60));
+}
+
+/* columns the text takes on screen: UTF-8 characters, SGR sequences not
+ * counted */
+static int
+visible_width (const char *s, gsize len)
+{
+  int w = 0;
+
+  for (const char *p = s; p < s + len;)
+    {
+      if (*p == '\033')
+        {
+          while (p < s + len && *p != 'm')
+            p++;
+          p++;
+          continue;
+        }
+      w++;
+      p = g_utf8_next_char (p);
+    }
+  return w;
+}
+
+/* printf, wrapped at spaces to the terminal's width when stdout is one
+ * (continuation lines indented by two spaces), so that long lines do not
+ * wrap in the middle of a word; into a pipe or a file, one line as it is */
+static void out_wrapped (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
+
+static void
+out_wrapped (const char *fmt, ...)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) words = NULL;
+  va_list ap;
+  int width, col = 0;
+
+  va_start (ap, fmt);
+  text = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  if (!isatty (STDOUT_FILENO))
+    {
+      printf ("%s\n", text);
+      return;
+    }
+  width = terminal_columns () - 1;
+  words = g_strsplit (text, " ", -1);
+  for (guint i = 0; words[i]; i++)
+    {
+      int w = visible_width (words[i], strlen (words[i]));
+
+      if (i > 0 && col + 1 + w > width && col > 2)
+        {
+          printf ("\n  ");
+          col = 2;
+        }
+      else if (i > 0)
+        {
+          putchar (' ');
+          col++;
+        }
+      fputs (words[i], stdout);
+      col += w;
+    }
+  putchar ('\n');
+}
+
+/* The progress line, ASCII only and at most columns - 1 wide, so that it
+ * never wraps (a wrapped line cannot be rewritten with \r: each rewrite
+ * would leave a stale line behind).  What does not fit is left out: the
+ * bar narrows first, then the images per second, the accuracy, the loss
+ * and the ETA go. */
+static char *
+progress_line (int columns, const InkTrainEvent *ev, guint epochs, double eta)
+{
+  char parts[6][48];
+  gboolean keep[6] = { TRUE, TRUE, TRUE, TRUE, TRUE, TRUE };
+  int avail = MAX (columns - 1, 8), len, bar = 0;
+  char eta_text[32];
+  GString *line;
+
+  format_duration (eta_text, sizeof eta_text, eta);
+  g_snprintf (parts[0], sizeof parts[0], "epoch %u/%u", ev->epoch, epochs);
+  g_snprintf (parts[1], sizeof parts[1], "%u/%u", ev->batch, ev->n_batches);
+  g_snprintf (parts[2], sizeof parts[2], "ETA %s", eta_text);
+  g_snprintf (parts[3], sizeof parts[3], "loss %.5f", ev->running_loss);
+  g_snprintf (parts[4], sizeof parts[4], "acc %.2f%%", 100 * ev->running_acc);
+  g_snprintf (parts[5], sizeof parts[5], "%.0f img/s", ev->samples_per_sec);
+  for (int drop = 5;; drop--)
+    {
+      len = 0;
+      for (int i = 0; i < 6; i++)
+        if (keep[i])
+          len += (len ? 2 : 0) + (int) strlen (parts[i]);
+      if (len <= avail || drop < 1)
+        break;
+      keep[drop] = FALSE;
+    }
+  /* the bar takes what is left, up to 30 columns; under 5 it goes */
+  bar = MIN (avail - len - 4, 30);
+  line = g_string_new (parts[0]);
+  if (bar >= 5)
+    {
+      int done = (int) ((double) ev->batch / MAX (ev->n_batches, 1) * bar);
+      g_string_append (line, "  [");
+      for (int i = 0; i < bar; i++)
+        g_string_append_c (line, i < done ? '=' : ' ');
+      g_string_append_c (line, ']');
+    }
+  /* the order on screen: epoch, bar, batch, loss, acc, rate, ETA */
+  {
+    static const int order[] = { 1, 3, 4, 5, 2 };
+    for (guint k = 0; k < G_N_ELEMENTS (order); k++)
+      if (keep[order[k]])
+        g_string_append_printf (line, "  %s", parts[order[k]]);
+  }
+  if (line->len > (gsize) avail)
+    g_string_truncate (line, avail);
+  return g_string_free (line, FALSE);
+}
+
+static void
+ledger_warn (TrainView *v, const GError *error)
+{
+  /* a run is not stopped for its record; said once */
+  if (!v->ledger_warned)
+    fprintf (stderr, "inkling-cli: warning: the run ledger (%s): %s\n", v->ledger->dir, error->message);
+  v->ledger_warned = TRUE;
+}
+
 static void
 on_event (const InkTrainEvent *ev, gpointer user_data)
 {
   TrainView *v = user_data;
+
+  if (ev->kind == INK_EVENT_EPOCH)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (v->ledger && !ink_ledger_run_add_epoch (v->ledger, ev->record, &error))
+        ledger_warn (v, error);
+      v->done_seconds += ev->record->duration;
+      v->done_epochs++;
+      v->epoch_start = g_get_monotonic_time ();
+    }
+  else if (ev->kind == INK_EVENT_PHASE && g_strcmp0 (ev->phase, "training") == 0)
+    v->epoch_start = g_get_monotonic_time ();
 
   if (v->json)
     {
@@ -182,8 +458,9 @@ on_event (const InkTrainEvent *ev, gpointer user_data)
           json_builder_add_double_value (b, isfinite (ev->record->valid_loss) ? ev->record->valid_loss : -1);
           json_builder_set_member_name (b, "valid_acc");
           json_builder_add_double_value (b, isfinite (ev->record->valid_acc) ? ev->record->valid_acc : -1);
+          /* the rate is a float: 0.001, not 0.0010000000474974513 */
           json_builder_set_member_name (b, "lr");
-          json_builder_add_double_value (b, ev->record->lr);
+          json_builder_add_double_value (b, ink_json_float_to_double ((float) ev->record->lr));
           json_builder_set_member_name (b, "duration_s");
           json_builder_add_double_value (b, ev->record->duration);
           json_builder_set_member_name (b, "improved");
@@ -221,20 +498,21 @@ on_event (const InkTrainEvent *ev, gpointer user_data)
       json_line (b);
       return;
     }
+  if (v->quiet)
+    return;
 
   switch (ev->kind)
     {
     case INK_EVENT_PROGRESS:
-      if (v->tty)
+      if (v->tty && ev->batch > 0)
         {
-          int width = 24, done = (int) ((double) ev->batch / ev->n_batches * width);
-          char bar[32];
-          memset (bar, '=', done);
-          memset (bar + done, ' ', width - done);
-          bar[width] = 0;
-          printf ("\r\033[K%7u  [%s] %u/%u  loss %.5f  acc %.2f%%  %.0f samples/s",
-                  ev->epoch, bar, ev->batch, ev->n_batches, ev->running_loss,
-                  100 * ev->running_acc, ev->samples_per_sec);
+          double elapsed = (g_get_monotonic_time () - v->epoch_start) / 1e6;
+          double this_epoch = elapsed / ev->batch * ev->n_batches;
+          double per_epoch = v->done_epochs ? v->done_seconds / v->done_epochs : this_epoch;
+          double eta = MAX (this_epoch - elapsed, 0) + (double) (v->epochs - MIN (ev->epoch, v->epochs)) * per_epoch;
+          g_autofree char *line = progress_line (terminal_columns (), ev, v->epochs, eta);
+
+          printf ("\r\033[K%s", line);
           fflush (stdout);
           v->progress_shown = TRUE;
         }
@@ -243,9 +521,10 @@ on_event (const InkTrainEvent *ev, gpointer user_data)
       {
         const InkEpochRecord *r = ev->record;
         clear_progress (v);
-        printf ("%7u  %12.5f  %12.5f  %11.5f  %10.2f%%  %6.2fs%s\n",
+        printf ("%7u  %12.5f  %12.5f  %11.5f  %10.2f%%  %6.2fs%s%s%s\n",
                 r->epoch, r->train_loss, r->valid_loss, r->train_loss / r->valid_loss,
-                100 * r->valid_acc, r->duration, r->improved ? "  *" : "");
+                100 * r->valid_acc, r->duration, SGR (colour_out && r->improved, "32"),
+                r->improved ? "  *" : "", SGR (colour_out && r->improved, "0"));
         fflush (stdout);
       }
       break;
@@ -322,6 +601,111 @@ print_network (const InkExperiment *exp)
   printf ("\n");
 }
 
+static void
+json_add_path (JsonBuilder *b, const char *member, const char *path)
+{
+  json_builder_set_member_name (b, member);
+  if (path)
+    json_builder_add_string_value (b, path);
+  else
+    json_builder_add_null_value (b);
+}
+
+/* {"event":"start",…}: what the run is, before its first epoch */
+static void
+json_start_event (const InkExperiment *exp, InkTrainer *trainer, const char *dir,
+                  const char *resume, InkLedgerRun *ledger)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  const InkSplit *sp = ink_trainer_split (trainer);
+  guint done = 0;
+
+  ink_trainer_history (trainer, &done);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "event");
+  json_builder_add_string_value (b, "start");
+  json_builder_set_member_name (b, "experiment");
+  json_builder_add_string_value (b, exp->name);
+  json_builder_set_member_name (b, "epochs");
+  json_builder_add_int_value (b, exp->epochs);
+  json_builder_set_member_name (b, "epochs_done");
+  json_builder_add_int_value (b, done);
+  json_builder_set_member_name (b, "dataset");
+  json_builder_add_string_value (b, exp->dataset);
+  json_add_path (b, "data", dir);
+  json_builder_set_member_name (b, "train");
+  json_builder_add_int_value (b, sp->n_train);
+  json_builder_set_member_name (b, "valid");
+  json_builder_add_int_value (b, sp->n_valid);
+  json_builder_set_member_name (b, "valid_is_test");
+  json_builder_add_boolean_value (b, sp->valid_is_test);
+  json_builder_set_member_name (b, "test");
+  json_builder_add_int_value (b, sp->n_test);
+  json_builder_set_member_name (b, "device");
+  json_builder_add_string_value (b, ink_trainer_network (trainer)->be->device_name);
+  json_builder_set_member_name (b, "parameters");
+  json_builder_add_int_value (b, (gint64) ink_net_spec_n_params (exp->net));
+  json_builder_set_member_name (b, "optimizer");
+  json_builder_add_string_value (b, ink_optimizer_kind_to_string (exp->optimizer.kind));
+  json_builder_set_member_name (b, "lr");
+  json_builder_add_double_value (b, ink_json_float_to_double (exp->optimizer.lr));
+  json_builder_set_member_name (b, "batch_size");
+  json_builder_add_int_value (b, exp->batch_size);
+  json_builder_set_member_name (b, "seed");
+  json_builder_add_int_value (b, (gint64) exp->seed);
+  json_add_path (b, "resumed_from", resume);
+  json_add_path (b, "ledger", ledger ? ledger->dir : NULL);
+  json_builder_end_object (b);
+  json_line (b);
+}
+
+/* A preset's name, or a hint at the flag a positional argument wanted. */
+static int
+refuse_argument (GOptionContext *ctx, const char *arg)
+{
+  g_auto(GStrv) names = ink_experiment_list_presets ();
+  g_autofree char *msg = NULL;
+
+  if (g_strv_contains ((const char * const *) names, arg))
+    msg = g_strdup_printf ("unexpected argument “%s”: a preset is named with --preset "
+                           "(inkling-cli train --preset %s)", arg, arg);
+  else if (g_str_has_suffix (arg, ".json"))
+    msg = g_strdup_printf ("unexpected argument “%s”: an experiment file is given with --config "
+                           "(inkling-cli train --config %s)", arg, arg);
+  else if (g_str_has_suffix (arg, ".ckpt"))
+    msg = g_strdup_printf ("unexpected argument “%s”: a checkpoint is continued with --resume "
+                           "(inkling-cli train --resume %s)", arg, arg);
+  else
+    msg = g_strdup_printf ("unexpected argument “%s”", arg);
+  return usage_error (ctx, msg);
+}
+
+/* --preset NAME for a name that is no preset: a bad flag value */
+static gboolean
+check_preset (GOptionContext *ctx, const char *preset, int *status)
+{
+  g_auto(GStrv) names = ink_experiment_list_presets ();
+  g_autofree char *list = NULL, *msg = NULL;
+
+  if (preset == NULL || g_strv_contains ((const char * const *) names, preset))
+    return TRUE;
+  list = g_strjoinv (", ", names);
+  msg = g_strdup_printf ("--preset: there is no preset “%s”; the presets are %s", preset, list);
+  *status = usage_error (ctx, msg);
+  return FALSE;
+}
+
+/* Copies a finished file into the run's ledger folder (atomically). */
+static gboolean
+copy_into_ledger (const char *from, const char *to, GError **error)
+{
+  g_autofree char *bytes = NULL;
+  gsize len = 0;
+
+  return g_file_get_contents (from, &bytes, &len, error) &&
+         ink_save_file (to, bytes, len, TRUE, error);
+}
+
 static int
 cmd_train (int argc, char **argv)
 {
@@ -333,7 +717,7 @@ cmd_train (int argc, char **argv)
   gint64 seed = G_MININT64;
   g_autofree char *lr_text = NULL;
   double lr = NAN;
-  gboolean json = FALSE, no_progress = FALSE, report = FALSE;
+  gboolean json = FALSE, no_progress = FALSE, report = FALSE, quiet = FALSE, no_ledger = FALSE;
   GOptionEntry entries[] = {
     { "preset", 'p', 0, G_OPTION_ARG_STRING, &preset, N_("Start from a preset (see “inkling-cli presets”)"), N_("NAME") },
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config, N_("Start from an experiment JSON file"), N_("FILE") },
@@ -350,8 +734,10 @@ cmd_train (int argc, char **argv)
     { "save", 'o', 0, G_OPTION_ARG_FILENAME, &save, N_("Save the best model (safetensors)"), N_("FILE") },
     { "history", 0, 0, G_OPTION_ARG_FILENAME, &history, N_("Write the per-epoch history as CSV"), N_("FILE") },
     { "checkpoint", 0, 0, G_OPTION_ARG_FILENAME, &checkpoint, N_("Write a checkpoint after every epoch (default with --save: FILE.ckpt)"), N_("FILE") },
+    { "no-ledger", 0, 0, G_OPTION_ARG_NONE, &no_ledger, N_("Keep no record of the run in the run ledger (~/.local/share/inkling/runs)"), NULL },
     { "write-config", 0, 0, G_OPTION_ARG_FILENAME, &write_config, N_("Write the resulting experiment JSON to FILE and exit"), N_("FILE") },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print events as JSON lines"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print events as JSON lines (start, phase, progress, epoch, test, report, saved)"), NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Print only the final result lines (and errors)"), NULL },
     { "no-progress", 0, 0, G_OPTION_ARG_NONE, &no_progress, N_("No progress line, even on a terminal"), NULL },
     { "report", 0, 0, G_OPTION_ARG_NONE, &report, N_("Print the per-class classification report after the test line (also when the experiment asks for it)"), NULL },
     { NULL }
@@ -360,11 +746,15 @@ cmd_train (int argc, char **argv)
   g_autoptr(InkExperiment) exp = NULL;
   g_autoptr(InkDataset) train = NULL, test = NULL;
   g_autoptr(InkTrainer) trainer = NULL;
+  g_autoptr(InkLedgerRun) ledger = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GPtrArray) locks = g_ptr_array_new_with_free_func ((GDestroyNotify) ink_path_unlock);
   g_autofree char *dir = NULL;
   g_autofree char *blas = NULL;
+  g_autofree char *ledger_model = NULL, *ledger_ckpt = NULL, *ledger_history = NULL;
+  g_autofree char *description = NULL;
+  gboolean ckpt_in_ledger = FALSE, saved = FALSE, history_written = FALSE;
   TrainView view = { 0 };
   RunData rd = { 0 };
   GThread *thread;
@@ -377,13 +767,64 @@ cmd_train (int argc, char **argv)
   g_set_prgname ("train");
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   g_option_context_set_summary (ctx, _("Trains the network a preset or experiment file describes, printing the\n"
-                                       "per-epoch table and the best model's test accuracy."));
+                                       "per-epoch table and the best model's test accuracy.  Every run is kept\n"
+                                       "in the run ledger (experiment, history, checkpoint, model, summary;\n"
+                                       "the workbench's Runs page lists it) unless --no-ledger is given."));
+  description = g_strdup_printf ("%s\n\n%s", _("Ctrl+C or SIGTERM stops a run between two minibatches; it keeps and saves\n"
+                                               "the weights of its best (or last completed) epoch first."),
+                                 _(EXIT_STATUS_HELP));
+  g_option_context_set_description (ctx, description);
   if (!parse_options (ctx, &argc, &argv, &status))
     return status;
   if (argc > 1)
-    return usage_error (ctx, "unexpected argument");
+    return refuse_argument (ctx, argv[1]);
+  if (!check_not_empty (ctx, &status, "--preset", preset, "--config", config, "--resume", resume,
+                        "--data", data, "--device", device, "--optimizer", optimizer,
+                        "--normalization", norm, "--save", save, "--history", history,
+                        "--checkpoint", checkpoint, "--write-config", write_config, "--lr", lr_text,
+                        NULL))
+    return status;
   if (!!preset + !!config + !!resume > 1)
     return usage_error (ctx, "give only one of --preset, --config and --resume");
+  if (json && quiet)
+    return usage_error (ctx, "give only one of --json and --quiet");
+  if (!check_preset (ctx, preset, &status))
+    return status;
+
+  /* every flag's value before anything is read: a bad one is a usage error */
+  if (lr_text != NULL)
+    {
+      /* read as text: "nan" must be refused, not taken for "not given" */
+      char *end = NULL;
+
+      lr = g_ascii_strtod (lr_text, &end);
+      /* kept as a float: 1e39 would become infinity */
+      if (end == lr_text || *end != '\0' || !(lr > 0) || !isfinite ((float) lr) || (float) lr == 0.0f)
+        return usage_error (ctx, "--lr must be a positive number no larger than 3.4e38");
+    }
+  if (epochs != G_MININT && (epochs < 1 || epochs > 1000000))
+    return usage_error (ctx, "--epochs must be between 1 and 1000000");
+  if (batch != G_MININT && (batch < 1 || batch > 65536))
+    return usage_error (ctx, "--batch-size must be between 1 and 65536");
+  if (subset != G_MININT && subset < 1)
+    return usage_error (ctx, "--subset must be at least 1");
+  if (seed != G_MININT64 && seed < 0)
+    return usage_error (ctx, "--seed must not be negative");
+  if (device && g_strcmp0 (device, "cpu") != 0 && g_strcmp0 (device, "cuda") != 0 &&
+      g_strcmp0 (device, "auto") != 0)
+    return usage_error (ctx, "--device must be cpu, cuda or auto");
+  {
+    InkOptimizerKind ok;
+    InkNormKind nk;
+
+    if (optimizer && !ink_optimizer_kind_from_string (optimizer, &ok))
+      return usage_error (ctx, "--optimizer must be one of sgd, momentum, nesterov, rmsprop, adam, adagrad");
+    if (norm && !ink_norm_kind_from_string (norm, &nk))
+      return usage_error (ctx, "--normalization must be one of scale, standardize, minmax, none");
+  }
+  if (resume && (lr_text != NULL || batch != G_MININT || seed != G_MININT64 || optimizer || norm ||
+                 subset != G_MININT || device))
+    return usage_error (ctx, "--resume continues the checkpoint's own experiment; only --epochs, --data and outputs may be given");
 
   if (resume)
     exp = ink_checkpoint_experiment (resume, &error);
@@ -397,29 +838,14 @@ cmd_train (int argc, char **argv)
       return 1;
     }
 
-  if (lr_text != NULL)
-    {
-      /* read as text: "nan" must be refused, not taken for "not given" */
-      char *end = NULL;
-
-      lr = g_ascii_strtod (lr_text, &end);
-      /* kept as a float: 1e39 would become infinity */
-      if (end == lr_text || *end != '\0' || !(lr > 0) || !isfinite ((float) lr) || (float) lr == 0.0f)
-        return usage_error (ctx, "--lr must be a positive number no larger than 3.4e38");
-    }
-  if (epochs != G_MININT && (epochs < 1 || epochs > 1000000))
-    return usage_error (ctx, "--epochs must be between 1 and 1000000");
   if (epochs != G_MININT)
     exp->epochs = (guint) epochs;
-  if (resume && (lr_text != NULL || batch != G_MININT || seed != G_MININT64 || optimizer || norm ||
-                 subset != G_MININT || device))
-    return usage_error (ctx, "--resume continues the checkpoint's own experiment; only --epochs, --data and outputs may be given");
   if (optimizer)
     {
       InkOptimizerKind k;
-      if (!ink_optimizer_kind_from_string (optimizer, &k))
-        return usage_error (ctx, "--optimizer must be one of sgd, momentum, nesterov, rmsprop, adam, adagrad");
       float keep_decay = exp->optimizer.decay, l1 = exp->optimizer.l1, l2 = exp->optimizer.l2;
+
+      ink_optimizer_kind_from_string (optimizer, &k);
       ink_optimizer_spec_defaults (&exp->optimizer, k);
       exp->optimizer.decay = keep_decay;
       exp->optimizer.l1 = l1;
@@ -428,30 +854,13 @@ cmd_train (int argc, char **argv)
   if (lr_text != NULL)
     exp->optimizer.lr = (float) lr;
   if (batch != G_MININT)
-    {
-      if (batch < 1 || batch > 65536)
-        return usage_error (ctx, "--batch-size must be between 1 and 65536");
-      exp->batch_size = (guint) batch;
-    }
+    exp->batch_size = (guint) batch;
   if (subset != G_MININT)
-    {
-      if (subset < 1)
-        return usage_error (ctx, "--subset must be at least 1");
-      exp->split.subset = (guint) subset;
-    }
+    exp->split.subset = (guint) subset;
   if (seed != G_MININT64)
-    {
-      if (seed < 0)
-        return usage_error (ctx, "--seed must not be negative");
-      exp->seed = (guint64) seed;
-    }
+    exp->seed = (guint64) seed;
   if (norm)
-    {
-      InkNormKind k;
-      if (!ink_norm_kind_from_string (norm, &k))
-        return usage_error (ctx, "--normalization must be one of scale, standardize, minmax, none");
-      exp->normalization = k;
-    }
+    ink_norm_kind_from_string (norm, &exp->normalization);
   if (device)
     {
       g_free (exp->device);
@@ -462,13 +871,21 @@ cmd_train (int argc, char **argv)
       fail ("%s", error->message);
       return 1;
     }
-  /* --data fashion-mnist: the experiment (and so the model's metadata and
-   * the run's record) names the dataset it trained on */
+  /* the experiment (and so the model's metadata, the ledger's record)
+   * names the data it trained on: --data fashion-mnist by its name, a
+   * folder by its absolute path, so that evaluate finds it again */
   if (data != NULL && !g_file_test (data, G_FILE_TEST_IS_DIR) && ink_dataset_is_known (data))
     {
       g_free (exp->dataset);
       exp->dataset = g_ascii_strdown (data, -1);
       g_clear_pointer (&data, g_free);
+    }
+  else if (data != NULL && g_file_test (data, G_FILE_TEST_IS_DIR))
+    {
+      g_autofree char *abs = g_canonicalize_filename (data, NULL);
+
+      g_free (exp->dataset);
+      exp->dataset = g_steal_pointer (&abs);
     }
   if (write_config)
     {
@@ -480,9 +897,10 @@ cmd_train (int argc, char **argv)
       return 0;
     }
 
-  /* one run per output file, checked before the data is loaded: two runs
-   * writing the same model or checkpoint would leave a model from one and
-   * a checkpoint from the other */
+  /* the outputs, checked before the data is loaded: a folder is no file
+   * to write, and one run per output file (two runs writing the same model
+   * or checkpoint would leave a model from one and a checkpoint from the
+   * other) */
   if (checkpoint == NULL && resume)
     checkpoint = g_strdup (resume);
   if (checkpoint == NULL && save)
@@ -491,6 +909,9 @@ cmd_train (int argc, char **argv)
     const char *outputs[3] = { save, checkpoint, history };
     const char *flags[3] = { "--save", "--checkpoint", "--history" };
 
+    for (guint i = 0; i < G_N_ELEMENTS (outputs); i++)
+      if (!check_output_path (flags[i], outputs[i]))
+        return 1;
     for (guint i = 0; i < G_N_ELEMENTS (outputs); i++)
       if (outputs[i] != NULL)
         {
@@ -504,7 +925,7 @@ cmd_train (int argc, char **argv)
         }
   }
 
-  if (!load_data (exp->dataset, data, &train, &test, &dir, &error))
+  if (!load_data (exp->dataset, data, exp->net->n_inputs, &train, &test, &dir, &error))
     {
       fail ("%s", error->message);
       return 1;
@@ -520,20 +941,60 @@ cmd_train (int argc, char **argv)
       fail ("%s", error->message);
       return 1;
     }
+
+  /* the run ledger, as the workbench keeps it: a new folder per run */
+  if (!no_ledger)
+    {
+      guint n_done;
+      const InkEpochRecord *done = ink_trainer_history (trainer, &n_done);
+
+      ledger = ink_ledger_run_create (NULL, exp, &error);
+      if (ledger == NULL)
+        {
+          fail ("the run ledger: %s (--no-ledger trains without it)", error->message);
+          return 1;
+        }
+      /* a resumed run's record starts with the epochs it continues */
+      if (n_done > 0)
+        {
+          g_array_append_vals (ledger->history, done, n_done - 1);
+          if (!ink_ledger_run_add_epoch (ledger, &done[n_done - 1], &error))
+            {
+              fail ("the run ledger: %s (--no-ledger trains without it)", error->message);
+              return 1;
+            }
+        }
+      ledger_model = ink_ledger_run_model_path (ledger);
+      ledger_ckpt = ink_ledger_run_checkpoint_path (ledger);
+      ledger_history = g_build_filename (ledger->dir, "history.csv", NULL);
+      /* without a checkpoint of its own the run checkpoints into the ledger */
+      if (checkpoint == NULL)
+        {
+          ckpt_in_ledger = TRUE;
+          checkpoint = g_strdup (ledger_ckpt);
+        }
+    }
   if (checkpoint)
     ink_trainer_set_checkpoint (trainer, checkpoint);
 
   view.json = json;
-  view.tty = !no_progress && isatty (STDOUT_FILENO);
+  view.quiet = quiet;
+  view.tty = !no_progress && !quiet && isatty (STDOUT_FILENO) && g_strcmp0 (g_getenv ("TERM"), "dumb") != 0;
+  view.epochs = exp->epochs;
+  view.ledger = ledger;
   blas = ink_openblas_describe ();
-  if (!json)
+  if (json)
+    json_start_event (exp, trainer, dir, resume, ledger);
+  else if (!quiet)
     {
       const InkSplit *sp = ink_trainer_split (trainer);
       print_network (exp);
-      printf ("data: %s (%u train, %u valid%s, %u test), %s normalization; device: %s\n",
-              dir, sp->n_train, sp->n_valid, sp->valid_is_test ? " = the test set" : "", sp->n_test,
-              ink_norm_kind_to_string (exp->normalization), ink_trainer_network (trainer)->be->device_name);
-      printf ("optimizer: %s lr %g, batch %u, %u epochs, seed %" G_GUINT64_FORMAT "\n",
+      out_wrapped ("data: %s", dir);
+      out_wrapped ("  %u train, %u valid%s, %u test; %s normalization",
+                   sp->n_train, sp->n_valid, sp->valid_is_test ? " (the test set)" : "", sp->n_test,
+                   ink_norm_kind_to_string (exp->normalization));
+      out_wrapped ("device: %s", ink_trainer_network (trainer)->be->device_name);
+      out_wrapped ("optimizer: %s lr %g, batch %u, %u epochs, seed %" G_GUINT64_FORMAT,
               ink_optimizer_kind_to_string (exp->optimizer.kind), (double) exp->optimizer.lr,
               exp->batch_size, exp->epochs, exp->seed);
       if (exp->pretraining.enabled && !resume)
@@ -554,34 +1015,52 @@ cmd_train (int argc, char **argv)
               if (pt->n_layer_decay || l == 0)
                 g_string_append_printf (dc, "%s%g", sep, (double) ink_pretrain_spec_decay (pt, (guint) l));
             }
-          printf ("pretraining: RBM CD-%s, %s epochs, lr %s (decay %s), momentum %g, weight decay %g, batch %u\n",
+          out_wrapped ("pretraining: RBM CD-%s, %s epochs, lr %s (decay %s), "
+                       "momentum %g, weight decay %g, batch %u",
                   k->str, ep->str, lr->str, dc->str,
                   (double) pt->momentum, (double) pt->weight_decay, pt->batch_size);
         }
       if (ink_augment_spec_enabled (&exp->augmentation))
         {
           const InkAugmentSpec *au = &exp->augmentation;
-          printf ("augmentation: shift ±%u px, rotate ±%g°, elastic α %g σ %g, probability %g\n",
+          out_wrapped ("augmentation: shift ±%u px, rotate ±%g°, elastic α %g σ %g, probability %g",
                   au->shift, (double) au->rotate, (double) au->elastic_alpha,
                   (double) au->elastic_sigma, (double) au->probability);
         }
-      printf ("blas: %s\n\n", blas);
+      out_wrapped ("blas: %s", blas);
+      if (ledger)
+        out_wrapped ("ledger: %s", ledger->dir);
+      printf ("\n");
       if (resume)
         {
           guint n;
           const InkEpochRecord *h = ink_trainer_history (trainer, &n);
+          InkLedgerRun *keep = view.ledger;
 
           print_table_header ();
           view.header_done = TRUE;
+          /* shown again, not recorded again */
+          view.ledger = NULL;
           for (guint i = 0; i < n; i++)
             {
               InkEpochRecord r = h[i];
               InkTrainEvent ev = { .kind = INK_EVENT_EPOCH, .record = &r };
               on_event (&ev, &view);
             }
+          view.ledger = keep;
         }
       fflush (stdout);
     }
+  /* the ETA's epoch time: the epochs done so far, once the run has some */
+  {
+    guint n;
+    const InkEpochRecord *h = ink_trainer_history (trainer, &n);
+
+    view.done_seconds = 0;
+    for (guint i = 0; i < n; i++)
+      view.done_seconds += h[i].duration;
+    view.done_epochs = n;
+  }
 
   interrupt_cancellable = g_cancellable_new ();
   loop = g_main_loop_new (NULL, FALSE);
@@ -600,6 +1079,8 @@ cmd_train (int argc, char **argv)
 
   if (!rd.ok)
     {
+      if (ledger)
+        ink_ledger_run_finish (ledger, "failed", rd.error->message, NAN, 0, NULL);
       fail ("%s", rd.error->message);
       g_clear_error (&rd.error);
       return 1;
@@ -610,18 +1091,21 @@ cmd_train (int argc, char **argv)
   if (!json)
     {
       clear_progress (&view);
-      printf ("\nstopped: %s — %s\n", ink_stop_reason_to_string (ink_trainer_stop_reason (trainer)),
-              ink_trainer_stop_message (trainer));
+      if (!quiet)
+        printf ("\n");
+      out_wrapped ("stopped: %s — %s", ink_stop_reason_to_string (ink_trainer_stop_reason (trainer)),
+                   ink_trainer_stop_message (trainer));
       if (kept == 0 && save == NULL)
-        printf ("no trained model: no epoch was completed\n");
+        out_wrapped ("no trained model: no epoch was completed");
       else if (kept == 0)
-        printf ("no trained model: no epoch was completed; %s %s\n", save,
-                g_file_test (save, G_FILE_TEST_EXISTS) ? "was left as it was" : "was not written");
+        out_wrapped ("no trained model: no epoch was completed; %s %s", save,
+                     g_file_test (save, G_FILE_TEST_EXISTS) ? "was left as it was" : "was not written");
       else
-        printf ("model: epoch %u (%s); test accuracy %.2f%% (zero-one loss %.2f%%, test loss %.5f, %" G_GUINT64_FORMAT " images)\n",
+        out_wrapped ("model: epoch %u (%s); %stest accuracy %.2f%%%s (zero-one loss %.2f%%, test loss %.5f, %" G_GUINT64_FORMAT " images)",
                 kept, ink_trainer_split (trainer)->valid_is_test ? "the last completed epoch" : "the best validation score",
-                100 * ink_metrics_accuracy (m), 100 * ink_metrics_zero_one (m), test_loss, m->total);
-      if (kept != 0 && (report || exp->classification_report))
+                SGR (colour_out, "1"), 100 * ink_metrics_accuracy (m), SGR (colour_out, "0"),
+                100 * ink_metrics_zero_one (m), test_loss, m->total);
+      if (kept != 0 && !quiet && (report || exp->classification_report))
         {
           g_autofree char *text = ink_metrics_report (m);
           printf ("\nclassification report (test set)\n%s", text);
@@ -676,18 +1160,98 @@ cmd_train (int argc, char **argv)
         }
     }
 
-  if (save && kept != 0 && !ink_trainer_save_model (trainer, save, &error))
+  /* the outputs: --save and --history, then the ledger's copies */
+  if (save && kept != 0)
     {
-      fail ("could not save the model: %s", error->message);
-      return 1;
+      if (!ink_trainer_save_model (trainer, save, &error))
+        {
+          if (ledger)
+            ink_ledger_run_finish (ledger, "failed", error->message, NAN, kept, NULL);
+          fail ("--save: could not save the model: %s", error->message);
+          return 1;
+        }
+      saved = TRUE;
     }
-  if (save && kept != 0 && !json)
-    printf ("model saved to %s\n", save);
-  if (history && !ink_trainer_save_history (trainer, history, &error))
+  if (history)
     {
-      fail ("could not write the history: %s", error->message);
-      return 1;
+      if (!ink_trainer_save_history (trainer, history, &error))
+        {
+          if (ledger)
+            ink_ledger_run_finish (ledger, "failed", error->message, NAN, kept, NULL);
+          fail ("--history: could not write the history: %s", error->message);
+          return 1;
+        }
+      history_written = TRUE;
     }
+  if (ledger)
+    {
+      if (kept != 0 && !ink_trainer_save_model (trainer, ledger_model, &error))
+        {
+          ledger_warn (&view, error);
+          g_clear_error (&error);
+        }
+      if (!ckpt_in_ledger && checkpoint && g_file_test (checkpoint, G_FILE_TEST_IS_REGULAR) &&
+          !copy_into_ledger (checkpoint, ledger_ckpt, &error))
+        {
+          ledger_warn (&view, error);
+          g_clear_error (&error);
+        }
+      if (!ink_ledger_run_finish (ledger, ink_stop_reason_to_string (ink_trainer_stop_reason (trainer)),
+                                  ink_trainer_stop_message (trainer),
+                                  kept != 0 ? ink_metrics_accuracy (m) : NAN, kept, &error))
+        {
+          ledger_warn (&view, error);
+          g_clear_error (&error);
+        }
+    }
+
+  {
+    gboolean have_ckpt = checkpoint && g_file_test (checkpoint, G_FILE_TEST_IS_REGULAR);
+    gboolean ledger_has_model = ledger && g_file_test (ledger_model, G_FILE_TEST_IS_REGULAR);
+    gboolean ledger_has_ckpt = ledger && g_file_test (ledger_ckpt, G_FILE_TEST_IS_REGULAR);
+
+    if (json)
+      {
+        g_autoptr(JsonBuilder) b = json_builder_new ();
+
+        json_builder_begin_object (b);
+        json_builder_set_member_name (b, "event");
+        json_builder_add_string_value (b, "saved");
+        json_add_path (b, "model", saved ? save : NULL);
+        json_add_path (b, "checkpoint", have_ckpt && !ckpt_in_ledger ? checkpoint : NULL);
+        json_add_path (b, "history", history_written ? history : NULL);
+        json_builder_set_member_name (b, "ledger");
+        if (ledger)
+          {
+            json_builder_begin_object (b);
+            json_add_path (b, "dir", ledger->dir);
+            json_add_path (b, "model", ledger_has_model ? ledger_model : NULL);
+            json_add_path (b, "checkpoint", ledger_has_ckpt ? ledger_ckpt : NULL);
+            json_add_path (b, "history", ledger_history);
+            json_builder_end_object (b);
+          }
+        else
+          json_builder_add_null_value (b);
+        json_builder_end_object (b);
+        json_line (b);
+      }
+    else
+      {
+        if (saved)
+          out_wrapped ("model saved to %s", save);
+        if (have_ckpt && !ckpt_in_ledger && !quiet)
+          out_wrapped ("checkpoint: %s", checkpoint);
+        if (history_written && !quiet)
+          out_wrapped ("history written to %s", history);
+        if (ledger)
+          out_wrapped ("run kept in the ledger: %s (%s%s%shistory.csv, summary.json)", ledger->dir,
+                  ledger_has_model ? "model.safetensors, " : "",
+                  ledger_has_ckpt ? "checkpoint.safetensors, " : "",
+                  "experiment.json, ");
+        else if (!saved && kept != 0)
+          out_wrapped ("the model was not kept (--no-ledger without --save)");
+      }
+  }
   /* a run ended by a signal exits as the shell reports one: 128 + signal
    * (130 for Ctrl+C, 143 for SIGTERM), after keeping its work */
   if (interrupt_signal != 0 && ink_trainer_stop_reason (trainer) == INK_STOP_CANCELLED)
@@ -698,14 +1262,33 @@ cmd_train (int argc, char **argv)
 /* ------------------------------------------------------------------------ */
 /* evaluate / predict / info / presets                                       */
 
+/* A model file, or a checkpoint read as the model its run keeps (its
+ * "best." weights: the best validation epoch's, or the last completed
+ * one's when the validation set is the test set); ckpt says which. */
 static InkModel *
-load_model_or_fail (const char *path)
+load_model_or_fail (const char *path, InkCheckpointInfo *ckpt)
 {
   g_autoptr(GError) error = NULL;
-  InkModel *m = ink_model_load (path, &error);
+  InkCheckpointInfo local;
+  InkModel *m = ink_model_load_any (path, ckpt ? ckpt : &local, &error);
   if (m == NULL)
     fail ("%s", error->message);
   return m;
+}
+
+/* "MODEL is a checkpoint of NAME after 3 of 20 epochs: …", or NULL */
+static char *
+checkpoint_note (const char *path, const InkModel *model, const InkCheckpointInfo *ck)
+{
+  g_autofree char *base = g_path_get_basename (path);
+
+  if (!ck->is_checkpoint)
+    return NULL;
+  return g_strdup_printf ("%s is a checkpoint of “%s” after %u of %u epochs, not a model file: "
+                          "the weights it keeps are used, epoch %u's (%s)", base,
+                          model->experiment->name, ck->epochs_done, model->experiment->epochs,
+                          ck->kept_epoch,
+                          ck->kept_is_last ? "the last completed epoch" : "the best validation score");
 }
 
 static int
@@ -722,7 +1305,8 @@ cmd_evaluate (int argc, char **argv)
   g_autoptr(InkBackend) be = NULL;
   g_autoptr(InkNetwork) net = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *report = NULL, *table = NULL, *dir = NULL;
+  g_autofree char *report = NULL, *table = NULL, *dir = NULL, *note = NULL;
+  InkCheckpointInfo ck;
   guint dim, C;
   InkMetrics m;
   int status = 0;
@@ -735,20 +1319,17 @@ cmd_evaluate (int argc, char **argv)
     return status;
   if (argc != 2)
     return usage_error (ctx, "give exactly one model file");
-  if (!(model = load_model_or_fail (argv[1])))
+  if (!check_not_empty (ctx, &status, "--data", data, NULL))
+    return status;
+  if (!(model = load_model_or_fail (argv[1], &ck)))
     return 1;
-  if (!load_data (model->experiment->dataset, data, &train, &test, &dir, &error))
+  if (!load_data (model->experiment->dataset, data, model->experiment->net->n_inputs,
+                  &train, &test, &dir, &error))
     {
       fail ("%s", error->message);
       return 1;
     }
   dim = ink_dataset_dim (test);
-  if (dim != (guint) model->experiment->net->n_inputs)
-    {
-      fail ("the model takes %d inputs but the images in %s have %u pixels",
-            model->experiment->net->n_inputs, dir, dim);
-      return 1;
-    }
   be = ink_backend_cpu_new ();
   if (!(net = ink_model_network (model, be, B, &error)))
     {
@@ -773,7 +1354,10 @@ cmd_evaluate (int argc, char **argv)
     }
   report = ink_metrics_report (&m);
   table = ink_metrics_confusion_table (&m);
-  printf ("%s: %s on %s (%u test images)\n\n", argv[1], model->experiment->name, dir, test->n);
+  printf ("%s: %s on %s (%u test images)\n", argv[1], model->experiment->name, dir, test->n);
+  if ((note = checkpoint_note (argv[1], model, &ck)))
+    printf ("%s\n", note);
+  printf ("\n");
   printf ("%s\n", report);
   printf ("confusion matrix (rows: true class, columns: predicted)\n%s\n", table);
   printf ("test accuracy %.2f%% (zero-one loss %.2f%%, NLL %.5f)\n",
@@ -794,6 +1378,8 @@ cmd_predict (int argc, char **argv)
   g_autoptr(InkBackend) be = NULL;
   g_autoptr(InkNetwork) net = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *note = NULL;
+  InkCheckpointInfo ck;
   guint8 pixels[784];
   float x[784];
   float probs[INK_MAX_CLASSES * 8];
@@ -808,7 +1394,7 @@ cmd_predict (int argc, char **argv)
     return status;
   if (argc != 3)
     return usage_error (ctx, "give a model file and a PNG image");
-  if (!(model = load_model_or_fail (argv[1])))
+  if (!(model = load_model_or_fail (argv[1], &ck)))
     return 1;
   if (model->experiment->net->n_inputs != 784)
     {
@@ -848,6 +1434,8 @@ cmd_predict (int argc, char **argv)
   printf ("%u\n", best);
   for (guint c = 0; c < C; c++)
     printf ("  %u  %6.2f%%%s\n", c, 100 * probs[c], c == best ? "  <" : "");
+  if ((note = checkpoint_note (argv[1], model, &ck)))
+    printf ("(%s)\n", note);
   return 0;
 }
 
@@ -869,8 +1457,6 @@ print_plan (GOptionContext *ctx, InkExperiment *exp, const char *data, const cha
   guint n_train, n_test, dim;
   InkMemoryPlan cpu, cuda;
 
-  if (device && g_strcmp0 (device, "cpu") != 0 && g_strcmp0 (device, "cuda") != 0)
-    return usage_error (ctx, "--device must be cpu or cuda");
   if (!data && ink_dataset_is_known (exp->dataset))
     {
       /* no need to read 50 MB to count them */
@@ -881,7 +1467,7 @@ print_plan (GOptionContext *ctx, InkExperiment *exp, const char *data, const cha
     }
   else
     {
-      if (!load_data (exp->dataset, data, &train, &test, &dir, &error))
+      if (!load_data (exp->dataset, data, exp->net->n_inputs, &train, &test, &dir, &error))
         {
           fail ("%s", error->message);
           return 1;
@@ -889,12 +1475,6 @@ print_plan (GOptionContext *ctx, InkExperiment *exp, const char *data, const cha
       n_train = train->n;
       n_test = test->n;
       dim = ink_dataset_dim (train);
-      if (dim != (guint) exp->net->n_inputs)
-        {
-          fail ("the network takes %d inputs but the images in %s have %u pixels",
-                exp->net->n_inputs, dir, dim);
-          return 1;
-        }
       data_note = g_strdup_printf ("in %s", dir);
     }
 
@@ -954,6 +1534,7 @@ cmd_info (int argc, char **argv)
   g_autoptr(InkExperiment) exp = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *blas = ink_openblas_describe ();
+  InkCheckpointInfo ck;
   int status = 0;
 
   g_set_prgname ("info");
@@ -964,15 +1545,22 @@ cmd_info (int argc, char **argv)
     return usage_error (ctx, "give at most one model file");
   if (!plan && (preset || config || data || device || batch != G_MININT))
     return usage_error (ctx, "--preset, --config, --batch-size, --data and --device go with --plan");
+  if (!check_not_empty (ctx, &status, "--preset", preset, "--config", config, "--data", data,
+                        "--device", device, NULL))
+    return status;
   if (plan)
     {
       if (!!preset + !!config + (argc == 2) > 1)
         return usage_error (ctx, "give only one of a model file, --preset and --config");
       if (batch != G_MININT && (batch < 1 || batch > 65536))
         return usage_error (ctx, "--batch-size must be between 1 and 65536");
+      if (device && g_strcmp0 (device, "cpu") != 0 && g_strcmp0 (device, "cuda") != 0)
+        return usage_error (ctx, "--device must be cpu or cuda");
+      if (!check_preset (ctx, preset, &status))
+        return status;
       if (argc == 2)
         {
-          if (!(model = load_model_or_fail (argv[1])))
+          if (!(model = load_model_or_fail (argv[1], NULL)))
             return 1;
           exp = ink_experiment_copy (model->experiment);
         }
@@ -1008,11 +1596,25 @@ cmd_info (int argc, char **argv)
         }
       return 0;
     }
-  if (!(model = load_model_or_fail (argv[1])))
+  if (!(model = load_model_or_fail (argv[1], &ck)))
     return 1;
   {
     g_autofree char *json = ink_experiment_to_json (model->experiment, TRUE);
     g_autofree char *norm = ink_norm_to_json (&model->norm);
+
+    if (ck.is_checkpoint)
+      {
+        g_autofree char *base = g_path_get_basename (argv[1]);
+        printf ("%s: a checkpoint (not a model file) of the experiment “%s” on %s\n", base,
+                model->experiment->name, model->experiment->dataset);
+        printf ("epochs_done: %u of %u\n", ck.epochs_done, model->experiment->epochs);
+        printf ("kept weights: epoch %u (%s); evaluate and predict use them\n", ck.kept_epoch,
+                ck.kept_is_last ? "the last completed epoch" : "the best validation score");
+        printf ("continue it with: inkling-cli train --resume %s\n\n", argv[1]);
+      }
+    else
+      printf ("%s: a model of the experiment “%s” on %s\n\n", argv[1], model->experiment->name,
+              model->experiment->dataset);
     print_network (model->experiment);
     printf ("normalization: %s\n", norm);
     printf ("experiment:\n%s\n", json);
@@ -1042,7 +1644,6 @@ cmd_parity (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = NULL;
   g_autofree float *x = NULL;
-  const InkNetSpec *spec;
   int status = 0, n;
   guint dim;
 
@@ -1058,26 +1659,22 @@ cmd_parity (int argc, char **argv)
     return usage_error (ctx, "give exactly one model file");
   if (batch < 1 || batch > 10000)
     return usage_error (ctx, "--batch must be between 1 and 10000");
-  if (!(model = load_model_or_fail (argv[1])))
+  if (!check_not_empty (ctx, &status, "--data", data, NULL))
+    return status;
+  if (!(model = load_model_or_fail (argv[1], NULL)))
     return 1;
   if (!(gpu = ink_backend_new ("cuda", &error)))
     {
       fail ("parity needs a CUDA device: %s", error->message);
       return 1;
     }
-  if (!load_data (model->experiment->dataset, data, &train, &test, &dir, &error))
+  if (!load_data (model->experiment->dataset, data, model->experiment->net->n_inputs,
+                  &train, &test, &dir, &error))
     {
       fail ("%s", error->message);
       return 1;
     }
-  spec = model->experiment->net;
   dim = ink_dataset_dim (test);
-  if (dim != (guint) spec->n_inputs)
-    {
-      fail ("the model takes %d inputs but the images in %s have %u pixels",
-            spec->n_inputs, dir, dim);
-      return 1;
-    }
   n = (int) MIN ((guint) batch, test->n);
   if (n < 1)
     {
@@ -1113,22 +1710,28 @@ cmd_presets (int argc, char **argv)
 {
   g_autoptr(GOptionContext) ctx = g_option_context_new (_("— list the built-in presets"));
   g_auto(GStrv) names = ink_experiment_list_presets ();
+  g_autoptr(JsonBuilder) b = json_builder_new ();
   gboolean show_json = FALSE;
   GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &show_json, N_("Print each preset's experiment JSON"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &show_json, N_("Print the presets' experiments as one JSON array"), NULL },
     { NULL }
   };
   int status = 0;
+  int width = 0;
 
   g_set_prgname ("presets");
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
-  int width = 0;
-
   if (!parse_options (ctx, &argc, &argv, &status))
     return status;
+  if (argc > 1)
+    {
+      g_autofree char *msg = g_strdup_printf ("unexpected argument “%s”: presets takes none", argv[1]);
+      return usage_error (ctx, msg);
+    }
   /* the names' column as wide as the longest name */
   for (guint i = 0; names[i]; i++)
     width = MAX (width, (int) strlen (names[i]));
+  json_builder_begin_array (b);
   for (guint i = 0; names[i]; i++)
     {
       g_autoptr(GError) error = NULL;
@@ -1140,11 +1743,24 @@ cmd_presets (int argc, char **argv)
         }
       if (show_json)
         {
-          g_autofree char *json = ink_experiment_to_json (exp, TRUE);
-          printf ("%s\n", json);
+          g_autofree char *text = ink_experiment_to_json (exp, FALSE);
+          g_autoptr(JsonParser) parser = ink_json_parse (text, -1, &error);
+
+          if (parser == NULL)
+            {
+              fail ("preset %s: %s", names[i], error->message);
+              return 1;
+            }
+          json_builder_add_value (b, json_node_copy (json_parser_get_root (parser)));
         }
       else
         printf ("%-*s  %s\n\n", width, names[i], exp->description);
+    }
+  json_builder_end_array (b);
+  if (show_json)
+    {
+      g_autofree char *text = ink_json_builder_to_text (b, TRUE);
+      printf ("%s\n", text);
     }
   return 0;
 }
@@ -1169,10 +1785,11 @@ static const struct
 static void
 print_usage (FILE *f)
 {
-  fprintf (f, "Usage: inkling-cli COMMAND [OPTION…]\n\nCommands:\n");
+  fprintf (f, "Usage: inkling-cli COMMAND [OPTION…]\n       inkling-cli --version\n\nCommands:\n");
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (f, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
-  fprintf (f, "\n“inkling-cli COMMAND --help” describes a command's options.\n");
+  fprintf (f, "\n“inkling-cli COMMAND --help” describes a command's options; every command\n"
+              "takes --version.\n\n%s\n", _(EXIT_STATUS_HELP));
 }
 
 int
@@ -1183,6 +1800,8 @@ main (int argc, char **argv)
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  colour_out = want_colour (STDOUT_FILENO);
+  colour_err = want_colour (STDERR_FILENO);
 
   if (argc < 2)
     {
@@ -1202,6 +1821,6 @@ main (int argc, char **argv)
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     if (g_str_equal (argv[1], commands[i].name))
       return commands[i].func (argc - 1, argv + 1);
-  fprintf (stderr, "inkling-cli: error: unknown command “%s” (commands: train, evaluate, predict, info, presets, parity, bench)\n", argv[1]);
+  fail ("unknown command “%s” (commands: train, evaluate, predict, info, presets, parity, bench)", argv[1]);
   return EXIT_USAGE;
 }

@@ -1064,6 +1064,20 @@ dir_holds_dataset (const char *dir)
   return TRUE;
 }
 
+char *
+ink_dataset_dir_images_file (const char *dir,
+                             gboolean    test)
+{
+  g_autofree char *a = NULL, *b = NULL;
+  char *path = find_standard_file (dir, standard_files[test ? 2 : 0]);
+
+  if (path != NULL)
+    return path;
+  if (find_csv_pair (dir, &a, &b))
+    return test ? g_steal_pointer (&b) : g_steal_pointer (&a);
+  return NULL;
+}
+
 gboolean
 ink_dataset_load_dir (const char  *dir,
                       InkDataset **train,

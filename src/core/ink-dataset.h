@@ -83,6 +83,11 @@ gboolean    ink_dataset_load_dir  (const char  *dir,
                                    InkDataset **test,
                                    GError     **error);
 
+/* The file ink_dataset_load_dir reads the training (test: the test)
+ * images from, for messages that name it; NULL when there is none. */
+char       *ink_dataset_dir_images_file (const char *dir,
+                                         gboolean    test);
+
 /* Where a named dataset lives: "mnist" → $XDG_DATA_HOME/inkling/datasets/mnist
  * (filled by the setup script); "fashion-mnist" → the same place, else Debian's
  * dataset-fashion-mnist folder.  A name that is an existing folder is returned

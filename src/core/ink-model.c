@@ -87,6 +87,52 @@ ink_model_check_tensors (InkTensorFile    *tf,
 }
 
 gboolean
+ink_model_check_no_extra (InkTensorFile      *tf,
+                          const InkNetSpec   *spec,
+                          const char * const *prefixes,
+                          guint               n_prefixes,
+                          GError            **error)
+{
+  g_autoptr(GHashTable) wanted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const char *first = NULL;
+  guint n_extra = 0;
+
+  for (guint p = 0; p < n_prefixes; p++)
+    for (int i = 0; i < spec->n_layers; i++)
+      {
+        g_hash_table_add (wanted, g_strdup_printf ("%slayers.%d.weight", prefixes[p], i));
+        g_hash_table_add (wanted, g_strdup_printf ("%slayers.%d.bias", prefixes[p], i));
+      }
+  for (guint i = 0; i < tf->tensors->len; i++)
+    {
+      const InkTensor *t = g_ptr_array_index (tf->tensors, i);
+
+      if (!g_hash_table_contains (wanted, t->name))
+        {
+          if (first == NULL)
+            first = t->name;
+          n_extra++;
+        }
+    }
+  if (first == NULL)
+    return TRUE;
+  {
+    g_autofree char *more = n_extra > 1 ? g_strdup_printf (" (and %u more)", n_extra - 1) : g_strdup ("");
+    g_autoptr(GString) expected = g_string_new (NULL);
+
+    for (guint p = 0; p < n_prefixes; p++)
+      g_string_append_printf (expected, "%s%slayers.0.weight … %slayers.%d.bias",
+                              p == 0 ? "" : p + 1 == n_prefixes ? " and " : ", ",
+                              prefixes[p], prefixes[p], spec->n_layers - 1);
+    g_set_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_HEADER,
+                 "it holds the tensor “%s”%s, which the network it describes does not use "
+                 "(it expects exactly %s); refused, as PyTorch's strict loading refuses it",
+                 first, more, expected->str);
+  }
+  return FALSE;
+}
+
+gboolean
 ink_model_get_tensors (InkTensorFile    *tf,
                        const InkNetSpec *spec,
                        const char       *prefix,
@@ -220,21 +266,70 @@ ink_model_save (const char          *path,
   return ink_safetensors_save (tf, path, error);
 }
 
+/* the checkpoint's own record of where the run was */
+static gboolean
+read_checkpoint_state (const char          *json,
+                       const InkExperiment *exp,
+                       InkCheckpointInfo   *info)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  JsonObject *o;
+  JsonNode *ed, *hb, *be;
+
+  if (!(parser = ink_json_parse (json, -1, NULL)) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return FALSE;
+  o = json_node_get_object (json_parser_get_root (parser));
+  ed = json_object_get_member (o, "epochs_done");
+  hb = json_object_get_member (o, "have_best");
+  be = json_object_get_member (o, "best_epoch");
+  if (ed == NULL || !JSON_NODE_HOLDS_VALUE (ed) || json_node_get_value_type (ed) != G_TYPE_INT64 ||
+      hb == NULL || !JSON_NODE_HOLDS_VALUE (hb) || json_node_get_value_type (hb) != G_TYPE_BOOLEAN ||
+      be == NULL || !JSON_NODE_HOLDS_VALUE (be) || json_node_get_value_type (be) != G_TYPE_INT64 ||
+      json_node_get_int (ed) < 0 || json_node_get_int (ed) > G_MAXUINT ||
+      json_node_get_int (be) < 0 || json_node_get_int (be) > json_node_get_int (ed))
+    return FALSE;
+  info->is_checkpoint = TRUE;
+  info->epochs_done = (guint) json_node_get_int (ed);
+  /* what the trainer keeps: with the test set as validation set the last
+   * completed epoch (its "best." copy is that epoch's weights), else the
+   * best validation epoch */
+  info->kept_is_last = exp->split.kind == INK_SPLIT_OFFICIAL;
+  info->kept_epoch = info->kept_is_last ? info->epochs_done
+                                        : (json_node_get_boolean (hb) ? (guint) json_node_get_int (be) : 0);
+  return TRUE;
+}
+
 InkModel *
 ink_model_load (const char  *path,
                 GError     **error)
 {
+  return ink_model_load_any (path, NULL, error);
+}
+
+InkModel *
+ink_model_load_any (const char         *path,
+                    InkCheckpointInfo  *ckpt,
+                    GError            **error)
+{
+  static const char * const model_prefix[] = { "" };
+  static const char * const checkpoint_prefixes[] = { "params.", "best.", "state1.", "state2." };
   g_autoptr(InkTensorFile) tf = NULL;
   g_autoptr(InkModel) model = g_new0 (InkModel, 1);
   g_autoptr(GError) local = NULL;
   g_autofree char *base = g_path_get_basename (path);
-  const char *exp_json, *norm_json;
+  const char *exp_json, *norm_json, *state_json;
+  InkCheckpointInfo info = { 0 };
+  const char *prefix = "";
 
+  if (ckpt)
+    *ckpt = info;
   tf = ink_safetensors_load (path, error);
   if (tf == NULL)
     return NULL;
   exp_json = ink_tensor_file_get_meta (tf, "inkling.experiment");
   norm_json = ink_tensor_file_get_meta (tf, "inkling.normalization");
+  state_json = ink_tensor_file_get_meta (tf, "inkling.checkpoint");
   if (exp_json == NULL || norm_json == NULL)
     {
       g_set_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_MISSING,
@@ -246,8 +341,37 @@ ink_model_load (const char  *path,
   if (model->experiment == NULL)
     {
       g_set_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_HEADER,
-                   "%s: the experiment stored in the model is not valid: %s", base, local->message);
+                   "%s: the experiment stored in the %s is not valid: %s", base,
+                   state_json ? "checkpoint" : "model", local->message);
       return NULL;
+    }
+  if (state_json != NULL)
+    {
+      if (!read_checkpoint_state (state_json, model->experiment, &info))
+        {
+          g_set_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_HEADER,
+                       "%s: a checkpoint of “%s” whose training state is missing or damaged",
+                       base, model->experiment->name);
+          return NULL;
+        }
+      if (ckpt == NULL)
+        {
+          g_set_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_MISSING,
+                       "%s is a checkpoint of “%s” (%u of %u epochs done), not a model file: "
+                       "continue it with “inkling-cli train --resume”, or open the model the run "
+                       "saved", base, model->experiment->name, info.epochs_done,
+                       model->experiment->epochs);
+          return NULL;
+        }
+      if (info.kept_epoch == 0)
+        {
+          g_set_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_MISSING,
+                       "%s is a checkpoint of “%s” (%u of %u epochs done) that keeps no trained "
+                       "weights yet (no validation score was recorded)", base,
+                       model->experiment->name, info.epochs_done, model->experiment->epochs);
+          return NULL;
+        }
+      prefix = "best.";
     }
   if (!ink_norm_from_json (norm_json, &model->norm, &local))
     {
@@ -257,15 +381,18 @@ ink_model_load (const char  *path,
     }
   /* the experiment only claims the network's size: the tensors present
    * (which the file's size bounds) are checked before anything is
-   * allocated for them */
-  if (!ink_model_check_tensors (tf, model->experiment->net, "", &local))
+   * allocated for them, and nothing else may be there */
+  if (!ink_model_check_tensors (tf, model->experiment->net, prefix, &local) ||
+      !(state_json ? ink_model_check_no_extra (tf, model->experiment->net, checkpoint_prefixes,
+                                               G_N_ELEMENTS (checkpoint_prefixes), &local)
+                   : ink_model_check_no_extra (tf, model->experiment->net, model_prefix, 1, &local)))
     {
       g_set_error (error, INK_SAFETENSORS_ERROR, local->code, "%s: %s", base, local->message);
       return NULL;
     }
   model->n_params = ink_net_spec_n_params (model->experiment->net);
   model->params = g_new (float, model->n_params);
-  if (!ink_model_get_tensors (tf, model->experiment->net, "", model->params, &local))
+  if (!ink_model_get_tensors (tf, model->experiment->net, prefix, model->params, &local))
     {
       g_set_error (error, INK_SAFETENSORS_ERROR, local->code, "%s: %s", base, local->message);
       return NULL;
@@ -293,6 +420,8 @@ ink_model_load (const char  *path,
         in = net->layers[l].units;
       }
   }
+  if (ckpt)
+    *ckpt = info;
   return g_steal_pointer (&model);
 }
 

@@ -44,7 +44,29 @@ gboolean   ink_model_save         (const char          *path,
                                    const InkNorm       *norm,
                                    const float         *params,
                                    GError             **error);
+/* Strict, as PyTorch's load_state_dict (strict=True): the file holds
+ * exactly the network's tensors, no more; a checkpoint is refused with a
+ * message saying what it is (see ink_model_load_any). */
 InkModel  *ink_model_load         (const char          *path,
+                                   GError             **error);
+
+/* What a checkpoint read as a model holds. */
+typedef struct
+{
+  gboolean is_checkpoint;
+  guint    epochs_done;    /* epochs completed when it was written */
+  guint    kept_epoch;     /* the epoch of the weights the run keeps */
+  gboolean kept_is_last;   /* the validation set is the test set: the
+                              last completed epoch's weights are kept */
+} InkCheckpointInfo;
+
+/* ink_model_load, or with `ckpt` given also a checkpoint (safetensors
+ * with the "inkling.checkpoint" metadata): then the model is the
+ * checkpoint's experiment, normalization and "best." weights (the ones
+ * the run keeps and would save), checked as strictly, and ckpt tells
+ * which epoch they are from.  ckpt->is_checkpoint is FALSE for a model. */
+InkModel  *ink_model_load_any     (const char          *path,
+                                   InkCheckpointInfo   *ckpt,
                                    GError             **error);
 /* a network on `be` holding the model's parameters */
 InkNetwork *ink_model_network     (const InkModel      *model,
@@ -63,6 +85,14 @@ void       ink_model_add_tensors  (InkTensorFile       *tf,
 gboolean   ink_model_check_tensors (InkTensorFile      *tf,
                                    const InkNetSpec    *spec,
                                    const char          *prefix,
+                                   GError             **error);
+/* Fails (INK_SAFETENSORS_ERROR_HEADER) naming the first tensor of tf
+ * that is not one of spec's under one of the prefixes: strict loading,
+ * a file holding a tensor the network does not use is refused. */
+gboolean   ink_model_check_no_extra (InkTensorFile      *tf,
+                                   const InkNetSpec    *spec,
+                                   const char * const  *prefixes,
+                                   guint                n_prefixes,
                                    GError             **error);
 gboolean   ink_model_get_tensors  (InkTensorFile       *tf,
                                    const InkNetSpec    *spec,

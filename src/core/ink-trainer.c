@@ -1174,7 +1174,9 @@ ink_trainer_resume (InkTrainer  *t,
   if (!ink_model_get_tensors (tf, t->exp->net, "params.", params, &local) ||
       !ink_model_get_tensors (tf, t->exp->net, "best.", best, &local) ||
       !ink_model_get_tensors (tf, t->exp->net, "state1.", s1, &local) ||
-      !ink_model_get_tensors (tf, t->exp->net, "state2.", s2, &local))
+      !ink_model_get_tensors (tf, t->exp->net, "state2.", s2, &local) ||
+      !ink_model_check_no_extra (tf, t->exp->net, checkpoint_prefixes,
+                                 G_N_ELEMENTS (checkpoint_prefixes), &local))
     {
       g_set_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_CHECKPOINT,
                    _("%s does not match this experiment's network: %s"), path, local->message);
