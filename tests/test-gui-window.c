@@ -725,7 +725,8 @@ test_open_run (void)
   g_assert_nonnull (opened);
   row = gui_find_label (GTK_WIDGET (runs), "first-run");
   g_assert_nonnull (row);
-  while (row && !ADW_IS_ACTION_ROW (row))
+  /* its row of the Runs table: the child of the table's list view */
+  while (row && !GTK_IS_LIST_VIEW (gtk_widget_get_parent (row)))
     row = gtk_widget_get_parent (row);
   g_assert_nonnull (row);
   open = gui_find_button (row, "Open");

@@ -475,6 +475,188 @@ test_mixed (void)
   test_remove_tree (root);
 }
 
+
+/* A name given to a run is kept in summary.json, read back, and only the
+ * name changes there; a summary without one (older runs) reads as before,
+ * with the experiment's name; a blank name goes back to it. */
+static void
+test_rename (void)
+{
+  g_autofree char *root = g_dir_make_tmp ("ink-ledger-XXXXXX", NULL);
+  g_autofree char *dir = make_run (root);
+  g_autofree char *path = g_build_filename (dir, "summary.json", NULL);
+  g_autofree char *before = NULL, *after = NULL;
+  g_autoptr(GPtrArray) runs = ink_ledger_list (root, NULL);
+  g_autoptr(GPtrArray) again = NULL;
+  g_autoptr(GError) error = NULL;
+  InkLedgerRun *r = runs->pdata[0];
+  g_autofree char *long_name = NULL;
+
+  g_assert_null (r->name);
+  g_assert_cmpstr (ink_ledger_run_get_name (r), ==, "ledger-test");
+  g_assert_true (g_file_get_contents (path, &before, NULL, NULL));
+  g_assert_null (strstr (before, "\"name\""));
+
+  g_assert_true (ink_ledger_run_rename (r, "  wide & <deep>  ", &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (ink_ledger_run_get_name (r), ==, "wide & <deep>");
+  g_assert_true (g_file_get_contents (path, &after, NULL, NULL));
+  g_assert_nonnull (strstr (after, "\"name\""));
+  g_assert_nonnull (strstr (after, "all epochs done"));
+  again = ink_ledger_list (root, NULL);
+  r = again->pdata[0];
+  g_assert_null (r->damaged);
+  g_assert_cmpstr (r->name, ==, "wide & <deep>");
+  g_assert_cmpstr (r->status, ==, "completed");
+  g_assert_cmpfloat (r->test_accuracy, ==, 0.97);
+  g_assert_cmpstr (r->experiment->name, ==, "ledger-test");
+
+  long_name = g_strnfill (201, 'x');
+  g_assert_false (ink_ledger_run_rename (r, long_name, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_true (ink_ledger_run_rename (r, "   ", &error));
+  g_assert_null (r->name);
+  g_assert_cmpstr (ink_ledger_run_get_name (r), ==, "ledger-test");
+  test_remove_tree (root);
+}
+
+static void
+test_format (void)
+{
+  const struct { float f; const char *s; } floats[] = {
+    { 0.2f, "0.2" }, { 0.001f, "0.001" }, { 1e-5f, "1e-05" }, { 0.9f, "0.9" }, { 3.0f, "3" }, { 0.999f, "0.999" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (floats); i++)
+    {
+      g_autofree char *s = ink_format_float (floats[i].f);
+      g_assert_cmpstr (s, ==, floats[i].s);
+    }
+  {
+    g_autofree char *a = ink_format_double (0.2);
+    g_autofree char *b = ink_format_double (0.1 + 0.2);
+    g_autofree char *c = ink_format_thousands (669706);
+    g_autofree char *d = ink_format_thousands (999);
+    g_autofree char *e = ink_format_duration (75);
+    g_autofree char *f = ink_format_duration (4000);
+    g_autofree char *g = ink_format_duration (9.4);
+    g_assert_cmpstr (a, ==, "0.2");
+    g_assert_cmpstr (b, ==, "0.30000000000000004");
+    g_assert_cmpstr (c, ==, "669,706");
+    g_assert_cmpstr (d, ==, "999");
+    g_assert_cmpstr (e, ==, "1 min 15 s");
+    g_assert_cmpstr (f, ==, "1 h 06 min");
+    g_assert_cmpstr (g, ==, "9 s");
+  }
+}
+
+static const InkLedgerCompareRow *
+find_row (GPtrArray *rows, const char *label)
+{
+  for (guint i = 0; i < rows->len; i++)
+    if (g_str_equal (((InkLedgerCompareRow *) rows->pdata[i])->label, label))
+      return rows->pdata[i];
+  return NULL;
+}
+
+/* two runs side by side: layers matched by role (the second has one hidden
+ * layer more), numbers in their shortest form, differences marked */
+static void
+test_compare (void)
+{
+  g_autofree char *root = g_dir_make_tmp ("ink-ledger-XXXXXX", NULL);
+  g_autofree char *a_dir = make_run (root);
+  g_autoptr(InkExperiment) exp = tiny_experiment ();
+  g_autoptr(InkLedgerRun) b = NULL;
+  g_autoptr(InkLedgerRun) a = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  const InkLedgerCompareRow *row;
+  InkLedgerRun *pair[2];
+  InkLayerSpec *layers;
+  g_autofree char *arch = NULL;
+
+  /* b: 784-512-256-512-10, lr 0.2, same everything else */
+  layers = g_new0 (InkLayerSpec, 4);
+  layers[0] = exp->net->layers[0];
+  layers[1] = (InkLayerSpec) { 256, INK_ACT_TANH, 0.0f };
+  layers[2] = exp->net->layers[1];
+  layers[3] = exp->net->layers[2];
+  g_free (exp->net->layers);
+  exp->net->layers = layers;
+  exp->net->n_layers = 4;
+  exp->optimizer.lr = 0.2f;
+  b = ink_ledger_run_create (root, exp, &error);
+  g_assert_no_error (error);
+  a = ink_ledger_run_load (a_dir, &error);
+  g_assert_no_error (error);
+  arch = ink_ledger_run_architecture (b);
+  g_assert_cmpstr (arch, ==, "784-512-256-512-10");
+
+  pair[0] = a;
+  pair[1] = b;
+  rows = ink_ledger_compare (pair, 2);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const InkLedgerCompareRow *r = rows->pdata[i];
+      g_test_message ("%s / %s: %s | %s%s", r->section, r->label, r->values[0], r->values[1], r->differs ? "  ≠" : "");
+      for (guint k = 0; k < 2; k++)
+        g_assert_null (strstr (r->values[k], "0000000"));
+    }
+  row = find_row (rows, "Learning rate");
+  g_assert_nonnull (row);
+  g_assert_cmpstr (row->values[0], ==, "0.001");
+  g_assert_cmpstr (row->values[1], ==, "0.2");
+  g_assert_true (row->differs);
+  row = find_row (rows, "Hidden 1");
+  g_assert_cmpstr (row->values[0], ==, "512 relu, dropout 0.2");
+  g_assert_false (row->differs);
+  row = find_row (rows, "Hidden 2");
+  g_assert_cmpstr (row->values[0], ==, "512 relu, dropout 0.2");
+  g_assert_cmpstr (row->values[1], ==, "256 tanh");
+  g_assert_true (row->differs);
+  row = find_row (rows, "Hidden 3");
+  g_assert_cmpstr (row->values[0], ==, "—");
+  row = find_row (rows, "Output");
+  g_assert_cmpstr (row->values[0], ==, "10 softmax");
+  g_assert_false (row->differs);
+  row = find_row (rows, "Parameters");
+  g_assert_cmpstr (row->values[0], ==, "669,706");
+  row = find_row (rows, "Batch size");
+  g_assert_false (row->differs);
+  row = find_row (rows, "Test accuracy");
+  g_assert_cmpstr (row->values[0], ==, "97.00%");
+  g_assert_cmpstr (row->values[1], ==, "—");
+  /* rows that no run uses are left out: RMSprop has no momentum */
+  g_assert_null (find_row (rows, "Momentum"));
+  g_assert_nonnull (find_row (rows, "ρ (rho)"));
+  test_remove_tree (root);
+}
+
+/* short labels are unique: the same name gets the time, then a number */
+static void
+test_short_labels (void)
+{
+  InkLedgerRun r[3] = { 0 };
+  InkLedgerRun *p[3] = { &r[0], &r[1], &r[2] };
+  g_auto(GStrv) labels = NULL;
+
+  r[0].id = "a"; r[0].name = "a very long name for a run indeed"; r[0].started = 1000;
+  r[1].id = "b"; r[1].name = "mlp"; r[1].started = 1000;
+  r[2].id = "c"; r[2].name = "mlp"; r[2].started = 1000;
+  labels = ink_ledger_short_labels (p, 3);
+  g_assert_cmpuint (g_strv_length (labels), ==, 3);
+  g_assert_cmpint (g_utf8_strlen (labels[0], -1), ==, 18);
+  g_assert_true (g_str_has_suffix (labels[0], "…"));
+  g_assert_true (g_str_has_prefix (labels[1], "mlp "));
+  g_assert_cmpstr (labels[1], !=, labels[2]);
+  g_strfreev (g_steal_pointer (&labels));
+  r[2].name = "cnn";
+  labels = ink_ledger_short_labels (p, 3);
+  g_assert_cmpstr (labels[1], ==, "mlp");
+  g_assert_cmpstr (labels[2], ==, "cnn");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -492,5 +674,9 @@ main (int argc, char **argv)
   g_test_add_func ("/ledger/wrong-kinds", test_wrong_kinds);
   g_test_add_func ("/ledger/non-utf8-names", test_non_utf8_names);
   g_test_add_func ("/ledger/mixed", test_mixed);
+  g_test_add_func ("/ledger/rename", test_rename);
+  g_test_add_func ("/ledger/format", test_format);
+  g_test_add_func ("/ledger/compare", test_compare);
+  g_test_add_func ("/ledger/short-labels", test_short_labels);
   return g_test_run ();
 }

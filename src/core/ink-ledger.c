@@ -21,6 +21,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <locale.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -30,6 +31,7 @@
 
 #include "ink-ledger.h"
 #include "ink-json.h"
+#include "ink-optimizer.h"
 #include "ink-save.h"
 
 char *
@@ -51,6 +53,7 @@ ink_ledger_run_free (InkLedgerRun *run)
   g_free (run->status);
   g_free (run->message);
   g_free (run->damaged);
+  g_free (run->name);
   g_free (run);
 }
 
@@ -62,6 +65,12 @@ write_summary (InkLedgerRun *run, GError **error)
   g_autofree char *path = g_build_filename (run->dir, "summary.json", NULL);
 
   json_builder_begin_object (b);
+  /* only when given: older readers ignore members they do not know */
+  if (run->name != NULL)
+    {
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, run->name);
+    }
   json_builder_set_member_name (b, "status");
   json_builder_add_string_value (b, run->status);
   json_builder_set_member_name (b, "message");
@@ -351,8 +360,12 @@ read_summary (InkLedgerRun *run,
     }
   o = json_node_get_object (root);
   if (!summary_string (o, "status", FALSE, path, &run->status, error) ||
-      !summary_string (o, "message", TRUE, path, &run->message, error))
+      !summary_string (o, "message", TRUE, path, &run->message, error) ||
+      !summary_string (o, "name", TRUE, path, &run->name, error))
     return FALSE;
+  /* a blank name is no name */
+  if (run->name != NULL && *g_strstrip (run->name) == '\0')
+    g_clear_pointer (&run->name, g_free);
   if (*run->status == '\0')
     {
       set_damage (error, path, _("“status” is empty"));
@@ -620,78 +633,548 @@ ink_ledger_run_delete (InkLedgerRun *run,
   return TRUE;
 }
 
+
 /* ------------------------------------------------------------------------ */
+/* names                                                                     */
 
-static void
-flatten (JsonNode *node, const char *prefix, GHashTable *out)
+const char *
+ink_ledger_run_get_name (const InkLedgerRun *run)
 {
-  if (JSON_NODE_HOLDS_OBJECT (node))
-    {
-      JsonObject *o = json_node_get_object (node);
-      g_autoptr(GList) members = json_object_get_members (o);
-      for (GList *l = members; l; l = l->next)
-        {
-          g_autofree char *key = *prefix ? g_strconcat (prefix, ".", l->data, NULL) : g_strdup (l->data);
-          flatten (json_object_get_member (o, l->data), key, out);
-        }
-    }
-  else if (JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *a = json_node_get_array (node);
-      for (guint i = 0; i < json_array_get_length (a); i++)
-        {
-          g_autofree char *key = g_strdup_printf ("%s[%u]", prefix, i);
-          flatten (json_array_get_element (a, i), key, out);
-        }
-    }
-  else
-    g_hash_table_insert (out, g_strdup (prefix), ink_json_to_text (node, FALSE));
+  g_return_val_if_fail (run != NULL, NULL);
+  if (run->name != NULL && *run->name != '\0')
+    return run->name;
+  if (run->experiment != NULL && run->experiment->name != NULL && *run->experiment->name != '\0')
+    return run->experiment->name;
+  return run->id;
 }
 
-static GHashTable *
-flat_experiment (const InkExperiment *e)
-{
-  g_autofree char *json = ink_experiment_to_json (e, FALSE);
-  g_autoptr(JsonParser) p = json_parser_new ();
-  GHashTable *out = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+#define NAME_MAX_CHARS 200
 
-  if (json_parser_load_from_data (p, json, -1, NULL))
-    flatten (json_parser_get_root (p), "", out);
-  return out;
-}
-
-static int
-cmp_str (gconstpointer a, gconstpointer b)
+gboolean
+ink_ledger_run_rename (InkLedgerRun *run,
+                       const char   *name,
+                       GError      **error)
 {
-  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+  g_autoptr(InkLedgerRun) fresh = NULL;
+  g_autofree char *clean = NULL;
+
+  g_return_val_if_fail (run != NULL, FALSE);
+  if (run->damaged != NULL)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   _("“%s” is damaged and cannot be renamed"), run->id);
+      return FALSE;
+    }
+  if (name != NULL && !g_utf8_validate (name, -1, NULL))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, _("the name is not valid UTF-8"));
+      return FALSE;
+    }
+  clean = g_strstrip (g_strdup (name ? name : ""));
+  if (g_utf8_strlen (clean, -1) > NAME_MAX_CHARS)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   _("the name is longer than %d characters"), NAME_MAX_CHARS);
+      return FALSE;
+    }
+  /* a line of text: no newlines or other control characters */
+  for (char *p = clean; *p; p = g_utf8_next_char (p))
+    if (g_unichar_iscntrl (g_utf8_get_char (p)))
+      *p = ' ';
+  /* the folder as it is now: only the name changes */
+  if (!(fresh = ink_ledger_run_load (run->dir, error)))
+    return FALSE;
+  g_free (fresh->name);
+  fresh->name = *clean ? g_strdup (clean) : NULL;
+  if (!write_summary (fresh, error))
+    return FALSE;
+  g_free (run->name);
+  run->name = g_strdup (fresh->name);
+  return TRUE;
 }
 
 char *
-ink_experiment_diff (const InkExperiment *a,
-                     const InkExperiment *b)
+ink_ledger_run_architecture (const InkLedgerRun *run)
 {
-  g_autoptr(GHashTable) fa = flat_experiment (a);
-  g_autoptr(GHashTable) fb = flat_experiment (b);
-  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
-  GString *s = g_string_new (NULL);
-  GHashTableIter it;
-  gpointer k;
+  GString *s;
 
-  g_hash_table_iter_init (&it, fa);
-  while (g_hash_table_iter_next (&it, &k, NULL))
-    g_ptr_array_add (keys, k);
-  g_hash_table_iter_init (&it, fb);
-  while (g_hash_table_iter_next (&it, &k, NULL))
-    if (!g_hash_table_contains (fa, k))
-      g_ptr_array_add (keys, k);
-  g_ptr_array_sort (keys, cmp_str);
-  for (guint i = 0; i < keys->len; i++)
+  if (run->experiment == NULL || run->experiment->net == NULL)
+    return NULL;
+  s = g_string_new (NULL);
+  g_string_append_printf (s, "%d", run->experiment->net->n_inputs);
+  for (int i = 0; i < run->experiment->net->n_layers; i++)
+    g_string_append_printf (s, "-%d", run->experiment->net->layers[i].units);
+  return g_string_free (s, FALSE);
+}
+
+double
+ink_ledger_run_duration (const InkLedgerRun *run)
+{
+  double sum = 0;
+
+  if (run->finished > 0 && run->finished >= run->started)
+    return (double) (run->finished - run->started);
+  if (run->history == NULL || run->history->len == 0)
+    return -1;
+  for (guint i = 0; i < run->history->len; i++)
     {
-      const char *key = keys->pdata[i];
-      const char *va = g_hash_table_lookup (fa, key);
-      const char *vb = g_hash_table_lookup (fb, key);
-      if (g_strcmp0 (va, vb) != 0)
-        g_string_append_printf (s, "%s: %s → %s\n", key, va ? va : "—", vb ? vb : "—");
+      double d = g_array_index (run->history, InkEpochRecord, i).duration;
+      if (isfinite (d) && d > 0)
+        sum += d;
+    }
+  return sum;
+}
+
+#define SHORT_LABEL_CHARS 18
+
+static char *
+cut_label (const char *name)
+{
+  if (g_utf8_strlen (name, -1) <= SHORT_LABEL_CHARS)
+    return g_strdup (name);
+  {
+    g_autofree char *head = g_utf8_substring (name, 0, SHORT_LABEL_CHARS - 1);
+    return g_strconcat (head, "…", NULL);
+  }
+}
+
+static gboolean
+label_taken (char **labels, guint n, guint self)
+{
+  for (guint j = 0; j < n; j++)
+    if (j != self && g_strcmp0 (labels[j], labels[self]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+char **
+ink_ledger_short_labels (InkLedgerRun * const *runs,
+                         guint                 n)
+{
+  char **labels = g_new0 (char *, n + 1);
+  g_autofree gboolean *dup = g_new0 (gboolean, n + 1);
+
+  for (guint i = 0; i < n; i++)
+    labels[i] = cut_label (ink_ledger_run_get_name (runs[i]));
+  /* the same name twice: tell them apart by when they started */
+  for (guint i = 0; i < n; i++)
+    dup[i] = label_taken (labels, n, i);
+  for (guint i = 0; i < n; i++)
+    if (dup[i])
+      {
+        g_autoptr(GDateTime) t = g_date_time_new_from_unix_local (runs[i]->started);
+        g_autofree char *when = t ? g_date_time_format (t, "%H:%M") : g_strdup ("?");
+        char *l = g_strdup_printf ("%s %s", labels[i], when);
+        g_free (labels[i]);
+        labels[i] = l;
+      }
+  /* still the same (same minute): number them */
+  for (guint i = 0; i < n; i++)
+    dup[i] = label_taken (labels, n, i);
+  for (guint i = 0, k = 1; i < n; i++)
+    if (dup[i])
+      {
+        char *l = g_strdup_printf ("%s #%u", labels[i], k++);
+        g_free (labels[i]);
+        labels[i] = l;
+      }
+  return labels;
+}
+
+/* ------------------------------------------------------------------------ */
+/* numbers for people                                                        */
+
+char *
+ink_format_float (float f)
+{
+  if (!isfinite (f))
+    return g_strdup (isnan (f) ? "NaN" : (f > 0 ? "∞" : "−∞"));
+  for (int p = 1; p <= 9; p++)
+    {
+      char fmt[8], buf[G_ASCII_DTOSTR_BUF_SIZE];
+      g_snprintf (fmt, sizeof fmt, "%%.%dg", p);
+      g_ascii_formatd (buf, sizeof buf, fmt, f);
+      if (p == 9 || (float) g_ascii_strtod (buf, NULL) == f)
+        return g_strdup (buf);
+    }
+  g_assert_not_reached ();
+}
+
+char *
+ink_format_double (double d)
+{
+  if (!isfinite (d))
+    return g_strdup (isnan (d) ? "NaN" : (d > 0 ? "∞" : "−∞"));
+  for (int p = 1; p <= 17; p++)
+    {
+      char fmt[8], buf[G_ASCII_DTOSTR_BUF_SIZE];
+      g_snprintf (fmt, sizeof fmt, "%%.%dg", p);
+      g_ascii_formatd (buf, sizeof buf, fmt, d);
+      if (g_ascii_strtod (buf, NULL) == d)
+        return g_strdup (buf);
+    }
+  return g_strdup_printf ("%.17g", d);
+}
+
+char *
+ink_format_thousands (guint64 n)
+{
+  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
+  const struct lconv *lc = localeconv ();
+  const char *sep = (lc && lc->thousands_sep && *lc->thousands_sep) ? lc->thousands_sep : ",";
+  GString *s = g_string_new (NULL);
+  gsize len = strlen (digits);
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        g_string_append (s, sep);
+      g_string_append_c (s, digits[i]);
     }
   return g_string_free (s, FALSE);
+}
+
+char *
+ink_format_duration (double seconds)
+{
+  guint64 s;
+
+  if (!isfinite (seconds) || seconds < 0)
+    return g_strdup ("—");
+  s = (guint64) llround (seconds);
+  if (s < 60)
+    return g_strdup_printf (_("%u s"), (guint) s);
+  if (s < 3600)
+    return g_strdup_printf (_("%u min %02u s"), (guint) (s / 60), (guint) (s % 60));
+  {
+    g_autofree char *h = ink_format_thousands (s / 3600);
+    return g_strdup_printf (_("%s h %02u min"), h, (guint) ((s % 3600) / 60));
+  }
+}
+
+/* ------------------------------------------------------------------------ */
+/* runs side by side                                                         */
+
+#define NONE "—"
+
+static void
+compare_row_free (InkLedgerCompareRow *row)
+{
+  g_free (row->section);
+  g_free (row->label);
+  g_strfreev (row->values);
+  g_free (row);
+}
+
+/* appends a row from n values (taken); a row where every run has nothing
+ * is left out */
+static void
+add_row (GPtrArray  *rows,
+         const char *section,
+         const char *label,
+         char      **values,
+         guint       n)
+{
+  InkLedgerCompareRow *row;
+  gboolean any = FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (values[i] == NULL)
+        values[i] = g_strdup (NONE);
+      any |= g_strcmp0 (values[i], NONE) != 0;
+    }
+  if (!any)
+    {
+      for (guint i = 0; i < n; i++)
+        g_free (values[i]);
+      g_free (values);
+      return;
+    }
+  row = g_new0 (InkLedgerCompareRow, 1);
+  row->section = g_strdup (section);
+  row->label = g_strdup (label);
+  row->values = g_renew (char *, values, n + 1);
+  row->values[n] = NULL;
+  for (guint i = 1; i < n; i++)
+    row->differs |= g_strcmp0 (row->values[i], row->values[0]) != 0;
+  g_ptr_array_add (rows, row);
+}
+
+static char *
+layer_text (const InkLayerSpec *l)
+{
+  if (l->dropout > 0)
+    {
+      g_autofree char *d = ink_format_float (l->dropout);
+      return g_strdup_printf (_("%d %s, dropout %s"), l->units, ink_activation_to_string (l->activation), d);
+    }
+  return g_strdup_printf ("%d %s", l->units, ink_activation_to_string (l->activation));
+}
+
+static char *
+split_text (const InkExperiment *e)
+{
+  switch (e->split.kind)
+    {
+    case INK_SPLIT_FIXED:
+      {
+        g_autofree char *t = e->split.n_train ? ink_format_thousands (e->split.n_train) : g_strdup (_("rest"));
+        g_autofree char *v = ink_format_thousands (e->split.n_valid);
+        return g_strdup_printf (_("fixed, %s train / %s valid"), t, v);
+      }
+    case INK_SPLIT_RANDOM:
+      {
+        g_autofree char *f = ink_format_double (100 * e->split.valid_fraction);
+        return g_strdup_printf (_("random, %s%% valid"), f);
+      }
+    case INK_SPLIT_OFFICIAL:
+    default:
+      return g_strdup (_("official (valid = test)"));
+    }
+}
+
+static char *
+augment_text (const InkAugmentSpec *a)
+{
+  GString *s;
+
+  if (!ink_augment_spec_enabled (a))
+    return g_strdup (_("off"));
+  s = g_string_new (NULL);
+  if (a->shift)
+    g_string_append_printf (s, _("shift %u px"), a->shift);
+  if (a->rotate > 0)
+    {
+      g_autofree char *r = ink_format_float (a->rotate);
+      if (s->len)
+        g_string_append (s, ", ");
+      g_string_append_printf (s, _("rotate ±%s°"), r);
+    }
+  if (a->elastic_alpha > 0)
+    {
+      g_autofree char *al = ink_format_float (a->elastic_alpha);
+      g_autofree char *si = ink_format_float (a->elastic_sigma);
+      if (s->len)
+        g_string_append (s, ", ");
+      g_string_append_printf (s, _("elastic α %s σ %s"), al, si);
+    }
+  if (a->probability < 1)
+    {
+      g_autofree char *p = ink_format_double (100.0 * ink_json_float_to_double (a->probability));
+      if (s->len)
+        g_string_append (s, ", ");
+      g_string_append_printf (s, _("%s%% of samples"), p);
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* the value of one optimizer field when the kind uses it */
+static char *
+opt_field (const InkOptimizerSpec *o, const char *field)
+{
+  gboolean momentum = o->kind == INK_OPT_MOMENTUM || o->kind == INK_OPT_NESTEROV;
+  gboolean adam = o->kind == INK_OPT_ADAM;
+  gboolean eps = o->kind == INK_OPT_RMSPROP || adam || o->kind == INK_OPT_ADAGRAD;
+
+  if (g_str_equal (field, "momentum"))
+    return momentum ? ink_format_float (o->momentum) : NULL;
+  if (g_str_equal (field, "rho"))
+    return o->kind == INK_OPT_RMSPROP ? ink_format_float (o->rho) : NULL;
+  if (g_str_equal (field, "beta1"))
+    return adam ? ink_format_float (o->beta1) : NULL;
+  if (g_str_equal (field, "beta2"))
+    return adam ? ink_format_float (o->beta2) : NULL;
+  if (g_str_equal (field, "eps"))
+    return eps ? ink_format_float (o->eps) : NULL;
+  return NULL;
+}
+
+static char *
+off_or_float (float v)
+{
+  return v > 0 ? ink_format_float (v) : g_strdup (_("off"));
+}
+
+static const char *
+loss_text (InkLoss l)
+{
+  return l == INK_LOSS_MSE ? "mse" : "cross-entropy";
+}
+
+static const char *
+init_text (InkInit i)
+{
+  switch (i)
+    {
+    case INK_INIT_GLOROT_NORMAL: return "glorot-normal";
+    case INK_INIT_HE_UNIFORM: return "he-uniform";
+    case INK_INIT_HE_NORMAL: return "he-normal";
+    case INK_INIT_GLOROT_UNIFORM:
+    default: return "glorot-uniform";
+    }
+}
+
+static char *
+early_text (const InkExperiment *e)
+{
+  switch (e->early_stopping)
+    {
+    case INK_EARLY_PATIENCE:
+      {
+        g_autofree char *p = ink_format_thousands (e->patience);
+        return g_strdup_printf (_("patience %s minibatches (%s)"), p, ink_monitor_to_string (e->monitor));
+      }
+    case INK_EARLY_NO_IMPROVEMENT:
+      return g_strdup_printf (ngettext ("after %u epoch without improvement (%s)",
+                                        "after %u epochs without improvement (%s)", e->stop_epochs),
+                              e->stop_epochs, ink_monitor_to_string (e->monitor));
+    case INK_EARLY_NONE:
+    default:
+      return g_strdup (_("off"));
+    }
+}
+
+static char *
+pretrain_text (const InkPretrainSpec *p)
+{
+  if (!p->enabled)
+    return g_strdup (_("off"));
+  {
+    g_autofree char *lr = ink_format_float (p->lr);
+    guint e = ink_pretrain_spec_epochs (p, 0);
+    return g_strdup_printf (ngettext ("RBM, %u epoch, lr %s, CD-%u", "RBM, %u epochs, lr %s, CD-%u", e),
+                            e, lr, ink_pretrain_spec_cd_k (p, 0));
+  }
+}
+
+static char *
+percent (double v)
+{
+  return isfinite (v) ? g_strdup_printf ("%.2f%%", 100 * v) : NULL;
+}
+
+static char *
+loss_value (double v)
+{
+  return isfinite (v) ? g_strdup_printf ("%.4g", v) : NULL;
+}
+
+static const InkEpochRecord *
+last_epoch (const InkLedgerRun *r)
+{
+  return r->history && r->history->len ? &g_array_index (r->history, InkEpochRecord, r->history->len - 1) : NULL;
+}
+
+static char *
+started_text (const InkLedgerRun *r)
+{
+  g_autoptr(GDateTime) t = g_date_time_new_from_unix_local (r->started);
+  return t ? g_date_time_format (t, "%Y-%m-%d %H:%M") : NULL;
+}
+
+static char *
+input_text (const InkNetSpec *net)
+{
+  g_autofree char *d = NULL;
+
+  if (!(net->input_dropout > 0))
+    return g_strdup_printf ("%d", net->n_inputs);
+  d = ink_format_float (net->input_dropout);
+  return g_strdup_printf (_("%d, dropout %s"), net->n_inputs, d);
+}
+
+static double
+best_valid_acc (const InkLedgerRun *r)
+{
+  double best = NAN;
+
+  for (guint k = 0; k < r->history->len; k++)
+    {
+      double a = g_array_index (r->history, InkEpochRecord, k).valid_acc;
+      if (isfinite (a) && !(a <= best))
+        best = a;
+    }
+  return best;
+}
+
+/* the values of one row, computed per run by the expression `expr` with
+ * `r` the run and `e` its experiment (never NULL inside: damaged runs get
+ * NULL) */
+#define ROW(section, label, expr)                                             \
+  G_STMT_START {                                                              \
+    char **v_ = g_new0 (char *, n + 1);                                       \
+    for (guint i_ = 0; i_ < n; i_++)                                          \
+      {                                                                       \
+        const InkLedgerRun *r = runs[i_];                                     \
+        const InkExperiment *e = r->experiment;                               \
+        (void) r;                                                             \
+        if (e != NULL)                                                        \
+          v_[i_] = (expr);                                                    \
+      }                                                                       \
+    add_row (rows, (section), (label), v_, n);                                \
+  } G_STMT_END
+
+GPtrArray *
+ink_ledger_compare (InkLedgerRun * const *runs,
+                    guint                 n)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) compare_row_free);
+  const char *s_run = _("Run"), *s_data = _("Data"), *s_net = _("Network");
+  const char *s_opt = _("Optimizer"), *s_train = _("Training"), *s_res = _("Result");
+  int max_hidden = 0;
+
+  for (guint i = 0; i < n; i++)
+    if (runs[i]->experiment)
+      max_hidden = MAX (max_hidden, runs[i]->experiment->net->n_layers - 1);
+
+  ROW (s_run, _("Name"), g_strdup (ink_ledger_run_get_name (r)));
+  ROW (s_run, _("Started"), started_text (r));
+  ROW (s_run, _("Ended"), g_strdup (r->status));
+
+  ROW (s_data, _("Dataset"), g_strdup (e->dataset));
+  ROW (s_data, _("Split"), split_text (e));
+  ROW (s_data, _("Subset"), e->split.subset ? ink_format_thousands (e->split.subset) : g_strdup (_("all")));
+  ROW (s_data, _("Normalization"), g_strdup (ink_norm_kind_to_string (e->normalization)));
+  ROW (s_data, _("Augmentation"), augment_text (&e->augmentation));
+
+  ROW (s_net, _("Architecture"), ink_ledger_run_architecture (r));
+  ROW (s_net, _("Input"), input_text (e->net));
+  for (int h = 0; h < max_hidden; h++)
+    {
+      g_autofree char *label = g_strdup_printf (_("Hidden %d"), h + 1);
+      ROW (s_net, label, h < e->net->n_layers - 1 ? layer_text (&e->net->layers[h]) : NULL);
+    }
+  ROW (s_net, _("Output"), layer_text (&e->net->layers[e->net->n_layers - 1]));
+  ROW (s_net, _("Loss"), g_strdup (loss_text (e->net->loss)));
+  ROW (s_net, _("Initialization"), g_strdup (init_text (e->net->init)));
+  ROW (s_net, _("Parameters"), ink_format_thousands (ink_net_spec_n_params (e->net)));
+
+  ROW (s_opt, _("Optimizer"), g_strdup (ink_optimizer_kind_to_string (e->optimizer.kind)));
+  ROW (s_opt, _("Learning rate"), ink_format_float (e->optimizer.lr));
+  ROW (s_opt, _("Momentum"), opt_field (&e->optimizer, "momentum"));
+  ROW (s_opt, "ρ (rho)", opt_field (&e->optimizer, "rho"));
+  ROW (s_opt, "β₁ (beta1)", opt_field (&e->optimizer, "beta1"));
+  ROW (s_opt, "β₂ (beta2)", opt_field (&e->optimizer, "beta2"));
+  ROW (s_opt, "ε (eps)", opt_field (&e->optimizer, "eps"));
+  ROW (s_opt, _("Decay per epoch"), e->optimizer.decay != 1.0f ? ink_format_float (e->optimizer.decay) : g_strdup (_("none")));
+  ROW (s_opt, "L1", off_or_float (e->optimizer.l1));
+  ROW (s_opt, "L2", off_or_float (e->optimizer.l2));
+  ROW (s_opt, _("Max-norm"), off_or_float (e->optimizer.max_norm));
+
+  ROW (s_train, _("Epochs planned"), ink_format_thousands (e->epochs));
+  ROW (s_train, _("Batch size"), ink_format_thousands (e->batch_size));
+  ROW (s_train, _("Early stopping"), early_text (e));
+  ROW (s_train, _("Pretraining"), pretrain_text (&e->pretraining));
+  ROW (s_train, _("Seed"), g_strdup_printf ("%" G_GUINT64_FORMAT, e->seed));
+  ROW (s_train, _("Device"), g_strdup (e->device));
+
+  ROW (s_res, _("Epochs done"), ink_format_thousands (r->history->len));
+  ROW (s_res, _("Best epoch"), r->best_epoch ? ink_format_thousands (r->best_epoch) : NULL);
+  ROW (s_res, _("Test accuracy"), percent (r->test_accuracy));
+  ROW (s_res, _("Best validation accuracy"), percent (best_valid_acc (r)));
+  ROW (s_res, _("Last training loss"), last_epoch (r) ? loss_value (last_epoch (r)->train_loss) : NULL);
+  ROW (s_res, _("Last validation loss"), last_epoch (r) ? loss_value (last_epoch (r)->valid_loss) : NULL);
+  ROW (s_res, _("Duration"), ink_format_duration (ink_ledger_run_duration (r)));
+  return rows;
 }

@@ -48,6 +48,10 @@ typedef struct
    * "damaged", no experiment (NULL), an empty history and `started` from
    * the folder's modification time; it can only be shown and deleted. */
   char          *damaged;
+  /* The name the user gave the run (summary.json "name", optional: older
+   * summaries have none); NULL = the experiment's name.  See
+   * ink_ledger_run_get_name. */
+  char          *name;
 } InkLedgerRun;
 
 char         *ink_ledger_dir            (void);
@@ -81,10 +85,52 @@ GPtrArray    *ink_ledger_list           (const char          *root,
 gboolean      ink_ledger_run_delete     (InkLedgerRun        *run,
                                          GError             **error);
 
-/* The differences between two experiments, one "key: a → b" line each
- * (keys as in the JSON, e.g. "optimizer.lr"); empty string when equal. */
-char         *ink_experiment_diff       (const InkExperiment *a,
-                                         const InkExperiment *b);
+/* The run's name for people: the name it was given (ink_ledger_run_rename),
+ * else its experiment's, else (damaged) its folder's. */
+const char   *ink_ledger_run_get_name   (const InkLedgerRun  *run);
+/* Gives the run a name, kept in its summary.json ("name"); NULL or blank
+ * goes back to the experiment's name.  Reads the summary again first, so
+ * only the name changes on disk.  Refuses a damaged run, a name that is
+ * not UTF-8 or longer than 200 characters. */
+gboolean      ink_ledger_run_rename     (InkLedgerRun        *run,
+                                         const char          *name,
+                                         GError             **error);
+/* "784-512-512-10": inputs, then every layer's units; NULL when damaged */
+char         *ink_ledger_run_architecture (const InkLedgerRun *run);
+/* seconds from start to end (the epochs' durations while it has no end);
+ * negative when unknown */
+double        ink_ledger_run_duration   (const InkLedgerRun  *run);
+/* A short label per run, unique among `runs` (for chart legends): the
+ * name cut to 18 characters, with the start time (and then a number)
+ * added where two would read the same.  Parallel to runs; g_strfreev. */
+char        **ink_ledger_short_labels   (InkLedgerRun * const *runs,
+                                         guint                 n);
+
+/* Numbers for people: the fewest significant digits that read back as the
+ * same float (0.2, 1e-05; never 0.20000000298023224). */
+char         *ink_format_float          (float                f);
+/* the same for a double (0.1 + 0.2 → 0.30000000000000004 stays exact) */
+char         *ink_format_double         (double               d);
+/* 1234567 → "1,234,567" (the locale's separator, else a comma) */
+char         *ink_format_thousands      (guint64              n);
+/* 75 → "1 min 15 s", 4000 → "1 h 06 min", 9.4 → "9 s" */
+char         *ink_format_duration       (double               seconds);
+
+/* Runs side by side: one row per hyper-parameter or result, the layers
+ * matched by role (input, hidden 1…n, output).  values[i] is runs[i]'s
+ * text ("—" when it has none); differs when they are not all the same. */
+typedef struct
+{
+  char      *section;   /* "Data", "Network", "Optimizer", "Training", "Result" */
+  char      *label;
+  char     **values;    /* n, NULL-terminated */
+  gboolean   differs;
+} InkLedgerCompareRow;
+
+/* InkLedgerCompareRow*, in display order (free func set); damaged runs
+ * are refused by the caller (they have no experiment) and shown as "—" */
+GPtrArray    *ink_ledger_compare        (InkLedgerRun * const *runs,
+                                         guint                 n);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (InkLedgerRun, ink_ledger_run_free)
 
