@@ -29,6 +29,9 @@
 #include "ink-chart-scale.h"
 #include "ink-epoch-item.h"
 #include "ink-epoch-table.h"
+#include "ink-ledger.h"
+#include "ink-train-page.h"
+#include "test-gui-util.h"
 
 #define W 600
 #define H 400
@@ -1194,6 +1197,374 @@ test_epoch_table_follow (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* ------------------------------------------------------------------------ */
+/* issue 11: scales, smoothing, dark style, legend, the Train page's charts  */
+
+/* a loss from 0.03 to 2.5 reads 0.05 0.1 0.2 0.5 1 2 on a log axis, not 0.1 1 */
+static void
+test_scale_log_two_five (void)
+{
+  static const double expected[] = { 0.05, 0.1, 0.2, 0.5, 1, 2 };
+  GArray *t = ink_chart_log_ticks (0.03, 2.5, 8);
+  GArray *major = ticks_major_values (t);
+
+  g_assert_cmpuint (major->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < major->len; i++)
+    g_assert_cmpfloat_with_epsilon (g_array_index (major, double, i), expected[i], 1e-12);
+  g_array_unref (major);
+  g_array_unref (t);
+}
+
+/* two charts sharing the x range span the union of their data */
+static void
+test_chart_shared_x (void)
+{
+  InkChart *a = g_object_ref_sink (ink_chart_new ());
+  InkChart *b = g_object_ref_sink (ink_chart_new ());
+  guint sa = ink_chart_add_series (a, "batches", NULL, INK_CHART_THIN, TRUE);
+  guint sb = ink_chart_add_series (b, "epochs", NULL, INK_CHART_SOLID, TRUE);
+  double lo, hi;
+
+  ink_chart_share_x_range (a, b);
+  ink_chart_series_append (a, sa, 0.05, 2.0);
+  ink_chart_series_append (a, sa, 2.5, 0.3);
+  ink_chart_series_append (b, sb, 1, 0.9);
+  ink_chart_series_append (b, sb, 3, 0.95);
+  g_assert_true (ink_chart_get_x_range (a, &lo, &hi));
+  g_assert_cmpfloat (lo, ==, 0.05);
+  g_assert_cmpfloat (hi, ==, 3);
+  g_assert_true (ink_chart_get_x_range (b, &lo, &hi));
+  g_assert_cmpfloat (lo, ==, 0.05);
+  g_assert_cmpfloat (hi, ==, 3);
+  g_object_unref (a);
+  /* the survivor forgets the disposed peer */
+  g_assert_true (ink_chart_get_x_range (b, &lo, &hi));
+  g_assert_cmpfloat (lo, ==, 1);
+  g_object_unref (b);
+}
+
+static double
+luminance (double r, double g, double b)
+{
+#define LIN(c) ((c) <= 0.03928 ? (c) / 12.92 : pow (((c) + 0.055) / 1.055, 2.4))
+  return 0.2126 * LIN (r) + 0.7152 * LIN (g) + 0.0722 * LIN (b);
+#undef LIN
+}
+
+/* the best contrast against bg of any pixel in a rectangle */
+static double
+best_contrast (cairo_surface_t *surface, int x0, int x1, int y0, int y1, const GdkRGBA *bg)
+{
+  int stride = cairo_image_surface_get_stride (surface);
+  const guint8 *data;
+  double lb = luminance (bg->red, bg->green, bg->blue), best = 1;
+
+  cairo_surface_flush (surface);
+  data = cairo_image_surface_get_data (surface);
+  for (int y = y0; y <= y1; y++)
+    for (int x = x0; x <= x1; x++)
+      {
+        guint32 px = *(const guint32 *) (gconstpointer) (data + y * stride + x * 4);
+        double l = luminance (((px >> 16) & 0xff) / 255.0, ((px >> 8) & 0xff) / 255.0, (px & 0xff) / 255.0);
+
+        best = MAX (best, (MAX (l, lb) + 0.05) / (MIN (l, lb) + 0.05));
+      }
+  return best;
+}
+
+/* The per-minibatch curve reads in the dark style: its line has a contrast
+ * of at least 3:1 against Adwaita's dark background (the raw curve alone,
+ * without smoothing, and the smoothed one). */
+static void
+test_chart_dark_minibatch (void)
+{
+  GtkCssProvider *css = gtk_css_provider_new ();
+  GtkWidget *window;
+  InkChart *chart = ink_chart_new ();
+  GdkRGBA blue_c, bg = { 0x24 / 255.0, 0x24 / 255.0, 0x24 / 255.0, 1 };
+  guint id;
+  double wx0, wx1;
+
+  gtk_css_provider_load_from_data (css, "inkchart { color: #ffffff; }", -1);
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_USER);
+  ink_chart_palette (0, &blue_c);
+  /* no legend: only the curve (and the faint grid) inside the plot */
+  id = ink_chart_add_series (chart, "train loss per minibatch", &blue_c, INK_CHART_THIN, FALSE);
+  for (int i = 0; i < 60; i++)
+    ink_chart_series_append (chart, id, i / 20.0, 1.0 + 0.3 * sin (i * 1.7));
+  window = show_in_window (GTK_WIDGET (chart), W, H);
+
+  for (int smooth = 0; smooth < 2; smooth++)
+    {
+      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, W, H);
+      cairo_t *cr = cairo_create (surface);
+      graphene_rect_t plot;
+      double c;
+
+      ink_chart_series_set_smoothing (chart, id, smooth ? 0.8 : 0.0);
+      gdk_cairo_set_source_rgba (cr, &bg);
+      cairo_paint (cr);
+      ink_chart_draw (chart, cr, W, H);
+      cairo_destroy (cr);
+      g_assert_true (ink_chart_data_to_widget (chart, 1.0, 1.0, &wx0, NULL));
+      g_assert_true (ink_chart_data_to_widget (chart, 2.0, 1.0, &wx1, NULL));
+      g_assert_true (ink_chart_get_plot_area (chart, &plot));
+      /* inside the axes */
+      c = best_contrast (surface, (int) wx0, (int) wx1, (int) plot.origin.y + 3,
+                         (int) (plot.origin.y + plot.size.height) - 3, &bg);
+      g_test_message ("smoothing %d: contrast %.2f", smooth, c);
+      g_assert_cmpfloat (c, >=, 3.0);
+      cairo_surface_destroy (surface);
+    }
+  gtk_style_context_remove_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css));
+  g_object_unref (css);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Many long legend entries: the legend goes above the plot, ellipsized,
+ * and the plot keeps its width. */
+static void
+test_chart_legend_never_squeezes (void)
+{
+  InkChart *chart = ink_chart_new ();
+  GtkWidget *window;
+  graphene_rect_t plot;
+
+  for (int k = 0; k < 4; k++)
+    {
+      g_autofree char *label = g_strdup_printf ("keras-mnist-mlp-%d (20261203-2056%02d-keras-mnist-mlp) valid", k, k);
+      guint id = ink_chart_add_series (chart, label, NULL, k ? INK_CHART_DASHED : INK_CHART_SOLID, TRUE);
+
+      for (int e = 1; e <= 5; e++)
+        ink_chart_series_append (chart, id, e, 1.0 / (e + k));
+    }
+  window = show_in_window (GTK_WIDGET (chart), 1000, H);
+  pump (200);
+  g_assert_true (ink_chart_get_plot_area (chart, &plot));
+  g_test_message ("plot %.0f×%.0f of %d×%d", plot.size.width, plot.size.height, 1000, H);
+  g_assert_cmpfloat (plot.size.width, >=, 0.75 * 1000);
+  g_assert_cmpfloat (plot.size.height, >=, 0.4 * H);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static InkLedgerRun *
+fake_run (const char *id, const char *name, InkLoss loss, double acc0)
+{
+  InkLedgerRun *r = g_new0 (InkLedgerRun, 1);
+
+  r->id = g_strdup (id);
+  r->experiment = ink_experiment_new_default ();
+  g_free (r->experiment->name);
+  r->experiment->name = g_strdup (name);
+  r->experiment->net->loss = loss;
+  r->history = g_array_new (FALSE, TRUE, sizeof (InkEpochRecord));
+  for (guint e = 1; e <= 3; e++)
+    {
+      InkEpochRecord rec = { .epoch = e, .train_loss = 1.0 / e, .valid_loss = 0.9 / e,
+                             .train_acc = acc0 + 0.01 * e, .valid_acc = acc0 + 0.012 * e };
+      g_array_append_val (r->history, rec);
+    }
+  r->status = g_strdup ("completed");
+  r->started = g_get_real_time () / G_USEC_PER_SEC;
+  r->finished = r->started + 60;
+  r->test_accuracy = acc0 + 0.04;
+  r->best_epoch = 3;
+  return r;
+}
+
+typedef struct
+{
+  GtkWidget    *window;
+  InkTrainPage *page;
+  InkChart     *loss, *acc;
+  GPtrArray    *runs;
+} PageFixture;
+
+static void
+page_setup (PageFixture *f, gconstpointer data)
+{
+  f->page = ink_train_page_new ();
+  f->window = show_in_window (GTK_WIDGET (f->page), 1100, 760);
+  f->loss = INK_CHART (ink_train_page_get_loss_chart (f->page));
+  f->acc = INK_CHART (ink_train_page_get_accuracy_chart (f->page));
+  f->runs = g_ptr_array_new_with_free_func ((GDestroyNotify) ink_ledger_run_free);
+  g_ptr_array_add (f->runs, fake_run ("20261203-100000-keras-mnist-mlp", "keras-mnist-mlp", INK_LOSS_CROSS_ENTROPY, 0.9));
+  g_ptr_array_add (f->runs, fake_run ("20261203-110000-theano-mlp-with-a-long-name", "theano-mlp-with-a-long-name",
+                                      INK_LOSS_CROSS_ENTROPY, 0.8));
+  g_ptr_array_add (f->runs, fake_run ("20261203-120000-nolearn-lasagne", "nolearn-lasagne", INK_LOSS_MSE, 0.85));
+  ink_train_page_show_ledger_run (f->page, f->runs->pdata[0]);
+  gui_pump ();
+}
+
+static void
+page_teardown (PageFixture *f, gconstpointer data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_ptr_array_unref (f->runs);
+}
+
+static gboolean
+strv_has_prefix (char **strv, const char *prefix)
+{
+  for (guint i = 0; strv[i]; i++)
+    if (g_str_has_prefix (strv[i], prefix))
+      return TRUE;
+  return FALSE;
+}
+
+/* Overlays: the run on show is not drawn over itself; the others get short
+ * names; an MSE run's loss is not put on a cross-entropy run's axis (a note
+ * says so) while its accuracy is overlaid. */
+static void
+test_page_overlays (PageFixture *f, gconstpointer data)
+{
+  g_auto(GStrv) loss = NULL;
+  g_auto(GStrv) acc = NULL;
+  guint n_loss, n_acc;
+
+  ink_train_page_set_overlays (f->page, f->runs);
+  loss = ink_chart_get_legend_labels (f->loss);
+  acc = ink_chart_get_legend_labels (f->acc);
+  n_loss = g_strv_length (loss);
+  n_acc = g_strv_length (acc);
+  for (guint i = 0; acc[i]; i++)
+    g_test_message ("accuracy legend: %s", acc[i]);
+  /* train + valid (+ the minibatch curve on the loss chart), then overlays */
+  g_assert_cmpuint (n_acc, ==, 2 + 2);
+  g_assert_cmpuint (n_loss, ==, 3 + 1);
+  g_assert_false (strv_has_prefix (acc, "keras-mnist-mlp"));
+  g_assert_true (strv_has_prefix (acc, "theano-mlp-with-a…"));
+  g_assert_true (strv_has_prefix (acc, "nolearn-lasagne"));
+  g_assert_false (strv_has_prefix (loss, "nolearn-lasagne"));
+  for (guint i = 0; acc[i]; i++)
+    g_assert_cmpuint (g_utf8_strlen (acc[i], -1), <=, 28);
+  g_assert_nonnull (ink_chart_get_note (f->loss));
+  g_assert_nonnull (strstr (ink_chart_get_note (f->loss), "nolearn-lasagne"));
+  g_assert_null (ink_chart_get_note (f->acc));
+  gui_shot (f->window, "train-page-overlays.png");
+
+  /* unticking all removes them, and the note */
+  ink_train_page_set_overlays (f->page, NULL);
+  g_strfreev (loss);
+  loss = ink_chart_get_legend_labels (f->loss);
+  g_assert_cmpuint (g_strv_length (loss), ==, 3);
+  g_assert_null (ink_chart_get_note (f->loss));
+}
+
+/* The minibatch curve and the epochs share the x range on both charts. */
+static void
+test_page_shared_x (PageFixture *f, gconstpointer data)
+{
+  double lo1, hi1, lo2, hi2;
+
+  ink_chart_series_append (f->loss, ink_train_page_get_batch_series (f->page), 0.1, 2.0);
+  g_assert_true (ink_chart_get_x_range (f->loss, &lo1, &hi1));
+  g_assert_true (ink_chart_get_x_range (f->acc, &lo2, &hi2));
+  g_assert_cmpfloat (lo1, ==, 0.1);
+  g_assert_cmpfloat (lo1, ==, lo2);
+  g_assert_cmpfloat (hi1, ==, hi2);
+}
+
+/* The chart menu's smoothing slider: opened as a click opens it, moved, it
+ * smooths the minibatch curve and is remembered in GSettings; the menu
+ * button's tooltip is off while the menu is open. */
+static void
+test_page_smoothing (PageFixture *f, gconstpointer data)
+{
+  GtkWidget *menu = gui_find_named (GTK_WIDGET (f->page), "chart-menu");
+  guint id = ink_train_page_get_batch_series (f->page);
+  GtkPopover *popover;
+  GtkWidget *scale;
+  g_autoptr(GSettings) settings = NULL;
+  double raw[] = { 2.0, 1.0, 1.5, 0.5 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (raw); i++)
+    ink_chart_series_append (f->loss, id, 0.25 * (i + 1), raw[i]);
+  g_assert_nonnull (menu);
+  g_assert_true (gtk_widget_get_has_tooltip (menu));
+  gtk_menu_button_popup (GTK_MENU_BUTTON (menu));
+  gui_pump ();
+  popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (menu));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (popover)));
+  g_assert_false (gtk_widget_get_has_tooltip (menu));
+  scale = gui_find_named (GTK_WIDGET (popover), "smoothing");
+  g_assert_nonnull (scale);
+  g_assert_true (gtk_widget_get_mapped (scale));
+
+  gtk_range_set_value (GTK_RANGE (scale), 0.0);
+  gui_pump ();
+  g_assert_cmpfloat (ink_chart_series_get_smoothed (f->loss, id, 3), ==, 0.5);
+  gtk_range_set_value (GTK_RANGE (scale), 0.9);
+  gui_pump ();
+  g_assert_cmpfloat (ink_chart_series_get_smoothed (f->loss, id, 3), >, 1.0);
+  g_assert_cmpfloat_with_epsilon (ink_chart_series_get_smoothed (f->loss, id, 0), 2.0, 1e-9);
+
+  settings = g_settings_new ("org.inkling.Inkling");
+  g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "chart-smoothing"), 0.9, 1e-9);
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (menu));
+  gui_pump ();
+  g_assert_true (gtk_widget_get_has_tooltip (menu));
+  g_settings_reset (settings, "chart-smoothing");
+}
+
+/* The exported PNG carries the run's name and dataset in a title above the
+ * charts, on the style's background. */
+static void
+test_page_export_title (PageFixture *f, gconstpointer data)
+{
+  g_autofree char *title = ink_train_page_get_export_title (f->page);
+  g_autofree char *dir = g_dir_make_tmp ("ink-chart-export-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "charts.png", NULL);
+  g_autoptr(GError) error = NULL;
+  cairo_surface_t *png;
+  int left = G_MAXINT, right = -1, stride;
+  const guint8 *data_px;
+  guint32 bg;
+
+  g_assert_nonnull (title);
+  g_assert_nonnull (strstr (title, "keras-mnist-mlp"));
+  g_assert_nonnull (strstr (title, "MNIST"));
+  g_assert_true (ink_train_page_export_charts (f->page, path, &error));
+  g_assert_no_error (error);
+  png = cairo_image_surface_create_from_png (path);
+  g_assert_cmpint (cairo_surface_status (png), ==, CAIRO_STATUS_SUCCESS);
+  /* the title: a wide line of text in the top band (the Loss chart's own
+   * title is one short word) */
+  stride = cairo_image_surface_get_stride (png);
+  data_px = cairo_image_surface_get_data (png);
+  bg = *(const guint32 *) (gconstpointer) data_px;
+  for (int y = 10; y < 24; y++)
+    for (int x = 0; x < cairo_image_surface_get_width (png); x++)
+      if (*(const guint32 *) (gconstpointer) (data_px + y * stride + x * 4) != bg)
+        {
+          left = MIN (left, x);
+          right = MAX (right, x);
+        }
+  g_test_message ("title ink from x=%d to %d", left, right);
+  g_assert_cmpint (right - left, >, 250);
+  cairo_surface_destroy (png);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* The outcome banner takes no focus: no stray text caret in it. */
+static void
+test_page_outcome_no_caret (PageFixture *f, gconstpointer data)
+{
+  GtkWidget *outcome = gui_find_label (GTK_WIDGET (f->page), "Test accuracy of the kept model");
+
+  g_assert_nonnull (outcome);
+  g_assert_false (gtk_label_get_selectable (GTK_LABEL (outcome)));
+  g_assert_false (gtk_widget_grab_focus (outcome));
+  /* Tab through the page: the focus never lands on it */
+  for (int i = 0; i < 12; i++)
+    {
+      gtk_widget_child_focus (f->window, GTK_DIR_TAB_FORWARD);
+      g_assert_false (gtk_widget_has_focus (outcome));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1220,6 +1591,16 @@ main (int   argc,
   g_test_add_func ("/epoch/item", test_epoch_item);
   g_test_add_func ("/epoch/table/rows", test_epoch_table_rows);
   g_test_add_func ("/epoch/table/follow", test_epoch_table_follow);
+  g_test_add_func ("/chart/scale/log-two-five", test_scale_log_two_five);
+  g_test_add_func ("/chart/shared-x", test_chart_shared_x);
+  g_test_add_func ("/chart/draw/dark-minibatch", test_chart_dark_minibatch);
+  g_test_add_func ("/chart/draw/legend-never-squeezes", test_chart_legend_never_squeezes);
+  g_test_add ("/chart/train-page/overlays", PageFixture, NULL, page_setup, test_page_overlays, page_teardown);
+  g_test_add ("/chart/train-page/shared-x", PageFixture, NULL, page_setup, test_page_shared_x, page_teardown);
+  g_test_add ("/chart/train-page/smoothing", PageFixture, NULL, page_setup, test_page_smoothing, page_teardown);
+  g_test_add ("/chart/train-page/export-title", PageFixture, NULL, page_setup, test_page_export_title, page_teardown);
+  g_test_add ("/chart/train-page/outcome-no-caret", PageFixture, NULL, page_setup, test_page_outcome_no_caret,
+              page_teardown);
 
   return g_test_run ();
 }

@@ -21,6 +21,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <gdk/x11/gdkx.h>
 #include <string.h>
 
 #include "ink-design-page.h"
@@ -885,6 +886,158 @@ test_layer_menu_after_move (void)
   gtk_window_destroy (win);
 }
 
+/* runs xdotool with the window's X id in place of %lu (every one) */
+static gboolean
+xdo (GtkWidget *window, const char *args_fmt)
+{
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+  gulong xid;
+  g_autofree char *args = NULL;
+  g_autofree char *cmd = NULL;
+  GString *expanded;
+  int status = 0;
+
+  if (xdotool == NULL || !GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
+    return FALSE;
+  xid = (gulong) gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (window)));
+  expanded = g_string_new (args_fmt);
+  {
+    g_autofree char *id = g_strdup_printf ("%lu", xid);
+    g_string_replace (expanded, "%lu", id, 0);
+  }
+  args = g_string_free (expanded, FALSE);
+  cmd = g_strdup_printf ("%s %s", xdotool, args);
+  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return TRUE;
+}
+
+/* clicks the middle of a widget with the real pointer */
+static gboolean
+xdo_click (GtkWidget *window, GtkWidget *widget)
+{
+  graphene_point_t p;
+  g_autofree char *args = NULL;
+
+  g_assert_true (gtk_widget_compute_point (widget, window,
+                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.0,
+                                                                 gtk_widget_get_height (widget) / 2.0), &p));
+  args = g_strdup_printf ("mousemove --window %%lu %d %d click 1", (int) p.x, (int) p.y);
+  return xdo (window, args);
+}
+
+static void
+wait_ms (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+}
+
+/* ------------------------------------------------------------------------ */
+/* issue 11: reflow to one column, the ± buttons next to a refused text     */
+
+/* (an AdwComboRow's value is left out: libadwaita ellipsizes it at every
+ * width, a known fault of the training form's rows, not of the reflow) */
+static gboolean
+label_ellipsized (GtkWidget *w, gconstpointer data)
+{
+  return GTK_IS_LABEL (w) && gtk_widget_get_mapped (w) &&
+         gtk_widget_get_ancestor (w, ADW_TYPE_COMBO_ROW) == NULL &&
+         pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (w)));
+}
+
+/* 800 pixels wide: the network above the training, no label cut to
+ * "Hi…"; wide: side by side. */
+static void
+test_reflow (void)
+{
+  InkDesignPage *page = ink_design_page_new ();
+  GtkWindow *win = GTK_WINDOW (gtk_window_new ());
+  g_autoptr(InkExperiment) keras = preset ("keras-mnist-mlp");
+  GtkWidget *cut;
+
+  gtk_window_set_default_size (win, 800, 560);
+  gtk_window_set_child (win, GTK_WIDGET (page));
+  ink_design_page_set_experiment (page, keras);
+  gtk_window_present (win);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  wait_ms (200);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (win)), <=, 800);
+  g_assert_true (ink_design_page_get_one_column (page));
+  cut = gui_find (GTK_WIDGET (page), label_ellipsized, NULL);
+  if (cut)
+    {
+      for (GtkWidget *w = cut; w; w = gtk_widget_get_parent (w))
+        g_printerr ("  in %s %s width %d\n", G_OBJECT_TYPE_NAME (w), gtk_widget_get_name (w), gtk_widget_get_width (w));
+      g_error ("label cut short: %s", gtk_label_get_text (GTK_LABEL (cut)));
+    }
+  gui_shot (GTK_WIDGET (win), "design-800.png");
+
+  gtk_window_set_default_size (win, 1400, 800);
+  wait_ms (300);
+  g_assert_false (ink_design_page_get_one_column (page));
+  gtk_window_destroy (win);
+}
+
+static GtkWidget *
+spin_button_part (GtkWidget *spin, const char *css_class)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (spin); c; c = gtk_widget_get_next_sibling (c))
+    if (GTK_IS_BUTTON (c) && gtk_widget_has_css_class (c, css_class))
+      return c;
+  g_error ("no %s button", css_class);
+  return NULL;
+}
+
+/* The + next to a refused text does not step from the last valid value
+ * (it is insensitive; a real click does nothing); next to a valid text not
+ * yet entered it steps from what is typed. */
+static void
+test_spin_buttons_invalid (void)
+{
+  InkDesignPage *page = ink_design_page_new ();
+  GtkWindow *win = show_page (page);
+  g_autoptr(InkExperiment) keras = preset ("keras-mnist-mlp");
+  GtkWidget *units, *plus, *minus;
+
+  ink_design_page_set_experiment (page, keras);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+  units = must_find (hidden_row (page, 0), "units");
+  plus = spin_button_part (units, "up");
+  minus = spin_button_part (units, "down");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (units)), ==, "512");
+  g_assert_true (gtk_widget_is_sensitive (plus));
+
+  gtk_editable_set_text (GTK_EDITABLE (units), "5x2");
+  pump ();
+  g_assert_false (gtk_widget_is_sensitive (plus));
+  g_assert_false (gtk_widget_is_sensitive (minus));
+  if (!xdo_click (GTK_WIDGET (win), plus))
+    {
+      g_test_skip ("needs xdotool and X11");
+      gtk_window_destroy (win);
+      return;
+    }
+  wait_ms (300);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (units)), ==, "5x2");
+  /* nor does the Up key */
+  g_signal_emit_by_name (units, "change-value", GTK_SCROLL_STEP_UP);
+  pump ();
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (units)), ==, "5x2");
+
+  /* typed, valid, not entered: + steps from it */
+  gtk_editable_set_text (GTK_EDITABLE (units), "300");
+  pump ();
+  g_assert_true (gtk_widget_is_sensitive (plus));
+  xdo_click (GTK_WIDGET (win), plus);
+  wait_ms (300);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (units)), ==, "301");
+  gtk_window_destroy (win);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -904,5 +1057,7 @@ main (int   argc,
   g_test_add_func ("/design/summary", test_summary);
   g_test_add_func ("/design/device", test_device);
   g_test_add_func ("/design/augmentation-pretraining", test_augmentation_pretraining);
+  g_test_add_func ("/design/reflow", test_reflow);
+  g_test_add_func ("/design/spin-buttons-invalid", test_spin_buttons_invalid);
   return g_test_run ();
 }

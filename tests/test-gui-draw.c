@@ -1152,6 +1152,173 @@ test_features_page (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* runs xdotool with the window's X id in place of %lu (every one) */
+static gboolean
+xdo (GtkWidget *window, const char *args_fmt)
+{
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+  gulong xid;
+  g_autofree char *args = NULL;
+  g_autofree char *cmd = NULL;
+  GString *expanded;
+  int status = 0;
+
+  if (xdotool == NULL || !GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
+    return FALSE;
+  xid = (gulong) gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (window)));
+  expanded = g_string_new (args_fmt);
+  {
+    g_autofree char *id = g_strdup_printf ("%lu", xid);
+    g_string_replace (expanded, "%lu", id, 0);
+  }
+  args = g_string_free (expanded, FALSE);
+  cmd = g_strdup_printf ("%s %s", xdotool, args);
+  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return TRUE;
+}
+
+static void
+wait_ms (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+}
+
+/* ------------------------------------------------------------------------ */
+/* issue 11: shortcuts without focusing the canvas, Clear undone, reflow     */
+
+static gboolean
+canvas_empty (gpointer canvas)
+{
+  return ink_draw_canvas_is_empty (canvas);
+}
+
+static gboolean
+canvas_has_two (gpointer canvas)
+{
+  return ink_draw_canvas_get_n_strokes (canvas) == 2;
+}
+
+/* Delete clears and Ctrl+Z brings the drawing back, pressed on the window
+ * while another widget has the focus; the Shortcuts window lists both. */
+static void
+test_draw_page_shortcuts (void)
+{
+  static const double a[] = { 0.3, 0.2, 0.35, 0.8 }, b[] = { 0.6, 0.2, 0.55, 0.8 };
+  InkDrawPage *page = ink_draw_page_new ();
+  InkDrawCanvas *canvas = ink_draw_page_get_canvas (page);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *other = gtk_button_new_with_label ("elsewhere");
+  GtkWidget *window;
+  g_autoptr(GtkBuilder) builder = NULL;
+  g_autofree char *ui = g_test_build_filename (G_TEST_DIST, "..", "ui", "help-overlay.ui", NULL);
+  GSList *objects;
+  gboolean undo_listed = FALSE, clear_listed = FALSE;
+
+  gtk_box_append (GTK_BOX (box), other);
+  gtk_widget_set_vexpand (GTK_WIDGET (page), TRUE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (page));
+  window = show_in_window (box, 1100, 800);
+  ink_draw_canvas_add_stroke (canvas, a, 2);
+  ink_draw_canvas_add_stroke (canvas, b, 2);
+  gtk_widget_grab_focus (other);
+  gui_pump ();
+  g_assert_false (gtk_widget_has_focus (GTK_WIDGET (canvas)));
+  if (!xdo (window, "windowfocus --sync %lu key Delete"))
+    {
+      g_test_skip ("needs xdotool and X11");
+      gtk_window_destroy (GTK_WINDOW (window));
+      return;
+    }
+  g_assert_true (gui_wait_for (canvas_empty, canvas, 5));
+  g_assert_true (gtk_widget_has_focus (other));
+  /* Clear is undone */
+  xdo (window, "key ctrl+z");
+  g_assert_true (gui_wait_for (canvas_has_two, canvas, 5));
+  /* and Ctrl+Z then undoes the strokes one by one */
+  xdo (window, "key ctrl+z");
+  wait_ms (200);
+  g_assert_cmpuint (ink_draw_canvas_get_n_strokes (canvas), ==, 1);
+
+  /* the page hidden: Delete does nothing to it */
+  gtk_widget_set_visible (GTK_WIDGET (page), FALSE);
+  xdo (window, "key Delete");
+  wait_ms (200);
+  g_assert_cmpuint (ink_draw_canvas_get_n_strokes (canvas), ==, 1);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  builder = gtk_builder_new_from_file (ui);
+  objects = gtk_builder_get_objects (builder);
+  for (GSList *l = objects; l; l = l->next)
+    if (GTK_IS_SHORTCUTS_SHORTCUT (l->data))
+      {
+        g_autofree char *accel = NULL;
+        g_object_get (l->data, "accelerator", &accel, NULL);
+        undo_listed |= g_strcmp0 (accel, "<Control>z") == 0;
+        clear_listed |= accel && strstr (accel, "Delete") != NULL;
+      }
+  g_slist_free (objects);
+  g_assert_true (undo_listed);
+  g_assert_true (clear_listed);
+}
+
+/* Clicking the real Clear button can be undone with the real Undo button. */
+static void
+test_draw_page_clear_undo (void)
+{
+  static const double a[] = { 0.3, 0.2, 0.35, 0.8 };
+  InkDrawPage *page = ink_draw_page_new ();
+  InkDrawCanvas *canvas = ink_draw_page_get_canvas (page);
+  GtkWidget *window = show_in_window (GTK_WIDGET (page), 1100, 800);
+  GtkWidget *clear, *undo;
+
+  ink_draw_canvas_add_stroke (canvas, a, 2);
+  gui_pump ();
+  clear = gui_find_action (GTK_WIDGET (page), "draw.clear");
+  undo = gui_find_action (GTK_WIDGET (page), "draw.undo");
+  gui_click (clear);
+  g_assert_true (ink_draw_canvas_is_empty (canvas));
+  g_assert_true (gtk_widget_is_sensitive (undo));
+  gui_click (undo);
+  g_assert_cmpuint (ink_draw_canvas_get_n_strokes (canvas), ==, 1);
+  gui_click (undo);
+  g_assert_true (ink_draw_canvas_is_empty (canvas));
+  g_assert_false (gtk_widget_is_sensitive (undo));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+label_ellipsized (GtkWidget *w, gconstpointer data)
+{
+  return GTK_IS_LABEL (w) && gtk_widget_get_mapped (w) &&
+         pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (w)));
+}
+
+/* In a narrow window the drawing, what the network sees and the scores go
+ * into one column; nothing is cut short; in a wide one they are a row. */
+static void
+test_draw_page_reflow (void)
+{
+  InkDrawPage *page = ink_draw_page_new ();
+  GtkWidget *window = show_in_window (GTK_WIDGET (page), 640, 560);
+  GtkWidget *cut;
+
+  wait_ms (200);
+  g_assert_cmpint (gtk_widget_get_width (window), <=, 640);
+  g_assert_true (ink_draw_page_get_one_column (page));
+  cut = gui_find (GTK_WIDGET (page), label_ellipsized, NULL);
+  g_assert_null (cut);
+  gui_shot (window, "draw-page-640.png");
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  wait_ms (300);
+  g_assert_false (ink_draw_page_get_one_column (page));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1175,6 +1342,9 @@ main (int argc, char **argv)
   g_test_add_func ("/draw/tiles/click", test_tile_click);
   g_test_add_func ("/draw/tiles/stats", test_tile_stats);
   g_test_add_func ("/draw/features/page", test_features_page);
+  g_test_add_func ("/draw/page/shortcuts-unfocused", test_draw_page_shortcuts);
+  g_test_add_func ("/draw/page/clear-undo", test_draw_page_clear_undo);
+  g_test_add_func ("/draw/page/reflow", test_draw_page_reflow);
 
   return g_test_run ();
 }

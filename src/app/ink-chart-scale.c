@@ -199,7 +199,13 @@ ink_chart_log_ticks (double lo,
   if (n_decades >= 2)
     {
       if (stride == 1 && n_decades <= 8)
-        log_fill (ticks, lo, hi, one_two_five, G_N_ELEMENTS (one_two_five), FALSE, 1);
+        {
+          /* 2× and 5× labelled too when there is room for them, so that a
+           * loss from 0.05 to 2 reads 0.05 0.1 0.2 0.5 1 2, not 0.1 1 */
+          log_fill (ticks, lo, hi, one_two_five, G_N_ELEMENTS (one_two_five), TRUE, 1);
+          if (count_major (ticks) > max_major)
+            log_fill (ticks, lo, hi, one_two_five, G_N_ELEMENTS (one_two_five), FALSE, 1);
+        }
       else
         log_fill (ticks, lo, hi, decades, 1, FALSE, stride);
       return ticks;

@@ -52,8 +52,9 @@ GArray *ink_chart_integer_ticks  (double  lo,
                                   double  hi);
 
 /* Ticks for a log axis over [lo, hi] (0 < lo < hi): the decades inside (every
- * k-th decade when more than max_major would fit), plus 2× and 5× minor
- * ticks when there is room (few decades).  When the range holds fewer than
+ * k-th decade when more than max_major would fit), plus 2× and 5× (labelled
+ * when all of them fit in max_major, else minor ticks) when there is room
+ * (few decades).  When the range holds fewer than
  * two decades, 2× and 5× (then every integer multiple, then linear ticks)
  * become labelled major ticks so the axis always has at least two labels.
  * Returns a GArray of InkChartTick sorted by value. */

@@ -49,6 +49,9 @@ typedef struct
   gboolean       in_legend;
   gboolean       visible;
   GArray        *points;     /* Point */
+  double         smoothing;  /* EMA weight in [0, 1); 0: none */
+  GArray        *smooth;     /* double per point: the debiased EMA of y */
+  double         ema_num, ema_den;
   gboolean       sorted;     /* x never decreased */
   double         xmin, xmax, ymin, ymax;
 } Series;
@@ -83,6 +86,7 @@ typedef struct
   double       tick_h;         /* height of a tick label */
   double       title_h, xlabel_h, ylabel_w;
   LegendPlace  legend;
+  double       text_max;       /* the widest a legend entry's text gets */
   double       lx, ly, lw, lh; /* the legend box */
   GArray      *entries;        /* LegendEntry */
 } Layout;
@@ -99,6 +103,9 @@ struct _InkChart
   gboolean    integer_x;       /* x counts something (epochs): no fractional ticks */
 
   GPtrArray  *series;          /* Series* */
+  GPtrArray  *x_peers;         /* InkChart* (weak): charts sharing the x range */
+  char       *note;            /* shown in the legend, in italics */
+  gboolean    dark;            /* light text: the dark style (set on each draw) */
   guint       next_id;
   guint       next_color;
 
@@ -190,6 +197,7 @@ series_free (gpointer data)
 
   g_free (s->label);
   g_array_unref (s->points);
+  g_array_unref (s->smooth);
   g_free (s);
 }
 
@@ -199,6 +207,8 @@ series_reset_range (Series *s)
   s->xmin = s->ymin = INFINITY;
   s->xmax = s->ymax = -INFINITY;
   s->sorted = TRUE;
+  s->ema_num = s->ema_den = 0.0;
+  g_array_set_size (s->smooth, 0);
 }
 
 static Series *
@@ -218,6 +228,29 @@ find_series (InkChart *self,
         }
     }
   return NULL;
+}
+
+/* the debiased exponential moving average (as TensorBoard smooths): the
+ * first points are not pulled towards 0 */
+static void
+series_smooth_append (Series *s,
+                      double  y)
+{
+  double w = s->smoothing, v;
+
+  s->ema_num = s->ema_num * w + (1.0 - w) * y;
+  s->ema_den = s->ema_den * w + (1.0 - w);
+  v = s->ema_den > 0 ? s->ema_num / s->ema_den : y;
+  g_array_append_val (s->smooth, v);
+}
+
+static void
+series_smooth_recompute (Series *s)
+{
+  s->ema_num = s->ema_den = 0.0;
+  g_array_set_size (s->smooth, 0);
+  for (guint i = 0; i < s->points->len; i++)
+    series_smooth_append (s, g_array_index (s->points, Point, i).y);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -252,13 +285,21 @@ redraw_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* data came in: draw soon, not now */
 static void
-schedule_redraw (InkChart *self)
+schedule_redraw_one (InkChart *self)
 {
   self->generation++;
   if (self->redraw_id == 0)
     self->redraw_id = g_timeout_add (REDRAW_INTERVAL_MS, redraw_cb, self);
+}
+
+/* data came in: draw soon, not now (the charts sharing the x range too) */
+static void
+schedule_redraw (InkChart *self)
+{
+  schedule_redraw_one (self);
+  for (guint i = 0; i < self->x_peers->len; i++)
+    schedule_redraw_one (g_ptr_array_index (self->x_peers, i));
 }
 
 /* the user changed something: draw on the next frame */
@@ -267,6 +308,13 @@ changed_now (InkChart *self)
 {
   self->generation++;
   gtk_widget_queue_draw (GTK_WIDGET (self));
+  for (guint i = 0; i < self->x_peers->len; i++)
+    {
+      InkChart *peer = g_ptr_array_index (self->x_peers, i);
+
+      peer->generation++;
+      gtk_widget_queue_draw (GTK_WIDGET (peer));
+    }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -385,6 +433,22 @@ data_ranges (InkChart *self,
       *ylo = MIN (*ylo, s->ymin);
       *yhi = MAX (*yhi, s->ymax);
     }
+  /* charts sharing the x axis span the union of their x ranges */
+  if (any)
+    for (guint k = 0; k < self->x_peers->len; k++)
+      {
+        InkChart *peer = g_ptr_array_index (self->x_peers, k);
+
+        for (guint i = 0; i < peer->series->len; i++)
+          {
+            Series *s = g_ptr_array_index (peer->series, i);
+
+            if (!s->visible || s->points->len == 0)
+              continue;
+            *xlo = MIN (*xlo, s->xmin);
+            *xhi = MAX (*xhi, s->xmax);
+          }
+      }
   return any;
 }
 
@@ -404,6 +468,32 @@ in_legend (const Series *s)
   return s->visible && s->in_legend && s->label && *s->label;
 }
 
+#define NOTE_ID G_MAXUINT   /* the legend entry of the chart's note */
+
+/* the widest a legend entry's text gets (then it is ellipsized): a legend
+ * never takes the plot's room */
+static double
+legend_text_max (int width)
+{
+  return CLAMP (width * 0.3, 120, 320);
+}
+
+static PangoLayout *
+legend_text (InkChart   *self,
+             const char *text,
+             double      max_w,
+             gboolean    note)
+{
+  PangoLayout *l = make_text (self, text, note ? LEGEND_SCALE * 0.95 : LEGEND_SCALE, FALSE);
+
+  if (max_w > 0)
+    {
+      pango_layout_set_width (l, (int) (max_w * PANGO_SCALE));
+      pango_layout_set_ellipsize (l, PANGO_ELLIPSIZE_END);
+    }
+  return l;
+}
+
 #define LEGEND_ROW_GAP 14.0
 
 /* Places the legend entries: in a column (flow_width ≤ 0) or in rows that
@@ -412,6 +502,7 @@ static gboolean
 legend_arrange (InkChart *self,
                 gboolean  fallback,
                 double    flow_width,
+                double    text_max,
                 GArray   *entries,
                 double   *w,
                 double   *h)
@@ -421,28 +512,36 @@ legend_arrange (InkChart *self,
   double pad = flow ? 0 : LEGEND_PAD;
 
   g_array_set_size (entries, 0);
-  for (guint i = 0; i <= self->series->len; i++)
+  for (guint i = 0; i < self->series->len + 2; i++)
     {
       Series *s = i < self->series->len ? g_ptr_array_index (self->series, i) : NULL;
       g_autoptr(PangoLayout) l = NULL;
       LegendEntry e;
       double tw, th, ew;
+      guint id;
 
       if (s && !in_legend (s))
         continue;
-      if (!s && !fallback)
-        break;
+      if (i == self->series->len && !fallback)
+        continue;
+      if (i == self->series->len + 1 && !(self->note && *self->note))
+        continue;
       if (s)
         {
-          l = make_text (self, s->label, LEGEND_SCALE, FALSE);
+          l = legend_text (self, s->label, text_max, FALSE);
           text_size (l, &tw, &th);
           ew = LEGEND_SAMPLE + LEGEND_GAP + tw;
+          id = s->id;
         }
       else
         {
-          l = make_text (self, fallback_note (), LEGEND_SCALE * 0.95, FALSE);
+          gboolean is_note = i == self->series->len + 1;
+
+          l = legend_text (self, is_note ? self->note : fallback_note (),
+                           is_note && flow ? flow_width : text_max, TRUE);
           text_size (l, &tw, &th);
           ew = tw;
+          id = is_note ? NOTE_ID : 0;
         }
 
       if (flow)
@@ -453,14 +552,14 @@ legend_arrange (InkChart *self,
               y += row_h;
               row_h = 0;
             }
-          e = (LegendEntry) { s ? s->id : 0, x, y };
+          e = (LegendEntry) { id, x, y };
           x += ew + LEGEND_ROW_GAP;
           row_h = MAX (row_h, th);
           max_w = MAX (max_w, x - LEGEND_ROW_GAP);
         }
       else
         {
-          e = (LegendEntry) { s ? s->id : 0, pad, pad + y };
+          e = (LegendEntry) { id, pad, pad + y };
           y += th;
           max_w = MAX (max_w, ew);
         }
@@ -613,20 +712,25 @@ compute_layout (InkChart *self,
 
   /* the legend: inside when it is small next to the plot, else outside
    * right, else (narrow) in rows above the plot */
-  if (legend_arrange (self, lay->log_fallback, 0, lay->entries, &legend_w, &legend_h))
+  lay->text_max = legend_text_max (width);
+  if (legend_arrange (self, lay->log_fallback, 0, lay->text_max, lay->entries, &legend_w, &legend_h))
     {
       double pw = width - 2 * MARGIN - lay->ylabel_w - 50;   /* about */
       double ph = bottom - top;
       gboolean big = legend_w > pw * 0.4 || legend_h > ph * 0.6;
 
+      /* outside right only while the plot keeps three quarters of the width */
       if (!big && !force_outside)
         lay->legend = LEGEND_INSIDE;
-      else if (pw - legend_w - 12 >= 220)
+      else if (legend_w + 12 <= pw * 0.25 && legend_h <= ph)
         lay->legend = LEGEND_OUTSIDE;
       else
         {
           lay->legend = LEGEND_TOP;
-          legend_arrange (self, lay->log_fallback, width - 2 * MARGIN, lay->entries, &legend_w, &legend_h);
+          /* rows that wrap: an entry may take a whole row */
+          lay->text_max = MAX (lay->text_max, width - 2 * MARGIN - LEGEND_SAMPLE - LEGEND_GAP);
+          legend_arrange (self, lay->log_fallback, width - 2 * MARGIN, lay->text_max,
+                          lay->entries, &legend_w, &legend_h);
           lay->lx = MAX (MARGIN, (width - legend_w) / 2);
           lay->ly = MARGIN + lay->title_h;
           top += legend_h + 4;
@@ -730,8 +834,7 @@ compute_layout (InkChart *self,
 
       /* every corner hides data: outside right if there is room */
       if (!force_outside
-          && data_in_rect (self, lay, lay->lx, lay->ly, legend_w, legend_h) > 0
-          && width - 2 * MARGIN - lay->ylabel_w - 50 - legend_w - 12 >= 220)
+          && data_in_rect (self, lay, lay->lx, lay->ly, legend_w, legend_h) > 0)
         compute_layout (self, width, height, TRUE, lay);
     }
 }
@@ -751,8 +854,26 @@ ensure_layout (InkChart *self,
 /* ------------------------------------------------------------------------ */
 /* Drawing                                                                   */
 
+/* Thin curves (per minibatch) in the dark style: the palette's mid tones
+ * at low alpha vanish into a dark background, so they are lightened. */
+static GdkRGBA
+thin_color (InkChart     *self,
+            const Series *s)
+{
+  GdkRGBA c = s->color;
+
+  if (self->dark)
+    {
+      c.red = c.red + (1 - c.red) * 0.4;
+      c.green = c.green + (1 - c.green) * 0.4;
+      c.blue = c.blue + (1 - c.blue) * 0.4;
+    }
+  return c;
+}
+
 static void
-set_series_style (cairo_t      *cr,
+set_series_style (InkChart     *self,
+                  cairo_t      *cr,
                   const Series *s)
 {
   static const double dash[] = { 6, 4 };
@@ -765,9 +886,13 @@ set_series_style (cairo_t      *cr,
       set_source (cr, &s->color, 1.0);
       break;
     case INK_CHART_THIN:
-      cairo_set_line_width (cr, 1.0);
-      cairo_set_dash (cr, NULL, 0, 0);
-      set_source (cr, &s->color, 0.45);
+      {
+        GdkRGBA c = thin_color (self, s);
+
+        cairo_set_line_width (cr, 1.0);
+        cairo_set_dash (cr, NULL, 0, 0);
+        set_source (cr, &c, self->dark ? 0.75 : 0.55);
+      }
       break;
     case INK_CHART_SOLID:
     default:
@@ -867,21 +992,76 @@ draw_series_dense (cairo_t      *cr,
   cairo_stroke (cr);
 }
 
+typedef enum
+{
+  PASS_PLAIN,
+  PASS_RAW,        /* a smoothed series' raw points: faint */
+  PASS_SMOOTHED,   /* its moving average: a clear line */
+} SeriesPass;
+
+static void
+draw_series_points (InkChart     *self,
+                    cairo_t      *cr,
+                    const Layout *lay,
+                    const Series *s,
+                    GArray       *points,
+                    SeriesPass    pass);
+
 static void
 draw_series (InkChart     *self,
              cairo_t      *cr,
              const Layout *lay,
              const Series *s)
 {
-  guint n = s->points->len;
-  const Point *pts = (const Point *) (gpointer) s->points->data;
+  g_autoptr(GArray) smoothed = NULL;
+
+  if (s->smoothing <= 0 || s->points->len < 2)
+    {
+      draw_series_points (self, cr, lay, s, s->points, PASS_PLAIN);
+      return;
+    }
+  smoothed = g_array_sized_new (FALSE, FALSE, sizeof (Point), s->points->len);
+  for (guint i = 0; i < s->points->len; i++)
+    {
+      Point p = { g_array_index (s->points, Point, i).x, g_array_index (s->smooth, double, i) };
+
+      g_array_append_val (smoothed, p);
+    }
+  draw_series_points (self, cr, lay, s, s->points, PASS_RAW);
+  draw_series_points (self, cr, lay, s, smoothed, PASS_SMOOTHED);
+}
+
+static void
+draw_series_points (InkChart     *self,
+                    cairo_t      *cr,
+                    const Layout *lay,
+                    const Series *s,
+                    GArray       *points,
+                    SeriesPass    pass)
+{
+  guint n = points->len;
+  const Point *pts = (const Point *) (gpointer) points->data;
   guint columns = (guint) MAX (1, ceil (lay->pw));
+  Series view = *s;
 
   if (n == 0)
     return;
 
   cairo_save (cr);
-  set_series_style (cr, s);
+  view.points = points;
+  set_series_style (self, cr, s);
+  if (pass != PASS_PLAIN)
+    {
+      GdkRGBA c = thin_color (self, s);
+
+      if (pass == PASS_RAW)
+        set_source (cr, &c, self->dark ? 0.3 : 0.22);
+      else
+        {
+          cairo_set_line_width (cr, 1.5);
+          set_source (cr, &c, 1.0);
+        }
+    }
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   cairo_new_path (cr);
@@ -906,7 +1086,7 @@ draw_series (InkChart     *self,
     }
   else
     {
-      draw_series_dense (cr, lay, s, columns);
+      draw_series_dense (cr, lay, &view, columns);
       cairo_restore (cr);
       return;
     }
@@ -1089,11 +1269,14 @@ draw_legend (InkChart      *self,
       double x = lay->lx + e->x, y = lay->ly + e->y, th;
       g_autoptr(PangoLayout) l = NULL;
 
-      if (e->id == 0)
+      if (e->id == 0 || e->id == NOTE_ID)
         {
           PangoAttrList *attrs = pango_attr_list_new ();
 
-          l = make_text (self, fallback_note (), LEGEND_SCALE * 0.95, FALSE);
+          l = legend_text (self, e->id == 0 ? fallback_note () : self->note,
+                           lay->legend == LEGEND_TOP && e->id == NOTE_ID ? lay->width - 2 * MARGIN
+                                                                          : lay->text_max,
+                           TRUE);
           pango_attr_list_insert (attrs, pango_attr_style_new (PANGO_STYLE_ITALIC));
           pango_layout_set_attributes (l, attrs);
           pango_attr_list_unref (attrs);
@@ -1103,16 +1286,18 @@ draw_legend (InkChart      *self,
         }
       if (!s)
         continue;
-      l = make_text (self, s->label, LEGEND_SCALE, FALSE);
+      l = legend_text (self, s->label, lay->text_max, FALSE);
       text_size (l, NULL, &th);
 
       cairo_save (cr);
-      set_series_style (cr, s);
+      set_series_style (self, cr, s);
       if (s->style == INK_CHART_THIN)
         {
           /* a swatch that still reads at legend size */
+          GdkRGBA c = thin_color (self, s);
+
           cairo_set_line_width (cr, 1.5);
-          set_source (cr, &s->color, 0.7);
+          set_source (cr, &c, 0.9);
         }
       cairo_move_to (cr, x, y + th / 2);
       cairo_line_to (cr, x + LEGEND_SAMPLE, y + th / 2);
@@ -1239,6 +1424,7 @@ draw_internal (InkChart *self,
     return;
 
   get_colors (self, &fg, &bg);
+  self->dark = 0.2126 * fg.red + 0.7152 * fg.green + 0.0722 * fg.blue > 0.5;
   lay = ensure_layout (self, width, height);
 
   cairo_save (cr);
@@ -1510,6 +1696,12 @@ ink_chart_dispose (GObject *object)
   InkChart *self = INK_CHART (object);
 
   g_clear_handle_id (&self->redraw_id, g_source_remove);
+  while (self->x_peers->len > 0)
+    {
+      InkChart *peer = g_ptr_array_steal_index (self->x_peers, self->x_peers->len - 1);
+
+      g_ptr_array_remove (peer->x_peers, self);
+    }
   G_OBJECT_CLASS (ink_chart_parent_class)->dispose (object);
 }
 
@@ -1520,6 +1712,8 @@ ink_chart_finalize (GObject *object)
 
   layout_clear (&self->layout);
   g_ptr_array_unref (self->series);
+  g_ptr_array_unref (self->x_peers);
+  g_free (self->note);
   g_free (self->title);
   g_free (self->x_label);
   g_free (self->y_label);
@@ -1594,6 +1788,7 @@ ink_chart_init (InkChart *self)
   GtkEventController *motion;
 
   self->series = g_ptr_array_new_with_free_func (series_free);
+  self->x_peers = g_ptr_array_new ();
   self->next_id = 1;
 
   motion = gtk_event_controller_motion_new ();
@@ -1674,6 +1869,7 @@ ink_chart_add_series (InkChart      *self,
   s->in_legend = in_legend;
   s->visible = TRUE;
   s->points = g_array_new (FALSE, FALSE, sizeof (Point));
+  s->smooth = g_array_new (FALSE, FALSE, sizeof (double));
   series_reset_range (s);
   g_ptr_array_add (self->series, s);
   changed_now (self);
@@ -1698,6 +1894,7 @@ ink_chart_series_append (InkChart *self,
   if (s->points->len > 0 && x < g_array_index (s->points, Point, s->points->len - 1).x)
     s->sorted = FALSE;
   g_array_append_val (s->points, p);
+  series_smooth_append (s, y);
   s->xmin = MIN (s->xmin, x);
   s->xmax = MAX (s->xmax, x);
   s->ymin = MIN (s->ymin, y);
@@ -1941,4 +2138,193 @@ ink_chart_data_to_widget (InkChart *self,
   if (wy)
     *wy = ink_chart_map_to_pixel (&lay->ymap, y);
   return TRUE;
+}
+
+void
+ink_chart_series_set_smoothing (InkChart *self,
+                                guint     id,
+                                double    smoothing)
+{
+  Series *s;
+
+  g_return_if_fail (INK_IS_CHART (self));
+  s = find_series (self, id, NULL);
+  g_return_if_fail (s != NULL);
+
+  smoothing = isfinite (smoothing) ? CLAMP (smoothing, 0.0, 0.999) : 0.0;
+  if (s->smoothing == smoothing)
+    return;
+  s->smoothing = smoothing;
+  series_smooth_recompute (s);
+  changed_now (self);
+}
+
+double
+ink_chart_series_get_smoothed (InkChart *self,
+                               guint     id,
+                               guint     index)
+{
+  Series *s;
+
+  g_return_val_if_fail (INK_IS_CHART (self), NAN);
+  s = find_series (self, id, NULL);
+  g_return_val_if_fail (s != NULL, NAN);
+  if (index >= s->smooth->len)
+    return NAN;
+  return g_array_index (s->smooth, double, index);
+}
+
+void
+ink_chart_set_note (InkChart   *self,
+                    const char *note)
+{
+  g_return_if_fail (INK_IS_CHART (self));
+
+  if (set_str (&self->note, note && *note ? note : NULL))
+    changed_now (self);
+}
+
+const char *
+ink_chart_get_note (InkChart *self)
+{
+  g_return_val_if_fail (INK_IS_CHART (self), NULL);
+  return self->note;
+}
+
+void
+ink_chart_share_x_range (InkChart *self,
+                         InkChart *other)
+{
+  g_return_if_fail (INK_IS_CHART (self));
+  g_return_if_fail (INK_IS_CHART (other));
+  g_return_if_fail (self != other);
+
+  if (g_ptr_array_find (self->x_peers, other, NULL))
+    return;
+  /* each clears itself from the other in dispose */
+  g_ptr_array_add (self->x_peers, other);
+  g_ptr_array_add (other->x_peers, self);
+  changed_now (self);
+}
+
+gboolean
+ink_chart_get_x_range (InkChart *self,
+                       double   *lo,
+                       double   *hi)
+{
+  double xlo, xhi, ylo, yhi;
+
+  g_return_val_if_fail (INK_IS_CHART (self), FALSE);
+  if (!data_ranges (self, &xlo, &xhi, &ylo, &yhi))
+    return FALSE;
+  if (lo)
+    *lo = xlo;
+  if (hi)
+    *hi = xhi;
+  return TRUE;
+}
+
+gboolean
+ink_chart_get_plot_area (InkChart        *self,
+                         graphene_rect_t *area)
+{
+  const Layout *lay;
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+
+  g_return_val_if_fail (INK_IS_CHART (self), FALSE);
+  if (self->layout.valid && self->layout.generation == self->generation)
+    {
+      width = self->layout.width;
+      height = self->layout.height;
+    }
+  if (width <= 0 || height <= 0)
+    return FALSE;
+  lay = ensure_layout (self, width, height);
+  graphene_rect_init (area, lay->px, lay->py, lay->pw, lay->ph);
+  return !lay->empty;
+}
+
+gboolean
+ink_chart_export_stack_png (InkChart   **charts,
+                            guint        n_charts,
+                            const char  *title,
+                            const char  *path,
+                            int          width,
+                            int          height,
+                            GError     **error)
+{
+  cairo_surface_t *surface;
+  cairo_status_t status;
+  cairo_t *cr;
+  GdkRGBA fg, bg;
+  double title_h = 0, y;
+  gboolean ok;
+
+  g_return_val_if_fail (n_charts > 0 && INK_IS_CHART (charts[0]), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (width > 0 && height > 0, FALSE);
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cr = cairo_create (surface);
+  /* the background the style's text reads on: light text, dark background */
+  get_colors (charts[0], &fg, &bg);
+  set_source (cr, &bg, 1.0);
+  cairo_paint (cr);
+  if (title && *title)
+    {
+      g_autoptr(PangoLayout) l = make_text (charts[0], title, 1.3, TRUE);
+      double tw;
+
+      pango_layout_set_width (l, (int) MAX (1, width - 4 * MARGIN) * PANGO_SCALE);
+      pango_layout_set_ellipsize (l, PANGO_ELLIPSIZE_MIDDLE);
+      text_size (l, &tw, &title_h);
+      set_source (cr, &fg, 1.0);
+      show_text (cr, l, (width - tw) / 2, 2 * MARGIN);
+      title_h += 3 * MARGIN;
+    }
+  y = title_h;
+  for (guint i = 0; i < n_charts; i++)
+    {
+      int h = (int) ((height - title_h) / n_charts);
+
+      cairo_save (cr);
+      cairo_translate (cr, 0, y);
+      draw_internal (charts[i], cr, width, h, FALSE);
+      cairo_restore (cr);
+      y += h;
+    }
+  status = cairo_status (cr);
+  cairo_destroy (cr);
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_autofree char *name = g_filename_display_name (path);
+
+      cairo_surface_destroy (surface);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("Could not write the chart to “%s”: %s"),
+                   name, cairo_status_to_string (status));
+      return FALSE;
+    }
+  ok = ink_cairo_save_png (surface, path, error);
+  cairo_surface_destroy (surface);
+  return ok;
+}
+
+char **
+ink_chart_get_legend_labels (InkChart *self)
+{
+  GPtrArray *labels;
+
+  g_return_val_if_fail (INK_IS_CHART (self), NULL);
+  labels = g_ptr_array_new ();
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      Series *s = g_ptr_array_index (self->series, i);
+
+      if (in_legend (s))
+        g_ptr_array_add (labels, g_strdup (s->label));
+    }
+  g_ptr_array_add (labels, NULL);
+  return (char **) g_ptr_array_free (labels, FALSE);
 }

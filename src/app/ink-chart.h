@@ -94,6 +94,45 @@ void      ink_chart_draw             (InkChart      *self,
                                       int            width,
                                       int            height);
 
+/* A smoothed series is drawn as its debiased exponential moving average
+ * (weight `smoothing` in [0, 1), 0: none) over its raw points, drawn faint;
+ * for the per-minibatch loss. */
+void      ink_chart_series_set_smoothing (InkChart  *self,
+                                      guint          id,
+                                      double         smoothing);
+/* the moving average at a point (NaN out of range) */
+double    ink_chart_series_get_smoothed (InkChart   *self,
+                                      guint          id,
+                                      guint          index);
+/* A sentence shown in the legend, in italics (NULL: none): for example why
+ * some overlay is not drawn. */
+void      ink_chart_set_note         (InkChart      *self,
+                                      const char    *note);
+const char *ink_chart_get_note       (InkChart      *self);
+/* The two charts' x axes span the same range: the union of their data's. */
+void      ink_chart_share_x_range    (InkChart      *self,
+                                      InkChart      *other);
+/* the x range of the data the axis spans (peers included); FALSE when empty */
+gboolean  ink_chart_get_x_range      (InkChart      *self,
+                                      double        *lo,
+                                      double        *hi);
+/* the plot area (without axes, title and legend) in the widget's (or the
+ * last drawn) geometry; FALSE when there is no data */
+gboolean  ink_chart_get_plot_area    (InkChart      *self,
+                                      graphene_rect_t *area);
+/* Charts one above the other in a PNG, under a bold title (NULL: none), on
+ * the background of the first chart's style. */
+gboolean  ink_chart_export_stack_png (InkChart     **charts,
+                                      guint          n_charts,
+                                      const char    *title,
+                                      const char    *path,
+                                      int            width,
+                                      int            height,
+                                      GError       **error);
+
+/* for tests: the labels the legend lists (NULL-terminated, g_strfreev) */
+char    **ink_chart_get_legend_labels (InkChart     *self);
+
 /* A default palette (cycles after 10): distinguishable on light and dark. */
 void      ink_chart_palette          (guint          index,
                                       GdkRGBA       *out);

@@ -35,6 +35,10 @@ struct _InkDesignPage
   GtkWidget       *description;     /* GtkTextView */
   InkLayerEditor  *editor;
   InkTrainingForm *form;
+  GtkWidget       *header;
+  GtkWidget       *panes;           /* the network and the training: side by side or one above the other */
+  GtkWidget       *pane_scrollers[2];
+  GtkWidget       *outer_scroller;  /* scrolls both panes in one column */
 
   InkExperiment   *base;            /* the experiment last set */
   gboolean         valid;
@@ -246,6 +250,101 @@ ink_design_page_get_training_form (InkDesignPage *self)
 }
 
 /* ------------------------------------------------------------------------ */
+/* reflow: two columns when both fit, else one                               */
+
+static int
+min_width (GtkWidget *w)
+{
+  int min = 0;
+
+  gtk_widget_measure (w, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+  return min;
+}
+
+/* the narrowest the page gets in two columns (homogeneous) and in one */
+static void
+reflow_widths (InkDesignPage *self,
+               int           *two,
+               int           *one)
+{
+  int header = min_width (self->header);
+  int a = min_width (GTK_WIDGET (self->editor)), b = min_width (GTK_WIDGET (self->form));
+  /* the clamps' margins around each pane */
+  int pane = MAX (a, b) + 36;
+
+  *two = MAX (header, 2 * pane);
+  *one = MAX (header, pane);
+}
+
+static void
+set_columns (InkDesignPage *self,
+             gboolean       two)
+{
+  GtkOrientation o = two ? GTK_ORIENTATION_HORIZONTAL : GTK_ORIENTATION_VERTICAL;
+
+  if (gtk_orientable_get_orientation (GTK_ORIENTABLE (self->panes)) == o)
+    return;
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->panes), o);
+  /* two columns scroll each on its own; one column scrolls as a whole */
+  for (guint i = 0; i < 2; i++)
+    {
+      gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->pane_scrollers[i]), GTK_POLICY_NEVER,
+                                      two ? GTK_POLICY_AUTOMATIC : GTK_POLICY_NEVER);
+      gtk_widget_set_vexpand (self->pane_scrollers[i], two);
+    }
+}
+
+static GtkSizeRequestMode
+reflow_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+static void
+reflow_measure (GtkWidget      *widget,
+                GtkOrientation  orientation,
+                int             for_size,
+                int            *minimum,
+                int            *natural,
+                int            *minimum_baseline,
+                int            *natural_baseline)
+{
+  InkDesignPage *self = INK_DESIGN_PAGE (widget);
+
+  gtk_widget_measure (self->box, orientation, for_size, minimum, natural, NULL, NULL);
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      int two, one;
+
+      /* as narrow as one column */
+      reflow_widths (self, &two, &one);
+      *minimum = one;
+      *natural = MAX (*natural, one);
+    }
+}
+
+static void
+reflow_allocate (GtkWidget *widget,
+                 int        width,
+                 int        height,
+                 int        baseline)
+{
+  InkDesignPage *self = INK_DESIGN_PAGE (widget);
+  int two, one;
+
+  reflow_widths (self, &two, &one);
+  set_columns (self, width >= two);
+  gtk_widget_allocate (self->box, width, height, baseline, NULL);
+}
+
+gboolean
+ink_design_page_get_one_column (InkDesignPage *self)
+{
+  g_return_val_if_fail (INK_IS_DESIGN_PAGE (self), FALSE);
+  return gtk_orientable_get_orientation (GTK_ORIENTABLE (self->panes)) == GTK_ORIENTATION_VERTICAL;
+}
+
+/* ------------------------------------------------------------------------ */
 
 static GtkWidget *
 scrolling (GtkWidget *child)
@@ -330,16 +429,26 @@ build_ui (InkDesignPage *self)
   gtk_box_append (GTK_BOX (header), grid);
   gtk_box_append (GTK_BOX (header), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
   gtk_box_append (GTK_BOX (self->box), header);
+  self->header = header;
 
-  /* the network left, the training right */
+  /* the network left, the training right; one above the other when the
+   * window is narrow (the page's layout picks) */
   panes = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  gtk_widget_set_name (panes, "panes");
   gtk_box_set_homogeneous (GTK_BOX (panes), TRUE);
+  self->panes = panes;
   self->editor = ink_layer_editor_new ();
   self->form = ink_training_form_new ();
-  gtk_box_append (GTK_BOX (panes), scrolling (GTK_WIDGET (self->editor)));
-  gtk_box_append (GTK_BOX (panes), scrolling (GTK_WIDGET (self->form)));
-  gtk_widget_set_vexpand (panes, TRUE);
-  gtk_box_append (GTK_BOX (self->box), panes);
+  self->pane_scrollers[0] = scrolling (GTK_WIDGET (self->editor));
+  self->pane_scrollers[1] = scrolling (GTK_WIDGET (self->form));
+  gtk_box_append (GTK_BOX (panes), self->pane_scrollers[0]);
+  gtk_box_append (GTK_BOX (panes), self->pane_scrollers[1]);
+  self->outer_scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->outer_scroller), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->outer_scroller), panes);
+  gtk_widget_set_vexpand (self->outer_scroller, TRUE);
+  gtk_box_append (GTK_BOX (self->box), self->outer_scroller);
 
   g_signal_connect_swapped (self->name, "changed", G_CALLBACK (on_edited), self);
   g_signal_connect_swapped (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->description)), "changed",
@@ -410,7 +519,6 @@ ink_design_page_class_init (InkDesignPageClass *klass)
     g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "inkdesignpage");
 }
 
@@ -419,6 +527,8 @@ ink_design_page_init (InkDesignPage *self)
 {
   g_autoptr(InkExperiment) exp = ink_experiment_new_default ();
 
+  gtk_widget_set_layout_manager (GTK_WIDGET (self),
+                                 gtk_custom_layout_new (reflow_request_mode, reflow_measure, reflow_allocate));
   build_ui (self);
   ink_design_page_set_experiment (self, exp);
 }

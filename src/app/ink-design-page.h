@@ -50,4 +50,8 @@ const char      *ink_design_page_get_summary       (InkDesignPage       *self);
 InkLayerEditor  *ink_design_page_get_layer_editor  (InkDesignPage       *self);
 InkTrainingForm *ink_design_page_get_training_form (InkDesignPage       *self);
 
+/* TRUE when the page is too narrow for two columns and shows the network
+ * above the training */
+gboolean         ink_design_page_get_one_column      (InkDesignPage *self);
+
 G_END_DECLS

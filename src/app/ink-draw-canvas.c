@@ -53,6 +53,7 @@ struct _InkDrawCanvas
   GtkWidget        parent_instance;
 
   GPtrArray       *strokes;       /* of GArray<Point> */
+  GPtrArray       *cleared;       /* stack of the stroke lists Clear removed, for undo */
   GArray          *current;       /* the stroke being drawn, or NULL */
   double           brush_size;    /* percent of the side */
 
@@ -443,6 +444,7 @@ ink_draw_canvas_finalize (GObject *object)
   InkDrawCanvas *self = INK_DRAW_CANVAS (object);
 
   g_clear_pointer (&self->strokes, g_ptr_array_unref);
+  g_clear_pointer (&self->cleared, g_ptr_array_unref);
   g_clear_pointer (&self->surface, cairo_surface_destroy);
 
   G_OBJECT_CLASS (ink_draw_canvas_parent_class)->finalize (object);
@@ -520,6 +522,7 @@ static void
 ink_draw_canvas_init (InkDrawCanvas *self)
 {
   self->strokes = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  self->cleared = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   self->brush_size = BRUSH_DEFAULT;
 
   self->drag = gtk_gesture_drag_new ();
@@ -554,7 +557,12 @@ ink_draw_canvas_clear (InkDrawCanvas *self)
   if (self->current != NULL)
     gtk_event_controller_reset (GTK_EVENT_CONTROLLER (self->drag));
   self->current = NULL;
-  g_ptr_array_set_size (self->strokes, 0);
+  /* the strokes are kept: undo brings them back */
+  if (self->strokes->len > 0)
+    {
+      g_ptr_array_add (self->cleared, self->strokes);
+      self->strokes = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+    }
   if (self->surface != NULL)
     render_all (self, self->surface, self->surface_side);
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -566,19 +574,34 @@ ink_draw_canvas_undo (InkDrawCanvas *self)
 {
   g_return_val_if_fail (INK_IS_DRAW_CANVAS (self), FALSE);
 
-  if (self->strokes->len == 0)
+  if (self->strokes->len == 0 && self->cleared->len == 0)
     return FALSE;
   if (self->current != NULL)
     {
       gtk_event_controller_reset (GTK_EVENT_CONTROLLER (self->drag));
       self->current = NULL;
     }
-  g_ptr_array_remove_index (self->strokes, self->strokes->len - 1);
+  if (self->strokes->len > 0)
+    g_ptr_array_remove_index (self->strokes, self->strokes->len - 1);
+  else
+    {
+      /* undo a Clear: the strokes it removed come back */
+      g_ptr_array_unref (self->strokes);
+      self->strokes = g_ptr_array_steal_index (self->cleared, self->cleared->len - 1);
+    }
   if (self->surface != NULL)
     render_all (self, self->surface, self->surface_side);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   changed_now (self);
   return TRUE;
+}
+
+gboolean
+ink_draw_canvas_can_undo (InkDrawCanvas *self)
+{
+  g_return_val_if_fail (INK_IS_DRAW_CANVAS (self), FALSE);
+
+  return self->strokes->len > 0 || self->cleared->len > 0;
 }
 
 gboolean

@@ -39,7 +39,10 @@ G_DECLARE_FINAL_TYPE (InkDrawCanvas, ink_draw_canvas, INK, DRAW_CANVAS, GtkWidge
 InkDrawCanvas *ink_draw_canvas_new            (void);
 void           ink_draw_canvas_clear          (InkDrawCanvas *self);
 /* removes the last stroke; FALSE when there was none */
+/* removes the last stroke; on an empty board after Clear, brings back what
+ * Clear removed */
 gboolean       ink_draw_canvas_undo           (InkDrawCanvas *self);
+gboolean       ink_draw_canvas_can_undo       (InkDrawCanvas *self);
 gboolean       ink_draw_canvas_is_empty       (InkDrawCanvas *self);
 guint          ink_draw_canvas_get_n_strokes  (InkDrawCanvas *self);
 /* a stroke with the current brush size; xy: n_points (x, y) pairs in 0..1

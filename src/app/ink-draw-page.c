@@ -42,6 +42,8 @@ struct _InkDrawPage
   GtkWidget            *toasts;
   GtkWidget            *clear_button;
   GtkWidget            *undo_button;
+  GtkWidget            *toolbar;
+  GtkWidget            *top;         /* drawing, what the network sees, the scores: a row or a column */
   GtkWidget            *source_stack;
   InkDrawCanvas        *canvas;
   GtkWidget            *picture;
@@ -96,7 +98,8 @@ update_sensitivity (InkDrawPage *self)
 {
   gboolean empty = ink_draw_canvas_is_empty (self->canvas);
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "draw.undo", !self->image_mode && !empty);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "draw.undo",
+                                 !self->image_mode && ink_draw_canvas_can_undo (self->canvas));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "draw.clear", self->image_mode || !empty);
 }
 
@@ -718,7 +721,8 @@ build_content (InkDrawPage *self)
 
   source = build_source (self);   /* the toolbar binds to the canvas */
   outer = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  gtk_box_append (GTK_BOX (outer), build_toolbar (self));
+  self->toolbar = build_toolbar (self);
+  gtk_box_append (GTK_BOX (outer), self->toolbar);
   gtk_box_append (GTK_BOX (outer), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
 
   content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
@@ -728,6 +732,8 @@ build_content (InkDrawPage *self)
   gtk_widget_set_margin_bottom (content, 18);
 
   top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 24);
+  gtk_widget_set_name (top, "top");
+  self->top = top;
   gtk_box_append (GTK_BOX (top), source);
   gtk_box_append (GTK_BOX (top), build_seen (self));
   gtk_box_append (GTK_BOX (top), build_result (self));
@@ -747,6 +753,95 @@ build_content (InkDrawPage *self)
   gtk_widget_set_vexpand (scroller, TRUE);
   gtk_box_append (GTK_BOX (outer), scroller);
   return outer;
+}
+
+/* ------------------------------------------------------------------------ */
+/* reflow: the drawing, what the network sees and the scores in a row when   */
+/* they fit, else in one column                                              */
+
+#define CONTENT_MARGINS 36   /* build_content's margins, both sides */
+#define TOP_SPACING     24
+
+static int
+min_width (GtkWidget *w)
+{
+  int min = 0;
+
+  if (gtk_widget_get_visible (w))
+    gtk_widget_measure (w, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+  return min;
+}
+
+static void
+reflow_widths (InkDrawPage *self,
+               int         *row,
+               int         *column)
+{
+  int others = MAX (min_width (self->toolbar), min_width (self->inside_box) + CONTENT_MARGINS);
+  int sum = 0, max = 0, n = 0;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (self->top); c; c = gtk_widget_get_next_sibling (c))
+    {
+      int w = min_width (c);
+
+      sum += w;
+      max = MAX (max, w);
+      n++;
+    }
+  *row = MAX (others, sum + TOP_SPACING * MAX (n - 1, 0) + CONTENT_MARGINS);
+  *column = MAX (others, max + CONTENT_MARGINS);
+}
+
+static GtkSizeRequestMode
+reflow_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+static void
+reflow_measure (GtkWidget      *widget,
+                GtkOrientation  orientation,
+                int             for_size,
+                int            *minimum,
+                int            *natural,
+                int            *minimum_baseline,
+                int            *natural_baseline)
+{
+  InkDrawPage *self = INK_DRAW_PAGE (widget);
+
+  gtk_widget_measure (self->toasts, orientation, for_size, minimum, natural, NULL, NULL);
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      int row, column;
+
+      reflow_widths (self, &row, &column);
+      *minimum = column;
+      *natural = MAX (*natural, column);
+    }
+}
+
+static void
+reflow_allocate (GtkWidget *widget,
+                 int        width,
+                 int        height,
+                 int        baseline)
+{
+  InkDrawPage *self = INK_DRAW_PAGE (widget);
+  GtkOrientation o;
+  int row, column;
+
+  reflow_widths (self, &row, &column);
+  o = width >= row ? GTK_ORIENTATION_HORIZONTAL : GTK_ORIENTATION_VERTICAL;
+  if (gtk_orientable_get_orientation (GTK_ORIENTABLE (self->top)) != o)
+    gtk_orientable_set_orientation (GTK_ORIENTABLE (self->top), o);
+  gtk_widget_allocate (self->toasts, width, height, baseline, NULL);
+}
+
+gboolean
+ink_draw_page_get_one_column (InkDrawPage *self)
+{
+  g_return_val_if_fail (INK_IS_DRAW_PAGE (self), FALSE);
+  return gtk_orientable_get_orientation (GTK_ORIENTABLE (self->top)) == GTK_ORIENTATION_VERTICAL;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -796,11 +891,6 @@ ink_draw_page_class_init (InkDrawPageClass *klass)
   gtk_widget_class_install_action (widget_class, "draw.clear", NULL, action_clear);
   gtk_widget_class_install_action (widget_class, "draw.undo", NULL, action_undo);
   gtk_widget_class_install_action (widget_class, "draw.open-image", NULL, action_open_image);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "draw.undo", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "draw.clear", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_BackSpace, 0, "draw.clear", NULL);
-
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "inkdrawpage");
 }
 
@@ -811,6 +901,8 @@ ink_draw_page_init (InkDrawPage *self)
 
   self->prediction = -1;
   self->be = ink_backend_cpu_new ();
+  gtk_widget_set_layout_manager (GTK_WIDGET (self),
+                                 gtk_custom_layout_new (reflow_request_mode, reflow_measure, reflow_allocate));
 
   self->toasts = adw_toast_overlay_new ();
   gtk_widget_set_parent (self->toasts, GTK_WIDGET (self));
@@ -819,6 +911,22 @@ ink_draw_page_init (InkDrawPage *self)
   drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+
+  /* Ctrl+Z and Delete work while the page is shown, wherever the focus is
+   * (the window runs managed shortcuts of mapped widgets); listed in the
+   * Shortcuts window */
+  {
+    GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+
+    gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (shortcuts), GTK_SHORTCUT_SCOPE_MANAGED);
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                          gtk_shortcut_new (gtk_shortcut_trigger_parse_string ("<Control>z"),
+                                                            gtk_named_action_new ("draw.undo")));
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                          gtk_shortcut_new (gtk_shortcut_trigger_parse_string ("Delete|BackSpace"),
+                                                            gtk_named_action_new ("draw.clear")));
+    gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+  }
 
   show_model_state (self);
   show_verdict (self);

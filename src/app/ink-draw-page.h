@@ -82,4 +82,8 @@ void           ink_draw_page_flush          (InkDrawPage      *self);
 InkProbBars       *ink_draw_page_get_prob_bars       (InkDrawPage *self);
 InkActivationView *ink_draw_page_get_activation_view (InkDrawPage *self);
 
+/* TRUE when the page is too narrow for a row and stacks the drawing, what
+ * the network sees and the scores */
+gboolean       ink_draw_page_get_one_column (InkDrawPage *self);
+
 G_END_DECLS

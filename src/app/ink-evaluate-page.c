@@ -695,6 +695,8 @@ build_results (InkEvaluatePage *self)
   gtk_widget_set_sensitive (self->parity_button, FALSE);
   g_signal_connect_swapped (self->parity_button, "clicked", G_CALLBACK (parity_clicked_cb), self);
   gtk_box_append (GTK_BOX (header), self->parity_button);
+  /* offered only where there is a GPU to compare with */
+  gtk_widget_set_visible (self->parity_button, ink_backend_cuda_available (NULL));
 
   content = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 18);
   gtk_widget_set_vexpand (content, TRUE);

@@ -238,6 +238,124 @@ on_spin_output (GtkSpinButton *spin,
   return TRUE;
 }
 
+/* ------------------------------------------------------------------------ */
+/* menu buttons: no tooltip over the menu that just opened                   */
+
+static void
+on_menu_popover_visible (GtkWidget  *popover,
+                         GParamSpec *pspec,
+                         GtkWidget  *button)
+{
+  if (gtk_widget_get_visible (popover))
+    gtk_widget_set_has_tooltip (button, FALSE);
+  else
+    gtk_widget_set_has_tooltip (button, gtk_widget_get_tooltip_text (button) != NULL ||
+                                        gtk_widget_get_tooltip_markup (button) != NULL);
+}
+
+static void
+on_menu_popover_changed (GtkMenuButton *button)
+{
+  GtkPopover *popover = gtk_menu_button_get_popover (button);
+
+  if (popover && !g_object_get_data (G_OBJECT (popover), "ink-quiet-tooltip"))
+    {
+      g_object_set_data (G_OBJECT (popover), "ink-quiet-tooltip", GINT_TO_POINTER (1));
+      g_signal_connect_object (popover, "notify::visible", G_CALLBACK (on_menu_popover_visible), button, 0);
+    }
+}
+
+void
+ink_menu_button_quiet_tooltip (GtkMenuButton *button)
+{
+  g_return_if_fail (GTK_IS_MENU_BUTTON (button));
+
+  if (g_object_get_data (G_OBJECT (button), "ink-quiet-tooltip"))
+    return;
+  g_object_set_data (G_OBJECT (button), "ink-quiet-tooltip", GINT_TO_POINTER (1));
+  /* the popover is replaced with the menu model */
+  g_signal_connect (button, "notify::popover", G_CALLBACK (on_menu_popover_changed), NULL);
+  g_signal_connect (button, "notify::menu-model", G_CALLBACK (on_menu_popover_changed), NULL);
+  on_menu_popover_changed (button);
+}
+
+void
+ink_menu_buttons_quiet_tooltips (GtkWidget *root)
+{
+  g_return_if_fail (GTK_IS_WIDGET (root));
+
+  if (GTK_IS_MENU_BUTTON (root))
+    ink_menu_button_quiet_tooltip (GTK_MENU_BUTTON (root));
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    ink_menu_buttons_quiet_tooltips (c);
+}
+
+/* the typed text as a value the ± buttons may step from */
+static gboolean
+spin_text_value (GtkSpinButton       *spin,
+                 const InkNumberRule *rule,
+                 double              *value)
+{
+  GtkAdjustment *adj = gtk_spin_button_get_adjustment (spin);
+  double v;
+
+  if (!ink_number_parse (rule, gtk_editable_get_text (GTK_EDITABLE (spin)), &v, NULL, NULL))
+    return FALSE;
+  if (v < gtk_adjustment_get_lower (adj) || v > gtk_adjustment_get_upper (adj))
+    return FALSE;
+  if (value)
+    *value = v;
+  return TRUE;
+}
+
+/* The ± buttons step from what is typed; while the text is refused they
+ * are insensitive (else they would silently step from the last valid
+ * value and throw the typed text away). */
+static void
+spin_update_buttons (GtkSpinButton       *spin,
+                     const InkNumberRule *rule)
+{
+  GtkAdjustment *adj = gtk_spin_button_get_adjustment (spin);
+  gboolean wrap = gtk_spin_button_get_wrap (spin);
+  double v = 0;
+  gboolean ok = spin_text_value (spin, rule, &v);
+
+  for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (spin)); c; c = gtk_widget_get_next_sibling (c))
+    {
+      if (!GTK_IS_BUTTON (c))
+        continue;
+      if (gtk_widget_has_css_class (c, "up"))
+        gtk_widget_set_sensitive (c, ok && (wrap || v < gtk_adjustment_get_upper (adj)));
+      else if (gtk_widget_has_css_class (c, "down"))
+        gtk_widget_set_sensitive (c, ok && (wrap || v > gtk_adjustment_get_lower (adj)));
+    }
+}
+
+static void
+on_spin_text_changed (GtkSpinButton *spin,
+                      gpointer       rule)
+{
+  spin_update_buttons (spin, rule);
+}
+
+static void
+on_spin_value_changed (GtkSpinButton *spin,
+                       gpointer       rule)
+{
+  /* after the spin button's own update of its buttons */
+  spin_update_buttons (spin, rule);
+}
+
+/* the keys (Up, Page Up…) step like the buttons: not from a refused text */
+static void
+on_spin_change_value (GtkSpinButton *spin,
+                      GtkScrollType  scroll,
+                      gpointer       rule)
+{
+  if (!spin_text_value (spin, rule, NULL))
+    g_signal_stop_emission_by_name (spin, "change-value");
+}
+
 void
 ink_number_spin_init (GtkSpinButton       *spin,
                       const InkNumberRule *rule)
@@ -248,6 +366,9 @@ ink_number_spin_init (GtkSpinButton       *spin,
   gtk_spin_button_set_update_policy (spin, GTK_UPDATE_IF_VALID);
   g_signal_connect (spin, "input", G_CALLBACK (on_spin_input), (gpointer) rule);
   g_signal_connect (spin, "output", G_CALLBACK (on_spin_output), (gpointer) rule);
+  g_signal_connect (spin, "changed", G_CALLBACK (on_spin_text_changed), (gpointer) rule);
+  g_signal_connect_after (spin, "value-changed", G_CALLBACK (on_spin_value_changed), (gpointer) rule);
+  g_signal_connect (spin, "change-value", G_CALLBACK (on_spin_change_value), (gpointer) rule);
 }
 
 static void
@@ -934,6 +1055,7 @@ make_layer_row (InkLayerEditor *self,
   lr->menu = gtk_menu_button_new ();
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (lr->menu), "view-more-symbolic");
   gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (lr->menu), G_MENU_MODEL (menu));
+  ink_menu_button_quiet_tooltip (GTK_MENU_BUTTON (lr->menu));
   gtk_widget_set_tooltip_text (lr->menu, _("Move, duplicate or remove this layer"));
   gtk_widget_add_css_class (lr->menu, "flat");
   gtk_widget_set_valign (lr->menu, GTK_ALIGN_END);

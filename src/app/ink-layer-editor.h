@@ -114,5 +114,9 @@ void     ink_number_set_int   (GtkWidget           *editable,
                                gint64               value);
 /* "669,706" */
 char    *ink_format_count     (guint64              n);
+/* A menu button's tooltip is off while its menu is open: it would cover the
+ * first item.  The second does it for every menu button under root. */
+void     ink_menu_button_quiet_tooltip   (GtkMenuButton *button);
+void     ink_menu_buttons_quiet_tooltips (GtkWidget     *root);
 
 G_END_DECLS

@@ -27,9 +27,10 @@
 #include "ink-chart.h"
 #include "ink-epoch-item.h"
 #include "ink-epoch-table.h"
-#include "ink-ledger.h"
-#include "ink-train-page.h"
 #include "ink-layer-editor.h"
+#include "ink-ledger.h"
+#include "ink-markup.h"
+#include "ink-train-page.h"
 
 struct _InkTrainPage
 {
@@ -44,6 +45,8 @@ struct _InkTrainPage
   InkChart       *loss_chart;
   InkChart       *acc_chart;
   InkChart       *pretrain_chart;   /* shown only for runs that pretrain */
+  GtkAdjustment  *smoothing;        /* of the per-minibatch loss curve */
+  GSettings      *settings;         /* NULL when the schema is not installed */
   InkEpochTable  *table;
 
   InkRun         *run;
@@ -54,6 +57,7 @@ struct _InkTrainPage
   char           *status_text;
   char           *outcome_text;
   char           *ledger_id;        /* the ledger run shown instead of a live one */
+  InkExperiment  *ledger_exp;       /* and its experiment */
 };
 
 G_DEFINE_FINAL_TYPE (InkTrainPage, ink_train_page, GTK_TYPE_WIDGET)
@@ -147,10 +151,11 @@ update_progress (InkTrainPage *self)
   else
     {
       g_autofree char *eta = format_duration (ink_run_get_eta_seconds (run));
-      text = g_strdup_printf (_("%s · %s · epoch %u of %u · minibatch %u of %u · %.0f samples/s · ETA %s"),
+      g_autofree char *rate = ink_format_count ((guint64) MAX (0.0, round (ink_run_get_samples_per_second (run))));
+      text = g_strdup_printf (_("%s · %s · epoch %u of %u · minibatch %u of %u · %s samples/s · ETA %s"),
                               exp->name, ink_run_state_to_string (state),
                               ink_run_get_epoch (run), exp->epochs, ink_run_get_batch (run),
-                              ink_run_get_n_batches (run), ink_run_get_samples_per_second (run),
+                              ink_run_get_n_batches (run), rate,
                               eta);
     }
   set_status (self, text);
@@ -279,8 +284,10 @@ reset_series (InkTrainPage *self)
   self->s_valid_loss = ink_chart_add_series (self->loss_chart, _("valid loss"), &c, INK_CHART_SOLID, TRUE);
   self->s_valid_acc = ink_chart_add_series (self->acc_chart, _("valid accuracy"), &c, INK_CHART_SOLID, TRUE);
   ink_chart_palette (0, &c);
-  self->s_batch_loss = ink_chart_add_series (self->loss_chart, _("train loss, smoothed per minibatch"), &c,
+  self->s_batch_loss = ink_chart_add_series (self->loss_chart, _("train loss per minibatch"), &c,
                                              INK_CHART_THIN, TRUE);
+  ink_chart_series_set_smoothing (self->loss_chart, self->s_batch_loss, gtk_adjustment_get_value (self->smoothing));
+  ink_chart_set_note (self->loss_chart, NULL);
 }
 
 void
@@ -295,6 +302,7 @@ ink_train_page_set_run (InkTrainPage *self,
       g_clear_object (&self->run);
     }
   g_clear_pointer (&self->ledger_id, g_free);
+  g_clear_pointer (&self->ledger_exp, ink_experiment_free);
   reset_series (self);
   gtk_revealer_set_reveal_child (self->outcome_revealer, FALSE);
   g_clear_pointer (&self->outcome_text, g_free);
@@ -348,6 +356,7 @@ ink_train_page_show_ledger_run (InkTrainPage       *self,
 
   ink_train_page_set_run (self, NULL);
   self->ledger_id = g_strdup (run->id);
+  self->ledger_exp = ink_experiment_copy (run->experiment);
   n = run->history->len;
   for (guint i = 0; i < n; i++)
     {
@@ -406,6 +415,34 @@ ink_train_page_get_n_rows (InkTrainPage *self)
   return model ? g_list_model_get_n_items (model) : 0;
 }
 
+/* A short name for an overlaid run: its name, shortened, and when it
+ * started ("keras-mnist-mlp · 14:05", "theano-mlp · 3 Dec"). */
+static char *
+overlay_label (const InkLedgerRun *r)
+{
+  const char *name = r->experiment && r->experiment->name ? r->experiment->name : r->id;
+  g_autofree char *shortened = NULL;
+  g_autofree char *when = NULL;
+  g_autoptr(GDateTime) started = r->started > 0 ? g_date_time_new_from_unix_local (r->started) : NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  if (g_utf8_strlen (name, -1) > 18)
+    {
+      g_autofree char *head = g_utf8_substring (name, 0, 17);
+      shortened = g_strconcat (head, "…", NULL);
+    }
+  else
+    shortened = g_strdup (name);
+  if (started == NULL)
+    return g_steal_pointer (&shortened);
+  if (g_date_time_get_year (started) == g_date_time_get_year (now) &&
+      g_date_time_get_day_of_year (started) == g_date_time_get_day_of_year (now))
+    when = g_date_time_format (started, "%H:%M");
+  else
+    when = g_date_time_format (started, "%e %b");
+  return g_strdup_printf ("%s · %s", shortened, g_strstrip (when));
+}
+
 void
 ink_train_page_set_overlays (InkTrainPage *self,
                              GPtrArray    *runs)
@@ -414,31 +451,63 @@ ink_train_page_set_overlays (InkTrainPage *self,
     {
       guint id = g_array_index (self->overlay_series, guint, i);
       /* ids are per chart: the pair was added to both */
+      if (id == 0)
+        continue;   /* a loss not overlaid */
       if (i % 2 == 0)
         ink_chart_remove_series (self->loss_chart, id);
       else
         ink_chart_remove_series (self->acc_chart, id);
     }
   g_array_set_size (self->overlay_series, 0);
-  for (guint i = 0; runs && i < runs->len; i++)
-    {
-      InkLedgerRun *r = runs->pdata[i];
-      g_autofree char *label = g_strdup_printf (_("%s (%s) valid"), r->experiment->name, r->id);
-      GdkRGBA c;
-      guint a, b;
+  ink_chart_set_note (self->loss_chart, NULL);
+  {
+    const char *shown = self->ledger_id ? self->ledger_id : self->run ? ink_run_get_ledger_id (self->run) : NULL;
+    const InkExperiment *shown_exp = self->run ? ink_run_get_experiment (self->run) : self->ledger_exp;
+    g_autoptr(GString) refused = g_string_new (NULL);
+    guint colour = 2;
 
-      ink_chart_palette (2 + i, &c);
-      a = ink_chart_add_series (self->loss_chart, label, &c, INK_CHART_DASHED, TRUE);
-      b = ink_chart_add_series (self->acc_chart, label, &c, INK_CHART_DASHED, TRUE);
-      for (guint k = 0; k < r->history->len; k++)
-        {
-          const InkEpochRecord *rec = &g_array_index (r->history, InkEpochRecord, k);
-          ink_chart_series_append (self->loss_chart, a, rec->epoch, rec->valid_loss);
-          ink_chart_series_append (self->acc_chart, b, rec->epoch, rec->valid_acc);
-        }
-      g_array_append_val (self->overlay_series, a);
-      g_array_append_val (self->overlay_series, b);
-    }
+    for (guint i = 0; runs && i < runs->len; i++)
+      {
+        InkLedgerRun *r = runs->pdata[i];
+        g_autofree char *label = NULL;
+        gboolean other_loss;
+        GdkRGBA c;
+        guint a = 0, b;
+
+        /* the run on show is drawn already: never over itself */
+        if (shown && g_strcmp0 (r->id, shown) == 0)
+          continue;
+        label = overlay_label (r);
+        /* an MSE loss and a cross-entropy are different quantities: no
+         * shared axis, only the accuracies are compared */
+        other_loss = shown_exp && shown_exp->net && r->experiment->net && shown_exp->net->loss != r->experiment->net->loss;
+        ink_chart_palette (colour++, &c);
+        if (!other_loss)
+          a = ink_chart_add_series (self->loss_chart, label, &c, INK_CHART_DASHED, TRUE);
+        else
+          g_string_append_printf (refused, "%s%s", refused->len ? ", " : "", label);
+        b = ink_chart_add_series (self->acc_chart, label, &c, INK_CHART_DASHED, TRUE);
+        for (guint k = 0; k < r->history->len; k++)
+          {
+            const InkEpochRecord *rec = &g_array_index (r->history, InkEpochRecord, k);
+            if (a)
+              ink_chart_series_append (self->loss_chart, a, rec->epoch, rec->valid_loss);
+            ink_chart_series_append (self->acc_chart, b, rec->epoch, rec->valid_acc);
+          }
+        /* pairs (loss, accuracy); 0: no loss curve */
+        g_array_append_val (self->overlay_series, a);
+        g_array_append_val (self->overlay_series, b);
+      }
+    if (refused->len > 0)
+      {
+        g_autofree char *note = g_strdup_printf (_("Loss not overlaid for %s: a different loss function (%s)"),
+                                                 refused->str,
+                                                 shown_exp->net->loss == INK_LOSS_MSE
+                                                   ? _("this run: mean squared error")
+                                                   : _("this run: cross-entropy"));
+        ink_chart_set_note (self->loss_chart, note);
+      }
+  }
 }
 
 gboolean
@@ -446,29 +515,37 @@ ink_train_page_export_charts (InkTrainPage *self,
                               const char   *path,
                               GError      **error)
 {
-  const int w = 1200, h = 900;
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
-  cairo_t *cr = cairo_create (surface);
-  cairo_status_t status;
+  InkChart *charts[] = { self->loss_chart, self->acc_chart };
+  g_autofree char *title = ink_train_page_get_export_title (self);
 
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_paint (cr);
-  ink_chart_draw (self->loss_chart, cr, w, h / 2);
-  cairo_translate (cr, 0, h / 2);
-  ink_chart_draw (self->acc_chart, cr, w, h / 2);
-  status = cairo_status (cr);
-  cairo_destroy (cr);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      cairo_surface_destroy (surface);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", cairo_status_to_string (status));
-      return FALSE;
-    }
-  {
-    gboolean ok = ink_cairo_save_png (surface, path, error);
-    cairo_surface_destroy (surface);
-    return ok;
-  }
+  return ink_chart_export_stack_png (charts, G_N_ELEMENTS (charts), title, path, 1200, 940, error);
+}
+
+static const char *
+dataset_name (const char *dataset)
+{
+  if (dataset == NULL || g_str_equal (dataset, "mnist"))
+    return _("MNIST");
+  if (g_str_equal (dataset, "fashion-mnist"))
+    return _("Fashion-MNIST");
+  return dataset;   /* a folder */
+}
+
+/* "keras-mnist-mlp · MNIST": the title of the exported charts */
+char *
+ink_train_page_get_export_title (InkTrainPage *self)
+{
+  const InkExperiment *exp;
+
+  g_return_val_if_fail (INK_IS_TRAIN_PAGE (self), NULL);
+  exp = self->run ? ink_run_get_experiment (self->run) : self->ledger_exp;
+  if (exp == NULL)
+    return NULL;
+  if (self->ledger_id)
+    /* Translators: the title of exported charts: run name · dataset · ledger id */
+    return g_strdup_printf (_("%s · %s · run %s"), exp->name, dataset_name (exp->dataset), self->ledger_id);
+  /* Translators: the title of exported charts: run name · dataset */
+  return g_strdup_printf (_("%s · %s"), exp->name, dataset_name (exp->dataset));
 }
 
 guint
@@ -510,6 +587,88 @@ on_log_toggled (GtkToggleButton *button, InkTrainPage *self)
 }
 
 static void
+on_smoothing_changed (GtkAdjustment *adj, InkTrainPage *self)
+{
+  ink_chart_series_set_smoothing (self->loss_chart, self->s_batch_loss, gtk_adjustment_get_value (adj));
+}
+
+/* the chart menu: smoothing of the per-minibatch curve, persisted when the
+ * schema is installed */
+static GtkWidget *
+build_chart_menu (InkTrainPage *self)
+{
+  GtkWidget *button, *popover, *box, *label, *scale;
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, "org.inkling.Inkling", TRUE)
+                                             : NULL;
+
+  self->smoothing = g_object_ref_sink (gtk_adjustment_new (0.6, 0.0, 0.99, 0.05, 0.1, 0.0));
+  if (schema && g_settings_schema_has_key (schema, "chart-smoothing"))
+    {
+      self->settings = g_settings_new ("org.inkling.Inkling");
+      g_settings_bind (self->settings, "chart-smoothing", self->smoothing, "value", G_SETTINGS_BIND_DEFAULT);
+    }
+  g_signal_connect (self->smoothing, "value-changed", G_CALLBACK (on_smoothing_changed), self);
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_widget_set_margin_start (box, 6);
+  gtk_widget_set_margin_end (box, 6);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  label = gtk_label_new_with_mnemonic (_("_Smoothing of the minibatch loss"));
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_box_append (GTK_BOX (box), label);
+  scale = gtk_scale_new (GTK_ORIENTATION_HORIZONTAL, self->smoothing);
+  gtk_widget_set_name (scale, "smoothing");
+  gtk_scale_set_digits (GTK_SCALE (scale), 2);
+  gtk_scale_set_draw_value (GTK_SCALE (scale), TRUE);
+  gtk_scale_set_value_pos (GTK_SCALE (scale), GTK_POS_RIGHT);
+  gtk_scale_add_mark (GTK_SCALE (scale), 0.0, GTK_POS_BOTTOM, _("raw"));
+  gtk_scale_add_mark (GTK_SCALE (scale), 0.9, GTK_POS_BOTTOM, NULL);
+  gtk_widget_set_size_request (scale, 240, -1);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), scale);
+  gtk_box_append (GTK_BOX (box), scale);
+  label = gtk_label_new (_("An exponential moving average over the minibatches; the raw curve stays faint behind it."));
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 34);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_widget_add_css_class (label, "caption");
+  gtk_box_append (GTK_BOX (box), label);
+
+  popover = gtk_popover_new ();
+  gtk_popover_set_child (GTK_POPOVER (popover), box);
+  button = gtk_menu_button_new ();
+  gtk_widget_set_name (button, "chart-menu");
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "view-more-symbolic");
+  gtk_widget_set_tooltip_text (button, _("Chart options"));
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
+  ink_menu_button_quiet_tooltip (GTK_MENU_BUTTON (button));
+  return button;
+}
+
+GtkWidget *
+ink_train_page_get_loss_chart (InkTrainPage *self)
+{
+  g_return_val_if_fail (INK_IS_TRAIN_PAGE (self), NULL);
+  return GTK_WIDGET (self->loss_chart);
+}
+
+GtkWidget *
+ink_train_page_get_accuracy_chart (InkTrainPage *self)
+{
+  g_return_val_if_fail (INK_IS_TRAIN_PAGE (self), NULL);
+  return GTK_WIDGET (self->acc_chart);
+}
+
+guint
+ink_train_page_get_batch_series (InkTrainPage *self)
+{
+  g_return_val_if_fail (INK_IS_TRAIN_PAGE (self), 0);
+  return self->s_batch_loss;
+}
+
+static void
 ink_train_page_dispose (GObject *object)
 {
   InkTrainPage *self = INK_TRAIN_PAGE (object);
@@ -517,6 +676,7 @@ ink_train_page_dispose (GObject *object)
   if (self->run)
     g_signal_handlers_disconnect_by_data (self->run, self);
   g_clear_object (&self->run);
+  g_clear_object (&self->settings);
   g_clear_pointer (&self->box, gtk_widget_unparent);
   G_OBJECT_CLASS (ink_train_page_parent_class)->dispose (object);
 }
@@ -527,9 +687,11 @@ ink_train_page_finalize (GObject *object)
   InkTrainPage *self = INK_TRAIN_PAGE (object);
   g_array_unref (self->overlay_series);
   g_array_unref (self->pretrain_series);
+  g_clear_object (&self->smoothing);
   g_free (self->status_text);
   g_free (self->outcome_text);
   g_free (self->ledger_id);
+  g_clear_pointer (&self->ledger_exp, ink_experiment_free);
   G_OBJECT_CLASS (ink_train_page_parent_class)->finalize (object);
 }
 
@@ -568,7 +730,8 @@ ink_train_page_init (InkTrainPage *self)
   self->outcome = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (self->outcome, 0);
   gtk_label_set_wrap (self->outcome, TRUE);
-  gtk_label_set_selectable (self->outcome, TRUE);
+  /* not selectable: a selectable label takes the focus and shows a caret */
+  gtk_label_set_selectable (self->outcome, FALSE);
   gtk_widget_add_css_class (GTK_WIDGET (self->outcome), "ink-outcome");
   self->outcome_revealer = GTK_REVEALER (gtk_revealer_new ());
   gtk_revealer_set_child (self->outcome_revealer, GTK_WIDGET (self->outcome));
@@ -590,6 +753,7 @@ ink_train_page_init (InkTrainPage *self)
   gtk_actionable_set_action_name (GTK_ACTIONABLE (export_button), "win.export-charts");
   gtk_box_append (GTK_BOX (tools), GTK_WIDGET (self->log_toggle));
   gtk_box_append (GTK_BOX (tools), export_button);
+  gtk_box_append (GTK_BOX (tools), build_chart_menu (self));
   gtk_box_append (GTK_BOX (charts), tools);
 
   self->loss_chart = ink_chart_new ();
@@ -597,14 +761,16 @@ ink_train_page_init (InkTrainPage *self)
   ink_chart_set_integer_x (self->loss_chart, TRUE);
   ink_chart_set_axis_labels (self->loss_chart, _("Epoch"), _("Loss"));
   gtk_widget_set_vexpand (GTK_WIDGET (self->loss_chart), TRUE);
-  gtk_widget_set_size_request (GTK_WIDGET (self->loss_chart), 480, 200);
+  gtk_widget_set_size_request (GTK_WIDGET (self->loss_chart), 280, 130);
   self->acc_chart = ink_chart_new ();
   ink_chart_set_title (self->acc_chart, _("Accuracy"));
   ink_chart_set_integer_x (self->acc_chart, TRUE);
   ink_chart_set_axis_labels (self->acc_chart, _("Epoch"), _("Accuracy"));
   ink_chart_set_percent (self->acc_chart, TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self->acc_chart), TRUE);
-  gtk_widget_set_size_request (GTK_WIDGET (self->acc_chart), 480, 200);
+  gtk_widget_set_size_request (GTK_WIDGET (self->acc_chart), 280, 130);
+  /* epochs 0…n on both: the minibatch curve starts before epoch 1 */
+  ink_chart_share_x_range (self->loss_chart, self->acc_chart);
   gtk_box_append (GTK_BOX (charts), GTK_WIDGET (self->loss_chart));
   gtk_box_append (GTK_BOX (charts), GTK_WIDGET (self->acc_chart));
   self->pretrain_chart = ink_chart_new ();
@@ -612,13 +778,13 @@ ink_train_page_init (InkTrainPage *self)
   ink_chart_set_integer_x (self->pretrain_chart, TRUE);
   ink_chart_set_axis_labels (self->pretrain_chart, _("Epoch"), _("Reconstruction error"));
   gtk_widget_set_vexpand (GTK_WIDGET (self->pretrain_chart), TRUE);
-  gtk_widget_set_size_request (GTK_WIDGET (self->pretrain_chart), 480, 160);
+  gtk_widget_set_size_request (GTK_WIDGET (self->pretrain_chart), 280, 110);
   gtk_widget_set_visible (GTK_WIDGET (self->pretrain_chart), FALSE);
   gtk_box_append (GTK_BOX (charts), GTK_WIDGET (self->pretrain_chart));
   gtk_paned_set_start_child (GTK_PANED (paned), charts);
 
   self->table = ink_epoch_table_new ();
-  gtk_widget_set_size_request (GTK_WIDGET (self->table), 430, -1);
+  gtk_widget_set_size_request (GTK_WIDGET (self->table), 360, -1);
   gtk_paned_set_end_child (GTK_PANED (paned), GTK_WIDGET (self->table));
 
   reset_series (self);

@@ -56,4 +56,11 @@ guint         ink_train_page_get_n_pretrain_points (InkTrainPage *self);
 const char   *ink_train_page_get_status    (InkTrainPage *self);
 const char   *ink_train_page_get_outcome   (InkTrainPage *self);
 
+/* the title exported charts carry: run name · dataset (NULL: no run) */
+char      *ink_train_page_get_export_title (InkTrainPage *self);
+/* for tests */
+GtkWidget *ink_train_page_get_loss_chart     (InkTrainPage *self);
+GtkWidget *ink_train_page_get_accuracy_chart (InkTrainPage *self);
+guint      ink_train_page_get_batch_series   (InkTrainPage *self);
+
 G_END_DECLS

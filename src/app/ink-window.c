@@ -29,6 +29,7 @@
 #include "ink-epoch-item.h"
 #include "ink-evaluate-page.h"
 #include "ink-features-page.h"
+#include "ink-layer-editor.h"
 #include "ink-ledger-view.h"
 #include "ink-markup.h"
 #include "ink-model.h"
@@ -1311,6 +1312,8 @@ ink_window_init (InkWindow *self)
   g_signal_connect (self->runs, "open-run", G_CALLBACK (on_open_run), self);
 
   gtk_stack_set_visible_child_name (self->main_stack, "content");
+  /* no tooltip over a menu that just opened */
+  ink_menu_buttons_quiet_tooltips (GTK_WIDGET (self));
   update_actions (self);
 }
 
