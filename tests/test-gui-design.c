@@ -414,7 +414,12 @@ assert_layers (InkDesignPage *page,
   g_autofree char *json = NULL;
 
   g_assert_cmpstr (layers, ==, want);
-  /* and nothing else moved: only the layers differ from the preset */
+  /* and nothing else moved: only the layers differ from the preset (and
+   * the name, which follows the edits) */
+  g_assert_cmpstr (got->name, ==, g_str_equal (want, "512/relu/0.2 512/relu/0.2 10/softmax/0")
+                                  ? "keras-mnist-mlp" : "keras-mnist-mlp (edited)");
+  g_free (keras->name);
+  keras->name = g_strdup (got->name);
   ink_net_spec_free (keras->net);
   keras->net = ink_net_spec_copy (got->net);
   assert_same_json (keras, got);
@@ -1038,6 +1043,56 @@ test_spin_buttons_invalid (void)
   gtk_window_destroy (win);
 }
 
+/* issue 11: an edited recipe is no longer named after the preset ("NAME
+ * (edited)", back to NAME when the edit is undone), a name the user typed
+ * is kept, and a refused value counts as an edit */
+static void
+test_name_follows_edits (void)
+{
+  InkDesignPage *page = ink_design_page_new ();
+  GtkWindow *win = show_page (page);
+  g_autoptr(InkExperiment) keras = preset ("keras-mnist-mlp");
+  GtkWidget *name = must_find (GTK_WIDGET (page), "name");
+  GtkWidget *epochs = form_widget (page, "epochs");
+
+  ink_design_page_set_experiment (page, keras);
+  g_assert_false (ink_design_page_get_modified (page));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (name)), ==, "keras-mnist-mlp");
+
+  type_text (epochs, "7");
+  pump ();
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (name)), ==, "keras-mnist-mlp (edited)");
+  g_assert_true (ink_design_page_get_modified (page));
+  {
+    g_autoptr(InkExperiment) got = get_ok (page);
+    g_assert_cmpstr (got->name, ==, "keras-mnist-mlp (edited)");
+    g_assert_cmpuint (got->epochs, ==, 7);
+  }
+  g_assert_cmpstr (ink_design_page_get_base (page)->name, ==, "keras-mnist-mlp");
+
+  /* the edit undone: the preset's name again, nothing modified */
+  type_text (epochs, "20");
+  pump ();
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (name)), ==, "keras-mnist-mlp");
+  g_assert_false (ink_design_page_get_modified (page));
+
+  /* a name the user typed stays through further edits */
+  gtk_editable_set_text (GTK_EDITABLE (name), "my digits");
+  type_text (epochs, "5");
+  pump ();
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (name)), ==, "my digits");
+  g_assert_true (ink_design_page_get_modified (page));
+
+  /* a refused value is an edit too */
+  ink_design_page_set_experiment (page, keras);
+  g_assert_false (ink_design_page_get_modified (page));
+  type_text (epochs, "many");
+  pump ();
+  g_assert_false (ink_design_page_get_valid (page));
+  g_assert_true (ink_design_page_get_modified (page));
+  gtk_window_destroy (win);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1059,5 +1114,6 @@ main (int   argc,
   g_test_add_func ("/design/augmentation-pretraining", test_augmentation_pretraining);
   g_test_add_func ("/design/reflow", test_reflow);
   g_test_add_func ("/design/spin-buttons-invalid", test_spin_buttons_invalid);
+  g_test_add_func ("/design/name-follows-edits", test_name_follows_edits);
   return g_test_run ();
 }

@@ -947,6 +947,244 @@ test_memory_warning (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* ------------------------------------------------------------------------ */
+/* issue 11: the Presets menu, through its popover                           */
+
+/* Screenshots of the whole X screen (popovers and dialogs included) at
+ * full size and at 800×600, into $INK_SHOTS_DIR as NAME-THEME-WxH.png
+ * ($INK_SHOTS_THEME, "light" by default); nothing without INK_SHOTS_DIR. */
+static gboolean
+window_is (gpointer data)
+{
+  GtkWidget *w = data;
+  int *want = g_object_get_data (G_OBJECT (w), "shot-size");
+  return gtk_widget_get_width (w) == want[0] && gtk_widget_get_height (w) == want[1];
+}
+
+static void
+screen_shots_n (GtkWindow *win, const char *name, guint n_sizes)
+{
+  const char *dir = g_getenv ("INK_SHOTS_DIR");
+  const char *theme = g_getenv ("INK_SHOTS_THEME");
+  static int sizes[2][2] = { { 1280, 800 }, { 800, 600 } };
+
+  if (dir == NULL || *dir == '\0')
+    return;
+  for (guint i = 0; i < MIN (n_sizes, G_N_ELEMENTS (sizes)); i++)
+    {
+      g_autofree char *file = g_strdup_printf ("%s-%s-%dx%d.png", name, theme ? theme : "light",
+                                               sizes[i][0], sizes[i][1]);
+      g_autofree char *path = g_build_filename (dir, file, NULL);
+      g_autofree char *crop = g_strdup_printf ("%dx%d+0+0", sizes[i][0], sizes[i][1]);
+      const char *argv[] = { "import", "-window", "root", "-crop", crop, "+repage", path, NULL };
+
+      g_object_set_data (G_OBJECT (win), "shot-size", sizes[i]);
+      gtk_window_set_default_size (win, sizes[i][0], sizes[i][1]);
+      gui_wait_for (window_is, win, 3);
+      gui_pump ();
+      g_usleep (300000);
+      gui_pump ();
+      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+    }
+  gtk_window_set_default_size (win, sizes[0][0], sizes[0][1]);
+  gui_wait_for (window_is, win, 3);
+  gui_pump ();
+}
+
+static void
+screen_shots (GtkWindow *win, const char *name)
+{
+  screen_shots_n (win, name, 2);
+}
+
+static gboolean
+match_menu_label (GtkWidget *w, gconstpointer text)
+{
+  return GTK_IS_MENU_BUTTON (w) && g_strcmp0 (gtk_menu_button_get_label (GTK_MENU_BUTTON (w)), text) == 0;
+}
+
+static GtkPopover *
+presets_popover (InkWindow *win)
+{
+  GtkWidget *button = gui_find (GTK_WIDGET (win), match_menu_label, "Presets");
+
+  g_assert_nonnull (button);
+  return gtk_menu_button_get_popover (GTK_MENU_BUTTON (button));
+}
+
+/* opens the header bar's Presets menu (as a click does) and returns the
+ * row of the preset `name` */
+static GtkWidget *
+preset_row (InkWindow *win, const char *name)
+{
+  GtkWidget *button = gui_find (GTK_WIDGET (win), match_menu_label, "Presets");
+  g_autofree char *row_name = g_strdup_printf ("preset-%s", name);
+  GtkPopover *popover;
+  GtkWidget *row;
+
+  g_assert_nonnull (button);
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  gui_pump ();
+  popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (button));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (popover)));
+  row = gui_find_named (GTK_WIDGET (popover), row_name);
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_get_mapped (row));
+  return row;
+}
+
+/* a click on a row of the menu's list (single-click activation) */
+static void
+click_row (GtkWidget *row)
+{
+  g_assert_true (gtk_widget_is_sensitive (row));
+  g_signal_emit_by_name (row, "activate");
+  gui_pump ();
+}
+
+static void
+type_into (GtkWidget *editable, const char *text)
+{
+  GtkEditable *delegate = gtk_editable_get_delegate (GTK_EDITABLE (editable));
+
+  gtk_editable_set_text (GTK_EDITABLE (editable), text);
+  gtk_widget_activate (delegate ? GTK_WIDGET (delegate) : editable);
+  gui_pump ();
+}
+
+static void
+assert_design_is_preset (InkDesignPage *design, const char *name)
+{
+  g_autoptr(InkExperiment) want = ink_experiment_preset (name, NULL);
+  g_autoptr(InkExperiment) got = ink_design_page_get_experiment (design, NULL);
+  g_autofree char *a = NULL, *b = NULL;
+
+  g_assert_nonnull (got);
+  a = ink_experiment_to_json (want, TRUE);
+  b = ink_experiment_to_json (got, TRUE);
+  g_assert_cmpstr (a, ==, b);
+}
+
+/* every preset has a row with a summary (architecture, accuracy, time);
+ * quick-demo comes first; the current preset is marked; a click loads one */
+static void
+test_presets_menu (void)
+{
+  InkWindow *win = new_window ();
+  InkDesignPage *design = INK_DESIGN_PAGE (ink_window_get_page (win, "design"));
+  g_autoptr(InkExperiment) keras = ink_experiment_preset ("keras-mnist-mlp", NULL);
+  g_auto(GStrv) names = ink_experiment_list_presets ();
+  GtkWidget *list;
+
+  g_assert_true (g_strv_contains ((const char * const *) names, "quick-demo"));
+  ink_design_page_set_experiment (design, keras);
+  for (guint i = 0; names[i]; i++)
+    {
+      GtkWidget *row = preset_row (win, names[i]);
+      GtkWidget *summary = gui_find_named (row, "summary");
+      GtkWidget *check = gui_find_named (row, "current");
+      const char *text;
+
+      g_assert_nonnull (summary);
+      text = gtk_label_get_text (GTK_LABEL (summary));
+      g_test_message ("%s: %s", names[i], text);
+      g_assert_nonnull (strstr (text, "784-"));
+      g_assert_nonnull (strstr (text, "%"));
+      g_assert_true (strstr (text, " s") || strstr (text, " min") || strstr (text, "minute"));
+      g_assert_cmpint (gtk_widget_get_visible (check), ==, g_str_equal (names[i], "keras-mnist-mlp"));
+    }
+  list = gui_find_named (GTK_WIDGET (presets_popover (win)), "presets");
+  g_assert_cmpstr (gtk_widget_get_name (gtk_widget_get_first_child (list)), ==, "preset-quick-demo");
+  screen_shots (GTK_WINDOW (win), "presets-menu");
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (presets_popover (win))));
+
+  click_row (preset_row (win, "theano-mlp"));
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (presets_popover (win))));
+  assert_design_is_preset (design, "theano-mlp");
+  g_assert_true (gtk_widget_get_visible (gui_find_named (preset_row (win, "theano-mlp"), "current")));
+  g_assert_false (gtk_widget_get_visible (gui_find_named (preset_row (win, "keras-mnist-mlp"), "current")));
+  gtk_popover_popdown (presets_popover (win));
+
+  /* the quick demo, as a first-time user would pick it */
+  click_row (preset_row (win, "quick-demo"));
+  assert_design_is_preset (design, "quick-demo");
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+/* a preset picked over edits replaces them with an Undo in a toast */
+static void
+test_presets_undo (void)
+{
+  InkWindow *win = new_window ();
+  InkDesignPage *design = INK_DESIGN_PAGE (ink_window_get_page (win, "design"));
+  g_autoptr(InkExperiment) keras = ink_experiment_preset ("keras-mnist-mlp", NULL);
+  GtkWidget *name = gui_find_named (GTK_WIDGET (design), "name");
+  GtkWidget *row;
+
+  ink_design_page_set_experiment (design, keras);
+  type_into (gui_find_named (GTK_WIDGET (design), "epochs"), "7");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (name)), ==, "keras-mnist-mlp (edited)");
+  row = preset_row (win, "keras-mnist-mlp");
+  g_assert_true (gtk_widget_get_visible (gui_find_named (row, "current")));
+  g_assert_true (gtk_widget_get_visible (gui_find_named (row, "edited")));
+  screen_shots (GTK_WINDOW (win), "presets-menu-edited");
+
+  click_row (preset_row (win, "theano-mlp"));
+  assert_design_is_preset (design, "theano-mlp");
+  g_assert_nonnull (gui_find_label (GTK_WIDGET (win), "Loaded “theano-mlp”"));
+  /* one size: the toast would time out over two */
+  screen_shots_n (GTK_WINDOW (win), "presets-undo-toast", 1);
+  gui_click (gui_find_button (GTK_WIDGET (win), "_Undo"));
+  {
+    g_autoptr(InkExperiment) got = ink_design_page_get_experiment (design, NULL);
+    g_assert_nonnull (got);
+    g_assert_cmpstr (got->name, ==, "keras-mnist-mlp (edited)");
+    g_assert_cmpuint (got->epochs, ==, 7);
+    g_assert_cmpstr (ink_design_page_get_base (design)->name, ==, "keras-mnist-mlp");
+    g_assert_true (ink_design_page_get_modified (design));
+  }
+  /* and the menu marks keras-mnist-mlp, edited, again */
+  row = preset_row (win, "keras-mnist-mlp");
+  g_assert_true (gtk_widget_get_visible (gui_find_named (row, "current")));
+  g_assert_true (gtk_widget_get_visible (gui_find_named (row, "edited")));
+  gtk_popover_popdown (presets_popover (win));
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+/* edits that cannot be kept (a refused value) are asked about first */
+static void
+test_presets_ask (void)
+{
+  InkWindow *win = new_window ();
+  InkDesignPage *design = INK_DESIGN_PAGE (ink_window_get_page (win, "design"));
+  g_autoptr(InkExperiment) keras = ink_experiment_preset ("keras-mnist-mlp", NULL);
+  AdwMessageDialog *dialog;
+
+  ink_design_page_set_experiment (design, keras);
+  type_into (gui_find_named (GTK_WIDGET (design), "epochs"), "many");
+  g_assert_false (ink_design_page_get_valid (design));
+
+  click_row (preset_row (win, "theano-mlp"));
+  g_assert_true (wait_for (dialog_shown, NULL, 10));
+  dialog = find_message_dialog ();
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "theano-mlp"));
+  screen_shots (GTK_WINDOW (win), "presets-ask");
+  gui_click (gui_find_button (GTK_WIDGET (dialog), "_Keep Editing"));
+  gui_pump ();
+  g_assert_null (find_message_dialog ());
+  g_assert_false (ink_design_page_get_valid (design));
+  g_assert_cmpstr (ink_design_page_get_base (design)->name, ==, "keras-mnist-mlp");
+
+  click_row (preset_row (win, "theano-mlp"));
+  g_assert_true (wait_for (dialog_shown, NULL, 10));
+  dialog = find_message_dialog ();
+  gui_click (gui_find_button (GTK_WIDGET (dialog), "_Load “theano-mlp”"));
+  gui_pump ();
+  assert_design_is_preset (design, "theano-mlp");
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+
 int
 main (int argc, char **argv)
 {
@@ -974,6 +1212,9 @@ main (int argc, char **argv)
   g_test_add_func ("/window/stop-report", test_stop_report);
   g_test_add_func ("/window/stop-while-preparing", test_stop_while_preparing);
   g_test_add_func ("/window/memory-warning", test_memory_warning);
+  g_test_add_func ("/window/presets-menu", test_presets_menu);
+  g_test_add_func ("/window/presets-undo", test_presets_undo);
+  g_test_add_func ("/window/presets-ask", test_presets_ask);
   ret = g_test_run ();
 
   g_object_unref (app);

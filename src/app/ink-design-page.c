@@ -154,11 +154,59 @@ refresh (InkDesignPage *self)
     }
 }
 
+/* the name an edited recipe gets: "keras-mnist-mlp (edited)" */
+static char *
+edited_name (const char *base_name)
+{
+  return g_strdup_printf (_("%s (edited)"), base_name ? base_name : "");
+}
+
+/* TRUE when exp differs from the base beyond its name and description */
+static gboolean
+recipe_differs (InkDesignPage *self, const InkExperiment *exp)
+{
+  g_autoptr(InkExperiment) a = ink_experiment_copy (exp);
+  g_autofree char *ja = NULL, *jb = NULL;
+
+  g_free (a->name);
+  a->name = g_strdup (self->base->name);
+  g_free (a->description);
+  a->description = g_strdup (self->base->description);
+  ja = ink_experiment_to_json (a, FALSE);
+  jb = ink_experiment_to_json (self->base, FALSE);
+  return g_strcmp0 (ja, jb) != 0;
+}
+
+/* A run's name follows the edits: an edited recipe still named after the
+ * one it started from is renamed "NAME (edited)", and named NAME again when
+ * the edits are undone; a name the user typed is kept. */
+static void
+follow_edits_with_name (InkDesignPage *self)
+{
+  g_autoptr(InkExperiment) exp = ink_design_page_get_experiment (self, NULL);
+  g_autofree char *auto_name = NULL;
+  const char *name = gtk_editable_get_text (GTK_EDITABLE (self->name));
+
+  if (exp == NULL || self->base == NULL || self->base->name == NULL || *self->base->name == '\0')
+    return;
+  auto_name = edited_name (self->base->name);
+  self->updating++;
+  if (recipe_differs (self, exp))
+    {
+      if (g_str_equal (name, self->base->name))
+        gtk_editable_set_text (GTK_EDITABLE (self->name), auto_name);
+    }
+  else if (g_str_equal (name, auto_name))
+    gtk_editable_set_text (GTK_EDITABLE (self->name), self->base->name);
+  self->updating--;
+}
+
 static void
 on_edited (InkDesignPage *self)
 {
   if (self->updating)
     return;
+  follow_edits_with_name (self);
   refresh (self);
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
@@ -184,6 +232,72 @@ ink_design_page_set_experiment (InkDesignPage       *self,
   self->updating--;
 
   on_edited (self);
+}
+
+const InkExperiment *
+ink_design_page_get_base (InkDesignPage *self)
+{
+  g_return_val_if_fail (INK_IS_DESIGN_PAGE (self), NULL);
+  return self->base;
+}
+
+gboolean
+ink_design_page_get_modified (InkDesignPage *self)
+{
+  g_autoptr(InkExperiment) exp = NULL;
+  g_autofree char *a = NULL, *b = NULL;
+
+  g_return_val_if_fail (INK_IS_DESIGN_PAGE (self), FALSE);
+  exp = ink_design_page_get_experiment (self, NULL);
+  if (exp == NULL)
+    return TRUE;   /* a refused value is an edit too */
+  a = ink_experiment_to_json (exp, FALSE);
+  b = ink_experiment_to_json (self->base, FALSE);
+  return g_strcmp0 (a, b) != 0;
+}
+
+void
+ink_design_page_set_edited (InkDesignPage       *self,
+                            const InkExperiment *base,
+                            const InkExperiment *current)
+{
+  g_return_if_fail (INK_IS_DESIGN_PAGE (self));
+  g_return_if_fail (base != NULL && current != NULL && current->net != NULL);
+
+  ink_design_page_set_experiment (self, current);
+  g_clear_pointer (&self->base, ink_experiment_free);
+  self->base = ink_experiment_copy (base);
+  on_edited (self);
+}
+
+char *
+ink_design_page_dup_dataset (InkDesignPage *self)
+{
+  g_autoptr(InkExperiment) exp = NULL;
+
+  g_return_val_if_fail (INK_IS_DESIGN_PAGE (self), NULL);
+  exp = ink_experiment_copy (self->base);
+  /* refused values leave exp as it was: then the base's dataset */
+  ink_training_form_apply (self->form, exp, NULL);
+  return g_strdup (exp->dataset);
+}
+
+gboolean
+ink_design_page_set_dataset (InkDesignPage *self,
+                             const char    *dataset)
+{
+  g_autoptr(InkExperiment) exp = NULL;
+  g_autoptr(InkExperiment) base = NULL;
+
+  g_return_val_if_fail (INK_IS_DESIGN_PAGE (self), FALSE);
+  exp = ink_design_page_get_experiment (self, NULL);
+  if (exp == NULL)
+    return FALSE;
+  g_free (exp->dataset);
+  exp->dataset = g_strdup (dataset);
+  base = ink_experiment_copy (self->base);
+  ink_design_page_set_edited (self, base, exp);
+  return TRUE;
 }
 
 InkExperiment *

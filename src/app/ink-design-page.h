@@ -46,6 +46,22 @@ void             ink_design_page_set_experiment    (InkDesignPage       *self,
 InkExperiment   *ink_design_page_get_experiment    (InkDesignPage       *self,
                                                     GError             **error);
 gboolean         ink_design_page_get_valid         (InkDesignPage       *self);
+/* The experiment last set (a preset, a file, a ledger run): the one the
+ * edits started from.  The name follows the edits: while the recipe
+ * differs from the base and the name is the base's, it reads
+ * "NAME (edited)" (a name the user typed is kept). */
+const InkExperiment *ink_design_page_get_base      (InkDesignPage       *self);
+/* TRUE when the forms differ from the base (a refused value counts) */
+gboolean         ink_design_page_get_modified      (InkDesignPage       *self);
+/* the forms show current, as edits of base (what Undo restores) */
+void             ink_design_page_set_edited        (InkDesignPage       *self,
+                                                    const InkExperiment *base,
+                                                    const InkExperiment *current);
+/* the dataset the forms name (the base's while a value is refused) */
+char            *ink_design_page_dup_dataset       (InkDesignPage       *self);
+/* sets the Dataset as an edit; FALSE while a value is refused */
+gboolean         ink_design_page_set_dataset       (InkDesignPage       *self,
+                                                    const char          *dataset);
 const char      *ink_design_page_get_summary       (InkDesignPage       *self);
 InkLayerEditor  *ink_design_page_get_layer_editor  (InkDesignPage       *self);
 InkTrainingForm *ink_design_page_get_training_form (InkDesignPage       *self);

