@@ -293,6 +293,8 @@ test_host_warning (void)
   g_assert_nonnull (warn);
   g_assert_nonnull (strstr (warn, "90%"));
   g_assert_nonnull (strstr (warn, "GB"));
+  /* more than there is: the pre-flight check's refusal, not a warning */
+  g_assert_null (ink_preflight_host_warning_for (e, 60000, 10000, 784, need / 2, need * 4));
   /* a machine that does not say: nothing */
   g_assert_null (ink_preflight_host_warning_for (e, 60000, 10000, 784, 0, 0));
 }

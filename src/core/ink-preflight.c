@@ -274,7 +274,9 @@ ink_preflight_host_warning_for (const InkExperiment *exp,
     return NULL;
   ink_memory_plan (exp, n_train, n_test, dim, FALSE, &plan);
   need = plan.total - plan.dataset + plan.host;
-  if ((double) need <= 0.75 * (double) available)
+  /* comfortably inside, or not at all (the pre-flight check refuses that
+   * with its own numbers and choices) */
+  if ((double) need <= 0.75 * (double) available || need > available)
     return NULL;
   return g_strdup_printf (_("this run needs %.1f GB of memory, %.0f%% of the %.1f GB available now "
                             "(of %.1f GB): other programs may slow down or be stopped, "

@@ -100,8 +100,8 @@ gboolean ink_preflight_check (InkBackend          *be,
 
 /* Before a CPU run: a sentence warning that the run needs more than 75% of
  * the memory available now (the plan less the dataset already loaded,
- * plus the host copies), or NULL when it fits comfortably (or the machine
- * does not say).  available/total: bytes, as /proc/meminfo's MemAvailable
+ * plus the host copies), or NULL when it fits comfortably, does not fit
+ * at all (ink_preflight_check refuses it), or the machine does not say.  available/total: bytes, as /proc/meminfo's MemAvailable
  * and MemTotal; ink_preflight_host_warning reads them. */
 char    *ink_preflight_host_warning_for (const InkExperiment *exp,
                                          guint                n_train,
