@@ -4,7 +4,7 @@
 # what is absent.
 set -eu
 
-PKGS="meson ninja-build pkg-config gcc libglib2.0-dev libglib2.0-dev-bin libjson-glib-dev
+PKGS="meson ninja-build pkg-config gcc curl libglib2.0-dev libglib2.0-dev-bin libjson-glib-dev
 libopenblas-dev libcairo2-dev gettext dataset-fashion-mnist"
 # clang and its runtime (libFuzzer, sanitizers) for the fuzz harnesses
 [ "${INKLING_WITH_FUZZ:-1}" = 1 ] && PKGS="$PKGS clang libclang-rt-dev"
