@@ -236,7 +236,6 @@ ink_trainer_new_cancellable (const InkExperiment *exp,
   const InkBackendOps *ops;
   guint dim = ink_dataset_dim (train);
   int max_batch;
-  g_autoptr(GError) local = NULL;
 
   g_mutex_init (&t->lock);
   g_cond_init (&t->cond);

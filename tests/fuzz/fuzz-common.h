@@ -29,6 +29,8 @@
 #pragma once
 
 #include <glib.h>
+#include <string.h>
+#include "ink-experiment.h"
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -236,4 +238,18 @@ fuzz_join_pair (const guint8 *a,
   memcpy (out + 4 + a_len, b, b_len);
   *len = 4 + a_len + b_len;
   return out;
+}
+
+/* "" when the two experiments write the same JSON; otherwise both texts,
+ * for the report */
+static inline char *
+fuzz_experiment_diff (const InkExperiment *a,
+                      const InkExperiment *b)
+{
+  g_autofree char *ja = ink_experiment_to_json (a, TRUE);
+  g_autofree char *jb = ink_experiment_to_json (b, TRUE);
+
+  if (strcmp (ja, jb) == 0)
+    return g_strdup ("");
+  return g_strdup_printf ("first:\n%s\nsecond:\n%s", ja, jb);
 }

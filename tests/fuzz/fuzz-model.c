@@ -80,7 +80,7 @@ write_back (const InkModel *model)
       fprintf (stderr, "fuzz-model: a saved model does not load: %s\n", error->message);
       abort ();
     }
-  diff = ink_experiment_diff (model->experiment, back->experiment);
+  diff = fuzz_experiment_diff (model->experiment, back->experiment);
   if (*diff != '\0' || back->n_params != model->n_params ||
       memcmp (back->params, model->params, sizeof (float) * model->n_params) != 0 ||
       back->norm.kind != model->norm.kind ||

@@ -49,7 +49,7 @@ round_trip (const InkExperiment *exp,
                pretty ? " pretty" : "", error->message, json);
       abort ();
     }
-  diff = ink_experiment_diff (exp, back);
+  diff = fuzz_experiment_diff (exp, back);
   if (*diff != '\0')
     {
       fprintf (stderr, "fuzz-roundtrip: an experiment reads back different:\n%s\n%s\n", diff, json);
