@@ -289,8 +289,12 @@ test_registry (void)
 int
 main (int argc, char **argv)
 {
+  g_autofree char *curl = NULL, *tar = NULL;
+
   g_test_init (&argc, &argv, NULL);
-  if (g_find_program_in_path ("curl") == NULL || g_find_program_in_path ("tar") == NULL)
+  curl = g_find_program_in_path ("curl");
+  tar = g_find_program_in_path ("tar");
+  if (curl == NULL || tar == NULL)
     {
       g_test_add_func ("/fetch/skipped", test_registry);
       g_printerr ("curl or tar missing: only the registry test runs\n");
