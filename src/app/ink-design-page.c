@@ -558,8 +558,11 @@ build_ui (InkDesignPage *self)
   gtk_box_append (GTK_BOX (panes), self->pane_scrollers[0]);
   gtk_box_append (GTK_BOX (panes), self->pane_scrollers[1]);
   self->outer_scroller = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->outer_scroller), GTK_POLICY_NEVER,
+  /* below the one-column width the page scrolls sideways rather than
+   * holding the window wider than 800 px */
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->outer_scroller), GTK_POLICY_AUTOMATIC,
                                   GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_width (GTK_SCROLLED_WINDOW (self->outer_scroller), TRUE);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->outer_scroller), panes);
   gtk_widget_set_vexpand (self->outer_scroller, TRUE);
   gtk_box_append (GTK_BOX (self->box), self->outer_scroller);

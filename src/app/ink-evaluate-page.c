@@ -1054,7 +1054,17 @@ ink_evaluate_page_init (InkEvaluatePage *self)
   adw_status_page_set_child (ADW_STATUS_PAGE (self->message_page), self->message_spinner);
   gtk_stack_add_named (GTK_STACK (self->stack), self->message_page, "message");
 
-  gtk_stack_add_named (GTK_STACK (self->stack), build_results (self), "results");
+  /* a narrow window (800 px) scrolls the results sideways instead of
+   * refusing to shrink: the report, the matrix and the gallery keep their
+   * sizes */
+  {
+    GtkWidget *wide = gtk_scrolled_window_new ();
+
+    gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (wide), GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
+    gtk_scrolled_window_set_propagate_natural_width (GTK_SCROLLED_WINDOW (wide), TRUE);
+    gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (wide), build_results (self));
+    gtk_stack_add_named (GTK_STACK (self->stack), wide, "results");
+  }
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "empty");
 }
 
