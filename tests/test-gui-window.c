@@ -950,52 +950,6 @@ test_memory_warning (void)
 /* ------------------------------------------------------------------------ */
 /* issue 11: the Presets menu, through its popover                           */
 
-/* Screenshots of the whole X screen (popovers and dialogs included) at
- * full size and at 800×600, into $INK_SHOTS_DIR as NAME-THEME-WxH.png
- * ($INK_SHOTS_THEME, "light" by default); nothing without INK_SHOTS_DIR. */
-static gboolean
-window_is (gpointer data)
-{
-  GtkWidget *w = data;
-  int *want = g_object_get_data (G_OBJECT (w), "shot-size");
-  return gtk_widget_get_width (w) == want[0] && gtk_widget_get_height (w) == want[1];
-}
-
-static void
-screen_shots_n (GtkWindow *win, const char *name, guint n_sizes)
-{
-  const char *dir = g_getenv ("INK_SHOTS_DIR");
-  const char *theme = g_getenv ("INK_SHOTS_THEME");
-  static int sizes[2][2] = { { 1280, 800 }, { 800, 600 } };
-
-  if (dir == NULL || *dir == '\0')
-    return;
-  for (guint i = 0; i < MIN (n_sizes, G_N_ELEMENTS (sizes)); i++)
-    {
-      g_autofree char *file = g_strdup_printf ("%s-%s-%dx%d.png", name, theme ? theme : "light",
-                                               sizes[i][0], sizes[i][1]);
-      g_autofree char *path = g_build_filename (dir, file, NULL);
-      g_autofree char *crop = g_strdup_printf ("%dx%d+0+0", sizes[i][0], sizes[i][1]);
-      const char *argv[] = { "import", "-window", "root", "-crop", crop, "+repage", path, NULL };
-
-      g_object_set_data (G_OBJECT (win), "shot-size", sizes[i]);
-      gtk_window_set_default_size (win, sizes[i][0], sizes[i][1]);
-      gui_wait_for (window_is, win, 3);
-      gui_pump ();
-      g_usleep (300000);
-      gui_pump ();
-      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
-    }
-  gtk_window_set_default_size (win, sizes[0][0], sizes[0][1]);
-  gui_wait_for (window_is, win, 3);
-  gui_pump ();
-}
-
-static void
-screen_shots (GtkWindow *win, const char *name)
-{
-  screen_shots_n (win, name, 2);
-}
 
 static gboolean
 match_menu_label (GtkWidget *w, gconstpointer text)

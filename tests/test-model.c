@@ -362,27 +362,6 @@ test_save_file (void)
   test_remove_tree (dir);
 }
 
-/* Runs under a small address-space limit (RLIMIT_AS) in a subprocess, so
- * that an allocation of what a hostile file claims fails there instead of
- * succeeding lazily.  AddressSanitizer reserves terabytes of shadow memory:
- * there the limit is left off and only the error is checked. */
-static void
-limit_memory (rlim_t bytes)
-{
-#if defined(__SANITIZE_ADDRESS__)
-  (void) bytes;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-  (void) bytes;
-#else
-  struct rlimit rl = { bytes, bytes };
-  g_assert_cmpint (setrlimit (RLIMIT_AS, &rl), ==, 0);
-#endif
-#else
-  struct rlimit rl = { bytes, bytes };
-  g_assert_cmpint (setrlimit (RLIMIT_AS, &rl), ==, 0);
-#endif
-}
 
 /* A 1 KB model whose experiment claims 2.1 billion parameters (8.5 GB)
  * and that holds no tensor: refused before anything is allocated for the
@@ -420,7 +399,7 @@ test_claims_huge_network (void)
       g_assert_cmpint (g_stat (path, &st), ==, 0);
       g_assert_cmpint (st.st_size, <, 4096);
 
-      limit_memory (512u * 1024 * 1024);
+      test_limit_memory (512u * 1024 * 1024);
       m = ink_model_load (path, &error);
       g_assert_null (m);
       g_assert_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_MISSING);

@@ -758,26 +758,6 @@ test_model_like (Fixture       *f,
 
 /* ---- sizes trusted before they are checked ---- */
 
-/* A small address-space limit (RLIMIT_AS) for a subprocess, so that what
- * a hostile file would cost shows as a failure; left off under
- * AddressSanitizer, which reserves terabytes of shadow memory. */
-static void
-limit_memory (rlim_t bytes)
-{
-#if defined(__SANITIZE_ADDRESS__)
-  (void) bytes;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-  (void) bytes;
-#else
-  struct rlimit rl = { bytes, bytes };
-  g_assert_cmpint (setrlimit (RLIMIT_AS, &rl), ==, 0);
-#endif
-#else
-  struct rlimit rl = { bytes, bytes };
-  g_assert_cmpint (setrlimit (RLIMIT_AS, &rl), ==, 0);
-#endif
-}
 
 /* 8-byte length prefix, then `header` (len bytes) */
 static GByteArray *
@@ -835,7 +815,7 @@ test_huge_array_header (Fixture *f, gconstpointer data)
       g_autofree char *h = array_header (len);
       g_autoptr(GByteArray) b = file_with_header (h, len);
 
-      limit_memory (256u * 1024 * 1024);
+      test_limit_memory (256u * 1024 * 1024);
       check_refused (b->data, b->len, "values");
       return;
     }
@@ -864,7 +844,7 @@ test_header_too_long (Fixture *f, gconstpointer data)
       g_clear_pointer (&h, g_free);
       g_clear_pointer (&b, g_byte_array_unref);
       /* the file is not even read into memory */
-      limit_memory (64u * 1024 * 1024);
+      test_limit_memory (64u * 1024 * 1024);
       tf = ink_safetensors_load (path, &error);
       g_assert_null (tf);
       g_assert_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_HEADER);

@@ -20,6 +20,8 @@
 
 #pragma once
 
+#include <sys/resource.h>
+
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -146,4 +148,25 @@ test_short_run_experiment (void)
   e->batch_size = 32;
   e->early_stopping = INK_EARLY_NONE;
   return e;
+}
+
+/* A small address-space limit (RLIMIT_AS) for a subprocess, so that what
+ * a hostile file would cost shows as a failure; left off under
+ * AddressSanitizer, which reserves terabytes of shadow memory. */
+static inline void
+test_limit_memory (rlim_t bytes)
+{
+#if defined(__SANITIZE_ADDRESS__)
+  (void) bytes;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+  (void) bytes;
+#else
+  struct rlimit rl = { bytes, bytes };
+  g_assert_cmpint (setrlimit (RLIMIT_AS, &rl), ==, 0);
+#endif
+#else
+  struct rlimit rl = { bytes, bytes };
+  g_assert_cmpint (setrlimit (RLIMIT_AS, &rl), ==, 0);
+#endif
 }

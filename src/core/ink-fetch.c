@@ -28,6 +28,7 @@
 
 #include "ink-dataset.h"
 #include "ink-fetch.h"
+#include "ink-save.h"
 
 G_DEFINE_QUARK (ink-fetch-error-quark, ink_fetch_error)
 
@@ -712,7 +713,7 @@ ink_fetch_mnist_async (const char           *dest,
                                parent, g_strerror (e));
       return;
     }
-  tmpl = g_build_filename (parent, ".mnist-download-XXXXXX", NULL);
+  tmpl = ink_temp_template (parent, ".mnist-download-");
   if (g_mkdtemp (tmpl) == NULL)
     {
       int e = errno;

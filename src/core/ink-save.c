@@ -111,9 +111,19 @@ write_through (const char  *path,
   return TRUE;
 }
 
+char *
+ink_temp_template (const char *dir,
+                   const char *name)
+{
+  g_autofree char *placeholder = g_strnfill (6, 'X');
+  g_autofree char *file = g_strconcat (name, placeholder, NULL);
+
+  return g_build_filename (dir, file, NULL);
+}
+
 /* ---- temporary files: named so that an orphan can be told and removed -- */
 
-/* ".NAME.inkling-tmp.HOST.PID.XXXXXX" beside NAME: hidden, tied to the
+/* ".NAME.inkling-tmp.HOST.PID." and six random characters, beside NAME: hidden, tied to the
  * target, and to the process (on this host) that wrote it */
 #define TMP_TAG ".inkling-tmp."
 
@@ -205,8 +215,11 @@ replace_file (const char  *real,
   /* what a killed writer left for this file (kill -9 during a save) */
   ink_save_sweep_stale (dir, base);
 
-  tmpl = g_strdup_printf ("%s/.%s" TMP_TAG "%s.%" G_GINT64_FORMAT ".XXXXXX",
-                          dir, base, host, (gint64) getpid ());
+  {
+    g_autofree char *name = g_strdup_printf (".%s" TMP_TAG "%s.%" G_GINT64_FORMAT ".",
+                                             base, host, (gint64) getpid ());
+    tmpl = ink_temp_template (dir, name);
+  }
   fd = g_mkstemp_full (tmpl, O_WRONLY | O_CLOEXEC, 0644);
   if (fd < 0)
     {

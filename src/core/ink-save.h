@@ -25,7 +25,7 @@
 G_BEGIN_DECLS
 
 /* Saving a file so that nothing is lost: the bytes go to a temporary file
- * beside the target (".NAME.inkling-tmp.HOST.PID.XXXXXX"), which is
+ * beside the target (".NAME.inkling-tmp.HOST.PID." and six random characters), which is
  * flushed and renamed over it, so a failure leaves the old file as it was
  * and removes the temporary one; temporary files for the same target that
  * a killed writer left behind (its process is gone) are removed first.
@@ -43,6 +43,11 @@ gboolean ink_save_file (const char  *path,
                         gsize        len,
                         gboolean     durable,
                         GError     **error);
+
+/* A template for g_mkstemp / g_mkdtemp: dir/name followed by the six
+ * placeholder characters they replace.  Free with g_free. */
+char    *ink_temp_template    (const char *dir,
+                               const char *name);
 
 /* Removes the temporary files in dir that ink_save_file's writers on this
  * host left behind when they were killed (their process is gone): those
