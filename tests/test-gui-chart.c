@@ -1552,7 +1552,7 @@ test_page_export_title (PageFixture *f, gconstpointer data)
 static void
 test_page_outcome_no_caret (PageFixture *f, gconstpointer data)
 {
-  GtkWidget *outcome = gui_find_label (GTK_WIDGET (f->page), "Test accuracy of the kept model");
+  GtkWidget *outcome = gui_wait_label (GTK_WIDGET (f->page), "Test accuracy of the kept model", 10);
 
   g_assert_nonnull (outcome);
   g_assert_false (gtk_label_get_selectable (GTK_LABEL (outcome)));

@@ -583,7 +583,7 @@ test_trash_undo (Fixture *f, gconstpointer data)
   g_assert_cmpuint (g_strv_length (names), ==, 2);
   g_assert_false (g_strv_contains ((const char * const *) names, "alpha"));
   g_assert_true (g_file_test (f->dirs[0], G_FILE_TEST_IS_DIR));
-  g_assert_nonnull (gui_find_label (GTK_WIDGET (f->view), "“alpha” moved to the trash"));
+  g_assert_nonnull (gui_wait_label (GTK_WIDGET (f->view), "“alpha” moved to the trash", 10));
   undo = undo_button (f);
   g_assert_nonnull (undo);
   gui_click (undo);

@@ -128,6 +128,34 @@ gui_find_label (GtkWidget *root, const char *text)
   return gui_find (root, gui_match_label, text);
 }
 
+typedef struct
+{
+  GtkWidget  *root;
+  const char *text;
+  GtkWidget  *found;
+} GuiLabelWait;
+
+static inline gboolean
+gui_label_shown (gpointer data)
+{
+  GuiLabelWait *w = data;
+
+  w->found = gui_find_label (w->root, w->text);
+  return w->found != NULL;
+}
+
+/* waits (up to timeout_s) for a mapped label containing `text`: a label in a
+ * revealer is mapped only once the reveal has begun, which a slow machine
+ * may not reach within one gui_pump () */
+static inline GtkWidget *
+gui_wait_label (GtkWidget *root, const char *text, guint timeout_s)
+{
+  GuiLabelWait w = { root, text, NULL };
+
+  gui_wait_for (gui_label_shown, &w, timeout_s);
+  return w.found;
+}
+
 static inline gboolean
 gui_match_button_label (GtkWidget *w, gconstpointer text)
 {

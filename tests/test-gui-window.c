@@ -652,7 +652,7 @@ test_toast_markup (void)
   /* as `inkling FILE` opens it (InkApplication's open) */
   ink_window_open_file (win, file);
   gui_pump ();
-  toast = gui_find_label (GTK_WIDGET (win), "Could not open");
+  toast = gui_wait_label (GTK_WIDGET (win), "Could not open", 10);
   g_assert_nonnull (toast);
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (toast)), "<1>"));
   gui_shot (GTK_WIDGET (win), "toast-bad-json.png");
@@ -1085,7 +1085,7 @@ test_presets_undo (void)
 
   click_row (preset_row (win, "theano-mlp"));
   assert_design_is_preset (design, "theano-mlp");
-  g_assert_nonnull (gui_find_label (GTK_WIDGET (win), "Loaded “theano-mlp”"));
+  g_assert_nonnull (gui_wait_label (GTK_WIDGET (win), "Loaded “theano-mlp”", 10));
   /* one size: the toast would time out over two */
   screen_shots_n (GTK_WINDOW (win), "presets-undo-toast", 1);
   gui_click (gui_find_button (GTK_WIDGET (win), "_Undo"));
