@@ -428,6 +428,38 @@ assert_layers (InkDesignPage *page,
 }
 
 static void
+assert_menu (InkDesignPage *page,
+             int            position,
+             gboolean       up,
+             gboolean       down)
+{
+  GtkMenuButton *menu = GTK_MENU_BUTTON (gui_find_type (hidden_row (page, position), GTK_TYPE_MENU_BUTTON));
+  struct { const char *text; gboolean want; } items[] = {
+    { "Move _Up", up }, { "Move _Down", down }, { "D_uplicate", TRUE }, { "_Remove", TRUE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (items); i++)
+    {
+      GtkWidget *item = gui_menu_item (menu, items[i].text);
+      g_assert_nonnull (item);
+      if (gtk_widget_is_sensitive (item) != items[i].want)
+        g_error ("row %d: “%s” is %s", position, items[i].text,
+                 items[i].want ? "greyed out" : "offered where it cannot act");
+    }
+  gtk_menu_button_popdown (menu);
+  gui_pump ();
+}
+
+static GtkWidget *
+layer_menu_item (InkDesignPage *page,
+                 int            position,
+                 const char    *text)
+{
+  GtkMenuButton *menu = GTK_MENU_BUTTON (gui_find_type (hidden_row (page, position), GTK_TYPE_MENU_BUTTON));
+  return gui_menu_item (menu, text);
+}
+
+static void
 test_structure (void)
 {
   InkDesignPage *page = ink_design_page_new ();
@@ -454,22 +486,22 @@ test_structure (void)
   g_assert_cmpuint (ink_layer_editor_get_n_hidden (editor), ==, 3);
 
   /* the same through the rows' menus and the add button */
-  g_assert_true (gtk_widget_activate_action (hidden_row (page, 2), "layer.move-up", NULL));
+  gui_click (layer_menu_item (page, 2, "Move _Up"));
   assert_layers (page, "64/tanh/0.1 300/relu/0.2 512/relu/0.2 10/softmax/0");
-  g_assert_true (gtk_widget_activate_action (hidden_row (page, 0), "layer.move-down", NULL));
+  gui_click (layer_menu_item (page, 0, "Move _Down"));
   assert_layers (page, "300/relu/0.2 64/tanh/0.1 512/relu/0.2 10/softmax/0");
-  g_assert_true (gtk_widget_activate_action (hidden_row (page, 1), "layer.duplicate", NULL));
+  gui_click (layer_menu_item (page, 1, "D_uplicate"));
   assert_layers (page, "300/relu/0.2 64/tanh/0.1 64/tanh/0.1 512/relu/0.2 10/softmax/0");
-  g_assert_true (gtk_widget_activate_action (hidden_row (page, 0), "layer.remove", NULL));
+  gui_click (layer_menu_item (page, 0, "_Remove"));
   assert_layers (page, "64/tanh/0.1 64/tanh/0.1 512/relu/0.2 10/softmax/0");
   add = must_find (GTK_WIDGET (editor), "add-layer");
   g_assert_true (gtk_widget_get_sensitive (add));
-  g_signal_emit_by_name (add, "clicked");
+  gui_click (add);
   assert_layers (page, "64/tanh/0.1 64/tanh/0.1 512/relu/0.2 512/relu/0 10/softmax/0");
 
   /* the first row cannot move up, the last not down */
-  gtk_widget_activate_action (hidden_row (page, 0), "layer.move-up", NULL);
-  gtk_widget_activate_action (hidden_row (page, 3), "layer.move-down", NULL);
+  assert_menu (page, 0, FALSE, TRUE);
+  assert_menu (page, 3, TRUE, FALSE);
   assert_layers (page, "64/tanh/0.1 64/tanh/0.1 512/relu/0.2 512/relu/0 10/softmax/0");
 
   /* activation and dropout through the widgets */
@@ -820,38 +852,6 @@ test_augmentation_pretraining (void)
 }
 
 /* Every item of a hidden layer's ⋮ menu, opened as a user opens it */
-static void
-assert_menu (InkDesignPage *page,
-             int            position,
-             gboolean       up,
-             gboolean       down)
-{
-  GtkMenuButton *menu = GTK_MENU_BUTTON (gui_find_type (hidden_row (page, position), GTK_TYPE_MENU_BUTTON));
-  struct { const char *text; gboolean want; } items[] = {
-    { "Move _Up", up }, { "Move _Down", down }, { "D_uplicate", TRUE }, { "_Remove", TRUE },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (items); i++)
-    {
-      GtkWidget *item = gui_menu_item (menu, items[i].text);
-      g_assert_nonnull (item);
-      if (gtk_widget_is_sensitive (item) != items[i].want)
-        g_error ("row %d: “%s” is %s", position, items[i].text,
-                 items[i].want ? "greyed out" : "offered where it cannot act");
-    }
-  gtk_menu_button_popdown (menu);
-  gui_pump ();
-}
-
-static GtkWidget *
-layer_menu_item (InkDesignPage *page,
-                 int            position,
-                 const char    *text)
-{
-  GtkMenuButton *menu = GTK_MENU_BUTTON (gui_find_type (hidden_row (page, position), GTK_TYPE_MENU_BUTTON));
-  return gui_menu_item (menu, text);
-}
-
 /* issue 11, 3: after Move Up / Move Down the moved rows' menus stayed greyed
  * out until a preset was loaded again */
 static void

@@ -828,7 +828,7 @@ test_draw_page_png (void)
 
   /* drawing is off while the image shows; Clear goes back to the (empty)
    * drawing */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "draw.clear", NULL));
+  gui_click (gui_find_action (GTK_WIDGET (page), "draw.clear"));
   iterate ();
   g_assert_null (ink_draw_page_get_input (page));
   g_assert_cmpint (ink_draw_page_get_prediction (page, NULL), ==, -1);
@@ -837,7 +837,7 @@ test_draw_page_png (void)
   ink_draw_canvas_add_stroke (ink_draw_page_get_canvas (page), (const double[]) { 0.5, 0.2, 0.5, 0.8 }, 2);
   iterate ();
   g_assert_cmpint (ink_draw_page_get_prediction (page, NULL), >=, 0);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "draw.undo", NULL));
+  gui_click (gui_find_action (GTK_WIDGET (page), "draw.undo"));
   iterate ();
   g_assert_true (ink_draw_canvas_is_empty (ink_draw_page_get_canvas (page)));
   g_assert_cmpint (ink_draw_page_get_prediction (page, NULL), ==, -1);

@@ -102,6 +102,36 @@ small_experiment (guint epochs)
   return e;
 }
 
+/* clicks the header bar's Train button, as the user does */
+static void
+click_train (InkWindow *win)
+{
+  GtkWidget *start = gui_find_action (GTK_WIDGET (win), "win.start");
+
+  g_assert_nonnull (start);
+  g_assert_true (gtk_widget_is_sensitive (start));
+  gui_click (start);
+}
+
+/* clicks the dialog's button labelled `label` and waits for the dialog to
+ * close itself */
+static void
+click_response (AdwMessageDialog *dialog, const char *label)
+{
+  GtkWidget *button = gui_find_button (GTK_WIDGET (dialog), label);
+  gpointer alive = dialog;
+
+  g_assert_nonnull (button);
+  g_object_add_weak_pointer (G_OBJECT (dialog), &alive);
+  gui_click (button);
+  for (int i = 0; i < 5000 && alive != NULL; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  g_assert_null (alive);
+}
+
 static void
 test_short_run (void)
 {
@@ -114,7 +144,7 @@ test_short_run (void)
   guint before = ink_ledger_view_get_n_runs (runs);
 
   ink_design_page_set_experiment (design, exp);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.start", NULL));
+  click_train (win);
   run = ink_window_get_run (win);
   g_assert_nonnull (run);
   g_assert_true (wait_for (run_ended, win, 120));
@@ -183,7 +213,7 @@ test_pretraining_run (void)
   g_assert_true (ink_experiment_validate (exp, NULL));
 
   ink_design_page_set_experiment (design, exp);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.start", NULL));
+  click_train (win);
   run = ink_window_get_run (win);
   g_assert_nonnull (run);
   g_signal_connect (run, "pretrain-epoch", G_CALLBACK (on_pretrain_epoch), &seen);
@@ -250,7 +280,7 @@ test_close_mid_run (void)
 
   exp->batch_size = 8;
   ink_design_page_set_experiment (design, exp);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.start", NULL));
+  click_train (win);
   g_assert_true (wait_for (run_progressing, win, 60));
   run = g_object_ref (ink_window_get_run (win));
   g_signal_connect (win, "destroy", G_CALLBACK (on_destroy), &destroyed);
@@ -314,7 +344,7 @@ test_preflight_dialog (void)
   exp->batch_size = 65536;
   ink_design_page_set_experiment (design, exp);
   g_assert_true (ink_design_page_get_valid (design));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.start", NULL));
+  click_train (win);
   g_assert_nonnull (ink_window_get_run (win));
   g_assert_true (wait_for (run_ended, win, 60));
   g_assert_cmpint (ink_run_get_state (ink_window_get_run (win)), ==, INK_RUN_FAILED);
@@ -322,8 +352,7 @@ test_preflight_dialog (void)
   dialog = find_message_dialog ();
   g_assert_true (adw_message_dialog_has_response (dialog, "smaller"));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "MB"));
-  adw_message_dialog_response (dialog, "cancel");
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  click_response (dialog, "_Cancel");
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
@@ -431,13 +460,6 @@ evaluated (gpointer w)
 {
   InkEvaluatePage *page = INK_EVALUATE_PAGE (ink_window_get_page (w, "evaluate"));
   return !ink_evaluate_page_get_busy (page) && ink_evaluate_page_get_metrics (page) != NULL;
-}
-
-/* presses the header bar's Train button */
-static void
-click_train (InkWindow *win)
-{
-  gui_click (gui_find_action (GTK_WIDGET (win), "win.start"));
 }
 
 /* Evaluate grades a finished run on the data it trained on (a folder other
@@ -939,8 +961,7 @@ test_memory_warning (void)
   g_test_message ("%s", adw_message_dialog_get_body (dialog));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "GB"));
   g_assert_true (adw_message_dialog_has_response (dialog, "train"));
-  adw_message_dialog_response (dialog, "cancel");
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  click_response (dialog, "_Cancel");
   gui_pump ();
   /* nothing started */
   g_assert_null (ink_window_get_run (win));
