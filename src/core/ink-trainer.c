@@ -21,92 +21,20 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
 
-#include "ink-augment.h"
 #include "ink-model.h"
 #include "ink-openblas.h"
 #include "ink-preflight.h"
 #include "ink-rbm.h"
-#include "ink-rng.h"
-#include "ink-trainer.h"
-#include "ink-json.h"
 #include "ink-save.h"
+#include "ink-trainer-private.h"
 
 G_DEFINE_QUARK (ink-trainer-error-quark, ink_trainer_error)
 
 #define PROGRESS_INTERVAL_US  100000   /* progress events at most ~10 per second */
 #define EVAL_BATCH            500
-
-struct _InkTrainer
-{
-  InkExperiment    *exp;
-  const InkDataset *train;
-  const InkDataset *test;
-  guint64           data_fp;        /* data_fingerprint (train, test), 0 until needed */
-  InkSplit         *split;
-  InkNorm           norm;
-
-  InkBackend       *be;
-  InkNetwork       *net;
-  InkOptimizer     *opt;
-  InkDevData       *dtrain;
-  InkDevData       *dtest;
-  guint32          *perm_host;
-  guint32          *perm_dev;
-  guint32          *valid_dev;
-  guint32          *test_dev;
-  float            *x;
-  gint32           *labels;
-  double           *acc;        /* backend memory, 2 doubles: training */
-  double           *eval_acc;   /* backend memory, 2 doubles: evaluation */
-  float            *probs_host;
-  float            *params_host;
-
-  /* augmentation: training batches gathered on the host */
-  InkAugmenter     *augmenter;    /* NULL when the experiment has none */
-  float            *x_host;       /* staging for backends with their own memory; */
-  gint32           *labels_host;  /* NULL on the CPU, which fills x directly */
-
-  gboolean          resumed;      /* restored from a checkpoint: no pretraining */
-  gboolean          pretrained;
-
-  /* the run's state: everything a checkpoint must hold */
-  InkRng            rng;
-  guint64           dropout_seed;
-  guint             epochs_done;
-  guint64           iteration;
-  GArray           *history;      /* InkEpochRecord */
-  float            *best_params;  /* the weights a stop keeps: the best validation's, or
-                                     (validation set = test set) the last completed
-                                     epoch's; the initial weights before either */
-  guint             kept_epoch;   /* the epoch best_params come from; 0: initial */
-  gboolean          have_best;
-  double            best_monitor;
-  guint             best_epoch;
-  double            patience;
-  guint             no_improve;
-  double            last_valid_loss;
-  double            last_valid_acc;
-
-  /* results */
-  gboolean          stopped;
-  InkStopReason     reason;
-  char             *message;
-  InkMetrics        test_metrics;
-  double            test_loss;
-  gboolean          have_test;
-
-  char             *checkpoint_path;
-
-  /* controls, shared with other threads */
-  GMutex            lock;
-  GCond             cond;
-  gint              paused;         /* atomic; changes under `lock` */
-  gint              want_weights;
-};
 
 const char *
 ink_stop_reason_to_string (InkStopReason reason)
@@ -119,18 +47,6 @@ ink_stop_reason_to_string (InkStopReason reason)
     case INK_STOP_DIVERGED: return _("diverged");
     default: return "?";
     }
-}
-
-static gboolean
-all_finite (const float *v, gsize n)
-{
-  /* a sum is NaN when any term is NaN or the terms hold +inf and -inf;
-   * an infinite term alone makes it infinite */
-  float acc = 0.0f;
-
-  for (gsize i = 0; i < n; i++)
-    acc += v[i] * 0.0f;
-  return acc == 0.0f;
 }
 
 static guint
@@ -349,14 +265,6 @@ ink_trainer_new_cancellable (const InkExperiment *exp,
 }
 
 void
-ink_trainer_set_checkpoint (InkTrainer *t,
-                            const char *path)
-{
-  g_free (t->checkpoint_path);
-  t->checkpoint_path = g_strdup (path);
-}
-
-void
 ink_trainer_set_paused (InkTrainer *t,
                         gboolean    paused)
 {
@@ -505,7 +413,7 @@ validate (InkTrainer *t, guint epoch, guint batch, guint n_batches, float lr, gb
       /* a finite loss can hide NaN weights (a ReLU turns NaN into 0):
        * NaN weights are never the best */
       ink_network_get_params (t->net, t->params_host);
-      if (!all_finite (t->params_host, t->net->n_params))
+      if (!ink_trainer_all_finite (t->params_host, t->net->n_params))
         {
           diverged (t, _("weights"), epoch, batch, n_batches, lr);
           return;
@@ -555,8 +463,6 @@ wait_while_paused (InkTrainer *t, GCancellable *cancellable, gint64 *paused_us)
   *paused_us += g_get_monotonic_time () - from;
   return !g_cancellable_is_cancelled (cancellable);
 }
-
-static gboolean write_checkpoint (InkTrainer *t, GError **error);
 
 /* a training batch, distorted on the host (augmentation on) */
 static void
@@ -775,7 +681,7 @@ ink_trainer_run (InkTrainer    *t,
       /* every loss, every activation: weights that are no longer numbers
        * end the run even when the loss still looks finite */
       ink_network_get_params (net, t->params_host);
-      if (!all_finite (t->params_host, net->n_params))
+      if (!ink_trainer_all_finite (t->params_host, net->n_params))
         {
           diverged (t, _("weights"), epoch, n_batches, n_batches, lr);
           break;
@@ -809,7 +715,7 @@ ink_trainer_run (InkTrainer    *t,
       emit (func, user_data, &ev);
       emit_weights (t, func, user_data);
 
-      if (t->checkpoint_path && !write_checkpoint (t, error))
+      if (t->checkpoint_path && !ink_trainer_write_checkpoint (t, error))
         return FALSE;
     }
 
@@ -847,440 +753,6 @@ ink_trainer_run (InkTrainer    *t,
                          .epoch = t->epochs_done, .iteration = t->iteration };
   emit (func, user_data, &ev);
   return TRUE;
-}
-
-/* ------------------------------------------------------------------------ */
-/* checkpoints                                                               */
-
-/* 64-bit counters as decimal strings (JSON numbers are doubles to many
- * readers); NaN as null (JSON has no NaN) */
-static void
-add_u64 (JsonBuilder *b, guint64 v)
-{
-  char buf[32];
-  g_snprintf (buf, sizeof buf, "%" G_GUINT64_FORMAT, v);
-  json_builder_add_string_value (b, buf);
-}
-
-static void
-add_double (JsonBuilder *b, double v)
-{
-  if (isfinite (v))
-    json_builder_add_double_value (b, v);
-  else
-    json_builder_add_null_value (b);
-}
-
-/* A fingerprint of the data a run trains on: its sizes, every label and a
- * stride of the pixels, hashed.  A checkpoint records it, so that resuming
- * with other data is refused instead of silently mixing datasets. */
-static guint64
-data_fingerprint (const InkDataset *train, const InkDataset *test)
-{
-  const InkDataset *sets[2] = { train, test };
-  guint64 h = G_GUINT64_CONSTANT (0x1d2c3b4a59687f);
-
-  for (guint k = 0; k < 2; k++)
-    {
-      const InkDataset *ds = sets[k];
-      gsize bytes = (gsize) ds->n * ds->rows * ds->cols;
-
-      h = ink_hash64 (h ^ ((guint64) ds->n << 32 | ((guint64) ds->rows << 16) | ds->cols));
-      for (guint i = 0; i < ds->n; i++)
-        h = ink_hash64 (h ^ ds->labels[i] ^ ((guint64) i << 8));
-      for (gsize i = 0; i < bytes; i += 61)
-        h = ink_hash64 (h ^ ds->images[i] ^ ((guint64) i << 8));
-    }
-  return h;
-}
-
-/* computed once: the data does not change during a run, and a checkpoint
- * is written every epoch */
-static guint64
-trainer_data_fingerprint (InkTrainer *t)
-{
-  if (t->data_fp == 0)
-    t->data_fp = data_fingerprint (t->train, t->test) | 1;
-  return t->data_fp;
-}
-
-static gboolean
-write_checkpoint (InkTrainer *t, GError **error)
-{
-  g_autoptr(InkTensorFile) tf = ink_tensor_file_new ();
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autofree char *state_json = NULL;
-  g_autofree char *exp_json = ink_experiment_to_json (t->exp, FALSE);
-  g_autofree char *norm_json = ink_norm_to_json (&t->norm);
-  g_autofree float *s1 = g_new (float, t->net->n_params);
-  g_autofree float *s2 = g_new (float, t->net->n_params);
-  g_autoptr(GError) local = NULL;
-
-  ink_network_get_params (t->net, t->params_host);
-  ink_optimizer_get_state (t->opt, s1, s2);
-  ink_model_add_tensors (tf, t->exp->net, "params.", t->params_host);
-  ink_model_add_tensors (tf, t->exp->net, "best.", t->best_params);
-  ink_model_add_tensors (tf, t->exp->net, "state1.", s1);
-  ink_model_add_tensors (tf, t->exp->net, "state2.", s2);
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "data");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "train");
-  json_builder_add_int_value (b, t->train->n);
-  json_builder_set_member_name (b, "test");
-  json_builder_add_int_value (b, t->test->n);
-  json_builder_set_member_name (b, "fingerprint");
-  add_u64 (b, trainer_data_fingerprint (t));
-  json_builder_end_object (b);
-  json_builder_set_member_name (b, "epochs_done");
-  json_builder_add_int_value (b, t->epochs_done);
-  json_builder_set_member_name (b, "iteration");
-  add_u64 (b, t->iteration);
-  json_builder_set_member_name (b, "optimizer_step");
-  add_u64 (b, t->opt->step);
-  json_builder_set_member_name (b, "rng");
-  json_builder_begin_array (b);
-  for (int i = 0; i < 4; i++)
-    add_u64 (b, t->rng.s[i]);
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "have_best");
-  json_builder_add_boolean_value (b, t->have_best);
-  json_builder_set_member_name (b, "best_monitor");
-  json_builder_add_double_value (b, isfinite (t->best_monitor) ? t->best_monitor : -1.0);
-  json_builder_set_member_name (b, "best_epoch");
-  json_builder_add_int_value (b, t->best_epoch);
-  json_builder_set_member_name (b, "patience");
-  add_double (b, t->patience);
-  json_builder_set_member_name (b, "no_improve");
-  json_builder_add_int_value (b, t->no_improve);
-  json_builder_set_member_name (b, "last_valid_loss");
-  add_double (b, t->last_valid_loss);
-  json_builder_set_member_name (b, "last_valid_acc");
-  add_double (b, t->last_valid_acc);
-  json_builder_set_member_name (b, "history");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < t->history->len; i++)
-    {
-      const InkEpochRecord *r = &g_array_index (t->history, InkEpochRecord, i);
-      json_builder_begin_array (b);
-      json_builder_add_int_value (b, r->epoch);
-      add_double (b, r->train_loss);
-      add_double (b, r->train_acc);
-      add_double (b, r->valid_loss);
-      add_double (b, r->valid_acc);
-      add_double (b, r->duration);
-      add_double (b, r->lr);
-      json_builder_add_boolean_value (b, r->improved);
-      json_builder_end_array (b);
-    }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  state_json = ink_json_builder_to_text (b, FALSE);
-  /* what is written must read back */
-  if (!ink_json_check (state_json, -1, &local) ||
-      !ink_experiment_check_round_trip (exp_json, t->checkpoint_path, &local))
-    {
-      g_set_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_CHECKPOINT,
-                   _("could not write the checkpoint %s: %s"), t->checkpoint_path, local->message);
-      return FALSE;
-    }
-
-  ink_tensor_file_set_meta (tf, "format", "inkling-checkpoint");
-  ink_tensor_file_set_meta (tf, "inkling.version", PACKAGE_VERSION);
-  ink_tensor_file_set_meta (tf, "inkling.experiment", exp_json);
-  ink_tensor_file_set_meta (tf, "inkling.normalization", norm_json);
-  ink_tensor_file_set_meta (tf, "inkling.checkpoint", state_json);
-  if (!ink_safetensors_save (tf, t->checkpoint_path, &local))
-    {
-      g_set_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_CHECKPOINT,
-                   _("could not write the checkpoint: %s"), local->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* the four copies of the network a checkpoint holds */
-static const char * const checkpoint_prefixes[] = { "params.", "best.", "state1.", "state2." };
-
-InkExperiment *
-ink_checkpoint_experiment (const char  *path,
-                           GError     **error)
-{
-  g_autoptr(InkTensorFile) tf = ink_safetensors_load (path, error);
-  const char *json;
-  g_autoptr(GError) local = NULL;
-  InkExperiment *exp;
-
-  if (tf == NULL)
-    return NULL;
-  json = ink_tensor_file_get_meta (tf, "inkling.experiment");
-  if (json == NULL || ink_tensor_file_get_meta (tf, "inkling.checkpoint") == NULL)
-    {
-      g_set_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_CHECKPOINT,
-                   _("%s is not an Inkling checkpoint"), path);
-      return NULL;
-    }
-  exp = ink_experiment_from_json (json, -1, &local);
-  if (exp == NULL)
-    {
-      g_set_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_CHECKPOINT,
-                   _("%s: the stored experiment is not valid: %s"), path, local->message);
-      return NULL;
-    }
-  /* the network the experiment claims must be the one whose tensors the
-   * file holds, before anyone allocates it (a 1 KiB file may claim
-   * billions of parameters) */
-  for (guint i = 0; i < G_N_ELEMENTS (checkpoint_prefixes); i++)
-    if (!ink_model_check_tensors (tf, exp->net, checkpoint_prefixes[i], &local))
-      {
-        g_set_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_CHECKPOINT,
-                     _("%s does not hold the network its experiment describes: %s"), path, local->message);
-        ink_experiment_free (exp);
-        return NULL;
-      }
-  return exp;
-}
-
-static gboolean
-parse_u64 (JsonNode *n, guint64 *out)
-{
-  const char *s;
-  char *end = NULL;
-
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
-    return FALSE;
-  s = json_node_get_string (n);
-  if (!g_ascii_isdigit (s[0]))
-    return FALSE;
-  *out = g_ascii_strtoull (s, &end, 10);
-  return end != s && *end == '\0';
-}
-
-static double
-node_double (JsonNode *n)
-{
-  if (n != NULL && JSON_NODE_HOLDS_VALUE (n) &&
-      (json_node_get_value_type (n) == G_TYPE_DOUBLE || json_node_get_value_type (n) == G_TYPE_INT64))
-    return json_node_get_double (n);
-  return NAN;
-}
-
-static double
-get_double (JsonObject *o, const char *key, gboolean *ok)
-{
-  JsonNode *n = json_object_get_member (o, key);
-  if (n != NULL && JSON_NODE_HOLDS_NULL (n))
-    return NAN;
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) ||
-      (json_node_get_value_type (n) != G_TYPE_DOUBLE && json_node_get_value_type (n) != G_TYPE_INT64))
-    {
-      *ok = FALSE;
-      return 0;
-    }
-  return json_node_get_double (n);
-}
-
-/* an integer member in [0, max]; a missing or wrong one clears *ok */
-static guint
-get_uint (JsonObject *o, const char *key, guint max, gboolean *ok)
-{
-  JsonNode *n = json_object_get_member (o, key);
-  gint64 v;
-
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_INT64 ||
-      (v = json_node_get_int (n)) < 0 || v > (gint64) max)
-    {
-      *ok = FALSE;
-      return 0;
-    }
-  return (guint) v;
-}
-
-static gboolean
-get_bool (JsonObject *o, const char *key, gboolean *ok)
-{
-  JsonNode *n = json_object_get_member (o, key);
-
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_BOOLEAN)
-    {
-      *ok = FALSE;
-      return FALSE;
-    }
-  return json_node_get_boolean (n);
-}
-
-gboolean
-ink_trainer_resume (InkTrainer  *t,
-                    const char  *path,
-                    GError     **error)
-{
-  g_autoptr(InkTensorFile) tf = ink_safetensors_load (path, error);
-  g_autoptr(JsonParser) parser = NULL;
-  g_autofree float *params = NULL, *best = NULL, *s1 = NULL, *s2 = NULL;
-  g_autoptr(GArray) history = g_array_new (FALSE, TRUE, sizeof (InkEpochRecord));
-  const char *state;
-  JsonObject *o;
-  JsonArray *rng, *hist;
-  guint64 iteration, step, rs[4];
-  gboolean ok = TRUE;
-  double best_monitor, patience, lvl, lva;
-  gsize n = t->net->n_params;
-  g_autoptr(GError) local = NULL;
-
-  if (tf == NULL)
-    return FALSE;
-  state = ink_tensor_file_get_meta (tf, "inkling.checkpoint");
-  if (state == NULL || !(parser = ink_json_parse (state, -1, NULL)) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    goto bad;
-  o = json_node_get_object (json_parser_get_root (parser));
-
-  /* the same data as when it was written (checkpoints from before this
-   * check carry no fingerprint) */
-  if (json_object_has_member (o, "data"))
-    {
-      JsonNode *dn = json_object_get_member (o, "data");
-      JsonObject *d;
-      guint64 fp;
-
-      if (!JSON_NODE_HOLDS_OBJECT (dn) ||
-          !parse_u64 (json_object_get_member (d = json_node_get_object (dn), "fingerprint"), &fp))
-        goto bad;
-      if (fp != trainer_data_fingerprint (t))
-        {
-          gboolean fine = TRUE;
-          gint64 ntr = get_uint (d, "train", G_MAXUINT, &fine);
-          gint64 nte = get_uint (d, "test", G_MAXUINT, &fine);
-
-          if (!fine)
-            goto bad;
-
-          g_set_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_CHECKPOINT,
-                       _("%s was written while training on other data (%" G_GINT64_FORMAT
-                         " training and %" G_GINT64_FORMAT " test images); the data given now has "
-                         "%u and %u%s: resume with the data the run started with"),
-                       path, ntr, nte, t->train->n, t->test->n,
-                       ntr == t->train->n && nte == t->test->n ? _(", but other images") : "");
-          return FALSE;
-        }
-    }
-
-  params = g_new (float, n);
-  best = g_new (float, n);
-  s1 = g_new (float, n);
-  s2 = g_new (float, n);
-  if (!ink_model_get_tensors (tf, t->exp->net, "params.", params, &local) ||
-      !ink_model_get_tensors (tf, t->exp->net, "best.", best, &local) ||
-      !ink_model_get_tensors (tf, t->exp->net, "state1.", s1, &local) ||
-      !ink_model_get_tensors (tf, t->exp->net, "state2.", s2, &local) ||
-      !ink_model_check_no_extra (tf, t->exp->net, checkpoint_prefixes,
-                                 G_N_ELEMENTS (checkpoint_prefixes), &local))
-    {
-      g_set_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_CHECKPOINT,
-                   _("%s does not match this experiment's network: %s"), path, local->message);
-      return FALSE;
-    }
-
-  if (!parse_u64 (json_object_get_member (o, "iteration"), &iteration) ||
-      !parse_u64 (json_object_get_member (o, "optimizer_step"), &step) ||
-      !json_object_has_member (o, "rng") ||
-      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "rng")) ||
-      json_array_get_length (rng = json_object_get_array_member (o, "rng")) != 4 ||
-      !json_object_has_member (o, "history") ||
-      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "history")))
-    goto bad;
-  for (guint i = 0; i < 4; i++)
-    if (!parse_u64 (json_array_get_element (rng, i), &rs[i]))
-      goto bad;
-  if ((rs[0] | rs[1] | rs[2] | rs[3]) == 0)
-    goto bad;
-
-  best_monitor = get_double (o, "best_monitor", &ok);
-  patience = get_double (o, "patience", &ok);
-  lvl = get_double (o, "last_valid_loss", &ok);
-  lva = get_double (o, "last_valid_acc", &ok);
-  if (!ok)
-    goto bad;
-
-  hist = json_object_get_array_member (o, "history");
-  for (guint i = 0; i < json_array_get_length (hist); i++)
-    {
-      JsonNode *rn = json_array_get_element (hist, i);
-      JsonArray *ra;
-      InkEpochRecord r = { 0 };
-
-      if (!JSON_NODE_HOLDS_ARRAY (rn) || json_array_get_length (ra = json_node_get_array (rn)) != 8)
-        goto bad;
-      /* every field of its type: the epoch counts up from 1, the loss and
-       * the duration are numbers (a lost validation is null), the flag is
-       * a boolean */
-      {
-        JsonNode *en = json_array_get_element (ra, 0);
-        JsonNode *fn = json_array_get_element (ra, 7);
-
-        if (!JSON_NODE_HOLDS_VALUE (en) || json_node_get_value_type (en) != G_TYPE_INT64 ||
-            json_node_get_int (en) != (gint64) i + 1 ||
-            !JSON_NODE_HOLDS_VALUE (fn) || json_node_get_value_type (fn) != G_TYPE_BOOLEAN)
-          goto bad;
-        for (guint k = 1; k <= 6; k++)
-          {
-            JsonNode *vn = json_array_get_element (ra, k);
-            if (!JSON_NODE_HOLDS_NULL (vn) && !isfinite (node_double (vn)))
-              goto bad;
-          }
-        r.epoch = (guint) json_node_get_int (en);
-        r.improved = json_node_get_boolean (fn);
-      }
-      r.train_loss = node_double (json_array_get_element (ra, 1));
-      r.train_acc = node_double (json_array_get_element (ra, 2));
-      r.valid_loss = node_double (json_array_get_element (ra, 3));
-      r.valid_acc = node_double (json_array_get_element (ra, 4));
-      r.duration = node_double (json_array_get_element (ra, 5));
-      r.lr = node_double (json_array_get_element (ra, 6));
-      g_array_append_val (history, r);
-    }
-
-  {
-    guint ed = get_uint (o, "epochs_done", G_MAXUINT, &ok);
-    gboolean have_best = get_bool (o, "have_best", &ok);
-    guint best_epoch = get_uint (o, "best_epoch", ed, &ok);
-    guint no_improve = get_uint (o, "no_improve", G_MAXUINT, &ok);
-
-    if (!ok || ed != history->len || isnan (patience) ||
-        (have_best && !isfinite (best_monitor)))
-      goto bad;
-    t->epochs_done = ed;
-    t->have_best = have_best;
-    t->best_epoch = best_epoch;
-    t->no_improve = no_improve;
-    /* the weights a stop would keep: the best validation's, or with the
-     * test set as validation set the last completed epoch's, which are
-     * the checkpoint's current weights */
-    t->kept_epoch = t->split->valid_is_test ? ed : (have_best ? best_epoch : 0);
-  }
-  /* a checkpoint never holds NaN weights; one that does is damaged */
-  if (!all_finite (params, n) || !all_finite (best, n))
-    goto bad;
-  ink_network_set_params (t->net, params);
-  ink_optimizer_set_state (t->opt, s1, s2);
-  t->opt->step = step;
-  memcpy (t->best_params, t->split->valid_is_test ? params : best, sizeof (float) * n);
-  memcpy (t->rng.s, rs, sizeof rs);
-  t->iteration = iteration;
-  t->best_monitor = t->have_best ? best_monitor : INFINITY;
-  t->patience = patience;
-  t->last_valid_loss = lvl;
-  t->last_valid_acc = lva;
-  g_array_set_size (t->history, 0);
-  g_array_append_vals (t->history, history->data, history->len);
-  t->resumed = TRUE;
-  return TRUE;
-
-bad:
-  g_set_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_CHECKPOINT,
-               _("%s: the checkpoint's training state is missing or damaged"), path);
-  return FALSE;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1362,7 +834,7 @@ ink_trainer_save_model (InkTrainer  *t,
       return FALSE;
     }
   ink_network_get_params (t->net, t->params_host);
-  if (!all_finite (t->params_host, t->net->n_params))
+  if (!ink_trainer_all_finite (t->params_host, t->net->n_params))
     {
       g_set_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_NO_MODEL,
                    _("the model's weights are not all finite numbers: %s was not written"), path);
