@@ -556,6 +556,290 @@ pretrain (InkTrainer *t, GCancellable *cancellable, InkEventFunc func, gpointer 
   return TRUE;
 }
 
+/* ------------------------------------------------------------------------ */
+/* the training loop                                                         */
+
+/* who a run reports to, and what stops it */
+typedef struct
+{
+  GCancellable *cancellable;
+  InkEventFunc  func;
+  gpointer      user_data;
+} Listener;
+
+/* what one epoch keeps track of while its minibatches run */
+typedef struct
+{
+  guint    epoch;           /* 1-based */
+  float    lr;
+  guint    n_batches;
+  gint64   t0;
+  gint64   last_progress;
+  gint64   paused_us;       /* paused during this epoch: not counted in its time */
+  guint    seen;            /* training images so far */
+  gboolean improved;
+  gboolean validated;
+} Epoch;
+
+static void
+emit_phase (const Listener *l, const char *phase)
+{
+  InkTrainEvent ev = { .kind = INK_EVENT_PHASE, .phase = phase };
+
+  emit (l->func, l->user_data, &ev);
+}
+
+/* seconds since the epoch began, its pauses left out */
+static double
+epoch_seconds (const Epoch *e, gint64 now)
+{
+  return (now - e->t0 - e->paused_us) / 1e6;
+}
+
+/* the epoch's order of the training images; on the backend too unless
+ * the batches are gathered on the host */
+static void
+shuffle_training_set (InkTrainer *t)
+{
+  guint n_train = t->split->n_train;
+
+  memcpy (t->perm_host, t->split->train_idx, sizeof (guint32) * n_train);
+  ink_rng_shuffle (&t->rng, t->perm_host, n_train);
+  if (t->augmenter == NULL)
+    t->be->ops->upload (t->be, t->perm_dev, t->perm_host, sizeof (guint32) * n_train);
+}
+
+/* minibatch b: gather, forward, loss, backward, update */
+static void
+train_minibatch (InkTrainer *t, Epoch *e, guint b)
+{
+  const InkBackendOps *ops = t->be->ops;
+  InkNetwork *net = t->net;
+  guint B = t->exp->batch_size;
+  guint off = b * B;
+  int rows = (int) MIN (B, t->split->n_train - off);
+  int L = t->exp->net->n_layers;
+  float *out;
+
+  if (t->augmenter == NULL)
+    ops->gather (t->be, t->dtrain, t->perm_dev + off, rows, t->norm.affine, t->x, t->labels);
+  else
+    gather_augmented (t, e->epoch, off, rows);
+  out = ink_network_forward (net, t->x, rows, TRUE, t->dropout_seed, t->iteration);
+  ops->loss (t->be, t->exp->net->loss, out, t->labels, rows, (int) n_classes (t),
+             net->delta[L - 1], t->acc);
+  ink_network_backward (net, t->x, rows, FALSE);
+  ink_optimizer_step (t->opt, e->lr);
+  t->iteration++;
+  e->seen += (guint) rows;
+}
+
+/* At most ~10 times a second: the running loss (not a number: the run
+ * diverged, FALSE), the progress event, and the weights when they were
+ * asked for. */
+static gboolean
+report_progress (InkTrainer *t, Epoch *e, guint b, const Listener *l)
+{
+  gint64 now = g_get_monotonic_time ();
+  InkTrainEvent ev;
+  double a[2];
+
+  if (now - e->last_progress < PROGRESS_INTERVAL_US)
+    return TRUE;
+  e->last_progress = now;
+  t->be->ops->download (t->be, a, t->acc, sizeof a);
+  if (!isfinite (a[0]))
+    {
+      diverged (t, _("training loss"), e->epoch, b + 1, e->n_batches, e->lr);
+      return FALSE;
+    }
+  ev = (InkTrainEvent) { .kind = INK_EVENT_PROGRESS, .epoch = e->epoch, .batch = b + 1,
+                         .n_batches = e->n_batches, .iteration = t->iteration,
+                         .running_loss = a[0] / e->seen, .running_acc = a[1] / e->seen,
+                         .samples_per_sec = e->seen / (MAX (now - e->t0 - e->paused_us, 1) / 1e6) };
+  emit (l->func, l->user_data, &ev);
+  if (g_atomic_int_get (&t->want_weights))
+    emit_weights (t, l->func, l->user_data);
+  return TRUE;
+}
+
+/* One step of the minibatch loop: a Stop (or a pause) honoured, the
+ * update, the validation and the patience rule when due, the progress.
+ * FALSE ends the loop. */
+static gboolean
+train_step (InkTrainer *t, Epoch *e, guint b, const Listener *l)
+{
+  const InkExperiment *exp = t->exp;
+
+  if (g_cancellable_is_cancelled (l->cancellable) || !wait_while_paused (t, l->cancellable, &e->paused_us))
+    {
+      g_autofree char *kept = kept_phrase (t);
+
+      /* the reason says "stopped by the user"; this says when and
+       * which weights are kept */
+      stop (t, INK_STOP_CANCELLED,
+            g_strdup_printf (_("during epoch %u (minibatch %u of %u); %s"),
+                             e->epoch, b + 1, e->n_batches, kept));
+      return FALSE;
+    }
+
+  train_minibatch (t, e, b);
+
+  if (exp->validation_frequency && t->iteration % exp->validation_frequency == 0)
+    {
+      validate (t, e->epoch, b + 1, e->n_batches, e->lr, &e->improved);
+      e->validated = TRUE;
+    }
+  if (exp->early_stopping == INK_EARLY_PATIENCE && t->patience <= (double) (t->iteration - 1))
+    stop (t, INK_STOP_EARLY,
+          g_strdup_printf (_("patience exhausted after %" G_GUINT64_FORMAT " minibatches; best at epoch %u"),
+                           t->iteration, t->best_epoch));
+  if (!report_progress (t, e, b, l))
+    return FALSE;
+  return !t->stopped;
+}
+
+/* the minibatch loop: the shuffled training set, a minibatch a step,
+ * until the last one or a stop */
+static void
+train_minibatches (InkTrainer *t, Epoch *e, const Listener *l)
+{
+  shuffle_training_set (t);
+  zero_acc (t, t->acc);
+  for (guint b = 0; b < e->n_batches; b++)
+    if (!train_step (t, e, b, l))
+      break;
+}
+
+/* the epoch into the history; with the test set as validation set its
+ * final weights (params_host, checked) become the kept ones */
+static void
+record_epoch (InkTrainer *t, const Epoch *e, const double a[2], InkEpochRecord *rec)
+{
+  rec->epoch = e->epoch;
+  rec->train_loss = a[0] / MAX (e->seen, 1);
+  rec->train_acc = a[1] / MAX (e->seen, 1);
+  rec->valid_loss = t->last_valid_loss;
+  rec->valid_acc = t->last_valid_acc;
+  rec->lr = e->lr;
+  rec->improved = e->improved;
+  rec->duration = epoch_seconds (e, g_get_monotonic_time ());
+  g_array_append_val (t->history, *rec);
+  t->epochs_done = e->epoch;
+  if (t->split->valid_is_test)
+    {
+      memcpy (t->best_params, t->params_host, sizeof (float) * t->net->n_params);
+      t->kept_epoch = e->epoch;
+    }
+}
+
+/* After the minibatch loop: the epoch's loss and weights must be numbers
+ * (otherwise the run diverged), the epoch ends with a validation unless
+ * one fell on it already, then it is recorded, reported and
+ * checkpointed.  FALSE only on failures (backend, checkpoint write). */
+static gboolean
+finish_epoch (InkTrainer *t, Epoch *e, const Listener *l, GError **error)
+{
+  const InkBackendOps *ops = t->be->ops;
+  InkEpochRecord rec = { 0 };
+  InkTrainEvent ev;
+  double a[2];
+
+  ops->download (t->be, a, t->acc, sizeof a);
+  rec.train_duration = epoch_seconds (e, g_get_monotonic_time ());
+  if (!isfinite (a[0]))
+    {
+      diverged (t, _("training loss"), e->epoch, e->n_batches, e->n_batches, e->lr);
+      return TRUE;
+    }
+  /* every loss, every activation: weights that are no longer numbers
+   * end the run even when the loss still looks finite */
+  ink_network_get_params (t->net, t->params_host);
+  if (!ink_trainer_all_finite (t->params_host, t->net->n_params))
+    {
+      diverged (t, _("weights"), e->epoch, e->n_batches, e->n_batches, e->lr);
+      return TRUE;
+    }
+  if (!e->validated && !t->stopped)
+    validate (t, e->epoch, e->n_batches, e->n_batches, e->lr, &e->improved);
+  if (t->stopped && t->reason == INK_STOP_DIVERGED)
+    return TRUE;
+  if (!ops->sync (t->be, error))
+    return FALSE;
+
+  record_epoch (t, e, a, &rec);
+  ev = (InkTrainEvent) { .kind = INK_EVENT_EPOCH, .epoch = e->epoch, .n_batches = e->n_batches,
+                         .iteration = t->iteration,
+                         .record = &g_array_index (t->history, InkEpochRecord, t->history->len - 1) };
+  emit (l->func, l->user_data, &ev);
+  emit_weights (t, l->func, l->user_data);
+
+  if (t->checkpoint_path && !ink_trainer_write_checkpoint (t, error))
+    return FALSE;
+  return TRUE;
+}
+
+/* One epoch: the minibatch loop, then its end.  A Stop or a divergence
+ * during the loop leaves the epoch unrecorded; an early stop lets it end
+ * normally.  FALSE only on failures. */
+static gboolean
+train_epoch (InkTrainer *t, const Listener *l, GError **error)
+{
+  guint B = t->exp->batch_size;
+  Epoch e = {
+    .epoch = t->epochs_done + 1,
+    .lr = ink_optimizer_lr (t->opt, t->epochs_done),
+    .n_batches = (t->split->n_train + B - 1) / B,
+    .t0 = g_get_monotonic_time (),
+  };
+
+  e.last_progress = e.t0;
+  train_minibatches (t, &e, l);
+  if (t->stopped && t->reason != INK_STOP_EARLY)
+    return TRUE;
+  return finish_epoch (t, &e, l, error);
+}
+
+/* the reason already says "all epochs done": the message adds which
+ * weights are kept */
+static void
+stop_completed (InkTrainer *t)
+{
+  g_autofree char *kept = kept_phrase (t);
+  guint epochs = t->exp->epochs;
+
+  stop (t, INK_STOP_COMPLETED,
+        g_strdup_printf (ngettext ("%u epoch; %s%s", "%u epochs; %s%s", epochs),
+                         epochs, kept,
+                         t->split->valid_is_test ? _(" (the validation set is the test set)") : ""));
+}
+
+/* The model whose test score is reported, whatever ended the run: the
+ * best one on the validation set, or the last completed epoch's when the
+ * validation set is the test set (selecting on it would report an
+ * optimistic score) — never the weights of a half-done epoch. */
+static gboolean
+test_kept_model (InkTrainer *t, const Listener *l, GError **error)
+{
+  InkTrainEvent ev;
+  double tacc;
+
+  ink_network_set_params (t->net, t->best_params);
+
+  emit_phase (l, "testing");
+  ink_metrics_init (&t->test_metrics, n_classes (t));
+  evaluate (t, t->dtest, t->test_dev, t->split->test_idx, t->test, t->split->n_test,
+            &t->test_loss, &tacc, &t->test_metrics);
+  t->have_test = TRUE;
+  if (!t->be->ops->sync (t->be, error))
+    return FALSE;
+
+  ev = (InkTrainEvent) { .kind = INK_EVENT_FINISHED, .reason = t->reason, .message = t->message,
+                         .epoch = t->epochs_done, .iteration = t->iteration };
+  emit (l->func, l->user_data, &ev);
+  return TRUE;
+}
+
 gboolean
 ink_trainer_run (InkTrainer    *t,
                  GCancellable  *cancellable,
@@ -563,196 +847,24 @@ ink_trainer_run (InkTrainer    *t,
                  gpointer       user_data,
                  GError       **error)
 {
-  const InkBackendOps *ops = t->be->ops;
-  InkBackend *be = t->be;
-  InkNetwork *net = t->net;
-  const InkExperiment *exp = t->exp;
-  guint n_train = t->split->n_train;
-  guint B = exp->batch_size;
-  guint n_batches = (n_train + B - 1) / B;
-  guint C = n_classes (t);
-  int L = exp->net->n_layers;
-  guint64 val_freq = exp->validation_frequency ? exp->validation_frequency : 0;
-  InkTrainEvent ev = { 0 };
+  Listener l = { cancellable, func, user_data };
 
   ink_enable_ftz ();
   t->stopped = FALSE;
   t->have_test = FALSE;
 
-  if (exp->pretraining.enabled && !t->resumed && !t->pretrained && t->epochs_done == 0 &&
+  if (t->exp->pretraining.enabled && !t->resumed && !t->pretrained && t->epochs_done == 0 &&
       !pretrain (t, cancellable, func, user_data, error))
     return FALSE;
 
-  ev.kind = INK_EVENT_PHASE;
-  ev.phase = "training";
-  emit (func, user_data, &ev);
-
-  while (!t->stopped && t->epochs_done < exp->epochs)
-    {
-      guint epoch = t->epochs_done + 1;
-      float lr = ink_optimizer_lr (t->opt, t->epochs_done);
-      gint64 t0 = g_get_monotonic_time ();
-      gint64 last_progress = t0;
-      gint64 paused_us = 0;   /* paused during this epoch: not counted in its time */
-      gboolean improved = FALSE;
-      gboolean validated = FALSE;
-      guint seen = 0;
-      double a[2];
-      InkEpochRecord rec = { 0 };
-
-      memcpy (t->perm_host, t->split->train_idx, sizeof (guint32) * n_train);
-      ink_rng_shuffle (&t->rng, t->perm_host, n_train);
-      if (t->augmenter == NULL)
-        ops->upload (be, t->perm_dev, t->perm_host, sizeof (guint32) * n_train);
-      zero_acc (t, t->acc);
-
-      for (guint b = 0; b < n_batches; b++)
-        {
-          guint off = b * B;
-          int rows = (int) MIN (B, n_train - off);
-          float *out;
-          gint64 now;
-
-          if (g_cancellable_is_cancelled (cancellable) || !wait_while_paused (t, cancellable, &paused_us))
-            {
-              g_autofree char *kept = kept_phrase (t);
-
-              /* the reason says "stopped by the user"; this says when and
-               * which weights are kept */
-              stop (t, INK_STOP_CANCELLED,
-                    g_strdup_printf (_("during epoch %u (minibatch %u of %u); %s"),
-                                     epoch, b + 1, n_batches, kept));
-              break;
-            }
-
-          if (t->augmenter == NULL)
-            ops->gather (be, t->dtrain, t->perm_dev + off, rows, t->norm.affine, t->x, t->labels);
-          else
-            gather_augmented (t, epoch, off, rows);
-          out = ink_network_forward (net, t->x, rows, TRUE, t->dropout_seed, t->iteration);
-          ops->loss (be, exp->net->loss, out, t->labels, rows, (int) C, net->delta[L - 1], t->acc);
-          ink_network_backward (net, t->x, rows, FALSE);
-          ink_optimizer_step (t->opt, lr);
-          t->iteration++;
-          seen += (guint) rows;
-
-          if (val_freq && t->iteration % val_freq == 0)
-            {
-              validate (t, epoch, b + 1, n_batches, lr, &improved);
-              validated = TRUE;
-            }
-          if (exp->early_stopping == INK_EARLY_PATIENCE && t->patience <= (double) (t->iteration - 1))
-            stop (t, INK_STOP_EARLY,
-                  g_strdup_printf (_("patience exhausted after %" G_GUINT64_FORMAT " minibatches; best at epoch %u"),
-                                   t->iteration, t->best_epoch));
-
-          now = g_get_monotonic_time ();
-          if (now - last_progress >= PROGRESS_INTERVAL_US)
-            {
-              last_progress = now;
-              ops->download (be, a, t->acc, sizeof a);
-              if (!isfinite (a[0]))
-                {
-                  diverged (t, _("training loss"), epoch, b + 1, n_batches, lr);
-                  break;
-                }
-              ev = (InkTrainEvent) { .kind = INK_EVENT_PROGRESS, .epoch = epoch, .batch = b + 1,
-                                     .n_batches = n_batches, .iteration = t->iteration,
-                                     .running_loss = a[0] / seen, .running_acc = a[1] / seen,
-                                     .samples_per_sec = seen / (MAX (now - t0 - paused_us, 1) / 1e6) };
-              emit (func, user_data, &ev);
-              if (g_atomic_int_get (&t->want_weights))
-                emit_weights (t, func, user_data);
-            }
-          if (t->stopped)
-            break;
-        }
-
-      if (t->stopped && t->reason != INK_STOP_EARLY)
-        break;
-
-      ops->download (be, a, t->acc, sizeof a);
-      rec.train_duration = (g_get_monotonic_time () - t0 - paused_us) / 1e6;
-      if (!isfinite (a[0]))
-        {
-          diverged (t, _("training loss"), epoch, n_batches, n_batches, lr);
-          break;
-        }
-      /* every loss, every activation: weights that are no longer numbers
-       * end the run even when the loss still looks finite */
-      ink_network_get_params (net, t->params_host);
-      if (!ink_trainer_all_finite (t->params_host, net->n_params))
-        {
-          diverged (t, _("weights"), epoch, n_batches, n_batches, lr);
-          break;
-        }
-      if (!validated && !t->stopped)
-        validate (t, epoch, n_batches, n_batches, lr, &improved);
-      if (t->stopped && t->reason == INK_STOP_DIVERGED)
-        break;
-      if (!ops->sync (be, error))
-        return FALSE;
-
-      rec.epoch = epoch;
-      rec.train_loss = a[0] / MAX (seen, 1);
-      rec.train_acc = a[1] / MAX (seen, 1);
-      rec.valid_loss = t->last_valid_loss;
-      rec.valid_acc = t->last_valid_acc;
-      rec.lr = lr;
-      rec.improved = improved;
-      rec.duration = (g_get_monotonic_time () - t0 - paused_us) / 1e6;
-      g_array_append_val (t->history, rec);
-      t->epochs_done = epoch;
-      if (t->split->valid_is_test)
-        {
-          /* params_host holds this epoch's final weights (checked above) */
-          memcpy (t->best_params, t->params_host, sizeof (float) * net->n_params);
-          t->kept_epoch = epoch;
-        }
-
-      ev = (InkTrainEvent) { .kind = INK_EVENT_EPOCH, .epoch = epoch, .n_batches = n_batches,
-                             .iteration = t->iteration, .record = &g_array_index (t->history, InkEpochRecord, t->history->len - 1) };
-      emit (func, user_data, &ev);
-      emit_weights (t, func, user_data);
-
-      if (t->checkpoint_path && !ink_trainer_write_checkpoint (t, error))
-        return FALSE;
-    }
+  emit_phase (&l, "training");
+  while (!t->stopped && t->epochs_done < t->exp->epochs)
+    if (!train_epoch (t, &l, error))
+      return FALSE;
 
   if (!t->stopped)
-    {
-      /* the reason already says "all epochs done": the message adds which
-       * weights are kept */
-      g_autofree char *kept = kept_phrase (t);
-
-      stop (t, INK_STOP_COMPLETED,
-            g_strdup_printf (ngettext ("%u epoch; %s%s", "%u epochs; %s%s", exp->epochs),
-                             exp->epochs, kept,
-                             t->split->valid_is_test ? _(" (the validation set is the test set)") : ""));
-    }
-
-  /* the model whose test score is reported, whatever ended the run: the
-   * best one on the validation set, or the last completed epoch's when
-   * the validation set is the test set (selecting on it would report an
-   * optimistic score) — never the weights of a half-done epoch */
-  ink_network_set_params (net, t->best_params);
-
-  ev = (InkTrainEvent) { .kind = INK_EVENT_PHASE, .phase = "testing" };
-  emit (func, user_data, &ev);
-  ink_metrics_init (&t->test_metrics, C);
-  {
-    double tacc;
-    evaluate (t, t->dtest, t->test_dev, t->split->test_idx, t->test, t->split->n_test,
-              &t->test_loss, &tacc, &t->test_metrics);
-    t->have_test = TRUE;
-  }
-  if (!ops->sync (be, error))
-    return FALSE;
-
-  ev = (InkTrainEvent) { .kind = INK_EVENT_FINISHED, .reason = t->reason, .message = t->message,
-                         .epoch = t->epochs_done, .iteration = t->iteration };
-  emit (func, user_data, &ev);
-  return TRUE;
+    stop_completed (t);
+  return test_kept_model (t, &l, error);
 }
 
 /* ------------------------------------------------------------------------ */
