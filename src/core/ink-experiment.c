@@ -574,43 +574,103 @@ read_augmentation (Reader *parent, InkExperiment *exp)
   parent->failed = r.failed;
 }
 
-/* key: a number (into *one, *n = 0) or an array of 1 to 64 numbers, one per
- * hidden layer (into list, *n = its length, *one = the first) */
+/* A per-hidden-layer member: one value for every hidden layer, or an
+ * array of 1 to INK_PRETRAIN_MAX_LAYERS values, one per hidden layer.
+ * FALSE when key holds no array (read it as one value); otherwise TRUE,
+ * with its *len entries in values (whole numbers in [min, max] when
+ * `whole`, any numbers otherwise) or r failed. */
+static gboolean
+read_layer_array (Reader     *r,
+                  const char *key,
+                  gboolean    whole,
+                  guint       min,
+                  guint       max,
+                  double     *values,
+                  guint      *len)
+{
+  JsonNode *node = reader_get (r, key);
+  JsonArray *a;
+  guint n;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return FALSE;
+  a = json_node_get_array (node);
+  n = json_array_get_length (a);
+  if (n == 0 || n > INK_PRETRAIN_MAX_LAYERS)
+    {
+      g_autofree char *msg =
+        g_strdup_printf (whole ? "must be a whole number or an array of 1 to %d whole numbers (one per hidden layer)"
+                               : "must be a number or an array of 1 to %d numbers (one per hidden layer)",
+                         INK_PRETRAIN_MAX_LAYERS);
+      reader_fail (r, key, msg);
+      return TRUE;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *e = json_array_get_element (a, i);
+      GType type = JSON_NODE_HOLDS_VALUE (e) ? json_node_get_value_type (e) : G_TYPE_INVALID;
+
+      if (whole && !(type == G_TYPE_INT64 && json_node_get_int (e) >= min && json_node_get_int (e) <= max))
+        {
+          g_autofree char *msg = g_strdup_printf ("each entry must be a whole number from %u to %u", min, max);
+          reader_fail (r, key, msg);
+          return TRUE;
+        }
+      if (!whole && type != G_TYPE_DOUBLE && type != G_TYPE_INT64)
+        {
+          reader_fail (r, key, "each entry must be a number");
+          return TRUE;
+        }
+      values[i] = whole ? (double) json_node_get_int (e) : json_node_get_double (e);
+    }
+  *len = n;
+  return TRUE;
+}
+
+/* key: a number (into *one, *n = 0) or an array of them, one per hidden
+ * layer (into list, *n = its length, *one = the first) */
 static void
 read_layer_floats (Reader *r, const char *key, float *one, float *list, guint *n)
 {
-  JsonNode *node = reader_get (r, key);
+  double values[INK_PRETRAIN_MAX_LAYERS];
+  guint len = 0;
 
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+  if (!read_layer_array (r, key, FALSE, 0, 0, values, &len))
     {
       read_float (r, key, one);
       if (!r->failed)
         *n = 0;
       return;
     }
-  {
-    JsonArray *a = json_node_get_array (node);
-    guint len = json_array_get_length (a);
+  if (r->failed)
+    return;
+  for (guint i = 0; i < len; i++)
+    list[i] = (float) values[i];
+  *n = len;
+  *one = list[0];
+}
 
-    if (len == 0 || len > INK_PRETRAIN_MAX_LAYERS)
-      {
-        reader_fail (r, key, "must be a number or an array of 1 to 64 numbers (one per hidden layer)");
-        return;
-      }
-    for (guint i = 0; i < len; i++)
-      {
-        JsonNode *e = json_array_get_element (a, i);
-        if (!(JSON_NODE_HOLDS_VALUE (e) && (json_node_get_value_type (e) == G_TYPE_DOUBLE ||
-                                            json_node_get_value_type (e) == G_TYPE_INT64)))
-          {
-            reader_fail (r, key, "each entry must be a number");
-            return;
-          }
-        list[i] = (float) json_node_get_double (e);
-      }
-    *n = len;
-    *one = list[0];
-  }
+/* the same for whole numbers: one in [0, max], or an array of them in
+ * [min, max] */
+static void
+read_layer_uints (Reader *r, const char *key, guint min, guint max, guint *one, guint *list, guint *n)
+{
+  double values[INK_PRETRAIN_MAX_LAYERS];
+  guint len = 0;
+
+  if (!read_layer_array (r, key, TRUE, min, max, values, &len))
+    {
+      read_uint (r, key, one, max);
+      if (!r->failed)
+        *n = 0;
+      return;
+    }
+  if (r->failed)
+    return;
+  for (guint i = 0; i < len; i++)
+    list[i] = (guint) values[i];
+  *n = len;
+  *one = list[0];
 }
 
 static void
@@ -621,72 +681,17 @@ read_pretraining (Reader *parent, InkExperiment *exp)
   JsonObject *o = reader_object (parent, "pretraining");
   Reader r = { o, "pretraining", parent->error, parent->failed };
   InkPretrainSpec *p = &exp->pretraining;
-  JsonNode *epochs;
 
   if (o == NULL)
     return;
   p->enabled = TRUE;
   reader_check_keys (&r, keys);
-  epochs = reader_get (&r, "epochs");
-  if (epochs != NULL && JSON_NODE_HOLDS_ARRAY (epochs))
-    {
-      JsonArray *a = json_node_get_array (epochs);
-      guint n = json_array_get_length (a);
-
-      if (n == 0 || n > INK_PRETRAIN_MAX_LAYERS)
-        reader_fail (&r, "epochs", "must be a whole number or an array of 1 to 64 whole numbers (one per hidden layer)");
-      for (guint i = 0; i < n && !r.failed; i++)
-        {
-          JsonNode *e = json_array_get_element (a, i);
-          if (JSON_NODE_HOLDS_VALUE (e) && json_node_get_value_type (e) == G_TYPE_INT64 &&
-              json_node_get_int (e) >= 0 && json_node_get_int (e) <= 1000000)
-            p->epochs[i] = (guint) json_node_get_int (e);
-          else
-            reader_fail (&r, "epochs", "each entry must be a whole number from 0 to 1000000");
-        }
-      if (!r.failed)
-        p->n_layer_epochs = n;
-    }
-  else
-    {
-      read_uint (&r, "epochs", &p->epochs[0], 1000000);
-      p->n_layer_epochs = 0;
-    }
+  read_layer_uints (&r, "epochs", 0, 1000000, &p->epochs[0], p->epochs, &p->n_layer_epochs);
   read_layer_floats (&r, "lr", &p->lr, p->lr_layers, &p->n_layer_lr);
   read_layer_floats (&r, "decay", &p->decay, p->decay_layers, &p->n_layer_decay);
   read_float (&r, "momentum", &p->momentum);
   read_float (&r, "weight_decay", &p->weight_decay);
-  {
-    JsonNode *k = reader_get (&r, "cd_k");
-
-    if (k != NULL && JSON_NODE_HOLDS_ARRAY (k))
-      {
-        JsonArray *a = json_node_get_array (k);
-        guint n = json_array_get_length (a);
-
-        if (n == 0 || n > INK_PRETRAIN_MAX_LAYERS)
-          reader_fail (&r, "cd_k", "must be a whole number or an array of 1 to 64 whole numbers (one per hidden layer)");
-        for (guint i = 0; i < n && !r.failed; i++)
-          {
-            JsonNode *e = json_array_get_element (a, i);
-            if (JSON_NODE_HOLDS_VALUE (e) && json_node_get_value_type (e) == G_TYPE_INT64 &&
-                json_node_get_int (e) >= 1 && json_node_get_int (e) <= 1000)
-              p->cd_k_layers[i] = (guint) json_node_get_int (e);
-            else
-              reader_fail (&r, "cd_k", "each entry must be a whole number from 1 to 1000");
-          }
-        if (!r.failed)
-          {
-            p->n_layer_cd_k = n;
-            p->cd_k = p->cd_k_layers[0];
-          }
-      }
-    else
-      {
-        read_uint (&r, "cd_k", &p->cd_k, 1000);
-        p->n_layer_cd_k = 0;
-      }
-  }
+  read_layer_uints (&r, "cd_k", 1, 1000, &p->cd_k, p->cd_k_layers, &p->n_layer_cd_k);
   read_uint (&r, "batch_size", &p->batch_size, 65536);
   parent->failed = r.failed;
 }
