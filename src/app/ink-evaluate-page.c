@@ -28,7 +28,6 @@
 #include "ink-markup.h"
 #include "ink-parity.h"
 
-#define EVAL_BATCH 500
 #define N_CLASSES INK_GALLERY_CLASSES
 #define N_TOP_MISTAKES 8
 #define TABLE_ROWS (N_CLASSES + 3)   /* classes, accuracy, macro avg, weighted avg */
@@ -150,17 +149,17 @@ evaluate (Job           *job,
   const InkDataset *test = job->test;
   guint dim = ink_dataset_dim (test);
 
-  net = ink_network_new (job->spec, be, EVAL_BATCH, error);
+  net = ink_network_new (job->spec, be, INK_EVAL_BATCH, error);
   if (net == NULL)
     return FALSE;
   ink_network_set_params (net, job->params);
 
-  x = g_new (float, (gsize) EVAL_BATCH * dim);
+  x = g_new (float, (gsize) INK_EVAL_BATCH * dim);
   job->probs = g_new0 (float, (gsize) test->n * N_CLASSES);
   ink_metrics_init (&job->metrics, N_CLASSES);
-  for (guint off = 0; off < test->n; off += EVAL_BATCH)
+  for (guint off = 0; off < test->n; off += INK_EVAL_BATCH)
     {
-      guint rows = MIN (EVAL_BATCH, test->n - off);
+      guint rows = MIN (INK_EVAL_BATCH, test->n - off);
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;

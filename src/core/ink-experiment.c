@@ -423,7 +423,7 @@ read_network (Reader *parent, InkExperiment *exp)
   if (o == NULL)
     return;
   reader_check_keys (&r, keys);
-  read_uint (&r, "inputs", &inputs, 1u << 20);
+  read_uint (&r, "inputs", &inputs, INK_MAX_INPUTS);
   net->n_inputs = (int) inputs;
   read_float (&r, "input_dropout", &net->input_dropout);
   read_enum (&r, "loss", loss_names, &loss);
@@ -442,8 +442,12 @@ read_network (Reader *parent, InkExperiment *exp)
 
       if (!JSON_NODE_HOLDS_ARRAY (layers))
         reader_fail (&r, "layers", "must be an array of layers");
-      else if ((n = json_array_get_length (a = json_node_get_array (layers))) == 0 || n > 64)
-        reader_fail (&r, "layers", "must hold 1 to 64 layers (the last one is the output layer)");
+      else if ((n = json_array_get_length (a = json_node_get_array (layers))) == 0 || n > INK_MAX_LAYERS)
+        {
+          g_autofree char *msg = g_strdup_printf ("must hold 1 to %d layers (the last one is the output layer)",
+                                                  INK_MAX_LAYERS);
+          reader_fail (&r, "layers", msg);
+        }
       else
         {
           g_autofree InkLayerSpec *specs = g_new0 (InkLayerSpec, n);
@@ -464,7 +468,7 @@ read_network (Reader *parent, InkExperiment *exp)
               reader_check_keys (&lr, layer_keys);
               if (!lr.failed && !json_object_has_member (lr.obj, "units"))
                 reader_fail (&lr, "units", "is required");
-              read_uint (&lr, "units", &units, 65536);
+              read_uint (&lr, "units", &units, INK_MAX_UNITS);
               specs[i].units = (int) units;
               specs[i].activation = (i + 1 == n) ? INK_ACT_SOFTMAX : INK_ACT_RELU;
               read_string (&lr, "activation", &act);
@@ -539,15 +543,15 @@ read_training (Reader *parent, InkExperiment *exp)
   if (o == NULL)
     return;
   reader_check_keys (&r, keys);
-  read_uint (&r, "epochs", &exp->epochs, 1000000);
-  read_uint (&r, "batch_size", &exp->batch_size, 65536);
+  read_uint (&r, "epochs", &exp->epochs, INK_MAX_EPOCHS);
+  read_uint (&r, "batch_size", &exp->batch_size, INK_MAX_BATCH_SIZE);
   read_uint (&r, "validation_frequency", &exp->validation_frequency, G_MAXINT32);
   read_enum (&r, "early_stopping", early_names, &early);
   read_enum (&r, "monitor", monitor_names, &monitor);
   read_uint (&r, "patience", &exp->patience, G_MAXINT32);
   read_double (&r, "patience_increase", &exp->patience_increase);
   read_double (&r, "improvement_threshold", &exp->improvement_threshold);
-  read_uint (&r, "stop_epochs", &exp->stop_epochs, 1000000);
+  read_uint (&r, "stop_epochs", &exp->stop_epochs, INK_MAX_EPOCHS);
   read_bool (&r, "classification_report", &exp->classification_report);
   exp->early_stopping = early;
   exp->monitor = monitor;
@@ -686,13 +690,13 @@ read_pretraining (Reader *parent, InkExperiment *exp)
     return;
   p->enabled = TRUE;
   reader_check_keys (&r, keys);
-  read_layer_uints (&r, "epochs", 0, 1000000, &p->epochs[0], p->epochs, &p->n_layer_epochs);
+  read_layer_uints (&r, "epochs", 0, INK_MAX_EPOCHS, &p->epochs[0], p->epochs, &p->n_layer_epochs);
   read_layer_floats (&r, "lr", &p->lr, p->lr_layers, &p->n_layer_lr);
   read_layer_floats (&r, "decay", &p->decay, p->decay_layers, &p->n_layer_decay);
   read_float (&r, "momentum", &p->momentum);
   read_float (&r, "weight_decay", &p->weight_decay);
-  read_layer_uints (&r, "cd_k", 1, 1000, &p->cd_k, p->cd_k_layers, &p->n_layer_cd_k);
-  read_uint (&r, "batch_size", &p->batch_size, 65536);
+  read_layer_uints (&r, "cd_k", 1, INK_MAX_CD_K, &p->cd_k, p->cd_k_layers, &p->n_layer_cd_k);
+  read_uint (&r, "batch_size", &p->batch_size, INK_MAX_BATCH_SIZE);
   parent->failed = r.failed;
 }
 
@@ -810,15 +814,15 @@ ink_experiment_validate (const InkExperiment *exp,
           if (!(decay > 0.0f && decay <= 1.0f))
             INVALID ("pretraining.decay %g (hidden layer %d) must be in (0, 1] (a per-epoch multiplier of the learning rate)",
                      (double) decay, l + 1);
-          if (k < 1 || k > 1000)
-            INVALID ("pretraining.cd_k %u (hidden layer %d) must be between 1 and 1000", k, l + 1);
+          if (k < 1 || k > INK_MAX_CD_K)
+            INVALID ("pretraining.cd_k %u (hidden layer %d) must be between 1 and %d", k, l + 1, INK_MAX_CD_K);
         }
       if (!(p->momentum >= 0.0f && p->momentum < 1.0f))
         INVALID ("pretraining.momentum %g must be in [0, 1)", (double) p->momentum);
       if (!(p->weight_decay >= 0.0f) || !isfinite (p->weight_decay))
         INVALID ("pretraining.weight_decay %g must not be negative", (double) p->weight_decay);
-      if (p->batch_size < 1 || p->batch_size > 65536)
-        INVALID ("pretraining.batch_size %u must be between 1 and 65536", p->batch_size);
+      if (p->batch_size < 1 || p->batch_size > INK_MAX_BATCH_SIZE)
+        INVALID ("pretraining.batch_size %u must be between 1 and %d", p->batch_size, INK_MAX_BATCH_SIZE);
     }
 #undef INVALID
   return TRUE;

@@ -28,8 +28,6 @@
 
 G_DEFINE_QUARK (ink-network-error-quark, ink_network_error)
 
-#define MAX_UNITS   65536
-#define MAX_INPUTS  (1 << 20)
 #define MAX_PARAMS  (G_GUINT64_CONSTANT (1) << 31)
 
 /* What the public struct does not show: the pre-dropout activations of the
@@ -131,8 +129,8 @@ ink_net_spec_validate (const InkNetSpec  *spec,
     return FALSE; \
   } G_STMT_END
 
-  if (spec->n_inputs < 1 || spec->n_inputs > MAX_INPUTS)
-    FAIL ("the network needs between 1 and %d inputs, not %d", MAX_INPUTS, spec->n_inputs);
+  if (spec->n_inputs < 1 || spec->n_inputs > INK_MAX_INPUTS)
+    FAIL ("the network needs between 1 and %d inputs, not %d", INK_MAX_INPUTS, spec->n_inputs);
   if (!(spec->input_dropout >= 0.0f && spec->input_dropout < 1.0f))
     {
       format_value (v, sizeof v, spec->input_dropout);
@@ -153,8 +151,8 @@ ink_net_spec_validate (const InkNetSpec  *spec,
       const InkLayerSpec *ls = &spec->layers[l];
       const char *what = l == last ? " (output)" : "";
 
-      if (ls->units < 1 || ls->units > MAX_UNITS)
-        FAIL ("layer %d%s: %d units, must be between 1 and %d", l + 1, what, ls->units, MAX_UNITS);
+      if (ls->units < 1 || ls->units > INK_MAX_UNITS)
+        FAIL ("layer %d%s: %d units, must be between 1 and %d", l + 1, what, ls->units, INK_MAX_UNITS);
       if (!valid_activation (ls->activation))
         FAIL ("layer %d%s: unknown activation %d", l + 1, what, (int) ls->activation);
       if (!(ls->dropout >= 0.0f && ls->dropout < 1.0f))

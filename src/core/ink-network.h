@@ -22,6 +22,7 @@
 
 #include <gio/gio.h>
 #include "ink-backend.h"
+#include "ink-limits.h"
 
 G_BEGIN_DECLS
 

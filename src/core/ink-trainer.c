@@ -34,7 +34,6 @@
 G_DEFINE_QUARK (ink-trainer-error-quark, ink_trainer_error)
 
 #define PROGRESS_INTERVAL_US  100000   /* progress events at most ~10 per second */
-#define EVAL_BATCH            500
 
 const char *
 ink_stop_reason_to_string (InkStopReason reason)
@@ -198,7 +197,7 @@ ink_trainer_new_cancellable (const InkExperiment *exp,
   if (!ink_preflight_check (t->be, exp, train->n, test->n, dim, NULL, error))
     return NULL;
 
-  max_batch = (int) MAX (exp->batch_size, EVAL_BATCH);
+  max_batch = (int) MAX (exp->batch_size, INK_EVAL_BATCH);
   if (prepare_cancelled (cancellable, error))
     return NULL;
   t->net = ink_network_new (exp->net, t->be, max_batch, error);
@@ -307,9 +306,9 @@ evaluate (InkTrainer       *t,
   double a[2];
 
   zero_acc (t, t->eval_acc);
-  for (guint off = 0; off < n; off += EVAL_BATCH)
+  for (guint off = 0; off < n; off += INK_EVAL_BATCH)
     {
-      int rows = (int) MIN (EVAL_BATCH, n - off);
+      int rows = (int) MIN (INK_EVAL_BATCH, n - off);
       float *out;
 
       ops->gather (t->be, data, idx_dev + off, rows, t->norm.affine, t->x, t->labels);
@@ -317,7 +316,7 @@ evaluate (InkTrainer       *t,
       ops->loss (t->be, t->exp->net->loss, out, t->labels, rows, (int) C, NULL, t->eval_acc);
       if (m != NULL)
         {
-          guint8 lab[EVAL_BATCH];
+          guint8 lab[INK_EVAL_BATCH];
           ops->download (t->be, t->probs_host, out, sizeof (float) * rows * C);
           for (int i = 0; i < rows; i++)
             lab[i] = ds->labels[idx_host[off + i]];
