@@ -385,7 +385,7 @@ read_data (Reader *parent, InkExperiment *exp)
     {
       InkSplitKind k;
       if (!ink_split_kind_from_string (split, &k))
-        reader_fail_choice (&r, "split", split, "official, fixed, random");
+        reader_fail_choice (&r, "split", split, ink_split_kind_choices ());
       else
         kind = k;
     }
@@ -399,7 +399,7 @@ read_data (Reader *parent, InkExperiment *exp)
     {
       InkNormKind k;
       if (!ink_norm_kind_from_string (norm, &k))
-        reader_fail_choice (&r, "normalization", norm, "scale, standardize, minmax, none");
+        reader_fail_choice (&r, "normalization", norm, ink_norm_kind_choices ());
       else
         exp->normalization = k;
     }
@@ -476,7 +476,7 @@ read_network (Reader *parent, InkExperiment *exp)
                 {
                   InkActivation ka;
                   if (!ink_activation_from_string (act, &ka))
-                    reader_fail_choice (&lr, "activation", act, "identity, sigmoid, tanh, relu, leaky-relu, softmax");
+                    reader_fail_choice (&lr, "activation", act, ink_activation_choices ());
                   else
                     specs[i].activation = ka;
                 }
@@ -512,7 +512,7 @@ read_optimizer (Reader *parent, InkExperiment *exp)
     {
       InkOptimizerKind k;
       if (!ink_optimizer_kind_from_string (kind, &k))
-        reader_fail_choice (&r, "kind", kind, "sgd, momentum, nesterov, rmsprop, adam, adagrad");
+        reader_fail_choice (&r, "kind", kind, ink_optimizer_kind_choices ());
       else
         ink_optimizer_spec_defaults (s, k);
     }

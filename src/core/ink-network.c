@@ -23,6 +23,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "ink-names.h"
 #include "ink-network.h"
 #include "ink-rng.h"
 
@@ -45,6 +46,48 @@ static inline InkNetworkPrivate *
 net_priv (InkNetwork *net)
 {
   return (InkNetworkPrivate *) net;
+}
+
+/* ------------------------------------------------------------------------ */
+/* activation names */
+
+static const char * const activation_names[] = {
+  [INK_ACT_IDENTITY] = "identity",
+  [INK_ACT_SIGMOID] = "sigmoid",
+  [INK_ACT_TANH] = "tanh",
+  [INK_ACT_RELU] = "relu",
+  [INK_ACT_LEAKY_RELU] = "leaky-relu",
+  [INK_ACT_SOFTMAX] = "softmax",
+};
+
+const char *
+ink_activation_to_string (InkActivation a)
+{
+  return ink_names_lookup (activation_names, G_N_ELEMENTS (activation_names), a);
+}
+
+gboolean
+ink_activation_from_string (const char    *s,
+                            InkActivation *out)
+{
+  guint i;
+
+  /* "leaky_relu" as Keras spells it */
+  if (s != NULL && g_ascii_strcasecmp (s, "leaky_relu") == 0)
+    i = INK_ACT_LEAKY_RELU;
+  else if (!ink_names_find (activation_names, G_N_ELEMENTS (activation_names), s, &i))
+    return FALSE;
+  if (out != NULL)
+    *out = (InkActivation) i;
+  return TRUE;
+}
+
+const char *
+ink_activation_choices (void)
+{
+  static const char *choices = NULL;
+
+  return ink_names_choices (&choices, activation_names, G_N_ELEMENTS (activation_names));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -172,10 +215,7 @@ ink_net_spec_validate (const InkNetSpec  *spec,
   out_layer = &spec->layers[last];
   if (spec->loss == INK_LOSS_CROSS_ENTROPY && out_layer->activation != INK_ACT_SOFTMAX)
     FAIL ("layer %d (output): cross-entropy needs a softmax output layer, not %s",
-          last + 1, out_layer->activation == INK_ACT_IDENTITY ? "identity" :
-          out_layer->activation == INK_ACT_SIGMOID ? "sigmoid" :
-          out_layer->activation == INK_ACT_TANH ? "tanh" :
-          out_layer->activation == INK_ACT_RELU ? "relu" : "leaky-relu");
+          last + 1, ink_activation_to_string (out_layer->activation));
   if (spec->loss == INK_LOSS_MSE && out_layer->activation == INK_ACT_SOFTMAX)
     FAIL ("layer %d (output): a softmax output goes with the cross-entropy loss, not MSE",
           last + 1);

@@ -56,6 +56,15 @@ typedef struct
   float         zero_output_init; /* nonzero: output layer weights start at 0 (Theano's logistic layer) */
 } InkNetSpec;
 
+/* the activation's name in experiments ("identity", …, "softmax"); NULL
+ * for no activation */
+const char *ink_activation_to_string   (InkActivation  a);
+/* also "leaky_relu", as Keras spells it */
+gboolean    ink_activation_from_string (const char    *s,
+                                        InkActivation *out);
+/* the names, in order, as "identity, sigmoid, …, softmax" (for messages) */
+const char *ink_activation_choices     (void);
+
 #define INK_NETWORK_ERROR (ink_network_error_quark ())
 GQuark ink_network_error_quark (void);
 

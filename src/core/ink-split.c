@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "ink-dataset.h"
+#include "ink-names.h"
 #include "ink-rng.h"
 
 /* ---- splits ---- */
@@ -380,47 +381,57 @@ static const char *const split_names[] = {
 const char *
 ink_norm_kind_to_string (InkNormKind kind)
 {
-  if ((guint) kind < G_N_ELEMENTS (norm_names))
-    return norm_names[kind];
-  return "unknown";
+  const char *name = ink_names_lookup (norm_names, G_N_ELEMENTS (norm_names), kind);
+
+  return name != NULL ? name : "unknown";
 }
 
 gboolean
 ink_norm_kind_from_string (const char  *s,
                            InkNormKind *out)
 {
-  if (s == NULL)
+  guint i;
+
+  if (!ink_names_find (norm_names, G_N_ELEMENTS (norm_names), s, &i))
     return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (norm_names); i++)
-    if (g_ascii_strcasecmp (s, norm_names[i]) == 0)
-      {
-        if (out != NULL)
-          *out = (InkNormKind) i;
-        return TRUE;
-      }
-  return FALSE;
+  if (out != NULL)
+    *out = (InkNormKind) i;
+  return TRUE;
+}
+
+const char *
+ink_norm_kind_choices (void)
+{
+  static const char *choices = NULL;
+
+  return ink_names_choices (&choices, norm_names, G_N_ELEMENTS (norm_names));
 }
 
 const char *
 ink_split_kind_to_string (InkSplitKind kind)
 {
-  if ((guint) kind < G_N_ELEMENTS (split_names))
-    return split_names[kind];
-  return "unknown";
+  const char *name = ink_names_lookup (split_names, G_N_ELEMENTS (split_names), kind);
+
+  return name != NULL ? name : "unknown";
 }
 
 gboolean
 ink_split_kind_from_string (const char   *s,
                             InkSplitKind *out)
 {
-  if (s == NULL)
+  guint i;
+
+  if (!ink_names_find (split_names, G_N_ELEMENTS (split_names), s, &i))
     return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (split_names); i++)
-    if (g_ascii_strcasecmp (s, split_names[i]) == 0)
-      {
-        if (out != NULL)
-          *out = (InkSplitKind) i;
-        return TRUE;
-      }
-  return FALSE;
+  if (out != NULL)
+    *out = (InkSplitKind) i;
+  return TRUE;
+}
+
+const char *
+ink_split_kind_choices (void)
+{
+  static const char *choices = NULL;
+
+  return ink_names_choices (&choices, split_names, G_N_ELEMENTS (split_names));
 }

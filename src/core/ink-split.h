@@ -95,10 +95,14 @@ void        ink_norm_apply   (const InkNorm    *norm,
                               float            *out,
                               gsize             n);
 
+/* the names in experiments ("scale", "official", …; "unknown" for no
+ * kind), and all of them in order as "a, b, c" (for messages) */
 const char *ink_norm_kind_to_string   (InkNormKind kind);
 gboolean    ink_norm_kind_from_string (const char *s, InkNormKind *out);
+const char *ink_norm_kind_choices     (void);
 const char *ink_split_kind_to_string   (InkSplitKind kind);
 gboolean    ink_split_kind_from_string (const char *s, InkSplitKind *out);
+const char *ink_split_kind_choices     (void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (InkSplit, ink_split_free)
 
