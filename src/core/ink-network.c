@@ -229,6 +229,20 @@ ink_net_spec_validate (const InkNetSpec  *spec,
   return TRUE;
 }
 
+gboolean
+ink_net_spec_same_network (const InkNetSpec *a,
+                           const InkNetSpec *b)
+{
+  if (a->n_inputs != b->n_inputs || a->n_layers != b->n_layers ||
+      a->loss != b->loss || a->leaky_slope != b->leaky_slope)
+    return FALSE;
+  for (int l = 0; l < a->n_layers; l++)
+    if (a->layers[l].units != b->layers[l].units ||
+        a->layers[l].activation != b->layers[l].activation)
+      return FALSE;
+  return TRUE;
+}
+
 /* ------------------------------------------------------------------------ */
 /* the network */
 

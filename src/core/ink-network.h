@@ -81,6 +81,13 @@ gboolean    ink_net_spec_validate (const InkNetSpec *spec,
                                    GError          **error);
 /* weights + biases */
 gsize       ink_net_spec_n_params (const InkNetSpec *spec);
+/* TRUE when a and b compute the same function of their weights: the same
+ * inputs, loss and leaky-ReLU slope, and layer by layer the same units and
+ * activation (a slope that differs is another network, even where no layer
+ * is leaky: the slope is part of what a model file describes).  What only
+ * training uses (dropout, initialization) is not compared. */
+gboolean    ink_net_spec_same_network (const InkNetSpec *a,
+                                       const InkNetSpec *b);
 
 /* The parameters live in one contiguous backend allocation laid out layer by
  * layer as [W_0 (out×in), b_0 (out), W_1, b_1, ...]; gradients and the
