@@ -1122,6 +1122,8 @@ static gboolean cuda_mem_info (InkBackend *be, gsize *free_bytes, gsize *total_b
 
 static const InkBackendOps cuda_ops_table = {
   "cuda",
+  FALSE,            /* host_memory: device memory */
+  cuda_destroy,
   cuda_alloc,
   cuda_free,
   cuda_upload,
@@ -1141,7 +1143,6 @@ static const InkBackendOps cuda_ops_table = {
   cuda_data_upload,
   cuda_data_free,
   cuda_gather,
-  cuda_destroy,
   cuda_set_tf32,
   cuda_get_tf32,
   cuda_mem_info,

@@ -237,8 +237,6 @@ ink_backend_free (InkBackend *be)
 
   if (be->ops != NULL && be->ops->destroy != NULL)
     be->ops->destroy (be);
-  else if (be->ops != NULL && g_strcmp0 (be->ops->name, "cpu") == 0)
-    ink_backend_cpu_destroy (be);
   else if (be->ctx != NULL)
     g_warning ("ink_backend_free: backend “%s” not released",
                be->ops != NULL ? be->ops->name : "(null)");

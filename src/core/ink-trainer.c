@@ -242,8 +242,8 @@ ink_trainer_new_cancellable (const InkExperiment *exp,
     {
       t->augmenter = ink_augmenter_new (&exp->augmentation, train->rows, train->cols,
                                         ink_hash64 (exp->seed + 3));
-      /* the CPU backend's memory is host memory: the batch goes straight in */
-      if (g_strcmp0 (ops->name, "cpu") != 0)
+      /* a backend whose memory is host memory takes the batch straight in */
+      if (!ops->host_memory)
         {
           t->x_host = g_new (float, (gsize) max_batch * dim);
           t->labels_host = g_new (gint32, max_batch);
