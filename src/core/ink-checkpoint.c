@@ -99,16 +99,26 @@ add_double (JsonBuilder *b, double v)
 }
 
 static void
+member_u64 (JsonBuilder *b, const char *name, guint64 v)
+{
+  json_builder_set_member_name (b, name);
+  add_u64 (b, v);
+}
+
+static void
+member_double_or_null (JsonBuilder *b, const char *name, double v)
+{
+  json_builder_set_member_name (b, name);
+  add_double (b, v);
+}
+
+static void
 write_data (JsonBuilder *b, InkTrainer *t)
 {
-  json_builder_set_member_name (b, "data");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "train");
-  json_builder_add_int_value (b, t->train->n);
-  json_builder_set_member_name (b, "test");
-  json_builder_add_int_value (b, t->test->n);
-  json_builder_set_member_name (b, "fingerprint");
-  add_u64 (b, trainer_data_fingerprint (t));
+  ink_json_member_begin_object (b, "data");
+  ink_json_member_int (b, "train", t->train->n);
+  ink_json_member_int (b, "test", t->test->n);
+  member_u64 (b, "fingerprint", trainer_data_fingerprint (t));
   json_builder_end_object (b);
 }
 
@@ -117,8 +127,7 @@ write_data (JsonBuilder *b, InkTrainer *t)
 static void
 write_history (JsonBuilder *b, GArray *history)
 {
-  json_builder_set_member_name (b, "history");
-  json_builder_begin_array (b);
+  ink_json_member_begin_array (b, "history");
   for (guint i = 0; i < history->len; i++)
     {
       const InkEpochRecord *r = &g_array_index (history, InkEpochRecord, i);
@@ -144,31 +153,20 @@ state_to_json (InkTrainer *t)
 
   json_builder_begin_object (b);
   write_data (b, t);
-  json_builder_set_member_name (b, "epochs_done");
-  json_builder_add_int_value (b, t->epochs_done);
-  json_builder_set_member_name (b, "iteration");
-  add_u64 (b, t->iteration);
-  json_builder_set_member_name (b, "optimizer_step");
-  add_u64 (b, t->opt->step);
-  json_builder_set_member_name (b, "rng");
-  json_builder_begin_array (b);
+  ink_json_member_int (b, "epochs_done", t->epochs_done);
+  member_u64 (b, "iteration", t->iteration);
+  member_u64 (b, "optimizer_step", t->opt->step);
+  ink_json_member_begin_array (b, "rng");
   for (int i = 0; i < 4; i++)
     add_u64 (b, t->rng.s[i]);
   json_builder_end_array (b);
-  json_builder_set_member_name (b, "have_best");
-  json_builder_add_boolean_value (b, t->have_best);
-  json_builder_set_member_name (b, "best_monitor");
-  json_builder_add_double_value (b, isfinite (t->best_monitor) ? t->best_monitor : -1.0);
-  json_builder_set_member_name (b, "best_epoch");
-  json_builder_add_int_value (b, t->best_epoch);
-  json_builder_set_member_name (b, "patience");
-  add_double (b, t->patience);
-  json_builder_set_member_name (b, "no_improve");
-  json_builder_add_int_value (b, t->no_improve);
-  json_builder_set_member_name (b, "last_valid_loss");
-  add_double (b, t->last_valid_loss);
-  json_builder_set_member_name (b, "last_valid_acc");
-  add_double (b, t->last_valid_acc);
+  ink_json_member_bool (b, "have_best", t->have_best);
+  ink_json_member_double (b, "best_monitor", isfinite (t->best_monitor) ? t->best_monitor : -1.0);
+  ink_json_member_int (b, "best_epoch", t->best_epoch);
+  member_double_or_null (b, "patience", t->patience);
+  ink_json_member_int (b, "no_improve", t->no_improve);
+  member_double_or_null (b, "last_valid_loss", t->last_valid_loss);
+  member_double_or_null (b, "last_valid_acc", t->last_valid_acc);
   write_history (b, t->history);
   json_builder_end_object (b);
   return ink_json_builder_to_text (b, FALSE);

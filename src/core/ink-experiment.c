@@ -911,29 +911,176 @@ ink_experiment_load (const char  *path,
 }
 
 /* ------------------------------------------------------------------------ */
-/* writing                                                                   */
+/* writing: one write_* for each read_*                                      */
 
-/* a float field as the double of its shortest decimal: lr 0.001f is
- * written 0.001, not 0.0010000000474974513 */
+/* key: one value, or the list of one per hidden layer (n of them) */
 static void
-add_float (JsonBuilder *b, float f)
-{
-  json_builder_add_double_value (b, ink_json_float_to_double (f));
-}
-
-/* one value, or a list of n per hidden layer */
-static void
-add_float_or_list (JsonBuilder *b, float one, const float *list, guint n)
+member_floats (JsonBuilder *b, const char *key, float one, const float *list, guint n)
 {
   if (n == 0)
     {
-      add_float (b, one);
+      ink_json_member_float (b, key, one);
       return;
     }
-  json_builder_begin_array (b);
+  ink_json_member_begin_array (b, key);
   for (guint i = 0; i < n && i < INK_PRETRAIN_MAX_LAYERS; i++)
-    add_float (b, list[i]);
+    json_builder_add_double_value (b, ink_json_float_to_double (list[i]));
   json_builder_end_array (b);
+}
+
+/* the same for whole numbers */
+static void
+member_uints (JsonBuilder *b, const char *key, guint one, const guint *list, guint n)
+{
+  if (n == 0)
+    {
+      ink_json_member_int (b, key, one);
+      return;
+    }
+  ink_json_member_begin_array (b, key);
+  for (guint i = 0; i < n && i < INK_PRETRAIN_MAX_LAYERS; i++)
+    json_builder_add_int_value (b, list[i]);
+  json_builder_end_array (b);
+}
+
+static void
+write_data (JsonBuilder *b, const InkExperiment *exp)
+{
+  ink_json_member_begin_object (b, "data");
+  ink_json_member_string (b, "dataset", exp->dataset);
+  ink_json_member_string (b, "split", ink_split_kind_to_string (exp->split.kind));
+  if (exp->split.kind == INK_SPLIT_FIXED)
+    {
+      ink_json_member_int (b, "train", exp->split.n_train);
+      ink_json_member_int (b, "valid", exp->split.n_valid);
+    }
+  if (exp->split.kind == INK_SPLIT_RANDOM)
+    ink_json_member_double (b, "valid_fraction", exp->split.valid_fraction);
+  if (exp->split.subset)
+    ink_json_member_int (b, "subset", exp->split.subset);
+  ink_json_member_string (b, "normalization", ink_norm_kind_to_string (exp->normalization));
+  json_builder_end_object (b);
+}
+
+static void
+write_layer (JsonBuilder *b, const InkLayerSpec *layer)
+{
+  json_builder_begin_object (b);
+  ink_json_member_int (b, "units", layer->units);
+  ink_json_member_string (b, "activation", ink_activation_to_string (layer->activation));
+  if (layer->dropout > 0.0f)
+    ink_json_member_float (b, "dropout", layer->dropout);
+  json_builder_end_object (b);
+}
+
+static void
+write_network (JsonBuilder *b, const InkNetSpec *net)
+{
+  ink_json_member_begin_object (b, "network");
+  ink_json_member_int (b, "inputs", net->n_inputs);
+  if (net->input_dropout > 0.0f)
+    ink_json_member_float (b, "input_dropout", net->input_dropout);
+  ink_json_member_begin_array (b, "layers");
+  for (int i = 0; i < net->n_layers; i++)
+    write_layer (b, &net->layers[i]);
+  json_builder_end_array (b);
+  ink_json_member_string (b, "loss", enum_to_string (loss_names, net->loss));
+  ink_json_member_string (b, "init", enum_to_string (init_names, net->init));
+  ink_json_member_float (b, "leaky_slope", net->leaky_slope);
+  if (net->zero_output_init != 0.0f)
+    ink_json_member_bool (b, "zero_output_init", TRUE);
+  json_builder_end_object (b);
+}
+
+/* the kind, the learning rate, the kind's own hyper-parameters, then what
+ * every kind has */
+static void
+write_optimizer (JsonBuilder *b, const InkOptimizerSpec *o)
+{
+  ink_json_member_begin_object (b, "optimizer");
+  ink_json_member_string (b, "kind", ink_optimizer_kind_to_string (o->kind));
+  ink_json_member_float (b, "lr", o->lr);
+  switch (o->kind)
+    {
+    case INK_OPT_MOMENTUM:
+    case INK_OPT_NESTEROV:
+      ink_json_member_float (b, "momentum", o->momentum);
+      break;
+    case INK_OPT_RMSPROP:
+      ink_json_member_float (b, "rho", o->rho);
+      ink_json_member_float (b, "eps", o->eps);
+      break;
+    case INK_OPT_ADAM:
+      ink_json_member_float (b, "beta1", o->beta1);
+      ink_json_member_float (b, "beta2", o->beta2);
+      ink_json_member_float (b, "eps", o->eps);
+      break;
+    case INK_OPT_ADAGRAD:
+      ink_json_member_float (b, "eps", o->eps);
+      break;
+    case INK_OPT_SGD:
+    default:
+      break;
+    }
+  ink_json_member_float (b, "decay", o->decay);
+  ink_json_member_float (b, "l1", o->l1);
+  ink_json_member_float (b, "l2", o->l2);
+  ink_json_member_float (b, "max_norm", o->max_norm);
+  json_builder_end_object (b);
+}
+
+static void
+write_training (JsonBuilder *b, const InkExperiment *exp)
+{
+  ink_json_member_begin_object (b, "training");
+  ink_json_member_int (b, "epochs", exp->epochs);
+  ink_json_member_int (b, "batch_size", exp->batch_size);
+  ink_json_member_int (b, "validation_frequency", exp->validation_frequency);
+  ink_json_member_string (b, "early_stopping", ink_early_stopping_to_string (exp->early_stopping));
+  ink_json_member_string (b, "monitor", ink_monitor_to_string (exp->monitor));
+  if (exp->early_stopping == INK_EARLY_PATIENCE)
+    {
+      ink_json_member_int (b, "patience", exp->patience);
+      ink_json_member_double (b, "patience_increase", exp->patience_increase);
+      ink_json_member_double (b, "improvement_threshold", exp->improvement_threshold);
+    }
+  if (exp->early_stopping == INK_EARLY_NO_IMPROVEMENT)
+    ink_json_member_int (b, "stop_epochs", exp->stop_epochs);
+  if (exp->classification_report)
+    ink_json_member_bool (b, "classification_report", TRUE);
+  json_builder_end_object (b);
+}
+
+/* only when it differs from the default (off) */
+static void
+write_augmentation (JsonBuilder *b, const InkAugmentSpec *a)
+{
+  if (ink_augment_spec_is_default (a))
+    return;
+  ink_json_member_begin_object (b, "augmentation");
+  ink_json_member_int (b, "shift", a->shift);
+  ink_json_member_float (b, "rotate", a->rotate);
+  ink_json_member_float (b, "elastic_alpha", a->elastic_alpha);
+  ink_json_member_float (b, "elastic_sigma", a->elastic_sigma);
+  ink_json_member_float (b, "probability", a->probability);
+  json_builder_end_object (b);
+}
+
+/* only when it is on */
+static void
+write_pretraining (JsonBuilder *b, const InkPretrainSpec *p)
+{
+  if (!p->enabled)
+    return;
+  ink_json_member_begin_object (b, "pretraining");
+  member_uints (b, "epochs", p->epochs[0], p->epochs, p->n_layer_epochs);
+  member_floats (b, "lr", p->lr, p->lr_layers, p->n_layer_lr);
+  member_floats (b, "decay", p->decay, p->decay_layers, p->n_layer_decay);
+  ink_json_member_float (b, "momentum", p->momentum);
+  ink_json_member_float (b, "weight_decay", p->weight_decay);
+  member_uints (b, "cd_k", p->cd_k, p->cd_k_layers, p->n_layer_cd_k);
+  ink_json_member_int (b, "batch_size", p->batch_size);
+  json_builder_end_object (b);
 }
 
 char *
@@ -941,220 +1088,18 @@ ink_experiment_to_json (const InkExperiment *exp,
                         gboolean             pretty)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  const InkOptimizerSpec *o = &exp->optimizer;
-  const InkNetSpec *net = exp->net;
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, exp->name ? exp->name : "");
-  json_builder_set_member_name (b, "description");
-  json_builder_add_string_value (b, exp->description ? exp->description : "");
-
-  json_builder_set_member_name (b, "data");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "dataset");
-  json_builder_add_string_value (b, exp->dataset);
-  json_builder_set_member_name (b, "split");
-  json_builder_add_string_value (b, ink_split_kind_to_string (exp->split.kind));
-  if (exp->split.kind == INK_SPLIT_FIXED)
-    {
-      json_builder_set_member_name (b, "train");
-      json_builder_add_int_value (b, exp->split.n_train);
-      json_builder_set_member_name (b, "valid");
-      json_builder_add_int_value (b, exp->split.n_valid);
-    }
-  if (exp->split.kind == INK_SPLIT_RANDOM)
-    {
-      json_builder_set_member_name (b, "valid_fraction");
-      json_builder_add_double_value (b, exp->split.valid_fraction);
-    }
-  if (exp->split.subset)
-    {
-      json_builder_set_member_name (b, "subset");
-      json_builder_add_int_value (b, exp->split.subset);
-    }
-  json_builder_set_member_name (b, "normalization");
-  json_builder_add_string_value (b, ink_norm_kind_to_string (exp->normalization));
-  json_builder_end_object (b);
-
-  json_builder_set_member_name (b, "network");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "inputs");
-  json_builder_add_int_value (b, net->n_inputs);
-  if (net->input_dropout > 0.0f)
-    {
-      json_builder_set_member_name (b, "input_dropout");
-      add_float (b, net->input_dropout);
-    }
-  json_builder_set_member_name (b, "layers");
-  json_builder_begin_array (b);
-  for (int i = 0; i < net->n_layers; i++)
-    {
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "units");
-      json_builder_add_int_value (b, net->layers[i].units);
-      json_builder_set_member_name (b, "activation");
-      json_builder_add_string_value (b, ink_activation_to_string (net->layers[i].activation));
-      if (net->layers[i].dropout > 0.0f)
-        {
-          json_builder_set_member_name (b, "dropout");
-          add_float (b, net->layers[i].dropout);
-        }
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "loss");
-  json_builder_add_string_value (b, enum_to_string (loss_names, net->loss));
-  json_builder_set_member_name (b, "init");
-  json_builder_add_string_value (b, enum_to_string (init_names, net->init));
-  json_builder_set_member_name (b, "leaky_slope");
-  add_float (b, net->leaky_slope);
-  if (net->zero_output_init != 0.0f)
-    {
-      json_builder_set_member_name (b, "zero_output_init");
-      json_builder_add_boolean_value (b, TRUE);
-    }
-  json_builder_end_object (b);
-
-  json_builder_set_member_name (b, "optimizer");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "kind");
-  json_builder_add_string_value (b, ink_optimizer_kind_to_string (o->kind));
-  json_builder_set_member_name (b, "lr");
-  add_float (b, o->lr);
-  switch (o->kind)
-    {
-    case INK_OPT_MOMENTUM:
-    case INK_OPT_NESTEROV:
-      json_builder_set_member_name (b, "momentum");
-      add_float (b, o->momentum);
-      break;
-    case INK_OPT_RMSPROP:
-      json_builder_set_member_name (b, "rho");
-      add_float (b, o->rho);
-      json_builder_set_member_name (b, "eps");
-      add_float (b, o->eps);
-      break;
-    case INK_OPT_ADAM:
-      json_builder_set_member_name (b, "beta1");
-      add_float (b, o->beta1);
-      json_builder_set_member_name (b, "beta2");
-      add_float (b, o->beta2);
-      json_builder_set_member_name (b, "eps");
-      add_float (b, o->eps);
-      break;
-    case INK_OPT_ADAGRAD:
-      json_builder_set_member_name (b, "eps");
-      add_float (b, o->eps);
-      break;
-    case INK_OPT_SGD:
-    default:
-      break;
-    }
-  json_builder_set_member_name (b, "decay");
-  add_float (b, o->decay);
-  json_builder_set_member_name (b, "l1");
-  add_float (b, o->l1);
-  json_builder_set_member_name (b, "l2");
-  add_float (b, o->l2);
-  json_builder_set_member_name (b, "max_norm");
-  add_float (b, o->max_norm);
-  json_builder_end_object (b);
-
-  json_builder_set_member_name (b, "training");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "epochs");
-  json_builder_add_int_value (b, exp->epochs);
-  json_builder_set_member_name (b, "batch_size");
-  json_builder_add_int_value (b, exp->batch_size);
-  json_builder_set_member_name (b, "validation_frequency");
-  json_builder_add_int_value (b, exp->validation_frequency);
-  json_builder_set_member_name (b, "early_stopping");
-  json_builder_add_string_value (b, ink_early_stopping_to_string (exp->early_stopping));
-  json_builder_set_member_name (b, "monitor");
-  json_builder_add_string_value (b, ink_monitor_to_string (exp->monitor));
-  if (exp->early_stopping == INK_EARLY_PATIENCE)
-    {
-      json_builder_set_member_name (b, "patience");
-      json_builder_add_int_value (b, exp->patience);
-      json_builder_set_member_name (b, "patience_increase");
-      json_builder_add_double_value (b, exp->patience_increase);
-      json_builder_set_member_name (b, "improvement_threshold");
-      json_builder_add_double_value (b, exp->improvement_threshold);
-    }
-  if (exp->early_stopping == INK_EARLY_NO_IMPROVEMENT)
-    {
-      json_builder_set_member_name (b, "stop_epochs");
-      json_builder_add_int_value (b, exp->stop_epochs);
-    }
-  if (exp->classification_report)
-    {
-      json_builder_set_member_name (b, "classification_report");
-      json_builder_add_boolean_value (b, TRUE);
-    }
-  json_builder_end_object (b);
-
-  if (!ink_augment_spec_is_default (&exp->augmentation))
-    {
-      const InkAugmentSpec *a = &exp->augmentation;
-
-      json_builder_set_member_name (b, "augmentation");
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "shift");
-      json_builder_add_int_value (b, a->shift);
-      json_builder_set_member_name (b, "rotate");
-      add_float (b, a->rotate);
-      json_builder_set_member_name (b, "elastic_alpha");
-      add_float (b, a->elastic_alpha);
-      json_builder_set_member_name (b, "elastic_sigma");
-      add_float (b, a->elastic_sigma);
-      json_builder_set_member_name (b, "probability");
-      add_float (b, a->probability);
-      json_builder_end_object (b);
-    }
-  if (exp->pretraining.enabled)
-    {
-      const InkPretrainSpec *p = &exp->pretraining;
-
-      json_builder_set_member_name (b, "pretraining");
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "epochs");
-      if (p->n_layer_epochs == 0)
-        json_builder_add_int_value (b, p->epochs[0]);
-      else
-        {
-          json_builder_begin_array (b);
-          for (guint i = 0; i < p->n_layer_epochs && i < INK_PRETRAIN_MAX_LAYERS; i++)
-            json_builder_add_int_value (b, p->epochs[i]);
-          json_builder_end_array (b);
-        }
-      json_builder_set_member_name (b, "lr");
-      add_float_or_list (b, p->lr, p->lr_layers, p->n_layer_lr);
-      json_builder_set_member_name (b, "decay");
-      add_float_or_list (b, p->decay, p->decay_layers, p->n_layer_decay);
-      json_builder_set_member_name (b, "momentum");
-      add_float (b, p->momentum);
-      json_builder_set_member_name (b, "weight_decay");
-      add_float (b, p->weight_decay);
-      json_builder_set_member_name (b, "cd_k");
-      if (p->n_layer_cd_k == 0)
-        json_builder_add_int_value (b, p->cd_k);
-      else
-        {
-          json_builder_begin_array (b);
-          for (guint i = 0; i < p->n_layer_cd_k && i < INK_PRETRAIN_MAX_LAYERS; i++)
-            json_builder_add_int_value (b, p->cd_k_layers[i]);
-          json_builder_end_array (b);
-        }
-      json_builder_set_member_name (b, "batch_size");
-      json_builder_add_int_value (b, p->batch_size);
-      json_builder_end_object (b);
-    }
-
-  json_builder_set_member_name (b, "seed");
-  json_builder_add_int_value (b, (gint64) exp->seed);
-  json_builder_set_member_name (b, "device");
-  json_builder_add_string_value (b, exp->device);
+  ink_json_member_string (b, "name", exp->name ? exp->name : "");
+  ink_json_member_string (b, "description", exp->description ? exp->description : "");
+  write_data (b, exp);
+  write_network (b, exp->net);
+  write_optimizer (b, &exp->optimizer);
+  write_training (b, exp);
+  write_augmentation (b, &exp->augmentation);
+  write_pretraining (b, &exp->pretraining);
+  ink_json_member_int (b, "seed", (gint64) exp->seed);
+  ink_json_member_string (b, "device", exp->device);
   json_builder_end_object (b);
 
   return ink_json_builder_to_text (b, pretty);

@@ -172,20 +172,13 @@ ink_norm_to_json (const InkNorm *norm)
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "kind");
-  json_builder_add_string_value (b, ink_norm_kind_to_string (norm->kind));
-  json_builder_set_member_name (b, "scale");
-  json_builder_add_double_value (b, norm->affine.scale);
-  json_builder_set_member_name (b, "shift");
-  json_builder_add_double_value (b, norm->affine.shift);
-  json_builder_set_member_name (b, "mean");
-  json_builder_add_double_value (b, norm->mean);
-  json_builder_set_member_name (b, "std");
-  json_builder_add_double_value (b, norm->std);
-  json_builder_set_member_name (b, "min");
-  json_builder_add_double_value (b, norm->min);
-  json_builder_set_member_name (b, "max");
-  json_builder_add_double_value (b, norm->max);
+  ink_json_member_string (b, "kind", ink_norm_kind_to_string (norm->kind));
+  ink_json_member_double (b, "scale", norm->affine.scale);
+  ink_json_member_double (b, "shift", norm->affine.shift);
+  ink_json_member_double (b, "mean", norm->mean);
+  ink_json_member_double (b, "std", norm->std);
+  ink_json_member_double (b, "min", norm->min);
+  ink_json_member_double (b, "max", norm->max);
   json_builder_end_object (b);
   return ink_json_builder_to_text (b, FALSE);
 }
