@@ -20,7 +20,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -212,6 +212,22 @@ gboolean    ink_backend_cuda_compiled (void);
  * device (one is created and freed); otherwise FALSE with the reason, the
  * same error ink_backend_new ("cuda") would give. */
 gboolean    ink_backend_cuda_available (GError **error);
+
+/* The same question asked once per process, off the caller's thread:
+ * loading the CUDA module and creating a context takes a while, so the
+ * first call probes on a worker thread and every later one completes with
+ * the answer kept (thread-safe; callbacks run in the caller's thread-
+ * default main context).  _finish: TRUE when a GPU is usable, with
+ * *description (may be NULL; free with g_free) its backend's device name;
+ * FALSE with ink_backend_cuda_available's error (the reason) otherwise, or
+ * with G_IO_ERROR_CANCELLED when cancellable was cancelled first (the
+ * probe itself runs on and its answer is kept). */
+void        ink_backend_probe_gpu_async  (GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+gboolean    ink_backend_probe_gpu_finish (GAsyncResult        *result,
+                                          char               **description,
+                                          GError             **error);
 
 /* implementations */
 InkBackend *ink_backend_cpu_new      (void);
