@@ -17,6 +17,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+
 /* CSV datasets ("label,pixel,…" a line, optional header, raw or gzip),
  * read in chunks with every line and field checked. */
 

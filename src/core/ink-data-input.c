@@ -17,6 +17,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+
 /* Reading a dataset's files: a raw file or its gzip decompression, and
  * the errors, in plain words, that name the file. */
 

@@ -17,6 +17,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+
 /* Reading a dataset's files: raw or gzip-compressed streams, and errors
  * that name the file.  Shared by the IDX and CSV readers; not installed. */
 

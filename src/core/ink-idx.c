@@ -17,6 +17,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+
 /* IDX files (the MNIST distribution's format), raw or gzip: headers
  * checked before anything is allocated, payloads read exactly. */
 

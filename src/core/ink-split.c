@@ -17,6 +17,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+
 /* Splits of a dataset into training, validation and test indices, and
  * the input normalization fitted on the training images. */
 

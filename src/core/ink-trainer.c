@@ -18,6 +18,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The trainer: a run set up, trained (pretraining, then epochs of
+ * minibatches with validation and early stopping), its kept model tested,
+ * and its results; checkpoints live in ink-checkpoint.c. */
+
 #include "config.h"
 
 #include <glib/gi18n.h>
