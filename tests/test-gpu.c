@@ -1110,6 +1110,84 @@ test_mnist_dbn (void)
   g_assert_cmpfloat (fabs (acc_gpu - acc_cpu), <=, 0.02);
 }
 
+/* ---- the process-wide probe (runs everywhere) ---- */
+
+typedef struct
+{
+  gboolean  done;
+  gboolean  ok;
+  char     *description;
+  GError   *error;
+} ProbeResult;
+
+static void
+probe_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  ProbeResult *r = data;
+
+  r->ok = ink_backend_probe_gpu_finish (result, &r->description, &r->error);
+  r->done = TRUE;
+}
+
+static void
+probe_and_wait (GCancellable *cancellable,
+                ProbeResult  *r)
+{
+  *r = (ProbeResult) { 0 };
+  ink_backend_probe_gpu_async (cancellable, probe_done, r);
+  /* never called back from inside the _async call */
+  g_assert_false (r->done);
+  while (!r->done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+probe_clear (ProbeResult *r)
+{
+  g_free (r->description);
+  g_clear_error (&r->error);
+}
+
+/* the answer is ink_backend_new ("cuda")'s, found once and kept; a
+ * cancelled caller hears G_IO_ERROR_CANCELLED */
+static void
+test_probe (void)
+{
+  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+  ProbeResult first, again, cancel;
+
+  probe_and_wait (NULL, &first);
+  g_assert_cmpint (first.ok, ==, gpu != NULL);
+  if (gpu != NULL)
+    {
+      g_assert_no_error (first.error);
+      g_assert_cmpstr (first.description, ==, gpu->device_name);
+    }
+  else
+    {
+      g_assert_error (first.error, INK_BACKEND_ERROR, INK_BACKEND_ERROR_UNAVAILABLE);
+      g_assert_cmpstr (first.error->message, ==, skip_reason);
+      g_assert_null (first.description);
+    }
+
+  probe_and_wait (NULL, &again);
+  g_assert_cmpint (again.ok, ==, first.ok);
+  g_assert_cmpstr (again.description, ==, first.description);
+  if (first.error != NULL)
+    g_assert_cmpstr (again.error->message, ==, first.error->message);
+
+  g_cancellable_cancel (cancelled);
+  probe_and_wait (cancelled, &cancel);
+  g_assert_false (cancel.ok);
+  g_assert_error (cancel.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  probe_clear (&first);
+  probe_clear (&again);
+  probe_clear (&cancel);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1138,6 +1216,7 @@ main (int   argc,
     }
 
   g_test_add_func ("/gpu/module-missing", test_module_missing);
+  g_test_add_func ("/gpu/probe", test_probe);
   g_test_add_func ("/gpu/memory", test_memory);
   g_test_add_func ("/gpu/error-reporting", test_error_reporting);
   g_test_add_func ("/gpu/gemm", test_gemm);

@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ink-evaluate.h"
 #include "ink-model.h"
 #include "ink-save.h"
 #include "test-util.h"
@@ -433,6 +434,71 @@ test_check_tensors (void)
   g_assert_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_MISSING);
 }
 
+/* ink_evaluate_dataset gives what the loop over ink_network_predict in
+ * batches of INK_EVAL_BATCH gave, with or without the per-image outputs,
+ * and stops when cancelled */
+static void
+test_evaluate_dataset (void)
+{
+  g_autoptr(InkExperiment) e = tiny_experiment ();
+  g_autoptr(InkBackend) be = ink_backend_cpu_new ();
+  g_autoptr(InkNetwork) net = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+  InkDataset ds = { 1234, 28, 28, NULL, NULL };
+  InkNorm norm = { 0 };
+  InkMetrics want, got, got_no_probs;
+  g_autofree float *params = NULL, *x = NULL, *want_probs = NULL, *probs = NULL;
+  gsize dim = 28 * 28;
+  InkRng rng;
+
+  ink_rng_init (&rng, 11);
+  ds.images = g_new (guint8, ds.n * dim);
+  ds.labels = g_new (guint8, ds.n);
+  for (gsize i = 0; i < ds.n * dim; i++)
+    ds.images[i] = (guint8) ink_rng_below (&rng, 256);
+  for (guint i = 0; i < ds.n; i++)
+    ds.labels[i] = (guint8) ink_rng_below (&rng, 10);
+  ink_norm_fit (&norm, INK_NORM_STANDARDIZE, &ds, NULL, ds.n);
+
+  net = ink_network_new (e->net, be, INK_EVAL_BATCH, &error);
+  g_assert_no_error (error);
+  params = g_new (float, net->n_params);
+  for (gsize i = 0; i < net->n_params; i++)
+    params[i] = 0.1f * (ink_rng_uniform (&rng) - 0.5f);
+  ink_network_set_params (net, params);
+
+  /* what the Evaluate page and the CLI computed by hand */
+  x = g_new (float, INK_EVAL_BATCH * dim);
+  want_probs = g_new (float, ds.n * 10);
+  ink_metrics_init (&want, 10);
+  for (guint off = 0; off < ds.n; off += INK_EVAL_BATCH)
+    {
+      guint rows = MIN (INK_EVAL_BATCH, ds.n - off);
+
+      ink_norm_apply (&norm, ds.images + off * dim, x, rows * dim);
+      ink_network_predict (net, x, (int) rows, want_probs + off * 10);
+      ink_metrics_add_batch (&want, want_probs + off * 10, ds.labels + off, rows);
+    }
+
+  probs = g_new (float, ds.n * 10);
+  g_assert_true (ink_evaluate_dataset (net, &norm, &ds, probs, &got, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (probs, ds.n * 10 * sizeof (float), want_probs, ds.n * 10 * sizeof (float));
+  g_assert_cmpmem (&got, sizeof got, &want, sizeof want);
+
+  g_assert_true (ink_evaluate_dataset (net, &norm, &ds, NULL, &got_no_probs, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (&got_no_probs, sizeof got_no_probs, &want, sizeof want);
+
+  g_cancellable_cancel (cancelled);
+  g_assert_false (ink_evaluate_dataset (net, &norm, &ds, probs, &got, cancelled, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  g_free (ds.images);
+  g_free (ds.labels);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -444,6 +510,7 @@ main (int argc, char **argv)
   g_test_add_func ("/model/save-file", test_save_file);
   g_test_add_func ("/model/claims-huge-network", test_claims_huge_network);
   g_test_add_func ("/model/check-tensors", test_check_tensors);
+  g_test_add_func ("/model/evaluate-dataset", test_evaluate_dataset);
   for (guint i = 0; i < G_N_ELEMENTS (bad_models); i++)
     {
       g_autofree char *path = g_strdup_printf ("/model/bad/%s", bad_models[i].name);

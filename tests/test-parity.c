@@ -235,6 +235,39 @@ test_errors (void)
   g_assert_null (rows);
 }
 
+/* ink_net_spec_same_network: what the forward pass computes counts (the
+ * leaky-ReLU slope included), what only training uses does not */
+static void
+test_same_network (void)
+{
+  g_autoptr(InkModel) model = small_model (FALSE);
+  g_autoptr(InkModel) other = small_model (FALSE);
+  InkNetSpec *a = model->experiment->net, *b = other->experiment->net;
+
+  g_assert_true (ink_net_spec_same_network (a, b));
+  b->layers[0].dropout = 0.5f;
+  b->input_dropout = 0.1f;
+  b->init = INK_INIT_HE_NORMAL;
+  g_assert_true (ink_net_spec_same_network (a, b));
+  b->leaky_slope = a->leaky_slope * 2.0f;
+  g_assert_false (ink_net_spec_same_network (a, b));
+  b->leaky_slope = a->leaky_slope;
+  b->layers[1].activation = INK_ACT_RELU;
+  g_assert_false (ink_net_spec_same_network (a, b));
+  b->layers[1].activation = a->layers[1].activation;
+  b->loss = INK_LOSS_MSE;
+  g_assert_false (ink_net_spec_same_network (a, b));
+  b->loss = a->loss;
+  b->n_layers = 2;
+  g_assert_false (ink_net_spec_same_network (a, b));
+  b->n_layers = a->n_layers;
+  b->layers[2].units = 11;
+  g_assert_false (ink_net_spec_same_network (a, b));
+  b->layers[2].units = a->layers[2].units;
+  b->n_inputs = 783;
+  g_assert_false (ink_net_spec_same_network (a, b));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -245,5 +278,6 @@ main (int argc, char **argv)
   g_test_add_func ("/parity/perturbed-output", test_perturbed_output);
   g_test_add_func ("/parity/nan", test_nan);
   g_test_add_func ("/parity/errors", test_errors);
+  g_test_add_func ("/parity/same-network", test_same_network);
   return g_test_run ();
 }

@@ -239,7 +239,6 @@ main (int   argc,
   bench_gemm (&rng, "square", FALSE, FALSE, 4096, 4096, 4096);
 
   {
-    static const char *names[] = { "sgd", "momentum", "nesterov", "rmsprop", "adam", "adagrad" };
     UpdateJob j;
 
     memset (&j, 0, sizeof j);
@@ -258,7 +257,7 @@ main (int   argc,
     j.p.eps = 1e-7f;
     j.p.step = 1;
     printf ("optimizer update of %" G_GSIZE_FORMAT " weights:\n", j.n);
-    for (int k = INK_OPT_SGD; k <= INK_OPT_ADAGRAD; k++)
+    for (int k = INK_OPT_SGD; k < INK_OPT_N_KINDS; k++)
       for (int mn = 0; mn < 2; mn++)
         {
           double s;
@@ -266,7 +265,7 @@ main (int   argc,
           j.p.kind = k;
           j.p.max_norm = mn ? 3.0f : 0.0f;
           s = time_it (update_fn, &j);
-          printf ("  %-9s%-12s %9.2f µs\n", names[k], mn ? " max_norm" : "", s * 1e6);
+          printf ("  %-9s%-12s %9.2f µs\n", ink_optimizer_kind_to_string (k), mn ? " max_norm" : "", s * 1e6);
         }
     be->ops->free (be, j.w);
     be->ops->free (be, j.g);

@@ -202,20 +202,6 @@ on_canvas_changed (InkDrawCanvas *canvas,
 /* ------------------------------------------------------------------------ */
 /* the model                                                                 */
 
-static gboolean
-same_network (const InkNetSpec *a,
-              const InkNetSpec *b)
-{
-  if (a->n_inputs != b->n_inputs || a->n_layers != b->n_layers ||
-      a->loss != b->loss || a->leaky_slope != b->leaky_slope)
-    return FALSE;
-  for (int l = 0; l < a->n_layers; l++)
-    if (a->layers[l].units != b->layers[l].units ||
-        a->layers[l].activation != b->layers[l].activation)
-      return FALSE;
-  return TRUE;
-}
-
 static void
 show_model_state (InkDrawPage *self)
 {
@@ -283,7 +269,7 @@ ink_draw_page_set_model (InkDrawPage      *self,
     }
   else
     {
-      if (self->net == NULL || !same_network (self->spec, spec))
+      if (self->net == NULL || !ink_net_spec_same_network (self->spec, spec))
         {
           drop_model (self);
           self->net = ink_network_new (spec, self->be, 1, &error);

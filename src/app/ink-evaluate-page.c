@@ -24,11 +24,11 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "ink-evaluate.h"
 #include "ink-evaluate-page.h"
 #include "ink-markup.h"
 #include "ink-parity.h"
 
-#define EVAL_BATCH 500
 #define N_CLASSES INK_GALLERY_CLASSES
 #define N_TOP_MISTAKES 8
 #define TABLE_ROWS (N_CLASSES + 3)   /* classes, accuracy, macro avg, weighted avg */
@@ -146,30 +146,15 @@ evaluate (Job           *job,
 {
   g_autoptr(InkBackend) be = ink_backend_cpu_new ();
   g_autoptr(InkNetwork) net = NULL;
-  g_autofree float *x = NULL;
-  const InkDataset *test = job->test;
-  guint dim = ink_dataset_dim (test);
 
-  net = ink_network_new (job->spec, be, EVAL_BATCH, error);
+  net = ink_network_new (job->spec, be, INK_EVAL_BATCH, error);
   if (net == NULL)
     return FALSE;
   ink_network_set_params (net, job->params);
 
-  x = g_new (float, (gsize) EVAL_BATCH * dim);
-  job->probs = g_new0 (float, (gsize) test->n * N_CLASSES);
-  ink_metrics_init (&job->metrics, N_CLASSES);
-  for (guint off = 0; off < test->n; off += EVAL_BATCH)
-    {
-      guint rows = MIN (EVAL_BATCH, test->n - off);
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
-      ink_norm_apply (&job->norm, test->images + (gsize) off * dim, x, (gsize) rows * dim);
-      ink_network_predict (net, x, (int) rows, job->probs + (gsize) off * N_CLASSES);
-      ink_metrics_add_batch (&job->metrics, job->probs + (gsize) off * N_CLASSES,
-                             test->labels + off, rows);
-    }
-  return TRUE;
+  job->probs = g_new0 (float, (gsize) job->test->n * N_CLASSES);
+  return ink_evaluate_dataset (net, &job->norm, job->test, job->probs, &job->metrics,
+                               cancellable, error);
 }
 
 static void

@@ -43,9 +43,10 @@ InkEvaluatePage  *ink_evaluate_page_new          (void);
 
 /* Copies spec, params (ink_net_spec_n_params (spec) floats) and norm, and
  * evaluates every image of `test` on a worker thread (its own CPU backend
- * network, batches of 500); the views are filled on the main thread.  A newer
- * call supersedes a running one (its result is dropped).  The output layer
- * must have 10 units and spec->n_inputs must match the images.
+ * network, batches of INK_EVAL_BATCH); the views are filled on the main
+ * thread.  A newer call supersedes a running one (its result is dropped).
+ * The output layer must have 10 units and spec->n_inputs must match the
+ * images.
  *
  * `test` is borrowed: it must stay valid until the page is disposed,
  * ink_evaluate_page_clear() is called, or set_model is called with another

@@ -434,7 +434,7 @@ ink_format_count (guint64 n)
 /* ------------------------------------------------------------------------ */
 /* the editor                                                                */
 
-static const InkNumberRule units_rule = { N_("units"), TRUE, FALSE, 1, 65536, 0, 0, FALSE, FALSE };
+static const InkNumberRule units_rule = { N_("units"), TRUE, FALSE, 1, INK_MAX_UNITS, 0, 0, FALSE, FALSE };
 static const InkNumberRule dropout_rule = { N_("dropout"), FALSE, TRUE, 0, 0, 0.0, 1.0, FALSE, TRUE };
 static const InkNumberRule input_dropout_rule = { N_("input dropout"), FALSE, TRUE, 0, 0, 0.0, 1.0, FALSE, TRUE };
 static const InkNumberRule slope_rule = { N_("the slope"), FALSE, TRUE, 0, 0, 0.0, 1.0, FALSE, FALSE };
@@ -478,7 +478,7 @@ typedef struct
 } LayerRow;
 
 #define LAYER_ROW_KEY "ink-layer-row"
-#define MAX_HIDDEN 63   /* the experiment schema holds up to 64 layers */
+#define MAX_HIDDEN INK_MAX_HIDDEN_LAYERS
 
 struct _InkLayerEditor
 {
@@ -1014,16 +1014,18 @@ make_layer_row (InkLayerEditor *self,
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
   GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkAdjustment *adj;
+  g_autofree char *units_tip = NULL;
   guint sel = 0;
 
   lr->editor = self;
   gtk_box_append (GTK_BOX (line), row_title_box (NULL, &lr->title, &lr->subtitle));
 
-  adj = gtk_adjustment_new (1, 1, 65536, 1, 64, 0);
+  adj = gtk_adjustment_new (1, 1, INK_MAX_UNITS, 1, 64, 0);
   lr->units = gtk_spin_button_new (adj, 1, 0);
   gtk_widget_set_name (lr->units, "units");
   gtk_editable_set_width_chars (GTK_EDITABLE (lr->units), 5);
-  gtk_widget_set_tooltip_text (lr->units, _("Number of units (neurons) in this layer, 1 to 65536"));
+  units_tip = g_strdup_printf (_("Number of units (neurons) in this layer, 1 to %d"), INK_MAX_UNITS);
+  gtk_widget_set_tooltip_text (lr->units, units_tip);
   ink_number_spin_init (GTK_SPIN_BUTTON (lr->units), &units_rule);
   ink_number_set_int (lr->units, units);
   gtk_box_append (GTK_BOX (line), labelled (_("Units"), lr->units, self->col_units));

@@ -1157,8 +1157,12 @@ cpu_gather (InkBackend       *be,
 
 /* ------------------------------------------------------------------------ */
 
+static void cpu_destroy (InkBackend *be);
+
 static const InkBackendOps cpu_ops = {
   .name = "cpu",
+  .host_memory = TRUE,
+  .destroy = cpu_destroy,
   .alloc = cpu_alloc,
   .free = cpu_free,
   .upload = cpu_upload,
@@ -1209,8 +1213,9 @@ ink_backend_cpu_new (void)
   return be;
 }
 
-void
-ink_backend_cpu_destroy (InkBackend *be)
+/* the helper threads stopped, the context freed */
+static void
+cpu_destroy (InkBackend *be)
 {
   CpuCtx *ctx = cpu_ctx (be);
 

@@ -50,6 +50,7 @@
 #include <string.h>
 
 #include "ink-backend.h"
+#include "ink-limits.h"
 
 /* ink_backend_error_quark () is in the core library, which the module does not
  * link: the same quark, from the name G_DEFINE_QUARK gives it in ink-backend.c. */
@@ -58,7 +59,6 @@
 
 #define CEIL_DIV(a, b)        (((a) + (b) - 1) / (b))
 #define INK_CUDA_THREADS      256
-#define INK_CUBLAS_WORKSPACE  ((size_t) 32 << 20)   /* cuBLAS' recommendation for Hopper */
 
 /* A grid-stride loop over [0, n). */
 #define GRID_STRIDE(i, n)                                                     \
@@ -1122,6 +1122,8 @@ static gboolean cuda_mem_info (InkBackend *be, gsize *free_bytes, gsize *total_b
 
 static const InkBackendOps cuda_ops_table = {
   "cuda",
+  FALSE,            /* host_memory: device memory */
+  cuda_destroy,
   cuda_alloc,
   cuda_free,
   cuda_upload,
@@ -1141,7 +1143,6 @@ static const InkBackendOps cuda_ops_table = {
   cuda_data_upload,
   cuda_data_free,
   cuda_gather,
-  cuda_destroy,
   cuda_set_tf32,
   cuda_get_tf32,
   cuda_mem_info,
@@ -1216,8 +1217,8 @@ cuda_backend_new (GError **error)
       CUDA_CHECK (ctx, cudaStreamCreateWithFlags (&ctx->stream, cudaStreamNonBlocking)) &&
       CUBLAS_CHECK (ctx, cublasCreate (&ctx->cublas)) &&
       CUBLAS_CHECK (ctx, cublasSetStream (ctx->cublas, ctx->stream)) &&
-      CUDA_CHECK (ctx, cudaMalloc (&ctx->cublas_ws, INK_CUBLAS_WORKSPACE)) &&
-      CUBLAS_CHECK (ctx, cublasSetWorkspace (ctx->cublas, ctx->cublas_ws, INK_CUBLAS_WORKSPACE)) &&
+      CUDA_CHECK (ctx, cudaMalloc (&ctx->cublas_ws, INK_CUDA_WORKSPACE_BYTES)) &&
+      CUBLAS_CHECK (ctx, cublasSetWorkspace (ctx->cublas, ctx->cublas_ws, INK_CUDA_WORKSPACE_BYTES)) &&
       CUBLAS_CHECK (ctx, cublasSetPointerMode (ctx->cublas, CUBLAS_POINTER_MODE_HOST)) &&
       CUBLAS_CHECK (ctx, cublasGetVersion (ctx->cublas, &cublas_version)) &&
       CUDA_CHECK (ctx, cudaRuntimeGetVersion (&runtime)))

@@ -237,12 +237,106 @@ ink_backend_free (InkBackend *be)
 
   if (be->ops != NULL && be->ops->destroy != NULL)
     be->ops->destroy (be);
-  else if (be->ops != NULL && g_strcmp0 (be->ops->name, "cpu") == 0)
-    ink_backend_cpu_destroy (be);
   else if (be->ctx != NULL)
     g_warning ("ink_backend_free: backend “%s” not released",
                be->ops != NULL ? be->ops->name : "(null)");
 
   g_free (be->device_name);
   g_free (be);
+}
+
+/* ------------------------------------------------------------------------ */
+/* the process-wide GPU probe                                                */
+
+static GMutex   gpu_probe_lock;
+static gboolean gpu_probe_done;
+static char    *gpu_probe_description;   /* the device, when usable */
+static GError  *gpu_probe_error;         /* the reason, when not */
+
+/* the answer, probed first when not known yet (on the caller's thread) */
+static void
+gpu_probe_answer (char **description, GError **error)
+{
+  g_mutex_lock (&gpu_probe_lock);
+  if (!gpu_probe_done)
+    {
+      InkBackend *be = ink_backend_new ("cuda", &gpu_probe_error);
+
+      if (be != NULL)
+        {
+          gpu_probe_description = g_strdup (be->device_name != NULL ? be->device_name : be->ops->name);
+          ink_backend_free (be);
+        }
+      gpu_probe_done = TRUE;
+    }
+  *description = g_strdup (gpu_probe_description);
+  *error = gpu_probe_error != NULL ? g_error_copy (gpu_probe_error) : NULL;
+  g_mutex_unlock (&gpu_probe_lock);
+}
+
+static void
+gpu_probe_return (GTask *task)
+{
+  char *description;
+  GError *error;
+
+  gpu_probe_answer (&description, &error);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, description, g_free);
+}
+
+static void
+gpu_probe_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  gpu_probe_return (task);
+}
+
+void
+ink_backend_probe_gpu_async (GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  gboolean known;
+
+  g_task_set_source_tag (task, ink_backend_probe_gpu_async);
+  g_task_set_name (task, "[inkling] GPU probe");
+
+  g_mutex_lock (&gpu_probe_lock);
+  known = gpu_probe_done;
+  g_mutex_unlock (&gpu_probe_lock);
+  if (known)
+    {
+      /* GTask still calls back from the main context, never from here */
+      gpu_probe_return (task);
+      return;
+    }
+  /* a cancel answers at once; the probe runs on and keeps its answer */
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_run_in_thread (task, gpu_probe_thread);
+}
+
+gboolean
+ink_backend_probe_gpu_finish (GAsyncResult  *result,
+                              char         **description,
+                              GError       **error)
+{
+  char *found;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ink_backend_probe_gpu_async, FALSE);
+
+  found = g_task_propagate_pointer (G_TASK (result), error);
+  if (found == NULL)
+    return FALSE;
+  if (description != NULL)
+    *description = found;
+  else
+    g_free (found);
+  return TRUE;
 }

@@ -20,7 +20,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -104,6 +104,13 @@ typedef struct _InkDevData    InkDevData;   /* a dataset resident on the backend
 struct _InkBackendOps
 {
   const char *name;
+  /* TRUE when the memory alloc returns is host memory, which the caller
+   * may also read and write directly (the CPU backend); FALSE when it
+   * lives on a device and only upload/download reach it */
+  gboolean    host_memory;
+  /* release be->ctx (not be itself nor be->device_name); ink_backend_free
+   * calls it */
+  void     (*destroy)      (InkBackend *be);
 
   /* memory; sizes in bytes; alloc'd memory is zeroed */
   gpointer (*alloc)        (InkBackend *be, gsize bytes, GError **error);
@@ -166,9 +173,6 @@ struct _InkBackendOps
    * them all NULL).  They reach the CUDA backend, which lives in a module
    * loaded at run time, without linking CUDA; ink-backend-cuda.h wraps them. */
 
-  /* release be->ctx (not be itself nor be->device_name); ink_backend_free
-   * calls it when set */
-  void     (*destroy)      (InkBackend *be);
   /* GEMMs in TF32 tensor-op math (TRUE) or exact FP32 (FALSE) */
   void     (*set_tf32)     (InkBackend *be, gboolean enable);
   gboolean (*get_tf32)     (InkBackend *be);
@@ -209,19 +213,31 @@ gboolean    ink_backend_cuda_compiled (void);
  * same error ink_backend_new ("cuda") would give. */
 gboolean    ink_backend_cuda_available (GError **error);
 
+/* The same question asked once per process, off the caller's thread:
+ * loading the CUDA module and creating a context takes a while, so the
+ * first call probes on a worker thread and every later one completes with
+ * the answer kept (thread-safe; callbacks run in the caller's thread-
+ * default main context).  _finish: TRUE when a GPU is usable, with
+ * *description (may be NULL; free with g_free) its backend's device name;
+ * FALSE with ink_backend_cuda_available's error (the reason) otherwise, or
+ * with G_IO_ERROR_CANCELLED when cancellable was cancelled first (the
+ * probe itself runs on and its answer is kept). */
+void        ink_backend_probe_gpu_async  (GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+gboolean    ink_backend_probe_gpu_finish (GAsyncResult        *result,
+                                          char               **description,
+                                          GError             **error);
+
 /* implementations */
 InkBackend *ink_backend_cpu_new      (void);
-
-/* Release be->ctx (threads, handles, streams; not be itself nor
- * be->device_name).  ink_backend_free calls it for the CPU backend. */
-void        ink_backend_cpu_destroy  (InkBackend *be);
 
 /* The interface between ink-backend.c and the CUDA module, which exports
  *   guint        ink_cuda_module_abi    (void);            returns INK_BACKEND_MODULE_ABI
  *   InkBackend  *ink_cuda_module_create (GError **error);
  * Bump INK_BACKEND_MODULE_ABI whenever InkBackend or InkBackendOps change, so
  * that a stale installed module is refused rather than misread. */
-#define INK_BACKEND_MODULE_ABI 1
+#define INK_BACKEND_MODULE_ABI 2
 
 /* Typed helpers over ops->alloc/free for the common case. */
 static inline float *

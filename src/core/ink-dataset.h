@@ -105,79 +105,10 @@ gboolean    ink_dataset_is_known  (const char  *name);
 /* The per-user folder, $XDG_DATA_HOME/inkling/datasets/<name> (may not exist). */
 char       *ink_dataset_user_dir  (const char  *name);
 
-/* ---- splits ---- */
-
-typedef enum
-{
-  INK_SPLIT_OFFICIAL,   /* train = all training images; valid = the test set (Keras-style); test = test set */
-  INK_SPLIT_FIXED,      /* train = first n_train, valid = next n_valid of the training file; test = test set */
-  INK_SPLIT_RANDOM,     /* seeded random valid_fraction of the training file; test = test set */
-} InkSplitKind;
-
-typedef struct
-{
-  InkSplitKind kind;
-  guint        n_train;        /* FIXED; 0 = all minus n_valid */
-  guint        n_valid;        /* FIXED */
-  double       valid_fraction; /* RANDOM, in (0,1) */
-  guint        subset;         /* nonzero: keep only the first `subset` training and test
-                                  images (after the split is drawn, for quick runs and tests) */
-} InkSplitSpec;
-
-typedef struct
-{
-  /* indices into the training dataset (train, and valid unless valid_is_test) */
-  guint32  *train_idx;
-  guint     n_train;
-  guint32  *valid_idx;
-  guint     n_valid;
-  gboolean  valid_is_test;   /* valid_idx indexes the test dataset */
-  guint32  *test_idx;        /* indices into the test dataset */
-  guint     n_test;
-} InkSplit;
-
-InkSplit   *ink_split_new   (const InkSplitSpec *spec,
-                             const InkDataset   *train,
-                             const InkDataset   *test,
-                             guint64             seed,
-                             GError            **error);
-void        ink_split_free  (InkSplit *split);
-
-/* ---- normalization ---- */
-
-typedef enum
-{
-  INK_NORM_SCALE,        /* p / 255 */
-  INK_NORM_STANDARDIZE,  /* (p - mean) / std over all pixels of the training indices */
-  INK_NORM_MINMAX,       /* (p - min) / (max - min) over the training indices */
-  INK_NORM_NONE,         /* p as is (0..255) */
-} InkNormKind;
-
-typedef struct
-{
-  InkNormKind kind;
-  double      mean, std, min, max;   /* statistics from the training indices */
-  InkAffine   affine;                /* what is applied when a batch is gathered */
-} InkNorm;
-
-/* Computes the statistics over ds images listed in idx[0..n) and fills affine. */
-void        ink_norm_fit     (InkNorm          *norm,
-                              InkNormKind       kind,
-                              const InkDataset *ds,
-                              const guint32    *idx,
-                              guint             n);
-/* host gather, as the backend's gather does */
-void        ink_norm_apply   (const InkNorm    *norm,
-                              const guint8     *pixels,
-                              float            *out,
-                              gsize             n);
-
-const char *ink_norm_kind_to_string   (InkNormKind kind);
-gboolean    ink_norm_kind_from_string (const char *s, InkNormKind *out);
-const char *ink_split_kind_to_string   (InkSplitKind kind);
-gboolean    ink_split_kind_from_string (const char *s, InkSplitKind *out);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (InkDataset, ink_dataset_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (InkSplit, ink_split_free)
 
 G_END_DECLS
+
+/* splits and normalization, declared apart; included here so that callers
+ * of ink-dataset.h keep seeing them */
+#include "ink-split.h"

@@ -385,7 +385,7 @@ read_data (Reader *parent, InkExperiment *exp)
     {
       InkSplitKind k;
       if (!ink_split_kind_from_string (split, &k))
-        reader_fail_choice (&r, "split", split, "official, fixed, random");
+        reader_fail_choice (&r, "split", split, ink_split_kind_choices ());
       else
         kind = k;
     }
@@ -399,7 +399,7 @@ read_data (Reader *parent, InkExperiment *exp)
     {
       InkNormKind k;
       if (!ink_norm_kind_from_string (norm, &k))
-        reader_fail_choice (&r, "normalization", norm, "scale, standardize, minmax, none");
+        reader_fail_choice (&r, "normalization", norm, ink_norm_kind_choices ());
       else
         exp->normalization = k;
     }
@@ -423,7 +423,7 @@ read_network (Reader *parent, InkExperiment *exp)
   if (o == NULL)
     return;
   reader_check_keys (&r, keys);
-  read_uint (&r, "inputs", &inputs, 1u << 20);
+  read_uint (&r, "inputs", &inputs, INK_MAX_INPUTS);
   net->n_inputs = (int) inputs;
   read_float (&r, "input_dropout", &net->input_dropout);
   read_enum (&r, "loss", loss_names, &loss);
@@ -442,8 +442,12 @@ read_network (Reader *parent, InkExperiment *exp)
 
       if (!JSON_NODE_HOLDS_ARRAY (layers))
         reader_fail (&r, "layers", "must be an array of layers");
-      else if ((n = json_array_get_length (a = json_node_get_array (layers))) == 0 || n > 64)
-        reader_fail (&r, "layers", "must hold 1 to 64 layers (the last one is the output layer)");
+      else if ((n = json_array_get_length (a = json_node_get_array (layers))) == 0 || n > INK_MAX_LAYERS)
+        {
+          g_autofree char *msg = g_strdup_printf ("must hold 1 to %d layers (the last one is the output layer)",
+                                                  INK_MAX_LAYERS);
+          reader_fail (&r, "layers", msg);
+        }
       else
         {
           g_autofree InkLayerSpec *specs = g_new0 (InkLayerSpec, n);
@@ -464,7 +468,7 @@ read_network (Reader *parent, InkExperiment *exp)
               reader_check_keys (&lr, layer_keys);
               if (!lr.failed && !json_object_has_member (lr.obj, "units"))
                 reader_fail (&lr, "units", "is required");
-              read_uint (&lr, "units", &units, 65536);
+              read_uint (&lr, "units", &units, INK_MAX_UNITS);
               specs[i].units = (int) units;
               specs[i].activation = (i + 1 == n) ? INK_ACT_SOFTMAX : INK_ACT_RELU;
               read_string (&lr, "activation", &act);
@@ -472,7 +476,7 @@ read_network (Reader *parent, InkExperiment *exp)
                 {
                   InkActivation ka;
                   if (!ink_activation_from_string (act, &ka))
-                    reader_fail_choice (&lr, "activation", act, "identity, sigmoid, tanh, relu, leaky-relu, softmax");
+                    reader_fail_choice (&lr, "activation", act, ink_activation_choices ());
                   else
                     specs[i].activation = ka;
                 }
@@ -508,7 +512,7 @@ read_optimizer (Reader *parent, InkExperiment *exp)
     {
       InkOptimizerKind k;
       if (!ink_optimizer_kind_from_string (kind, &k))
-        reader_fail_choice (&r, "kind", kind, "sgd, momentum, nesterov, rmsprop, adam, adagrad");
+        reader_fail_choice (&r, "kind", kind, ink_optimizer_kind_choices ());
       else
         ink_optimizer_spec_defaults (s, k);
     }
@@ -539,15 +543,15 @@ read_training (Reader *parent, InkExperiment *exp)
   if (o == NULL)
     return;
   reader_check_keys (&r, keys);
-  read_uint (&r, "epochs", &exp->epochs, 1000000);
-  read_uint (&r, "batch_size", &exp->batch_size, 65536);
+  read_uint (&r, "epochs", &exp->epochs, INK_MAX_EPOCHS);
+  read_uint (&r, "batch_size", &exp->batch_size, INK_MAX_BATCH_SIZE);
   read_uint (&r, "validation_frequency", &exp->validation_frequency, G_MAXINT32);
   read_enum (&r, "early_stopping", early_names, &early);
   read_enum (&r, "monitor", monitor_names, &monitor);
   read_uint (&r, "patience", &exp->patience, G_MAXINT32);
   read_double (&r, "patience_increase", &exp->patience_increase);
   read_double (&r, "improvement_threshold", &exp->improvement_threshold);
-  read_uint (&r, "stop_epochs", &exp->stop_epochs, 1000000);
+  read_uint (&r, "stop_epochs", &exp->stop_epochs, INK_MAX_EPOCHS);
   read_bool (&r, "classification_report", &exp->classification_report);
   exp->early_stopping = early;
   exp->monitor = monitor;
@@ -574,43 +578,103 @@ read_augmentation (Reader *parent, InkExperiment *exp)
   parent->failed = r.failed;
 }
 
-/* key: a number (into *one, *n = 0) or an array of 1 to 64 numbers, one per
- * hidden layer (into list, *n = its length, *one = the first) */
+/* A per-hidden-layer member: one value for every hidden layer, or an
+ * array of 1 to INK_PRETRAIN_MAX_LAYERS values, one per hidden layer.
+ * FALSE when key holds no array (read it as one value); otherwise TRUE,
+ * with its *len entries in values (whole numbers in [min, max] when
+ * `whole`, any numbers otherwise) or r failed. */
+static gboolean
+read_layer_array (Reader     *r,
+                  const char *key,
+                  gboolean    whole,
+                  guint       min,
+                  guint       max,
+                  double     *values,
+                  guint      *len)
+{
+  JsonNode *node = reader_get (r, key);
+  JsonArray *a;
+  guint n;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return FALSE;
+  a = json_node_get_array (node);
+  n = json_array_get_length (a);
+  if (n == 0 || n > INK_PRETRAIN_MAX_LAYERS)
+    {
+      g_autofree char *msg =
+        g_strdup_printf (whole ? "must be a whole number or an array of 1 to %d whole numbers (one per hidden layer)"
+                               : "must be a number or an array of 1 to %d numbers (one per hidden layer)",
+                         INK_PRETRAIN_MAX_LAYERS);
+      reader_fail (r, key, msg);
+      return TRUE;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *e = json_array_get_element (a, i);
+      GType type = JSON_NODE_HOLDS_VALUE (e) ? json_node_get_value_type (e) : G_TYPE_INVALID;
+
+      if (whole && !(type == G_TYPE_INT64 && json_node_get_int (e) >= min && json_node_get_int (e) <= max))
+        {
+          g_autofree char *msg = g_strdup_printf ("each entry must be a whole number from %u to %u", min, max);
+          reader_fail (r, key, msg);
+          return TRUE;
+        }
+      if (!whole && type != G_TYPE_DOUBLE && type != G_TYPE_INT64)
+        {
+          reader_fail (r, key, "each entry must be a number");
+          return TRUE;
+        }
+      values[i] = whole ? (double) json_node_get_int (e) : json_node_get_double (e);
+    }
+  *len = n;
+  return TRUE;
+}
+
+/* key: a number (into *one, *n = 0) or an array of them, one per hidden
+ * layer (into list, *n = its length, *one = the first) */
 static void
 read_layer_floats (Reader *r, const char *key, float *one, float *list, guint *n)
 {
-  JsonNode *node = reader_get (r, key);
+  double values[INK_PRETRAIN_MAX_LAYERS];
+  guint len = 0;
 
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+  if (!read_layer_array (r, key, FALSE, 0, 0, values, &len))
     {
       read_float (r, key, one);
       if (!r->failed)
         *n = 0;
       return;
     }
-  {
-    JsonArray *a = json_node_get_array (node);
-    guint len = json_array_get_length (a);
+  if (r->failed)
+    return;
+  for (guint i = 0; i < len; i++)
+    list[i] = (float) values[i];
+  *n = len;
+  *one = list[0];
+}
 
-    if (len == 0 || len > INK_PRETRAIN_MAX_LAYERS)
-      {
-        reader_fail (r, key, "must be a number or an array of 1 to 64 numbers (one per hidden layer)");
-        return;
-      }
-    for (guint i = 0; i < len; i++)
-      {
-        JsonNode *e = json_array_get_element (a, i);
-        if (!(JSON_NODE_HOLDS_VALUE (e) && (json_node_get_value_type (e) == G_TYPE_DOUBLE ||
-                                            json_node_get_value_type (e) == G_TYPE_INT64)))
-          {
-            reader_fail (r, key, "each entry must be a number");
-            return;
-          }
-        list[i] = (float) json_node_get_double (e);
-      }
-    *n = len;
-    *one = list[0];
-  }
+/* the same for whole numbers: one in [0, max], or an array of them in
+ * [min, max] */
+static void
+read_layer_uints (Reader *r, const char *key, guint min, guint max, guint *one, guint *list, guint *n)
+{
+  double values[INK_PRETRAIN_MAX_LAYERS];
+  guint len = 0;
+
+  if (!read_layer_array (r, key, TRUE, min, max, values, &len))
+    {
+      read_uint (r, key, one, max);
+      if (!r->failed)
+        *n = 0;
+      return;
+    }
+  if (r->failed)
+    return;
+  for (guint i = 0; i < len; i++)
+    list[i] = (guint) values[i];
+  *n = len;
+  *one = list[0];
 }
 
 static void
@@ -621,73 +685,18 @@ read_pretraining (Reader *parent, InkExperiment *exp)
   JsonObject *o = reader_object (parent, "pretraining");
   Reader r = { o, "pretraining", parent->error, parent->failed };
   InkPretrainSpec *p = &exp->pretraining;
-  JsonNode *epochs;
 
   if (o == NULL)
     return;
   p->enabled = TRUE;
   reader_check_keys (&r, keys);
-  epochs = reader_get (&r, "epochs");
-  if (epochs != NULL && JSON_NODE_HOLDS_ARRAY (epochs))
-    {
-      JsonArray *a = json_node_get_array (epochs);
-      guint n = json_array_get_length (a);
-
-      if (n == 0 || n > INK_PRETRAIN_MAX_LAYERS)
-        reader_fail (&r, "epochs", "must be a whole number or an array of 1 to 64 whole numbers (one per hidden layer)");
-      for (guint i = 0; i < n && !r.failed; i++)
-        {
-          JsonNode *e = json_array_get_element (a, i);
-          if (JSON_NODE_HOLDS_VALUE (e) && json_node_get_value_type (e) == G_TYPE_INT64 &&
-              json_node_get_int (e) >= 0 && json_node_get_int (e) <= 1000000)
-            p->epochs[i] = (guint) json_node_get_int (e);
-          else
-            reader_fail (&r, "epochs", "each entry must be a whole number from 0 to 1000000");
-        }
-      if (!r.failed)
-        p->n_layer_epochs = n;
-    }
-  else
-    {
-      read_uint (&r, "epochs", &p->epochs[0], 1000000);
-      p->n_layer_epochs = 0;
-    }
+  read_layer_uints (&r, "epochs", 0, INK_MAX_EPOCHS, &p->epochs[0], p->epochs, &p->n_layer_epochs);
   read_layer_floats (&r, "lr", &p->lr, p->lr_layers, &p->n_layer_lr);
   read_layer_floats (&r, "decay", &p->decay, p->decay_layers, &p->n_layer_decay);
   read_float (&r, "momentum", &p->momentum);
   read_float (&r, "weight_decay", &p->weight_decay);
-  {
-    JsonNode *k = reader_get (&r, "cd_k");
-
-    if (k != NULL && JSON_NODE_HOLDS_ARRAY (k))
-      {
-        JsonArray *a = json_node_get_array (k);
-        guint n = json_array_get_length (a);
-
-        if (n == 0 || n > INK_PRETRAIN_MAX_LAYERS)
-          reader_fail (&r, "cd_k", "must be a whole number or an array of 1 to 64 whole numbers (one per hidden layer)");
-        for (guint i = 0; i < n && !r.failed; i++)
-          {
-            JsonNode *e = json_array_get_element (a, i);
-            if (JSON_NODE_HOLDS_VALUE (e) && json_node_get_value_type (e) == G_TYPE_INT64 &&
-                json_node_get_int (e) >= 1 && json_node_get_int (e) <= 1000)
-              p->cd_k_layers[i] = (guint) json_node_get_int (e);
-            else
-              reader_fail (&r, "cd_k", "each entry must be a whole number from 1 to 1000");
-          }
-        if (!r.failed)
-          {
-            p->n_layer_cd_k = n;
-            p->cd_k = p->cd_k_layers[0];
-          }
-      }
-    else
-      {
-        read_uint (&r, "cd_k", &p->cd_k, 1000);
-        p->n_layer_cd_k = 0;
-      }
-  }
-  read_uint (&r, "batch_size", &p->batch_size, 65536);
+  read_layer_uints (&r, "cd_k", 1, INK_MAX_CD_K, &p->cd_k, p->cd_k_layers, &p->n_layer_cd_k);
+  read_uint (&r, "batch_size", &p->batch_size, INK_MAX_BATCH_SIZE);
   parent->failed = r.failed;
 }
 
@@ -805,15 +814,15 @@ ink_experiment_validate (const InkExperiment *exp,
           if (!(decay > 0.0f && decay <= 1.0f))
             INVALID ("pretraining.decay %g (hidden layer %d) must be in (0, 1] (a per-epoch multiplier of the learning rate)",
                      (double) decay, l + 1);
-          if (k < 1 || k > 1000)
-            INVALID ("pretraining.cd_k %u (hidden layer %d) must be between 1 and 1000", k, l + 1);
+          if (k < 1 || k > INK_MAX_CD_K)
+            INVALID ("pretraining.cd_k %u (hidden layer %d) must be between 1 and %d", k, l + 1, INK_MAX_CD_K);
         }
       if (!(p->momentum >= 0.0f && p->momentum < 1.0f))
         INVALID ("pretraining.momentum %g must be in [0, 1)", (double) p->momentum);
       if (!(p->weight_decay >= 0.0f) || !isfinite (p->weight_decay))
         INVALID ("pretraining.weight_decay %g must not be negative", (double) p->weight_decay);
-      if (p->batch_size < 1 || p->batch_size > 65536)
-        INVALID ("pretraining.batch_size %u must be between 1 and 65536", p->batch_size);
+      if (p->batch_size < 1 || p->batch_size > INK_MAX_BATCH_SIZE)
+        INVALID ("pretraining.batch_size %u must be between 1 and %d", p->batch_size, INK_MAX_BATCH_SIZE);
     }
 #undef INVALID
   return TRUE;
@@ -902,29 +911,176 @@ ink_experiment_load (const char  *path,
 }
 
 /* ------------------------------------------------------------------------ */
-/* writing                                                                   */
+/* writing: one write_* for each read_*                                      */
 
-/* a float field as the double of its shortest decimal: lr 0.001f is
- * written 0.001, not 0.0010000000474974513 */
+/* key: one value, or the list of one per hidden layer (n of them) */
 static void
-add_float (JsonBuilder *b, float f)
-{
-  json_builder_add_double_value (b, ink_json_float_to_double (f));
-}
-
-/* one value, or a list of n per hidden layer */
-static void
-add_float_or_list (JsonBuilder *b, float one, const float *list, guint n)
+member_floats (JsonBuilder *b, const char *key, float one, const float *list, guint n)
 {
   if (n == 0)
     {
-      add_float (b, one);
+      ink_json_member_float (b, key, one);
       return;
     }
-  json_builder_begin_array (b);
+  ink_json_member_begin_array (b, key);
   for (guint i = 0; i < n && i < INK_PRETRAIN_MAX_LAYERS; i++)
-    add_float (b, list[i]);
+    json_builder_add_double_value (b, ink_json_float_to_double (list[i]));
   json_builder_end_array (b);
+}
+
+/* the same for whole numbers */
+static void
+member_uints (JsonBuilder *b, const char *key, guint one, const guint *list, guint n)
+{
+  if (n == 0)
+    {
+      ink_json_member_int (b, key, one);
+      return;
+    }
+  ink_json_member_begin_array (b, key);
+  for (guint i = 0; i < n && i < INK_PRETRAIN_MAX_LAYERS; i++)
+    json_builder_add_int_value (b, list[i]);
+  json_builder_end_array (b);
+}
+
+static void
+write_data (JsonBuilder *b, const InkExperiment *exp)
+{
+  ink_json_member_begin_object (b, "data");
+  ink_json_member_string (b, "dataset", exp->dataset);
+  ink_json_member_string (b, "split", ink_split_kind_to_string (exp->split.kind));
+  if (exp->split.kind == INK_SPLIT_FIXED)
+    {
+      ink_json_member_int (b, "train", exp->split.n_train);
+      ink_json_member_int (b, "valid", exp->split.n_valid);
+    }
+  if (exp->split.kind == INK_SPLIT_RANDOM)
+    ink_json_member_double (b, "valid_fraction", exp->split.valid_fraction);
+  if (exp->split.subset)
+    ink_json_member_int (b, "subset", exp->split.subset);
+  ink_json_member_string (b, "normalization", ink_norm_kind_to_string (exp->normalization));
+  json_builder_end_object (b);
+}
+
+static void
+write_layer (JsonBuilder *b, const InkLayerSpec *layer)
+{
+  json_builder_begin_object (b);
+  ink_json_member_int (b, "units", layer->units);
+  ink_json_member_string (b, "activation", ink_activation_to_string (layer->activation));
+  if (layer->dropout > 0.0f)
+    ink_json_member_float (b, "dropout", layer->dropout);
+  json_builder_end_object (b);
+}
+
+static void
+write_network (JsonBuilder *b, const InkNetSpec *net)
+{
+  ink_json_member_begin_object (b, "network");
+  ink_json_member_int (b, "inputs", net->n_inputs);
+  if (net->input_dropout > 0.0f)
+    ink_json_member_float (b, "input_dropout", net->input_dropout);
+  ink_json_member_begin_array (b, "layers");
+  for (int i = 0; i < net->n_layers; i++)
+    write_layer (b, &net->layers[i]);
+  json_builder_end_array (b);
+  ink_json_member_string (b, "loss", enum_to_string (loss_names, net->loss));
+  ink_json_member_string (b, "init", enum_to_string (init_names, net->init));
+  ink_json_member_float (b, "leaky_slope", net->leaky_slope);
+  if (net->zero_output_init != 0.0f)
+    ink_json_member_bool (b, "zero_output_init", TRUE);
+  json_builder_end_object (b);
+}
+
+/* the kind, the learning rate, the kind's own hyper-parameters, then what
+ * every kind has */
+static void
+write_optimizer (JsonBuilder *b, const InkOptimizerSpec *o)
+{
+  ink_json_member_begin_object (b, "optimizer");
+  ink_json_member_string (b, "kind", ink_optimizer_kind_to_string (o->kind));
+  ink_json_member_float (b, "lr", o->lr);
+  switch (o->kind)
+    {
+    case INK_OPT_MOMENTUM:
+    case INK_OPT_NESTEROV:
+      ink_json_member_float (b, "momentum", o->momentum);
+      break;
+    case INK_OPT_RMSPROP:
+      ink_json_member_float (b, "rho", o->rho);
+      ink_json_member_float (b, "eps", o->eps);
+      break;
+    case INK_OPT_ADAM:
+      ink_json_member_float (b, "beta1", o->beta1);
+      ink_json_member_float (b, "beta2", o->beta2);
+      ink_json_member_float (b, "eps", o->eps);
+      break;
+    case INK_OPT_ADAGRAD:
+      ink_json_member_float (b, "eps", o->eps);
+      break;
+    case INK_OPT_SGD:
+    default:
+      break;
+    }
+  ink_json_member_float (b, "decay", o->decay);
+  ink_json_member_float (b, "l1", o->l1);
+  ink_json_member_float (b, "l2", o->l2);
+  ink_json_member_float (b, "max_norm", o->max_norm);
+  json_builder_end_object (b);
+}
+
+static void
+write_training (JsonBuilder *b, const InkExperiment *exp)
+{
+  ink_json_member_begin_object (b, "training");
+  ink_json_member_int (b, "epochs", exp->epochs);
+  ink_json_member_int (b, "batch_size", exp->batch_size);
+  ink_json_member_int (b, "validation_frequency", exp->validation_frequency);
+  ink_json_member_string (b, "early_stopping", ink_early_stopping_to_string (exp->early_stopping));
+  ink_json_member_string (b, "monitor", ink_monitor_to_string (exp->monitor));
+  if (exp->early_stopping == INK_EARLY_PATIENCE)
+    {
+      ink_json_member_int (b, "patience", exp->patience);
+      ink_json_member_double (b, "patience_increase", exp->patience_increase);
+      ink_json_member_double (b, "improvement_threshold", exp->improvement_threshold);
+    }
+  if (exp->early_stopping == INK_EARLY_NO_IMPROVEMENT)
+    ink_json_member_int (b, "stop_epochs", exp->stop_epochs);
+  if (exp->classification_report)
+    ink_json_member_bool (b, "classification_report", TRUE);
+  json_builder_end_object (b);
+}
+
+/* only when it differs from the default (off) */
+static void
+write_augmentation (JsonBuilder *b, const InkAugmentSpec *a)
+{
+  if (ink_augment_spec_is_default (a))
+    return;
+  ink_json_member_begin_object (b, "augmentation");
+  ink_json_member_int (b, "shift", a->shift);
+  ink_json_member_float (b, "rotate", a->rotate);
+  ink_json_member_float (b, "elastic_alpha", a->elastic_alpha);
+  ink_json_member_float (b, "elastic_sigma", a->elastic_sigma);
+  ink_json_member_float (b, "probability", a->probability);
+  json_builder_end_object (b);
+}
+
+/* only when it is on */
+static void
+write_pretraining (JsonBuilder *b, const InkPretrainSpec *p)
+{
+  if (!p->enabled)
+    return;
+  ink_json_member_begin_object (b, "pretraining");
+  member_uints (b, "epochs", p->epochs[0], p->epochs, p->n_layer_epochs);
+  member_floats (b, "lr", p->lr, p->lr_layers, p->n_layer_lr);
+  member_floats (b, "decay", p->decay, p->decay_layers, p->n_layer_decay);
+  ink_json_member_float (b, "momentum", p->momentum);
+  ink_json_member_float (b, "weight_decay", p->weight_decay);
+  member_uints (b, "cd_k", p->cd_k, p->cd_k_layers, p->n_layer_cd_k);
+  ink_json_member_int (b, "batch_size", p->batch_size);
+  json_builder_end_object (b);
 }
 
 char *
@@ -932,220 +1088,18 @@ ink_experiment_to_json (const InkExperiment *exp,
                         gboolean             pretty)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  const InkOptimizerSpec *o = &exp->optimizer;
-  const InkNetSpec *net = exp->net;
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, exp->name ? exp->name : "");
-  json_builder_set_member_name (b, "description");
-  json_builder_add_string_value (b, exp->description ? exp->description : "");
-
-  json_builder_set_member_name (b, "data");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "dataset");
-  json_builder_add_string_value (b, exp->dataset);
-  json_builder_set_member_name (b, "split");
-  json_builder_add_string_value (b, ink_split_kind_to_string (exp->split.kind));
-  if (exp->split.kind == INK_SPLIT_FIXED)
-    {
-      json_builder_set_member_name (b, "train");
-      json_builder_add_int_value (b, exp->split.n_train);
-      json_builder_set_member_name (b, "valid");
-      json_builder_add_int_value (b, exp->split.n_valid);
-    }
-  if (exp->split.kind == INK_SPLIT_RANDOM)
-    {
-      json_builder_set_member_name (b, "valid_fraction");
-      json_builder_add_double_value (b, exp->split.valid_fraction);
-    }
-  if (exp->split.subset)
-    {
-      json_builder_set_member_name (b, "subset");
-      json_builder_add_int_value (b, exp->split.subset);
-    }
-  json_builder_set_member_name (b, "normalization");
-  json_builder_add_string_value (b, ink_norm_kind_to_string (exp->normalization));
-  json_builder_end_object (b);
-
-  json_builder_set_member_name (b, "network");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "inputs");
-  json_builder_add_int_value (b, net->n_inputs);
-  if (net->input_dropout > 0.0f)
-    {
-      json_builder_set_member_name (b, "input_dropout");
-      add_float (b, net->input_dropout);
-    }
-  json_builder_set_member_name (b, "layers");
-  json_builder_begin_array (b);
-  for (int i = 0; i < net->n_layers; i++)
-    {
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "units");
-      json_builder_add_int_value (b, net->layers[i].units);
-      json_builder_set_member_name (b, "activation");
-      json_builder_add_string_value (b, ink_activation_to_string (net->layers[i].activation));
-      if (net->layers[i].dropout > 0.0f)
-        {
-          json_builder_set_member_name (b, "dropout");
-          add_float (b, net->layers[i].dropout);
-        }
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "loss");
-  json_builder_add_string_value (b, enum_to_string (loss_names, net->loss));
-  json_builder_set_member_name (b, "init");
-  json_builder_add_string_value (b, enum_to_string (init_names, net->init));
-  json_builder_set_member_name (b, "leaky_slope");
-  add_float (b, net->leaky_slope);
-  if (net->zero_output_init != 0.0f)
-    {
-      json_builder_set_member_name (b, "zero_output_init");
-      json_builder_add_boolean_value (b, TRUE);
-    }
-  json_builder_end_object (b);
-
-  json_builder_set_member_name (b, "optimizer");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "kind");
-  json_builder_add_string_value (b, ink_optimizer_kind_to_string (o->kind));
-  json_builder_set_member_name (b, "lr");
-  add_float (b, o->lr);
-  switch (o->kind)
-    {
-    case INK_OPT_MOMENTUM:
-    case INK_OPT_NESTEROV:
-      json_builder_set_member_name (b, "momentum");
-      add_float (b, o->momentum);
-      break;
-    case INK_OPT_RMSPROP:
-      json_builder_set_member_name (b, "rho");
-      add_float (b, o->rho);
-      json_builder_set_member_name (b, "eps");
-      add_float (b, o->eps);
-      break;
-    case INK_OPT_ADAM:
-      json_builder_set_member_name (b, "beta1");
-      add_float (b, o->beta1);
-      json_builder_set_member_name (b, "beta2");
-      add_float (b, o->beta2);
-      json_builder_set_member_name (b, "eps");
-      add_float (b, o->eps);
-      break;
-    case INK_OPT_ADAGRAD:
-      json_builder_set_member_name (b, "eps");
-      add_float (b, o->eps);
-      break;
-    case INK_OPT_SGD:
-    default:
-      break;
-    }
-  json_builder_set_member_name (b, "decay");
-  add_float (b, o->decay);
-  json_builder_set_member_name (b, "l1");
-  add_float (b, o->l1);
-  json_builder_set_member_name (b, "l2");
-  add_float (b, o->l2);
-  json_builder_set_member_name (b, "max_norm");
-  add_float (b, o->max_norm);
-  json_builder_end_object (b);
-
-  json_builder_set_member_name (b, "training");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "epochs");
-  json_builder_add_int_value (b, exp->epochs);
-  json_builder_set_member_name (b, "batch_size");
-  json_builder_add_int_value (b, exp->batch_size);
-  json_builder_set_member_name (b, "validation_frequency");
-  json_builder_add_int_value (b, exp->validation_frequency);
-  json_builder_set_member_name (b, "early_stopping");
-  json_builder_add_string_value (b, ink_early_stopping_to_string (exp->early_stopping));
-  json_builder_set_member_name (b, "monitor");
-  json_builder_add_string_value (b, ink_monitor_to_string (exp->monitor));
-  if (exp->early_stopping == INK_EARLY_PATIENCE)
-    {
-      json_builder_set_member_name (b, "patience");
-      json_builder_add_int_value (b, exp->patience);
-      json_builder_set_member_name (b, "patience_increase");
-      json_builder_add_double_value (b, exp->patience_increase);
-      json_builder_set_member_name (b, "improvement_threshold");
-      json_builder_add_double_value (b, exp->improvement_threshold);
-    }
-  if (exp->early_stopping == INK_EARLY_NO_IMPROVEMENT)
-    {
-      json_builder_set_member_name (b, "stop_epochs");
-      json_builder_add_int_value (b, exp->stop_epochs);
-    }
-  if (exp->classification_report)
-    {
-      json_builder_set_member_name (b, "classification_report");
-      json_builder_add_boolean_value (b, TRUE);
-    }
-  json_builder_end_object (b);
-
-  if (!ink_augment_spec_is_default (&exp->augmentation))
-    {
-      const InkAugmentSpec *a = &exp->augmentation;
-
-      json_builder_set_member_name (b, "augmentation");
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "shift");
-      json_builder_add_int_value (b, a->shift);
-      json_builder_set_member_name (b, "rotate");
-      add_float (b, a->rotate);
-      json_builder_set_member_name (b, "elastic_alpha");
-      add_float (b, a->elastic_alpha);
-      json_builder_set_member_name (b, "elastic_sigma");
-      add_float (b, a->elastic_sigma);
-      json_builder_set_member_name (b, "probability");
-      add_float (b, a->probability);
-      json_builder_end_object (b);
-    }
-  if (exp->pretraining.enabled)
-    {
-      const InkPretrainSpec *p = &exp->pretraining;
-
-      json_builder_set_member_name (b, "pretraining");
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "epochs");
-      if (p->n_layer_epochs == 0)
-        json_builder_add_int_value (b, p->epochs[0]);
-      else
-        {
-          json_builder_begin_array (b);
-          for (guint i = 0; i < p->n_layer_epochs && i < INK_PRETRAIN_MAX_LAYERS; i++)
-            json_builder_add_int_value (b, p->epochs[i]);
-          json_builder_end_array (b);
-        }
-      json_builder_set_member_name (b, "lr");
-      add_float_or_list (b, p->lr, p->lr_layers, p->n_layer_lr);
-      json_builder_set_member_name (b, "decay");
-      add_float_or_list (b, p->decay, p->decay_layers, p->n_layer_decay);
-      json_builder_set_member_name (b, "momentum");
-      add_float (b, p->momentum);
-      json_builder_set_member_name (b, "weight_decay");
-      add_float (b, p->weight_decay);
-      json_builder_set_member_name (b, "cd_k");
-      if (p->n_layer_cd_k == 0)
-        json_builder_add_int_value (b, p->cd_k);
-      else
-        {
-          json_builder_begin_array (b);
-          for (guint i = 0; i < p->n_layer_cd_k && i < INK_PRETRAIN_MAX_LAYERS; i++)
-            json_builder_add_int_value (b, p->cd_k_layers[i]);
-          json_builder_end_array (b);
-        }
-      json_builder_set_member_name (b, "batch_size");
-      json_builder_add_int_value (b, p->batch_size);
-      json_builder_end_object (b);
-    }
-
-  json_builder_set_member_name (b, "seed");
-  json_builder_add_int_value (b, (gint64) exp->seed);
-  json_builder_set_member_name (b, "device");
-  json_builder_add_string_value (b, exp->device);
+  ink_json_member_string (b, "name", exp->name ? exp->name : "");
+  ink_json_member_string (b, "description", exp->description ? exp->description : "");
+  write_data (b, exp);
+  write_network (b, exp->net);
+  write_optimizer (b, &exp->optimizer);
+  write_training (b, exp);
+  write_augmentation (b, &exp->augmentation);
+  write_pretraining (b, &exp->pretraining);
+  ink_json_member_int (b, "seed", (gint64) exp->seed);
+  ink_json_member_string (b, "device", exp->device);
   json_builder_end_object (b);
 
   return ink_json_builder_to_text (b, pretty);

@@ -657,3 +657,63 @@ ink_json_builder_to_text (JsonBuilder *b,
 
   return ink_json_to_text (root, pretty);
 }
+
+void
+ink_json_member_string (JsonBuilder *b,
+                        const char  *name,
+                        const char  *value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_string_value (b, value);
+}
+
+void
+ink_json_member_int (JsonBuilder *b,
+                     const char  *name,
+                     gint64       value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_int_value (b, value);
+}
+
+void
+ink_json_member_double (JsonBuilder *b,
+                        const char  *name,
+                        double       value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_double_value (b, value);
+}
+
+void
+ink_json_member_float (JsonBuilder *b,
+                       const char  *name,
+                       float        value)
+{
+  ink_json_member_double (b, name, ink_json_float_to_double (value));
+}
+
+void
+ink_json_member_bool (JsonBuilder *b,
+                      const char  *name,
+                      gboolean     value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_boolean_value (b, value);
+}
+
+void
+ink_json_member_begin_object (JsonBuilder *b,
+                              const char  *name)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_object (b);
+}
+
+void
+ink_json_member_begin_array (JsonBuilder *b,
+                             const char  *name)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_array (b);
+}

@@ -84,4 +84,29 @@ char       *ink_json_to_text         (JsonNode    *node,
 char       *ink_json_builder_to_text (JsonBuilder *b,
                                       gboolean     pretty);
 
+/* One member of the object being built: its name, then its value. */
+void        ink_json_member_string   (JsonBuilder *b,
+                                      const char  *name,
+                                      const char  *value);
+void        ink_json_member_int      (JsonBuilder *b,
+                                      const char  *name,
+                                      gint64       value);
+void        ink_json_member_double   (JsonBuilder *b,
+                                      const char  *name,
+                                      double       value);
+/* a float as the double of its shortest decimal (ink_json_float_to_double):
+ * 0.001f is written 0.001, not 0.0010000000474974513 */
+void        ink_json_member_float    (JsonBuilder *b,
+                                      const char  *name,
+                                      float        value);
+void        ink_json_member_bool     (JsonBuilder *b,
+                                      const char  *name,
+                                      gboolean     value);
+/* name, then an object (or array) to fill and end with
+ * json_builder_end_object (json_builder_end_array) */
+void        ink_json_member_begin_object (JsonBuilder *b,
+                                          const char  *name);
+void        ink_json_member_begin_array  (JsonBuilder *b,
+                                          const char  *name);
+
 G_END_DECLS

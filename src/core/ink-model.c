@@ -27,6 +27,10 @@
 #include "ink-model.h"
 #include "ink-json.h"
 
+const char * const ink_checkpoint_prefixes[INK_CHECKPOINT_N_COPIES] = {
+  "params.", "best.", "state1.", "state2."
+};
+
 void
 ink_model_free (InkModel *model)
 {
@@ -168,20 +172,13 @@ ink_norm_to_json (const InkNorm *norm)
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "kind");
-  json_builder_add_string_value (b, ink_norm_kind_to_string (norm->kind));
-  json_builder_set_member_name (b, "scale");
-  json_builder_add_double_value (b, norm->affine.scale);
-  json_builder_set_member_name (b, "shift");
-  json_builder_add_double_value (b, norm->affine.shift);
-  json_builder_set_member_name (b, "mean");
-  json_builder_add_double_value (b, norm->mean);
-  json_builder_set_member_name (b, "std");
-  json_builder_add_double_value (b, norm->std);
-  json_builder_set_member_name (b, "min");
-  json_builder_add_double_value (b, norm->min);
-  json_builder_set_member_name (b, "max");
-  json_builder_add_double_value (b, norm->max);
+  ink_json_member_string (b, "kind", ink_norm_kind_to_string (norm->kind));
+  ink_json_member_double (b, "scale", norm->affine.scale);
+  ink_json_member_double (b, "shift", norm->affine.shift);
+  ink_json_member_double (b, "mean", norm->mean);
+  ink_json_member_double (b, "std", norm->std);
+  ink_json_member_double (b, "min", norm->min);
+  ink_json_member_double (b, "max", norm->max);
   json_builder_end_object (b);
   return ink_json_builder_to_text (b, FALSE);
 }
@@ -313,7 +310,6 @@ ink_model_load_any (const char         *path,
                     GError            **error)
 {
   static const char * const model_prefix[] = { "" };
-  static const char * const checkpoint_prefixes[] = { "params.", "best.", "state1.", "state2." };
   g_autoptr(InkTensorFile) tf = NULL;
   g_autoptr(InkModel) model = g_new0 (InkModel, 1);
   g_autoptr(GError) local = NULL;
@@ -371,7 +367,7 @@ ink_model_load_any (const char         *path,
                        model->experiment->name, info.epochs_done, model->experiment->epochs);
           return NULL;
         }
-      prefix = "best.";
+      prefix = ink_checkpoint_prefixes[1];
     }
   if (!ink_norm_from_json (norm_json, &model->norm, &local))
     {
@@ -383,8 +379,8 @@ ink_model_load_any (const char         *path,
    * (which the file's size bounds) are checked before anything is
    * allocated for them, and nothing else may be there */
   if (!ink_model_check_tensors (tf, model->experiment->net, prefix, &local) ||
-      !(state_json ? ink_model_check_no_extra (tf, model->experiment->net, checkpoint_prefixes,
-                                               G_N_ELEMENTS (checkpoint_prefixes), &local)
+      !(state_json ? ink_model_check_no_extra (tf, model->experiment->net, ink_checkpoint_prefixes,
+                                               INK_CHECKPOINT_N_COPIES, &local)
                    : ink_model_check_no_extra (tf, model->experiment->net, model_prefix, 1, &local)))
     {
       g_set_error (error, INK_SAFETENSORS_ERROR, local->code, "%s: %s", base, local->message);

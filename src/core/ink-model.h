@@ -74,6 +74,12 @@ InkNetwork *ink_model_network     (const InkModel      *model,
                                    int                  max_batch,
                                    GError             **error);
 
+/* the four copies of the network a checkpoint holds, by the prefix of
+ * their tensors' names: the current weights, the kept weights (the ones a
+ * stop keeps and a save writes) and the optimizer's two state buffers */
+#define INK_CHECKPOINT_N_COPIES 4
+extern const char * const ink_checkpoint_prefixes[INK_CHECKPOINT_N_COPIES];
+
 /* helpers shared with checkpoints */
 void       ink_model_add_tensors  (InkTensorFile       *tf,
                                    const InkNetSpec    *spec,

@@ -23,13 +23,12 @@
 #include <math.h>
 #include <string.h>
 
+#include "ink-names.h"
 #include "ink-network.h"
 #include "ink-rng.h"
 
 G_DEFINE_QUARK (ink-network-error-quark, ink_network_error)
 
-#define MAX_UNITS   65536
-#define MAX_INPUTS  (1 << 20)
 #define MAX_PARAMS  (G_GUINT64_CONSTANT (1) << 31)
 
 /* What the public struct does not show: the pre-dropout activations of the
@@ -47,6 +46,48 @@ static inline InkNetworkPrivate *
 net_priv (InkNetwork *net)
 {
   return (InkNetworkPrivate *) net;
+}
+
+/* ------------------------------------------------------------------------ */
+/* activation names */
+
+static const char * const activation_names[] = {
+  [INK_ACT_IDENTITY] = "identity",
+  [INK_ACT_SIGMOID] = "sigmoid",
+  [INK_ACT_TANH] = "tanh",
+  [INK_ACT_RELU] = "relu",
+  [INK_ACT_LEAKY_RELU] = "leaky-relu",
+  [INK_ACT_SOFTMAX] = "softmax",
+};
+
+const char *
+ink_activation_to_string (InkActivation a)
+{
+  return ink_names_lookup (activation_names, G_N_ELEMENTS (activation_names), a);
+}
+
+gboolean
+ink_activation_from_string (const char    *s,
+                            InkActivation *out)
+{
+  guint i;
+
+  /* "leaky_relu" as Keras spells it */
+  if (s != NULL && g_ascii_strcasecmp (s, "leaky_relu") == 0)
+    i = INK_ACT_LEAKY_RELU;
+  else if (!ink_names_find (activation_names, G_N_ELEMENTS (activation_names), s, &i))
+    return FALSE;
+  if (out != NULL)
+    *out = (InkActivation) i;
+  return TRUE;
+}
+
+const char *
+ink_activation_choices (void)
+{
+  static const char *choices = NULL;
+
+  return ink_names_choices (&choices, activation_names, G_N_ELEMENTS (activation_names));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -131,8 +172,8 @@ ink_net_spec_validate (const InkNetSpec  *spec,
     return FALSE; \
   } G_STMT_END
 
-  if (spec->n_inputs < 1 || spec->n_inputs > MAX_INPUTS)
-    FAIL ("the network needs between 1 and %d inputs, not %d", MAX_INPUTS, spec->n_inputs);
+  if (spec->n_inputs < 1 || spec->n_inputs > INK_MAX_INPUTS)
+    FAIL ("the network needs between 1 and %d inputs, not %d", INK_MAX_INPUTS, spec->n_inputs);
   if (!(spec->input_dropout >= 0.0f && spec->input_dropout < 1.0f))
     {
       format_value (v, sizeof v, spec->input_dropout);
@@ -153,8 +194,8 @@ ink_net_spec_validate (const InkNetSpec  *spec,
       const InkLayerSpec *ls = &spec->layers[l];
       const char *what = l == last ? " (output)" : "";
 
-      if (ls->units < 1 || ls->units > MAX_UNITS)
-        FAIL ("layer %d%s: %d units, must be between 1 and %d", l + 1, what, ls->units, MAX_UNITS);
+      if (ls->units < 1 || ls->units > INK_MAX_UNITS)
+        FAIL ("layer %d%s: %d units, must be between 1 and %d", l + 1, what, ls->units, INK_MAX_UNITS);
       if (!valid_activation (ls->activation))
         FAIL ("layer %d%s: unknown activation %d", l + 1, what, (int) ls->activation);
       if (!(ls->dropout >= 0.0f && ls->dropout < 1.0f))
@@ -174,10 +215,7 @@ ink_net_spec_validate (const InkNetSpec  *spec,
   out_layer = &spec->layers[last];
   if (spec->loss == INK_LOSS_CROSS_ENTROPY && out_layer->activation != INK_ACT_SOFTMAX)
     FAIL ("layer %d (output): cross-entropy needs a softmax output layer, not %s",
-          last + 1, out_layer->activation == INK_ACT_IDENTITY ? "identity" :
-          out_layer->activation == INK_ACT_SIGMOID ? "sigmoid" :
-          out_layer->activation == INK_ACT_TANH ? "tanh" :
-          out_layer->activation == INK_ACT_RELU ? "relu" : "leaky-relu");
+          last + 1, ink_activation_to_string (out_layer->activation));
   if (spec->loss == INK_LOSS_MSE && out_layer->activation == INK_ACT_SOFTMAX)
     FAIL ("layer %d (output): a softmax output goes with the cross-entropy loss, not MSE",
           last + 1);
@@ -188,6 +226,20 @@ ink_net_spec_validate (const InkNetSpec  *spec,
 
 #undef FAIL
 
+  return TRUE;
+}
+
+gboolean
+ink_net_spec_same_network (const InkNetSpec *a,
+                           const InkNetSpec *b)
+{
+  if (a->n_inputs != b->n_inputs || a->n_layers != b->n_layers ||
+      a->loss != b->loss || a->leaky_slope != b->leaky_slope)
+    return FALSE;
+  for (int l = 0; l < a->n_layers; l++)
+    if (a->layers[l].units != b->layers[l].units ||
+        a->layers[l].activation != b->layers[l].activation)
+      return FALSE;
   return TRUE;
 }
 

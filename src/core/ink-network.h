@@ -22,6 +22,7 @@
 
 #include <gio/gio.h>
 #include "ink-backend.h"
+#include "ink-limits.h"
 
 G_BEGIN_DECLS
 
@@ -55,6 +56,15 @@ typedef struct
   float         zero_output_init; /* nonzero: output layer weights start at 0 (Theano's logistic layer) */
 } InkNetSpec;
 
+/* the activation's name in experiments ("identity", …, "softmax"); NULL
+ * for no activation */
+const char *ink_activation_to_string   (InkActivation  a);
+/* also "leaky_relu", as Keras spells it */
+gboolean    ink_activation_from_string (const char    *s,
+                                        InkActivation *out);
+/* the names, in order, as "identity, sigmoid, …, softmax" (for messages) */
+const char *ink_activation_choices     (void);
+
 #define INK_NETWORK_ERROR (ink_network_error_quark ())
 GQuark ink_network_error_quark (void);
 
@@ -71,6 +81,13 @@ gboolean    ink_net_spec_validate (const InkNetSpec *spec,
                                    GError          **error);
 /* weights + biases */
 gsize       ink_net_spec_n_params (const InkNetSpec *spec);
+/* TRUE when a and b compute the same function of their weights: the same
+ * inputs, loss and leaky-ReLU slope, and layer by layer the same units and
+ * activation (a slope that differs is another network, even where no layer
+ * is leaky: the slope is part of what a model file describes).  What only
+ * training uses (dropout, initialization) is not compared. */
+gboolean    ink_net_spec_same_network (const InkNetSpec *a,
+                                       const InkNetSpec *b);
 
 /* The parameters live in one contiguous backend allocation laid out layer by
  * layer as [W_0 (out×in), b_0 (out), W_1, b_1, ...]; gradients and the

@@ -23,6 +23,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "ink-names.h"
 #include "ink-optimizer.h"
 
 void
@@ -269,66 +270,31 @@ static const char * const optimizer_names[] = {
   [INK_OPT_ADAGRAD] = "adagrad",
 };
 
-static const char * const activation_names[] = {
-  [INK_ACT_IDENTITY] = "identity",
-  [INK_ACT_SIGMOID] = "sigmoid",
-  [INK_ACT_TANH] = "tanh",
-  [INK_ACT_RELU] = "relu",
-  [INK_ACT_LEAKY_RELU] = "leaky-relu",
-  [INK_ACT_SOFTMAX] = "softmax",
-};
+G_STATIC_ASSERT (G_N_ELEMENTS (optimizer_names) == INK_OPT_N_KINDS);
 
 const char *
 ink_optimizer_kind_to_string (InkOptimizerKind kind)
 {
-  if ((guint) kind >= G_N_ELEMENTS (optimizer_names))
-    return NULL;
-  return optimizer_names[kind];
+  return ink_names_lookup (optimizer_names, G_N_ELEMENTS (optimizer_names), kind);
 }
 
 gboolean
 ink_optimizer_kind_from_string (const char       *s,
                                 InkOptimizerKind *out)
 {
-  if (s == NULL)
+  guint i;
+
+  if (!ink_names_find (optimizer_names, G_N_ELEMENTS (optimizer_names), s, &i))
     return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (optimizer_names); i++)
-    if (g_ascii_strcasecmp (s, optimizer_names[i]) == 0)
-      {
-        if (out != NULL)
-          *out = (InkOptimizerKind) i;
-        return TRUE;
-      }
-  return FALSE;
+  if (out != NULL)
+    *out = (InkOptimizerKind) i;
+  return TRUE;
 }
 
 const char *
-ink_activation_to_string (InkActivation a)
+ink_optimizer_kind_choices (void)
 {
-  if ((guint) a >= G_N_ELEMENTS (activation_names))
-    return NULL;
-  return activation_names[a];
-}
+  static const char *choices = NULL;
 
-gboolean
-ink_activation_from_string (const char    *s,
-                            InkActivation *out)
-{
-  if (s == NULL)
-    return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (activation_names); i++)
-    if (g_ascii_strcasecmp (s, activation_names[i]) == 0)
-      {
-        if (out != NULL)
-          *out = (InkActivation) i;
-        return TRUE;
-      }
-  /* "leaky_relu" as Keras spells it */
-  if (g_ascii_strcasecmp (s, "leaky_relu") == 0)
-    {
-      if (out != NULL)
-        *out = INK_ACT_LEAKY_RELU;
-      return TRUE;
-    }
-  return FALSE;
+  return ink_names_choices (&choices, optimizer_names, G_N_ELEMENTS (optimizer_names));
 }

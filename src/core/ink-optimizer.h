@@ -65,13 +65,17 @@ void          ink_optimizer_step  (InkOptimizer           *opt,
 void          ink_optimizer_get_state (InkOptimizer *opt, float *s1, float *s2);
 void          ink_optimizer_set_state (InkOptimizer *opt, const float *s1, const float *s2);
 
+/* the kinds, INK_OPT_SGD to INK_OPT_ADAGRAD */
+#define INK_OPT_N_KINDS (INK_OPT_ADAGRAD + 1)
+
+/* the kind's name in experiments ("sgd", …, "adagrad"); NULL for no kind */
 const char   *ink_optimizer_kind_to_string   (InkOptimizerKind kind);
 /* How many n_params-sized state buffers the optimizer keeps: 0 for SGD,
  * 2 for Adam, 1 for the others (velocity or squared-gradient average). */
 guint         ink_optimizer_n_state_buffers  (InkOptimizerKind kind);
 gboolean      ink_optimizer_kind_from_string (const char *s, InkOptimizerKind *out);
-const char   *ink_activation_to_string       (InkActivation a);
-gboolean      ink_activation_from_string     (const char *s, InkActivation *out);
+/* the names, in order, as "sgd, momentum, …, adagrad" (for messages) */
+const char   *ink_optimizer_kind_choices     (void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (InkOptimizer, ink_optimizer_free)
 

@@ -94,19 +94,6 @@ add_row (GPtrArray     *rows,
   return row;
 }
 
-static gboolean
-same_shape (const InkNetSpec *a,
-            const InkNetSpec *b)
-{
-  if (a->n_inputs != b->n_inputs || a->n_layers != b->n_layers || a->loss != b->loss)
-    return FALSE;
-  for (int l = 0; l < a->n_layers; l++)
-    if (a->layers[l].units != b->layers[l].units ||
-        a->layers[l].activation != b->layers[l].activation)
-      return FALSE;
-  return TRUE;
-}
-
 static const char *
 backend_label (InkBackend *be)
 {
@@ -258,7 +245,7 @@ ink_parity_compare_networks (InkNetwork   *a,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   spec = a->spec;
-  if (!same_shape (spec, b->spec))
+  if (!ink_net_spec_same_network (spec, b->spec))
     {
       g_set_error_literal (error, INK_PARITY_ERROR, INK_PARITY_ERROR_MISMATCH,
                            "the two networks differ in shape");

@@ -121,7 +121,7 @@ plan_for_rows (const InkExperiment *exp,
   plan->activations = rows * activation_bytes_per_row (exp->net, image_dim) + ACCUMULATOR_BYTES;
   plan->dataset = ((guint64) n_train_images + n_test_images) * ((guint64) image_dim + 1) +
                   index_bytes (&exp->split, n_train_images, n_test_images);
-  plan->workspace = cuda ? INK_PREFLIGHT_CUDA_WORKSPACE : 0;
+  plan->workspace = cuda ? INK_CUDA_WORKSPACE_BYTES : 0;
   plan->total = plan->params + plan->optimizer_state + plan->activations +
                 plan->dataset + plan->workspace;
   plan->host = 2 * n_params * F32;
@@ -139,7 +139,7 @@ ink_memory_plan (const InkExperiment *exp,
   g_return_if_fail (plan != NULL);
 
   plan_for_rows (exp, n_train_images, n_test_images, image_dim, cuda,
-                 MAX ((guint64) exp->batch_size, INK_PREFLIGHT_EVAL_BATCH), plan);
+                 MAX ((guint64) exp->batch_size, INK_EVAL_BATCH), plan);
 }
 
 static double
@@ -200,7 +200,7 @@ ink_preflight_check (InkBackend          *be,
       per_row = activation_bytes_per_row (exp->net, dim);
       if (fixed.total - fixed.dataset + fixed.host < free_bytes && per_row > 0)
         largest = (free_bytes - (fixed.total - fixed.dataset + fixed.host)) / per_row;
-      if (largest < INK_PREFLIGHT_EVAL_BATCH)
+      if (largest < INK_EVAL_BATCH)
         largest = 0;
       largest = MIN (largest, exp->batch_size > 0 ? exp->batch_size - 1 : 0);
       if (suggested_batch != NULL)
@@ -228,13 +228,13 @@ ink_preflight_check (InkBackend          *be,
   if (need <= free_bytes)
     return TRUE;
 
-  /* need (rows) = fixed + per_row · rows, with rows = max (batch, 500) */
+  /* need (rows) = fixed + per_row · rows, with rows = max (batch, INK_EVAL_BATCH) */
   plan_for_rows (exp, n_train, n_test, dim, FALSE, 0, &fixed);
   per_row = activation_bytes_per_row (exp->net, dim);
   if (fixed.total < free_bytes && per_row > 0)
     largest = (free_bytes - fixed.total) / per_row;
-  if (largest < INK_PREFLIGHT_EVAL_BATCH)
-    largest = 0;              /* below 500 rows nothing shrinks */
+  if (largest < INK_EVAL_BATCH)
+    largest = 0;              /* below INK_EVAL_BATCH rows nothing shrinks */
   largest = MIN (largest, exp->batch_size > 0 ? exp->batch_size - 1 : 0);
 
   if (suggested_batch != NULL)

@@ -23,15 +23,13 @@
 #include <glib.h>
 #include "ink-backend.h"
 #include "ink-experiment.h"
+#include "ink-limits.h"
 
 G_BEGIN_DECLS
 
-/* The rows the trainer sizes its buffers for: its evaluation batch, or the
- * training batch when that is larger (ink-trainer.c's EVAL_BATCH). */
-#define INK_PREFLIGHT_EVAL_BATCH 500
-
-/* The cuBLAS workspace the CUDA backend reserves when it is created. */
-#define INK_PREFLIGHT_CUDA_WORKSPACE (G_GUINT64_CONSTANT (32) << 20)
+/* The evaluation batch under its former name, for the CLI until it uses
+ * INK_EVAL_BATCH (ink-limits.h) */
+#define INK_PREFLIGHT_EVAL_BATCH INK_EVAL_BATCH
 
 #define INK_PREFLIGHT_ERROR (ink_preflight_error_quark ())
 GQuark ink_preflight_error_quark (void);
@@ -48,7 +46,7 @@ typedef enum
  *   activations      per layer: output + delta (+ dropout mask, + the
  *                    pre-dropout copy for sigmoid/tanh with dropout), the
  *                    input dropout buffers, the input batch (floats) and its
- *                    labels (int32), each for max (batch, 500) rows, and the
+ *                    labels (int32), each for max (batch, INK_EVAL_BATCH) rows, and the
  *                    two loss accumulators
  *   dataset          the resident uint8 images and labels of the training and
  *                    test files, and the train/valid/test index lists

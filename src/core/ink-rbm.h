@@ -38,7 +38,10 @@ G_BEGIN_DECLS
  * the counter-based ink_hash_uniform on the host (download, draw, upload:
  * plain copies on the CPU backend). */
 
-#define INK_PRETRAIN_MAX_LAYERS 64
+/* capacity of the per-hidden-layer lists (a network has at most
+ * INK_MAX_HIDDEN_LAYERS hidden layers; a list longer than that is refused
+ * when the experiment is checked) */
+#define INK_PRETRAIN_MAX_LAYERS INK_MAX_LAYERS
 
 #define INK_RBM_ERROR (ink_rbm_error_quark ())
 GQuark ink_rbm_error_quark (void);

@@ -18,95 +18,26 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The trainer: a run set up, trained (pretraining, then epochs of
+ * minibatches with validation and early stopping), its kept model tested,
+ * and its results; checkpoints live in ink-checkpoint.c. */
+
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
 
-#include "ink-augment.h"
 #include "ink-model.h"
 #include "ink-openblas.h"
 #include "ink-preflight.h"
 #include "ink-rbm.h"
-#include "ink-rng.h"
-#include "ink-trainer.h"
-#include "ink-json.h"
 #include "ink-save.h"
+#include "ink-trainer-private.h"
 
 G_DEFINE_QUARK (ink-trainer-error-quark, ink_trainer_error)
 
 #define PROGRESS_INTERVAL_US  100000   /* progress events at most ~10 per second */
-#define EVAL_BATCH            500
-
-struct _InkTrainer
-{
-  InkExperiment    *exp;
-  const InkDataset *train;
-  const InkDataset *test;
-  guint64           data_fp;        /* data_fingerprint (train, test), 0 until needed */
-  InkSplit         *split;
-  InkNorm           norm;
-
-  InkBackend       *be;
-  InkNetwork       *net;
-  InkOptimizer     *opt;
-  InkDevData       *dtrain;
-  InkDevData       *dtest;
-  guint32          *perm_host;
-  guint32          *perm_dev;
-  guint32          *valid_dev;
-  guint32          *test_dev;
-  float            *x;
-  gint32           *labels;
-  double           *acc;        /* backend memory, 2 doubles: training */
-  double           *eval_acc;   /* backend memory, 2 doubles: evaluation */
-  float            *probs_host;
-  float            *params_host;
-
-  /* augmentation: training batches gathered on the host */
-  InkAugmenter     *augmenter;    /* NULL when the experiment has none */
-  float            *x_host;       /* staging for backends with their own memory; */
-  gint32           *labels_host;  /* NULL on the CPU, which fills x directly */
-
-  gboolean          resumed;      /* restored from a checkpoint: no pretraining */
-  gboolean          pretrained;
-
-  /* the run's state: everything a checkpoint must hold */
-  InkRng            rng;
-  guint64           dropout_seed;
-  guint             epochs_done;
-  guint64           iteration;
-  GArray           *history;      /* InkEpochRecord */
-  float            *best_params;  /* the weights a stop keeps: the best validation's, or
-                                     (validation set = test set) the last completed
-                                     epoch's; the initial weights before either */
-  guint             kept_epoch;   /* the epoch best_params come from; 0: initial */
-  gboolean          have_best;
-  double            best_monitor;
-  guint             best_epoch;
-  double            patience;
-  guint             no_improve;
-  double            last_valid_loss;
-  double            last_valid_acc;
-
-  /* results */
-  gboolean          stopped;
-  InkStopReason     reason;
-  char             *message;
-  InkMetrics        test_metrics;
-  double            test_loss;
-  gboolean          have_test;
-
-  char             *checkpoint_path;
-
-  /* controls, shared with other threads */
-  GMutex            lock;
-  GCond             cond;
-  gint              paused;         /* atomic; changes under `lock` */
-  gint              want_weights;
-};
 
 const char *
 ink_stop_reason_to_string (InkStopReason reason)
@@ -119,18 +50,6 @@ ink_stop_reason_to_string (InkStopReason reason)
     case INK_STOP_DIVERGED: return _("diverged");
     default: return "?";
     }
-}
-
-static gboolean
-all_finite (const float *v, gsize n)
-{
-  /* a sum is NaN when any term is NaN or the terms hold +inf and -inf;
-   * an infinite term alone makes it infinite */
-  float acc = 0.0f;
-
-  for (gsize i = 0; i < n; i++)
-    acc += v[i] * 0.0f;
-  return acc == 0.0f;
 }
 
 static guint
@@ -282,7 +201,7 @@ ink_trainer_new_cancellable (const InkExperiment *exp,
   if (!ink_preflight_check (t->be, exp, train->n, test->n, dim, NULL, error))
     return NULL;
 
-  max_batch = (int) MAX (exp->batch_size, EVAL_BATCH);
+  max_batch = (int) MAX (exp->batch_size, INK_EVAL_BATCH);
   if (prepare_cancelled (cancellable, error))
     return NULL;
   t->net = ink_network_new (exp->net, t->be, max_batch, error);
@@ -327,8 +246,8 @@ ink_trainer_new_cancellable (const InkExperiment *exp,
     {
       t->augmenter = ink_augmenter_new (&exp->augmentation, train->rows, train->cols,
                                         ink_hash64 (exp->seed + 3));
-      /* the CPU backend's memory is host memory: the batch goes straight in */
-      if (g_strcmp0 (ops->name, "cpu") != 0)
+      /* a backend whose memory is host memory takes the batch straight in */
+      if (!ops->host_memory)
         {
           t->x_host = g_new (float, (gsize) max_batch * dim);
           t->labels_host = g_new (gint32, max_batch);
@@ -346,14 +265,6 @@ ink_trainer_new_cancellable (const InkExperiment *exp,
   if (!ops->sync (t->be, error))
     return NULL;
   return g_steal_pointer (&t);
-}
-
-void
-ink_trainer_set_checkpoint (InkTrainer *t,
-                            const char *path)
-{
-  g_free (t->checkpoint_path);
-  t->checkpoint_path = g_strdup (path);
 }
 
 void
@@ -399,9 +310,9 @@ evaluate (InkTrainer       *t,
   double a[2];
 
   zero_acc (t, t->eval_acc);
-  for (guint off = 0; off < n; off += EVAL_BATCH)
+  for (guint off = 0; off < n; off += INK_EVAL_BATCH)
     {
-      int rows = (int) MIN (EVAL_BATCH, n - off);
+      int rows = (int) MIN (INK_EVAL_BATCH, n - off);
       float *out;
 
       ops->gather (t->be, data, idx_dev + off, rows, t->norm.affine, t->x, t->labels);
@@ -409,7 +320,7 @@ evaluate (InkTrainer       *t,
       ops->loss (t->be, t->exp->net->loss, out, t->labels, rows, (int) C, NULL, t->eval_acc);
       if (m != NULL)
         {
-          guint8 lab[EVAL_BATCH];
+          guint8 lab[INK_EVAL_BATCH];
           ops->download (t->be, t->probs_host, out, sizeof (float) * rows * C);
           for (int i = 0; i < rows; i++)
             lab[i] = ds->labels[idx_host[off + i]];
@@ -505,7 +416,7 @@ validate (InkTrainer *t, guint epoch, guint batch, guint n_batches, float lr, gb
       /* a finite loss can hide NaN weights (a ReLU turns NaN into 0):
        * NaN weights are never the best */
       ink_network_get_params (t->net, t->params_host);
-      if (!all_finite (t->params_host, t->net->n_params))
+      if (!ink_trainer_all_finite (t->params_host, t->net->n_params))
         {
           diverged (t, _("weights"), epoch, batch, n_batches, lr);
           return;
@@ -555,8 +466,6 @@ wait_while_paused (InkTrainer *t, GCancellable *cancellable, gint64 *paused_us)
   *paused_us += g_get_monotonic_time () - from;
   return !g_cancellable_is_cancelled (cancellable);
 }
-
-static gboolean write_checkpoint (InkTrainer *t, GError **error);
 
 /* a training batch, distorted on the host (augmentation on) */
 static void
@@ -650,6 +559,290 @@ pretrain (InkTrainer *t, GCancellable *cancellable, InkEventFunc func, gpointer 
   return TRUE;
 }
 
+/* ------------------------------------------------------------------------ */
+/* the training loop                                                         */
+
+/* who a run reports to, and what stops it */
+typedef struct
+{
+  GCancellable *cancellable;
+  InkEventFunc  func;
+  gpointer      user_data;
+} Listener;
+
+/* what one epoch keeps track of while its minibatches run */
+typedef struct
+{
+  guint    epoch;           /* 1-based */
+  float    lr;
+  guint    n_batches;
+  gint64   t0;
+  gint64   last_progress;
+  gint64   paused_us;       /* paused during this epoch: not counted in its time */
+  guint    seen;            /* training images so far */
+  gboolean improved;
+  gboolean validated;
+} Epoch;
+
+static void
+emit_phase (const Listener *l, const char *phase)
+{
+  InkTrainEvent ev = { .kind = INK_EVENT_PHASE, .phase = phase };
+
+  emit (l->func, l->user_data, &ev);
+}
+
+/* seconds since the epoch began, its pauses left out */
+static double
+epoch_seconds (const Epoch *e, gint64 now)
+{
+  return (now - e->t0 - e->paused_us) / 1e6;
+}
+
+/* the epoch's order of the training images; on the backend too unless
+ * the batches are gathered on the host */
+static void
+shuffle_training_set (InkTrainer *t)
+{
+  guint n_train = t->split->n_train;
+
+  memcpy (t->perm_host, t->split->train_idx, sizeof (guint32) * n_train);
+  ink_rng_shuffle (&t->rng, t->perm_host, n_train);
+  if (t->augmenter == NULL)
+    t->be->ops->upload (t->be, t->perm_dev, t->perm_host, sizeof (guint32) * n_train);
+}
+
+/* minibatch b: gather, forward, loss, backward, update */
+static void
+train_minibatch (InkTrainer *t, Epoch *e, guint b)
+{
+  const InkBackendOps *ops = t->be->ops;
+  InkNetwork *net = t->net;
+  guint B = t->exp->batch_size;
+  guint off = b * B;
+  int rows = (int) MIN (B, t->split->n_train - off);
+  int L = t->exp->net->n_layers;
+  float *out;
+
+  if (t->augmenter == NULL)
+    ops->gather (t->be, t->dtrain, t->perm_dev + off, rows, t->norm.affine, t->x, t->labels);
+  else
+    gather_augmented (t, e->epoch, off, rows);
+  out = ink_network_forward (net, t->x, rows, TRUE, t->dropout_seed, t->iteration);
+  ops->loss (t->be, t->exp->net->loss, out, t->labels, rows, (int) n_classes (t),
+             net->delta[L - 1], t->acc);
+  ink_network_backward (net, t->x, rows, FALSE);
+  ink_optimizer_step (t->opt, e->lr);
+  t->iteration++;
+  e->seen += (guint) rows;
+}
+
+/* At most ~10 times a second: the running loss (not a number: the run
+ * diverged, FALSE), the progress event, and the weights when they were
+ * asked for. */
+static gboolean
+report_progress (InkTrainer *t, Epoch *e, guint b, const Listener *l)
+{
+  gint64 now = g_get_monotonic_time ();
+  InkTrainEvent ev;
+  double a[2];
+
+  if (now - e->last_progress < PROGRESS_INTERVAL_US)
+    return TRUE;
+  e->last_progress = now;
+  t->be->ops->download (t->be, a, t->acc, sizeof a);
+  if (!isfinite (a[0]))
+    {
+      diverged (t, _("training loss"), e->epoch, b + 1, e->n_batches, e->lr);
+      return FALSE;
+    }
+  ev = (InkTrainEvent) { .kind = INK_EVENT_PROGRESS, .epoch = e->epoch, .batch = b + 1,
+                         .n_batches = e->n_batches, .iteration = t->iteration,
+                         .running_loss = a[0] / e->seen, .running_acc = a[1] / e->seen,
+                         .samples_per_sec = e->seen / (MAX (now - e->t0 - e->paused_us, 1) / 1e6) };
+  emit (l->func, l->user_data, &ev);
+  if (g_atomic_int_get (&t->want_weights))
+    emit_weights (t, l->func, l->user_data);
+  return TRUE;
+}
+
+/* One step of the minibatch loop: a Stop (or a pause) honoured, the
+ * update, the validation and the patience rule when due, the progress.
+ * FALSE ends the loop. */
+static gboolean
+train_step (InkTrainer *t, Epoch *e, guint b, const Listener *l)
+{
+  const InkExperiment *exp = t->exp;
+
+  if (g_cancellable_is_cancelled (l->cancellable) || !wait_while_paused (t, l->cancellable, &e->paused_us))
+    {
+      g_autofree char *kept = kept_phrase (t);
+
+      /* the reason says "stopped by the user"; this says when and
+       * which weights are kept */
+      stop (t, INK_STOP_CANCELLED,
+            g_strdup_printf (_("during epoch %u (minibatch %u of %u); %s"),
+                             e->epoch, b + 1, e->n_batches, kept));
+      return FALSE;
+    }
+
+  train_minibatch (t, e, b);
+
+  if (exp->validation_frequency && t->iteration % exp->validation_frequency == 0)
+    {
+      validate (t, e->epoch, b + 1, e->n_batches, e->lr, &e->improved);
+      e->validated = TRUE;
+    }
+  if (exp->early_stopping == INK_EARLY_PATIENCE && t->patience <= (double) (t->iteration - 1))
+    stop (t, INK_STOP_EARLY,
+          g_strdup_printf (_("patience exhausted after %" G_GUINT64_FORMAT " minibatches; best at epoch %u"),
+                           t->iteration, t->best_epoch));
+  if (!report_progress (t, e, b, l))
+    return FALSE;
+  return !t->stopped;
+}
+
+/* the minibatch loop: the shuffled training set, a minibatch a step,
+ * until the last one or a stop */
+static void
+train_minibatches (InkTrainer *t, Epoch *e, const Listener *l)
+{
+  shuffle_training_set (t);
+  zero_acc (t, t->acc);
+  for (guint b = 0; b < e->n_batches; b++)
+    if (!train_step (t, e, b, l))
+      break;
+}
+
+/* the epoch into the history; with the test set as validation set its
+ * final weights (params_host, checked) become the kept ones */
+static void
+record_epoch (InkTrainer *t, const Epoch *e, const double a[2], InkEpochRecord *rec)
+{
+  rec->epoch = e->epoch;
+  rec->train_loss = a[0] / MAX (e->seen, 1);
+  rec->train_acc = a[1] / MAX (e->seen, 1);
+  rec->valid_loss = t->last_valid_loss;
+  rec->valid_acc = t->last_valid_acc;
+  rec->lr = e->lr;
+  rec->improved = e->improved;
+  rec->duration = epoch_seconds (e, g_get_monotonic_time ());
+  g_array_append_val (t->history, *rec);
+  t->epochs_done = e->epoch;
+  if (t->split->valid_is_test)
+    {
+      memcpy (t->best_params, t->params_host, sizeof (float) * t->net->n_params);
+      t->kept_epoch = e->epoch;
+    }
+}
+
+/* After the minibatch loop: the epoch's loss and weights must be numbers
+ * (otherwise the run diverged), the epoch ends with a validation unless
+ * one fell on it already, then it is recorded, reported and
+ * checkpointed.  FALSE only on failures (backend, checkpoint write). */
+static gboolean
+finish_epoch (InkTrainer *t, Epoch *e, const Listener *l, GError **error)
+{
+  const InkBackendOps *ops = t->be->ops;
+  InkEpochRecord rec = { 0 };
+  InkTrainEvent ev;
+  double a[2];
+
+  ops->download (t->be, a, t->acc, sizeof a);
+  rec.train_duration = epoch_seconds (e, g_get_monotonic_time ());
+  if (!isfinite (a[0]))
+    {
+      diverged (t, _("training loss"), e->epoch, e->n_batches, e->n_batches, e->lr);
+      return TRUE;
+    }
+  /* every loss, every activation: weights that are no longer numbers
+   * end the run even when the loss still looks finite */
+  ink_network_get_params (t->net, t->params_host);
+  if (!ink_trainer_all_finite (t->params_host, t->net->n_params))
+    {
+      diverged (t, _("weights"), e->epoch, e->n_batches, e->n_batches, e->lr);
+      return TRUE;
+    }
+  if (!e->validated && !t->stopped)
+    validate (t, e->epoch, e->n_batches, e->n_batches, e->lr, &e->improved);
+  if (t->stopped && t->reason == INK_STOP_DIVERGED)
+    return TRUE;
+  if (!ops->sync (t->be, error))
+    return FALSE;
+
+  record_epoch (t, e, a, &rec);
+  ev = (InkTrainEvent) { .kind = INK_EVENT_EPOCH, .epoch = e->epoch, .n_batches = e->n_batches,
+                         .iteration = t->iteration,
+                         .record = &g_array_index (t->history, InkEpochRecord, t->history->len - 1) };
+  emit (l->func, l->user_data, &ev);
+  emit_weights (t, l->func, l->user_data);
+
+  if (t->checkpoint_path && !ink_trainer_write_checkpoint (t, error))
+    return FALSE;
+  return TRUE;
+}
+
+/* One epoch: the minibatch loop, then its end.  A Stop or a divergence
+ * during the loop leaves the epoch unrecorded; an early stop lets it end
+ * normally.  FALSE only on failures. */
+static gboolean
+train_epoch (InkTrainer *t, const Listener *l, GError **error)
+{
+  guint B = t->exp->batch_size;
+  Epoch e = {
+    .epoch = t->epochs_done + 1,
+    .lr = ink_optimizer_lr (t->opt, t->epochs_done),
+    .n_batches = (t->split->n_train + B - 1) / B,
+    .t0 = g_get_monotonic_time (),
+  };
+
+  e.last_progress = e.t0;
+  train_minibatches (t, &e, l);
+  if (t->stopped && t->reason != INK_STOP_EARLY)
+    return TRUE;
+  return finish_epoch (t, &e, l, error);
+}
+
+/* the reason already says "all epochs done": the message adds which
+ * weights are kept */
+static void
+stop_completed (InkTrainer *t)
+{
+  g_autofree char *kept = kept_phrase (t);
+  guint epochs = t->exp->epochs;
+
+  stop (t, INK_STOP_COMPLETED,
+        g_strdup_printf (ngettext ("%u epoch; %s%s", "%u epochs; %s%s", epochs),
+                         epochs, kept,
+                         t->split->valid_is_test ? _(" (the validation set is the test set)") : ""));
+}
+
+/* The model whose test score is reported, whatever ended the run: the
+ * best one on the validation set, or the last completed epoch's when the
+ * validation set is the test set (selecting on it would report an
+ * optimistic score) — never the weights of a half-done epoch. */
+static gboolean
+test_kept_model (InkTrainer *t, const Listener *l, GError **error)
+{
+  InkTrainEvent ev;
+  double tacc;
+
+  ink_network_set_params (t->net, t->best_params);
+
+  emit_phase (l, "testing");
+  ink_metrics_init (&t->test_metrics, n_classes (t));
+  evaluate (t, t->dtest, t->test_dev, t->split->test_idx, t->test, t->split->n_test,
+            &t->test_loss, &tacc, &t->test_metrics);
+  t->have_test = TRUE;
+  if (!t->be->ops->sync (t->be, error))
+    return FALSE;
+
+  ev = (InkTrainEvent) { .kind = INK_EVENT_FINISHED, .reason = t->reason, .message = t->message,
+                         .epoch = t->epochs_done, .iteration = t->iteration };
+  emit (l->func, l->user_data, &ev);
+  return TRUE;
+}
+
 gboolean
 ink_trainer_run (InkTrainer    *t,
                  GCancellable  *cancellable,
@@ -657,630 +850,24 @@ ink_trainer_run (InkTrainer    *t,
                  gpointer       user_data,
                  GError       **error)
 {
-  const InkBackendOps *ops = t->be->ops;
-  InkBackend *be = t->be;
-  InkNetwork *net = t->net;
-  const InkExperiment *exp = t->exp;
-  guint n_train = t->split->n_train;
-  guint B = exp->batch_size;
-  guint n_batches = (n_train + B - 1) / B;
-  guint C = n_classes (t);
-  int L = exp->net->n_layers;
-  guint64 val_freq = exp->validation_frequency ? exp->validation_frequency : 0;
-  InkTrainEvent ev = { 0 };
+  Listener l = { cancellable, func, user_data };
 
   ink_enable_ftz ();
   t->stopped = FALSE;
   t->have_test = FALSE;
 
-  if (exp->pretraining.enabled && !t->resumed && !t->pretrained && t->epochs_done == 0 &&
+  if (t->exp->pretraining.enabled && !t->resumed && !t->pretrained && t->epochs_done == 0 &&
       !pretrain (t, cancellable, func, user_data, error))
     return FALSE;
 
-  ev.kind = INK_EVENT_PHASE;
-  ev.phase = "training";
-  emit (func, user_data, &ev);
-
-  while (!t->stopped && t->epochs_done < exp->epochs)
-    {
-      guint epoch = t->epochs_done + 1;
-      float lr = ink_optimizer_lr (t->opt, t->epochs_done);
-      gint64 t0 = g_get_monotonic_time ();
-      gint64 last_progress = t0;
-      gint64 paused_us = 0;   /* paused during this epoch: not counted in its time */
-      gboolean improved = FALSE;
-      gboolean validated = FALSE;
-      guint seen = 0;
-      double a[2];
-      InkEpochRecord rec = { 0 };
-
-      memcpy (t->perm_host, t->split->train_idx, sizeof (guint32) * n_train);
-      ink_rng_shuffle (&t->rng, t->perm_host, n_train);
-      if (t->augmenter == NULL)
-        ops->upload (be, t->perm_dev, t->perm_host, sizeof (guint32) * n_train);
-      zero_acc (t, t->acc);
-
-      for (guint b = 0; b < n_batches; b++)
-        {
-          guint off = b * B;
-          int rows = (int) MIN (B, n_train - off);
-          float *out;
-          gint64 now;
-
-          if (g_cancellable_is_cancelled (cancellable) || !wait_while_paused (t, cancellable, &paused_us))
-            {
-              g_autofree char *kept = kept_phrase (t);
-
-              /* the reason says "stopped by the user"; this says when and
-               * which weights are kept */
-              stop (t, INK_STOP_CANCELLED,
-                    g_strdup_printf (_("during epoch %u (minibatch %u of %u); %s"),
-                                     epoch, b + 1, n_batches, kept));
-              break;
-            }
-
-          if (t->augmenter == NULL)
-            ops->gather (be, t->dtrain, t->perm_dev + off, rows, t->norm.affine, t->x, t->labels);
-          else
-            gather_augmented (t, epoch, off, rows);
-          out = ink_network_forward (net, t->x, rows, TRUE, t->dropout_seed, t->iteration);
-          ops->loss (be, exp->net->loss, out, t->labels, rows, (int) C, net->delta[L - 1], t->acc);
-          ink_network_backward (net, t->x, rows, FALSE);
-          ink_optimizer_step (t->opt, lr);
-          t->iteration++;
-          seen += (guint) rows;
-
-          if (val_freq && t->iteration % val_freq == 0)
-            {
-              validate (t, epoch, b + 1, n_batches, lr, &improved);
-              validated = TRUE;
-            }
-          if (exp->early_stopping == INK_EARLY_PATIENCE && t->patience <= (double) (t->iteration - 1))
-            stop (t, INK_STOP_EARLY,
-                  g_strdup_printf (_("patience exhausted after %" G_GUINT64_FORMAT " minibatches; best at epoch %u"),
-                                   t->iteration, t->best_epoch));
-
-          now = g_get_monotonic_time ();
-          if (now - last_progress >= PROGRESS_INTERVAL_US)
-            {
-              last_progress = now;
-              ops->download (be, a, t->acc, sizeof a);
-              if (!isfinite (a[0]))
-                {
-                  diverged (t, _("training loss"), epoch, b + 1, n_batches, lr);
-                  break;
-                }
-              ev = (InkTrainEvent) { .kind = INK_EVENT_PROGRESS, .epoch = epoch, .batch = b + 1,
-                                     .n_batches = n_batches, .iteration = t->iteration,
-                                     .running_loss = a[0] / seen, .running_acc = a[1] / seen,
-                                     .samples_per_sec = seen / (MAX (now - t0 - paused_us, 1) / 1e6) };
-              emit (func, user_data, &ev);
-              if (g_atomic_int_get (&t->want_weights))
-                emit_weights (t, func, user_data);
-            }
-          if (t->stopped)
-            break;
-        }
-
-      if (t->stopped && t->reason != INK_STOP_EARLY)
-        break;
-
-      ops->download (be, a, t->acc, sizeof a);
-      rec.train_duration = (g_get_monotonic_time () - t0 - paused_us) / 1e6;
-      if (!isfinite (a[0]))
-        {
-          diverged (t, _("training loss"), epoch, n_batches, n_batches, lr);
-          break;
-        }
-      /* every loss, every activation: weights that are no longer numbers
-       * end the run even when the loss still looks finite */
-      ink_network_get_params (net, t->params_host);
-      if (!all_finite (t->params_host, net->n_params))
-        {
-          diverged (t, _("weights"), epoch, n_batches, n_batches, lr);
-          break;
-        }
-      if (!validated && !t->stopped)
-        validate (t, epoch, n_batches, n_batches, lr, &improved);
-      if (t->stopped && t->reason == INK_STOP_DIVERGED)
-        break;
-      if (!ops->sync (be, error))
-        return FALSE;
-
-      rec.epoch = epoch;
-      rec.train_loss = a[0] / MAX (seen, 1);
-      rec.train_acc = a[1] / MAX (seen, 1);
-      rec.valid_loss = t->last_valid_loss;
-      rec.valid_acc = t->last_valid_acc;
-      rec.lr = lr;
-      rec.improved = improved;
-      rec.duration = (g_get_monotonic_time () - t0 - paused_us) / 1e6;
-      g_array_append_val (t->history, rec);
-      t->epochs_done = epoch;
-      if (t->split->valid_is_test)
-        {
-          /* params_host holds this epoch's final weights (checked above) */
-          memcpy (t->best_params, t->params_host, sizeof (float) * net->n_params);
-          t->kept_epoch = epoch;
-        }
-
-      ev = (InkTrainEvent) { .kind = INK_EVENT_EPOCH, .epoch = epoch, .n_batches = n_batches,
-                             .iteration = t->iteration, .record = &g_array_index (t->history, InkEpochRecord, t->history->len - 1) };
-      emit (func, user_data, &ev);
-      emit_weights (t, func, user_data);
-
-      if (t->checkpoint_path && !write_checkpoint (t, error))
-        return FALSE;
-    }
+  emit_phase (&l, "training");
+  while (!t->stopped && t->epochs_done < t->exp->epochs)
+    if (!train_epoch (t, &l, error))
+      return FALSE;
 
   if (!t->stopped)
-    {
-      /* the reason already says "all epochs done": the message adds which
-       * weights are kept */
-      g_autofree char *kept = kept_phrase (t);
-
-      stop (t, INK_STOP_COMPLETED,
-            g_strdup_printf (ngettext ("%u epoch; %s%s", "%u epochs; %s%s", exp->epochs),
-                             exp->epochs, kept,
-                             t->split->valid_is_test ? _(" (the validation set is the test set)") : ""));
-    }
-
-  /* the model whose test score is reported, whatever ended the run: the
-   * best one on the validation set, or the last completed epoch's when
-   * the validation set is the test set (selecting on it would report an
-   * optimistic score) — never the weights of a half-done epoch */
-  ink_network_set_params (net, t->best_params);
-
-  ev = (InkTrainEvent) { .kind = INK_EVENT_PHASE, .phase = "testing" };
-  emit (func, user_data, &ev);
-  ink_metrics_init (&t->test_metrics, C);
-  {
-    double tacc;
-    evaluate (t, t->dtest, t->test_dev, t->split->test_idx, t->test, t->split->n_test,
-              &t->test_loss, &tacc, &t->test_metrics);
-    t->have_test = TRUE;
-  }
-  if (!ops->sync (be, error))
-    return FALSE;
-
-  ev = (InkTrainEvent) { .kind = INK_EVENT_FINISHED, .reason = t->reason, .message = t->message,
-                         .epoch = t->epochs_done, .iteration = t->iteration };
-  emit (func, user_data, &ev);
-  return TRUE;
-}
-
-/* ------------------------------------------------------------------------ */
-/* checkpoints                                                               */
-
-/* 64-bit counters as decimal strings (JSON numbers are doubles to many
- * readers); NaN as null (JSON has no NaN) */
-static void
-add_u64 (JsonBuilder *b, guint64 v)
-{
-  char buf[32];
-  g_snprintf (buf, sizeof buf, "%" G_GUINT64_FORMAT, v);
-  json_builder_add_string_value (b, buf);
-}
-
-static void
-add_double (JsonBuilder *b, double v)
-{
-  if (isfinite (v))
-    json_builder_add_double_value (b, v);
-  else
-    json_builder_add_null_value (b);
-}
-
-/* A fingerprint of the data a run trains on: its sizes, every label and a
- * stride of the pixels, hashed.  A checkpoint records it, so that resuming
- * with other data is refused instead of silently mixing datasets. */
-static guint64
-data_fingerprint (const InkDataset *train, const InkDataset *test)
-{
-  const InkDataset *sets[2] = { train, test };
-  guint64 h = G_GUINT64_CONSTANT (0x1d2c3b4a59687f);
-
-  for (guint k = 0; k < 2; k++)
-    {
-      const InkDataset *ds = sets[k];
-      gsize bytes = (gsize) ds->n * ds->rows * ds->cols;
-
-      h = ink_hash64 (h ^ ((guint64) ds->n << 32 | ((guint64) ds->rows << 16) | ds->cols));
-      for (guint i = 0; i < ds->n; i++)
-        h = ink_hash64 (h ^ ds->labels[i] ^ ((guint64) i << 8));
-      for (gsize i = 0; i < bytes; i += 61)
-        h = ink_hash64 (h ^ ds->images[i] ^ ((guint64) i << 8));
-    }
-  return h;
-}
-
-/* computed once: the data does not change during a run, and a checkpoint
- * is written every epoch */
-static guint64
-trainer_data_fingerprint (InkTrainer *t)
-{
-  if (t->data_fp == 0)
-    t->data_fp = data_fingerprint (t->train, t->test) | 1;
-  return t->data_fp;
-}
-
-static gboolean
-write_checkpoint (InkTrainer *t, GError **error)
-{
-  g_autoptr(InkTensorFile) tf = ink_tensor_file_new ();
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autofree char *state_json = NULL;
-  g_autofree char *exp_json = ink_experiment_to_json (t->exp, FALSE);
-  g_autofree char *norm_json = ink_norm_to_json (&t->norm);
-  g_autofree float *s1 = g_new (float, t->net->n_params);
-  g_autofree float *s2 = g_new (float, t->net->n_params);
-  g_autoptr(GError) local = NULL;
-
-  ink_network_get_params (t->net, t->params_host);
-  ink_optimizer_get_state (t->opt, s1, s2);
-  ink_model_add_tensors (tf, t->exp->net, "params.", t->params_host);
-  ink_model_add_tensors (tf, t->exp->net, "best.", t->best_params);
-  ink_model_add_tensors (tf, t->exp->net, "state1.", s1);
-  ink_model_add_tensors (tf, t->exp->net, "state2.", s2);
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "data");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "train");
-  json_builder_add_int_value (b, t->train->n);
-  json_builder_set_member_name (b, "test");
-  json_builder_add_int_value (b, t->test->n);
-  json_builder_set_member_name (b, "fingerprint");
-  add_u64 (b, trainer_data_fingerprint (t));
-  json_builder_end_object (b);
-  json_builder_set_member_name (b, "epochs_done");
-  json_builder_add_int_value (b, t->epochs_done);
-  json_builder_set_member_name (b, "iteration");
-  add_u64 (b, t->iteration);
-  json_builder_set_member_name (b, "optimizer_step");
-  add_u64 (b, t->opt->step);
-  json_builder_set_member_name (b, "rng");
-  json_builder_begin_array (b);
-  for (int i = 0; i < 4; i++)
-    add_u64 (b, t->rng.s[i]);
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "have_best");
-  json_builder_add_boolean_value (b, t->have_best);
-  json_builder_set_member_name (b, "best_monitor");
-  json_builder_add_double_value (b, isfinite (t->best_monitor) ? t->best_monitor : -1.0);
-  json_builder_set_member_name (b, "best_epoch");
-  json_builder_add_int_value (b, t->best_epoch);
-  json_builder_set_member_name (b, "patience");
-  add_double (b, t->patience);
-  json_builder_set_member_name (b, "no_improve");
-  json_builder_add_int_value (b, t->no_improve);
-  json_builder_set_member_name (b, "last_valid_loss");
-  add_double (b, t->last_valid_loss);
-  json_builder_set_member_name (b, "last_valid_acc");
-  add_double (b, t->last_valid_acc);
-  json_builder_set_member_name (b, "history");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < t->history->len; i++)
-    {
-      const InkEpochRecord *r = &g_array_index (t->history, InkEpochRecord, i);
-      json_builder_begin_array (b);
-      json_builder_add_int_value (b, r->epoch);
-      add_double (b, r->train_loss);
-      add_double (b, r->train_acc);
-      add_double (b, r->valid_loss);
-      add_double (b, r->valid_acc);
-      add_double (b, r->duration);
-      add_double (b, r->lr);
-      json_builder_add_boolean_value (b, r->improved);
-      json_builder_end_array (b);
-    }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  state_json = ink_json_builder_to_text (b, FALSE);
-  /* what is written must read back */
-  if (!ink_json_check (state_json, -1, &local) ||
-      !ink_experiment_check_round_trip (exp_json, t->checkpoint_path, &local))
-    {
-      g_set_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_CHECKPOINT,
-                   _("could not write the checkpoint %s: %s"), t->checkpoint_path, local->message);
-      return FALSE;
-    }
-
-  ink_tensor_file_set_meta (tf, "format", "inkling-checkpoint");
-  ink_tensor_file_set_meta (tf, "inkling.version", PACKAGE_VERSION);
-  ink_tensor_file_set_meta (tf, "inkling.experiment", exp_json);
-  ink_tensor_file_set_meta (tf, "inkling.normalization", norm_json);
-  ink_tensor_file_set_meta (tf, "inkling.checkpoint", state_json);
-  if (!ink_safetensors_save (tf, t->checkpoint_path, &local))
-    {
-      g_set_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_CHECKPOINT,
-                   _("could not write the checkpoint: %s"), local->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* the four copies of the network a checkpoint holds */
-static const char * const checkpoint_prefixes[] = { "params.", "best.", "state1.", "state2." };
-
-InkExperiment *
-ink_checkpoint_experiment (const char  *path,
-                           GError     **error)
-{
-  g_autoptr(InkTensorFile) tf = ink_safetensors_load (path, error);
-  const char *json;
-  g_autoptr(GError) local = NULL;
-  InkExperiment *exp;
-
-  if (tf == NULL)
-    return NULL;
-  json = ink_tensor_file_get_meta (tf, "inkling.experiment");
-  if (json == NULL || ink_tensor_file_get_meta (tf, "inkling.checkpoint") == NULL)
-    {
-      g_set_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_CHECKPOINT,
-                   _("%s is not an Inkling checkpoint"), path);
-      return NULL;
-    }
-  exp = ink_experiment_from_json (json, -1, &local);
-  if (exp == NULL)
-    {
-      g_set_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_CHECKPOINT,
-                   _("%s: the stored experiment is not valid: %s"), path, local->message);
-      return NULL;
-    }
-  /* the network the experiment claims must be the one whose tensors the
-   * file holds, before anyone allocates it (a 1 KiB file may claim
-   * billions of parameters) */
-  for (guint i = 0; i < G_N_ELEMENTS (checkpoint_prefixes); i++)
-    if (!ink_model_check_tensors (tf, exp->net, checkpoint_prefixes[i], &local))
-      {
-        g_set_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_CHECKPOINT,
-                     _("%s does not hold the network its experiment describes: %s"), path, local->message);
-        ink_experiment_free (exp);
-        return NULL;
-      }
-  return exp;
-}
-
-static gboolean
-parse_u64 (JsonNode *n, guint64 *out)
-{
-  const char *s;
-  char *end = NULL;
-
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
-    return FALSE;
-  s = json_node_get_string (n);
-  if (!g_ascii_isdigit (s[0]))
-    return FALSE;
-  *out = g_ascii_strtoull (s, &end, 10);
-  return end != s && *end == '\0';
-}
-
-static double
-node_double (JsonNode *n)
-{
-  if (n != NULL && JSON_NODE_HOLDS_VALUE (n) &&
-      (json_node_get_value_type (n) == G_TYPE_DOUBLE || json_node_get_value_type (n) == G_TYPE_INT64))
-    return json_node_get_double (n);
-  return NAN;
-}
-
-static double
-get_double (JsonObject *o, const char *key, gboolean *ok)
-{
-  JsonNode *n = json_object_get_member (o, key);
-  if (n != NULL && JSON_NODE_HOLDS_NULL (n))
-    return NAN;
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) ||
-      (json_node_get_value_type (n) != G_TYPE_DOUBLE && json_node_get_value_type (n) != G_TYPE_INT64))
-    {
-      *ok = FALSE;
-      return 0;
-    }
-  return json_node_get_double (n);
-}
-
-/* an integer member in [0, max]; a missing or wrong one clears *ok */
-static guint
-get_uint (JsonObject *o, const char *key, guint max, gboolean *ok)
-{
-  JsonNode *n = json_object_get_member (o, key);
-  gint64 v;
-
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_INT64 ||
-      (v = json_node_get_int (n)) < 0 || v > (gint64) max)
-    {
-      *ok = FALSE;
-      return 0;
-    }
-  return (guint) v;
-}
-
-static gboolean
-get_bool (JsonObject *o, const char *key, gboolean *ok)
-{
-  JsonNode *n = json_object_get_member (o, key);
-
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_BOOLEAN)
-    {
-      *ok = FALSE;
-      return FALSE;
-    }
-  return json_node_get_boolean (n);
-}
-
-gboolean
-ink_trainer_resume (InkTrainer  *t,
-                    const char  *path,
-                    GError     **error)
-{
-  g_autoptr(InkTensorFile) tf = ink_safetensors_load (path, error);
-  g_autoptr(JsonParser) parser = NULL;
-  g_autofree float *params = NULL, *best = NULL, *s1 = NULL, *s2 = NULL;
-  g_autoptr(GArray) history = g_array_new (FALSE, TRUE, sizeof (InkEpochRecord));
-  const char *state;
-  JsonObject *o;
-  JsonArray *rng, *hist;
-  guint64 iteration, step, rs[4];
-  gboolean ok = TRUE;
-  double best_monitor, patience, lvl, lva;
-  gsize n = t->net->n_params;
-  g_autoptr(GError) local = NULL;
-
-  if (tf == NULL)
-    return FALSE;
-  state = ink_tensor_file_get_meta (tf, "inkling.checkpoint");
-  if (state == NULL || !(parser = ink_json_parse (state, -1, NULL)) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    goto bad;
-  o = json_node_get_object (json_parser_get_root (parser));
-
-  /* the same data as when it was written (checkpoints from before this
-   * check carry no fingerprint) */
-  if (json_object_has_member (o, "data"))
-    {
-      JsonNode *dn = json_object_get_member (o, "data");
-      JsonObject *d;
-      guint64 fp;
-
-      if (!JSON_NODE_HOLDS_OBJECT (dn) ||
-          !parse_u64 (json_object_get_member (d = json_node_get_object (dn), "fingerprint"), &fp))
-        goto bad;
-      if (fp != trainer_data_fingerprint (t))
-        {
-          gboolean fine = TRUE;
-          gint64 ntr = get_uint (d, "train", G_MAXUINT, &fine);
-          gint64 nte = get_uint (d, "test", G_MAXUINT, &fine);
-
-          if (!fine)
-            goto bad;
-
-          g_set_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_CHECKPOINT,
-                       _("%s was written while training on other data (%" G_GINT64_FORMAT
-                         " training and %" G_GINT64_FORMAT " test images); the data given now has "
-                         "%u and %u%s: resume with the data the run started with"),
-                       path, ntr, nte, t->train->n, t->test->n,
-                       ntr == t->train->n && nte == t->test->n ? _(", but other images") : "");
-          return FALSE;
-        }
-    }
-
-  params = g_new (float, n);
-  best = g_new (float, n);
-  s1 = g_new (float, n);
-  s2 = g_new (float, n);
-  if (!ink_model_get_tensors (tf, t->exp->net, "params.", params, &local) ||
-      !ink_model_get_tensors (tf, t->exp->net, "best.", best, &local) ||
-      !ink_model_get_tensors (tf, t->exp->net, "state1.", s1, &local) ||
-      !ink_model_get_tensors (tf, t->exp->net, "state2.", s2, &local) ||
-      !ink_model_check_no_extra (tf, t->exp->net, checkpoint_prefixes,
-                                 G_N_ELEMENTS (checkpoint_prefixes), &local))
-    {
-      g_set_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_CHECKPOINT,
-                   _("%s does not match this experiment's network: %s"), path, local->message);
-      return FALSE;
-    }
-
-  if (!parse_u64 (json_object_get_member (o, "iteration"), &iteration) ||
-      !parse_u64 (json_object_get_member (o, "optimizer_step"), &step) ||
-      !json_object_has_member (o, "rng") ||
-      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "rng")) ||
-      json_array_get_length (rng = json_object_get_array_member (o, "rng")) != 4 ||
-      !json_object_has_member (o, "history") ||
-      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "history")))
-    goto bad;
-  for (guint i = 0; i < 4; i++)
-    if (!parse_u64 (json_array_get_element (rng, i), &rs[i]))
-      goto bad;
-  if ((rs[0] | rs[1] | rs[2] | rs[3]) == 0)
-    goto bad;
-
-  best_monitor = get_double (o, "best_monitor", &ok);
-  patience = get_double (o, "patience", &ok);
-  lvl = get_double (o, "last_valid_loss", &ok);
-  lva = get_double (o, "last_valid_acc", &ok);
-  if (!ok)
-    goto bad;
-
-  hist = json_object_get_array_member (o, "history");
-  for (guint i = 0; i < json_array_get_length (hist); i++)
-    {
-      JsonNode *rn = json_array_get_element (hist, i);
-      JsonArray *ra;
-      InkEpochRecord r = { 0 };
-
-      if (!JSON_NODE_HOLDS_ARRAY (rn) || json_array_get_length (ra = json_node_get_array (rn)) != 8)
-        goto bad;
-      /* every field of its type: the epoch counts up from 1, the loss and
-       * the duration are numbers (a lost validation is null), the flag is
-       * a boolean */
-      {
-        JsonNode *en = json_array_get_element (ra, 0);
-        JsonNode *fn = json_array_get_element (ra, 7);
-
-        if (!JSON_NODE_HOLDS_VALUE (en) || json_node_get_value_type (en) != G_TYPE_INT64 ||
-            json_node_get_int (en) != (gint64) i + 1 ||
-            !JSON_NODE_HOLDS_VALUE (fn) || json_node_get_value_type (fn) != G_TYPE_BOOLEAN)
-          goto bad;
-        for (guint k = 1; k <= 6; k++)
-          {
-            JsonNode *vn = json_array_get_element (ra, k);
-            if (!JSON_NODE_HOLDS_NULL (vn) && !isfinite (node_double (vn)))
-              goto bad;
-          }
-        r.epoch = (guint) json_node_get_int (en);
-        r.improved = json_node_get_boolean (fn);
-      }
-      r.train_loss = node_double (json_array_get_element (ra, 1));
-      r.train_acc = node_double (json_array_get_element (ra, 2));
-      r.valid_loss = node_double (json_array_get_element (ra, 3));
-      r.valid_acc = node_double (json_array_get_element (ra, 4));
-      r.duration = node_double (json_array_get_element (ra, 5));
-      r.lr = node_double (json_array_get_element (ra, 6));
-      g_array_append_val (history, r);
-    }
-
-  {
-    guint ed = get_uint (o, "epochs_done", G_MAXUINT, &ok);
-    gboolean have_best = get_bool (o, "have_best", &ok);
-    guint best_epoch = get_uint (o, "best_epoch", ed, &ok);
-    guint no_improve = get_uint (o, "no_improve", G_MAXUINT, &ok);
-
-    if (!ok || ed != history->len || isnan (patience) ||
-        (have_best && !isfinite (best_monitor)))
-      goto bad;
-    t->epochs_done = ed;
-    t->have_best = have_best;
-    t->best_epoch = best_epoch;
-    t->no_improve = no_improve;
-    /* the weights a stop would keep: the best validation's, or with the
-     * test set as validation set the last completed epoch's, which are
-     * the checkpoint's current weights */
-    t->kept_epoch = t->split->valid_is_test ? ed : (have_best ? best_epoch : 0);
-  }
-  /* a checkpoint never holds NaN weights; one that does is damaged */
-  if (!all_finite (params, n) || !all_finite (best, n))
-    goto bad;
-  ink_network_set_params (t->net, params);
-  ink_optimizer_set_state (t->opt, s1, s2);
-  t->opt->step = step;
-  memcpy (t->best_params, t->split->valid_is_test ? params : best, sizeof (float) * n);
-  memcpy (t->rng.s, rs, sizeof rs);
-  t->iteration = iteration;
-  t->best_monitor = t->have_best ? best_monitor : INFINITY;
-  t->patience = patience;
-  t->last_valid_loss = lvl;
-  t->last_valid_acc = lva;
-  g_array_set_size (t->history, 0);
-  g_array_append_vals (t->history, history->data, history->len);
-  t->resumed = TRUE;
-  return TRUE;
-
-bad:
-  g_set_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_CHECKPOINT,
-               _("%s: the checkpoint's training state is missing or damaged"), path);
-  return FALSE;
+    stop_completed (t);
+  return test_kept_model (t, &l, error);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1362,7 +949,7 @@ ink_trainer_save_model (InkTrainer  *t,
       return FALSE;
     }
   ink_network_get_params (t->net, t->params_host);
-  if (!all_finite (t->params_host, t->net->n_params))
+  if (!ink_trainer_all_finite (t->params_host, t->net->n_params))
     {
       g_set_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_NO_MODEL,
                    _("the model's weights are not all finite numbers: %s was not written"), path);
