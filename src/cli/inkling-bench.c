@@ -31,14 +31,12 @@
 #include "ink-rng.h"
 #include "ink-trainer.h"
 
+#include "inkling-cli.h"
+
 /* `inkling-cli bench`: times epochs of keras-mnist-mlp at batch 128 and,
  * in the same process, the same sequence of OpenBLAS products alone (the
  * floor: the GEMMs of one training step with the shapes and transposes the
  * network issues, times the steps of an epoch).  Prints both and the ratio. */
-
-/* shared with inkling-cli.c */
-gboolean ink_cli_parse_options (GOptionContext *ctx, int *argc, char ***argv, int *status);
-void     ink_cli_fail          (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
 
 static int
 cmp_double (gconstpointer a, gconstpointer b)

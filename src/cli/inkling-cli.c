@@ -44,6 +44,8 @@
 #include "ink-save.h"
 #include "ink-trainer.h"
 
+#include "inkling-cli.h"
+
 #define EXIT_USAGE 2
 
 /* Exit statuses, as every command's --help lists them */
@@ -68,8 +70,6 @@ want_colour (int fd)
 }
 
 #define SGR(on, code) ((on) ? "\033[" code "m" : "")
-
-void ink_cli_fail (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
 
 void
 ink_cli_fail (const char *fmt, ...)
@@ -100,10 +100,6 @@ static const GOptionEntry common_entries[] = {
   { "version", 0, 0, G_OPTION_ARG_NONE, &show_version, N_("Print the version and exit"), NULL },
   { NULL }
 };
-
-/* Parses a subcommand's options (and --version, which every command
- * takes); prints its help on --help.  FALSE: return *status. */
-gboolean ink_cli_parse_options (GOptionContext *ctx, int *argc, char ***argv, int *status);
 
 gboolean
 ink_cli_parse_options (GOptionContext *ctx, int *argc, char ***argv, int *status)
@@ -2022,8 +2018,6 @@ cmd_presets (int argc, char **argv)
     }
   return 0;
 }
-
-int ink_cli_bench (int argc, char **argv);
 
 static const struct
 {
