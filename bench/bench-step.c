@@ -20,13 +20,10 @@
 
 /* Times one training step of the Keras MNIST net (784-512-512-10, relu,
  * dropout 0.2, softmax, RMSProp) at batch 128 on random data, against the
- * 8 sgemm calls of the same step alone.  Standalone, not built by meson:
+ * 8 sgemm calls of the same step alone.  Built only when asked for:
  *
- *   gcc -O2 -I src/core -I _build-compute bench/bench-step.c \
- *       _build-compute/src/core/libinkcore.a \
- *       $(pkg-config --cflags --libs glib-2.0 gio-2.0 gmodule-2.0 json-glib-1.0 openblas cairo) \
- *       -lm -o /tmp/bench-step
- *   OPENBLAS_CORETYPE=SkylakeX /tmp/bench-step [steps [quick]]
+ *   ninja -C _build bench/bench-step
+ *   OPENBLAS_CORETYPE=SkylakeX _build/bench/bench-step [steps [quick]]
  *
  * "quick" runs only the interleaved comparison (sgemm only, fwd+loss+bwd,
  * full step with the update on one thread and split in two).

@@ -19,15 +19,10 @@
  */
 
 /* Screenshots of the chart and the epoch table, light and dark, into
- * /tmp/inkling-shots/.  Not part of the build; by hand from the source root:
+ * /tmp/inkling-shots/.  Built only when asked for, from the source root:
  *
- *   cc $(pkg-config --cflags gtk4 libadwaita-1) -Isrc/app -Isrc/core -I_build \
- *      tests/shots-chart.c src/app/ink-chart.c src/app/ink-chart-scale.c \
- *      src/app/ink-epoch-item.c src/app/ink-epoch-table.c \
- *      $(pkg-config --libs gtk4 libadwaita-1) -lm -o /tmp/shots-chart
- *   GSK_RENDERER=cairo xvfb-run -a /tmp/shots-chart
- *
- * (-I_build: any configured build directory, for config.h) */
+ *   ninja -C _build tests/shots-chart
+ *   GSK_RENDERER=cairo xvfb-run -a _build/tests/shots-chart */
 
 #include "config.h"
 

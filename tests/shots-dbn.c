@@ -1,8 +1,5 @@
 /* shots-dbn.c: screenshots of the augmentation form and a pretraining run.
- * Build by hand after `ninja -C _build-dbngui`:
- *   cc -o /tmp/shots-dbn tests/shots-dbn.c -I_build-dbngui -Isrc/app -Isrc/core \
- *     _build-dbngui/src/app/libinkapp.a _build-dbngui/src/core/libinkcore.a \
- *     $(pkg-config --cflags --libs libadwaita-1 json-glib-1.0 gmodule-2.0) -lopenblas -lm
+ * Built only when asked for: ninja -C _build tests/shots-dbn
  */
 #include "config.h"
 #include <adwaita.h>

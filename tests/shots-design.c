@@ -18,12 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* Screenshots of the design page, for looking at it (not built by meson).
- * Build by hand against a build tree, e.g.:
- *   cc -o shots-design tests/shots-design.c -I_build -Isrc/core -Isrc/app \
- *      $(pkg-config --cflags libadwaita-1 json-glib-1.0) _build/src/app/libinkapp.a \
- *      -Wl,--whole-archive _build/src/core/libinkcore.a -Wl,--no-whole-archive \
- *      $(pkg-config --libs libadwaita-1 json-glib-1.0 gmodule-2.0) -lopenblas -lm -lz
+/* Screenshots of the design page, for looking at it.  Built only when
+ * asked for:
+ *   ninja -C _build tests/shots-design
  * and run under a display (xvfb-run): it writes /tmp/inkling-shots/design-*.png. */
 
 #include "config.h"

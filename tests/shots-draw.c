@@ -20,13 +20,10 @@
 
 /* Screenshots of the Draw page (a digit drawn, a trained model) and the
  * Features page (its first-layer tiles, one unit selected), light and dark.
- * Not part of the build; by hand, from a configured build dir B with the
- * workbench:
- *   cc -o shots-draw tests/shots-draw.c -IB -IB/src/app -Isrc/app -Isrc/core \
- *      B/src/app/libinkapp.a B/src/core/libinkcore.a \
- *      $(pkg-config --cflags --libs libadwaita-1 gtk4 json-glib-1.0 openblas gmodule-2.0) -lm
+ * Built only when asked for, in a build dir B with the workbench:
+ *   ninja -C B tests/shots-draw
  *   xvfb-run -a -s '-screen 0 1280x800x24' env GSK_RENDERER=cairo GDK_BACKEND=x11 \
- *      ./shots-draw [MODEL.safetensors] [OUT-DIR]
+ *      B/tests/shots-draw [MODEL.safetensors] [OUT-DIR]
  * Defaults: /tmp/runs/keras.safetensors, /tmp/inkling-shots. */
 
 #include "config.h"

@@ -19,13 +19,11 @@
  */
 
 /* Screenshots of the Evaluate page with a trained model and the MNIST test
- * set, light and dark.  Not part of the build; by hand, from a configured
- * build dir B with the workbench:
- *   cc -o shots-evaluate tests/shots-evaluate.c -IB -IB/src/app -Isrc/app -Isrc/core \
- *      B/src/app/libinkapp.a B/src/core/libinkcore.a \
- *      $(pkg-config --cflags --libs libadwaita-1 gtk4 json-glib-1.0 openblas gmodule-2.0) -lm
+ * set, light and dark.  Built only when asked for, in a build dir B with
+ * the workbench:
+ *   ninja -C B tests/shots-evaluate
  *   xvfb-run -a -s '-screen 0 1280x800x24' env GSK_RENDERER=cairo GDK_BACKEND=x11 \
- *      ./shots-evaluate [MODEL.safetensors] [MNIST-DIR] [OUT-DIR]
+ *      B/tests/shots-evaluate [MODEL.safetensors] [MNIST-DIR] [OUT-DIR]
  * Defaults: /tmp/runs/keras.safetensors, the user's mnist folder,
  * /tmp/inkling-shots. */
 

@@ -20,15 +20,12 @@
 
 /* Screenshots of every page of the whole window, light and dark, at
  * 800×600 and at 1280×820, after two short real runs (the second with the
- * first overlaid).  Not built by meson; by hand from the source root:
+ * first overlaid).  Built only when asked for, from the source root:
  *
- *   cc -o /tmp/shots-window tests/shots-window.c -I_build -Isrc/core -Isrc/app -Itests \
- *      $(pkg-config --cflags libadwaita-1 json-glib-1.0) _build/src/app/libinkapp.a \
- *      -Wl,--whole-archive _build/src/core/libinkcore.a -Wl,--no-whole-archive \
- *      $(pkg-config --libs libadwaita-1 json-glib-1.0 gmodule-2.0) -lopenblas -lm -lz
+ *   ninja -C _build tests/shots-window
  *   INK_SHOTS_DIR=/tmp/shots GSETTINGS_SCHEMA_DIR=_build/data GSETTINGS_BACKEND=memory \
  *      GSK_RENDERER=cairo GDK_BACKEND=x11 GTK_A11Y=none \
- *      xvfb-run -a -s '-screen 0 1400x900x24' dbus-run-session -- /tmp/shots-window
+ *      xvfb-run -a -s '-screen 0 1400x900x24' dbus-run-session -- _build/tests/shots-window
  *
  * Uses MNIST when it is installed, else a synthetic set. */
 

@@ -29,18 +29,14 @@ fi
 if [ ! -d "$B" ]; then
   meson setup "$B" -Dbuildtype=release -Dgui=disabled -Dcuda=enabled
 fi
-ninja -C "$B" src/cli/inkling-cli tests/test-gpu src/core/libinkling-cuda.so
+# bench-gpu is built only when asked for (bench/meson.build)
+ninja -C "$B" src/cli/inkling-cli tests/test-gpu src/core/libinkling-cuda.so bench/bench-gpu
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/bin" "$stage/lib" "$stage/mnist"
-cp "$B/src/cli/inkling-cli" "$B/tests/test-gpu" "$B/src/core/libinkling-cuda.so" "$stage/bin/"
-
-# bench/gpu/bench-gpu.c is not part of the meson build (see its header)
-cc -O2 -o "$stage/bin/bench-gpu" bench/gpu/bench-gpu.c -I"$B" -Isrc/core \
-  $(pkg-config --cflags glib-2.0) -Wl,--start-group "$B/src/core/libinkcore.a" \
-  $(pkg-config --libs glib-2.0 gio-2.0 gmodule-2.0 json-glib-1.0 cairo openblas) -lm -pthread \
-  -Wl,--end-group
+cp "$B/src/cli/inkling-cli" "$B/tests/test-gpu" "$B/src/core/libinkling-cuda.so" \
+  "$B/bench/bench-gpu" "$stage/bin/"
 strip "$stage/bin/"*
 
 # the library closure, less what the device machine brings itself

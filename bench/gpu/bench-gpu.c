@@ -19,16 +19,12 @@
  */
 
 /* Standalone timings of the backend ops and of whole training steps of the
- * keras-mnist-mlp shape (784-512-512-10, dropout 0.2) on random data; not
- * part of the meson build.  After `meson setup _build-cuda -Dcuda=enabled &&
- * ninja -C _build-cuda`:
+ * keras-mnist-mlp shape (784-512-512-10, dropout 0.2) on random data.
+ * Built only when asked for, in a build with the CUDA backend:
  *
- *   cc -O2 -o _build-cuda/bench-gpu bench/gpu/bench-gpu.c -I_build-cuda -Isrc/core \
- *      $(pkg-config --cflags glib-2.0) -Wl,--start-group _build-cuda/src/core/libinkcore.a \
- *      $(pkg-config --libs glib-2.0 gio-2.0 json-glib-1.0 cairo openblas) -lm -pthread \
- *      -L/usr/local/cuda/lib64 -Wl,-rpath,/usr/local/cuda/lib64 -lcublas -lcudart -lstdc++ \
- *      -Wl,--end-group
- *   _build-cuda/bench-gpu [cuda|cpu] [--tf32] [--batch N]
+ *   meson setup _build-cuda -Dcuda=enabled
+ *   ninja -C _build-cuda bench/bench-gpu
+ *   _build-cuda/bench/bench-gpu [cuda|cpu] [--tf32] [--batch N]
  */
 
 #include "config.h"

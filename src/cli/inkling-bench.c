@@ -31,14 +31,12 @@
 #include "ink-rng.h"
 #include "ink-trainer.h"
 
+#include "inkling-cli.h"
+
 /* `inkling-cli bench`: times epochs of keras-mnist-mlp at batch 128 and,
  * in the same process, the same sequence of OpenBLAS products alone (the
  * floor: the GEMMs of one training step with the shapes and transposes the
  * network issues, times the steps of an epoch).  Prints both and the ratio. */
-
-/* shared with inkling-cli.c */
-gboolean ink_cli_parse_options (GOptionContext *ctx, int *argc, char ***argv, int *status);
-void     ink_cli_fail          (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
 
 static int
 cmp_double (gconstpointer a, gconstpointer b)
@@ -129,170 +127,251 @@ flops_per_epoch (const InkNetSpec *spec, guint n_train)
   return per_sample * n_train;
 }
 
-int
-ink_cli_bench (int argc, char **argv)
+#define BENCH_MAX_LAYERS 64
+
+/* One `inkling-cli bench`: its flags, the trainer it times, and the
+ * floor's buffers in the trainer's backend */
+typedef struct
 {
-  int epochs = 5, floor_runs = 5, batch = 128;
-  g_autofree char *data = NULL, *preset = NULL, *device = NULL;
-  gboolean json = FALSE;
+  int            epochs, floor_runs, batch;
+  char          *data, *preset, *device;
+  gboolean       json;
+  InkExperiment *exp;
+  InkDataset    *train, *test;
+  InkTrainer    *trainer;
+  guint          n_train;
+  double         flops;         /* of the matrix products of one epoch */
+  InkBackend    *be;            /* the trainer's, once the floor's buffers are made */
+  float         *x;
+  float         *w[BENCH_MAX_LAYERS], *act[BENCH_MAX_LAYERS];
+  float         *delta[BENCH_MAX_LAYERS], *dw[BENCH_MAX_LAYERS];
+  GArray        *ep, *fl;       /* seconds per training epoch, per floor epoch */
+} Bench;
+
+static void
+bench_clear (Bench *b)
+{
+  if (b->be != NULL)
+    {
+      for (int l = 0; l < BENCH_MAX_LAYERS; l++)
+        {
+          float *bufs[] = { b->w[l], b->dw[l], b->act[l], b->delta[l] };
+          for (guint k = 0; k < G_N_ELEMENTS (bufs); k++)
+            if (bufs[k] != NULL)
+              b->be->ops->free (b->be, bufs[k]);
+        }
+      if (b->x != NULL)
+        b->be->ops->free (b->be, b->x);
+    }
+  g_clear_pointer (&b->fl, g_array_unref);
+  g_clear_pointer (&b->ep, g_array_unref);
+  g_clear_pointer (&b->trainer, ink_trainer_free);
+  g_clear_pointer (&b->test, ink_dataset_free);
+  g_clear_pointer (&b->train, ink_dataset_free);
+  g_clear_pointer (&b->exp, ink_experiment_free);
+  g_free (b->data);
+  g_free (b->preset);
+  g_free (b->device);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Bench, bench_clear)
+
+/* Step 1: the flags, parsed and checked.  FALSE: return *status (--help,
+ * --version or a usage error, already printed). */
+static gboolean
+bench_parse_options (Bench *b, int argc, char **argv, int *status)
+{
   GOptionEntry entries[] = {
-    { "epochs", 'e', 0, G_OPTION_ARG_INT, &epochs, N_("Training epochs to time (default 5)"), N_("N") },
-    { "floor-runs", 0, 0, G_OPTION_ARG_INT, &floor_runs, N_("Floor epochs to time (default 5)"), N_("N") },
-    { "batch-size", 'b', 0, G_OPTION_ARG_INT, &batch, N_("Minibatch size (default 128)"), N_("N") },
-    { "preset", 'p', 0, G_OPTION_ARG_STRING, &preset, N_("Preset to time (default keras-mnist-mlp)"), N_("NAME") },
-    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data, N_("mnist, fashion-mnist, or a folder holding the IDX files or a CSV pair"), N_("DATA") },
-    { "device", 0, 0, G_OPTION_ARG_STRING, &device, N_("cpu, cuda or auto (default: the preset's)"), N_("DEVICE") },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as one JSON object"), NULL },
+    { "epochs", 'e', 0, G_OPTION_ARG_INT, &b->epochs, N_("Training epochs to time (default 5)"), N_("N") },
+    { "floor-runs", 0, 0, G_OPTION_ARG_INT, &b->floor_runs, N_("Floor epochs to time (default 5)"), N_("N") },
+    { "batch-size", 'b', 0, G_OPTION_ARG_INT, &b->batch, N_("Minibatch size (default 128)"), N_("N") },
+    { "preset", 'p', 0, G_OPTION_ARG_STRING, &b->preset, N_("Preset to time (default keras-mnist-mlp)"), N_("NAME") },
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &b->data, N_("mnist, fashion-mnist, or a folder holding the IDX files or a CSV pair"), N_("DATA") },
+    { "device", 0, 0, G_OPTION_ARG_STRING, &b->device, N_("cpu, cuda or auto (default: the preset's)"), N_("DEVICE") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &b->json, N_("Print the result as one JSON object"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new (_("— time training epochs against the sgemm floor"));
-  g_autoptr(GError) error = NULL;
-  g_autoptr(InkExperiment) exp = NULL;
-  g_autoptr(InkDataset) train = NULL, test = NULL;
-  g_autoptr(InkTrainer) trainer = NULL;
-  g_autoptr(GArray) ep = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GArray) fl = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autofree char *dir = NULL, *blas = NULL;
-  float *x = NULL;
-  float *w[64] = { 0 }, *act[64] = { 0 }, *delta[64] = { 0 }, *dw[64] = { 0 };
-  InkBackend *be = NULL;
-  int ret = 1;
-  const InkEpochRecord *hist;
-  const InkMetrics *m;
-  guint n_hist, n_train;
-  double ep_med, fl_med, flops;
-  struct rusage ru;
-  InkRng rng;
+  g_auto(GStrv) names = NULL;
 
   g_set_prgname ("bench");
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
-  if (!ink_cli_parse_options (ctx, &argc, &argv, &ret))
-    return ret;
+  if (!ink_cli_parse_options (ctx, &argc, &argv, status))
+    return FALSE;
+  *status = 2;
   if (argc > 1)
     {
       ink_cli_fail ("unexpected argument “%s” (see “inkling-cli bench --help”)", argv[1]);
-      return 2;
+      return FALSE;
     }
-  if (epochs < 1 || floor_runs < 1 || batch < 1 || batch > 65536)
+  if (b->epochs < 1 || b->floor_runs < 1 || b->batch < 1 || b->batch > 65536)
     {
       ink_cli_fail ("--epochs and --floor-runs must be at least 1, --batch-size 1 to 65536");
-      return 2;
+      return FALSE;
     }
-  if ((data && !data[0]) || (preset && !preset[0]))
+  if ((b->data && !b->data[0]) || (b->preset && !b->preset[0]))
     {
       ink_cli_fail ("%s was given an empty value (see “inkling-cli bench --help”)",
-                    data && !data[0] ? "--data" : "--preset");
-      return 2;
+                    b->data && !b->data[0] ? "--data" : "--preset");
+      return FALSE;
     }
-  {
-    g_auto(GStrv) names = ink_experiment_list_presets ();
+  names = ink_experiment_list_presets ();
+  if (b->preset && !g_strv_contains ((const char * const *) names, b->preset))
+    {
+      g_autofree char *list = g_strjoinv (", ", names);
+      ink_cli_fail ("--preset: there is no preset “%s”; the presets are %s", b->preset, list);
+      return FALSE;
+    }
+  return TRUE;
+}
 
-    if (preset && !g_strv_contains ((const char * const *) names, preset))
-      {
-        g_autofree char *list = g_strjoinv (", ", names);
-        ink_cli_fail ("--preset: there is no preset “%s”; the presets are %s", preset, list);
-        return 2;
-      }
-  }
-  ret = 1;
-  exp = ink_experiment_preset (preset ? preset : "keras-mnist-mlp", &error);
-  if (exp == NULL)
-    goto fail;
-  if (exp->net->n_layers > 64)
+/* Step 2: the preset, with the flags over it.  FALSE: return *status (the
+ * error is printed). */
+static gboolean
+bench_load_experiment (Bench *b, int *status)
+{
+  g_autoptr(GError) error = NULL;
+
+  *status = 1;
+  b->exp = ink_experiment_preset (b->preset ? b->preset : "keras-mnist-mlp", &error);
+  if (b->exp == NULL)
+    {
+      ink_cli_fail ("%s", error->message);
+      return FALSE;
+    }
+  if (b->exp->net->n_layers > BENCH_MAX_LAYERS)
     {
       ink_cli_fail ("too many layers for the bench");
-      return 1;
+      return FALSE;
     }
-  exp->epochs = (guint) epochs;
-  exp->batch_size = (guint) batch;
-  if (device != NULL)
+  b->exp->epochs = (guint) b->epochs;
+  b->exp->batch_size = (guint) b->batch;
+  if (b->device != NULL)
     {
-      if (g_strcmp0 (device, "cpu") != 0 && g_strcmp0 (device, "cuda") != 0 &&
-          g_strcmp0 (device, "auto") != 0)
+      if (g_strcmp0 (b->device, "cpu") != 0 && g_strcmp0 (b->device, "cuda") != 0 &&
+          g_strcmp0 (b->device, "auto") != 0)
         {
           ink_cli_fail ("--device must be cpu, cuda or auto");
-          return 2;
+          *status = 2;
+          return FALSE;
         }
-      g_free (exp->device);
-      exp->device = g_strdup (device);
+      g_free (b->exp->device);
+      b->exp->device = g_strdup (b->device);
     }
-  if (!(dir = ink_dataset_resolve (data, exp->dataset, &error)) ||
-      !ink_dataset_load_dir (dir, &train, &test, &error) ||
-      !(trainer = ink_trainer_new (exp, train, test, &error)))
-    goto fail;
-  n_train = ink_trainer_split (trainer)->n_train;
+  return TRUE;
+}
 
-  /* the floor's buffers, in the trainer's backend, filled with small
-   * random numbers (no denormals) */
-  be = ink_trainer_network (trainer)->be;
+/* Step 3: the data and the trainer */
+static gboolean
+bench_load_data (Bench *b, GError **error)
+{
+  g_autofree char *dir = NULL;
+
+  if (!(dir = ink_dataset_resolve (b->data, b->exp->dataset, error)) ||
+      !ink_dataset_load_dir (dir, &b->train, &b->test, error) ||
+      !(b->trainer = ink_trainer_new (b->exp, b->train, b->test, error)))
+    return FALSE;
+  b->n_train = ink_trainer_split (b->trainer)->n_train;
+  return TRUE;
+}
+
+/* Step 4: the floor's buffers, in the trainer's backend, filled with
+ * small random numbers (no denormals) */
+static gboolean
+bench_make_floor (Bench *b, GError **error)
+{
+  const InkNetSpec *net = b->exp->net;
+  int in = net->n_inputs;
+  InkRng rng;
+
+  b->be = ink_trainer_network (b->trainer)->be;
   ink_enable_ftz ();
   ink_rng_init (&rng, 7);
-  if (!(x = random_floats (be, &rng, (gsize) batch * exp->net->n_inputs, 0.0f, 1.0f, &error)))
-    goto fail;
-  {
-    int in = exp->net->n_inputs;
-    for (int l = 0; l < exp->net->n_layers; l++)
-      {
-        int out = exp->net->layers[l].units;
-        gsize nw = (gsize) out * in;
-        if (!(w[l] = random_floats (be, &rng, nw, -0.5f, 1.0f, &error)) ||
-            !(dw[l] = random_floats (be, &rng, nw, 0.0f, 0.0f, &error)) ||
-            !(act[l] = random_floats (be, &rng, (gsize) batch * out, 0.0f, 0.0f, &error)) ||
-            !(delta[l] = random_floats (be, &rng, (gsize) batch * MAX (out, in), -5e-3f, 1e-2f, &error)))
-          goto fail;
-        in = out;
-      }
-  }
-
-  blas = ink_openblas_describe ();
-  flops = flops_per_epoch (exp->net, n_train);
-  if (!json)
+  if (!(b->x = random_floats (b->be, &rng, (gsize) b->batch * net->n_inputs, 0.0f, 1.0f, error)))
+    return FALSE;
+  for (int l = 0; l < net->n_layers; l++)
     {
-      printf ("bench: %s, batch %d, %u training images, %.2f GFLOP of matrix products per epoch\n",
-              exp->name, batch, n_train, flops / 1e9);
-      printf ("blas: %s\n", blas);
-      printf ("device: %s\n\n", ink_trainer_network (trainer)->be->device_name);
+      int out = net->layers[l].units;
+      gsize nw = (gsize) out * in;
+      if (!(b->w[l] = random_floats (b->be, &rng, nw, -0.5f, 1.0f, error)) ||
+          !(b->dw[l] = random_floats (b->be, &rng, nw, 0.0f, 0.0f, error)) ||
+          !(b->act[l] = random_floats (b->be, &rng, (gsize) b->batch * out, 0.0f, 0.0f, error)) ||
+          !(b->delta[l] = random_floats (b->be, &rng, (gsize) b->batch * MAX (out, in), -5e-3f, 1e-2f, error)))
+        return FALSE;
+      in = out;
     }
+  return TRUE;
+}
 
-  /* floor before and after the training epochs, so both see the same machine */
-  for (int i = 0; i < (floor_runs + 1) / 2; i++)
+/* what is timed, on what */
+static void
+bench_print_header (Bench *b)
+{
+  g_autofree char *blas = ink_openblas_describe ();
+
+  b->flops = flops_per_epoch (b->exp->net, b->n_train);
+  if (b->json)
+    return;
+  printf ("bench: %s, batch %d, %u training images, %.2f GFLOP of matrix products per epoch\n",
+          b->exp->name, b->batch, b->n_train, b->flops / 1e9);
+  printf ("blas: %s\n", blas);
+  printf ("device: %s\n\n", ink_trainer_network (b->trainer)->be->device_name);
+}
+
+/* floor runs from to to (counted from 0) */
+static gboolean
+bench_time_floor (Bench *b, int from, int to, GError **error)
+{
+  for (int i = from; i < to; i++)
     {
-      double s = floor_epoch (be, exp->net, batch, n_train, w, act, delta, x, dw, &error);
+      double s = floor_epoch (b->be, b->exp->net, b->batch, b->n_train, b->w, b->act, b->delta, b->x,
+                              b->dw, error);
       if (isnan (s))
-        goto fail;
-      g_array_append_val (fl, s);
-      if (!json)
-        printf ("floor   run %d: %.3f s  (%.1f GFLOP/s)\n", fl->len, s, flops / s / 1e9);
+        return FALSE;
+      g_array_append_val (b->fl, s);
+      if (!b->json)
+        printf ("floor   run %d: %.3f s  (%.1f GFLOP/s)\n", b->fl->len, s, b->flops / s / 1e9);
     }
-  if (!ink_trainer_run (trainer, NULL, NULL, NULL, &error))
-    goto fail;
-  hist = ink_trainer_history (trainer, &n_hist);
+  return TRUE;
+}
+
+/* the training epochs, each timed by the trainer */
+static gboolean
+bench_time_training (Bench *b, GError **error)
+{
+  const InkEpochRecord *hist;
+  guint n_hist;
+
+  if (!ink_trainer_run (b->trainer, NULL, NULL, NULL, error))
+    return FALSE;
+  hist = ink_trainer_history (b->trainer, &n_hist);
   for (guint i = 0; i < n_hist; i++)
     {
-      g_array_append_val (ep, hist[i].train_duration);
-      if (!json)
+      g_array_append_val (b->ep, hist[i].train_duration);
+      if (!b->json)
         printf ("epoch %3u: %.3f s training pass (%.3f s with validation), train loss %.4f, valid acc %.2f%%\n",
                 hist[i].epoch, hist[i].train_duration, hist[i].duration, hist[i].train_loss,
                 100 * hist[i].valid_acc);
     }
-  for (int i = (floor_runs + 1) / 2; i < floor_runs; i++)
-    {
-      double s = floor_epoch (be, exp->net, batch, n_train, w, act, delta, x, dw, &error);
-      if (isnan (s))
-        goto fail;
-      g_array_append_val (fl, s);
-      if (!json)
-        printf ("floor   run %d: %.3f s  (%.1f GFLOP/s)\n", fl->len, s, flops / s / 1e9);
-    }
+  return TRUE;
+}
 
-  m = ink_trainer_test_metrics (trainer, NULL);
+/* the medians, their ratio, the test accuracy and the peak memory */
+static void
+bench_print_result (Bench *b)
+{
+  const InkMetrics *m = ink_trainer_test_metrics (b->trainer, NULL);
+  guint n_hist = b->ep->len;
+  double ep_med, fl_med;
+  struct rusage ru;
+
   getrusage (RUSAGE_SELF, &ru);
-  ep_med = median (ep);
-  fl_med = median (fl);
-  if (json)
+  ep_med = median (b->ep);
+  fl_med = median (b->fl);
+  if (b->json)
     printf ("{\"preset\":\"%s\",\"batch\":%d,\"epochs\":%u,\"epoch_median_s\":%.4f,\"floor_median_s\":%.4f,"
             "\"ratio\":%.3f,\"test_accuracy\":%.4f,\"peak_rss_mb\":%.1f,\"core\":\"%s\"}\n",
-            exp->name, batch, n_hist, ep_med, fl_med, ep_med / fl_med, ink_metrics_accuracy (m),
+            b->exp->name, b->batch, n_hist, ep_med, fl_med, ep_med / fl_med, ink_metrics_accuracy (m),
             ru.ru_maxrss / 1024.0, ink_openblas_core ());
   else
     {
@@ -301,22 +380,37 @@ ink_cli_bench (int argc, char **argv)
       printf ("test accuracy after %u epochs: %.2f%%   peak RSS: %.1f MB\n",
               n_hist, 100 * ink_metrics_accuracy (m), ru.ru_maxrss / 1024.0);
     }
-  ret = 0;
+}
 
-fail:
-  if (ret != 0)
-    ink_cli_fail ("%s", error->message);
-  if (be != NULL)
+int
+ink_cli_bench (int argc, char **argv)
+{
+  g_auto(Bench) b = {
+    .epochs = 5, .floor_runs = 5, .batch = 128,
+    .ep = g_array_new (FALSE, FALSE, sizeof (double)),
+    .fl = g_array_new (FALSE, FALSE, sizeof (double)),
+  };
+  g_autoptr(GError) error = NULL;
+  int status = 1;
+  int half;
+
+  if (!bench_parse_options (&b, argc, argv, &status) || !bench_load_experiment (&b, &status))
+    return status;
+  if (!bench_load_data (&b, &error) || !bench_make_floor (&b, &error))
     {
-      for (int l = 0; l < 64; l++)
-        {
-          float *bufs[] = { w[l], dw[l], act[l], delta[l] };
-          for (guint k = 0; k < G_N_ELEMENTS (bufs); k++)
-            if (bufs[k] != NULL)
-              be->ops->free (be, bufs[k]);
-        }
-      if (x != NULL)
-        be->ops->free (be, x);
+      ink_cli_fail ("%s", error->message);
+      return 1;
     }
-  return ret;
+  bench_print_header (&b);
+  /* floor before and after the training epochs, so both see the same machine */
+  half = (b.floor_runs + 1) / 2;
+  if (!bench_time_floor (&b, 0, half, &error) ||
+      !bench_time_training (&b, &error) ||
+      !bench_time_floor (&b, half, b.floor_runs, &error))
+    {
+      ink_cli_fail ("%s", error->message);
+      return 1;
+    }
+  bench_print_result (&b);
+  return 0;
 }

@@ -44,6 +44,8 @@
 #include "ink-save.h"
 #include "ink-trainer.h"
 
+#include "inkling-cli.h"
+
 #define EXIT_USAGE 2
 
 /* Exit statuses, as every command's --help lists them */
@@ -68,8 +70,6 @@ want_colour (int fd)
 }
 
 #define SGR(on, code) ((on) ? "\033[" code "m" : "")
-
-void ink_cli_fail (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
 
 void
 ink_cli_fail (const char *fmt, ...)
@@ -100,10 +100,6 @@ static const GOptionEntry common_entries[] = {
   { "version", 0, 0, G_OPTION_ARG_NONE, &show_version, N_("Print the version and exit"), NULL },
   { NULL }
 };
-
-/* Parses a subcommand's options (and --version, which every command
- * takes); prints its help on --help.  FALSE: return *status. */
-gboolean ink_cli_parse_options (GOptionContext *ctx, int *argc, char ***argv, int *status);
 
 gboolean
 ink_cli_parse_options (GOptionContext *ctx, int *argc, char ***argv, int *status)
@@ -401,11 +397,11 @@ ledger_warn (TrainView *v, const GError *error)
   v->ledger_warned = TRUE;
 }
 
+/* What every event is counted for, whatever is printed: the ledger's
+ * record of each epoch, and the clock of the ETA */
 static void
-on_event (const InkTrainEvent *ev, gpointer user_data)
+view_track (TrainView *v, const InkTrainEvent *ev)
 {
-  TrainView *v = user_data;
-
   if (ev->kind == INK_EVENT_EPOCH)
     {
       g_autoptr(GError) error = NULL;
@@ -418,115 +414,148 @@ on_event (const InkTrainEvent *ev, gpointer user_data)
     }
   else if (ev->kind == INK_EVENT_PHASE && g_strcmp0 (ev->phase, "training") == 0)
     v->epoch_start = g_get_monotonic_time ();
+}
 
-  if (v->json)
+static void
+json_progress_members (JsonBuilder *b, const InkTrainEvent *ev)
+{
+  json_builder_set_member_name (b, "event");
+  json_builder_add_string_value (b, "progress");
+  json_builder_set_member_name (b, "epoch");
+  json_builder_add_int_value (b, ev->epoch);
+  json_builder_set_member_name (b, "batch");
+  json_builder_add_int_value (b, ev->batch);
+  json_builder_set_member_name (b, "batches");
+  json_builder_add_int_value (b, ev->n_batches);
+  json_builder_set_member_name (b, "loss");
+  json_builder_add_double_value (b, ev->running_loss);
+  json_builder_set_member_name (b, "samples_per_s");
+  json_builder_add_double_value (b, ev->samples_per_sec);
+}
+
+static void
+json_epoch_members (JsonBuilder *b, const InkEpochRecord *r)
+{
+  json_builder_set_member_name (b, "event");
+  json_builder_add_string_value (b, "epoch");
+  json_builder_set_member_name (b, "epoch");
+  json_builder_add_int_value (b, r->epoch);
+  json_builder_set_member_name (b, "train_loss");
+  json_builder_add_double_value (b, r->train_loss);
+  json_builder_set_member_name (b, "train_acc");
+  json_builder_add_double_value (b, r->train_acc);
+  json_builder_set_member_name (b, "valid_loss");
+  json_builder_add_double_value (b, isfinite (r->valid_loss) ? r->valid_loss : -1);
+  json_builder_set_member_name (b, "valid_acc");
+  json_builder_add_double_value (b, isfinite (r->valid_acc) ? r->valid_acc : -1);
+  /* the rate is a float: 0.001, not 0.0010000000474974513 */
+  json_builder_set_member_name (b, "lr");
+  json_builder_add_double_value (b, ink_json_float_to_double ((float) r->lr));
+  json_builder_set_member_name (b, "duration_s");
+  json_builder_add_double_value (b, r->duration);
+  json_builder_set_member_name (b, "improved");
+  json_builder_add_boolean_value (b, r->improved);
+}
+
+static void
+json_pretrain_members (JsonBuilder *b, const InkTrainEvent *ev)
+{
+  json_builder_set_member_name (b, "event");
+  json_builder_add_string_value (b, "pretrain_epoch");
+  json_builder_set_member_name (b, "layer");
+  json_builder_add_int_value (b, ev->layer);
+  json_builder_set_member_name (b, "layers");
+  json_builder_add_int_value (b, ev->n_layers);
+  json_builder_set_member_name (b, "epoch");
+  json_builder_add_int_value (b, ev->epoch);
+  json_builder_set_member_name (b, "epochs");
+  json_builder_add_int_value (b, ev->n_epochs);
+  json_builder_set_member_name (b, "recon_error");
+  json_builder_add_double_value (b, isfinite (ev->recon_error) ? ev->recon_error : -1);
+  json_builder_set_member_name (b, "duration_s");
+  json_builder_add_double_value (b, ev->duration);
+}
+
+/* --json: an event as one line; the weights are not printed */
+static void
+print_json_event (const InkTrainEvent *ev)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  switch (ev->kind)
     {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-      json_builder_begin_object (b);
-      switch (ev->kind)
-        {
-        case INK_EVENT_PHASE:
-          json_builder_set_member_name (b, "event");
-          json_builder_add_string_value (b, "phase");
-          json_builder_set_member_name (b, "phase");
-          json_builder_add_string_value (b, ev->phase);
-          break;
-        case INK_EVENT_PROGRESS:
-          json_builder_set_member_name (b, "event");
-          json_builder_add_string_value (b, "progress");
-          json_builder_set_member_name (b, "epoch");
-          json_builder_add_int_value (b, ev->epoch);
-          json_builder_set_member_name (b, "batch");
-          json_builder_add_int_value (b, ev->batch);
-          json_builder_set_member_name (b, "batches");
-          json_builder_add_int_value (b, ev->n_batches);
-          json_builder_set_member_name (b, "loss");
-          json_builder_add_double_value (b, ev->running_loss);
-          json_builder_set_member_name (b, "samples_per_s");
-          json_builder_add_double_value (b, ev->samples_per_sec);
-          break;
-        case INK_EVENT_EPOCH:
-          json_builder_set_member_name (b, "event");
-          json_builder_add_string_value (b, "epoch");
-          json_builder_set_member_name (b, "epoch");
-          json_builder_add_int_value (b, ev->record->epoch);
-          json_builder_set_member_name (b, "train_loss");
-          json_builder_add_double_value (b, ev->record->train_loss);
-          json_builder_set_member_name (b, "train_acc");
-          json_builder_add_double_value (b, ev->record->train_acc);
-          json_builder_set_member_name (b, "valid_loss");
-          json_builder_add_double_value (b, isfinite (ev->record->valid_loss) ? ev->record->valid_loss : -1);
-          json_builder_set_member_name (b, "valid_acc");
-          json_builder_add_double_value (b, isfinite (ev->record->valid_acc) ? ev->record->valid_acc : -1);
-          /* the rate is a float: 0.001, not 0.0010000000474974513 */
-          json_builder_set_member_name (b, "lr");
-          json_builder_add_double_value (b, ink_json_float_to_double ((float) ev->record->lr));
-          json_builder_set_member_name (b, "duration_s");
-          json_builder_add_double_value (b, ev->record->duration);
-          json_builder_set_member_name (b, "improved");
-          json_builder_add_boolean_value (b, ev->record->improved);
-          break;
-        case INK_EVENT_PRETRAIN_EPOCH:
-          json_builder_set_member_name (b, "event");
-          json_builder_add_string_value (b, "pretrain_epoch");
-          json_builder_set_member_name (b, "layer");
-          json_builder_add_int_value (b, ev->layer);
-          json_builder_set_member_name (b, "layers");
-          json_builder_add_int_value (b, ev->n_layers);
-          json_builder_set_member_name (b, "epoch");
-          json_builder_add_int_value (b, ev->epoch);
-          json_builder_set_member_name (b, "epochs");
-          json_builder_add_int_value (b, ev->n_epochs);
-          json_builder_set_member_name (b, "recon_error");
-          json_builder_add_double_value (b, isfinite (ev->recon_error) ? ev->recon_error : -1);
-          json_builder_set_member_name (b, "duration_s");
-          json_builder_add_double_value (b, ev->duration);
-          break;
-        case INK_EVENT_FINISHED:
-          json_builder_set_member_name (b, "event");
-          json_builder_add_string_value (b, "finished");
-          json_builder_set_member_name (b, "reason");
-          json_builder_add_string_value (b, ink_stop_reason_to_string (ev->reason));
-          json_builder_set_member_name (b, "message");
-          json_builder_add_string_value (b, ev->message ? ev->message : "");
-          break;
-        case INK_EVENT_WEIGHTS:
-        default:
-          return;
-        }
-      json_builder_end_object (b);
-      json_line (b);
+    case INK_EVENT_PHASE:
+      json_builder_set_member_name (b, "event");
+      json_builder_add_string_value (b, "phase");
+      json_builder_set_member_name (b, "phase");
+      json_builder_add_string_value (b, ev->phase);
+      break;
+    case INK_EVENT_PROGRESS:
+      json_progress_members (b, ev);
+      break;
+    case INK_EVENT_EPOCH:
+      json_epoch_members (b, ev->record);
+      break;
+    case INK_EVENT_PRETRAIN_EPOCH:
+      json_pretrain_members (b, ev);
+      break;
+    case INK_EVENT_FINISHED:
+      json_builder_set_member_name (b, "event");
+      json_builder_add_string_value (b, "finished");
+      json_builder_set_member_name (b, "reason");
+      json_builder_add_string_value (b, ink_stop_reason_to_string (ev->reason));
+      json_builder_set_member_name (b, "message");
+      json_builder_add_string_value (b, ev->message ? ev->message : "");
+      break;
+    case INK_EVENT_WEIGHTS:
+    default:
       return;
     }
-  if (v->quiet)
-    return;
+  json_builder_end_object (b);
+  json_line (b);
+}
 
+/* on a terminal: the progress line, rewritten in place */
+static void
+show_progress (TrainView *v, const InkTrainEvent *ev)
+{
+  double elapsed = (g_get_monotonic_time () - v->epoch_start) / 1e6;
+  double this_epoch = elapsed / ev->batch * ev->n_batches;
+  double per_epoch = v->done_epochs ? v->done_seconds / v->done_epochs : this_epoch;
+  double eta = MAX (this_epoch - elapsed, 0) + (double) (v->epochs - MIN (ev->epoch, v->epochs)) * per_epoch;
+  g_autofree char *line = progress_line (terminal_columns (), ev, v->epochs, eta);
+
+  printf ("\r\033[K%s", line);
+  fflush (stdout);
+  v->progress_shown = TRUE;
+}
+
+/* a row of the epoch table */
+static void
+print_epoch_row (TrainView *v, const InkEpochRecord *r)
+{
+  clear_progress (v);
+  printf ("%7u  %12.5f  %12.5f  %11.5f  %10.2f%%  %6.2fs%s%s%s\n",
+          r->epoch, r->train_loss, r->valid_loss, r->train_loss / r->valid_loss,
+          100 * r->valid_acc, r->duration, SGR (colour_out && r->improved, "32"),
+          r->improved ? "  *" : "", SGR (colour_out && r->improved, "0"));
+  fflush (stdout);
+}
+
+/* an event as text: the epoch table, the pretraining lines, the
+ * progress line */
+static void
+print_text_event (TrainView *v, const InkTrainEvent *ev)
+{
   switch (ev->kind)
     {
     case INK_EVENT_PROGRESS:
       if (v->tty && ev->batch > 0)
-        {
-          double elapsed = (g_get_monotonic_time () - v->epoch_start) / 1e6;
-          double this_epoch = elapsed / ev->batch * ev->n_batches;
-          double per_epoch = v->done_epochs ? v->done_seconds / v->done_epochs : this_epoch;
-          double eta = MAX (this_epoch - elapsed, 0) + (double) (v->epochs - MIN (ev->epoch, v->epochs)) * per_epoch;
-          g_autofree char *line = progress_line (terminal_columns (), ev, v->epochs, eta);
-
-          printf ("\r\033[K%s", line);
-          fflush (stdout);
-          v->progress_shown = TRUE;
-        }
+        show_progress (v, ev);
       break;
     case INK_EVENT_EPOCH:
-      {
-        const InkEpochRecord *r = ev->record;
-        clear_progress (v);
-        printf ("%7u  %12.5f  %12.5f  %11.5f  %10.2f%%  %6.2fs%s%s%s\n",
-                r->epoch, r->train_loss, r->valid_loss, r->train_loss / r->valid_loss,
-                100 * r->valid_acc, r->duration, SGR (colour_out && r->improved, "32"),
-                r->improved ? "  *" : "", SGR (colour_out && r->improved, "0"));
-        fflush (stdout);
-      }
+      print_epoch_row (v, ev->record);
       break;
     case INK_EVENT_FINISHED:
       clear_progress (v);
@@ -550,6 +579,18 @@ on_event (const InkTrainEvent *ev, gpointer user_data)
     default:
       break;
     }
+}
+
+static void
+on_event (const InkTrainEvent *ev, gpointer user_data)
+{
+  TrainView *v = user_data;
+
+  view_track (v, ev);
+  if (v->json)
+    print_json_event (ev);
+  else if (!v->quiet)
+    print_text_event (v, ev);
 }
 
 static GCancellable *interrupt_cancellable;
@@ -706,63 +747,137 @@ copy_into_ledger (const char *from, const char *to, GError **error)
          ink_save_file (to, bytes, len, TRUE, error);
 }
 
-static int
-cmd_train (int argc, char **argv)
+/* `inkling-cli train`'s flags as given; G_MININT and G_MININT64 (which no
+ * user value can equal) say "not given" */
+typedef struct
 {
-  g_autofree char *preset = NULL, *config = NULL, *data = NULL, *save = NULL, *history = NULL;
-  g_autofree char *checkpoint = NULL, *resume = NULL, *device = NULL, *optimizer = NULL;
-  g_autofree char *norm = NULL, *write_config = NULL;
-  /* sentinels that no user value can equal */
-  int epochs = G_MININT, batch = G_MININT, subset = G_MININT;
-  gint64 seed = G_MININT64;
-  g_autofree char *lr_text = NULL;
-  double lr = NAN;
-  gboolean json = FALSE, no_progress = FALSE, report = FALSE, quiet = FALSE, no_ledger = FALSE;
+  char     *preset, *config, *resume, *data, *device, *optimizer, *norm, *lr_text;
+  char     *save, *history, *checkpoint, *write_config;
+  int       epochs, batch, subset;
+  gint64    seed;
+  double    lr;                 /* --lr's value, once checked */
+  gboolean  json, quiet, no_progress, report, no_ledger;
+} TrainOptions;
+
+/* One `inkling-cli train`: its flags, then what each step builds */
+typedef struct
+{
+  TrainOptions   opt;
+  InkExperiment *exp;
+  InkDataset    *train, *test;
+  char          *dir;           /* the data's folder */
+  GPtrArray     *locks;         /* on the output files, held to the end */
+  InkTrainer    *trainer;
+  InkLedgerRun  *ledger;
+  char          *ledger_model, *ledger_ckpt, *ledger_history;
+  gboolean       ckpt_in_ledger; /* no --checkpoint: it goes into the ledger */
+  gboolean       saved, history_written;
+  TrainView      view;
+} TrainCommand;
+
+static void
+train_command_clear (TrainCommand *c)
+{
+  TrainOptions *o = &c->opt;
+
+  g_free (c->ledger_history);
+  g_free (c->ledger_ckpt);
+  g_free (c->ledger_model);
+  g_free (c->dir);
+  g_clear_pointer (&c->locks, g_ptr_array_unref);
+  g_clear_pointer (&c->ledger, ink_ledger_run_free);
+  g_clear_pointer (&c->trainer, ink_trainer_free);
+  g_clear_pointer (&c->test, ink_dataset_free);
+  g_clear_pointer (&c->train, ink_dataset_free);
+  g_clear_pointer (&c->exp, ink_experiment_free);
+  g_free (o->preset);
+  g_free (o->config);
+  g_free (o->resume);
+  g_free (o->data);
+  g_free (o->device);
+  g_free (o->optimizer);
+  g_free (o->norm);
+  g_free (o->lr_text);
+  g_free (o->save);
+  g_free (o->history);
+  g_free (o->checkpoint);
+  g_free (o->write_config);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TrainCommand, train_command_clear)
+
+/* Every flag's value, before anything is read (--lr's into o->lr): the
+ * usage error a bad one is, or NULL */
+static const char *
+train_check_values (TrainOptions *o)
+{
+  InkOptimizerKind ok;
+  InkNormKind nk;
+
+  if (o->lr_text != NULL)
+    {
+      /* read as text: "nan" must be refused, not taken for "not given" */
+      char *end = NULL;
+
+      o->lr = g_ascii_strtod (o->lr_text, &end);
+      /* kept as a float: 1e39 would become infinity */
+      if (end == o->lr_text || *end != '\0' || !(o->lr > 0) || !isfinite ((float) o->lr) ||
+          (float) o->lr == 0.0f)
+        return "--lr must be a positive number no larger than 3.4e38";
+    }
+  if (o->epochs != G_MININT && (o->epochs < 1 || o->epochs > 1000000))
+    return "--epochs must be between 1 and 1000000";
+  if (o->batch != G_MININT && (o->batch < 1 || o->batch > 65536))
+    return "--batch-size must be between 1 and 65536";
+  if (o->subset != G_MININT && o->subset < 1)
+    return "--subset must be at least 1";
+  if (o->seed != G_MININT64 && o->seed < 0)
+    return "--seed must not be negative";
+  if (o->device && g_strcmp0 (o->device, "cpu") != 0 && g_strcmp0 (o->device, "cuda") != 0 &&
+      g_strcmp0 (o->device, "auto") != 0)
+    return "--device must be cpu, cuda or auto";
+  if (o->optimizer && !ink_optimizer_kind_from_string (o->optimizer, &ok))
+    return "--optimizer must be one of sgd, momentum, nesterov, rmsprop, adam, adagrad";
+  if (o->norm && !ink_norm_kind_from_string (o->norm, &nk))
+    return "--normalization must be one of scale, standardize, minmax, none";
+  if (o->resume && (o->lr_text != NULL || o->batch != G_MININT || o->seed != G_MININT64 ||
+                    o->optimizer || o->norm || o->subset != G_MININT || o->device))
+    return "--resume continues the checkpoint's own experiment; only --epochs, --data and outputs may be given";
+  return NULL;
+}
+
+/* Step 1: the flags, parsed and checked.  FALSE: return *status (--help,
+ * --version or a usage error, already printed). */
+static gboolean
+train_parse_options (TrainOptions *o, int argc, char **argv, int *status)
+{
   GOptionEntry entries[] = {
-    { "preset", 'p', 0, G_OPTION_ARG_STRING, &preset, N_("Start from a preset (see “inkling-cli presets”)"), N_("NAME") },
-    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config, N_("Start from an experiment JSON file"), N_("FILE") },
-    { "resume", 0, 0, G_OPTION_ARG_FILENAME, &resume, N_("Continue from a checkpoint exactly where it stopped"), N_("CHECKPOINT") },
-    { "epochs", 'e', 0, G_OPTION_ARG_INT, &epochs, N_("Number of epochs"), N_("N") },
-    { "lr", 0, 0, G_OPTION_ARG_STRING, &lr_text, N_("Learning rate"), N_("RATE") },
-    { "batch-size", 'b', 0, G_OPTION_ARG_INT, &batch, N_("Minibatch size"), N_("N") },
-    { "optimizer", 0, 0, G_OPTION_ARG_STRING, &optimizer, N_("sgd, momentum, nesterov, rmsprop, adam or adagrad (with its default hyper-parameters)"), N_("KIND") },
-    { "normalization", 0, 0, G_OPTION_ARG_STRING, &norm, N_("scale, standardize, minmax or none"), N_("KIND") },
-    { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, N_("Random seed (initialization, split, shuffling, dropout)"), N_("N") },
-    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data, N_("mnist, fashion-mnist, or a folder holding the four IDX files (raw or .gz) or mnist_train.csv + mnist_test.csv"), N_("DATA") },
-    { "subset", 0, 0, G_OPTION_ARG_INT, &subset, N_("Use only the first N training and test images (quick runs)"), N_("N") },
-    { "device", 0, 0, G_OPTION_ARG_STRING, &device, N_("cpu, cuda or auto"), N_("DEVICE") },
-    { "save", 'o', 0, G_OPTION_ARG_FILENAME, &save, N_("Save the best model (safetensors)"), N_("FILE") },
-    { "history", 0, 0, G_OPTION_ARG_FILENAME, &history, N_("Write the per-epoch history as CSV"), N_("FILE") },
-    { "checkpoint", 0, 0, G_OPTION_ARG_FILENAME, &checkpoint, N_("Write a checkpoint after every epoch (default with --save: FILE.ckpt)"), N_("FILE") },
-    { "no-ledger", 0, 0, G_OPTION_ARG_NONE, &no_ledger, N_("Keep no record of the run in the run ledger (~/.local/share/inkling/runs)"), NULL },
-    { "write-config", 0, 0, G_OPTION_ARG_FILENAME, &write_config, N_("Write the resulting experiment JSON to FILE and exit"), N_("FILE") },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print events as JSON lines (start, phase, progress, epoch, test, report, saved)"), NULL },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Print only the final result lines (and errors)"), NULL },
-    { "no-progress", 0, 0, G_OPTION_ARG_NONE, &no_progress, N_("No progress line, even on a terminal"), NULL },
-    { "report", 0, 0, G_OPTION_ARG_NONE, &report, N_("Print the per-class classification report after the test line (also when the experiment asks for it)"), NULL },
+    { "preset", 'p', 0, G_OPTION_ARG_STRING, &o->preset, N_("Start from a preset (see “inkling-cli presets”)"), N_("NAME") },
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &o->config, N_("Start from an experiment JSON file"), N_("FILE") },
+    { "resume", 0, 0, G_OPTION_ARG_FILENAME, &o->resume, N_("Continue from a checkpoint exactly where it stopped"), N_("CHECKPOINT") },
+    { "epochs", 'e', 0, G_OPTION_ARG_INT, &o->epochs, N_("Number of epochs"), N_("N") },
+    { "lr", 0, 0, G_OPTION_ARG_STRING, &o->lr_text, N_("Learning rate"), N_("RATE") },
+    { "batch-size", 'b', 0, G_OPTION_ARG_INT, &o->batch, N_("Minibatch size"), N_("N") },
+    { "optimizer", 0, 0, G_OPTION_ARG_STRING, &o->optimizer, N_("sgd, momentum, nesterov, rmsprop, adam or adagrad (with its default hyper-parameters)"), N_("KIND") },
+    { "normalization", 0, 0, G_OPTION_ARG_STRING, &o->norm, N_("scale, standardize, minmax or none"), N_("KIND") },
+    { "seed", 's', 0, G_OPTION_ARG_INT64, &o->seed, N_("Random seed (initialization, split, shuffling, dropout)"), N_("N") },
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &o->data, N_("mnist, fashion-mnist, or a folder holding the four IDX files (raw or .gz) or mnist_train.csv + mnist_test.csv"), N_("DATA") },
+    { "subset", 0, 0, G_OPTION_ARG_INT, &o->subset, N_("Use only the first N training and test images (quick runs)"), N_("N") },
+    { "device", 0, 0, G_OPTION_ARG_STRING, &o->device, N_("cpu, cuda or auto"), N_("DEVICE") },
+    { "save", 'o', 0, G_OPTION_ARG_FILENAME, &o->save, N_("Save the best model (safetensors)"), N_("FILE") },
+    { "history", 0, 0, G_OPTION_ARG_FILENAME, &o->history, N_("Write the per-epoch history as CSV"), N_("FILE") },
+    { "checkpoint", 0, 0, G_OPTION_ARG_FILENAME, &o->checkpoint, N_("Write a checkpoint after every epoch (default with --save: FILE.ckpt)"), N_("FILE") },
+    { "no-ledger", 0, 0, G_OPTION_ARG_NONE, &o->no_ledger, N_("Keep no record of the run in the run ledger (~/.local/share/inkling/runs)"), NULL },
+    { "write-config", 0, 0, G_OPTION_ARG_FILENAME, &o->write_config, N_("Write the resulting experiment JSON to FILE and exit"), N_("FILE") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, N_("Print events as JSON lines (start, phase, progress, epoch, test, report, saved)"), NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, N_("Print only the final result lines (and errors)"), NULL },
+    { "no-progress", 0, 0, G_OPTION_ARG_NONE, &o->no_progress, N_("No progress line, even on a terminal"), NULL },
+    { "report", 0, 0, G_OPTION_ARG_NONE, &o->report, N_("Print the per-class classification report after the test line (also when the experiment asks for it)"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new (_("— train a network"));
-  g_autoptr(InkExperiment) exp = NULL;
-  g_autoptr(InkDataset) train = NULL, test = NULL;
-  g_autoptr(InkTrainer) trainer = NULL;
-  g_autoptr(InkLedgerRun) ledger = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
-  g_autoptr(GPtrArray) locks = g_ptr_array_new_with_free_func ((GDestroyNotify) ink_path_unlock);
-  g_autofree char *dir = NULL;
-  g_autofree char *blas = NULL;
-  g_autofree char *ledger_model = NULL, *ledger_ckpt = NULL, *ledger_history = NULL;
   g_autofree char *description = NULL;
-  gboolean ckpt_in_ledger = FALSE, saved = FALSE, history_written = FALSE;
-  TrainView view = { 0 };
-  RunData rd = { 0 };
-  GThread *thread;
-  guint sig_int, sig_term;
-  guint kept;
-  int status = 0;
-  double test_loss;
-  const InkMetrics *m;
+  const char *bad = NULL;
 
   g_set_prgname ("train");
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
@@ -774,301 +889,362 @@ cmd_train (int argc, char **argv)
                                                "the weights of its best (or last completed) epoch first."),
                                  _(EXIT_STATUS_HELP));
   g_option_context_set_description (ctx, description);
-  if (!parse_options (ctx, &argc, &argv, &status))
-    return status;
+  if (!parse_options (ctx, &argc, &argv, status))
+    return FALSE;
   if (argc > 1)
-    return refuse_argument (ctx, argv[1]);
-  if (!check_not_empty (ctx, &status, "--preset", preset, "--config", config, "--resume", resume,
-                        "--data", data, "--device", device, "--optimizer", optimizer,
-                        "--normalization", norm, "--save", save, "--history", history,
-                        "--checkpoint", checkpoint, "--write-config", write_config, "--lr", lr_text,
+    {
+      *status = refuse_argument (ctx, argv[1]);
+      return FALSE;
+    }
+  if (!check_not_empty (ctx, status, "--preset", o->preset, "--config", o->config, "--resume", o->resume,
+                        "--data", o->data, "--device", o->device, "--optimizer", o->optimizer,
+                        "--normalization", o->norm, "--save", o->save, "--history", o->history,
+                        "--checkpoint", o->checkpoint, "--write-config", o->write_config, "--lr", o->lr_text,
                         NULL))
-    return status;
-  if (!!preset + !!config + !!resume > 1)
-    return usage_error (ctx, "give only one of --preset, --config and --resume");
-  if (json && quiet)
-    return usage_error (ctx, "give only one of --json and --quiet");
-  if (!check_preset (ctx, preset, &status))
-    return status;
-
-  /* every flag's value before anything is read: a bad one is a usage error */
-  if (lr_text != NULL)
-    {
-      /* read as text: "nan" must be refused, not taken for "not given" */
-      char *end = NULL;
-
-      lr = g_ascii_strtod (lr_text, &end);
-      /* kept as a float: 1e39 would become infinity */
-      if (end == lr_text || *end != '\0' || !(lr > 0) || !isfinite ((float) lr) || (float) lr == 0.0f)
-        return usage_error (ctx, "--lr must be a positive number no larger than 3.4e38");
-    }
-  if (epochs != G_MININT && (epochs < 1 || epochs > 1000000))
-    return usage_error (ctx, "--epochs must be between 1 and 1000000");
-  if (batch != G_MININT && (batch < 1 || batch > 65536))
-    return usage_error (ctx, "--batch-size must be between 1 and 65536");
-  if (subset != G_MININT && subset < 1)
-    return usage_error (ctx, "--subset must be at least 1");
-  if (seed != G_MININT64 && seed < 0)
-    return usage_error (ctx, "--seed must not be negative");
-  if (device && g_strcmp0 (device, "cpu") != 0 && g_strcmp0 (device, "cuda") != 0 &&
-      g_strcmp0 (device, "auto") != 0)
-    return usage_error (ctx, "--device must be cpu, cuda or auto");
-  {
-    InkOptimizerKind ok;
-    InkNormKind nk;
-
-    if (optimizer && !ink_optimizer_kind_from_string (optimizer, &ok))
-      return usage_error (ctx, "--optimizer must be one of sgd, momentum, nesterov, rmsprop, adam, adagrad");
-    if (norm && !ink_norm_kind_from_string (norm, &nk))
-      return usage_error (ctx, "--normalization must be one of scale, standardize, minmax, none");
-  }
-  if (resume && (lr_text != NULL || batch != G_MININT || seed != G_MININT64 || optimizer || norm ||
-                 subset != G_MININT || device))
-    return usage_error (ctx, "--resume continues the checkpoint's own experiment; only --epochs, --data and outputs may be given");
-
-  if (resume)
-    exp = ink_checkpoint_experiment (resume, &error);
-  else if (config)
-    exp = ink_experiment_load (config, &error);
+    return FALSE;
+  if (!!o->preset + !!o->config + !!o->resume > 1)
+    bad = "give only one of --preset, --config and --resume";
+  else if (o->json && o->quiet)
+    bad = "give only one of --json and --quiet";
+  else if (!check_preset (ctx, o->preset, status))
+    return FALSE;
   else
-    exp = ink_experiment_preset (preset ? preset : "keras-mnist-mlp", &error);
-  if (exp == NULL)
+    bad = train_check_values (o);
+  if (bad != NULL)
     {
-      fail ("%s", error->message);
-      return 1;
+      *status = usage_error (ctx, bad);
+      return FALSE;
     }
+  return TRUE;
+}
 
-  if (epochs != G_MININT)
-    exp->epochs = (guint) epochs;
-  if (optimizer)
+/* the flags' values over the experiment's own */
+static void
+train_apply_flags (InkExperiment *exp, const TrainOptions *o)
+{
+  if (o->epochs != G_MININT)
+    exp->epochs = (guint) o->epochs;
+  if (o->optimizer)
     {
       InkOptimizerKind k;
       float keep_decay = exp->optimizer.decay, l1 = exp->optimizer.l1, l2 = exp->optimizer.l2;
 
-      ink_optimizer_kind_from_string (optimizer, &k);
+      ink_optimizer_kind_from_string (o->optimizer, &k);
       ink_optimizer_spec_defaults (&exp->optimizer, k);
       exp->optimizer.decay = keep_decay;
       exp->optimizer.l1 = l1;
       exp->optimizer.l2 = l2;
     }
-  if (lr_text != NULL)
-    exp->optimizer.lr = (float) lr;
-  if (batch != G_MININT)
-    exp->batch_size = (guint) batch;
-  if (subset != G_MININT)
-    exp->split.subset = (guint) subset;
-  if (seed != G_MININT64)
-    exp->seed = (guint64) seed;
-  if (norm)
-    ink_norm_kind_from_string (norm, &exp->normalization);
-  if (device)
+  if (o->lr_text != NULL)
+    exp->optimizer.lr = (float) o->lr;
+  if (o->batch != G_MININT)
+    exp->batch_size = (guint) o->batch;
+  if (o->subset != G_MININT)
+    exp->split.subset = (guint) o->subset;
+  if (o->seed != G_MININT64)
+    exp->seed = (guint64) o->seed;
+  if (o->norm)
+    ink_norm_kind_from_string (o->norm, &exp->normalization);
+  if (o->device)
     {
       g_free (exp->device);
-      exp->device = g_strdup (device);
+      exp->device = g_strdup (o->device);
     }
-  if (!ink_experiment_validate (exp, &error))
-    {
-      fail ("%s", error->message);
-      return 1;
-    }
-  /* the experiment (and so the model's metadata, the ledger's record)
-   * names the data it trained on: --data fashion-mnist by its name, a
-   * folder by its absolute path, so that evaluate finds it again */
-  if (data != NULL && !g_file_test (data, G_FILE_TEST_IS_DIR) && ink_dataset_is_known (data))
+}
+
+/* The experiment (and so the model's metadata, the ledger's record)
+ * names the data it trained on: --data fashion-mnist by its name (then
+ * --data is dropped), a folder by its absolute path, so that evaluate
+ * finds it again */
+static void
+train_name_data (InkExperiment *exp, TrainOptions *o)
+{
+  if (o->data != NULL && !g_file_test (o->data, G_FILE_TEST_IS_DIR) && ink_dataset_is_known (o->data))
     {
       g_free (exp->dataset);
-      exp->dataset = g_ascii_strdown (data, -1);
-      g_clear_pointer (&data, g_free);
+      exp->dataset = g_ascii_strdown (o->data, -1);
+      g_clear_pointer (&o->data, g_free);
     }
-  else if (data != NULL && g_file_test (data, G_FILE_TEST_IS_DIR))
+  else if (o->data != NULL && g_file_test (o->data, G_FILE_TEST_IS_DIR))
     {
-      g_autofree char *abs = g_canonicalize_filename (data, NULL);
+      g_autofree char *abs = g_canonicalize_filename (o->data, NULL);
 
       g_free (exp->dataset);
       exp->dataset = g_steal_pointer (&abs);
     }
-  if (write_config)
+}
+
+/* Step 2: the experiment to train: the checkpoint's, the file's or the
+ * preset's, with the flags over it.  FALSE: the error is printed. */
+static gboolean
+train_build_experiment (TrainCommand *c)
+{
+  TrainOptions *o = &c->opt;
+  g_autoptr(GError) error = NULL;
+
+  if (o->resume)
+    c->exp = ink_checkpoint_experiment (o->resume, &error);
+  else if (o->config)
+    c->exp = ink_experiment_load (o->config, &error);
+  else
+    c->exp = ink_experiment_preset (o->preset ? o->preset : "keras-mnist-mlp", &error);
+  if (c->exp == NULL)
     {
-      if (!ink_experiment_save (exp, write_config, &error))
-        {
-          fail ("%s", error->message);
-          return 1;
-        }
-      return 0;
+      fail ("%s", error->message);
+      return FALSE;
     }
+  train_apply_flags (c->exp, o);
+  if (!ink_experiment_validate (c->exp, &error))
+    {
+      fail ("%s", error->message);
+      return FALSE;
+    }
+  train_name_data (c->exp, o);
+  return TRUE;
+}
 
-  /* the outputs, checked before the data is loaded: a folder is no file
-   * to write, and one run per output file (two runs writing the same model
-   * or checkpoint would leave a model from one and a checkpoint from the
-   * other) */
-  if (checkpoint == NULL && resume)
-    checkpoint = g_strdup (resume);
-  if (checkpoint == NULL && save)
-    checkpoint = g_strconcat (save, ".ckpt", NULL);
-  {
-    const char *outputs[3] = { save, checkpoint, history };
-    const char *flags[3] = { "--save", "--checkpoint", "--history" };
+/* --write-config: the experiment is written instead of trained */
+static int
+train_write_config (TrainCommand *c)
+{
+  g_autoptr(GError) error = NULL;
 
-    for (guint i = 0; i < G_N_ELEMENTS (outputs); i++)
-      if (!check_output_path (flags[i], outputs[i]))
-        return 1;
-    for (guint i = 0; i < G_N_ELEMENTS (outputs); i++)
-      if (outputs[i] != NULL)
-        {
-          InkPathLock *lock = ink_path_lock (outputs[i], &error);
-          if (lock == NULL)
-            {
-              fail ("%s: %s", flags[i], error->message);
-              return 1;
-            }
-          g_ptr_array_add (locks, lock);
-        }
-  }
-
-  if (!load_data (exp->dataset, data, exp->net->n_inputs, &train, &test, &dir, &error))
+  if (!ink_experiment_save (c->exp, c->opt.write_config, &error))
     {
       fail ("%s", error->message);
       return 1;
     }
-  trainer = ink_trainer_new (exp, train, test, &error);
-  if (trainer == NULL)
-    {
-      fail ("%s", error->message);
-      return 1;
-    }
-  if (resume && !ink_trainer_resume (trainer, resume, &error))
-    {
-      fail ("%s", error->message);
-      return 1;
-    }
+  return 0;
+}
 
-  /* the run ledger, as the workbench keeps it: a new folder per run */
-  if (!no_ledger)
+/* Step 3: the outputs, checked before the data is loaded: a folder is no
+ * file to write, and one run per output file (two runs writing the same
+ * model or checkpoint would leave a model from one and a checkpoint from
+ * the other).  FALSE: the error is printed. */
+static gboolean
+train_claim_outputs (TrainCommand *c)
+{
+  TrainOptions *o = &c->opt;
+  const char *outputs[3];
+  const char *flags[3] = { "--save", "--checkpoint", "--history" };
+
+  if (o->checkpoint == NULL && o->resume)
+    o->checkpoint = g_strdup (o->resume);
+  if (o->checkpoint == NULL && o->save)
+    o->checkpoint = g_strconcat (o->save, ".ckpt", NULL);
+  outputs[0] = o->save;
+  outputs[1] = o->checkpoint;
+  outputs[2] = o->history;
+  for (guint i = 0; i < G_N_ELEMENTS (outputs); i++)
+    if (!check_output_path (flags[i], outputs[i]))
+      return FALSE;
+  c->locks = g_ptr_array_new_with_free_func ((GDestroyNotify) ink_path_unlock);
+  for (guint i = 0; i < G_N_ELEMENTS (outputs); i++)
+    if (outputs[i] != NULL)
+      {
+        g_autoptr(GError) error = NULL;
+        InkPathLock *lock = ink_path_lock (outputs[i], &error);
+
+        if (lock == NULL)
+          {
+            fail ("%s: %s", flags[i], error->message);
+            return FALSE;
+          }
+        g_ptr_array_add (c->locks, lock);
+      }
+  return TRUE;
+}
+
+/* Step 4: the data and the trainer, at the checkpoint's state with
+ * --resume.  FALSE: the error is printed. */
+static gboolean
+train_load (TrainCommand *c)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!load_data (c->exp->dataset, c->opt.data, c->exp->net->n_inputs, &c->train, &c->test, &c->dir,
+                  &error) ||
+      !(c->trainer = ink_trainer_new (c->exp, c->train, c->test, &error)) ||
+      (c->opt.resume && !ink_trainer_resume (c->trainer, c->opt.resume, &error)))
     {
+      fail ("%s", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Step 5: the run ledger, as the workbench keeps it (a new folder per
+ * run), then the checkpoint the trainer writes.  FALSE: the error is
+ * printed. */
+static gboolean
+train_open_ledger (TrainCommand *c)
+{
+  TrainOptions *o = &c->opt;
+
+  if (!o->no_ledger)
+    {
+      g_autoptr(GError) error = NULL;
       guint n_done;
-      const InkEpochRecord *done = ink_trainer_history (trainer, &n_done);
+      const InkEpochRecord *done = ink_trainer_history (c->trainer, &n_done);
 
-      ledger = ink_ledger_run_create (NULL, exp, &error);
-      if (ledger == NULL)
+      c->ledger = ink_ledger_run_create (NULL, c->exp, &error);
+      if (c->ledger == NULL)
         {
           fail ("the run ledger: %s (--no-ledger trains without it)", error->message);
-          return 1;
+          return FALSE;
         }
       /* a resumed run's record starts with the epochs it continues */
       if (n_done > 0)
         {
-          g_array_append_vals (ledger->history, done, n_done - 1);
-          if (!ink_ledger_run_add_epoch (ledger, &done[n_done - 1], &error))
+          g_array_append_vals (c->ledger->history, done, n_done - 1);
+          if (!ink_ledger_run_add_epoch (c->ledger, &done[n_done - 1], &error))
             {
               fail ("the run ledger: %s (--no-ledger trains without it)", error->message);
-              return 1;
+              return FALSE;
             }
         }
-      ledger_model = ink_ledger_run_model_path (ledger);
-      ledger_ckpt = ink_ledger_run_checkpoint_path (ledger);
-      ledger_history = g_build_filename (ledger->dir, "history.csv", NULL);
+      c->ledger_model = ink_ledger_run_model_path (c->ledger);
+      c->ledger_ckpt = ink_ledger_run_checkpoint_path (c->ledger);
+      c->ledger_history = g_build_filename (c->ledger->dir, "history.csv", NULL);
       /* without a checkpoint of its own the run checkpoints into the ledger */
-      if (checkpoint == NULL)
+      if (o->checkpoint == NULL)
         {
-          ckpt_in_ledger = TRUE;
-          checkpoint = g_strdup (ledger_ckpt);
+          c->ckpt_in_ledger = TRUE;
+          o->checkpoint = g_strdup (c->ledger_ckpt);
         }
     }
-  if (checkpoint)
-    ink_trainer_set_checkpoint (trainer, checkpoint);
+  if (o->checkpoint)
+    ink_trainer_set_checkpoint (c->trainer, o->checkpoint);
+  return TRUE;
+}
 
-  view.json = json;
-  view.quiet = quiet;
-  view.tty = !no_progress && !quiet && isatty (STDOUT_FILENO) && g_strcmp0 (g_getenv ("TERM"), "dumb") != 0;
-  view.epochs = exp->epochs;
-  view.ledger = ledger;
-  blas = ink_openblas_describe ();
-  if (json)
-    json_start_event (exp, trainer, dir, resume, ledger);
-  else if (!quiet)
+/* the pretraining line: per hidden layer "a/b" where the experiment lists
+ * values */
+static void
+print_pretraining (const InkExperiment *exp)
+{
+  const InkPretrainSpec *pt = &exp->pretraining;
+  g_autoptr(GString) ep = g_string_new (NULL), k = g_string_new (NULL);
+  g_autoptr(GString) lr = g_string_new (NULL), dc = g_string_new (NULL);
+
+  for (int l = 0; l + 1 < exp->net->n_layers; l++)
     {
-      const InkSplit *sp = ink_trainer_split (trainer);
-      print_network (exp);
-      out_wrapped ("data: %s", dir);
-      out_wrapped ("  %u train, %u valid%s, %u test; %s normalization",
-                   sp->n_train, sp->n_valid, sp->valid_is_test ? " (the test set)" : "", sp->n_test,
-                   ink_norm_kind_to_string (exp->normalization));
-      out_wrapped ("device: %s", ink_trainer_network (trainer)->be->device_name);
-      out_wrapped ("optimizer: %s lr %g, batch %u, %u epochs, seed %" G_GUINT64_FORMAT,
-              ink_optimizer_kind_to_string (exp->optimizer.kind), (double) exp->optimizer.lr,
-              exp->batch_size, exp->epochs, exp->seed);
-      if (exp->pretraining.enabled && !resume)
-        {
-          const InkPretrainSpec *pt = &exp->pretraining;
-          g_autoptr(GString) ep = g_string_new (NULL), k = g_string_new (NULL);
-          g_autoptr(GString) lr = g_string_new (NULL), dc = g_string_new (NULL);
-
-          /* per hidden layer "a/b" where the experiment lists values */
-          for (int l = 0; l + 1 < exp->net->n_layers; l++)
-            {
-              const char *sep = l ? "/" : "";
-              g_string_append_printf (ep, "%s%u", sep, ink_pretrain_spec_epochs (pt, (guint) l));
-              if (pt->n_layer_cd_k || l == 0)
-                g_string_append_printf (k, "%s%u", sep, ink_pretrain_spec_cd_k (pt, (guint) l));
-              if (pt->n_layer_lr || l == 0)
-                g_string_append_printf (lr, "%s%g", sep, (double) ink_pretrain_spec_lr (pt, (guint) l));
-              if (pt->n_layer_decay || l == 0)
-                g_string_append_printf (dc, "%s%g", sep, (double) ink_pretrain_spec_decay (pt, (guint) l));
-            }
-          out_wrapped ("pretraining: RBM CD-%s, %s epochs, lr %s (decay %s), "
-                       "momentum %g, weight decay %g, batch %u",
-                  k->str, ep->str, lr->str, dc->str,
-                  (double) pt->momentum, (double) pt->weight_decay, pt->batch_size);
-        }
-      if (ink_augment_spec_enabled (&exp->augmentation))
-        {
-          const InkAugmentSpec *au = &exp->augmentation;
-          out_wrapped ("augmentation: shift ±%u px, rotate ±%g°, elastic α %g σ %g, probability %g",
-                  au->shift, (double) au->rotate, (double) au->elastic_alpha,
-                  (double) au->elastic_sigma, (double) au->probability);
-        }
-      out_wrapped ("blas: %s", blas);
-      if (ledger)
-        out_wrapped ("ledger: %s", ledger->dir);
-      printf ("\n");
-      if (resume)
-        {
-          guint n;
-          const InkEpochRecord *h = ink_trainer_history (trainer, &n);
-          InkLedgerRun *keep = view.ledger;
-
-          print_table_header ();
-          view.header_done = TRUE;
-          /* shown again, not recorded again */
-          view.ledger = NULL;
-          for (guint i = 0; i < n; i++)
-            {
-              InkEpochRecord r = h[i];
-              InkTrainEvent ev = { .kind = INK_EVENT_EPOCH, .record = &r };
-              on_event (&ev, &view);
-            }
-          view.ledger = keep;
-        }
-      fflush (stdout);
+      const char *sep = l ? "/" : "";
+      g_string_append_printf (ep, "%s%u", sep, ink_pretrain_spec_epochs (pt, (guint) l));
+      if (pt->n_layer_cd_k || l == 0)
+        g_string_append_printf (k, "%s%u", sep, ink_pretrain_spec_cd_k (pt, (guint) l));
+      if (pt->n_layer_lr || l == 0)
+        g_string_append_printf (lr, "%s%g", sep, (double) ink_pretrain_spec_lr (pt, (guint) l));
+      if (pt->n_layer_decay || l == 0)
+        g_string_append_printf (dc, "%s%g", sep, (double) ink_pretrain_spec_decay (pt, (guint) l));
     }
-  /* the ETA's epoch time: the epochs done so far, once the run has some */
-  {
-    guint n;
-    const InkEpochRecord *h = ink_trainer_history (trainer, &n);
+  out_wrapped ("pretraining: RBM CD-%s, %s epochs, lr %s (decay %s), "
+               "momentum %g, weight decay %g, batch %u",
+               k->str, ep->str, lr->str, dc->str,
+               (double) pt->momentum, (double) pt->weight_decay, pt->batch_size);
+}
 
-    view.done_seconds = 0;
-    for (guint i = 0; i < n; i++)
-      view.done_seconds += h[i].duration;
-    view.done_epochs = n;
-  }
+/* a resumed run's table starts with the epochs it continues: shown
+ * again, not recorded again */
+static void
+print_resumed_epochs (TrainCommand *c)
+{
+  guint n;
+  const InkEpochRecord *h = ink_trainer_history (c->trainer, &n);
+  InkLedgerRun *keep = c->view.ledger;
+
+  print_table_header ();
+  c->view.header_done = TRUE;
+  c->view.ledger = NULL;
+  for (guint i = 0; i < n; i++)
+    {
+      InkEpochRecord r = h[i];
+      InkTrainEvent ev = { .kind = INK_EVENT_EPOCH, .record = &r };
+      on_event (&ev, &c->view);
+    }
+  c->view.ledger = keep;
+}
+
+/* what the run is, as text, before its first epoch */
+static void
+print_run_header (TrainCommand *c, const char *blas)
+{
+  const InkExperiment *exp = c->exp;
+  const InkSplit *sp = ink_trainer_split (c->trainer);
+
+  print_network (exp);
+  out_wrapped ("data: %s", c->dir);
+  out_wrapped ("  %u train, %u valid%s, %u test; %s normalization",
+               sp->n_train, sp->n_valid, sp->valid_is_test ? " (the test set)" : "", sp->n_test,
+               ink_norm_kind_to_string (exp->normalization));
+  out_wrapped ("device: %s", ink_trainer_network (c->trainer)->be->device_name);
+  out_wrapped ("optimizer: %s lr %g, batch %u, %u epochs, seed %" G_GUINT64_FORMAT,
+               ink_optimizer_kind_to_string (exp->optimizer.kind), (double) exp->optimizer.lr,
+               exp->batch_size, exp->epochs, exp->seed);
+  if (exp->pretraining.enabled && !c->opt.resume)
+    print_pretraining (exp);
+  if (ink_augment_spec_enabled (&exp->augmentation))
+    {
+      const InkAugmentSpec *au = &exp->augmentation;
+      out_wrapped ("augmentation: shift ±%u px, rotate ±%g°, elastic α %g σ %g, probability %g",
+                   au->shift, (double) au->rotate, (double) au->elastic_alpha,
+                   (double) au->elastic_sigma, (double) au->probability);
+    }
+  out_wrapped ("blas: %s", blas);
+  if (c->ledger)
+    out_wrapped ("ledger: %s", c->ledger->dir);
+  printf ("\n");
+  if (c->opt.resume)
+    print_resumed_epochs (c);
+  fflush (stdout);
+}
+
+/* Step 6: the view of the run's events, and what the run is, printed
+ * before its first epoch */
+static void
+train_start_view (TrainCommand *c)
+{
+  TrainOptions *o = &c->opt;
+  TrainView *v = &c->view;
+  g_autofree char *blas = NULL;
+  const InkEpochRecord *h;
+  guint n;
+
+  v->json = o->json;
+  v->quiet = o->quiet;
+  v->tty = !o->no_progress && !o->quiet && isatty (STDOUT_FILENO) && g_strcmp0 (g_getenv ("TERM"), "dumb") != 0;
+  v->epochs = c->exp->epochs;
+  v->ledger = c->ledger;
+  blas = ink_openblas_describe ();
+  if (o->json)
+    json_start_event (c->exp, c->trainer, c->dir, o->resume, c->ledger);
+  else if (!o->quiet)
+    print_run_header (c, blas);
+  /* the ETA's epoch time: the epochs done so far, once the run has some */
+  h = ink_trainer_history (c->trainer, &n);
+  v->done_seconds = 0;
+  for (guint i = 0; i < n; i++)
+    v->done_seconds += h[i].duration;
+  v->done_epochs = n;
+}
+
+/* Step 7: the run, in a thread, while the main loop waits for Ctrl+C and
+ * SIGTERM.  FALSE: it failed; the error is printed and the ledger says
+ * so. */
+static gboolean
+train_run (TrainCommand *c)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  RunData rd = { 0 };
+  GThread *thread;
+  guint sig_int, sig_term;
 
   interrupt_cancellable = g_cancellable_new ();
-  loop = g_main_loop_new (NULL, FALSE);
   interrupt_signal = 0;
   sig_int = g_unix_signal_add (SIGINT, on_stop_signal, GINT_TO_POINTER (SIGINT));
   sig_term = g_unix_signal_add (SIGTERM, on_stop_signal, GINT_TO_POINTER (SIGTERM));
-  rd.trainer = trainer;
-  rd.view = &view;
+  rd.trainer = c->trainer;
+  rd.view = &c->view;
   rd.loop = loop;
   thread = g_thread_new ("trainer", run_thread, &rd);
   g_main_loop_run (loop);
@@ -1079,184 +1255,262 @@ cmd_train (int argc, char **argv)
 
   if (!rd.ok)
     {
-      if (ledger)
-        ink_ledger_run_finish (ledger, "failed", rd.error->message, NAN, 0, NULL);
+      if (c->ledger)
+        ink_ledger_run_finish (c->ledger, "failed", rd.error->message, NAN, 0, NULL);
       fail ("%s", rd.error->message);
       g_clear_error (&rd.error);
-      return 1;
+      return FALSE;
     }
+  return TRUE;
+}
 
-  m = ink_trainer_test_metrics (trainer, &test_loss);
-  kept = ink_trainer_best_epoch (trainer);
-  if (!json)
-    {
-      clear_progress (&view);
-      if (!quiet)
-        printf ("\n");
-      out_wrapped ("stopped: %s — %s", ink_stop_reason_to_string (ink_trainer_stop_reason (trainer)),
-                   ink_trainer_stop_message (trainer));
-      if (kept == 0 && save == NULL)
-        out_wrapped ("no trained model: no epoch was completed");
-      else if (kept == 0)
-        out_wrapped ("no trained model: no epoch was completed; %s %s", save,
-                     g_file_test (save, G_FILE_TEST_EXISTS) ? "was left as it was" : "was not written");
-      else
-        out_wrapped ("model: epoch %u (%s); %stest accuracy %.2f%%%s (zero-one loss %.2f%%, test loss %.5f, %" G_GUINT64_FORMAT " images)",
-                kept, ink_trainer_split (trainer)->valid_is_test ? "the last completed epoch" : "the best validation score",
-                SGR (colour_out, "1"), 100 * ink_metrics_accuracy (m), SGR (colour_out, "0"),
-                100 * ink_metrics_zero_one (m), test_loss, m->total);
-      if (kept != 0 && !quiet && (report || exp->classification_report))
-        {
-          g_autofree char *text = ink_metrics_report (m);
-          printf ("\nclassification report (test set)\n%s", text);
-        }
-    }
+/* how the run ended and the kept model's test accuracy, as text */
+static void
+print_test_result (TrainCommand *c, const InkMetrics *m, double test_loss, guint kept)
+{
+  InkTrainer *trainer = c->trainer;
+  const char *save = c->opt.save;
+
+  clear_progress (&c->view);
+  if (!c->opt.quiet)
+    printf ("\n");
+  out_wrapped ("stopped: %s — %s", ink_stop_reason_to_string (ink_trainer_stop_reason (trainer)),
+               ink_trainer_stop_message (trainer));
+  if (kept == 0 && save == NULL)
+    out_wrapped ("no trained model: no epoch was completed");
+  else if (kept == 0)
+    out_wrapped ("no trained model: no epoch was completed; %s %s", save,
+                 g_file_test (save, G_FILE_TEST_EXISTS) ? "was left as it was" : "was not written");
   else
+    out_wrapped ("model: epoch %u (%s); %stest accuracy %.2f%%%s (zero-one loss %.2f%%, test loss %.5f, %" G_GUINT64_FORMAT " images)",
+                 kept, ink_trainer_split (trainer)->valid_is_test ? "the last completed epoch" : "the best validation score",
+                 SGR (colour_out, "1"), 100 * ink_metrics_accuracy (m), SGR (colour_out, "0"),
+                 100 * ink_metrics_zero_one (m), test_loss, m->total);
+  if (kept != 0 && !c->opt.quiet && (c->opt.report || c->exp->classification_report))
+    {
+      g_autofree char *text = ink_metrics_report (m);
+      printf ("\nclassification report (test set)\n%s", text);
+    }
+}
+
+/* {"event":"report",…}: the per-class scores */
+static void
+json_report_event (const InkMetrics *m)
+{
+  g_autoptr(JsonBuilder) rb = json_builder_new ();
+
+  json_builder_begin_object (rb);
+  json_builder_set_member_name (rb, "event");
+  json_builder_add_string_value (rb, "report");
+  json_builder_set_member_name (rb, "classes");
+  json_builder_begin_array (rb);
+  for (guint c = 0; c < m->n_classes; c++)
+    {
+      InkClassScore cs = ink_metrics_class (m, c);
+      json_builder_begin_object (rb);
+      json_builder_set_member_name (rb, "class");
+      json_builder_add_int_value (rb, c);
+      json_builder_set_member_name (rb, "precision");
+      json_builder_add_double_value (rb, cs.precision);
+      json_builder_set_member_name (rb, "recall");
+      json_builder_add_double_value (rb, cs.recall);
+      json_builder_set_member_name (rb, "f1");
+      json_builder_add_double_value (rb, cs.f1);
+      json_builder_set_member_name (rb, "support");
+      json_builder_add_int_value (rb, (gint64) cs.support);
+      json_builder_end_object (rb);
+    }
+  json_builder_end_array (rb);
+  json_builder_end_object (rb);
+  json_line (rb);
+}
+
+/* {"event":"test",…} (and the report): how the run ended, the kept
+ * model's test scores */
+static void
+json_test_events (TrainCommand *c, const InkMetrics *m, double test_loss, guint kept)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "event");
+  json_builder_add_string_value (b, "test");
+  json_builder_set_member_name (b, "reason");
+  json_builder_add_string_value (b, ink_stop_reason_to_string (ink_trainer_stop_reason (c->trainer)));
+  json_builder_set_member_name (b, "message");
+  json_builder_add_string_value (b, ink_trainer_stop_message (c->trainer));
+  /* the epoch whose weights are kept; 0: none completed, no model */
+  json_builder_set_member_name (b, "best_epoch");
+  json_builder_add_int_value (b, kept);
+  json_builder_set_member_name (b, "test_accuracy");
+  json_builder_add_double_value (b, ink_metrics_accuracy (m));
+  json_builder_set_member_name (b, "test_loss");
+  json_builder_add_double_value (b, test_loss);
+  json_builder_end_object (b);
+  json_line (b);
+  if (c->opt.report || c->exp->classification_report)
+    json_report_event (m);
+}
+
+/* the ledger's copies of the model and the checkpoint, and its summary;
+ * a failure there is a warning */
+static void
+train_fill_ledger (TrainCommand *c, const InkMetrics *m, guint kept)
+{
+  const char *checkpoint = c->opt.checkpoint;
+  g_autoptr(GError) error = NULL;
+
+  if (kept != 0 && !ink_trainer_save_model (c->trainer, c->ledger_model, &error))
+    {
+      ledger_warn (&c->view, error);
+      g_clear_error (&error);
+    }
+  if (!c->ckpt_in_ledger && checkpoint && g_file_test (checkpoint, G_FILE_TEST_IS_REGULAR) &&
+      !copy_into_ledger (checkpoint, c->ledger_ckpt, &error))
+    {
+      ledger_warn (&c->view, error);
+      g_clear_error (&error);
+    }
+  if (!ink_ledger_run_finish (c->ledger, ink_stop_reason_to_string (ink_trainer_stop_reason (c->trainer)),
+                              ink_trainer_stop_message (c->trainer),
+                              kept != 0 ? ink_metrics_accuracy (m) : NAN, kept, &error))
+    {
+      ledger_warn (&c->view, error);
+      g_clear_error (&error);
+    }
+}
+
+/* Step 8: the outputs: --save and --history, then the ledger's copies.
+ * FALSE: --save or --history failed; the error is printed and the ledger
+ * says so. */
+static gboolean
+train_save_outputs (TrainCommand *c, const InkMetrics *m, guint kept)
+{
+  TrainOptions *o = &c->opt;
+  g_autoptr(GError) error = NULL;
+
+  if (o->save && kept != 0)
+    {
+      if (!ink_trainer_save_model (c->trainer, o->save, &error))
+        {
+          if (c->ledger)
+            ink_ledger_run_finish (c->ledger, "failed", error->message, NAN, kept, NULL);
+          fail ("--save: could not save the model: %s", error->message);
+          return FALSE;
+        }
+      c->saved = TRUE;
+    }
+  if (o->history)
+    {
+      if (!ink_trainer_save_history (c->trainer, o->history, &error))
+        {
+          if (c->ledger)
+            ink_ledger_run_finish (c->ledger, "failed", error->message, NAN, kept, NULL);
+          fail ("--history: could not write the history: %s", error->message);
+          return FALSE;
+        }
+      c->history_written = TRUE;
+    }
+  if (c->ledger)
+    train_fill_ledger (c, m, kept);
+  return TRUE;
+}
+
+/* Step 9: where the run's files are */
+static void
+train_report_saved (TrainCommand *c, guint kept)
+{
+  TrainOptions *o = &c->opt;
+  InkLedgerRun *ledger = c->ledger;
+  gboolean have_ckpt = o->checkpoint && g_file_test (o->checkpoint, G_FILE_TEST_IS_REGULAR);
+  gboolean ledger_has_model = ledger && g_file_test (c->ledger_model, G_FILE_TEST_IS_REGULAR);
+  gboolean ledger_has_ckpt = ledger && g_file_test (c->ledger_ckpt, G_FILE_TEST_IS_REGULAR);
+
+  if (o->json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
+
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "event");
-      json_builder_add_string_value (b, "test");
-      json_builder_set_member_name (b, "reason");
-      json_builder_add_string_value (b, ink_stop_reason_to_string (ink_trainer_stop_reason (trainer)));
-      json_builder_set_member_name (b, "message");
-      json_builder_add_string_value (b, ink_trainer_stop_message (trainer));
-      /* the epoch whose weights are kept; 0: none completed, no model */
-      json_builder_set_member_name (b, "best_epoch");
-      json_builder_add_int_value (b, kept);
-      json_builder_set_member_name (b, "test_accuracy");
-      json_builder_add_double_value (b, ink_metrics_accuracy (m));
-      json_builder_set_member_name (b, "test_loss");
-      json_builder_add_double_value (b, test_loss);
+      json_builder_add_string_value (b, "saved");
+      json_add_path (b, "model", c->saved ? o->save : NULL);
+      json_add_path (b, "checkpoint", have_ckpt && !c->ckpt_in_ledger ? o->checkpoint : NULL);
+      json_add_path (b, "history", c->history_written ? o->history : NULL);
+      json_builder_set_member_name (b, "ledger");
+      if (ledger)
+        {
+          json_builder_begin_object (b);
+          json_add_path (b, "dir", ledger->dir);
+          json_add_path (b, "model", ledger_has_model ? c->ledger_model : NULL);
+          json_add_path (b, "checkpoint", ledger_has_ckpt ? c->ledger_ckpt : NULL);
+          json_add_path (b, "history", c->ledger_history);
+          json_builder_end_object (b);
+        }
+      else
+        json_builder_add_null_value (b);
       json_builder_end_object (b);
       json_line (b);
-      if (report || exp->classification_report)
-        {
-          g_autoptr(JsonBuilder) rb = json_builder_new ();
-          json_builder_begin_object (rb);
-          json_builder_set_member_name (rb, "event");
-          json_builder_add_string_value (rb, "report");
-          json_builder_set_member_name (rb, "classes");
-          json_builder_begin_array (rb);
-          for (guint c = 0; c < m->n_classes; c++)
-            {
-              InkClassScore cs = ink_metrics_class (m, c);
-              json_builder_begin_object (rb);
-              json_builder_set_member_name (rb, "class");
-              json_builder_add_int_value (rb, c);
-              json_builder_set_member_name (rb, "precision");
-              json_builder_add_double_value (rb, cs.precision);
-              json_builder_set_member_name (rb, "recall");
-              json_builder_add_double_value (rb, cs.recall);
-              json_builder_set_member_name (rb, "f1");
-              json_builder_add_double_value (rb, cs.f1);
-              json_builder_set_member_name (rb, "support");
-              json_builder_add_int_value (rb, (gint64) cs.support);
-              json_builder_end_object (rb);
-            }
-          json_builder_end_array (rb);
-          json_builder_end_object (rb);
-          json_line (rb);
-        }
+      return;
     }
-
-  /* the outputs: --save and --history, then the ledger's copies */
-  if (save && kept != 0)
-    {
-      if (!ink_trainer_save_model (trainer, save, &error))
-        {
-          if (ledger)
-            ink_ledger_run_finish (ledger, "failed", error->message, NAN, kept, NULL);
-          fail ("--save: could not save the model: %s", error->message);
-          return 1;
-        }
-      saved = TRUE;
-    }
-  if (history)
-    {
-      if (!ink_trainer_save_history (trainer, history, &error))
-        {
-          if (ledger)
-            ink_ledger_run_finish (ledger, "failed", error->message, NAN, kept, NULL);
-          fail ("--history: could not write the history: %s", error->message);
-          return 1;
-        }
-      history_written = TRUE;
-    }
+  if (c->saved)
+    out_wrapped ("model saved to %s", o->save);
+  if (have_ckpt && !c->ckpt_in_ledger && !o->quiet)
+    out_wrapped ("checkpoint: %s", o->checkpoint);
+  if (c->history_written && !o->quiet)
+    out_wrapped ("history written to %s", o->history);
   if (ledger)
-    {
-      if (kept != 0 && !ink_trainer_save_model (trainer, ledger_model, &error))
-        {
-          ledger_warn (&view, error);
-          g_clear_error (&error);
-        }
-      if (!ckpt_in_ledger && checkpoint && g_file_test (checkpoint, G_FILE_TEST_IS_REGULAR) &&
-          !copy_into_ledger (checkpoint, ledger_ckpt, &error))
-        {
-          ledger_warn (&view, error);
-          g_clear_error (&error);
-        }
-      if (!ink_ledger_run_finish (ledger, ink_stop_reason_to_string (ink_trainer_stop_reason (trainer)),
-                                  ink_trainer_stop_message (trainer),
-                                  kept != 0 ? ink_metrics_accuracy (m) : NAN, kept, &error))
-        {
-          ledger_warn (&view, error);
-          g_clear_error (&error);
-        }
-    }
+    out_wrapped ("run kept in the ledger: %s (%s%s%shistory.csv, summary.json)", ledger->dir,
+                 ledger_has_model ? "model.safetensors, " : "",
+                 ledger_has_ckpt ? "checkpoint.safetensors, " : "",
+                 "experiment.json, ");
+  else if (!c->saved && kept != 0)
+    out_wrapped ("the model was not kept (--no-ledger without --save)");
+}
 
-  {
-    gboolean have_ckpt = checkpoint && g_file_test (checkpoint, G_FILE_TEST_IS_REGULAR);
-    gboolean ledger_has_model = ledger && g_file_test (ledger_model, G_FILE_TEST_IS_REGULAR);
-    gboolean ledger_has_ckpt = ledger && g_file_test (ledger_ckpt, G_FILE_TEST_IS_REGULAR);
-
-    if (json)
-      {
-        g_autoptr(JsonBuilder) b = json_builder_new ();
-
-        json_builder_begin_object (b);
-        json_builder_set_member_name (b, "event");
-        json_builder_add_string_value (b, "saved");
-        json_add_path (b, "model", saved ? save : NULL);
-        json_add_path (b, "checkpoint", have_ckpt && !ckpt_in_ledger ? checkpoint : NULL);
-        json_add_path (b, "history", history_written ? history : NULL);
-        json_builder_set_member_name (b, "ledger");
-        if (ledger)
-          {
-            json_builder_begin_object (b);
-            json_add_path (b, "dir", ledger->dir);
-            json_add_path (b, "model", ledger_has_model ? ledger_model : NULL);
-            json_add_path (b, "checkpoint", ledger_has_ckpt ? ledger_ckpt : NULL);
-            json_add_path (b, "history", ledger_history);
-            json_builder_end_object (b);
-          }
-        else
-          json_builder_add_null_value (b);
-        json_builder_end_object (b);
-        json_line (b);
-      }
-    else
-      {
-        if (saved)
-          out_wrapped ("model saved to %s", save);
-        if (have_ckpt && !ckpt_in_ledger && !quiet)
-          out_wrapped ("checkpoint: %s", checkpoint);
-        if (history_written && !quiet)
-          out_wrapped ("history written to %s", history);
-        if (ledger)
-          out_wrapped ("run kept in the ledger: %s (%s%s%shistory.csv, summary.json)", ledger->dir,
-                  ledger_has_model ? "model.safetensors, " : "",
-                  ledger_has_ckpt ? "checkpoint.safetensors, " : "",
-                  "experiment.json, ");
-        else if (!saved && kept != 0)
-          out_wrapped ("the model was not kept (--no-ledger without --save)");
-      }
-  }
-  /* a run ended by a signal exits as the shell reports one: 128 + signal
-   * (130 for Ctrl+C, 143 for SIGTERM), after keeping its work */
+/* A run ended by a signal exits as the shell reports one: 128 + signal
+ * (130 for Ctrl+C, 143 for SIGTERM), after keeping its work; a diverged
+ * run exits with 3 */
+static int
+train_exit_status (InkTrainer *trainer)
+{
   if (interrupt_signal != 0 && ink_trainer_stop_reason (trainer) == INK_STOP_CANCELLED)
     return 128 + interrupt_signal;
   return ink_trainer_stop_reason (trainer) == INK_STOP_DIVERGED ? 3 : 0;
+}
+
+static int
+cmd_train (int argc, char **argv)
+{
+  g_auto(TrainCommand) c = {
+    .opt = { .epochs = G_MININT, .batch = G_MININT, .subset = G_MININT, .seed = G_MININT64, .lr = NAN },
+  };
+  int status = 0;
+  const InkMetrics *m;
+  double test_loss;
+  guint kept;
+
+  if (!train_parse_options (&c.opt, argc, argv, &status))
+    return status;
+  if (!train_build_experiment (&c))
+    return 1;
+  if (c.opt.write_config)
+    return train_write_config (&c);
+  if (!train_claim_outputs (&c) || !train_load (&c) || !train_open_ledger (&c))
+    return 1;
+  train_start_view (&c);
+  if (!train_run (&c))
+    return 1;
+
+  m = ink_trainer_test_metrics (c.trainer, &test_loss);
+  kept = ink_trainer_best_epoch (c.trainer);
+  if (c.opt.json)
+    json_test_events (&c, m, test_loss, kept);
+  else
+    print_test_result (&c, m, test_loss, kept);
+  if (!train_save_outputs (&c, m, kept))
+    return 1;
+  train_report_saved (&c, kept);
+  return train_exit_status (c.trainer);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1764,8 +2018,6 @@ cmd_presets (int argc, char **argv)
     }
   return 0;
 }
-
-int ink_cli_bench (int argc, char **argv);
 
 static const struct
 {
