@@ -127,7 +127,7 @@ flops_per_epoch (const InkNetSpec *spec, guint n_train)
   return per_sample * n_train;
 }
 
-#define BENCH_MAX_LAYERS 64
+#define BENCH_MAX_LAYERS INK_MAX_LAYERS
 
 /* One `inkling-cli bench`: its flags, the trainer it times, and the
  * floor's buffers in the trainer's backend */
@@ -204,9 +204,9 @@ bench_parse_options (Bench *b, int argc, char **argv, int *status)
       ink_cli_fail ("unexpected argument “%s” (see “inkling-cli bench --help”)", argv[1]);
       return FALSE;
     }
-  if (b->epochs < 1 || b->floor_runs < 1 || b->batch < 1 || b->batch > 65536)
+  if (b->epochs < 1 || b->floor_runs < 1 || b->batch < 1 || b->batch > INK_MAX_BATCH_SIZE)
     {
-      ink_cli_fail ("--epochs and --floor-runs must be at least 1, --batch-size 1 to 65536");
+      ink_cli_fail ("--epochs and --floor-runs must be at least 1, --batch-size 1 to " G_STRINGIFY (INK_MAX_BATCH_SIZE));
       return FALSE;
     }
   if ((b->data && !b->data[0]) || (b->preset && !b->preset[0]))

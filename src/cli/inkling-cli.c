@@ -32,6 +32,7 @@
 
 #include "ink-backend-cuda.h"
 #include "ink-dataset.h"
+#include "ink-evaluate.h"
 #include "ink-experiment.h"
 #include "ink-json.h"
 #include "ink-ledger.h"
@@ -807,8 +808,8 @@ train_command_clear (TrainCommand *c)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TrainCommand, train_command_clear)
 
 /* Every flag's value, before anything is read (--lr's into o->lr): the
- * usage error a bad one is, or NULL */
-static const char *
+ * usage error a bad one is (to be freed), or NULL */
+static char *
 train_check_values (TrainOptions *o)
 {
   InkOptimizerKind ok;
@@ -823,26 +824,26 @@ train_check_values (TrainOptions *o)
       /* kept as a float: 1e39 would become infinity */
       if (end == o->lr_text || *end != '\0' || !(o->lr > 0) || !isfinite ((float) o->lr) ||
           (float) o->lr == 0.0f)
-        return "--lr must be a positive number no larger than 3.4e38";
+        return g_strdup ("--lr must be a positive number no larger than 3.4e38");
     }
-  if (o->epochs != G_MININT && (o->epochs < 1 || o->epochs > 1000000))
-    return "--epochs must be between 1 and 1000000";
-  if (o->batch != G_MININT && (o->batch < 1 || o->batch > 65536))
-    return "--batch-size must be between 1 and 65536";
+  if (o->epochs != G_MININT && (o->epochs < 1 || o->epochs > INK_MAX_EPOCHS))
+    return g_strdup ("--epochs must be between 1 and " G_STRINGIFY (INK_MAX_EPOCHS));
+  if (o->batch != G_MININT && (o->batch < 1 || o->batch > INK_MAX_BATCH_SIZE))
+    return g_strdup ("--batch-size must be between 1 and " G_STRINGIFY (INK_MAX_BATCH_SIZE));
   if (o->subset != G_MININT && o->subset < 1)
-    return "--subset must be at least 1";
+    return g_strdup ("--subset must be at least 1");
   if (o->seed != G_MININT64 && o->seed < 0)
-    return "--seed must not be negative";
+    return g_strdup ("--seed must not be negative");
   if (o->device && g_strcmp0 (o->device, "cpu") != 0 && g_strcmp0 (o->device, "cuda") != 0 &&
       g_strcmp0 (o->device, "auto") != 0)
-    return "--device must be cpu, cuda or auto";
+    return g_strdup ("--device must be cpu, cuda or auto");
   if (o->optimizer && !ink_optimizer_kind_from_string (o->optimizer, &ok))
-    return "--optimizer must be one of sgd, momentum, nesterov, rmsprop, adam, adagrad";
+    return g_strdup_printf ("--optimizer must be one of %s", ink_optimizer_kind_choices ());
   if (o->norm && !ink_norm_kind_from_string (o->norm, &nk))
-    return "--normalization must be one of scale, standardize, minmax, none";
+    return g_strdup_printf ("--normalization must be one of %s", ink_norm_kind_choices ());
   if (o->resume && (o->lr_text != NULL || o->batch != G_MININT || o->seed != G_MININT64 ||
                     o->optimizer || o->norm || o->subset != G_MININT || o->device))
-    return "--resume continues the checkpoint's own experiment; only --epochs, --data and outputs may be given";
+    return g_strdup ("--resume continues the checkpoint's own experiment; only --epochs, --data and outputs may be given");
   return NULL;
 }
 
@@ -877,7 +878,7 @@ train_parse_options (TrainOptions *o, int argc, char **argv, int *status)
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new (_("— train a network"));
   g_autofree char *description = NULL;
-  const char *bad = NULL;
+  g_autofree char *bad = NULL;
 
   g_set_prgname ("train");
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
@@ -903,9 +904,9 @@ train_parse_options (TrainOptions *o, int argc, char **argv, int *status)
                         NULL))
     return FALSE;
   if (!!o->preset + !!o->config + !!o->resume > 1)
-    bad = "give only one of --preset, --config and --resume";
+    bad = g_strdup ("give only one of --preset, --config and --resume");
   else if (o->json && o->quiet)
-    bad = "give only one of --json and --quiet";
+    bad = g_strdup ("give only one of --json and --quiet");
   else if (!check_preset (ctx, o->preset, status))
     return FALSE;
   else
@@ -1561,11 +1562,9 @@ cmd_evaluate (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autofree char *report = NULL, *table = NULL, *dir = NULL, *note = NULL;
   InkCheckpointInfo ck;
-  guint dim, C;
+  guint C;
   InkMetrics m;
   int status = 0;
-  const int B = 500;
-  g_autofree float *x = NULL, *probs = NULL;
 
   g_set_prgname ("evaluate");
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
@@ -1583,9 +1582,8 @@ cmd_evaluate (int argc, char **argv)
       fail ("%s", error->message);
       return 1;
     }
-  dim = ink_dataset_dim (test);
   be = ink_backend_cpu_new ();
-  if (!(net = ink_model_network (model, be, B, &error)))
+  if (!(net = ink_model_network (model, be, INK_EVAL_BATCH, &error)))
     {
       fail ("%s", error->message);
       return 1;
@@ -1596,15 +1594,10 @@ cmd_evaluate (int argc, char **argv)
       fail ("the model has %u outputs; evaluation supports at most %d classes", C, INK_MAX_CLASSES);
       return 1;
     }
-  ink_metrics_init (&m, C);
-  x = g_new (float, (gsize) B * dim);
-  probs = g_new (float, (gsize) B * C);
-  for (guint off = 0; off < test->n; off += B)
+  if (!ink_evaluate_dataset (net, &model->norm, test, NULL, &m, NULL, &error))
     {
-      int rows = (int) MIN ((guint) B, test->n - off);
-      ink_norm_apply (&model->norm, test->images + (gsize) off * dim, x, (gsize) rows * dim);
-      ink_network_predict (net, x, rows, probs);
-      ink_metrics_add_batch (&m, probs, test->labels + off, (guint) rows);
+      fail ("%s", error->message);
+      return 1;
     }
   report = ink_metrics_report (&m);
   table = ink_metrics_confusion_table (&m);
@@ -1735,7 +1728,7 @@ print_plan (GOptionContext *ctx, InkExperiment *exp, const char *data, const cha
   ink_memory_plan (exp, n_train, n_test, dim, FALSE, &cpu);
   ink_memory_plan (exp, n_train, n_test, dim, TRUE, &cuda);
   printf ("memory plan of %s: batch %u (buffers for %u rows), %" G_GSIZE_FORMAT " parameters, %s\n",
-          exp->name, exp->batch_size, MAX (exp->batch_size, (guint) INK_PREFLIGHT_EVAL_BATCH),
+          exp->name, exp->batch_size, MAX (exp->batch_size, (guint) INK_EVAL_BATCH),
           ink_net_spec_n_params (exp->net), ink_optimizer_kind_to_string (exp->optimizer.kind));
   printf ("data: %u training + %u test images of %u pixels (%s)\n\n", n_train, n_test, dim, data_note);
   printf ("  parameters + gradients  %10.1f MB\n", plan_mb (cpu.params));
@@ -1806,8 +1799,8 @@ cmd_info (int argc, char **argv)
     {
       if (!!preset + !!config + (argc == 2) > 1)
         return usage_error (ctx, "give only one of a model file, --preset and --config");
-      if (batch != G_MININT && (batch < 1 || batch > 65536))
-        return usage_error (ctx, "--batch-size must be between 1 and 65536");
+      if (batch != G_MININT && (batch < 1 || batch > INK_MAX_BATCH_SIZE))
+        return usage_error (ctx, "--batch-size must be between 1 and " G_STRINGIFY (INK_MAX_BATCH_SIZE));
       if (device && g_strcmp0 (device, "cpu") != 0 && g_strcmp0 (device, "cuda") != 0)
         return usage_error (ctx, "--device must be cpu or cuda");
       if (!check_preset (ctx, preset, &status))

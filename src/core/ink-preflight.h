@@ -27,10 +27,6 @@
 
 G_BEGIN_DECLS
 
-/* The evaluation batch under its former name, for the CLI until it uses
- * INK_EVAL_BATCH (ink-limits.h) */
-#define INK_PREFLIGHT_EVAL_BATCH INK_EVAL_BATCH
-
 #define INK_PREFLIGHT_ERROR (ink_preflight_error_quark ())
 GQuark ink_preflight_error_quark (void);
 
