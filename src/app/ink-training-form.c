@@ -108,9 +108,9 @@ static const FieldDef field_defs[N_FIELDS] = {
   [F_MAX_NORM] = { "max_norm", N_("Max-Norm"), N_("Largest norm of a unit's incoming weights; 0 = off"),
                    REAL (N_("max-norm"), TRUE, 0.0, 1e6, FALSE, FALSE), TRUE, 0.0, 100.0, 0.5, 1.0, 2, 5 },
   [F_BATCH] = { "batch_size", N_("Batch Size"), N_("Images per minibatch"),
-                WHOLE (N_("batch size"), 1, 65536), TRUE, 1, 65536, 1, 32, 0, 6 },
+                WHOLE (N_("batch size"), 1, INK_MAX_BATCH_SIZE), TRUE, 1, INK_MAX_BATCH_SIZE, 1, 32, 0, 6 },
   [F_EPOCHS] = { "epochs", N_("Epochs"), N_("Passes over the training images, at most"),
-                 WHOLE (N_("epochs"), 1, 1000000), TRUE, 1, 1000000, 1, 10, 0, 7 },
+                 WHOLE (N_("epochs"), 1, INK_MAX_EPOCHS), TRUE, 1, INK_MAX_EPOCHS, 1, 10, 0, 7 },
   [F_VALID_EVERY] = { "validation_frequency", N_("Minibatches Between Validations"), NULL,
                       WHOLE (N_("the interval"), 1, G_MAXINT32), TRUE, 1, G_MAXINT32, 100, 1000, 0, 8 },
   [F_PATIENCE] = { "patience", N_("Patience"), N_("Minibatches to train at least; grows on each improvement"),
@@ -122,7 +122,7 @@ static const FieldDef field_defs[N_FIELDS] = {
                       N_("A score counts as better below this fraction of the best so far"),
                       REAL (N_("the threshold"), FALSE, 0.0, 1.0, TRUE, FALSE), TRUE, 0.5, 1.0, 0.001, 0.01, 4, 6 },
   [F_STOP] = { "stop_epochs", N_("Validations Without Improvement"), N_("Stop after this many in a row"),
-               WHOLE (N_("the count"), 1, 1000000), TRUE, 1, 1000000, 1, 5, 0, 6 },
+               WHOLE (N_("the count"), 1, INK_MAX_EPOCHS), TRUE, 1, INK_MAX_EPOCHS, 1, 5, 0, 6 },
   [F_N_TRAIN] = { "train", N_("Training Images"), N_("The first images of the training file; 0 = all but the validation ones"),
                   WHOLE (N_("the count"), 0, INK_DATA_MAX_ITEMS), TRUE, 0, INK_DATA_MAX_ITEMS, 1000, 10000, 0, 8 },
   [F_N_VALID] = { "valid", N_("Validation Images"), N_("The images that follow them"),
@@ -145,7 +145,7 @@ static const FieldDef field_defs[N_FIELDS] = {
   [F_AUG_PROB] = { "aug_probability", N_("Probability"), N_("Share of the training images distorted, drawn afresh every epoch"),
                    REAL (N_("the probability"), TRUE, 0.0, 1.0, FALSE, FALSE), TRUE, 0.0, 1.0, 0.05, 0.1, 2, 5 },
   [F_PT_EPOCHS] = { "pretrain_epochs", N_("Epochs per Layer"), N_("Passes of contrastive divergence over the training images"),
-                    WHOLE (N_("the epochs"), 0, 1000000), TRUE, 0, 1000000, 1, 10, 0, 7 },
+                    WHOLE (N_("the epochs"), 0, INK_MAX_EPOCHS), TRUE, 0, INK_MAX_EPOCHS, 1, 10, 0, 7 },
   [F_PT_LR] = { "pretrain_lr", N_("Learning Rate"), N_("Step size of the first pretraining epoch"),
                 REAL (N_("the learning rate"), TRUE, 0.0, 1000.0, TRUE, FALSE), FALSE, 0, 0, 0, 0, 0, 9 },
   [F_PT_DECAY] = { "pretrain_decay", N_("Learning-Rate Decay"), N_("Multiplies the learning rate after each epoch; 1 = none"),
@@ -155,9 +155,9 @@ static const FieldDef field_defs[N_FIELDS] = {
   [F_PT_WD] = { "pretrain_weight_decay", N_("Weight Decay"), N_("L2 coefficient on the RBM's weights"),
                 REAL (N_("the weight decay"), TRUE, 0.0, 1000.0, FALSE, FALSE), FALSE, 0, 0, 0, 0, 0, 9 },
   [F_PT_CDK] = { "pretrain_cd_k", N_("Gibbs Steps (CD-k)"), N_("Steps of the Markov chain per update"),
-                 WHOLE (N_("the number of steps"), 1, 1000), TRUE, 1, 1000, 1, 5, 0, 5 },
+                 WHOLE (N_("the number of steps"), 1, INK_MAX_CD_K), TRUE, 1, INK_MAX_CD_K, 1, 5, 0, 5 },
   [F_PT_BATCH] = { "pretrain_batch_size", N_("Batch Size"), N_("Images per pretraining minibatch"),
-                   WHOLE (N_("the batch size"), 1, 65536), TRUE, 1, 65536, 1, 32, 0, 6 },
+                   WHOLE (N_("the batch size"), 1, INK_MAX_BATCH_SIZE), TRUE, 1, INK_MAX_BATCH_SIZE, 1, 32, 0, 6 },
 };
 
 #undef REAL
@@ -630,43 +630,19 @@ on_browse_clicked (InkTrainingForm *self)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
 }
 
-/* ---- the GPU check, once per process, off the main thread ---- */
-
-static GMutex   cuda_lock;
-static gboolean cuda_checked;
-static gboolean cuda_ok;
-static char    *cuda_reason;
+/* ---- the GPU check: core's process-wide probe, off the main thread ---- */
 
 static void
-cuda_check_thread (GTask        *task,
-                   gpointer      source,
-                   gpointer      data,
-                   GCancellable *cancellable)
-{
-  g_mutex_lock (&cuda_lock);
-  if (!cuda_checked)
-    {
-      g_autoptr(GError) error = NULL;
-
-      cuda_ok = ink_backend_cuda_available (&error);
-      cuda_reason = error ? g_strdup (error->message) : NULL;
-      cuda_checked = TRUE;
-    }
-  g_mutex_unlock (&cuda_lock);
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-apply_cuda_state (InkTrainingForm *self)
+apply_cuda_state (InkTrainingForm *self,
+                  gboolean         ok,
+                  const char      *reason)
 {
   guint sel = selected (self->device_row);
 
-  g_mutex_lock (&cuda_lock);
   self->cuda_known = TRUE;
-  self->cuda_ok = cuda_ok;
+  self->cuda_ok = ok;
   g_free (self->cuda_reason);
-  self->cuda_reason = g_strdup (cuda_reason ? cuda_reason : "");
-  g_mutex_unlock (&cuda_lock);
+  self->cuda_reason = g_strdup (reason ? reason : "");
 
   if (!self->cuda_ok)
     {
@@ -685,29 +661,19 @@ cuda_check_done (GObject      *source,
                  GAsyncResult *result,
                  gpointer      data)
 {
+  g_autoptr(GError) error = NULL;
+  gboolean ok = ink_backend_probe_gpu_finish (result, NULL, &error);
+
   /* checked first: when cancelled, data is a form already gone */
-  if (!g_task_propagate_boolean (G_TASK (result), NULL))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  apply_cuda_state (INK_TRAINING_FORM (data));
+  apply_cuda_state (INK_TRAINING_FORM (data), ok, error ? error->message : NULL);
 }
 
 static void
 start_cuda_check (InkTrainingForm *self)
 {
-  g_autoptr(GTask) task = NULL;
-  gboolean known;
-
-  g_mutex_lock (&cuda_lock);
-  known = cuda_checked;
-  g_mutex_unlock (&cuda_lock);
-  if (known)
-    {
-      apply_cuda_state (self);
-      return;
-    }
-  task = g_task_new (NULL, self->cancellable, cuda_check_done, self);
-  g_task_set_source_tag (task, start_cuda_check);
-  g_task_run_in_thread (task, cuda_check_thread);
+  ink_backend_probe_gpu_async (self->cancellable, cuda_check_done, self);
 }
 
 /* ---- building ---- */
