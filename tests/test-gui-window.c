@@ -110,7 +110,9 @@ click_train (InkWindow *win)
 
   g_assert_nonnull (start);
   g_assert_true (gtk_widget_is_sensitive (start));
-  gui_click (start);
+  /* no pump after it: the caller connects to the run before its first
+   * event */
+  g_signal_emit_by_name (start, "clicked");
 }
 
 /* clicks the dialog's button labelled `label` and waits for the dialog to
@@ -381,6 +383,146 @@ test_open_model (void)
   file = g_file_new_for_path (bad);
   ink_window_open_file (win, file);
   g_unlink (bad);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+static gboolean
+match_switcher_button (GtkWidget *w, gconstpointer title)
+{
+  return g_str_equal (G_OBJECT_TYPE_NAME (w), "AdwViewSwitcherButton") && gtk_widget_get_mapped (w) &&
+         gui_find (w, gui_match_exact_label, title) != NULL;
+}
+
+static void
+dump_heights (GtkWidget *w, int width, int depth)
+{
+  int min, nat;
+
+  gtk_widget_measure (w, GTK_ORIENTATION_VERTICAL, width, &min, &nat, NULL, NULL);
+  g_test_message ("%*s%s %s: %d/%d (at %d)", depth * 2, "", G_OBJECT_TYPE_NAME (w), gtk_widget_get_name (w), min, nat, width);
+  if (depth < 7)
+    for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+      dump_heights (c, gtk_widget_get_width (c) > 0 ? gtk_widget_get_width (c) : width, depth + 1);
+}
+
+static gboolean
+gui_window_is_800 (gpointer w)
+{
+  /* the widget is the surface less the decorations' margins */
+  return gtk_widget_get_width (w) <= 800 && gtk_widget_get_height (w) <= 600;
+}
+
+/* the first label cut short by an ellipsis under `root`, or NULL */
+static GtkWidget *
+find_truncated_label (GtkWidget *root)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found;
+
+      if (!gtk_widget_get_mapped (c))
+        continue;
+      if (GTK_IS_LABEL (c) && gtk_label_get_ellipsize (GTK_LABEL (c)) != PANGO_ELLIPSIZE_NONE &&
+          pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (c))))
+        return c;
+      if ((found = find_truncated_label (c)))
+        return found;
+    }
+  return NULL;
+}
+
+/* scrolls every scrolled window above w so that w is in sight */
+static void
+scroll_into_view (GtkWidget *w)
+{
+  for (GtkWidget *a = gtk_widget_get_parent (w); a; a = gtk_widget_get_parent (a))
+    if (GTK_IS_SCROLLED_WINDOW (a))
+      {
+        GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (a));
+        GtkWidget *child = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (a));
+        double x, y;
+
+        if (gtk_widget_translate_coordinates (w, child, 0, 0, &x, &y))
+          gtk_adjustment_set_value (adj, y - 40);
+      }
+  gui_pump ();
+  gtk_test_widget_wait_for_draw (w);
+}
+
+/* The window works down to 800x600: with a model open, every page, chosen
+ * by clicking its switcher button, asks for no more than 800x600, and the
+ * Design page shows no label cut short ("Hi…"). */
+static void
+test_800x600 (void)
+{
+  InkWindow *win = new_window ();
+  g_autoptr(GPtrArray) ledger = ink_ledger_list (ledger_dir, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *model = NULL;
+  const char *pages[][2] = { { "design", "Design" }, { "train", "Train" }, { "features", "Features" },
+                             { "draw", "Draw" }, { "evaluate", "Evaluate" }, { "runs", "Runs" } };
+
+  g_assert_cmpuint (ledger->len, >=, 1);
+  model = ink_ledger_run_model_path (ledger->pdata[0]);
+  g_assert_true (ink_window_load_model (win, model, &error));
+  g_assert_no_error (error);
+  gtk_window_unmaximize (GTK_WINDOW (win));
+  gtk_window_set_default_size (GTK_WINDOW (win), 800, 600);
+  if (!gui_wait_for (gui_window_is_800, win, 5))
+    g_test_message ("not resized: %dx%d", gtk_widget_get_width (GTK_WIDGET (win)), gtk_widget_get_height (GTK_WIDGET (win)));
+  gui_pump ();
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      GtkWidget *button = gui_find (GTK_WIDGET (win), match_switcher_button, pages[i][1]);
+      int min_w, min_h, nat;
+
+      g_assert_nonnull (button);
+      gui_click (button);
+      gui_pump ();
+      g_assert_true (gtk_widget_get_mapped (ink_window_get_page (win, pages[i][0])));
+      gtk_widget_measure (GTK_WIDGET (win), GTK_ORIENTATION_HORIZONTAL, -1, &min_w, &nat, NULL, NULL);
+      gtk_widget_measure (GTK_WIDGET (win), GTK_ORIENTATION_VERTICAL, 800, &min_h, &nat, NULL, NULL);
+      g_test_message ("%s: at least %dx%d, shown at %dx%d", pages[i][0], min_w, min_h,
+                      gtk_widget_get_width (GTK_WIDGET (win)), gtk_widget_get_height (GTK_WIDGET (win)));
+      if (min_h > 600)
+        dump_heights (GTK_WIDGET (win), 790, 0);
+      g_assert_cmpint (min_w, <=, 800);
+      g_assert_cmpint (min_h, <=, 600);
+    }
+
+  /* Design at 800x600: nothing in its form truncated */
+  gui_click (gui_find (GTK_WIDGET (win), match_switcher_button, "Design"));
+  gui_wait_for (gui_window_is_800, win, 5);
+  gui_pump ();
+  gui_shot (GTK_WIDGET (ink_design_page_get_training_form (INK_DESIGN_PAGE (ink_window_get_page (win, "design")))),
+            "design-form-800.png");
+  {
+    GtkWidget *cut = find_truncated_label (ink_window_get_page (win, "design"));
+
+    if (cut)
+      g_error ("“%s” is cut short at %dx%d", gtk_label_get_text (GTK_LABEL (cut)),
+               gtk_widget_get_width (GTK_WIDGET (win)), gtk_widget_get_height (GTK_WIDGET (win)));
+  }
+  /* the dataset row's list offers every dataset by its whole name */
+  {
+    GtkWidget *row = gui_find_named (ink_window_get_page (win, "design"), "dataset");
+    GtkWidget *popover;
+
+    g_assert_nonnull (row);
+    /* scrolled into view, as the user does first */
+    scroll_into_view (row);
+    gtk_widget_activate (row);
+    gui_pump ();
+    popover = gui_find_type (row, GTK_TYPE_POPOVER);
+    g_assert_nonnull (popover);
+    g_assert_true (gtk_widget_get_mapped (popover));
+    g_assert_nonnull (gui_find_label (popover, "Fashion-MNIST"));
+    g_assert_null (find_truncated_label (popover));
+    gui_shot (popover, "design-dataset-list-800.png");
+    gtk_popover_popdown (GTK_POPOVER (popover));
+    gui_pump ();
+  }
+  screen_shots_n (GTK_WINDOW (win), "window-800", 2);
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
@@ -1177,6 +1319,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/pretraining-run", test_pretraining_run);
   g_test_add_func ("/window/close-mid-run", test_close_mid_run);
   g_test_add_func ("/window/open-model", test_open_model);
+  g_test_add_func ("/window/800x600", test_800x600);
   g_test_add_func ("/window/preflight-dialog", test_preflight_dialog);
   g_test_add_func ("/window/trash-run", test_trash_run);
   g_test_add_func ("/window/evaluate-trained-dataset", test_evaluate_trained_dataset);

@@ -390,7 +390,7 @@ build_panel (InkFeaturesPage *self)
 static GtkWidget *
 build_tiles_page (InkFeaturesPage *self)
 {
-  GtkWidget *page, *toolbar, *button, *content, *tiles;
+  GtkWidget *page, *toolbar, *button, *content, *tiles, *panel;
 
   page = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
 
@@ -440,7 +440,13 @@ build_tiles_page (InkFeaturesPage *self)
   gtk_box_append (GTK_BOX (content), tiles);
 
   gtk_box_append (GTK_BOX (content), gtk_separator_new (GTK_ORIENTATION_VERTICAL));
-  gtk_box_append (GTK_BOX (content), build_panel (self));
+  /* the unit's panel scrolls rather than holding the window taller than
+   * 600 px */
+  panel = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (panel), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_width (GTK_SCROLLED_WINDOW (panel), TRUE);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (panel), build_panel (self));
+  gtk_box_append (GTK_BOX (content), panel);
   gtk_box_append (GTK_BOX (page), content);
   return page;
 }

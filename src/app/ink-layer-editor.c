@@ -26,6 +26,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "ink-combo-row.h"
 #include "ink-layer-editor.h"
 #include "ink-markup.h"
 
@@ -1398,6 +1399,7 @@ build_ui (InkLayerEditor *self)
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->init_row),
                                _("How the weights are drawn before training; biases start at 0"));
   adw_combo_row_set_model (ADW_COMBO_ROW (self->init_row), G_LIST_MODEL (init_names));
+  ink_combo_row_show_whole_value (ADW_COMBO_ROW (self->init_row));
   g_signal_connect_swapped (self->init_row, "notify::selected", G_CALLBACK (on_edited), self);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (weights), self->init_row);
 

@@ -26,6 +26,7 @@
 
 #include "ink-augment-preview.h"
 #include "ink-backend.h"
+#include "ink-combo-row.h"
 #include "ink-layer-editor.h"
 #include "ink-markup.h"
 #include "ink-training-form.h"
@@ -761,6 +762,7 @@ make_combo (GtkWidget          *parent,
   if (subtitle)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (model));
+  ink_combo_row_show_whole_value (ADW_COMBO_ROW (row));
   add_row (parent, row);
   return row;
 }
