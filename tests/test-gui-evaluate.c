@@ -27,8 +27,10 @@
 #include "ink-confusion-view.h"
 #include "ink-evaluate-page.h"
 #include "ink-gallery.h"
+#include "ink-layer-editor.h"
 #include "ink-trainer.h"
 #include "test-util.h"
+#include "test-gui-util.h"
 
 /* a guard against hangs, not a timing assertion */
 #define WAIT_LIMIT_S 120
@@ -402,6 +404,14 @@ test_evaluate_and_filter (PageFixture *f, gconstpointer data)
 
   m = ink_evaluate_page_get_metrics (f->page);
   assert_same_confusion (m, &direct);
+  /* large numbers with thousands separators: "… of 1,234 misclassified" */
+  {
+    g_autofree char *total = ink_format_count (1234);
+    g_autofree char *of_total = g_strdup_printf ("of %s misclassified", total);
+
+    g_assert_cmpuint (strlen (total), >, 4);
+    g_assert_nonnull (gui_find_label (GTK_WIDGET (f->page), of_total));
+  }
 
   /* unfiltered: every mistake */
   assert_gallery (f->page, ds, -1, -1, (guint) misclassified (&direct));

@@ -25,6 +25,7 @@
 
 #include "ink-cairo-util.h"
 #include "ink-confusion-view.h"
+#include "ink-layer-editor.h"
 
 #define MIN_CELL 18
 #define NAT_CELL 46
@@ -211,7 +212,7 @@ describe_cell (InkConfusionView *self,
                guint             t,
                guint             p)
 {
-  g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, self->metrics.confusion[t][p]);
+  g_autofree char *count = ink_format_count (self->metrics.confusion[t][p]);
   /* Translators: hovering a confusion-matrix cell: true class, predicted
    * class, the cell's count and its share of the true class's samples
    * ("2.3% of 4s") */
@@ -309,11 +310,10 @@ ink_confusion_view_snapshot (GtkWidget   *widget,
 
         if (self->has_metrics && cell >= 14)
           {
-            char text[32];
             g_autoptr(PangoLayout) l = NULL;
             guint64 c = self->metrics.confusion[t][p];
+            g_autofree char *text = ink_format_count (c);
 
-            g_snprintf (text, sizeof text, "%" G_GUINT64_FORMAT, c);
             l = make_layout (self, text, count_scale, t == p || (filled && fill.alpha > 0.55));
             if (filled && fill.alpha > 0.55)
               cairo_set_source_rgb (cr, 1, 1, 1);

@@ -26,6 +26,7 @@
 
 #include "ink-evaluate.h"
 #include "ink-evaluate-page.h"
+#include "ink-layer-editor.h"
 #include "ink-markup.h"
 #include "ink-parity.h"
 
@@ -240,8 +241,11 @@ set_score_row (InkEvaluatePage *self,
   set_cell (self->cells[row][1], buf);
   g_snprintf (buf, sizeof buf, "%.4f", f1);
   set_cell (self->cells[row][2], buf);
-  g_snprintf (buf, sizeof buf, "%" G_GUINT64_FORMAT, support);
-  set_cell (self->cells[row][3], buf);
+  {
+    g_autofree char *count = ink_format_count (support);
+
+    set_cell (self->cells[row][3], count);
+  }
 }
 
 static void
@@ -269,8 +273,11 @@ fill_table (InkEvaluatePage *self)
   set_cell (self->cells[N_CLASSES][1], NULL);
   g_snprintf (buf, sizeof buf, "%.4f", ink_metrics_accuracy (m));
   set_cell (self->cells[N_CLASSES][2], buf);
-  g_snprintf (buf, sizeof buf, "%" G_GUINT64_FORMAT, m->total);
-  set_cell (self->cells[N_CLASSES][3], buf);
+  {
+    g_autofree char *count = ink_format_count (m->total);
+
+    set_cell (self->cells[N_CLASSES][3], count);
+  }
 
   set_score_row (self, N_CLASSES + 1, mp / N_CLASSES, mr / N_CLASSES, mf / N_CLASSES, m->total);
   if (m->total > 0)
@@ -308,7 +315,7 @@ fill_mistakes (InkEvaluatePage *self)
       used[bt][bp] = TRUE;
       {
         g_autofree char *text = g_strdup_printf ("%s → %s", class_name (self, bt), class_name (self, bp));
-        g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, m->confusion[bt][bp]);
+        g_autofree char *count = ink_format_count (m->confusion[bt][bp]);
         g_autofree char *tip = g_strdup_printf (self->names ? _("Show the %s images of class %s predicted as %s")
                                                             : _("Show the %s digits of class %s predicted as %s"),
                                                 count, class_name (self, bt), class_name (self, bp));
@@ -335,6 +342,7 @@ refilter (InkEvaluatePage *self,
 {
   guint n = 0;
   g_autofree char *title = NULL;
+  g_autofree char *count = NULL;
 
   if (self->probs == NULL || self->shown_test == NULL)
     {
@@ -345,6 +353,7 @@ refilter (InkEvaluatePage *self,
   n = ink_misclassified_select (self->probs, self->shown_test->labels, self->shown_test->n,
                                 true_class, pred_class, self->selection);
   ink_gallery_set_items (self->gallery, self->shown_test, self->probs, self->selection, n);
+  count = ink_format_count (n);
 
   if (true_class >= 0)
     {
@@ -352,14 +361,14 @@ refilter (InkEvaluatePage *self,
 
       if (self->names)
         title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                              "%u image of class %s predicted as %s",
-                                              "%u images of class %s predicted as %s", n),
-                                 n, class_name (self, true_class), class_name (self, pred_class));
+                                              "%s image of class %s predicted as %s",
+                                              "%s images of class %s predicted as %s", n),
+                                 count, class_name (self, true_class), class_name (self, pred_class));
       else
         title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                              "%u digit of class %s predicted as %s",
-                                              "%u digits of class %s predicted as %s", n),
-                                 n, class_name (self, true_class), class_name (self, pred_class));
+                                              "%s digit of class %s predicted as %s",
+                                              "%s digits of class %s predicted as %s", n),
+                                 count, class_name (self, true_class), class_name (self, pred_class));
       placeholder = g_strdup_printf (self->names ? _("No test image of class %s was predicted as %s")
                                                  : _("No test digit of class %s was predicted as %s"),
                                      class_name (self, true_class), class_name (self, pred_class));
@@ -370,20 +379,20 @@ refilter (InkEvaluatePage *self,
       /* only a softmax output is a confidence; other outputs are scores */
       if (self->show_nll)
         title = g_strdup_printf (self->names ? g_dngettext (GETTEXT_PACKAGE,
-                                                            "%u misclassified image, most confident first",
-                                                            "%u misclassified images, most confident first", n)
+                                                            "%s misclassified image, most confident first",
+                                                            "%s misclassified images, most confident first", n)
                                              : g_dngettext (GETTEXT_PACKAGE,
-                                                            "%u misclassified digit, most confident first",
-                                                            "%u misclassified digits, most confident first", n),
-                                 n);
+                                                            "%s misclassified digit, most confident first",
+                                                            "%s misclassified digits, most confident first", n),
+                                 count);
       else
         title = g_strdup_printf (self->names ? g_dngettext (GETTEXT_PACKAGE,
-                                                            "%u misclassified image, highest wrong score first",
-                                                            "%u misclassified images, highest wrong score first", n)
+                                                            "%s misclassified image, highest wrong score first",
+                                                            "%s misclassified images, highest wrong score first", n)
                                              : g_dngettext (GETTEXT_PACKAGE,
-                                                            "%u misclassified digit, highest wrong score first",
-                                                            "%u misclassified digits, highest wrong score first", n),
-                                 n);
+                                                            "%s misclassified digit, highest wrong score first",
+                                                            "%s misclassified digits, highest wrong score first", n),
+                                 count);
       ink_gallery_set_placeholder (self->gallery, self->names ? _("Every test image was classified correctly")
                                                               : _("Every test digit was classified correctly"));
     }
@@ -405,14 +414,14 @@ fill_views (InkEvaluatePage *self)
   const InkMetrics *m = &self->metrics;
   guint64 right = 0;
   g_autofree char *wrong_s = NULL;
-  g_autofree char *total_s = g_strdup_printf ("%" G_GUINT64_FORMAT, m->total);
+  g_autofree char *total_s = ink_format_count (m->total);
   g_autofree char *headline = NULL;
   g_autofree char *subline = NULL;
 
   for (guint c = 0; c < m->n_classes; c++)
     right += m->confusion[c][c];
-  wrong_s = g_strdup_printf ("%" G_GUINT64_FORMAT, m->total - right);
-  /* Translators: "Test accuracy 98.24% · 176 of 10000 misclassified" */
+  wrong_s = ink_format_count (m->total - right);
+  /* Translators: "Test accuracy 98.24% · 176 of 10,000 misclassified" */
   headline = g_strdup_printf (_("Test accuracy %.2f%% · %s of %s misclassified"),
                               100.0 * ink_metrics_accuracy (m), wrong_s, total_s);
   gtk_label_set_text (GTK_LABEL (self->headline), headline);
@@ -1139,10 +1148,11 @@ ink_evaluate_page_set_model (InkEvaluatePage  *self,
 
   if (!self->has_metrics)
     {
+      g_autofree char *n = ink_format_count (test->n);
       g_autofree char *desc = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                            "Running the network on %u test digit",
-                                                            "Running the network on %u test digits", test->n),
-                                               test->n);
+                                                            "Running the network on %s test image",
+                                                            "Running the network on %s test images", test->n),
+                                               n);
       adw_status_page_set_description (ADW_STATUS_PAGE (self->loading_page), desc);
       gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "loading");
     }

@@ -143,20 +143,23 @@ update_progress (InkTrainPage *self)
     }
   else if (state == INK_RUN_PAUSED)
     {
+      g_autofree char *batch = ink_format_count (ink_run_get_batch (run));
+      g_autofree char *n_batches = ink_format_count (ink_run_get_n_batches (run));
+
       /* paused: nothing moves, so no rate and no ETA */
-      text = g_strdup_printf (_("%s · paused · epoch %u of %u · minibatch %u of %u"),
-                              exp->name, ink_run_get_epoch (run), exp->epochs,
-                              ink_run_get_batch (run), ink_run_get_n_batches (run));
+      text = g_strdup_printf (_("%s · paused · epoch %u of %u · minibatch %s of %s"),
+                              exp->name, ink_run_get_epoch (run), exp->epochs, batch, n_batches);
     }
   else
     {
       g_autofree char *eta = format_duration (ink_run_get_eta_seconds (run));
       g_autofree char *rate = ink_format_count ((guint64) MAX (0.0, round (ink_run_get_samples_per_second (run))));
-      text = g_strdup_printf (_("%s · %s · epoch %u of %u · minibatch %u of %u · %s samples/s · ETA %s"),
+      g_autofree char *batch = ink_format_count (ink_run_get_batch (run));
+      g_autofree char *n_batches = ink_format_count (ink_run_get_n_batches (run));
+
+      text = g_strdup_printf (_("%s · %s · epoch %u of %u · minibatch %s of %s · %s samples/s · ETA %s"),
                               exp->name, ink_run_state_to_string (state),
-                              ink_run_get_epoch (run), exp->epochs, ink_run_get_batch (run),
-                              ink_run_get_n_batches (run), rate,
-                              eta);
+                              ink_run_get_epoch (run), exp->epochs, batch, n_batches, rate, eta);
     }
   set_status (self, text);
   gtk_progress_bar_set_fraction (self->progress, ink_run_get_fraction (run));
