@@ -729,6 +729,17 @@ test_fashion_class_names (void)
   g_assert_cmpfloat_with_epsilon (ink_metrics_accuracy (ink_evaluate_page_get_metrics (evaluate)),
                                   ink_run_get_test_accuracy (run), 0.005);
   g_assert_cmpfloat (ink_run_get_test_accuracy (run), >, 0.5);
+  /* the confusion matrix names the classes: a clicked cell says which */
+  {
+    InkConfusionView *view = ink_evaluate_page_get_confusion_view (evaluate);
+    g_autofree char *status = NULL;
+
+    ink_confusion_view_select (view, 6, 0);
+    status = ink_confusion_view_get_status (view);
+    g_test_message ("%s", status);
+    g_assert_nonnull (strstr (status, "true Shirt → predicted T-shirt/top"));
+    ink_confusion_view_select (view, -1, -1);
+  }
   g_assert_nonnull (gui_find_label (GTK_WIDGET (evaluate), "T-shirt/top"));
   g_assert_nonnull (gui_find_label (GTK_WIDGET (evaluate), "Ankle boot"));
   {

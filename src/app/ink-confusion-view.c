@@ -49,6 +49,9 @@ struct _InkConfusionView
   int        hover_true;
   int        hover_pred;
 
+  /* the classes' names (NULL: the digits 0-9) */
+  char     **names;
+
   /* geometry of the last snapshot/allocation */
   double     grid_x;
   double     grid_y;
@@ -118,7 +121,37 @@ line_height (InkConfusionView *self)
   return h;
 }
 
-/* margins around the grid: left (title + digit labels), top, bottom (status) */
+/* a row's label: its digit, or its name and the index that heads its
+ * column ("Ankle boot 9") */
+static char *
+row_label (InkConfusionView *self,
+           guint             i)
+{
+  if (self->names != NULL && i < g_strv_length (self->names))
+    return g_strdup_printf ("%s %u", self->names[i], i);
+  return g_strdup_printf ("%u", i);
+}
+
+/* the widest row label, in pixels */
+static int
+row_label_width (InkConfusionView *self)
+{
+  int widest = line_height (self);
+
+  if (self->names != NULL)
+    for (guint i = 0; i < n_classes (self); i++)
+      {
+        g_autofree char *text = row_label (self, i);
+        g_autoptr(PangoLayout) l = make_layout (self, text, 1.0, TRUE);
+        int w, h;
+
+        pango_layout_get_pixel_size (l, &w, &h);
+        widest = MAX (widest, w);
+      }
+  return widest;
+}
+
+/* margins around the grid: left (title + row labels), top, bottom (status) */
 static void
 margins (InkConfusionView *self,
          int              *left,
@@ -126,7 +159,7 @@ margins (InkConfusionView *self,
          int              *bottom)
 {
   int lh = line_height (self);
-  *left = lh + GAP + lh + GAP;
+  *left = lh + GAP + row_label_width (self) + GAP;
   *top = lh + GAP + lh + GAP;
   *bottom = GAP + lh + 2 * GAP;
 }
@@ -213,11 +246,34 @@ describe_cell (InkConfusionView *self,
                guint             p)
 {
   g_autofree char *count = ink_format_count (self->metrics.confusion[t][p]);
+
+  if (self->names != NULL && MAX (t, p) < g_strv_length (self->names))
+    /* Translators: hovering a confusion-matrix cell of named classes: true
+     * class, predicted class, the cell's count and its share of the true
+     * class's images ("2.3% of the Shirts") */
+    return g_strdup_printf (_("true %s → predicted %s: %s (%.1f%% of class %s)"),
+                            self->names[t], self->names[p], count, 100.0 * rate (self, t, p), self->names[t]);
   /* Translators: hovering a confusion-matrix cell: true class, predicted
    * class, the cell's count and its share of the true class's samples
    * ("2.3% of 4s") */
   return g_strdup_printf (_("true %u → predicted %u: %s (%.1f%% of %us)"),
                           t, p, count, 100.0 * rate (self, t, p), t);
+}
+
+/* the line under the grid: the cell under the pointer, else the selected
+ * one, else a hint */
+char *
+ink_confusion_view_get_status (InkConfusionView *self)
+{
+  g_return_val_if_fail (INK_IS_CONFUSION_VIEW (self), NULL);
+
+  if (!self->has_metrics)
+    return NULL;
+  if (self->hover_true >= 0)
+    return describe_cell (self, (guint) self->hover_true, (guint) self->hover_pred);
+  if (self->sel_true >= 0)
+    return describe_cell (self, (guint) self->sel_true, (guint) self->sel_pred);
+  return g_strdup (self->names ? _("Click a cell to see its images") : _("Click a cell to see its digits"));
 }
 
 static void
@@ -241,6 +297,7 @@ ink_confusion_view_snapshot (GtkWidget   *widget,
   int height = gtk_widget_get_height (widget);
   guint n = n_classes (self);
   int lh = line_height (self);
+  int rw = row_label_width (self);
   double cell, gx, gy, side, count_scale;
   GdkRGBA fg;
   cairo_t *cr;
@@ -268,7 +325,7 @@ ink_confusion_view_snapshot (GtkWidget   *widget,
 
     pango_layout_get_pixel_size (true_title, &w, &h);
     cairo_save (cr);
-    cairo_translate (cr, gx - GAP - lh - GAP - h, gy + side / 2 + w / 2.0);
+    cairo_translate (cr, gx - GAP - rw - GAP - h, gy + side / 2 + w / 2.0);
     cairo_rotate (cr, -G_PI / 2);
     cairo_move_to (cr, 0, 0);
     pango_cairo_show_layout (cr, true_title);
@@ -278,16 +335,20 @@ ink_confusion_view_snapshot (GtkWidget   *widget,
     for (guint i = 0; i < n; i++)
       {
         char digit[8];
+        g_autofree char *label = row_label (self, i);
         g_autoptr(PangoLayout) l = NULL;
         gboolean strong = (self->hover_true == (int) i || self->sel_true == (int) i);
         gboolean strong_col = (self->hover_pred == (int) i || self->sel_pred == (int) i);
+        int lw, lh2;
 
         g_snprintf (digit, sizeof digit, "%u", i);
         l = make_layout (self, digit, 1.0, strong_col);
         show_centered (cr, l, gx + (i + 0.5) * cell, gy - GAP - lh / 2.0);
         g_object_unref (l);
-        l = make_layout (self, digit, 1.0, strong);
-        show_centered (cr, l, gx - GAP - lh / 2.0, gy + (i + 0.5) * cell);
+        /* right-aligned against the grid */
+        l = make_layout (self, label, 1.0, strong);
+        pango_layout_get_pixel_size (l, &lw, &lh2);
+        show_centered (cr, l, gx - GAP - lw / 2.0, gy + (i + 0.5) * cell);
       }
   }
 
@@ -346,15 +407,9 @@ ink_confusion_view_snapshot (GtkWidget   *widget,
   /* status line */
   if (self->has_metrics)
     {
-      g_autofree char *text = NULL;
+      g_autofree char *text = ink_confusion_view_get_status (self);
       g_autoptr(PangoLayout) l = NULL;
 
-      if (self->hover_true >= 0)
-        text = describe_cell (self, (guint) self->hover_true, (guint) self->hover_pred);
-      else if (self->sel_true >= 0)
-        text = describe_cell (self, (guint) self->sel_true, (guint) self->sel_pred);
-      else
-        text = g_strdup (_("Click a cell to see its digits"));
       l = make_layout (self, text, 1.0, FALSE);
       pango_layout_set_width (l, width * PANGO_SCALE);
       pango_layout_set_ellipsize (l, PANGO_ELLIPSIZE_END);
@@ -456,9 +511,20 @@ released_cb (GtkGestureClick  *gesture,
 }
 
 static void
+ink_confusion_view_finalize (GObject *object)
+{
+  InkConfusionView *self = INK_CONFUSION_VIEW (object);
+
+  g_strfreev (self->names);
+  G_OBJECT_CLASS (ink_confusion_view_parent_class)->finalize (object);
+}
+
+static void
 ink_confusion_view_class_init (InkConfusionViewClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->finalize = ink_confusion_view_finalize;
 
   widget_class->snapshot = ink_confusion_view_snapshot;
   widget_class->measure = ink_confusion_view_measure;
@@ -513,6 +579,17 @@ GtkWidget *
 ink_confusion_view_new (void)
 {
   return g_object_new (INK_TYPE_CONFUSION_VIEW, NULL);
+}
+
+void
+ink_confusion_view_set_class_names (InkConfusionView   *self,
+                                    const char * const *names)
+{
+  g_return_if_fail (INK_IS_CONFUSION_VIEW (self));
+
+  g_strfreev (self->names);
+  self->names = g_strdupv ((char **) names);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
 void

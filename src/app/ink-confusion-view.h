@@ -46,6 +46,14 @@ GtkWidget *ink_confusion_view_new           (void);
  * emitting a signal. */
 void       ink_confusion_view_set_metrics   (InkConfusionView *self,
                                              const InkMetrics *m);
+/* the classes' names (Fashion-MNIST's "T-shirt/top" … "Ankle boot"): each
+ * row is labelled with its name and the index heading its column, the
+ * hover line names both classes.  NULL: the digits 0-9. */
+void       ink_confusion_view_set_class_names (InkConfusionView   *self,
+                                               const char * const *names);
+/* the line shown under the grid (the cell hovered or selected, or a
+ * hint); NULL without metrics.  Free it. */
+char      *ink_confusion_view_get_status      (InkConfusionView *self);
 /* selects an off-diagonal cell; (-1,-1) or a diagonal cell clears.
  * Emits "cell-activated" / "selection-cleared" when the selection changes. */
 void       ink_confusion_view_select        (InkConfusionView *self,

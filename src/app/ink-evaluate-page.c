@@ -1236,6 +1236,7 @@ ink_evaluate_page_set_class_names (InkEvaluatePage    *self,
   if (names != NULL && g_strcmp0 (names[0], "0") == 0)
     names = NULL;   /* the digits: the page's own wording */
   self->names = names;
+  ink_confusion_view_set_class_names (self->confusion, names);
   fill_class_labels (self);
   if (self->has_metrics)
     fill_views (self);
