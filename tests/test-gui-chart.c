@@ -1548,6 +1548,28 @@ test_page_export_title (PageFixture *f, gconstpointer data)
   g_rmdir (dir);
 }
 
+/* A run renamed on the Runs page goes by its new name: in the overlay
+ * legend, the status line and the exported chart's title. */
+static void
+test_page_renamed_runs (PageFixture *f, gconstpointer data)
+{
+  g_auto(GStrv) acc = NULL;
+  g_autofree char *title = NULL;
+  InkLedgerRun *theano = f->runs->pdata[1];
+  InkLedgerRun *keras = f->runs->pdata[0];
+
+  theano->name = g_strdup ("wide tanh");
+  keras->name = g_strdup ("baseline");
+  ink_train_page_show_ledger_run (f->page, keras);
+  ink_train_page_set_overlays (f->page, f->runs);
+  acc = ink_chart_get_legend_labels (f->acc);
+  g_assert_true (strv_has_prefix (acc, "wide tanh"));
+  g_assert_false (strv_has_prefix (acc, "theano-mlp"));
+  title = ink_train_page_get_export_title (f->page);
+  g_assert_true (g_str_has_prefix (title, "baseline · "));
+  g_assert_nonnull (gui_wait_label (GTK_WIDGET (f->page), "baseline · completed", 10));
+}
+
 /* The outcome banner takes no focus: no stray text caret in it. */
 static void
 test_page_outcome_no_caret (PageFixture *f, gconstpointer data)
@@ -1599,6 +1621,7 @@ main (int   argc,
   g_test_add ("/chart/train-page/shared-x", PageFixture, NULL, page_setup, test_page_shared_x, page_teardown);
   g_test_add ("/chart/train-page/smoothing", PageFixture, NULL, page_setup, test_page_smoothing, page_teardown);
   g_test_add ("/chart/train-page/export-title", PageFixture, NULL, page_setup, test_page_export_title, page_teardown);
+  g_test_add ("/chart/train-page/renamed-runs", PageFixture, NULL, page_setup, test_page_renamed_runs, page_teardown);
   g_test_add ("/chart/train-page/outcome-no-caret", PageFixture, NULL, page_setup, test_page_outcome_no_caret,
               page_teardown);
 

@@ -57,6 +57,7 @@ struct _InkTrainPage
   char           *status_text;
   char           *outcome_text;
   char           *ledger_id;        /* the ledger run shown instead of a live one */
+  char           *ledger_name;      /* its name, as renamed on the Runs page */
   InkExperiment  *ledger_exp;       /* and its experiment */
 };
 
@@ -305,6 +306,7 @@ ink_train_page_set_run (InkTrainPage *self,
       g_clear_object (&self->run);
     }
   g_clear_pointer (&self->ledger_id, g_free);
+  g_clear_pointer (&self->ledger_name, g_free);
   g_clear_pointer (&self->ledger_exp, ink_experiment_free);
   reset_series (self);
   gtk_revealer_set_reveal_child (self->outcome_revealer, FALSE);
@@ -359,6 +361,7 @@ ink_train_page_show_ledger_run (InkTrainPage       *self,
 
   ink_train_page_set_run (self, NULL);
   self->ledger_id = g_strdup (run->id);
+  self->ledger_name = g_strdup (ink_ledger_run_get_name (run));
   self->ledger_exp = ink_experiment_copy (run->experiment);
   n = run->history->len;
   for (guint i = 0; i < n; i++)
@@ -375,7 +378,7 @@ ink_train_page_show_ledger_run (InkTrainPage       *self,
    * name · how it ended · epochs · test accuracy · its ledger id */
   status = g_strdup_printf (ngettext ("%s · %s · %u epoch · %s · opened from the run ledger (%s)",
                                       "%s · %s · %u epochs · %s · opened from the run ledger (%s)", n),
-                            run->experiment->name, run->status, n, acc, run->id);
+                            ink_ledger_run_get_name (run), run->status, n, acc, run->id);
   set_status (self, status);
   planned = MAX (run->experiment->epochs, 1u);
   gtk_progress_bar_set_fraction (self->progress, CLAMP ((double) n / planned, 0.0, 1.0));
@@ -418,12 +421,13 @@ ink_train_page_get_n_rows (InkTrainPage *self)
   return model ? g_list_model_get_n_items (model) : 0;
 }
 
-/* A short name for an overlaid run: its name, shortened, and when it
- * started ("keras-mnist-mlp · 14:05", "theano-mlp · 3 Dec"). */
+/* A short name for an overlaid run: its name (as renamed), shortened, and
+ * when it started ("keras-mnist-mlp · 14:05", "theano-mlp · 3 Dec"). */
 static char *
 overlay_label (const InkLedgerRun *r)
 {
-  const char *name = r->experiment && r->experiment->name ? r->experiment->name : r->id;
+  /* the name the user gave it on the Runs page, if any */
+  const char *name = ink_ledger_run_get_name (r);
   g_autofree char *shortened = NULL;
   g_autofree char *when = NULL;
   g_autoptr(GDateTime) started = r->started > 0 ? g_date_time_new_from_unix_local (r->started) : NULL;
@@ -546,7 +550,7 @@ ink_train_page_get_export_title (InkTrainPage *self)
     return NULL;
   if (self->ledger_id)
     /* Translators: the title of exported charts: run name · dataset · ledger id */
-    return g_strdup_printf (_("%s · %s · run %s"), exp->name, dataset_name (exp->dataset), self->ledger_id);
+    return g_strdup_printf (_("%s · %s · run %s"), self->ledger_name, dataset_name (exp->dataset), self->ledger_id);
   /* Translators: the title of exported charts: run name · dataset */
   return g_strdup_printf (_("%s · %s"), exp->name, dataset_name (exp->dataset));
 }
@@ -694,6 +698,7 @@ ink_train_page_finalize (GObject *object)
   g_free (self->status_text);
   g_free (self->outcome_text);
   g_free (self->ledger_id);
+  g_free (self->ledger_name);
   g_clear_pointer (&self->ledger_exp, ink_experiment_free);
   G_OBJECT_CLASS (ink_train_page_parent_class)->finalize (object);
 }
