@@ -23,6 +23,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "ink-layers-cpu.h"
 #include "ink-names.h"
 #include "ink-network.h"
 #include "ink-rng.h"
@@ -40,6 +41,12 @@ typedef struct
   float     **pre;            /* per layer, or NULL */
   gboolean    dropped;        /* the last forward applied the hidden masks */
   gboolean    input_dropped;  /* ... and the input mask (x → input_drop) */
+  /* the image layers (host memory: they run on the CPU backend only) */
+  gint32    **argmax;         /* max-pool: per output its input's index in the plane */
+  float     **xhat;           /* batch-norm: the normalized input [max_batch, n] */
+  float     **inv_std;        /* batch-norm: [channels] */
+  float      *col;            /* conv2d: im2col scratch for one sample */
+  gboolean    bn_training;    /* the last forward normalized with the batch's statistics */
 } InkNetworkPrivate;
 
 static inline InkNetworkPrivate *
@@ -91,6 +98,96 @@ ink_activation_choices (void)
 }
 
 /* ------------------------------------------------------------------------ */
+/* layer kinds and padding names */
+
+static const char * const layer_kind_names[] = {
+  [INK_LAYER_DENSE] = "dense",
+  [INK_LAYER_CONV2D] = "conv2d",
+  [INK_LAYER_MAX_POOL] = "max-pool",
+  [INK_LAYER_AVG_POOL] = "avg-pool",
+  [INK_LAYER_BATCH_NORM] = "batch-norm",
+};
+
+const char *
+ink_layer_kind_to_string (InkLayerKind k)
+{
+  return ink_names_lookup (layer_kind_names, G_N_ELEMENTS (layer_kind_names), k);
+}
+
+gboolean
+ink_layer_kind_from_string (const char   *s,
+                            InkLayerKind *out)
+{
+  guint i;
+
+  if (!ink_names_find (layer_kind_names, G_N_ELEMENTS (layer_kind_names), s, &i))
+    return FALSE;
+  if (out != NULL)
+    *out = (InkLayerKind) i;
+  return TRUE;
+}
+
+const char *
+ink_layer_kind_choices (void)
+{
+  static const char *choices = NULL;
+
+  return ink_names_choices (&choices, layer_kind_names, G_N_ELEMENTS (layer_kind_names));
+}
+
+static const char * const padding_names[] = {
+  [INK_PADDING_VALID] = "valid",
+  [INK_PADDING_SAME] = "same",
+};
+
+const char *
+ink_padding_to_string (InkPadding p)
+{
+  return ink_names_lookup (padding_names, G_N_ELEMENTS (padding_names), p);
+}
+
+gboolean
+ink_padding_from_string (const char *s,
+                         InkPadding *out)
+{
+  guint i;
+
+  if (!ink_names_find (padding_names, G_N_ELEMENTS (padding_names), s, &i))
+    return FALSE;
+  if (out != NULL)
+    *out = (InkPadding) i;
+  return TRUE;
+}
+
+char *
+ink_layer_describe (const InkNetSpec *spec,
+                    int               l)
+{
+  const InkLayerSpec *ls;
+
+  g_return_val_if_fail (spec != NULL && l >= 0 && l < spec->n_layers, NULL);
+
+  ls = &spec->layers[l];
+  switch (ls->kind)
+    {
+    case INK_LAYER_CONV2D:
+      return g_strdup_printf ("layer %d (conv2d %d %d×%d)", l + 1, ls->filters,
+                              ls->kernel_h, ls->kernel_w);
+    case INK_LAYER_MAX_POOL:
+    case INK_LAYER_AVG_POOL:
+      return g_strdup_printf ("layer %d (%s %d×%d)", l + 1, ink_layer_kind_to_string (ls->kind),
+                              ls->pool_size, ls->pool_size);
+    case INK_LAYER_BATCH_NORM:
+      return g_strdup_printf ("layer %d (batch-norm)", l + 1);
+    case INK_LAYER_DENSE:
+    default:
+      if (l == spec->n_layers - 1)
+        return g_strdup_printf ("layer %d (output)", l + 1);
+      return g_strdup_printf ("layer %d (dense %d)", l + 1, ls->units);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
 /* the spec */
 
 InkNetSpec *
@@ -118,6 +215,210 @@ ink_net_spec_free (InkNetSpec *spec)
   g_free (spec);
 }
 
+gboolean
+ink_net_spec_has_image_layers (const InkNetSpec *spec)
+{
+  g_return_val_if_fail (spec != NULL, FALSE);
+
+  for (int l = 0; l < spec->n_layers; l++)
+    if (spec->layers[l].kind != INK_LAYER_DENSE)
+      return TRUE;
+  return FALSE;
+}
+
+/* outputs of one layer at most: a batch of them must stay addressable */
+#define MAX_LAYER_OUTPUTS  (G_GUINT64_CONSTANT (1) << 28)
+
+gboolean
+ink_net_spec_shapes (const InkNetSpec  *spec,
+                     InkLayerShape     *shapes,
+                     GError           **error)
+{
+  int c, h, w;
+  gboolean flat;
+
+  g_return_val_if_fail (spec != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+#define FAIL_AT(l, fmt, ...) G_STMT_START { \
+    g_autofree char *who_ = ink_layer_describe (spec, (l)); \
+    g_set_error (error, INK_NETWORK_ERROR, INK_NETWORK_ERROR_INVALID_SPEC, \
+                 "%s: " fmt, who_, __VA_ARGS__); \
+    return FALSE; \
+  } G_STMT_END
+
+  if (spec->n_inputs < 1 || spec->n_layers < 1 || spec->layers == NULL)
+    {
+      g_set_error (error, INK_NETWORK_ERROR, INK_NETWORK_ERROR_INVALID_SPEC,
+                   "the network needs inputs and at least one layer");
+      return FALSE;
+    }
+
+  /* the input: an image when the first layer wants one */
+  if (spec->layers[0].kind == INK_LAYER_DENSE)
+    {
+      c = spec->n_inputs;
+      h = w = 1;
+      flat = TRUE;
+    }
+  else if (spec->in_channels == 0 && spec->in_height == 0 && spec->in_width == 0)
+    {
+      int side = (int) floor (sqrt ((double) spec->n_inputs) + 0.5);
+
+      if ((gint64) side * side != spec->n_inputs)
+        {
+          g_set_error (error, INK_NETWORK_ERROR, INK_NETWORK_ERROR_INVALID_SPEC,
+                       "the network's %d inputs are not a square image: give the input's "
+                       "channels, height and width", spec->n_inputs);
+          return FALSE;
+        }
+      c = 1;
+      h = w = side;
+      flat = FALSE;
+    }
+  else
+    {
+      if (spec->in_channels < 1 || spec->in_height < 1 || spec->in_width < 1 ||
+          (gint64) spec->in_channels * spec->in_height * spec->in_width != spec->n_inputs)
+        {
+          g_set_error (error, INK_NETWORK_ERROR, INK_NETWORK_ERROR_INVALID_SPEC,
+                       "the input image %d×%d×%d (channels×height×width) does not hold the "
+                       "network's %d inputs", spec->in_channels, spec->in_height,
+                       spec->in_width, spec->n_inputs);
+          return FALSE;
+        }
+      c = spec->in_channels;
+      h = spec->in_height;
+      w = spec->in_width;
+      flat = FALSE;
+    }
+
+  for (int l = 0; l < spec->n_layers; l++)
+    {
+      const InkLayerSpec *ls = &spec->layers[l];
+      InkLayerShape sh = { 0 };
+      gsize in_n = (gsize) c * h * w;
+
+      sh.in_channels = c;
+      sh.in_height = h;
+      sh.in_width = w;
+      sh.in_flat = flat;
+      sh.n_inputs = in_n;
+
+      switch (ls->kind)
+        {
+        case INK_LAYER_DENSE:
+          /* the implicit flatten */
+          if (ls->units < 1)
+            FAIL_AT (l, "%d units, must be at least 1", ls->units);
+          c = ls->units;
+          h = w = 1;
+          flat = TRUE;
+          sh.n_weights = (gsize) ls->units * in_n;
+          sh.n_biases = ls->units;
+          sh.row_len = (int) MIN (in_n, (gsize) G_MAXINT);
+          break;
+
+        case INK_LAYER_CONV2D:
+          {
+            int oh, ow;
+
+            if (flat)
+              FAIL_AT (l, "its input is flat (%" G_GSIZE_FORMAT " values): a conv2d layer "
+                       "cannot follow a dense one", in_n);
+            if (ls->filters < 1 || ls->filters > INK_MAX_UNITS)
+              FAIL_AT (l, "%d filters, must be between 1 and %d", ls->filters, INK_MAX_UNITS);
+            if (ls->kernel_h < 1 || ls->kernel_w < 1)
+              FAIL_AT (l, "the kernel %d×%d must be at least 1×1", ls->kernel_h, ls->kernel_w);
+            if (ls->stride < 1)
+              FAIL_AT (l, "stride %d must be at least 1", ls->stride);
+            if (ls->padding == INK_PADDING_VALID)
+              {
+                if (ls->kernel_h > h || ls->kernel_w > w)
+                  FAIL_AT (l, "its input is %d×%d, smaller than the %d×%d kernel "
+                           "(valid padding)", h, w, ls->kernel_h, ls->kernel_w);
+                oh = (h - ls->kernel_h) / ls->stride + 1;
+                ow = (w - ls->kernel_w) / ls->stride + 1;
+              }
+            else if (ls->padding == INK_PADDING_SAME)
+              {
+                oh = (h + ls->stride - 1) / ls->stride;
+                ow = (w + ls->stride - 1) / ls->stride;
+                sh.pad_top = MAX ((oh - 1) * ls->stride + ls->kernel_h - h, 0) / 2;
+                sh.pad_left = MAX ((ow - 1) * ls->stride + ls->kernel_w - w, 0) / 2;
+              }
+            else
+              FAIL_AT (l, "unknown padding %d", (int) ls->padding);
+            sh.n_weights = (gsize) ls->filters * c * ls->kernel_h * ls->kernel_w;
+            sh.n_biases = ls->filters;
+            sh.row_len = (int) MIN ((gsize) c * ls->kernel_h * ls->kernel_w, (gsize) G_MAXINT);
+            c = ls->filters;
+            h = oh;
+            w = ow;
+          }
+          break;
+
+        case INK_LAYER_MAX_POOL:
+        case INK_LAYER_AVG_POOL:
+          if (flat)
+            FAIL_AT (l, "its input is flat (%" G_GSIZE_FORMAT " values): a pool cannot "
+                     "follow a dense layer", in_n);
+          if (ls->pool_size < 1)
+            FAIL_AT (l, "the window %d×%d must be at least 1×1", ls->pool_size, ls->pool_size);
+          if (ls->stride < 1)
+            FAIL_AT (l, "stride %d must be at least 1", ls->stride);
+          if (ls->pool_size > h || ls->pool_size > w)
+            FAIL_AT (l, "its input is %d×%d", h, w);
+          h = (h - ls->pool_size) / ls->stride + 1;
+          w = (w - ls->pool_size) / ls->stride + 1;
+          break;
+
+        case INK_LAYER_BATCH_NORM:
+          sh.n_weights = c;
+          sh.n_biases = c;
+          sh.n_state = 2 * (gsize) c;
+          sh.row_len = 1;
+          break;
+
+        default:
+          FAIL_AT (l, "unknown layer kind %d", (int) ls->kind);
+        }
+
+      sh.channels = c;
+      sh.height = h;
+      sh.width = w;
+      sh.flat = flat;
+      sh.n_outputs = (gsize) c * h * w;
+      if (sh.n_outputs > MAX_LAYER_OUTPUTS)
+        FAIL_AT (l, "its output %d×%d×%d holds more than %" G_GUINT64_FORMAT " values",
+                 c, h, w, MAX_LAYER_OUTPUTS);
+      if (shapes != NULL)
+        shapes[l] = sh;
+    }
+
+#undef FAIL_AT
+
+  return TRUE;
+}
+
+gsize
+ink_net_spec_n_state (const InkNetSpec *spec)
+{
+  g_autofree InkLayerShape *shapes = NULL;
+  gsize total = 0;
+
+  g_return_val_if_fail (spec != NULL, 0);
+
+  if (!ink_net_spec_has_image_layers (spec))
+    return 0;
+  shapes = g_new0 (InkLayerShape, spec->n_layers);
+  if (!ink_net_spec_shapes (spec, shapes, NULL))
+    return 0;
+  for (int l = 0; l < spec->n_layers; l++)
+    total += shapes[l].n_state;
+  return total;
+}
+
 gsize
 ink_net_spec_n_params (const InkNetSpec *spec)
 {
@@ -125,6 +426,17 @@ ink_net_spec_n_params (const InkNetSpec *spec)
   gsize in;
 
   g_return_val_if_fail (spec != NULL, 0);
+
+  if (ink_net_spec_has_image_layers (spec))
+    {
+      g_autofree InkLayerShape *shapes = g_new0 (InkLayerShape, spec->n_layers);
+
+      if (!ink_net_spec_shapes (spec, shapes, NULL))
+        return 0;
+      for (int l = 0; l < spec->n_layers; l++)
+        total += shapes[l].n_weights + shapes[l].n_biases;
+      return total;
+    }
 
   in = (gsize) MAX (spec->n_inputs, 0);
   for (int l = 0; l < spec->n_layers; l++)
@@ -194,7 +506,28 @@ ink_net_spec_validate (const InkNetSpec  *spec,
       const InkLayerSpec *ls = &spec->layers[l];
       const char *what = l == last ? " (output)" : "";
 
-      if (ls->units < 1 || ls->units > INK_MAX_UNITS)
+      if ((int) ls->kind < INK_LAYER_DENSE || (int) ls->kind > INK_LAYER_BATCH_NORM)
+        FAIL ("layer %d%s: unknown layer kind %d", l + 1, what, (int) ls->kind);
+      if (ls->kind != INK_LAYER_DENSE)
+        {
+          g_autofree char *who = ink_layer_describe (spec, l);
+
+          if (l == last)
+            FAIL ("%s: the output layer must be dense", who);
+          if (ls->kind == INK_LAYER_BATCH_NORM &&
+              !(ls->momentum >= 0.0f && ls->momentum < 1.0f))
+            {
+              format_value (v, sizeof v, ls->momentum);
+              FAIL ("%s: momentum %s must be in [0, 1)", who, v);
+            }
+          if (ls->kind == INK_LAYER_BATCH_NORM &&
+              !(ls->epsilon > 0.0f && isfinite (ls->epsilon)))
+            {
+              format_value (v, sizeof v, ls->epsilon);
+              FAIL ("%s: epsilon %s must be a positive number", who, v);
+            }
+        }
+      else if (ls->units < 1 || ls->units > INK_MAX_UNITS)
         FAIL ("layer %d%s: %d units, must be between 1 and %d", l + 1, what, ls->units, INK_MAX_UNITS);
       if (!valid_activation (ls->activation))
         FAIL ("layer %d%s: unknown activation %d", l + 1, what, (int) ls->activation);
@@ -220,6 +553,9 @@ ink_net_spec_validate (const InkNetSpec  *spec,
     FAIL ("layer %d (output): a softmax output goes with the cross-entropy loss, not MSE",
           last + 1);
 
+  if (ink_net_spec_has_image_layers (spec) && !ink_net_spec_shapes (spec, NULL, error))
+    return FALSE;
+
   if (ink_net_spec_n_params (spec) > MAX_PARAMS)
     FAIL ("the network has %" G_GSIZE_FORMAT " parameters, more than the limit of %" G_GUINT64_FORMAT,
           ink_net_spec_n_params (spec), MAX_PARAMS);
@@ -237,20 +573,79 @@ ink_net_spec_same_network (const InkNetSpec *a,
       a->loss != b->loss || a->leaky_slope != b->leaky_slope)
     return FALSE;
   for (int l = 0; l < a->n_layers; l++)
-    if (a->layers[l].units != b->layers[l].units ||
-        a->layers[l].activation != b->layers[l].activation)
-      return FALSE;
+    {
+      const InkLayerSpec *la = &a->layers[l], *lb = &b->layers[l];
+
+      if (la->kind != lb->kind || la->activation != lb->activation)
+        return FALSE;
+      switch (la->kind)
+        {
+        case INK_LAYER_DENSE:
+          if (la->units != lb->units)
+            return FALSE;
+          break;
+        case INK_LAYER_CONV2D:
+          if (la->filters != lb->filters || la->kernel_h != lb->kernel_h ||
+              la->kernel_w != lb->kernel_w || la->stride != lb->stride ||
+              la->padding != lb->padding)
+            return FALSE;
+          break;
+        case INK_LAYER_MAX_POOL:
+        case INK_LAYER_AVG_POOL:
+          if (la->pool_size != lb->pool_size || la->stride != lb->stride)
+            return FALSE;
+          break;
+        case INK_LAYER_BATCH_NORM:
+          if (la->epsilon != lb->epsilon)
+            return FALSE;
+          break;
+        default:
+          return FALSE;
+        }
+    }
+  if (ink_net_spec_has_image_layers (a))
+    {
+      InkLayerShape sa, sb;
+      g_autofree InkLayerShape *shapes_a = g_new0 (InkLayerShape, a->n_layers);
+      g_autofree InkLayerShape *shapes_b = g_new0 (InkLayerShape, b->n_layers);
+
+      /* the same input image */
+      if (!ink_net_spec_shapes (a, shapes_a, NULL) || !ink_net_spec_shapes (b, shapes_b, NULL))
+        return FALSE;
+      sa = shapes_a[0];
+      sb = shapes_b[0];
+      if (sa.in_channels != sb.in_channels || sa.in_height != sb.in_height ||
+          sa.in_width != sb.in_width)
+        return FALSE;
+    }
   return TRUE;
 }
 
 /* ------------------------------------------------------------------------ */
 /* the network */
 
+/* the values one sample feeds layer l (the previous layer's outputs, or the
+ * network's inputs): for a dense stack the previous layer's units */
 static inline int
 layer_inputs (const InkNetwork *net,
               int               l)
 {
-  return l == 0 ? net->spec->n_inputs : net->spec->layers[l - 1].units;
+  return (int) net->shape[l].n_inputs;
+}
+
+static InkConvGeom
+conv_geom (const InkNetwork *net,
+           int               l)
+{
+  const InkLayerSpec *ls = &net->spec->layers[l];
+  const InkLayerShape *sh = &net->shape[l];
+
+  return (InkConvGeom) {
+    .channels = sh->in_channels, .height = sh->in_height, .width = sh->in_width,
+    .filters = ls->filters, .kernel_h = ls->kernel_h, .kernel_w = ls->kernel_w,
+    .stride = ls->stride, .pad_top = sh->pad_top, .pad_left = sh->pad_left,
+    .out_h = sh->height, .out_w = sh->width,
+  };
 }
 
 static inline gboolean
@@ -272,6 +667,7 @@ ink_network_new (const InkNetSpec  *spec,
   InkNetwork *net;
   GError *local_error = NULL;
   gsize off = 0;
+  gsize col_size = 0;
   int L;
 
   g_return_val_if_fail (spec != NULL, NULL);
@@ -287,6 +683,20 @@ ink_network_new (const InkNetSpec  *spec,
       return NULL;
     }
 
+  if (ink_net_spec_has_image_layers (spec) && !be->ops->host_memory)
+    {
+      for (int l = 0; l < spec->n_layers; l++)
+        if (spec->layers[l].kind != INK_LAYER_DENSE)
+          {
+            g_autofree char *who = ink_layer_describe (spec, l);
+
+            g_set_error (error, INK_NETWORK_ERROR, INK_NETWORK_ERROR_INVALID_SPEC,
+                         "%s: the %s backend cannot run %s layers yet; choose the CPU backend",
+                         who, be->ops->name, ink_layer_kind_to_string (spec->layers[l].kind));
+            return NULL;
+          }
+    }
+
   L = spec->n_layers;
   priv = g_new0 (InkNetworkPrivate, 1);
   net = &priv->pub;
@@ -300,16 +710,22 @@ ink_network_new (const InkNetSpec  *spec,
   net->delta = g_new0 (float *, L);
   net->mask = g_new0 (float *, L);
   priv->pre = g_new0 (float *, L);
+  priv->argmax = g_new0 (gint32 *, L);
+  priv->xhat = g_new0 (float *, L);
+  priv->inv_std = g_new0 (float *, L);
+  net->shape = g_new0 (InkLayerShape, L);
+  net->s_offset = g_new0 (gsize, L);
+  if (!ink_net_spec_shapes (spec, net->shape, &local_error))
+    g_assert_not_reached ();   /* validated above */
 
   for (int l = 0; l < L; l++)
     {
-      gsize in = layer_inputs (net, l);
-      gsize out = spec->layers[l].units;
-
       net->w_offset[l] = off;
-      off += in * out;
+      off += net->shape[l].n_weights;
       net->b_offset[l] = off;
-      off += out;
+      off += net->shape[l].n_biases;
+      net->s_offset[l] = net->n_state;
+      net->n_state += net->shape[l].n_state;
     }
 
 #define ALLOC(dst, n_floats) G_STMT_START { \
@@ -322,7 +738,7 @@ ink_network_new (const InkNetSpec  *spec,
   ALLOC (net->grads, net->n_params);
   for (int l = 0; l < L; l++)
     {
-      gsize n = (gsize) max_batch * spec->layers[l].units;
+      gsize n = (gsize) max_batch * net->shape[l].n_outputs;
 
       ALLOC (net->act[l], n);
       ALLOC (net->delta[l], n);
@@ -330,6 +746,48 @@ ink_network_new (const InkNetSpec  *spec,
         ALLOC (net->mask[l], n);
       if (needs_pre_dropout (&spec->layers[l]))
         ALLOC (priv->pre[l], n);
+      switch (spec->layers[l].kind)
+        {
+        case INK_LAYER_CONV2D:
+          {
+            InkConvGeom g = conv_geom (net, l);
+
+            col_size = MAX (col_size, ink_conv2d_col_size (&g));
+          }
+          break;
+        case INK_LAYER_MAX_POOL:
+          priv->argmax[l] = g_try_new (gint32, n);
+          if (priv->argmax[l] == NULL)
+            goto fail;
+          break;
+        case INK_LAYER_BATCH_NORM:
+          ALLOC (priv->xhat[l], n);
+          ALLOC (priv->inv_std[l], net->shape[l].channels);
+          break;
+        case INK_LAYER_DENSE:
+        case INK_LAYER_AVG_POOL:
+        default:
+          break;
+        }
+    }
+  if (col_size > 0)
+    ALLOC (priv->col, col_size);
+  if (net->n_state > 0)
+    {
+      g_autofree float *ones = NULL;
+
+      /* running mean 0, running variance 1 */
+      ALLOC (net->state, net->n_state);
+      for (int l = 0; l < L; l++)
+        if (net->shape[l].n_state > 0)
+          {
+            gsize c = net->shape[l].channels;
+
+            ones = g_renew (float, ones, c);
+            for (gsize i = 0; i < c; i++)
+              ones[i] = 1.0f;
+            be->ops->upload (be, net->state + net->s_offset[l] + c, ones, c * sizeof (float));
+          }
     }
   if (spec->input_dropout > 0.0f)
     {
@@ -373,7 +831,14 @@ ink_network_free (InkNetwork *net)
         ops->free (net->be, net->mask[l]);
       if (priv->pre[l] != NULL)
         ops->free (net->be, priv->pre[l]);
+      if (priv->xhat[l] != NULL)
+        ops->free (net->be, priv->xhat[l]);
+      if (priv->inv_std[l] != NULL)
+        ops->free (net->be, priv->inv_std[l]);
+      g_free (priv->argmax[l]);
     }
+  if (priv->col != NULL)
+    ops->free (net->be, priv->col);
   if (net->params != NULL)
     ops->free (net->be, net->params);
   if (net->grads != NULL)
@@ -384,13 +849,20 @@ ink_network_free (InkNetwork *net)
     ops->free (net->be, net->input_drop);
   if (net->d_input != NULL)
     ops->free (net->be, net->d_input);
+  if (net->state != NULL)
+    ops->free (net->be, net->state);
 
   g_free (net->act);
   g_free (net->delta);
   g_free (net->mask);
   g_free (priv->pre);
+  g_free (priv->argmax);
+  g_free (priv->xhat);
+  g_free (priv->inv_std);
   g_free (net->w_offset);
   g_free (net->b_offset);
+  g_free (net->shape);
+  g_free (net->s_offset);
   ink_net_spec_free (net->spec);
   g_free (priv);
 }
@@ -426,13 +898,36 @@ ink_network_init_params_cancellable (InkNetwork   *net,
   /* then the weights, layer after layer, in the generator's order */
   for (int l = 0; l < spec->n_layers; l++)
     {
+      const InkLayerSpec *ls = &spec->layers[l];
       gsize in = layer_inputs (net, l);
-      gsize out = spec->layers[l].units;
+      gsize out = ls->units;
       gsize n = in * out;
-      double fan_sum = (double) in + (double) out;
+      double fan_sum;
 
       if (l == spec->n_layers - 1 && spec->zero_output_init != 0.0f)
         continue;   /* already zero */
+      if (ls->kind == INK_LAYER_BATCH_NORM)
+        {
+          /* γ = 1 (β stays 0) */
+          n = net->shape[l].n_weights;
+          for (gsize i = 0; i < MIN (n, (gsize) INIT_CHUNK); i++)
+            chunk[i] = 1.0f;
+          for (gsize start = 0; start < n; start += INIT_CHUNK)
+            net->be->ops->upload (net->be, net->params + net->w_offset[l] + start, chunk,
+                                  MIN (INIT_CHUNK, n - start) * sizeof (float));
+          continue;
+        }
+      if (ls->kind != INK_LAYER_DENSE && ls->kind != INK_LAYER_CONV2D)
+        continue;   /* no weights */
+      if (ls->kind == INK_LAYER_CONV2D)
+        {
+          /* fans as Keras counts them for a kernel: per output, the
+           * receptive field; per input, the field times the filters */
+          in = (gsize) net->shape[l].row_len;
+          out = (gsize) ls->filters * ls->kernel_h * ls->kernel_w;
+          n = net->shape[l].n_weights;
+        }
+      fan_sum = (double) in + (double) out;
 
       for (gsize start = 0; start < n; start += INIT_CHUNK)
         {
@@ -518,14 +1013,46 @@ ink_network_forward (InkNetwork  *net,
   for (int l = 0; l < spec->n_layers; l++)
     {
       const InkLayerSpec *ls = &spec->layers[l];
+      const InkLayerShape *sh = &net->shape[l];
       int n_in = layer_inputs (net, l);
-      int n_out = ls->units;
+      int n_out = (int) sh->n_outputs;
       gsize n = (gsize) batch * n_out;
       float *y = net->act[l];
 
-      ops->gemm (be, FALSE, TRUE, batch, n_out, n_in, 1.0f,
-                 in, n_in, net->params + net->w_offset[l], n_in, 0.0f, y, n_out);
-      ops->bias_add (be, y, net->params + net->b_offset[l], batch, n_out);
+      switch (ls->kind)
+        {
+        case INK_LAYER_DENSE:
+          ops->gemm (be, FALSE, TRUE, batch, n_out, n_in, 1.0f,
+                     in, n_in, net->params + net->w_offset[l], n_in, 0.0f, y, n_out);
+          ops->bias_add (be, y, net->params + net->b_offset[l], batch, n_out);
+          break;
+        case INK_LAYER_CONV2D:
+          {
+            InkConvGeom g = conv_geom (net, l);
+
+            ink_conv2d_forward (&g, batch, in, net->params + net->w_offset[l],
+                                net->params + net->b_offset[l], y, priv->col);
+          }
+          break;
+        case INK_LAYER_MAX_POOL:
+          ink_max_pool_forward (sh->in_channels, sh->in_height, sh->in_width, ls->pool_size,
+                                ls->stride, batch, in, y, priv->argmax[l]);
+          break;
+        case INK_LAYER_AVG_POOL:
+          ink_avg_pool_forward (sh->in_channels, sh->in_height, sh->in_width, ls->pool_size,
+                                ls->stride, batch, in, y);
+          break;
+        case INK_LAYER_BATCH_NORM:
+          ink_batch_norm_forward (batch, sh->channels, sh->height * sh->width, in,
+                                  net->params + net->w_offset[l],
+                                  net->params + net->b_offset[l], ls->epsilon,
+                                  training, ls->momentum, net->state + net->s_offset[l],
+                                  net->state + net->s_offset[l] + sh->channels,
+                                  y, priv->xhat[l], priv->inv_std[l]);
+          break;
+        default:
+          g_assert_not_reached ();
+        }
       if (ls->activation != INK_ACT_IDENTITY && ls->activation != INK_ACT_SOFTMAX)
         ops->act_forward (be, ls->activation, spec->leaky_slope, y, n);
       if (training && ls->dropout > 0.0f)
@@ -538,6 +1065,7 @@ ink_network_forward (InkNetwork  *net,
       in = y;
     }
   priv->dropped = training;
+  priv->bn_training = training;
 
   return net->act[spec->n_layers - 1];
 }
@@ -569,7 +1097,7 @@ ink_network_backward (InkNetwork  *net,
   out_layer = &spec->layers[L - 1];
   if (out_layer->activation != INK_ACT_SOFTMAX && out_layer->activation != INK_ACT_IDENTITY)
     ops->act_backward (be, out_layer->activation, spec->leaky_slope, net->act[L - 1],
-                       net->delta[L - 1], (gsize) batch * out_layer->units);
+                       net->delta[L - 1], (gsize) batch * net->shape[L - 1].n_outputs);
 
   if (want_input_grad && net->d_input == NULL)
     {
@@ -588,8 +1116,10 @@ ink_network_backward (InkNetwork  *net,
 
   for (int l = L - 1; l >= 0; l--)
     {
+      const InkLayerSpec *ls = &spec->layers[l];
+      const InkLayerShape *sh = &net->shape[l];
       int n_in = layer_inputs (net, l);
-      int n_out = spec->layers[l].units;
+      int n_out = (int) sh->n_outputs;
       const float *w = net->params + net->w_offset[l];
       const float *prev;
 
@@ -597,6 +1127,63 @@ ink_network_backward (InkNetwork  *net,
         prev = net->act[l - 1];
       else
         prev = priv->input_dropped ? net->input_drop : x;
+
+      if (ls->kind != INK_LAYER_DENSE)
+        {
+          float *din = l > 0 ? net->delta[l - 1] : want_input_grad ? net->d_input : NULL;
+
+          switch (ls->kind)
+            {
+            case INK_LAYER_CONV2D:
+              {
+                InkConvGeom g = conv_geom (net, l);
+
+                ink_conv2d_backward (&g, batch, prev, w, net->delta[l],
+                                     net->grads + net->w_offset[l],
+                                     net->grads + net->b_offset[l], din, priv->col);
+              }
+              break;
+            case INK_LAYER_MAX_POOL:
+              if (din != NULL)
+                ink_max_pool_backward (sh->in_channels, sh->in_height, sh->in_width,
+                                       ls->pool_size, ls->stride, batch, net->delta[l],
+                                       priv->argmax[l], din);
+              break;
+            case INK_LAYER_AVG_POOL:
+              if (din != NULL)
+                ink_avg_pool_backward (sh->in_channels, sh->in_height, sh->in_width,
+                                       ls->pool_size, ls->stride, batch, net->delta[l], din);
+              break;
+            case INK_LAYER_BATCH_NORM:
+              ink_batch_norm_backward (batch, sh->channels, sh->height * sh->width,
+                                       net->delta[l], priv->xhat[l], priv->inv_std[l], w,
+                                       priv->bn_training, din,
+                                       net->grads + net->w_offset[l],
+                                       net->grads + net->b_offset[l]);
+              break;
+            case INK_LAYER_DENSE:
+            default:
+              g_assert_not_reached ();
+            }
+          if (l > 0)
+            {
+              const InkLayerSpec *pl = &spec->layers[l - 1];
+              gsize n = (gsize) batch * n_in;
+              float *dp = net->delta[l - 1];
+
+              /* δ_prev ∘= mask ∘ f'(a_prev before dropout) */
+              if (priv->dropped && pl->dropout > 0.0f)
+                ops->mul (be, dp, net->mask[l - 1], n);
+              if (pl->activation != INK_ACT_IDENTITY)
+                ops->act_backward (be, pl->activation, spec->leaky_slope,
+                                   priv->dropped && priv->pre[l - 1] != NULL
+                                     ? priv->pre[l - 1] : net->act[l - 1],
+                                   dp, n);
+            }
+          else if (want_input_grad && priv->input_dropped)
+            ops->mul (be, net->d_input, net->input_mask, (gsize) batch * n_in);
+          continue;
+        }
 
       /* dW = δᵀ·X_prev, db = Σ_rows δ */
       ops->gemm (be, TRUE, FALSE, n_out, n_in, batch, 1.0f,
@@ -649,6 +1236,28 @@ ink_network_set_params (InkNetwork  *net,
 }
 
 void
+ink_network_get_state (InkNetwork *net,
+                       float      *host)
+{
+  g_return_if_fail (net != NULL);
+  g_return_if_fail (net->n_state == 0 || host != NULL);
+
+  if (net->n_state > 0)
+    net->be->ops->download (net->be, host, net->state, net->n_state * sizeof (float));
+}
+
+void
+ink_network_set_state (InkNetwork  *net,
+                       const float *host)
+{
+  g_return_if_fail (net != NULL);
+  g_return_if_fail (net->n_state == 0 || host != NULL);
+
+  if (net->n_state > 0)
+    net->be->ops->upload (net->be, net->state, host, net->n_state * sizeof (float));
+}
+
+void
 ink_network_predict (InkNetwork  *net,
                      const float *x_backend,
                      int          batch,
@@ -664,7 +1273,7 @@ ink_network_predict (InkNetwork  *net,
 
   spec = net->spec;
   ops = net->be->ops;
-  classes = spec->layers[spec->n_layers - 1].units;
+  classes = (int) net->shape[spec->n_layers - 1].n_outputs;
 
   for (int start = 0; start < batch; start += net->max_batch)
     {

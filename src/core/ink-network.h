@@ -34,12 +34,65 @@ typedef enum
   INK_INIT_HE_NORMAL,       /* N(0, sqrt(2/in)) */
 } InkInit;
 
+/* What a layer computes.  DENSE is 0, so a spec written before the other
+ * kinds existed (or zero-initialized) holds only dense layers. */
+typedef enum
+{
+  INK_LAYER_DENSE,        /* units, activation, dropout */
+  INK_LAYER_CONV2D,       /* filters, kernel_h × kernel_w, stride, padding, activation, dropout */
+  INK_LAYER_MAX_POOL,     /* pool_size × pool_size windows every stride pixels */
+  INK_LAYER_AVG_POOL,     /* the same, averaging */
+  INK_LAYER_BATCH_NORM,   /* per channel (per unit after a dense layer); momentum, epsilon */
+} InkLayerKind;
+
+typedef enum
+{
+  INK_PADDING_VALID,      /* no padding: out = (in - k) / stride + 1 */
+  INK_PADDING_SAME,       /* zeros around: out = ceil (in / stride), the extra on the bottom/right (Keras) */
+} InkPadding;
+
 typedef struct
 {
-  int           units;
-  InkActivation activation;
+  int           units;      /* dense: outputs; ignored by the other kinds */
+  InkActivation activation; /* applied to every kind's output (identity: none) */
   float         dropout;    /* inverted dropout on this layer's output, training only; 0 = none */
+  InkLayerKind  kind;       /* INK_LAYER_DENSE (0) unless set */
+  int           filters;    /* conv2d: output channels */
+  int           kernel_h;   /* conv2d */
+  int           kernel_w;
+  int           stride;     /* conv2d and pools: >= 1 */
+  InkPadding    padding;    /* conv2d */
+  int           pool_size;  /* pools: square windows */
+  float         momentum;   /* batch-norm: running = momentum·running + (1-momentum)·batch (Keras' sense, 0.99) */
+  float         epsilon;    /* batch-norm: added to the variance (Keras: 0.001) */
 } InkLayerSpec;
+
+/* What shape inference gives for one layer.  An image-shaped output has
+ * channels × height × width; a flat one (dense, or batch-norm after dense)
+ * has channels = its units and height = width = 1, flat = TRUE.  Parameters
+ * are laid out as n_weights then n_biases (dense: W [out, in] then b; conv2d:
+ * W [out_channels, in_channels, kh, kw] then b [out_channels]; batch-norm:
+ * weight (γ) then bias (β), one per channel); pools have none.  n_state:
+ * batch-norm's running mean then running variance, not trained. */
+typedef struct
+{
+  int      in_channels;
+  int      in_height;
+  int      in_width;
+  gboolean in_flat;
+  int      channels;
+  int      height;
+  int      width;
+  gboolean flat;
+  gsize    n_inputs;    /* in_channels·in_height·in_width */
+  gsize    n_outputs;   /* channels·height·width */
+  gsize    n_weights;
+  gsize    n_biases;
+  gsize    n_state;
+  int      row_len;     /* weights per output unit / filter (the max-norm's row) */
+  int      pad_top;     /* conv2d with same padding: zero rows above, columns left */
+  int      pad_left;
+} InkLayerShape;
 
 /* A stack of dense layers.  layers[n_layers-1] is the output layer; its
  * dropout must be 0.  With loss CROSS_ENTROPY the output activation must be
@@ -54,6 +107,13 @@ typedef struct
   InkInit       init;
   float         leaky_slope;   /* for LEAKY_RELU, default 0.01 */
   float         zero_output_init; /* nonzero: output layer weights start at 0 (Theano's logistic layer) */
+  /* The input image, for a network with a conv2d, pool or batch-norm layer
+   * before its first dense one: in_channels × in_height × in_width must
+   * equal n_inputs.  All 0: derived, 1 × side × side with side² = n_inputs
+   * (1 × 28 × 28 for MNIST).  A stack of dense layers ignores them. */
+  int           in_channels;
+  int           in_height;
+  int           in_width;
 } InkNetSpec;
 
 /* the activation's name in experiments ("identity", …, "softmax"); NULL
@@ -64,6 +124,20 @@ gboolean    ink_activation_from_string (const char    *s,
                                         InkActivation *out);
 /* the names, in order, as "identity, sigmoid, …, softmax" (for messages) */
 const char *ink_activation_choices     (void);
+
+/* "dense", "conv2d", "max-pool", "avg-pool", "batch-norm" */
+const char *ink_layer_kind_to_string   (InkLayerKind   k);
+gboolean    ink_layer_kind_from_string (const char    *s,
+                                        InkLayerKind  *out);
+const char *ink_layer_kind_choices     (void);
+/* "valid", "same" */
+const char *ink_padding_to_string      (InkPadding     p);
+gboolean    ink_padding_from_string    (const char    *s,
+                                        InkPadding    *out);
+/* "layer 3 (max-pool 2×2)", "layer 1 (conv2d 32 3×3)", "layer 4 (dense 128)",
+ * "layer 5 (output)": how messages name a layer (l counts from 0) */
+char       *ink_layer_describe         (const InkNetSpec *spec,
+                                        int               l);
 
 #define INK_NETWORK_ERROR (ink_network_error_quark ())
 GQuark ink_network_error_quark (void);
@@ -79,8 +153,19 @@ void        ink_net_spec_free     (InkNetSpec *spec);
 /* checks units > 0, dropout in [0,1), output/loss pairing, sizes that fit in memory */
 gboolean    ink_net_spec_validate (const InkNetSpec *spec,
                                    GError          **error);
-/* weights + biases */
+/* weights + biases (0 where the geometry does not work) */
 gsize       ink_net_spec_n_params (const InkNetSpec *spec);
+/* Shape inference: fills shapes[0 … n_layers-1] (may be NULL to only
+ * check) and refuses geometry that cannot work, naming the layer and the
+ * sizes ("layer 3 (max-pool 2×2): its input is 1×1").  Checks only the
+ * geometry; ink_net_spec_validate checks the rest and calls this. */
+gboolean    ink_net_spec_shapes   (const InkNetSpec *spec,
+                                   InkLayerShape    *shapes,
+                                   GError          **error);
+/* TRUE when some layer is not dense (the network needs the CPU backend) */
+gboolean    ink_net_spec_has_image_layers (const InkNetSpec *spec);
+/* batch-norm running statistics, floats (0 for most networks) */
+gsize       ink_net_spec_n_state  (const InkNetSpec *spec);
 /* TRUE when a and b compute the same function of their weights: the same
  * inputs, loss and leaky-ReLU slope, and layer by layer the same units and
  * activation (a slope that differs is another network, even where no layer
@@ -90,8 +175,11 @@ gboolean    ink_net_spec_same_network (const InkNetSpec *a,
                                        const InkNetSpec *b);
 
 /* The parameters live in one contiguous backend allocation laid out layer by
- * layer as [W_0 (out×in), b_0 (out), W_1, b_1, ...]; gradients and the
- * optimizer state use the same layout. */
+ * layer as [W_0 (out×in), b_0 (out), W_1, b_1, ...] (see InkLayerShape for
+ * the other kinds; a pool has none); gradients and the optimizer state use
+ * the same layout.  act, delta and mask of layer l hold
+ * max_batch × shape[l].n_outputs floats, an image in NCHW order.  A network
+ * with conv2d, pool or batch-norm layers runs on the CPU backend only. */
 typedef struct
 {
   InkBackend *be;
@@ -108,6 +196,11 @@ typedef struct
   float      *input_mask;   /* [max_batch, n_inputs] or NULL */
   float      *input_drop;   /* input after dropout, or NULL */
   float      *d_input;      /* optional gradient w.r.t. the input (saliency), [max_batch, n_inputs] */
+  InkLayerShape *shape;     /* per layer, from ink_net_spec_shapes */
+  gsize       n_state;      /* batch-norm running statistics, floats */
+  gsize      *s_offset;     /* per layer, in floats, into state */
+  float      *state;        /* backend memory, n_state floats (NULL when 0): per batch-norm
+                             * layer its running mean [C] then running variance [C] */
 } InkNetwork;
 
 InkNetwork *ink_network_new        (const InkNetSpec *spec,
@@ -152,6 +245,11 @@ void        ink_network_backward   (InkNetwork       *net,
 void        ink_network_get_params (InkNetwork       *net,
                                     float            *host);
 void        ink_network_set_params (InkNetwork       *net,
+                                    const float      *host);
+/* Host copies of the running statistics (n_state floats) */
+void        ink_network_get_state  (InkNetwork       *net,
+                                    float            *host);
+void        ink_network_set_state  (InkNetwork       *net,
                                     const float      *host);
 
 /* Convenience for host-side inference (CLI predict, GUI canvas): runs the

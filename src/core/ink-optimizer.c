@@ -190,19 +190,25 @@ ink_optimizer_step (InkOptimizer *opt,
 
   for (int l = 0; l < net->spec->n_layers; l++)
     {
-      int n_in = l == 0 ? net->spec->n_inputs : net->spec->layers[l - 1].units;
-      int n_out = net->spec->layers[l].units;
+      const InkLayerShape *sh = &net->shape[l];
+      gboolean batch_norm = net->spec->layers[l].kind == INK_LAYER_BATCH_NORM;
+      int n_in = sh->row_len;
+      int n_out = (int) sh->n_biases;
       gsize wo = net->w_offset[l];
       gsize bo = net->b_offset[l];
 
-      /* weights: with the penalties and the norm constraint */
-      p.l1 = opt->spec.l1;
-      p.l2 = opt->spec.l2;
-      p.max_norm = opt->spec.max_norm;
+      if (sh->n_weights == 0)
+        continue;   /* a pool */
+
+      /* weights: with the penalties and the norm constraint (a dense
+       * layer's rows, a conv2d layer's filters); batch norm's scales plain */
+      p.l1 = batch_norm ? 0.0f : opt->spec.l1;
+      p.l2 = batch_norm ? 0.0f : opt->spec.l2;
+      p.max_norm = batch_norm ? 0.0f : opt->spec.max_norm;
       be->ops->update (be, &p, net->params + wo, net->grads + wo,
                        opt->state1 != NULL ? opt->state1 + wo : NULL,
                        opt->state2 != NULL ? opt->state2 + wo : NULL,
-                       (gsize) n_out * n_in, n_in);
+                       sh->n_weights, n_in);
 
       /* biases: plain */
       p.l1 = 0.0f;

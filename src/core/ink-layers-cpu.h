@@ -1,0 +1,100 @@
+/* ink-layers-cpu.h
+ *
+ * Copyright 2026 The Inkling developers
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <https://www.gnu.org/licenses/>.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The image layers on host memory: conv2d (im2col + OpenBLAS sgemm),
+ * max and average pooling, batch normalization.  Tensors are NCHW,
+ * row-major; a flat tensor [batch, units] is NCHW with H = W = 1. */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  int channels;     /* input */
+  int height;
+  int width;
+  int filters;      /* output channels */
+  int kernel_h;
+  int kernel_w;
+  int stride;
+  int pad_top;      /* zeros above and left; those below and right follow */
+  int pad_left;
+  int out_h;
+  int out_w;
+} InkConvGeom;
+
+/* floats of the im2col scratch one sample needs: C·kh·kw × out_h·out_w */
+gsize ink_conv2d_col_size (const InkConvGeom *g);
+
+/* y [B, F, oh, ow] = conv (x [B, C, h, w], w [F, C, kh, kw]) + b [F]
+ * (cross-correlation, as every framework computes it) */
+void ink_conv2d_forward  (const InkConvGeom *g,
+                          int                batch,
+                          const float       *x,
+                          const float       *w,
+                          const float       *b,
+                          float             *y,
+                          float             *col);
+/* dw, db overwritten with the gradients of the batch; dx (may be NULL)
+ * overwritten with the gradient w.r.t. x */
+void ink_conv2d_backward (const InkConvGeom *g,
+                          int                batch,
+                          const float       *x,
+                          const float       *w,
+                          const float       *dy,
+                          float             *dw,
+                          float             *db,
+                          float             *dx,
+                          float             *col);
+
+/* size × size windows every stride pixels, no padding; out_h =
+ * (h - size) / stride + 1.  argmax (max only): per output the index of
+ * its input within the channel plane, the first of equal maxima. */
+void ink_max_pool_forward  (int channels, int height, int width, int size, int stride,
+                            int batch, const float *x, float *y, gint32 *argmax);
+void ink_max_pool_backward (int channels, int height, int width, int size, int stride,
+                            int batch, const float *dy, const gint32 *argmax, float *dx);
+void ink_avg_pool_forward  (int channels, int height, int width, int size, int stride,
+                            int batch, const float *x, float *y);
+void ink_avg_pool_backward (int channels, int height, int width, int size, int stride,
+                            int batch, const float *dy, float *dx);
+
+/* Batch normalization per channel over batch·spatial values (spatial =
+ * H·W, 1 for a flat tensor).  Training: the batch's mean and (biased)
+ * variance normalize; running mean and variance move as
+ *   running = momentum·running + (1 - momentum)·batch statistic
+ * (the variance there unbiased, ·m/(m-1), as PyTorch keeps it).
+ * Evaluation: the running statistics normalize.  Both keep x̂ [B·C·S] and
+ * inv_std [C] for the backward pass. */
+void ink_batch_norm_forward  (int batch, int channels, int spatial, const float *x,
+                              const float *gamma, const float *beta, float epsilon,
+                              gboolean training, float momentum,
+                              float *running_mean, float *running_var,
+                              float *y, float *xhat, float *inv_std);
+/* dgamma, dbeta overwritten; dx (may be NULL) overwritten.  training must be
+ * what the forward pass used. */
+void ink_batch_norm_backward (int batch, int channels, int spatial, const float *dy,
+                              const float *xhat, const float *inv_std, const float *gamma,
+                              gboolean training, float *dx, float *dgamma, float *dbeta);
+
+G_END_DECLS

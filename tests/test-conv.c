@@ -1,0 +1,676 @@
+/* test-conv.c
+ *
+ * Copyright 2026 The Inkling developers
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation, either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <https://www.gnu.org/licenses/>.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* Tests of the image layers: conv2d against a plain loop, finite-difference
+ * gradient checks of conv2d, pooling and batch normalization, batch norm's
+ * running statistics, a small CNN's gradients through the network API, and
+ * shape inference's refusals. */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "ink-backend.h"
+#include "ink-layers-cpu.h"
+#include "ink-network.h"
+#include "ink-rng.h"
+
+static void
+fill_random (InkRng *rng,
+             float  *v,
+             gsize   n,
+             float   scale)
+{
+  for (gsize i = 0; i < n; i++)
+    v[i] = (2.0f * ink_rng_uniform (rng) - 1.0f) * scale;
+}
+
+static double
+dot (const float *a,
+     const float *b,
+     gsize        n)
+{
+  double s = 0.0;
+
+  for (gsize i = 0; i < n; i++)
+    s += (double) a[i] * b[i];
+  return s;
+}
+
+/* |a - b| within rel·max(|a|, |b|) + abs_tol */
+static void
+assert_close (double      analytic,
+              double      numeric,
+              double      rel,
+              double      abs_tol,
+              const char *what,
+              gsize       i)
+{
+  double tol = rel * MAX (fabs (analytic), fabs (numeric)) + abs_tol;
+
+  if (!(fabs (analytic - numeric) <= tol))
+    g_error ("%s[%" G_GSIZE_FORMAT "]: analytic %.7g, numeric %.7g", what, i, analytic, numeric);
+}
+
+/* ------------------------------------------------------------------------ */
+/* conv2d */
+
+static InkConvGeom
+make_geom (int c, int h, int w, int f, int kh, int kw, int stride, gboolean same)
+{
+  InkConvGeom g = { c, h, w, f, kh, kw, stride, 0, 0, 0, 0 };
+
+  if (same)
+    {
+      g.out_h = (h + stride - 1) / stride;
+      g.out_w = (w + stride - 1) / stride;
+      g.pad_top = MAX ((g.out_h - 1) * stride + kh - h, 0) / 2;
+      g.pad_left = MAX ((g.out_w - 1) * stride + kw - w, 0) / 2;
+    }
+  else
+    {
+      g.out_h = (h - kh) / stride + 1;
+      g.out_w = (w - kw) / stride + 1;
+    }
+  return g;
+}
+
+/* the definition, in double */
+static void
+conv_reference (const InkConvGeom *g,
+                int                batch,
+                const float       *x,
+                const float       *w,
+                const float       *b,
+                double            *y)
+{
+  for (int s = 0; s < batch; s++)
+    for (int f = 0; f < g->filters; f++)
+      for (int oy = 0; oy < g->out_h; oy++)
+        for (int ox = 0; ox < g->out_w; ox++)
+          {
+            double acc = b[f];
+
+            for (int c = 0; c < g->channels; c++)
+              for (int i = 0; i < g->kernel_h; i++)
+                for (int j = 0; j < g->kernel_w; j++)
+                  {
+                    int iy = oy * g->stride + i - g->pad_top;
+                    int ix = ox * g->stride + j - g->pad_left;
+
+                    if (iy < 0 || iy >= g->height || ix < 0 || ix >= g->width)
+                      continue;
+                    acc += (double) x[((s * g->channels + c) * g->height + iy) * g->width + ix] *
+                           w[((f * g->channels + c) * g->kernel_h + i) * g->kernel_w + j];
+                  }
+            y[((s * g->filters + f) * g->out_h + oy) * g->out_w + ox] = acc;
+          }
+}
+
+static const struct
+{
+  int c, h, w, f, kh, kw, stride;
+  gboolean same;
+} conv_cases[] = {
+  { 1, 7, 7, 2, 3, 3, 1, FALSE },
+  { 3, 7, 6, 4, 3, 3, 1, TRUE },
+  { 2, 8, 8, 3, 3, 3, 2, FALSE },
+  { 3, 7, 9, 2, 3, 2, 2, TRUE },
+  { 2, 6, 6, 2, 4, 4, 2, TRUE },   /* an even kernel: the extra padding goes bottom/right */
+  { 4, 5, 5, 3, 1, 1, 1, FALSE },
+};
+
+static void
+test_conv_reference (void)
+{
+  InkRng rng;
+
+  ink_rng_init (&rng, 11);
+  for (guint k = 0; k < G_N_ELEMENTS (conv_cases); k++)
+    {
+      InkConvGeom g = make_geom (conv_cases[k].c, conv_cases[k].h, conv_cases[k].w,
+                                 conv_cases[k].f, conv_cases[k].kh, conv_cases[k].kw,
+                                 conv_cases[k].stride, conv_cases[k].same);
+      const int B = 3;
+      gsize nx = (gsize) B * g.channels * g.height * g.width;
+      gsize nw = (gsize) g.filters * g.channels * g.kernel_h * g.kernel_w;
+      gsize ny = (gsize) B * g.filters * g.out_h * g.out_w;
+      g_autofree float *x = g_new (float, nx);
+      g_autofree float *w = g_new (float, nw);
+      g_autofree float *b = g_new (float, g.filters);
+      g_autofree float *y = g_new (float, ny);
+      g_autofree double *ref = g_new (double, ny);
+      g_autofree float *col = g_new (float, ink_conv2d_col_size (&g));
+
+      fill_random (&rng, x, nx, 1.0f);
+      fill_random (&rng, w, nw, 0.5f);
+      fill_random (&rng, b, g.filters, 0.5f);
+      ink_conv2d_forward (&g, B, x, w, b, y, col);
+      conv_reference (&g, B, x, w, b, ref);
+      for (gsize i = 0; i < ny; i++)
+        assert_close (y[i], ref[i], 1e-5, 1e-5, "conv output", i);
+    }
+}
+
+/* L = Σ r·y: dL/dy = r; the numeric gradient by central differences */
+static void
+test_conv_gradients (void)
+{
+  InkRng rng;
+
+  ink_rng_init (&rng, 12);
+  for (guint k = 0; k < G_N_ELEMENTS (conv_cases); k++)
+    {
+      InkConvGeom g = make_geom (conv_cases[k].c, conv_cases[k].h, conv_cases[k].w,
+                                 conv_cases[k].f, conv_cases[k].kh, conv_cases[k].kw,
+                                 conv_cases[k].stride, conv_cases[k].same);
+      const int B = 2;
+      const float eps = 1e-2f;
+      gsize nx = (gsize) B * g.channels * g.height * g.width;
+      gsize nw = (gsize) g.filters * g.channels * g.kernel_h * g.kernel_w;
+      gsize ny = (gsize) B * g.filters * g.out_h * g.out_w;
+      g_autofree float *x = g_new (float, nx);
+      g_autofree float *w = g_new (float, nw);
+      g_autofree float *b = g_new (float, g.filters);
+      g_autofree float *y = g_new (float, ny);
+      g_autofree float *r = g_new (float, ny);
+      g_autofree float *dx = g_new (float, nx);
+      g_autofree float *dw = g_new (float, nw);
+      g_autofree float *db = g_new (float, g.filters);
+      g_autofree float *col = g_new (float, ink_conv2d_col_size (&g));
+      struct { float *v; float *d; gsize n; const char *name; } sets[] = {
+        { x, dx, nx, "conv dx" }, { w, dw, nw, "conv dw" }, { b, db, (gsize) g.filters, "conv db" },
+      };
+
+      fill_random (&rng, x, nx, 1.0f);
+      fill_random (&rng, w, nw, 0.5f);
+      fill_random (&rng, b, g.filters, 0.5f);
+      fill_random (&rng, r, ny, 1.0f);
+      ink_conv2d_backward (&g, B, x, w, r, dw, db, dx, col);
+
+      for (guint si = 0; si < G_N_ELEMENTS (sets); si++)
+        for (gsize i = 0; i < sets[si].n; i++)
+          {
+            float keep = sets[si].v[i];
+            double lp, lm;
+
+            sets[si].v[i] = keep + eps;
+            ink_conv2d_forward (&g, B, x, w, b, y, col);
+            lp = dot (r, y, ny);
+            sets[si].v[i] = keep - eps;
+            ink_conv2d_forward (&g, B, x, w, b, y, col);
+            lm = dot (r, y, ny);
+            sets[si].v[i] = keep;
+            assert_close (sets[si].d[i], (lp - lm) / (2.0 * eps), 2e-3, 2e-3, sets[si].name, i);
+          }
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* pooling */
+
+static void
+pool_forward (gboolean     max,
+              int c, int h, int w, int size, int stride, int batch,
+              const float *x,
+              float       *y,
+              gint32      *arg)
+{
+  if (max)
+    ink_max_pool_forward (c, h, w, size, stride, batch, x, y, arg);
+  else
+    ink_avg_pool_forward (c, h, w, size, stride, batch, x, y);
+}
+
+static void
+check_pool_gradients (gboolean max)
+{
+  static const int cases[][5] = {
+    /* c, h, w, size, stride */
+    { 2, 6, 6, 2, 2 },
+    { 3, 7, 5, 3, 2 },   /* overlapping windows, a ragged edge */
+    { 1, 5, 5, 2, 1 },
+  };
+  InkRng rng;
+
+  ink_rng_init (&rng, max ? 21 : 22);
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      int c = cases[k][0], h = cases[k][1], w = cases[k][2], size = cases[k][3], stride = cases[k][4];
+      int oh = (h - size) / stride + 1, ow = (w - size) / stride + 1;
+      const int B = 2;
+      const float eps = 1e-3f;
+      gsize nx = (gsize) B * c * h * w, ny = (gsize) B * c * oh * ow;
+      g_autofree float *x = g_new (float, nx);
+      g_autofree float *y = g_new (float, ny);
+      g_autofree float *r = g_new (float, ny);
+      g_autofree float *dx = g_new (float, nx);
+      g_autofree gint32 *arg = g_new (gint32, ny);
+
+      /* distinct values at least 4·eps apart, so no nudge changes a max */
+      for (gsize i = 0; i < nx; i++)
+        x[i] = 0.01f * (float) ((i * 7919) % nx) - 0.5f;
+      fill_random (&rng, r, ny, 1.0f);
+      pool_forward (max, c, h, w, size, stride, B, x, y, arg);
+      if (max)
+        ink_max_pool_backward (c, h, w, size, stride, B, r, arg, dx);
+      else
+        ink_avg_pool_backward (c, h, w, size, stride, B, r, dx);
+      for (gsize i = 0; i < nx; i++)
+        {
+          float keep = x[i];
+          double lp, lm;
+
+          x[i] = keep + eps;
+          pool_forward (max, c, h, w, size, stride, B, x, y, arg);
+          lp = dot (r, y, ny);
+          x[i] = keep - eps;
+          pool_forward (max, c, h, w, size, stride, B, x, y, arg);
+          lm = dot (r, y, ny);
+          x[i] = keep;
+          assert_close (dx[i], (lp - lm) / (2.0 * eps), 1e-2, 1e-3,
+                        max ? "max-pool dx" : "avg-pool dx", i);
+        }
+    }
+}
+
+static void
+test_max_pool_gradients (void)
+{
+  check_pool_gradients (TRUE);
+}
+
+static void
+test_avg_pool_gradients (void)
+{
+  check_pool_gradients (FALSE);
+}
+
+/* equal maxima: the first in the window (row-major) gets the gradient */
+static void
+test_max_pool_ties (void)
+{
+  /* one 4×4 plane, 2×2 windows: every window's maximum appears twice or more */
+  const float x[16] = {
+    1, 1,   0, 3,
+    0, 0,   3, 3,
+
+    2, 0,   5, 5,
+    0, 2,   5, 5,
+  };
+  const float dy[4] = { 1, 10, 100, 1000 };
+  const float want[16] = {
+    1, 0,   0, 10,
+    0, 0,   0, 0,
+
+    100, 0, 1000, 0,
+    0, 0,   0, 0,
+  };
+  float y[4], dx[16];
+  gint32 arg[4];
+
+  ink_max_pool_forward (1, 4, 4, 2, 2, 1, x, y, arg);
+  g_assert_cmpfloat (y[0], ==, 1.0f);
+  g_assert_cmpfloat (y[1], ==, 3.0f);
+  g_assert_cmpfloat (y[2], ==, 2.0f);
+  g_assert_cmpfloat (y[3], ==, 5.0f);
+  ink_max_pool_backward (1, 4, 4, 2, 2, 1, dy, arg, dx);
+  for (int i = 0; i < 16; i++)
+    g_assert_cmpfloat (dx[i], ==, want[i]);
+}
+
+/* ------------------------------------------------------------------------ */
+/* batch normalization */
+
+static void
+test_batch_norm_gradients (void)
+{
+  static const int cases[][3] = {
+    /* batch, channels, spatial */
+    { 4, 3, 5 },
+    { 6, 4, 1 },   /* after a dense layer */
+    { 1, 2, 9 },   /* one sample: the statistics over its pixels */
+  };
+  InkRng rng;
+
+  ink_rng_init (&rng, 31);
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      int B = cases[k][0], C = cases[k][1], S = cases[k][2];
+      gsize n = (gsize) B * C * S;
+      const float eps = 1e-2f;
+      g_autofree float *x = g_new (float, n);
+      g_autofree float *y = g_new (float, n);
+      g_autofree float *r = g_new (float, n);
+      g_autofree float *xhat = g_new (float, n);
+      g_autofree float *dx = g_new (float, n);
+      g_autofree float *gamma = g_new (float, C);
+      g_autofree float *beta = g_new (float, C);
+      g_autofree float *dgamma = g_new (float, C);
+      g_autofree float *dbeta = g_new (float, C);
+      g_autofree float *inv_std = g_new (float, C);
+      g_autofree float *rm = g_new0 (float, C);
+      g_autofree float *rv = g_new0 (float, C);
+      struct { float *v; float *d; gsize n; const char *name; } sets[] = {
+        { x, dx, n, "batch-norm dx" }, { gamma, dgamma, (gsize) C, "batch-norm dgamma" },
+        { beta, dbeta, (gsize) C, "batch-norm dbeta" },
+      };
+
+      fill_random (&rng, x, n, 2.0f);
+      for (gsize i = 0; i < n; i++)
+        x[i] += (float) (i % C);        /* channels with different means */
+      fill_random (&rng, gamma, C, 1.0f);
+      fill_random (&rng, beta, C, 1.0f);
+      fill_random (&rng, r, n, 1.0f);
+      ink_batch_norm_forward (B, C, S, x, gamma, beta, 1e-3f, TRUE, 0.9f, rm, rv,
+                              y, xhat, inv_std);
+      ink_batch_norm_backward (B, C, S, r, xhat, inv_std, gamma, TRUE, dx, dgamma, dbeta);
+
+      for (guint si = 0; si < G_N_ELEMENTS (sets); si++)
+        for (gsize i = 0; i < sets[si].n; i++)
+          {
+            float keep = sets[si].v[i];
+            double lp, lm;
+
+            sets[si].v[i] = keep + eps;
+            ink_batch_norm_forward (B, C, S, x, gamma, beta, 1e-3f, TRUE, 0.9f, rm, rv,
+                                    y, xhat, inv_std);
+            lp = dot (r, y, n);
+            sets[si].v[i] = keep - eps;
+            ink_batch_norm_forward (B, C, S, x, gamma, beta, 1e-3f, TRUE, 0.9f, rm, rv,
+                                    y, xhat, inv_std);
+            lm = dot (r, y, n);
+            sets[si].v[i] = keep;
+            assert_close (sets[si].d[i], (lp - lm) / (2.0 * eps), 2e-2, 2e-3, sets[si].name, i);
+          }
+    }
+}
+
+/* training moves the running statistics by the momentum; evaluation
+ * normalizes with them, whatever the batch */
+static void
+test_batch_norm_running_stats (void)
+{
+  const int B = 4, C = 2, S = 2;
+  /* channel 0: 1 2 3 4 5 6 7 8 (mean 4.5, biased var 5.25); channel 1: all 3 */
+  const float x[16] = { 1, 2, 3, 3,  3, 4, 3, 3,  5, 6, 3, 3,  7, 8, 3, 3 };
+  const float gamma[2] = { 2.0f, 1.0f };
+  const float beta[2] = { 0.5f, -1.0f };
+  float rm[2] = { 0.0f, 1.0f }, rv[2] = { 1.0f, 1.0f };
+  float y[16], xhat[16], inv_std[2];
+  float ex[16] = { 0 };
+
+  ink_batch_norm_forward (B, C, S, x, gamma, beta, 1e-3f, TRUE, 0.9f, rm, rv, y, xhat, inv_std);
+  /* unbiased variance 5.25·8/7 = 6 */
+  g_assert_cmpfloat_with_epsilon (rm[0], 0.9f * 0.0f + 0.1f * 4.5f, 1e-6);
+  g_assert_cmpfloat_with_epsilon (rv[0], 0.9f * 1.0f + 0.1f * 6.0f, 1e-5);
+  g_assert_cmpfloat_with_epsilon (rm[1], 0.9f * 1.0f + 0.1f * 3.0f, 1e-6);
+  g_assert_cmpfloat_with_epsilon (rv[1], 0.9f * 1.0f + 0.1f * 0.0f, 1e-6);
+  /* training output: batch statistics */
+  g_assert_cmpfloat_with_epsilon (y[0], 2.0f * (1.0f - 4.5f) / sqrtf (5.25f + 1e-3f) + 0.5f, 1e-4);
+  g_assert_cmpfloat_with_epsilon (y[2], -1.0f, 1e-4);
+
+  /* evaluation: one sample, the running statistics */
+  ex[0] = 1.0f;
+  ex[1] = 2.0f;
+  ex[2] = 5.0f;
+  ex[3] = 0.0f;
+  ink_batch_norm_forward (1, C, S, ex, gamma, beta, 1e-3f, FALSE, 0.9f, rm, rv, y, xhat, inv_std);
+  g_assert_cmpfloat_with_epsilon (rm[0], 0.45f, 1e-6);   /* unchanged */
+  for (int i = 0; i < 4; i++)
+    {
+      int c = i / 2;
+      float want = gamma[c] * (ex[i] - rm[c]) / sqrtf (rv[c] + 1e-3f) + beta[c];
+
+      g_assert_cmpfloat_with_epsilon (y[i], want, 1e-5);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* a small CNN through the network API */
+
+#define CNN_B 3
+
+static double
+cnn_loss (InkNetwork   *net,
+          const float  *x,
+          const gint32 *labels,
+          gboolean      with_grad)
+{
+  int L = net->spec->n_layers;
+  int classes = net->spec->layers[L - 1].units;
+  double acc[2] = { 0.0, 0.0 };
+  float *out = ink_network_forward (net, x, CNN_B, TRUE, 7, 3);
+
+  net->be->ops->loss (net->be, INK_LOSS_CROSS_ENTROPY, out, labels, CNN_B, classes,
+                      with_grad ? net->delta[L - 1] : NULL, acc);
+  return acc[0] / CNN_B;
+}
+
+static void
+test_cnn_network_gradients (void)
+{
+  InkLayerSpec layers[] = {
+    { .kind = INK_LAYER_CONV2D, .filters = 3, .kernel_h = 3, .kernel_w = 3, .stride = 1,
+      .padding = INK_PADDING_SAME, .activation = INK_ACT_TANH },
+    { .kind = INK_LAYER_BATCH_NORM, .momentum = 0.99f, .epsilon = 1e-3f,
+      .activation = INK_ACT_IDENTITY },
+    { .kind = INK_LAYER_MAX_POOL, .pool_size = 2, .stride = 2 },
+    { .kind = INK_LAYER_CONV2D, .filters = 4, .kernel_h = 2, .kernel_w = 3, .stride = 2,
+      .padding = INK_PADDING_VALID, .activation = INK_ACT_SIGMOID, .dropout = 0.25f },
+    { .kind = INK_LAYER_AVG_POOL, .pool_size = 1, .stride = 1 },
+    { .units = 5, .activation = INK_ACT_TANH, .dropout = 0.2f },
+    { .kind = INK_LAYER_BATCH_NORM, .momentum = 0.9f, .epsilon = 1e-3f,
+      .activation = INK_ACT_TANH },
+    { .units = 3, .activation = INK_ACT_SOFTMAX },
+  };
+  InkNetSpec spec = {
+    .n_inputs = 2 * 10 * 9, .n_layers = G_N_ELEMENTS (layers), .layers = layers,
+    .loss = INK_LOSS_CROSS_ENTROPY, .init = INK_INIT_GLOROT_UNIFORM, .leaky_slope = 0.01f,
+    .in_channels = 2, .in_height = 10, .in_width = 9,
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InkBackend) be = ink_backend_cpu_new ();
+  g_autoptr(InkNetwork) net = NULL;
+  g_autofree float *x = g_new (float, CNN_B * spec.n_inputs);
+  g_autofree float *params = NULL;
+  g_autofree float *grads = NULL;
+  g_autofree float *dx = NULL;
+  gint32 labels[CNN_B] = { 0, 2, 1 };
+  const float eps = 1e-3f;
+  InkRng rng;
+
+  net = ink_network_new (&spec, be, CNN_B, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (net->shape[3].height, ==, 2);   /* 5×4 → (5-2)/2+1 × (4-3)/2+1 */
+  g_assert_cmpuint (net->shape[3].width, ==, 1);
+  g_assert_cmpuint (net->n_params, ==, ink_net_spec_n_params (&spec));
+  g_assert_cmpuint (net->n_params, ==,
+                    (3 * 2 * 9 + 3) + (3 + 3) + (4 * 3 * 6 + 4) + (5 * 8 + 5) + (5 + 5) + (3 * 5 + 3));
+  g_assert_cmpuint (net->n_state, ==, 2 * 3 + 2 * 5);
+  ink_network_init_params (net, 5);
+
+  ink_rng_init (&rng, 41);
+  fill_random (&rng, x, CNN_B * spec.n_inputs, 1.0f);
+  params = g_new (float, net->n_params);
+  ink_network_get_params (net, params);
+  fill_random (&rng, params, net->n_params, 0.6f);  /* biases and BN scales away from 0 and 1 */
+  ink_network_set_params (net, params);
+
+  cnn_loss (net, x, labels, TRUE);
+  ink_network_backward (net, x, CNN_B, TRUE);
+  grads = g_memdup2 (net->grads, net->n_params * sizeof (float));
+  dx = g_memdup2 (net->d_input, CNN_B * spec.n_inputs * sizeof (float));
+
+  for (gsize i = 0; i < net->n_params; i++)
+    {
+      float keep = params[i];
+      double lp, lm;
+
+      net->params[i] = keep + eps;
+      lp = cnn_loss (net, x, labels, FALSE);
+      net->params[i] = keep - eps;
+      lm = cnn_loss (net, x, labels, FALSE);
+      net->params[i] = keep;
+      assert_close (grads[i], (lp - lm) / (2.0 * eps), 3e-2, 3e-4, "cnn param grad", i);
+    }
+  for (gsize i = 0; i < (gsize) CNN_B * spec.n_inputs; i += 7)
+    {
+      float keep = x[i];
+      double lp, lm;
+
+      x[i] = keep + eps;
+      lp = cnn_loss (net, x, labels, FALSE);
+      x[i] = keep - eps;
+      lm = cnn_loss (net, x, labels, FALSE);
+      x[i] = keep;
+      assert_close (dx[i], (lp - lm) / (2.0 * eps), 3e-2, 3e-4, "cnn input grad", i);
+    }
+}
+
+/* the Keras MNIST CNN: 1,199,882 parameters, as model.summary() counts them */
+static void
+test_keras_cnn_params (void)
+{
+  InkLayerSpec layers[] = {
+    { .kind = INK_LAYER_CONV2D, .filters = 32, .kernel_h = 3, .kernel_w = 3, .stride = 1,
+      .activation = INK_ACT_RELU },
+    { .kind = INK_LAYER_CONV2D, .filters = 64, .kernel_h = 3, .kernel_w = 3, .stride = 1,
+      .activation = INK_ACT_RELU },
+    { .kind = INK_LAYER_MAX_POOL, .pool_size = 2, .stride = 2, .dropout = 0.25f },
+    { .units = 128, .activation = INK_ACT_RELU, .dropout = 0.5f },
+    { .units = 10, .activation = INK_ACT_SOFTMAX },
+  };
+  InkNetSpec spec = {
+    .n_inputs = 784, .n_layers = G_N_ELEMENTS (layers), .layers = layers,
+    .loss = INK_LOSS_CROSS_ENTROPY, .leaky_slope = 0.01f,
+  };
+  InkLayerShape shapes[5];
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ink_net_spec_validate (&spec, &error));
+  g_assert_no_error (error);
+  g_assert_true (ink_net_spec_shapes (&spec, shapes, &error));
+  g_assert_cmpint (shapes[0].in_channels, ==, 1);
+  g_assert_cmpint (shapes[0].in_height, ==, 28);
+  g_assert_cmpint (shapes[1].height, ==, 24);
+  g_assert_cmpint (shapes[2].height, ==, 12);
+  g_assert_cmpuint (shapes[3].n_inputs, ==, 9216);
+  g_assert_cmpuint (ink_net_spec_n_params (&spec), ==, 1199882);
+  g_assert_cmpuint (ink_net_spec_n_state (&spec), ==, 0);
+}
+
+/* ------------------------------------------------------------------------ */
+/* shape refusals */
+
+static void
+expect_refusal (InkNetSpec *spec,
+                const char *message)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (ink_net_spec_validate (spec, &error));
+  g_assert_error (error, INK_NETWORK_ERROR, INK_NETWORK_ERROR_INVALID_SPEC);
+  if (strstr (error->message, message) == NULL)
+    g_error ("expected “%s” in “%s”", message, error->message);
+}
+
+static void
+test_shape_refusals (void)
+{
+  InkLayerSpec layers[4];
+  InkNetSpec spec = {
+    .n_inputs = 16, .n_layers = 4, .layers = layers, .loss = INK_LOSS_CROSS_ENTROPY,
+    .leaky_slope = 0.01f,
+  };
+  const InkLayerSpec conv3 = { .kind = INK_LAYER_CONV2D, .filters = 2, .kernel_h = 3,
+                               .kernel_w = 3, .stride = 1 };
+  const InkLayerSpec pool2 = { .kind = INK_LAYER_MAX_POOL, .pool_size = 2, .stride = 2 };
+  const InkLayerSpec out = { .units = 10, .activation = INK_ACT_SOFTMAX };
+
+  /* 4×4 → conv 3×3 → 2×2 → pool → 1×1 → pool: nothing left */
+  layers[0] = conv3;
+  layers[1] = pool2;
+  layers[2] = pool2;
+  layers[3] = out;
+  expect_refusal (&spec, "layer 3 (max-pool 2×2): its input is 1×1");
+
+  /* a kernel larger than its input */
+  layers[1] = conv3;
+  layers[1].kernel_w = 5;
+  layers[1].padding = INK_PADDING_SAME;
+  layers[2] = conv3;
+  expect_refusal (&spec, "layer 3 (conv2d 2 3×3): its input is 2×2, smaller than the 3×3 kernel");
+
+  /* conv after dense */
+  layers[0] = (InkLayerSpec) { .units = 8, .activation = INK_ACT_RELU };
+  layers[1] = conv3;
+  layers[2] = pool2;
+  expect_refusal (&spec, "layer 2 (conv2d 2 3×3): its input is flat (8 values)");
+
+  /* the output must be dense */
+  spec.n_layers = 2;
+  layers[0] = conv3;
+  layers[1] = pool2;
+  layers[1].pool_size = 1;
+  expect_refusal (&spec, "layer 2 (max-pool 1×1): the output layer must be dense");
+
+  /* an input that is no square image */
+  spec.n_inputs = 15;
+  layers[1] = out;
+  expect_refusal (&spec, "15 inputs are not a square image");
+  spec.in_channels = 3;
+  spec.in_height = 5;
+  spec.in_width = 2;
+  expect_refusal (&spec, "the input image 3×5×2");
+  spec.in_width = 1;
+  expect_refusal (&spec, "layer 1 (conv2d 2 3×3): its input is 5×1, smaller than the 3×3 kernel");
+
+  /* bad fields name the layer */
+  spec.n_inputs = 16;
+  spec.in_channels = spec.in_height = spec.in_width = 0;
+  layers[0].stride = 0;
+  expect_refusal (&spec, "layer 1 (conv2d 2 3×3): stride 0 must be at least 1");
+  layers[0] = (InkLayerSpec) { .kind = INK_LAYER_BATCH_NORM, .momentum = 1.0f, .epsilon = 1e-3f };
+  expect_refusal (&spec, "layer 1 (batch-norm): momentum 1.0 must be in [0, 1)");
+  layers[0].momentum = 0.5f;
+  layers[0].epsilon = 0.0f;
+  expect_refusal (&spec, "layer 1 (batch-norm): epsilon 0.0 must be a positive number");
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/conv/reference", test_conv_reference);
+  g_test_add_func ("/conv/gradients", test_conv_gradients);
+  g_test_add_func ("/pool/max-gradients", test_max_pool_gradients);
+  g_test_add_func ("/pool/max-ties", test_max_pool_ties);
+  g_test_add_func ("/pool/avg-gradients", test_avg_pool_gradients);
+  g_test_add_func ("/batch-norm/gradients", test_batch_norm_gradients);
+  g_test_add_func ("/batch-norm/running-stats", test_batch_norm_running_stats);
+  g_test_add_func ("/network/cnn-gradients", test_cnn_network_gradients);
+  g_test_add_func ("/network/keras-cnn-params", test_keras_cnn_params);
+  g_test_add_func ("/network/shape-refusals", test_shape_refusals);
+
+  return g_test_run ();
+}
