@@ -25,12 +25,16 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
 #include "ink-backend.h"
+#include "ink-experiment.h"
 #include "ink-layers-cpu.h"
+#include "ink-model.h"
 #include "ink-network.h"
+#include "ink-rbm.h"
 #include "ink-rng.h"
 
 static void
@@ -504,7 +508,8 @@ test_cnn_network_gradients (void)
   g_assert_cmpuint (net->shape[3].width, ==, 1);
   g_assert_cmpuint (net->n_params, ==, ink_net_spec_n_params (&spec));
   g_assert_cmpuint (net->n_params, ==,
-                    (3 * 2 * 9 + 3) + (3 + 3) + (4 * 3 * 6 + 4) + (5 * 8 + 5) + (5 + 5) + (3 * 5 + 3));
+                    (3 * 2 * 9 + 3) + (3 + 3 + 6) + (4 * 3 * 6 + 4) + (5 * 8 + 5) + (5 + 5 + 10) +
+                    (3 * 5 + 3));
   g_assert_cmpuint (net->n_state, ==, 2 * 3 + 2 * 5);
   ink_network_init_params (net, 5);
 
@@ -656,6 +661,191 @@ test_shape_refusals (void)
   expect_refusal (&spec, "layer 1 (batch-norm): epsilon 0.0 must be a positive number");
 }
 
+
+/* ------------------------------------------------------------------------ */
+/* experiments and model files */
+
+#define CNN_JSON \
+  "{\"network\": {\"inputs\": 784, \"layers\": [" \
+  "{\"type\": \"conv2d\", \"filters\": 4, \"kernel\": 3, \"activation\": \"relu\"}," \
+  "{\"type\": \"batch-norm\", \"momentum\": 0.9}," \
+  "{\"type\": \"conv2d\", \"filters\": 2, \"kernel\": [3, 2], \"stride\": 2, \"padding\": \"same\"}," \
+  "{\"type\": \"max-pool\", \"size\": 2, \"dropout\": 0.25}," \
+  "{\"type\": \"avg-pool\", \"size\": 2, \"stride\": 1}," \
+  "{\"type\": \"dense\", \"units\": 16, \"activation\": \"relu\"}," \
+  "{\"units\": 10, \"activation\": \"softmax\"}]}}"
+
+static void
+test_experiment_json (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InkExperiment) e = ink_experiment_from_json (CNN_JSON, -1, &error);
+  g_autoptr(InkExperiment) back = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *json2 = NULL;
+  const InkLayerSpec *l;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (e->net->n_layers, ==, 7);
+  l = e->net->layers;
+  g_assert_cmpint (l[0].kind, ==, INK_LAYER_CONV2D);
+  g_assert_cmpint (l[0].filters, ==, 4);
+  g_assert_cmpint (l[0].kernel_h, ==, 3);
+  g_assert_cmpint (l[0].kernel_w, ==, 3);
+  g_assert_cmpint (l[0].stride, ==, 1);
+  g_assert_cmpint (l[0].padding, ==, INK_PADDING_VALID);
+  g_assert_cmpint (l[0].activation, ==, INK_ACT_RELU);
+  g_assert_cmpint (l[1].kind, ==, INK_LAYER_BATCH_NORM);
+  g_assert_cmpfloat (l[1].momentum, ==, 0.9f);
+  g_assert_cmpfloat (l[1].epsilon, ==, 1e-3f);
+  g_assert_cmpint (l[1].activation, ==, INK_ACT_IDENTITY);
+  g_assert_cmpint (l[2].kernel_h, ==, 3);
+  g_assert_cmpint (l[2].kernel_w, ==, 2);
+  g_assert_cmpint (l[2].padding, ==, INK_PADDING_SAME);
+  g_assert_cmpint (l[3].kind, ==, INK_LAYER_MAX_POOL);
+  g_assert_cmpint (l[3].stride, ==, 2);        /* the window's size */
+  g_assert_cmpfloat (l[3].dropout, ==, 0.25f);
+  g_assert_cmpint (l[4].kind, ==, INK_LAYER_AVG_POOL);
+  g_assert_cmpint (l[4].stride, ==, 1);
+  g_assert_cmpint (l[5].kind, ==, INK_LAYER_DENSE);
+  g_assert_cmpint (l[5].units, ==, 16);
+  g_assert_true (ink_experiment_validate (e, &error));
+  g_assert_no_error (error);
+
+  /* written and read back: the same text */
+  json = ink_experiment_to_json (e, TRUE);
+  g_assert_nonnull (strstr (json, "\"type\" : \"conv2d\""));
+  g_assert_true (ink_experiment_check_round_trip (json, "cnn.json", &error));
+  g_assert_no_error (error);
+  back = ink_experiment_from_json (json, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (ink_net_spec_same_network (e->net, back->net));
+  json2 = ink_experiment_to_json (back, TRUE);
+  g_assert_cmpstr (json, ==, json2);
+}
+
+static void
+expect_json_error (const char *layers,
+                   const char *message)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = g_strdup_printf ("{\"network\": {\"inputs\": 784, \"layers\": [%s,"
+                                           "{\"units\": 10, \"activation\": \"softmax\"}]}}",
+                                           layers);
+  g_autoptr(InkExperiment) e = ink_experiment_from_json (json, -1, &error);
+
+  if (e != NULL)
+    ink_experiment_validate (e, &error);
+  g_assert_nonnull (error);
+  if (strstr (error->message, message) == NULL)
+    g_error ("expected “%s” in “%s”", message, error->message);
+}
+
+static void
+test_experiment_json_errors (void)
+{
+  expect_json_error ("{\"type\": \"conv3d\", \"filters\": 2}", "network.layers[0].type: “conv3d” is not one of");
+  expect_json_error ("{\"type\": \"conv2d\", \"kernel\": 3}", "network.layers[0].filters: is required");
+  expect_json_error ("{\"type\": \"conv2d\", \"filters\": 2}", "network.layers[0].kernel: is required");
+  expect_json_error ("{\"type\": \"conv2d\", \"filters\": 2, \"kernel\": [3]}", "network.layers[0].kernel: must be");
+  expect_json_error ("{\"type\": \"conv2d\", \"filters\": 2, \"kernel\": 3, \"padding\": \"full\"}",
+                     "network.layers[0].padding: “full” is not one of: valid, same");
+  expect_json_error ("{\"type\": \"conv2d\", \"filters\": 2, \"kernel\": 3, \"units\": 5}",
+                     "network.layers[0]: unknown key “units”");
+  expect_json_error ("{\"type\": \"max-pool\"}", "network.layers[0].size: is required");
+  expect_json_error ("{\"type\": \"max-pool\", \"size\": 2, \"stride\": 0}", "network.layers[0].stride: must be at least 1");
+  expect_json_error ("{\"type\": \"batch-norm\", \"momentum\": 1.5}", "network.layers[0].momentum: must be in [0, 1)");
+  expect_json_error ("{\"type\": \"conv2d\", \"filters\": 2, \"kernel\": 29}",
+                     "layer 1 (conv2d 2 29×29): its input is 28×28, smaller than the 29×29 kernel");
+}
+
+/* conv weights [out, in, kh, kw], batch norm's four tensors; loading
+ * checks their shapes against the experiment */
+static void
+test_model_file (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InkExperiment) e = ink_experiment_from_json (CNN_JSON, -1, &error);
+  g_autoptr(InkModel) m = NULL;
+  g_autoptr(InkTensorFile) tf = NULL;
+  g_autofree float *p = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("inkling-conv-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "cnn.safetensors", NULL);
+  InkNorm norm = { 0 };
+  gsize n;
+  InkTensor *t;
+
+  g_assert_no_error (error);
+  n = ink_net_spec_n_params (e->net);
+  p = g_new (float, n);
+  for (gsize i = 0; i < n; i++)
+    p[i] = (float) i * 1e-3f;
+  norm.kind = INK_NORM_SCALE;
+  norm.affine.scale = 1.0f / 255.0f;
+  g_assert_true (ink_model_save (path, e, &norm, p, &error));
+  g_assert_no_error (error);
+
+  tf = ink_safetensors_load (path, &error);
+  g_assert_no_error (error);
+  t = ink_tensor_file_lookup (tf, "layers.0.weight");
+  g_assert_nonnull (t);
+  g_assert_cmpint (t->n_dims, ==, 4);
+  g_assert_cmpint (t->shape[0], ==, 4);
+  g_assert_cmpint (t->shape[1], ==, 1);
+  g_assert_cmpint (t->shape[2], ==, 3);
+  g_assert_cmpint (t->shape[3], ==, 3);
+  t = ink_tensor_file_lookup (tf, "layers.2.weight");
+  g_assert_cmpint (t->shape[0], ==, 2);
+  g_assert_cmpint (t->shape[1], ==, 4);
+  g_assert_cmpint (t->shape[2], ==, 3);
+  g_assert_cmpint (t->shape[3], ==, 2);
+  for (guint k = 0; k < 4; k++)
+    {
+      static const char * const bn[] = { "weight", "bias", "running_mean", "running_var" };
+      g_autofree char *name = g_strdup_printf ("layers.1.%s", bn[k]);
+
+      t = ink_tensor_file_lookup (tf, name);
+      g_assert_nonnull (t);
+      g_assert_cmpint (t->n_dims, ==, 1);
+      g_assert_cmpint (t->shape[0], ==, 4);
+    }
+  g_assert_null (ink_tensor_file_lookup (tf, "layers.3.weight"));   /* a pool */
+  t = ink_tensor_file_lookup (tf, "layers.5.weight");
+  g_assert_cmpint (t->shape[0], ==, 16);
+  g_assert_cmpint (t->shape[1], ==, 2 * 5 * 5);   /* 28 → 26 → 13 (same, stride 2) → 6 → 5 */
+
+  m = ink_model_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (m->n_params, ==, n);
+  g_assert_cmpmem (m->params, n * sizeof (float), p, n * sizeof (float));
+
+  /* the same file read as a network whose conv kernels differ: refused */
+  {
+    g_autoptr(InkExperiment) other = ink_experiment_copy (e);
+    g_autoptr(InkTensorFile) tf2 = ink_safetensors_load (path, NULL);
+
+    other->net->layers[2].kernel_w = 3;
+    g_assert_false (ink_model_check_tensors (tf2, other->net, "", &error));
+    g_assert_nonnull (error);
+    g_assert_nonnull (strstr (error->message, "layers.2.weight"));
+  }
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* RBM pretraining needs dense hidden layers */
+static void
+test_pretraining_refused (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InkExperiment) e = ink_experiment_from_json (CNN_JSON, -1, &error);
+
+  g_assert_no_error (error);
+  e->pretraining.enabled = TRUE;
+  g_assert_false (ink_experiment_validate (e, &error));
+  g_assert_nonnull (strstr (error->message, "layer 1 (conv2d 4 3×3) is a conv2d layer"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -671,6 +861,10 @@ main (int argc, char *argv[])
   g_test_add_func ("/network/cnn-gradients", test_cnn_network_gradients);
   g_test_add_func ("/network/keras-cnn-params", test_keras_cnn_params);
   g_test_add_func ("/network/shape-refusals", test_shape_refusals);
+  g_test_add_func ("/experiment/json", test_experiment_json);
+  g_test_add_func ("/experiment/json-errors", test_experiment_json_errors);
+  g_test_add_func ("/experiment/pretraining-refused", test_pretraining_refused);
+  g_test_add_func ("/model/file", test_model_file);
 
   return g_test_run ();
 }

@@ -406,12 +406,194 @@ read_data (Reader *parent, InkExperiment *exp)
   parent->failed = r.failed;
 }
 
+/* network.input_shape: [channels, height, width] */
+static void
+read_input_shape (Reader *r, InkNetSpec *net)
+{
+  JsonNode *n = reader_get (r, "input_shape");
+  JsonArray *a;
+  int dims[3];
+
+  if (n == NULL)
+    return;
+  if (!JSON_NODE_HOLDS_ARRAY (n) || json_array_get_length (a = json_node_get_array (n)) != 3)
+    {
+      reader_fail (r, "input_shape", "must be [channels, height, width]");
+      return;
+    }
+  for (guint i = 0; i < 3; i++)
+    {
+      JsonNode *e = json_array_get_element (a, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (e) || json_node_get_value_type (e) != G_TYPE_INT64 ||
+          json_node_get_int (e) < 1 || json_node_get_int (e) > INK_MAX_INPUTS)
+        {
+          g_autofree char *msg = g_strdup_printf ("must be [channels, height, width], whole numbers "
+                                                  "from 1 to %d", INK_MAX_INPUTS);
+          reader_fail (r, "input_shape", msg);
+          return;
+        }
+      dims[i] = (int) json_node_get_int (e);
+    }
+  net->in_channels = dims[0];
+  net->in_height = dims[1];
+  net->in_width = dims[2];
+}
+
+/* "kernel": 3 or [3, 5] (height, width) */
+static void
+read_kernel (Reader *r, InkLayerSpec *ls)
+{
+  JsonNode *n = reader_get (r, "kernel");
+  const char *what = "must be a whole number from 1 to 1024 or [height, width]";
+
+  if (n == NULL)
+    {
+      reader_fail (r, "kernel", "is required");
+      return;
+    }
+  if (JSON_NODE_HOLDS_ARRAY (n))
+    {
+      JsonArray *a = json_node_get_array (n);
+      guint kh = 0, kw = 0;
+
+      if (json_array_get_length (a) != 2)
+        {
+          reader_fail (r, "kernel", what);
+          return;
+        }
+      for (guint i = 0; i < 2; i++)
+        {
+          JsonNode *e = json_array_get_element (a, i);
+
+          if (!JSON_NODE_HOLDS_VALUE (e) || json_node_get_value_type (e) != G_TYPE_INT64 ||
+              json_node_get_int (e) < 1 || json_node_get_int (e) > 1024)
+            {
+              reader_fail (r, "kernel", what);
+              return;
+            }
+          *(i == 0 ? &kh : &kw) = (guint) json_node_get_int (e);
+        }
+      ls->kernel_h = (int) kh;
+      ls->kernel_w = (int) kw;
+    }
+  else
+    {
+      guint k = 0;
+
+      read_uint (r, "kernel", &k, 1024);
+      if (!r->failed && k < 1)
+        reader_fail (r, "kernel", what);
+      ls->kernel_h = ls->kernel_w = (int) k;
+    }
+}
+
+/* a layer with "type": dense falls through to the dense reader (kind 0);
+ * the others: conv2d {filters, kernel, stride = 1, padding = "valid"},
+ * max-pool and avg-pool {size, stride = size}, batch-norm {momentum = 0.99,
+ * epsilon = 0.001}; each also {activation = "identity", dropout = 0} */
+static void
+read_image_layer (Reader *lr, InkLayerSpec *ls)
+{
+  static const char * const conv_keys[] = { "type", "filters", "kernel", "stride", "padding",
+                                            "activation", "dropout", NULL };
+  static const char * const pool_keys[] = { "type", "size", "stride", "activation", "dropout", NULL };
+  static const char * const bn_keys[] = { "type", "momentum", "epsilon", "activation", "dropout", NULL };
+  g_autofree char *type = NULL;
+  g_autofree char *act = NULL;
+  InkLayerKind kind;
+
+  read_string (lr, "type", &type);
+  if (lr->failed)
+    return;
+  if (!ink_layer_kind_from_string (type, &kind))
+    {
+      reader_fail_choice (lr, "type", type, ink_layer_kind_choices ());
+      return;
+    }
+  ls->kind = kind;
+  if (kind == INK_LAYER_DENSE)
+    return;
+
+  ls->activation = INK_ACT_IDENTITY;
+  switch (kind)
+    {
+    case INK_LAYER_CONV2D:
+      {
+        guint filters = 0, stride = 1;
+        g_autofree char *padding = NULL;
+
+        reader_check_keys (lr, conv_keys);
+        if (!lr->failed && !json_object_has_member (lr->obj, "filters"))
+          reader_fail (lr, "filters", "is required");
+        read_uint (lr, "filters", &filters, INK_MAX_UNITS);
+        if (!lr->failed && filters < 1)
+          reader_fail (lr, "filters", "must be at least 1");
+        read_kernel (lr, ls);
+        read_uint (lr, "stride", &stride, 1024);
+        if (!lr->failed && stride < 1)
+          reader_fail (lr, "stride", "must be at least 1");
+        read_string (lr, "padding", &padding);
+        if (padding != NULL && !lr->failed && !ink_padding_from_string (padding, &ls->padding))
+          reader_fail_choice (lr, "padding", padding, "valid, same");
+        ls->filters = (int) filters;
+        ls->stride = (int) stride;
+      }
+      break;
+    case INK_LAYER_MAX_POOL:
+    case INK_LAYER_AVG_POOL:
+      {
+        guint size = 0, stride = 0;
+
+        reader_check_keys (lr, pool_keys);
+        if (!lr->failed && !json_object_has_member (lr->obj, "size"))
+          reader_fail (lr, "size", "is required");
+        read_uint (lr, "size", &size, 1024);
+        if (!lr->failed && size < 1)
+          reader_fail (lr, "size", "must be at least 1");
+        stride = size;
+        read_uint (lr, "stride", &stride, 1024);
+        if (!lr->failed && stride < 1)
+          reader_fail (lr, "stride", "must be at least 1");
+        ls->pool_size = (int) size;
+        ls->stride = (int) stride;
+      }
+      break;
+    case INK_LAYER_BATCH_NORM:
+      reader_check_keys (lr, bn_keys);
+      ls->momentum = 0.99f;
+      ls->epsilon = 1e-3f;
+      read_float (lr, "momentum", &ls->momentum);
+      if (!lr->failed && !(ls->momentum >= 0.0f && ls->momentum < 1.0f))
+        reader_fail (lr, "momentum", "must be in [0, 1)");
+      read_float (lr, "epsilon", &ls->epsilon);
+      if (!lr->failed && !(ls->epsilon > 0.0f))
+        reader_fail (lr, "epsilon", "must be positive");
+      break;
+    case INK_LAYER_DENSE:
+    default:
+      g_assert_not_reached ();
+    }
+
+  read_string (lr, "activation", &act);
+  if (act != NULL && !lr->failed)
+    {
+      InkActivation ka;
+
+      if (!ink_activation_from_string (act, &ka))
+        reader_fail_choice (lr, "activation", act, ink_activation_choices ());
+      else
+        ls->activation = ka;
+    }
+  read_float (lr, "dropout", &ls->dropout);
+}
+
 static void
 read_network (Reader *parent, InkExperiment *exp)
 {
-  static const char * const keys[] = { "inputs", "input_dropout", "layers", "loss", "init",
-                                       "leaky_slope", "zero_output_init", NULL };
-  static const char * const layer_keys[] = { "units", "activation", "dropout", NULL };
+  static const char * const keys[] = { "inputs", "input_dropout", "input_shape", "layers", "loss",
+                                       "init", "leaky_slope", "zero_output_init", NULL };
+  static const char * const layer_keys[] = { "type", "units", "activation", "dropout", NULL };
   JsonObject *o = reader_object (parent, "network");
   Reader r = { o, "network", parent->error, parent->failed };
   InkNetSpec *net = exp->net;
@@ -433,6 +615,7 @@ read_network (Reader *parent, InkExperiment *exp)
   net->loss = loss;
   net->init = init;
   net->zero_output_init = zero_out ? 1.0f : 0.0f;
+  read_input_shape (&r, net);
 
   layers = reader_get (&r, "layers");
   if (layers != NULL)
@@ -465,6 +648,15 @@ read_network (Reader *parent, InkExperiment *exp)
                   break;
                 }
               lr.obj = json_node_get_object (ln);
+              if (json_object_has_member (lr.obj, "type"))
+                {
+                  read_image_layer (&lr, &specs[i]);
+                  if (specs[i].kind != INK_LAYER_DENSE || lr.failed)
+                    {
+                      r.failed = lr.failed;
+                      continue;
+                    }
+                }
               reader_check_keys (&lr, layer_keys);
               if (!lr.failed && !json_object_has_member (lr.obj, "units"))
                 reader_fail (&lr, "units", "is required");
@@ -788,6 +980,14 @@ ink_experiment_validate (const InkExperiment *exp,
       if (hidden < 1)
         INVALID ("pretraining needs at least one hidden layer");
       for (int l = 0; l < hidden; l++)
+        if (exp->net->layers[l].kind != INK_LAYER_DENSE)
+          {
+            g_autofree char *who = ink_layer_describe (exp->net, l);
+
+            INVALID ("pretraining: %s is a %s layer, but RBM pretraining needs dense hidden layers",
+                     who, ink_layer_kind_to_string (exp->net->layers[l].kind));
+          }
+      for (int l = 0; l < hidden; l++)
         if (!ink_rbm_hidden_for_activation (exp->net->layers[l].activation, NULL))
           INVALID ("pretraining: hidden layer %d is %s, but RBM pretraining needs sigmoid "
                    "(binary hidden units) or relu (noisy rectified units) hidden layers",
@@ -966,6 +1166,45 @@ static void
 write_layer (JsonBuilder *b, const InkLayerSpec *layer)
 {
   json_builder_begin_object (b);
+  if (layer->kind != INK_LAYER_DENSE)
+    {
+      ink_json_member_string (b, "type", ink_layer_kind_to_string (layer->kind));
+      switch (layer->kind)
+        {
+        case INK_LAYER_CONV2D:
+          ink_json_member_int (b, "filters", layer->filters);
+          if (layer->kernel_h == layer->kernel_w)
+            ink_json_member_int (b, "kernel", layer->kernel_h);
+          else
+            {
+              json_builder_set_member_name (b, "kernel");
+              json_builder_begin_array (b);
+              json_builder_add_int_value (b, layer->kernel_h);
+              json_builder_add_int_value (b, layer->kernel_w);
+              json_builder_end_array (b);
+            }
+          ink_json_member_int (b, "stride", layer->stride);
+          ink_json_member_string (b, "padding", ink_padding_to_string (layer->padding));
+          break;
+        case INK_LAYER_MAX_POOL:
+        case INK_LAYER_AVG_POOL:
+          ink_json_member_int (b, "size", layer->pool_size);
+          ink_json_member_int (b, "stride", layer->stride);
+          break;
+        case INK_LAYER_BATCH_NORM:
+          ink_json_member_float (b, "momentum", layer->momentum);
+          ink_json_member_float (b, "epsilon", layer->epsilon);
+          break;
+        case INK_LAYER_DENSE:
+        default:
+          break;
+        }
+      ink_json_member_string (b, "activation", ink_activation_to_string (layer->activation));
+      if (layer->dropout > 0.0f)
+        ink_json_member_float (b, "dropout", layer->dropout);
+      json_builder_end_object (b);
+      return;
+    }
   ink_json_member_int (b, "units", layer->units);
   ink_json_member_string (b, "activation", ink_activation_to_string (layer->activation));
   if (layer->dropout > 0.0f)
@@ -980,6 +1219,15 @@ write_network (JsonBuilder *b, const InkNetSpec *net)
   ink_json_member_int (b, "inputs", net->n_inputs);
   if (net->input_dropout > 0.0f)
     ink_json_member_float (b, "input_dropout", net->input_dropout);
+  if (net->in_channels != 0 || net->in_height != 0 || net->in_width != 0)
+    {
+      json_builder_set_member_name (b, "input_shape");
+      json_builder_begin_array (b);
+      json_builder_add_int_value (b, net->in_channels);
+      json_builder_add_int_value (b, net->in_height);
+      json_builder_add_int_value (b, net->in_width);
+      json_builder_end_array (b);
+    }
   ink_json_member_begin_array (b, "layers");
   for (int i = 0; i < net->n_layers; i++)
     write_layer (b, &net->layers[i]);

@@ -41,28 +41,107 @@ ink_model_free (InkModel *model)
   g_free (model);
 }
 
+/* One tensor of a network's parameters: its name after the prefix, shape
+ * and place in the parameter vector. */
+typedef struct
+{
+  char   *name;     /* "layers.3.weight" */
+  int     ndim;
+  gint64  shape[4];
+  gsize   offset;   /* in floats */
+  gsize   n;
+  int     layer;
+} ModelTensor;
+
+static void
+model_tensor_clear (gpointer p)
+{
+  g_free (((ModelTensor *) p)->name);
+}
+
+static void
+push_tensor (GArray     *a,
+             int         layer,
+             const char *what,
+             gsize      *off,
+             int         ndim,
+             gint64      d0,
+             gint64      d1,
+             gint64      d2,
+             gint64      d3)
+{
+  ModelTensor t = { g_strdup_printf ("layers.%d.%s", layer, what), ndim, { d0, d1, d2, d3 }, *off, 0, layer };
+
+  t.n = 1;
+  for (int i = 0; i < ndim; i++)
+    t.n *= (gsize) t.shape[i];
+  *off += t.n;
+  g_array_append_val (a, t);
+}
+
+/* The tensors in the parameter vector's order: a dense layer's weight
+ * [out, in] and bias [out]; a conv2d layer's weight [out_channels,
+ * in_channels, kh, kw] and bias [out_channels] (PyTorch's Conv2d); a
+ * batch-norm layer's weight, bias, running_mean and running_var [channels]
+ * (PyTorch's BatchNorm); a pool none.  NULL when the geometry does not work. */
+static GArray *
+model_tensors (const InkNetSpec  *spec,
+               GError           **error)
+{
+  g_autofree InkLayerShape *shapes = g_new0 (InkLayerShape, MAX (spec->n_layers, 1));
+  g_autoptr(GArray) a = g_array_new (FALSE, TRUE, sizeof (ModelTensor));
+  gsize off = 0;
+
+  g_array_set_clear_func (a, model_tensor_clear);
+  if (!ink_net_spec_shapes (spec, shapes, error))
+    return NULL;
+  for (int i = 0; i < spec->n_layers; i++)
+    {
+      const InkLayerSpec *ls = &spec->layers[i];
+      const InkLayerShape *sh = &shapes[i];
+
+      switch (ls->kind)
+        {
+        case INK_LAYER_DENSE:
+          push_tensor (a, i, "weight", &off, 2, ls->units, (gint64) sh->n_inputs, 0, 0);
+          push_tensor (a, i, "bias", &off, 1, ls->units, 0, 0, 0);
+          break;
+        case INK_LAYER_CONV2D:
+          push_tensor (a, i, "weight", &off, 4, ls->filters, sh->in_channels,
+                       ls->kernel_h, ls->kernel_w);
+          push_tensor (a, i, "bias", &off, 1, ls->filters, 0, 0, 0);
+          break;
+        case INK_LAYER_BATCH_NORM:
+          push_tensor (a, i, "weight", &off, 1, sh->channels, 0, 0, 0);
+          push_tensor (a, i, "bias", &off, 1, sh->channels, 0, 0, 0);
+          push_tensor (a, i, "running_mean", &off, 1, sh->channels, 0, 0, 0);
+          push_tensor (a, i, "running_var", &off, 1, sh->channels, 0, 0, 0);
+          break;
+        case INK_LAYER_MAX_POOL:
+        case INK_LAYER_AVG_POOL:
+        default:
+          break;
+        }
+    }
+  return g_steal_pointer (&a);
+}
+
 void
 ink_model_add_tensors (InkTensorFile    *tf,
                        const InkNetSpec *spec,
                        const char       *prefix,
                        const float      *params)
 {
-  gsize off = 0;
-  int in = spec->n_inputs;
+  g_autoptr(GArray) ts = model_tensors (spec, NULL);
 
-  for (int i = 0; i < spec->n_layers; i++)
+  g_return_if_fail (ts != NULL);
+
+  for (guint k = 0; k < ts->len; k++)
     {
-      int out = spec->layers[i].units;
-      gint64 wshape[2] = { out, in };
-      gint64 bshape[1] = { out };
-      g_autofree char *wname = g_strdup_printf ("%slayers.%d.weight", prefix, i);
-      g_autofree char *bname = g_strdup_printf ("%slayers.%d.bias", prefix, i);
+      const ModelTensor *t = &g_array_index (ts, ModelTensor, k);
+      g_autofree char *name = g_strconcat (prefix, t->name, NULL);
 
-      ink_tensor_file_add (tf, wname, 2, wshape, params + off);
-      off += (gsize) out * in;
-      ink_tensor_file_add (tf, bname, 1, bshape, params + off);
-      off += out;
-      in = out;
+      ink_tensor_file_add (tf, name, t->ndim, t->shape, params + t->offset);
     }
 }
 
@@ -72,20 +151,17 @@ ink_model_check_tensors (InkTensorFile    *tf,
                          const char       *prefix,
                          GError          **error)
 {
-  int in = spec->n_inputs;
+  g_autoptr(GArray) ts = model_tensors (spec, error);
 
-  for (int i = 0; i < spec->n_layers; i++)
+  if (ts == NULL)
+    return FALSE;
+  for (guint k = 0; k < ts->len; k++)
     {
-      int out = spec->layers[i].units;
-      gint64 wshape[2] = { out, in };
-      gint64 bshape[1] = { out };
-      g_autofree char *wname = g_strdup_printf ("%slayers.%d.weight", prefix, i);
-      g_autofree char *bname = g_strdup_printf ("%slayers.%d.bias", prefix, i);
+      const ModelTensor *t = &g_array_index (ts, ModelTensor, k);
+      g_autofree char *name = g_strconcat (prefix, t->name, NULL);
 
-      if (!ink_tensor_file_require (tf, wname, 2, wshape, error) ||
-          !ink_tensor_file_require (tf, bname, 1, bshape, error))
+      if (!ink_tensor_file_require (tf, name, t->ndim, t->shape, error))
         return FALSE;
-      in = out;
     }
   return TRUE;
 }
@@ -101,12 +177,14 @@ ink_model_check_no_extra (InkTensorFile      *tf,
   const char *first = NULL;
   guint n_extra = 0;
 
+  g_autoptr(GArray) ts = model_tensors (spec, error);
+
+  if (ts == NULL)
+    return FALSE;
   for (guint p = 0; p < n_prefixes; p++)
-    for (int i = 0; i < spec->n_layers; i++)
-      {
-        g_hash_table_add (wanted, g_strdup_printf ("%slayers.%d.weight", prefixes[p], i));
-        g_hash_table_add (wanted, g_strdup_printf ("%slayers.%d.bias", prefixes[p], i));
-      }
+    for (guint k = 0; k < ts->len; k++)
+      g_hash_table_add (wanted, g_strconcat (prefixes[p], g_array_index (ts, ModelTensor, k).name,
+                                             NULL));
   for (guint i = 0; i < tf->tensors->len; i++)
     {
       const InkTensor *t = g_ptr_array_index (tf->tensors, i);
@@ -143,25 +221,19 @@ ink_model_get_tensors (InkTensorFile    *tf,
                        float            *params,
                        GError          **error)
 {
-  gsize off = 0;
-  int in = spec->n_inputs;
+  g_autoptr(GArray) ts = NULL;
 
   /* all of them first: nothing is copied from a file that lacks one */
   if (!ink_model_check_tensors (tf, spec, prefix, error))
     return FALSE;
-  for (int i = 0; i < spec->n_layers; i++)
+  ts = model_tensors (spec, error);
+  for (guint k = 0; k < ts->len; k++)
     {
-      int out = spec->layers[i].units;
-      g_autofree char *wname = g_strdup_printf ("%slayers.%d.weight", prefix, i);
-      g_autofree char *bname = g_strdup_printf ("%slayers.%d.bias", prefix, i);
-      InkTensor *w = ink_tensor_file_lookup (tf, wname);
-      InkTensor *b = ink_tensor_file_lookup (tf, bname);
+      const ModelTensor *t = &g_array_index (ts, ModelTensor, k);
+      g_autofree char *name = g_strconcat (prefix, t->name, NULL);
+      InkTensor *tensor = ink_tensor_file_lookup (tf, name);
 
-      memcpy (params + off, w->data, sizeof (float) * (gsize) out * in);
-      off += (gsize) out * in;
-      memcpy (params + off, b->data, sizeof (float) * out);
-      off += out;
-      in = out;
+      memcpy (params + t->offset, tensor->data, sizeof (float) * t->n);
     }
   return TRUE;
 }
@@ -396,24 +468,20 @@ ink_model_load_any (const char         *path,
   /* Inkling never saves NaN weights: a file holding them is damaged, and
    * would classify everything as 0 */
   {
-    const InkNetSpec *net = model->experiment->net;
-    gsize off = 0;
-    int in = net->n_inputs;
+    g_autoptr(GArray) ts = model_tensors (model->experiment->net, NULL);
 
-    for (int l = 0; l < net->n_layers; l++)
+    for (guint k = 0; ts != NULL && k < ts->len; k++)
       {
-        gsize n = (gsize) net->layers[l].units * (gsize) (in + 1);
+        const ModelTensor *t = &g_array_index (ts, ModelTensor, k);
 
-        for (gsize i = 0; i < n; i++)
-          if (!isfinite (model->params[off + i]))
+        for (gsize i = 0; i < t->n; i++)
+          if (!isfinite (model->params[t->offset + i]))
             {
               g_set_error (error, INK_SAFETENSORS_ERROR, INK_SAFETENSORS_ERROR_HEADER,
                            "%s: layer %d holds weights that are not numbers (NaN or infinite); "
-                           "the file is damaged", base, l + 1);
+                           "the file is damaged", base, t->layer + 1);
               return NULL;
             }
-        off += n;
-        in = net->layers[l].units;
       }
   }
   if (ckpt)

@@ -434,7 +434,7 @@ ink_net_spec_n_params (const InkNetSpec *spec)
       if (!ink_net_spec_shapes (spec, shapes, NULL))
         return 0;
       for (int l = 0; l < spec->n_layers; l++)
-        total += shapes[l].n_weights + shapes[l].n_biases;
+        total += shapes[l].n_weights + shapes[l].n_biases + shapes[l].n_state;
       return total;
     }
 
@@ -724,7 +724,8 @@ ink_network_new (const InkNetSpec  *spec,
       off += net->shape[l].n_weights;
       net->b_offset[l] = off;
       off += net->shape[l].n_biases;
-      net->s_offset[l] = net->n_state;
+      net->s_offset[l] = off;
+      off += net->shape[l].n_state;
       net->n_state += net->shape[l].n_state;
     }
 
@@ -772,23 +773,6 @@ ink_network_new (const InkNetSpec  *spec,
     }
   if (col_size > 0)
     ALLOC (priv->col, col_size);
-  if (net->n_state > 0)
-    {
-      g_autofree float *ones = NULL;
-
-      /* running mean 0, running variance 1 */
-      ALLOC (net->state, net->n_state);
-      for (int l = 0; l < L; l++)
-        if (net->shape[l].n_state > 0)
-          {
-            gsize c = net->shape[l].channels;
-
-            ones = g_renew (float, ones, c);
-            for (gsize i = 0; i < c; i++)
-              ones[i] = 1.0f;
-            be->ops->upload (be, net->state + net->s_offset[l] + c, ones, c * sizeof (float));
-          }
-    }
   if (spec->input_dropout > 0.0f)
     {
       gsize n = (gsize) max_batch * spec->n_inputs;
@@ -849,8 +833,6 @@ ink_network_free (InkNetwork *net)
     ops->free (net->be, net->input_drop);
   if (net->d_input != NULL)
     ops->free (net->be, net->d_input);
-  if (net->state != NULL)
-    ops->free (net->be, net->state);
 
   g_free (net->act);
   g_free (net->delta);
@@ -908,13 +890,19 @@ ink_network_init_params_cancellable (InkNetwork   *net,
         continue;   /* already zero */
       if (ls->kind == INK_LAYER_BATCH_NORM)
         {
-          /* γ = 1 (β stays 0) */
-          n = net->shape[l].n_weights;
+          /* γ = 1 and running variance 1 (β and running mean stay 0) */
+          n = net->shape[l].channels;
           for (gsize i = 0; i < MIN (n, (gsize) INIT_CHUNK); i++)
             chunk[i] = 1.0f;
           for (gsize start = 0; start < n; start += INIT_CHUNK)
-            net->be->ops->upload (net->be, net->params + net->w_offset[l] + start, chunk,
-                                  MIN (INIT_CHUNK, n - start) * sizeof (float));
+            {
+              gsize len = MIN (INIT_CHUNK, n - start);
+
+              net->be->ops->upload (net->be, net->params + net->w_offset[l] + start, chunk,
+                                    len * sizeof (float));
+              net->be->ops->upload (net->be, net->params + net->s_offset[l] + n + start, chunk,
+                                    len * sizeof (float));
+            }
           continue;
         }
       if (ls->kind != INK_LAYER_DENSE && ls->kind != INK_LAYER_CONV2D)
@@ -1046,8 +1034,8 @@ ink_network_forward (InkNetwork  *net,
           ink_batch_norm_forward (batch, sh->channels, sh->height * sh->width, in,
                                   net->params + net->w_offset[l],
                                   net->params + net->b_offset[l], ls->epsilon,
-                                  training, ls->momentum, net->state + net->s_offset[l],
-                                  net->state + net->s_offset[l] + sh->channels,
+                                  training, ls->momentum, net->params + net->s_offset[l],
+                                  net->params + net->s_offset[l] + sh->channels,
                                   y, priv->xhat[l], priv->inv_std[l]);
           break;
         default:
@@ -1233,28 +1221,6 @@ ink_network_set_params (InkNetwork  *net,
   g_return_if_fail (net != NULL && host != NULL);
 
   net->be->ops->upload (net->be, net->params, host, net->n_params * sizeof (float));
-}
-
-void
-ink_network_get_state (InkNetwork *net,
-                       float      *host)
-{
-  g_return_if_fail (net != NULL);
-  g_return_if_fail (net->n_state == 0 || host != NULL);
-
-  if (net->n_state > 0)
-    net->be->ops->download (net->be, host, net->state, net->n_state * sizeof (float));
-}
-
-void
-ink_network_set_state (InkNetwork  *net,
-                       const float *host)
-{
-  g_return_if_fail (net != NULL);
-  g_return_if_fail (net->n_state == 0 || host != NULL);
-
-  if (net->n_state > 0)
-    net->be->ops->upload (net->be, net->state, host, net->n_state * sizeof (float));
 }
 
 void

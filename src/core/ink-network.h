@@ -153,7 +153,8 @@ void        ink_net_spec_free     (InkNetSpec *spec);
 /* checks units > 0, dropout in [0,1), output/loss pairing, sizes that fit in memory */
 gboolean    ink_net_spec_validate (const InkNetSpec *spec,
                                    GError          **error);
-/* weights + biases (0 where the geometry does not work) */
+/* weights + biases + batch-norm running statistics (0 where the geometry
+ * does not work) */
 gsize       ink_net_spec_n_params (const InkNetSpec *spec);
 /* Shape inference: fills shapes[0 … n_layers-1] (may be NULL to only
  * check) and refuses geometry that cannot work, naming the layer and the
@@ -164,7 +165,7 @@ gboolean    ink_net_spec_shapes   (const InkNetSpec *spec,
                                    GError          **error);
 /* TRUE when some layer is not dense (the network needs the CPU backend) */
 gboolean    ink_net_spec_has_image_layers (const InkNetSpec *spec);
-/* batch-norm running statistics, floats (0 for most networks) */
+/* of those, the batch-norm running statistics (0 for most networks) */
 gsize       ink_net_spec_n_state  (const InkNetSpec *spec);
 /* TRUE when a and b compute the same function of their weights: the same
  * inputs, loss and leaky-ReLU slope, and layer by layer the same units and
@@ -176,8 +177,10 @@ gboolean    ink_net_spec_same_network (const InkNetSpec *a,
 
 /* The parameters live in one contiguous backend allocation laid out layer by
  * layer as [W_0 (out×in), b_0 (out), W_1, b_1, ...] (see InkLayerShape for
- * the other kinds; a pool has none); gradients and the optimizer state use
- * the same layout.  act, delta and mask of layer l hold
+ * the other kinds; a pool has none; a batch-norm layer's running statistics
+ * follow its bias: they travel with the weights into model files,
+ * checkpoints and kept copies, but nothing trains them and their gradient
+ * stays 0); gradients and the optimizer state use the same layout.  act, delta and mask of layer l hold
  * max_batch × shape[l].n_outputs floats, an image in NCHW order.  A network
  * with conv2d, pool or batch-norm layers runs on the CPU backend only. */
 typedef struct
@@ -197,10 +200,9 @@ typedef struct
   float      *input_drop;   /* input after dropout, or NULL */
   float      *d_input;      /* optional gradient w.r.t. the input (saliency), [max_batch, n_inputs] */
   InkLayerShape *shape;     /* per layer, from ink_net_spec_shapes */
-  gsize       n_state;      /* batch-norm running statistics, floats */
-  gsize      *s_offset;     /* per layer, in floats, into state */
-  float      *state;        /* backend memory, n_state floats (NULL when 0): per batch-norm
-                             * layer its running mean [C] then running variance [C] */
+  gsize       n_state;      /* of n_params, the batch-norm running statistics */
+  gsize      *s_offset;     /* per layer, in floats, into params: a batch-norm layer's
+                             * running mean [C] then running variance [C] */
 } InkNetwork;
 
 InkNetwork *ink_network_new        (const InkNetSpec *spec,
@@ -245,11 +247,6 @@ void        ink_network_backward   (InkNetwork       *net,
 void        ink_network_get_params (InkNetwork       *net,
                                     float            *host);
 void        ink_network_set_params (InkNetwork       *net,
-                                    const float      *host);
-/* Host copies of the running statistics (n_state floats) */
-void        ink_network_get_state  (InkNetwork       *net,
-                                    float            *host);
-void        ink_network_set_state  (InkNetwork       *net,
                                     const float      *host);
 
 /* Convenience for host-side inference (CLI predict, GUI canvas): runs the

@@ -461,6 +461,16 @@ ink_rbm_pretrain (InkNetwork            *net,
   if (hidden == 0 || n == 0)
     return TRUE;
   for (guint l = 0; l < hidden; l++)
+    if (ns->layers[l].kind != INK_LAYER_DENSE)
+      {
+        g_autofree char *who = ink_layer_describe (ns, (int) l);
+
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                     _("%s is a %s layer: RBM pretraining needs dense hidden layers"),
+                     who, ink_layer_kind_to_string (ns->layers[l].kind));
+        return FALSE;
+      }
+  for (guint l = 0; l < hidden; l++)
     if (!ink_rbm_hidden_for_activation (ns->layers[l].activation, NULL))
       {
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
