@@ -846,6 +846,27 @@ test_pretraining_refused (void)
   g_assert_nonnull (strstr (error->message, "layer 1 (conv2d 4 3×3) is a conv2d layer"));
 }
 
+/* the Keras CNN preset: loads by name, validates, 1,199,882 parameters;
+ * listed among all presets, not among the workbench's (dense) ones */
+static void
+test_preset (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InkExperiment) e = ink_experiment_preset ("keras-mnist-cnn", &error);
+  g_auto(GStrv) dense = ink_experiment_list_presets ();
+  g_auto(GStrv) all = ink_experiment_list_all_presets ();
+
+  g_assert_no_error (error);
+  g_assert_true (ink_experiment_validate (e, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ink_net_spec_n_params (e->net), ==, 1199882);
+  g_assert_cmpint (e->net->layers[2].kind, ==, INK_LAYER_MAX_POOL);
+  g_assert_cmpfloat (e->net->layers[2].dropout, ==, 0.25f);
+  g_assert_true (g_strv_contains ((const char * const *) all, "keras-mnist-cnn"));
+  g_assert_false (g_strv_contains ((const char * const *) dense, "keras-mnist-cnn"));
+  g_assert_true (g_strv_contains ((const char * const *) dense, "keras-mnist-mlp"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -865,6 +886,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/experiment/json-errors", test_experiment_json_errors);
   g_test_add_func ("/experiment/pretraining-refused", test_pretraining_refused);
   g_test_add_func ("/model/file", test_model_file);
+  g_test_add_func ("/experiment/preset", test_preset);
 
   return g_test_run ();
 }

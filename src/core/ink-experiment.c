@@ -1404,8 +1404,8 @@ compare_strings (gconstpointer a, gconstpointer b)
   return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
 }
 
-char **
-ink_experiment_list_presets (void)
+static char **
+list_presets (gboolean with_image_layers)
 {
   g_auto(GStrv) children = NULL;
   GPtrArray *out = g_ptr_array_new ();
@@ -1415,10 +1415,36 @@ ink_experiment_list_presets (void)
 
   for (guint i = 0; children && children[i]; i++)
     if (g_str_has_suffix (children[i], ".json"))
-      g_ptr_array_add (out, g_strndup (children[i], strlen (children[i]) - 5));
+      {
+        char *name = g_strndup (children[i], strlen (children[i]) - 5);
+
+        if (!with_image_layers)
+          {
+            g_autoptr(InkExperiment) exp = ink_experiment_preset (name, NULL);
+
+            if (exp != NULL && ink_net_spec_has_image_layers (exp->net))
+              {
+                g_free (name);
+                continue;
+              }
+          }
+        g_ptr_array_add (out, name);
+      }
   g_ptr_array_sort (out, compare_strings);
   g_ptr_array_add (out, NULL);
   return (char **) g_ptr_array_free (out, FALSE);
+}
+
+char **
+ink_experiment_list_presets (void)
+{
+  return list_presets (FALSE);
+}
+
+char **
+ink_experiment_list_all_presets (void)
+{
+  return list_presets (TRUE);
 }
 
 InkExperiment *
@@ -1435,7 +1461,7 @@ ink_experiment_preset (const char  *name,
     bytes = g_resources_lookup_data (path, 0, NULL);
   if (bytes == NULL)
     {
-      g_auto(GStrv) names = ink_experiment_list_presets ();
+      g_auto(GStrv) names = ink_experiment_list_all_presets ();
       g_autofree char *list = g_strjoinv (", ", names);
       g_set_error (error, INK_EXPERIMENT_ERROR, INK_EXPERIMENT_ERROR_NO_PRESET,
                    "no preset named “%s” (presets: %s)", name, list);

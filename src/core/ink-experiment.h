@@ -114,8 +114,12 @@ gboolean       ink_experiment_save        (const InkExperiment *exp,
 gboolean       ink_experiment_validate    (const InkExperiment *exp,
                                            GError             **error);
 
-/* Presets compiled into the core's GResource. */
+/* Presets compiled into the core's GResource: list_presets the dense
+ * stacks, which the workbench's forms can edit; list_all_presets also
+ * those with conv2d, pool or batch-norm layers (keras-mnist-cnn), which
+ * ink_experiment_preset loads by name all the same. */
 char         **ink_experiment_list_presets (void);
+char         **ink_experiment_list_all_presets (void);
 InkExperiment *ink_experiment_preset       (const char  *name,
                                             GError     **error);
 
