@@ -639,7 +639,7 @@ test_data_errors_name_file (void)
 static void
 test_presets_json (void)
 {
-  g_auto(GStrv) names = ink_experiment_list_presets ();
+  g_auto(GStrv) names = ink_experiment_list_all_presets ();
   g_autoptr(JsonParser) p = json_parser_new ();
   g_autoptr(GError) error = NULL;
   JsonArray *a;

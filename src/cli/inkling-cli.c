@@ -705,7 +705,7 @@ json_start_event (const InkExperiment *exp, InkTrainer *trainer, const char *dir
 static int
 refuse_argument (GOptionContext *ctx, const char *arg)
 {
-  g_auto(GStrv) names = ink_experiment_list_presets ();
+  g_auto(GStrv) names = ink_experiment_list_all_presets ();
   g_autofree char *msg = NULL;
 
   if (g_strv_contains ((const char * const *) names, arg))
@@ -726,7 +726,7 @@ refuse_argument (GOptionContext *ctx, const char *arg)
 static gboolean
 check_preset (GOptionContext *ctx, const char *preset, int *status)
 {
-  g_auto(GStrv) names = ink_experiment_list_presets ();
+  g_auto(GStrv) names = ink_experiment_list_all_presets ();
   g_autofree char *list = NULL, *msg = NULL;
 
   if (preset == NULL || g_strv_contains ((const char * const *) names, preset))
@@ -1956,7 +1956,7 @@ static int
 cmd_presets (int argc, char **argv)
 {
   g_autoptr(GOptionContext) ctx = g_option_context_new (_("— list the built-in presets"));
-  g_auto(GStrv) names = ink_experiment_list_presets ();
+  g_auto(GStrv) names = ink_experiment_list_all_presets ();
   g_autoptr(JsonBuilder) b = json_builder_new ();
   gboolean show_json = FALSE;
   GOptionEntry entries[] = {
