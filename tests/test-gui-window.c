@@ -854,6 +854,56 @@ test_toast_markup (void)
   test_remove_tree (dir);
 }
 
+/* A convolutional run trained by the CLI sits in the ledger: the Runs page
+ * lists it by its layers, and Open (the row's button) and opening its
+ * experiment file are refused with a reason, the window unchanged. */
+static void
+test_cnn_refused (void)
+{
+  g_autofree char *root = g_dir_make_tmp ("ink-cnn-run-XXXXXX", NULL);
+  g_autofree char *json = g_build_filename (root, "cnn.json", NULL);
+  g_autoptr(InkExperiment) cnn = ink_experiment_preset ("keras-mnist-cnn", NULL);
+  g_autoptr(InkLedgerRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  InkWindow *win;
+  InkLedgerView *runs;
+  InkDesignPage *design;
+  g_autofree char *before = NULL;
+  GtkWidget *row, *toast;
+
+  g_assert_nonnull (cnn);
+  run = ink_ledger_run_create (root, cnn, &error);
+  g_assert_no_error (error);
+  g_assert_true (ink_experiment_save (cnn, json, &error));
+  g_assert_no_error (error);
+
+  win = new_window ();
+  runs = INK_LEDGER_VIEW (ink_window_get_page (win, "runs"));
+  design = INK_DESIGN_PAGE (ink_window_get_page (win, "design"));
+  before = g_strdup (ink_design_page_get_summary (design));
+  ink_window_set_ledger_root (win, root);
+  gui_click (gui_find (GTK_WIDGET (win), match_switcher_button, "Runs"));
+  g_assert_nonnull (gui_wait_label (GTK_WIDGET (runs), "c32k3-c64k3-mp2", 10));
+  row = gui_find_label (GTK_WIDGET (runs), "keras-mnist-cnn");
+  g_assert_nonnull (row);
+  while (row && !GTK_IS_LIST_VIEW (gtk_widget_get_parent (row)))
+    row = gtk_widget_get_parent (row);
+  g_assert_nonnull (row);
+  gui_click (gui_find_button (row, "Open"));
+  toast = gui_wait_label (GTK_WIDGET (win), "is a convolutional network", 10);
+  g_assert_nonnull (toast);
+  g_assert_cmpstr (ink_design_page_get_summary (design), ==, before);
+  dismiss_toast (toast);
+
+  file = g_file_new_for_path (json);
+  ink_window_open_file (win, file);
+  g_assert_nonnull (gui_wait_label (GTK_WIDGET (win), "is a convolutional network", 10));
+  g_assert_cmpstr (ink_design_page_get_summary (design), ==, before);
+  gtk_window_destroy (GTK_WINDOW (win));
+  test_remove_tree (root);
+}
+
 /* Runs → Open makes the run current on every page: Train shows its history
  * and outcome (it kept showing the window's last run), Evaluate its model. */
 static void
@@ -1338,6 +1388,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/fashion-class-names", test_fashion_class_names);
   g_test_add_func ("/window/toast-markup", test_toast_markup);
   g_test_add_func ("/window/open-run", test_open_run);
+  g_test_add_func ("/window/cnn-refused", test_cnn_refused);
   g_test_add_func ("/window/stop-report", test_stop_report);
   g_test_add_func ("/window/stop-while-preparing", test_stop_while_preparing);
   g_test_add_func ("/window/memory-warning", test_memory_warning);

@@ -311,6 +311,21 @@ set_model (InkWindow *self, const InkExperiment *exp, GBytes *params, const InkN
   update_actions (self);
 }
 
+/* The workbench edits, trains and shows dense networks; a convolutional
+ * one (trained by inkling-cli) is refused with a reason, never half-shown. */
+static gboolean
+check_dense (const InkExperiment *exp,
+             GError             **error)
+{
+  if (exp == NULL || exp->net == NULL || !ink_net_spec_has_image_layers (exp->net))
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+               _("“%s” is a convolutional network: the workbench does not show those yet; "
+                 "use inkling-cli (train, evaluate, predict, info)"),
+               exp->name ? exp->name : "");
+  return FALSE;
+}
+
 gboolean
 ink_window_load_model (InkWindow   *self,
                        const char  *path,
@@ -319,7 +334,7 @@ ink_window_load_model (InkWindow   *self,
   g_autoptr(InkModel) model = ink_model_load (path, error);
   g_autoptr(GBytes) params = NULL;
 
-  if (model == NULL)
+  if (model == NULL || !check_dense (model->experiment, error))
     return FALSE;
   params = g_bytes_new (model->params, model->n_params * sizeof (float));
   set_model (self, model->experiment, params, &model->norm, NULL);
@@ -762,7 +777,7 @@ ink_window_open_file (InkWindow *self,
   if (g_str_has_suffix (path, ".json"))
     {
       g_autoptr(InkExperiment) exp = ink_experiment_load (path, &error);
-      if (exp)
+      if (exp && check_dense (exp, &error))
         {
           ink_design_page_set_experiment (self->design, exp);
           adw_view_stack_set_visible_child_name (self->stack, "design");
@@ -1380,7 +1395,7 @@ on_open_run (InkLedgerView *view, gpointer run_ptr, InkWindow *self)
     }
   /* read again: the list may be older than the folder */
   run = ink_ledger_run_load (listed->dir, &error);
-  if (run == NULL)
+  if (run == NULL || !check_dense (run->experiment, &error))
     {
       g_autofree char *msg = g_strdup_printf (_("Could not open the run “%s”: %s"), listed->id, error->message);
       toast (self, msg);

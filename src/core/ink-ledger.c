@@ -703,7 +703,29 @@ ink_ledger_run_architecture (const InkLedgerRun *run)
   s = g_string_new (NULL);
   g_string_append_printf (s, "%d", run->experiment->net->n_inputs);
   for (int i = 0; i < run->experiment->net->n_layers; i++)
-    g_string_append_printf (s, "-%d", run->experiment->net->layers[i].units);
+    {
+      const InkLayerSpec *l = &run->experiment->net->layers[i];
+
+      /* image layers by what they do: "784-c32k3-c64k3-mp2-128-10" */
+      switch (l->kind)
+        {
+        case INK_LAYER_CONV2D:
+          g_string_append_printf (s, "-c%dk%d", l->filters, l->kernel_h);
+          break;
+        case INK_LAYER_MAX_POOL:
+          g_string_append_printf (s, "-mp%d", l->pool_size);
+          break;
+        case INK_LAYER_AVG_POOL:
+          g_string_append_printf (s, "-ap%d", l->pool_size);
+          break;
+        case INK_LAYER_BATCH_NORM:
+          g_string_append (s, "-bn");
+          break;
+        case INK_LAYER_DENSE:
+        default:
+          g_string_append_printf (s, "-%d", l->units);
+        }
+    }
   return g_string_free (s, FALSE);
 }
 

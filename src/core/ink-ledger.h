@@ -95,7 +95,9 @@ const char   *ink_ledger_run_get_name   (const InkLedgerRun  *run);
 gboolean      ink_ledger_run_rename     (InkLedgerRun        *run,
                                          const char          *name,
                                          GError             **error);
-/* "784-512-512-10": inputs, then every layer's units; NULL when damaged */
+/* "784-512-512-10": inputs, then every layer's units (image layers as
+ * c32k3: conv of 32 3x3 filters, mp2/ap2: max/avg pooling 2x2, bn: batch
+ * norm); NULL when damaged */
 char         *ink_ledger_run_architecture (const InkLedgerRun *run);
 /* seconds from start to end (the epochs' durations while it has no end);
  * negative when unknown */
