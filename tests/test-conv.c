@@ -862,6 +862,9 @@ test_preset (void)
   g_assert_cmpuint (ink_net_spec_n_params (e->net), ==, 1199882);
   g_assert_cmpint (e->net->layers[2].kind, ==, INK_LAYER_MAX_POOL);
   g_assert_cmpfloat (e->net->layers[2].dropout, ==, 0.25f);
+  g_assert_cmpint (e->optimizer.kind, ==, INK_OPT_ADADELTA);
+  g_assert_cmpfloat (e->optimizer.lr, ==, 1.0f);
+  g_assert_cmpfloat (e->optimizer.rho, ==, 0.95f);
   g_assert_true (g_strv_contains ((const char * const *) all, "keras-mnist-cnn"));
   g_assert_false (g_strv_contains ((const char * const *) dense, "keras-mnist-cnn"));
   g_assert_true (g_strv_contains ((const char * const *) dense, "keras-mnist-mlp"));

@@ -116,6 +116,31 @@ test_round_trip (void)
     }
 }
 
+/* Adadelta: the name reads to Keras 2's defaults, the file holds rho and
+ * eps (and not Adam's betas), and it reads back to the same text */
+static void
+test_round_trip_adadelta (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InkExperiment) e = ink_experiment_from_json ("{\"optimizer\": {\"kind\": \"adadelta\"}}", -1, &error);
+  g_autoptr(InkExperiment) back = NULL;
+  g_autofree char *j1 = NULL;
+  g_autofree char *j2 = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (e->optimizer.kind, ==, INK_OPT_ADADELTA);
+  g_assert_cmpfloat (e->optimizer.lr, ==, 1.0f);
+  g_assert_cmpfloat (e->optimizer.rho, ==, 0.95f);
+  g_assert_cmpfloat (e->optimizer.eps, ==, 1e-7f);
+  j1 = ink_experiment_to_json (e, TRUE);
+  g_assert_nonnull (strstr (j1, "\"kind\" : \"adadelta\",\n    \"lr\" : 1.0,\n    \"rho\" : 0.95,\n    \"eps\" : 1e-07,"));
+  g_assert_null (strstr (j1, "beta1"));
+  back = ink_experiment_from_json (j1, -1, &error);
+  g_assert_no_error (error);
+  j2 = ink_experiment_to_json (back, TRUE);
+  g_assert_cmpstr (j1, ==, j2);
+}
+
 static void
 test_save_load (void)
 {
@@ -153,6 +178,8 @@ static const BadCase bad_cases[] = {
   { "{\"optimizer\": {\"kind\": \"lbfgs\"}}", INK_EXPERIMENT_ERROR_PARSE, "lbfgs" },
   { "{\"optimizer\": {\"lr\": -0.1}}", INK_EXPERIMENT_ERROR_INVALID, "lr" },
   { "{\"optimizer\": {\"kind\": \"nesterov\", \"momentum\": 1.5}}", INK_EXPERIMENT_ERROR_INVALID, "momentum" },
+  { "{\"optimizer\": {\"kind\": \"adadelta\", \"rho\": 1.0}}", INK_EXPERIMENT_ERROR_INVALID, "optimizer.rho" },
+  { "{\"optimizer\": {\"kind\": \"adadelta\", \"eps\": 0}}", INK_EXPERIMENT_ERROR_INVALID, "optimizer.eps" },
   { "{\"network\": {\"layers\": []}}", INK_EXPERIMENT_ERROR_PARSE, "layers" },
   { "{\"network\": {\"layers\": [{\"units\": 0}, {\"units\": 10}]}}", INK_EXPERIMENT_ERROR_INVALID, "layer" },
   { "{\"network\": {\"layers\": [{\"units\": 100, \"dropout\": 1.0}, {\"units\": 10}]}}", INK_EXPERIMENT_ERROR_INVALID, "dropout" },
@@ -449,6 +476,7 @@ main (int argc, char **argv)
   g_test_add_func ("/experiment/presets/keras", test_preset_keras);
   g_test_add_func ("/experiment/presets/others", test_preset_others);
   g_test_add_func ("/experiment/round-trip", test_round_trip);
+  g_test_add_func ("/experiment/round-trip-adadelta", test_round_trip_adadelta);
   g_test_add_func ("/experiment/save-load", test_save_load);
   g_test_add_func ("/experiment/no-preset", test_no_preset);
   g_test_add_func ("/experiment/deep", test_deep);

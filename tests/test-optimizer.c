@@ -260,6 +260,52 @@ test_update_adagrad (void)
 }
 
 static void
+test_update_adadelta (void)
+{
+  g_autoptr(InkBackend) be = ink_backend_cpu_new ();
+  InkOptParams p = params_for (INK_OPT_ADADELTA, 0.5f);
+  float w[3];
+  float r[3] = { 1.25f, 0.5625f, 0.5f };
+  float u[3] = { 0.75f, 0.0f, 2.0f };
+
+  p.rho = 0.5f;
+  p.eps = 0.25f;    /* large, so that its place (inside both roots) shows */
+  memcpy (w, W0, sizeof w);
+
+  /* step 1:
+   * r = 0.5·r + 0.5·g² = (0.625 + 0.125, 0.28125 + 0.03125, 0.25 + 0.5)
+   *   = (0.75, 0.3125, 0.75); sqrt (r + eps) = (1, 0.75, 1)
+   * sqrt (u + eps) = sqrt (1, 0.25, 2.25) = (1, 0.5, 1.5)
+   * d = g · sqrt (u + eps) / sqrt (r + eps) = (0.5, 0.25·0.5/0.75, -1.5)
+   *   = (0.5, 1/6, -1.5)
+   * u = 0.5·u + 0.5·d² = (0.375 + 0.125, 0 + 1/72, 1 + 1.125)
+   *   = (0.5, 1/72, 2.125)
+   * w = w - 0.5·d = (0.75, -2 - 1/12, 1.25) */
+  update_tiled (be, &p, w, G0, r, u, 3, 3);
+  assert_floats (r, (double[]) { 0.75, 0.3125, 0.75 }, 3);
+  assert_floats (u, (double[]) { 0.5, 1.0 / 72.0, 2.125 }, 3);
+  assert_floats (w, (double[]) { 0.75, -2.0 - 1.0 / 12.0, 1.25 }, 3);
+
+  /* step 2, the same g:
+   * r = 0.5·r + 0.5·g² = (0.5, 0.1875, 0.875); r + eps = (0.75, 0.4375, 1.125)
+   * u + eps = (0.75, 1/72 + 0.25 = 19/72, 2.375)
+   * d = (0.5·1, 0.25·sqrt ((19/72) / 0.4375), -sqrt (2.375 / 1.125))
+   *   = (0.5, 0.25·sqrt (38/63), -sqrt (19/9))
+   * u = 0.5·u + 0.5·d²
+   *   = (0.25 + 0.125, 1/144 + 0.5·0.0625·38/63, 1.0625 + 0.5·19/9)
+   * w = w - 0.5·d */
+  update_tiled (be, &p, w, G0, r, u, 3, 3);
+  {
+    const double d1 = 0.25 * sqrt (38.0 / 63.0);
+    const double d2 = -sqrt (19.0 / 9.0);
+
+    assert_floats (r, (double[]) { 0.5, 0.1875, 0.875 }, 3);
+    assert_floats (u, (double[]) { 0.375, 1.0 / 144.0 + 0.5 * d1 * d1, 1.0625 + 0.5 * d2 * d2 }, 3);
+    assert_floats (w, (double[]) { 0.5, -2.0 - 1.0 / 12.0 - 0.5 * d1, 1.25 - 0.5 * d2 }, 3);
+  }
+}
+
+static void
 test_update_l2 (void)
 {
   g_autoptr(InkBackend) be = ink_backend_cpu_new ();
@@ -418,6 +464,13 @@ test_optimizer_defaults (void)
   g_assert_cmpfloat (s.lr, ==, 0.01f);
   g_assert_cmpfloat (s.eps, ==, 1e-7f);
   g_assert_cmpfloat (s.decay, ==, 1.0f);
+
+  /* Keras 2's Adadelta */
+  ink_optimizer_spec_defaults (&s, INK_OPT_ADADELTA);
+  g_assert_cmpfloat (s.lr, ==, 1.0f);
+  g_assert_cmpfloat (s.rho, ==, 0.95f);
+  g_assert_cmpfloat (s.eps, ==, 1e-7f);
+  g_assert_cmpuint (ink_optimizer_n_state_buffers (INK_OPT_ADADELTA), ==, 2);
 }
 
 /* 2 inputs → 2 softmax outputs: params (w00, w01, w10, w11, b0, b1) */
@@ -588,7 +641,8 @@ test_optimizer_lr_decay (void)
 static void
 test_optimizer_strings (void)
 {
-  static const char * const opts[] = { "sgd", "momentum", "nesterov", "rmsprop", "adam", "adagrad" };
+  static const char * const opts[] = { "sgd", "momentum", "nesterov", "rmsprop", "adam", "adagrad",
+                                       "adadelta" };
   static const char * const acts[] = { "identity", "sigmoid", "tanh", "relu", "leaky-relu", "softmax" };
   InkOptimizerKind k;
   InkActivation a;
@@ -606,6 +660,7 @@ test_optimizer_strings (void)
       g_assert_cmpstr (ink_activation_to_string (a), ==, acts[i]);
     }
   g_assert_cmpint (INK_OPT_ADAGRAD, ==, 5);
+  g_assert_cmpint (INK_OPT_ADADELTA, ==, 6);
   g_assert_cmpint (INK_ACT_SOFTMAX, ==, 5);
   g_assert_false (ink_optimizer_kind_from_string ("adamw", &k));
   g_assert_false (ink_optimizer_kind_from_string ("", &k));
@@ -627,6 +682,7 @@ main (int   argc,
   g_test_add_func ("/core/optimizer/rmsprop", test_update_rmsprop);
   g_test_add_func ("/core/optimizer/adam", test_update_adam);
   g_test_add_func ("/core/optimizer/adagrad", test_update_adagrad);
+  g_test_add_func ("/core/optimizer/adadelta", test_update_adadelta);
   g_test_add_func ("/core/optimizer/l2", test_update_l2);
   g_test_add_func ("/core/optimizer/l1", test_update_l1);
   g_test_add_func ("/core/optimizer/max-norm", test_update_max_norm);

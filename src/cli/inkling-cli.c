@@ -859,7 +859,7 @@ train_parse_options (TrainOptions *o, int argc, char **argv, int *status)
     { "epochs", 'e', 0, G_OPTION_ARG_INT, &o->epochs, N_("Number of epochs"), N_("N") },
     { "lr", 0, 0, G_OPTION_ARG_STRING, &o->lr_text, N_("Learning rate"), N_("RATE") },
     { "batch-size", 'b', 0, G_OPTION_ARG_INT, &o->batch, N_("Minibatch size"), N_("N") },
-    { "optimizer", 0, 0, G_OPTION_ARG_STRING, &o->optimizer, N_("sgd, momentum, nesterov, rmsprop, adam or adagrad (with its default hyper-parameters)"), N_("KIND") },
+    { "optimizer", 0, 0, G_OPTION_ARG_STRING, &o->optimizer, N_("sgd, momentum, nesterov, rmsprop, adam, adagrad or adadelta (with its default hyper-parameters)"), N_("KIND") },
     { "normalization", 0, 0, G_OPTION_ARG_STRING, &o->norm, N_("scale, standardize, minmax or none"), N_("KIND") },
     { "seed", 's', 0, G_OPTION_ARG_INT64, &o->seed, N_("Random seed (initialization, split, shuffling, dropout)"), N_("N") },
     { "data", 'd', 0, G_OPTION_ARG_FILENAME, &o->data, N_("mnist, fashion-mnist, or a folder holding the four IDX files (raw or .gz) or mnist_train.csv + mnist_test.csv"), N_("DATA") },

@@ -135,6 +135,13 @@ update_one (const UpdateCoef *c,
       s1[i] = r;
       w[i] = wi - c->lr * gi / (sqrtf (r) + c->eps);
       break;
+    case INK_OPT_ADADELTA:
+      r = c->rho * s1[i] + c->one_minus_rho * gi * gi;
+      v = gi * sqrtf (s2[i] + c->eps) / sqrtf (r + c->eps);
+      s1[i] = r;
+      s2[i] = c->rho * s2[i] + c->one_minus_rho * v * v;
+      w[i] = wi - c->lr * v;
+      break;
     default:
       g_assert_not_reached ();
     }
@@ -218,6 +225,16 @@ NAME (const UpdateCoef *c, float *w, const float *g, float *s1, float *s2,  \
           v = sv + gv * gv;                                                 \
           memcpy (s1 + i, &v, sizeof v);                                    \
           wv = wv - lr * gv / (VSQRT (v) + eps);                            \
+          break;                                                            \
+        case INK_OPT_ADADELTA:                                              \
+          memcpy (&sv, s1 + i, sizeof sv);                                  \
+          memcpy (&tv, s2 + i, sizeof tv);                                  \
+          v = rho * sv + omr * gv * gv;                                     \
+          m = gv * VSQRT (tv + eps) / VSQRT (v + eps);                      \
+          tv = rho * tv + omr * m * m;                                      \
+          memcpy (s1 + i, &v, sizeof v);                                    \
+          memcpy (s2 + i, &tv, sizeof tv);                                  \
+          wv = wv - lr * m;                                                 \
           break;                                                            \
         default:                                                            \
           g_assert_not_reached ();                                          \
@@ -1044,7 +1061,7 @@ cpu_update (InkBackend         *be,
   coef.l2x2 = 2.0f * p->l2;
 
   if ((p->kind != INK_OPT_SGD && state1 == NULL) ||
-      (p->kind == INK_OPT_ADAM && state2 == NULL))
+      ((p->kind == INK_OPT_ADAM || p->kind == INK_OPT_ADADELTA) && state2 == NULL))
     {
       g_critical ("update: optimizer %d needs its state", (int) p->kind);
       return;

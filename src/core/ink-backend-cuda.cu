@@ -603,6 +603,14 @@ upd_apply (const UpdArgs &u,
         s1[i] = r;
         return w - u.lr * g / (sqrtf (r) + u.eps);
       }
+    case INK_OPT_ADADELTA:
+      {
+        const float r = u.rho * s1[i] + (1.0f - u.rho) * g * g;
+        const float d = g * sqrtf (s2[i] + u.eps) / sqrtf (r + u.eps);
+        s1[i] = r;
+        s2[i] = u.rho * s2[i] + (1.0f - u.rho) * d * d;
+        return w - u.lr * d;
+      }
     default:
       return w;
     }
@@ -1025,7 +1033,7 @@ cuda_update (InkBackend         *be,
     }
 
   if ((p->kind != INK_OPT_SGD && state1 == NULL) ||
-      (p->kind == INK_OPT_ADAM && state2 == NULL))
+      ((p->kind == INK_OPT_ADAM || p->kind == INK_OPT_ADADELTA) && state2 == NULL))
     {
       g_critical ("update: optimizer %d needs its state", (int) p->kind);
       return;

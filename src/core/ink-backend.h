@@ -62,6 +62,7 @@ typedef enum
   INK_OPT_RMSPROP,
   INK_OPT_ADAM,
   INK_OPT_ADAGRAD,
+  INK_OPT_ADADELTA,
 } InkOptimizerKind;
 
 /* Hyper-parameters of one update.  Update rules (g = grad + 2·l2·w + l1·sign(w)):
@@ -72,7 +73,10 @@ typedef enum
  *   ADAM      m = b1·m + (1-b1)·g;  v = b2·v + (1-b2)·g²;
  *             w -= lr · (m / (1-b1^t)) / (sqrt(v / (1-b2^t)) + eps)   (t = step, from 1)
  *   ADAGRAD   r += g²;  w -= lr·g / (sqrt(r) + eps)
- * state1 holds v / r / m, state2 holds Adam's v (unused otherwise).
+ *   ADADELTA  r = rho·r + (1-rho)·g²;  d = g · sqrt(u + eps) / sqrt(r + eps);
+ *             u = rho·u + (1-rho)·d²;  w -= lr·d                (Keras' form)
+ * state1 holds v / r / m, state2 holds Adam's v or Adadelta's u (unused
+ * otherwise).
  * max_norm > 0: after the update, each row of a weight matrix (one unit's
  * incoming weights, row length `row_len`) is rescaled to norm <= max_norm. */
 typedef struct

@@ -933,6 +933,8 @@ ink_experiment_validate (const InkExperiment *exp,
     INVALID ("optimizer.momentum, rho, beta1 and beta2 must be numbers in [0, 1)");
   if (!(o->eps >= 0.0f) || !isfinite (o->eps))
     INVALID ("optimizer.eps %g must be a finite number, not negative", (double) o->eps);
+  if (o->kind == INK_OPT_ADADELTA && !(o->eps > 0.0f))
+    INVALID ("optimizer.eps must be positive for adadelta: its steps start from sqrt (eps)");
   if (!(o->decay > 0.0f && o->decay <= 1.0f))
     INVALID ("optimizer.decay %g must be in (0, 1] (a per-epoch multiplier of the learning rate)", (double) o->decay);
   if (!(o->l1 >= 0.0f) || !(o->l2 >= 0.0f) || !isfinite (o->l1) || !isfinite (o->l2))
@@ -1264,6 +1266,10 @@ write_optimizer (JsonBuilder *b, const InkOptimizerSpec *o)
       ink_json_member_float (b, "eps", o->eps);
       break;
     case INK_OPT_ADAGRAD:
+      ink_json_member_float (b, "eps", o->eps);
+      break;
+    case INK_OPT_ADADELTA:
+      ink_json_member_float (b, "rho", o->rho);
       ink_json_member_float (b, "eps", o->eps);
       break;
     case INK_OPT_SGD:

@@ -997,12 +997,13 @@ opt_field (const InkOptimizerSpec *o, const char *field)
 {
   gboolean momentum = o->kind == INK_OPT_MOMENTUM || o->kind == INK_OPT_NESTEROV;
   gboolean adam = o->kind == INK_OPT_ADAM;
-  gboolean eps = o->kind == INK_OPT_RMSPROP || adam || o->kind == INK_OPT_ADAGRAD;
+  gboolean adadelta = o->kind == INK_OPT_ADADELTA;
+  gboolean eps = o->kind == INK_OPT_RMSPROP || adam || o->kind == INK_OPT_ADAGRAD || adadelta;
 
   if (g_str_equal (field, "momentum"))
     return momentum ? ink_format_float (o->momentum) : NULL;
   if (g_str_equal (field, "rho"))
-    return o->kind == INK_OPT_RMSPROP ? ink_format_float (o->rho) : NULL;
+    return o->kind == INK_OPT_RMSPROP || adadelta ? ink_format_float (o->rho) : NULL;
   if (g_str_equal (field, "beta1"))
     return adam ? ink_format_float (o->beta1) : NULL;
   if (g_str_equal (field, "beta2"))

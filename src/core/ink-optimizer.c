@@ -61,6 +61,13 @@ ink_optimizer_spec_defaults (InkOptimizerSpec *spec,
       spec->lr = 0.01f;
       spec->eps = 1e-7f;
       break;
+    case INK_OPT_ADADELTA:
+      /* Keras 2's Adadelta (lr 1.0, rho 0.95, eps = K.epsilon() = 1e-7),
+       * the one its mnist_cnn example trains with; lr scales the step */
+      spec->lr = 1.0f;
+      spec->rho = 0.95f;
+      spec->eps = 1e-7f;
+      break;
     default:
       g_critical ("unknown optimizer kind %d", (int) kind);
       break;
@@ -75,6 +82,7 @@ ink_optimizer_n_state_buffers (InkOptimizerKind kind)
     case INK_OPT_SGD:
       return 0;
     case INK_OPT_ADAM:
+    case INK_OPT_ADADELTA:
       return 2;
     case INK_OPT_MOMENTUM:
     case INK_OPT_NESTEROV:
@@ -108,7 +116,7 @@ ink_optimizer_new (const InkOptimizerSpec  *spec,
   g_return_val_if_fail (net != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if ((int) spec->kind < INK_OPT_SGD || (int) spec->kind > INK_OPT_ADAGRAD)
+  if ((int) spec->kind < INK_OPT_SGD || (int) spec->kind >= INK_OPT_N_KINDS)
     {
       g_set_error (error, INK_NETWORK_ERROR, INK_NETWORK_ERROR_INVALID_SPEC,
                    "unknown optimizer kind %d", (int) spec->kind);
@@ -274,6 +282,7 @@ static const char * const optimizer_names[] = {
   [INK_OPT_RMSPROP] = "rmsprop",
   [INK_OPT_ADAM] = "adam",
   [INK_OPT_ADAGRAD] = "adagrad",
+  [INK_OPT_ADADELTA] = "adadelta",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (optimizer_names) == INK_OPT_N_KINDS);

@@ -29,10 +29,10 @@ typedef struct
   InkOptimizerKind kind;
   float lr;           /* initial learning rate */
   float momentum;     /* MOMENTUM, NESTEROV */
-  float rho;          /* RMSPROP */
+  float rho;          /* RMSPROP, ADADELTA */
   float beta1;        /* ADAM */
   float beta2;
-  float eps;          /* RMSPROP, ADAM, ADAGRAD */
+  float eps;          /* RMSPROP, ADAM, ADAGRAD, ADADELTA */
   float decay;        /* per-epoch multiplier of lr: lr_e = lr · decay^e (1 = none) */
   float l1;           /* penalty l1·Σ|w| on weights (not biases) */
   float l2;           /* penalty l2·Σw² on weights (not biases) */
@@ -47,7 +47,7 @@ typedef struct
   InkOptimizerSpec spec;
   InkNetwork      *net;     /* not owned */
   float           *state1;  /* backend memory, n_params (NULL for SGD) */
-  float           *state2;  /* backend memory, n_params (ADAM only) */
+  float           *state2;  /* backend memory, n_params (ADAM, ADADELTA) */
   guint64          step;    /* updates done */
 } InkOptimizer;
 
@@ -65,16 +65,16 @@ void          ink_optimizer_step  (InkOptimizer           *opt,
 void          ink_optimizer_get_state (InkOptimizer *opt, float *s1, float *s2);
 void          ink_optimizer_set_state (InkOptimizer *opt, const float *s1, const float *s2);
 
-/* the kinds, INK_OPT_SGD to INK_OPT_ADAGRAD */
-#define INK_OPT_N_KINDS (INK_OPT_ADAGRAD + 1)
+/* the kinds, INK_OPT_SGD to INK_OPT_ADADELTA */
+#define INK_OPT_N_KINDS (INK_OPT_ADADELTA + 1)
 
-/* the kind's name in experiments ("sgd", …, "adagrad"); NULL for no kind */
+/* the kind's name in experiments ("sgd", …, "adadelta"); NULL for no kind */
 const char   *ink_optimizer_kind_to_string   (InkOptimizerKind kind);
 /* How many n_params-sized state buffers the optimizer keeps: 0 for SGD,
- * 2 for Adam, 1 for the others (velocity or squared-gradient average). */
+ * 2 for Adam and Adadelta, 1 for the others (velocity or squared-gradient average). */
 guint         ink_optimizer_n_state_buffers  (InkOptimizerKind kind);
 gboolean      ink_optimizer_kind_from_string (const char *s, InkOptimizerKind *out);
-/* the names, in order, as "sgd, momentum, …, adagrad" (for messages) */
+/* the names, in order, as "sgd, momentum, …, adadelta" (for messages) */
 const char   *ink_optimizer_kind_choices     (void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (InkOptimizer, ink_optimizer_free)
