@@ -141,6 +141,47 @@ test_round_trip_adadelta (void)
   g_assert_cmpstr (j1, ==, j2);
 }
 
+/* the schedules: written only when set (a file without one unchanged),
+ * each with its own numbers, read back to the same text */
+static void
+test_round_trip_schedule (void)
+{
+  static const char * const cases[] = {
+    "{\"optimizer\": {\"schedule\": {\"kind\": \"step\", \"step_epochs\": 4, \"factor\": 0.5}}}",
+    "{\"optimizer\": {\"lr\": 0.1, \"schedule\": {\"kind\": \"cosine\", \"warmup_epochs\": 2, \"min_lr\": 1e-05}}}",
+    "{\"optimizer\": {\"schedule\": {\"kind\": \"one-cycle\"}}}",
+    "{\"optimizer\": {\"schedule\": {\"kind\": \"none\", \"warmup_epochs\": 1}}}",
+  };
+  static const char * const wanted[] = {
+    "\"schedule\" : {\n      \"kind\" : \"step\",\n      \"step_epochs\" : 4,\n      \"factor\" : 0.5\n    }",
+    "\"schedule\" : {\n      \"kind\" : \"cosine\",\n      \"warmup_epochs\" : 2,\n      \"min_lr\" : 1e-05\n    }",
+    "\"kind\" : \"one-cycle\",\n      \"pct_start\" : 0.3,\n      \"div_factor\" : 25.0,\n      \"final_div_factor\" : 10000.0",
+    "\"schedule\" : {\n      \"kind\" : \"none\",\n      \"warmup_epochs\" : 1\n    }",
+  };
+  g_autoptr(InkExperiment) plain = ink_experiment_preset ("keras-mnist-mlp", NULL);
+  g_autofree char *plain_json = ink_experiment_to_json (plain, TRUE);
+
+  g_assert_null (strstr (plain_json, "schedule"));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(InkExperiment) e = ink_experiment_from_json (cases[i], -1, &error);
+      g_autoptr(InkExperiment) back = NULL;
+      g_autofree char *j1 = NULL;
+      g_autofree char *j2 = NULL;
+
+      g_assert_no_error (error);
+      j1 = ink_experiment_to_json (e, TRUE);
+      if (strstr (j1, wanted[i]) == NULL)
+        g_error ("case %u wrote:\n%s", i, j1);
+      back = ink_experiment_from_json (j1, -1, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (back->optimizer.schedule.kind, ==, e->optimizer.schedule.kind);
+      j2 = ink_experiment_to_json (back, TRUE);
+      g_assert_cmpstr (j1, ==, j2);
+    }
+}
+
 static void
 test_save_load (void)
 {
@@ -180,6 +221,14 @@ static const BadCase bad_cases[] = {
   { "{\"optimizer\": {\"kind\": \"nesterov\", \"momentum\": 1.5}}", INK_EXPERIMENT_ERROR_INVALID, "momentum" },
   { "{\"optimizer\": {\"kind\": \"adadelta\", \"rho\": 1.0}}", INK_EXPERIMENT_ERROR_INVALID, "optimizer.rho" },
   { "{\"optimizer\": {\"kind\": \"adadelta\", \"eps\": 0}}", INK_EXPERIMENT_ERROR_INVALID, "optimizer.eps" },
+  { "{\"optimizer\": {\"schedule\": {\"kind\": \"linear\"}}}", INK_EXPERIMENT_ERROR_PARSE, "optimizer.schedule.kind" },
+  { "{\"optimizer\": {\"schedule\": {\"kind\": \"step\", \"every\": 3}}}", INK_EXPERIMENT_ERROR_PARSE, "every" },
+  { "{\"optimizer\": {\"schedule\": {\"kind\": \"step\", \"factor\": 2}}}", INK_EXPERIMENT_ERROR_INVALID, "optimizer.schedule.factor" },
+  { "{\"optimizer\": {\"schedule\": {\"kind\": \"step\", \"step_epochs\": 0}}}", INK_EXPERIMENT_ERROR_INVALID, "optimizer.schedule.step_epochs" },
+  { "{\"optimizer\": {\"lr\": 0.1, \"schedule\": {\"kind\": \"cosine\", \"min_lr\": 0.1}}}", INK_EXPERIMENT_ERROR_INVALID, "optimizer.schedule.min_lr" },
+  { "{\"optimizer\": {\"schedule\": {\"kind\": \"one-cycle\", \"pct_start\": 1}}}", INK_EXPERIMENT_ERROR_INVALID, "optimizer.schedule.pct_start" },
+  { "{\"optimizer\": {\"schedule\": {\"kind\": \"one-cycle\", \"div_factor\": 0.5}}}", INK_EXPERIMENT_ERROR_INVALID, "optimizer.schedule.div_factor" },
+  { "{\"training\": {\"epochs\": 3}, \"optimizer\": {\"schedule\": {\"kind\": \"none\", \"warmup_epochs\": 3}}}", INK_EXPERIMENT_ERROR_INVALID, "optimizer.schedule.warmup_epochs" },
   { "{\"network\": {\"layers\": []}}", INK_EXPERIMENT_ERROR_PARSE, "layers" },
   { "{\"network\": {\"layers\": [{\"units\": 0}, {\"units\": 10}]}}", INK_EXPERIMENT_ERROR_INVALID, "layer" },
   { "{\"network\": {\"layers\": [{\"units\": 100, \"dropout\": 1.0}, {\"units\": 10}]}}", INK_EXPERIMENT_ERROR_INVALID, "dropout" },
@@ -477,6 +526,7 @@ main (int argc, char **argv)
   g_test_add_func ("/experiment/presets/others", test_preset_others);
   g_test_add_func ("/experiment/round-trip", test_round_trip);
   g_test_add_func ("/experiment/round-trip-adadelta", test_round_trip_adadelta);
+  g_test_add_func ("/experiment/round-trip-schedule", test_round_trip_schedule);
   g_test_add_func ("/experiment/save-load", test_save_load);
   g_test_add_func ("/experiment/no-preset", test_no_preset);
   g_test_add_func ("/experiment/deep", test_deep);

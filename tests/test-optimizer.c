@@ -638,6 +638,107 @@ test_optimizer_lr_decay (void)
   g_assert_cmpfloat (ink_optimizer_lr (opt, 100), ==, 0.1f);
 }
 
+#define ASSERT_LR(spec, e, n, want) \
+  g_assert_cmpfloat_with_epsilon (ink_lr_schedule_at ((spec), (e), (n)), (want), 1e-7)
+
+/* the schedules at chosen epochs, worked out by hand (lr 0.1 unless said) */
+static void
+test_optimizer_schedules (void)
+{
+  g_autoptr(InkBackend) be = ink_backend_cpu_new ();
+  g_autoptr(InkNetwork) net = tiny_net (be);
+  g_autoptr(InkOptimizer) opt = NULL;
+  InkOptimizerSpec s;
+
+  ink_optimizer_spec_defaults (&s, INK_OPT_SGD);
+  g_assert_cmpint (s.schedule.kind, ==, INK_SCHEDULE_NONE);
+  s.lr = 0.1f;
+
+  /* step: ×0.5 every 2 epochs: 0.1, 0.1, 0.05, 0.05, …, epoch 5 0.025,
+   * epoch 9 0.1·0.5⁴ = 0.00625 */
+  s.schedule.kind = INK_SCHEDULE_STEP;
+  s.schedule.step_epochs = 2;
+  s.schedule.factor = 0.5f;
+  ASSERT_LR (&s, 0, 10, 0.1);
+  ASSERT_LR (&s, 1, 10, 0.1);
+  ASSERT_LR (&s, 2, 10, 0.05);
+  ASSERT_LR (&s, 3, 10, 0.05);
+  ASSERT_LR (&s, 5, 10, 0.025);
+  ASSERT_LR (&s, 9, 10, 0.00625);
+
+  /* with 3 warm-up epochs: 0.1·(e+1)/4 = 0.025, 0.05, 0.075; then the steps
+   * count from epoch 3: 0.1, 0.1, 0.05 */
+  s.schedule.warmup_epochs = 3;
+  ASSERT_LR (&s, 0, 10, 0.025);
+  ASSERT_LR (&s, 1, 10, 0.05);
+  ASSERT_LR (&s, 2, 10, 0.075);
+  ASSERT_LR (&s, 3, 10, 0.1);
+  ASSERT_LR (&s, 4, 10, 0.1);
+  ASSERT_LR (&s, 5, 10, 0.05);
+
+  /* cosine to 0.02 over 5 epochs: 0.02 + 0.04·(1 + cos (π·e/4)):
+   * 0.1, 0.02 + 0.04·(1 + √½), 0.06, 0.02 + 0.04·(1 - √½), 0.02; past the
+   * end it stays at the floor */
+  s.schedule.kind = INK_SCHEDULE_COSINE;
+  s.schedule.warmup_epochs = 0;
+  s.schedule.min_lr = 0.02f;
+  ASSERT_LR (&s, 0, 5, 0.1);
+  ASSERT_LR (&s, 1, 5, 0.02 + 0.04 * (1.0 + G_SQRT2 / 2.0));
+  ASSERT_LR (&s, 2, 5, 0.06);
+  ASSERT_LR (&s, 3, 5, 0.02 + 0.04 * (1.0 - G_SQRT2 / 2.0));
+  ASSERT_LR (&s, 4, 5, 0.02);
+  ASSERT_LR (&s, 7, 5, 0.02);
+  ASSERT_LR (&s, 3, 0, 0.1);      /* no run length: holds lr */
+
+  /* one warm-up epoch, then the cosine over the 4 left: 0.05; 0.1,
+   * 0.02 + 0.04·1.5 = 0.08, 0.02 + 0.04·0.5 = 0.04, 0.02 */
+  s.schedule.warmup_epochs = 1;
+  ASSERT_LR (&s, 0, 5, 0.05);
+  ASSERT_LR (&s, 1, 5, 0.1);
+  ASSERT_LR (&s, 2, 5, 0.08);
+  ASSERT_LR (&s, 3, 5, 0.04);
+  ASSERT_LR (&s, 4, 5, 0.02);
+
+  /* one-cycle, lr 1, div 10, final div 100, a quarter rising, 9 epochs
+   * (t = e/8): 0.1 → 1 at epoch 2, then down to 0.001 at epoch 8:
+   * e1 0.1 + 0.9·0.5 = 0.55; e3 1 - 0.999·(0.125/0.75) = 0.8335;
+   * e6 1 - 0.999·(0.5/0.75) = 0.334 */
+  s.lr = 1.0f;
+  s.schedule.kind = INK_SCHEDULE_ONE_CYCLE;
+  s.schedule.warmup_epochs = 0;
+  s.schedule.pct_start = 0.25f;
+  s.schedule.div_factor = 10.0f;
+  s.schedule.final_div_factor = 100.0f;
+  ASSERT_LR (&s, 0, 9, 0.1);
+  ASSERT_LR (&s, 1, 9, 0.55);
+  ASSERT_LR (&s, 2, 9, 1.0);
+  ASSERT_LR (&s, 3, 9, 0.8335);
+  ASSERT_LR (&s, 6, 9, 0.334);
+  ASSERT_LR (&s, 8, 9, 0.001);
+
+  /* warm-up alone, with decay 0.5 on top: 0.1·½; 0.1·0.5; 0.1·0.25 */
+  s.lr = 0.1f;
+  s.decay = 0.5f;
+  s.schedule.kind = INK_SCHEDULE_NONE;
+  s.schedule.warmup_epochs = 1;
+  ASSERT_LR (&s, 0, 4, 0.05);
+  ASSERT_LR (&s, 1, 4, 0.05);
+  ASSERT_LR (&s, 2, 4, 0.025);
+
+  /* the optimizer asks with its run length */
+  s.decay = 1.0f;
+  s.schedule.kind = INK_SCHEDULE_COSINE;
+  s.schedule.warmup_epochs = 0;
+  s.schedule.min_lr = 0.0f;
+  opt = ink_optimizer_new (&s, net, NULL);
+  opt->n_epochs = 3;
+  g_assert_cmpfloat_with_epsilon (ink_optimizer_lr (opt, 1), 0.05, 1e-7);
+  g_assert_cmpfloat_with_epsilon (ink_optimizer_lr (opt, 2), 0.0, 1e-7);
+
+  g_assert_cmpstr (ink_schedule_kind_to_string (INK_SCHEDULE_ONE_CYCLE), ==, "one-cycle");
+  g_assert_cmpstr (ink_schedule_kind_choices (), ==, "none, step, cosine, one-cycle");
+}
+
 static void
 test_optimizer_strings (void)
 {
@@ -692,6 +793,7 @@ main (int   argc,
   g_test_add_func ("/core/optimizer/adam-state", test_optimizer_adam_state);
   g_test_add_func ("/core/optimizer/stateless", test_optimizer_sgd_state);
   g_test_add_func ("/core/optimizer/lr-decay", test_optimizer_lr_decay);
+  g_test_add_func ("/core/optimizer/schedules", test_optimizer_schedules);
   g_test_add_func ("/core/optimizer/strings", test_optimizer_strings);
 
   return g_test_run ();

@@ -929,12 +929,14 @@ train_apply_flags (InkExperiment *exp, const TrainOptions *o)
     {
       InkOptimizerKind k;
       float keep_decay = exp->optimizer.decay, l1 = exp->optimizer.l1, l2 = exp->optimizer.l2;
+      InkLrSchedule keep_schedule = exp->optimizer.schedule;
 
       ink_optimizer_kind_from_string (o->optimizer, &k);
       ink_optimizer_spec_defaults (&exp->optimizer, k);
       exp->optimizer.decay = keep_decay;
       exp->optimizer.l1 = l1;
       exp->optimizer.l2 = l2;
+      exp->optimizer.schedule = keep_schedule;
     }
   if (o->lr_text != NULL)
     exp->optimizer.lr = (float) o->lr;

@@ -686,11 +686,46 @@ read_network (Reader *parent, InkExperiment *exp)
   parent->failed = r.failed;
 }
 
+/* optimizer.schedule: the kind first (its defaults), then its numbers */
+static void
+read_schedule (Reader *parent, InkLrSchedule *s)
+{
+  static const char * const keys[] = { "kind", "warmup_epochs", "step_epochs", "factor", "min_lr",
+                                       "pct_start", "div_factor", "final_div_factor", NULL };
+  JsonObject *o = reader_object (parent, "schedule");
+  Reader r = { o, "optimizer.schedule", parent->error, parent->failed };
+  g_autofree char *kind = NULL;
+
+  if (o == NULL)
+    return;
+  reader_check_keys (&r, keys);
+  read_string (&r, "kind", &kind);
+  if (kind && !r.failed)
+    {
+      InkScheduleKind k;
+      if (!ink_schedule_kind_from_string (kind, &k))
+        reader_fail_choice (&r, "kind", kind, ink_schedule_kind_choices ());
+      else
+        {
+          ink_lr_schedule_defaults (s);
+          s->kind = k;
+        }
+    }
+  read_uint (&r, "warmup_epochs", &s->warmup_epochs, INK_MAX_EPOCHS);
+  read_uint (&r, "step_epochs", &s->step_epochs, INK_MAX_EPOCHS);
+  read_float (&r, "factor", &s->factor);
+  read_float (&r, "min_lr", &s->min_lr);
+  read_float (&r, "pct_start", &s->pct_start);
+  read_float (&r, "div_factor", &s->div_factor);
+  read_float (&r, "final_div_factor", &s->final_div_factor);
+  parent->failed = r.failed;
+}
+
 static void
 read_optimizer (Reader *parent, InkExperiment *exp)
 {
   static const char * const keys[] = { "kind", "lr", "momentum", "rho", "beta1", "beta2", "eps",
-                                       "decay", "l1", "l2", "max_norm", NULL };
+                                       "decay", "l1", "l2", "max_norm", "schedule", NULL };
   JsonObject *o = reader_object (parent, "optimizer");
   Reader r = { o, "optimizer", parent->error, parent->failed };
   g_autofree char *kind = NULL;
@@ -718,6 +753,7 @@ read_optimizer (Reader *parent, InkExperiment *exp)
   read_float (&r, "l1", &s->l1);
   read_float (&r, "l2", &s->l2);
   read_float (&r, "max_norm", &s->max_norm);
+  read_schedule (&r, &s->schedule);
   parent->failed = r.failed;
 }
 
@@ -941,6 +977,28 @@ ink_experiment_validate (const InkExperiment *exp,
     INVALID ("optimizer.l1 and l2 must be finite numbers, not negative");
   if (!(o->max_norm >= 0.0f) || !isfinite (o->max_norm))
     INVALID ("optimizer.max_norm must be a finite number, not negative (0 turns it off)");
+  {
+    const InkLrSchedule *s = &o->schedule;
+
+    if (s->warmup_epochs > 0 && s->warmup_epochs >= exp->epochs)
+      INVALID ("optimizer.schedule.warmup_epochs %u must be fewer than training.epochs (%u)",
+               s->warmup_epochs, exp->epochs);
+    if (s->kind == INK_SCHEDULE_STEP && s->step_epochs < 1)
+      INVALID ("optimizer.schedule.step_epochs must be at least 1");
+    if (s->kind == INK_SCHEDULE_STEP && !(s->factor > 0.0f && s->factor <= 1.0f))
+      INVALID ("optimizer.schedule.factor %g must be in (0, 1] (the multiplier of each step)",
+               (double) s->factor);
+    if (s->kind == INK_SCHEDULE_COSINE && !(s->min_lr >= 0.0f && s->min_lr < o->lr))
+      INVALID ("optimizer.schedule.min_lr %g must be in [0, optimizer.lr)", (double) s->min_lr);
+    if (s->kind == INK_SCHEDULE_ONE_CYCLE && !(s->pct_start > 0.0f && s->pct_start < 1.0f))
+      INVALID ("optimizer.schedule.pct_start %g must be in (0, 1)", (double) s->pct_start);
+    if (s->kind == INK_SCHEDULE_ONE_CYCLE && !(s->div_factor >= 1.0f && isfinite (s->div_factor)))
+      INVALID ("optimizer.schedule.div_factor %g must be a finite number, at least 1", (double) s->div_factor);
+    if (s->kind == INK_SCHEDULE_ONE_CYCLE &&
+        !(s->final_div_factor >= 1.0f && isfinite (s->final_div_factor)))
+      INVALID ("optimizer.schedule.final_div_factor %g must be a finite number, at least 1",
+               (double) s->final_div_factor);
+  }
   if (exp->epochs < 1)
     INVALID ("training.epochs must be at least 1");
   if (exp->batch_size < 1)
@@ -1280,6 +1338,35 @@ write_optimizer (JsonBuilder *b, const InkOptimizerSpec *o)
   ink_json_member_float (b, "l1", o->l1);
   ink_json_member_float (b, "l2", o->l2);
   ink_json_member_float (b, "max_norm", o->max_norm);
+  /* only when there is one: files without it stay as they were */
+  if (o->schedule.kind != INK_SCHEDULE_NONE || o->schedule.warmup_epochs > 0)
+    {
+      const InkLrSchedule *s = &o->schedule;
+
+      ink_json_member_begin_object (b, "schedule");
+      ink_json_member_string (b, "kind", ink_schedule_kind_to_string (s->kind));
+      if (s->warmup_epochs > 0)
+        ink_json_member_int (b, "warmup_epochs", s->warmup_epochs);
+      switch (s->kind)
+        {
+        case INK_SCHEDULE_STEP:
+          ink_json_member_int (b, "step_epochs", s->step_epochs);
+          ink_json_member_float (b, "factor", s->factor);
+          break;
+        case INK_SCHEDULE_COSINE:
+          ink_json_member_float (b, "min_lr", s->min_lr);
+          break;
+        case INK_SCHEDULE_ONE_CYCLE:
+          ink_json_member_float (b, "pct_start", s->pct_start);
+          ink_json_member_float (b, "div_factor", s->div_factor);
+          ink_json_member_float (b, "final_div_factor", s->final_div_factor);
+          break;
+        case INK_SCHEDULE_NONE:
+        default:
+          break;
+        }
+      json_builder_end_object (b);
+    }
   json_builder_end_object (b);
 }
 

@@ -35,6 +35,7 @@ ink_optimizer_spec_defaults (InkOptimizerSpec *spec,
   memset (spec, 0, sizeof *spec);
   spec->kind = kind;
   spec->decay = 1.0f;
+  ink_lr_schedule_defaults (&spec->schedule);
 
   switch (kind)
     {
@@ -161,16 +162,92 @@ ink_optimizer_free (InkOptimizer *opt)
   g_free (opt);
 }
 
+void
+ink_lr_schedule_defaults (InkLrSchedule *schedule)
+{
+  g_return_if_fail (schedule != NULL);
+
+  memset (schedule, 0, sizeof *schedule);
+  schedule->kind = INK_SCHEDULE_NONE;
+  schedule->step_epochs = 10;
+  schedule->factor = 0.1f;
+  schedule->min_lr = 0.0f;
+  schedule->pct_start = 0.3f;
+  schedule->div_factor = 25.0f;
+  schedule->final_div_factor = 1e4f;
+}
+
+/* the schedule's value k epochs after the warm-up, of K */
+static double
+schedule_value (const InkLrSchedule *s,
+                double               lr,
+                guint                k,
+                guint                K)
+{
+  double t, lo, end;
+
+  switch (s->kind)
+    {
+    case INK_SCHEDULE_STEP:
+      return lr * pow ((double) s->factor, (double) (k / MAX (s->step_epochs, 1u)));
+    case INK_SCHEDULE_COSINE:
+      if (K <= 1)
+        return lr;
+      t = (double) MIN (k, K - 1) / (double) (K - 1);
+      return s->min_lr + (lr - s->min_lr) * 0.5 * (1.0 + cos (G_PI * t));
+    case INK_SCHEDULE_ONE_CYCLE:
+      lo = lr / s->div_factor;
+      end = lo / s->final_div_factor;
+      if (K <= 1)
+        return lr;
+      t = (double) MIN (k, K - 1) / (double) (K - 1);
+      if (t <= s->pct_start)
+        return lo + (lr - lo) * t / s->pct_start;
+      return lr + (end - lr) * (t - s->pct_start) / (1.0 - s->pct_start);
+    case INK_SCHEDULE_NONE:
+    default:
+      return lr;
+    }
+}
+
+float
+ink_lr_schedule_at (const InkOptimizerSpec *spec,
+                    guint                   epoch,
+                    guint                   n_epochs)
+{
+  const InkLrSchedule *s;
+  guint w, K;
+  double lr;
+
+  g_return_val_if_fail (spec != NULL, 0.0f);
+
+  s = &spec->schedule;
+  if (s->kind == INK_SCHEDULE_NONE && s->warmup_epochs == 0)
+    {
+      /* the per-epoch decay alone, computed as it always was */
+      if (spec->decay == 1.0f || epoch == 0)
+        return spec->lr;
+      return (float) ((double) spec->lr * pow ((double) spec->decay, (double) epoch));
+    }
+
+  w = s->warmup_epochs;
+  K = n_epochs > w ? n_epochs - w : 0;
+  if (epoch < w)
+    lr = schedule_value (s, spec->lr, 0, K) * (double) (epoch + 1) / (double) (w + 1);
+  else
+    lr = schedule_value (s, spec->lr, epoch - w, K);
+  if (spec->decay != 1.0f && epoch > 0)
+    lr *= pow ((double) spec->decay, (double) epoch);
+  return (float) lr;
+}
+
 float
 ink_optimizer_lr (const InkOptimizer *opt,
                   guint               epoch)
 {
   g_return_val_if_fail (opt != NULL, 0.0f);
 
-  if (opt->spec.decay == 1.0f || epoch == 0)
-    return opt->spec.lr;
-
-  return (float) ((double) opt->spec.lr * pow ((double) opt->spec.decay, (double) epoch));
+  return ink_lr_schedule_at (&opt->spec, epoch, opt->n_epochs);
 }
 
 void
@@ -312,4 +389,40 @@ ink_optimizer_kind_choices (void)
   static const char *choices = NULL;
 
   return ink_names_choices (&choices, optimizer_names, G_N_ELEMENTS (optimizer_names));
+}
+
+static const char * const schedule_names[] = {
+  [INK_SCHEDULE_NONE] = "none",
+  [INK_SCHEDULE_STEP] = "step",
+  [INK_SCHEDULE_COSINE] = "cosine",
+  [INK_SCHEDULE_ONE_CYCLE] = "one-cycle",
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (schedule_names) == INK_SCHEDULE_N_KINDS);
+
+const char *
+ink_schedule_kind_to_string (InkScheduleKind kind)
+{
+  return ink_names_lookup (schedule_names, G_N_ELEMENTS (schedule_names), kind);
+}
+
+gboolean
+ink_schedule_kind_from_string (const char      *s,
+                               InkScheduleKind *out)
+{
+  guint i;
+
+  if (!ink_names_find (schedule_names, G_N_ELEMENTS (schedule_names), s, &i))
+    return FALSE;
+  if (out != NULL)
+    *out = (InkScheduleKind) i;
+  return TRUE;
+}
+
+const char *
+ink_schedule_kind_choices (void)
+{
+  static const char *choices = NULL;
+
+  return ink_names_choices (&choices, schedule_names, G_N_ELEMENTS (schedule_names));
 }

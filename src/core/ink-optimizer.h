@@ -24,6 +24,32 @@
 
 G_BEGIN_DECLS
 
+/* How the learning rate moves over the epochs of a run (after the optional
+ * linear warm-up; `decay` still multiplies the result). */
+typedef enum
+{
+  INK_SCHEDULE_NONE,       /* lr throughout */
+  INK_SCHEDULE_STEP,       /* lr · factor^⌊k / step_epochs⌋ */
+  INK_SCHEDULE_COSINE,     /* half a cosine from lr down to min_lr, reached on the last epoch */
+  INK_SCHEDULE_ONE_CYCLE,  /* Smith's one cycle, linear: lr/div_factor up to lr at
+                            * pct_start of the run, then down to lr/div_factor/final_div_factor */
+} InkScheduleKind;
+
+#define INK_SCHEDULE_N_KINDS (INK_SCHEDULE_ONE_CYCLE + 1)
+
+typedef struct
+{
+  InkScheduleKind kind;
+  guint warmup_epochs;     /* any kind: epochs e < W run at target·(e+1)/(W+1),
+                            * target the schedule's first value */
+  guint step_epochs;       /* STEP: epochs per step (≥ 1) */
+  float factor;            /* STEP: multiplier per step, in (0, 1] */
+  float min_lr;            /* COSINE: the floor, in [0, lr) */
+  float pct_start;         /* ONE_CYCLE: share of the run spent rising, in (0, 1) */
+  float div_factor;        /* ONE_CYCLE: lr / div_factor to start (≥ 1) */
+  float final_div_factor;  /* ONE_CYCLE: start / final_div_factor to end (≥ 1) */
+} InkLrSchedule;
+
 typedef struct
 {
   InkOptimizerKind kind;
@@ -37,10 +63,24 @@ typedef struct
   float l1;           /* penalty l1·Σ|w| on weights (not biases) */
   float l2;           /* penalty l2·Σw² on weights (not biases) */
   float max_norm;     /* 0 = off */
+  InkLrSchedule schedule;
 } InkOptimizerSpec;
 
 void ink_optimizer_spec_defaults (InkOptimizerSpec *spec,
                                   InkOptimizerKind  kind);
+/* none, no warm-up, with each kind's usual numbers ready (step: 0.1 every
+ * 10 epochs; cosine: floor 0; one-cycle: 0.3, 25, 10⁴) */
+void ink_lr_schedule_defaults    (InkLrSchedule    *schedule);
+/* the learning rate of epoch `epoch` (0-based) of a run of n_epochs, with
+ * the spec's schedule, warm-up and decay; cosine and one-cycle need
+ * n_epochs (≤ 1 after warm-up: they hold lr) */
+float ink_lr_schedule_at         (const InkOptimizerSpec *spec,
+                                  guint                   epoch,
+                                  guint                   n_epochs);
+const char *ink_schedule_kind_to_string   (InkScheduleKind kind);
+gboolean    ink_schedule_kind_from_string (const char *s, InkScheduleKind *out);
+/* "none, step, cosine, one-cycle" (for messages) */
+const char *ink_schedule_kind_choices     (void);
 
 typedef struct
 {
@@ -49,13 +89,14 @@ typedef struct
   float           *state1;  /* backend memory, n_params (NULL for SGD) */
   float           *state2;  /* backend memory, n_params (ADAM, ADADELTA) */
   guint64          step;    /* updates done */
+  guint            n_epochs;  /* the run's length, for the schedule (0: unknown) */
 } InkOptimizer;
 
 InkOptimizer *ink_optimizer_new   (const InkOptimizerSpec *spec,
                                    InkNetwork             *net,
                                    GError                **error);
 void          ink_optimizer_free  (InkOptimizer           *opt);
-/* lr for epoch e (0-based) */
+/* lr for epoch e (0-based): ink_lr_schedule_at over opt->n_epochs */
 float         ink_optimizer_lr    (const InkOptimizer     *opt,
                                    guint                   epoch);
 /* applies net->grads to net->params; L1/L2/max-norm to weights only */

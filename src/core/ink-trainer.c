@@ -215,6 +215,7 @@ ink_trainer_new_cancellable (const InkExperiment *exp,
   t->opt = ink_optimizer_new (&exp->optimizer, t->net, error);
   if (t->opt == NULL)
     return NULL;
+  t->opt->n_epochs = exp->epochs;
   if (prepare_cancelled (cancellable, error))
     return NULL;
 
