@@ -870,6 +870,47 @@ test_preset (void)
   g_assert_true (g_strv_contains ((const char * const *) dense, "keras-mnist-mlp"));
 }
 
+/* LeNet-5: the first conv keeps 28×28 with "same" padding (the paper's
+ * 32×32 input), then 14×14, 10×10, 5×5 → 400 → 120 → 84 → 10; 61,706
+ * parameters (156 + 2,416 + 48,120 + 10,164 + 850); listed among all
+ * presets only */
+static void
+test_preset_lenet (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InkExperiment) e = ink_experiment_preset ("lenet-5", &error);
+  g_auto(GStrv) dense = ink_experiment_list_presets ();
+  g_auto(GStrv) all = ink_experiment_list_all_presets ();
+  InkLayerShape sh[7];
+  static const int want[7][3] = {
+    { 6, 28, 28 }, { 6, 14, 14 }, { 16, 10, 10 }, { 16, 5, 5 },
+    { 120, 1, 1 }, { 84, 1, 1 }, { 10, 1, 1 },
+  };
+
+  g_assert_no_error (error);
+  g_assert_true (ink_experiment_validate (e, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (e->net->n_layers, ==, 7);
+  g_assert_true (ink_net_spec_shapes (e->net, sh, &error));
+  g_assert_no_error (error);
+  for (int l = 0; l < 7; l++)
+    {
+      g_assert_cmpuint (sh[l].n_outputs, ==, (gsize) want[l][0] * want[l][1] * want[l][2]);
+      if (!sh[l].flat)
+        {
+          g_assert_cmpint (sh[l].channels, ==, want[l][0]);
+          g_assert_cmpint (sh[l].height, ==, want[l][1]);
+          g_assert_cmpint (sh[l].width, ==, want[l][2]);
+        }
+    }
+  g_assert_cmpint (sh[0].pad_top, ==, 2);
+  g_assert_cmpint (sh[0].pad_left, ==, 2);
+  g_assert_cmpuint (ink_net_spec_n_params (e->net), ==, 61706);
+  g_assert_nonnull (strstr (e->description, "0.95%"));
+  g_assert_true (g_strv_contains ((const char * const *) all, "lenet-5"));
+  g_assert_false (g_strv_contains ((const char * const *) dense, "lenet-5"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -890,6 +931,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/experiment/pretraining-refused", test_pretraining_refused);
   g_test_add_func ("/model/file", test_model_file);
   g_test_add_func ("/experiment/preset", test_preset);
+  g_test_add_func ("/experiment/preset-lenet", test_preset_lenet);
 
   return g_test_run ();
 }
