@@ -79,6 +79,69 @@ test_plan_keras (void)
   g_assert_cmpuint (p.activations, ==, 500 * per_row + 32);
 }
 
+/* keras-mnist-cnn: the image layers count by their C×H×W outputs, not
+ * `units`.  Per row (500 rows): conv 32×26×26 = 21632 and conv 64×24×24 =
+ * 36864 floats, act + delta each; the max-pool's 64×12×12 = 9216 with act,
+ * delta, dropout mask and argmax; dense 128 with act, delta, mask; the
+ * output's 10 act + delta; the input (784 floats), the label.  Once: the
+ * second conv's im2col scratch, 32·3·3 × 24·24 = 165888 floats (the first's
+ * is 1·3·3 × 26·26 = 6084), and the accumulators.  Adadelta keeps two
+ * states. */
+static void
+test_plan_cnn (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InkExperiment) exp = ink_experiment_preset ("keras-mnist-cnn", &error);
+  InkMemoryPlan p;
+  const guint64 n_params = 1199882;
+  const guint64 per_row = (21632 + 36864) * 2 * 4 + 9216 * 4 * 4 + 128 * 3 * 4 + 10 * 2 * 4 +
+                          784 * 4 + 4;
+  const guint64 col = 165888 * 4;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (per_row, ==, 620180);
+  ink_memory_plan (exp, 60000, 10000, 784, FALSE, &p);
+  g_assert_cmpuint (p.params, ==, 2 * n_params * 4);
+  g_assert_cmpuint (p.optimizer_state, ==, 2 * n_params * 4);
+  g_assert_cmpuint (p.activations, ==, 500 * per_row + col + 32);
+  g_assert_cmpuint (p.activations, ==, 310753584);
+  g_assert_cmpuint (p.total, ==, p.params + p.optimizer_state + p.activations + p.dataset);
+
+  /* batch 1000: the rows follow the batch, the scratch does not */
+  exp->batch_size = 1000;
+  ink_memory_plan (exp, 60000, 10000, 784, FALSE, &p);
+  g_assert_cmpuint (p.activations, ==, 1000 * per_row + col + 32);
+}
+
+/* batch norm keeps x̂ per output and 1/σ per channel; an average pool only
+ * act and delta; "same" padding keeps 28×28.  conv 4×28×28 = 3136 (act,
+ * delta), batch-norm 3136 (act, delta, x̂), avg-pool 4×14×14 = 784 (act,
+ * delta), dense 10, input 784, label; once: im2col 1·3·3 × 28·28 = 7056
+ * floats, 4 channels of 1/σ, the accumulators */
+static void
+test_plan_batch_norm (void)
+{
+  static const char json[] =
+    "{\"network\": {\"inputs\": 784, \"layers\": ["
+    "{\"type\": \"conv2d\", \"filters\": 4, \"kernel\": 3, \"padding\": \"same\", \"activation\": \"relu\"},"
+    "{\"type\": \"batch-norm\"},"
+    "{\"type\": \"avg-pool\", \"size\": 2, \"stride\": 2},"
+    "{\"units\": 10, \"activation\": \"softmax\"}]},"
+    " \"optimizer\": {\"kind\": \"sgd\"}, \"training\": {\"batch_size\": 128}}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InkExperiment) exp = ink_experiment_from_json (json, -1, &error);
+  InkMemoryPlan p;
+  const guint64 per_row = 3136 * 2 * 4 + 3136 * 3 * 4 + 784 * 2 * 4 + 10 * 2 * 4 + 784 * 4 + 4;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (per_row, ==, 72212);
+  ink_memory_plan (exp, 60000, 10000, 784, FALSE, &p);
+  /* conv 4·9 + 4, batch norm 4 + 4 + 8 running statistics, dense 784·10 + 10 */
+  g_assert_cmpuint (p.params, ==, 2 * (40 + 16 + 7850) * 4);
+  g_assert_cmpuint (p.optimizer_state, ==, 0);
+  g_assert_cmpuint (p.activations, ==, 500 * per_row + 7056 * 4 + 4 * 4 + 32);
+}
+
 static void
 test_plan_variants (void)
 {
@@ -305,6 +368,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/preflight/plan-keras", test_plan_keras);
   g_test_add_func ("/preflight/plan-variants", test_plan_variants);
+  g_test_add_func ("/preflight/plan-cnn", test_plan_cnn);
+  g_test_add_func ("/preflight/plan-batch-norm", test_plan_batch_norm);
   g_test_add_func ("/preflight/check-cpu", test_check_cpu);
   g_test_add_func ("/preflight/check-fits", test_check_fits);
   g_test_add_func ("/preflight/check-shortfall", test_check_shortfall);

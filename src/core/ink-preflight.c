@@ -34,17 +34,35 @@ G_DEFINE_QUARK (ink-preflight-error-quark, ink_preflight_error)
 /* The plan mirrors the allocations of ink_network_new, ink_optimizer_new and
  * ink_trainer_new: keep them in step. */
 
+/* Each layer's outputs per sample (C×H×W for an image layer, units for a
+ * dense one), from shape inference; NULL when the spec has no valid shapes
+ * (then only dense units count, as the spec says them). */
+static InkLayerShape *
+layer_shapes (const InkNetSpec *spec)
+{
+  InkLayerShape *shapes;
+
+  if (spec->n_layers < 1)
+    return NULL;
+  shapes = g_new0 (InkLayerShape, spec->n_layers);
+  if (!ink_net_spec_shapes (spec, shapes, NULL))
+    g_clear_pointer (&shapes, g_free);
+  return shapes;
+}
+
 /* Bytes of the batch-sized buffers per row of the batch. */
 static guint64
 activation_bytes_per_row (const InkNetSpec *spec,
                           guint             dim)
 {
+  g_autofree InkLayerShape *shapes = layer_shapes (spec);
   guint64 bytes = 0;
 
   for (int l = 0; l < spec->n_layers; l++)
     {
       const InkLayerSpec *ls = &spec->layers[l];
       guint64 buffers = 2;                      /* act, delta */
+      guint64 n = shapes != NULL ? shapes[l].n_outputs : (guint64) MAX (ls->units, 0);
 
       if (ls->dropout > 0.0f)
         {
@@ -52,7 +70,11 @@ activation_bytes_per_row (const InkNetSpec *spec,
           if (ls->activation == INK_ACT_SIGMOID || ls->activation == INK_ACT_TANH)
             buffers++;                          /* the pre-dropout output */
         }
-      bytes += buffers * (guint64) MAX (ls->units, 0) * F32;
+      if (ls->kind == INK_LAYER_MAX_POOL)
+        buffers++;                              /* the argmax indices (int32) */
+      if (ls->kind == INK_LAYER_BATCH_NORM)
+        buffers++;                              /* the normalized input x̂ */
+      bytes += buffers * n * F32;
     }
   if (spec->input_dropout > 0.0f)
     bytes += 2 * (guint64) MAX (spec->n_inputs, 0) * F32;   /* input mask, dropped input */
@@ -64,6 +86,31 @@ activation_bytes_per_row (const InkNetSpec *spec,
 
 /* the two loss accumulators (2 doubles each) */
 #define ACCUMULATOR_BYTES (2 * 2 * (guint64) sizeof (double))
+
+/* What the layers hold whatever the batch: the conv2d im2col scratch (one
+ * sample, C_in·kh·kw × out_h·out_w floats, the largest layer's, shared) and
+ * batch norm's 1/σ per channel. */
+static guint64
+activation_fixed_bytes (const InkNetSpec *spec)
+{
+  g_autofree InkLayerShape *shapes = layer_shapes (spec);
+  guint64 col = 0, bytes = 0;
+
+  if (shapes == NULL)
+    return 0;
+  for (int l = 0; l < spec->n_layers; l++)
+    {
+      const InkLayerSpec *ls = &spec->layers[l];
+      const InkLayerShape *sh = &shapes[l];
+
+      if (ls->kind == INK_LAYER_CONV2D)
+        col = MAX (col, (guint64) sh->in_channels * ls->kernel_h * ls->kernel_w *
+                        sh->height * sh->width);
+      else if (ls->kind == INK_LAYER_BATCH_NORM)
+        bytes += (guint64) sh->channels * F32;
+    }
+  return bytes + col * F32;
+}
 
 /* The index lists the trainer uploads (ink_split_new's counts; at least one
  * entry each). */
@@ -118,7 +165,8 @@ plan_for_rows (const InkExperiment *exp,
   memset (plan, 0, sizeof *plan);
   plan->params = 2 * n_params * F32;
   plan->optimizer_state = ink_optimizer_n_state_buffers (exp->optimizer.kind) * n_params * F32;
-  plan->activations = rows * activation_bytes_per_row (exp->net, image_dim) + ACCUMULATOR_BYTES;
+  plan->activations = rows * activation_bytes_per_row (exp->net, image_dim) +
+                      activation_fixed_bytes (exp->net) + ACCUMULATOR_BYTES;
   plan->dataset = ((guint64) n_train_images + n_test_images) * ((guint64) image_dim + 1) +
                   index_bytes (&exp->split, n_train_images, n_test_images);
   plan->workspace = cuda ? INK_CUDA_WORKSPACE_BYTES : 0;

@@ -38,12 +38,16 @@ typedef enum
 /* What a training run allocates on its backend, in bytes:
  *   params           parameters and gradients, 2 × n_params × 4
  *   optimizer_state  0, 1 or 2 × n_params × 4 (SGD; momentum, Nesterov,
- *                    RMSprop, Adagrad; Adam)
- *   activations      per layer: output + delta (+ dropout mask, + the
- *                    pre-dropout copy for sigmoid/tanh with dropout), the
+ *                    RMSprop, Adagrad; Adam, Adadelta)
+ *   activations      per layer, of its outputs per sample (units, or C×H×W
+ *                    for an image layer): output + delta (+ dropout mask,
+ *                    + the pre-dropout copy for sigmoid/tanh with dropout,
+ *                    + a max-pool's argmax indices, + batch norm's x̂), the
  *                    input dropout buffers, the input batch (floats) and its
- *                    labels (int32), each for max (batch, INK_EVAL_BATCH) rows, and the
- *                    two loss accumulators
+ *                    labels (int32), each for max (batch, INK_EVAL_BATCH) rows;
+ *                    once: the largest conv2d's im2col scratch (one sample,
+ *                    C_in·kh·kw·out_h·out_w floats), batch norm's 1/σ per
+ *                    channel, and the two loss accumulators
  *   dataset          the resident uint8 images and labels of the training and
  *                    test files, and the train/valid/test index lists
  *   workspace        the cuBLAS workspace (CUDA only, 32 MiB)
