@@ -898,8 +898,25 @@ test_cnn_refused (void)
 
   file = g_file_new_for_path (json);
   ink_window_open_file (win, file);
-  g_assert_nonnull (gui_wait_label (GTK_WIDGET (win), "is a convolutional network", 10));
+  toast = gui_wait_label (GTK_WIDGET (win), "is a convolutional network", 10);
+  g_assert_nonnull (toast);
   g_assert_cmpstr (ink_design_page_get_summary (design), ==, before);
+  dismiss_toast (toast);
+
+  /* a dense network trained with Adadelta: the form could only show it as
+   * something else */
+  {
+    g_autoptr(InkExperiment) ada = small_experiment (1);
+    g_autoptr(GFile) ada_file = NULL;
+
+    ink_optimizer_spec_defaults (&ada->optimizer, INK_OPT_ADADELTA);
+    g_assert_true (ink_experiment_save (ada, json, &error));
+    g_assert_no_error (error);
+    ada_file = g_file_new_for_path (json);
+    ink_window_open_file (win, ada_file);
+    g_assert_nonnull (gui_wait_label (GTK_WIDGET (win), "trains with Adadelta", 10));
+    g_assert_cmpstr (ink_design_page_get_summary (design), ==, before);
+  }
   gtk_window_destroy (GTK_WINDOW (win));
   test_remove_tree (root);
 }

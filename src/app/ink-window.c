@@ -311,18 +311,31 @@ set_model (InkWindow *self, const InkExperiment *exp, GBytes *params, const InkN
   update_actions (self);
 }
 
-/* The workbench edits, trains and shows dense networks; a convolutional
- * one (trained by inkling-cli) is refused with a reason, never half-shown. */
+/* The workbench edits, trains and shows dense networks with the optimizers
+ * and the per-epoch decay its form offers; anything else (a convolutional
+ * network, Adadelta, a learning-rate schedule: inkling-cli's) is refused
+ * with a reason, never half-shown or shown as something it is not. */
 static gboolean
 check_dense (const InkExperiment *exp,
              GError             **error)
 {
-  if (exp == NULL || exp->net == NULL || !ink_net_spec_has_image_layers (exp->net))
+  const char *name;
+
+  if (exp == NULL || exp->net == NULL)
     return TRUE;
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-               _("“%s” is a convolutional network: the workbench does not show those yet; "
-                 "use inkling-cli (train, evaluate, predict, info)"),
-               exp->name ? exp->name : "");
+  name = exp->name ? exp->name : "";
+  if (ink_net_spec_has_image_layers (exp->net))
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                 _("“%s” is a convolutional network: the workbench does not show those yet; "
+                   "use inkling-cli (train, evaluate, predict, info)"), name);
+  else if (exp->optimizer.kind == INK_OPT_ADADELTA)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                 _("“%s” trains with Adadelta, which the workbench does not offer yet; use inkling-cli"), name);
+  else if (exp->optimizer.schedule.kind != INK_SCHEDULE_NONE || exp->optimizer.schedule.warmup_epochs > 0)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                 _("“%s” has a learning-rate schedule, which the workbench does not offer yet; use inkling-cli"), name);
+  else
+    return TRUE;
   return FALSE;
 }
 
