@@ -24,6 +24,7 @@
 #include <glib/gi18n.h>
 
 #include "ink-design-page.h"
+#include "ink-number-field.h"
 
 struct _InkDesignPage
 {

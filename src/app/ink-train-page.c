@@ -30,6 +30,7 @@
 #include "ink-layer-editor.h"
 #include "ink-ledger.h"
 #include "ink-markup.h"
+#include "ink-number-field.h"
 #include "ink-train-page.h"
 
 struct _InkTrainPage

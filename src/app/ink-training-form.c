@@ -27,8 +27,8 @@
 #include "ink-augment-preview.h"
 #include "ink-backend.h"
 #include "ink-combo-row.h"
-#include "ink-layer-editor.h"
 #include "ink-markup.h"
+#include "ink-number-field.h"
 #include "ink-training-form.h"
 
 typedef enum
