@@ -25,6 +25,7 @@
 
 #include "ink-design-page.h"
 #include "ink-number-field.h"
+#include "ink-reflow.h"
 
 struct _InkDesignPage
 {
@@ -378,10 +379,11 @@ min_width (GtkWidget *w)
 
 /* the narrowest the page gets in two columns (homogeneous) and in one */
 static void
-reflow_widths (InkDesignPage *self,
-               int           *two,
-               int           *one)
+reflow_widths (GtkWidget *widget,
+               int       *two,
+               int       *one)
 {
+  InkDesignPage *self = INK_DESIGN_PAGE (widget);
   int header = min_width (self->header);
   int a = min_width (GTK_WIDGET (self->editor)), b = min_width (GTK_WIDGET (self->form));
   /* the clamps' margins around each pane */
@@ -392,9 +394,10 @@ reflow_widths (InkDesignPage *self,
 }
 
 static void
-set_columns (InkDesignPage *self,
-             gboolean       two)
+set_columns (GtkWidget *widget,
+             gboolean   two)
 {
+  InkDesignPage *self = INK_DESIGN_PAGE (widget);
   GtkOrientation o = two ? GTK_ORIENTATION_HORIZONTAL : GTK_ORIENTATION_VERTICAL;
 
   if (gtk_orientable_get_orientation (GTK_ORIENTABLE (self->panes)) == o)
@@ -407,49 +410,6 @@ set_columns (InkDesignPage *self,
                                       two ? GTK_POLICY_AUTOMATIC : GTK_POLICY_NEVER);
       gtk_widget_set_vexpand (self->pane_scrollers[i], two);
     }
-}
-
-static GtkSizeRequestMode
-reflow_request_mode (GtkWidget *widget)
-{
-  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
-}
-
-static void
-reflow_measure (GtkWidget      *widget,
-                GtkOrientation  orientation,
-                int             for_size,
-                int            *minimum,
-                int            *natural,
-                int            *minimum_baseline,
-                int            *natural_baseline)
-{
-  InkDesignPage *self = INK_DESIGN_PAGE (widget);
-
-  gtk_widget_measure (self->box, orientation, for_size, minimum, natural, NULL, NULL);
-  if (orientation == GTK_ORIENTATION_HORIZONTAL)
-    {
-      int two, one;
-
-      /* as narrow as one column */
-      reflow_widths (self, &two, &one);
-      *minimum = one;
-      *natural = MAX (*natural, one);
-    }
-}
-
-static void
-reflow_allocate (GtkWidget *widget,
-                 int        width,
-                 int        height,
-                 int        baseline)
-{
-  InkDesignPage *self = INK_DESIGN_PAGE (widget);
-  int two, one;
-
-  reflow_widths (self, &two, &one);
-  set_columns (self, width >= two);
-  gtk_widget_allocate (self->box, width, height, baseline, NULL);
 }
 
 gboolean
@@ -645,8 +605,7 @@ ink_design_page_init (InkDesignPage *self)
 {
   g_autoptr(InkExperiment) exp = ink_experiment_new_default ();
 
-  gtk_widget_set_layout_manager (GTK_WIDGET (self),
-                                 gtk_custom_layout_new (reflow_request_mode, reflow_measure, reflow_allocate));
+  ink_reflow_install (GTK_WIDGET (self), reflow_widths, set_columns);
   build_ui (self);
   ink_design_page_set_experiment (self, exp);
 }
