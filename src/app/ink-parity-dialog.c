@@ -130,7 +130,7 @@ ink_parity_dialog_compare_finish (GAsyncResult  *result,
   GString *t;
   double worst = 0.0;
 
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, ink_parity_dialog_compare_async), FALSE);
   g_return_val_if_fail (summary != NULL && table != NULL, FALSE);
 
   *summary = *table = NULL;
