@@ -96,16 +96,7 @@ make_layout (InkConfusionView *self,
              double            scale,
              gboolean          bold)
 {
-  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
-  PangoAttrList *attrs = pango_attr_list_new ();
-
-  pango_attr_list_insert (attrs, pango_attr_scale_new (scale));
-  pango_attr_list_insert (attrs, pango_attr_font_features_new ("tnum=1"));
-  if (bold)
-    pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
-  pango_layout_set_attributes (layout, attrs);
-  pango_attr_list_unref (attrs);
-  return layout;
+  return ink_text_layout (GTK_WIDGET (self), text, scale, bold);
 }
 
 static int
@@ -225,10 +216,7 @@ show_centered (cairo_t     *cr,
                double       cx,
                double       cy)
 {
-  int w, h;
-  pango_layout_get_pixel_size (layout, &w, &h);
-  cairo_move_to (cr, round (cx - w / 2.0), round (cy - h / 2.0));
-  pango_cairo_show_layout (cr, layout);
+  ink_cairo_show_layout (cr, layout, cx, cy, 0.5, 0.5);
 }
 
 static void
