@@ -25,6 +25,7 @@
 #include <math.h>
 
 #include "ink-combo-row.h"
+#include "ink-form-state.h"
 #include "ink-layer-editor.h"
 #include "ink-markup.h"
 #include "ink-number-field.h"
@@ -552,17 +553,8 @@ refresh (InkLayerEditor *self)
       summary = g_strdup (error->message);
     }
 
-  if (valid != self->valid)
-    {
-      self->valid = valid;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALID]);
-    }
-  if (g_strcmp0 (summary, self->summary) != 0)
-    {
-      g_free (self->summary);
-      self->summary = g_steal_pointer (&summary);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUMMARY]);
-    }
+  ink_form_set_valid (G_OBJECT (self), &self->valid, valid, properties[PROP_VALID]);
+  ink_form_set_summary (G_OBJECT (self), &self->summary, g_steal_pointer (&summary), properties[PROP_SUMMARY]);
 }
 
 static void
@@ -1257,17 +1249,11 @@ ink_layer_editor_class_init (InkLayerEditorClass *klass)
   object_class->dispose = ink_layer_editor_dispose;
   object_class->finalize = ink_layer_editor_finalize;
 
-  properties[PROP_VALID] =
-    g_param_spec_boolean ("valid", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_SUMMARY] =
-    g_param_spec_string ("summary", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_VALID] = ink_form_valid_pspec ();
+  properties[PROP_SUMMARY] = ink_form_summary_pspec ();
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  signals[SIGNAL_CHANGED] =
-    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_CHANGED] = ink_form_changed_new (G_TYPE_FROM_CLASS (klass));
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "inklayereditor");

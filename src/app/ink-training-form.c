@@ -27,6 +27,7 @@
 #include "ink-augment-preview.h"
 #include "ink-backend.h"
 #include "ink-combo-row.h"
+#include "ink-form-state.h"
 #include "ink-markup.h"
 #include "ink-number-field.h"
 #include "ink-training-form.h"
@@ -533,11 +534,7 @@ refresh (InkTrainingForm *self)
 {
   gboolean valid = check (self, TRUE, NULL);
 
-  if (valid != self->valid)
-    {
-      self->valid = valid;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALID]);
-    }
+  ink_form_set_valid (G_OBJECT (self), &self->valid, valid, properties[PROP_VALID]);
 }
 
 static void
@@ -1308,14 +1305,10 @@ ink_training_form_class_init (InkTrainingFormClass *klass)
   object_class->dispose = ink_training_form_dispose;
   object_class->finalize = ink_training_form_finalize;
 
-  properties[PROP_VALID] =
-    g_param_spec_boolean ("valid", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_VALID] = ink_form_valid_pspec ();
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  signals[SIGNAL_CHANGED] =
-    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_CHANGED] = ink_form_changed_new (G_TYPE_FROM_CLASS (klass));
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "inktrainingform");
