@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The activation view: each hidden layer's activations for one input as
+ * a grid of cells, and the saliency map of the predicted class. */
+
 #include "config.h"
 
 #include <glib/gi18n.h>

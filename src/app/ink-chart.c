@@ -18,6 +18,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The line chart widget: series and their smoothing, drawing (axes,
+ * curves, legend, hover read-out), PNG export; ink-chart-layout.c
+ * places things. */
+
 #include "config.h"
 
 #include <glib/gi18n.h>

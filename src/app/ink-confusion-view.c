@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The confusion-matrix heat map: drawing, hover and the selected cell. */
+
 #include "config.h"
 
 #include <glib/gi18n.h>

@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The Design page: the experiment's name and description over the layer
+ * editor and the training form, reflowing into one column when narrow. */
+
 #include "config.h"
 
 #include <adwaita.h>

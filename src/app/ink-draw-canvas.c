@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The drawing board: strokes from mouse, touch and stylus, undo,
+ * rendering to a 28×28 input. */
+
 #include "config.h"
 
 #include <glib/gi18n.h>

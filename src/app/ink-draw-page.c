@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The Draw page: the board and its toolbar, the image the network sees,
+ * the class bars and the activation view, predicting while you draw. */
+
 #include "config.h"
 
 #include <adwaita.h>

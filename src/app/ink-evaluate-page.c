@@ -18,6 +18,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The Evaluate page: the test-set evaluation in a worker thread, the
+ * headline, the confusion matrix, the per-class report and the gallery
+ * of mistakes. */
+
 #include "config.h"
 
 #include <adwaita.h>

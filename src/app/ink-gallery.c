@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The gallery: a scrolling grid of test digits with captions, pointer
+ * selection and a detail popover. */
+
 #include "config.h"
 
 #include <glib/gi18n.h>

@@ -18,6 +18,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The layer editor: input, hidden and output rows, the weights group,
+ * validation as typed and the parameter and memory summary; and quiet
+ * tooltips on menu buttons. */
+
 #include "config.h"
 
 #include <adwaita.h>

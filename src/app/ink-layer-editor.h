@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The network of an experiment as an editable list of layers. */
+
 #pragma once
 
 #include <gtk/gtk.h>

@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The class bars: one bar and value per class, drawn with cairo. */
+
 #include "config.h"
 
 #include <glib/gi18n.h>

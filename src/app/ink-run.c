@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* A training run: the trainer in a worker thread, its events handed to
+ * the main loop, progress, history, weights, the ledger record. */
+
 #include "config.h"
 
 #include <glib/gi18n.h>

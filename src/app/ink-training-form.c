@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The training form: its field table, the rows built per group,
+ * checking as typed, and reading and writing an experiment. */
+
 #include "config.h"
 
 #include <adwaita.h>
