@@ -25,10 +25,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <locale.h>
 #include <math.h>
 #include <string.h>
 
+#include "ink-ledger.h"
 #include "ink-number-field.h"
 
 #define RENDERED_KEY "ink-number-rendered"
@@ -363,17 +363,5 @@ ink_number_set_int (GtkWidget *editable,
 char *
 ink_format_count (guint64 n)
 {
-  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
-  const struct lconv *lc = localeconv ();
-  const char *sep = (lc && lc->thousands_sep && *lc->thousands_sep) ? lc->thousands_sep : ",";
-  GString *s = g_string_new (NULL);
-  gsize len = strlen (digits);
-
-  for (gsize i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        g_string_append (s, sep);
-      g_string_append_c (s, digits[i]);
-    }
-  return g_string_free (s, FALSE);
+  return ink_format_thousands (n);
 }

@@ -61,7 +61,7 @@ void     ink_number_set       (GtkWidget           *editable,
                                double               value);
 void     ink_number_set_int   (GtkWidget           *editable,
                                gint64               value);
-/* "669,706" */
+/* "669,706": the core's ink_format_thousands */
 char    *ink_format_count     (guint64              n);
 
 G_END_DECLS
