@@ -27,7 +27,8 @@
 #include "ink-confusion-view.h"
 #include "ink-evaluate-page.h"
 #include "ink-gallery.h"
-#include "ink-layer-editor.h"
+#include "ink-number-field.h"
+#include "ink-parity-dialog.h"
 #include "ink-trainer.h"
 #include "test-util.h"
 #include "test-gui-util.h"
@@ -627,6 +628,104 @@ test_parity (PageFixture *f, gconstpointer data)
   model_clear (&model);
 }
 
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
+/* as the page does it: the task's source is the caller */
+static GAsyncResult *
+compare (gpointer          source,
+         const Model      *model,
+         const InkDataset *ds,
+         GCancellable     *cancellable)
+{
+  GAsyncResult *result = NULL;
+  gint64 deadline = g_get_monotonic_time () + WAIT_LIMIT_S * G_USEC_PER_SEC;
+
+  ink_parity_dialog_compare_async (source, &model->spec, model->params, &model->norm, ds,
+                                   cancellable, store_result, &result);
+  while (result == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (result);
+  return result;
+}
+
+/* The comparison behind the button, where there is no GPU as well: a
+ * report either way (why there is no GPU, or the agreement and its table),
+ * the dialog that shows it, and nothing once cancelled. */
+static void
+test_parity_dialog (void)
+{
+  g_autoptr(InkDataset) ds = crafted_dataset (300, 52);
+  g_autoptr(GError) gpu_error = NULL;
+  g_autoptr(InkBackend) gpu = ink_backend_new ("cuda", &gpu_error);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) cancelled = NULL;
+  g_autoptr(GObject) source = g_object_new (G_TYPE_OBJECT, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *table = NULL;
+  GtkWidget *win = gtk_window_new ();
+  GtkWidget *label = gtk_label_new ("parent");
+  GListModel *tops = gtk_window_get_toplevels ();
+  guint n_windows;
+  Model model;
+
+  model_init (&model, 8.0f, NULL);
+  result = compare (source, &model, ds, NULL);
+  g_assert_true (ink_parity_dialog_compare_finish (result, &summary, &table, &error));
+  g_assert_no_error (error);
+  g_test_message ("%s", summary);
+  if (gpu == NULL)
+    {
+      g_assert_nonnull (strstr (summary, "needs a CUDA GPU"));
+      g_assert_nonnull (strstr (summary, gpu_error->message));
+      g_assert_null (table);
+    }
+  else
+    {
+      g_assert_nonnull (strstr (summary, "256 test digits"));
+      g_assert_nonnull (strstr (summary, "they agree"));
+      g_assert_nonnull (table);
+      g_assert_true (g_str_has_prefix (table, "layer"));
+    }
+
+  /* the dialog: over the parent's window, closed by the test */
+  gtk_window_set_child (GTK_WINDOW (win), label);
+  gtk_window_present (GTK_WINDOW (win));
+  n_windows = g_list_model_get_n_items (tops);
+  ink_parity_dialog_present (label, summary, table);
+  g_assert_cmpuint (g_list_model_get_n_items (tops), ==, n_windows + 1);
+  for (guint i = g_list_model_get_n_items (tops); i > 0; i--)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (tops, i - 1);
+      if (ADW_IS_MESSAGE_DIALOG (w))
+        {
+          g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (w)) == GTK_WINDOW (win));
+          g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (w)), ==,
+                           table ? "CPU and GPU Agreement" : "No GPU to Compare With");
+          gtk_window_destroy (GTK_WINDOW (w));
+        }
+    }
+  gtk_window_destroy (GTK_WINDOW (win));
+
+  /* cancelled: no report */
+  g_clear_pointer (&summary, g_free);
+  g_clear_pointer (&table, g_free);
+  g_cancellable_cancel (cancellable);
+  cancelled = compare (source, &model, ds, cancellable);
+  g_assert_false (ink_parity_dialog_compare_finish (cancelled, &summary, &table, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (summary);
+  g_assert_null (table);
+  model_clear (&model);
+}
+
 /* a new dataset: the old one may be freed as soon as set_model returns
  * (run under valgrind, a worker still reading it would show) */
 static void
@@ -743,6 +842,7 @@ main (int argc, char **argv)
   adw_init ();
 
   g_test_add_func ("/evaluate/select", test_select);
+  g_test_add_func ("/evaluate/parity-dialog", test_parity_dialog);
 #define PAGE_TEST(path, fn) \
   g_test_add (path, PageFixture, NULL, page_setup, fn, page_teardown)
   PAGE_TEST ("/evaluate/page/empty", test_empty);

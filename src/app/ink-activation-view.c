@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The activation view: each hidden layer's activations for one input as
+ * a grid of cells, and the saliency map of the predicted class. */
+
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -25,6 +28,7 @@
 #include <string.h>
 
 #include "ink-activation-view.h"
+#include "ink-cairo-util.h"
 
 #define SIDE_PIXELS   28
 #define N_PIXELS      (SIDE_PIXELS * SIDE_PIXELS)
@@ -114,21 +118,14 @@ n_panels (InkActivationView *self)
   return self->n_hidden + (self->has_saliency ? 1 : 0);
 }
 
+/* a panel's title (bold) or subtitle (smaller), cut short with "…" */
 static PangoLayout *
 make_layout (GtkWidget  *widget,
              const char *text,
              gboolean    bold)
 {
-  PangoLayout *layout = gtk_widget_create_pango_layout (widget, text);
-  PangoAttrList *attrs = pango_attr_list_new ();
+  PangoLayout *layout = ink_text_layout (widget, text, bold ? 1.0 : 0.9, bold);
 
-  pango_attr_list_insert (attrs, pango_attr_font_features_new ("tnum=1"));
-  if (bold)
-    pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
-  else
-    pango_attr_list_insert (attrs, pango_attr_scale_new (0.9));
-  pango_layout_set_attributes (layout, attrs);
-  pango_attr_list_unref (attrs);
   pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
   return layout;
 }
@@ -328,16 +325,10 @@ ink_activation_view_snapshot (GtkWidget   *widget,
   if (n == 0)
     {
       g_autoptr(PangoLayout) layout =
-        gtk_widget_create_pango_layout (widget, _("Draw a digit to see what each layer does with it"));
-      int w, h;
+        ink_placeholder_layout (widget, _("Draw a digit to see what each layer does with it"), width);
 
-      pango_layout_set_width (layout, width * PANGO_SCALE);
-      pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
-      pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-      pango_layout_get_pixel_size (layout, &w, &h);
-      cairo_move_to (cr, 0, round ((height - h) / 2.0));
       cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, fg.alpha * 0.5);
-      pango_cairo_show_layout (cr, layout);
+      ink_cairo_show_layout (cr, layout, 0, height / 2.0, 0.0, 0.5);
       cairo_destroy (cr);
       return;
     }

@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* A widget showing what each layer does with one input (activations,
+ * saliency). */
+
 #pragma once
 
 #include <gtk/gtk.h>

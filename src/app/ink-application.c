@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The application: its actions, accelerators, settings and the window
+ * it opens (files given on the command line included). */
+
 #include "config.h"
 
 #include <glib/gi18n.h>

@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The workbench's AdwApplication and its settings. */
+
 #pragma once
 
 #include <adwaita.h>

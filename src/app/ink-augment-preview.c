@@ -19,6 +19,9 @@
  */
 
 
+/* The augmentation preview: a strip of digits distorted with the
+ * current settings, drawn with cairo. */
+
 #include "config.h"
 
 #include <glib/gi18n.h>

@@ -19,6 +19,9 @@
  */
 
 
+/* A strip of digits distorted as the augmentation settings would (the
+ * training form's preview). */
+
 #pragma once
 
 #include <gtk/gtk.h>

@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* Drawing helpers for the custom-drawn widgets (ink-cairo-util.h). */
+
 #include "config.h"
 
 #include "ink-cairo-util.h"
@@ -25,6 +27,7 @@
 
 #include <gio/gio.h>
 #include <glib/gi18n.h>
+#include <math.h>
 
 void
 ink_cairo_rounded_rect (cairo_t *cr,
@@ -75,4 +78,76 @@ ink_cairo_save_png (cairo_surface_t  *surface,
       return FALSE;
     }
   return TRUE;
+}
+
+PangoLayout *
+ink_text_layout (GtkWidget  *widget,
+                 const char *text,
+                 double      scale,
+                 gboolean    bold)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (widget, text);
+  PangoAttrList *attrs = pango_attr_list_new ();
+
+  if (scale != 1.0)
+    pango_attr_list_insert (attrs, pango_attr_scale_new (scale));
+  pango_attr_list_insert (attrs, pango_attr_font_features_new ("tnum=1"));
+  if (bold)
+    pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
+  pango_layout_set_attributes (layout, attrs);
+  pango_attr_list_unref (attrs);
+  return layout;
+}
+
+void
+ink_text_size (GtkWidget  *widget,
+               const char *text,
+               double      scale,
+               gboolean    bold,
+               int        *w,
+               int        *h)
+{
+  g_autoptr(PangoLayout) layout = ink_text_layout (widget, text, scale, bold);
+
+  pango_layout_get_pixel_size (layout, w, h);
+}
+
+PangoLayout *
+ink_placeholder_layout (GtkWidget  *widget,
+                        const char *text,
+                        int         width)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (widget, text);
+
+  pango_layout_set_width (layout, width * PANGO_SCALE);
+  pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  return layout;
+}
+
+void
+ink_cairo_show_layout (cairo_t     *cr,
+                       PangoLayout *layout,
+                       double       x,
+                       double       y,
+                       double       xalign,
+                       double       yalign)
+{
+  int w, h;
+
+  pango_layout_get_pixel_size (layout, &w, &h);
+  cairo_move_to (cr, round (x - xalign * w), round (y - yalign * h));
+  pango_cairo_show_layout (cr, layout);
+}
+
+void
+ink_lookup_color (GtkWidget  *widget,
+                  const char *name,
+                  GdkRGBA    *out,
+                  const char *fallback)
+{
+  GtkStyleContext *ctx = gtk_widget_get_style_context (widget);
+
+  if (!gtk_style_context_lookup_color (ctx, name, out))
+    gdk_rgba_parse (out, fallback);
 }

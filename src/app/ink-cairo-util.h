@@ -18,10 +18,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* Drawing helpers shared by the custom-drawn widgets: cairo paths and PNG
+ * export, text layouts and their placement, theme colours. */
+
 #pragma once
 
-#include <cairo.h>
-#include <glib.h>
+#include <gtk/gtk.h>
 
 G_BEGIN_DECLS
 
@@ -39,5 +41,43 @@ void ink_cairo_rounded_rect (cairo_t *cr,
 gboolean ink_cairo_save_png (cairo_surface_t  *surface,
                              const char       *path,
                              GError          **error);
+
+/* ---- text ---- */
+
+/* The widget's font with tabular figures, scaled (1: as is), bold or not:
+ * the labels and numbers the drawing widgets show. */
+PangoLayout *ink_text_layout        (GtkWidget   *widget,
+                                     const char  *text,
+                                     double       scale,
+                                     gboolean     bold);
+/* The pixel size of such a text; w or h may be NULL. */
+void         ink_text_size          (GtkWidget   *widget,
+                                     const char  *text,
+                                     double       scale,
+                                     gboolean     bold,
+                                     int         *w,
+                                     int         *h);
+/* A placeholder message in the widget's font: centred lines wrapped (at
+ * word or character) to width pixels. */
+PangoLayout *ink_placeholder_layout (GtkWidget   *widget,
+                                     const char  *text,
+                                     int          width);
+/* Shows layout with the point (x, y) at (xalign, yalign) of its box (0:
+ * left or top, 0.5: the centre), on whole pixels. */
+void         ink_cairo_show_layout  (cairo_t     *cr,
+                                     PangoLayout *layout,
+                                     double       x,
+                                     double       y,
+                                     double       xalign,
+                                     double       yalign);
+
+/* ---- colours ---- */
+
+/* A named colour of the theme ("accent_color"), else fallback (as
+ * gdk_rgba_parse reads it). */
+void         ink_lookup_color       (GtkWidget   *widget,
+                                     const char  *name,
+                                     GdkRGBA     *out,
+                                     const char  *fallback);
 
 G_END_DECLS

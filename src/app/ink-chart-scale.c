@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The chart's scales: 1-2-5 and log ticks, tick labels, the data-to-
+ * pixel map. */
+
 #include "config.h"
 
 #include <math.h>

@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The chart's scales: ticks, tick labels and the data-to-pixel map (no
+ * GTK). */
+
 #pragma once
 
 #include <glib.h>

@@ -18,6 +18,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The line chart widget: series and their smoothing, drawing (axes,
+ * curves, legend, hover read-out), PNG export; ink-chart-layout.c
+ * places things. */
+
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -26,13 +30,10 @@
 
 #include "ink-cairo-util.h"
 #include "ink-chart.h"
+#include "ink-chart-layout.h"
 #include "ink-chart-scale.h"
 
 #define REDRAW_INTERVAL_MS 100   /* at most ~10 coalesced redraws per second */
-#define MARGIN             8.0
-#define TICK_LEN           4.0
-#define X_INSET            6.0   /* keeps the first and last points off the y axis */
-#define Y_PAD_FRACTION     0.05
 #define HOVER_THIN_PENALTY 6.0   /* thin (per-minibatch) curves lose ties to the main ones */
 
 typedef struct
@@ -56,41 +57,6 @@ typedef struct
   double         xmin, xmax, ymin, ymax;
 } Series;
 
-typedef enum
-{
-  LEGEND_NONE,
-  LEGEND_INSIDE,    /* a boxed column in the emptiest corner of the plot */
-  LEGEND_OUTSIDE,   /* a column right of the plot */
-  LEGEND_TOP,       /* rows between the title and the plot (narrow charts) */
-} LegendPlace;
-
-typedef struct
-{
-  guint  id;        /* series id; 0: the log fallback note */
-  double x, y;      /* relative to the legend's origin */
-} LegendEntry;
-
-/* Everything about where things go for one size and one state of the data. */
-typedef struct
-{
-  gboolean     valid;
-  int          width, height;
-  guint        generation;
-  gboolean     empty;
-  gboolean     log;            /* the y axis is drawn logarithmic */
-  gboolean     log_fallback;   /* log asked for, but some y ≤ 0 */
-  double       px, py, pw, ph; /* the plot area */
-  InkChartMap  xmap, ymap;
-  GArray      *xticks, *yticks;
-  double       xstep, ystep;
-  double       tick_h;         /* height of a tick label */
-  double       title_h, xlabel_h, ylabel_w;
-  LegendPlace  legend;
-  double       text_max;       /* the widest a legend entry's text gets */
-  double       lx, ly, lw, lh; /* the legend box */
-  GArray      *entries;        /* LegendEntry */
-} Layout;
-
 struct _InkChart
 {
   GtkWidget   parent_instance;
@@ -112,7 +78,7 @@ struct _InkChart
   guint       generation;      /* bumped on every change that moves things */
   guint       redraw_id;
   guint       draw_count;
-  Layout      layout;
+  InkChartLayout layout;
 
   /* hover */
   gboolean    hover_active;
@@ -320,45 +286,6 @@ changed_now (InkChart *self)
 /* ------------------------------------------------------------------------ */
 /* Text                                                                      */
 
-static PangoLayout *
-make_text (InkChart   *self,
-           const char *text,
-           double      scale,
-           gboolean    bold)
-{
-  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
-  const PangoFontDescription *base = pango_context_get_font_description (pango_layout_get_context (layout));
-  PangoFontDescription *fd = base ? pango_font_description_copy (base) : pango_font_description_from_string ("Sans 10");
-  int size = pango_font_description_get_size (fd);
-
-  if (size <= 0)
-    size = 10 * PANGO_SCALE;
-  size = (int) (size * scale);
-  if (pango_font_description_get_size_is_absolute (fd))
-    pango_font_description_set_absolute_size (fd, size);
-  else
-    pango_font_description_set_size (fd, size);
-  if (bold)
-    pango_font_description_set_weight (fd, PANGO_WEIGHT_BOLD);
-  pango_layout_set_font_description (layout, fd);
-  pango_font_description_free (fd);
-  return layout;
-}
-
-static void
-text_size (PangoLayout *layout,
-           double      *w,
-           double      *h)
-{
-  int iw, ih;
-
-  pango_layout_get_pixel_size (layout, &iw, &ih);
-  if (w)
-    *w = iw;
-  if (h)
-    *h = ih;
-}
-
 static void
 show_text (cairo_t     *cr,
            PangoLayout *layout,
@@ -369,10 +296,6 @@ show_text (cairo_t     *cr,
   pango_cairo_show_layout (cr, layout);
 }
 
-#define TICK_SCALE   0.85
-#define LEGEND_SCALE 0.9
-#define TITLE_SCALE  1.0
-
 static char *
 tick_label (InkChart *self,
             double    value,
@@ -380,31 +303,6 @@ tick_label (InkChart *self,
             gboolean  y)
 {
   return ink_chart_format_tick (value, step, y && self->percent);
-}
-
-static double
-tick_label_width (InkChart *self,
-                  GArray   *ticks,
-                  double    step,
-                  gboolean  y)
-{
-  double max_w = 0;
-
-  for (guint i = 0; i < ticks->len; i++)
-    {
-      InkChartTick *t = &g_array_index (ticks, InkChartTick, i);
-      g_autofree char *s = NULL;
-      g_autoptr(PangoLayout) l = NULL;
-      double w;
-
-      if (!t->major)
-        continue;
-      s = tick_label (self, t->value, step, y);
-      l = make_text (self, s, TICK_SCALE, FALSE);
-      text_size (l, &w, NULL);
-      max_w = MAX (max_w, w);
-    }
-  return max_w;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -452,140 +350,23 @@ data_ranges (InkChart *self,
   return any;
 }
 
-#define LEGEND_PAD    6.0
-#define LEGEND_SAMPLE 22.0
-#define LEGEND_GAP    6.0
-
-static const char *
-fallback_note (void)
-{
-  return _("Linear scale: values ≤ 0");
-}
-
 static gboolean
 in_legend (const Series *s)
 {
   return s->visible && s->in_legend && s->label && *s->label;
 }
 
-#define NOTE_ID G_MAXUINT   /* the legend entry of the chart's note */
-
-/* the widest a legend entry's text gets (then it is ellipsized): a legend
- * never takes the plot's room */
-static double
-legend_text_max (int width)
-{
-  return CLAMP (width * 0.3, 120, 320);
-}
-
-static PangoLayout *
-legend_text (InkChart   *self,
-             const char *text,
-             double      max_w,
-             gboolean    note)
-{
-  PangoLayout *l = make_text (self, text, note ? LEGEND_SCALE * 0.95 : LEGEND_SCALE, FALSE);
-
-  if (max_w > 0)
-    {
-      pango_layout_set_width (l, (int) (max_w * PANGO_SCALE));
-      pango_layout_set_ellipsize (l, PANGO_ELLIPSIZE_END);
-    }
-  return l;
-}
-
-#define LEGEND_ROW_GAP 14.0
-
-/* Places the legend entries: in a column (flow_width ≤ 0) or in rows that
- * wrap at flow_width.  Returns FALSE when there is nothing to show. */
-static gboolean
-legend_arrange (InkChart *self,
-                gboolean  fallback,
-                double    flow_width,
-                double    text_max,
-                GArray   *entries,
-                double   *w,
-                double   *h)
-{
-  double x = 0, y = 0, row_h = 0, max_w = 0;
-  gboolean flow = flow_width > 0;
-  double pad = flow ? 0 : LEGEND_PAD;
-
-  g_array_set_size (entries, 0);
-  for (guint i = 0; i < self->series->len + 2; i++)
-    {
-      Series *s = i < self->series->len ? g_ptr_array_index (self->series, i) : NULL;
-      g_autoptr(PangoLayout) l = NULL;
-      LegendEntry e;
-      double tw, th, ew;
-      guint id;
-
-      if (s && !in_legend (s))
-        continue;
-      if (i == self->series->len && !fallback)
-        continue;
-      if (i == self->series->len + 1 && !(self->note && *self->note))
-        continue;
-      if (s)
-        {
-          l = legend_text (self, s->label, text_max, FALSE);
-          text_size (l, &tw, &th);
-          ew = LEGEND_SAMPLE + LEGEND_GAP + tw;
-          id = s->id;
-        }
-      else
-        {
-          gboolean is_note = i == self->series->len + 1;
-
-          l = legend_text (self, is_note ? self->note : fallback_note (),
-                           is_note && flow ? flow_width : text_max, TRUE);
-          text_size (l, &tw, &th);
-          ew = tw;
-          id = is_note ? NOTE_ID : 0;
-        }
-
-      if (flow)
-        {
-          if (x > 0 && x + ew > flow_width)
-            {
-              x = 0;
-              y += row_h;
-              row_h = 0;
-            }
-          e = (LegendEntry) { id, x, y };
-          x += ew + LEGEND_ROW_GAP;
-          row_h = MAX (row_h, th);
-          max_w = MAX (max_w, x - LEGEND_ROW_GAP);
-        }
-      else
-        {
-          e = (LegendEntry) { id, pad, pad + y };
-          y += th;
-          max_w = MAX (max_w, ew);
-        }
-      g_array_append_val (entries, e);
-    }
-
-  if (entries->len == 0)
-    {
-      *w = *h = 0;
-      return FALSE;
-    }
-  *w = max_w + 2 * pad;
-  *h = (flow ? y + row_h : y) + 2 * pad;
-  return TRUE;
-}
-
 /* How much of the data lies in a rectangle: points and samples along the
  * segments between them (every few pixels), fewer for long series. */
 static double
-data_in_rect (InkChart     *self,
-              const Layout *lay,
-              double        x,
-              double        y,
-              double        w,
-              double        h)
+data_in_rect (gpointer              data,
+              const InkChartLayout *lay,
+              double                x,
+              double                y,
+              double                w,
+              double                h)
 {
+  InkChart *self = data;
   double count = 0;
 
   for (guint i = 0; i < self->series->len; i++)
@@ -623,231 +404,43 @@ data_in_rect (InkChart     *self,
   return count;
 }
 
-static void
-layout_clear (Layout *lay)
-{
-  g_clear_pointer (&lay->xticks, g_array_unref);
-  g_clear_pointer (&lay->yticks, g_array_unref);
-  g_clear_pointer (&lay->entries, g_array_unref);
-  lay->valid = FALSE;
-}
-
-static void
-compute_layout (InkChart *self,
-                int       width,
-                int       height,
-                gboolean  force_outside,
-                Layout   *lay)
-{
-  double xlo, xhi, ylo, yhi;
-  double top, bottom, left, right, tick_w, legend_w, legend_h;
-  guint target;
-  g_autoptr(PangoLayout) probe = NULL;
-
-  layout_clear (lay);
-  lay->valid = TRUE;
-  lay->width = width;
-  lay->height = height;
-  lay->generation = self->generation;
-  lay->legend = LEGEND_NONE;
-  lay->log = lay->log_fallback = FALSE;
-  lay->entries = g_array_new (FALSE, FALSE, sizeof (LegendEntry));
-
-  probe = make_text (self, "0123456789", TICK_SCALE, FALSE);
-  text_size (probe, NULL, &lay->tick_h);
-
-  lay->title_h = 0;
-  if (self->title && *self->title)
-    {
-      g_autoptr(PangoLayout) l = make_text (self, self->title, TITLE_SCALE, TRUE);
-
-      text_size (l, NULL, &lay->title_h);
-      lay->title_h += 6;
-    }
-
-  lay->empty = !data_ranges (self, &xlo, &xhi, &ylo, &yhi);
-  if (lay->empty)
-    {
-      lay->px = MARGIN;
-      lay->py = MARGIN + lay->title_h;
-      lay->pw = MAX (1, width - 2 * MARGIN);
-      lay->ph = MAX (1, height - 2 * MARGIN - lay->title_h);
-      return;
-    }
-
-  if (self->log_scale)
-    {
-      if (ylo > 0)
-        lay->log = TRUE;
-      else
-        lay->log_fallback = TRUE;
-    }
-  ink_chart_pad_range (&ylo, &yhi, Y_PAD_FRACTION, lay->log);
-  if (!(xhi > xlo))
-    {
-      xlo -= 0.5;
-      xhi += 0.5;
-    }
-
-  lay->xlabel_h = 0;
-  if (self->x_label && *self->x_label)
-    {
-      g_autoptr(PangoLayout) l = make_text (self, self->x_label, TICK_SCALE, FALSE);
-
-      text_size (l, NULL, &lay->xlabel_h);
-      lay->xlabel_h += 4;
-    }
-  lay->ylabel_w = 0;
-  if (self->y_label && *self->y_label)
-    {
-      g_autoptr(PangoLayout) l = make_text (self, self->y_label, TICK_SCALE, FALSE);
-
-      text_size (l, NULL, &lay->ylabel_w);
-      lay->ylabel_w += 6;
-    }
-
-  /* vertical: title, plot, tick labels, x label */
-  top = MARGIN + lay->title_h + lay->tick_h / 2;
-  bottom = height - MARGIN - lay->xlabel_h - lay->tick_h - TICK_LEN - 2;
-
-  /* the legend: inside when it is small next to the plot, else outside
-   * right, else (narrow) in rows above the plot */
-  lay->text_max = legend_text_max (width);
-  if (legend_arrange (self, lay->log_fallback, 0, lay->text_max, lay->entries, &legend_w, &legend_h))
-    {
-      double pw = width - 2 * MARGIN - lay->ylabel_w - 50;   /* about */
-      double ph = bottom - top;
-      gboolean big = legend_w > pw * 0.4 || legend_h > ph * 0.6;
-
-      /* outside right only while the plot keeps three quarters of the width */
-      if (!big && !force_outside)
-        lay->legend = LEGEND_INSIDE;
-      else if (legend_w + 12 <= pw * 0.25 && legend_h <= ph)
-        lay->legend = LEGEND_OUTSIDE;
-      else
-        {
-          lay->legend = LEGEND_TOP;
-          /* rows that wrap: an entry may take a whole row */
-          lay->text_max = MAX (lay->text_max, width - 2 * MARGIN - LEGEND_SAMPLE - LEGEND_GAP);
-          legend_arrange (self, lay->log_fallback, width - 2 * MARGIN, lay->text_max,
-                          lay->entries, &legend_w, &legend_h);
-          lay->lx = MAX (MARGIN, (width - legend_w) / 2);
-          lay->ly = MARGIN + lay->title_h;
-          top += legend_h + 4;
-        }
-      lay->lw = legend_w;
-      lay->lh = legend_h;
-    }
-  lay->py = top;
-  lay->ph = MAX (10, bottom - top);
-
-  /* y ticks, then the room their labels need */
-  target = (guint) CLAMP (lay->ph / 32, 2, 12);
-  for (;;)
-    {
-      guint n_major = 0;
-
-      g_clear_pointer (&lay->yticks, g_array_unref);
-      if (lay->log)
-        {
-          lay->yticks = ink_chart_log_ticks (ylo, yhi, target);
-          lay->ystep = 0;
-        }
-      else
-        lay->yticks = ink_chart_linear_ticks (ylo, yhi, target, &lay->ystep);
-      for (guint i = 0; i < lay->yticks->len; i++)
-        n_major += g_array_index (lay->yticks, InkChartTick, i).major;
-      /* labels at least 1.5 lines apart */
-      if (n_major * lay->tick_h * 1.5 <= lay->ph || target <= 2)
-        break;
-      target--;
-    }
-  tick_w = tick_label_width (self, lay->yticks, lay->ystep, TRUE);
-
-  left = MARGIN + lay->ylabel_w + tick_w + TICK_LEN + 4;
-  right = width - MARGIN - 8;   /* room for half the last x label */
-
-  if (lay->legend == LEGEND_OUTSIDE)
-    right -= legend_w + 12;
-
-  lay->px = left;
-  lay->pw = MAX (10, right - left);
-
-  /* x ticks, fewer until their labels do not collide */
-  target = (guint) CLAMP (lay->pw / 70, 2, 15);
-  for (;;)
-    {
-      double label_w, spacing;
-
-      g_clear_pointer (&lay->xticks, g_array_unref);
-      lay->xticks = ink_chart_linear_ticks (xlo, xhi, target, &lay->xstep);
-      label_w = tick_label_width (self, lay->xticks, lay->xstep, FALSE);
-      spacing = lay->xstep * (lay->pw - 2 * X_INSET) / (xhi - xlo);
-      if (label_w + 12 <= spacing || target <= 2)
-        break;
-      target--;
-    }
-  /* epochs 1..3 get ticks 1, 2, 3, never 1.5 */
-  if (self->integer_x && lay->xstep < 1.0)
-    {
-      GArray *whole = ink_chart_integer_ticks (xlo, xhi);
-
-      if (whole->len > 0)
-        {
-          g_array_unref (lay->xticks);
-          lay->xticks = whole;
-          lay->xstep = 1.0;
-        }
-      else
-        g_array_unref (whole);
-    }
-
-  ink_chart_map_init (&lay->xmap, xlo, xhi, lay->px + X_INSET, lay->px + lay->pw - X_INSET, FALSE);
-  ink_chart_map_init (&lay->ymap, ylo, yhi, lay->py + lay->ph, lay->py, lay->log);
-
-  if (lay->legend == LEGEND_OUTSIDE)
-    {
-      lay->lx = lay->px + lay->pw + 12;
-      lay->ly = lay->py;
-    }
-  else if (lay->legend == LEGEND_INSIDE)
-    {
-      /* the corner hiding the fewest points; top right wins ties */
-      const double inset = 8;
-      double xs[2] = { lay->px + lay->pw - inset - legend_w, lay->px + inset };
-      double ys[2] = { lay->py + inset, lay->py + lay->ph - inset - legend_h };
-      double best = INFINITY;
-
-      for (guint cy = 0; cy < 2; cy++)
-        for (guint cx = 0; cx < 2; cx++)
-          {
-            /* a margin around the box: keep clear of lines that pass close */
-            double n = data_in_rect (self, lay, xs[cx] - 16, ys[cy] - 16, legend_w + 32, legend_h + 32);
-
-            if (n < best)
-              {
-                best = n;
-                lay->lx = xs[cx];
-                lay->ly = ys[cy];
-              }
-          }
-
-      /* every corner hides data: outside right if there is room */
-      if (!force_outside
-          && data_in_rect (self, lay, lay->lx, lay->ly, legend_w, legend_h) > 0)
-        compute_layout (self, width, height, TRUE, lay);
-    }
-}
-
-static const Layout *
+static const InkChartLayout *
 ensure_layout (InkChart *self,
                int       width,
                int       height)
 {
-  Layout *lay = &self->layout;
+  InkChartLayout *lay = &self->layout;
+  g_autoptr(GArray) items = NULL;
+  InkChartLayoutSource src = {
+    .widget = GTK_WIDGET (self),
+    .title = self->title,
+    .x_label = self->x_label,
+    .y_label = self->y_label,
+    .note = self->note,
+    .percent = self->percent,
+    .log_scale = self->log_scale,
+    .integer_x = self->integer_x,
+    .data_in_rect = data_in_rect,
+    .data = self,
+  };
 
-  if (!lay->valid || lay->width != width || lay->height != height || lay->generation != self->generation)
-    compute_layout (self, width, height, FALSE, lay);
+  if (lay->valid && lay->width == width && lay->height == height && lay->generation == self->generation)
+    return lay;
+
+  src.has_data = data_ranges (self, &src.xlo, &src.xhi, &src.ylo, &src.yhi);
+  items = g_array_new (FALSE, FALSE, sizeof (InkChartLegendItem));
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      Series *s = g_ptr_array_index (self->series, i);
+      InkChartLegendItem item = { s->id, s->label };
+
+      if (in_legend (s))
+        g_array_append_val (items, item);
+    }
+  src.items = (const InkChartLegendItem *) (gpointer) items->data;
+  src.n_items = items->len;
+  ink_chart_layout_compute (lay, &src, width, height);
+  lay->generation = self->generation;
   return lay;
 }
 
@@ -916,7 +509,7 @@ typedef struct
  * band and line never overlap, so translucent curves stay even. */
 static void
 draw_series_dense (cairo_t      *cr,
-                   const Layout *lay,
+                   const InkChartLayout *lay,
                    const Series *s,
                    guint         columns)
 {
@@ -1002,7 +595,7 @@ typedef enum
 static void
 draw_series_points (InkChart     *self,
                     cairo_t      *cr,
-                    const Layout *lay,
+                    const InkChartLayout *lay,
                     const Series *s,
                     GArray       *points,
                     SeriesPass    pass);
@@ -1010,7 +603,7 @@ draw_series_points (InkChart     *self,
 static void
 draw_series (InkChart     *self,
              cairo_t      *cr,
-             const Layout *lay,
+             const InkChartLayout *lay,
              const Series *s)
 {
   g_autoptr(GArray) smoothed = NULL;
@@ -1034,7 +627,7 @@ draw_series (InkChart     *self,
 static void
 draw_series_points (InkChart     *self,
                     cairo_t      *cr,
-                    const Layout *lay,
+                    const InkChartLayout *lay,
                     const Series *s,
                     GArray       *points,
                     SeriesPass    pass)
@@ -1111,7 +704,7 @@ draw_series_points (InkChart     *self,
 static void
 draw_axes (InkChart      *self,
            cairo_t       *cr,
-           const Layout  *lay,
+           const InkChartLayout  *lay,
            const GdkRGBA *fg)
 {
   double x0 = lay->px, y0 = lay->py, x1 = lay->px + lay->pw, y1 = lay->py + lay->ph;
@@ -1165,15 +758,15 @@ draw_axes (InkChart      *self,
         continue;
       set_source (cr, fg, 0.55);
       cairo_move_to (cr, x0, y);
-      cairo_line_to (cr, x0 - (t->major ? TICK_LEN : TICK_LEN / 2), y);
+      cairo_line_to (cr, x0 - (t->major ? INK_CHART_TICK_LEN : INK_CHART_TICK_LEN / 2), y);
       cairo_stroke (cr);
       if (!t->major)
         continue;
       s = tick_label (self, t->value, lay->ystep, TRUE);
-      l = make_text (self, s, TICK_SCALE, FALSE);
-      text_size (l, &tw, &th);
+      l = ink_chart_text (GTK_WIDGET (self), s, INK_CHART_TICK_SCALE, FALSE);
+      ink_chart_text_size (l, &tw, &th);
       set_source (cr, fg, 0.75);
-      show_text (cr, l, x0 - TICK_LEN - 3 - tw, y - th / 2);
+      show_text (cr, l, x0 - INK_CHART_TICK_LEN - 3 - tw, y - th / 2);
     }
   for (guint i = 0; i < lay->xticks->len; i++)
     {
@@ -1187,34 +780,34 @@ draw_axes (InkChart      *self,
         continue;
       set_source (cr, fg, 0.55);
       cairo_move_to (cr, x, y1);
-      cairo_line_to (cr, x, y1 + TICK_LEN);
+      cairo_line_to (cr, x, y1 + INK_CHART_TICK_LEN);
       cairo_stroke (cr);
       s = tick_label (self, t->value, lay->xstep, FALSE);
-      l = make_text (self, s, TICK_SCALE, FALSE);
-      text_size (l, &tw, NULL);
+      l = ink_chart_text (GTK_WIDGET (self), s, INK_CHART_TICK_SCALE, FALSE);
+      ink_chart_text_size (l, &tw, NULL);
       set_source (cr, fg, 0.75);
-      show_text (cr, l, x - tw / 2, y1 + TICK_LEN + 2);
+      show_text (cr, l, x - tw / 2, y1 + INK_CHART_TICK_LEN + 2);
     }
 
   /* axis labels */
   if (self->x_label && *self->x_label)
     {
-      g_autoptr(PangoLayout) l = make_text (self, self->x_label, TICK_SCALE, FALSE);
+      g_autoptr(PangoLayout) l = ink_chart_text (GTK_WIDGET (self), self->x_label, INK_CHART_TICK_SCALE, FALSE);
       double tw;
 
-      text_size (l, &tw, NULL);
+      ink_chart_text_size (l, &tw, NULL);
       set_source (cr, fg, 0.8);
-      show_text (cr, l, x0 + (lay->pw - tw) / 2, y1 + TICK_LEN + 2 + lay->tick_h + 4);
+      show_text (cr, l, x0 + (lay->pw - tw) / 2, y1 + INK_CHART_TICK_LEN + 2 + lay->tick_h + 4);
     }
   if (self->y_label && *self->y_label)
     {
-      g_autoptr(PangoLayout) l = make_text (self, self->y_label, TICK_SCALE, FALSE);
+      g_autoptr(PangoLayout) l = ink_chart_text (GTK_WIDGET (self), self->y_label, INK_CHART_TICK_SCALE, FALSE);
       double tw;
 
-      text_size (l, &tw, NULL);
+      ink_chart_text_size (l, &tw, NULL);
       set_source (cr, fg, 0.8);
       cairo_save (cr);
-      cairo_translate (cr, MARGIN, y0 + (lay->ph + tw) / 2);
+      cairo_translate (cr, INK_CHART_MARGIN, y0 + (lay->ph + tw) / 2);
       cairo_rotate (cr, -G_PI / 2);
       show_text (cr, l, 0, 0);
       cairo_restore (cr);
@@ -1233,26 +826,26 @@ draw_title (InkChart      *self,
 
   if (!self->title || !*self->title)
     return;
-  l = make_text (self, self->title, TITLE_SCALE, TRUE);
-  pango_layout_set_width (l, (int) MAX (1, width - 2 * MARGIN) * PANGO_SCALE);
+  l = ink_chart_text (GTK_WIDGET (self), self->title, INK_CHART_TITLE_SCALE, TRUE);
+  pango_layout_set_width (l, (int) MAX (1, width - 2 * INK_CHART_MARGIN) * PANGO_SCALE);
   pango_layout_set_ellipsize (l, PANGO_ELLIPSIZE_END);
-  text_size (l, &tw, NULL);
+  ink_chart_text_size (l, &tw, NULL);
   set_source (cr, fg, 1.0);
-  show_text (cr, l, (width - tw) / 2, MARGIN);
+  show_text (cr, l, (width - tw) / 2, INK_CHART_MARGIN);
 }
 
 static void
 draw_legend (InkChart      *self,
              cairo_t       *cr,
-             const Layout  *lay,
+             const InkChartLayout  *lay,
              const GdkRGBA *fg,
              const GdkRGBA *bg)
 {
-  if (lay->legend == LEGEND_NONE)
+  if (lay->legend == INK_CHART_LEGEND_NONE)
     return;
 
   cairo_save (cr);
-  if (lay->legend == LEGEND_INSIDE)
+  if (lay->legend == INK_CHART_LEGEND_INSIDE)
     {
       ink_cairo_rounded_rect (cr, lay->lx, lay->ly, lay->lw, lay->lh, 4);
       set_source (cr, bg, 0.85);
@@ -1264,19 +857,19 @@ draw_legend (InkChart      *self,
 
   for (guint i = 0; i < lay->entries->len; i++)
     {
-      LegendEntry *e = &g_array_index (lay->entries, LegendEntry, i);
+      InkChartLegendEntry *e = &g_array_index (lay->entries, InkChartLegendEntry, i);
       Series *s = e->id ? find_series (self, e->id, NULL) : NULL;
       double x = lay->lx + e->x, y = lay->ly + e->y, th;
       g_autoptr(PangoLayout) l = NULL;
 
-      if (e->id == 0 || e->id == NOTE_ID)
+      if (e->id == 0 || e->id == INK_CHART_NOTE_ID)
         {
           PangoAttrList *attrs = pango_attr_list_new ();
 
-          l = legend_text (self, e->id == 0 ? fallback_note () : self->note,
-                           lay->legend == LEGEND_TOP && e->id == NOTE_ID ? lay->width - 2 * MARGIN
-                                                                          : lay->text_max,
-                           TRUE);
+          l = ink_chart_legend_text (GTK_WIDGET (self), e->id == 0 ? ink_chart_fallback_note () : self->note,
+                                     lay->legend == INK_CHART_LEGEND_TOP && e->id == INK_CHART_NOTE_ID
+                                       ? lay->width - 2 * INK_CHART_MARGIN : lay->text_max,
+                                     TRUE);
           pango_attr_list_insert (attrs, pango_attr_style_new (PANGO_STYLE_ITALIC));
           pango_layout_set_attributes (l, attrs);
           pango_attr_list_unref (attrs);
@@ -1286,8 +879,8 @@ draw_legend (InkChart      *self,
         }
       if (!s)
         continue;
-      l = legend_text (self, s->label, lay->text_max, FALSE);
-      text_size (l, NULL, &th);
+      l = ink_chart_legend_text (GTK_WIDGET (self), s->label, lay->text_max, FALSE);
+      ink_chart_text_size (l, NULL, &th);
 
       cairo_save (cr);
       set_series_style (self, cr, s);
@@ -1300,12 +893,12 @@ draw_legend (InkChart      *self,
           set_source (cr, &c, 0.9);
         }
       cairo_move_to (cr, x, y + th / 2);
-      cairo_line_to (cr, x + LEGEND_SAMPLE, y + th / 2);
+      cairo_line_to (cr, x + INK_CHART_LEGEND_SAMPLE, y + th / 2);
       cairo_stroke (cr);
       cairo_restore (cr);
 
       set_source (cr, fg, 0.9);
-      show_text (cr, l, x + LEGEND_SAMPLE + LEGEND_GAP, y);
+      show_text (cr, l, x + INK_CHART_LEGEND_SAMPLE + INK_CHART_LEGEND_GAP, y);
     }
   cairo_restore (cr);
 }
@@ -1313,7 +906,7 @@ draw_legend (InkChart      *self,
 static void
 draw_hover (InkChart      *self,
             cairo_t       *cr,
-            const Layout  *lay,
+            const InkChartLayout  *lay,
             int            width,
             int            height,
             const GdkRGBA *fg,
@@ -1367,11 +960,11 @@ draw_hover (InkChart      *self,
 
     markup = g_strdup_printf ("<b>%s</b>%s", label, rest_escaped);
   }
-  l = make_text (self, "", LEGEND_SCALE, FALSE);
+  l = ink_chart_text (GTK_WIDGET (self), "", INK_CHART_LEGEND_SCALE, FALSE);
   pango_layout_set_markup (l, markup, -1);
-  text_size (l, &bw, &bh);
-  bw += 2 * LEGEND_PAD + 14;
-  bh += 2 * LEGEND_PAD;
+  ink_chart_text_size (l, &bw, &bh);
+  bw += 2 * INK_CHART_LEGEND_PAD + 14;
+  bh += 2 * INK_CHART_LEGEND_PAD;
 
   /* above right of the point, else the first other side that stays in the plot */
   {
@@ -1401,12 +994,12 @@ draw_hover (InkChart      *self,
   cairo_stroke (cr);
 
   /* colour swatch next to the label */
-  cairo_rectangle (cr, bx + LEGEND_PAD, by + LEGEND_PAD + 3, 8, 8);
+  cairo_rectangle (cr, bx + INK_CHART_LEGEND_PAD, by + INK_CHART_LEGEND_PAD + 3, 8, 8);
   set_source (cr, &s->color, 1.0);
   cairo_fill (cr);
 
   set_source (cr, fg, 1.0);
-  show_text (cr, l, bx + LEGEND_PAD + 14, by + LEGEND_PAD);
+  show_text (cr, l, bx + INK_CHART_LEGEND_PAD + 14, by + INK_CHART_LEGEND_PAD);
   cairo_restore (cr);
 }
 
@@ -1417,7 +1010,7 @@ draw_internal (InkChart *self,
                int       height,
                gboolean  with_hover)
 {
-  const Layout *lay;
+  const InkChartLayout *lay;
   GdkRGBA fg, bg;
 
   if (width <= 0 || height <= 0)
@@ -1432,10 +1025,10 @@ draw_internal (InkChart *self,
 
   if (lay->empty)
     {
-      g_autoptr(PangoLayout) l = make_text (self, _("No data yet"), 1.0, FALSE);
+      g_autoptr(PangoLayout) l = ink_chart_text (GTK_WIDGET (self), _("No data yet"), 1.0, FALSE);
       double tw, th;
 
-      text_size (l, &tw, &th);
+      ink_chart_text_size (l, &tw, &th);
       set_source (cr, &fg, 0.45);
       show_text (cr, l, lay->px + (lay->pw - tw) / 2, lay->py + (lay->ph - th) / 2);
       cairo_restore (cr);
@@ -1485,7 +1078,7 @@ ink_chart_draw (InkChart *self,
 
 static gboolean
 find_nearest (InkChart     *self,
-              const Layout *lay,
+              const InkChartLayout *lay,
               double        px,
               double        py,
               guint        *series_id,
@@ -1574,7 +1167,7 @@ hover_update (InkChart *self,
 {
   int width = gtk_widget_get_width (GTK_WIDGET (self));
   int height = gtk_widget_get_height (GTK_WIDGET (self));
-  const Layout *lay;
+  const InkChartLayout *lay;
   guint id = 0, index = 0;
   gboolean was_active = self->hover_active;
   guint old_id = self->hover_series, old_index = self->hover_index;
@@ -1683,7 +1276,7 @@ ink_chart_css_changed (GtkWidget         *widget,
 
   GTK_WIDGET_CLASS (ink_chart_parent_class)->css_changed (widget, change);
   /* fonts and colours may have changed */
-  layout_clear (&self->layout);
+  ink_chart_layout_clear (&self->layout);
   gtk_widget_queue_draw (widget);
 }
 
@@ -1710,7 +1303,7 @@ ink_chart_finalize (GObject *object)
 {
   InkChart *self = INK_CHART (object);
 
-  layout_clear (&self->layout);
+  ink_chart_layout_clear (&self->layout);
   g_ptr_array_unref (self->series);
   g_ptr_array_unref (self->x_peers);
   g_free (self->note);
@@ -2113,7 +1706,7 @@ ink_chart_data_to_widget (InkChart *self,
                           double   *wx,
                           double   *wy)
 {
-  const Layout *lay;
+  const InkChartLayout *lay;
   int width, height;
 
   g_return_val_if_fail (INK_IS_CHART (self), FALSE);
@@ -2228,7 +1821,7 @@ gboolean
 ink_chart_get_plot_area (InkChart        *self,
                          graphene_rect_t *area)
 {
-  const Layout *lay;
+  const InkChartLayout *lay;
   int width = gtk_widget_get_width (GTK_WIDGET (self));
   int height = gtk_widget_get_height (GTK_WIDGET (self));
 
@@ -2273,15 +1866,15 @@ ink_chart_export_stack_png (InkChart   **charts,
   cairo_paint (cr);
   if (title && *title)
     {
-      g_autoptr(PangoLayout) l = make_text (charts[0], title, 1.3, TRUE);
+      g_autoptr(PangoLayout) l = ink_chart_text (GTK_WIDGET (charts[0]), title, 1.3, TRUE);
       double tw;
 
-      pango_layout_set_width (l, (int) MAX (1, width - 4 * MARGIN) * PANGO_SCALE);
+      pango_layout_set_width (l, (int) MAX (1, width - 4 * INK_CHART_MARGIN) * PANGO_SCALE);
       pango_layout_set_ellipsize (l, PANGO_ELLIPSIZE_MIDDLE);
-      text_size (l, &tw, &title_h);
+      ink_chart_text_size (l, &tw, &title_h);
       set_source (cr, &fg, 1.0);
-      show_text (cr, l, (width - tw) / 2, 2 * MARGIN);
-      title_h += 3 * MARGIN;
+      show_text (cr, l, (width - tw) / 2, 2 * INK_CHART_MARGIN);
+      title_h += 3 * INK_CHART_MARGIN;
     }
   y = title_h;
   for (guint i = 0; i < n_charts; i++)

@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* A live line chart (loss, accuracy): series, styles, log scale, shared
+ * x ranges, hover, PNG export. */
+
 #pragma once
 
 #include <gtk/gtk.h>

@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The confusion-matrix heat map: drawing, hover and the selected cell. */
+
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -25,7 +27,7 @@
 
 #include "ink-cairo-util.h"
 #include "ink-confusion-view.h"
-#include "ink-layer-editor.h"
+#include "ink-number-field.h"
 
 #define MIN_CELL 18
 #define NAT_CELL 46
@@ -100,16 +102,7 @@ make_layout (InkConfusionView *self,
              double            scale,
              gboolean          bold)
 {
-  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
-  PangoAttrList *attrs = pango_attr_list_new ();
-
-  pango_attr_list_insert (attrs, pango_attr_scale_new (scale));
-  pango_attr_list_insert (attrs, pango_attr_font_features_new ("tnum=1"));
-  if (bold)
-    pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
-  pango_layout_set_attributes (layout, attrs);
-  pango_attr_list_unref (attrs);
-  return layout;
+  return ink_text_layout (GTK_WIDGET (self), text, scale, bold);
 }
 
 static int
@@ -282,10 +275,7 @@ show_centered (cairo_t     *cr,
                double       cx,
                double       cy)
 {
-  int w, h;
-  pango_layout_get_pixel_size (layout, &w, &h);
-  cairo_move_to (cr, round (cx - w / 2.0), round (cy - h / 2.0));
-  pango_cairo_show_layout (cr, layout);
+  ink_cairo_show_layout (cr, layout, cx, cy, 0.5, 0.5);
 }
 
 static void

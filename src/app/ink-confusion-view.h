@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* A confusion-matrix heat map that selects a cell (true, predicted
+ * class). */
+
 #pragma once
 
 #include <gtk/gtk.h>

@@ -18,12 +18,18 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The Design page: the experiment's name and description over the layer
+ * editor and the training form, reflowing into one column when narrow. */
+
 #include "config.h"
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "ink-design-page.h"
+#include "ink-form-state.h"
+#include "ink-number-field.h"
+#include "ink-reflow.h"
 
 struct _InkDesignPage
 {
@@ -141,17 +147,8 @@ refresh (InkDesignPage *self)
   valid = exp != NULL;
   summary = valid ? describe (exp) : g_strdup (error->message);
 
-  if (valid != self->valid)
-    {
-      self->valid = valid;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALID]);
-    }
-  if (g_strcmp0 (summary, self->summary) != 0)
-    {
-      g_free (self->summary);
-      self->summary = g_steal_pointer (&summary);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUMMARY]);
-    }
+  ink_form_set_valid (G_OBJECT (self), &self->valid, valid, properties[PROP_VALID]);
+  ink_form_set_summary (G_OBJECT (self), &self->summary, g_steal_pointer (&summary), properties[PROP_SUMMARY]);
 }
 
 /* the name an edited recipe gets: "keras-mnist-mlp (edited)" */
@@ -377,10 +374,11 @@ min_width (GtkWidget *w)
 
 /* the narrowest the page gets in two columns (homogeneous) and in one */
 static void
-reflow_widths (InkDesignPage *self,
-               int           *two,
-               int           *one)
+reflow_widths (GtkWidget *widget,
+               int       *two,
+               int       *one)
 {
+  InkDesignPage *self = INK_DESIGN_PAGE (widget);
   int header = min_width (self->header);
   int a = min_width (GTK_WIDGET (self->editor)), b = min_width (GTK_WIDGET (self->form));
   /* the clamps' margins around each pane */
@@ -391,9 +389,10 @@ reflow_widths (InkDesignPage *self,
 }
 
 static void
-set_columns (InkDesignPage *self,
-             gboolean       two)
+set_columns (GtkWidget *widget,
+             gboolean   two)
 {
+  InkDesignPage *self = INK_DESIGN_PAGE (widget);
   GtkOrientation o = two ? GTK_ORIENTATION_HORIZONTAL : GTK_ORIENTATION_VERTICAL;
 
   if (gtk_orientable_get_orientation (GTK_ORIENTABLE (self->panes)) == o)
@@ -406,49 +405,6 @@ set_columns (InkDesignPage *self,
                                       two ? GTK_POLICY_AUTOMATIC : GTK_POLICY_NEVER);
       gtk_widget_set_vexpand (self->pane_scrollers[i], two);
     }
-}
-
-static GtkSizeRequestMode
-reflow_request_mode (GtkWidget *widget)
-{
-  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
-}
-
-static void
-reflow_measure (GtkWidget      *widget,
-                GtkOrientation  orientation,
-                int             for_size,
-                int            *minimum,
-                int            *natural,
-                int            *minimum_baseline,
-                int            *natural_baseline)
-{
-  InkDesignPage *self = INK_DESIGN_PAGE (widget);
-
-  gtk_widget_measure (self->box, orientation, for_size, minimum, natural, NULL, NULL);
-  if (orientation == GTK_ORIENTATION_HORIZONTAL)
-    {
-      int two, one;
-
-      /* as narrow as one column */
-      reflow_widths (self, &two, &one);
-      *minimum = one;
-      *natural = MAX (*natural, one);
-    }
-}
-
-static void
-reflow_allocate (GtkWidget *widget,
-                 int        width,
-                 int        height,
-                 int        baseline)
-{
-  InkDesignPage *self = INK_DESIGN_PAGE (widget);
-  int two, one;
-
-  reflow_widths (self, &two, &one);
-  set_columns (self, width >= two);
-  gtk_widget_allocate (self->box, width, height, baseline, NULL);
 }
 
 gboolean
@@ -624,17 +580,11 @@ ink_design_page_class_init (InkDesignPageClass *klass)
   object_class->dispose = ink_design_page_dispose;
   object_class->finalize = ink_design_page_finalize;
 
-  properties[PROP_VALID] =
-    g_param_spec_boolean ("valid", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_SUMMARY] =
-    g_param_spec_string ("summary", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_VALID] = ink_form_valid_pspec ();
+  properties[PROP_SUMMARY] = ink_form_summary_pspec ();
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  signals[SIGNAL_CHANGED] =
-    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_CHANGED] = ink_form_changed_new (G_TYPE_FROM_CLASS (klass));
 
   gtk_widget_class_set_css_name (widget_class, "inkdesignpage");
 }
@@ -644,8 +594,7 @@ ink_design_page_init (InkDesignPage *self)
 {
   g_autoptr(InkExperiment) exp = ink_experiment_new_default ();
 
-  gtk_widget_set_layout_manager (GTK_WIDGET (self),
-                                 gtk_custom_layout_new (reflow_request_mode, reflow_measure, reflow_allocate));
+  ink_reflow_install (GTK_WIDGET (self), reflow_widths, set_columns);
   build_ui (self);
   ink_design_page_set_experiment (self, exp);
 }

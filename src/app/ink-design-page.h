@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The Design page: the experiment being designed. */
+
 #pragma once
 
 #include <gtk/gtk.h>

@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The drawing board: strokes from mouse, touch and stylus, undo,
+ * rendering to a 28×28 input. */
+
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -399,12 +402,9 @@ ink_draw_canvas_snapshot (GtkWidget   *widget,
   if (self->strokes->len == 0)
     {
       g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, _("Draw a digit here"));
-      int w, h;
 
-      pango_layout_get_pixel_size (layout, &w, &h);
-      cairo_move_to (cr, round ((side - w) / 2), round ((side - h) / 2));
       cairo_set_source_rgba (cr, 1, 1, 1, 0.45);
-      pango_cairo_show_layout (cr, layout);
+      ink_cairo_show_layout (cr, layout, side / 2, side / 2, 0.5, 0.5);
     }
   else if (self->surface != NULL)
     {

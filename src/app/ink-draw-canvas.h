@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* A square board to draw a digit on, light on black like MNIST. */
+
 #pragma once
 
 #include <gtk/gtk.h>

@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The Draw page: the board and its toolbar, the image the network sees,
+ * the class bars and the activation view, predicting while you draw. */
+
 #include "config.h"
 
 #include <adwaita.h>
@@ -29,6 +32,7 @@
 #include "ink-inspect.h"
 #include "ink-predict.h"
 #include "ink-markup.h"
+#include "ink-reflow.h"
 
 #define SIDE        28
 #define N_PIXELS    (SIDE * SIDE)
@@ -759,10 +763,11 @@ min_width (GtkWidget *w)
 }
 
 static void
-reflow_widths (InkDrawPage *self,
-               int         *row,
-               int         *column)
+reflow_widths (GtkWidget *widget,
+               int       *row,
+               int       *column)
 {
+  InkDrawPage *self = INK_DRAW_PAGE (widget);
   int others = MAX (min_width (self->toolbar), min_width (self->inside_box) + CONTENT_MARGINS);
   int sum = 0, max = 0, n = 0;
 
@@ -778,49 +783,15 @@ reflow_widths (InkDrawPage *self,
   *column = MAX (others, max + CONTENT_MARGINS);
 }
 
-static GtkSizeRequestMode
-reflow_request_mode (GtkWidget *widget)
-{
-  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
-}
-
 static void
-reflow_measure (GtkWidget      *widget,
-                GtkOrientation  orientation,
-                int             for_size,
-                int            *minimum,
-                int            *natural,
-                int            *minimum_baseline,
-                int            *natural_baseline)
+set_row (GtkWidget *widget,
+         gboolean   row)
 {
   InkDrawPage *self = INK_DRAW_PAGE (widget);
+  GtkOrientation o = row ? GTK_ORIENTATION_HORIZONTAL : GTK_ORIENTATION_VERTICAL;
 
-  gtk_widget_measure (self->toasts, orientation, for_size, minimum, natural, NULL, NULL);
-  if (orientation == GTK_ORIENTATION_HORIZONTAL)
-    {
-      int row, column;
-
-      reflow_widths (self, &row, &column);
-      *minimum = column;
-      *natural = MAX (*natural, column);
-    }
-}
-
-static void
-reflow_allocate (GtkWidget *widget,
-                 int        width,
-                 int        height,
-                 int        baseline)
-{
-  InkDrawPage *self = INK_DRAW_PAGE (widget);
-  GtkOrientation o;
-  int row, column;
-
-  reflow_widths (self, &row, &column);
-  o = width >= row ? GTK_ORIENTATION_HORIZONTAL : GTK_ORIENTATION_VERTICAL;
   if (gtk_orientable_get_orientation (GTK_ORIENTABLE (self->top)) != o)
     gtk_orientable_set_orientation (GTK_ORIENTABLE (self->top), o);
-  gtk_widget_allocate (self->toasts, width, height, baseline, NULL);
 }
 
 gboolean
@@ -887,8 +858,7 @@ ink_draw_page_init (InkDrawPage *self)
 
   self->prediction = -1;
   self->be = ink_backend_cpu_new ();
-  gtk_widget_set_layout_manager (GTK_WIDGET (self),
-                                 gtk_custom_layout_new (reflow_request_mode, reflow_measure, reflow_allocate));
+  ink_reflow_install (GTK_WIDGET (self), reflow_widths, set_row);
 
   self->toasts = adw_toast_overlay_new ();
   gtk_widget_set_parent (self->toasts, GTK_WIDGET (self));

@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The Draw page: draw or open a digit and see the network's answer. */
+
 #pragma once
 
 #include <gtk/gtk.h>

@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* One epoch's record as a GObject, for the epoch table's list model. */
+
 #include "config.h"
 
 #include "ink-epoch-item.h"

@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* One epoch's record as a GObject with read-only properties. */
+
 #pragma once
 
 #include <glib-object.h>

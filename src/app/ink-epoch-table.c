@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The epoch table: a GtkColumnView over the run's history, the best
+ * epochs starred. */
+
 #include "config.h"
 
 #include <glib/gi18n.h>

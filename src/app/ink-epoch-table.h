@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The nolearn-style table of epochs. */
+
 #pragma once
 
 #include <gtk/gtk.h>

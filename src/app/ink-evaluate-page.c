@@ -18,6 +18,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The Evaluate page: the test-set evaluation in a worker thread, the
+ * headline, the confusion matrix, the per-class report and the gallery
+ * of mistakes. */
+
 #include "config.h"
 
 #include <adwaita.h>
@@ -26,9 +30,9 @@
 
 #include "ink-evaluate.h"
 #include "ink-evaluate-page.h"
-#include "ink-layer-editor.h"
+#include "ink-number-field.h"
 #include "ink-markup.h"
-#include "ink-parity.h"
+#include "ink-parity-dialog.h"
 
 #define N_CLASSES INK_GALLERY_CLASSES
 #define N_TOP_MISTAKES 8
@@ -753,156 +757,37 @@ build_results (InkEvaluatePage *self)
 /* ------------------------------------------------------------------------ */
 /* CPU and GPU agreement                                                     */
 
-#define PARITY_BATCH 256
-
-typedef struct
-{
-  InkNetSpec *spec;
-  float      *params;
-  float      *x;
-  int         batch;
-  char       *device;
-  GPtrArray  *rows;
-} ParityJob;
-
-static void
-parity_job_free (ParityJob *job)
-{
-  g_clear_pointer (&job->spec, ink_net_spec_free);
-  g_free (job->params);
-  g_free (job->x);
-  g_free (job->device);
-  g_clear_pointer (&job->rows, g_ptr_array_unref);
-  g_free (job);
-}
-
-static void
-parity_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  ParityJob *job = task_data;
-  g_autoptr(InkBackend) gpu = NULL;
-  g_autoptr(InkBackend) cpu = NULL;
-  g_autoptr(InkNetwork) a = NULL;
-  g_autoptr(InkNetwork) b = NULL;
-  GError *error = NULL;
-
-  if (!(gpu = ink_backend_new ("cuda", &error)))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  cpu = ink_backend_cpu_new ();
-  if (!(a = ink_network_new (job->spec, cpu, job->batch, &error)) ||
-      !(b = ink_network_new (job->spec, gpu, job->batch, &error)))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  ink_network_set_params (a, job->params);
-  ink_network_set_params (b, job->params);
-  if (!ink_parity_compare_networks (a, b, job->x, job->batch, &job->rows, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  job->device = g_strdup (gpu->device_name);
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-show_parity_dialog (InkEvaluatePage *self,
-                    const char      *heading,
-                    const char      *body,
-                    const char      *table)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                              heading, body);
-
-  if (table != NULL)
-    {
-      GtkWidget *label = gtk_label_new (table);
-      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-      gtk_widget_add_css_class (label, "monospace");
-      gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
-      adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), label);
-    }
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
 static void
 parity_done (GObject      *source,
              GAsyncResult *result,
              gpointer      data)
 {
-  g_autoptr(GError) error = NULL;
   InkEvaluatePage *self;
-  ParityJob *job;
-  g_autoptr(GString) table = NULL;
-  double worst = 0.0;
+  g_autofree char *summary = NULL;
+  g_autofree char *table = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error) &&
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
+  if (!ink_parity_dialog_compare_finish (result, &summary, &table, NULL))
+    return;   /* cancelled: the page may be gone */
   self = INK_EVALUATE_PAGE (source);
   gtk_widget_set_sensitive (self->parity_button, self->model_spec != NULL);
-  g_clear_pointer (&self->parity_summary, g_free);
-  if (error != NULL)
-    {
-      self->parity_summary = g_strdup_printf (_("The comparison needs a CUDA GPU: %s"), error->message);
-      show_parity_dialog (self, _("No GPU to Compare With"), self->parity_summary, NULL);
-      return;
-    }
-  job = g_task_get_task_data (G_TASK (result));
-  table = g_string_new (NULL);
-  g_string_append_printf (table, "%-7s %-12s %9s %12s %12s\n", _("layer"), _("quantity"),
-                          _("values"), _("max abs"), _("max rel"));
-  for (guint i = 0; i < job->rows->len; i++)
-    {
-      const InkParityRow *r = g_ptr_array_index (job->rows, i);
-      g_string_append_printf (table, "%-7d %-12s %9" G_GSIZE_FORMAT " %12.3e %12.3e\n",
-                              r->layer + 1, ink_parity_kind_to_string (r->kind), r->n,
-                              r->max_abs, r->max_rel);
-      worst = MAX (worst, r->max_rel);
-    }
-  self->parity_summary = g_strdup_printf (_("The same weights and %d test digits through the CPU "
-                                            "(OpenBLAS) and %s: the largest relative difference "
-                                            "is %.2e (%s)."),
-                                          job->batch, job->device, worst,
-                                          worst <= 1e-4 ? _("they agree") : _("more than 1e-4"));
-  show_parity_dialog (self, _("CPU and GPU Agreement"), self->parity_summary, table->str);
+  g_free (self->parity_summary);
+  self->parity_summary = g_steal_pointer (&summary);
+  ink_parity_dialog_present (GTK_WIDGET (self), self->parity_summary, table);
 }
 
 static void
 parity_clicked_cb (InkEvaluatePage *self)
 {
-  g_autoptr(GTask) task = NULL;
-  ParityJob *job;
-  guint dim;
-
   if (self->model_spec == NULL || self->test == NULL || self->test->n == 0)
     return;
-  dim = ink_dataset_dim (self->test);
-  job = g_new0 (ParityJob, 1);
-  job->spec = ink_net_spec_copy (self->model_spec);
-  job->params = g_memdup2 (self->model_params, ink_net_spec_n_params (self->model_spec) * sizeof (float));
-  job->batch = (int) MIN ((guint) PARITY_BATCH, self->test->n);
-  job->x = g_new (float, (gsize) job->batch * dim);
-  ink_norm_apply (&self->model_norm, self->test->images, job->x, (gsize) job->batch * dim);
 
   if (self->parity_cancellable)
     g_cancellable_cancel (self->parity_cancellable);
   g_clear_object (&self->parity_cancellable);
   self->parity_cancellable = g_cancellable_new ();
   gtk_widget_set_sensitive (self->parity_button, FALSE);
-  task = g_task_new (self, self->parity_cancellable, parity_done, NULL);
-  g_task_set_source_tag (task, parity_clicked_cb);
-  g_task_set_task_data (task, job, (GDestroyNotify) parity_job_free);
-  g_task_run_in_thread (task, parity_thread);
+  ink_parity_dialog_compare_async (self, self->model_spec, self->model_params, &self->model_norm, self->test,
+                                   self->parity_cancellable, parity_done, NULL);
 }
 
 static void

@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The Evaluate page: how a model does on the test set. */
+
 #pragma once
 
 #include <gtk/gtk.h>

@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The Features page: the first layer's weights as tiles, one unit's
+ * panel with its statistics, PNG export. */
+
 #include "config.h"
 
 #include <adwaita.h>

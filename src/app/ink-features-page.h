@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The Features page (the first layer's weights) and the statistics of a
+ * unit's weights. */
+
 #pragma once
 
 #include <gtk/gtk.h>

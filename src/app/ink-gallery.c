@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The gallery: a scrolling grid of test digits with captions, pointer
+ * selection and a detail popover. */
+
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -167,20 +170,6 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE_WITH_CODE (InkGallery, ink_gallery, GTK_TYPE_WIDGET,
                                G_IMPLEMENT_INTERFACE (GTK_TYPE_SCROLLABLE, NULL))
 
-static PangoLayout *
-caption_layout (InkGallery *self,
-                const char *text)
-{
-  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
-  PangoAttrList *attrs = pango_attr_list_new ();
-
-  pango_attr_list_insert (attrs, pango_attr_scale_new (CAPTION_SCALE));
-  pango_attr_list_insert (attrs, pango_attr_font_features_new ("tnum=1"));
-  pango_layout_set_attributes (layout, attrs);
-  pango_attr_list_unref (attrs);
-  return layout;
-}
-
 static char *
 format_percent (float p)
 {
@@ -261,8 +250,8 @@ update_cell_size (InkGallery *self)
     sample.top_p[0] = sample.top_p[1] = sample.top_p[2] = -0.88f;
   c1 = item_caption (self, &sample);
   c2 = item_top3 (self, &sample);
-  l1 = caption_layout (self, c1);
-  l2 = caption_layout (self, c2);
+  l1 = ink_text_layout (GTK_WIDGET (self), c1, CAPTION_SCALE, FALSE);
+  l2 = ink_text_layout (GTK_WIDGET (self), c2, CAPTION_SCALE, FALSE);
 
   pango_layout_get_pixel_size (l1, &w1, &h1);
   pango_layout_get_pixel_size (l2, &w2, &h2);
@@ -337,17 +326,6 @@ position_at (InkGallery *self,
   return pos;
 }
 
-static void
-lookup_color (GtkWidget  *widget,
-              const char *name,
-              GdkRGBA    *out,
-              const char *fallback)
-{
-  GtkStyleContext *ctx = gtk_widget_get_style_context (widget);
-  if (!gtk_style_context_lookup_color (ctx, name, out))
-    gdk_rgba_parse (out, fallback);
-}
-
 static gboolean
 is_dark (const GdkRGBA *fg)
 {
@@ -399,18 +377,6 @@ draw_digit (cairo_t          *cr,
 }
 
 static void
-draw_layout_centered (cairo_t     *cr,
-                      PangoLayout *layout,
-                      double       cx,
-                      double       y)
-{
-  int w, h;
-  pango_layout_get_pixel_size (layout, &w, &h);
-  cairo_move_to (cr, round (cx - w / 2.0), y);
-  pango_cairo_show_layout (cr, layout);
-}
-
-static void
 ink_gallery_snapshot (GtkWidget   *widget,
                       GtkSnapshot *snapshot)
 {
@@ -427,8 +393,8 @@ ink_gallery_snapshot (GtkWidget   *widget,
     return;
 
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
-  lookup_color (widget, "accent_color", &accent, "#3584e4");
-  lookup_color (widget, "view_bg_color", &paper, is_dark (&fg) ? "#1e1e1e" : "#ffffff");
+  ink_lookup_color (widget, "accent_color", &accent, "#3584e4");
+  ink_lookup_color (widget, "view_bg_color", &paper, is_dark (&fg) ? "#1e1e1e" : "#ffffff");
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
 
@@ -436,12 +402,9 @@ ink_gallery_snapshot (GtkWidget   *widget,
     {
       if (self->placeholder && *self->placeholder)
         {
-          g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, self->placeholder);
+          g_autoptr(PangoLayout) layout = ink_placeholder_layout (widget, self->placeholder, MAX (1, width - 24));
           int w, h;
 
-          pango_layout_set_width (layout, MAX (1, width - 24) * PANGO_SCALE);
-          pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
-          pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
           pango_layout_get_pixel_size (layout, &w, &h);
           cairo_move_to (cr, 12, MAX (12, (height - h) / 2));
           cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, fg.alpha * 0.55);
@@ -496,12 +459,12 @@ ink_gallery_snapshot (GtkWidget   *widget,
         /* captions */
         c1 = item_caption (self, item);
         c2 = item_top3 (self, item);
-        l1 = caption_layout (self, c1);
-        l2 = caption_layout (self, c2);
+        l1 = ink_text_layout (GTK_WIDGET (self), c1, CAPTION_SCALE, FALSE);
+        l2 = ink_text_layout (GTK_WIDGET (self), c2, CAPTION_SCALE, FALSE);
         gdk_cairo_set_source_rgba (cr, &fg);
-        draw_layout_centered (cr, l1, cx, iy + IMAGE_SIDE + 4);
+        ink_cairo_show_layout (cr, l1, cx, iy + IMAGE_SIDE + 4, 0.5, 0.0);
         cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, fg.alpha * 0.6);
-        draw_layout_centered (cr, l2, cx, iy + IMAGE_SIDE + 4 + self->line_h);
+        ink_cairo_show_layout (cr, l2, cx, iy + IMAGE_SIDE + 4 + self->line_h, 0.5, 0.0);
       }
 
   cairo_destroy (cr);
@@ -593,7 +556,7 @@ detail_texture (InkGallery *self,
   GdkRGBA fg, paper;
 
   gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), &fg);
-  lookup_color (GTK_WIDGET (self), "view_bg_color", &paper, is_dark (&fg) ? "#1e1e1e" : "#ffffff");
+  ink_lookup_color (GTK_WIDGET (self), "view_bg_color", &paper, is_dark (&fg) ? "#1e1e1e" : "#ffffff");
   for (int y = 0; y < side_h; y++)
     for (int x = 0; x < side_w; x++)
       {

@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* A scrolling grid of test digits (the Evaluate page's mistakes) and
+ * how they are picked. */
+
 #pragma once
 
 #include <gtk/gtk.h>

@@ -18,226 +18,22 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The layer editor: input, hidden and output rows, the weights group,
+ * validation as typed and the parameter and memory summary; and quiet
+ * tooltips on menu buttons. */
+
 #include "config.h"
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
-#include <locale.h>
 #include <math.h>
-#include <string.h>
 
 #include "ink-combo-row.h"
+#include "ink-form-state.h"
 #include "ink-layer-editor.h"
 #include "ink-markup.h"
-
-/* ------------------------------------------------------------------------ */
-/* numeric fields                                                            */
-
-#define RENDERED_KEY "ink-number-rendered"
-
-static gboolean
-parse_real (const char *text,
-            double     *out)
-{
-  char *end = NULL;
-  double v;
-
-  if (*text == '\0')
-    return FALSE;
-  v = g_ascii_strtod (text, &end);
-  if (end == text || *end != '\0' || !isfinite (v))
-    {
-      /* a decimal comma, as typed in many locales */
-      g_autofree char *dot = NULL;
-
-      if (strchr (text, ',') == NULL || strchr (text, '.') != NULL)
-        return FALSE;
-      dot = g_strdelimit (g_strdup (text), ",", '.');
-      v = g_ascii_strtod (dot, &end);
-      if (end == dot || *end != '\0' || !isfinite (v))
-        return FALSE;
-    }
-  *out = v;
-  return TRUE;
-}
-
-static void
-format_bound (char   *buf,
-              gsize   len,
-              double  v)
-{
-  g_ascii_formatd (buf, len, "%g", v);
-}
-
-gboolean
-ink_number_parse (const InkNumberRule *rule,
-                  const char          *text,
-                  double              *value,
-                  gint64              *ivalue,
-                  char               **message)
-{
-  g_autofree char *t = g_strstrip (g_strdup (text ? text : ""));
-  const char *name = _(rule->name);
-  char *msg = NULL;
-  double v = 0.0;
-  gint64 iv = 0;
-
-  if (*t == '\0')
-    msg = g_strdup (rule->integer ? _("enter a whole number") : _("enter a number"));
-  else if (rule->integer)
-    {
-      if (!g_ascii_string_to_signed (t, 10, G_MININT64, G_MAXINT64, &iv, NULL))
-        {
-          double d;
-
-          if (!parse_real (t, &d))
-            msg = g_strdup_printf (_("“%s” is not a number"), t);
-          else if (d != floor (d))
-            msg = g_strdup_printf (_("“%s” is not a whole number"), t);
-          else if (d < (double) rule->imin)
-            msg = g_strdup_printf (_("%s must be at least %" G_GINT64_FORMAT), name, rule->imin);
-          else if (d > (double) rule->imax)
-            msg = g_strdup_printf (_("%s must be at most %" G_GINT64_FORMAT), name, rule->imax);
-          else
-            iv = (gint64) d;
-        }
-      if (msg == NULL && iv < rule->imin)
-        msg = g_strdup_printf (_("%s must be at least %" G_GINT64_FORMAT), name, rule->imin);
-      else if (msg == NULL && iv > rule->imax)
-        msg = g_strdup_printf (_("%s must be at most %" G_GINT64_FORMAT), name, rule->imax);
-      v = (double) iv;
-    }
-  else
-    {
-      char b[G_ASCII_DTOSTR_BUF_SIZE];
-
-      if (!parse_real (t, &v))
-        msg = g_strdup_printf (_("“%s” is not a number"), t);
-      else if (rule->min_open ? v <= rule->min : v < rule->min)
-        {
-          format_bound (b, sizeof b, rule->min);
-          msg = rule->min_open ? g_strdup_printf (_("%s must be above %s"), name, b)
-                               : g_strdup_printf (_("%s must be at least %s"), name, b);
-        }
-      else if (rule->max_open ? v >= rule->max : v > rule->max)
-        {
-          format_bound (b, sizeof b, rule->max);
-          msg = rule->max_open ? g_strdup_printf (_("%s must be below %s"), name, b)
-                               : g_strdup_printf (_("%s must be at most %s"), name, b);
-        }
-      iv = (gint64) CLAMP (v, (double) G_MININT32, (double) G_MAXINT32);
-    }
-
-  if (msg != NULL)
-    {
-      if (message)
-        *message = msg;
-      else
-        g_free (msg);
-      return FALSE;
-    }
-  if (value)
-    *value = v;
-  if (ivalue)
-    *ivalue = iv;
-  if (message)
-    *message = NULL;
-  return TRUE;
-}
-
-char *
-ink_number_format (const InkNumberRule *rule,
-                   double               value)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  char fmt[8];
-  int p;
-
-  if (rule->integer)
-    return g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) llround (value));
-  if (value == 0.0 || !isfinite (value))
-    return g_strdup ("0");
-
-  /* the shortest text that reads back as the same value */
-  for (p = 1; p < 17; p++)
-    {
-      double back;
-
-      g_snprintf (fmt, sizeof fmt, "%%.%dg", p);
-      g_ascii_formatd (buf, sizeof buf, fmt, value);
-      back = g_ascii_strtod (buf, NULL);
-      if (rule->single ? (float) back == (float) value : back == value)
-        break;
-    }
-  /* no exponent for numbers like 10000 */
-  if (fabs (value) >= 1.0 && fabs (value) < 1e15)
-    {
-      int int_digits = (int) floor (log10 (fabs (value))) + 1;
-      if (int_digits > p)
-        {
-          g_snprintf (fmt, sizeof fmt, "%%.%dg", int_digits);
-          g_ascii_formatd (buf, sizeof buf, fmt, value);
-        }
-    }
-  return g_strdup (buf);
-}
-
-/* The value the spin button's text was last written for.  The spin button
- * emits "output" whenever it wants its text redone: when realized, when
- * activated text is refused (to revert it), and when its value changes.
- * Only the last is a reason to rewrite the text. */
-static double *
-spin_rendered (GtkSpinButton *spin)
-{
-  double *rendered = g_object_get_data (G_OBJECT (spin), RENDERED_KEY);
-
-  if (rendered == NULL)
-    {
-      rendered = g_new (double, 1);
-      *rendered = NAN;
-      g_object_set_data_full (G_OBJECT (spin), RENDERED_KEY, rendered, g_free);
-    }
-  return rendered;
-}
-
-static int
-on_spin_input (GtkSpinButton *spin,
-               double        *new_value,
-               gpointer       data)
-{
-  const InkNumberRule *rule = data;
-  GtkAdjustment *adj = gtk_spin_button_get_adjustment (spin);
-  double v;
-
-  if (ink_number_parse (rule, gtk_editable_get_text (GTK_EDITABLE (spin)), &v, NULL, NULL) &&
-      v >= gtk_adjustment_get_lower (adj) && v <= gtk_adjustment_get_upper (adj))
-    {
-      *new_value = v;
-      return TRUE;
-    }
-  /* refused, or beyond the buttons' range: the spin button keeps its value
-   * and "output" keeps the text, so that its owner can show why */
-  *new_value = gtk_adjustment_get_value (adj);
-  return GTK_INPUT_ERROR;
-}
-
-static gboolean
-on_spin_output (GtkSpinButton *spin,
-                gpointer       data)
-{
-  const InkNumberRule *rule = data;
-  double value = gtk_adjustment_get_value (gtk_spin_button_get_adjustment (spin));
-  double *rendered = spin_rendered (spin);
-  g_autofree char *text = NULL;
-
-  if (value == *rendered)
-    return TRUE;
-  *rendered = value;
-  text = ink_number_format (rule, value);
-  if (!g_str_equal (text, gtk_editable_get_text (GTK_EDITABLE (spin))))
-    gtk_editable_set_text (GTK_EDITABLE (spin), text);
-  return TRUE;
-}
+#include "ink-number-field.h"
+#include "ink-preflight.h"
 
 /* ------------------------------------------------------------------------ */
 /* menu buttons: no tooltip over the menu that just opened                   */
@@ -289,147 +85,6 @@ ink_menu_buttons_quiet_tooltips (GtkWidget *root)
     ink_menu_button_quiet_tooltip (GTK_MENU_BUTTON (root));
   for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
     ink_menu_buttons_quiet_tooltips (c);
-}
-
-/* the typed text as a value the ± buttons may step from */
-static gboolean
-spin_text_value (GtkSpinButton       *spin,
-                 const InkNumberRule *rule,
-                 double              *value)
-{
-  GtkAdjustment *adj = gtk_spin_button_get_adjustment (spin);
-  double v;
-
-  if (!ink_number_parse (rule, gtk_editable_get_text (GTK_EDITABLE (spin)), &v, NULL, NULL))
-    return FALSE;
-  if (v < gtk_adjustment_get_lower (adj) || v > gtk_adjustment_get_upper (adj))
-    return FALSE;
-  if (value)
-    *value = v;
-  return TRUE;
-}
-
-/* The ± buttons step from what is typed; while the text is refused they
- * are insensitive (else they would silently step from the last valid
- * value and throw the typed text away). */
-static void
-spin_update_buttons (GtkSpinButton       *spin,
-                     const InkNumberRule *rule)
-{
-  GtkAdjustment *adj = gtk_spin_button_get_adjustment (spin);
-  gboolean wrap = gtk_spin_button_get_wrap (spin);
-  double v = 0;
-  gboolean ok = spin_text_value (spin, rule, &v);
-
-  for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (spin)); c; c = gtk_widget_get_next_sibling (c))
-    {
-      if (!GTK_IS_BUTTON (c))
-        continue;
-      if (gtk_widget_has_css_class (c, "up"))
-        gtk_widget_set_sensitive (c, ok && (wrap || v < gtk_adjustment_get_upper (adj)));
-      else if (gtk_widget_has_css_class (c, "down"))
-        gtk_widget_set_sensitive (c, ok && (wrap || v > gtk_adjustment_get_lower (adj)));
-    }
-}
-
-static void
-on_spin_text_changed (GtkSpinButton *spin,
-                      gpointer       rule)
-{
-  spin_update_buttons (spin, rule);
-}
-
-static void
-on_spin_value_changed (GtkSpinButton *spin,
-                       gpointer       rule)
-{
-  /* after the spin button's own update of its buttons */
-  spin_update_buttons (spin, rule);
-}
-
-/* the keys (Up, Page Up…) step like the buttons: not from a refused text */
-static void
-on_spin_change_value (GtkSpinButton *spin,
-                      GtkScrollType  scroll,
-                      gpointer       rule)
-{
-  if (!spin_text_value (spin, rule, NULL))
-    g_signal_stop_emission_by_name (spin, "change-value");
-}
-
-void
-ink_number_spin_init (GtkSpinButton       *spin,
-                      const InkNumberRule *rule)
-{
-  g_return_if_fail (GTK_IS_SPIN_BUTTON (spin));
-
-  gtk_spin_button_set_numeric (spin, FALSE);
-  gtk_spin_button_set_update_policy (spin, GTK_UPDATE_IF_VALID);
-  g_signal_connect (spin, "input", G_CALLBACK (on_spin_input), (gpointer) rule);
-  g_signal_connect (spin, "output", G_CALLBACK (on_spin_output), (gpointer) rule);
-  g_signal_connect (spin, "changed", G_CALLBACK (on_spin_text_changed), (gpointer) rule);
-  g_signal_connect_after (spin, "value-changed", G_CALLBACK (on_spin_value_changed), (gpointer) rule);
-  g_signal_connect (spin, "change-value", G_CALLBACK (on_spin_change_value), (gpointer) rule);
-}
-
-static void
-set_text (GtkWidget  *editable,
-          const char *text)
-{
-  if (!g_str_equal (text, gtk_editable_get_text (GTK_EDITABLE (editable))))
-    gtk_editable_set_text (GTK_EDITABLE (editable), text);
-}
-
-static void
-spin_set_value (GtkWidget *editable,
-                double     value)
-{
-  GtkSpinButton *spin = GTK_SPIN_BUTTON (editable);
-
-  gtk_spin_button_set_value (spin, value);
-  /* clamped to the adjustment: the text below says what it is */
-  *spin_rendered (spin) = gtk_adjustment_get_value (gtk_spin_button_get_adjustment (spin));
-}
-
-void
-ink_number_set (GtkWidget           *editable,
-                const InkNumberRule *rule,
-                double               value)
-{
-  g_autofree char *text = ink_number_format (rule, value);
-
-  if (GTK_IS_SPIN_BUTTON (editable))
-    spin_set_value (editable, value);
-  set_text (editable, text);
-}
-
-void
-ink_number_set_int (GtkWidget *editable,
-                    gint64     value)
-{
-  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, value);
-
-  if (GTK_IS_SPIN_BUTTON (editable))
-    spin_set_value (editable, (double) value);
-  set_text (editable, text);
-}
-
-char *
-ink_format_count (guint64 n)
-{
-  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
-  const struct lconv *lc = localeconv ();
-  const char *sep = (lc && lc->thousands_sep && *lc->thousands_sep) ? lc->thousands_sep : ",";
-  GString *s = g_string_new (NULL);
-  gsize len = strlen (digits);
-
-  for (gsize i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        g_string_append (s, sep);
-      g_string_append_c (s, digits[i]);
-    }
-  return g_string_free (s, FALSE);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -620,107 +275,124 @@ params_text (guint64 n)
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s parameter", "%s parameters", n), count);
 }
 
-/* Reads every row.  With style, refused values get their row's error state
- * and rows their parameter counts.  Returns the spec, or NULL with the first
- * reason naming the layer and field. */
-static InkNetSpec *
-build_spec (InkLayerEditor  *self,
-            gboolean         style,
-            GError         **error)
+/* The input row's dropout into spec; with style, its error state.  The
+ * first refused value's reason goes to *first. */
+static void
+read_input_row (InkLayerEditor  *self,
+                InkNetSpec      *spec,
+                gboolean         style,
+                char           **first)
 {
-  g_autoptr(InkNetSpec) spec = g_new0 (InkNetSpec, 1);
-  g_autofree char *first = NULL;
   g_autofree char *msg = NULL;
   double v;
-  int prev_units;
-  gboolean prev_known = TRUE;
-  guint sel;
 
-  spec->n_inputs = self->n_inputs;
-  spec->n_layers = (int) self->n_hidden + 1;
-  spec->layers = g_new0 (InkLayerSpec, spec->n_layers);
-
-  /* input */
   if (ink_number_parse (&input_dropout_rule, gtk_editable_get_text (GTK_EDITABLE (self->input_dropout)),
                         &v, NULL, &msg))
     spec->input_dropout = (float) v;
-  else if (first == NULL)
-    first = g_strdup_printf (_("Input: %s"), msg);
+  else if (*first == NULL)
+    *first = g_strdup_printf (_("Input: %s"), msg);
   if (style)
     {
       mark_field (self->input_dropout, msg);
       show_error (self->input_row, self->input_error, msg);
     }
-  g_clear_pointer (&msg, g_free);
+}
 
-  /* hidden layers */
-  prev_units = self->n_inputs;
-  for (guint i = 0; i < self->n_hidden; i++)
+/* Hidden layer i into ls; with style, its error state and its parameter
+ * count (known while every layer before it is: *prev_known). */
+static void
+read_hidden_row (InkLayerEditor  *self,
+                 guint            i,
+                 InkLayerSpec    *ls,
+                 int             *prev_units,
+                 gboolean        *prev_known,
+                 gboolean         style,
+                 char           **first)
+{
+  LayerRow *lr = layer_row_at (self, i);
+  g_autofree char *units_msg = NULL;
+  g_autofree char *dropout_msg = NULL;
+  g_autofree char *row_msg = NULL;
+  gint64 iv = 0;
+  double v;
+  guint sel;
+
+  if (ink_number_parse (&units_rule, gtk_editable_get_text (GTK_EDITABLE (lr->units)),
+                        NULL, &iv, &units_msg))
+    ls->units = (int) iv;
+  if (ink_number_parse (&dropout_rule, gtk_editable_get_text (GTK_EDITABLE (lr->dropout)),
+                        &v, NULL, &dropout_msg))
+    ls->dropout = (float) v;
+  sel = gtk_drop_down_get_selected (GTK_DROP_DOWN (lr->activation));
+  ls->activation = hidden_acts[MIN (sel, G_N_ELEMENTS (hidden_acts) - 1)];
+
+  if (units_msg && dropout_msg)
+    row_msg = g_strdup_printf ("%s; %s", units_msg, dropout_msg);
+  else if (units_msg || dropout_msg)
+    row_msg = g_strdup (units_msg ? units_msg : dropout_msg);
+  if (row_msg && *first == NULL)
+    *first = g_strdup_printf (_("Hidden layer %u: %s"), i + 1, row_msg);
+
+  if (style)
     {
-      LayerRow *lr = layer_row_at (self, i);
-      InkLayerSpec *ls = &spec->layers[i];
-      g_autofree char *units_msg = NULL;
-      g_autofree char *dropout_msg = NULL;
-      g_autofree char *row_msg = NULL;
-      gint64 iv = 0;
-
-      if (ink_number_parse (&units_rule, gtk_editable_get_text (GTK_EDITABLE (lr->units)),
-                            NULL, &iv, &units_msg))
-        ls->units = (int) iv;
-      if (ink_number_parse (&dropout_rule, gtk_editable_get_text (GTK_EDITABLE (lr->dropout)),
-                            &v, NULL, &dropout_msg))
-        ls->dropout = (float) v;
-      sel = gtk_drop_down_get_selected (GTK_DROP_DOWN (lr->activation));
-      ls->activation = hidden_acts[MIN (sel, G_N_ELEMENTS (hidden_acts) - 1)];
-
-      if (units_msg && dropout_msg)
-        row_msg = g_strdup_printf ("%s; %s", units_msg, dropout_msg);
-      else if (units_msg || dropout_msg)
-        row_msg = g_strdup (units_msg ? units_msg : dropout_msg);
-      if (row_msg && first == NULL)
-        first = g_strdup_printf (_("Hidden layer %u: %s"), i + 1, row_msg);
-
-      if (style)
+      mark_field (lr->units, units_msg);
+      mark_field (lr->dropout, dropout_msg);
+      show_error (lr->row, lr->error, row_msg);
+      if (units_msg == NULL && *prev_known)
         {
-          mark_field (lr->units, units_msg);
-          mark_field (lr->dropout, dropout_msg);
-          show_error (lr->row, lr->error, row_msg);
-          if (units_msg == NULL && prev_known)
-            {
-              g_autofree char *p = params_text ((guint64) prev_units * ls->units + ls->units);
-              gtk_label_set_text (GTK_LABEL (lr->subtitle), p);
-            }
-          else
-            gtk_label_set_text (GTK_LABEL (lr->subtitle), "");
+          g_autofree char *p = params_text ((guint64) *prev_units * ls->units + ls->units);
+          gtk_label_set_text (GTK_LABEL (lr->subtitle), p);
         }
-      prev_known = prev_known && units_msg == NULL;
-      prev_units = ls->units;
+      else
+        gtk_label_set_text (GTK_LABEL (lr->subtitle), "");
     }
+  *prev_known = *prev_known && units_msg == NULL;
+  *prev_units = ls->units;
+}
 
-  /* output */
-  {
-    InkLayerSpec *out = &spec->layers[self->n_hidden];
-    out->units = self->n_classes;
-    out->activation = output_activation (self);
-    out->dropout = 0.0f;
-    spec->loss = out->activation == INK_ACT_SOFTMAX ? INK_LOSS_CROSS_ENTROPY : INK_LOSS_MSE;
-    if (style)
-      {
-        g_autofree char *classes = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d class", "%d classes",
-                                                                 self->n_classes), self->n_classes);
-        if (prev_known)
-          {
-            g_autofree char *p = params_text ((guint64) prev_units * out->units + out->units);
-            g_autofree char *t = g_strdup_printf ("%s · %s", classes, p);
-            gtk_label_set_text (GTK_LABEL (self->output_subtitle), t);
-          }
-        else
-          gtk_label_set_text (GTK_LABEL (self->output_subtitle), classes);
-      }
-  }
+/* The output layer (its units are the classes) and the loss its
+ * activation trains with; with style, the row's classes and parameters. */
+static void
+read_output_row (InkLayerEditor *self,
+                 InkNetSpec     *spec,
+                 int             prev_units,
+                 gboolean        prev_known,
+                 gboolean        style)
+{
+  InkLayerSpec *out = &spec->layers[self->n_hidden];
+  g_autofree char *classes = NULL;
 
-  /* weights */
-  sel = adw_combo_row_get_selected (ADW_COMBO_ROW (self->init_row));
+  out->units = self->n_classes;
+  out->activation = output_activation (self);
+  out->dropout = 0.0f;
+  spec->loss = out->activation == INK_ACT_SOFTMAX ? INK_LOSS_CROSS_ENTROPY : INK_LOSS_MSE;
+  if (!style)
+    return;
+
+  classes = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d class", "%d classes",
+                                          self->n_classes), self->n_classes);
+  if (prev_known)
+    {
+      g_autofree char *p = params_text ((guint64) prev_units * out->units + out->units);
+      g_autofree char *t = g_strdup_printf ("%s · %s", classes, p);
+      gtk_label_set_text (GTK_LABEL (self->output_subtitle), t);
+    }
+  else
+    gtk_label_set_text (GTK_LABEL (self->output_subtitle), classes);
+}
+
+/* The initialization, zero output weights and the leaky ReLU slope (a
+ * refused slope counts only when a layer uses leaky ReLU). */
+static void
+read_weights (InkLayerEditor  *self,
+              InkNetSpec      *spec,
+              gboolean         style,
+              char           **first)
+{
+  g_autofree char *msg = NULL;
+  guint sel = adw_combo_row_get_selected (ADW_COMBO_ROW (self->init_row));
+  double v;
+
   spec->init = init_choices[MIN (sel, G_N_ELEMENTS (init_choices) - 1)].init;
   spec->zero_output_init = gtk_switch_get_active (GTK_SWITCH (self->zero_switch)) ? 1.0f : 0.0f;
   if (ink_number_parse (&slope_rule, gtk_editable_get_text (GTK_EDITABLE (self->slope_entry)),
@@ -732,8 +404,8 @@ build_spec (InkLayerEditor  *self,
       for (guint i = 0; i < self->n_hidden; i++)
         uses_leaky = uses_leaky || spec->layers[i].activation == INK_ACT_LEAKY_RELU;
       /* the slope only matters, and is only shown, when a layer uses it */
-      if (uses_leaky && first == NULL)
-        first = g_strdup_printf (_("Leaky ReLU slope: %s"), msg);
+      if (uses_leaky && *first == NULL)
+        *first = g_strdup_printf (_("Leaky ReLU slope: %s"), msg);
       spec->leaky_slope = 0.01f;
       if (!uses_leaky)
         g_clear_pointer (&msg, g_free);
@@ -748,6 +420,31 @@ build_spec (InkLayerEditor  *self,
       ink_row_set_plain_subtitle (ADW_ACTION_ROW (self->slope_row),
                                   msg ? msg : _("The negative side's slope, for the layers that use leaky ReLU"));
     }
+}
+
+/* Reads every row.  With style, refused values get their row's error state
+ * and rows their parameter counts.  Returns the spec, or NULL with the first
+ * reason naming the layer and field. */
+static InkNetSpec *
+build_spec (InkLayerEditor  *self,
+            gboolean         style,
+            GError         **error)
+{
+  g_autoptr(InkNetSpec) spec = g_new0 (InkNetSpec, 1);
+  g_autoptr(GError) local = NULL;
+  g_autofree char *first = NULL;
+  int prev_units = self->n_inputs;
+  gboolean prev_known = TRUE;
+
+  spec->n_inputs = self->n_inputs;
+  spec->n_layers = (int) self->n_hidden + 1;
+  spec->layers = g_new0 (InkLayerSpec, spec->n_layers);
+
+  read_input_row (self, spec, style, &first);
+  for (guint i = 0; i < self->n_hidden; i++)
+    read_hidden_row (self, i, &spec->layers[i], &prev_units, &prev_known, style, &first);
+  read_output_row (self, spec, prev_units, prev_known, style);
+  read_weights (self, spec, style, &first);
 
   if (first == NULL && self->n_hidden > MAX_HIDDEN)
     first = g_strdup_printf (_("Network: at most %d hidden layers"), MAX_HIDDEN);
@@ -757,15 +454,12 @@ build_spec (InkLayerEditor  *self,
       g_set_error_literal (error, INK_NETWORK_ERROR, INK_NETWORK_ERROR_INVALID_SPEC, first);
       return NULL;
     }
-  {
-    g_autoptr(GError) local = NULL;
-    if (!ink_net_spec_validate (spec, &local))
-      {
-        g_set_error (error, INK_NETWORK_ERROR, INK_NETWORK_ERROR_INVALID_SPEC,
-                     _("Network: %s"), local->message);
-        return NULL;
-      }
-  }
+  if (!ink_net_spec_validate (spec, &local))
+    {
+      g_set_error (error, INK_NETWORK_ERROR, INK_NETWORK_ERROR_INVALID_SPEC,
+                   _("Network: %s"), local->message);
+      return NULL;
+    }
   return g_steal_pointer (&spec);
 }
 
@@ -786,13 +480,10 @@ update_row_actions (InkLayerEditor *self)
   gtk_widget_set_sensitive (self->add_button, self->n_hidden < MAX_HIDDEN);
 }
 
+/* the slope row is shown only while a layer uses leaky ReLU */
 static void
-refresh (InkLayerEditor *self)
+update_slope_row (InkLayerEditor *self)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(InkNetSpec) spec = build_spec (self, TRUE, &error);
-  gboolean valid = spec != NULL;
-  g_autofree char *summary = NULL;
   gboolean uses_leaky = FALSE;
 
   for (guint i = 0; i < self->n_hidden; i++)
@@ -803,38 +494,61 @@ refresh (InkLayerEditor *self)
     }
   uses_leaky = uses_leaky || output_activation (self) == INK_ACT_LEAKY_RELU;
   gtk_widget_set_visible (self->slope_row, uses_leaky);
+}
 
+/* The parameter count and the memory a run of spec takes (the core's
+ * plan, as the pre-flight check sees it) in the summary labels; returns
+ * the summary. */
+static char *
+show_estimate (InkLayerEditor   *self,
+               const InkNetSpec *spec)
+{
+  /* what the plan reads of an experiment: the network, the optimizer and
+   * the batch size (the dataset's part is left out) */
+  InkExperiment exp = { .net = (InkNetSpec *) spec, .optimizer.kind = self->kind,
+                        .batch_size = self->batch_size };
+  InkMemoryPlan plan;
+  guint nstate = ink_optimizer_n_state_buffers (self->kind);
+  g_autofree char *count = params_text (ink_net_spec_n_params (spec));
+  g_autofree char *weights = NULL;
+  g_autofree char *training = NULL;
+  g_autofree char *acts = NULL;
+  g_autofree char *memory = NULL;
+  g_autofree char *tip = NULL;
+
+  ink_memory_plan (&exp, 0, 0, (guint) MAX (self->n_inputs, 0), FALSE, &plan);
+  weights = g_format_size (plan.params / 2);   /* params: the weights and their gradients */
+  training = g_format_size (plan.params + plan.optimizer_state);
+  acts = g_format_size (plan.activations);
+  memory = g_strdup_printf (_("%s weights · %s with optimizer state · %s activations per batch of %u"),
+                            weights, training, acts, self->batch_size);
+  tip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                      "While training: the weights, their gradients and %u state buffer of the optimizer; "
+                                      "activations count each layer's outputs, gradients and dropout masks and the input "
+                                      "images, for the batch or the %u images of an evaluation pass, whichever is more",
+                                      "While training: the weights, their gradients and %u state buffers of the optimizer; "
+                                      "activations count each layer's outputs, gradients and dropout masks and the input "
+                                      "images, for the batch or the %u images of an evaluation pass, whichever is more",
+                                      nstate), nstate, (guint) INK_EVAL_BATCH);
+  gtk_label_set_text (GTK_LABEL (self->params_label), count);
+  gtk_widget_remove_css_class (self->params_label, "error");
+  gtk_label_set_text (GTK_LABEL (self->memory_label), memory);
+  gtk_widget_set_tooltip_text (self->memory_label, tip);
+  gtk_widget_set_visible (self->memory_label, TRUE);
+  return g_strdup_printf ("%s · %s", count, memory);
+}
+
+static void
+refresh (InkLayerEditor *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InkNetSpec) spec = build_spec (self, TRUE, &error);
+  gboolean valid = spec != NULL;
+  g_autofree char *summary = NULL;
+
+  update_slope_row (self);
   if (valid)
-    {
-      guint64 n = ink_net_spec_n_params (spec);
-      guint64 units = 0;
-      guint nstate = ink_optimizer_n_state_buffers (self->kind);
-      g_autofree char *count = params_text (n);
-      g_autofree char *weights = g_format_size (n * 4);
-      g_autofree char *training = g_format_size (n * 4 * (2 + nstate));
-      g_autofree char *acts = NULL;
-      g_autofree char *memory = NULL;
-      g_autofree char *tip = NULL;
-
-      for (int l = 0; l < spec->n_layers; l++)
-        units += (guint64) spec->layers[l].units;
-      /* outputs, gradients and dropout masks */
-      acts = g_format_size (units * self->batch_size * 4 * 3);
-      memory = g_strdup_printf (_("%s weights · %s with optimizer state · %s activations per batch of %u"),
-                                weights, training, acts, self->batch_size);
-      tip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                          "While training: the weights, their gradients and %u state buffer of the optimizer; "
-                                          "activations count each layer's outputs, gradients and dropout masks",
-                                          "While training: the weights, their gradients and %u state buffers of the optimizer; "
-                                          "activations count each layer's outputs, gradients and dropout masks",
-                                          nstate), nstate);
-      gtk_label_set_text (GTK_LABEL (self->params_label), count);
-      gtk_widget_remove_css_class (self->params_label, "error");
-      gtk_label_set_text (GTK_LABEL (self->memory_label), memory);
-      gtk_widget_set_tooltip_text (self->memory_label, tip);
-      gtk_widget_set_visible (self->memory_label, TRUE);
-      summary = g_strdup_printf ("%s · %s", count, memory);
-    }
+    summary = show_estimate (self, spec);
   else
     {
       gtk_label_set_text (GTK_LABEL (self->params_label), error->message);
@@ -843,17 +557,8 @@ refresh (InkLayerEditor *self)
       summary = g_strdup (error->message);
     }
 
-  if (valid != self->valid)
-    {
-      self->valid = valid;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALID]);
-    }
-  if (g_strcmp0 (summary, self->summary) != 0)
-    {
-      g_free (self->summary);
-      self->summary = g_steal_pointer (&summary);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUMMARY]);
-    }
+  ink_form_set_valid (G_OBJECT (self), &self->valid, valid, properties[PROP_VALID]);
+  ink_form_set_summary (G_OBJECT (self), &self->summary, g_steal_pointer (&summary), properties[PROP_SUMMARY]);
 }
 
 static void
@@ -1289,27 +994,12 @@ ink_layer_editor_get_spec (InkLayerEditor  *self,
 
 /* ------------------------------------------------------------------------ */
 
-static void
-build_ui (InkLayerEditor *self)
+static GtkWidget *
+build_add_button (InkLayerEditor *self)
 {
-  g_autoptr(GtkStringList) out_names = gtk_string_list_new (NULL);
-  g_autoptr(GtkStringList) init_names = gtk_string_list_new (NULL);
-  GtkWidget *group, *line, *summary, *weights, *placeholder, *add_content;
+  GtkWidget *add_content = adw_button_content_new ();
 
-  self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 24);
-  gtk_widget_set_parent (self->box, GTK_WIDGET (self));
-
-  self->col_units = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
-  self->col_act = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
-  self->col_dropout = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
-  self->col_menu = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
-
-  group = adw_preferences_group_new ();
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Network"));
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
-                                         _("Dense layers from the input pixels to the class scores"));
   self->add_button = gtk_button_new ();
-  add_content = adw_button_content_new ();
   adw_button_content_set_icon_name (ADW_BUTTON_CONTENT (add_content), "list-add-symbolic");
   adw_button_content_set_label (ADW_BUTTON_CONTENT (add_content), _("_Add Hidden Layer"));
   adw_button_content_set_use_underline (ADW_BUTTON_CONTENT (add_content), TRUE);
@@ -1318,16 +1008,24 @@ build_ui (InkLayerEditor *self)
   gtk_widget_set_valign (self->add_button, GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (self->add_button, _("Add a hidden layer before the output layer"));
   g_signal_connect_swapped (self->add_button, "clicked", G_CALLBACK (on_add_clicked), self);
-  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), self->add_button);
+  return self->add_button;
+}
 
-  self->list = GTK_LIST_BOX (gtk_list_box_new ());
-  gtk_widget_set_name (GTK_WIDGET (self->list), "layers");
-  gtk_list_box_set_selection_mode (self->list, GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->list), "boxed-list");
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->list));
+/* an empty cell in the menu column, for the fixed rows */
+static GtkWidget *
+menu_placeholder (InkLayerEditor *self)
+{
+  GtkWidget *placeholder = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
 
-  /* input */
-  line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_size_group_add_widget (self->col_menu, placeholder);
+  return placeholder;
+}
+
+static void
+build_input_row (InkLayerEditor *self)
+{
+  GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+
   gtk_box_append (GTK_BOX (line), row_title_box (_("Input"), NULL, &self->input_subtitle));
   self->input_dropout = new_dropout_spin ();
   gtk_widget_set_name (self->input_dropout, "input-dropout");
@@ -1335,16 +1033,21 @@ build_ui (InkLayerEditor *self)
   ink_number_spin_init (GTK_SPIN_BUTTON (self->input_dropout), &input_dropout_rule);
   ink_number_set (self->input_dropout, &input_dropout_rule, 0.0);
   gtk_box_append (GTK_BOX (line), labelled (_("Dropout"), self->input_dropout, self->col_dropout));
-  placeholder = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  gtk_size_group_add_widget (self->col_menu, placeholder);
-  gtk_box_append (GTK_BOX (line), placeholder);
+  gtk_box_append (GTK_BOX (line), menu_placeholder (self));
   self->input_error = error_label ();
   row_frame (line, self->input_error, &self->input_row);
   gtk_widget_add_css_class (self->input_row, "ink-layer-fixed");
   gtk_list_box_append (self->list, self->input_row);
   g_signal_connect_swapped (self->input_dropout, "changed", G_CALLBACK (on_edited), self);
+}
 
-  /* output */
+/* the common output activations; output_index adds the others */
+static void
+build_output_row (InkLayerEditor *self)
+{
+  g_autoptr(GtkStringList) out_names = gtk_string_list_new (NULL);
+  GtkWidget *line;
+
   self->output_acts = g_array_new (FALSE, FALSE, sizeof (InkActivation));
   for (guint i = 0; i < N_COMMON_OUTPUTS; i++)
     {
@@ -1360,37 +1063,69 @@ build_ui (InkLayerEditor *self)
                                _("Softmax outputs train with cross-entropy; the others with the squared error "
                                  "to one-hot targets (a regression, as nolearn does)"));
   gtk_box_append (GTK_BOX (line), labelled (_("Activation · loss"), self->output_act, NULL));
-  placeholder = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  gtk_size_group_add_widget (self->col_menu, placeholder);
-  gtk_box_append (GTK_BOX (line), placeholder);
+  gtk_box_append (GTK_BOX (line), menu_placeholder (self));
   row_frame (line, error_label (), &self->output_row);
   gtk_widget_add_css_class (self->output_row, "ink-layer-fixed");
   gtk_list_box_append (self->list, self->output_row);
   g_signal_connect_swapped (self->output_act, "notify::selected", G_CALLBACK (on_edited), self);
+}
 
-  /* summary */
-  summary = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+static GtkWidget *
+summary_label (const char *name,
+               const char *style)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_widget_set_name (label, name);
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, style);
+  gtk_widget_add_css_class (label, "numeric");
+  return label;
+}
+
+/* the parameter count and the memory estimate under the list */
+static GtkWidget *
+build_summary (InkLayerEditor *self)
+{
+  GtkWidget *summary = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+
   gtk_widget_set_margin_top (summary, 12);
-  self->params_label = gtk_label_new (NULL);
-  gtk_widget_set_name (self->params_label, "parameters");
-  gtk_label_set_xalign (GTK_LABEL (self->params_label), 0.0f);
-  gtk_label_set_wrap (GTK_LABEL (self->params_label), TRUE);
-  gtk_widget_add_css_class (self->params_label, "title-4");
-  gtk_widget_add_css_class (self->params_label, "numeric");
-  self->memory_label = gtk_label_new (NULL);
-  gtk_widget_set_name (self->memory_label, "memory");
-  gtk_label_set_xalign (GTK_LABEL (self->memory_label), 0.0f);
-  gtk_label_set_wrap (GTK_LABEL (self->memory_label), TRUE);
-  gtk_widget_add_css_class (self->memory_label, "dim-label");
-  gtk_widget_add_css_class (self->memory_label, "numeric");
+  self->params_label = summary_label ("parameters", "title-4");
+  self->memory_label = summary_label ("memory", "dim-label");
   gtk_box_append (GTK_BOX (summary), self->params_label);
   gtk_box_append (GTK_BOX (summary), self->memory_label);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), summary);
-  gtk_box_append (GTK_BOX (self->box), group);
+  return summary;
+}
 
-  /* weights */
-  weights = adw_preferences_group_new ();
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (weights), _("Weights"));
+/* the list: the input row, the hidden rows (added later), the output row */
+static GtkWidget *
+build_network_group (InkLayerEditor *self)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Network"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("Dense layers from the input pixels to the class scores"));
+  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), build_add_button (self));
+
+  self->list = GTK_LIST_BOX (gtk_list_box_new ());
+  gtk_widget_set_name (GTK_WIDGET (self->list), "layers");
+  gtk_list_box_set_selection_mode (self->list, GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->list), "boxed-list");
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->list));
+
+  build_input_row (self);
+  build_output_row (self);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), build_summary (self));
+  return group;
+}
+
+static GtkWidget *
+build_init_row (InkLayerEditor *self)
+{
+  g_autoptr(GtkStringList) init_names = gtk_string_list_new (NULL);
+
   for (guint i = 0; i < G_N_ELEMENTS (init_choices); i++)
     gtk_string_list_append (init_names, _(init_choices[i].label));
   self->init_row = adw_combo_row_new ();
@@ -1401,8 +1136,12 @@ build_ui (InkLayerEditor *self)
   adw_combo_row_set_model (ADW_COMBO_ROW (self->init_row), G_LIST_MODEL (init_names));
   ink_combo_row_show_whole_value (ADW_COMBO_ROW (self->init_row));
   g_signal_connect_swapped (self->init_row, "notify::selected", G_CALLBACK (on_edited), self);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (weights), self->init_row);
+  return self->init_row;
+}
 
+static GtkWidget *
+build_slope_row (InkLayerEditor *self)
+{
   self->slope_row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->slope_row), _("Leaky ReLU slope"));
   self->slope_entry = gtk_entry_new ();
@@ -1413,22 +1152,51 @@ build_ui (InkLayerEditor *self)
   ink_number_set (self->slope_entry, &slope_rule, 0.01);
   adw_action_row_add_suffix (ADW_ACTION_ROW (self->slope_row), self->slope_entry);
   g_signal_connect_swapped (self->slope_entry, "changed", G_CALLBACK (on_edited), self);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (weights), self->slope_row);
+  return self->slope_row;
+}
 
-  {
-    GtkWidget *row = adw_action_row_new ();
-    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Zero Output Weights"));
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                                 _("Start the output layer's weights at 0, as the Theano tutorial's logistic layer does"));
-    self->zero_switch = gtk_switch_new ();
-    gtk_widget_set_name (self->zero_switch, "zero-output-init");
-    gtk_widget_set_valign (self->zero_switch, GTK_ALIGN_CENTER);
-    adw_action_row_add_suffix (ADW_ACTION_ROW (row), self->zero_switch);
-    adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), self->zero_switch);
-    g_signal_connect_swapped (self->zero_switch, "notify::active", G_CALLBACK (on_edited), self);
-    adw_preferences_group_add (ADW_PREFERENCES_GROUP (weights), row);
-  }
-  gtk_box_append (GTK_BOX (self->box), weights);
+static GtkWidget *
+build_zero_output_row (InkLayerEditor *self)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Zero Output Weights"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                               _("Start the output layer's weights at 0, as the Theano tutorial's logistic layer does"));
+  self->zero_switch = gtk_switch_new ();
+  gtk_widget_set_name (self->zero_switch, "zero-output-init");
+  gtk_widget_set_valign (self->zero_switch, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), self->zero_switch);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), self->zero_switch);
+  g_signal_connect_swapped (self->zero_switch, "notify::active", G_CALLBACK (on_edited), self);
+  return row;
+}
+
+static GtkWidget *
+build_weights_group (InkLayerEditor *self)
+{
+  GtkWidget *weights = adw_preferences_group_new ();
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (weights), _("Weights"));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (weights), build_init_row (self));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (weights), build_slope_row (self));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (weights), build_zero_output_row (self));
+  return weights;
+}
+
+static void
+build_ui (InkLayerEditor *self)
+{
+  self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 24);
+  gtk_widget_set_parent (self->box, GTK_WIDGET (self));
+
+  self->col_units = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
+  self->col_act = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
+  self->col_dropout = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
+  self->col_menu = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
+
+  gtk_box_append (GTK_BOX (self->box), build_network_group (self));
+  gtk_box_append (GTK_BOX (self->box), build_weights_group (self));
 }
 
 static void
@@ -1485,17 +1253,11 @@ ink_layer_editor_class_init (InkLayerEditorClass *klass)
   object_class->dispose = ink_layer_editor_dispose;
   object_class->finalize = ink_layer_editor_finalize;
 
-  properties[PROP_VALID] =
-    g_param_spec_boolean ("valid", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_SUMMARY] =
-    g_param_spec_string ("summary", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_VALID] = ink_form_valid_pspec ();
+  properties[PROP_SUMMARY] = ink_form_summary_pspec ();
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  signals[SIGNAL_CHANGED] =
-    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_CHANGED] = ink_form_changed_new (G_TYPE_FROM_CLASS (klass));
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "inklayereditor");

@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The network of an experiment as an editable list of layers. */
+
 #pragma once
 
 #include <gtk/gtk.h>
@@ -77,43 +79,8 @@ void            ink_layer_editor_set_optimizer_kind (InkLayerEditor  *self,
 void            ink_layer_editor_set_batch_size  (InkLayerEditor   *self,
                                                   guint             batch_size);
 
-/* ---- numeric fields, shared by the design page's widgets ----
- *
- * The text of a GtkEntry or GtkSpinButton is the value: it is parsed with
- * g_ascii_strtod (a decimal comma is accepted too), checked against the
- * rule, and never silently clamped or reverted. */
-typedef struct
-{
-  const char *name;       /* untranslated (N_), lower case: "dropout" */
-  gboolean    integer;
-  gboolean    single;     /* a float value: written as the shortest text that reads back the same float */
-  gint64      imin, imax; /* integer bounds, inclusive */
-  double      min, max;   /* real bounds */
-  gboolean    min_open;   /* exclusive lower bound */
-  gboolean    max_open;   /* exclusive upper bound */
-} InkNumberRule;
+/* ---- menu buttons, shared by the window's pages ---- */
 
-/* TRUE with the value, or FALSE with a translated message such as
- * "dropout must be below 1" or "“abc” is not a number" */
-gboolean ink_number_parse     (const InkNumberRule *rule,
-                               const char          *text,
-                               double              *value,
-                               gint64              *ivalue,
-                               char               **message);
-char    *ink_number_format    (const InkNumberRule *rule,
-                               double               value);
-/* The spin button keeps typed text the rule refuses (or that lies outside
- * its adjustment) instead of reverting or clamping it. */
-void     ink_number_spin_init (GtkSpinButton       *spin,
-                               const InkNumberRule *rule);
-/* sets the text (and a spin button's adjustment) */
-void     ink_number_set       (GtkWidget           *editable,
-                               const InkNumberRule *rule,
-                               double               value);
-void     ink_number_set_int   (GtkWidget           *editable,
-                               gint64               value);
-/* "669,706" */
-char    *ink_format_count     (guint64              n);
 /* A menu button's tooltip is off while its menu is open: it would cover the
  * first item.  The second does it for every menu button under root. */
 void     ink_menu_button_quiet_tooltip   (GtkMenuButton *button);

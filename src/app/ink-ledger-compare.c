@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The compare window: runs side by side, one column each, the differing
+ * rows highlighted. */
+
 #include "config.h"
 
 #include <adwaita.h>

@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* A window comparing runs of the ledger side by side. */
+
 #pragma once
 
 #include <gtk/gtk.h>

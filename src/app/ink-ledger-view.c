@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The Runs page: the run ledger as a sortable table with rename,
+ * overlay, compare, open, trash and undo. */
+
 #include "config.h"
 
 #include <adwaita.h>

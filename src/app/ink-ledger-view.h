@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The Runs page: the run ledger as a table. */
+
 #pragma once
 
 #include <gtk/gtk.h>

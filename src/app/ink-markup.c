@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* Escaping text for the libadwaita widgets that read markup. */
+
 #include "config.h"
 
 #include "ink-markup.h"

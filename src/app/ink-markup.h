@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* Helpers for the libadwaita widgets that read their text as Pango
+ * markup. */
+
 #pragma once
 
 #include <adwaita.h>

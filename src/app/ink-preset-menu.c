@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The Presets menu: its rows, the check mark on the current preset. */
+
 #include "config.h"
 
 #include <glib/gi18n.h>

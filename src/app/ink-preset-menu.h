@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The Presets menu of built-in recipes. */
+
 #pragma once
 
 #include <gtk/gtk.h>

@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The class bars: one bar and value per class, drawn with cairo. */
+
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -46,45 +48,6 @@ struct _InkProbBars
 
 G_DEFINE_FINAL_TYPE (InkProbBars, ink_prob_bars, GTK_TYPE_WIDGET)
 
-static void
-lookup_color (GtkWidget  *widget,
-              const char *name,
-              GdkRGBA    *out,
-              const char *fallback)
-{
-  GtkStyleContext *ctx = gtk_widget_get_style_context (widget);
-
-  if (!gtk_style_context_lookup_color (ctx, name, out))
-    gdk_rgba_parse (out, fallback);
-}
-
-static PangoLayout *
-make_layout (GtkWidget  *widget,
-             const char *text,
-             gboolean    bold)
-{
-  PangoLayout *layout = gtk_widget_create_pango_layout (widget, text);
-  PangoAttrList *attrs = pango_attr_list_new ();
-
-  pango_attr_list_insert (attrs, pango_attr_font_features_new ("tnum=1"));
-  if (bold)
-    pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
-  pango_layout_set_attributes (layout, attrs);
-  pango_attr_list_unref (attrs);
-  return layout;
-}
-
-static void
-text_size (GtkWidget  *widget,
-           const char *text,
-           int        *w,
-           int        *h)
-{
-  g_autoptr(PangoLayout) layout = make_layout (widget, text, TRUE);
-
-  pango_layout_get_pixel_size (layout, w, h);
-}
-
 static int
 n_rows (InkProbBars *self)
 {
@@ -103,16 +66,16 @@ geometry (InkProbBars *self,
   for (int i = 0; i < n_rows (self); i++)
     {
       g_autofree char *label = ink_prob_bars_get_label_text (self, i);
-      text_size (GTK_WIDGET (self), label, &w, &h);
+      ink_text_size (GTK_WIDGET (self), label, 1.0, TRUE, &w, &h);
       *label_w = MAX (*label_w, w);
     }
-  text_size (GTK_WIDGET (self), self->scores ? "\u22120.000" : "100.0%", value_w, &w);
+  ink_text_size (GTK_WIDGET (self), self->scores ? "\u22120.000" : "100.0%", 1.0, TRUE, value_w, &w);
   if (self->scores)
     for (int i = 0; i < self->n; i++)
       {
         g_autofree char *value = ink_prob_bars_get_value_text (self, i);
         int vw;
-        text_size (GTK_WIDGET (self), value, &vw, &w);
+        ink_text_size (GTK_WIDGET (self), value, 1.0, TRUE, &vw, &w);
         *value_w = MAX (*value_w, vw);
       }
   *row_h = h + 2 * ROW_PAD;
@@ -134,8 +97,8 @@ ink_prob_bars_snapshot (GtkWidget   *widget,
     return;
 
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
-  lookup_color (widget, "accent_bg_color", &accent_bg, "#3584e4");
-  lookup_color (widget, "accent_color", &accent, "#1c71d8");
+  ink_lookup_color (widget, "accent_bg_color", &accent_bg, "#3584e4");
+  ink_lookup_color (widget, "accent_color", &accent, "#1c71d8");
   geometry (self, &row_h, &label_w, &value_w);
   pitch = MAX (row_h, (double) height / rows);
   bar_x = label_w + GAP;
@@ -155,7 +118,7 @@ ink_prob_bars_snapshot (GtkWidget   *widget,
       int w, h;
 
       /* the class */
-      label = make_layout (widget, name, top);
+      label = ink_text_layout (widget, name, 1.0, top);
       pango_layout_get_pixel_size (label, &w, &h);
       cairo_move_to (cr, label_w - w, y + (row_h - h) / 2.0);
       if (top)
@@ -186,7 +149,7 @@ ink_prob_bars_snapshot (GtkWidget   *widget,
 
       /* the percentage, or the score */
       text = ink_prob_bars_get_value_text (self, i);
-      value = make_layout (widget, text, top);
+      value = ink_text_layout (widget, text, 1.0, top);
       pango_layout_get_pixel_size (value, &w, &h);
       cairo_move_to (cr, width - w, y + (row_h - h) / 2.0);
       if (top)

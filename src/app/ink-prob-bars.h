@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* Bars of the class probabilities (or raw scores) of one prediction. */
+
 #pragma once
 
 #include <gtk/gtk.h>

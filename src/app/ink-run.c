@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* A training run: the trainer in a worker thread, its events handed to
+ * the main loop, progress, history, weights, the ledger record. */
+
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -342,31 +345,35 @@ ink_run_set_ledger_root (InkRun     *self,
 /* ------------------------------------------------------------------------ */
 /* worker → main                                                             */
 
-static gboolean
-drain_events (gpointer user_data)
+/* What the worker left since the last drain, taken under the lock */
+typedef struct
 {
-  InkRun *self = user_data;
-  Progress p;
-  GQueue epochs = G_QUEUE_INIT;
-  g_autoptr(GArray) pretrain = NULL;
-  GBytes *weights;
-  GBytes *pretrain_weights;
-  char *phase;
-  InkData *loaded;
-  InkEpochRecord *rec;
+  Progress  progress;
+  GQueue    epochs;             /* InkEpochRecord* */
+  GArray   *pretrain;           /* InkRunPretrainEpoch */
+  GBytes   *weights;
+  GBytes   *pretrain_weights;
+  char     *phase;
+  InkData  *loaded;
+} Drained;
 
+/* Takes the worker's events, and adopts its normalization and ledger id */
+static void
+take_events (InkRun  *self,
+             Drained *d)
+{
   g_mutex_lock (&self->lock);
   self->idle_id = 0;
-  p = self->progress;
+  d->progress = self->progress;
   self->progress.pending = FALSE;
-  epochs = self->epochs;
+  d->epochs = self->epochs;
   g_queue_init (&self->epochs);
-  pretrain = self->pretrain_epochs;
+  d->pretrain = self->pretrain_epochs;
   self->pretrain_epochs = g_array_new (FALSE, FALSE, sizeof (InkRunPretrainEpoch));
-  weights = g_steal_pointer (&self->weights);
-  pretrain_weights = g_steal_pointer (&self->pretrain_weights);
-  phase = g_steal_pointer (&self->phase);
-  loaded = g_steal_pointer (&self->loaded);
+  d->weights = g_steal_pointer (&self->weights);
+  d->pretrain_weights = g_steal_pointer (&self->pretrain_weights);
+  d->phase = g_steal_pointer (&self->phase);
+  d->loaded = g_steal_pointer (&self->loaded);
   if (self->have_new_norm)
     {
       self->norm = self->new_norm;
@@ -379,20 +386,35 @@ drain_events (gpointer user_data)
       self->ledger_id = g_steal_pointer (&self->new_ledger_id);
     }
   g_mutex_unlock (&self->lock);
+}
 
-  if (loaded)
-    {
-      g_clear_pointer (&self->data, ink_data_unref);
-      self->data = loaded;
-    }
-  /* what pretraining reported comes first, as pretraining, even when the
-   * worker has moved on to training since */
+/* pretraining or training has begun: the run is no longer loading */
+static void
+enter_phase (InkRun   *self,
+             gboolean  pretraining)
+{
+  self->pretraining = pretraining;
+  if (self->state == INK_RUN_LOADING)
+    set_state (self, INK_RUN_RUNNING);
+}
+
+static void
+adopt_data (InkRun  *self,
+            InkData *loaded)
+{
+  g_clear_pointer (&self->data, ink_data_unref);
+  self->data = loaded;
+}
+
+/* What pretraining reported comes first, as pretraining, even when the
+ * worker has moved on to training since.  Takes pretrain_weights. */
+static void
+emit_pretraining (InkRun *self,
+                  GArray *pretrain,
+                  GBytes *pretrain_weights)
+{
   if (pretrain->len > 0 || pretrain_weights != NULL)
-    {
-      self->pretraining = TRUE;
-      if (self->state == INK_RUN_LOADING)
-        set_state (self, INK_RUN_RUNNING);
-    }
+    enter_phase (self, TRUE);
   for (guint i = 0; i < pretrain->len; i++)
     {
       InkRunPretrainEpoch e = g_array_index (pretrain, InkRunPretrainEpoch, i);
@@ -408,79 +430,121 @@ drain_events (gpointer user_data)
       g_signal_emit (self, signals[SIGNAL_WEIGHTS], 0, pretrain_weights);
       g_bytes_unref (pretrain_weights);
     }
-  if (phase)
-    {
-      if (g_str_has_prefix (phase, "pretrain"))
-        {
-          self->pretraining = TRUE;
-          if (self->state == INK_RUN_LOADING)
-            set_state (self, INK_RUN_RUNNING);
-        }
-      else if (g_str_equal (phase, "training"))
-        {
-          self->pretraining = FALSE;
-          if (self->state == INK_RUN_LOADING)
-            set_state (self, INK_RUN_RUNNING);
-        }
-      g_free (phase);
-    }
-  while ((rec = g_queue_pop_head (&epochs)))
+}
+
+/* Takes phase. */
+static void
+apply_phase (InkRun *self,
+             char   *phase)
+{
+  if (g_str_has_prefix (phase, "pretrain"))
+    enter_phase (self, TRUE);
+  else if (g_str_equal (phase, "training"))
+    enter_phase (self, FALSE);
+  g_free (phase);
+}
+
+/* Takes the records. */
+static void
+emit_epochs (InkRun *self,
+             GQueue *epochs)
+{
+  InkEpochRecord *rec;
+
+  while ((rec = g_queue_pop_head (epochs)))
     {
       g_autoptr(InkEpochItem) item = ink_epoch_item_new (rec);
       g_list_store_append (self->history, item);
       g_signal_emit (self, signals[SIGNAL_EPOCH], 0, item);
       g_free (rec);
     }
-  if (p.pending)
-    {
-      double remaining;
-      guint B = self->exp->batch_size;
+}
 
-      self->epoch = p.epoch;
-      self->batch = p.batch;
-      self->n_batches = p.n_batches;
-      self->running_loss = p.loss;
-      self->running_acc = p.acc;
-      self->sps = p.sps;
-      remaining = ((double) (self->exp->epochs - p.epoch) * p.n_batches + (p.n_batches - p.batch)) * B;
-      self->eta = p.sps > 0 ? remaining / p.sps : -1;
-      {
-        double x = (p.epoch - 1) + (double) p.batch / MAX (p.n_batches, 1);
-        double sum = p.loss * p.batch;   /* the epoch's running mean × its minibatches */
+/* The minibatch curve: the mean loss of the minibatches since the previous
+ * update, exponentially smoothed across epochs. */
+static void
+extend_batch_curve (InkRun         *self,
+                    const Progress *p)
+{
+  double x = (p->epoch - 1) + (double) p->batch / MAX (p->n_batches, 1);
+  double sum = p->loss * p->batch;   /* the epoch's running mean × its minibatches */
 
-        if (p.epoch != self->smooth_epoch)
-          {
-            self->smooth_epoch = p.epoch;
-            self->smooth_batches = 0;
-            self->smooth_sum = 0;
-          }
-        if (p.batch > self->smooth_batches && isfinite (sum))
-          {
-            double interval = (sum - self->smooth_sum) / (p.batch - self->smooth_batches);
-            self->smooth_value = self->smooth_started ? 0.7 * self->smooth_value + 0.3 * interval : interval;
-            self->smooth_started = TRUE;
-            self->smooth_sum = sum;
-            self->smooth_batches = p.batch;
-            g_array_append_val (self->batch_points, x);
-            g_array_append_val (self->batch_points, self->smooth_value);
-          }
-      }
-      g_object_freeze_notify (G_OBJECT (self));
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EPOCH]);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BATCH]);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_BATCHES]);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING_LOSS]);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SAMPLES_PER_SECOND]);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ETA_SECONDS]);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRACTION]);
-      g_object_thaw_notify (G_OBJECT (self));
-      g_signal_emit (self, signals[SIGNAL_PROGRESS], 0);
-    }
-  if (weights)
+  if (p->epoch != self->smooth_epoch)
     {
-      g_signal_emit (self, signals[SIGNAL_WEIGHTS], 0, weights);
-      g_bytes_unref (weights);
+      self->smooth_epoch = p->epoch;
+      self->smooth_batches = 0;
+      self->smooth_sum = 0;
     }
+  if (p->batch > self->smooth_batches && isfinite (sum))
+    {
+      double interval = (sum - self->smooth_sum) / (p->batch - self->smooth_batches);
+      self->smooth_value = self->smooth_started ? 0.7 * self->smooth_value + 0.3 * interval : interval;
+      self->smooth_started = TRUE;
+      self->smooth_sum = sum;
+      self->smooth_batches = p->batch;
+      g_array_append_val (self->batch_points, x);
+      g_array_append_val (self->batch_points, self->smooth_value);
+    }
+}
+
+static void
+apply_progress (InkRun         *self,
+                const Progress *p)
+{
+  double remaining;
+  guint B = self->exp->batch_size;
+
+  self->epoch = p->epoch;
+  self->batch = p->batch;
+  self->n_batches = p->n_batches;
+  self->running_loss = p->loss;
+  self->running_acc = p->acc;
+  self->sps = p->sps;
+  remaining = ((double) (self->exp->epochs - p->epoch) * p->n_batches + (p->n_batches - p->batch)) * B;
+  self->eta = p->sps > 0 ? remaining / p->sps : -1;
+  extend_batch_curve (self, p);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EPOCH]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BATCH]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_BATCHES]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING_LOSS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SAMPLES_PER_SECOND]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ETA_SECONDS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRACTION]);
+  g_object_thaw_notify (G_OBJECT (self));
+  g_signal_emit (self, signals[SIGNAL_PROGRESS], 0);
+}
+
+/* Takes weights. */
+static void
+emit_weights (InkRun *self,
+              GBytes *weights)
+{
+  g_signal_emit (self, signals[SIGNAL_WEIGHTS], 0, weights);
+  g_bytes_unref (weights);
+}
+
+/* On the main thread: what the worker reported, in order: the loaded data,
+ * pretraining, the phase, finished epochs, progress, the latest weights. */
+static gboolean
+drain_events (gpointer user_data)
+{
+  InkRun *self = user_data;
+  Drained d;
+
+  take_events (self, &d);
+  if (d.loaded)
+    adopt_data (self, d.loaded);
+  emit_pretraining (self, d.pretrain, d.pretrain_weights);
+  if (d.phase)
+    apply_phase (self, d.phase);
+  emit_epochs (self, &d.epochs);
+  if (d.progress.pending)
+    apply_progress (self, &d.progress);
+  if (d.weights)
+    emit_weights (self, d.weights);
+  g_array_unref (d.pretrain);
   return G_SOURCE_REMOVE;
 }
 

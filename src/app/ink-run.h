@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* A training run seen from the main thread (InkRun), and the shared
+ * loaded dataset (InkData). */
+
 #pragma once
 
 #include <gio/gio.h>

@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The tile view: the first layer's weights painted into an atlas once,
+ * hover and click selection, tooltips, PNG export. */
+
 #include "config.h"
 
 #include <glib/gi18n.h>

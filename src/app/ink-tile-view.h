@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The first layer's weights as a grid of 28×28 tiles. */
+
 #pragma once
 
 #include <gtk/gtk.h>

@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The Train page: progress, the live charts and the epoch table of a
+ * run, the outcome, overlaid earlier runs. */
+
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -30,6 +33,7 @@
 #include "ink-layer-editor.h"
 #include "ink-ledger.h"
 #include "ink-markup.h"
+#include "ink-number-field.h"
 #include "ink-train-page.h"
 
 struct _InkTrainPage

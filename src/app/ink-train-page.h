@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The Train page: watches one run. */
+
 #pragma once
 
 #include <gtk/gtk.h>

@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The training form: its field table, the rows built per group,
+ * checking as typed, and reading and writing an experiment. */
+
 #include "config.h"
 
 #include <adwaita.h>
@@ -27,8 +30,9 @@
 #include "ink-augment-preview.h"
 #include "ink-backend.h"
 #include "ink-combo-row.h"
-#include "ink-layer-editor.h"
+#include "ink-form-state.h"
 #include "ink-markup.h"
+#include "ink-number-field.h"
 #include "ink-training-form.h"
 
 typedef enum
@@ -533,11 +537,7 @@ refresh (InkTrainingForm *self)
 {
   gboolean valid = check (self, TRUE, NULL);
 
-  if (valid != self->valid)
-    {
-      self->valid = valid;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALID]);
-    }
+  ink_form_set_valid (G_OBJECT (self), &self->valid, valid, properties[PROP_VALID]);
 }
 
 static void
@@ -799,15 +799,10 @@ make_switch (const char *name,
 }
 
 static void
-build_ui (InkTrainingForm *self)
+build_optimizer_group (InkTrainingForm *self)
 {
-  GtkWidget *group, *browse;
+  GtkWidget *group = make_group (self, _("Optimizer"), NULL);
 
-  self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 24);
-  gtk_widget_set_parent (self->box, GTK_WIDGET (self));
-
-  /* optimizer */
-  group = make_group (self, _("Optimizer"), NULL);
   self->kind_row = make_combo (group, "kind", _("Method"),
                                _("Another method loads its defaults; decay and penalties stay"),
                                kind_labels);
@@ -825,9 +820,13 @@ build_ui (InkTrainingForm *self)
   make_field (self, F_L1, self->regularization);
   make_field (self, F_L2, self->regularization);
   make_field (self, F_MAX_NORM, self->regularization);
+}
 
-  /* training */
-  group = make_group (self, _("Training"), NULL);
+static void
+build_training_group (InkTrainingForm *self)
+{
+  GtkWidget *group = make_group (self, _("Training"), NULL);
+
   make_field (self, F_BATCH, group);
   make_field (self, F_EPOCHS, group);
   self->validation_row = make_combo (group, "validation", _("Validation"),
@@ -841,10 +840,41 @@ build_ui (InkTrainingForm *self)
   make_field (self, F_STOP, group);
   self->monitor_row = make_combo (group, "monitor", _("Monitor"),
                                   _("The validation score that decides the best epoch"), monitor_labels);
+}
 
-  /* augmentation */
-  group = make_group (self, _("Augmentation"),
-                      _("Distorts the training images afresh in every epoch"));
+/* examples of the distortion, with a button that draws others */
+static GtkWidget *
+build_aug_preview (InkTrainingForm *self)
+{
+  GtkWidget *shuffle = gtk_button_new_with_mnemonic (_("_Shuffle"));
+  GtkWidget *caption = gtk_label_new (_("Examples with these settings"));
+  GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+
+  self->aug_preview_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_widget_set_name (self->aug_preview_box, "augmentation-preview");
+  gtk_widget_set_margin_top (self->aug_preview_box, 12);
+  self->aug_preview = ink_augment_preview_new ();
+  gtk_widget_set_halign (GTK_WIDGET (self->aug_preview), GTK_ALIGN_FILL);
+  gtk_widget_set_tooltip_text (shuffle, _("Draw other distortions"));
+  gtk_widget_set_name (shuffle, "augmentation-shuffle");
+  g_signal_connect_swapped (shuffle, "clicked", G_CALLBACK (ink_augment_preview_shuffle), self->aug_preview);
+
+  gtk_label_set_xalign (GTK_LABEL (caption), 0);
+  gtk_widget_set_hexpand (caption, TRUE);
+  gtk_widget_add_css_class (caption, "dim-label");
+  gtk_box_append (GTK_BOX (bar), caption);
+  gtk_box_append (GTK_BOX (bar), shuffle);
+  gtk_box_append (GTK_BOX (self->aug_preview_box), bar);
+  gtk_box_append (GTK_BOX (self->aug_preview_box), GTK_WIDGET (self->aug_preview));
+  return self->aug_preview_box;
+}
+
+static void
+build_augmentation_group (InkTrainingForm *self)
+{
+  GtkWidget *group = make_group (self, _("Augmentation"),
+                                 _("Distorts the training images afresh in every epoch"));
+
   self->aug_switch = make_switch ("augmentation", _("Augment the training images"));
   adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), self->aug_switch);
   make_field (self, F_AUG_SHIFT, group);
@@ -852,35 +882,15 @@ build_ui (InkTrainingForm *self)
   make_field (self, F_AUG_ALPHA, group);
   make_field (self, F_AUG_SIGMA, group);
   make_field (self, F_AUG_PROB, group);
-  {
-    GtkWidget *shuffle = gtk_button_new_with_mnemonic (_("_Shuffle"));
-    GtkWidget *caption = gtk_label_new (_("Examples with these settings"));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), build_aug_preview (self));
+}
 
-    self->aug_preview_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-    gtk_widget_set_name (self->aug_preview_box, "augmentation-preview");
-    gtk_widget_set_margin_top (self->aug_preview_box, 12);
-    self->aug_preview = ink_augment_preview_new ();
-    gtk_widget_set_halign (GTK_WIDGET (self->aug_preview), GTK_ALIGN_FILL);
-    gtk_widget_set_tooltip_text (shuffle, _("Draw other distortions"));
-    gtk_widget_set_name (shuffle, "augmentation-shuffle");
-    g_signal_connect_swapped (shuffle, "clicked", G_CALLBACK (ink_augment_preview_shuffle), self->aug_preview);
-    {
-      GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+static void
+build_pretraining_group (InkTrainingForm *self)
+{
+  GtkWidget *group = make_group (self, _("Pretraining"),
+                                 _("Trains the hidden layers one by one as restricted Boltzmann machines before epoch 1 (binary units for sigmoid layers, noisy rectified units for ReLU layers)"));
 
-      gtk_label_set_xalign (GTK_LABEL (caption), 0);
-      gtk_widget_set_hexpand (caption, TRUE);
-      gtk_widget_add_css_class (caption, "dim-label");
-      gtk_box_append (GTK_BOX (bar), caption);
-      gtk_box_append (GTK_BOX (bar), shuffle);
-      gtk_box_append (GTK_BOX (self->aug_preview_box), bar);
-    }
-    gtk_box_append (GTK_BOX (self->aug_preview_box), GTK_WIDGET (self->aug_preview));
-    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->aug_preview_box);
-  }
-
-  /* pretraining */
-  group = make_group (self, _("Pretraining"),
-                      _("Trains the hidden layers one by one as restricted Boltzmann machines before epoch 1 (binary units for sigmoid layers, noisy rectified units for ReLU layers)"));
   self->pt_switch = make_switch ("pretraining", _("Pretrain the hidden layers"));
   adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), self->pt_switch);
   make_field (self, F_PT_EPOCHS, group);
@@ -890,20 +900,32 @@ build_ui (InkTrainingForm *self)
   make_field (self, F_PT_WD, group);
   make_field (self, F_PT_CDK, group);
   make_field (self, F_PT_BATCH, group);
+}
 
-  /* data */
-  group = make_group (self, _("Data"), NULL);
-  self->dataset_row = make_combo (group, "dataset", _("Dataset"), NULL, dataset_labels);
+/* the dataset folder, typed or chosen */
+static GtkWidget *
+build_folder_row (InkTrainingForm *self)
+{
+  GtkWidget *browse = gtk_button_new_from_icon_name ("folder-open-symbolic");
+
   self->folder_row = adw_entry_row_new ();
   gtk_widget_set_name (self->folder_row, "folder");
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->folder_row), _("Folder"));
-  browse = gtk_button_new_from_icon_name ("folder-open-symbolic");
   gtk_widget_set_valign (browse, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (browse, "flat");
   gtk_widget_set_tooltip_text (browse, _("Choose the dataset folder"));
   g_signal_connect_swapped (browse, "clicked", G_CALLBACK (on_browse_clicked), self);
   adw_entry_row_add_suffix (ADW_ENTRY_ROW (self->folder_row), browse);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->folder_row);
+  return self->folder_row;
+}
+
+static void
+build_data_group (InkTrainingForm *self)
+{
+  GtkWidget *group = make_group (self, _("Data"), NULL);
+
+  self->dataset_row = make_combo (group, "dataset", _("Dataset"), NULL, dataset_labels);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), build_folder_row (self));
   self->split_row = make_combo (group, "split", _("Validation Set"), NULL, split_labels);
   make_field (self, F_N_TRAIN, group);
   make_field (self, F_N_VALID, group);
@@ -911,17 +933,25 @@ build_ui (InkTrainingForm *self)
   self->norm_row = make_combo (group, "normalization", _("Normalization"),
                                _("Pixel scaling; statistics come from the training images"), norm_labels);
   make_field (self, F_SUBSET, group);
+}
 
-  /* reproducibility, device */
-  group = make_group (self, _("Reproducibility"), NULL);
+/* reproducibility, device */
+static void
+build_run_groups (InkTrainingForm *self)
+{
+  const char * const labels[] = { N_("CPU"), N_("GPU (CUDA)"), N_("Automatic"), NULL };
+  GtkWidget *group = make_group (self, _("Reproducibility"), NULL);
+
   make_field (self, F_SEED, group);
   group = make_group (self, _("Device"), NULL);
-  {
-    const char * const labels[] = { N_("CPU"), N_("GPU (CUDA)"), N_("Automatic"), NULL };
-    self->device_row = make_combo (group, "device", _("Device"), NULL, labels);
-    self->device_names = GTK_STRING_LIST (adw_combo_row_get_model (ADW_COMBO_ROW (self->device_row)));
-  }
+  self->device_row = make_combo (group, "device", _("Device"), NULL, labels);
+  self->device_names = GTK_STRING_LIST (adw_combo_row_get_model (ADW_COMBO_ROW (self->device_row)));
+}
 
+/* the rows that are not number fields (make_field connects those) */
+static void
+connect_rows (InkTrainingForm *self)
+{
   g_signal_connect_swapped (self->kind_row, "notify::selected", G_CALLBACK (on_kind_changed), self);
   g_signal_connect_swapped (self->validation_row, "notify::selected", G_CALLBACK (on_edited), self);
   g_signal_connect_swapped (self->early_row, "notify::selected", G_CALLBACK (on_edited), self);
@@ -933,6 +963,21 @@ build_ui (InkTrainingForm *self)
   g_signal_connect_swapped (self->device_row, "notify::selected", G_CALLBACK (on_device_changed), self);
   g_signal_connect_swapped (self->aug_switch, "notify::active", G_CALLBACK (on_aug_toggled), self);
   g_signal_connect_swapped (self->pt_switch, "notify::active", G_CALLBACK (on_edited), self);
+}
+
+static void
+build_ui (InkTrainingForm *self)
+{
+  self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 24);
+  gtk_widget_set_parent (self->box, GTK_WIDGET (self));
+
+  build_optimizer_group (self);
+  build_training_group (self);
+  build_augmentation_group (self);
+  build_pretraining_group (self);
+  build_data_group (self);
+  build_run_groups (self);
+  connect_rows (self);
 }
 
 /* ---- public ---- */
@@ -1263,14 +1308,10 @@ ink_training_form_class_init (InkTrainingFormClass *klass)
   object_class->dispose = ink_training_form_dispose;
   object_class->finalize = ink_training_form_finalize;
 
-  properties[PROP_VALID] =
-    g_param_spec_boolean ("valid", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_VALID] = ink_form_valid_pspec ();
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  signals[SIGNAL_CHANGED] =
-    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_CHANGED] = ink_form_changed_new (G_TYPE_FROM_CLASS (klass));
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "inktrainingform");

@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The form for everything of an experiment but its name and network. */
+
 #pragma once
 
 #include <gtk/gtk.h>

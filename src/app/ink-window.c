@@ -18,6 +18,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The main window: the pages and their stack, starting and stopping
+ * runs, opening models and experiments, presets, the pre-flight memory
+ * check. */
+
 #include "config.h"
 
 #include <glib/gi18n.h>

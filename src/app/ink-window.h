@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The main window of the workbench. */
+
 #pragma once
 
 #include <adwaita.h>

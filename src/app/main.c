@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The workbench's entry point. */
+
 #include "config.h"
 
 #include <glib/gi18n.h>

@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* inkling-cli: the train, evaluate, predict, info, presets, parity and
+ * bench commands. */
+
 #include "config.h"
 
 #include <glib/gi18n.h>

@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* What the CLI's commands share. */
+
 #pragma once
 
 #include <glib.h>

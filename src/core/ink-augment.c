@@ -19,6 +19,9 @@
  */
 
 
+/* Augmentation of training images: shift, rotation and elastic
+ * distortion. */
+
 #include "config.h"
 
 #include <cblas.h>

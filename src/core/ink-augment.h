@@ -19,6 +19,8 @@
  */
 
 
+/* On-the-fly distortion of training images. */
+
 #pragma once
 
 #include <glib.h>

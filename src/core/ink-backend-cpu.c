@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The CPU backend: the ops table on OpenBLAS and plain C loops. */
+
 #include "config.h"
 
 #include <math.h>

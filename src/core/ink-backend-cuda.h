@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* Private extras of the CUDA backend, as wrappers over its ops table. */
+
 #pragma once
 
 /* Private extras of the CUDA backend.  The backend itself lives in a module

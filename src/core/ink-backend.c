@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* Backends by name: the CPU one, the CUDA module loaded at run time,
+ * and the GPU probe off the main thread. */
+
 #include "config.h"
 
 #include "ink-backend.h"

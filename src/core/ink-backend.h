@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The compute backend: the ops table every implementation fills. */
+
 #pragma once
 
 #include <gio/gio.h>

@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The class names of a dataset (digits or Fashion-MNIST's clothing). */
+
 #include "config.h"
 
 #include <glib/gi18n-lib.h>

@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The names of a dataset's ten classes. */
+
 #pragma once
 
 #include <glib.h>

@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* Datasets: images and labels in memory, loaded from IDX or CSV files
+ * or a folder, and found by name. */
+
 #pragma once
 
 #include <gio/gio.h>

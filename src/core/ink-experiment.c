@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* Experiments: defaults, copying, the JSON schema read and written,
+ * checks, and the built-in presets. */
+
 #include "config.h"
 
 #include <json-glib/json-glib.h>

@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* An experiment: everything that describes one training run. */
+
 #pragma once
 
 #include <gio/gio.h>

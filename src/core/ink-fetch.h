@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* Fetching MNIST without a terminal. */
+
 #pragma once
 
 #include <gio/gio.h>

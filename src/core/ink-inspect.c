@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* Inspecting a network on one input: every layer's output and the
+ * saliency of a class. */
+
 #include "config.h"
 
 #include <math.h>

@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* What a network does with one input: layer outputs and saliency. */
+
 #pragma once
 
 #include <glib.h>

@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* JSON: a lexical check before json-glib parses, and exact writing of
+ * numbers and strings. */
+
 #include "config.h"
 
 #include <gio/gio.h>

@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* JSON helpers: a safe pre-pass, parsing, exact writing, builder
+ * shortcuts. */
+
 #pragma once
 
 #include <json-glib/json-glib.h>

@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The run ledger: creating, recording, loading, listing, renaming and
+ * deleting runs, and the table comparing them. */
+
 #include "config.h"
 
 #include <errno.h>

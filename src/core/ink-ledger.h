@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The run ledger: one folder per training run. */
+
 #pragma once
 
 #include "ink-experiment.h"

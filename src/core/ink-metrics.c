@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* Confusion counts and the accuracy, loss and per-class scores derived
+ * from them. */
+
 #include "config.h"
 
 #include <math.h>

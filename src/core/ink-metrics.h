@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* Confusion counts and the metrics derived from them. */
+
 #pragma once
 
 #include <glib.h>

@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* Models: a trained network with its experiment and normalization,
+ * saved and loaded as safetensors. */
+
 #include "config.h"
 
 #include <json-glib/json-glib.h>

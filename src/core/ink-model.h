@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* A trained model and its safetensors file. */
+
 #pragma once
 
 #include "ink-experiment.h"

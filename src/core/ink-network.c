@@ -18,6 +18,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The network on a backend: spec checks and parameter count,
+ * initialization, forward (with dropout) and backward passes,
+ * prediction. */
+
 #include "config.h"
 
 #include <math.h>

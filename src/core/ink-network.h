@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The network: its spec (layers, activations, loss, initialization) and
+ * the running network. */
+
 #pragma once
 
 #include <gio/gio.h>

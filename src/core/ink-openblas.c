@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* Choosing OpenBLAS's core type for CPUs it does not know, and
+ * describing it. */
+
 #include "config.h"
 
 #include <cblas.h>

@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* OpenBLAS core type selection and description. */
+
 #pragma once
 
 #include <glib.h>

@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The optimizers: SGD, momentum, Nesterov, RMSprop, Adam and Adagrad
+ * steps, and their state. */
+
 #include "config.h"
 
 #include <math.h>

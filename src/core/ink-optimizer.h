@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* Optimizers: their settings, state and update step. */
+
 #pragma once
 
 #include "ink-network.h"

@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* Comparing what two backends compute for the same network and batch,
+ * layer by layer. */
+
 #include "config.h"
 
 #include <math.h>

@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* CPU/GPU parity: per-layer differences between two backends. */
+
 #pragma once
 
 #include <glib.h>

@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* MNIST-style preprocessing of a drawn or opened image (crop, fit
+ * 20×20, centre the mass in 28×28), and reading a PNG for it. */
+
 #include "config.h"
 
 #include <cairo.h>

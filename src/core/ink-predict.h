@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* Preparing an arbitrary grey image or PNG the way MNIST's digits were. */
+
 #pragma once
 
 #include <gio/gio.h>

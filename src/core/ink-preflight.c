@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The memory plan of a run and the pre-flight checks against device and
+ * host memory. */
+
 #include "config.h"
 
 #include <glib/gi18n-lib.h>

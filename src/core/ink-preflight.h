@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The memory a run needs, and checking it fits before it starts. */
+
 #pragma once
 
 #include <glib.h>

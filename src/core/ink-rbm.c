@@ -19,6 +19,9 @@
  */
 
 
+/* Restricted Boltzmann machines trained with contrastive divergence,
+ * and greedy layer-wise pretraining. */
+
 #include "config.h"
 
 #include <math.h>

@@ -19,6 +19,8 @@
  */
 
 
+/* RBMs and the layer-wise pretraining of a network's hidden layers. */
+
 #pragma once
 
 #include <gio/gio.h>

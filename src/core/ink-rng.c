@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The xoshiro256** generator: seeding, uniform, bounded and normal
+ * draws, shuffles. */
+
 #include "config.h"
 
 #include <math.h>

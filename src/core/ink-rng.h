@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* A small seedable, serializable PRNG. */
+
 #pragma once
 
 #include <glib.h>

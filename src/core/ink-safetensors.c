@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* Reading and writing safetensors files, every header field checked. */
+
 #include "config.h"
 
 #include "ink-safetensors.h"

@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* safetensors files: tensors by name with metadata. */
+
 #pragma once
 
 #include <gio/gio.h>

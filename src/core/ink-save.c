@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* Saving files atomically through a temporary file. */
+
 #include "config.h"
 
 #include <errno.h>

@@ -18,6 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* Saving a file so that a failure never loses the old one. */
+
 #pragma once
 
 #include <glib.h>

@@ -18,6 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The trainer: runs an experiment (epochs, validation, early stopping,
+ * checkpoints) and reports events. */
+
 #pragma once
 
 #include <gio/gio.h>
