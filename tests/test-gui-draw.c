@@ -1152,42 +1152,6 @@ test_features_page (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-/* runs xdotool with the window's X id in place of %lu (every one) */
-static gboolean
-xdo (GtkWidget *window, const char *args_fmt)
-{
-  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
-  gulong xid;
-  g_autofree char *args = NULL;
-  g_autofree char *cmd = NULL;
-  GString *expanded;
-  int status = 0;
-
-  if (xdotool == NULL || !GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
-    return FALSE;
-  xid = (gulong) gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (window)));
-  expanded = g_string_new (args_fmt);
-  {
-    g_autofree char *id = g_strdup_printf ("%lu", xid);
-    g_string_replace (expanded, "%lu", id, 0);
-  }
-  args = g_string_free (expanded, FALSE);
-  cmd = g_strdup_printf ("%s %s", xdotool, args);
-  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, &status, NULL));
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  return TRUE;
-}
-
-static void
-wait_ms (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-}
-
 /* ------------------------------------------------------------------------ */
 /* issue 11: shortcuts without focusing the canvas, Clear undone, reflow     */
 
