@@ -520,8 +520,10 @@ show_estimate (InkLayerEditor   *self,
   weights = g_format_size (plan.params / 2);   /* params: the weights and their gradients */
   training = g_format_size (plan.params + plan.optimizer_state);
   acts = g_format_size (plan.activations);
-  memory = g_strdup_printf (_("%s weights · %s with optimizer state · %s activations per batch of %u"),
-                            weights, training, acts, self->batch_size);
+  /* the plan sizes activations for the larger of the batch and an
+   * evaluation pass: say which */
+  memory = g_strdup_printf (_("%s weights · %s with optimizer state · %s activations (%u rows)"),
+                            weights, training, acts, MAX (self->batch_size, (guint) INK_EVAL_BATCH));
   tip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                       "While training: the weights, their gradients and %u state buffer of the optimizer; "
                                       "activations count each layer's outputs, gradients and dropout masks and the input "
