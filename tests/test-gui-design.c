@@ -662,13 +662,14 @@ test_summary (void)
    * holds 3×; Adam 4×, SGD 2× */
   g_assert_true (summary_has (editor, "2.7 MB weights"));
   g_assert_true (summary_has (editor, "8.0 MB with optimizer state"));
-  g_assert_true (summary_has (editor, "per batch of 128"));
+  g_assert_true (summary_has (editor, "activations (500 rows)"));
   adw_combo_row_set_selected (ADW_COMBO_ROW (form_widget (page, "kind")), INK_OPT_ADAM);
   g_assert_true (summary_has (editor, "10.7 MB with optimizer state"));
   adw_combo_row_set_selected (ADW_COMBO_ROW (form_widget (page, "kind")), INK_OPT_SGD);
   g_assert_true (summary_has (editor, "5.4 MB with optimizer state"));
-  type_text (form_widget (page, "batch_size"), "32");
-  g_assert_true (summary_has (editor, "per batch of 32"));
+  /* a batch larger than the evaluation batch: the activations follow it */
+  type_text (form_widget (page, "batch_size"), "1024");
+  g_assert_true (summary_has (editor, "activations (1,024 rows)"));
 
   /* it follows the layers, and says why when it cannot */
   g_signal_connect_swapped (editor, "notify::summary", G_CALLBACK (count_call), &notified);

@@ -513,6 +513,7 @@ show_estimate (InkLayerEditor   *self,
   g_autofree char *weights = NULL;
   g_autofree char *training = NULL;
   g_autofree char *acts = NULL;
+  g_autofree char *rows = NULL;
   g_autofree char *memory = NULL;
   g_autofree char *tip = NULL;
 
@@ -522,8 +523,9 @@ show_estimate (InkLayerEditor   *self,
   acts = g_format_size (plan.activations);
   /* the plan sizes activations for the larger of the batch and an
    * evaluation pass: say which */
-  memory = g_strdup_printf (_("%s weights · %s with optimizer state · %s activations (%u rows)"),
-                            weights, training, acts, MAX (self->batch_size, (guint) INK_EVAL_BATCH));
+  rows = ink_format_count (MAX (self->batch_size, (guint) INK_EVAL_BATCH));
+  memory = g_strdup_printf (_("%s weights · %s with optimizer state · %s activations (%s rows)"),
+                            weights, training, acts, rows);
   tip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                       "While training: the weights, their gradients and %u state buffer of the optimizer; "
                                       "activations count each layer's outputs, gradients and dropout masks and the input "
