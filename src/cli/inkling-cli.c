@@ -629,13 +629,76 @@ run_thread (gpointer data)
   return NULL;
 }
 
+/* a convolutional network: one row per layer with what it is and the
+ * shape it hands on ("conv2d 32 3×3 valid", "32×26×26") */
+static void
+print_image_network (const InkNetSpec *net)
+{
+  g_autofree InkLayerShape *shapes = g_new0 (InkLayerShape, net->n_layers);
+  g_autofree char *input = NULL;
+
+  if (!ink_net_spec_shapes (net, shapes, NULL))
+    return;
+  input = g_strdup_printf ("%d×%d×%d", shapes[0].in_channels, shapes[0].in_height,
+                           shapes[0].in_width);
+  printf ("  #  layer                       output      activation  dropout\n");
+  printf ("---  --------------------------  ----------  ----------  -------\n");
+  printf ("  0  %-26s  %s%*s  %-10s  %7.2f\n", "input", input,
+          (int) (10 - g_utf8_strlen (input, -1)), "", "", (double) net->input_dropout);
+  for (int i = 0; i < net->n_layers; i++)
+    {
+      const InkLayerSpec *ls = &net->layers[i];
+      const InkLayerShape *sh = &shapes[i];
+      g_autofree char *what = NULL;
+      g_autofree char *out = NULL;
+
+      switch (ls->kind)
+        {
+        case INK_LAYER_CONV2D:
+          what = g_strdup_printf ("conv2d %d %d×%d /%d %s", ls->filters, ls->kernel_h,
+                                  ls->kernel_w, ls->stride, ink_padding_to_string (ls->padding));
+          break;
+        case INK_LAYER_MAX_POOL:
+        case INK_LAYER_AVG_POOL:
+          what = g_strdup_printf ("%s %d×%d /%d", ink_layer_kind_to_string (ls->kind),
+                                  ls->pool_size, ls->pool_size, ls->stride);
+          break;
+        case INK_LAYER_BATCH_NORM:
+          what = g_strdup ("batch-norm");
+          break;
+        case INK_LAYER_DENSE:
+        default:
+          what = g_strdup_printf ("%s %d%s", i + 1 == net->n_layers ? "output" : "dense",
+                                  ls->units, i > 0 && !shapes[i - 1].flat
+                                  ? " (flatten)" : "");
+          break;
+        }
+      out = sh->flat ? g_strdup_printf ("%" G_GSIZE_FORMAT, sh->n_outputs)
+                     : g_strdup_printf ("%d×%d×%d", sh->channels, sh->height, sh->width);
+      /* the widths count bytes; × is two, so pad by hand */
+      printf ("%3d  %s%*s  %s%*s  %-10s  %7.2f\n", i + 1,
+              what, (int) (26 - g_utf8_strlen (what, -1)), "",
+              out, (int) (10 - g_utf8_strlen (out, -1)), "",
+              ink_activation_to_string (ls->activation), (double) ls->dropout);
+    }
+}
+
 static void
 print_network (const InkExperiment *exp)
 {
   const InkNetSpec *net = exp->net;
 
-  printf ("# %s: neural network with %" G_GSIZE_FORMAT " learnable parameters\n\n",
-          exp->name, ink_net_spec_n_params (net));
+  g_autofree char *learned = ink_format_thousands (ink_net_spec_n_params (net)
+                                                   - ink_net_spec_n_state (net));
+
+  /* the batch-norm running statistics are kept, not learned */
+  printf ("# %s: neural network with %s learnable parameters\n\n", exp->name, learned);
+  if (ink_net_spec_has_image_layers (net))
+    {
+      print_image_network (net);
+      printf ("\n");
+      return;
+    }
   printf ("  #  name       size  activation  dropout\n");
   printf ("---  -------  ------  ----------  -------\n");
   printf ("  0  input    %6d  %-10s  %7.2f\n", net->n_inputs, "", (double) net->input_dropout);
