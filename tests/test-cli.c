@@ -298,7 +298,7 @@ test_real_workflow (void)
   r = cli ("info", model, NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "keras-mnist-mlp"));
-  g_assert_nonnull (strstr (r.out, "669706"));
+  g_assert_nonnull (strstr (r.out, "669,706"));
   result_clear (&r);
 
   write_digit_png (png);

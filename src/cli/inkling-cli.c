@@ -1411,13 +1411,20 @@ json_test_events (TrainCommand *c, const InkMetrics *m, double test_loss, guint 
   /* the epoch whose weights are kept; 0: none completed, no model */
   json_builder_set_member_name (b, "best_epoch");
   json_builder_add_int_value (b, kept);
+  /* no model (kept 0): no test scores */
   json_builder_set_member_name (b, "test_accuracy");
-  json_builder_add_double_value (b, ink_metrics_accuracy (m));
+  if (m != NULL)
+    json_builder_add_double_value (b, ink_metrics_accuracy (m));
+  else
+    json_builder_add_null_value (b);
   json_builder_set_member_name (b, "test_loss");
-  json_builder_add_double_value (b, test_loss);
+  if (m != NULL)
+    json_builder_add_double_value (b, test_loss);
+  else
+    json_builder_add_null_value (b);
   json_builder_end_object (b);
   json_line (b);
-  if (c->opt.report || c->exp->classification_report)
+  if (m != NULL && (c->opt.report || c->exp->classification_report))
     json_report_event (m);
 }
 

@@ -829,6 +829,16 @@ test_kept_model (InkTrainer *t, const Listener *l, GError **error)
   double tacc;
 
   ink_network_set_params (t->net, t->best_params);
+  /* no completed epoch, no model: nothing to test, and a Stop (or the
+   * SIGTERM of a scheduler) should not wait for a pass over the test set
+   * scoring the initial weights */
+  if (t->kept_epoch == 0)
+    {
+      ev = (InkTrainEvent) { .kind = INK_EVENT_FINISHED, .reason = t->reason, .message = t->message,
+                             .epoch = t->epochs_done, .iteration = t->iteration };
+      emit (l->func, l->user_data, &ev);
+      return TRUE;
+    }
 
   emit_phase (l, "testing");
   ink_metrics_init (&t->test_metrics, n_classes (t));
