@@ -22,6 +22,8 @@
 
 #include <string.h>
 
+#include "ink-evaluate.h"
+#include "ink-model.h"
 #include "ink-trainer.h"
 #include "test-util.h"
 
@@ -106,6 +108,67 @@ test_mse_run (void)
   g_assert_cmpfloat (ink_metrics_accuracy (ink_trainer_test_metrics (t, NULL)), >=, 0.65);   /* 72.7% after these 126 small steps */
 }
 
+/* LeNet-5 (the preset) on the first 10000 training images for 4 epochs
+ * must reach 95% of the 10000 test digits (96.28% here; 94.79% after 3); its saved model,
+ * loaded back, gives the same class for every one of the 10000 test
+ * images as the trained network, and the same probabilities. */
+static void
+test_cnn_run (void)
+{
+  g_autoptr(InkExperiment) e = NULL;
+  g_autoptr(InkTrainer) t = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InkModel) model = NULL;
+  g_autoptr(InkBackend) be = NULL;
+  g_autofree char *dir = NULL, *path = NULL;
+  g_autofree float *before = NULL, *after = NULL;
+  InkNetwork *loaded;
+  const InkMetrics *m;
+  gsize n;
+
+  if (!have_data ())
+    return;
+  e = ink_experiment_preset ("lenet-5", &error);
+  g_assert_no_error (error);
+  e->epochs = 4;
+  e->split.subset = 10000;
+  t = ink_trainer_new (e, train, test, &error);
+  g_assert_no_error (error);
+  g_assert_true (ink_trainer_run (t, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  m = ink_trainer_test_metrics (t, NULL);
+  g_assert_nonnull (m);
+  g_assert_cmpuint (m->total, ==, 10000);
+  g_test_message ("lenet-5, 4 epochs on 10000 images: %.2f%% of the 10000 test digits",
+                  100 * ink_metrics_accuracy (m));
+  g_assert_cmpfloat (ink_metrics_accuracy (m), >=, 0.95);
+
+  dir = g_dir_make_tmp ("inkling-mnist-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "lenet.safetensors", NULL);
+  g_assert_true (ink_trainer_save_model (t, path, &error));
+  g_assert_no_error (error);
+  model = ink_model_load (path, &error);
+  g_assert_no_error (error);
+  be = ink_backend_cpu_new ();
+  loaded = ink_model_network (model, be, INK_EVAL_BATCH, &error);
+  g_assert_no_error (error);
+
+  n = (gsize) test->n * 10;
+  before = g_new (float, n);
+  after = g_new (float, n);
+  g_assert_true (ink_evaluate_dataset (ink_trainer_network (t), ink_trainer_norm (t), test,
+                                       before, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (ink_evaluate_dataset (loaded, &model->norm, test, after, NULL, NULL, &error));
+  g_assert_no_error (error);
+  for (gsize i = 0; i < n; i++)
+    g_assert_cmpfloat_with_epsilon (after[i], before[i], 1e-6);
+  ink_network_free (loaded);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -114,6 +177,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/mnist/short-run", test_short_run);
   g_test_add_func ("/mnist/mse-run", test_mse_run);
+  g_test_add_func ("/mnist/cnn-run", test_cnn_run);
   ret = g_test_run ();
   g_clear_pointer (&train, ink_dataset_free);
   g_clear_pointer (&test, ink_dataset_free);
