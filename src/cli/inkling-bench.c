@@ -18,8 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* inkling-cli bench: epochs of keras-mnist-mlp timed against the floor
- * of their bare OpenBLAS products. */
+/* inkling-cli bench: epochs of a preset (keras-mnist-mlp unless told)
+ * timed against the floor of their bare OpenBLAS products. */
 
 #include "config.h"
 
@@ -36,10 +36,11 @@
 
 #include "inkling-cli.h"
 
-/* `inkling-cli bench`: times epochs of keras-mnist-mlp at batch 128 and,
- * in the same process, the same sequence of OpenBLAS products alone (the
- * floor: the GEMMs of one training step with the shapes and transposes the
- * network issues, times the steps of an epoch).  Prints both and the ratio. */
+/* `inkling-cli bench`: times epochs of a preset (keras-mnist-mlp unless
+ * told) at batch 128 and, in the same process, the same sequence of
+ * OpenBLAS products alone (the floor: the GEMMs of one training step with
+ * the shapes and transposes the network issues — a convolution's in its
+ * im2col form — times the steps of an epoch).  Prints both and the ratio. */
 
 static int
 cmp_double (gconstpointer a, gconstpointer b)
@@ -59,15 +60,71 @@ median (GArray *a)
   return 0.5 * (g_array_index (a, double, a->len / 2 - 1) + g_array_index (a, double, a->len / 2));
 }
 
+/* One matrix product of a training step: C [m, n] = op(A) · op(B) with
+ * op(A) [m, k] and op(B) [k, n], transposed as the network issues it. */
+typedef struct
+{
+  gboolean ta, tb;
+  int      m, n, k;
+} Product;
+
+/* The products of one step on `rows` samples, in the order the network
+ * issues them: forward layer by layer, then backward (the weight gradient
+ * and, below the first layer, the gradient of the layer's input).  A dense
+ * layer multiplies [rows, in] by Wᵀ; a convolution is W [F, C·kh·kw] times
+ * its columns [C·kh·kw, rows·oh·ow] (the im2col form; the gathering itself
+ * is not a product and is not counted).  Pooling and batch norm have no
+ * products.  Returns the count (at most 3 per layer). */
+static int
+step_products (const InkNetSpec *spec, const InkLayerShape *sh, int rows, Product *p)
+{
+  int n = 0;
+
+  for (int l = 0; l < spec->n_layers; l++)
+    {
+      const InkLayerSpec *ls = &spec->layers[l];
+      int in = (int) sh[l].n_inputs;
+
+      if (ls->kind == INK_LAYER_DENSE)
+        p[n++] = (Product) { FALSE, TRUE, rows, ls->units, in };
+      else if (ls->kind == INK_LAYER_CONV2D)
+        p[n++] = (Product) { FALSE, FALSE, ls->filters, rows * sh[l].height * sh[l].width,
+                             sh[l].in_channels * ls->kernel_h * ls->kernel_w };
+    }
+  for (int l = spec->n_layers - 1; l >= 0; l--)
+    {
+      const InkLayerSpec *ls = &spec->layers[l];
+      int in = (int) sh[l].n_inputs;
+
+      if (ls->kind == INK_LAYER_DENSE)
+        {
+          p[n++] = (Product) { TRUE, FALSE, ls->units, in, rows };
+          if (l > 0)
+            p[n++] = (Product) { FALSE, FALSE, rows, in, ls->units };
+        }
+      else if (ls->kind == INK_LAYER_CONV2D)
+        {
+          int K = sh[l].in_channels * ls->kernel_h * ls->kernel_w;
+          int P = rows * sh[l].height * sh[l].width;
+
+          p[n++] = (Product) { FALSE, TRUE, ls->filters, K, P };
+          if (l > 0)
+            p[n++] = (Product) { TRUE, FALSE, K, P, ls->filters };
+        }
+    }
+  return n;
+}
+
 /* One epoch of the network's matrix products, nothing else, through the
  * backend's gemm (OpenBLAS on the CPU, cuBLAS on a GPU) on buffers in the
  * backend's memory; the clock stops after the backend has finished. */
 static double
-floor_epoch (InkBackend *be, const InkNetSpec *spec, int batch, guint n_train, float **w,
-             float **act, float **delta, float *x, float **dw, GError **error)
+floor_epoch (InkBackend *be, const InkNetSpec *spec, const InkLayerShape *sh, int batch,
+             guint n_train, float *a, float *b, float *c, GError **error)
 {
   const InkBackendOps *ops = be->ops;
   guint steps = (n_train + batch - 1) / batch;
+  g_autofree Product *p = g_new (Product, 3 * spec->n_layers);
   gint64 t0;
 
   if (!ops->sync (be, error))
@@ -76,25 +133,12 @@ floor_epoch (InkBackend *be, const InkNetSpec *spec, int batch, guint n_train, f
   for (guint s = 0; s < steps; s++)
     {
       int rows = (int) MIN ((guint) batch, n_train - s * batch);
-      int in = spec->n_inputs;
-      const float *prev = x;
-      for (int l = 0; l < spec->n_layers; l++)
-        {
-          int out = spec->layers[l].units;
-          ops->gemm (be, FALSE, TRUE, rows, out, in, 1.0f, prev, in, w[l], in, 0.0f, act[l], out);
-          prev = act[l];
-          in = out;
-        }
-      for (int l = spec->n_layers - 1; l >= 0; l--)
-        {
-          int out = spec->layers[l].units;
-          int lin = l ? spec->layers[l - 1].units : spec->n_inputs;
-          const float *xin = l ? act[l - 1] : x;
-          ops->gemm (be, TRUE, FALSE, out, lin, rows, 1.0f, delta[l], out, xin, lin, 0.0f, dw[l], lin);
-          if (l > 0)
-            ops->gemm (be, FALSE, FALSE, rows, lin, out, 1.0f, delta[l], out, w[l], lin, 0.0f,
-                       delta[l - 1], lin);
-        }
+      int n = step_products (spec, sh, rows, p);
+
+      for (int i = 0; i < n; i++)
+        ops->gemm (be, p[i].ta, p[i].tb, p[i].m, p[i].n, p[i].k, 1.0f,
+                   a, p[i].ta ? p[i].m : p[i].k, b, p[i].tb ? p[i].k : p[i].n,
+                   0.0f, c, p[i].n);
     }
   if (!ops->sync (be, error))
     return NAN;
@@ -116,18 +160,23 @@ random_floats (InkBackend *be, InkRng *rng, gsize n, float lo, float span, GErro
   return mem;
 }
 
+/* the floating-point operations of one epoch's products (2·m·n·k each) */
 static double
-flops_per_epoch (const InkNetSpec *spec, guint n_train)
+flops_per_epoch (const InkNetSpec *spec, const InkLayerShape *sh, int batch, guint n_train)
 {
-  double per_sample = 0;
-  int in = spec->n_inputs;
-  for (int l = 0; l < spec->n_layers; l++)
+  g_autofree Product *p = g_new (Product, 3 * spec->n_layers);
+  guint steps = (n_train + batch - 1) / batch;
+  double total = 0;
+
+  for (guint s = 0; s < steps; s++)
     {
-      int out = spec->layers[l].units;
-      per_sample += 2.0 * in * out * (l ? 3 : 2);
-      in = out;
+      int rows = (int) MIN ((guint) batch, n_train - s * batch);
+      int n = step_products (spec, sh, rows, p);
+
+      for (int i = 0; i < n; i++)
+        total += 2.0 * p[i].m * p[i].n * (double) p[i].k;
     }
-  return per_sample * n_train;
+  return total;
 }
 
 #define BENCH_MAX_LAYERS INK_MAX_LAYERS
@@ -145,9 +194,8 @@ typedef struct
   guint          n_train;
   double         flops;         /* of the matrix products of one epoch */
   InkBackend    *be;            /* the trainer's, once the floor's buffers are made */
-  float         *x;
-  float         *w[BENCH_MAX_LAYERS], *act[BENCH_MAX_LAYERS];
-  float         *delta[BENCH_MAX_LAYERS], *dw[BENCH_MAX_LAYERS];
+  InkLayerShape *shapes;        /* the network's, one per layer */
+  float         *a, *b, *c;     /* the products' operands and result, big enough for each */
   GArray        *ep, *fl;       /* seconds per training epoch, per floor epoch */
 } Bench;
 
@@ -156,16 +204,13 @@ bench_clear (Bench *b)
 {
   if (b->be != NULL)
     {
-      for (int l = 0; l < BENCH_MAX_LAYERS; l++)
-        {
-          float *bufs[] = { b->w[l], b->dw[l], b->act[l], b->delta[l] };
-          for (guint k = 0; k < G_N_ELEMENTS (bufs); k++)
-            if (bufs[k] != NULL)
-              b->be->ops->free (b->be, bufs[k]);
-        }
-      if (b->x != NULL)
-        b->be->ops->free (b->be, b->x);
+      float *bufs[] = { b->a, b->b, b->c };
+
+      for (guint k = 0; k < G_N_ELEMENTS (bufs); k++)
+        if (bufs[k] != NULL)
+          b->be->ops->free (b->be, bufs[k]);
     }
+  g_clear_pointer (&b->shapes, g_free);
   g_clear_pointer (&b->fl, g_array_unref);
   g_clear_pointer (&b->ep, g_array_unref);
   g_clear_pointer (&b->trainer, ink_trainer_free);
@@ -218,7 +263,7 @@ bench_parse_options (Bench *b, int argc, char **argv, int *status)
                     b->data && !b->data[0] ? "--data" : "--preset");
       return FALSE;
     }
-  names = ink_experiment_list_presets ();
+  names = ink_experiment_list_all_presets ();
   if (b->preset && !g_strv_contains ((const char * const *) names, b->preset))
     {
       g_autofree char *list = g_strjoinv (", ", names);
@@ -278,32 +323,34 @@ bench_load_data (Bench *b, GError **error)
   return TRUE;
 }
 
-/* Step 4: the floor's buffers, in the trainer's backend, filled with
- * small random numbers (no denormals) */
+/* Step 4: the floor's buffers, in the trainer's backend, each as large as
+ * the largest operand of its kind, filled with small random numbers (no
+ * denormals) */
 static gboolean
 bench_make_floor (Bench *b, GError **error)
 {
   const InkNetSpec *net = b->exp->net;
-  int in = net->n_inputs;
+  g_autofree Product *p = g_new (Product, 3 * net->n_layers);
+  gsize na = 1, nb = 1, nc = 1;
   InkRng rng;
+  int n;
 
+  b->shapes = g_new0 (InkLayerShape, net->n_layers);
+  if (!ink_net_spec_shapes (net, b->shapes, error))
+    return FALSE;
+  n = step_products (net, b->shapes, b->batch, p);
+  for (int i = 0; i < n; i++)
+    {
+      na = MAX (na, (gsize) p[i].m * p[i].k);
+      nb = MAX (nb, (gsize) p[i].k * p[i].n);
+      nc = MAX (nc, (gsize) p[i].m * p[i].n);
+    }
   b->be = ink_trainer_network (b->trainer)->be;
   ink_enable_ftz ();
   ink_rng_init (&rng, 7);
-  if (!(b->x = random_floats (b->be, &rng, (gsize) b->batch * net->n_inputs, 0.0f, 1.0f, error)))
-    return FALSE;
-  for (int l = 0; l < net->n_layers; l++)
-    {
-      int out = net->layers[l].units;
-      gsize nw = (gsize) out * in;
-      if (!(b->w[l] = random_floats (b->be, &rng, nw, -0.5f, 1.0f, error)) ||
-          !(b->dw[l] = random_floats (b->be, &rng, nw, 0.0f, 0.0f, error)) ||
-          !(b->act[l] = random_floats (b->be, &rng, (gsize) b->batch * out, 0.0f, 0.0f, error)) ||
-          !(b->delta[l] = random_floats (b->be, &rng, (gsize) b->batch * MAX (out, in), -5e-3f, 1e-2f, error)))
-        return FALSE;
-      in = out;
-    }
-  return TRUE;
+  return (b->a = random_floats (b->be, &rng, na, -0.5f, 1.0f, error)) != NULL &&
+         (b->b = random_floats (b->be, &rng, nb, -5e-3f, 1e-2f, error)) != NULL &&
+         (b->c = random_floats (b->be, &rng, nc, 0.0f, 0.0f, error)) != NULL;
 }
 
 /* what is timed, on what */
@@ -312,7 +359,7 @@ bench_print_header (Bench *b)
 {
   g_autofree char *blas = ink_openblas_describe ();
 
-  b->flops = flops_per_epoch (b->exp->net, b->n_train);
+  b->flops = flops_per_epoch (b->exp->net, b->shapes, b->batch, b->n_train);
   if (b->json)
     return;
   printf ("bench: %s, batch %d, %u training images, %.2f GFLOP of matrix products per epoch\n",
@@ -327,8 +374,8 @@ bench_time_floor (Bench *b, int from, int to, GError **error)
 {
   for (int i = from; i < to; i++)
     {
-      double s = floor_epoch (b->be, b->exp->net, b->batch, b->n_train, b->w, b->act, b->delta, b->x,
-                              b->dw, error);
+      double s = floor_epoch (b->be, b->exp->net, b->shapes, b->batch, b->n_train, b->a, b->b, b->c,
+                              error);
       if (isnan (s))
         return FALSE;
       g_array_append_val (b->fl, s);
