@@ -1050,6 +1050,37 @@ test_terminal (void)
   test_remove_tree (big);
 }
 
+/* bench times a convolutional preset against its products' floor: the
+ * floor counts the convolutions' GEMMs (LeNet-5 on 2000 images: 6 products
+ * for 2 conv layers + 5 for 3 dense ones per step) */
+static void
+test_bench_cnn (void)
+{
+  Result r = cli ("bench", "--preset", "lenet-5", "--data", synth_dir, "--epochs", "1",
+                  "--floor-runs", "1", "--json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *o;
+
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, r.out, -1, &error));
+  g_assert_no_error (error);
+  o = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (o, "preset"), ==, "lenet-5");
+  g_assert_cmpfloat (json_object_get_double_member (o, "floor_median_s"), >, 0);
+  g_assert_cmpfloat (json_object_get_double_member (o, "epoch_median_s"), >, 0);
+  result_clear (&r);
+
+  r = cli ("bench", "--preset", "lenet-5", "--data", synth_dir, "--epochs", "1", "--floor-runs", "1", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  /* multiply-adds per sample: conv1 6·25·784 (forward and weight gradient,
+   * no input gradient for the first layer), conv2 16·150·100 and the dense
+   * 400·120, 120·84, 84·10 (each three times):
+   * 2·(117600·2 + 240000·3 + 58920·3) = 2,263,920 FLOP, ×2000 images */
+  g_assert_nonnull (strstr (r.out, "4.53 GFLOP of matrix products per epoch"));
+  result_clear (&r);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1093,6 +1124,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/checkpoint-commands", test_checkpoint_commands);
   g_test_add_func ("/cli/data-recorded", test_data_recorded);
   g_test_add_func ("/cli/terminal", test_terminal);
+  g_test_add_func ("/cli/bench-cnn", test_bench_cnn);
   ret = g_test_run ();
   test_remove_tree (synth_dir);
   g_free (synth_dir);
