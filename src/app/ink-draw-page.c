@@ -19,7 +19,8 @@
  */
 
 /* The Draw page: the board and its toolbar, the image the network sees,
- * the class bars and the activation view, predicting while you draw. */
+ * the class bars, the activation view and, for a convolutional network,
+ * the feature maps, predicting while you draw. */
 
 #include "config.h"
 
@@ -62,6 +63,8 @@ struct _InkDrawPage
   InkProbBars          *bars;
   GtkWidget            *inside_box;
   InkActivationView    *activations;
+  GtkWidget            *maps_box;    /* heading and feature maps: shown for a network with image layers */
+  InkFeatureMaps       *maps;
   GtkFileChooserNative *chooser;
 
   /* the model */
@@ -158,6 +161,7 @@ predict (InkDrawPage *self)
     {
       ink_prob_bars_clear (self->bars);
       ink_activation_view_clear (self->activations);
+      ink_feature_maps_clear (self->maps);
       show_verdict (self);
       return;
     }
@@ -169,6 +173,7 @@ predict (InkDrawPage *self)
     {
       ink_prob_bars_clear (self->bars);
       ink_activation_view_clear (self->activations);
+      ink_feature_maps_clear (self->maps);
       show_verdict (self);
       return;
     }
@@ -181,6 +186,8 @@ predict (InkDrawPage *self)
 
   ink_prob_bars_set (self->bars, self->probs, self->n_classes);
   ink_activation_view_set (self->activations, insp, saliency, self->input);
+  /* the same forward pass: every conv2d and pooling layer's maps */
+  ink_feature_maps_set_inspection (self->maps, insp);
   show_verdict (self);
 }
 
@@ -213,6 +220,7 @@ show_model_state (InkDrawPage *self)
     {
       gtk_stack_set_visible_child_name (GTK_STACK (self->result_stack), "bars");
       gtk_widget_set_visible (self->inside_box, TRUE);
+      gtk_widget_set_visible (self->maps_box, ink_feature_maps_get_n_layers (self->maps) > 0);
       return;
     }
   gtk_label_set_label (GTK_LABEL (self->no_model_label),
@@ -248,6 +256,7 @@ drop_model (InkDrawPage *self)
   g_clear_pointer (&self->probs, g_free);
   g_clear_pointer (&self->model_problem, g_free);
   self->n_classes = 0;
+  ink_feature_maps_set_network (self->maps, NULL);
 }
 
 void
@@ -285,6 +294,7 @@ ink_draw_page_set_model (InkDrawPage      *self,
               self->n_classes = spec->layers[spec->n_layers - 1].units;
               self->probs = g_new0 (float, self->n_classes);
               set_output_kind (self);
+              ink_feature_maps_set_network (self->maps, spec);
             }
         }
       if (self->net != NULL)
@@ -735,6 +745,22 @@ build_content (InkDrawPage *self)
   self->activations = ink_activation_view_new ();
   gtk_widget_set_vexpand (GTK_WIDGET (self->activations), TRUE);
   gtk_box_append (GTK_BOX (self->inside_box), GTK_WIDGET (self->activations));
+
+  /* a convolutional network's maps, under the dense layers and the
+   * saliency map */
+  self->maps_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_widget_set_margin_top (self->maps_box, 12);
+  {
+    GtkWidget *title = heading (_("Feature Maps"));
+
+    gtk_widget_set_tooltip_text (title, _("What each convolution and pooling layer makes of the input: "
+                                          "one small image per filter, black 0, white the layer’s largest value"));
+    gtk_box_append (GTK_BOX (self->maps_box), title);
+  }
+  self->maps = ink_feature_maps_new ();
+  gtk_box_append (GTK_BOX (self->maps_box), GTK_WIDGET (self->maps));
+  gtk_widget_set_visible (self->maps_box, FALSE);
+  gtk_box_append (GTK_BOX (self->inside_box), self->maps_box);
   gtk_box_append (GTK_BOX (content), self->inside_box);
 
   scroller = gtk_scrolled_window_new ();
@@ -976,4 +1002,12 @@ ink_draw_page_get_activation_view (InkDrawPage *self)
   g_return_val_if_fail (INK_IS_DRAW_PAGE (self), NULL);
 
   return self->activations;
+}
+
+InkFeatureMaps *
+ink_draw_page_get_feature_maps (InkDrawPage *self)
+{
+  g_return_val_if_fail (INK_IS_DRAW_PAGE (self), NULL);
+
+  return self->maps;
 }
