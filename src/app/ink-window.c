@@ -194,7 +194,7 @@ show_model (InkWindow *self)
   if (self->model_spec == NULL)
     return;
   p = g_bytes_get_data (self->model_params, NULL);
-  ink_features_page_set_weights (self->features, p, self->model_spec->layers[0].units, self->model_spec->n_inputs);
+  ink_features_page_set_model (self->features, self->model_spec, p);
   ink_draw_page_set_class_names (self->draw, model_class_names (self));
   ink_draw_page_set_model (self->draw, self->model_spec, p, &self->model_norm);
 }
@@ -369,7 +369,7 @@ on_run_weights (InkRun *run, GBytes *params, InkWindow *self)
   const InkNorm *norm = ink_run_get_norm (run);
   const float *p = g_bytes_get_data (params, NULL);
 
-  ink_features_page_set_weights (self->features, p, exp->net->layers[0].units, exp->net->n_inputs);
+  ink_features_page_set_model (self->features, exp->net, p);
   /* during pretraining only the first layer means something: no model to draw with yet */
   if (norm && !ink_run_get_pretraining (run))
     {
