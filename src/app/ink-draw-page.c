@@ -38,6 +38,8 @@
 #define SIDE        28
 #define N_PIXELS    (SIDE * SIDE)
 #define PREVIEW_PX  5         /* device pixels per MNIST pixel in the preview */
+#define CONTENT_MARGINS 36    /* build_content's margins, both sides */
+#define TOP_SPACING     24
 
 struct _InkDrawPage
 {
@@ -62,6 +64,7 @@ struct _InkDrawPage
   GtkWidget            *no_model_label;
   InkProbBars          *bars;
   GtkWidget            *inside_box;
+  GtkWidget            *inside_row;  /* the activation view, then the maps: beside it when wide */
   InkActivationView    *activations;
   GtkWidget            *maps_box;    /* heading and feature maps: shown for a network with image layers */
   InkFeatureMaps       *maps;
@@ -220,7 +223,14 @@ show_model_state (InkDrawPage *self)
     {
       gtk_stack_set_visible_child_name (GTK_STACK (self->result_stack), "bars");
       gtk_widget_set_visible (self->inside_box, TRUE);
-      gtk_widget_set_visible (self->maps_box, ink_feature_maps_get_n_layers (self->maps) > 0);
+      gboolean maps = ink_feature_maps_get_n_layers (self->maps) > 0;
+
+      gtk_widget_set_visible (self->maps_box, maps);
+      /* the maps make the page scroll, so that the activation view would
+       * get only its minimum height: it keeps the size it has with room;
+       * beside the maps it takes its natural width, they the rest */
+      gtk_widget_set_size_request (GTK_WIDGET (self->activations), -1, maps ? 250 : -1);
+      gtk_widget_set_hexpand (GTK_WIDGET (self->activations), !maps);
       return;
     }
   gtk_label_set_label (GTK_LABEL (self->no_model_label),
@@ -256,7 +266,8 @@ drop_model (InkDrawPage *self)
   g_clear_pointer (&self->probs, g_free);
   g_clear_pointer (&self->model_problem, g_free);
   self->n_classes = 0;
-  ink_feature_maps_set_network (self->maps, NULL);
+  if (self->maps != NULL)   /* NULL once disposed */
+    ink_feature_maps_set_network (self->maps, NULL);
 }
 
 void
@@ -744,12 +755,15 @@ build_content (InkDrawPage *self)
   gtk_box_append (GTK_BOX (self->inside_box), heading (_("Inside the Network")));
   self->activations = ink_activation_view_new ();
   gtk_widget_set_vexpand (GTK_WIDGET (self->activations), TRUE);
-  gtk_box_append (GTK_BOX (self->inside_box), GTK_WIDGET (self->activations));
+  self->inside_row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, TOP_SPACING);
+  gtk_widget_set_vexpand (self->inside_row, TRUE);
+  gtk_box_append (GTK_BOX (self->inside_row), GTK_WIDGET (self->activations));
+  gtk_box_append (GTK_BOX (self->inside_box), self->inside_row);
 
-  /* a convolutional network's maps, under the dense layers and the
-   * saliency map */
+  /* a convolutional network's maps, beside the dense layers and the
+   * saliency map (under them when narrow) */
   self->maps_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  gtk_widget_set_margin_top (self->maps_box, 12);
+  gtk_widget_set_hexpand (self->maps_box, TRUE);
   {
     GtkWidget *title = heading (_("Feature Maps"));
 
@@ -760,7 +774,7 @@ build_content (InkDrawPage *self)
   self->maps = ink_feature_maps_new ();
   gtk_box_append (GTK_BOX (self->maps_box), GTK_WIDGET (self->maps));
   gtk_widget_set_visible (self->maps_box, FALSE);
-  gtk_box_append (GTK_BOX (self->inside_box), self->maps_box);
+  gtk_box_append (GTK_BOX (self->inside_row), self->maps_box);
   gtk_box_append (GTK_BOX (content), self->inside_box);
 
   scroller = gtk_scrolled_window_new ();
@@ -775,8 +789,7 @@ build_content (InkDrawPage *self)
 /* reflow: the drawing, what the network sees and the scores in a row when   */
 /* they fit, else in one column                                              */
 
-#define CONTENT_MARGINS 36   /* build_content's margins, both sides */
-#define TOP_SPACING     24
+#define MAPS_BESIDE     480  /* the feature maps go beside the activation view with this much room */
 
 static int
 min_width (GtkWidget *w)
@@ -807,6 +820,15 @@ reflow_widths (GtkWidget *widget,
     }
   *row = MAX (others, sum + TOP_SPACING * MAX (n - 1, 0) + CONTENT_MARGINS);
   *column = MAX (others, max + CONTENT_MARGINS);
+  /* wide, the feature maps are beside the activation view at its natural
+   * width */
+  if (gtk_widget_get_visible (self->maps_box))
+    {
+      int natural = 0;
+
+      gtk_widget_measure (GTK_WIDGET (self->activations), GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+      *row = MAX (*row, natural + TOP_SPACING + MAPS_BESIDE + CONTENT_MARGINS);
+    }
 }
 
 static void
@@ -818,6 +840,8 @@ set_row (GtkWidget *widget,
 
   if (gtk_orientable_get_orientation (GTK_ORIENTABLE (self->top)) != o)
     gtk_orientable_set_orientation (GTK_ORIENTABLE (self->top), o);
+  if (gtk_orientable_get_orientation (GTK_ORIENTABLE (self->inside_row)) != o)
+    gtk_orientable_set_orientation (GTK_ORIENTABLE (self->inside_row), o);
 }
 
 gboolean
@@ -847,6 +871,7 @@ ink_draw_page_dispose (GObject *object)
   g_clear_pointer (&self->toasts, gtk_widget_unparent);
   g_clear_pointer (&self->picture_surface, cairo_surface_destroy);
   self->canvas = NULL;
+  self->maps = NULL;
 
   G_OBJECT_CLASS (ink_draw_page_parent_class)->dispose (object);
 }

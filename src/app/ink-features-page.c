@@ -69,6 +69,7 @@ struct _InkFeaturesPage
   GtkWidget            *wrong_inputs_page;
   GtkWidget            *summary;
   GtkWidget            *shared_toggle;
+  GtkWidget            *choosers;      /* the bar holding the two below */
   GtkWidget            *layer_box;     /* "Layer" and its chooser: two convolutions or more */
   GtkWidget            *layer_choice;
   GtkStringList        *layer_names;
@@ -307,6 +308,8 @@ show_conv (InkFeaturesPage *self)
 
   self->updating = TRUE;
   gtk_widget_set_visible (self->filter_box, per_channel);
+  gtk_widget_set_visible (self->layer_box, self->n_convs > 1);
+  gtk_widget_set_visible (self->choosers, per_channel || self->n_convs > 1);
   if (per_channel)
     {
       self->filter = CLAMP (self->filter, 0, cl->filters - 1);
@@ -320,10 +323,9 @@ show_conv (InkFeaturesPage *self)
       ink_tile_view_set_tiles (self->tiles, cl->w + (gsize) self->filter * cl->in_channels * kernel,
                                cl->in_channels, cl->kw, cl->kh, INK_TILE_CHANNEL);
       /* Translators: the Features page's heading for a deeper convolution,
-       * e.g. "Layer 2, filter 5 of 64: its 3×3 weights on each of 32 input
-       * channels" */
-      summary = g_strdup_printf (_("Layer %d, filter %d of %d: its %d×%d weights on each of %d input channels"),
-                                 cl->index + 1, self->filter + 1, cl->filters, cl->kh, cl->kw, cl->in_channels);
+       * e.g. "Filter 5 of 64 in layer 2, on each of its 32 input channels" */
+      summary = g_strdup_printf (_("Filter %d of %d in layer %d, on each of its %d input channels"),
+                                 self->filter + 1, cl->filters, cl->index + 1, cl->in_channels);
     }
   else
     {
@@ -541,8 +543,12 @@ build_tiles_page (InkFeaturesPage *self)
   gtk_widget_add_css_class (self->summary, "heading");
   gtk_box_append (GTK_BOX (toolbar), self->summary);
 
-  /* a convolutional model: which convolution, which of its filters */
+  /* a convolutional model: which convolution, which of its filters, in a
+   * second bar under the first */
+  self->choosers = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 18);
+  gtk_widget_add_css_class (self->choosers, "toolbar");
   self->layer_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_margin_start (self->layer_box, 6);
   label = gtk_label_new_with_mnemonic (_("_Layer"));
   gtk_box_append (GTK_BOX (self->layer_box), label);
   self->layer_names = gtk_string_list_new (NULL);
@@ -553,7 +559,7 @@ build_tiles_page (InkFeaturesPage *self)
   g_signal_connect_swapped (self->layer_choice, "notify::selected", G_CALLBACK (on_layer_chosen), self);
   gtk_box_append (GTK_BOX (self->layer_box), self->layer_choice);
   gtk_widget_set_visible (self->layer_box, FALSE);
-  gtk_box_append (GTK_BOX (toolbar), self->layer_box);
+  gtk_box_append (GTK_BOX (self->choosers), self->layer_box);
 
   self->filter_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   gtk_widget_set_margin_start (self->filter_box, 6);
@@ -568,7 +574,8 @@ build_tiles_page (InkFeaturesPage *self)
   g_signal_connect_swapped (self->filter_spin, "value-changed", G_CALLBACK (on_filter_chosen), self);
   gtk_box_append (GTK_BOX (self->filter_box), self->filter_spin);
   gtk_widget_set_visible (self->filter_box, FALSE);
-  gtk_box_append (GTK_BOX (toolbar), self->filter_box);
+  gtk_box_append (GTK_BOX (self->choosers), self->filter_box);
+  gtk_widget_set_visible (self->choosers, FALSE);
 
   self->shared_toggle = gtk_toggle_button_new_with_mnemonic (_("_Same Scale"));
   gtk_widget_set_tooltip_text (self->shared_toggle,
@@ -586,6 +593,7 @@ build_tiles_page (InkFeaturesPage *self)
   g_signal_connect_swapped (button, "clicked", G_CALLBACK (on_export_clicked), self);
   gtk_box_append (GTK_BOX (toolbar), button);
   gtk_box_append (GTK_BOX (page), toolbar);
+  gtk_box_append (GTK_BOX (page), self->choosers);
   gtk_box_append (GTK_BOX (page), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
 
   content = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
@@ -609,6 +617,8 @@ build_tiles_page (InkFeaturesPage *self)
   /* the unit's panel scrolls rather than holding the window taller than
    * 600 px */
   panel = gtk_scrolled_window_new ();
+  /* its statistics' names expand; the page's extra width goes to the tiles */
+  gtk_widget_set_hexpand (panel, FALSE);
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (panel), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_propagate_natural_width (GTK_SCROLLED_WINDOW (panel), TRUE);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (panel), build_panel (self));
@@ -706,8 +716,7 @@ ink_features_page_set_weights (InkFeaturesPage *self,
       return;
     }
   drop_convs (self);
-  gtk_widget_set_visible (self->layer_box, FALSE);
-  gtk_widget_set_visible (self->filter_box, FALSE);
+  gtk_widget_set_visible (self->choosers, FALSE);
   gtk_label_set_label (GTK_LABEL (self->hint), _("Click a tile to see its unit’s weights"));
   gtk_widget_set_tooltip_text (self->summary, NULL);
   if (n_inputs != N_PIXELS)
@@ -844,7 +853,6 @@ ink_features_page_set_model (InkFeaturesPage  *self,
   self->n_convs = n;
   if (!same)
     fill_layer_names (self);
-  gtk_widget_set_visible (self->layer_box, n > 1);
   show_conv (self);
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "tiles");
 }

@@ -31,7 +31,6 @@
 #include "ink-cairo-util.h"
 #include "ink-tile-view.h"
 
-#define GAP       1                 /* atlas pixels between tiles */
 #define LUT_SIZE  1024
 
 struct _InkTileView
@@ -44,6 +43,7 @@ struct _InkTileView
   int              tile_h;
   int              px;              /* atlas pixels per weight: small kernels are
                                      * drawn larger so that the 1-pixel gap stays thin */
+  int              gap;             /* atlas pixels between tiles: 1, more for small kernels */
   InkTileKind      kind;
   int              cols;
   int              rows;
@@ -87,13 +87,13 @@ tile_n (InkTileView *self)
 static inline int
 pitch_x (InkTileView *self)
 {
-  return self->tile_w * self->px + GAP;
+  return self->tile_w * self->px + self->gap;
 }
 
 static inline int
 pitch_y (InkTileView *self)
 {
-  return self->tile_h * self->px + GAP;
+  return self->tile_h * self->px + self->gap;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -217,8 +217,8 @@ build_atlas (InkTileView *self)
   if (self->n_units == 0)
     return;
 
-  width = self->cols * pitch_x (self) - GAP;
-  height = self->rows * pitch_y (self) - GAP;
+  width = self->cols * pitch_x (self) - self->gap;
+  height = self->rows * pitch_y (self) - self->gap;
   self->atlas = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
   cairo_surface_flush (self->atlas);
   data = (guint32 *) cairo_image_surface_get_data (self->atlas);
@@ -546,6 +546,7 @@ ink_tile_view_init (InkTileView *self)
   self->selected = -1;
   self->hover = -1;
   self->px = 1;
+  self->gap = 1;
 
   motion = gtk_event_controller_motion_new ();
   g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
@@ -627,6 +628,7 @@ ink_tile_view_set_tiles (InkTileView *self,
   /* a 3×3 kernel drawn 9 pixels a weight: tiles near 28 pixels, as a
    * dense layer's */
   self->px = MAX (1, INK_TILE_SIDE / MAX (tile_w, tile_h));
+  self->gap = self->px > 1 ? MAX (2, self->px / 2) : 1;
   self->kind = kind;
   self->cols = (int) ceil (sqrt ((double) n_tiles));
   self->rows = (n_tiles + self->cols - 1) / self->cols;
@@ -652,6 +654,7 @@ ink_tile_view_clear (InkTileView *self)
   self->n_units = self->cols = self->rows = 0;
   self->tile_w = self->tile_h = 0;
   self->px = 1;
+  self->gap = 1;
   self->hover = -1;
   ink_tile_view_set_selected (self, -1);
   gtk_widget_queue_resize (GTK_WIDGET (self));

@@ -47,9 +47,9 @@ G_DECLARE_FINAL_TYPE (InkTileView, ink_tile_view, INK, TILE_VIEW, GtkWidget)
  * incoming weights as 28×28 tiles, or a convolution's k×k kernels.  The
  * tiles are drawn once into an atlas image when the weights arrive, each
  * weight as p × p pixels where p = MAX (1, 28 / MAX (kw, kh)) (1 for 28×28
- * tiles, 9 for 3×3 kernels), with 1 px of transparent gap between tiles
- * (28×28: (cols·29 − 1) × (rows·29 − 1) pixels), and painted scaled with
- * the nearest filter.
+ * tiles, 9 for 3×3 kernels), with g px of transparent gap between tiles
+ * (g = 1 for p = 1, else MAX (2, p / 2); 28×28 tiles: (cols·29 − 1) ×
+ * (rows·29 − 1) pixels), and painted scaled with the nearest filter.
  *
  * Property "shared-scale" (gboolean, default FALSE): one colour scale for all
  * tiles (the largest |w| of the layer) instead of one per tile.
