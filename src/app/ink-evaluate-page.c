@@ -772,7 +772,10 @@ parity_done (GObject      *source,
   gtk_widget_set_sensitive (self->parity_button, self->model_spec != NULL);
   g_free (self->parity_summary);
   self->parity_summary = g_steal_pointer (&summary);
-  ink_parity_dialog_present (GTK_WIDGET (self), self->parity_summary, table);
+  ink_parity_dialog_present_full (GTK_WIDGET (self),
+                                  ink_parity_dialog_compare_refused (result)
+                                  ? _("The GPU Cannot Run This Network") : NULL,
+                                  self->parity_summary, table);
 }
 
 static void
