@@ -40,6 +40,8 @@
 #define PREVIEW_PX  5         /* device pixels per MNIST pixel in the preview */
 #define CONTENT_MARGINS 36    /* build_content's margins, both sides */
 #define TOP_SPACING     24
+#define ACTIVATION_PANEL 200  /* the activation view's natural width per panel */
+#define MAPS_BESIDE     480   /* the feature maps go beside the activation view with this much room */
 
 struct _InkDrawPage
 {
@@ -221,15 +223,23 @@ show_model_state (InkDrawPage *self)
 {
   if (self->net != NULL)
     {
+      gboolean maps = ink_feature_maps_get_n_layers (self->maps) > 0;
+      int panels = 1;   /* the saliency map, and a grid per hidden dense layer */
+
       gtk_stack_set_visible_child_name (GTK_STACK (self->result_stack), "bars");
       gtk_widget_set_visible (self->inside_box, TRUE);
-      gboolean maps = ink_feature_maps_get_n_layers (self->maps) > 0;
-
       gtk_widget_set_visible (self->maps_box, maps);
       /* the maps make the page scroll, so that the activation view would
        * get only its minimum height: it keeps the size it has with room;
        * beside the maps it takes its natural width, they the rest */
-      gtk_widget_set_size_request (GTK_WIDGET (self->activations), -1, maps ? 250 : -1);
+      for (int l = 0; self->spec != NULL && l < self->spec->n_layers - 1; l++)
+        if (self->spec->layers[l].kind == INK_LAYER_DENSE)
+          panels++;
+      /* the width it takes with a drawing from the start, so that the maps
+       * beside it do not move at the first stroke */
+      gtk_widget_set_size_request (GTK_WIDGET (self->activations),
+                                   maps ? MIN (panels * ACTIVATION_PANEL + (panels - 1) * 24, 640) : -1,
+                                   maps ? 250 : -1);
       gtk_widget_set_hexpand (GTK_WIDGET (self->activations), !maps);
       return;
     }
@@ -789,7 +799,6 @@ build_content (InkDrawPage *self)
 /* reflow: the drawing, what the network sees and the scores in a row when   */
 /* they fit, else in one column                                              */
 
-#define MAPS_BESIDE     480  /* the feature maps go beside the activation view with this much room */
 
 static int
 min_width (GtkWidget *w)

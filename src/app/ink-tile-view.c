@@ -859,3 +859,24 @@ ink_tile_view_export_png (InkTileView  *self,
     return ok;
   }
 }
+
+gboolean
+ink_tile_view_get_tile_rect (InkTileView     *self,
+                             int              unit,
+                             graphene_rect_t *rect)
+{
+  g_return_val_if_fail (INK_IS_TILE_VIEW (self), FALSE);
+  g_return_val_if_fail (rect != NULL, FALSE);
+
+  if (unit < 0 || unit >= self->n_units)
+    return FALSE;
+  update_geometry (self);
+  if (self->scale <= 0)
+    return FALSE;
+  graphene_rect_init (rect,
+                      (float) (self->origin_x + (unit % self->cols) * pitch_x (self) * self->scale),
+                      (float) (self->origin_y + (unit / self->cols) * pitch_y (self) * self->scale),
+                      (float) (self->tile_w * self->px * self->scale),
+                      (float) (self->tile_h * self->px * self->scale));
+  return TRUE;
+}

@@ -94,6 +94,11 @@ void             ink_tile_view_get_grid         (InkTileView *self,
 void             ink_tile_view_get_atlas_size   (InkTileView *self,
                                                  int         *width,
                                                  int         *height);
+/* where unit's tile is drawn, in widget coordinates (after the widget is
+ * allocated; FALSE without such a tile or before) */
+gboolean         ink_tile_view_get_tile_rect    (InkTileView     *self,
+                                                 int              unit,
+                                                 graphene_rect_t *rect);
 /* one unit's tile as the atlas shows it: a new ARGB32 surface of one pixel
  * per weight (tile_w × tile_h), NULL when there is no such unit */
 cairo_surface_t *ink_tile_view_render_tile      (InkTileView *self,
