@@ -1284,6 +1284,12 @@ preset_row (InkWindow *win, const char *name)
 }
 
 /* a click on a row of the menu's list (single-click activation) */
+static GtkWidget *
+preset_row_summary (InkWindow *win, const char *name)
+{
+  return gui_find_named (preset_row (win, name), "summary");
+}
+
 static void
 click_row (GtkWidget *row)
 {
@@ -1323,26 +1329,48 @@ test_presets_menu (void)
   InkWindow *win = new_window ();
   InkDesignPage *design = INK_DESIGN_PAGE (ink_window_get_page (win, "design"));
   g_autoptr(InkExperiment) keras = ink_experiment_preset ("keras-mnist-mlp", NULL);
-  g_auto(GStrv) names = ink_experiment_list_presets ();
-  GtkWidget *list;
+  g_auto(GStrv) names = ink_experiment_list_all_presets ();
+  g_auto(GStrv) dense = ink_experiment_list_presets ();
+  GtkWidget *list, *header;
+  int last_dense = -1, first_cnn = G_MAXINT;
 
   g_assert_true (g_strv_contains ((const char * const *) names, "quick-demo"));
+  g_assert_true (g_strv_contains ((const char * const *) names, "keras-mnist-cnn"));
+  g_assert_true (g_strv_contains ((const char * const *) names, "lenet-5"));
   ink_design_page_set_experiment (design, keras);
   for (guint i = 0; names[i]; i++)
     {
       GtkWidget *row = preset_row (win, names[i]);
       GtkWidget *summary = gui_find_named (row, "summary");
       GtkWidget *check = gui_find_named (row, "current");
+      gboolean is_dense = g_strv_contains ((const char * const *) dense, names[i]);
+      int index = gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (row));
       const char *text;
 
       g_assert_nonnull (summary);
       text = gtk_label_get_text (GTK_LABEL (summary));
       g_test_message ("%s: %s", names[i], text);
-      g_assert_nonnull (strstr (text, "784-"));
-      g_assert_nonnull (strstr (text, "%"));
-      g_assert_true (strstr (text, " s") || strstr (text, " min") || strstr (text, "minute"));
+      g_assert_cmpstr (text, !=, "");
+      if (is_dense)
+        {
+          g_assert_nonnull (strstr (text, "784-"));
+          g_assert_nonnull (strstr (text, "%"));
+          g_assert_true (strstr (text, " s") || strstr (text, " min") || strstr (text, "minute"));
+          last_dense = MAX (last_dense, index);
+        }
+      else
+        first_cnn = MIN (first_cnn, index);
       g_assert_cmpint (gtk_widget_get_visible (check), ==, g_str_equal (names[i], "keras-mnist-mlp"));
     }
+  /* the convolutional ones after the dense ones, under their heading */
+  g_assert_cmpint (last_dense + 1, ==, first_cnn);
+  header = gtk_list_box_row_get_header (GTK_LIST_BOX_ROW (preset_row (win, "lenet-5")));
+  if (header == NULL)
+    header = gtk_list_box_row_get_header (GTK_LIST_BOX_ROW (preset_row (win, "keras-mnist-cnn")));
+  g_assert_nonnull (header);
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (header)), "Convolutional"));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (preset_row_summary (win, "keras-mnist-cnn"))),
+                            "99.25%"));
   list = gui_find_named (GTK_WIDGET (presets_popover (win)), "presets");
   g_assert_cmpstr (gtk_widget_get_name (gtk_widget_get_first_child (list)), ==, "preset-quick-demo");
   screen_shots (GTK_WINDOW (win), "presets-menu");

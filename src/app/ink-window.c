@@ -645,7 +645,7 @@ static void
 refresh_preset_mark (InkWindow *self)
 {
   const InkExperiment *base = ink_design_page_get_base (self->design);
-  g_auto(GStrv) names = ink_experiment_list_presets ();
+  g_auto(GStrv) names = ink_experiment_list_all_presets ();
   const char *name = base && base->name && g_strv_contains ((const char * const *) names, base->name)
                      ? base->name : NULL;
 
