@@ -31,11 +31,13 @@
 #include <math.h>
 #include <string.h>
 
+#include "ink-design-page.h"
 #include "ink-draw-page.h"
 #include "ink-feature-maps.h"
 #include "ink-features-page.h"
 #include "ink-inspect.h"
 #include "ink-model.h"
+#include "ink-run.h"
 #include "ink-trainer.h"
 #include "ink-window.h"
 #include "test-util.h"
@@ -71,6 +73,7 @@ static const struct
   { 3, 6, 5, "avg-pool 2×2 → 6×5×5" },
 };
 
+static InkApplication *app;
 static char *model_dir;
 static char *model_path;
 
@@ -703,7 +706,6 @@ static void
 test_window (void)
 {
   g_autoptr(InkModel) model = load_small_cnn ();
-  InkApplication *app = ink_application_new ();
   g_autofree char *data = test_synthetic_dir (200, 100);
   g_autofree char *ledger = g_dir_make_tmp ("ink-cnnviz-ledger-XXXXXX", NULL);
   g_autoptr(GError) error = NULL;
@@ -712,8 +714,6 @@ test_window (void)
   InkFeaturesPage *features;
   InkFeatureMaps *maps;
 
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
   win = ink_window_new (app);
   ink_window_set_ledger_root (win, ledger);
   ink_window_set_data_dir (win, data);
@@ -744,7 +744,107 @@ test_window (void)
     }
   gtk_window_destroy (GTK_WINDOW (win));
   gui_pump ();
-  g_object_unref (app);
+  test_remove_tree (data);
+  test_remove_tree (ledger);
+}
+
+typedef struct
+{
+  InkWindow      *win;
+  InkDrawPage    *draw;
+  const InkNetSpec *spec;
+  guint           n_weights;     /* "weights" emissions seen */
+  double          max_error;
+  float          *first;         /* the first conv's maps at the first emission */
+  gboolean        changed;       /* … and different at a later one */
+} RunWatch;
+
+static void
+on_weights (InkRun *run, GBytes *params, RunWatch *w)
+{
+  InkFeatureMaps *maps = ink_draw_page_get_feature_maps (w->draw);
+  const float *v = ink_feature_maps_get_values (maps, 0);
+  const InkNorm *norm = ink_run_get_norm (run);
+
+  if (norm == NULL || v == NULL)
+    return;
+  w->n_weights++;
+  w->max_error = MAX (w->max_error, maps_error (maps, w->spec, g_bytes_get_data (params, NULL), norm,
+                                                ink_draw_page_get_input (w->draw)));
+  if (w->first == NULL)
+    w->first = g_memdup2 (v, sizeof (float) * 4 * 26 * 26);
+  else if (memcmp (w->first, v, sizeof (float) * 4 * 26 * 26) != 0)
+    w->changed = TRUE;
+}
+
+static gboolean
+has_data (gpointer win)
+{
+  return ink_window_has_data (win);
+}
+
+static gboolean
+run_ended (gpointer win)
+{
+  InkRun *run = ink_window_get_run (win);
+
+  return run && (ink_run_get_state (run) == INK_RUN_FINISHED || ink_run_get_state (run) == INK_RUN_FAILED);
+}
+
+/* Training a CNN in the window with a digit on the board: the Draw page's
+ * maps follow the run's weights as they arrive (each time the maps of the
+ * digit under those weights). */
+static void
+test_window_run (void)
+{
+  g_autofree char *data = test_synthetic_dir (600, 100);
+  g_autofree char *ledger = g_dir_make_tmp ("ink-cnnviz-ledger-XXXXXX", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InkExperiment) exp = ink_experiment_from_json (small_cnn_json, -1, &error);
+  RunWatch w = { 0 };
+  InkDesignPage *design;
+  GtkWidget *start;
+  double xy[] = { 0.5, 0.2, 0.45, 0.5, 0.5, 0.8 };
+
+  g_assert_no_error (error);
+  w.win = ink_window_new (app);
+  ink_window_set_ledger_root (w.win, ledger);
+  ink_window_set_data_dir (w.win, data);
+  gtk_window_present (GTK_WINDOW (w.win));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (w.win));
+  g_assert_true (gui_wait_for (has_data, w.win, 30));
+  w.draw = INK_DRAW_PAGE (ink_window_get_page (w.win, "draw"));
+  w.spec = exp->net;
+  design = INK_DESIGN_PAGE (ink_window_get_page (w.win, "design"));
+  ink_design_page_set_experiment (design, exp);
+  gui_pump ();
+
+  /* a digit on the board, no model yet */
+  ink_draw_canvas_add_stroke (ink_draw_page_get_canvas (w.draw), xy, 3);
+  ink_draw_page_flush (w.draw);
+  g_assert_cmpint (ink_feature_maps_get_n_layers (ink_draw_page_get_feature_maps (w.draw)), ==, 0);
+
+  start = gui_find_action (GTK_WIDGET (w.win), "win.start");
+  g_assert_nonnull (start);
+  g_assert_true (gtk_widget_is_sensitive (start));
+  g_signal_emit_by_name (start, "clicked");
+  if (ink_window_get_run (w.win) == NULL)
+    gui_dump (GTK_WIDGET (w.win), 0);
+  g_assert_nonnull (ink_window_get_run (w.win));
+  /* after the window's own handler, which feeds the page */
+  g_signal_connect_after (ink_window_get_run (w.win), "weights", G_CALLBACK (on_weights), &w);
+  g_assert_true (gui_wait_for (run_ended, w.win, 100));
+  g_assert_cmpint (ink_run_get_state (ink_window_get_run (w.win)), ==, INK_RUN_FINISHED);
+
+  g_assert_cmpuint (w.n_weights, >=, 2);
+  g_assert_cmpfloat (w.max_error, <, 1e-6);
+  g_assert_true (w.changed);
+  g_assert_cmpint (ink_feature_maps_get_n_layers (ink_draw_page_get_feature_maps (w.draw)), ==,
+                   G_N_ELEMENTS (expected_maps));
+
+  gtk_window_destroy (GTK_WINDOW (w.win));
+  gui_pump ();
+  g_free (w.first);
   test_remove_tree (data);
   test_remove_tree (ledger);
 }
@@ -756,6 +856,9 @@ main (int argc, char **argv)
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  app = ink_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
 
   g_test_add_func ("/cnnviz/inspect", test_inspect);
   g_test_add_func ("/cnnviz/draw/maps", test_draw_maps);
@@ -763,6 +866,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cnnviz/features", test_features);
   g_test_add_func ("/cnnviz/features/kernel-tiles", test_kernel_tiles);
   g_test_add_func ("/cnnviz/window", test_window);
+  g_test_add_func ("/cnnviz/window-run", test_window_run);
   ret = g_test_run ();
 
   if (model_path != NULL)
