@@ -40,7 +40,9 @@
 #define PREVIEW_PX  5         /* device pixels per MNIST pixel in the preview */
 #define CONTENT_MARGINS 36    /* build_content's margins, both sides */
 #define TOP_SPACING     24
-#define ACTIVATION_PANEL 200  /* the activation view's natural width per panel */
+#define ACTIVATION_PANEL 200  /* the activation view's natural width per panel, */
+#define PANEL_GAP       24    /* between panels, */
+#define ACTIVATION_MIN  240   /* and its minimum width (ink-activation-view.c) */
 #define MAPS_BESIDE     480   /* the feature maps go beside the activation view with this much room */
 
 struct _InkDrawPage
@@ -67,6 +69,7 @@ struct _InkDrawPage
   InkProbBars          *bars;
   GtkWidget            *inside_box;
   GtkWidget            *inside_row;  /* the activation view, then the maps: beside it when wide */
+  int                   activations_width;   /* the activation view's width beside the maps */
   InkActivationView    *activations;
   GtkWidget            *maps_box;    /* heading and feature maps: shown for a network with image layers */
   InkFeatureMaps       *maps;
@@ -225,21 +228,21 @@ show_model_state (InkDrawPage *self)
     {
       gboolean maps = ink_feature_maps_get_n_layers (self->maps) > 0;
       int panels = 1;   /* the saliency map, and a grid per hidden dense layer */
+      gboolean wide = gtk_orientable_get_orientation (GTK_ORIENTABLE (self->inside_row)) == GTK_ORIENTATION_HORIZONTAL;
 
       gtk_stack_set_visible_child_name (GTK_STACK (self->result_stack), "bars");
       gtk_widget_set_visible (self->inside_box, TRUE);
       gtk_widget_set_visible (self->maps_box, maps);
       /* the maps make the page scroll, so that the activation view would
        * get only its minimum height: it keeps the size it has with room;
-       * beside the maps it takes its natural width, they the rest */
+       * beside the maps it takes the width of its panels (from the start,
+       * so that the maps do not move at the first stroke), they the rest */
       for (int l = 0; self->spec != NULL && l < self->spec->n_layers - 1; l++)
         if (self->spec->layers[l].kind == INK_LAYER_DENSE)
           panels++;
-      /* the width it takes with a drawing from the start, so that the maps
-       * beside it do not move at the first stroke */
+      self->activations_width = maps ? panels * ACTIVATION_PANEL + (panels - 1) * PANEL_GAP : 0;
       gtk_widget_set_size_request (GTK_WIDGET (self->activations),
-                                   maps ? MIN (panels * ACTIVATION_PANEL + (panels - 1) * 24, 640) : -1,
-                                   maps ? 250 : -1);
+                                   maps && wide ? self->activations_width : -1, maps ? 250 : -1);
       gtk_widget_set_hexpand (GTK_WIDGET (self->activations), !maps);
       return;
     }
@@ -816,8 +819,16 @@ reflow_widths (GtkWidget *widget,
                int       *column)
 {
   InkDrawPage *self = INK_DRAW_PAGE (widget);
-  int others = MAX (min_width (self->toolbar), min_width (self->inside_box) + CONTENT_MARGINS);
-  int sum = 0, max = 0, n = 0;
+  int inside = 0, others, sum = 0, max = 0, n = 0;
+
+  /* "Inside the Network" as a column (its row is for wide pages only):
+   * the widest of its parts */
+  for (GtkWidget *c = gtk_widget_get_first_child (self->inside_box); c; c = gtk_widget_get_next_sibling (c))
+    inside = MAX (inside, c == self->inside_row ? 0 : min_width (c));
+  for (GtkWidget *c = gtk_widget_get_first_child (self->inside_row); c; c = gtk_widget_get_next_sibling (c))
+    /* (not the width it is given beside the maps) */
+    inside = MAX (inside, c == GTK_WIDGET (self->activations) ? ACTIVATION_MIN : min_width (c));
+  others = MAX (min_width (self->toolbar), inside + CONTENT_MARGINS);
 
   for (GtkWidget *c = gtk_widget_get_first_child (self->top); c; c = gtk_widget_get_next_sibling (c))
     {
@@ -832,12 +843,7 @@ reflow_widths (GtkWidget *widget,
   /* wide, the feature maps are beside the activation view at its natural
    * width */
   if (gtk_widget_get_visible (self->maps_box))
-    {
-      int natural = 0;
-
-      gtk_widget_measure (GTK_WIDGET (self->activations), GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
-      *row = MAX (*row, natural + TOP_SPACING + MAPS_BESIDE + CONTENT_MARGINS);
-    }
+    *row = MAX (*row, self->activations_width + TOP_SPACING + MAPS_BESIDE + CONTENT_MARGINS);
 }
 
 static void
@@ -850,7 +856,11 @@ set_row (GtkWidget *widget,
   if (gtk_orientable_get_orientation (GTK_ORIENTABLE (self->top)) != o)
     gtk_orientable_set_orientation (GTK_ORIENTABLE (self->top), o);
   if (gtk_orientable_get_orientation (GTK_ORIENTABLE (self->inside_row)) != o)
-    gtk_orientable_set_orientation (GTK_ORIENTABLE (self->inside_row), o);
+    {
+      gtk_orientable_set_orientation (GTK_ORIENTABLE (self->inside_row), o);
+      if (gtk_widget_get_visible (self->maps_box))
+        gtk_widget_set_size_request (GTK_WIDGET (self->activations), row ? self->activations_width : -1, 250);
+    }
 }
 
 gboolean

@@ -32,6 +32,7 @@
 #include "ink-tile-view.h"
 
 #define LUT_SIZE  1024
+#define RING      3                 /* half the selection ring's width, rounded up */
 
 struct _InkTileView
 {
@@ -256,7 +257,10 @@ update_geometry (InkTileView *self)
     }
   aw = cairo_image_surface_get_width (self->atlas);
   ah = cairo_image_surface_get_height (self->atlas);
-  s = MIN ((double) width / aw, (double) height / ah);
+  /* RING px kept free around the atlas: the selection's ring is drawn
+   * outside its tile */
+  s = MIN ((double) (width - 2 * RING) / aw, (double) (height - 2 * RING) / ah);
+  s = MAX (s, 0.01);
   /* whole multiples keep every weight the same size; past 3× the unevenness
    * of a fractional scale no longer shows */
   if (s >= 1.0 && s < 3.0)
