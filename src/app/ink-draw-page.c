@@ -244,6 +244,8 @@ show_model_state (InkDrawPage *self)
       gtk_widget_set_size_request (GTK_WIDGET (self->activations),
                                    maps && wide ? self->activations_width : -1, maps ? 250 : -1);
       gtk_widget_set_hexpand (GTK_WIDGET (self->activations), !maps);
+      /* not as tall as the maps beside it (its placeholder is centred) */
+      gtk_widget_set_valign (GTK_WIDGET (self->activations), maps ? GTK_ALIGN_START : GTK_ALIGN_FILL);
       return;
     }
   gtk_label_set_label (GTK_LABEL (self->no_model_label),
