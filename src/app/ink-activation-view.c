@@ -463,6 +463,25 @@ ink_activation_view_new (void)
   return g_object_new (INK_TYPE_ACTIVATION_VIEW, NULL);
 }
 
+/* a copy of what the view shows: the dense layers' values (a CNN's maps,
+ * tens of thousands of floats, stay out; their values are NULL) */
+static InkInspection *
+copy_dense (const InkInspection *insp)
+{
+  InkInspection *copy = g_new0 (InkInspection, 1);
+
+  copy->n_layers = insp->n_layers;
+  copy->units = g_memdup2 (insp->units, sizeof (int) * insp->n_layers);
+  copy->activations = g_memdup2 (insp->activations, sizeof (InkActivation) * insp->n_layers);
+  copy->kinds = g_memdup2 (insp->kinds, sizeof (InkLayerKind) * insp->n_layers);
+  copy->shapes = g_memdup2 (insp->shapes, sizeof (InkLayerShape) * insp->n_layers);
+  copy->values = g_new0 (float *, insp->n_layers);
+  for (int l = 0; l < insp->n_layers; l++)
+    if (insp->kinds == NULL || insp->kinds[l] == INK_LAYER_DENSE)
+      copy->values[l] = g_memdup2 (insp->values[l], sizeof (float) * insp->units[l]);
+  return copy;
+}
+
 void
 ink_activation_view_set (InkActivationView   *self,
                          const InkInspection *insp,
@@ -480,7 +499,7 @@ ink_activation_view_set (InkActivationView   *self,
   g_clear_pointer (&self->insp, ink_inspection_free);
   g_clear_pointer (&self->saliency_title, g_free);
 
-  self->insp = ink_inspection_copy (insp);
+  self->insp = copy_dense (insp);
   self->top = ink_inspection_top (insp);
   self->layers = g_new0 (Layer, MAX (1, insp->n_layers));
   self->n_hidden = 0;
