@@ -580,6 +580,68 @@ test_train_small_cnn (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+static gboolean
+window_is_800 (gpointer w)
+{
+  return gtk_widget_get_width (w) <= 800 && gtk_widget_get_height (w) <= 600;
+}
+
+/* the first mapped label cut short by an ellipsis under `root`, or NULL */
+static GtkWidget *
+find_truncated_label (GtkWidget *root)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found;
+
+      if (!gtk_widget_get_mapped (c))
+        continue;
+      if (GTK_IS_LABEL (c) && gtk_label_get_ellipsize (GTK_LABEL (c)) != PANGO_ELLIPSIZE_NONE &&
+          pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (c))))
+        return c;
+      if ((found = find_truncated_label (c)))
+        return found;
+    }
+  return NULL;
+}
+
+/* The Design page of a convolutional network at 800×600 and at full size:
+ * the window asks for no more, and no label is cut short. */
+static void
+test_800x600 (void)
+{
+  InkWindow *win = new_window ();
+  g_autoptr(InkExperiment) cnn = ink_experiment_preset ("keras-mnist-cnn", NULL);
+  const int sizes[][2] = { { 1280, 800 }, { 800, 600 } };
+
+  ink_design_page_set_experiment (design_of (win), cnn);
+  gtk_window_unmaximize (GTK_WINDOW (win));
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      int min_w, min_h, nat;
+      GtkWidget *cut;
+
+      gtk_window_set_default_size (GTK_WINDOW (win), sizes[i][0], sizes[i][1]);
+      if (sizes[i][0] == 800 && !gui_wait_for (window_is_800, win, 5))
+        g_test_message ("not resized: %dx%d", gtk_widget_get_width (GTK_WIDGET (win)),
+                        gtk_widget_get_height (GTK_WIDGET (win)));
+      gui_pump ();
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
+      gtk_widget_measure (GTK_WIDGET (win), GTK_ORIENTATION_HORIZONTAL, -1, &min_w, &nat, NULL, NULL);
+      gtk_widget_measure (GTK_WIDGET (win), GTK_ORIENTATION_VERTICAL, 800, &min_h, &nat, NULL, NULL);
+      g_test_message ("at %dx%d: asks for at least %dx%d", gtk_widget_get_width (GTK_WIDGET (win)),
+                      gtk_widget_get_height (GTK_WIDGET (win)), min_w, min_h);
+      g_assert_cmpint (min_w, <=, 800);
+      g_assert_cmpint (min_h, <=, 600);
+      cut = find_truncated_label (ink_window_get_page (win, "design"));
+      if (cut)
+        g_error ("“%s” is cut short at %dx%d", gtk_label_get_text (GTK_LABEL (cut)),
+                 gtk_widget_get_width (GTK_WIDGET (win)), gtk_widget_get_height (GTK_WIDGET (win)));
+      gui_shot (GTK_WIDGET (win), sizes[i][0] == 800 ? "cnn-design-800.png" : "cnn-design-full.png");
+    }
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 static void
 store_result (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -641,6 +703,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cnn/add-conv", test_add_conv);
   g_test_add_func ("/cnn/bad-geometry", test_bad_geometry);
   g_test_add_func ("/cnn/optimizer-schedule", test_optimizer_schedule);
+  g_test_add_func ("/cnn/800x600", test_800x600);
   g_test_add_func ("/cnn/train-small-cnn", test_train_small_cnn);
   g_test_add_func ("/cnn/parity-refused", test_parity_refused);
   ret = g_test_run ();
