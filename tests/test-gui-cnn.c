@@ -326,6 +326,15 @@ test_add_conv (void)
   g_assert_cmpfloat (got->net->layers[2].momentum, ==, 0.99f);
   g_assert_cmpfloat (got->net->layers[2].epsilon, ==, 1e-3f);
 
+  /* the row's menu duplicates a convolution with its values, and removes it */
+  gui_click (gui_menu_item (GTK_MENU_BUTTON (gui_find_type (conv, GTK_TYPE_MENU_BUTTON)), "D_uplicate"));
+  g_assert_cmpstr (row_title_text (layer_row (win, 1)), ==, "Layer 2 · Convolution");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (gui_find_named (layer_row (win, 1), "kernel"))), ==, "3×5");
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (gui_find_named (layer_row (win, 1), "padding"))), ==, 1);
+  g_assert_true (g_str_has_prefix (row_subtitle (layer_row (win, 1)), "8×28×28 · 968 parameters"));
+  gui_click (gui_menu_item (GTK_MENU_BUTTON (gui_find_type (layer_row (win, 1), GTK_TYPE_MENU_BUTTON)), "_Remove"));
+  g_assert_cmpstr (row_title_text (layer_row (win, 1)), ==, "Layer 2 · Max pooling");
+
   /* the button itself still adds a dense layer at the end */
   gui_click (add);
   g_assert_cmpuint (ink_layer_editor_get_n_hidden (ink_design_page_get_layer_editor (design)), ==, 6);
