@@ -367,6 +367,8 @@ test_bad_geometry (void)
   g_assert_false (ink_design_page_get_valid (design));
   g_assert_false (gtk_widget_is_sensitive (train_button (win)));
   g_assert_true (gtk_widget_has_css_class (conv2, "error"));
+  g_assert_true (gtk_widget_has_css_class (gui_find_named (conv2, "kernel"), "error"));
+  g_assert_false (gtk_widget_has_css_class (gui_find_named (conv2, "filters"), "error"));
   g_assert_true (gtk_widget_get_visible (error));
   g_test_message ("%s", gtk_label_get_text (GTK_LABEL (error)));
   g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (error)), "layer 2 (conv2d 64 30×30)"));
@@ -380,6 +382,7 @@ test_bad_geometry (void)
 
   type_text (gui_find_named (conv2, "kernel"), "3");
   g_assert_true (ink_layer_editor_get_valid (editor));
+  g_assert_false (gtk_widget_has_css_class (gui_find_named (conv2, "kernel"), "error"));
   g_assert_true (gtk_widget_is_sensitive (train_button (win)));
   g_assert_false (gtk_widget_has_css_class (conv2, "error"));
   g_assert_false (gtk_widget_get_visible (error));

@@ -660,7 +660,13 @@ check_geometry (InkLayerEditor  *self,
       if (at >= 0 && at < (int) self->n_hidden)
         {
           LayerRow *lr = layer_row_at (self, at);
+
           show_error (lr->row, lr->error, geom->message);
+          /* the field the sizes come from: a convolution's kernel, a pool's window */
+          if (lr->kernel && strstr (geom->message, "kernel"))
+            mark_field (lr->kernel, geom->message);
+          if (lr->pool_size && strstr (geom->message, "its input is"))
+            mark_field (lr->pool_size, geom->message);
         }
       else if (at == (int) self->n_hidden)
         show_error (self->output_row, self->output_error, geom->message);
