@@ -109,6 +109,7 @@ describe (const InkExperiment *exp)
 {
   g_autoptr(GString) shape = g_string_new (NULL);
   g_autofree char *count = ink_format_count (ink_net_spec_n_params (exp->net));
+  g_autofree char *method = NULL;
 
   g_string_append_printf (shape, "%d", exp->net->n_inputs);
   for (int l = 0; l < exp->net->n_layers; l++)
@@ -135,10 +136,26 @@ describe (const InkExperiment *exp)
           g_string_append_printf (shape, "–%d", ls->units);
         }
     }
+  switch (exp->optimizer.schedule.kind)
+    {
+    case INK_SCHEDULE_STEP:
+      /* Translators: the optimizer and its learning-rate schedule, e.g. "Adam, step decay" */
+      method = g_strdup_printf (_("%s, step decay"), kind_label (exp->optimizer.kind));
+      break;
+    case INK_SCHEDULE_COSINE:
+      method = g_strdup_printf (_("%s, cosine schedule"), kind_label (exp->optimizer.kind));
+      break;
+    case INK_SCHEDULE_ONE_CYCLE:
+      method = g_strdup_printf (_("%s, one cycle"), kind_label (exp->optimizer.kind));
+      break;
+    case INK_SCHEDULE_NONE:
+    default:
+      method = g_strdup (kind_label (exp->optimizer.kind));
+    }
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                        "%s · %s parameters · %s · %u epoch",
                                        "%s · %s parameters · %s · %u epochs", exp->epochs),
-                          shape->str, count, kind_label (exp->optimizer.kind), exp->epochs);
+                          shape->str, count, method, exp->epochs);
 }
 
 static void

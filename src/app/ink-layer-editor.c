@@ -555,6 +555,11 @@ show_shapes (InkLayerEditor      *self,
                         .batch_size = self->batch_size };
   gboolean plan_ok = n_known == spec->n_layers;
   g_autofree char *input = NULL;
+  g_autofree char *rows = ink_format_count (MAX (self->batch_size, (guint) INK_EVAL_BATCH));
+  g_autofree char *memory_tip =
+    g_strdup_printf (_("What the layer hands on, its parameters, and its memory while training: its weights, "
+                       "their gradients and the optimizer's state, and its outputs, their gradients and its "
+                       "masks for %s rows"), rows);
 
   if (n_known > 0 && !shapes[0].in_flat)
     {
@@ -616,7 +621,7 @@ show_shapes (InkLayerEditor      *self,
         g_string_append_printf (t, g_dngettext (GETTEXT_PACKAGE, "%d class", "%d classes", self->n_classes),
                                 self->n_classes);
       gtk_label_set_text (GTK_LABEL (label), t->str);
-      gtk_widget_set_tooltip_text (label, t->len ? t->str : NULL);
+      gtk_widget_set_tooltip_text (label, plan_ok && l < n_known ? memory_tip : NULL);
     }
 }
 
@@ -660,7 +665,13 @@ check_geometry (InkLayerEditor  *self,
       if (at >= 0 && at < (int) self->n_hidden)
         {
           LayerRow *lr = layer_row_at (self, at);
+
           show_error (lr->row, lr->error, geom->message);
+          /* the field the sizes come from: a convolution's kernel, a pool's window */
+          if (lr->kernel && strstr (geom->message, "kernel"))
+            mark_field (lr->kernel, geom->message);
+          if (lr->pool_size && strstr (geom->message, "its input is"))
+            mark_field (lr->pool_size, geom->message);
         }
       else if (at == (int) self->n_hidden)
         show_error (self->output_row, self->output_error, geom->message);

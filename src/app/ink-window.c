@@ -557,6 +557,10 @@ train_blocker (InkWindow *self)
   g_autofree char *dir = dataset_dir (self, dataset, &error);
   gboolean mnist = dataset == NULL || *dataset == '\0' || g_ascii_strcasecmp (dataset, "mnist") == 0;
 
+  /* a refused value or geometry that cannot work: the Design page marks
+   * where, the tooltip says what */
+  if (!ink_design_page_get_valid (self->design))
+    return g_strdup_printf (_("Cannot train: %s"), ink_design_page_get_summary (self->design));
   if (dir && (loaded_data (self, dir) || g_file_test (dir, G_FILE_TEST_IS_DIR)))
     return NULL;
   if (mnist && self->fetch_cancellable)
