@@ -560,6 +560,28 @@ test_draw_800x600 (void)
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (maps)), <=, 800);
   g_assert_null (gui_find (GTK_WIDGET (page), label_ellipsized, NULL));
   gui_shot (window, "cnnviz-draw-800.png");
+
+  /* a third hidden dense layer: four panels leave too little room beside
+   * them at 1280; the drawing, preview and bars stay a row, the maps go
+   * under the activation view */
+  {
+    InkLayerSpec more[6] = { layers[0], layers[1], layers[2], layers[3],
+                             { .units = 16, .activation = INK_ACT_RELU }, layers[4] };
+    InkNetSpec spec4 = { .n_inputs = 784, .n_layers = 6, .layers = more, .loss = INK_LOSS_CROSS_ENTROPY };
+    g_autoptr(InkNetwork) net4 = ink_network_new (&spec4, be, 1, NULL);
+    g_autofree float *p4 = g_new (float, ink_net_spec_n_params (&spec4));
+
+    ink_network_init_params (net4, 6);
+    ink_network_get_params (net4, p4);
+    gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+    ink_draw_page_set_model (page, &spec4, p4, &norm);
+    wait_ms (400);
+    g_assert_cmpint (ink_activation_view_get_n_layers (ink_draw_page_get_activation_view (page)), ==, 3);
+    g_assert_false (ink_draw_page_get_one_column (page));
+    a = window_point (window, GTK_WIDGET (ink_draw_page_get_activation_view (page)), 0, 0);
+    m = window_point (window, GTK_WIDGET (maps), 0, 0);
+    g_assert_cmpfloat (m.y, >, a.y + 200);
+  }
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

@@ -842,10 +842,6 @@ reflow_widths (GtkWidget *widget,
     }
   *row = MAX (others, sum + TOP_SPACING * MAX (n - 1, 0) + CONTENT_MARGINS);
   *column = MAX (others, max + CONTENT_MARGINS);
-  /* wide, the feature maps are beside the activation view at its natural
-   * width */
-  if (gtk_widget_get_visible (self->maps_box))
-    *row = MAX (*row, self->activations_width + TOP_SPACING + MAPS_BESIDE + CONTENT_MARGINS);
 }
 
 static void
@@ -854,14 +850,20 @@ set_row (GtkWidget *widget,
 {
   InkDrawPage *self = INK_DRAW_PAGE (widget);
   GtkOrientation o = row ? GTK_ORIENTATION_HORIZONTAL : GTK_ORIENTATION_VERTICAL;
+  gboolean maps = gtk_widget_get_visible (self->maps_box);
+  /* the feature maps beside the activation view when there is room for
+   * both (the page's width is the one being allocated), else under it */
+  gboolean beside = row && gtk_widget_get_width (widget) >=
+                    self->activations_width + TOP_SPACING + MAPS_BESIDE + CONTENT_MARGINS;
+  GtkOrientation inside = (maps ? beside : row) ? GTK_ORIENTATION_HORIZONTAL : GTK_ORIENTATION_VERTICAL;
 
   if (gtk_orientable_get_orientation (GTK_ORIENTABLE (self->top)) != o)
     gtk_orientable_set_orientation (GTK_ORIENTABLE (self->top), o);
-  if (gtk_orientable_get_orientation (GTK_ORIENTABLE (self->inside_row)) != o)
+  if (gtk_orientable_get_orientation (GTK_ORIENTABLE (self->inside_row)) != inside)
     {
-      gtk_orientable_set_orientation (GTK_ORIENTABLE (self->inside_row), o);
-      if (gtk_widget_get_visible (self->maps_box))
-        gtk_widget_set_size_request (GTK_WIDGET (self->activations), row ? self->activations_width : -1, 250);
+      gtk_orientable_set_orientation (GTK_ORIENTABLE (self->inside_row), inside);
+      if (maps)
+        gtk_widget_set_size_request (GTK_WIDGET (self->activations), beside ? self->activations_width : -1, 250);
     }
 }
 
