@@ -21,13 +21,21 @@
 /* Screenshots of the design page, for looking at it.  Built only when
  * asked for:
  *   ninja -C _build tests/shots-design
- * and run under a display (xvfb-run): it writes /tmp/inkling-shots/design-*.png. */
+ * and run under a display (xvfb-run): it writes design-*.png into
+ * $INK_SHOTS_DIR, or /tmp/inkling-shots. */
 
 #include "config.h"
 
 #include <adwaita.h>
 
 #include "ink-design-page.h"
+
+static const char *
+shots_dir (void)
+{
+  const char *dir = g_getenv ("INK_SHOTS_DIR");
+  return dir && *dir ? dir : "/tmp/inkling-shots";
+}
 
 static void
 pump (void)
@@ -49,7 +57,8 @@ shoot (GtkWidget  *window,
   GtkSnapshot *snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = g_strdup_printf ("/tmp/inkling-shots/design-%s.png", name);
+  g_autofree char *file = g_strdup_printf ("design-%s.png", name);
+  g_autofree char *path = g_build_filename (shots_dir (), file, NULL);
   int w, h;
 
   gtk_test_widget_wait_for_draw (window);
@@ -87,6 +96,46 @@ type_text (GtkWidget  *editable,
 
   gtk_editable_set_text (GTK_EDITABLE (editable), text);
   gtk_widget_activate (delegate ? GTK_WIDGET (delegate) : editable);
+}
+
+/* the convolutional presets, full size and at 800×600, and geometry that
+ * cannot work */
+static void
+cnn_shots (const char *scheme)
+{
+  g_autoptr(InkExperiment) keras = ink_experiment_preset ("keras-mnist-cnn", NULL);
+  g_autoptr(InkExperiment) lenet = ink_experiment_preset ("lenet-5", NULL);
+  GtkWidget *win = gtk_window_new ();
+  InkDesignPage *page = ink_design_page_new ();
+  g_autofree char *name = NULL;
+  GtkWidget *list;
+
+  gtk_window_set_default_size (GTK_WINDOW (win), 1280, 800);
+  gtk_window_set_child (GTK_WINDOW (win), GTK_WIDGET (page));
+  ink_design_page_set_experiment (page, keras);
+  gtk_window_present (GTK_WINDOW (win));
+  name = g_strdup_printf ("cnn-keras-%s", scheme);
+  shoot (win, win, name);
+
+  ink_design_page_set_experiment (page, lenet);
+  g_free (name);
+  name = g_strdup_printf ("cnn-lenet-%s", scheme);
+  shoot (win, win, name);
+
+  /* a 30×30 kernel on the 26×26 maps of the first convolution */
+  ink_design_page_set_experiment (page, keras);
+  list = find_named (GTK_WIDGET (ink_design_page_get_layer_editor (page)), "layers");
+  type_text (find_named (GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 2)), "kernel"), "30");
+  g_free (name);
+  name = g_strdup_printf ("cnn-invalid-%s", scheme);
+  shoot (win, win, name);
+
+  gtk_window_set_default_size (GTK_WINDOW (win), 800, 600);
+  ink_design_page_set_experiment (page, keras);
+  g_free (name);
+  name = g_strdup_printf ("cnn-800x600-%s", scheme);
+  shoot (win, win, name);
+  gtk_window_destroy (GTK_WINDOW (win));
 }
 
 static void
@@ -132,6 +181,7 @@ shots (const char *scheme)
 
   gtk_window_destroy (GTK_WINDOW (form_win));
   gtk_window_destroy (GTK_WINDOW (win));
+  cnn_shots (scheme);
 }
 
 int
@@ -140,7 +190,7 @@ main (int   argc,
 {
   gtk_init ();
   adw_init ();
-  g_mkdir_with_parents ("/tmp/inkling-shots", 0755);
+  g_mkdir_with_parents (shots_dir (), 0755);
 
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
   shots ("light");

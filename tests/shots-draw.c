@@ -20,11 +20,17 @@
 
 /* Screenshots of the Draw page (a digit drawn, a trained model) and the
  * Features page (its first-layer tiles, one unit selected), light and dark.
+ * With a third argument, a convolutional model, also its Draw page with the
+ * feature maps (at the top and scrolled down to the maps) and its Features
+ * page (the first convolution's filters; a deeper convolution's filter 5
+ * across its input channels), at 1280×800 and 800×600.
  * Built only when asked for, in a build dir B with the workbench:
  *   ninja -C B tests/shots-draw
  *   xvfb-run -a -s '-screen 0 1280x800x24' env GSK_RENDERER=cairo GDK_BACKEND=x11 \
- *      B/tests/shots-draw [MODEL.safetensors] [OUT-DIR]
- * Defaults: /tmp/runs/keras.safetensors, /tmp/inkling-shots. */
+ *      B/tests/shots-draw [MODEL.safetensors] [OUT-DIR] [CNN-MODEL.safetensors]
+ * Defaults: /tmp/runs/keras.safetensors, /tmp/inkling-shots, no CNN.  A CNN
+ * model for it: inkling-cli train --preset keras-mnist-cnn --optimizer adam
+ * --subset 3000 --epochs 2 --no-ledger -o /tmp/cnn.safetensors */
 
 #include "config.h"
 
@@ -35,6 +41,7 @@
 #include "ink-draw-page.h"
 #include "ink-features-page.h"
 #include "ink-model.h"
+#include "test-gui-util.h"
 
 static void
 save_shot (GtkWidget *widget, const char *dir, const char *name)
@@ -113,6 +120,110 @@ window_with (GtkWidget *page)
   return window;
 }
 
+static void
+resize (GtkWidget *window, int width, int height)
+{
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  settle (window);
+  settle (window);
+}
+
+/* scrolls the page's scrolled window so that `widget` is at its top */
+static void
+scroll_to (GtkWidget *widget)
+{
+  GtkWidget *scroller = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *child = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller));
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  graphene_point_t p;
+
+  if (GTK_IS_VIEWPORT (child))
+    child = gtk_viewport_get_child (GTK_VIEWPORT (child));
+  if (gtk_widget_compute_point (widget, child, &GRAPHENE_POINT_INIT (0, 0), &p))
+    gtk_adjustment_set_value (adj, p.y - 30);
+}
+
+static void
+shoot_cnn (const char *path, const char *out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InkModel) model = ink_model_load (path, &error);
+  static const int sizes[2][2] = { { 1280, 800 }, { 800, 600 } };
+  const InkNetSpec *spec;
+
+  if (model == NULL)
+    g_error ("%s", error->message);
+  spec = model->experiment->net;
+  for (int dark = 0; dark <= 1; dark++)
+    {
+      const char *suffix = dark ? "dark" : "light";
+      InkDrawPage *draw;
+      InkFeaturesPage *features;
+      GtkWidget *window, *choice, *spin;
+
+      adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                          dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
+      draw = ink_draw_page_new ();
+      window = window_with (GTK_WIDGET (draw));
+      ink_draw_page_set_model (draw, spec, model->params, &model->norm);
+      settle (window);
+      {
+        g_autofree char *name = g_strdup_printf ("draw-cnn-empty-%s.png", suffix);
+        save_shot (window, out, name);
+      }
+      draw_two (ink_draw_page_get_canvas (draw));
+      {
+        gint64 start = g_get_monotonic_time ();
+        ink_draw_page_flush (draw);
+        g_print ("one CNN prediction (render, mnistify, forward, saliency, maps): %.2f ms\n",
+                 (g_get_monotonic_time () - start) / 1000.0);
+      }
+      for (int i = 0; i < 2; i++)
+        {
+          g_autofree char *top = g_strdup_printf ("draw-cnn-%s-%dx%d.png", suffix, sizes[i][0], sizes[i][1]);
+          g_autofree char *maps = g_strdup_printf ("draw-cnn-maps-%s-%dx%d.png", suffix, sizes[i][0], sizes[i][1]);
+
+          resize (window, sizes[i][0], sizes[i][1]);
+          save_shot (window, out, top);
+          scroll_to (GTK_WIDGET (ink_draw_page_get_feature_maps (draw)));
+          settle (window);
+          save_shot (window, out, maps);
+          scroll_to (GTK_WIDGET (ink_draw_page_get_canvas (draw)));
+        }
+      gtk_window_destroy (GTK_WINDOW (window));
+
+      features = ink_features_page_new ();
+      window = window_with (GTK_WIDGET (features));
+      ink_features_page_set_model (features, spec, model->params);
+      ink_features_page_select_unit (features, 4);
+      for (int i = 0; i < 2; i++)
+        {
+          g_autofree char *name = g_strdup_printf ("features-cnn-%s-%dx%d.png", suffix, sizes[i][0], sizes[i][1]);
+
+          resize (window, sizes[i][0], sizes[i][1]);
+          save_shot (window, out, name);
+        }
+      /* the second convolution, filter 5, channel 3 */
+      choice = gui_find_named (GTK_WIDGET (features), "conv-layer");
+      spin = gui_find_named (GTK_WIDGET (features), "conv-filter");
+      if (choice != NULL && g_list_model_get_n_items (gtk_drop_down_get_model (GTK_DROP_DOWN (choice))) > 1)
+        {
+          gtk_drop_down_set_selected (GTK_DROP_DOWN (choice), 1);
+          gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 5);
+          ink_features_page_select_unit (features, 2);
+          for (int i = 0; i < 2; i++)
+            {
+              g_autofree char *name = g_strdup_printf ("features-cnn-deep-%s-%dx%d.png", suffix,
+                                                       sizes[i][0], sizes[i][1]);
+
+              resize (window, sizes[i][0], sizes[i][1]);
+              save_shot (window, out, name);
+            }
+        }
+      gtk_window_destroy (GTK_WINDOW (window));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -125,6 +236,9 @@ main (int argc, char **argv)
   gtk_init ();
   adw_init ();
   g_mkdir_with_parents (out, 0755);
+
+  if (argc > 3)
+    shoot_cnn (argv[3], out);
 
   model = ink_model_load (model_path, &error);
   if (model == NULL)

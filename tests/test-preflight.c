@@ -118,6 +118,36 @@ test_plan_cnn (void)
  * delta), batch-norm 3136 (act, delta, x̂), avg-pool 4×14×14 = 784 (act,
  * delta), dense 10, input 784, label; once: im2col 1·3·3 × 28·28 = 7056
  * floats, 4 channels of 1/σ, the accumulators */
+/* One layer's part of the plan (the layer editor's per-row figure): its
+ * parameters with gradients and Adadelta's two states, and its buffers for
+ * 500 rows; the layers' parts and the input batch, the shared im2col
+ * scratch and the accumulators add up to the plan. */
+static void
+test_plan_layer (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InkExperiment) exp = ink_experiment_preset ("keras-mnist-cnn", &error);
+  InkMemoryPlan p;
+  guint64 sum = 0;
+
+  g_assert_no_error (error);
+  /* conv 32 3×3: 320 parameters, 32×26×26 outputs (act, delta) */
+  g_assert_cmpuint (ink_memory_plan_layer (exp, 0), ==, 4 * 320 * 4 + 500 * (21632 * 2 * 4));
+  /* max-pool with dropout: no parameters; act, delta, mask, argmax */
+  g_assert_cmpuint (ink_memory_plan_layer (exp, 2), ==, 500 * (9216 * 4 * 4));
+  /* dense 128 after the flatten */
+  g_assert_cmpuint (ink_memory_plan_layer (exp, 3), ==, 4 * 1179776 * 4 + 500 * (128 * 3 * 4));
+  ink_memory_plan (exp, 0, 0, 784, FALSE, &p);
+  for (int l = 0; l < exp->net->n_layers; l++)
+    sum += ink_memory_plan_layer (exp, l);
+  g_assert_cmpuint (sum + 500 * (784 * 4 + 4) + 165888 * 4 + 32, ==,
+                    p.params + p.optimizer_state + p.activations);
+
+  /* geometry that cannot work: nothing to count */
+  exp->net->layers[1].kernel_h = exp->net->layers[1].kernel_w = 30;
+  g_assert_cmpuint (ink_memory_plan_layer (exp, 0), ==, 0);
+}
+
 static void
 test_plan_batch_norm (void)
 {
@@ -370,6 +400,7 @@ main (int argc, char **argv)
   g_test_add_func ("/preflight/plan-variants", test_plan_variants);
   g_test_add_func ("/preflight/plan-cnn", test_plan_cnn);
   g_test_add_func ("/preflight/plan-batch-norm", test_plan_batch_norm);
+  g_test_add_func ("/preflight/plan-layer", test_plan_layer);
   g_test_add_func ("/preflight/check-cpu", test_check_cpu);
   g_test_add_func ("/preflight/check-fits", test_check_fits);
   g_test_add_func ("/preflight/check-shortfall", test_check_shortfall);

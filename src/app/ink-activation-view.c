@@ -43,6 +43,7 @@ static const GdkRGBA neg_color = { 0.12f, 0.45f, 0.87f, 1.0f };
 
 typedef struct
 {
+  int    index;        /* the layer's index in the network */
   int    units;
   int    cols;
   int    rows;
@@ -72,7 +73,8 @@ struct _InkActivationView
 
   InkInspection *insp;
   const char * const *names;    /* class labels; NULL = digits */
-  Layer         *layers;        /* insp->n_layers - 1 hidden layers */
+  Layer         *layers;        /* the hidden dense layers (conv2d and pooling
+                                 * layers have their maps in InkFeatureMaps) */
   int            n_hidden;
   gboolean       has_saliency;
   float          saliency[N_PIXELS];
@@ -228,7 +230,7 @@ draw_layer (InkActivationView *self,
             const GdkRGBA     *fg)
 {
   const Layer *layer = &self->layers[l];
-  const float *v = self->insp->values[l];
+  const float *v = self->insp->values[layer->index];
   double inset = p->cell >= 6 ? 1.0 : 0.0;
 
   for (int u = 0; u < layer->units; u++)
@@ -383,7 +385,7 @@ on_query_tooltip (GtkWidget         *widget,
         return FALSE;
       if (i < self->n_hidden)
         /* Translators: tooltip of one unit of a layer: unit number, its output */
-        text = g_strdup_printf (_("Unit %d: %.3f"), idx + 1, self->insp->values[i][idx]);
+        text = g_strdup_printf (_("Unit %d: %.3f"), idx + 1, self->insp->values[self->layers[i].index][idx]);
       else
         /* Translators: tooltip of one pixel of the saliency map */
         text = g_strdup_printf (_("Pixel (%d, %d): %+.4f"), col, row, self->saliency[idx]);
@@ -461,6 +463,25 @@ ink_activation_view_new (void)
   return g_object_new (INK_TYPE_ACTIVATION_VIEW, NULL);
 }
 
+/* a copy of what the view shows: the dense layers' values (a CNN's maps,
+ * tens of thousands of floats, stay out; their values are NULL) */
+static InkInspection *
+copy_dense (const InkInspection *insp)
+{
+  InkInspection *copy = g_new0 (InkInspection, 1);
+
+  copy->n_layers = insp->n_layers;
+  copy->units = g_memdup2 (insp->units, sizeof (int) * insp->n_layers);
+  copy->activations = g_memdup2 (insp->activations, sizeof (InkActivation) * insp->n_layers);
+  copy->kinds = g_memdup2 (insp->kinds, sizeof (InkLayerKind) * insp->n_layers);
+  copy->shapes = g_memdup2 (insp->shapes, sizeof (InkLayerShape) * insp->n_layers);
+  copy->values = g_new0 (float *, insp->n_layers);
+  for (int l = 0; l < insp->n_layers; l++)
+    if (insp->kinds == NULL || insp->kinds[l] == INK_LAYER_DENSE)
+      copy->values[l] = g_memdup2 (insp->values[l], sizeof (float) * insp->units[l]);
+  return copy;
+}
+
 void
 ink_activation_view_set (InkActivationView   *self,
                          const InkInspection *insp,
@@ -478,13 +499,13 @@ ink_activation_view_set (InkActivationView   *self,
   g_clear_pointer (&self->insp, ink_inspection_free);
   g_clear_pointer (&self->saliency_title, g_free);
 
-  self->insp = ink_inspection_copy (insp);
+  self->insp = copy_dense (insp);
   self->top = ink_inspection_top (insp);
-  self->n_hidden = MAX (0, insp->n_layers - 1);
-  self->layers = g_new0 (Layer, MAX (1, self->n_hidden));
-  for (int l = 0; l < self->n_hidden; l++)
+  self->layers = g_new0 (Layer, MAX (1, insp->n_layers));
+  self->n_hidden = 0;
+  for (int l = 0; l < insp->n_layers - 1; l++)
     {
-      Layer *layer = &self->layers[l];
+      Layer *layer;
       const float *v = insp->values[l];
       InkActivation act = insp->activations[l];
       int active = 0;
@@ -492,6 +513,12 @@ ink_activation_view_set (InkActivationView   *self,
       g_autofree char *units = NULL;
       g_autofree char *share = NULL;
 
+      /* a dense layer's units as cells; the other kinds are image-shaped
+       * (or, for batch-norm, the dense layer before them again) */
+      if (insp->kinds != NULL && insp->kinds[l] != INK_LAYER_DENSE)
+        continue;
+      layer = &self->layers[self->n_hidden++];
+      layer->index = l;
       layer->units = insp->units[l];
       grid_shape (layer->units, &layer->cols, &layer->rows);
       for (int u = 0; u < layer->units; u++)

@@ -31,9 +31,11 @@ G_BEGIN_DECLS
 #define INK_TYPE_ACTIVATION_VIEW (ink_activation_view_get_type ())
 G_DECLARE_FINAL_TYPE (InkActivationView, ink_activation_view, INK, ACTIVATION_VIEW, GtkWidget)
 
-/* What the network does with one input, side by side: each hidden layer's
- * activations as a near-square grid of cells (red positive, blue negative,
- * scaled per layer; "Layer 1 · 512 units · 37% active"), then the saliency
+/* What the network does with one input, side by side: each hidden dense
+ * layer's activations (conv2d, pooling and batch-norm layers are left out:
+ * InkFeatureMaps shows the image layers) as a near-square grid of cells
+ * (red positive, blue negative, scaled per layer; "Layer 1 · 512 units ·
+ * 37% active"), then the saliency
  * map of the predicted class as a 28×28 diverging heat map over the faint
  * input digit.  Hovering a cell tells its value. */
 InkActivationView *ink_activation_view_new   (void);
@@ -46,8 +48,9 @@ void               ink_activation_view_set   (InkActivationView   *self,
                                               const guint8        *input);
 void               ink_activation_view_clear (InkActivationView   *self);
 
-/* for tests: the number of hidden layers shown (0 when cleared), and one
- * layer's caption ("Layer 1 · 512 units · 37% active"), NULL past the end */
+/* for tests: the number of hidden dense layers shown (0 when cleared), and
+ * one layer's caption ("Layer 1 · 512 units · 37% active", the number is
+ * the layer's in the network), NULL past the end */
 int                ink_activation_view_get_n_layers      (InkActivationView *self);
 char              *ink_activation_view_get_layer_caption (InkActivationView *self,
                                                           int                layer);

@@ -97,6 +97,8 @@ kind_label (InkOptimizerKind kind)
       return _("Adam");
     case INK_OPT_ADAGRAD:
       return _("Adagrad");
+    case INK_OPT_ADADELTA:
+      return _("Adadelta");
     default:
       return "?";
     }
@@ -107,14 +109,53 @@ describe (const InkExperiment *exp)
 {
   g_autoptr(GString) shape = g_string_new (NULL);
   g_autofree char *count = ink_format_count (ink_net_spec_n_params (exp->net));
+  g_autofree char *method = NULL;
 
   g_string_append_printf (shape, "%d", exp->net->n_inputs);
   for (int l = 0; l < exp->net->n_layers; l++)
-    g_string_append_printf (shape, "–%d", exp->net->layers[l].units);
+    {
+      const InkLayerSpec *ls = &exp->net->layers[l];
+
+      /* image layers as the Runs page names them: c32k3, mp2, ap2, bn */
+      switch (ls->kind)
+        {
+        case INK_LAYER_CONV2D:
+          g_string_append_printf (shape, "–c%dk%d", ls->filters, ls->kernel_h);
+          break;
+        case INK_LAYER_MAX_POOL:
+          g_string_append_printf (shape, "–mp%d", ls->pool_size);
+          break;
+        case INK_LAYER_AVG_POOL:
+          g_string_append_printf (shape, "–ap%d", ls->pool_size);
+          break;
+        case INK_LAYER_BATCH_NORM:
+          g_string_append (shape, "–bn");
+          break;
+        case INK_LAYER_DENSE:
+        default:
+          g_string_append_printf (shape, "–%d", ls->units);
+        }
+    }
+  switch (exp->optimizer.schedule.kind)
+    {
+    case INK_SCHEDULE_STEP:
+      /* Translators: the optimizer and its learning-rate schedule, e.g. "Adam, step decay" */
+      method = g_strdup_printf (_("%s, step decay"), kind_label (exp->optimizer.kind));
+      break;
+    case INK_SCHEDULE_COSINE:
+      method = g_strdup_printf (_("%s, cosine schedule"), kind_label (exp->optimizer.kind));
+      break;
+    case INK_SCHEDULE_ONE_CYCLE:
+      method = g_strdup_printf (_("%s, one cycle"), kind_label (exp->optimizer.kind));
+      break;
+    case INK_SCHEDULE_NONE:
+    default:
+      method = g_strdup (kind_label (exp->optimizer.kind));
+    }
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                        "%s · %s parameters · %s · %u epoch",
                                        "%s · %s parameters · %s · %u epochs", exp->epochs),
-                          shape->str, count, kind_label (exp->optimizer.kind), exp->epochs);
+                          shape->str, count, method, exp->epochs);
 }
 
 static void

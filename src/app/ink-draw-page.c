@@ -19,7 +19,8 @@
  */
 
 /* The Draw page: the board and its toolbar, the image the network sees,
- * the class bars and the activation view, predicting while you draw. */
+ * the class bars, the activation view and, for a convolutional network,
+ * the feature maps, predicting while you draw. */
 
 #include "config.h"
 
@@ -37,6 +38,12 @@
 #define SIDE        28
 #define N_PIXELS    (SIDE * SIDE)
 #define PREVIEW_PX  5         /* device pixels per MNIST pixel in the preview */
+#define CONTENT_MARGINS 36    /* build_content's margins, both sides */
+#define TOP_SPACING     24
+#define ACTIVATION_PANEL 200  /* the activation view's natural width per panel, */
+#define PANEL_GAP       24    /* between panels, */
+#define ACTIVATION_MIN  240   /* and its minimum width (ink-activation-view.c) */
+#define MAPS_BESIDE     480   /* the feature maps go beside the activation view with this much room */
 
 struct _InkDrawPage
 {
@@ -61,7 +68,11 @@ struct _InkDrawPage
   GtkWidget            *no_model_label;
   InkProbBars          *bars;
   GtkWidget            *inside_box;
+  GtkWidget            *inside_row;  /* the activation view, then the maps: beside it when wide */
+  int                   activations_width;   /* the activation view's width beside the maps */
   InkActivationView    *activations;
+  GtkWidget            *maps_box;    /* heading and feature maps: shown for a network with image layers */
+  InkFeatureMaps       *maps;
   GtkFileChooserNative *chooser;
 
   /* the model */
@@ -158,6 +169,7 @@ predict (InkDrawPage *self)
     {
       ink_prob_bars_clear (self->bars);
       ink_activation_view_clear (self->activations);
+      ink_feature_maps_clear (self->maps);
       show_verdict (self);
       return;
     }
@@ -169,6 +181,7 @@ predict (InkDrawPage *self)
     {
       ink_prob_bars_clear (self->bars);
       ink_activation_view_clear (self->activations);
+      ink_feature_maps_clear (self->maps);
       show_verdict (self);
       return;
     }
@@ -181,6 +194,8 @@ predict (InkDrawPage *self)
 
   ink_prob_bars_set (self->bars, self->probs, self->n_classes);
   ink_activation_view_set (self->activations, insp, saliency, self->input);
+  /* the same forward pass: every conv2d and pooling layer's maps */
+  ink_feature_maps_set_inspection (self->maps, insp);
   show_verdict (self);
 }
 
@@ -211,8 +226,26 @@ show_model_state (InkDrawPage *self)
 {
   if (self->net != NULL)
     {
+      gboolean maps = ink_feature_maps_get_n_layers (self->maps) > 0;
+      int panels = 1;   /* the saliency map, and a grid per hidden dense layer */
+      gboolean wide = gtk_orientable_get_orientation (GTK_ORIENTABLE (self->inside_row)) == GTK_ORIENTATION_HORIZONTAL;
+
       gtk_stack_set_visible_child_name (GTK_STACK (self->result_stack), "bars");
       gtk_widget_set_visible (self->inside_box, TRUE);
+      gtk_widget_set_visible (self->maps_box, maps);
+      /* the maps make the page scroll, so that the activation view would
+       * get only its minimum height: it keeps the size it has with room;
+       * beside the maps it takes the width of its panels (from the start,
+       * so that the maps do not move at the first stroke), they the rest */
+      for (int l = 0; self->spec != NULL && l < self->spec->n_layers - 1; l++)
+        if (self->spec->layers[l].kind == INK_LAYER_DENSE)
+          panels++;
+      self->activations_width = maps ? panels * ACTIVATION_PANEL + (panels - 1) * PANEL_GAP : 0;
+      gtk_widget_set_size_request (GTK_WIDGET (self->activations),
+                                   maps && wide ? self->activations_width : -1, maps ? 250 : -1);
+      gtk_widget_set_hexpand (GTK_WIDGET (self->activations), !maps);
+      /* not as tall as the maps beside it (its placeholder is centred) */
+      gtk_widget_set_valign (GTK_WIDGET (self->activations), maps ? GTK_ALIGN_START : GTK_ALIGN_FILL);
       return;
     }
   gtk_label_set_label (GTK_LABEL (self->no_model_label),
@@ -248,6 +281,8 @@ drop_model (InkDrawPage *self)
   g_clear_pointer (&self->probs, g_free);
   g_clear_pointer (&self->model_problem, g_free);
   self->n_classes = 0;
+  if (self->maps != NULL)   /* NULL once disposed */
+    ink_feature_maps_set_network (self->maps, NULL);
 }
 
 void
@@ -285,6 +320,7 @@ ink_draw_page_set_model (InkDrawPage      *self,
               self->n_classes = spec->layers[spec->n_layers - 1].units;
               self->probs = g_new0 (float, self->n_classes);
               set_output_kind (self);
+              ink_feature_maps_set_network (self->maps, spec);
             }
         }
       if (self->net != NULL)
@@ -734,7 +770,26 @@ build_content (InkDrawPage *self)
   gtk_box_append (GTK_BOX (self->inside_box), heading (_("Inside the Network")));
   self->activations = ink_activation_view_new ();
   gtk_widget_set_vexpand (GTK_WIDGET (self->activations), TRUE);
-  gtk_box_append (GTK_BOX (self->inside_box), GTK_WIDGET (self->activations));
+  self->inside_row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, TOP_SPACING);
+  gtk_widget_set_vexpand (self->inside_row, TRUE);
+  gtk_box_append (GTK_BOX (self->inside_row), GTK_WIDGET (self->activations));
+  gtk_box_append (GTK_BOX (self->inside_box), self->inside_row);
+
+  /* a convolutional network's maps, beside the dense layers and the
+   * saliency map (under them when narrow) */
+  self->maps_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_widget_set_hexpand (self->maps_box, TRUE);
+  {
+    GtkWidget *title = heading (_("Feature Maps"));
+
+    gtk_widget_set_tooltip_text (title, _("What each convolution and pooling layer makes of the input: "
+                                          "one small image per filter, black 0, white the layer’s largest value"));
+    gtk_box_append (GTK_BOX (self->maps_box), title);
+  }
+  self->maps = ink_feature_maps_new ();
+  gtk_box_append (GTK_BOX (self->maps_box), GTK_WIDGET (self->maps));
+  gtk_widget_set_visible (self->maps_box, FALSE);
+  gtk_box_append (GTK_BOX (self->inside_row), self->maps_box);
   gtk_box_append (GTK_BOX (content), self->inside_box);
 
   scroller = gtk_scrolled_window_new ();
@@ -749,8 +804,6 @@ build_content (InkDrawPage *self)
 /* reflow: the drawing, what the network sees and the scores in a row when   */
 /* they fit, else in one column                                              */
 
-#define CONTENT_MARGINS 36   /* build_content's margins, both sides */
-#define TOP_SPACING     24
 
 static int
 min_width (GtkWidget *w)
@@ -768,8 +821,16 @@ reflow_widths (GtkWidget *widget,
                int       *column)
 {
   InkDrawPage *self = INK_DRAW_PAGE (widget);
-  int others = MAX (min_width (self->toolbar), min_width (self->inside_box) + CONTENT_MARGINS);
-  int sum = 0, max = 0, n = 0;
+  int inside = 0, others, sum = 0, max = 0, n = 0;
+
+  /* "Inside the Network" as a column (its row is for wide pages only):
+   * the widest of its parts */
+  for (GtkWidget *c = gtk_widget_get_first_child (self->inside_box); c; c = gtk_widget_get_next_sibling (c))
+    inside = MAX (inside, c == self->inside_row ? 0 : min_width (c));
+  for (GtkWidget *c = gtk_widget_get_first_child (self->inside_row); c; c = gtk_widget_get_next_sibling (c))
+    /* (not the width it is given beside the maps) */
+    inside = MAX (inside, c == GTK_WIDGET (self->activations) ? ACTIVATION_MIN : min_width (c));
+  others = MAX (min_width (self->toolbar), inside + CONTENT_MARGINS);
 
   for (GtkWidget *c = gtk_widget_get_first_child (self->top); c; c = gtk_widget_get_next_sibling (c))
     {
@@ -789,9 +850,21 @@ set_row (GtkWidget *widget,
 {
   InkDrawPage *self = INK_DRAW_PAGE (widget);
   GtkOrientation o = row ? GTK_ORIENTATION_HORIZONTAL : GTK_ORIENTATION_VERTICAL;
+  gboolean maps = gtk_widget_get_visible (self->maps_box);
+  /* the feature maps beside the activation view when there is room for
+   * both (the page's width is the one being allocated), else under it */
+  gboolean beside = row && gtk_widget_get_width (widget) >=
+                    self->activations_width + TOP_SPACING + MAPS_BESIDE + CONTENT_MARGINS;
+  GtkOrientation inside = (maps ? beside : row) ? GTK_ORIENTATION_HORIZONTAL : GTK_ORIENTATION_VERTICAL;
 
   if (gtk_orientable_get_orientation (GTK_ORIENTABLE (self->top)) != o)
     gtk_orientable_set_orientation (GTK_ORIENTABLE (self->top), o);
+  if (gtk_orientable_get_orientation (GTK_ORIENTABLE (self->inside_row)) != inside)
+    {
+      gtk_orientable_set_orientation (GTK_ORIENTABLE (self->inside_row), inside);
+      if (maps)
+        gtk_widget_set_size_request (GTK_WIDGET (self->activations), beside ? self->activations_width : -1, 250);
+    }
 }
 
 gboolean
@@ -821,6 +894,7 @@ ink_draw_page_dispose (GObject *object)
   g_clear_pointer (&self->toasts, gtk_widget_unparent);
   g_clear_pointer (&self->picture_surface, cairo_surface_destroy);
   self->canvas = NULL;
+  self->maps = NULL;
 
   G_OBJECT_CLASS (ink_draw_page_parent_class)->dispose (object);
 }
@@ -976,4 +1050,12 @@ ink_draw_page_get_activation_view (InkDrawPage *self)
   g_return_val_if_fail (INK_IS_DRAW_PAGE (self), NULL);
 
   return self->activations;
+}
+
+InkFeatureMaps *
+ink_draw_page_get_feature_maps (InkDrawPage *self)
+{
+  g_return_val_if_fail (INK_IS_DRAW_PAGE (self), NULL);
+
+  return self->maps;
 }

@@ -26,6 +26,7 @@
 #include "ink-activation-view.h"
 #include "ink-dataset.h"
 #include "ink-draw-canvas.h"
+#include "ink-feature-maps.h"
 #include "ink-network.h"
 #include "ink-prob-bars.h"
 
@@ -37,7 +38,9 @@ G_DECLARE_FINAL_TYPE (InkDrawPage, ink_draw_page, INK, DRAW_PAGE, GtkWidget)
 /* The Draw page: a drawing board with its toolbar (Clear, Undo, brush size,
  * "Open Image…"; PNG files may also be dropped on the page), the 28×28 image
  * the network sees, the class probabilities and what each layer does with
- * the input (activations, saliency of the predicted class).  It predicts
+ * the input (activations of the dense layers, saliency of the predicted
+ * class and, for a convolutional network, the feature maps of its conv2d and
+ * pooling layers, InkFeatureMaps).  It predicts
  * while you draw, on a CPU network of its own.  Errors (an unreadable image)
  * show as toasts in the page.
  *
@@ -83,6 +86,8 @@ void           ink_draw_page_flush          (InkDrawPage      *self);
 /* the page's parts (for tests and the screenshot script) */
 InkProbBars       *ink_draw_page_get_prob_bars       (InkDrawPage *self);
 InkActivationView *ink_draw_page_get_activation_view (InkDrawPage *self);
+/* the feature maps (shown only for a network with conv2d or pooling layers) */
+InkFeatureMaps    *ink_draw_page_get_feature_maps    (InkDrawPage *self);
 
 /* TRUE when the page is too narrow for a row and stacks the drawing, what
  * the network sees and the scores */

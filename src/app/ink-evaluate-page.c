@@ -772,7 +772,10 @@ parity_done (GObject      *source,
   gtk_widget_set_sensitive (self->parity_button, self->model_spec != NULL);
   g_free (self->parity_summary);
   self->parity_summary = g_steal_pointer (&summary);
-  ink_parity_dialog_present (GTK_WIDGET (self), self->parity_summary, table);
+  ink_parity_dialog_present_full (GTK_WIDGET (self),
+                                  ink_parity_dialog_compare_refused (result)
+                                  ? _("The GPU Cannot Run This Network") : NULL,
+                                  self->parity_summary, table);
 }
 
 static void
@@ -933,14 +936,16 @@ ink_evaluate_page_init (InkEvaluatePage *self)
   adw_status_page_set_child (ADW_STATUS_PAGE (self->message_page), self->message_spinner);
   gtk_stack_add_named (GTK_STACK (self->stack), self->message_page, "message");
 
-  /* a narrow window (800 px) scrolls the results sideways instead of
-   * refusing to shrink: the report, the matrix and the gallery keep their
-   * sizes */
+  /* a small window (800×600) scrolls the results instead of refusing to
+   * shrink: the report, the matrix and the gallery keep their sizes (the
+   * matrix alone asks for 500 px, which with the header bar and the view
+   * switcher bar below a narrow window came to just over 600) */
   {
     GtkWidget *wide = gtk_scrolled_window_new ();
 
-    gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (wide), GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
+    gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (wide), GTK_POLICY_AUTOMATIC, GTK_POLICY_AUTOMATIC);
     gtk_scrolled_window_set_propagate_natural_width (GTK_SCROLLED_WINDOW (wide), TRUE);
+    gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (wide), TRUE);
     gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (wide), build_results (self));
     gtk_stack_add_named (GTK_STACK (self->stack), wide, "results");
   }

@@ -18,8 +18,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* The Features page: the first layer's weights as tiles, one unit's
- * panel with its statistics, PNG export. */
+/* The Features page: the first layer's weights as tiles (a dense layer's
+ * units, or a convolution's filters; for a deeper convolution one chosen
+ * filter across its input channels), one tile's panel with its
+ * statistics, PNG export. */
 
 #include "config.h"
 
@@ -32,6 +34,7 @@
 #include "ink-markup.h"
 
 #define N_PIXELS     (INK_TILE_SIDE * INK_TILE_SIDE)
+#define TILE_AREA_PX (8 * INK_TILE_SIDE)   /* the panel's enlarged tile */
 #define PANEL_WIDTH  260
 #define EXPORT_TILE  56      /* pixels per tile in exported PNGs */
 
@@ -46,6 +49,17 @@ enum
   N_STATS
 };
 
+/* a convolution of the model: its weights [filters, in_channels, kh, kw] */
+typedef struct
+{
+  int    index;          /* in the network */
+  int    filters;
+  int    in_channels;
+  int    kh;
+  int    kw;
+  float *w;
+} ConvLayer;
+
 struct _InkFeaturesPage
 {
   GtkWidget             parent_instance;
@@ -55,9 +69,16 @@ struct _InkFeaturesPage
   GtkWidget            *wrong_inputs_page;
   GtkWidget            *summary;
   GtkWidget            *shared_toggle;
+  GtkWidget            *choosers;      /* the bar holding the two below */
+  GtkWidget            *layer_box;     /* "Layer" and its chooser: two convolutions or more */
+  GtkWidget            *layer_choice;
+  GtkStringList        *layer_names;
+  GtkWidget            *filter_box;    /* "Filter" and its chooser: a convolution of several channels */
+  GtkWidget            *filter_spin;
   InkTileView          *tiles;
 
   GtkWidget            *panel_stack;
+  GtkWidget            *hint;
   GtkWidget            *unit_title;
   GtkWidget            *tile_area;
   GtkWidget            *legend_area;
@@ -69,6 +90,14 @@ struct _InkFeaturesPage
   InkTileStats          stats;
   double                legend_scale;
   int                   unit;       /* selected, or -1 */
+
+  /* a convolutional model */
+  InkNetSpec           *spec;
+  ConvLayer            *convs;
+  int                   n_convs;
+  int                   conv;       /* the chosen one, into convs */
+  int                   filter;     /* the chosen filter of a multi-channel convolution */
+  gboolean              updating;   /* setting the choosers from code */
 
   GtkFileChooserNative *chooser;
 };
@@ -123,20 +152,21 @@ draw_tile (GtkDrawingArea *area,
            gpointer        data)
 {
   InkFeaturesPage *self = data;
-  double side, scale;
+  double scale;
+  int tw, th;
 
   if (self->tile == NULL)
     return;
-  side = MIN (width, height);
-  scale = floor (side / INK_TILE_SIDE);
+  tw = cairo_image_surface_get_width (self->tile);
+  th = cairo_image_surface_get_height (self->tile);
+  scale = floor (MIN ((double) width / tw, (double) height / th));
   if (scale < 1)
-    scale = side / INK_TILE_SIDE;
-  cairo_translate (cr, floor ((width - scale * INK_TILE_SIDE) / 2),
-                   floor ((height - scale * INK_TILE_SIDE) / 2));
+    scale = MIN ((double) width / tw, (double) height / th);
+  cairo_translate (cr, floor ((width - scale * tw) / 2), floor ((height - scale * th) / 2));
   cairo_scale (cr, scale, scale);
   cairo_set_source_surface (cr, self->tile, 0, 0);
   cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
-  cairo_rectangle (cr, 0, 0, INK_TILE_SIDE, INK_TILE_SIDE);
+  cairo_rectangle (cr, 0, 0, tw, th);
   cairo_fill (cr);
 }
 
@@ -166,11 +196,14 @@ static void
 update_panel (InkFeaturesPage *self)
 {
   const float *w;
-  int n_units;
+  int n_units, tw, th;
+  gsize n;
   g_autofree char *title = NULL;
   char text[64];
 
   w = ink_tile_view_get_weights (self->tiles, &n_units);
+  ink_tile_view_get_tile_size (self->tiles, &tw, &th);
+  n = (gsize) tw * th;
   g_clear_pointer (&self->tile, cairo_surface_destroy);
   if (self->unit < 0 || w == NULL || self->unit >= n_units)
     {
@@ -179,20 +212,35 @@ update_panel (InkFeaturesPage *self)
       return;
     }
 
-  ink_tile_stats (w + (gsize) self->unit * N_PIXELS, N_PIXELS, &self->stats);
+  ink_tile_stats (w + (gsize) self->unit * n, (int) n, &self->stats);
   self->tile = ink_tile_view_render_tile (self->tiles, self->unit);
   if (ink_tile_view_get_shared_scale (self->tiles))
     {
       double m = 0.0;
-      for (gsize i = 0; i < (gsize) n_units * N_PIXELS; i++)
+      for (gsize i = 0; i < (gsize) n_units * n; i++)
         m = MAX (m, fabs (w[i]));
       self->legend_scale = m;
     }
   else
     self->legend_scale = MAX (fabs (self->stats.min), fabs (self->stats.max));
 
-  /* Translators: the side panel's title; %d is the unit's number (1-based) */
-  title = g_strdup_printf (_("Unit %d"), self->unit + 1);
+  switch (ink_tile_view_get_kind (self->tiles))
+    {
+    case INK_TILE_FILTER:
+      /* Translators: the side panel's title for a convolution filter (1-based) */
+      title = g_strdup_printf (_("Filter %d"), self->unit + 1);
+      break;
+    case INK_TILE_CHANNEL:
+      /* Translators: the side panel's title for one filter's weights on one
+       * input channel, e.g. "Filter 5, Channel 12" (1-based) */
+      title = g_strdup_printf (_("Filter %d, Channel %d"), self->filter + 1, self->unit + 1);
+      break;
+    case INK_TILE_UNIT:
+    default:
+      /* Translators: the side panel's title; %d is the unit's number (1-based) */
+      title = g_strdup_printf (_("Unit %d"), self->unit + 1);
+      break;
+    }
   gtk_label_set_label (GTK_LABEL (self->unit_title), title);
 
   g_snprintf (text, sizeof text, "%.4f", self->stats.min);
@@ -231,6 +279,94 @@ on_shared_scale (InkFeaturesPage *self)
 {
   if (self->unit >= 0)
     update_panel (self);
+}
+
+/* ------------------------------------------------------------------------ */
+/* convolutions                                                              */
+
+static void
+drop_convs (InkFeaturesPage *self)
+{
+  for (int i = 0; i < self->n_convs; i++)
+    g_free (self->convs[i].w);
+  g_clear_pointer (&self->convs, g_free);
+  g_clear_pointer (&self->spec, ink_net_spec_free);
+  self->n_convs = 0;
+  self->conv = 0;
+  self->filter = 0;
+}
+
+/* the chosen convolution's tiles: its filters on a one-channel input,
+ * else the chosen filter's kernel on each input channel */
+static void
+show_conv (InkFeaturesPage *self)
+{
+  const ConvLayer *cl = &self->convs[self->conv];
+  g_autofree char *summary = NULL;
+  gboolean per_channel = cl->in_channels > 1;
+  gsize kernel = (gsize) cl->kh * cl->kw;
+
+  self->updating = TRUE;
+  gtk_widget_set_visible (self->filter_box, per_channel);
+  gtk_widget_set_visible (self->layer_box, self->n_convs > 1);
+  gtk_widget_set_visible (self->choosers, per_channel || self->n_convs > 1);
+  if (per_channel)
+    {
+      self->filter = CLAMP (self->filter, 0, cl->filters - 1);
+      gtk_spin_button_set_range (GTK_SPIN_BUTTON (self->filter_spin), 1, cl->filters);
+      gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->filter_spin), self->filter + 1);
+    }
+  self->updating = FALSE;
+
+  if (per_channel)
+    {
+      ink_tile_view_set_tiles (self->tiles, cl->w + (gsize) self->filter * cl->in_channels * kernel,
+                               cl->in_channels, cl->kw, cl->kh, INK_TILE_CHANNEL);
+      /* Translators: the Features page's heading for a deeper convolution,
+       * e.g. "Filter 5 of 64 in layer 2, on each of its 32 input channels" */
+      summary = g_strdup_printf (_("Filter %d of %d in layer %d, on each of its %d input channels"),
+                                 self->filter + 1, cl->filters, cl->index + 1, cl->in_channels);
+    }
+  else
+    {
+      ink_tile_view_set_tiles (self->tiles, cl->w, cl->filters, cl->kw, cl->kh, INK_TILE_FILTER);
+      /* Translators: the Features page's heading for a convolution on the
+       * image, e.g. "32 filters of 3×3 in layer 1" */
+      summary = g_strdup_printf (ngettext ("%d filter of %d×%d in layer %d", "%d filters of %d×%d in layer %d",
+                                           cl->filters),
+                                 cl->filters, cl->kh, cl->kw, cl->index + 1);
+    }
+  gtk_label_set_label (GTK_LABEL (self->summary), summary);
+  gtk_widget_set_tooltip_text (self->summary, summary);
+  gtk_label_set_label (GTK_LABEL (self->hint), per_channel ? _("Click a tile to see the filter’s weights on that channel")
+                                                           : _("Click a tile to see the filter’s weights"));
+  update_panel (self);
+}
+
+static void
+on_layer_chosen (InkFeaturesPage *self)
+{
+  guint i = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->layer_choice));
+
+  if (self->updating || i == GTK_INVALID_LIST_POSITION || (int) i >= self->n_convs || (int) i == self->conv)
+    return;
+  self->conv = (int) i;
+  self->filter = 0;
+  ink_tile_view_set_selected (self->tiles, -1);
+  self->unit = -1;
+  show_conv (self);
+}
+
+static void
+on_filter_chosen (InkFeaturesPage *self)
+{
+  int f = gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (self->filter_spin)) - 1;
+
+  if (self->updating || self->n_convs == 0 || f == self->filter)
+    return;
+  self->filter = f;
+  /* the selected channel stays: its tile for the new filter */
+  show_conv (self);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -322,7 +458,7 @@ build_panel (InkFeaturesPage *self)
   gtk_widget_set_size_request (self->panel_stack, PANEL_WIDTH, -1);
   gtk_stack_set_transition_type (GTK_STACK (self->panel_stack), GTK_STACK_TRANSITION_TYPE_CROSSFADE);
 
-  hint = gtk_label_new (_("Click a tile to see its unit’s weights"));
+  hint = self->hint = gtk_label_new (_("Click a tile to see its unit’s weights"));
   gtk_label_set_wrap (GTK_LABEL (hint), TRUE);
   gtk_label_set_justify (GTK_LABEL (hint), GTK_JUSTIFY_CENTER);
   gtk_widget_add_css_class (hint, "dim-label");
@@ -342,8 +478,8 @@ build_panel (InkFeaturesPage *self)
   gtk_box_append (GTK_BOX (box), self->unit_title);
 
   self->tile_area = gtk_drawing_area_new ();
-  gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (self->tile_area), 8 * INK_TILE_SIDE);
-  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (self->tile_area), 8 * INK_TILE_SIDE);
+  gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (self->tile_area), TILE_AREA_PX);
+  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (self->tile_area), TILE_AREA_PX);
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->tile_area), draw_tile, self, NULL);
   gtk_box_append (GTK_BOX (box), self->tile_area);
 
@@ -393,7 +529,7 @@ build_panel (InkFeaturesPage *self)
 static GtkWidget *
 build_tiles_page (InkFeaturesPage *self)
 {
-  GtkWidget *page, *toolbar, *button, *content, *tiles, *panel;
+  GtkWidget *page, *toolbar, *button, *content, *tiles, *panel, *label;
 
   page = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
 
@@ -406,6 +542,40 @@ build_tiles_page (InkFeaturesPage *self)
   gtk_widget_set_margin_start (self->summary, 6);
   gtk_widget_add_css_class (self->summary, "heading");
   gtk_box_append (GTK_BOX (toolbar), self->summary);
+
+  /* a convolutional model: which convolution, which of its filters, in a
+   * second bar under the first */
+  self->choosers = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 18);
+  gtk_widget_add_css_class (self->choosers, "toolbar");
+  self->layer_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_margin_start (self->layer_box, 6);
+  label = gtk_label_new_with_mnemonic (_("_Layer"));
+  gtk_box_append (GTK_BOX (self->layer_box), label);
+  self->layer_names = gtk_string_list_new (NULL);
+  self->layer_choice = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (self->layer_names)), NULL);
+  gtk_widget_set_name (self->layer_choice, "conv-layer");
+  gtk_widget_set_tooltip_text (self->layer_choice, _("The convolution whose filters the tiles show"));
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), self->layer_choice);
+  g_signal_connect_swapped (self->layer_choice, "notify::selected", G_CALLBACK (on_layer_chosen), self);
+  gtk_box_append (GTK_BOX (self->layer_box), self->layer_choice);
+  gtk_widget_set_visible (self->layer_box, FALSE);
+  gtk_box_append (GTK_BOX (self->choosers), self->layer_box);
+
+  self->filter_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_margin_start (self->filter_box, 6);
+  label = gtk_label_new_with_mnemonic (_("_Filter"));
+  gtk_box_append (GTK_BOX (self->filter_box), label);
+  self->filter_spin = gtk_spin_button_new_with_range (1, 1, 1);
+  gtk_widget_set_name (self->filter_spin, "conv-filter");
+  gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (self->filter_spin), TRUE);
+  gtk_widget_set_tooltip_text (self->filter_spin,
+                               _("The filter whose weights on each input channel the tiles show"));
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), self->filter_spin);
+  g_signal_connect_swapped (self->filter_spin, "value-changed", G_CALLBACK (on_filter_chosen), self);
+  gtk_box_append (GTK_BOX (self->filter_box), self->filter_spin);
+  gtk_widget_set_visible (self->filter_box, FALSE);
+  gtk_box_append (GTK_BOX (self->choosers), self->filter_box);
+  gtk_widget_set_visible (self->choosers, FALSE);
 
   self->shared_toggle = gtk_toggle_button_new_with_mnemonic (_("_Same Scale"));
   gtk_widget_set_tooltip_text (self->shared_toggle,
@@ -423,6 +593,7 @@ build_tiles_page (InkFeaturesPage *self)
   g_signal_connect_swapped (button, "clicked", G_CALLBACK (on_export_clicked), self);
   gtk_box_append (GTK_BOX (toolbar), button);
   gtk_box_append (GTK_BOX (page), toolbar);
+  gtk_box_append (GTK_BOX (page), self->choosers);
   gtk_box_append (GTK_BOX (page), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
 
   content = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
@@ -446,6 +617,8 @@ build_tiles_page (InkFeaturesPage *self)
   /* the unit's panel scrolls rather than holding the window taller than
    * 600 px */
   panel = gtk_scrolled_window_new ();
+  /* its statistics' names expand; the page's extra width goes to the tiles */
+  gtk_widget_set_hexpand (panel, FALSE);
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (panel), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_propagate_natural_width (GTK_SCROLLED_WINDOW (panel), TRUE);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (panel), build_panel (self));
@@ -470,8 +643,17 @@ ink_features_page_dispose (GObject *object)
     }
   g_clear_pointer (&self->toasts, gtk_widget_unparent);
   g_clear_pointer (&self->tile, cairo_surface_destroy);
+  g_clear_object (&self->layer_names);
 
   G_OBJECT_CLASS (ink_features_page_parent_class)->dispose (object);
+}
+
+static void
+ink_features_page_finalize (GObject *object)
+{
+  drop_convs (INK_FEATURES_PAGE (object));
+
+  G_OBJECT_CLASS (ink_features_page_parent_class)->finalize (object);
 }
 
 static void
@@ -481,6 +663,7 @@ ink_features_page_class_init (InkFeaturesPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = ink_features_page_dispose;
+  object_class->finalize = ink_features_page_finalize;
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "inkfeaturespage");
@@ -532,6 +715,10 @@ ink_features_page_set_weights (InkFeaturesPage *self,
       ink_features_page_clear (self);
       return;
     }
+  drop_convs (self);
+  gtk_widget_set_visible (self->choosers, FALSE);
+  gtk_label_set_label (GTK_LABEL (self->hint), _("Click a tile to see its unit’s weights"));
+  gtk_widget_set_tooltip_text (self->summary, NULL);
   if (n_inputs != N_PIXELS)
     {
       g_autofree char *desc =
@@ -561,9 +748,113 @@ ink_features_page_clear (InkFeaturesPage *self)
   g_return_if_fail (INK_IS_FEATURES_PAGE (self));
 
   ink_tile_view_clear (self->tiles);
+  drop_convs (self);
   self->unit = -1;
   update_panel (self);
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "empty");
+}
+
+/* the layers' names in the chooser: "Layer 2: conv2d 64 3×3" */
+static void
+fill_layer_names (InkFeaturesPage *self)
+{
+  guint old = g_list_model_get_n_items (G_LIST_MODEL (self->layer_names));
+  g_auto(GStrv) names = g_new0 (char *, self->n_convs + 1);
+
+  for (int i = 0; i < self->n_convs; i++)
+    {
+      const ConvLayer *cl = &self->convs[i];
+
+      /* Translators: an entry of the Features page's layer chooser */
+      names[i] = g_strdup_printf (_("Layer %d: conv2d %d %d×%d"), cl->index + 1, cl->filters, cl->kh, cl->kw);
+    }
+  self->updating = TRUE;
+  gtk_string_list_splice (self->layer_names, 0, old, (const char * const *) names);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->layer_choice), (guint) self->conv);
+  self->updating = FALSE;
+}
+
+void
+ink_features_page_set_model (InkFeaturesPage  *self,
+                             const InkNetSpec *spec,
+                             const float      *params)
+{
+  g_autofree InkLayerShape *shapes = NULL;
+  gboolean same;
+  gsize off = 0;
+  int n = 0;
+
+  g_return_if_fail (INK_IS_FEATURES_PAGE (self));
+  g_return_if_fail (spec == NULL || params != NULL);
+
+  if (spec == NULL)
+    {
+      ink_features_page_clear (self);
+      return;
+    }
+  if (!ink_net_spec_has_image_layers (spec))
+    {
+      ink_features_page_set_weights (self, params, spec->layers[0].units, spec->n_inputs);
+      return;
+    }
+
+  shapes = g_new0 (InkLayerShape, spec->n_layers);
+  if (!ink_net_spec_shapes (spec, shapes, NULL))
+    {
+      ink_features_page_clear (self);
+      return;
+    }
+  for (int l = 0; l < spec->n_layers; l++)
+    if (spec->layers[l].kind == INK_LAYER_CONV2D)
+      n++;
+  if (n == 0)
+    {
+      drop_convs (self);
+      ink_tile_view_clear (self->tiles);
+      self->unit = -1;
+      update_panel (self);
+      adw_status_page_set_description (ADW_STATUS_PAGE (self->wrong_inputs_page),
+                                       /* Translators: shown instead of the feature tiles */
+                                       _("This model has no convolution and its first dense layer does not see the "
+                                         "28×28 image"));
+      gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "wrong-inputs");
+      return;
+    }
+
+  /* the same network (every epoch of a run): new weights, the same choice */
+  same = self->spec != NULL && ink_net_spec_same_network (self->spec, spec);
+  if (!same)
+    {
+      drop_convs (self);
+      self->spec = ink_net_spec_copy (spec);
+      self->convs = g_new0 (ConvLayer, n);
+      ink_tile_view_set_selected (self->tiles, -1);
+      self->unit = -1;
+    }
+  for (int l = 0, i = 0; l < spec->n_layers; l++)
+    {
+      const InkLayerShape *sh = &shapes[l];
+
+      if (spec->layers[l].kind == INK_LAYER_CONV2D)
+        {
+          ConvLayer *cl = &self->convs[i++];
+
+          cl->index = l;
+          cl->filters = sh->channels;
+          cl->in_channels = sh->in_channels;
+          cl->kh = spec->layers[l].kernel_h;
+          cl->kw = spec->layers[l].kernel_w;
+          if (cl->w == NULL)
+            cl->w = g_new (float, sh->n_weights);
+          memcpy (cl->w, params + off, sizeof (float) * sh->n_weights);
+        }
+      off += sh->n_weights + sh->n_biases + sh->n_state;
+    }
+  self->n_convs = n;
+  if (!same)
+    fill_layer_names (self);
+  show_conv (self);
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "tiles");
 }
 
 InkTileView *

@@ -24,6 +24,7 @@
 #pragma once
 
 #include <gtk/gtk.h>
+#include "ink-network.h"
 #include "ink-tile-view.h"
 
 G_BEGIN_DECLS
@@ -49,7 +50,15 @@ G_DECLARE_FINAL_TYPE (InkFeaturesPage, ink_features_page, INK, FEATURES_PAGE, Gt
 /* The Features page: the first layer's weights as tiles (InkTileView) with a
  * toolbar (one colour scale for all tiles, "Export PNG…") and a side panel
  * showing the clicked unit's tile enlarged with its statistics.  Empty state
- * until weights arrive; a message when the inputs are not 28×28. */
+ * until weights arrive; a message when the inputs are not 28×28.
+ *
+ * A convolutional model shows its first convolution's filters as enlarged
+ * k×k tiles ("32 filters of 3×3 in layer 1"); with two convolutions or more
+ * a "Layer" chooser (a drop-down, widget name "conv-layer") picks another,
+ * and a convolution on several input channels shows one filter's k×k
+ * weights on each channel, the filter picked with "Filter" (a spin button
+ * from 1, widget name "conv-filter").  The panel names the tile "Filter 5"
+ * or "Filter 5, Channel 12". */
 InkFeaturesPage *ink_features_page_new          (void);
 /* copies the first n_units × n_inputs floats of w (the first layer's weight
  * matrix, which is also the start of the network's parameters); cheap enough
@@ -58,6 +67,14 @@ void             ink_features_page_set_weights  (InkFeaturesPage *self,
                                                  const float     *w,
                                                  int              n_units,
                                                  int              n_inputs);
+/* Any model: a dense one as ink_features_page_set_weights with its first
+ * layer, a convolutional one as above (params: ink_net_spec_n_params (spec)
+ * floats in the network layout; the convolutions' weights are copied).
+ * With the same network as before (each epoch of a run) the chosen layer,
+ * filter and tile stay.  NULL: the empty state. */
+void             ink_features_page_set_model    (InkFeaturesPage  *self,
+                                                 const InkNetSpec *spec,
+                                                 const float      *params);
 /* back to the empty state */
 void             ink_features_page_clear        (InkFeaturesPage *self);
 

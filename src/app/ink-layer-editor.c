@@ -27,6 +27,8 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <math.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "ink-combo-row.h"
 #include "ink-form-state.h"
@@ -94,6 +96,13 @@ static const InkNumberRule units_rule = { N_("units"), TRUE, FALSE, 1, INK_MAX_U
 static const InkNumberRule dropout_rule = { N_("dropout"), FALSE, TRUE, 0, 0, 0.0, 1.0, FALSE, TRUE };
 static const InkNumberRule input_dropout_rule = { N_("input dropout"), FALSE, TRUE, 0, 0, 0.0, 1.0, FALSE, TRUE };
 static const InkNumberRule slope_rule = { N_("the slope"), FALSE, TRUE, 0, 0, 0.0, 1.0, FALSE, FALSE };
+/* the core's limits (ink-experiment.c reads them with the same bounds) */
+static const InkNumberRule filters_rule = { N_("filters"), TRUE, FALSE, 1, INK_MAX_UNITS, 0, 0, FALSE, FALSE };
+static const InkNumberRule stride_rule = { N_("the stride"), TRUE, FALSE, 1, 1024, 0, 0, FALSE, FALSE };
+static const InkNumberRule pool_size_rule = { N_("the window"), TRUE, FALSE, 1, 1024, 0, 0, FALSE, FALSE };
+static const InkNumberRule momentum_rule = { N_("momentum"), FALSE, TRUE, 0, 0, 0.0, 1.0, FALSE, TRUE };
+static const InkNumberRule epsilon_rule = { N_("epsilon"), FALSE, TRUE, 0, 0, 0.0, 1e6, TRUE, FALSE };
+#define MAX_KERNEL 1024
 
 static const InkActivation hidden_acts[] = {
   INK_ACT_RELU, INK_ACT_LEAKY_RELU, INK_ACT_TANH, INK_ACT_SIGMOID, INK_ACT_IDENTITY,
@@ -119,13 +128,27 @@ static const struct { InkInit init; const char *label; } init_choices[] = {
   { INK_INIT_HE_NORMAL, N_("He normal") },
 };
 
+/* One row per hidden layer.  The fields a kind does not have are NULL:
+ * dense rows have units, activation and dropout; conv2d rows filters,
+ * kernel, stride, padding, activation and dropout; pools their window
+ * (pool_size), stride and dropout (their activation is kept as set, in
+ * fixed_act); batch norm momentum, epsilon, activation and dropout. */
 typedef struct
 {
   InkLayerEditor     *editor;
+  InkLayerKind        kind;
+  InkActivation       fixed_act;
   GtkWidget          *row;
   GtkWidget          *title;
   GtkWidget          *subtitle;
   GtkWidget          *units;
+  GtkWidget          *filters;
+  GtkWidget          *kernel;
+  GtkWidget          *stride;
+  GtkWidget          *padding;
+  GtkWidget          *pool_size;
+  GtkWidget          *momentum;
+  GtkWidget          *epsilon;
   GtkWidget          *activation;
   GtkWidget          *dropout;
   GtkWidget          *menu;
@@ -155,6 +178,7 @@ struct _InkLayerEditor
 
   GtkWidget        *output_row;
   GtkWidget        *output_subtitle;
+  GtkWidget        *output_error;
   GtkWidget        *output_act;       /* GtkDropDown over output_names */
   GtkStringList    *output_names;
   GArray           *output_acts;      /* InkActivation per item */
@@ -168,6 +192,9 @@ struct _InkLayerEditor
   GtkWidget        *zero_switch;
 
   int               n_inputs;
+  int               in_channels;      /* the spec's input image, as set (0: derived) */
+  int               in_height;
+  int               in_width;
   int               n_classes;
   guint             n_hidden;
   InkOptimizerKind  kind;
@@ -298,87 +325,172 @@ read_input_row (InkLayerEditor  *self,
     }
 }
 
-/* Hidden layer i into ls; with style, its error state and its parameter
- * count (known while every layer before it is: *prev_known). */
-static void
-read_hidden_row (InkLayerEditor  *self,
-                 guint            i,
-                 InkLayerSpec    *ls,
-                 int             *prev_units,
-                 gboolean        *prev_known,
-                 gboolean         style,
-                 char           **first)
+/* "3", "3×5" or "3x5" (height × width) */
+static gboolean
+parse_kernel (const char  *text,
+              int         *kh,
+              int         *kw,
+              char       **message)
+{
+  g_autofree char *t = g_strstrip (g_strdup (text));
+  g_auto(GStrv) parts = NULL;
+  gint64 v[2] = { 0, 0 };
+  guint n;
+  char *x;
+
+  /* "×" is one character, two bytes: make it an x */
+  while ((x = strstr (t, "×")) != NULL)
+    {
+      x[0] = 'x';
+      memmove (x + 1, x + strlen ("×"), strlen (x + strlen ("×")) + 1);
+    }
+  parts = g_strsplit (t, "x", 3);
+  n = g_strv_length (parts);
+  for (guint i = 0; i < n && i < 2; i++)
+    {
+      char *end = NULL;
+      g_strstrip (parts[i]);
+      v[i] = g_ascii_strtoll (parts[i], &end, 10);
+      if (*parts[i] == '\0' || end == NULL || *end != '\0')
+        n = 0;
+    }
+  if (n < 1 || n > 2)
+    {
+      *message = g_strdup_printf (_("the kernel “%s” is not a size such as 3 or 3×5"), text);
+      return FALSE;
+    }
+  if (n == 1)
+    v[1] = v[0];
+  if (v[0] < 1 || v[1] < 1 || v[0] > MAX_KERNEL || v[1] > MAX_KERNEL)
+    {
+      *message = g_strdup_printf (_("the kernel must be between 1 and %d on each side"), MAX_KERNEL);
+      return FALSE;
+    }
+  *kh = (int) v[0];
+  *kw = (int) v[1];
+  return TRUE;
+}
+
+static char *
+kernel_text (int kh, int kw)
+{
+  return kh == kw ? g_strdup_printf ("%d", kh) : g_strdup_printf ("%d×%d", kh, kw);
+}
+
+/* what a row is called, in titles and in messages: the core's numbering
+ * (from 1, over every layer) */
+static char *
+row_title (InkLayerKind kind,
+           guint        position)
+{
+  switch (kind)
+    {
+    case INK_LAYER_CONV2D:
+      return g_strdup_printf (_("Layer %u · Convolution"), position + 1);
+    case INK_LAYER_MAX_POOL:
+      return g_strdup_printf (_("Layer %u · Max pooling"), position + 1);
+    case INK_LAYER_AVG_POOL:
+      return g_strdup_printf (_("Layer %u · Average pooling"), position + 1);
+    case INK_LAYER_BATCH_NORM:
+      return g_strdup_printf (_("Layer %u · Batch normalization"), position + 1);
+    case INK_LAYER_DENSE:
+    default:
+      return g_strdup_printf (_("Hidden layer %u"), position + 1);
+    }
+}
+
+/* one field of a row: its value (when it reads well) and the reason it
+ * does not, appended to *msgs */
+static gboolean
+read_field (GtkWidget           *editable,
+            const InkNumberRule *rule,
+            double              *value,
+            gint64              *ivalue,
+            GString             *msgs,
+            gboolean             style)
+{
+  g_autofree char *msg = NULL;
+  gboolean ok = ink_number_parse (rule, gtk_editable_get_text (GTK_EDITABLE (editable)), value, ivalue, &msg);
+
+  if (!ok)
+    g_string_append_printf (msgs, "%s%s", msgs->len ? "; " : "", msg);
+  if (style)
+    mark_field (editable, msg);
+  return ok;
+}
+
+/* Hidden layer i into ls; with style, its error state.  FALSE when a value
+ * is refused (the first reason goes to *first). */
+static gboolean
+read_layer_row (InkLayerEditor  *self,
+                guint            i,
+                InkLayerSpec    *ls,
+                gboolean         style,
+                char           **first)
 {
   LayerRow *lr = layer_row_at (self, i);
-  g_autofree char *units_msg = NULL;
-  g_autofree char *dropout_msg = NULL;
-  g_autofree char *row_msg = NULL;
+  g_autoptr(GString) msgs = g_string_new (NULL);
   gint64 iv = 0;
   double v;
-  guint sel;
 
-  if (ink_number_parse (&units_rule, gtk_editable_get_text (GTK_EDITABLE (lr->units)),
-                        NULL, &iv, &units_msg))
+  memset (ls, 0, sizeof *ls);
+  ls->kind = lr->kind;
+  ls->activation = lr->fixed_act;
+  if (lr->units && read_field (lr->units, &units_rule, NULL, &iv, msgs, style))
     ls->units = (int) iv;
-  if (ink_number_parse (&dropout_rule, gtk_editable_get_text (GTK_EDITABLE (lr->dropout)),
-                        &v, NULL, &dropout_msg))
-    ls->dropout = (float) v;
-  sel = gtk_drop_down_get_selected (GTK_DROP_DOWN (lr->activation));
-  ls->activation = hidden_acts[MIN (sel, G_N_ELEMENTS (hidden_acts) - 1)];
-
-  if (units_msg && dropout_msg)
-    row_msg = g_strdup_printf ("%s; %s", units_msg, dropout_msg);
-  else if (units_msg || dropout_msg)
-    row_msg = g_strdup (units_msg ? units_msg : dropout_msg);
-  if (row_msg && *first == NULL)
-    *first = g_strdup_printf (_("Hidden layer %u: %s"), i + 1, row_msg);
-
-  if (style)
+  if (lr->filters && read_field (lr->filters, &filters_rule, NULL, &iv, msgs, style))
+    ls->filters = (int) iv;
+  if (lr->kernel)
     {
-      mark_field (lr->units, units_msg);
-      mark_field (lr->dropout, dropout_msg);
-      show_error (lr->row, lr->error, row_msg);
-      if (units_msg == NULL && *prev_known)
-        {
-          g_autofree char *p = params_text ((guint64) *prev_units * ls->units + ls->units);
-          gtk_label_set_text (GTK_LABEL (lr->subtitle), p);
-        }
-      else
-        gtk_label_set_text (GTK_LABEL (lr->subtitle), "");
+      g_autofree char *msg = NULL;
+
+      if (!parse_kernel (gtk_editable_get_text (GTK_EDITABLE (lr->kernel)), &ls->kernel_h, &ls->kernel_w, &msg))
+        g_string_append_printf (msgs, "%s%s", msgs->len ? "; " : "", msg);
+      if (style)
+        mark_field (lr->kernel, msg);
     }
-  *prev_known = *prev_known && units_msg == NULL;
-  *prev_units = ls->units;
+  if (lr->pool_size && read_field (lr->pool_size, &pool_size_rule, NULL, &iv, msgs, style))
+    ls->pool_size = (int) iv;
+  if (lr->stride && read_field (lr->stride, &stride_rule, NULL, &iv, msgs, style))
+    ls->stride = (int) iv;
+  if (lr->padding)
+    ls->padding = gtk_drop_down_get_selected (GTK_DROP_DOWN (lr->padding)) == 1 ? INK_PADDING_SAME
+                                                                                : INK_PADDING_VALID;
+  if (lr->momentum && read_field (lr->momentum, &momentum_rule, &v, NULL, msgs, style))
+    ls->momentum = (float) v;
+  if (lr->epsilon && read_field (lr->epsilon, &epsilon_rule, &v, NULL, msgs, style))
+    ls->epsilon = (float) v;
+  if (lr->dropout && read_field (lr->dropout, &dropout_rule, &v, NULL, msgs, style))
+    ls->dropout = (float) v;
+  if (lr->activation)
+    {
+      guint sel = gtk_drop_down_get_selected (GTK_DROP_DOWN (lr->activation));
+      ls->activation = hidden_acts[MIN (sel, G_N_ELEMENTS (hidden_acts) - 1)];
+    }
+
+  if (msgs->len && *first == NULL)
+    {
+      g_autofree char *title = row_title (lr->kind, i);
+      *first = g_strdup_printf ("%s: %s", title, msgs->str);
+    }
+  if (style)
+    show_error (lr->row, lr->error, msgs->len ? msgs->str : NULL);
+  return msgs->len == 0;
 }
 
 /* The output layer (its units are the classes) and the loss its
- * activation trains with; with style, the row's classes and parameters. */
+ * activation trains with. */
 static void
 read_output_row (InkLayerEditor *self,
-                 InkNetSpec     *spec,
-                 int             prev_units,
-                 gboolean        prev_known,
-                 gboolean        style)
+                 InkNetSpec     *spec)
 {
   InkLayerSpec *out = &spec->layers[self->n_hidden];
-  g_autofree char *classes = NULL;
 
+  out->kind = INK_LAYER_DENSE;
   out->units = self->n_classes;
   out->activation = output_activation (self);
   out->dropout = 0.0f;
   spec->loss = out->activation == INK_ACT_SOFTMAX ? INK_LOSS_CROSS_ENTROPY : INK_LOSS_MSE;
-  if (!style)
-    return;
-
-  classes = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d class", "%d classes",
-                                          self->n_classes), self->n_classes);
-  if (prev_known)
-    {
-      g_autofree char *p = params_text ((guint64) prev_units * out->units + out->units);
-      g_autofree char *t = g_strdup_printf ("%s · %s", classes, p);
-      gtk_label_set_text (GTK_LABEL (self->output_subtitle), t);
-    }
-  else
-    gtk_label_set_text (GTK_LABEL (self->output_subtitle), classes);
 }
 
 /* The initialization, zero output weights and the leaky ReLU slope (a
@@ -422,9 +534,157 @@ read_weights (InkLayerEditor  *self,
     }
 }
 
-/* Reads every row.  With style, refused values get their row's error state
- * and rows their parameter counts.  Returns the spec, or NULL with the first
- * reason naming the layer and field. */
+static char *
+shape_text (const InkLayerShape *sh)
+{
+  if (sh->flat)
+    return ink_format_count (sh->n_outputs);
+  return g_strdup_printf ("%d×%d×%d", sh->channels, sh->height, sh->width);
+}
+
+/* The rows' subtitles: what each layer puts out, its parameters and its
+ * memory (the core's plan), for the first n_known layers, whose shapes
+ * are known; the memory only when the whole network's geometry works. */
+static void
+show_shapes (InkLayerEditor      *self,
+             const InkNetSpec    *spec,
+             const InkLayerShape *shapes,
+             int                  n_known)
+{
+  InkExperiment exp = { .net = (InkNetSpec *) spec, .optimizer.kind = self->kind,
+                        .batch_size = self->batch_size };
+  gboolean plan_ok = n_known == spec->n_layers;
+  g_autofree char *input = NULL;
+  g_autofree char *rows = ink_format_count (MAX (self->batch_size, (guint) INK_EVAL_BATCH));
+  g_autofree char *memory_tip =
+    g_strdup_printf (_("What the layer hands on, its parameters, and its memory while training: its weights, "
+                       "their gradients and the optimizer's state, and its outputs, their gradients and its "
+                       "masks for %s rows"), rows);
+
+  if (n_known > 0 && !shapes[0].in_flat)
+    {
+      g_autofree char *count = ink_format_count (shapes[0].n_inputs);
+      /* Translators: the input row once the network starts with an image layer, e.g. "1×28×28 · 784 values" */
+      input = g_strdup_printf (_("%d×%d×%d · %s values"), shapes[0].in_channels, shapes[0].in_height,
+                               shapes[0].in_width, count);
+    }
+  else
+    input = input_description (self->n_inputs);
+  gtk_label_set_text (GTK_LABEL (self->input_subtitle), input);
+
+  for (int l = 0; l < spec->n_layers; l++)
+    {
+      gboolean output = l == (int) self->n_hidden;
+      GtkWidget *label = output ? self->output_subtitle : layer_row_at (self, l)->subtitle;
+      g_autoptr(GString) t = g_string_new (NULL);
+
+      if (l < n_known)
+        {
+          const InkLayerShape *sh = &shapes[l];
+          gsize n = sh->n_weights + sh->n_biases + sh->n_state;
+
+          if (spec->layers[l].kind == INK_LAYER_DENSE)
+            {
+              if (!sh->in_flat)
+                {
+                  g_autofree char *in = ink_format_count (sh->n_inputs);
+                  g_autofree char *out = ink_format_count (sh->n_outputs);
+                  /* Translators: a dense layer after image layers, e.g. "flatten 9,216 → 128" */
+                  g_string_append_printf (t, _("flatten %s → %s"), in, out);
+                }
+            }
+          else
+            {
+              g_autofree char *shape = shape_text (sh);
+              g_string_append (t, shape);
+            }
+          if (output)
+            {
+              g_autofree char *classes = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d class", "%d classes",
+                                                                       self->n_classes), self->n_classes);
+              g_string_append_printf (t, "%s%s", t->len ? " · " : "", classes);
+            }
+          if (n > 0)
+            {
+              g_autofree char *p = params_text (n);
+              g_string_append_printf (t, "%s%s", t->len ? " · " : "", p);
+            }
+          else
+            g_string_append_printf (t, "%s%s", t->len ? " · " : "", _("no parameters"));
+          if (plan_ok)
+            {
+              g_autofree char *mem = g_format_size (ink_memory_plan_layer (&exp, l));
+              g_string_append_printf (t, " · %s", mem);
+            }
+        }
+      else if (output)
+        g_string_append_printf (t, g_dngettext (GETTEXT_PACKAGE, "%d class", "%d classes", self->n_classes),
+                                self->n_classes);
+      gtk_label_set_text (GTK_LABEL (label), t->str);
+      gtk_widget_set_tooltip_text (label, plan_ok && l < n_known ? memory_tip : NULL);
+    }
+}
+
+/* The core's shape inference over the first n_ok layers (those whose rows
+ * read well): geometry that cannot work is refused on the row the core
+ * names ("layer 3 (max-pool 2×2): its input is 1×1"), or on the input row
+ * when the input is at fault.  Fills shapes and returns how many layers'
+ * shapes are known. */
+static int
+check_geometry (InkLayerEditor  *self,
+                const InkNetSpec *spec,
+                int               n_ok,
+                InkLayerShape    *shapes,
+                gboolean          style,
+                char            **first)
+{
+  g_autoptr(GError) geom = NULL;
+  InkNetSpec prefix = *spec;
+  int at = -1, n_known = 0;
+
+  if (n_ok < 1)
+    return 0;
+  prefix.n_layers = n_ok;
+  if (ink_net_spec_shapes (&prefix, shapes, &geom))
+    return n_ok;
+
+  if (sscanf (geom->message, "layer %d", &at) == 1 && at >= 1 && at <= n_ok)
+    at--;
+  else
+    at = -1;
+  if (at > 0)
+    {
+      prefix.n_layers = at;
+      if (ink_net_spec_shapes (&prefix, shapes, NULL))
+        n_known = at;
+    }
+  if (*first == NULL)
+    *first = g_strdup_printf (_("Network: %s"), geom->message);
+  if (style)
+    {
+      if (at >= 0 && at < (int) self->n_hidden)
+        {
+          LayerRow *lr = layer_row_at (self, at);
+
+          show_error (lr->row, lr->error, geom->message);
+          /* the field the sizes come from: a convolution's kernel, a pool's window */
+          if (lr->kernel && strstr (geom->message, "kernel"))
+            mark_field (lr->kernel, geom->message);
+          if (lr->pool_size && strstr (geom->message, "its input is"))
+            mark_field (lr->pool_size, geom->message);
+        }
+      else if (at == (int) self->n_hidden)
+        show_error (self->output_row, self->output_error, geom->message);
+      else
+        show_error (self->input_row, self->input_error, geom->message);
+    }
+  return n_known;
+}
+
+/* Reads every row.  With style, refused values and geometry that cannot
+ * work get their row's error state, and rows their shapes, parameter
+ * counts and memory.  Returns the spec, or NULL with the first reason
+ * naming the layer and field. */
 static InkNetSpec *
 build_spec (InkLayerEditor  *self,
             gboolean         style,
@@ -433,18 +693,36 @@ build_spec (InkLayerEditor  *self,
   g_autoptr(InkNetSpec) spec = g_new0 (InkNetSpec, 1);
   g_autoptr(GError) local = NULL;
   g_autofree char *first = NULL;
-  int prev_units = self->n_inputs;
-  gboolean prev_known = TRUE;
+  g_autofree InkLayerShape *shapes = NULL;
+  gboolean all_ok = TRUE;
+  int n_ok = 0, n_known;
 
   spec->n_inputs = self->n_inputs;
+  spec->in_channels = self->in_channels;
+  spec->in_height = self->in_height;
+  spec->in_width = self->in_width;
   spec->n_layers = (int) self->n_hidden + 1;
   spec->layers = g_new0 (InkLayerSpec, spec->n_layers);
+  shapes = g_new0 (InkLayerShape, spec->n_layers);
 
+  if (style)
+    show_error (self->output_row, self->output_error, NULL);
   read_input_row (self, spec, style, &first);
   for (guint i = 0; i < self->n_hidden; i++)
-    read_hidden_row (self, i, &spec->layers[i], &prev_units, &prev_known, style, &first);
-  read_output_row (self, spec, prev_units, prev_known, style);
+    {
+      if (!read_layer_row (self, i, &spec->layers[i], style, &first))
+        all_ok = FALSE;
+      else if (all_ok)
+        n_ok = (int) i + 1;
+    }
+  read_output_row (self, spec);
+  if (all_ok)
+    n_ok = spec->n_layers;
   read_weights (self, spec, style, &first);
+
+  n_known = check_geometry (self, spec, n_ok, shapes, style, &first);
+  if (style)
+    show_shapes (self, spec, shapes, n_known);
 
   if (first == NULL && self->n_hidden > MAX_HIDDEN)
     first = g_strdup_printf (_("Network: at most %d hidden layers"), MAX_HIDDEN);
@@ -469,7 +747,7 @@ update_row_actions (InkLayerEditor *self)
   for (guint i = 0; i < self->n_hidden; i++)
     {
       LayerRow *lr = layer_row_at (self, i);
-      g_autofree char *title = g_strdup_printf (_("Hidden layer %u"), i + 1);
+      g_autofree char *title = row_title (lr->kind, i);
       GAction *up = g_action_map_lookup_action (G_ACTION_MAP (lr->actions), "move-up");
       GAction *down = g_action_map_lookup_action (G_ACTION_MAP (lr->actions), "move-down");
 
@@ -489,7 +767,11 @@ update_slope_row (InkLayerEditor *self)
   for (guint i = 0; i < self->n_hidden; i++)
     {
       LayerRow *lr = layer_row_at (self, i);
-      guint sel = gtk_drop_down_get_selected (GTK_DROP_DOWN (lr->activation));
+      guint sel;
+
+      if (lr->activation == NULL)
+        continue;
+      sel = gtk_drop_down_get_selected (GTK_DROP_DOWN (lr->activation));
       uses_leaky = uses_leaky || (sel < G_N_ELEMENTS (hidden_acts) && hidden_acts[sel] == INK_ACT_LEAKY_RELU);
     }
   uses_leaky = uses_leaky || output_activation (self) == INK_ACT_LEAKY_RELU;
@@ -676,6 +958,19 @@ new_dropout_spin (void)
   return spin;
 }
 
+/* the field a new or duplicated row's focus goes to */
+static GtkWidget *
+first_field (LayerRow *lr)
+{
+  if (lr->units)
+    return lr->units;
+  if (lr->filters)
+    return lr->filters;
+  if (lr->pool_size)
+    return lr->pool_size;
+  return lr->momentum;
+}
+
 static void
 on_layer_action (GSimpleAction *action,
                  GVariant      *param,
@@ -693,7 +988,7 @@ on_layer_action (GSimpleAction *action,
   else if (g_str_equal (name, "duplicate"))
     {
       ink_layer_editor_duplicate_layer (self, pos);
-      gtk_widget_grab_focus (layer_row_at (self, pos + 1)->units);
+      gtk_widget_grab_focus (first_field (layer_row_at (self, pos + 1)));
       return;
     }
   else if (g_str_equal (name, "remove"))
@@ -706,11 +1001,102 @@ on_layer_action (GSimpleAction *action,
   gtk_widget_grab_focus (lr->menu);
 }
 
+/* a spin button for a whole number under rule, showing value */
 static GtkWidget *
-make_layer_row (InkLayerEditor *self,
-                int             units,
-                InkActivation   act,
-                float           dropout)
+whole_spin (const char          *name,
+            const InkNumberRule *rule,
+            double               upper,
+            double               page,
+            gint64               value,
+            int                  width,
+            const char          *tooltip)
+{
+  GtkAdjustment *adj = gtk_adjustment_new (1, 1, upper, 1, page, 0);
+  GtkWidget *spin = gtk_spin_button_new (adj, 1, 0);
+
+  gtk_widget_set_name (spin, name);
+  gtk_editable_set_width_chars (GTK_EDITABLE (spin), width);
+  gtk_widget_set_tooltip_text (spin, tooltip);
+  ink_number_spin_init (GTK_SPIN_BUTTON (spin), rule);
+  ink_number_set_int (spin, value);
+  return spin;
+}
+
+/* an entry for a real number under rule */
+static GtkWidget *
+real_entry (const char          *name,
+            const InkNumberRule *rule,
+            double               value,
+            int                  width,
+            const char          *tooltip)
+{
+  GtkWidget *entry = gtk_entry_new ();
+
+  gtk_widget_set_name (entry, name);
+  gtk_editable_set_width_chars (GTK_EDITABLE (entry), width);
+  gtk_editable_set_max_width_chars (GTK_EDITABLE (entry), width);
+  gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_NUMBER);
+  gtk_widget_set_tooltip_text (entry, tooltip);
+  ink_number_set (entry, rule, value);
+  return entry;
+}
+
+/* an empty cell that keeps a column's width */
+static GtkWidget *
+column_placeholder (GtkSizeGroup *group)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+
+  gtk_size_group_add_widget (group, box);
+  return box;
+}
+
+static GtkWidget *
+activation_drop_down (InkActivation act)
+{
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  GtkWidget *dd;
+  guint sel = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (hidden_acts); i++)
+    {
+      gtk_string_list_append (names, _(hidden_act_labels[i]));
+      if (hidden_acts[i] == act)
+        sel = i;
+    }
+  dd = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (names)), NULL);
+  gtk_widget_set_name (dd, "activation");
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (dd), sel);
+  gtk_widget_set_tooltip_text (dd, _("Activation function of this layer"));
+  return dd;
+}
+
+/* an entry for a whole number under rule (the image layers' fields:
+ * narrower than spin buttons, so that a row holds them all) */
+static GtkWidget *
+whole_entry (const char *name,
+             gint64      value,
+             int         width,
+             const char *tooltip)
+{
+  GtkWidget *entry = gtk_entry_new ();
+
+  gtk_widget_set_name (entry, name);
+  gtk_editable_set_width_chars (GTK_EDITABLE (entry), width);
+  gtk_editable_set_max_width_chars (GTK_EDITABLE (entry), width);
+  gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_DIGITS);
+  gtk_widget_set_tooltip_text (entry, tooltip);
+  ink_number_set_int (entry, value);
+  return entry;
+}
+
+/* A row for a hidden layer of ls's kind, showing ls's values.  A dense
+ * row is one line: title, units, activation, dropout, menu.  An image
+ * layer's row has its title and menu above its fields, whose activation
+ * and dropout line up with the dense rows'. */
+static GtkWidget *
+make_layer_row (InkLayerEditor     *self,
+                const InkLayerSpec *ls)
 {
   static const GActionEntry entries[] = {
     { "move-up", on_layer_action, NULL, NULL, NULL, { 0 } },
@@ -721,43 +1107,101 @@ make_layer_row (InkLayerEditor *self,
   LayerRow *lr = g_new0 (LayerRow, 1);
   g_autoptr(GMenu) menu = g_menu_new ();
   g_autoptr(GMenu) section = g_menu_new ();
-  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
   GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkAdjustment *adj;
-  g_autofree char *units_tip = NULL;
-  guint sel = 0;
+  GtkWidget *fields = line;
+  gboolean dense = ls->kind == INK_LAYER_DENSE;
 
   lr->editor = self;
+  lr->kind = ls->kind;
+  lr->fixed_act = ls->activation;
   gtk_box_append (GTK_BOX (line), row_title_box (NULL, &lr->title, &lr->subtitle));
-
-  adj = gtk_adjustment_new (1, 1, INK_MAX_UNITS, 1, 64, 0);
-  lr->units = gtk_spin_button_new (adj, 1, 0);
-  gtk_widget_set_name (lr->units, "units");
-  gtk_editable_set_width_chars (GTK_EDITABLE (lr->units), 5);
-  units_tip = g_strdup_printf (_("Number of units (neurons) in this layer, 1 to %d"), INK_MAX_UNITS);
-  gtk_widget_set_tooltip_text (lr->units, units_tip);
-  ink_number_spin_init (GTK_SPIN_BUTTON (lr->units), &units_rule);
-  ink_number_set_int (lr->units, units);
-  gtk_box_append (GTK_BOX (line), labelled (_("Units"), lr->units, self->col_units));
-
-  for (guint i = 0; i < G_N_ELEMENTS (hidden_acts); i++)
+  /* never cut short: the shape, parameters and memory wrap instead */
+  gtk_label_set_ellipsize (GTK_LABEL (lr->subtitle), PANGO_ELLIPSIZE_NONE);
+  gtk_label_set_wrap (GTK_LABEL (lr->subtitle), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (lr->subtitle), PANGO_WRAP_WORD_CHAR);
+  if (!dense)
     {
-      gtk_string_list_append (names, _(hidden_act_labels[i]));
-      if (hidden_acts[i] == act)
-        sel = i;
+      fields = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+      gtk_widget_set_halign (fields, GTK_ALIGN_END);
     }
-  lr->activation = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (names)), NULL);
-  gtk_widget_set_name (lr->activation, "activation");
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (lr->activation), sel);
-  gtk_widget_set_tooltip_text (lr->activation, _("Activation function of this layer"));
-  gtk_box_append (GTK_BOX (line), labelled (_("Activation"), lr->activation, self->col_act));
+
+  switch (ls->kind)
+    {
+    case INK_LAYER_CONV2D:
+      {
+        g_autofree char *tip = g_strdup_printf (_("Number of filters (output channels), 1 to %d"), INK_MAX_UNITS);
+        g_autoptr(GtkStringList) pads = gtk_string_list_new (NULL);
+        g_autofree char *k = kernel_text (MAX (ls->kernel_h, 1), MAX (ls->kernel_w, 1));
+
+        lr->filters = whole_entry ("filters", ls->filters, 4, tip);
+        lr->kernel = gtk_entry_new ();
+        gtk_widget_set_name (lr->kernel, "kernel");
+        gtk_editable_set_width_chars (GTK_EDITABLE (lr->kernel), 4);
+        gtk_editable_set_max_width_chars (GTK_EDITABLE (lr->kernel), 5);
+        gtk_editable_set_text (GTK_EDITABLE (lr->kernel), k);
+        gtk_widget_set_tooltip_text (lr->kernel, _("Size of each filter in pixels: 3, or height×width such as 3×5"));
+        lr->stride = whole_entry ("stride", MAX (ls->stride, 1), 2, _("Pixels between two positions of the filter"));
+        gtk_string_list_append (pads, _("Valid"));
+        gtk_string_list_append (pads, _("Same"));
+        lr->padding = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (pads)), NULL);
+        gtk_widget_set_name (lr->padding, "padding");
+        gtk_drop_down_set_selected (GTK_DROP_DOWN (lr->padding), ls->padding == INK_PADDING_SAME ? 1 : 0);
+        gtk_widget_set_tooltip_text (lr->padding, _("Valid: the filter stays inside the image, which shrinks; "
+                                                    "same: zeros around it keep the size (divided by the stride)"));
+        gtk_box_append (GTK_BOX (fields), labelled (_("Filters"), lr->filters, NULL));
+        gtk_box_append (GTK_BOX (fields), labelled (_("Kernel"), lr->kernel, NULL));
+        gtk_box_append (GTK_BOX (fields), labelled (_("Stride"), lr->stride, NULL));
+        gtk_box_append (GTK_BOX (fields), labelled (_("Padding"), lr->padding, NULL));
+        lr->activation = activation_drop_down (ls->activation);
+      }
+      break;
+
+    case INK_LAYER_MAX_POOL:
+    case INK_LAYER_AVG_POOL:
+      lr->pool_size = whole_entry ("pool-size", MAX (ls->pool_size, 1), 3,
+                                   ls->kind == INK_LAYER_MAX_POOL
+                                   ? _("Side of the square window whose largest value is kept")
+                                   : _("Side of the square window whose values are averaged"));
+      lr->stride = whole_entry ("stride", MAX (ls->stride, 1), 2,
+                                _("Pixels between two windows; the window's side for windows that do not overlap"));
+      gtk_box_append (GTK_BOX (fields), labelled (_("Window"), lr->pool_size, NULL));
+      gtk_box_append (GTK_BOX (fields), labelled (_("Stride"), lr->stride, NULL));
+      break;
+
+    case INK_LAYER_BATCH_NORM:
+      lr->momentum = real_entry ("momentum", &momentum_rule, ls->momentum, 5,
+                                 _("Share of the running mean and variance kept at each step, below 1 "
+                                   "(Keras: 0.99); evaluation uses them"));
+      lr->epsilon = real_entry ("epsilon", &epsilon_rule, ls->epsilon, 6,
+                                _("Added to the variance before its square root, above 0 (Keras: 0.001)"));
+      gtk_box_append (GTK_BOX (fields), labelled (_("Momentum"), lr->momentum, NULL));
+      gtk_box_append (GTK_BOX (fields), labelled (_("Epsilon"), lr->epsilon, NULL));
+      lr->activation = activation_drop_down (ls->activation);
+      break;
+
+    case INK_LAYER_DENSE:
+    default:
+      {
+        g_autofree char *units_tip = g_strdup_printf (_("Number of units (neurons) in this layer, 1 to %d"),
+                                                      INK_MAX_UNITS);
+        lr->units = whole_spin ("units", &units_rule, INK_MAX_UNITS, 64, ls->units, 5, units_tip);
+        gtk_box_append (GTK_BOX (fields), labelled (_("Units"), lr->units, self->col_units));
+        lr->activation = activation_drop_down (ls->activation);
+      }
+      break;
+    }
+
+  if (lr->activation)
+    gtk_box_append (GTK_BOX (fields), labelled (_("Activation"), lr->activation, self->col_act));
+  else
+    gtk_box_append (GTK_BOX (fields), column_placeholder (self->col_act));
 
   lr->dropout = new_dropout_spin ();
   gtk_widget_set_name (lr->dropout, "dropout");
   gtk_widget_set_tooltip_text (lr->dropout, _("Fraction of this layer's outputs dropped while training (0 = none, below 1)"));
   ink_number_spin_init (GTK_SPIN_BUTTON (lr->dropout), &dropout_rule);
-  ink_number_set (lr->dropout, &dropout_rule, dropout);
-  gtk_box_append (GTK_BOX (line), labelled (_("Dropout"), lr->dropout, self->col_dropout));
+  ink_number_set (lr->dropout, &dropout_rule, ls->dropout);
+  gtk_box_append (GTK_BOX (fields), labelled (_("Dropout"), lr->dropout, self->col_dropout));
 
   g_menu_append (menu, _("Move _Up"), "layer.move-up");
   g_menu_append (menu, _("Move _Down"), "layer.move-down");
@@ -770,12 +1214,16 @@ make_layer_row (InkLayerEditor *self,
   ink_menu_button_quiet_tooltip (GTK_MENU_BUTTON (lr->menu));
   gtk_widget_set_tooltip_text (lr->menu, _("Move, duplicate or remove this layer"));
   gtk_widget_add_css_class (lr->menu, "flat");
-  gtk_widget_set_valign (lr->menu, GTK_ALIGN_END);
+  gtk_widget_set_valign (lr->menu, dense ? GTK_ALIGN_END : GTK_ALIGN_CENTER);
   gtk_size_group_add_widget (self->col_menu, lr->menu);
   gtk_box_append (GTK_BOX (line), lr->menu);
+  if (!dense)
+    gtk_box_append (GTK_BOX (fields), column_placeholder (self->col_menu));
 
   lr->error = error_label ();
   row_frame (line, lr->error, &lr->row);
+  if (!dense)
+    gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (line)), fields, line);
   g_object_set_data_full (G_OBJECT (lr->row), LAYER_ROW_KEY, lr, g_free);
 
   lr->actions = g_simple_action_group_new ();
@@ -783,26 +1231,105 @@ make_layer_row (InkLayerEditor *self,
   gtk_widget_insert_action_group (lr->row, "layer", G_ACTION_GROUP (lr->actions));
   g_object_unref (lr->actions);   /* the row holds it */
 
-  g_signal_connect_swapped (lr->units, "changed", G_CALLBACK (on_edited), self);
-  g_signal_connect_swapped (lr->dropout, "changed", G_CALLBACK (on_edited), self);
-  g_signal_connect_swapped (lr->activation, "notify::selected", G_CALLBACK (on_edited), self);
+  {
+    GtkWidget *editables[] = { lr->units, lr->filters, lr->kernel, lr->stride, lr->pool_size,
+                               lr->momentum, lr->epsilon, lr->dropout };
+    for (guint i = 0; i < G_N_ELEMENTS (editables); i++)
+      if (editables[i])
+        g_signal_connect_swapped (editables[i], "changed", G_CALLBACK (on_edited), self);
+  }
+  if (lr->activation)
+    g_signal_connect_swapped (lr->activation, "notify::selected", G_CALLBACK (on_edited), self);
+  if (lr->padding)
+    g_signal_connect_swapped (lr->padding, "notify::selected", G_CALLBACK (on_edited), self);
   return lr->row;
+}
+
+/* Where a new layer of `kind` goes: a dense one and batch norm of a dense
+ * stack after the last hidden layer; the image layers (and batch norm in
+ * a network that has them) after the last image layer, before the
+ * implicit flatten. */
+static int
+new_layer_position (InkLayerEditor *self,
+                    InkLayerKind    kind)
+{
+  int first_dense = (int) self->n_hidden;
+  gboolean images = FALSE;
+
+  for (guint i = 0; i < self->n_hidden; i++)
+    {
+      InkLayerKind k = layer_row_at (self, i)->kind;
+
+      if (k == INK_LAYER_DENSE && first_dense == (int) self->n_hidden)
+        first_dense = (int) i;
+      images = images || k == INK_LAYER_CONV2D || k == INK_LAYER_MAX_POOL || k == INK_LAYER_AVG_POOL;
+    }
+  if (kind == INK_LAYER_DENSE || (kind == INK_LAYER_BATCH_NORM && !images))
+    return (int) self->n_hidden;
+  return first_dense;
+}
+
+/* a new layer of `kind` with the usual values (Keras' defaults; a dense
+ * layer as wide as the last one) */
+static void
+add_kind (InkLayerEditor *self,
+          InkLayerKind    kind)
+{
+  InkLayerSpec ls = { 100, INK_ACT_RELU, 0.0f, kind };
+  int position = new_layer_position (self, kind);
+
+  switch (kind)
+    {
+    case INK_LAYER_CONV2D:
+      ls.filters = 32;
+      ls.kernel_h = ls.kernel_w = 3;
+      ls.stride = 1;
+      ls.padding = INK_PADDING_VALID;
+      break;
+    case INK_LAYER_MAX_POOL:
+    case INK_LAYER_AVG_POOL:
+      ls.activation = INK_ACT_IDENTITY;
+      ls.pool_size = ls.stride = 2;
+      break;
+    case INK_LAYER_BATCH_NORM:
+      ls.activation = INK_ACT_IDENTITY;
+      ls.momentum = 0.99f;
+      ls.epsilon = 1e-3f;
+      break;
+    case INK_LAYER_DENSE:
+    default:
+      for (int i = (int) self->n_hidden - 1; i >= 0; i--)
+        {
+          LayerRow *last = layer_row_at (self, i);
+          gint64 iv;
+
+          if (last->units == NULL)
+            continue;
+          if (ink_number_parse (&units_rule, gtk_editable_get_text (GTK_EDITABLE (last->units)), NULL, &iv, NULL))
+            ls.units = (int) iv;
+          break;
+        }
+      break;
+    }
+  ink_layer_editor_insert_layer (self, position, &ls);
+  gtk_widget_grab_focus (first_field (layer_row_at (self, position)));
 }
 
 static void
 on_add_clicked (InkLayerEditor *self)
 {
-  int units = 100;
+  add_kind (self, INK_LAYER_DENSE);
+}
 
-  if (self->n_hidden > 0)
-    {
-      LayerRow *last = layer_row_at (self, self->n_hidden - 1);
-      gint64 iv;
-      if (ink_number_parse (&units_rule, gtk_editable_get_text (GTK_EDITABLE (last->units)), NULL, &iv, NULL))
-        units = (int) iv;
-    }
-  ink_layer_editor_add_layer (self, -1, units, INK_ACT_RELU, 0.0f);
-  gtk_widget_grab_focus (layer_row_at (self, self->n_hidden - 1)->units);
+static void
+on_add_kind (GSimpleAction *action,
+             GVariant      *param,
+             gpointer       data)
+{
+  InkLayerKind kind;
+
+  if (ink_layer_kind_from_string (g_variant_get_string (param, NULL), &kind))
+    add_kind (INK_LAYER_EDITOR (data), kind);
 }
 
 /* ---- public ---- */
@@ -814,13 +1341,25 @@ ink_layer_editor_add_layer (InkLayerEditor *self,
                             InkActivation   act,
                             float           dropout)
 {
+  InkLayerSpec ls = { units, act, dropout, INK_LAYER_DENSE };
+
+  g_return_if_fail (INK_IS_LAYER_EDITOR (self));
+  ink_layer_editor_insert_layer (self, position, &ls);
+}
+
+void
+ink_layer_editor_insert_layer (InkLayerEditor     *self,
+                               int                 position,
+                               const InkLayerSpec *layer)
+{
   GtkWidget *row;
 
   g_return_if_fail (INK_IS_LAYER_EDITOR (self));
+  g_return_if_fail (layer != NULL);
 
   if (position < 0 || position > (int) self->n_hidden)
     position = (int) self->n_hidden;
-  row = make_layer_row (self, units, act, dropout);
+  row = make_layer_row (self, layer);
   gtk_list_box_insert (self->list, row, position + 1);
   self->n_hidden++;
   structure_changed (self);
@@ -850,13 +1389,32 @@ ink_layer_editor_duplicate_layer (InkLayerEditor *self,
 
   src = layer_row_at (self, position);
   self->updating++;
-  row = make_layer_row (self, 1, INK_ACT_RELU, 0.0f);
-  copy = g_object_get_data (G_OBJECT (row), LAYER_ROW_KEY);
-  /* the text as it is, refused values included */
-  gtk_editable_set_text (GTK_EDITABLE (copy->units), gtk_editable_get_text (GTK_EDITABLE (src->units)));
-  gtk_editable_set_text (GTK_EDITABLE (copy->dropout), gtk_editable_get_text (GTK_EDITABLE (src->dropout)));
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (copy->activation),
-                              gtk_drop_down_get_selected (GTK_DROP_DOWN (src->activation)));
+  {
+    InkLayerSpec ls = { 1, src->fixed_act, 0.0f, src->kind };
+    GtkWidget *pairs[][2] = { { NULL, NULL }, { NULL, NULL }, { NULL, NULL }, { NULL, NULL },
+                              { NULL, NULL }, { NULL, NULL }, { NULL, NULL }, { NULL, NULL } };
+
+    row = make_layer_row (self, &ls);
+    copy = g_object_get_data (G_OBJECT (row), LAYER_ROW_KEY);
+    pairs[0][0] = src->units, pairs[0][1] = copy->units;
+    pairs[1][0] = src->filters, pairs[1][1] = copy->filters;
+    pairs[2][0] = src->kernel, pairs[2][1] = copy->kernel;
+    pairs[3][0] = src->stride, pairs[3][1] = copy->stride;
+    pairs[4][0] = src->pool_size, pairs[4][1] = copy->pool_size;
+    pairs[5][0] = src->momentum, pairs[5][1] = copy->momentum;
+    pairs[6][0] = src->epsilon, pairs[6][1] = copy->epsilon;
+    pairs[7][0] = src->dropout, pairs[7][1] = copy->dropout;
+    /* the text as it is, refused values included */
+    for (guint i = 0; i < G_N_ELEMENTS (pairs); i++)
+      if (pairs[i][0] && pairs[i][1])
+        gtk_editable_set_text (GTK_EDITABLE (pairs[i][1]), gtk_editable_get_text (GTK_EDITABLE (pairs[i][0])));
+    if (src->activation)
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (copy->activation),
+                                  gtk_drop_down_get_selected (GTK_DROP_DOWN (src->activation)));
+    if (src->padding)
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (copy->padding),
+                                  gtk_drop_down_get_selected (GTK_DROP_DOWN (src->padding)));
+  }
   self->updating--;
   gtk_list_box_insert (self->list, row, position + 2);
   self->n_hidden++;
@@ -924,6 +1482,9 @@ ink_layer_editor_set_n_inputs (InkLayerEditor *self,
   g_return_if_fail (n_inputs > 0);
 
   self->n_inputs = n_inputs;
+  /* an input image that no longer holds the inputs: derived from them */
+  if ((gint64) self->in_channels * self->in_height * self->in_width != n_inputs)
+    self->in_channels = self->in_height = self->in_width = 0;
   text = input_description (n_inputs);
   gtk_label_set_text (GTK_LABEL (self->input_subtitle), text);
   on_edited (self);
@@ -966,13 +1527,15 @@ ink_layer_editor_set_spec (InkLayerEditor   *self,
     ink_layer_editor_remove_layer (self, (int) self->n_hidden - 1);
 
   self->n_inputs = spec->n_inputs;
+  self->in_channels = spec->in_channels;
+  self->in_height = spec->in_height;
+  self->in_width = spec->in_width;
   text = input_description (spec->n_inputs);
   gtk_label_set_text (GTK_LABEL (self->input_subtitle), text);
   ink_number_set (self->input_dropout, &input_dropout_rule, spec->input_dropout);
 
   for (int l = 0; l < spec->n_layers - 1; l++)
-    ink_layer_editor_add_layer (self, -1, spec->layers[l].units, spec->layers[l].activation,
-                                spec->layers[l].dropout);
+    ink_layer_editor_insert_layer (self, -1, &spec->layers[l]);
 
   out = &spec->layers[spec->n_layers - 1];
   self->n_classes = out->units;
@@ -998,19 +1561,45 @@ ink_layer_editor_get_spec (InkLayerEditor  *self,
 
 /* ------------------------------------------------------------------------ */
 
+/* The add button: a click adds a dense layer; its menu offers each kind. */
 static GtkWidget *
 build_add_button (InkLayerEditor *self)
 {
+  static const GActionEntry entries[] = {
+    { "add", on_add_kind, "s", NULL, NULL, { 0 } },
+  };
+  static const struct { const char *label; const char *kind; } items[] = {
+    { N_("_Dense Layer"), "dense" },
+    { N_("_Convolution"), "conv2d" },
+    { N_("_Max Pooling"), "max-pool" },
+    { N_("A_verage Pooling"), "avg-pool" },
+    { N_("_Batch Normalization"), "batch-norm" },
+  };
+  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+  g_autoptr(GMenu) menu = g_menu_new ();
   GtkWidget *add_content = adw_button_content_new ();
 
-  self->add_button = gtk_button_new ();
+  g_action_map_add_action_entries (G_ACTION_MAP (group), entries, G_N_ELEMENTS (entries), self);
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "editor", G_ACTION_GROUP (group));
+  for (guint i = 0; i < G_N_ELEMENTS (items); i++)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (_(items[i].label), NULL);
+      g_menu_item_set_action_and_target_value (item, "editor.add", g_variant_new_string (items[i].kind));
+      g_menu_append_item (menu, item);
+    }
+
+  self->add_button = adw_split_button_new ();
   adw_button_content_set_icon_name (ADW_BUTTON_CONTENT (add_content), "list-add-symbolic");
-  adw_button_content_set_label (ADW_BUTTON_CONTENT (add_content), _("_Add Hidden Layer"));
+  adw_button_content_set_label (ADW_BUTTON_CONTENT (add_content), _("_Add Layer"));
   adw_button_content_set_use_underline (ADW_BUTTON_CONTENT (add_content), TRUE);
-  gtk_button_set_child (GTK_BUTTON (self->add_button), add_content);
+  adw_split_button_set_child (ADW_SPLIT_BUTTON (self->add_button), add_content);
+  adw_split_button_set_menu_model (ADW_SPLIT_BUTTON (self->add_button), G_MENU_MODEL (menu));
   gtk_widget_set_name (self->add_button, "add-layer");
   gtk_widget_set_valign (self->add_button, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (self->add_button, _("Add a hidden layer before the output layer"));
+  gtk_widget_set_tooltip_text (self->add_button,
+                               _("Add a dense layer before the output layer; the menu adds a convolution, "
+                                 "a pooling or a batch normalization"));
+  ink_menu_buttons_quiet_tooltips (self->add_button);
   g_signal_connect_swapped (self->add_button, "clicked", G_CALLBACK (on_add_clicked), self);
   return self->add_button;
 }
@@ -1068,7 +1657,8 @@ build_output_row (InkLayerEditor *self)
                                  "to one-hot targets (a regression, as nolearn does)"));
   gtk_box_append (GTK_BOX (line), labelled (_("Activation · loss"), self->output_act, NULL));
   gtk_box_append (GTK_BOX (line), menu_placeholder (self));
-  row_frame (line, error_label (), &self->output_row);
+  self->output_error = error_label ();
+  row_frame (line, self->output_error, &self->output_row);
   gtk_widget_add_css_class (self->output_row, "ink-layer-fixed");
   gtk_list_box_append (self->list, self->output_row);
   g_signal_connect_swapped (self->output_act, "notify::selected", G_CALLBACK (on_edited), self);
@@ -1110,7 +1700,8 @@ build_network_group (InkLayerEditor *self)
 
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Network"));
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
-                                         _("Dense layers from the input pixels to the class scores"));
+                                         _("From the input image to the class scores: convolutions and pooling first, "
+                                           "then dense layers"));
   adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), build_add_button (self));
 
   self->list = GTK_LIST_BOX (gtk_list_box_new ());

@@ -32,8 +32,12 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (InkLayerEditor, ink_layer_editor, INK, LAYER_EDITOR, GtkWidget)
 
 /* The network of an experiment as a list: the fixed input row (its input
- * dropout), one row per hidden layer (units, activation, dropout; a menu
- * moves, duplicates and removes it), the fixed output row (softmax with
+ * dropout), one row per hidden layer (a menu moves, duplicates and removes
+ * it): dense (units, activation, dropout), convolution (filters, kernel,
+ * stride, padding, activation, dropout), max or average pooling (window,
+ * stride, dropout) or batch normalization (momentum, epsilon, activation,
+ * dropout), each showing its output shape ("32×26×26"; the first dense
+ * layer after image layers "flatten 9,216 → 128"), parameters and memory, the fixed output row (softmax with
  * cross-entropy, or identity/sigmoid/tanh trained with MSE on one-hot
  * targets), then the weight initialization, with a live summary of the
  * parameter count and memory.  Values typed in are validated as typed; a
@@ -44,8 +48,14 @@ G_DECLARE_FINAL_TYPE (InkLayerEditor, ink_layer_editor, INK, LAYER_EDITOR, GtkWi
  * "summary" (string: parameters and memory when valid, else the first
  * reason it is not).  Signal "changed" on any edit.
  *
- * Widget names, for tests: the list is "layers"; in a hidden row, "units",
- * "activation", "dropout", "error" (the message label); "input-dropout",
+ * Geometry that cannot work (a kernel larger than its input, a pooling
+ * that leaves nothing, a convolution after a dense layer) is refused on
+ * the row the core's shape inference names, with its message.
+ *
+ * Widget names, for tests: the list is "layers"; the add button (an
+ * AdwSplitButton whose menu adds each kind) "add-layer"; in a hidden row,
+ * "units", "filters", "kernel", "stride", "padding", "pool-size",
+ * "momentum", "epsilon", "activation", "dropout", "error" (the message label); "input-dropout",
  * "output-activation", "init", "leaky-slope", "zero-output-init". */
 InkLayerEditor *ink_layer_editor_new             (void);
 void            ink_layer_editor_set_spec        (InkLayerEditor   *self,
@@ -61,6 +71,10 @@ void            ink_layer_editor_add_layer       (InkLayerEditor   *self,
                                                   int               units,
                                                   InkActivation     act,
                                                   float             dropout);
+/* a hidden layer of any kind, with layer's values (its units, filters, …) */
+void            ink_layer_editor_insert_layer    (InkLayerEditor     *self,
+                                                  int                 position,
+                                                  const InkLayerSpec *layer);
 void            ink_layer_editor_remove_layer    (InkLayerEditor   *self,
                                                   int               position);
 /* inserts a copy right after position */

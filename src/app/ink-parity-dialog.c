@@ -39,6 +39,7 @@ typedef struct
   int         batch;
   char       *device;
   GPtrArray  *rows;
+  char       *refused;   /* the GPU backend's reason for not running this network */
 } ParityJob;
 
 static void
@@ -48,6 +49,7 @@ parity_job_free (ParityJob *job)
   g_free (job->params);
   g_free (job->x);
   g_free (job->device);
+  g_free (job->refused);
   g_clear_pointer (&job->rows, g_ptr_array_unref);
   g_free (job);
 }
@@ -71,10 +73,19 @@ parity_thread (GTask        *task,
       return;
     }
   cpu = ink_backend_cpu_new ();
-  if (!(a = ink_network_new (job->spec, cpu, job->batch, &error)) ||
-      !(b = ink_network_new (job->spec, gpu, job->batch, &error)))
+  if (!(a = ink_network_new (job->spec, cpu, job->batch, &error)))
     {
       g_task_return_error (task, error);
+      return;
+    }
+  /* the GPU backend may refuse the network (it names the layer it cannot
+   * run, a convolution for one): a report, not a failure */
+  if (!(b = ink_network_new (job->spec, gpu, job->batch, &error)))
+    {
+      job->device = g_strdup (gpu->device_name);
+      job->refused = g_strdup (error->message);
+      g_clear_error (&error);
+      g_task_return_boolean (task, TRUE);
       return;
     }
   ink_network_set_params (a, job->params);
@@ -146,6 +157,12 @@ ink_parity_dialog_compare_finish (GAsyncResult  *result,
     }
 
   job = g_task_get_task_data (G_TASK (result));
+  if (job->refused)
+    {
+      *summary = g_strdup_printf (_("The GPU backend (%s) cannot run this network, so there is nothing "
+                                    "to compare the CPU with: %s."), job->device, job->refused);
+      return TRUE;
+    }
   t = g_string_new (NULL);
   g_string_append_printf (t, "%-7s %-12s %9s %12s %12s\n", _("layer"), _("quantity"),
                           _("values"), _("max abs"), _("max rel"));
@@ -166,10 +183,30 @@ ink_parity_dialog_compare_finish (GAsyncResult  *result,
   return TRUE;
 }
 
+gboolean
+ink_parity_dialog_compare_refused (GAsyncResult *result)
+{
+  ParityJob *job;
+
+  g_return_val_if_fail (g_async_result_is_tagged (result, ink_parity_dialog_compare_async), FALSE);
+
+  job = g_task_get_task_data (G_TASK (result));
+  return job != NULL && job->refused != NULL;
+}
+
 void
 ink_parity_dialog_present (GtkWidget  *parent,
                            const char *summary,
                            const char *table)
+{
+  ink_parity_dialog_present_full (parent, NULL, summary, table);
+}
+
+void
+ink_parity_dialog_present_full (GtkWidget  *parent,
+                                const char *heading,
+                                const char *summary,
+                                const char *table)
 {
   GtkRoot *root;
   GtkWidget *dialog;
@@ -177,10 +214,11 @@ ink_parity_dialog_present (GtkWidget  *parent,
   g_return_if_fail (GTK_IS_WIDGET (parent));
   g_return_if_fail (summary != NULL);
 
+  if (heading == NULL)
+    heading = table != NULL ? _("CPU and GPU Agreement") : _("No GPU to Compare With");
   root = gtk_widget_get_root (parent);
   dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   table != NULL ? _("CPU and GPU Agreement") : _("No GPU to Compare With"),
-                                   summary);
+                                   heading, summary);
   if (table != NULL)
     {
       GtkWidget *label = gtk_label_new (table);

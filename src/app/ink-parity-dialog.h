@@ -43,8 +43,9 @@ void     ink_parity_dialog_compare_async  (gpointer             source_object,
                                            gpointer             user_data);
 /* FALSE only when cancelled (G_IO_ERROR_CANCELLED).  Otherwise TRUE with
  * the report: a sentence with the largest relative difference and a table
- * per layer and quantity, or, when no GPU could be used, a sentence saying
- * why and no table (NULL). */
+ * per layer and quantity, or, when no GPU could be used or the GPU backend
+ * refused the network (it names the layer it cannot run, such as a
+ * convolution), a sentence saying why and no table (NULL). */
 gboolean ink_parity_dialog_compare_finish (GAsyncResult        *result,
                                            char               **summary,
                                            char               **table,
@@ -54,6 +55,14 @@ gboolean ink_parity_dialog_compare_finish (GAsyncResult        *result,
  * GPU Agreement" with the table in monospace, or "No GPU to Compare With"
  * when table is NULL. */
 void     ink_parity_dialog_present        (GtkWidget           *parent,
+                                           const char          *summary,
+                                           const char          *table);
+/* After a finished comparison: TRUE when there was a GPU but its backend
+ * refused the network. */
+gboolean ink_parity_dialog_compare_refused (GAsyncResult       *result);
+/* The same with another heading (NULL: the one above) */
+void     ink_parity_dialog_present_full   (GtkWidget           *parent,
+                                           const char          *heading,
                                            const char          *summary,
                                            const char          *table);
 

@@ -34,7 +34,9 @@ G_DECLARE_FINAL_TYPE (InkPresetMenu, ink_preset_menu, INK, PRESET_MENU, GtkPopov
  * accuracy and time measured on the development machine); the preset the
  * Design page started from carries a check mark (and "edited" when it was
  * changed since).  A row closes the menu and activates
- * win.load-preset('NAME').  Rows are named "preset-NAME" for tests. */
+ * win.load-preset('NAME').  The dense networks come first, then the
+ * convolutional ones, each group under a heading ("header-dense",
+ * "header-cnn").  Rows are named "preset-NAME" for tests. */
 InkPresetMenu *ink_preset_menu_new          (void);
 void           ink_preset_menu_set_current  (InkPresetMenu *self,
                                              const char    *name,

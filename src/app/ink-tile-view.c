@@ -18,8 +18,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* The tile view: the first layer's weights painted into an atlas once,
- * hover and click selection, tooltips, PNG export. */
+/* The tile view: weights painted into an atlas of tiles once (a dense
+ * first layer's 28×28 units, a convolution's k×k filters or one filter's
+ * slices), hover and click selection, tooltips, PNG export. */
 
 #include "config.h"
 
@@ -30,18 +31,21 @@
 #include "ink-cairo-util.h"
 #include "ink-tile-view.h"
 
-#define TILE      INK_TILE_SIDE
-#define N_PIXELS  (TILE * TILE)
-#define GAP       1                 /* atlas pixels between tiles */
-#define PITCH     (TILE + GAP)
 #define LUT_SIZE  1024
+#define RING      3                 /* half the selection ring's width, rounded up */
 
 struct _InkTileView
 {
   GtkWidget        parent_instance;
 
-  float           *weights;         /* n_units × 784 */
+  float           *weights;         /* n_units × tile_w·tile_h */
   int              n_units;
+  int              tile_w;          /* weights per tile row and column */
+  int              tile_h;
+  int              px;              /* atlas pixels per weight: small kernels are
+                                     * drawn larger so that the 1-pixel gap stays thin */
+  int              gap;             /* atlas pixels between tiles: 1, more for small kernels */
+  InkTileKind      kind;
   int              cols;
   int              rows;
   gboolean         shared_scale;
@@ -73,6 +77,25 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (InkTileView, ink_tile_view, GTK_TYPE_WIDGET)
+
+static inline gsize
+tile_n (InkTileView *self)
+{
+  return (gsize) self->tile_w * self->tile_h;
+}
+
+/* atlas pixels from one tile's corner to the next one's */
+static inline int
+pitch_x (InkTileView *self)
+{
+  return self->tile_w * self->px + self->gap;
+}
+
+static inline int
+pitch_y (InkTileView *self)
+{
+  return self->tile_h * self->px + self->gap;
+}
 
 /* ------------------------------------------------------------------------ */
 /* the colour map                                                            */
@@ -146,9 +169,13 @@ max_abs (const float *w,
   return m;
 }
 
-/* unit u's 784 pixels into dst (row stride in pixels) */
+/* a tile's tw × th weights into dst (row stride in pixels), px × px
+ * pixels each */
 static void
 paint_tile (const float *w,
+            int          tw,
+            int          th,
+            int          px,
             float        scale,
             guint32     *dst,
             int          stride)
@@ -156,17 +183,19 @@ paint_tile (const float *w,
   const guint32 *table = lut ();
   float k = scale > 0.0f && isfinite (scale) ? (LUT_SIZE - 1) / (2.0f * scale) : 0.0f;
 
-  for (int y = 0; y < TILE; y++)
-    for (int x = 0; x < TILE; x++)
+  for (int y = 0; y < th; y++)
+    for (int x = 0; x < tw; x++)
       {
-        float v = w[y * TILE + x];
+        float v = w[y * tw + x];
         float t = (v + scale) * k + 0.5f;
         /* comparisons rather than a clamp of a cast: NaN and ±inf stay defined */
         int i = t > 0.0f ? (t < (float) (LUT_SIZE - 1) ? (int) t : LUT_SIZE - 1) : 0;
 
         if (k == 0.0f || v != v)
           i = LUT_SIZE / 2;
-        dst[y * stride + x] = table[i];
+        for (int dy = 0; dy < px; dy++)
+          for (int dx = 0; dx < px; dx++)
+            dst[(y * px + dy) * stride + x * px + dx] = table[i];
       }
 }
 
@@ -175,7 +204,7 @@ tile_scale (InkTileView *self,
             int          unit,
             float        shared)
 {
-  return self->shared_scale ? shared : max_abs (self->weights + (gsize) unit * N_PIXELS, N_PIXELS);
+  return self->shared_scale ? shared : max_abs (self->weights + (gsize) unit * tile_n (self), tile_n (self));
 }
 
 static void
@@ -189,8 +218,8 @@ build_atlas (InkTileView *self)
   if (self->n_units == 0)
     return;
 
-  width = self->cols * PITCH - GAP;
-  height = self->rows * PITCH - GAP;
+  width = self->cols * pitch_x (self) - self->gap;
+  height = self->rows * pitch_y (self) - self->gap;
   self->atlas = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
   cairo_surface_flush (self->atlas);
   data = (guint32 *) cairo_image_surface_get_data (self->atlas);
@@ -198,14 +227,14 @@ build_atlas (InkTileView *self)
   memset (data, 0, (gsize) stride * 4 * height);   /* transparent gaps */
 
   if (self->shared_scale)
-    shared = max_abs (self->weights, (gsize) self->n_units * N_PIXELS);
+    shared = max_abs (self->weights, (gsize) self->n_units * tile_n (self));
   for (int u = 0; u < self->n_units; u++)
     {
-      int x = (u % self->cols) * PITCH;
-      int y = (u / self->cols) * PITCH;
+      int x = (u % self->cols) * pitch_x (self);
+      int y = (u / self->cols) * pitch_y (self);
 
-      paint_tile (self->weights + (gsize) u * N_PIXELS, tile_scale (self, u, shared),
-                  data + (gsize) y * stride + x, stride);
+      paint_tile (self->weights + (gsize) u * tile_n (self), self->tile_w, self->tile_h, self->px,
+                  tile_scale (self, u, shared), data + (gsize) y * stride + x, stride);
     }
   cairo_surface_mark_dirty (self->atlas);
 }
@@ -228,7 +257,10 @@ update_geometry (InkTileView *self)
     }
   aw = cairo_image_surface_get_width (self->atlas);
   ah = cairo_image_surface_get_height (self->atlas);
-  s = MIN ((double) width / aw, (double) height / ah);
+  /* RING px kept free around the atlas: the selection's ring is drawn
+   * outside its tile */
+  s = MIN ((double) (width - 2 * RING) / aw, (double) (height - 2 * RING) / ah);
+  s = MAX (s, 0.01);
   /* whole multiples keep every weight the same size; past 3× the unevenness
    * of a fractional scale no longer shows */
   if (s >= 1.0 && s < 3.0)
@@ -252,8 +284,8 @@ tile_at (InkTileView *self,
   ay = (y - self->origin_y) / self->scale;
   if (ax < 0 || ay < 0)
     return -1;
-  col = (int) floor (ax / PITCH);
-  row = (int) floor (ay / PITCH);
+  col = (int) floor (ax / pitch_x (self));
+  row = (int) floor (ay / pitch_y (self));
   if (col >= self->cols || row >= self->rows)
     return -1;
   u = row * self->cols + col;
@@ -266,11 +298,12 @@ outline_tile (InkTileView *self,
               int          unit,
               double       width)
 {
-  double x = self->origin_x + (unit % self->cols) * PITCH * self->scale;
-  double y = self->origin_y + (unit / self->cols) * PITCH * self->scale;
-  double side = TILE * self->scale;
+  double x = self->origin_x + (unit % self->cols) * pitch_x (self) * self->scale;
+  double y = self->origin_y + (unit / self->cols) * pitch_y (self) * self->scale;
+  double w = self->tile_w * self->px * self->scale;
+  double h = self->tile_h * self->px * self->scale;
 
-  cairo_rectangle (cr, x - width / 2, y - width / 2, side + width, side + width);
+  cairo_rectangle (cr, x - width / 2, y - width / 2, w + width, h + width);
   cairo_set_line_width (cr, width);
   cairo_stroke (cr);
 }
@@ -399,8 +432,23 @@ on_query_tooltip (GtkWidget   *widget,
 
   if (u < 0)
     return FALSE;
-  /* Translators: tooltip of a feature tile; %d is the unit's number (1-based) */
-  text = g_strdup_printf (_("Unit %d"), u + 1);
+  switch (self->kind)
+    {
+    case INK_TILE_FILTER:
+      /* Translators: tooltip of a convolution filter's tile (1-based) */
+      text = g_strdup_printf (_("Filter %d"), u + 1);
+      break;
+    case INK_TILE_CHANNEL:
+      /* Translators: tooltip of the tile of one filter's weights on one of
+       * its input channels (1-based) */
+      text = g_strdup_printf (_("Input channel %d"), u + 1);
+      break;
+    case INK_TILE_UNIT:
+    default:
+      /* Translators: tooltip of a feature tile; %d is the unit's number (1-based) */
+      text = g_strdup_printf (_("Unit %d"), u + 1);
+      break;
+    }
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;
 }
@@ -501,6 +549,8 @@ ink_tile_view_init (InkTileView *self)
 
   self->selected = -1;
   self->hover = -1;
+  self->px = 1;
+  self->gap = 1;
 
   motion = gtk_event_controller_motion_new ();
   g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
@@ -534,12 +584,32 @@ ink_tile_view_set_weights (InkTileView *self,
                            int          n_units,
                            int          n_inputs)
 {
-  int old_cols, old_rows;
-
   g_return_if_fail (INK_IS_TILE_VIEW (self));
   g_return_if_fail (w != NULL || n_units <= 0);
 
-  if (n_units <= 0 || n_inputs != N_PIXELS)
+  if (n_units <= 0 || n_inputs != INK_TILE_SIDE * INK_TILE_SIDE)
+    {
+      ink_tile_view_clear (self);
+      return;
+    }
+  ink_tile_view_set_tiles (self, w, n_units, INK_TILE_SIDE, INK_TILE_SIDE, INK_TILE_UNIT);
+}
+
+void
+ink_tile_view_set_tiles (InkTileView *self,
+                         const float *w,
+                         int          n_tiles,
+                         int          tile_w,
+                         int          tile_h,
+                         InkTileKind  kind)
+{
+  int old_cols, old_rows, old_w, old_h;
+  gsize n;
+
+  g_return_if_fail (INK_IS_TILE_VIEW (self));
+  g_return_if_fail (w != NULL || n_tiles <= 0);
+
+  if (n_tiles <= 0 || tile_w <= 0 || tile_h <= 0)
     {
       ink_tile_view_clear (self);
       return;
@@ -547,22 +617,33 @@ ink_tile_view_set_weights (InkTileView *self,
 
   old_cols = self->cols;
   old_rows = self->rows;
-  if (self->n_units != n_units)
+  old_w = self->tile_w * self->px;
+  old_h = self->tile_h * self->px;
+  n = (gsize) n_tiles * tile_w * tile_h;
+  if ((gsize) self->n_units * tile_n (self) != n)
     {
       g_free (self->weights);
-      self->weights = g_new (float, (gsize) n_units * N_PIXELS);
+      self->weights = g_new (float, n);
     }
-  memcpy (self->weights, w, sizeof (float) * n_units * N_PIXELS);
-  self->n_units = n_units;
-  self->cols = (int) ceil (sqrt ((double) n_units));
-  self->rows = (n_units + self->cols - 1) / self->cols;
+  memcpy (self->weights, w, sizeof (float) * n);
+  self->n_units = n_tiles;
+  self->tile_w = tile_w;
+  self->tile_h = tile_h;
+  /* a 3×3 kernel drawn 9 pixels a weight: tiles near 28 pixels, as a
+   * dense layer's */
+  self->px = MAX (1, INK_TILE_SIDE / MAX (tile_w, tile_h));
+  self->gap = self->px > 1 ? MAX (2, self->px / 2) : 1;
+  self->kind = kind;
+  self->cols = (int) ceil (sqrt ((double) n_tiles));
+  self->rows = (n_tiles + self->cols - 1) / self->cols;
   build_atlas (self);
 
-  if (self->selected >= n_units)
+  if (self->selected >= n_tiles)
     ink_tile_view_set_selected (self, -1);
-  if (self->hover >= n_units)
+  if (self->hover >= n_tiles)
     self->hover = -1;
-  if (old_cols != self->cols || old_rows != self->rows)
+  if (old_cols != self->cols || old_rows != self->rows ||
+      old_w != self->tile_w * self->px || old_h != self->tile_h * self->px)
     gtk_widget_queue_resize (GTK_WIDGET (self));
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -575,6 +656,9 @@ ink_tile_view_clear (InkTileView *self)
   g_clear_pointer (&self->weights, g_free);
   g_clear_pointer (&self->atlas, cairo_surface_destroy);
   self->n_units = self->cols = self->rows = 0;
+  self->tile_w = self->tile_h = 0;
+  self->px = 1;
+  self->gap = 1;
   self->hover = -1;
   ink_tile_view_set_selected (self, -1);
   gtk_widget_queue_resize (GTK_WIDGET (self));
@@ -589,6 +673,27 @@ ink_tile_view_get_weights (InkTileView *self,
   if (n_units != NULL)
     *n_units = self->n_units;
   return self->weights;
+}
+
+void
+ink_tile_view_get_tile_size (InkTileView *self,
+                             int         *tile_w,
+                             int         *tile_h)
+{
+  g_return_if_fail (INK_IS_TILE_VIEW (self));
+
+  if (tile_w != NULL)
+    *tile_w = self->tile_w;
+  if (tile_h != NULL)
+    *tile_h = self->tile_h;
+}
+
+InkTileKind
+ink_tile_view_get_kind (InkTileView *self)
+{
+  g_return_val_if_fail (INK_IS_TILE_VIEW (self), INK_TILE_UNIT);
+
+  return self->kind;
 }
 
 gboolean
@@ -675,10 +780,11 @@ ink_tile_view_render_tile (InkTileView *self,
   if (unit < 0 || unit >= self->n_units)
     return NULL;
   if (self->shared_scale)
-    shared = max_abs (self->weights, (gsize) self->n_units * N_PIXELS);
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, TILE, TILE);
+    shared = max_abs (self->weights, (gsize) self->n_units * tile_n (self));
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, self->tile_w, self->tile_h);
   cairo_surface_flush (surface);
-  paint_tile (self->weights + (gsize) unit * N_PIXELS, tile_scale (self, unit, shared),
+  paint_tile (self->weights + (gsize) unit * tile_n (self), self->tile_w, self->tile_h, 1,
+              tile_scale (self, unit, shared),
               (guint32 *) cairo_image_surface_get_data (surface),
               cairo_image_surface_get_stride (surface) / 4);
   cairo_surface_mark_dirty (surface);
@@ -694,7 +800,7 @@ ink_tile_view_export_png (InkTileView  *self,
   cairo_surface_t *surface;
   cairo_status_t status;
   cairo_t *cr;
-  int gap, width, height;
+  int gap, width, height, tw, th;
 
   g_return_val_if_fail (INK_IS_TILE_VIEW (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
@@ -712,9 +818,15 @@ ink_tile_view_export_png (InkTileView  *self,
       return FALSE;
     }
 
+  /* tile_px is the longer side; a tile that is not square keeps its
+   * proportions */
   gap = MAX (1, tile_px / 14);
-  width = self->cols * tile_px + (self->cols + 1) * gap;
-  height = self->rows * tile_px + (self->rows + 1) * gap;
+  tw = (int) lround ((double) tile_px * self->tile_w / MAX (self->tile_w, self->tile_h));
+  th = (int) lround ((double) tile_px * self->tile_h / MAX (self->tile_w, self->tile_h));
+  tw = MAX (tw, 1);
+  th = MAX (th, 1);
+  width = self->cols * tw + (self->cols + 1) * gap;
+  height = self->rows * th + (self->rows + 1) * gap;
   surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
   status = cairo_surface_status (surface);
   if (status != CAIRO_STATUS_SUCCESS)
@@ -734,12 +846,12 @@ ink_tile_view_export_png (InkTileView  *self,
       int col = u % self->cols, row = u / self->cols;
 
       cairo_save (cr);
-      cairo_translate (cr, gap + col * (tile_px + gap), gap + row * (tile_px + gap));
-      cairo_scale (cr, (double) tile_px / TILE, (double) tile_px / TILE);
-      cairo_set_source_surface (cr, self->atlas, -col * PITCH, -row * PITCH);
+      cairo_translate (cr, gap + col * (tw + gap), gap + row * (th + gap));
+      cairo_scale (cr, (double) tw / (self->tile_w * self->px), (double) th / (self->tile_h * self->px));
+      cairo_set_source_surface (cr, self->atlas, -col * pitch_x (self), -row * pitch_y (self));
       cairo_pattern_set_filter (cairo_get_source (cr),
-                                tile_px >= TILE ? CAIRO_FILTER_NEAREST : CAIRO_FILTER_GOOD);
-      cairo_rectangle (cr, 0, 0, TILE, TILE);
+                                tw >= self->tile_w * self->px ? CAIRO_FILTER_NEAREST : CAIRO_FILTER_GOOD);
+      cairo_rectangle (cr, 0, 0, self->tile_w * self->px, self->tile_h * self->px);
       cairo_fill (cr);
       cairo_restore (cr);
     }
@@ -750,4 +862,25 @@ ink_tile_view_export_png (InkTileView  *self,
     cairo_surface_destroy (surface);
     return ok;
   }
+}
+
+gboolean
+ink_tile_view_get_tile_rect (InkTileView     *self,
+                             int              unit,
+                             graphene_rect_t *rect)
+{
+  g_return_val_if_fail (INK_IS_TILE_VIEW (self), FALSE);
+  g_return_val_if_fail (rect != NULL, FALSE);
+
+  if (unit < 0 || unit >= self->n_units)
+    return FALSE;
+  update_geometry (self);
+  if (self->scale <= 0)
+    return FALSE;
+  graphene_rect_init (rect,
+                      (float) (self->origin_x + (unit % self->cols) * pitch_x (self) * self->scale),
+                      (float) (self->origin_y + (unit / self->cols) * pitch_y (self) * self->scale),
+                      (float) (self->tile_w * self->px * self->scale),
+                      (float) (self->tile_h * self->px * self->scale));
+  return TRUE;
 }

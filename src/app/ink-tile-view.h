@@ -18,7 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* The first layer's weights as a grid of 28×28 tiles. */
+/* Weights as a grid of tiles: a dense first layer's 28×28 units, a
+ * convolution's filters, one filter's slices across its input channels. */
 
 #pragma once
 
@@ -28,14 +29,27 @@ G_BEGIN_DECLS
 
 #define INK_TILE_SIDE 28
 
+/* what a tile is (the tooltip names it): a dense unit's 784 weights, a
+ * convolution filter on a one-channel input, one filter's weights on one
+ * input channel */
+typedef enum
+{
+  INK_TILE_UNIT,
+  INK_TILE_FILTER,
+  INK_TILE_CHANNEL,
+} InkTileKind;
+
 #define INK_TYPE_TILE_VIEW (ink_tile_view_get_type ())
 G_DECLARE_FINAL_TYPE (InkTileView, ink_tile_view, INK, TILE_VIEW, GtkWidget)
 
-/* The first layer's incoming weights as a near-square grid of 28×28 tiles
- * (ceil(sqrt(n)) columns), blue negative, white 0, red positive, symmetric
- * around 0.  The tiles are drawn once into an atlas image when the weights
- * arrive (1 px of transparent gap between tiles: (cols·29 − 1) × (rows·29 − 1)
- * pixels) and painted scaled with the nearest filter.
+/* Weights as a near-square grid of tiles (ceil(sqrt(n)) columns), blue
+ * negative, white 0, red positive, symmetric around 0: a dense first layer's
+ * incoming weights as 28×28 tiles, or a convolution's k×k kernels.  The
+ * tiles are drawn once into an atlas image when the weights arrive, each
+ * weight as p × p pixels where p = MAX (1, 28 / MAX (kw, kh)) (1 for 28×28
+ * tiles, 9 for 3×3 kernels), with g px of transparent gap between tiles
+ * (g = 1 for p = 1, else MAX (2, p / 2); 28×28 tiles: (cols·29 − 1) ×
+ * (rows·29 − 1) pixels), and painted scaled with the nearest filter.
  *
  * Property "shared-scale" (gboolean, default FALSE): one colour scale for all
  * tiles (the largest |w| of the layer) instead of one per tile.
@@ -49,7 +63,21 @@ void             ink_tile_view_set_weights      (InkTileView *self,
                                                  const float *w,
                                                  int          n_units,
                                                  int          n_inputs);
+/* copies n_tiles × tile_w·tile_h floats, tile t's weights row-major at
+ * w + t·tile_w·tile_h (a convolution's [filters, 1, kh, kw] weights, or
+ * one filter's [in_channels, kh, kw]) */
+void             ink_tile_view_set_tiles        (InkTileView *self,
+                                                 const float *w,
+                                                 int          n_tiles,
+                                                 int          tile_w,
+                                                 int          tile_h,
+                                                 InkTileKind  kind);
 void             ink_tile_view_clear            (InkTileView *self);
+/* a tile's size in weights (0 × 0 when empty) and what the tiles are */
+void             ink_tile_view_get_tile_size    (InkTileView *self,
+                                                 int         *tile_w,
+                                                 int         *tile_h);
+InkTileKind      ink_tile_view_get_kind         (InkTileView *self);
 /* NULL when empty */
 const float     *ink_tile_view_get_weights      (InkTileView *self,
                                                  int         *n_units);
@@ -66,11 +94,17 @@ void             ink_tile_view_get_grid         (InkTileView *self,
 void             ink_tile_view_get_atlas_size   (InkTileView *self,
                                                  int         *width,
                                                  int         *height);
-/* one unit's tile as the atlas shows it: a new 28×28 ARGB32 surface, NULL
- * when there is no such unit */
+/* where unit's tile is drawn, in widget coordinates (after the widget is
+ * allocated; FALSE without such a tile or before) */
+gboolean         ink_tile_view_get_tile_rect    (InkTileView     *self,
+                                                 int              unit,
+                                                 graphene_rect_t *rect);
+/* one unit's tile as the atlas shows it: a new ARGB32 surface of one pixel
+ * per weight (tile_w × tile_h), NULL when there is no such unit */
 cairo_surface_t *ink_tile_view_render_tile      (InkTileView *self,
                                                  int          unit);
-/* Writes the grid to a PNG with tile_px (1..512) pixels per tile side, gaps
+/* Writes the grid to a PNG with tile_px (1..512) pixels per tile side (the
+ * longer one for a tile that is not square), gaps
  * of g = MAX (1, tile_px / 14) pixels between and around the tiles on a dark
  * grey ground: cols·tile_px + (cols+1)·g wide, rows·tile_px + (rows+1)·g
  * high. */

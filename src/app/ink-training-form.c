@@ -26,6 +26,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "ink-augment-preview.h"
 #include "ink-backend.h"
@@ -44,6 +45,13 @@ typedef enum
   F_BETA2,
   F_EPS,
   F_DECAY,
+  F_WARMUP,
+  F_STEP_EPOCHS,
+  F_FACTOR,
+  F_MIN_LR,
+  F_PCT_START,
+  F_DIV,
+  F_FINAL_DIV,
   F_L1,
   F_L2,
   F_MAX_NORM,
@@ -106,6 +114,22 @@ static const FieldDef field_defs[N_FIELDS] = {
               REAL (N_("epsilon"), TRUE, 0.0, 1.0, FALSE, FALSE), FALSE, 0, 0, 0, 0, 0, 9 },
   [F_DECAY] = { "decay", N_("Learning-Rate Decay"), N_("The learning rate is multiplied by this after each epoch; 1 = none"),
                 REAL (N_("decay"), TRUE, 0.0, 1.0, TRUE, FALSE), TRUE, 0.001, 1.0, 0.01, 0.1, 3, 5 },
+  /* the schedule's fields: ink-optimizer.h's InkLrSchedule, keyed as in experiments */
+  [F_WARMUP] = { "warmup_epochs", N_("Warm-Up Epochs"),
+                 N_("The first epochs raise the learning rate step by step to where the schedule starts; 0 = none"),
+                 WHOLE (N_("the warm-up"), 0, INK_MAX_EPOCHS), TRUE, 0, INK_MAX_EPOCHS, 1, 5, 0, 5 },
+  [F_STEP_EPOCHS] = { "step_epochs", N_("Step Size"), N_("Epochs between two steps down"),
+                      WHOLE (N_("the step size"), 1, INK_MAX_EPOCHS), TRUE, 1, INK_MAX_EPOCHS, 1, 5, 0, 5 },
+  [F_FACTOR] = { "factor", N_("Step Factor"), N_("The learning rate is multiplied by this at each step"),
+                 REAL (N_("the factor"), TRUE, 0.0, 1.0, TRUE, FALSE), TRUE, 0.01, 1.0, 0.05, 0.1, 3, 5 },
+  [F_MIN_LR] = { "min_lr", N_("Final Learning Rate"), N_("Where the half cosine ends, on the last epoch; below the learning rate"),
+                 REAL (N_("the final learning rate"), TRUE, 0.0, 1000.0, FALSE, FALSE), FALSE, 0, 0, 0, 0, 0, 9 },
+  [F_PCT_START] = { "pct_start", N_("Rising Share"), N_("Share of the run spent rising to the learning rate, then falling"),
+                    REAL (N_("the rising share"), TRUE, 0.0, 1.0, TRUE, TRUE), TRUE, 0.05, 0.95, 0.05, 0.1, 2, 5 },
+  [F_DIV] = { "div_factor", N_("Start Divisor"), N_("The run starts at the learning rate divided by this"),
+              REAL (N_("the start divisor"), TRUE, 1.0, 1e30, FALSE, FALSE), FALSE, 0, 0, 0, 0, 0, 9 },
+  [F_FINAL_DIV] = { "final_div_factor", N_("End Divisor"), N_("The run ends at its start divided by this"),
+                    REAL (N_("the end divisor"), TRUE, 1.0, 1e30, FALSE, FALSE), FALSE, 0, 0, 0, 0, 0, 9 },
   [F_L1] = { "l1", N_("L1 Penalty"), N_("Adds this times Σ|w| over the weights to the loss"),
              REAL (N_("L1"), TRUE, 0.0, 1000.0, FALSE, FALSE), FALSE, 0, 0, 0, 0, 0, 9 },
   [F_L2] = { "l2", N_("L2 Penalty"), N_("Adds this times Σw² over the weights to the loss"),
@@ -175,6 +199,15 @@ static const char * const kind_labels[] = {
   [INK_OPT_RMSPROP] = N_("RMSprop"),
   [INK_OPT_ADAM] = N_("Adam"),
   [INK_OPT_ADAGRAD] = N_("Adagrad"),
+  [INK_OPT_ADADELTA] = N_("Adadelta"),
+  NULL
+};
+/* InkScheduleKind's, in order */
+static const char * const schedule_labels[] = {
+  [INK_SCHEDULE_NONE] = N_("None"),
+  [INK_SCHEDULE_STEP] = N_("Step Decay"),
+  [INK_SCHEDULE_COSINE] = N_("Cosine"),
+  [INK_SCHEDULE_ONE_CYCLE] = N_("One Cycle"),
   NULL
 };
 static const char * const validation_labels[] = { N_("Every Epoch"), N_("Every N Minibatches"), NULL };
@@ -220,6 +253,7 @@ struct _InkTrainingForm
   GtkWidget        *box;
   Field             f[N_FIELDS];
   GtkWidget        *kind_row;
+  GtkWidget        *schedule_row;
   GtkWidget        *regularization;   /* AdwExpanderRow */
   GtkWidget        *validation_row;
   GtkWidget        *early_row;
@@ -269,7 +303,14 @@ static InkOptimizerKind
 shown_kind (InkTrainingForm *self)
 {
   guint k = selected (self->kind_row);
-  return k <= INK_OPT_ADAGRAD ? (InkOptimizerKind) k : INK_OPT_SGD;
+  return k < INK_OPT_N_KINDS ? (InkOptimizerKind) k : INK_OPT_SGD;
+}
+
+static InkScheduleKind
+shown_schedule (InkTrainingForm *self)
+{
+  guint k = selected (self->schedule_row);
+  return k < INK_SCHEDULE_N_KINDS ? (InkScheduleKind) k : INK_SCHEDULE_NONE;
 }
 
 static gboolean
@@ -283,12 +324,22 @@ field_applies (InkTrainingForm *self,
     case F_MOMENTUM:
       return kind == INK_OPT_MOMENTUM || kind == INK_OPT_NESTEROV;
     case F_RHO:
-      return kind == INK_OPT_RMSPROP;
+      return kind == INK_OPT_RMSPROP || kind == INK_OPT_ADADELTA;
     case F_BETA1:
     case F_BETA2:
       return kind == INK_OPT_ADAM;
     case F_EPS:
-      return kind == INK_OPT_RMSPROP || kind == INK_OPT_ADAM || kind == INK_OPT_ADAGRAD;
+      return kind == INK_OPT_RMSPROP || kind == INK_OPT_ADAM || kind == INK_OPT_ADAGRAD ||
+             kind == INK_OPT_ADADELTA;
+    case F_STEP_EPOCHS:
+    case F_FACTOR:
+      return shown_schedule (self) == INK_SCHEDULE_STEP;
+    case F_MIN_LR:
+      return shown_schedule (self) == INK_SCHEDULE_COSINE;
+    case F_PCT_START:
+    case F_DIV:
+    case F_FINAL_DIV:
+      return shown_schedule (self) == INK_SCHEDULE_ONE_CYCLE;
     case F_VALID_EVERY:
       return selected (self->validation_row) == 1;
     case F_PATIENCE:
@@ -318,6 +369,7 @@ field_applies (InkTrainingForm *self,
       return gtk_switch_get_active (GTK_SWITCH (self->pt_switch));
     case F_LR:
     case F_DECAY:
+    case F_WARMUP:
     case F_L1:
     case F_L2:
     case F_MAX_NORM:
@@ -464,6 +516,90 @@ update_augmentation (InkTrainingForm *self)
     ink_augment_preview_set_spec (self->aug_preview, &a);
 }
 
+/* The optimizer the rows describe (every value that applies reading
+ * well): the method's defaults, then what applies to it; the schedule's
+ * defaults, then its kind, warm-up and the numbers of that kind. */
+static void
+read_optimizer (InkTrainingForm  *self,
+                InkOptimizerSpec *o)
+{
+  double v;
+  gint64 iv;
+
+#define REAL(id) (field_value (self, id, &v, NULL, NULL), v)
+#define WHOLE(id) (field_value (self, id, NULL, &iv, NULL), iv)
+  ink_optimizer_spec_defaults (o, shown_kind (self));
+  o->lr = (float) REAL (F_LR);
+  if (field_applies (self, F_MOMENTUM))
+    o->momentum = (float) REAL (F_MOMENTUM);
+  if (field_applies (self, F_RHO))
+    o->rho = (float) REAL (F_RHO);
+  if (field_applies (self, F_BETA1))
+    o->beta1 = (float) REAL (F_BETA1);
+  if (field_applies (self, F_BETA2))
+    o->beta2 = (float) REAL (F_BETA2);
+  if (field_applies (self, F_EPS))
+    o->eps = (float) REAL (F_EPS);
+  o->decay = (float) REAL (F_DECAY);
+  o->l1 = (float) REAL (F_L1);
+  o->l2 = (float) REAL (F_L2);
+  o->max_norm = (float) REAL (F_MAX_NORM);
+
+  o->schedule.kind = shown_schedule (self);
+  o->schedule.warmup_epochs = (guint) WHOLE (F_WARMUP);
+  if (field_applies (self, F_STEP_EPOCHS))
+    {
+      o->schedule.step_epochs = (guint) WHOLE (F_STEP_EPOCHS);
+      o->schedule.factor = (float) REAL (F_FACTOR);
+    }
+  if (field_applies (self, F_MIN_LR))
+    o->schedule.min_lr = (float) REAL (F_MIN_LR);
+  if (field_applies (self, F_PCT_START))
+    {
+      o->schedule.pct_start = (float) REAL (F_PCT_START);
+      o->schedule.div_factor = (float) REAL (F_DIV);
+      o->schedule.final_div_factor = (float) REAL (F_FINAL_DIV);
+    }
+#undef REAL
+#undef WHOLE
+}
+
+/* With every field reading well: what the core's validation says of the
+ * optimizer and its schedule against the epochs (a warm-up as long as the
+ * run, a cosine ending above the learning rate, Adadelta without epsilon).
+ * The field its message names ("optimizer.schedule.min_lr …") gets it;
+ * *field is N_FIELDS when none does.  NULL when it passes. */
+static char *
+core_optimizer_problem (InkTrainingForm *self,
+                        FieldId         *field)
+{
+  g_autoptr(InkExperiment) exp = ink_experiment_new_default ();
+  g_autoptr(GError) error = NULL;
+  gint64 iv;
+  const char *key;
+  gsize len;
+
+  *field = N_FIELDS;
+  read_optimizer (self, &exp->optimizer);
+  if (field_value (self, F_EPOCHS, NULL, &iv, NULL))
+    exp->epochs = (guint) iv;
+  if (ink_experiment_validate (exp, &error))
+    return NULL;
+  key = strstr (error->message, "optimizer.");
+  if (key != NULL)
+    {
+      key += strlen ("optimizer.");
+      if (g_str_has_prefix (key, "schedule."))
+        key += strlen ("schedule.");
+      len = strspn (key, "abcdefghijklmnopqrstuvwxyz0123456789_");
+      for (guint id = 0; id < N_FIELDS; id++)
+        if (strlen (field_defs[id].key) == len && strncmp (field_defs[id].key, key, len) == 0 &&
+            field_applies (self, id))
+          *field = id;
+    }
+  return g_strdup (error->message);
+}
+
 /* Checks every value that applies; with style, shows or hides the rows and
  * marks the refused ones.  FALSE with the first reason, naming the field. */
 static gboolean
@@ -496,6 +632,20 @@ check (InkTrainingForm  *self,
             sub = self->pt_cdk_text;
           gtk_widget_set_visible (self->f[id].row, applies);
           set_row_error (self->f[id].row, self->f[id].editable, applies ? msg : NULL, sub);
+        }
+    }
+
+  /* the optimizer as a whole, by the core's rules */
+  if (first == NULL)
+    {
+      FieldId id;
+      g_autofree char *msg = core_optimizer_problem (self, &id);
+
+      if (msg)
+        {
+          first = g_strdup_printf ("%s: %s", id < N_FIELDS ? _(field_defs[id].title) : _("Optimizer"), msg);
+          if (style && id < N_FIELDS)
+            set_row_error (self->f[id].row, self->f[id].editable, msg, NULL);
         }
     }
 
@@ -559,6 +709,32 @@ load_optimizer (InkTrainingForm        *self,
   ink_number_set (self->f[F_BETA1].editable, &field_defs[F_BETA1].rule, o->beta1);
   ink_number_set (self->f[F_BETA2].editable, &field_defs[F_BETA2].rule, o->beta2);
   ink_number_set (self->f[F_EPS].editable, &field_defs[F_EPS].rule, o->eps);
+}
+
+/* The schedule's rows; the numbers of the kinds not chosen are their
+ * defaults, ready when another kind is picked. */
+static void
+load_schedule (InkTrainingForm     *self,
+               const InkLrSchedule *schedule)
+{
+  InkLrSchedule s, d;
+
+  ink_lr_schedule_defaults (&d);
+  s = *schedule;
+  if (s.kind != INK_SCHEDULE_STEP)
+    s.step_epochs = d.step_epochs, s.factor = d.factor;
+  if (s.kind != INK_SCHEDULE_COSINE)
+    s.min_lr = d.min_lr;
+  if (s.kind != INK_SCHEDULE_ONE_CYCLE)
+    s.pct_start = d.pct_start, s.div_factor = d.div_factor, s.final_div_factor = d.final_div_factor;
+  adw_combo_row_set_selected (ADW_COMBO_ROW (self->schedule_row), MIN ((guint) s.kind, INK_SCHEDULE_N_KINDS - 1));
+  ink_number_set_int (self->f[F_WARMUP].editable, s.warmup_epochs);
+  ink_number_set_int (self->f[F_STEP_EPOCHS].editable, s.step_epochs);
+  ink_number_set (self->f[F_FACTOR].editable, &field_defs[F_FACTOR].rule, s.factor);
+  ink_number_set (self->f[F_MIN_LR].editable, &field_defs[F_MIN_LR].rule, s.min_lr);
+  ink_number_set (self->f[F_PCT_START].editable, &field_defs[F_PCT_START].rule, s.pct_start);
+  ink_number_set (self->f[F_DIV].editable, &field_defs[F_DIV].rule, s.div_factor);
+  ink_number_set (self->f[F_FINAL_DIV].editable, &field_defs[F_FINAL_DIV].rule, s.final_div_factor);
 }
 
 static void
@@ -813,6 +989,16 @@ build_optimizer_group (InkTrainingForm *self)
   make_field (self, F_BETA2, group);
   make_field (self, F_EPS, group);
   make_field (self, F_DECAY, group);
+  self->schedule_row = make_combo (group, "schedule", _("Schedule"),
+                                   _("How the learning rate moves over the epochs, after the warm-up"),
+                                   schedule_labels);
+  make_field (self, F_WARMUP, group);
+  make_field (self, F_STEP_EPOCHS, group);
+  make_field (self, F_FACTOR, group);
+  make_field (self, F_MIN_LR, group);
+  make_field (self, F_PCT_START, group);
+  make_field (self, F_DIV, group);
+  make_field (self, F_FINAL_DIV, group);
   self->regularization = adw_expander_row_new ();
   gtk_widget_set_name (self->regularization, "regularization");
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->regularization), _("Regularization"));
@@ -953,6 +1139,7 @@ static void
 connect_rows (InkTrainingForm *self)
 {
   g_signal_connect_swapped (self->kind_row, "notify::selected", G_CALLBACK (on_kind_changed), self);
+  g_signal_connect_swapped (self->schedule_row, "notify::selected", G_CALLBACK (on_edited), self);
   g_signal_connect_swapped (self->validation_row, "notify::selected", G_CALLBACK (on_edited), self);
   g_signal_connect_swapped (self->early_row, "notify::selected", G_CALLBACK (on_edited), self);
   g_signal_connect_swapped (self->monitor_row, "notify::selected", G_CALLBACK (on_edited), self);
@@ -1003,6 +1190,7 @@ ink_training_form_set_experiment (InkTrainingForm     *self,
   ink_number_set (self->f[F_L1].editable, &field_defs[F_L1].rule, o->l1);
   ink_number_set (self->f[F_L2].editable, &field_defs[F_L2].rule, o->l2);
   ink_number_set (self->f[F_MAX_NORM].editable, &field_defs[F_MAX_NORM].rule, o->max_norm);
+  load_schedule (self, &o->schedule);
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (self->regularization),
                                  o->l1 != 0.0f || o->l2 != 0.0f || o->max_norm != 0.0f);
 
@@ -1097,8 +1285,6 @@ ink_training_form_apply (InkTrainingForm  *self,
                          InkExperiment    *exp,
                          GError          **error)
 {
-  InkOptimizerKind kind;
-  InkOptimizerSpec o;
   double v;
   gint64 iv;
   guint dataset;
@@ -1112,25 +1298,7 @@ ink_training_form_apply (InkTrainingForm  *self,
 #define REAL(id) (field_value (self, id, &v, NULL, NULL), v)
 #define WHOLE(id) (field_value (self, id, NULL, &iv, NULL), iv)
 
-  /* optimizer: the method's defaults, then what applies to it */
-  kind = shown_kind (self);
-  ink_optimizer_spec_defaults (&o, kind);
-  o.lr = (float) REAL (F_LR);
-  if (field_applies (self, F_MOMENTUM))
-    o.momentum = (float) REAL (F_MOMENTUM);
-  if (field_applies (self, F_RHO))
-    o.rho = (float) REAL (F_RHO);
-  if (field_applies (self, F_BETA1))
-    o.beta1 = (float) REAL (F_BETA1);
-  if (field_applies (self, F_BETA2))
-    o.beta2 = (float) REAL (F_BETA2);
-  if (field_applies (self, F_EPS))
-    o.eps = (float) REAL (F_EPS);
-  o.decay = (float) REAL (F_DECAY);
-  o.l1 = (float) REAL (F_L1);
-  o.l2 = (float) REAL (F_L2);
-  o.max_norm = (float) REAL (F_MAX_NORM);
-  exp->optimizer = o;
+  read_optimizer (self, &exp->optimizer);
 
   /* training; values that do not apply are kept when they read well */
   exp->batch_size = (guint) WHOLE (F_BATCH);

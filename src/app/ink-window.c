@@ -194,7 +194,7 @@ show_model (InkWindow *self)
   if (self->model_spec == NULL)
     return;
   p = g_bytes_get_data (self->model_params, NULL);
-  ink_features_page_set_weights (self->features, p, self->model_spec->layers[0].units, self->model_spec->n_inputs);
+  ink_features_page_set_model (self->features, self->model_spec, p);
   ink_draw_page_set_class_names (self->draw, model_class_names (self));
   ink_draw_page_set_model (self->draw, self->model_spec, p, &self->model_norm);
 }
@@ -315,34 +315,6 @@ set_model (InkWindow *self, const InkExperiment *exp, GBytes *params, const InkN
   update_actions (self);
 }
 
-/* The workbench edits, trains and shows dense networks with the optimizers
- * and the per-epoch decay its form offers; anything else (a convolutional
- * network, Adadelta, a learning-rate schedule: inkling-cli's) is refused
- * with a reason, never half-shown or shown as something it is not. */
-static gboolean
-check_dense (const InkExperiment *exp,
-             GError             **error)
-{
-  const char *name;
-
-  if (exp == NULL || exp->net == NULL)
-    return TRUE;
-  name = exp->name ? exp->name : "";
-  if (ink_net_spec_has_image_layers (exp->net))
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                 _("“%s” is a convolutional network: the workbench does not show those yet; "
-                   "use inkling-cli (train, evaluate, predict, info)"), name);
-  else if (exp->optimizer.kind == INK_OPT_ADADELTA)
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                 _("“%s” trains with Adadelta, which the workbench does not offer yet; use inkling-cli"), name);
-  else if (exp->optimizer.schedule.kind != INK_SCHEDULE_NONE || exp->optimizer.schedule.warmup_epochs > 0)
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                 _("“%s” has a learning-rate schedule, which the workbench does not offer yet; use inkling-cli"), name);
-  else
-    return TRUE;
-  return FALSE;
-}
-
 gboolean
 ink_window_load_model (InkWindow   *self,
                        const char  *path,
@@ -351,7 +323,7 @@ ink_window_load_model (InkWindow   *self,
   g_autoptr(InkModel) model = ink_model_load (path, error);
   g_autoptr(GBytes) params = NULL;
 
-  if (model == NULL || !check_dense (model->experiment, error))
+  if (model == NULL)
     return FALSE;
   params = g_bytes_new (model->params, model->n_params * sizeof (float));
   set_model (self, model->experiment, params, &model->norm, NULL);
@@ -369,7 +341,7 @@ on_run_weights (InkRun *run, GBytes *params, InkWindow *self)
   const InkNorm *norm = ink_run_get_norm (run);
   const float *p = g_bytes_get_data (params, NULL);
 
-  ink_features_page_set_weights (self->features, p, exp->net->layers[0].units, exp->net->n_inputs);
+  ink_features_page_set_model (self->features, exp->net, p);
   /* during pretraining only the first layer means something: no model to draw with yet */
   if (norm && !ink_run_get_pretraining (run))
     {
@@ -585,6 +557,10 @@ train_blocker (InkWindow *self)
   g_autofree char *dir = dataset_dir (self, dataset, &error);
   gboolean mnist = dataset == NULL || *dataset == '\0' || g_ascii_strcasecmp (dataset, "mnist") == 0;
 
+  /* a refused value or geometry that cannot work: the Design page marks
+   * where, the tooltip says what */
+  if (!ink_design_page_get_valid (self->design))
+    return g_strdup_printf (_("Cannot train: %s"), ink_design_page_get_summary (self->design));
   if (dir && (loaded_data (self, dir) || g_file_test (dir, G_FILE_TEST_IS_DIR)))
     return NULL;
   if (mnist && self->fetch_cancellable)
@@ -673,7 +649,7 @@ static void
 refresh_preset_mark (InkWindow *self)
 {
   const InkExperiment *base = ink_design_page_get_base (self->design);
-  g_auto(GStrv) names = ink_experiment_list_presets ();
+  g_auto(GStrv) names = ink_experiment_list_all_presets ();
   const char *name = base && base->name && g_strv_contains ((const char * const *) names, base->name)
                      ? base->name : NULL;
 
@@ -794,7 +770,7 @@ ink_window_open_file (InkWindow *self,
   if (g_str_has_suffix (path, ".json"))
     {
       g_autoptr(InkExperiment) exp = ink_experiment_load (path, &error);
-      if (exp && check_dense (exp, &error))
+      if (exp)
         {
           ink_design_page_set_experiment (self->design, exp);
           adw_view_stack_set_visible_child_name (self->stack, "design");
@@ -805,7 +781,9 @@ ink_window_open_file (InkWindow *self,
       g_autofree char *base = g_path_get_basename (path);
       g_autofree char *msg = g_strdup_printf (_("Opened %s"), base);
       toast (self, msg);
-      adw_view_stack_set_visible_child_name (self->stack, "draw");
+      adw_view_stack_set_visible_child_name (self->stack,
+                                             self->model_spec && ink_net_spec_has_image_layers (self->model_spec)
+                                             ? "evaluate" : "draw");
     }
   if (error)
     {
@@ -1412,7 +1390,7 @@ on_open_run (InkLedgerView *view, gpointer run_ptr, InkWindow *self)
     }
   /* read again: the list may be older than the folder */
   run = ink_ledger_run_load (listed->dir, &error);
-  if (run == NULL || !check_dense (run->experiment, &error))
+  if (run == NULL)
     {
       g_autofree char *msg = g_strdup_printf (_("Could not open the run “%s”: %s"), listed->id, error->message);
       toast (self, msg);

@@ -65,19 +65,25 @@ softmax (float *v,
 }
 
 static InkInspection *
-inspection_new (const InkNetSpec *spec)
+inspection_new (const InkNetwork *net)
 {
+  const InkNetSpec *spec = net->spec;
   InkInspection *insp = g_new0 (InkInspection, 1);
 
   insp->n_layers = spec->n_layers;
   insp->units = g_new (int, spec->n_layers);
   insp->values = g_new0 (float *, spec->n_layers);
   insp->activations = g_new (InkActivation, spec->n_layers);
+  insp->kinds = g_new (InkLayerKind, spec->n_layers);
+  insp->shapes = g_memdup2 (net->shape, sizeof (InkLayerShape) * spec->n_layers);
   for (int l = 0; l < spec->n_layers; l++)
     {
-      insp->units[l] = spec->layers[l].units;
-      insp->values[l] = g_new0 (float, spec->layers[l].units);
+      /* the network's own shapes: a conv2d or pooling layer has no units
+       * in its spec, its output is its maps */
+      insp->units[l] = (int) net->shape[l].n_outputs;
+      insp->values[l] = g_new0 (float, insp->units[l]);
       insp->activations[l] = spec->layers[l].activation;
+      insp->kinds[l] = spec->layers[l].kind;
     }
   return insp;
 }
@@ -101,7 +107,7 @@ ink_inspect (InkNetwork  *net,
     return NULL;
 
   ink_network_forward (net, dev, 1, FALSE, 0, 0);
-  insp = inspection_new (spec);
+  insp = inspection_new (net);
   for (int l = 0; l < L; l++)
     net->be->ops->download (net->be, insp->values[l], net->act[l],
                             (gsize) insp->units[l] * sizeof (float));
@@ -124,6 +130,8 @@ ink_inspection_copy (const InkInspection *insp)
   copy->units = g_memdup2 (insp->units, sizeof (int) * insp->n_layers);
   copy->values = g_new0 (float *, insp->n_layers);
   copy->activations = g_memdup2 (insp->activations, sizeof (InkActivation) * insp->n_layers);
+  copy->kinds = g_memdup2 (insp->kinds, sizeof (InkLayerKind) * insp->n_layers);
+  copy->shapes = g_memdup2 (insp->shapes, sizeof (InkLayerShape) * insp->n_layers);
   for (int l = 0; l < insp->n_layers; l++)
     copy->values[l] = g_memdup2 (insp->values[l], sizeof (float) * insp->units[l]);
   return copy;
@@ -139,6 +147,8 @@ ink_inspection_free (InkInspection *insp)
   g_free (insp->values);
   g_free (insp->units);
   g_free (insp->activations);
+  g_free (insp->kinds);
+  g_free (insp->shapes);
   g_free (insp);
 }
 

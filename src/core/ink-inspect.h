@@ -29,16 +29,21 @@ G_BEGIN_DECLS
 
 /* What a network does with one input: the output of every layer after a
  * forward pass without dropout, the output layer last.  values[l] holds
- * units[l] floats; for a softmax network the last layer holds the class
- * probabilities (softmax applied), otherwise the raw outputs.
- * activations[l] is layer l's activation function (for reading the values:
- * a sigmoid unit is "active" above 0.5, the others above 0). */
+ * units[l] floats (the layer's whole output: for a conv2d or pooling layer
+ * its feature maps, shapes[l].channels maps of shapes[l].height ×
+ * shapes[l].width in row-major order, one after the other); for a softmax
+ * network the last layer holds the class probabilities (softmax applied),
+ * otherwise the raw outputs.  activations[l] is layer l's activation
+ * function (for reading the values: a sigmoid unit is "active" above 0.5,
+ * the others above 0), kinds[l] its kind. */
 typedef struct
 {
   int             n_layers;
   int            *units;
   float         **values;
   InkActivation  *activations;
+  InkLayerKind   *kinds;
+  InkLayerShape  *shapes;
 } InkInspection;
 
 /* x: one normalized input, n_inputs host floats.  Runs on any backend (x is

@@ -53,6 +53,27 @@ layer_shapes (const InkNetSpec *spec)
   return shapes;
 }
 
+/* Bytes of one layer's batch-sized buffers per row of the batch, for n
+ * outputs per sample. */
+static guint64
+layer_bytes_per_row (const InkLayerSpec *ls,
+                     guint64             n)
+{
+  guint64 buffers = 2;                          /* act, delta */
+
+  if (ls->dropout > 0.0f)
+    {
+      buffers++;                                /* mask */
+      if (ls->activation == INK_ACT_SIGMOID || ls->activation == INK_ACT_TANH)
+        buffers++;                              /* the pre-dropout output */
+    }
+  if (ls->kind == INK_LAYER_MAX_POOL)
+    buffers++;                                  /* the argmax indices (int32) */
+  if (ls->kind == INK_LAYER_BATCH_NORM)
+    buffers++;                                  /* the normalized input x̂ */
+  return buffers * n * F32;
+}
+
 /* Bytes of the batch-sized buffers per row of the batch. */
 static guint64
 activation_bytes_per_row (const InkNetSpec *spec,
@@ -64,20 +85,9 @@ activation_bytes_per_row (const InkNetSpec *spec,
   for (int l = 0; l < spec->n_layers; l++)
     {
       const InkLayerSpec *ls = &spec->layers[l];
-      guint64 buffers = 2;                      /* act, delta */
       guint64 n = shapes != NULL ? shapes[l].n_outputs : (guint64) MAX (ls->units, 0);
 
-      if (ls->dropout > 0.0f)
-        {
-          buffers++;                            /* mask */
-          if (ls->activation == INK_ACT_SIGMOID || ls->activation == INK_ACT_TANH)
-            buffers++;                          /* the pre-dropout output */
-        }
-      if (ls->kind == INK_LAYER_MAX_POOL)
-        buffers++;                              /* the argmax indices (int32) */
-      if (ls->kind == INK_LAYER_BATCH_NORM)
-        buffers++;                              /* the normalized input x̂ */
-      bytes += buffers * n * F32;
+      bytes += layer_bytes_per_row (ls, n);
     }
   if (spec->input_dropout > 0.0f)
     bytes += 2 * (guint64) MAX (spec->n_inputs, 0) * F32;   /* input mask, dropped input */
@@ -191,6 +201,27 @@ ink_memory_plan (const InkExperiment *exp,
 
   plan_for_rows (exp, n_train_images, n_test_images, image_dim, cuda,
                  MAX ((guint64) exp->batch_size, INK_EVAL_BATCH), plan);
+}
+
+guint64
+ink_memory_plan_layer (const InkExperiment *exp,
+                       int                  layer)
+{
+  g_autofree InkLayerShape *shapes = NULL;
+  const InkLayerShape *sh;
+  guint64 n_params, rows;
+
+  g_return_val_if_fail (exp != NULL && exp->net != NULL, 0);
+  g_return_val_if_fail (layer >= 0 && layer < exp->net->n_layers, 0);
+
+  shapes = layer_shapes (exp->net);
+  if (shapes == NULL)
+    return 0;
+  sh = &shapes[layer];
+  n_params = sh->n_weights + sh->n_biases + sh->n_state;
+  rows = MAX ((guint64) exp->batch_size, INK_EVAL_BATCH);
+  return (2 + ink_optimizer_n_state_buffers (exp->optimizer.kind)) * n_params * F32 +
+         rows * layer_bytes_per_row (&exp->net->layers[layer], sh->n_outputs);
 }
 
 static double

@@ -81,6 +81,15 @@ void     ink_memory_plan     (const InkExperiment *exp,
                               gboolean             cuda,
                               InkMemoryPlan       *plan);
 
+/* One layer's part of the plan (l counts from 0), in bytes: its
+ * parameters, their gradients and optimizer state, and its batch-sized
+ * buffers (output, gradient, dropout mask, …) for max (batch,
+ * INK_EVAL_BATCH) rows, as ink_memory_plan counts them; the shared conv2d
+ * scratch and the input batch are not any layer's.  0 when the network's
+ * geometry does not work. */
+guint64  ink_memory_plan_layer (const InkExperiment *exp,
+                                int                  layer);
+
 /* Before a run: on a backend that reports its memory (ops->mem_info, the
  * CUDA backend), compares what the run needs (the plan less the workspace,
  * which the backend reserved when it was created) with the free memory.  On
