@@ -49,7 +49,7 @@ typedef struct
   gint32    **argmax;         /* max-pool: per output its input's index in the plane */
   float     **xhat;           /* batch-norm: the normalized input [max_batch, n] */
   float     **inv_std;        /* batch-norm: [channels] */
-  float      *col;            /* conv2d: im2col scratch for one sample */
+  float      *col;            /* conv2d: im2col workspace (ink_conv2d_col_size) */
   gboolean    bn_training;    /* the last forward normalized with the batch's statistics */
 } InkNetworkPrivate;
 
@@ -757,7 +757,7 @@ ink_network_new (const InkNetSpec  *spec,
           {
             InkConvGeom g = conv_geom (net, l);
 
-            col_size = MAX (col_size, ink_conv2d_col_size (&g));
+            col_size = MAX (col_size, ink_conv2d_col_size (&g, max_batch));
           }
           break;
         case INK_LAYER_MAX_POOL:
