@@ -29,6 +29,15 @@
  * CPU and GPU must agree bit for bit (dropout masks, gathered inputs) the
  * arithmetic is spelled out without fused multiply-adds.
  *
+ * The image layers mirror ink-layers-cpu.c: conv2d lowers a chunk of samples
+ * side by side with im2col and makes one cuBLAS product of it (no product of
+ * our own), its gradient w.r.t. the input folded back by a col2im that
+ * gathers per pixel (no atomics); pooling has one thread per output
+ * (forward) or per input pixel (backward, summing in the CPU's order, so
+ * that max pooling's argmax, ties included, and both gradients match the
+ * CPU's bit for bit); batch norm has one block per channel and sums its
+ * statistics in double, as the CPU does.
+ *
  * This file is built into a module of its own, libinkling-cuda.so, that
  * ink-backend.c opens with GModule on first use, so that nothing else links
  * CUDA.  It is self-contained (GLib, the CUDA runtime and cuBLAS only; no
