@@ -1062,11 +1062,13 @@ conv_case (InkRng            *rng,
 
   cpu->ops->conv2d_backward (cpu, g, batch, x.c, w.c, dy.c, dw.c, db.c, dx.c, col_c, ccol);
   gpu->ops->conv2d_backward (gpu, g, batch, x.g, w.g, dy.g, dw.g, db.g, dx.g, col_g, gcol);
+  /* dW and db sum over batch·out_h·out_w terms (73,728 for the Keras
+   * layer), in other orders on each side: 1e-4 of the largest */
   w_what = g_strdup_printf ("%s: dW", what);
-  check_pair (w_what, &dw, 1e-5, 0.0, TRUE);
+  check_pair (w_what, &dw, 1e-4, 0.0, TRUE);
   g_free (w_what);
   w_what = g_strdup_printf ("%s: db", what);
-  check_pair (w_what, &db, 1e-5, 0.0, TRUE);
+  check_pair (w_what, &db, 1e-4, 0.0, TRUE);
   g_free (w_what);
   w_what = g_strdup_printf ("%s: dX", what);
   check_pair (w_what, &dx, 1e-5, 0.0, TRUE);
@@ -1077,7 +1079,7 @@ conv_case (InkRng            *rng,
   cpu->ops->conv2d_backward (cpu, g, batch, x.c, w.c, dy.c, dw.c, db.c, NULL, col_c, ccol);
   gpu->ops->conv2d_backward (gpu, g, batch, x.g, w.g, dy.g, dw.g, db.g, NULL, col_g, gcol);
   w_what = g_strdup_printf ("%s: dW without dX", what);
-  check_pair (w_what, &dw, 1e-5, 0.0, TRUE);
+  check_pair (w_what, &dw, 1e-4, 0.0, TRUE);
   g_free (w_what);
   assert_synced (gpu);
 
@@ -1383,7 +1385,14 @@ test_batch_norm (void)
  * an evaluation pass on both backends from the same weights and batch.
  * Momentum SGD: its step is proportional to the gradient (Adam's first step
  * is ±lr for any gradient, so a gradient that is 0 up to rounding, like the
- * bias of a convolution followed by batch norm, would step either way). */
+ * bias of a convolution followed by batch norm, would step either way).
+ *
+ * Rounding must not decide a max-pool window or a ReLU differently on the
+ * two sides (one flipped route moves the first layer's gradient by ~1/200):
+ * the pixels are scaled by 1/256 and the first convolution's weights rounded
+ * to multiples of 1/256, so its products and sums are exact in FP32 (and
+ * TF32) whatever the order, and what feeds the first pool is the same on
+ * both sides. */
 static void
 test_cnn_step (void)
 {
@@ -1408,12 +1417,14 @@ test_cnn_step (void)
   };
   InkOptimizerSpec ospec;
   InkBackend *bes[2];
-  float *params[2], *grads[2], *outs[2], *evals[2], *dins[2];
+  float *params[2], *grads[2], *outs[2], *evals[2], *dins[2], *pool_in[2];
+  gsize n_pool_in = 0;
   double accs[2][2];
   guint8 *images = g_new (guint8, (gsize) n_items * dim);
   guint8 *labels = g_new (guint8, n_items);
   guint32 *idx = g_new (guint32, B);
-  const InkAffine aff = { 1.0f / 255.0f, 0.0f };
+  const InkAffine aff = { 1.0f / 256.0f, 0.0f };
+  float *start;
   gsize n_params;
   InkRng rng;
 
@@ -1443,6 +1454,20 @@ test_cnn_step (void)
     idx[i] = ink_rng_below (&rng, n_items);
 
   n_params = ink_net_spec_n_params (&spec);
+  {
+    GError *error = NULL;
+    InkNetwork *net = ink_network_new (&spec, cpu, B, &error);
+    gsize first;
+
+    g_assert_no_error (error);
+    ink_network_init_params (net, 42);
+    start = g_new (float, n_params);
+    ink_network_get_params (net, start);
+    first = net->shape[0].n_weights + net->shape[0].n_biases;
+    for (gsize i = 0; i < first; i++)
+      start[net->w_offset[0] + i] = roundf (start[net->w_offset[0] + i] * 256.0f) / 256.0f;
+    ink_network_free (net);
+  }
   ink_optimizer_spec_defaults (&ospec, INK_OPT_MOMENTUM);
   ospec.lr = 0.05f;
 
@@ -1465,7 +1490,7 @@ test_cnn_step (void)
       g_assert_no_error (error);
       opt = ink_optimizer_new (&ospec, net, &error);
       g_assert_no_error (error);
-      ink_network_init_params (net, 42);
+      ink_network_set_params (net, start);
 
       data = be->ops->data_upload (be, images, labels, n_items, dim, &error);
       g_assert_no_error (error);
@@ -1481,6 +1506,9 @@ test_cnn_step (void)
 
       be->ops->gather (be, data, didx, B, aff, x, dlab);
       out = ink_network_forward (net, x, B, TRUE, G_GUINT64_CONSTANT (0xC0FFEE), 5);
+      n_pool_in = (gsize) B * net->shape[1].n_outputs;
+      pool_in[k] = g_new (float, n_pool_in);
+      be->ops->download (be, pool_in[k], net->act[1], sizeof (float) * n_pool_in);
       be->ops->loss (be, spec.loss, out, dlab, B, 10, net->delta[L - 1], acc);
       ink_network_backward (net, x, B, TRUE);
 
@@ -1512,6 +1540,9 @@ test_cnn_step (void)
       ink_network_free (net);
     }
 
+  /* what feeds the first pool: the same on both sides (see above) */
+  check_close ("CNN step: batch norm + ReLU before the first pool", pool_in[0], pool_in[1],
+               n_pool_in, 1e-6, 1e-7);
   check_close ("CNN step: probabilities", outs[0], outs[1], (gsize) B * 10, 1e-4, 1e-6);
   check_acc ("CNN step: loss", accs[0], accs[1]);
   /* a ReLU or max-pool decision within rounding may flip: normwise */
@@ -1531,7 +1562,9 @@ test_cnn_step (void)
       g_free (params[k]);
       g_free (evals[k]);
       g_free (dins[k]);
+      g_free (pool_in[k]);
     }
+  g_free (start);
   g_free (images);
   g_free (labels);
   g_free (idx);
