@@ -1137,7 +1137,9 @@ test_conv2d (void)
 }
 
 /* The CPU's tie rule (the first of equal maxima in row-major window order)
- * on the GPU: argmax identical, outputs and gradients bit for bit. */
+ * on the GPU: argmax and the maxima identical; the gradients and the
+ * averages are bit for bit the same today (the same sums in the same
+ * order) and must agree to rounding. */
 static void
 pool_case (InkRng   *rng,
            int       channels,
@@ -1187,9 +1189,10 @@ pool_case (InkRng   *rng,
   cpu->ops->max_pool_backward (cpu, channels, height, width, size, stride, batch, dy.c, arg.c, dx.c);
   gpu->ops->max_pool_backward (gpu, channels, height, width, size, stride, batch, dy.g, arg.g, dx.g);
   pair_get (&dx, rc, rg);
-  /* the same additions in the same order */
+  /* the same additions in the same order today; overlapping windows may sum
+   * in another order should the CPU's pooling change */
   if (memcmp (rc, rg, n_x * sizeof (float)) != 0)
-    check_close ("max-pool backward", rc, rg, n_x, 0.0, 0.0);
+    check_close ("max-pool backward", rc, rg, n_x, 1e-6, 1e-7);
 
   pair_set (&dx, nan_x);
   cpu->ops->avg_pool_forward (cpu, channels, height, width, size, stride, batch, x.c, y.c);
