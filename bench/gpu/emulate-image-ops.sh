@@ -9,7 +9,8 @@
 # cuBLAS).  It checks their index arithmetic, bounds and results, not their
 # parallel behaviour: that takes the device (cnn-device-check.sh).
 #   usage: sh bench/gpu/emulate-image-ops.sh [BUILD_DIR]   (default _build,
-#          configured and built: it links its libinkcore.a)
+#          configured and built: it links its libinkcore.a as that build
+#          links tests/test-gpu)
 set -eu
 cd "$(dirname "$0")/../.."
 REPO=$(pwd)
@@ -42,7 +43,6 @@ PY
 
 # (the pkg-config flags below split into words on purpose)
 PKGS="glib-2.0 gio-2.0 gobject-2.0 gmodule-2.0 json-glib-1.0 cairo"
-BLAS=$(pkg-config --libs openblas 2>/dev/null || echo -lopenblas)
 # shellcheck disable=SC2046
 g++ -c -O2 -ffp-contract=off -Wall -Wno-unused-function -Wno-unused-variable \
   -I"$T" -I"$REPO/src/core" -I"$B" $(pkg-config --cflags glib-2.0) \
@@ -50,8 +50,16 @@ g++ -c -O2 -ffp-contract=off -Wall -Wno-unused-function -Wno-unused-variable \
 # shellcheck disable=SC2046,SC2086
 gcc -c -O2 -I"$REPO/src/core" -I"$REPO/tests" -I"$B" -I"$B/src/core" \
   $(pkg-config --cflags $PKGS) "$T/test-gpu-emu.c" -o "$T/test.o"
-# shellcheck disable=SC2046,SC2086
-g++ -o "$T/test-gpu-emu" "$T/test.o" "$T/emu.o" -Wl,--start-group "$B/src/core/libinkcore.a" \
-  $(pkg-config --libs $PKGS) $BLAS -lm -pthread -Wl,--end-group
+# linked as the build links tests/test-gpu (the same libraries: OpenBLAS,
+# oneDNN where the core uses it, ...), with g++ and these two objects
+ninja -C "$B" -t commands tests/test-gpu | tail -n 1 | python3 -c '
+import shlex, sys
+t = sys.argv[1]
+args = shlex.split(sys.stdin.read())
+i = args.index("-o")
+args[0] = "g++"
+args[i + 1:i + 3] = [t + "/test-gpu-emu", t + "/test.o", t + "/emu.o"]
+print(" ".join(shlex.quote(a) for a in args))' "$T" > "$T/link.sh"
+(cd "$B" && sh "$T/link.sh")
 
 "$T/test-gpu-emu" -p /gpu/conv2d -p /gpu/pooling -p /gpu/batch-norm -p /gpu/cnn-step
