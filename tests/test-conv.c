@@ -162,7 +162,7 @@ test_conv_reference (void)
       g_autofree float *b = g_new (float, g.filters);
       g_autofree float *y = g_new (float, ny);
       g_autofree double *ref = g_new (double, ny);
-      g_autofree float *col = g_new (float, ink_conv2d_col_size (&g));
+      g_autofree float *col = g_new (float, ink_conv2d_col_size (&g, B));
 
       fill_random (&rng, x, nx, 1.0f);
       fill_random (&rng, w, nw, 0.5f);
@@ -199,7 +199,7 @@ test_conv_gradients (void)
       g_autofree float *dx = g_new (float, nx);
       g_autofree float *dw = g_new (float, nw);
       g_autofree float *db = g_new (float, g.filters);
-      g_autofree float *col = g_new (float, ink_conv2d_col_size (&g));
+      g_autofree float *col = g_new (float, ink_conv2d_col_size (&g, B));
       struct { float *v; float *d; gsize n; const char *name; } sets[] = {
         { x, dx, nx, "conv dx" }, { w, dw, nw, "conv dw" }, { b, db, (gsize) g.filters, "conv db" },
       };

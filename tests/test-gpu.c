@@ -33,7 +33,8 @@
 #include "test-util.h"
 
 /* The CUDA backend against the CPU backend: every op of the table on the
- * same random inputs, then one training step of a small network.  Every case
+ * same random inputs (the image layers' too), then one training step of a
+ * small dense network and of a small CNN.  Every case
  * skips with the reason ("no CUDA device: ...", "the CUDA backend module could
  * not be loaded (...)", "this build ... has no CUDA backend ...") when the
  * build has no CUDA, the module cannot be loaded or no usable device is
@@ -981,6 +982,597 @@ test_network_step (void)
   g_free (idx);
 }
 
+/* ---- the image layers, op by op ---- */
+
+static InkConvGeom
+conv_geom_of (int      c,
+              int      h,
+              int      w,
+              int      f,
+              int      kh,
+              int      kw,
+              int      stride,
+              gboolean same)
+{
+  InkConvGeom g = { c, h, w, f, kh, kw, stride, 0, 0, 0, 0 };
+
+  if (same)
+    {
+      /* Keras' "same": ceil (in / stride), the extra zero below and right */
+      g.out_h = (h + stride - 1) / stride;
+      g.out_w = (w + stride - 1) / stride;
+      g.pad_top = MAX ((g.out_h - 1) * stride + kh - h, 0) / 2;
+      g.pad_left = MAX ((g.out_w - 1) * stride + kw - w, 0) / 2;
+    }
+  else
+    {
+      g.out_h = (h - kh) / stride + 1;
+      g.out_w = (w - kw) / stride + 1;
+    }
+  return g;
+}
+
+/* One convolution on both backends: forward, then dW, db and dX (and dW,
+ * db alone, dx NULL).  gpu_col_floats > 0 hands the GPU a smaller workspace
+ * than it asks for, so that it lowers the batch in several chunks. */
+static void
+conv_case (InkRng            *rng,
+           const InkConvGeom *g,
+           int                batch,
+           gsize              gpu_col_floats)
+{
+  const gsize n_x = (gsize) batch * g->channels * g->height * g->width;
+  const gsize n_y = (gsize) batch * g->filters * g->out_h * g->out_w;
+  const gsize n_w = (gsize) g->filters * g->channels * g->kernel_h * g->kernel_w;
+  const gsize ccol = cpu->ops->conv2d_workspace (cpu, g, batch);
+  const gsize gcol = gpu_col_floats > 0 ? gpu_col_floats : gpu->ops->conv2d_workspace (gpu, g, batch);
+  float *hx = random_floats (rng, n_x, -1.0f, 1.0f);
+  float *hw = random_floats (rng, n_w, -0.5f, 0.5f);
+  float *hb = random_floats (rng, g->filters, -0.5f, 0.5f);
+  float *hdy = random_floats (rng, n_y, -1.0f, 1.0f);
+  float *nan_x = g_new (float, n_x);
+  Pair x = pair_floats (hx, n_x), w = pair_floats (hw, n_w), b = pair_floats (hb, g->filters);
+  Pair dy = pair_floats (hdy, n_y), y = pair_floats (NULL, n_y), dx = pair_floats (NULL, n_x);
+  Pair dw = pair_floats (NULL, n_w), db = pair_floats (NULL, g->filters);
+  float *col_c, *col_g;
+  GError *error = NULL;
+  char *what, *w_what;
+
+  g_assert_cmpuint (gcol, >, 0);
+  col_c = ink_backend_alloc_floats (cpu, ccol, &error);
+  g_assert_no_error (error);
+  col_g = ink_backend_alloc_floats (gpu, gcol, &error);
+  g_assert_no_error (error);
+  what = g_strdup_printf ("conv2d %dx%dx%d -> %dx%dx%d, %dx%d kernel, stride %d, pad %d/%d, "
+                          "batch %d, GPU workspace %" G_GSIZE_FORMAT " floats",
+                          g->channels, g->height, g->width, g->filters, g->out_h, g->out_w,
+                          g->kernel_h, g->kernel_w, g->stride, g->pad_top, g->pad_left,
+                          batch, gcol);
+
+  /* outputs start as NaN: every element must be written */
+  for (gsize i = 0; i < n_x; i++)
+    nan_x[i] = NAN;
+  pair_set (&dx, nan_x);
+
+  cpu->ops->conv2d_forward (cpu, g, batch, x.c, w.c, b.c, y.c, col_c, ccol);
+  gpu->ops->conv2d_forward (gpu, g, batch, x.g, w.g, b.g, y.g, col_g, gcol);
+  w_what = g_strdup_printf ("%s: y", what);
+  check_pair (w_what, &y, 1e-5, 0.0, TRUE);
+  g_free (w_what);
+
+  cpu->ops->conv2d_backward (cpu, g, batch, x.c, w.c, dy.c, dw.c, db.c, dx.c, col_c, ccol);
+  gpu->ops->conv2d_backward (gpu, g, batch, x.g, w.g, dy.g, dw.g, db.g, dx.g, col_g, gcol);
+  /* dW and db sum over batch·out_h·out_w terms (73,728 for the Keras
+   * layer), in other orders on each side: 1e-4 of the largest */
+  w_what = g_strdup_printf ("%s: dW", what);
+  check_pair (w_what, &dw, 1e-4, 0.0, TRUE);
+  g_free (w_what);
+  w_what = g_strdup_printf ("%s: db", what);
+  check_pair (w_what, &db, 1e-4, 0.0, TRUE);
+  g_free (w_what);
+  w_what = g_strdup_printf ("%s: dX", what);
+  check_pair (w_what, &dx, 1e-5, 0.0, TRUE);
+  g_free (w_what);
+
+  /* without dX (the first layer's case): the same dW and db */
+  pair_set (&dw, hw);
+  cpu->ops->conv2d_backward (cpu, g, batch, x.c, w.c, dy.c, dw.c, db.c, NULL, col_c, ccol);
+  gpu->ops->conv2d_backward (gpu, g, batch, x.g, w.g, dy.g, dw.g, db.g, NULL, col_g, gcol);
+  w_what = g_strdup_printf ("%s: dW without dX", what);
+  check_pair (w_what, &dw, 1e-4, 0.0, TRUE);
+  g_free (w_what);
+  assert_synced (gpu);
+
+  cpu->ops->free (cpu, col_c);
+  gpu->ops->free (gpu, col_g);
+  pair_free (&x);
+  pair_free (&w);
+  pair_free (&b);
+  pair_free (&dy);
+  pair_free (&y);
+  pair_free (&dx);
+  pair_free (&dw);
+  pair_free (&db);
+  g_free (hx);
+  g_free (hw);
+  g_free (hb);
+  g_free (hdy);
+  g_free (nan_x);
+  g_free (what);
+}
+
+static void
+test_conv2d (void)
+{
+  InkRng rng;
+
+  if (!need_gpu ())
+    return;
+
+  ink_rng_init (&rng, 20);
+  for (int stride = 1; stride <= 2; stride++)
+    for (int same = 0; same <= 1; same++)
+      {
+        InkConvGeom g;
+
+        /* several input channels, an odd image, a rectangular kernel */
+        g = conv_geom_of (3, 11, 9, 5, 3, 3, stride, same);
+        conv_case (&rng, &g, 7, 0);
+        g = conv_geom_of (4, 10, 10, 6, 2, 3, stride, same);
+        conv_case (&rng, &g, 5, 0);
+        /* one input channel, MNIST-sized, LeNet's 5×5 */
+        g = conv_geom_of (1, 28, 28, 6, 5, 5, stride, same);
+        conv_case (&rng, &g, 9, 0);
+      }
+
+  {
+    /* keras-mnist-cnn's second convolution at its batch of 128 */
+    InkConvGeom g = conv_geom_of (32, 26, 26, 64, 3, 3, 1, FALSE);
+
+    conv_case (&rng, &g, 128, 0);
+    /* ... lowered 37 samples at a time (a ragged last chunk), and 1 at a time */
+    conv_case (&rng, &g, 128, 37 * (gsize) (32 * 9 + 64) * 24 * 24);
+    conv_case (&rng, &g, 5, (gsize) (32 * 9 + 64) * 24 * 24);
+  }
+}
+
+/* The CPU's tie rule (the first of equal maxima in row-major window order)
+ * on the GPU: argmax and the maxima identical; the gradients and the
+ * averages are bit for bit the same today (the same sums in the same
+ * order) and must agree to rounding. */
+static void
+pool_case (InkRng   *rng,
+           int       channels,
+           int       height,
+           int       width,
+           int       size,
+           int       stride,
+           int       batch,
+           gboolean  ties)
+{
+  const int oh = (height - size) / stride + 1, ow = (width - size) / stride + 1;
+  const gsize n_x = (gsize) batch * channels * height * width;
+  const gsize n_y = (gsize) batch * channels * oh * ow;
+  float *hx = random_floats (rng, n_x, -1.0f, 1.0f);
+  float *hdy = random_floats (rng, n_y, -1.0f, 1.0f);
+  float *nan_x = g_new (float, n_x), *rc = g_new (float, n_x), *rg = g_new (float, n_x);
+  gint32 *ac = g_new (gint32, n_y), *ag = g_new (gint32, n_y);
+  Pair x, dy, y, dx, arg;
+  char *what = g_strdup_printf ("%dx%d windows every %d on %dx%dx%d, batch %d%s", size, size,
+                                stride, channels, height, width, batch,
+                                ties ? ", values in steps of 1/2 (many ties)" : "");
+
+  if (ties)
+    for (gsize i = 0; i < n_x; i++)
+      hx[i] = floorf (hx[i] * 2.0f) / 2.0f;
+  for (gsize i = 0; i < n_x; i++)
+    nan_x[i] = NAN;
+  x = pair_floats (hx, n_x);
+  dy = pair_floats (hdy, n_y);
+  y = pair_floats (NULL, n_y);
+  dx = pair_floats (nan_x, n_x);
+  arg = pair_new (NULL, n_y * sizeof (gint32));
+
+  cpu->ops->max_pool_forward (cpu, channels, height, width, size, stride, batch, x.c, y.c, arg.c);
+  gpu->ops->max_pool_forward (gpu, channels, height, width, size, stride, batch, x.g, y.g, arg.g);
+  pair_get (&y, rc, rg);
+  if (memcmp (rc, rg, n_y * sizeof (float)) != 0)
+    check_close (what, rc, rg, n_y, 0.0, 0.0);
+  pair_get (&arg, ac, ag);
+  for (gsize i = 0; i < n_y; i++)
+    if (ac[i] != ag[i])
+      {
+        g_test_fail_printf ("max-pool %s: argmax of output %" G_GSIZE_FORMAT ": cpu %d, cuda %d",
+                            what, i, ac[i], ag[i]);
+        break;
+      }
+  cpu->ops->max_pool_backward (cpu, channels, height, width, size, stride, batch, dy.c, arg.c, dx.c);
+  gpu->ops->max_pool_backward (gpu, channels, height, width, size, stride, batch, dy.g, arg.g, dx.g);
+  pair_get (&dx, rc, rg);
+  /* the same additions in the same order today; overlapping windows may sum
+   * in another order should the CPU's pooling change */
+  if (memcmp (rc, rg, n_x * sizeof (float)) != 0)
+    check_close ("max-pool backward", rc, rg, n_x, 1e-6, 1e-7);
+
+  pair_set (&dx, nan_x);
+  cpu->ops->avg_pool_forward (cpu, channels, height, width, size, stride, batch, x.c, y.c);
+  gpu->ops->avg_pool_forward (gpu, channels, height, width, size, stride, batch, x.g, y.g);
+  pair_get (&y, rc, rg);
+  if (memcmp (rc, rg, n_y * sizeof (float)) != 0)
+    check_close ("avg-pool forward", rc, rg, n_y, 1e-6, 1e-7);
+  cpu->ops->avg_pool_backward (cpu, channels, height, width, size, stride, batch, dy.c, dx.c);
+  gpu->ops->avg_pool_backward (gpu, channels, height, width, size, stride, batch, dy.g, dx.g);
+  pair_get (&dx, rc, rg);
+  if (memcmp (rc, rg, n_x * sizeof (float)) != 0)
+    check_close ("avg-pool backward", rc, rg, n_x, 1e-6, 1e-7);
+  g_test_message ("pooling %s: compared", what);
+
+  pair_free (&x);
+  pair_free (&dy);
+  pair_free (&y);
+  pair_free (&dx);
+  pair_free (&arg);
+  g_free (hx);
+  g_free (hdy);
+  g_free (nan_x);
+  g_free (rc);
+  g_free (rg);
+  g_free (ac);
+  g_free (ag);
+  g_free (what);
+}
+
+static void
+test_pooling (void)
+{
+  InkRng rng;
+
+  if (!need_gpu ())
+    return;
+
+  ink_rng_init (&rng, 21);
+  for (int ties = 0; ties <= 1; ties++)
+    {
+      pool_case (&rng, 32, 24, 24, 2, 2, 17, ties);   /* keras-mnist-cnn's pool */
+      pool_case (&rng, 3, 11, 9, 3, 2, 5, ties);      /* overlapping, rows left over */
+      pool_case (&rng, 2, 10, 10, 3, 1, 4, ties);     /* stride 1: each pixel in 9 windows */
+      pool_case (&rng, 2, 7, 7, 2, 3, 3, ties);       /* gaps between windows */
+      pool_case (&rng, 4, 5, 5, 1, 1, 2, ties);       /* 1×1: a copy */
+    }
+  {
+    /* all equal: every argmax the window's first pixel */
+    const int n = 2 * 3 * 6 * 6;
+    float *zeros = g_new0 (float, n);
+    gint32 arg[2 * 3 * 3 * 3];
+    Pair x = pair_floats (zeros, n), y = pair_floats (NULL, 2 * 3 * 9);
+    Pair a = pair_new (NULL, sizeof arg);
+
+    gpu->ops->max_pool_forward (gpu, 3, 6, 6, 2, 2, 2, x.g, y.g, a.g);
+    gpu->ops->download (gpu, arg, a.g, sizeof arg);
+    assert_synced (gpu);
+    for (int i = 0; i < (int) G_N_ELEMENTS (arg); i++)
+      g_assert_cmpint (arg[i], ==, ((i % 9) / 3) * 2 * 6 + (i % 3) * 2);
+    pair_free (&x);
+    pair_free (&y);
+    pair_free (&a);
+    g_free (zeros);
+  }
+}
+
+/* Batch norm on both backends: training (batch statistics, the running
+ * ones moved) and evaluation (the running ones), forward and backward. */
+static void
+batch_norm_case (InkRng   *rng,
+                 int       batch,
+                 int       channels,
+                 int       spatial,
+                 gboolean  training)
+{
+  const gsize n = (gsize) batch * channels * spatial;
+  const float momentum = 0.9f, epsilon = 1e-3f;
+  float *hx = random_floats (rng, n, -2.0f, 3.0f);
+  float *hdy = random_floats (rng, n, -1.0f, 1.0f);
+  float *hg = random_floats (rng, channels, 0.5f, 1.5f);
+  float *hb = random_floats (rng, channels, -1.0f, 1.0f);
+  float *hrm = random_floats (rng, channels, -0.5f, 0.5f);
+  float *hrv = random_floats (rng, channels, 0.5f, 2.0f);
+  Pair x = pair_floats (hx, n), dy = pair_floats (hdy, n), gamma = pair_floats (hg, channels);
+  Pair beta = pair_floats (hb, channels), rm = pair_floats (hrm, channels);
+  Pair rv = pair_floats (hrv, channels), y = pair_floats (NULL, n), xhat = pair_floats (NULL, n);
+  Pair inv_std = pair_floats (NULL, channels), dx = pair_floats (NULL, n);
+  Pair dgamma = pair_floats (NULL, channels), dbeta = pair_floats (NULL, channels);
+  char *what = g_strdup_printf ("batch norm (%s), batch %d, %d channels of %d",
+                                training ? "training" : "evaluation", batch, channels, spatial);
+  char *w;
+
+  cpu->ops->batch_norm_forward (cpu, batch, channels, spatial, x.c, gamma.c, beta.c, epsilon,
+                                training, momentum, rm.c, rv.c, y.c, xhat.c, inv_std.c);
+  gpu->ops->batch_norm_forward (gpu, batch, channels, spatial, x.g, gamma.g, beta.g, epsilon,
+                                training, momentum, rm.g, rv.g, y.g, xhat.g, inv_std.g);
+#define CHECK_BN(name, pair, rtol, atol) \
+  w = g_strdup_printf ("%s: %s", what, name); \
+  check_pair (w, &(pair), rtol, atol, FALSE); \
+  g_free (w);
+  CHECK_BN ("y", y, 1e-5, 1e-5);
+  CHECK_BN ("xhat", xhat, 1e-5, 1e-5);
+  CHECK_BN ("inv_std", inv_std, 1e-5, 0.0);
+  CHECK_BN ("running mean", rm, 1e-5, 1e-6);
+  CHECK_BN ("running variance", rv, 1e-5, 0.0);
+  if (!training)
+    {
+      /* evaluation leaves the running statistics alone and normalizes with them */
+      float *rc = g_new (float, channels), *rg = g_new (float, channels);
+
+      pair_get (&rm, rc, rg);
+      g_assert_cmpmem (rg, channels * sizeof (float), hrm, channels * sizeof (float));
+      pair_get (&rv, rc, rg);
+      g_assert_cmpmem (rg, channels * sizeof (float), hrv, channels * sizeof (float));
+      g_free (rc);
+      g_free (rg);
+    }
+
+  /* backward from the CPU's x̂ and 1/σ on both sides */
+  {
+    float *h = g_new (float, n);
+
+    cpu->ops->download (cpu, h, xhat.c, n * sizeof (float));
+    pair_set (&xhat, h);
+    cpu->ops->download (cpu, h, inv_std.c, channels * sizeof (float));
+    pair_set (&inv_std, h);
+    g_free (h);
+  }
+  cpu->ops->batch_norm_backward (cpu, batch, channels, spatial, dy.c, xhat.c, inv_std.c, gamma.c,
+                                 training, dx.c, dgamma.c, dbeta.c);
+  gpu->ops->batch_norm_backward (gpu, batch, channels, spatial, dy.g, xhat.g, inv_std.g, gamma.g,
+                                 training, dx.g, dgamma.g, dbeta.g);
+  w = g_strdup_printf ("%s: dx", what);
+  check_pair (w, &dx, 1e-4, 0.0, TRUE);
+  g_free (w);
+  w = g_strdup_printf ("%s: dgamma", what);
+  check_pair (w, &dgamma, 1e-5, 0.0, TRUE);
+  g_free (w);
+  w = g_strdup_printf ("%s: dbeta", what);
+  check_pair (w, &dbeta, 1e-5, 0.0, TRUE);
+  g_free (w);
+  /* without dx: the same dγ, dβ */
+  gpu->ops->batch_norm_backward (gpu, batch, channels, spatial, dy.g, xhat.g, inv_std.g, gamma.g,
+                                 training, NULL, dgamma.g, dbeta.g);
+  w = g_strdup_printf ("%s: dgamma without dx", what);
+  check_pair (w, &dgamma, 1e-5, 0.0, TRUE);
+  g_free (w);
+#undef CHECK_BN
+
+  pair_free (&x);
+  pair_free (&dy);
+  pair_free (&gamma);
+  pair_free (&beta);
+  pair_free (&rm);
+  pair_free (&rv);
+  pair_free (&y);
+  pair_free (&xhat);
+  pair_free (&inv_std);
+  pair_free (&dx);
+  pair_free (&dgamma);
+  pair_free (&dbeta);
+  g_free (hx);
+  g_free (hdy);
+  g_free (hg);
+  g_free (hb);
+  g_free (hrm);
+  g_free (hrv);
+  g_free (what);
+}
+
+static void
+test_batch_norm (void)
+{
+  InkRng rng;
+
+  if (!need_gpu ())
+    return;
+
+  ink_rng_init (&rng, 22);
+  for (int training = 1; training >= 0; training--)
+    {
+      batch_norm_case (&rng, 128, 32, 26 * 26, training);   /* after a convolution */
+      batch_norm_case (&rng, 7, 5, 36, training);
+      batch_norm_case (&rng, 128, 300, 1, training);        /* after a dense layer */
+      batch_norm_case (&rng, 3, 1, 1, training);
+    }
+}
+
+/* ---- a whole small CNN ---- */
+
+/* conv (same) → batch norm → ReLU, max-pool, conv stride 2 (valid) with
+ * dropout, avg-pool, dense with batch norm, softmax; one training step and
+ * an evaluation pass on both backends from the same weights and batch.
+ * Momentum SGD: its step is proportional to the gradient (Adam's first step
+ * is ±lr for any gradient, so a gradient that is 0 up to rounding, like the
+ * bias of a convolution followed by batch norm, would step either way).
+ *
+ * Rounding must not decide a max-pool window or a ReLU differently on the
+ * two sides (one flipped route moves the first layer's gradient by ~1/200):
+ * the pixels are scaled by 1/256 and the first convolution's weights rounded
+ * to multiples of 1/256, so its products and sums are exact in FP32 (and
+ * TF32) whatever the order, and what feeds the first pool is the same on
+ * both sides. */
+static void
+test_cnn_step (void)
+{
+  const int B = 64, n_items = 500, dim = 784;
+  InkLayerSpec layers[] = {
+    { .kind = INK_LAYER_CONV2D, .filters = 8, .kernel_h = 3, .kernel_w = 3, .stride = 1,
+      .padding = INK_PADDING_SAME, .activation = INK_ACT_IDENTITY },
+    { .kind = INK_LAYER_BATCH_NORM, .momentum = 0.9f, .epsilon = 1e-3f,
+      .activation = INK_ACT_RELU },
+    { .kind = INK_LAYER_MAX_POOL, .pool_size = 2, .stride = 2 },
+    { .kind = INK_LAYER_CONV2D, .filters = 12, .kernel_h = 3, .kernel_w = 3, .stride = 2,
+      .padding = INK_PADDING_VALID, .activation = INK_ACT_TANH, .dropout = 0.25f },
+    { .kind = INK_LAYER_AVG_POOL, .pool_size = 2, .stride = 2 },
+    { .units = 32, .activation = INK_ACT_IDENTITY },
+    { .kind = INK_LAYER_BATCH_NORM, .momentum = 0.9f, .epsilon = 1e-3f,
+      .activation = INK_ACT_RELU, .dropout = 0.5f },
+    { .units = 10, .activation = INK_ACT_SOFTMAX },
+  };
+  InkNetSpec spec = {
+    .n_inputs = dim, .n_layers = G_N_ELEMENTS (layers), .layers = layers,
+    .loss = INK_LOSS_CROSS_ENTROPY, .init = INK_INIT_HE_UNIFORM, .leaky_slope = 0.01f,
+  };
+  InkOptimizerSpec ospec;
+  InkBackend *bes[2];
+  float *params[2], *grads[2], *outs[2], *evals[2], *dins[2], *pool_in[2];
+  gsize n_pool_in = 0;
+  double accs[2][2];
+  guint8 *images = g_new (guint8, (gsize) n_items * dim);
+  guint8 *labels = g_new (guint8, n_items);
+  guint32 *idx = g_new (guint32, B);
+  const InkAffine aff = { 1.0f / 256.0f, 0.0f };
+  float *start;
+  gsize n_params;
+  InkRng rng;
+
+  if (!need_gpu ())
+    {
+      g_free (images);
+      g_free (labels);
+      g_free (idx);
+      return;
+    }
+
+  /* noise plus a class-dependent bright block */
+  ink_rng_init (&rng, 23);
+  for (int i = 0; i < n_items; i++)
+    {
+      guint c = ink_rng_below (&rng, 10);
+
+      labels[i] = (guint8) c;
+      for (int p = 0; p < dim; p++)
+        images[(gsize) i * dim + p] = (guint8) ink_rng_below (&rng, 96);
+      for (int r = 0; r < 6; r++)
+        for (int col = 0; col < 6; col++)
+          images[(gsize) i * dim + 28 * (2 + (c / 5) * 12 + r) + 2 + (c % 5) * 5 + col] =
+            (guint8) (160 + ink_rng_below (&rng, 96));
+    }
+  for (int i = 0; i < B; i++)
+    idx[i] = ink_rng_below (&rng, n_items);
+
+  n_params = ink_net_spec_n_params (&spec);
+  {
+    GError *error = NULL;
+    InkNetwork *net = ink_network_new (&spec, cpu, B, &error);
+    gsize first;
+
+    g_assert_no_error (error);
+    ink_network_init_params (net, 42);
+    start = g_new (float, n_params);
+    ink_network_get_params (net, start);
+    first = net->shape[0].n_weights + net->shape[0].n_biases;
+    for (gsize i = 0; i < first; i++)
+      start[net->w_offset[0] + i] = roundf (start[net->w_offset[0] + i] * 256.0f) / 256.0f;
+    ink_network_free (net);
+  }
+  ink_optimizer_spec_defaults (&ospec, INK_OPT_MOMENTUM);
+  ospec.lr = 0.05f;
+
+  bes[0] = cpu;
+  bes[1] = gpu;
+  for (int k = 0; k < 2; k++)
+    {
+      InkBackend *be = bes[k];
+      GError *error = NULL;
+      InkNetwork *net;
+      InkOptimizer *opt;
+      InkDevData *data;
+      guint32 *didx;
+      gint32 *dlab;
+      float *x, *out;
+      double *acc;
+      const int L = spec.n_layers;
+
+      net = ink_network_new (&spec, be, B, &error);
+      g_assert_no_error (error);
+      opt = ink_optimizer_new (&ospec, net, &error);
+      g_assert_no_error (error);
+      ink_network_set_params (net, start);
+
+      data = be->ops->data_upload (be, images, labels, n_items, dim, &error);
+      g_assert_no_error (error);
+      didx = be->ops->alloc (be, sizeof (guint32) * B, &error);
+      g_assert_no_error (error);
+      dlab = be->ops->alloc (be, sizeof (gint32) * B, &error);
+      g_assert_no_error (error);
+      x = ink_backend_alloc_floats (be, (gsize) B * dim, &error);
+      g_assert_no_error (error);
+      acc = be->ops->alloc (be, 2 * sizeof (double), &error);
+      g_assert_no_error (error);
+      be->ops->upload (be, didx, idx, sizeof (guint32) * B);
+
+      be->ops->gather (be, data, didx, B, aff, x, dlab);
+      out = ink_network_forward (net, x, B, TRUE, G_GUINT64_CONSTANT (0xC0FFEE), 5);
+      n_pool_in = (gsize) B * net->shape[1].n_outputs;
+      pool_in[k] = g_new (float, n_pool_in);
+      be->ops->download (be, pool_in[k], net->act[1], sizeof (float) * n_pool_in);
+      be->ops->loss (be, spec.loss, out, dlab, B, 10, net->delta[L - 1], acc);
+      ink_network_backward (net, x, B, TRUE);
+
+      outs[k] = g_new (float, (gsize) B * 10);
+      be->ops->download (be, outs[k], out, sizeof (float) * B * 10);
+      grads[k] = g_new (float, n_params);
+      be->ops->download (be, grads[k], net->grads, sizeof (float) * n_params);
+      dins[k] = g_new (float, (gsize) B * dim);
+      be->ops->download (be, dins[k], net->d_input, sizeof (float) * B * dim);
+      be->ops->download (be, accs[k], acc, sizeof accs[k]);
+
+      ink_optimizer_step (opt, ink_optimizer_lr (opt, 0));
+      params[k] = g_new (float, n_params);
+      ink_network_get_params (net, params[k]);   /* incl. the moved running statistics */
+
+      /* evaluation: the running statistics normalize, no dropout */
+      out = ink_network_forward (net, x, B, FALSE, 0, 0);
+      be->ops->softmax (be, out, B, 10);
+      evals[k] = g_new (float, (gsize) B * 10);
+      be->ops->download (be, evals[k], out, sizeof (float) * B * 10);
+      assert_synced (be);
+
+      be->ops->free (be, didx);
+      be->ops->free (be, dlab);
+      be->ops->free (be, x);
+      be->ops->free (be, acc);
+      be->ops->data_free (be, data);
+      ink_optimizer_free (opt);
+      ink_network_free (net);
+    }
+
+  /* what feeds the first pool: the same on both sides (see above) */
+  check_close ("CNN step: batch norm + ReLU before the first pool", pool_in[0], pool_in[1],
+               n_pool_in, 1e-6, 1e-7);
+  check_close ("CNN step: probabilities", outs[0], outs[1], (gsize) B * 10, 1e-4, 1e-6);
+  check_acc ("CNN step: loss", accs[0], accs[1]);
+  /* a ReLU or max-pool decision within rounding may flip: normwise */
+  check_close ("CNN step: gradients", grads[0], grads[1], n_params,
+               1e-4, 1e-3 * max_abs (grads[0], n_params));
+  check_close ("CNN step: input gradient", dins[0], dins[1], (gsize) B * dim,
+               1e-4, 1e-3 * max_abs (dins[0], (gsize) B * dim));
+  check_close ("CNN step: parameters (and running statistics) after one step",
+               params[0], params[1], n_params, 1e-4, 1e-4);
+  check_close ("CNN evaluation pass: probabilities", evals[0], evals[1], (gsize) B * 10,
+               1e-4, 1e-6);
+
+  for (int k = 0; k < 2; k++)
+    {
+      g_free (outs[k]);
+      g_free (grads[k]);
+      g_free (params[k]);
+      g_free (evals[k]);
+      g_free (dins[k]);
+      g_free (pool_in[k]);
+    }
+  g_free (start);
+  g_free (images);
+  g_free (labels);
+  g_free (idx);
+}
+
 /* Where the CUDA module cannot be loaded (here: $INKLING_CUDA_MODULE names a
  * file that is not there), "cuda" fails with one clear error, "auto" runs on
  * the CPU and ink_backend_cuda_available says why.  In a subprocess: the
@@ -1229,6 +1821,10 @@ main (int   argc,
   g_test_add_func ("/gpu/update", test_update);
   g_test_add_func ("/gpu/gather", test_gather);
   g_test_add_func ("/gpu/network-step", test_network_step);
+  g_test_add_func ("/gpu/conv2d", test_conv2d);
+  g_test_add_func ("/gpu/pooling", test_pooling);
+  g_test_add_func ("/gpu/batch-norm", test_batch_norm);
+  g_test_add_func ("/gpu/cnn-step", test_cnn_step);
   g_test_add_func ("/gpu/mnist/short-run", test_mnist_run);
   g_test_add_func ("/gpu/mnist/dbn", test_mnist_dbn);
 

@@ -32,6 +32,7 @@
 #endif
 
 #include "ink-backend.h"
+#include "ink-layers-cpu.h"
 #include "ink-rng.h"
 
 /* The CPU backend: matrix products through OpenBLAS, everything else as
@@ -1175,6 +1176,148 @@ cpu_gather (InkBackend       *be,
 }
 
 /* ------------------------------------------------------------------------ */
+/* the image layers: ink-layers-cpu.h on host memory */
+
+static gsize
+cpu_conv2d_workspace (InkBackend        *be,
+                      const InkConvGeom *g,
+                      int                max_batch)
+{
+  return ink_conv2d_col_size (g, max_batch);
+}
+
+static void
+cpu_conv2d_forward (InkBackend        *be,
+                    const InkConvGeom *g,
+                    int                batch,
+                    const float       *x,
+                    const float       *w,
+                    const float       *b,
+                    float             *y,
+                    float             *col,
+                    gsize              col_floats)
+{
+  g_return_if_fail (col_floats >= ink_conv2d_col_size (g, batch));
+
+  ink_conv2d_forward (g, batch, x, w, b, y, col);
+}
+
+static void
+cpu_conv2d_backward (InkBackend        *be,
+                     const InkConvGeom *g,
+                     int                batch,
+                     const float       *x,
+                     const float       *w,
+                     const float       *dy,
+                     float             *dw,
+                     float             *db,
+                     float             *dx,
+                     float             *col,
+                     gsize              col_floats)
+{
+  g_return_if_fail (col_floats >= ink_conv2d_col_size (g, batch));
+
+  ink_conv2d_backward (g, batch, x, w, dy, dw, db, dx, col);
+}
+
+static void
+cpu_max_pool_forward (InkBackend  *be,
+                      int          channels,
+                      int          height,
+                      int          width,
+                      int          size,
+                      int          stride,
+                      int          batch,
+                      const float *x,
+                      float       *y,
+                      gint32      *argmax)
+{
+  ink_max_pool_forward (channels, height, width, size, stride, batch, x, y, argmax);
+}
+
+static void
+cpu_max_pool_backward (InkBackend   *be,
+                       int           channels,
+                       int           height,
+                       int           width,
+                       int           size,
+                       int           stride,
+                       int           batch,
+                       const float  *dy,
+                       const gint32 *argmax,
+                       float        *dx)
+{
+  ink_max_pool_backward (channels, height, width, size, stride, batch, dy, argmax, dx);
+}
+
+static void
+cpu_avg_pool_forward (InkBackend  *be,
+                      int          channels,
+                      int          height,
+                      int          width,
+                      int          size,
+                      int          stride,
+                      int          batch,
+                      const float *x,
+                      float       *y)
+{
+  ink_avg_pool_forward (channels, height, width, size, stride, batch, x, y);
+}
+
+static void
+cpu_avg_pool_backward (InkBackend  *be,
+                       int          channels,
+                       int          height,
+                       int          width,
+                       int          size,
+                       int          stride,
+                       int          batch,
+                       const float *dy,
+                       float       *dx)
+{
+  ink_avg_pool_backward (channels, height, width, size, stride, batch, dy, dx);
+}
+
+static void
+cpu_batch_norm_forward (InkBackend  *be,
+                        int          batch,
+                        int          channels,
+                        int          spatial,
+                        const float *x,
+                        const float *gamma,
+                        const float *beta,
+                        float        epsilon,
+                        gboolean     training,
+                        float        momentum,
+                        float       *running_mean,
+                        float       *running_var,
+                        float       *y,
+                        float       *xhat,
+                        float       *inv_std)
+{
+  ink_batch_norm_forward (batch, channels, spatial, x, gamma, beta, epsilon, training,
+                          momentum, running_mean, running_var, y, xhat, inv_std);
+}
+
+static void
+cpu_batch_norm_backward (InkBackend  *be,
+                         int          batch,
+                         int          channels,
+                         int          spatial,
+                         const float *dy,
+                         const float *xhat,
+                         const float *inv_std,
+                         const float *gamma,
+                         gboolean     training,
+                         float       *dx,
+                         float       *dgamma,
+                         float       *dbeta)
+{
+  ink_batch_norm_backward (batch, channels, spatial, dy, xhat, inv_std, gamma, training,
+                           dx, dgamma, dbeta);
+}
+
+/* ------------------------------------------------------------------------ */
 
 static void cpu_destroy (InkBackend *be);
 
@@ -1201,6 +1344,15 @@ static const InkBackendOps cpu_ops = {
   .data_upload = cpu_data_upload,
   .data_free = cpu_data_free,
   .gather = cpu_gather,
+  .conv2d_workspace = cpu_conv2d_workspace,
+  .conv2d_forward = cpu_conv2d_forward,
+  .conv2d_backward = cpu_conv2d_backward,
+  .max_pool_forward = cpu_max_pool_forward,
+  .max_pool_backward = cpu_max_pool_backward,
+  .avg_pool_forward = cpu_avg_pool_forward,
+  .avg_pool_backward = cpu_avg_pool_backward,
+  .batch_norm_forward = cpu_batch_norm_forward,
+  .batch_norm_backward = cpu_batch_norm_backward,
 };
 
 InkBackend *

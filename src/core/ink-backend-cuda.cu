@@ -29,6 +29,15 @@
  * CPU and GPU must agree bit for bit (dropout masks, gathered inputs) the
  * arithmetic is spelled out without fused multiply-adds.
  *
+ * The image layers mirror ink-layers-cpu.c: conv2d lowers a chunk of samples
+ * side by side with im2col and makes one cuBLAS product of it (no product of
+ * our own), its gradient w.r.t. the input folded back by a col2im that
+ * gathers per pixel (no atomics); pooling has one thread per output
+ * (forward) or per input pixel (backward, summing in the CPU's order, so
+ * that max pooling's argmax, ties included, and both gradients match the
+ * CPU's bit for bit); batch norm has one block per channel and sums its
+ * statistics in double, as the CPU does.
+ *
  * This file is built into a module of its own, libinkling-cuda.so, that
  * ink-backend.c opens with GModule on first use, so that nothing else links
  * CUDA.  It is self-contained (GLib, the CUDA runtime and cuBLAS only; no
@@ -50,6 +59,7 @@
 #include <string.h>
 
 #include "ink-backend.h"
+#include "ink-backend-cuda.h"
 #include "ink-limits.h"
 
 /* ink_backend_error_quark () is in the core library, which the module does not
@@ -698,6 +708,452 @@ k_gather (const guint8  *__restrict__ images,
 }
 
 /* ------------------------------------------------------------------ */
+/* image layers: kernels                                               */
+
+/* The geometry of a convolution as the kernels take it (by value). */
+typedef struct
+{
+  int C, H, W;       /* input */
+  int F;             /* output channels */
+  int kh, kw;
+  int stride;
+  int pad_top, pad_left;
+  int oh, ow;
+} ConvArgs;
+
+/* col [K, n·P] (K = C·kh·kw, P = oh·ow, ld = n·P): row (c, i, j), column
+ * s·P + oy·ow + ox holds sample s's pixel under tap (i, j) of channel c for
+ * output (oy, ox), 0 in the padding; x is the chunk's first sample.  One
+ * thread per element of col, consecutive threads along a row. */
+__global__ static void
+k_im2col (ConvArgs                  a,
+          int                       n,
+          const float *__restrict__ x,
+          float       *__restrict__ col)
+{
+  const size_t P = (size_t) a.oh * a.ow;
+  const size_t ld = (size_t) n * P;
+  const size_t total = (size_t) a.C * a.kh * a.kw * ld;
+  const size_t in_n = (size_t) a.C * a.H * a.W;
+
+  GRID_STRIDE (t, total)
+    {
+      const size_t k = t / ld, r = t % ld;
+      const size_t s = r / P, p = r % P;
+      const int oy = (int) (p / a.ow), ox = (int) (p % a.ow);
+      const int c = (int) (k / (a.kh * a.kw)), ij = (int) (k % (a.kh * a.kw));
+      const int iy = oy * a.stride + ij / a.kw - a.pad_top;
+      const int ix = ox * a.stride + ij % a.kw - a.pad_left;
+      float v = 0.0f;
+
+      if (iy >= 0 && iy < a.H && ix >= 0 && ix < a.W)
+        v = x[s * in_n + ((size_t) c * a.H + iy) * a.W + ix];
+      col[t] = v;
+    }
+}
+
+/* The adjoint of k_im2col, one thread per input pixel of the chunk: dx =
+ * the sum of the columns' entries that k_im2col took from it (taps in
+ * increasing (i, j), as the CPU's col2im adds them), overwriting dx; a
+ * pixel under no tap gets 0.  No atomics: each thread owns its pixel. */
+__global__ static void
+k_col2im (ConvArgs                  a,
+          int                       n,
+          const float *__restrict__ col,
+          float       *__restrict__ dx)
+{
+  const size_t P = (size_t) a.oh * a.ow;
+  const size_t ld = (size_t) n * P;
+  const size_t plane = (size_t) a.H * a.W;
+  const size_t in_n = (size_t) a.C * plane;
+  const size_t total = (size_t) n * in_n;
+
+  GRID_STRIDE (t, total)
+    {
+      const size_t s = t / in_n, r = t % in_n;
+      const int c = (int) (r / plane);
+      const int iy = (int) ((r % plane) / a.W), ix = (int) ((r % plane) % a.W);
+      float acc = 0.0f;
+
+      for (int i = 0; i < a.kh; i++)
+        {
+          const int ty = iy + a.pad_top - i;     /* = oy·stride */
+          int oy;
+
+          if (ty < 0 || ty % a.stride != 0 || (oy = ty / a.stride) >= a.oh)
+            continue;
+          for (int j = 0; j < a.kw; j++)
+            {
+              const int tx = ix + a.pad_left - j;
+              int ox;
+
+              if (tx < 0 || tx % a.stride != 0 || (ox = tx / a.stride) >= a.ow)
+                continue;
+              acc += col[((size_t) (c * a.kh + i) * a.kw + j) * ld +
+                         s * P + (size_t) oy * a.ow + ox];
+            }
+        }
+      dx[t] = acc;
+    }
+}
+
+/* y (the chunk's first sample, NCHW) = stage [F, n·P] + b, one thread per
+ * output value */
+__global__ static void
+k_conv_unstage (const float *__restrict__ stage,
+                const float *__restrict__ b,
+                int                       n,
+                int                       F,
+                size_t                    P,
+                float       *__restrict__ y)
+{
+  const size_t fp = (size_t) F * P;
+  const size_t ld = (size_t) n * P;
+
+  GRID_STRIDE (t, (size_t) n * fp)
+    {
+      const size_t s = t / fp, r = t % fp;
+      const size_t f = r / P, p = r % P;
+
+      y[t] = stage[f * ld + s * P + p] + b[f];
+    }
+}
+
+/* stage [F, n·P] = dy (the chunk's first sample, NCHW), one thread per value */
+__global__ static void
+k_conv_stage (const float *__restrict__ dy,
+              int                       n,
+              int                       F,
+              size_t                    P,
+              float       *__restrict__ stage)
+{
+  const size_t fp = (size_t) F * P;
+  const size_t ld = (size_t) n * P;
+
+  GRID_STRIDE (t, (size_t) n * fp)
+    {
+      const size_t s = t / fp, r = t % fp;
+      const size_t f = r / P, p = r % P;
+
+      stage[f * ld + s * P + p] = dy[t];
+    }
+}
+
+/* db[f] = Σ over the batch and the plane of dy[s, f, :], in double; one
+ * block per filter */
+__global__ static void
+k_conv_bias_grad (const float *__restrict__ dy,
+                  int                       batch,
+                  int                       F,
+                  size_t                    P,
+                  float       *__restrict__ db)
+{
+  __shared__ double sh[32];
+  const size_t m = (size_t) batch * P;
+
+  for (int f = blockIdx.x; f < F; f += gridDim.x)
+    {
+      double acc = 0.0;
+
+      for (size_t e = threadIdx.x; e < m; e += blockDim.x)
+        acc += dy[((e / P) * F + f) * P + e % P];
+      acc = block_sum_d (acc, sh);
+      if (threadIdx.x == 0)
+        db[f] = (float) acc;
+    }
+}
+
+/* One thread per output: the window scanned in row-major order, strictly
+ * greater replacing, so that the first of equal maxima wins (the CPU's
+ * rule); argmax is the index within the input plane. */
+__global__ static void
+k_max_pool_forward (const float *__restrict__ x,
+                    size_t                    planes,
+                    int                       H,
+                    int                       W,
+                    int                       size,
+                    int                       stride,
+                    int                       oh,
+                    int                       ow,
+                    float       *__restrict__ y,
+                    gint32      *__restrict__ argmax)
+{
+  const size_t po = (size_t) oh * ow;
+
+  GRID_STRIDE (t, planes * po)
+    {
+      const float *plane = x + (t / po) * H * W;
+      const int oy = (int) ((t % po) / ow), ox = (int) ((t % po) % ow);
+      int best = oy * stride * W + ox * stride;
+      float m = plane[best];
+
+      for (int i = 0; i < size; i++)
+        for (int j = 0; j < size; j++)
+          {
+            const int idx = (oy * stride + i) * W + ox * stride + j;
+
+            if (plane[idx] > m)
+              {
+                m = plane[idx];
+                best = idx;
+              }
+          }
+      y[t] = m;
+      argmax[t] = best;
+    }
+}
+
+/* the outputs whose window holds input row (or column) v: [*lo, *hi] */
+__device__ static __forceinline__ void
+pool_span (int  v,
+           int  size,
+           int  stride,
+           int  n_out,
+           int *lo,
+           int *hi)
+{
+  const int first = v - size + 1;   /* o·stride >= first */
+
+  *lo = first <= 0 ? 0 : (first + stride - 1) / stride;
+  *hi = MIN (v / stride, n_out - 1);
+}
+
+/* One thread per input pixel: dx = the sum of dy over the outputs whose
+ * argmax it is, in increasing output order (the CPU's order), overwriting dx. */
+__global__ static void
+k_max_pool_backward (const float  *__restrict__ dy,
+                     const gint32 *__restrict__ argmax,
+                     size_t                     planes,
+                     int                        H,
+                     int                        W,
+                     int                        size,
+                     int                        stride,
+                     int                        oh,
+                     int                        ow,
+                     float        *__restrict__ dx)
+{
+  const size_t pi = (size_t) H * W, po = (size_t) oh * ow;
+
+  GRID_STRIDE (t, planes * pi)
+    {
+      const size_t p = t / pi;
+      const int here = (int) (t % pi);
+      const int iy = here / W, ix = here % W;
+      const float *d = dy + p * po;
+      const gint32 *arg = argmax + p * po;
+      int y0, y1, x0, x1;
+      float acc = 0.0f;
+
+      pool_span (iy, size, stride, oh, &y0, &y1);
+      pool_span (ix, size, stride, ow, &x0, &x1);
+      for (int oy = y0; oy <= y1; oy++)
+        for (int ox = x0; ox <= x1; ox++)
+          if (arg[oy * ow + ox] == here)
+            acc += d[oy * ow + ox];
+      dx[t] = acc;
+    }
+}
+
+/* One thread per output: the window's sum in row-major order, then the scale */
+__global__ static void
+k_avg_pool_forward (const float *__restrict__ x,
+                    size_t                    planes,
+                    int                       H,
+                    int                       W,
+                    int                       size,
+                    int                       stride,
+                    int                       oh,
+                    int                       ow,
+                    float                     scale,
+                    float       *__restrict__ y)
+{
+  const size_t po = (size_t) oh * ow;
+
+  GRID_STRIDE (t, planes * po)
+    {
+      const float *plane = x + (t / po) * H * W;
+      const int oy = (int) ((t % po) / ow), ox = (int) ((t % po) % ow);
+      float acc = 0.0f;
+
+      for (int i = 0; i < size; i++)
+        for (int j = 0; j < size; j++)
+          acc += plane[(oy * stride + i) * W + ox * stride + j];
+      y[t] = acc * scale;
+    }
+}
+
+/* One thread per input pixel: Σ dy·scale over the windows that hold it, in
+ * increasing output order (no fused multiply-add, as on the CPU) */
+__global__ static void
+k_avg_pool_backward (const float *__restrict__ dy,
+                     size_t                    planes,
+                     int                       H,
+                     int                       W,
+                     int                       size,
+                     int                       stride,
+                     int                       oh,
+                     int                       ow,
+                     float                     scale,
+                     float       *__restrict__ dx)
+{
+  const size_t pi = (size_t) H * W, po = (size_t) oh * ow;
+
+  GRID_STRIDE (t, planes * pi)
+    {
+      const size_t p = t / pi;
+      const int iy = (int) ((t % pi) / W), ix = (int) ((t % pi) % W);
+      const float *d = dy + p * po;
+      int y0, y1, x0, x1;
+      float acc = 0.0f;
+
+      pool_span (iy, size, stride, oh, &y0, &y1);
+      pool_span (ix, size, stride, ow, &x0, &x1);
+      for (int oy = y0; oy <= y1; oy++)
+        for (int ox = x0; ox <= x1; ox++)
+          acc = __fadd_rn (acc, __fmul_rn (d[oy * ow + ox], scale));
+      dx[t] = acc;
+    }
+}
+
+/* Batch norm, one block per channel (blocks stride over channels): the
+ * statistics summed in double like the CPU's, then the values normalized.
+ * Value e of a channel (e < batch·spatial) is sample e / spatial, position
+ * e % spatial.  Thread 0 alone writes the running statistics and inv_std;
+ * in evaluation mode every thread only reads them. */
+__global__ static void
+k_batch_norm_forward (const float *__restrict__ x,
+                      int                       batch,
+                      int                       channels,
+                      int                       spatial,
+                      const float *__restrict__ gamma,
+                      const float *__restrict__ beta,
+                      float                     epsilon,
+                      int                       training,
+                      float                     momentum,
+                      float                    *running_mean,
+                      float                    *running_var,
+                      float       *__restrict__ y,
+                      float       *__restrict__ xhat,
+                      float       *__restrict__ inv_std)
+{
+  __shared__ double sh[32];
+  const size_t S = (size_t) spatial;
+  const size_t m = (size_t) batch * S;
+  const size_t cs = (size_t) channels * S;
+
+  for (int c = blockIdx.x; c < channels; c += gridDim.x)
+    {
+      const size_t base = (size_t) c * S;
+      double mean, var;
+
+      if (training)
+        {
+          double sum = 0.0, sq = 0.0;
+
+          for (size_t e = threadIdx.x; e < m; e += blockDim.x)
+            sum += x[(e / S) * cs + base + e % S];
+          mean = block_sum_d (sum, sh) / (double) m;
+          for (size_t e = threadIdx.x; e < m; e += blockDim.x)
+            {
+              const double d = (double) x[(e / S) * cs + base + e % S] - mean;
+              sq += d * d;
+            }
+          var = block_sum_d (sq, sh) / (double) m;
+          if (threadIdx.x == 0)
+            {
+              const float keep = 1.0f - momentum;
+              const double unbiased = m > 1 ? var * (double) m / (double) (m - 1) : var;
+
+              running_mean[c] = __fadd_rn (__fmul_rn (momentum, running_mean[c]),
+                                           __fmul_rn (keep, (float) mean));
+              running_var[c] = __fadd_rn (__fmul_rn (momentum, running_var[c]),
+                                          __fmul_rn (keep, (float) unbiased));
+            }
+        }
+      else
+        {
+          mean = running_mean[c];
+          var = running_var[c];
+        }
+
+      const float mu = (float) mean;
+      const float is = (float) (1.0 / sqrt (var + (double) epsilon));
+      const float gc = gamma[c], bc = beta[c];
+
+      if (threadIdx.x == 0)
+        inv_std[c] = is;
+      for (size_t e = threadIdx.x; e < m; e += blockDim.x)
+        {
+          const size_t i = (e / S) * cs + base + e % S;
+          const float h = __fmul_rn (__fsub_rn (x[i], mu), is);
+
+          xhat[i] = h;
+          y[i] = __fadd_rn (__fmul_rn (gc, h), bc);
+        }
+      /* the next channel's reductions reuse sh; block_sum_d syncs first */
+    }
+}
+
+/* Batch norm's backward, one block per channel: Σ dy and Σ dy·x̂ in double,
+ * then dx through the batch statistics (training) or the running ones
+ * (evaluation), the CPU's formula and order of operations. */
+__global__ static void
+k_batch_norm_backward (const float *__restrict__ dy,
+                       const float *__restrict__ xhat,
+                       const float *__restrict__ inv_std,
+                       const float *__restrict__ gamma,
+                       int                       batch,
+                       int                       channels,
+                       int                       spatial,
+                       int                       training,
+                       float       *__restrict__ dx,
+                       float       *__restrict__ dgamma,
+                       float       *__restrict__ dbeta)
+{
+  __shared__ double sh[32];
+  const size_t S = (size_t) spatial;
+  const size_t m = (size_t) batch * S;
+  const size_t cs = (size_t) channels * S;
+
+  for (int c = blockIdx.x; c < channels; c += gridDim.x)
+    {
+      const size_t base = (size_t) c * S;
+      double sum_dy = 0.0, sum_dy_xhat = 0.0;
+
+      for (size_t e = threadIdx.x; e < m; e += blockDim.x)
+        {
+          const size_t i = (e / S) * cs + base + e % S;
+
+          sum_dy += dy[i];
+          sum_dy_xhat += (double) dy[i] * xhat[i];
+        }
+      sum_dy = block_sum_d (sum_dy, sh);
+      sum_dy_xhat = block_sum_d (sum_dy_xhat, sh);
+      if (threadIdx.x == 0)
+        {
+          dgamma[c] = (float) sum_dy_xhat;
+          dbeta[c] = (float) sum_dy;
+        }
+      if (dx == NULL)
+        continue;
+
+      const float gi = __fmul_rn (gamma[c], inv_std[c]);
+      const double mean_dy = sum_dy / (double) m;
+
+      for (size_t e = threadIdx.x; e < m; e += blockDim.x)
+        {
+          const size_t i = (e / S) * cs + base + e % S;
+
+          if (training)
+            dx[i] = (float) ((double) gi * ((double) dy[i] - mean_dy -
+                                            (double) xhat[i] * sum_dy_xhat / (double) m));
+          else
+            dx[i] = __fmul_rn (gi, dy[i]);
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ */
 /* ops                                                                 */
 
 static gpointer
@@ -1123,6 +1579,300 @@ cuda_gather (InkBackend       *be,
           aff.scale, aff.shift, x, labels_out);
 }
 
+/* ------------------------------------------------------------------ */
+/* image layers: ops                                                   */
+
+static ConvArgs
+conv_args (const InkConvGeom *g)
+{
+  ConvArgs a;
+
+  a.C = g->channels;
+  a.H = g->height;
+  a.W = g->width;
+  a.F = g->filters;
+  a.kh = g->kernel_h;
+  a.kw = g->kernel_w;
+  a.stride = g->stride;
+  a.pad_top = g->pad_top;
+  a.pad_left = g->pad_left;
+  a.oh = g->out_h;
+  a.ow = g->out_w;
+  return a;
+}
+
+static gsize
+cuda_conv2d_workspace (InkBackend        *be,
+                       const InkConvGeom *g,
+                       int                max_batch)
+{
+  return ink_cuda_conv2d_col_size (g, max_batch);
+}
+
+/* The chunk of samples lowered together, from the workspace the caller
+ * holds; 0 (and a recorded failure) when it holds less than one sample's. */
+static int
+conv_chunk (InkCudaCtx        *ctx,
+            const InkConvGeom *g,
+            int                batch,
+            gsize              col_floats)
+{
+  const gsize per = ((gsize) g->channels * g->kernel_h * g->kernel_w + g->filters) *
+                    (gsize) g->out_h * g->out_w;
+
+  if (col_floats < per)
+    {
+      record_failure (ctx, __FILE__, __LINE__, "conv2d",
+                      "the workspace is smaller than one sample's columns");
+      return 0;
+    }
+  return ink_cuda_conv2d_chunk (g, batch, col_floats);
+}
+
+/* As ink_conv2d_forward: per chunk of n samples, col [K, n·P] = im2col,
+ * stage [F, n·P] = W [F, K] · col (one cuBLAS product), y = stage + b. */
+static void
+cuda_conv2d_forward (InkBackend        *be,
+                     const InkConvGeom *g,
+                     int                batch,
+                     const float       *x,
+                     const float       *w,
+                     const float       *b,
+                     float             *y,
+                     float             *col,
+                     gsize              col_floats)
+{
+  InkCudaCtx *ctx = ctx_of (be);
+  const ConvArgs a = conv_args (g);
+  const int K = a.C * a.kh * a.kw;
+  const size_t P = (size_t) a.oh * a.ow;
+  const size_t in_n = (size_t) a.C * a.H * a.W;
+  const size_t out_n = (size_t) a.F * P;
+  const int chunk = batch > 0 ? conv_chunk (ctx, g, batch, col_floats) : 0;
+
+  if (chunk <= 0)
+    return;
+
+  float *stage = col + (size_t) K * chunk * P;
+
+  for (int s0 = 0; s0 < batch; s0 += chunk)
+    {
+      const int n = MIN (chunk, batch - s0);
+      const size_t ld = (size_t) n * P;
+
+      LAUNCH (ctx, k_im2col, grid_for (ctx, (size_t) K * ld, INK_CUDA_THREADS), INK_CUDA_THREADS,
+              a, n, x + (size_t) s0 * in_n, col);
+      cuda_gemm (be, FALSE, FALSE, a.F, (int) ld, K, 1.0f, w, K, col, (int) ld,
+                 0.0f, stage, (int) ld);
+      LAUNCH (ctx, k_conv_unstage, grid_for (ctx, (size_t) n * out_n, INK_CUDA_THREADS),
+              INK_CUDA_THREADS, stage, b, n, a.F, P, y + (size_t) s0 * out_n);
+    }
+}
+
+/* As ink_conv2d_backward: db from dy over the whole batch; per chunk, stage
+ * = dy gathered to [F, n·P], dW (+)= stage · colᵀ, and where dx is wanted
+ * col = Wᵀ · stage folded back onto the chunk's dx by k_col2im. */
+static void
+cuda_conv2d_backward (InkBackend        *be,
+                      const InkConvGeom *g,
+                      int                batch,
+                      const float       *x,
+                      const float       *w,
+                      const float       *dy,
+                      float             *dw,
+                      float             *db,
+                      float             *dx,
+                      float             *col,
+                      gsize              col_floats)
+{
+  InkCudaCtx *ctx = ctx_of (be);
+  const ConvArgs a = conv_args (g);
+  const int K = a.C * a.kh * a.kw;
+  const size_t P = (size_t) a.oh * a.ow;
+  const size_t in_n = (size_t) a.C * a.H * a.W;
+  const size_t out_n = (size_t) a.F * P;
+  const int chunk = batch > 0 ? conv_chunk (ctx, g, batch, col_floats) : 0;
+
+  if (chunk <= 0)
+    return;
+
+  float *stage = col + (size_t) K * chunk * P;
+
+  LAUNCH (ctx, k_conv_bias_grad, (unsigned) a.F, 256u, dy, batch, a.F, P, db);
+  for (int s0 = 0; s0 < batch; s0 += chunk)
+    {
+      const int n = MIN (chunk, batch - s0);
+      const size_t ld = (size_t) n * P;
+
+      LAUNCH (ctx, k_conv_stage, grid_for (ctx, (size_t) n * out_n, INK_CUDA_THREADS),
+              INK_CUDA_THREADS, dy + (size_t) s0 * out_n, n, a.F, P, stage);
+      LAUNCH (ctx, k_im2col, grid_for (ctx, (size_t) K * ld, INK_CUDA_THREADS), INK_CUDA_THREADS,
+              a, n, x + (size_t) s0 * in_n, col);
+      /* dW [F, K] (+)= stage [F, n·P] · colᵀ */
+      cuda_gemm (be, FALSE, TRUE, a.F, K, (int) ld, 1.0f, stage, (int) ld, col, (int) ld,
+                 s0 == 0 ? 0.0f : 1.0f, dw, K);
+      if (dx != NULL)
+        {
+          /* col [K, n·P] = Wᵀ · stage (the products above are queued
+           * before it on the same stream: col is free to overwrite) */
+          cuda_gemm (be, TRUE, FALSE, K, (int) ld, a.F, 1.0f, w, K, stage, (int) ld,
+                     0.0f, col, (int) ld);
+          LAUNCH (ctx, k_col2im, grid_for (ctx, (size_t) n * in_n, INK_CUDA_THREADS),
+                  INK_CUDA_THREADS, a, n, col, dx + (size_t) s0 * in_n);
+        }
+    }
+}
+
+static void
+cuda_max_pool_forward (InkBackend  *be,
+                       int          channels,
+                       int          height,
+                       int          width,
+                       int          size,
+                       int          stride,
+                       int          batch,
+                       const float *x,
+                       float       *y,
+                       gint32      *argmax)
+{
+  InkCudaCtx *ctx = ctx_of (be);
+  const int oh = (height - size) / stride + 1;
+  const int ow = (width - size) / stride + 1;
+  const size_t planes = (size_t) MAX (batch, 0) * MAX (channels, 0);
+  const size_t n = planes * oh * ow;
+
+  if (n == 0 || oh <= 0 || ow <= 0)
+    return;
+  LAUNCH (ctx, k_max_pool_forward, grid_for (ctx, n, INK_CUDA_THREADS), INK_CUDA_THREADS,
+          x, planes, height, width, size, stride, oh, ow, y, argmax);
+}
+
+static void
+cuda_max_pool_backward (InkBackend   *be,
+                        int           channels,
+                        int           height,
+                        int           width,
+                        int           size,
+                        int           stride,
+                        int           batch,
+                        const float  *dy,
+                        const gint32 *argmax,
+                        float        *dx)
+{
+  InkCudaCtx *ctx = ctx_of (be);
+  const int oh = (height - size) / stride + 1;
+  const int ow = (width - size) / stride + 1;
+  const size_t planes = (size_t) MAX (batch, 0) * MAX (channels, 0);
+  const size_t n = planes * height * width;
+
+  if (n == 0 || oh <= 0 || ow <= 0)
+    return;
+  LAUNCH (ctx, k_max_pool_backward, grid_for (ctx, n, INK_CUDA_THREADS), INK_CUDA_THREADS,
+          dy, argmax, planes, height, width, size, stride, oh, ow, dx);
+}
+
+static void
+cuda_avg_pool_forward (InkBackend  *be,
+                       int          channels,
+                       int          height,
+                       int          width,
+                       int          size,
+                       int          stride,
+                       int          batch,
+                       const float *x,
+                       float       *y)
+{
+  InkCudaCtx *ctx = ctx_of (be);
+  const int oh = (height - size) / stride + 1;
+  const int ow = (width - size) / stride + 1;
+  const size_t planes = (size_t) MAX (batch, 0) * MAX (channels, 0);
+  const size_t n = planes * oh * ow;
+
+  if (n == 0 || oh <= 0 || ow <= 0)
+    return;
+  LAUNCH (ctx, k_avg_pool_forward, grid_for (ctx, n, INK_CUDA_THREADS), INK_CUDA_THREADS,
+          x, planes, height, width, size, stride, oh, ow, 1.0f / (float) (size * size), y);
+}
+
+static void
+cuda_avg_pool_backward (InkBackend  *be,
+                        int          channels,
+                        int          height,
+                        int          width,
+                        int          size,
+                        int          stride,
+                        int          batch,
+                        const float *dy,
+                        float       *dx)
+{
+  InkCudaCtx *ctx = ctx_of (be);
+  const int oh = (height - size) / stride + 1;
+  const int ow = (width - size) / stride + 1;
+  const size_t planes = (size_t) MAX (batch, 0) * MAX (channels, 0);
+  const size_t n = planes * height * width;
+
+  if (n == 0 || oh <= 0 || ow <= 0)
+    return;
+  LAUNCH (ctx, k_avg_pool_backward, grid_for (ctx, n, INK_CUDA_THREADS), INK_CUDA_THREADS,
+          dy, planes, height, width, size, stride, oh, ow, 1.0f / (float) (size * size), dx);
+}
+
+/* blocks for the one-block-per-channel batch-norm kernels */
+static unsigned
+bn_blocks (int channels)
+{
+  return (unsigned) MIN (channels, 1 << 30);
+}
+
+static void
+cuda_batch_norm_forward (InkBackend  *be,
+                         int          batch,
+                         int          channels,
+                         int          spatial,
+                         const float *x,
+                         const float *gamma,
+                         const float *beta,
+                         float        epsilon,
+                         gboolean     training,
+                         float        momentum,
+                         float       *running_mean,
+                         float       *running_var,
+                         float       *y,
+                         float       *xhat,
+                         float       *inv_std)
+{
+  InkCudaCtx *ctx = ctx_of (be);
+
+  if (batch <= 0 || channels <= 0 || spatial <= 0)
+    return;
+  LAUNCH (ctx, k_batch_norm_forward, bn_blocks (channels), 512u,
+          x, batch, channels, spatial, gamma, beta, epsilon, training ? 1 : 0, momentum,
+          running_mean, running_var, y, xhat, inv_std);
+}
+
+static void
+cuda_batch_norm_backward (InkBackend  *be,
+                          int          batch,
+                          int          channels,
+                          int          spatial,
+                          const float *dy,
+                          const float *xhat,
+                          const float *inv_std,
+                          const float *gamma,
+                          gboolean     training,
+                          float       *dx,
+                          float       *dgamma,
+                          float       *dbeta)
+{
+  InkCudaCtx *ctx = ctx_of (be);
+
+  if (batch <= 0 || channels <= 0 || spatial <= 0)
+    return;
+  LAUNCH (ctx, k_batch_norm_backward, bn_blocks (channels), 512u,
+          dy, xhat, inv_std, gamma, batch, channels, spatial, training ? 1 : 0,
+          dx, dgamma, dbeta);
+}
+
 static void     cuda_destroy  (InkBackend *be);
 static void     cuda_set_tf32 (InkBackend *be, gboolean enable);
 static gboolean cuda_get_tf32 (InkBackend *be);
@@ -1151,6 +1901,15 @@ static const InkBackendOps cuda_ops_table = {
   cuda_data_upload,
   cuda_data_free,
   cuda_gather,
+  cuda_conv2d_workspace,
+  cuda_conv2d_forward,
+  cuda_conv2d_backward,
+  cuda_max_pool_forward,
+  cuda_max_pool_backward,
+  cuda_avg_pool_forward,
+  cuda_avg_pool_backward,
+  cuda_batch_norm_forward,
+  cuda_batch_norm_backward,
   cuda_set_tf32,
   cuda_get_tf32,
   cuda_mem_info,

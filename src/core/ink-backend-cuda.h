@@ -36,6 +36,40 @@
 
 G_BEGIN_DECLS
 
+/* The CUDA backend's conv2d workspace bound: like the CPU's (see
+ * ink-layers-cpu.h) it lowers a chunk of samples side by side, columns and
+ * output staging of (C·kh·kw + F) × out_h·out_w floats each, but lets the
+ * chunk fill up to this many floats (64 MiB: the whole batch of 128 of
+ * keras-mnist-cnn's first convolution, 82 samples of its second), or one
+ * sample where one alone is larger. */
+#define INK_CUDA_CONV_WORKSPACE_FLOATS ((gsize) 16 << 20)
+
+/* samples the CUDA backend lowers together for a batch of batch, given a
+ * workspace of col_floats floats (at least one sample's) */
+static inline int
+ink_cuda_conv2d_chunk (const InkConvGeom *g,
+                       int                batch,
+                       gsize              col_floats)
+{
+  gsize per = ((gsize) g->channels * g->kernel_h * g->kernel_w + g->filters) *
+              (gsize) g->out_h * g->out_w;
+  gsize fit = col_floats / MAX (per, (gsize) 1);
+
+  return (int) CLAMP ((gsize) MAX (batch, 1), (gsize) 1, MAX (fit, (gsize) 1));
+}
+
+/* floats of the CUDA backend's conv2d workspace for batches of up to
+ * max_batch samples (what its ops->conv2d_workspace returns) */
+static inline gsize
+ink_cuda_conv2d_col_size (const InkConvGeom *g,
+                          int                max_batch)
+{
+  gsize per = ((gsize) g->channels * g->kernel_h * g->kernel_w + g->filters) *
+              (gsize) g->out_h * g->out_w;
+
+  return (gsize) ink_cuda_conv2d_chunk (g, max_batch, INK_CUDA_CONV_WORKSPACE_FLOATS) * per;
+}
+
 /* TRUE when `be` is a CUDA backend (ops->name is "cuda"). */
 static inline gboolean
 ink_backend_is_cuda (InkBackend *be)

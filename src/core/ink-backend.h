@@ -24,6 +24,8 @@
 
 #include <gio/gio.h>
 
+#include "ink-layers-cpu.h"   /* InkConvGeom */
+
 G_BEGIN_DECLS
 
 /* The compute backend: one table of function pointers per implementation
@@ -38,6 +40,10 @@ G_BEGIN_DECLS
  *   Y = X·Wᵀ + b          gemm (FALSE, TRUE, B, out, in, 1, X, in, W, in, 0, Y, out)
  *   dW = dYᵀ·X            gemm (TRUE, FALSE, out, in, B, 1, dY, out, X, in, 0, dW, in)
  *   dX = dY·W             gemm (FALSE, FALSE, B, in, out, 1, dY, out, W, in, 0, dX, in)
+ *
+ * The image layers work on NCHW tensors (a flat [B, units] tensor is NCHW
+ * with H = W = 1) with the semantics of ink-layers-cpu.h, which the CPU
+ * backend calls; every backend computes the same function.
  */
 
 typedef enum
@@ -175,6 +181,51 @@ struct _InkBackendOps
   void        (*gather)      (InkBackend *be, const InkDevData *data, const guint32 *idx,
                               int rows, InkAffine aff, float *x, gint32 *labels_out);
 
+  /* The image layers, as ink-layers-cpu.h defines them (same arguments,
+   * same results up to rounding, the same argmax ties); every pointer is
+   * backend memory.  conv2d's workspace `col` holds conv2d_workspace (g,
+   * max_batch) floats, which the backend sizes for itself (the CPU's
+   * ink_conv2d_col_size; the CUDA backend lowers more samples at a time);
+   * forward and backward then take any batch up to max_batch. */
+  gsize (*conv2d_workspace)    (InkBackend *be, const InkConvGeom *g, int max_batch);
+  void  (*conv2d_forward)      (InkBackend *be, const InkConvGeom *g, int batch,
+                                const float *x, const float *w, const float *b,
+                                float *y, float *col, gsize col_floats);
+  /* dw, db overwritten; dx (may be NULL) overwritten */
+  void  (*conv2d_backward)     (InkBackend *be, const InkConvGeom *g, int batch,
+                                const float *x, const float *w, const float *dy,
+                                float *dw, float *db, float *dx, float *col, gsize col_floats);
+  /* size × size windows every stride pixels; argmax: per output, the index of
+   * its input within the channel plane, the first of equal maxima in
+   * row-major window order; dx overwritten */
+  void  (*max_pool_forward)    (InkBackend *be, int channels, int height, int width,
+                                int size, int stride, int batch,
+                                const float *x, float *y, gint32 *argmax);
+  void  (*max_pool_backward)   (InkBackend *be, int channels, int height, int width,
+                                int size, int stride, int batch,
+                                const float *dy, const gint32 *argmax, float *dx);
+  void  (*avg_pool_forward)    (InkBackend *be, int channels, int height, int width,
+                                int size, int stride, int batch,
+                                const float *x, float *y);
+  void  (*avg_pool_backward)   (InkBackend *be, int channels, int height, int width,
+                                int size, int stride, int batch,
+                                const float *dy, float *dx);
+  /* per channel over batch·spatial values; training: the batch's mean and
+   * biased variance normalize and running = momentum·running + (1 -
+   * momentum)·statistic (the variance unbiased); evaluation: the running
+   * statistics normalize.  xhat [batch·channels·spatial] and inv_std
+   * [channels] are kept for the backward pass. */
+  void  (*batch_norm_forward)  (InkBackend *be, int batch, int channels, int spatial,
+                                const float *x, const float *gamma, const float *beta,
+                                float epsilon, gboolean training, float momentum,
+                                float *running_mean, float *running_var,
+                                float *y, float *xhat, float *inv_std);
+  /* dgamma, dbeta overwritten; dx (may be NULL) overwritten */
+  void  (*batch_norm_backward) (InkBackend *be, int batch, int channels, int spatial,
+                                const float *dy, const float *xhat, const float *inv_std,
+                                const float *gamma, gboolean training,
+                                float *dx, float *dgamma, float *dbeta);
+
   /* Optional extras, NULL where a backend has none (the CPU backend leaves
    * them all NULL).  They reach the CUDA backend, which lives in a module
    * loaded at run time, without linking CUDA; ink-backend-cuda.h wraps them. */
@@ -241,9 +292,11 @@ InkBackend *ink_backend_cpu_new      (void);
 /* The interface between ink-backend.c and the CUDA module, which exports
  *   guint        ink_cuda_module_abi    (void);            returns INK_BACKEND_MODULE_ABI
  *   InkBackend  *ink_cuda_module_create (GError **error);
- * Bump INK_BACKEND_MODULE_ABI whenever InkBackend or InkBackendOps change, so
- * that a stale installed module is refused rather than misread. */
-#define INK_BACKEND_MODULE_ABI 2
+ * Bump INK_BACKEND_MODULE_ABI whenever InkBackend, InkBackendOps or a type
+ * they pass (InkConvGeom, InkOptParams, InkAffine) change, so that a stale
+ * installed module is refused rather than misread.
+ * 3: the image layers (conv2d, pooling, batch norm) joined the table. */
+#define INK_BACKEND_MODULE_ABI 3
 
 /* Typed helpers over ops->alloc/free for the common case. */
 static inline float *

@@ -32,57 +32,79 @@
 /* ------------------------------------------------------------------------ */
 /* conv2d */
 
-gsize
-ink_conv2d_col_size (const InkConvGeom *g)
+/* Samples are lowered in chunks: the columns of n samples side by side,
+ * col [K, n·P] (K = C·kh·kw, P = out_h·out_w), so that one sgemm covers
+ * the chunk, next to a staging buffer [F, n·P] for its outputs (forward)
+ * or output gradients (backward).  n is as large as fits in
+ * INK_CONV_WORKSPACE_FLOATS, at least 1 and at most the batch. */
+static gsize
+sample_floats (const InkConvGeom *g)
 {
-  return (gsize) g->channels * g->kernel_h * g->kernel_w * g->out_h * g->out_w;
+  return ((gsize) g->channels * g->kernel_h * g->kernel_w + g->filters) *
+         g->out_h * g->out_w;
 }
 
-/* col [C·kh·kw, oh·ow]: row (c, i, j) holds, for every output position,
+int
+ink_conv2d_chunk (const InkConvGeom *g,
+                  int                batch)
+{
+  gsize fit = INK_CONV_WORKSPACE_FLOATS / MAX (sample_floats (g), 1);
+
+  return (int) CLAMP ((gsize) MAX (batch, 1), 1, MAX (fit, 1));
+}
+
+gsize
+ink_conv2d_col_size (const InkConvGeom *g,
+                     int                max_batch)
+{
+  return (gsize) ink_conv2d_chunk (g, max_batch) * sample_floats (g);
+}
+
+/* col rows of stride ld: row (c, i, j) holds, for every output position,
  * the input pixel under kernel tap (i, j) of channel c (0 in the padding) */
 static void
 im2col (const InkConvGeom *g,
         const float       *x,
-        float             *col)
+        float             *col,
+        gsize              ld)
 {
-  const int P = g->out_h * g->out_w;
-
   for (int c = 0; c < g->channels; c++)
     for (int i = 0; i < g->kernel_h; i++)
       for (int j = 0; j < g->kernel_w; j++)
         {
-          float *row = col + ((gsize) (c * g->kernel_h + i) * g->kernel_w + j) * P;
+          float *row = col + ((gsize) (c * g->kernel_h + i) * g->kernel_w + j) * ld;
           const float *plane = x + (gsize) c * g->height * g->width;
+          /* the output columns whose tap falls inside the image: [ox0, ox1) */
+          int ox0 = 0, ox1 = g->out_w;
+
+          while (ox0 < ox1 && ox0 * g->stride + j - g->pad_left < 0)
+            ox0++;
+          while (ox1 > ox0 && (ox1 - 1) * g->stride + j - g->pad_left >= g->width)
+            ox1--;
 
           for (int oy = 0; oy < g->out_h; oy++)
             {
               int iy = oy * g->stride + i - g->pad_top;
               float *dst = row + (gsize) oy * g->out_w;
+              const float *src;
 
-              if (iy < 0 || iy >= g->height)
+              if (iy < 0 || iy >= g->height || ox0 == ox1)
                 {
                   memset (dst, 0, sizeof (float) * g->out_w);
                   continue;
                 }
+              /* the pixel under output column ox0 (inside the image, as
+               * the rest of [ox0, ox1) is) */
+              src = plane + (gsize) iy * g->width + (ox0 * g->stride + j - g->pad_left);
+              for (int ox = 0; ox < ox0; ox++)
+                dst[ox] = 0.0f;
               if (g->stride == 1)
-                {
-                  /* a run of the input row, zeros where it leaves the image */
-                  int x0 = j - g->pad_left;
-
-                  for (int ox = 0; ox < g->out_w; ox++)
-                    {
-                      int ix = x0 + ox;
-
-                      dst[ox] = ix >= 0 && ix < g->width ? plane[(gsize) iy * g->width + ix] : 0.0f;
-                    }
-                }
+                memcpy (dst + ox0, src, sizeof (float) * (ox1 - ox0));
               else
-                for (int ox = 0; ox < g->out_w; ox++)
-                  {
-                    int ix = ox * g->stride + j - g->pad_left;
-
-                    dst[ox] = ix >= 0 && ix < g->width ? plane[(gsize) iy * g->width + ix] : 0.0f;
-                  }
+                for (int ox = ox0; ox < ox1; ox++)
+                  dst[ox] = src[(ox - ox0) * g->stride];
+              for (int ox = ox1; ox < g->out_w; ox++)
+                dst[ox] = 0.0f;
             }
         }
 }
@@ -91,31 +113,37 @@ im2col (const InkConvGeom *g,
 static void
 col2im_add (const InkConvGeom *g,
             const float       *col,
+            gsize              ld,
             float             *dx)
 {
-  const int P = g->out_h * g->out_w;
-
   for (int c = 0; c < g->channels; c++)
     for (int i = 0; i < g->kernel_h; i++)
       for (int j = 0; j < g->kernel_w; j++)
         {
-          const float *row = col + ((gsize) (c * g->kernel_h + i) * g->kernel_w + j) * P;
+          const float *row = col + ((gsize) (c * g->kernel_h + i) * g->kernel_w + j) * ld;
           float *plane = dx + (gsize) c * g->height * g->width;
+          int ox0 = 0, ox1 = g->out_w;
+
+          while (ox0 < ox1 && ox0 * g->stride + j - g->pad_left < 0)
+            ox0++;
+          while (ox1 > ox0 && (ox1 - 1) * g->stride + j - g->pad_left >= g->width)
+            ox1--;
 
           for (int oy = 0; oy < g->out_h; oy++)
             {
               int iy = oy * g->stride + i - g->pad_top;
               const float *src = row + (gsize) oy * g->out_w;
+              float *dst;
 
-              if (iy < 0 || iy >= g->height)
+              if (iy < 0 || iy >= g->height || ox0 == ox1)
                 continue;
-              for (int ox = 0; ox < g->out_w; ox++)
-                {
-                  int ix = ox * g->stride + j - g->pad_left;
-
-                  if (ix >= 0 && ix < g->width)
-                    plane[(gsize) iy * g->width + ix] += src[ox];
-                }
+              dst = plane + (gsize) iy * g->width + (ox0 * g->stride + j - g->pad_left);
+              if (g->stride == 1)
+                for (int ox = ox0; ox < ox1; ox++)
+                  dst[ox - ox0] += src[ox];
+              else
+                for (int ox = ox0; ox < ox1; ox++)
+                  dst[(ox - ox0) * g->stride] += src[ox];
             }
         }
 }
@@ -130,21 +158,37 @@ ink_conv2d_forward (const InkConvGeom *g,
                     float             *col)
 {
   const int K = g->channels * g->kernel_h * g->kernel_w;
-  const int P = g->out_h * g->out_w;
+  const int F = g->filters;
+  const gsize P = (gsize) g->out_h * g->out_w;
   const gsize in_n = (gsize) g->channels * g->height * g->width;
-  const gsize out_n = (gsize) g->filters * P;
+  const gsize out_n = (gsize) F * P;
+  const int chunk = ink_conv2d_chunk (g, batch);
+  float *stage = col + (gsize) K * chunk * P;
 
-  for (int s = 0; s < batch; s++)
+  for (int s0 = 0; s0 < batch; s0 += chunk)
     {
-      float *ys = y + s * out_n;
+      const int n = MIN (chunk, batch - s0);
+      const gsize ld = n * P;
 
-      /* the bias first, then Y_s [F, P] += W [F, K] · col [K, P] */
-      for (int f = 0; f < g->filters; f++)
-        for (int p = 0; p < P; p++)
-          ys[(gsize) f * P + p] = b[f];
-      im2col (g, x + s * in_n, col);
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, g->filters, P, K,
-                   1.0f, w, K, col, P, 1.0f, ys, P);
+      for (int s = 0; s < n; s++)
+        im2col (g, x + (s0 + s) * in_n, col + s * P, ld);
+      /* Y [F, n·P] = W [F, K] · col [K, n·P], then out to NCHW with the bias */
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, F, (int) ld, K,
+                   1.0f, w, K, col, (int) ld, 0.0f, stage, (int) ld);
+      for (int s = 0; s < n; s++)
+        {
+          float *ys = y + (s0 + s) * out_n;
+
+          for (int f = 0; f < F; f++)
+            {
+              const float *src = stage + (gsize) f * ld + s * P;
+              float *dst = ys + (gsize) f * P;
+              const float bf = b[f];
+
+              for (gsize p = 0; p < P; p++)
+                dst[p] = src[p] + bf;
+            }
+        }
     }
 }
 
@@ -160,37 +204,48 @@ ink_conv2d_backward (const InkConvGeom *g,
                      float             *col)
 {
   const int K = g->channels * g->kernel_h * g->kernel_w;
-  const int P = g->out_h * g->out_w;
+  const int F = g->filters;
+  const gsize P = (gsize) g->out_h * g->out_w;
   const gsize in_n = (gsize) g->channels * g->height * g->width;
-  const gsize out_n = (gsize) g->filters * P;
+  const gsize out_n = (gsize) F * P;
+  const int chunk = ink_conv2d_chunk (g, batch);
+  float *stage = col + (gsize) K * chunk * P;
 
-  memset (db, 0, sizeof (float) * g->filters);
+  memset (db, 0, sizeof (float) * F);
   if (dx != NULL)
     memset (dx, 0, sizeof (float) * in_n * batch);
 
-  for (int s = 0; s < batch; s++)
+  for (int s0 = 0; s0 < batch; s0 += chunk)
     {
-      const float *dys = dy + s * out_n;
+      const int n = MIN (chunk, batch - s0);
+      const gsize ld = n * P;
 
-      /* dW [F, K] (+)= dY_s [F, P] · col_sᵀ */
-      im2col (g, x + s * in_n, col);
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, g->filters, K, P,
-                   1.0f, dys, P, col, P, s == 0 ? 0.0f : 1.0f, dw, K);
-      for (int f = 0; f < g->filters; f++)
-        {
-          const float *r = dys + (gsize) f * P;
-          float acc = 0.0f;
+      /* dY [F, n·P] gathered from NCHW; db the sum of its rows */
+      for (int s = 0; s < n; s++)
+        for (int f = 0; f < F; f++)
+          {
+            const float *src = dy + (s0 + s) * out_n + (gsize) f * P;
+            float acc = 0.0f;
 
-          for (int p = 0; p < P; p++)
-            acc += r[p];
-          db[f] += acc;
-        }
+            memcpy (stage + (gsize) f * ld + s * P, src, sizeof (float) * P);
+            for (gsize p = 0; p < P; p++)
+              acc += src[p];
+            db[f] += acc;
+          }
+
+      /* dW [F, K] (+)= dY · colᵀ */
+      for (int s = 0; s < n; s++)
+        im2col (g, x + (s0 + s) * in_n, col + s * P, ld);
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, F, K, (int) ld,
+                   1.0f, stage, (int) ld, col, (int) ld, s0 == 0 ? 0.0f : 1.0f, dw, K);
+
       if (dx != NULL)
         {
-          /* dcol [K, P] = Wᵀ · dY_s, summed back onto dx_s */
-          cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, K, P, g->filters,
-                       1.0f, w, K, dys, P, 0.0f, col, P);
-          col2im_add (g, col, dx + s * in_n);
+          /* dcol [K, n·P] = Wᵀ · dY, summed back onto each sample's dx */
+          cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, K, (int) ld, F,
+                       1.0f, w, K, stage, (int) ld, 0.0f, col, (int) ld);
+          for (int s = 0; s < n; s++)
+            col2im_add (g, col + s * P, ld, dx + (s0 + s) * in_n);
         }
     }
 }

@@ -43,8 +43,18 @@ typedef struct
   int out_w;
 } InkConvGeom;
 
-/* floats of the im2col scratch one sample needs: C·kh·kw × out_h·out_w */
-gsize ink_conv2d_col_size (const InkConvGeom *g);
+/* The conv2d workspace bound: the im2col columns and output staging of a
+ * chunk of samples, (C·kh·kw + F) × out_h·out_w floats each, fill at most
+ * this many floats (16 MiB), or one sample where one alone is larger. */
+#define INK_CONV_WORKSPACE_FLOATS ((gsize) 4 << 20)
+
+/* samples lowered together for a batch of batch */
+int   ink_conv2d_chunk    (const InkConvGeom *g,
+                           int                batch);
+/* floats of the workspace ink_conv2d_forward/backward need for batches of
+ * up to max_batch samples */
+gsize ink_conv2d_col_size (const InkConvGeom *g,
+                           int                max_batch);
 
 /* y [B, F, oh, ow] = conv (x [B, C, h, w], w [F, C, kh, kw]) + b [F]
  * (cross-correlation, as every framework computes it) */

@@ -27,7 +27,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "ink-layers-cpu.h"
 #include "ink-names.h"
 #include "ink-network.h"
 #include "ink-rng.h"
@@ -45,11 +44,12 @@ typedef struct
   float     **pre;            /* per layer, or NULL */
   gboolean    dropped;        /* the last forward applied the hidden masks */
   gboolean    input_dropped;  /* ... and the input mask (x → input_drop) */
-  /* the image layers (host memory: they run on the CPU backend only) */
+  /* the image layers' buffers (backend memory) */
   gint32    **argmax;         /* max-pool: per output its input's index in the plane */
   float     **xhat;           /* batch-norm: the normalized input [max_batch, n] */
   float     **inv_std;        /* batch-norm: [channels] */
-  float      *col;            /* conv2d: im2col scratch for one sample */
+  float      *col;            /* conv2d: the backend's workspace (ops->conv2d_workspace) */
+  gsize       col_floats;     /* ... its size */
   gboolean    bn_training;    /* the last forward normalized with the batch's statistics */
 } InkNetworkPrivate;
 
@@ -687,20 +687,6 @@ ink_network_new (const InkNetSpec  *spec,
       return NULL;
     }
 
-  if (ink_net_spec_has_image_layers (spec) && !be->ops->host_memory)
-    {
-      for (int l = 0; l < spec->n_layers; l++)
-        if (spec->layers[l].kind != INK_LAYER_DENSE)
-          {
-            g_autofree char *who = ink_layer_describe (spec, l);
-
-            g_set_error (error, INK_NETWORK_ERROR, INK_NETWORK_ERROR_INVALID_SPEC,
-                         "%s: the %s backend cannot run %s layers yet; choose the CPU backend",
-                         who, be->ops->name, ink_layer_kind_to_string (spec->layers[l].kind));
-            return NULL;
-          }
-    }
-
   L = spec->n_layers;
   priv = g_new0 (InkNetworkPrivate, 1);
   net = &priv->pub;
@@ -757,11 +743,11 @@ ink_network_new (const InkNetSpec  *spec,
           {
             InkConvGeom g = conv_geom (net, l);
 
-            col_size = MAX (col_size, ink_conv2d_col_size (&g));
+            col_size = MAX (col_size, be->ops->conv2d_workspace (be, &g, max_batch));
           }
           break;
         case INK_LAYER_MAX_POOL:
-          priv->argmax[l] = g_try_new (gint32, n);
+          priv->argmax[l] = be->ops->alloc (be, n * sizeof (gint32), &local_error);
           if (priv->argmax[l] == NULL)
             goto fail;
           break;
@@ -777,6 +763,7 @@ ink_network_new (const InkNetSpec  *spec,
     }
   if (col_size > 0)
     ALLOC (priv->col, col_size);
+  priv->col_floats = col_size;
   if (spec->input_dropout > 0.0f)
     {
       gsize n = (gsize) max_batch * spec->n_inputs;
@@ -823,7 +810,8 @@ ink_network_free (InkNetwork *net)
         ops->free (net->be, priv->xhat[l]);
       if (priv->inv_std[l] != NULL)
         ops->free (net->be, priv->inv_std[l]);
-      g_free (priv->argmax[l]);
+      if (priv->argmax[l] != NULL)
+        ops->free (net->be, priv->argmax[l]);
     }
   if (priv->col != NULL)
     ops->free (net->be, priv->col);
@@ -1022,25 +1010,25 @@ ink_network_forward (InkNetwork  *net,
           {
             InkConvGeom g = conv_geom (net, l);
 
-            ink_conv2d_forward (&g, batch, in, net->params + net->w_offset[l],
-                                net->params + net->b_offset[l], y, priv->col);
+            ops->conv2d_forward (be, &g, batch, in, net->params + net->w_offset[l],
+                                 net->params + net->b_offset[l], y, priv->col, priv->col_floats);
           }
           break;
         case INK_LAYER_MAX_POOL:
-          ink_max_pool_forward (sh->in_channels, sh->in_height, sh->in_width, ls->pool_size,
-                                ls->stride, batch, in, y, priv->argmax[l]);
+          ops->max_pool_forward (be, sh->in_channels, sh->in_height, sh->in_width, ls->pool_size,
+                                 ls->stride, batch, in, y, priv->argmax[l]);
           break;
         case INK_LAYER_AVG_POOL:
-          ink_avg_pool_forward (sh->in_channels, sh->in_height, sh->in_width, ls->pool_size,
-                                ls->stride, batch, in, y);
+          ops->avg_pool_forward (be, sh->in_channels, sh->in_height, sh->in_width, ls->pool_size,
+                                 ls->stride, batch, in, y);
           break;
         case INK_LAYER_BATCH_NORM:
-          ink_batch_norm_forward (batch, sh->channels, sh->height * sh->width, in,
-                                  net->params + net->w_offset[l],
-                                  net->params + net->b_offset[l], ls->epsilon,
-                                  training, ls->momentum, net->params + net->s_offset[l],
-                                  net->params + net->s_offset[l] + sh->channels,
-                                  y, priv->xhat[l], priv->inv_std[l]);
+          ops->batch_norm_forward (be, batch, sh->channels, sh->height * sh->width, in,
+                                   net->params + net->w_offset[l],
+                                   net->params + net->b_offset[l], ls->epsilon,
+                                   training, ls->momentum, net->params + net->s_offset[l],
+                                   net->params + net->s_offset[l] + sh->channels,
+                                   y, priv->xhat[l], priv->inv_std[l]);
           break;
         default:
           g_assert_not_reached ();
@@ -1130,28 +1118,29 @@ ink_network_backward (InkNetwork  *net,
               {
                 InkConvGeom g = conv_geom (net, l);
 
-                ink_conv2d_backward (&g, batch, prev, w, net->delta[l],
-                                     net->grads + net->w_offset[l],
-                                     net->grads + net->b_offset[l], din, priv->col);
+                ops->conv2d_backward (be, &g, batch, prev, w, net->delta[l],
+                                      net->grads + net->w_offset[l],
+                                      net->grads + net->b_offset[l], din,
+                                      priv->col, priv->col_floats);
               }
               break;
             case INK_LAYER_MAX_POOL:
               if (din != NULL)
-                ink_max_pool_backward (sh->in_channels, sh->in_height, sh->in_width,
-                                       ls->pool_size, ls->stride, batch, net->delta[l],
-                                       priv->argmax[l], din);
+                ops->max_pool_backward (be, sh->in_channels, sh->in_height, sh->in_width,
+                                        ls->pool_size, ls->stride, batch, net->delta[l],
+                                        priv->argmax[l], din);
               break;
             case INK_LAYER_AVG_POOL:
               if (din != NULL)
-                ink_avg_pool_backward (sh->in_channels, sh->in_height, sh->in_width,
-                                       ls->pool_size, ls->stride, batch, net->delta[l], din);
+                ops->avg_pool_backward (be, sh->in_channels, sh->in_height, sh->in_width,
+                                        ls->pool_size, ls->stride, batch, net->delta[l], din);
               break;
             case INK_LAYER_BATCH_NORM:
-              ink_batch_norm_backward (batch, sh->channels, sh->height * sh->width,
-                                       net->delta[l], priv->xhat[l], priv->inv_std[l], w,
-                                       priv->bn_training, din,
-                                       net->grads + net->w_offset[l],
-                                       net->grads + net->b_offset[l]);
+              ops->batch_norm_backward (be, batch, sh->channels, sh->height * sh->width,
+                                        net->delta[l], priv->xhat[l], priv->inv_std[l], w,
+                                        priv->bn_training, din,
+                                        net->grads + net->w_offset[l],
+                                        net->grads + net->b_offset[l]);
               break;
             case INK_LAYER_DENSE:
             default:

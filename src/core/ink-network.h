@@ -166,7 +166,7 @@ gsize       ink_net_spec_n_params (const InkNetSpec *spec);
 gboolean    ink_net_spec_shapes   (const InkNetSpec *spec,
                                    InkLayerShape    *shapes,
                                    GError          **error);
-/* TRUE when some layer is not dense (the network needs the CPU backend) */
+/* TRUE when some layer is not dense (conv2d, pooling, batch norm) */
 gboolean    ink_net_spec_has_image_layers (const InkNetSpec *spec);
 /* of those, the batch-norm running statistics (0 for most networks) */
 gsize       ink_net_spec_n_state  (const InkNetSpec *spec);
@@ -184,8 +184,9 @@ gboolean    ink_net_spec_same_network (const InkNetSpec *a,
  * follow its bias: they travel with the weights into model files,
  * checkpoints and kept copies, but nothing trains them and their gradient
  * stays 0); gradients and the optimizer state use the same layout.  act, delta and mask of layer l hold
- * max_batch × shape[l].n_outputs floats, an image in NCHW order.  A network
- * with conv2d, pool or batch-norm layers runs on the CPU backend only. */
+ * max_batch × shape[l].n_outputs floats, an image in NCHW order.  Every
+ * layer kind runs on every backend (the image layers through the backend's
+ * conv2d / pool / batch-norm ops). */
 typedef struct
 {
   InkBackend *be;

@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "ink-backend-cuda.h"
+#include "ink-layers-cpu.h"
 #include "ink-preflight.h"
 
 G_DEFINE_QUARK (ink-preflight-error-quark, ink_preflight_error)
@@ -100,25 +101,38 @@ activation_bytes_per_row (const InkNetSpec *spec,
 /* the two loss accumulators (2 doubles each) */
 #define ACCUMULATOR_BYTES (2 * 2 * (guint64) sizeof (double))
 
-/* What the layers hold whatever the batch: the conv2d im2col scratch (one
- * sample, C_in·kh·kw × out_h·out_w floats, the largest layer's, shared) and
- * batch norm's 1/σ per channel. */
+/* What the layers hold besides the per-row buffers: the conv2d workspace
+ * (the im2col columns and output staging of a chunk of samples, bounded by
+ * INK_CONV_WORKSPACE_FLOATS; the largest layer's, shared) and batch norm's
+ * 1/σ per channel.  rows: the network's batch capacity (at least
+ * INK_EVAL_BATCH, as the trainer and evaluation allocate it). */
 static guint64
-activation_fixed_bytes (const InkNetSpec *spec)
+activation_fixed_bytes (const InkNetSpec *spec,
+                        guint64           rows)
 {
   g_autofree InkLayerShape *shapes = layer_shapes (spec);
   guint64 col = 0, bytes = 0;
 
   if (shapes == NULL)
     return 0;
+  rows = MAX (rows, INK_EVAL_BATCH);
   for (int l = 0; l < spec->n_layers; l++)
     {
       const InkLayerSpec *ls = &spec->layers[l];
       const InkLayerShape *sh = &shapes[l];
 
       if (ls->kind == INK_LAYER_CONV2D)
-        col = MAX (col, (guint64) sh->in_channels * ls->kernel_h * ls->kernel_w *
-                        sh->height * sh->width);
+        {
+          InkConvGeom g = { 0 };
+
+          g.channels = sh->in_channels;
+          g.filters = sh->channels;
+          g.kernel_h = ls->kernel_h;
+          g.kernel_w = ls->kernel_w;
+          g.out_h = sh->height;
+          g.out_w = sh->width;
+          col = MAX (col, ink_conv2d_col_size (&g, (int) MIN (rows, G_MAXINT)));
+        }
       else if (ls->kind == INK_LAYER_BATCH_NORM)
         bytes += (guint64) sh->channels * F32;
     }
@@ -179,7 +193,7 @@ plan_for_rows (const InkExperiment *exp,
   plan->params = 2 * n_params * F32;
   plan->optimizer_state = ink_optimizer_n_state_buffers (exp->optimizer.kind) * n_params * F32;
   plan->activations = rows * activation_bytes_per_row (exp->net, image_dim) +
-                      activation_fixed_bytes (exp->net) + ACCUMULATOR_BYTES;
+                      activation_fixed_bytes (exp->net, rows) + ACCUMULATOR_BYTES;
   plan->dataset = ((guint64) n_train_images + n_test_images) * ((guint64) image_dim + 1) +
                   index_bytes (&exp->split, n_train_images, n_test_images);
   plan->workspace = cuda ? INK_CUDA_WORKSPACE_BYTES : 0;
