@@ -884,6 +884,12 @@ match_toast_or_label (GtkWidget *w, gconstpointer prefix)
   return GTK_IS_LABEL (w) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (w)), prefix);
 }
 
+static gboolean
+widget_sensitive (gpointer w)
+{
+  return gtk_widget_is_sensitive (w);
+}
+
 /* A convolutional model file opens through ⋮ → Open… and the file
  * chooser's Open button: Evaluate grades it (the page it opens on),
  * Design shows its layers, Features its filters.  A convolutional run in the ledger is listed
@@ -906,7 +912,7 @@ test_cnn_open (void)
   InkDesignPage *design;
   InkEvaluatePage *evaluate;
   InkFeaturesPage *features;
-  GtkWidget *menu, *chooser, *row, *toast;
+  GtkWidget *menu, *chooser, *row, *toast, *open;
   const InkMetrics *m;
 
   /* the file: freshly drawn weights are enough to be graded */
@@ -933,8 +939,12 @@ test_cnn_open (void)
   chooser = find_file_chooser ();
   file = g_file_new_for_path (path);
   g_assert_true (gtk_file_chooser_set_file (GTK_FILE_CHOOSER (chooser), file, NULL));
-  gui_pump ();
-  gui_click (gui_find_button (chooser, "_Open"));
+  /* the chooser enables Open once it has taken the file in, which a busy
+   * machine may not do within one pump */
+  open = gui_find_button (chooser, "_Open");
+  g_assert_nonnull (open);
+  g_assert_true (wait_for (widget_sensitive, open, 10));
+  gui_click (open);
   toast = gui_wait_label (GTK_WIDGET (win), "Opened small-cnn.safetensors", 10);
   g_assert_nonnull (toast);
   g_assert_null (gui_find (GTK_WIDGET (win), match_toast_or_label, "Could not open"));
