@@ -389,6 +389,24 @@ test_bad_geometry (void)
   g_assert_false (gtk_widget_has_css_class (conv2, "error"));
   g_assert_false (gtk_widget_get_visible (error));
 
+  /* values that do not read: refused on their field, named in the summary */
+  type_text (gui_find_named (conv2, "kernel"), "3×3×3");
+  g_assert_false (gtk_widget_is_sensitive (train_button (win)));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (error)), ==, "the kernel “3×3×3” is not a size such as 3 or 3×5");
+  g_assert_true (gtk_widget_has_css_class (gui_find_named (conv2, "kernel"), "error"));
+  type_text (gui_find_named (conv2, "kernel"), " 3 x 3 ");
+  g_assert_true (gtk_widget_is_sensitive (train_button (win)));
+  type_text (gui_find_named (conv2, "filters"), "0");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (error)), ==, "filters must be at least 1");
+  g_assert_true (gtk_widget_has_css_class (gui_find_named (conv2, "filters"), "error"));
+  g_assert_nonnull (strstr (ink_design_page_get_summary (design), "Layer 2 · Convolution: filters"));
+  g_assert_false (gtk_widget_is_sensitive (train_button (win)));
+  type_text (gui_find_named (conv2, "filters"), "64");
+  type_text (gui_find_named (layer_row (win, 0), "stride"), "2");
+  g_assert_true (g_str_has_prefix (row_subtitle (layer_row (win, 0)), "32×13×13"));
+  type_text (gui_find_named (layer_row (win, 0), "stride"), "1");
+  g_assert_true (gtk_widget_is_sensitive (train_button (win)));
+
   /* a pooling window larger than the 24×24 maps it gets */
   pool = layer_row (win, 2);
   type_text (gui_find_named (pool, "pool-size"), "25");

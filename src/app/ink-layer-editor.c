@@ -622,6 +622,8 @@ show_shapes (InkLayerEditor      *self,
                                 self->n_classes);
       gtk_label_set_text (GTK_LABEL (label), t->str);
       gtk_widget_set_tooltip_text (label, plan_ok && l < n_known ? memory_tip : NULL);
+      /* a row whose input is unknown (after a refused one) says nothing */
+      gtk_widget_set_visible (label, t->len > 0);
     }
 }
 
