@@ -891,7 +891,7 @@ widget_sensitive (gpointer w)
 }
 
 /* A convolutional model file opens through ⋮ → Open… and the file
- * chooser's Open button: Evaluate grades it (the page it opens on),
+ * chooser's Open button: it opens on Draw; Evaluate grades it,
  * Design shows its layers, Features its filters.  A convolutional run in the ledger is listed
  * by its layers on Runs and opens from its row. */
 static void
@@ -948,10 +948,12 @@ test_cnn_open (void)
   toast = gui_wait_label (GTK_WIDGET (win), "Opened small-cnn.safetensors", 10);
   g_assert_nonnull (toast);
   g_assert_null (gui_find (GTK_WIDGET (win), match_toast_or_label, "Could not open"));
+  /* it opens on Draw, as a dense model does */
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (gtk_widget_get_parent (GTK_WIDGET (evaluate)))),
-                   ==, "evaluate");
+                   ==, "draw");
 
   /* Evaluate: the model graded on the window's test images */
+  gui_click (gui_find (GTK_WIDGET (win), match_switcher_button, "Evaluate"));
   g_assert_true (wait_for (evaluated, win, 60));
   g_assert_cmpstr (ink_evaluate_page_get_state (evaluate), ==, "results");
   m = ink_evaluate_page_get_metrics (evaluate);

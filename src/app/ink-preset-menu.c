@@ -145,7 +145,7 @@ update_header (GtkListBoxRow *row,
       gtk_list_box_row_set_header (row, NULL);
       return;
     }
-  header = gtk_label_new (cnn ? _("Convolutional Networks · CPU Only") : _("Dense Networks"));
+  header = gtk_label_new (cnn ? _("Convolutional Networks") : _("Dense Networks"));
   gtk_widget_set_name (header, cnn ? "header-cnn" : "header-dense");
   gtk_label_set_xalign (GTK_LABEL (header), 0.0f);
   gtk_widget_add_css_class (header, "heading");

@@ -781,9 +781,7 @@ ink_window_open_file (InkWindow *self,
       g_autofree char *base = g_path_get_basename (path);
       g_autofree char *msg = g_strdup_printf (_("Opened %s"), base);
       toast (self, msg);
-      adw_view_stack_set_visible_child_name (self->stack,
-                                             self->model_spec && ink_net_spec_has_image_layers (self->model_spec)
-                                             ? "evaluate" : "draw");
+      adw_view_stack_set_visible_child_name (self->stack, "draw");
     }
   if (error)
     {
