@@ -191,6 +191,10 @@ char       *ink_sweep_default_root    (void);
 gboolean    ink_sweep_write           (InkSweep    *sweep,
                                        const char  *dir,
                                        GError     **error);
+/* The sweep's folder as dir (absolute) without writing anything: what
+ * --dry-run shows.  Children's state is read from whatever is there. */
+void        ink_sweep_set_dir         (InkSweep    *sweep,
+                                       const char  *dir);
 /* Reads dir/sweep.json, expands it again (checking the ids against its
  * "children") and refreshes the children's state. */
 InkSweep   *ink_sweep_open            (const char  *dir,
