@@ -1290,6 +1290,8 @@ train_run_dir_resume (TrainOptions *o)
       fail ("--run-dir %s holds a checkpoint to resume: %s", o->run_dir, bad);
       return FALSE;
     }
+  if (!o->json && !o->quiet)
+    out_wrapped ("resuming %s from its checkpoint", o->run_dir);
   return TRUE;
 }
 

@@ -466,8 +466,10 @@ print_dry_run (InkSweep *sweep, const char *executor, RunFlags *f)
         g_ptr_array_add (r, NULL);
         table_add (&t, (char **) g_ptr_array_free (r, FALSE));
       }
-    printf ("sweep %s: %u children%s in %s\n\n", sweep->name, sweep->children->len,
-            sweep->duplicates ? " (repeated draws dropped)" : "", sweep->dir);
+    printf ("sweep %s: %u children", sweep->name, sweep->children->len);
+    if (sweep->duplicates)
+      printf (" (%u repeated draw%s dropped)", sweep->duplicates, sweep->duplicates == 1 ? "" : "s");
+    printf (" in %s\n\n", sweep->dir);
     table_print (&t);
     g_ptr_array_unref (t.rows);
     printf ("\nlocal: %u at a time, OPENBLAS_NUM_THREADS=%u, each child:\n"

@@ -49,7 +49,6 @@ ink_sweep_default_root (void)
 void
 ink_sweep_status_clear (InkSweepStatus *st)
 {
-  g_free (st->reason);
   g_free (st->executor);
   g_free (st->host);
   g_free (st->slurm_job);
@@ -121,7 +120,6 @@ ink_sweep_status_read (const char     *child_dir,
       st->state = INK_SWEEP_PENDING;
       return FALSE;
     }
-  st->reason = g_strdup (member_string (o, "reason"));
   st->attempts = (guint) CLAMP (member_int (o, "attempts", 0), 0, G_MAXINT);
   st->epochs_target = (guint) CLAMP (member_int (o, "epochs_target", 0), 0, G_MAXINT);
   st->rung = (guint) CLAMP (member_int (o, "rung", 0), 0, 1000);
@@ -157,7 +155,6 @@ ink_sweep_status_write (const char           *child_dir,
 
   json_builder_begin_object (b);
   ink_json_member_string (b, "state", ink_sweep_state_to_string (st->state));
-  member_string_or_null (b, "reason", st->reason);
   ink_json_member_int (b, "attempts", st->attempts);
   ink_json_member_int (b, "epochs_target", st->epochs_target);
   ink_json_member_int (b, "rung", st->rung);
@@ -536,7 +533,6 @@ ink_sweep_child_begin (const char          *dir,
   g_unlink (hist_path);
 
   st.state = INK_SWEEP_RUNNING;
-  g_clear_pointer (&st.reason, g_free);
   st.attempts++;
   st.epochs_target = exp->epochs;
   g_free (st.executor);

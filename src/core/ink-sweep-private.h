@@ -34,7 +34,6 @@ char    *ink_sweep_file_text    (const InkSweep *sweep);
 typedef struct
 {
   InkSweepState state;
-  char         *reason;
   guint         attempts;
   guint         epochs_target;
   guint         rung;

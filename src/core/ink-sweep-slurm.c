@@ -206,12 +206,22 @@ ink_sweep_slurm_script (const InkSweep          *sweep,
   for (guint i = 0; i < sweep->children->len; i++)
     {
       InkSweepChild *c = g_ptr_array_index (sweep->children, i);
+      guint end = i;
 
       if (targets[i] == 0)
         continue;
-      g_string_append_printf (array, "%s%u", n ? "," : "", c->index);
       g_string_append_printf (cases, "  %u) id=%s epochs=%u ;;\n", c->index, c->id, targets[i]);
       n++;
+      /* runs of indices as ranges: 0-3,5,7-9 */
+      if (i == 0 || targets[i - 1] == 0)
+        {
+          while (end + 1 < sweep->children->len && targets[end + 1] != 0)
+            end++;
+          if (end > i)
+            g_string_append_printf (array, "%s%u-%u", array->len ? "," : "", i, end);
+          else
+            g_string_append_printf (array, "%s%u", array->len ? "," : "", i);
+        }
     }
   if (n == 0)
     {

@@ -1132,11 +1132,17 @@ ink_sweep_from_json (const char  *json,
       return NULL;
     }
   /* the experiment: everything but "sweep" (and sweep.json's "children") */
-  base_node = json_node_copy (root);
-  base_obj = json_node_get_object (base_node);
-  json_object_remove_member (base_obj, "sweep");
-  if (json_object_has_member (base_obj, "children"))
-    json_object_remove_member (base_obj, "children");
+  /* (json_node_copy shares the object: a new one is built) */
+  base_obj = json_object_new ();
+  {
+    g_autoptr(GList) members = json_object_get_members (json_node_get_object (root));
+    for (GList *l = members; l; l = l->next)
+      if (!g_str_equal (l->data, "sweep") && !g_str_equal (l->data, "children"))
+        json_object_set_member (base_obj, l->data,
+                                json_node_copy (json_object_get_member (json_node_get_object (root), l->data)));
+  }
+  base_node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (base_node, base_obj);
   base_text = ink_json_to_text (base_node, FALSE);
   if (!(sweep->base = ink_experiment_from_json (base_text, -1, &local)) ||
       !ink_experiment_validate (sweep->base, &local))
