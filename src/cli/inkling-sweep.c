@@ -742,12 +742,15 @@ cmd_status (int argc, char **argv)
       g_ptr_array_add (r, percent (c->info.test_accuracy));
       g_ptr_array_add (r, number (c->info.best_valid_loss));
       g_ptr_array_add (r, g_strdup_printf ("%u", c->info.attempts));
-      if (c->info.slurm_job || c->info.sched_state)
-        where = g_strdup_printf ("%s %s%s%s", c->info.slurm_job ? c->info.slurm_job : "",
-                                 c->info.sched_state ? c->info.sched_state : "",
-                                 *c->info.message ? "; " : "", c->info.message);
-      else
-        where = g_strdup (c->info.message);
+      {
+        const char *parts[] = { c->info.slurm_job, c->info.sched_state, c->info.message };
+        GString *w = g_string_new (NULL);
+
+        for (guint k = 0; k < G_N_ELEMENTS (parts); k++)
+          if (parts[k] && *parts[k])
+            g_string_append_printf (w, "%s%s", w->len ? (k == 2 ? "; " : " ") : "", parts[k]);
+        where = g_string_free (w, FALSE);
+      }
       if (g_utf8_strlen (where, -1) > 70)
         {
           /* one line of the table: the message cut, the rest is in status.json */
