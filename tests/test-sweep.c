@@ -818,6 +818,142 @@ test_local_kill_resume (void)
   }
 }
 
+/* a child that fails is recorded and the others go on */
+static void
+test_local_failure (void)
+{
+  g_autofree char *missing = g_build_filename (tmpdir, "no-such-data", NULL);
+  g_autofree char *section = g_strdup_printf ("{ \"name\": \"fail\", \"parameters\": ["
+                                              "  { \"path\": \"data.dataset\", \"values\": [\"%s\", \"%s\"] },"
+                                              "  { \"path\": \"seed\", \"values\": [1, 2] } ] }", data_dir, missing);
+  g_autofree char *spec = write_spec ("fail.json", section, 2);
+  g_autofree char *dir = g_build_filename (tmpdir, "fail", NULL);
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InkSweep) s = NULL;
+  const char *args[] = { "sweep", spec, "--dir", dir, "--parallel", "1", NULL };
+
+  g_assert_cmpint (run_cli (args, &out), ==, 1);
+  g_assert_nonnull (strstr (out, "2 failed, 2 completed"));
+  s = ink_sweep_open (dir, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 4; i++)
+    {
+      InkSweepChild *c = child (s, i);
+
+      if (i >= 2)
+        {
+          g_assert_cmpint (c->info.state, ==, INK_SWEEP_FAILED);
+          g_assert_cmpint (c->info.exit_status, ==, 1);
+          /* the reason, from the run's own error line */
+          g_assert_nonnull (strstr (c->info.message, "no-such-data"));
+        }
+      else
+        g_assert_cmpint (c->info.state, ==, INK_SWEEP_COMPLETED);
+    }
+}
+
+/* SIGTERM to the sweep (what Slurm or systemd send; Ctrl+C the same)
+ * stops the running children, which keep their checkpoints; resume
+ * finishes them */
+static void
+test_local_sigterm (void)
+{
+  g_autofree char *spec = write_spec ("term.json", "{ \"name\": \"term\", \"parameters\": ["
+                                      "  { \"path\": \"seed\", \"values\": [1, 2, 3] } ] }", 60);
+  g_autofree char *dir = g_build_filename (tmpdir, "term", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(InkSweep) s = NULL;
+  const char *argv[] = { INK_TEST_CLI, "sweep", spec, "--dir", dir, "--parallel", "2", NULL };
+  const char *resume[] = { "sweep", "resume", dir, NULL };
+  g_autofree char *out = NULL;
+  guint stopped = 0, pending = 0;
+  gboolean sent = FALSE;
+
+  proc = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
+  g_assert_no_error (error);
+  /* once a child is past its first epoch and stopped there (SIGSTOP, so
+   * that it cannot finish first), the sweep gets SIGTERM */
+  for (guint tries = 0; !sent; tries++)
+    {
+      g_autoptr(InkSweep) peek = NULL;
+
+      if (tries > 12000)
+        g_error ("no child of the sweep was seen running in 120 s");
+      g_usleep (10000);
+      if (!(peek = ink_sweep_open (dir, NULL)))
+        continue;
+      for (guint i = 0; i < peek->children->len && !sent; i++)
+        {
+          const char *d = child (peek, i)->dir;
+          int pid = read_pid_if_running (d);
+
+          if (pid <= 0 || epochs_done (d) < 2 || kill (pid, SIGSTOP) != 0)
+            continue;
+          if (still_running (d) && epochs_done (d) < 60)
+            {
+              g_subprocess_send_signal (proc, SIGTERM);
+              sent = TRUE;
+            }
+          kill (pid, SIGCONT);
+        }
+    }
+  g_assert_true (g_subprocess_wait (proc, NULL, &error));
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 143);
+  s = ink_sweep_open (dir, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 3; i++)
+    {
+      InkSweepChild *c = child (s, i);
+      g_autofree char *ckpt = g_build_filename (c->dir, "checkpoint.safetensors", NULL);
+
+      /* none was killed: each one running stopped and said so */
+      if (c->info.state == INK_SWEEP_INTERRUPTED)
+        g_error ("%s was interrupted: %s", c->id, c->info.message);
+      g_assert_cmpint (c->info.state, !=, INK_SWEEP_RUNNING);
+      if (c->info.state == INK_SWEEP_STOPPED)
+        {
+          stopped++;
+          g_assert_cmpint (c->info.exit_status, ==, 143);
+          g_assert_true (g_file_test (ckpt, G_FILE_TEST_IS_REGULAR));
+          g_assert_cmpuint (c->info.epochs_done, <, 60);
+        }
+      pending += c->info.state == INK_SWEEP_PENDING;
+    }
+  g_assert_cmpuint (stopped, >=, 1);
+  /* the third was not started after the signal */
+  g_assert_cmpuint (pending + stopped, >=, 2);
+  g_assert_cmpint (run_cli (resume, &out), ==, 0);
+  ink_sweep_refresh (s);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_cmpint (child (s, i)->info.state, ==, INK_SWEEP_COMPLETED);
+      g_assert_cmpuint (child (s, i)->info.epochs_done, ==, 60);
+    }
+}
+
+static void
+test_cli_usage (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *spec = write_spec ("usage.json", "{ \"parameters\": [ { \"path\": \"seed\", \"values\": [1] } ] }", 1);
+  const char *bad_executor[] = { "sweep", spec, "--executor", "pbs", NULL };
+  const char *no_spec[] = { "sweep", NULL };
+  const char *bad_metric[] = { "sweep", "report", tmpdir, "--metric", "speed", NULL };
+  const char *not_sweep[] = { "sweep", "status", tmpdir, NULL };
+  const char *help[] = { "sweep", "--help", NULL };
+
+  g_assert_cmpint (run_cli (bad_executor, NULL), ==, 2);
+  g_assert_cmpint (run_cli (no_spec, NULL), ==, 2);
+  g_assert_cmpint (run_cli (bad_metric, NULL), ==, 2);
+  g_assert_cmpint (run_cli (not_sweep, NULL), ==, 1);
+  g_assert_cmpint (run_cli (help, &out), ==, 0);
+  g_assert_nonnull (strstr (out, "--executor"));
+  g_assert_nonnull (strstr (out, "sweep resume DIR"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -841,6 +977,9 @@ main (int argc, char **argv)
   g_test_add_func ("/sweep/slurm-script", test_slurm_script);
   g_test_add_func ("/sweep/local", test_local);
   g_test_add_func ("/sweep/local-kill-resume", test_local_kill_resume);
+  g_test_add_func ("/sweep/local-failure", test_local_failure);
+  g_test_add_func ("/sweep/local-sigterm", test_local_sigterm);
+  g_test_add_func ("/sweep/cli-usage", test_cli_usage);
   ret = g_test_run ();
   if (!g_str_has_prefix (data_dir, tmpdir) && !strstr (data_dir, "inkling/datasets"))
     test_remove_tree (data_dir);

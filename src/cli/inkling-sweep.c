@@ -221,15 +221,15 @@ on_event (const InkSweepEvent *ev, gpointer data)
       {
         g_autofree char *vals = values_text (v->sweep, c);
         v->started++;
-        printf ("start   %s  %s  (%u epochs)\n", c->id, vals, ev->epochs);
+        printf ("start   %s  %s  (%u epoch%s)\n", c->id, vals, ev->epochs, ev->epochs == 1 ? "" : "s");
       }
       break;
     case INK_SWEEP_EVENT_FINISHED:
       {
         g_autofree char *acc = percent (c->info.test_accuracy);
         v->finished++;
-        printf ("%-7s %s  test accuracy %s, %u epochs%s%s\n", ink_sweep_state_to_string (c->info.state), c->id, acc,
-                c->info.epochs_done, c->info.message && *c->info.message ? " — " : "",
+        printf ("%-7s %s  test accuracy %s, %u epoch%s%s%s\n", ink_sweep_state_to_string (c->info.state), c->id, acc,
+                c->info.epochs_done, c->info.epochs_done == 1 ? "" : "s", c->info.message && *c->info.message ? " — " : "",
                 c->info.message ? c->info.message : "");
       }
       break;
@@ -237,7 +237,7 @@ on_event (const InkSweepEvent *ev, gpointer data)
       printf ("halted  %s  %s\n", c->id, c->info.message);
       break;
     case INK_SWEEP_EVENT_RUNG:
-      printf ("rung %u: training to %u epochs\n", ev->rung, ev->epochs);
+      printf ("rung %u: training to %u epoch%s\n", ev->rung, ev->epochs, ev->epochs == 1 ? "" : "s");
       break;
     default:
       break;

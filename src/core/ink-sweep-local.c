@@ -117,9 +117,13 @@ on_child_exit (GObject *source, GAsyncResult *res, gpointer data)
   memset (&st, 0, sizeof st);
   ink_sweep_status_read (c->dir, &st, NULL);
   /* the run records its own end; one that could not (killed, or failed
-   * before it began) is recorded here */
-  if (st.state == INK_SWEEP_RUNNING || (st.state == INK_SWEEP_PENDING && status != 0) ||
-      (st.attempts == 0 && status != 0))
+   * before it began) is recorded here; one stopped before it began (the
+   * sweep's SIGTERM while it was loading its data) is still pending */
+  if (l->stopping && st.state == INK_SWEEP_PENDING && g_subprocess_get_if_signaled (proc) &&
+      g_subprocess_get_term_sig (proc) == SIGTERM)
+    ;
+  else if (st.state == INK_SWEEP_RUNNING || (st.state == INK_SWEEP_PENDING && status != 0) ||
+           (st.attempts == 0 && status != 0))
     {
       if (g_subprocess_get_if_signaled (proc))
         {
