@@ -562,6 +562,28 @@ execute (InkSweep *sweep, const char *executor, RunFlags *f)
      "1 a child not finished, or input that cannot be used; 2 a bad flag;\n" \
      "130/143 after Ctrl+C/SIGTERM (the runs stopped and kept their checkpoints).")
 
+/* A dataset folder given by a relative path is made absolute (as train
+ * records it), so that the children find it from wherever they run: a
+ * Slurm node, a resume from another folder. */
+static void
+make_absolute (char **dataset)
+{
+  if (*dataset && !g_path_is_absolute (*dataset) && g_file_test (*dataset, G_FILE_TEST_IS_DIR))
+    {
+      char *abs = g_canonicalize_filename (*dataset, NULL);
+      g_free (*dataset);
+      *dataset = abs;
+    }
+}
+
+static void
+absolute_data (InkSweep *sweep)
+{
+  make_absolute (&sweep->base->dataset);
+  for (guint i = 0; i < sweep->children->len; i++)
+    make_absolute (&((InkSweepChild *) g_ptr_array_index (sweep->children, i))->experiment->dataset);
+}
+
 static int
 cmd_run (int argc, char **argv)
 {
@@ -591,6 +613,7 @@ cmd_run (int argc, char **argv)
       return 1;
     }
   executor = f.executor ? f.executor : sweep->executor ? sweep->executor : "local";
+  absolute_data (sweep);
   if (f.dir)
     dir = g_strdup (f.dir);
   else
