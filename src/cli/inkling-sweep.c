@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ink-json.h"
 #include "ink-ledger.h"
 #include "ink-sweep.h"
 
@@ -179,8 +180,6 @@ on_event (const InkSweepEvent *ev, gpointer data)
   if (v->json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonGenerator) gen = json_generator_new ();
-      g_autoptr(JsonNode) root = NULL;
       g_autofree char *text = NULL;
       static const char * const kinds[] = { "started", "finished", "halted", "rung" };
 
@@ -208,9 +207,7 @@ on_event (const InkSweepEvent *ev, gpointer data)
       json_builder_set_member_name (b, "epochs");
       json_builder_add_int_value (b, ev->epochs);
       json_builder_end_object (b);
-      root = json_builder_get_root (b);
-      json_generator_set_root (gen, root);
-      text = json_generator_to_data (gen, NULL);
+      text = ink_json_builder_to_text (b, FALSE);
       printf ("%s\n", text);
       fflush (stdout);
       return;

@@ -193,6 +193,8 @@ spawn (Local *l, InkSweepChild *c, guint epochs, GError **error)
   w->l = l;
   w->index = c->index;
   g_subprocess_wait_async (proc, NULL, on_child_exit, w);
+  /* its status.json says so once it has loaded its data */
+  c->info.state = INK_SWEEP_RUNNING;
   emit (l, INK_SWEEP_EVENT_STARTED, c, c->info.rung, epochs);
   return TRUE;
 }
