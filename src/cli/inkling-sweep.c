@@ -463,7 +463,7 @@ print_dry_run (InkSweep *sweep, const char *executor, RunFlags *f)
         g_ptr_array_add (r, NULL);
         table_add (&t, (char **) g_ptr_array_free (r, FALSE));
       }
-    printf ("sweep %s: %u children", sweep->name, sweep->children->len);
+    printf ("sweep %s: %u %s", sweep->name, sweep->children->len, sweep->children->len == 1 ? "child" : "children");
     if (sweep->duplicates)
       printf (" (%u repeated draw%s dropped)", sweep->duplicates, sweep->duplicates == 1 ? "" : "s");
     printf (" in %s\n\n", sweep->dir);
@@ -656,7 +656,7 @@ cmd_run (int argc, char **argv)
     }
   if (!f.json)
     {
-      printf ("sweep %s: %u children", sweep->name, sweep->children->len);
+      printf ("sweep %s: %u %s", sweep->name, sweep->children->len, sweep->children->len == 1 ? "child" : "children");
       if (sweep->duplicates)
         printf (" (%u repeated draw%s dropped)", sweep->duplicates, sweep->duplicates == 1 ? "" : "s");
       printf (" in %s\n", sweep->dir);
@@ -790,7 +790,8 @@ cmd_status (int argc, char **argv)
     for (guint s = 0; s <= INK_SWEEP_HALTED; s++)
       if (counts[s])
         g_string_append_printf (line, "%s%u %s", line->len ? ", " : "", counts[s], ink_sweep_state_to_string (s));
-    printf ("sweep %s: %u children in %s\n%s\n\n", sweep->name, sweep->children->len, sweep->dir, line->str);
+    printf ("sweep %s: %u %s in %s\n%s\n\n", sweep->name, sweep->children->len,
+            sweep->children->len == 1 ? "child" : "children", sweep->dir, line->str);
     g_string_free (line, TRUE);
   }
   table_print (&t);
