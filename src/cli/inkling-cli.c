@@ -19,7 +19,8 @@
  */
 
 /* inkling-cli: the train, evaluate, predict, info, presets, parity and
- * bench commands. */
+ * bench commands, and the command table (sweep is in inkling-sweep.c,
+ * bench in inkling-bench.c). */
 
 #include "config.h"
 
@@ -46,6 +47,7 @@
 #include "ink-predict.h"
 #include "ink-preflight.h"
 #include "ink-save.h"
+#include "ink-sweep.h"
 #include "ink-trainer.h"
 
 #include "inkling-cli.h"
@@ -819,7 +821,7 @@ copy_into_ledger (const char *from, const char *to, GError **error)
 typedef struct
 {
   char     *preset, *config, *resume, *data, *device, *optimizer, *norm, *lr_text;
-  char     *save, *history, *checkpoint, *write_config;
+  char     *save, *history, *checkpoint, *write_config, *run_dir;
   int       epochs, batch, subset;
   gint64    seed;
   double    lr;                 /* --lr's value, once checked */
@@ -839,6 +841,7 @@ typedef struct
   char          *ledger_model, *ledger_ckpt, *ledger_history;
   gboolean       ckpt_in_ledger; /* no --checkpoint: it goes into the ledger */
   gboolean       saved, history_written;
+  gboolean       child_begun;   /* --run-dir: the attempt is recorded in its status.json */
   TrainView      view;
 } TrainCommand;
 
@@ -869,6 +872,7 @@ train_command_clear (TrainCommand *c)
   g_free (o->history);
   g_free (o->checkpoint);
   g_free (o->write_config);
+  g_free (o->run_dir);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TrainCommand, train_command_clear)
@@ -935,6 +939,7 @@ train_parse_options (TrainOptions *o, int argc, char **argv, int *status)
     { "history", 0, 0, G_OPTION_ARG_FILENAME, &o->history, N_("Write the per-epoch history as CSV"), N_("FILE") },
     { "checkpoint", 0, 0, G_OPTION_ARG_FILENAME, &o->checkpoint, N_("Write a checkpoint after every epoch (default with --save: FILE.ckpt)"), N_("FILE") },
     { "no-ledger", 0, 0, G_OPTION_ARG_NONE, &o->no_ledger, N_("Keep no record of the run in the run ledger (~/.local/share/inkling/runs)"), NULL },
+    { "run-dir", 0, 0, G_OPTION_ARG_FILENAME, &o->run_dir, N_("Train into this run folder (a sweep's child) instead of a new ledger folder: resumes from its checkpoint, does nothing when it is finished"), N_("DIR") },
     { "write-config", 0, 0, G_OPTION_ARG_FILENAME, &o->write_config, N_("Write the resulting experiment JSON to FILE and exit"), N_("FILE") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, N_("Print events as JSON lines (start, phase, progress, epoch, test, report, saved)"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, N_("Print only the final result lines (and errors)"), NULL },
@@ -967,10 +972,14 @@ train_parse_options (TrainOptions *o, int argc, char **argv, int *status)
                         "--data", o->data, "--device", o->device, "--optimizer", o->optimizer,
                         "--normalization", o->norm, "--save", o->save, "--history", o->history,
                         "--checkpoint", o->checkpoint, "--write-config", o->write_config, "--lr", o->lr_text,
-                        NULL))
+                        "--run-dir", o->run_dir, NULL))
     return FALSE;
   if (!!o->preset + !!o->config + !!o->resume > 1)
     bad = g_strdup ("give only one of --preset, --config and --resume");
+  else if (o->run_dir && o->no_ledger)
+    bad = g_strdup ("--run-dir is the run's record; it cannot go with --no-ledger");
+  else if (o->run_dir && o->checkpoint)
+    bad = g_strdup ("--run-dir keeps the checkpoint in its folder; leave out --checkpoint");
   else if (o->json && o->quiet)
     bad = g_strdup ("give only one of --json and --quiet");
   else if (!check_preset (ctx, o->preset, status))
@@ -1097,7 +1106,8 @@ train_claim_outputs (TrainCommand *c)
   const char *outputs[3];
   const char *flags[3] = { "--save", "--checkpoint", "--history" };
 
-  if (o->checkpoint == NULL && o->resume)
+  /* --run-dir: the run folder's checkpoint, kept as the ledger keeps it */
+  if (o->checkpoint == NULL && o->resume && !o->run_dir)
     o->checkpoint = g_strdup (o->resume);
   if (o->checkpoint == NULL && o->save)
     o->checkpoint = g_strconcat (o->save, ".ckpt", NULL);
@@ -1156,7 +1166,19 @@ train_open_ledger (TrainCommand *c)
       guint n_done;
       const InkEpochRecord *done = ink_trainer_history (c->trainer, &n_done);
 
-      c->ledger = ink_ledger_run_create (NULL, c->exp, &error);
+      if (o->run_dir)
+        {
+          /* a sweep's child: its own folder, taken over for this attempt */
+          c->ledger = ink_sweep_child_begin (o->run_dir, c->exp, &error);
+          c->child_begun = c->ledger != NULL;
+          if (c->ledger == NULL)
+            {
+              fail ("--run-dir: %s", error->message);
+              return FALSE;
+            }
+        }
+      else
+        c->ledger = ink_ledger_run_create (NULL, c->exp, &error);
       if (c->ledger == NULL)
         {
           fail ("the run ledger: %s (--no-ledger trains without it)", error->message);
@@ -1297,6 +1319,45 @@ train_start_view (TrainCommand *c)
   v->done_epochs = n;
 }
 
+/* --run-dir: how the attempt ended, in the child's status.json (once) */
+static void
+train_child_end (TrainCommand *c, InkSweepState state, int status, const char *message)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!c->child_begun)
+    return;
+  c->child_begun = FALSE;
+  if (!ink_sweep_child_end (c->opt.run_dir, state, status, message, &error))
+    ledger_warn (&c->view, error);
+}
+
+/* --run-dir DIR with a checkpoint in it: that checkpoint is resumed
+ * (instead of --config / --preset).  FALSE: a usage error (printed). */
+static gboolean
+train_run_dir_resume (TrainOptions *o)
+{
+  g_autofree char *ckpt = NULL;
+  g_autofree char *bad = NULL;
+
+  if (o->run_dir == NULL || o->resume != NULL)
+    return TRUE;
+  ckpt = g_build_filename (o->run_dir, "checkpoint.safetensors", NULL);
+  if (!g_file_test (ckpt, G_FILE_TEST_IS_REGULAR))
+    return TRUE;
+  g_clear_pointer (&o->config, g_free);
+  g_clear_pointer (&o->preset, g_free);
+  o->resume = g_steal_pointer (&ckpt);
+  if ((bad = train_check_values (o)) != NULL)
+    {
+      fail ("--run-dir %s holds a checkpoint to resume: %s", o->run_dir, bad);
+      return FALSE;
+    }
+  if (!o->json && !o->quiet)
+    out_wrapped ("resuming %s from its checkpoint", o->run_dir);
+  return TRUE;
+}
+
 /* Step 7: the run, in a thread, while the main loop waits for Ctrl+C and
  * SIGTERM.  FALSE: it failed; the error is printed and the ledger says
  * so. */
@@ -1326,6 +1387,7 @@ train_run (TrainCommand *c)
     {
       if (c->ledger)
         ink_ledger_run_finish (c->ledger, "failed", rd.error->message, NAN, 0, NULL);
+      train_child_end (c, INK_SWEEP_FAILED, 1, rd.error->message);
       fail ("%s", rd.error->message);
       g_clear_error (&rd.error);
       return FALSE;
@@ -1471,6 +1533,7 @@ train_save_outputs (TrainCommand *c, const InkMetrics *m, guint kept)
         {
           if (c->ledger)
             ink_ledger_run_finish (c->ledger, "failed", error->message, NAN, kept, NULL);
+          train_child_end (c, INK_SWEEP_FAILED, 1, error->message);
           fail ("--save: could not save the model: %s", error->message);
           return FALSE;
         }
@@ -1482,6 +1545,7 @@ train_save_outputs (TrainCommand *c, const InkMetrics *m, guint kept)
         {
           if (c->ledger)
             ink_ledger_run_finish (c->ledger, "failed", error->message, NAN, kept, NULL);
+          train_child_end (c, INK_SWEEP_FAILED, 1, error->message);
           fail ("--history: could not write the history: %s", error->message);
           return FALSE;
         }
@@ -1567,10 +1631,18 @@ cmd_train (int argc, char **argv)
 
   if (!train_parse_options (&c.opt, argc, argv, &status))
     return status;
+  if (!train_run_dir_resume (&c.opt))
+    return EXIT_USAGE;
   if (!train_build_experiment (&c))
     return 1;
   if (c.opt.write_config)
     return train_write_config (&c);
+  if (c.opt.run_dir && ink_sweep_child_is_done (c.opt.run_dir, c.exp->epochs))
+    {
+      if (!c.opt.quiet)
+        out_wrapped ("%s is finished (%u epochs asked): nothing to do", c.opt.run_dir, c.exp->epochs);
+      return 0;
+    }
   if (!train_claim_outputs (&c) || !train_load (&c) || !train_open_ledger (&c))
     return 1;
   train_start_view (&c);
@@ -1586,7 +1658,22 @@ cmd_train (int argc, char **argv)
   if (!train_save_outputs (&c, m, kept))
     return 1;
   train_report_saved (&c, kept);
-  return train_exit_status (c.trainer);
+  status = train_exit_status (c.trainer);
+  switch (ink_trainer_stop_reason (c.trainer))
+    {
+    case INK_STOP_CANCELLED:
+      train_child_end (&c, INK_SWEEP_STOPPED, status, ink_trainer_stop_message (c.trainer));
+      break;
+    case INK_STOP_DIVERGED:
+      train_child_end (&c, INK_SWEEP_DIVERGED, status, ink_trainer_stop_message (c.trainer));
+      break;
+    case INK_STOP_COMPLETED:
+    case INK_STOP_EARLY:
+    default:
+      train_child_end (&c, INK_SWEEP_COMPLETED, status, "");
+      break;
+    }
+  return status;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -2100,6 +2187,7 @@ static const struct
   { "presets", cmd_presets, N_("List the built-in presets") },
   { "parity", cmd_parity, N_("Compare the CUDA backend with the CPU on a model, layer by layer") },
   { "bench", ink_cli_bench, N_("Time keras-mnist-mlp epochs against the sgemm floor") },
+  { "sweep", ink_cli_sweep, N_("Many runs from one experiment (grid, random draws), here or on Slurm") },
 };
 
 static void
@@ -2141,6 +2229,6 @@ main (int argc, char **argv)
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     if (g_str_equal (argv[1], commands[i].name))
       return commands[i].func (argc - 1, argv + 1);
-  fail ("unknown command “%s” (commands: train, evaluate, predict, info, presets, parity, bench)", argv[1]);
+  fail ("unknown command “%s” (commands: train, evaluate, predict, info, presets, parity, bench, sweep)", argv[1]);
   return EXIT_USAGE;
 }

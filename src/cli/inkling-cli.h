@@ -26,7 +26,7 @@
 
 G_BEGIN_DECLS
 
-/* What inkling-cli.c and inkling-bench.c share. */
+/* What inkling-cli.c, inkling-bench.c and inkling-sweep.c share. */
 
 /* "inkling-cli: error: MSG" on stderr, on one line */
 void     ink_cli_fail          (const char      *fmt,
@@ -41,6 +41,10 @@ gboolean ink_cli_parse_options (GOptionContext  *ctx,
 
 /* `inkling-cli bench` (inkling-bench.c) */
 int      ink_cli_bench         (int              argc,
+                                char           **argv);
+
+/* `inkling-cli sweep` and its status, resume and report (inkling-sweep.c) */
+int      ink_cli_sweep         (int              argc,
                                 char           **argv);
 
 G_END_DECLS
