@@ -97,7 +97,7 @@ assert_one_line_error (Result *r, int status, const char *needle)
 static void
 test_help (void)
 {
-  const char *cmds[] = { "train", "evaluate", "predict", "info", "presets", "parity", "bench" };
+  const char *cmds[] = { "train", "evaluate", "predict", "info", "presets", "parity", "bench", "sweep" };
   Result r = cli ("--help", NULL);
 
   g_assert_cmpint (r.status, ==, 0);
@@ -526,7 +526,7 @@ test_signals (void)
 static void
 test_version (void)
 {
-  const char *cmds[] = { "train", "evaluate", "predict", "info", "presets", "parity", "bench" };
+  const char *cmds[] = { "train", "evaluate", "predict", "info", "presets", "parity", "bench", "sweep" };
   g_autofree char *want = g_strdup_printf ("inkling-cli %s\n", PACKAGE_VERSION);
   Result r = cli ("--version", NULL);
 
