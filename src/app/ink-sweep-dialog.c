@@ -207,7 +207,7 @@ experiment_fields (JsonObject *root)
 
 /* ---- from the entries to a sweep --------------------------------------------- */
 
-/* "0.1, 0.01; 0.001", "0.0001 – 0.1", "1e-4..1e-1", "1e-4 to 1e-1" */
+/* "0.1, 0.01; 0.001", "0.0001 – 0.1", "1e-4..1e-1", "1e-4 to 1e-1", "8 - 64" */
 static GArray *
 parse_numbers (const char *text, GError **error)
 {
@@ -219,6 +219,7 @@ parse_numbers (const char *text, GError **error)
   g_string_replace (s, "—", ",", 0);
   g_string_replace (s, "..", ",", 0);
   g_string_replace (s, " to ", ",", 0);
+  g_string_replace (s, " - ", ",", 0);
   g_string_replace (s, ";", ",", 0);
   g_string_replace (s, " ", ",", 0);
   parts = g_strsplit (s->str, ",", -1);
@@ -417,6 +418,9 @@ validate (InkSweepDialog *self)
   Field *at_fault = NULL;
   gboolean random = FALSE;
 
+  /* still being built */
+  if (self->count_label == NULL)
+    return;
   g_clear_pointer (&self->sweep, ink_sweep_free);
   for (guint i = 0; i < self->fields->len; i++)
     show_field_error (self->fields->pdata[i], NULL);
