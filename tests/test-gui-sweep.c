@@ -741,7 +741,13 @@ test_shots (Fixture *f, gconstpointer data)
   shots (f, "sweep-parallel");
   switch_to (GTK_WIDGET (f->sweeps), "Scatter");
   shots (f, "sweep-scatter");
+  switch_to (GTK_WIDGET (f->sweeps), "Table");
+  gtk_widget_activate (gui_find_named (GTK_WIDGET (f->sweeps), "ink-sweep-back"));
+  gui_pump ();
+  shots (f, "sweep-list");
   switch_to (GTK_WIDGET (f->runs), "Runs");
+  show_page (f->win, "design");
+  shots (f, "sweep-design");
   d = open_dialog (f);
   if (have_xdotool ())
     {

@@ -31,8 +31,9 @@
 #include "ink-cairo-util.h"
 #include "ink-parallel-coords.h"
 
-#define PAD_LEFT    28.0
-#define PAD_RIGHT   96.0   /* the legend */
+#define PAD_LEFT    64.0   /* half an axis title */
+#define PAD_RIGHT  150.0   /* the last axis's ticks and the legend */
+#define TITLE_MAX  130.0
 #define PAD_TOP     44.0   /* the axis titles */
 #define PAD_BOTTOM  16.0
 #define HIT_PX       8.0
@@ -138,14 +139,15 @@ ink_parallel_coords_draw (InkParallelCoords *self,
       const InkSweepAxis *axis = &plot->axes[a];
       double x = axis_x (self, a, width);
       double room = plot->n_axes > 1 ? (width - PAD_LEFT - PAD_RIGHT) / (plot->n_axes - 1) - 6 : width;
+      double tw = CLAMP (room, 40, TITLE_MAX);
       g_autoptr(PangoLayout) title = ink_text_layout (widget, axis->title, 0.9, TRUE);
       g_autoptr(GArray) ticks = ink_sweep_axis_ticks (axis);
 
-      pango_layout_set_width (title, (int) (MAX (room, 40) * PANGO_SCALE));
+      pango_layout_set_width (title, (int) (tw * PANGO_SCALE));
       pango_layout_set_alignment (title, PANGO_ALIGN_CENTER);
       pango_layout_set_ellipsize (title, PANGO_ELLIPSIZE_END);
       gdk_cairo_set_source_rgba (cr, &fg);
-      ink_cairo_show_layout (cr, title, CLAMP (x, MAX (room, 40) / 2, width - MAX (room, 40) / 2), top - 22, 0.5, 1);
+      ink_cairo_show_layout (cr, title, CLAMP (x, tw / 2, width - tw / 2), top - 22, 0.5, 1);
       if (axis->log)
         {
           g_autoptr(PangoLayout) tag = ink_text_layout (widget, _("log"), 0.75, FALSE);
@@ -194,7 +196,7 @@ ink_parallel_coords_draw (InkParallelCoords *self,
       cairo_stroke (cr);
     }
 
-  ink_sweep_plot_legend (plot, widget, cr, width - PAD_RIGHT + 34, top + 8, 12, MAX (bottom - top - 16, 20));
+  ink_sweep_plot_legend (plot, widget, cr, width - 78, top + 8, 12, MAX (bottom - top - 16, 20));
 }
 
 static void

@@ -122,8 +122,9 @@ static void
 axis_range (InkSweepPlot *plot, guint a)
 {
   InkSweepAxis *axis = &plot->axes[a];
-  g_autoptr(GArray) d = distinct (plot, a);
+  GArray *d = distinct (plot, a);
 
+  axis->distinct = d;
   if (d->len == 0)
     {
       axis->min = 0;
@@ -176,7 +177,8 @@ ink_sweep_plot_new (const InkSweep *sweep,
     }
   plot->axes[np].title = g_strdup (ink_sweep_metric_title (metric));
   plot->axes[np].path = g_strdup (metric);
-  plot->axes[np].percent = !ink_sweep_metric_higher_better (metric) ? FALSE : TRUE;
+  /* the accuracies in % */
+  plot->axes[np].percent = ink_sweep_metric_higher_better (metric);
   plot->acc_min = INFINITY;
   plot->acc_max = -INFINITY;
   for (guint l = 0; l < plot->n_lines; l++)
@@ -231,6 +233,8 @@ ink_sweep_plot_free (InkSweepPlot *plot)
       g_free (plot->axes[a].path);
       if (plot->axes[a].categories)
         g_ptr_array_unref (plot->axes[a].categories);
+      if (plot->axes[a].distinct)
+        g_array_unref (plot->axes[a].distinct);
     }
   g_free (plot->axes);
   g_free (plot->values);
@@ -290,6 +294,12 @@ ink_sweep_axis_ticks (const InkSweepAxis *axis)
   if (axis->max <= axis->min)
     {
       g_array_append_val (out, axis->min);
+      return out;
+    }
+  /* a few values (a grid): each one */
+  if (axis->distinct && axis->distinct->len <= 7)
+    {
+      g_array_append_vals (out, axis->distinct->data, axis->distinct->len);
       return out;
     }
   for (guint i = 0; i < n; i++)

@@ -39,6 +39,7 @@ typedef struct
   gboolean   percent;      /* an accuracy: ticks in % */
   GPtrArray *categories;   /* char*: text values, in order of first appearance; NULL for numbers */
   double     min, max;     /* of the finite values (categories: 0 … n − 1) */
+  GArray    *distinct;     /* double: the finite values, sorted, each once */
 } InkSweepAxis;
 
 typedef struct

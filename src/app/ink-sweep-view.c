@@ -690,7 +690,8 @@ make_columns (InkSweepView *self)
       gtk_column_view_remove_column (self->table, c);
     }
   add_column (self, COL_OPEN, NULL);
-  add_column (self, COL_ID, _("Run"));
+  /* the table fills the card */
+  gtk_column_view_column_set_expand (add_column (self, COL_ID, _("Run")), TRUE);
   add_column (self, COL_STATE, _("State"));
   for (guint p = 0; p < self->sweep->params->len; p++)
     {
