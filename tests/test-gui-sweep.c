@@ -449,6 +449,75 @@ test_plots (Fixture *f, gconstpointer data)
     }
 }
 
+static GtkWidget *
+find_file_chooser (void)
+{
+  GList *tops = gtk_window_list_toplevels ();
+  GtkWidget *d = NULL;
+
+  for (GList *l = tops; l; l = l->next)
+    if (GTK_IS_FILE_CHOOSER_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      d = l->data;
+  g_list_free (tops);
+  return d;
+}
+
+static gboolean
+chooser_shown (gpointer data)
+{
+  return find_file_chooser () != NULL;
+}
+
+static gboolean
+copy_shown (gpointer data)
+{
+  Fixture *f = data;
+  const InkSweep *s = ink_sweep_view_get_sweep (f->sweeps);
+  const char *copy = g_object_get_data (G_OBJECT (f->sweeps), "test-copy");
+  return sweep_shown (f) && g_strcmp0 (s->dir, copy) == 0;
+}
+
+/* A sweep folder copied somewhere else (back from a cluster) opens with
+ * Open… and its file chooser, its runs as they were, and stays listed;
+ * a folder that holds no sweep is refused naming it. */
+static void
+test_open_folder (Fixture *f, gconstpointer data)
+{
+  g_autofree char *copy = g_build_filename (home, "from-cluster", "gui4-copy", NULL);
+  g_autofree char *parent = g_path_get_dirname (copy);
+  g_autofree char *cmd = g_strdup_printf ("cp -r '%s' '%s'", sweep_dir, copy);
+  g_autoptr(GFile) file = g_file_new_for_path (copy);
+  g_autoptr(GError) error = NULL;
+  GtkWidget *chooser, *title;
+  int status;
+
+  g_assert_cmpint (g_mkdir_with_parents (parent, 0755), ==, 0);
+  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  show_page (f->win, "runs");
+  switch_to (GTK_WIDGET (f->runs), "Sweeps");
+  g_assert_nonnull (gui_wait_label (GTK_WIDGET (f->sweeps), "gui4", 30));
+  gui_click (gui_find_button (GTK_WIDGET (f->sweeps), "_Open…"));
+  g_assert_true (gui_wait_for (chooser_shown, NULL, 10));
+  chooser = find_file_chooser ();
+  g_assert_true (gtk_file_chooser_set_file (GTK_FILE_CHOOSER (chooser), file, &error));
+  g_assert_no_error (error);
+  gui_pump ();
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+  g_object_set_data_full (G_OBJECT (f->sweeps), "test-copy", g_strdup (copy), g_free);
+  g_assert_true (gui_wait_for (copy_shown, f, 30));
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpint (child_at (f, i)->info.state, ==, INK_SWEEP_COMPLETED);
+  /* listed beside the others */
+  gtk_widget_activate (gui_find_named (GTK_WIDGET (f->sweeps), "ink-sweep-back"));
+  title = gui_wait_label (GTK_WIDGET (f->sweeps), "gui4-copy", 30);
+  g_assert_nonnull (title);
+  /* not a sweep */
+  g_assert_false (ink_sweep_view_show_dir (f->sweeps, parent, &error));
+  g_assert_nonnull (strstr (error->message, "from-cluster"));
+  g_assert_nonnull (strstr (error->message, "sweep.json"));
+}
+
 /* ---- the dialog --------------------------------------------------------------- */
 
 static InkSweepDialog *
@@ -786,6 +855,7 @@ main (int argc, char **argv)
   make_sweep ();
   g_test_add ("/sweep-view/table", Fixture, NULL, fixture_setup, test_table, fixture_teardown);
   g_test_add ("/sweep-view/plots", Fixture, NULL, fixture_setup, test_plots, fixture_teardown);
+  g_test_add ("/sweep-view/open-folder", Fixture, NULL, fixture_setup, test_open_folder, fixture_teardown);
   g_test_add ("/sweep-dialog/count-and-refusal", Fixture, NULL, fixture_setup, test_dialog_count, fixture_teardown);
   g_test_add ("/sweep-dialog/start-local", Fixture, NULL, fixture_setup, test_dialog_start, fixture_teardown);
   g_test_add ("/sweep-dialog/stop", Fixture, NULL, fixture_setup, test_dialog_stop, fixture_teardown);
