@@ -767,6 +767,63 @@ test_dialog_stop (Fixture *f, gconstpointer data)
   g_assert_false (gtk_widget_get_visible (stop));
 }
 
+static gboolean
+have_cluster (void)
+{
+  g_autofree char *out = NULL;
+  const char *argv[] = { "sinfo", "-h", "-o", "%T", NULL };
+
+  if (g_getenv ("SLURM_CONF") == NULL ||
+      !g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                     &out, NULL, NULL, NULL) ||
+      out == NULL || strstr (out, "idle") == NULL)
+    {
+      g_test_skip ("no Slurm cluster here (tests/with-slurm.sh starts one: meson test --suite slurm)");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+subtitle_says_slurm (gpointer data)
+{
+  Fixture *f = data;
+  return gui_find_label (GTK_WIDGET (f->sweeps), "Slurm job") != NULL;
+}
+
+/* Slurm (under tests/with-slurm.sh's one-node cluster): the dialog's
+ * Slurm choice with a partition and a time limit submits the sweep as a
+ * job array; the sweep's page names the job and its state follows the
+ * scheduler and the runs' files to the end. */
+static void
+test_dialog_slurm (Fixture *f, gconstpointer data)
+{
+  InkSweepDialog *d;
+  GtkWidget *slurm;
+  const InkSweep *s;
+
+  if (!have_xdotool () || !have_cluster ())
+    return;
+  d = open_dialog (f);
+  type_into (d, "optimizer.lr", "0.01, 0.001");
+  slurm = gui_find_named (GTK_WIDGET (d), "ink-sweep-slurm");
+  g_assert_true (gtk_widget_get_sensitive (slurm));
+  gui_click (slurm);
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (slurm)));
+  g_assert_cmpstr (count_text (d), ==, "2 runs");
+  gui_click (gui_find_named (GTK_WIDGET (d), "ink-sweep-start"));
+  g_assert_true (gui_wait_for (subtitle_says_slurm, f, 30));
+  g_assert_true (gui_wait_for (all_final, f, 240));
+  s = ink_sweep_view_get_sweep (f->sweeps);
+  for (guint i = 0; i < s->children->len; i++)
+    {
+      const InkSweepChild *c = s->children->pdata[i];
+      g_test_message ("child %u: %s, Slurm task %s", i, ink_sweep_state_to_string (c->info.state), c->info.slurm_job);
+      g_assert_cmpint (c->info.state, ==, INK_SWEEP_COMPLETED);
+      g_assert_nonnull (c->info.slurm_job);
+    }
+}
+
 /* ---- screenshots ------------------------------------------------------------------ */
 
 static void
@@ -859,6 +916,7 @@ main (int argc, char **argv)
   g_test_add ("/sweep-dialog/count-and-refusal", Fixture, NULL, fixture_setup, test_dialog_count, fixture_teardown);
   g_test_add ("/sweep-dialog/start-local", Fixture, NULL, fixture_setup, test_dialog_start, fixture_teardown);
   g_test_add ("/sweep-dialog/stop", Fixture, NULL, fixture_setup, test_dialog_stop, fixture_teardown);
+  g_test_add ("/sweep-dialog/slurm", Fixture, NULL, fixture_setup, test_dialog_slurm, fixture_teardown);
   g_test_add ("/sweep-view/shots", Fixture, NULL, fixture_setup, test_shots, fixture_teardown);
   ret = g_test_run ();
   g_clear_object (&the_app);
