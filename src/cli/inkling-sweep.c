@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ink-json.h"
 #include "ink-ledger.h"
 #include "ink-sweep.h"
 
@@ -179,8 +180,6 @@ on_event (const InkSweepEvent *ev, gpointer data)
   if (v->json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonGenerator) gen = json_generator_new ();
-      g_autoptr(JsonNode) root = NULL;
       g_autofree char *text = NULL;
       static const char * const kinds[] = { "started", "finished", "halted", "rung" };
 
@@ -208,9 +207,7 @@ on_event (const InkSweepEvent *ev, gpointer data)
       json_builder_set_member_name (b, "epochs");
       json_builder_add_int_value (b, ev->epochs);
       json_builder_end_object (b);
-      root = json_builder_get_root (b);
-      json_generator_set_root (gen, root);
-      text = json_generator_to_data (gen, NULL);
+      text = ink_json_builder_to_text (b, FALSE);
       printf ("%s\n", text);
       fflush (stdout);
       return;
@@ -466,7 +463,7 @@ print_dry_run (InkSweep *sweep, const char *executor, RunFlags *f)
         g_ptr_array_add (r, NULL);
         table_add (&t, (char **) g_ptr_array_free (r, FALSE));
       }
-    printf ("sweep %s: %u children", sweep->name, sweep->children->len);
+    printf ("sweep %s: %u %s", sweep->name, sweep->children->len, sweep->children->len == 1 ? "child" : "children");
     if (sweep->duplicates)
       printf (" (%u repeated draw%s dropped)", sweep->duplicates, sweep->duplicates == 1 ? "" : "s");
     printf (" in %s\n\n", sweep->dir);
@@ -562,6 +559,28 @@ execute (InkSweep *sweep, const char *executor, RunFlags *f)
      "1 a child not finished, or input that cannot be used; 2 a bad flag;\n" \
      "130/143 after Ctrl+C/SIGTERM (the runs stopped and kept their checkpoints).")
 
+/* A dataset folder given by a relative path is made absolute (as train
+ * records it), so that the children find it from wherever they run: a
+ * Slurm node, a resume from another folder. */
+static void
+make_absolute (char **dataset)
+{
+  if (*dataset && !g_path_is_absolute (*dataset) && g_file_test (*dataset, G_FILE_TEST_IS_DIR))
+    {
+      char *abs = g_canonicalize_filename (*dataset, NULL);
+      g_free (*dataset);
+      *dataset = abs;
+    }
+}
+
+static void
+absolute_data (InkSweep *sweep)
+{
+  make_absolute (&sweep->base->dataset);
+  for (guint i = 0; i < sweep->children->len; i++)
+    make_absolute (&((InkSweepChild *) g_ptr_array_index (sweep->children, i))->experiment->dataset);
+}
+
 static int
 cmd_run (int argc, char **argv)
 {
@@ -591,6 +610,7 @@ cmd_run (int argc, char **argv)
       return 1;
     }
   executor = f.executor ? f.executor : sweep->executor ? sweep->executor : "local";
+  absolute_data (sweep);
   if (f.dir)
     dir = g_strdup (f.dir);
   else
@@ -636,7 +656,7 @@ cmd_run (int argc, char **argv)
     }
   if (!f.json)
     {
-      printf ("sweep %s: %u children", sweep->name, sweep->children->len);
+      printf ("sweep %s: %u %s", sweep->name, sweep->children->len, sweep->children->len == 1 ? "child" : "children");
       if (sweep->duplicates)
         printf (" (%u repeated draw%s dropped)", sweep->duplicates, sweep->duplicates == 1 ? "" : "s");
       printf (" in %s\n", sweep->dir);
@@ -770,7 +790,8 @@ cmd_status (int argc, char **argv)
     for (guint s = 0; s <= INK_SWEEP_HALTED; s++)
       if (counts[s])
         g_string_append_printf (line, "%s%u %s", line->len ? ", " : "", counts[s], ink_sweep_state_to_string (s));
-    printf ("sweep %s: %u children in %s\n%s\n\n", sweep->name, sweep->children->len, sweep->dir, line->str);
+    printf ("sweep %s: %u %s in %s\n%s\n\n", sweep->name, sweep->children->len,
+            sweep->children->len == 1 ? "child" : "children", sweep->dir, line->str);
     g_string_free (line, TRUE);
   }
   table_print (&t);

@@ -681,8 +681,9 @@ decide_rung (InkSweep *sweep, GPtrArray *at, guint rung, GError **error)
         {
           st.state = c->info.state = INK_SWEEP_HALTED;
           g_free (st.message);
-          st.message = g_strdup_printf ("halted at rung %u (%u epochs): not among the best %u of %u by %s",
-                                        rung, c->info.epochs_done, keep, at->len, sweep->halving.metric);
+          st.message = g_strdup_printf ("halted at rung %u (%u epoch%s): not among the best %u of %u by %s",
+                                        rung, c->info.epochs_done, c->info.epochs_done == 1 ? "" : "s", keep,
+                                        at->len, sweep->halving.metric);
           g_free (c->info.message);
           c->info.message = g_strdup (st.message);
         }

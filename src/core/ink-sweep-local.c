@@ -29,6 +29,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
@@ -99,6 +100,7 @@ typedef struct
 {
   Local *l;
   guint  index;
+  int    pid;
 } Waiting;
 
 static void
@@ -109,9 +111,10 @@ on_child_exit (GObject *source, GAsyncResult *res, gpointer data)
   GSubprocess *proc = G_SUBPROCESS (source);
   InkSweepChild *c = g_ptr_array_index (l->sweep->children, w->index);
   InkSweepStatus st;
-  int status;
+  int status, pid;
 
   g_subprocess_wait_finish (proc, res, NULL);
+  pid = w->pid;
   status = g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc)
                                              : 128 + g_subprocess_get_term_sig (proc);
   memset (&st, 0, sizeof st);
@@ -121,6 +124,9 @@ on_child_exit (GObject *source, GAsyncResult *res, gpointer data)
    * sweep's SIGTERM while it was loading its data) is still pending */
   if (l->stopping && st.state == INK_SWEEP_PENDING && g_subprocess_get_if_signaled (proc) &&
       g_subprocess_get_term_sig (proc) == SIGTERM)
+    ;
+  /* another process's attempt (ours found the child busy): not ours to end */
+  else if (st.state == INK_SWEEP_RUNNING && st.pid != pid && st.pid > 0)
     ;
   else if (st.state == INK_SWEEP_RUNNING || (st.state == INK_SWEEP_PENDING && status != 0) ||
            (st.attempts == 0 && status != 0))
@@ -192,7 +198,10 @@ spawn (Local *l, InkSweepChild *c, guint epochs, GError **error)
   w = g_new0 (Waiting, 1);
   w->l = l;
   w->index = c->index;
+  w->pid = atoi (g_subprocess_get_identifier (proc));
   g_subprocess_wait_async (proc, NULL, on_child_exit, w);
+  /* its status.json says so once it has loaded its data */
+  c->info.state = INK_SWEEP_RUNNING;
   emit (l, INK_SWEEP_EVENT_STARTED, c, c->info.rung, epochs);
   return TRUE;
 }

@@ -406,6 +406,21 @@ sacct_tasks (const char *job_ids, GHashTable *tasks)
     }
 }
 
+static gboolean
+is_queued (const char *state)
+{
+  static const char * const states[] = { "PENDING", "REQUEUED", "REQUEUE_HOLD", "REQUEUE_FED", "RESV_DEL_HOLD",
+                                         "SUSPENDED", "CONFIGURING", NULL };
+  return g_strv_contains (states, state);
+}
+
+static gboolean
+is_active (const char *state)
+{
+  static const char * const states[] = { "RUNNING", "COMPLETING", "STAGE_OUT", "SIGNALING", "RESIZING", "STOPPED", NULL };
+  return g_strv_contains (states, state);
+}
+
 void
 ink_sweep_slurm_poll (InkSweep *sweep)
 {
@@ -440,6 +455,7 @@ ink_sweep_slurm_poll (InkSweep *sweep)
       InkSweepChild *c = g_ptr_array_index (sweep->children, i);
       g_autofree char *key = NULL;
       const char *q, *d;
+      gboolean mine;
 
       if (latest[c->index] == NULL)
         continue;
@@ -448,12 +464,20 @@ ink_sweep_slurm_poll (InkSweep *sweep)
       d = g_hash_table_lookup (done, key);
       g_free (c->info.sched_state);
       c->info.sched_state = g_strdup (q ? q : d);
-      if (ink_sweep_state_is_final (c->info.state) && c->info.state != INK_SWEEP_COMPLETED)
+      /* squeue may still list a task that ended (COMPLETED, CANCELLED,
+       * TIMEOUT…): only these states are a task waiting or running */
+      if (q && !is_queued (q) && !is_active (q))
+        q = NULL;
+      /* halted and diverged children are never submitted again */
+      if (c->info.state == INK_SWEEP_HALTED || c->info.state == INK_SWEEP_DIVERGED)
         continue;
-      if (q && (g_str_equal (q, "PENDING") || g_str_equal (q, "REQUEUED") || g_str_equal (q, "SUSPENDED")) &&
-          c->info.state != INK_SWEEP_COMPLETED)
+      /* a task of a newer job than the child's last attempt is waiting or
+       * starting (a completed child too: the next halving rung); the task
+       * of its last attempt is running unless the attempt recorded its end */
+      mine = g_strcmp0 (c->info.slurm_job, key) == 0;
+      if (q && is_queued (q) && !mine)
         c->info.state = INK_SWEEP_QUEUED;
-      else if (q && c->info.state != INK_SWEEP_COMPLETED)
+      else if (q && is_active (q) && (!mine || c->info.state == INK_SWEEP_RUNNING))
         c->info.state = INK_SWEEP_RUNNING;
       else if (q == NULL && c->info.state == INK_SWEEP_RUNNING && g_strcmp0 (c->info.slurm_job, key) == 0)
         {

@@ -294,15 +294,17 @@ typedef struct
 } InkSweepLocalOptions;
 
 /* Runs what ink_sweep_plan says (rung after rung with halving) until
- * every child is finished, `parallel` at a time, each as
- * `CLI train --config runs/<id>/experiment.json --run-dir runs/<id>
- * --epochs E`
- * (which resumes from the child's checkpoint when there is one), output in
- * runs/<id>/train.log, OPENBLAS_NUM_THREADS set.  A child that fails is
- * recorded and the others go on.  Cancelling sends SIGTERM to the running
+ * nothing is left to run, `parallel` at a time, each as `CLI train
+ * --config runs/<id>/experiment.json --run-dir runs/<id> --epochs E`
+ * (which resumes from the child's checkpoint when there is one), output
+ * in runs/<id>/train.log, OPENBLAS_NUM_THREADS set.  A child that fails
+ * is recorded and the others go on (it is not started again in the same
+ * call: `sweep resume` retries it).  Cancelling sends SIGTERM to the running
  * children (they keep their checkpoints), waits for them and returns FALSE
- * with G_IO_ERROR_CANCELLED.  Runs its own main context: call it from the
- * thread that should wait (the CLI's main thread, or a worker thread). */
+ * with G_IO_ERROR_CANCELLED.  Iterates the calling thread's default main
+ * context (g_main_context_ref_thread_default) until it is done: call it
+ * from the thread that should wait (the CLI's main thread, or a worker
+ * thread that pushed a context of its own); `func` is called there. */
 gboolean    ink_sweep_run_local       (InkSweep                   *sweep,
                                        const InkSweepLocalOptions *options,
                                        GCancellable               *cancellable,
