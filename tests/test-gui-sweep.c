@@ -52,6 +52,7 @@
 
 static char *home;
 static char *data_dir;
+static char *mnist_dir;   /* the real MNIST when installed: the screenshots' sweep */
 static char *sweep_dir;
 static InkApplication *the_app;
 
@@ -226,36 +227,47 @@ switch_to (GtkWidget *root, const char *title)
   gui_pump ();
 }
 
+static guint want_runs = 4;
+
 static gboolean
 sweep_shown (gpointer data)
 {
   Fixture *f = data;
   const InkSweep *s = ink_sweep_view_get_sweep (f->sweeps);
-  return s != NULL && s->children->len == 4 &&
-         g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (ink_sweep_view_get_table (f->sweeps)))) == 4;
+  return s != NULL && s->children->len == want_runs &&
+         g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (ink_sweep_view_get_table (f->sweeps)))) == want_runs;
 }
 
-/* the Runs page, its Sweeps, and the row of the test's sweep activated */
+/* the Runs page, its Sweeps, and the row of the sweep named `name`
+ * (n runs, all completed) activated */
 static void
-open_sweep (Fixture *f)
+open_sweep_named (Fixture *f, const char *name, guint n)
 {
   GtkWidget *title, *row;
+  g_autofree char *counts = g_strdup_printf ("%u runs · %u completed", n, n);
 
+  want_runs = n;
   show_page (f->win, "runs");
   switch_to (GTK_WIDGET (f->runs), "Sweeps");
-  title = gui_wait_label (GTK_WIDGET (f->sweeps), "gui4", 30);
+  title = gui_wait_label (GTK_WIDGET (f->sweeps), name, 30);
   if (title == NULL && g_getenv ("GUI_DEBUG"))
     gui_dump (GTK_WIDGET (f->sweeps), 0);
   g_assert_nonnull (title);
   g_assert_cmpuint (ink_sweep_view_get_n_sweeps (f->sweeps), >=, 1);
   row = gtk_widget_get_ancestor (title, GTK_TYPE_LIST_BOX_ROW);
   g_assert_nonnull (row);
-  g_assert_nonnull (gui_wait_label (row, "4 runs · 4 completed", 5));
+  g_assert_nonnull (gui_wait_label (row, counts, 5));
   gtk_widget_activate (row);
   g_assert_true (gui_wait_for (sweep_shown, f, 30));
   gui_pump ();
   gtk_test_widget_wait_for_draw (GTK_WIDGET (ink_sweep_view_get_table (f->sweeps)));
   gui_pump ();
+}
+
+static void
+open_sweep (Fixture *f)
+{
+  open_sweep_named (f, "gui4", 4);
 }
 
 static const InkSweepChild *
@@ -861,7 +873,40 @@ test_shots (Fixture *f, gconstpointer data)
       g_test_skip ("INK_SHOTS_DIR is not set");
       return;
     }
-  open_sweep (f);
+  /* on MNIST where it is installed: learning rate drawn log-uniformly,
+   * two batch sizes, dropout drawn uniformly, 12 short runs */
+  if (mnist_dir)
+    {
+      g_autofree char *saved = data_dir;
+      g_autofree char *spec = NULL;
+      g_autofree char *path = g_build_filename (home, "shots.json", NULL);
+      g_autofree char *root = ink_sweep_default_root ();
+      g_autofree char *dir = g_build_filename (root, "20260102-000000-mnist-shots", NULL);
+      const char *argv[] = { INK_TEST_CLI, "sweep", path, "--dir", dir, NULL };
+      int status = 0;
+
+      data_dir = mnist_dir;
+      spec = spec_text ("mnist-shots", 2, "{ \"parameters\": ["
+                        " { \"path\": \"optimizer.lr\", \"log_uniform\": [0.00003, 0.03] },"
+                        " { \"path\": \"training.batch_size\", \"values\": [32, 128] },"
+                        " { \"path\": \"network.layers[0].dropout\", \"uniform\": [0.0, 0.5] } ],"
+                        " \"count\": 6, \"seed\": 3 }");
+      data_dir = g_steal_pointer (&saved);
+      {
+        /* 3,000 training images rather than 300: accuracies worth plotting */
+        g_autoptr(GString) more = g_string_new (spec);
+        g_string_replace (more, "\"subset\": 300", "\"subset\": 3000", 1);
+        g_free (spec);
+        spec = g_string_free (g_steal_pointer (&more), FALSE);
+      }
+      g_assert_true (g_file_set_contents (path, spec, -1, NULL));
+      g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, NULL,
+                                   &status, NULL));
+      g_assert_true (g_spawn_check_wait_status (status, NULL));
+      open_sweep_named (f, "mnist-shots", 12);
+    }
+  else
+    open_sweep (f);
   shots (f, "sweep-table");
   switch_to (GTK_WIDGET (f->sweeps), "Parallel Coordinates");
   shots (f, "sweep-parallel");
@@ -903,6 +948,16 @@ main (int argc, char **argv)
 
   home = g_dir_make_tmp ("ink-gui-sweep-XXXXXX", NULL);
   data = g_build_filename (home, "data", NULL);
+  {
+    /* before XDG_DATA_HOME moves (g_get_user_data_dir would keep the old one) */
+    const char *xdg = g_getenv ("XDG_DATA_HOME");
+    g_autofree char *user = xdg && *xdg ? g_strdup (xdg) : g_build_filename (g_getenv ("HOME"), ".local", "share", NULL);
+    g_autofree char *m = g_build_filename (user, "inkling", "datasets", "mnist", NULL);
+    g_autofree char *f = g_build_filename (m, "train-images-idx3-ubyte", NULL);
+
+    if (g_file_test (f, G_FILE_TEST_EXISTS))
+      mnist_dir = g_steal_pointer (&m);
+  }
   g_setenv ("HOME", home, TRUE);
   g_setenv ("XDG_DATA_HOME", data, TRUE);
   g_setenv ("INKLING_CLI", INK_TEST_CLI, TRUE);
@@ -925,5 +980,6 @@ main (int argc, char **argv)
   g_free (home);
   g_free (data_dir);
   g_free (sweep_dir);
+  g_free (mnist_dir);
   return ret;
 }

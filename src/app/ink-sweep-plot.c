@@ -273,7 +273,7 @@ ink_sweep_axis_format (const InkSweepAxis *axis,
     }
   if (axis->percent)
     return g_strdup_printf ("%.1f%%", 100 * value);
-  return g_strdup_printf ("%.4g", value);
+  return g_strdup_printf ("%.3g", value);
 }
 
 GArray *

@@ -596,7 +596,19 @@ bind_cell (GtkSignalListItemFactory *f, GtkListItem *li, InkSweepView *self)
   gtk_widget_remove_css_class (w, "dim-label");
   gtk_widget_set_tooltip_text (w, NULL);
   if (col >= COL_PARAM)
-    text = g_strdup (col - COL_PARAM < (int) row->n_params ? row->text[col - COL_PARAM] : "");
+    {
+      guint p = col - COL_PARAM;
+
+      /* four figures in the table (a drawn 0.0014772767 reads 0.001477);
+       * the value as the run's experiment holds it in the tooltip */
+      if (p < row->n_params && isfinite (row->num[p]) && row->num[p] != floor (row->num[p]))
+        {
+          text = g_strdup_printf ("%.4g", row->num[p]);
+          gtk_widget_set_tooltip_text (w, row->text[p]);
+        }
+      else
+        text = g_strdup (p < row->n_params ? row->text[p] : "");
+    }
   else if (col >= COL_METRIC)
     text = metric_text (col - COL_METRIC, row->metric[col - COL_METRIC]);
   else if (col == COL_ID)
