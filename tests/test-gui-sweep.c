@@ -393,7 +393,7 @@ test_table (Fixture *f, gconstpointer data)
   cell = gui_find (GTK_WIDGET (f->sweeps), match_id_cell, c->id);
   g_assert_nonnull (cell);
   row = gtk_widget_get_parent (gtk_widget_get_parent (cell));
-  open = gui_find_button (row, "Open");
+  open = gui_find_named (row, "ink-sweep-open");
   g_assert_nonnull (open);
   gui_click (open);
   want = g_strdup_printf ("gui4-%s", c->id);

@@ -556,7 +556,10 @@ setup_cell (GtkSignalListItemFactory *f, GtkListItem *li, InkSweepView *self)
 
   if (col == COL_OPEN)
     {
-      w = gtk_button_new_with_label (_("Open"));
+      /* an icon: the metrics stay in view at 800 px */
+      w = gtk_button_new_from_icon_name ("document-open-symbolic");
+      gtk_widget_set_name (w, "ink-sweep-open");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (w), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Open"), -1);
       gtk_widget_add_css_class (w, "flat");
       gtk_widget_set_tooltip_text (w, _("Load this run's experiment into the forms, its history into Train and its model into the pages"));
       g_signal_connect (w, "clicked", G_CALLBACK (on_cell_open), self);
@@ -702,8 +705,7 @@ make_columns (InkSweepView *self)
       gtk_column_view_remove_column (self->table, c);
     }
   add_column (self, COL_OPEN, NULL);
-  /* the table fills the card */
-  gtk_column_view_column_set_expand (add_column (self, COL_ID, _("Run")), TRUE);
+  add_column (self, COL_ID, _("Run"));
   add_column (self, COL_STATE, _("State"));
   for (guint p = 0; p < self->sweep->params->len; p++)
     {
@@ -711,10 +713,11 @@ make_columns (InkSweepView *self)
       g_autofree char *title = ink_sweep_param_title (param->path);
       add_column (self, COL_PARAM + p, title);
     }
-  add_column (self, COL_EPOCHS, _("Epochs"));
   for (guint m = 0; m < G_N_ELEMENTS (metrics); m++)
     add_column (self, COL_METRIC + m, titles[m]);
-  add_column (self, COL_TIME, _("Time"));
+  add_column (self, COL_EPOCHS, _("Epochs"));
+  /* the table fills the card */
+  gtk_column_view_column_set_expand (add_column (self, COL_TIME, _("Time")), TRUE);
   sort_by_metric (self);
 }
 
