@@ -122,6 +122,7 @@ if [ -f "$DATA/train-images-idx3-ubyte" ]; then
   DATASET="$DATA"
 else
   # a stand-in of MNIST's shape: the test is about Slurm, not accuracy
+  command -v python3 >/dev/null 2>&1 || skip "neither MNIST ($DATA) nor python3 to write a stand-in"
   DATASET="$T/synth"
   mkdir -p "$DATASET"
   python3 - "$DATASET" <<'EOF' || fail "could not write a synthetic dataset"
