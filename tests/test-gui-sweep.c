@@ -44,6 +44,7 @@
 #include "ink-ledger-view.h"
 #include "ink-parallel-coords.h"
 #include "ink-sweep-dialog.h"
+#include "ink-sweep-plot.h"
 #include "ink-sweep-scatter.h"
 #include "ink-sweep-view.h"
 #include "ink-window.h"
@@ -105,6 +106,64 @@ make_sweep (void)
                                &status, &error));
   g_assert_no_error (error);
   g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+/* ---- the plots' model -------------------------------------------------------- */
+
+/* The axes the plots draw: a log-uniform parameter on a log axis, a grid
+ * of a few values with a tick at each, text values as categories, the
+ * metric last; one line per child with its values in place. */
+static void
+test_plot_model (void)
+{
+  g_autofree char *spec = spec_text ("model", 1, "{ \"parameters\": ["
+                                     " { \"path\": \"optimizer.lr\", \"log_uniform\": [0.0001, 0.1] },"
+                                     " { \"path\": \"training.batch_size\", \"values\": [16, 64] },"
+                                     " { \"path\": \"network.layers[0].activation\", \"values\": [\"relu\", \"tanh\"] } ],"
+                                     " \"count\": 3, \"seed\": 1 }");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InkSweep) sweep = ink_sweep_from_json (spec, -1, &error);
+  g_autoptr(InkSweepPlot) plot = NULL;
+  g_autoptr(GArray) ticks = NULL;
+  g_autofree char *tick = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (sweep->children->len, ==, 12);
+  plot = ink_sweep_plot_new (sweep, "valid_loss");
+  g_assert_cmpuint (plot->n_axes, ==, 4);
+  g_assert_cmpuint (plot->n_lines, ==, 12);
+  g_assert_true (plot->axes[0].log);
+  g_assert_false (plot->axes[1].log);
+  g_assert_nonnull (plot->axes[2].categories);
+  g_assert_cmpuint (plot->axes[2].categories->len, ==, 2);
+  g_assert_cmpstr (plot->axes[1].title, ==, "Batch size");
+  g_assert_cmpstr (plot->axes[2].title, ==, "Layer 1 activation");
+  g_assert_cmpstr (plot->axes[3].title, ==, "Valid loss");
+  g_assert_false (plot->axes[3].percent);
+  /* a tick at each of the grid's values */
+  ticks = ink_sweep_axis_ticks (&plot->axes[1]);
+  g_assert_cmpuint (ticks->len, ==, 2);
+  g_assert_cmpfloat (g_array_index (ticks, double, 0), ==, 16);
+  g_assert_cmpfloat (g_array_index (ticks, double, 1), ==, 64);
+  g_assert_cmpfloat (ink_sweep_axis_position (&plot->axes[1], 16), ==, 0);
+  g_assert_cmpfloat (ink_sweep_axis_position (&plot->axes[1], 64), ==, 1);
+  /* the log axis: the geometric middle of its range in the middle */
+  g_assert_cmpfloat_with_epsilon (ink_sweep_axis_position (&plot->axes[0], sqrt (plot->axes[0].min * plot->axes[0].max)),
+                                  0.5, 1e-9);
+  for (guint l = 0; l < plot->n_lines; l++)
+    {
+      const InkSweepChild *c = sweep->children->pdata[l];
+      g_autofree char *act = ink_sweep_child_value_text (c, 2);
+      g_autofree char *shown = ink_sweep_axis_format (&plot->axes[2], plot->values[l * 4 + 2]);
+
+      g_assert_cmpfloat (plot->values[l * 4 + 0], ==, ink_sweep_child_value_number (c, 0));
+      g_assert_cmpstr (shown, ==, act);
+      /* nothing trained: no metric, no colour */
+      g_assert_true (isnan (plot->values[l * 4 + 3]));
+      g_assert_true (isnan (plot->accuracy[l]));
+    }
+  tick = ink_sweep_axis_format (&plot->axes[1], 64);
+  g_assert_cmpstr (tick, ==, "64");
 }
 
 /* ---- the window ------------------------------------------------------------ */
@@ -965,6 +1024,7 @@ main (int argc, char **argv)
   adw_init ();
   data_dir = test_synthetic_dir (600, 200);
   make_sweep ();
+  g_test_add_func ("/sweep-plot/model", test_plot_model);
   g_test_add ("/sweep-view/table", Fixture, NULL, fixture_setup, test_table, fixture_teardown);
   g_test_add ("/sweep-view/plots", Fixture, NULL, fixture_setup, test_plots, fixture_teardown);
   g_test_add ("/sweep-view/open-folder", Fixture, NULL, fixture_setup, test_open_folder, fixture_teardown);
