@@ -419,6 +419,7 @@ check_pool_gradients (gboolean max)
   static const int cases[][5] = {
     /* c, h, w, size, stride */
     { 2, 6, 6, 2, 2 },
+    { 2, 7, 5, 2, 2 },   /* 2×2 / 2 (its own loop) with a row and a column left over */
     { 3, 7, 5, 3, 2 },   /* overlapping windows, a ragged edge */
     { 1, 5, 5, 2, 1 },
   };

@@ -169,12 +169,14 @@ exec2 (dnnl_primitive_t prim,
   dnnl_primitive_execute (prim, stream, 2, args);
 }
 
-/* ptrs: the caller's arrays in the order the args were added; arena: 64-byte
- * aligned, prim_arena (p) bytes */
+/* ptrs: the caller's arrays in the order the args were added; at[i]: where
+ * arg i's copy in the primitive's layout lies (used only for args that have
+ * one); skip: an arg whose input copy is already there (bit i) */
 static void
 prim_run (Prim        *p,
           void *const *ptrs,
-          char        *arena)
+          char *const *at,
+          guint        skip)
 {
   dnnl_exec_arg_t args[MAX_ARGS];
 
@@ -184,11 +186,8 @@ prim_run (Prim        *p,
 
       dnnl_memory_set_data_handle (a->user, ptrs[i]);
       if (a->inner != NULL)
-        {
-          dnnl_memory_set_data_handle (a->inner, arena);
-          arena += a->inner_bytes;
-        }
-      if (!a->output && a->reorder != NULL)
+        dnnl_memory_set_data_handle (a->inner, at[i]);
+      if (!a->output && a->reorder != NULL && !(skip & (1u << i)))
         exec2 (a->reorder, a->user, a->inner);
       args[i].arg = a->arg;
       args[i].memory = a->inner != NULL ? a->inner : a->user;
@@ -202,6 +201,50 @@ prim_run (Prim        *p,
         exec2 (a->reorder, a->inner, a->user);
     }
   dnnl_stream_wait (stream);
+}
+
+/* The backward arena: [diff_dst][src of backward-weights, or diff_src of
+ * backward-data before it][weights or their gradient].  Backward-data runs
+ * first and leaves diff_dst in place for backward-weights when both want
+ * it in the same layout. */
+enum { BD_DIFF_DST, BD_WEIGHTS, BD_DIFF_SRC };
+enum { BW_SRC, BW_DIFF_DST, BW_DIFF_WEIGHTS, BW_DIFF_BIAS };
+
+typedef struct
+{
+  gsize ddst, mid, weights;
+} BackLayout;
+
+static BackLayout
+back_layout (const InkDnnlConv *c)
+{
+  const Arg *bw = c->bwd_weights.args;
+  const Arg *bd = c->bwd_data.args;
+  BackLayout l;
+
+  l.ddst = bw[BW_DIFF_DST].inner_bytes;
+  l.mid = bw[BW_SRC].inner_bytes;
+  l.weights = bw[BW_DIFF_WEIGHTS].inner_bytes + bw[BW_DIFF_BIAS].inner_bytes;
+  if (c->bwd_data.prim != NULL)
+    {
+      l.ddst = MAX (l.ddst, bd[BD_DIFF_DST].inner_bytes);
+      l.mid = MAX (l.mid, bd[BD_DIFF_SRC].inner_bytes);
+      l.weights = MAX (l.weights, bd[BD_WEIGHTS].inner_bytes);
+    }
+  return l;
+}
+
+static gboolean
+same_layout (const Arg *a,
+             const Arg *b)
+{
+  const dnnl_memory_desc_t *ma = NULL, *mb = NULL;
+
+  if (a->inner == NULL || b->inner == NULL)
+    return FALSE;
+  dnnl_memory_get_memory_desc (a->inner, &ma);
+  dnnl_memory_get_memory_desc (b->inner, &mb);
+  return dnnl_memory_desc_equal (ma, mb);
 }
 
 #define QMD(pd, what, i) dnnl_primitive_desc_query_md ((pd), (what), (i))
@@ -336,7 +379,9 @@ ink_dnnl_conv_free (InkDnnlConv *c)
 gsize
 ink_dnnl_conv_arena_size (InkDnnlConv *c)
 {
-  return MAX (prim_arena (&c->fwd), MAX (prim_arena (&c->bwd_data), prim_arena (&c->bwd_weights)));
+  BackLayout l = back_layout (c);
+
+  return MAX (prim_arena (&c->fwd), l.ddst + l.mid + l.weights);
 }
 
 char *
@@ -356,8 +401,15 @@ ink_dnnl_conv_forward (InkDnnlConv *c,
                        void        *arena)
 {
   void *const ptrs[] = { (void *) x, (void *) w, (void *) b, y };
+  char *at[MAX_ARGS];
+  char *next = arena;
 
-  prim_run (&c->fwd, ptrs, arena);
+  for (int i = 0; i < c->fwd.n_args; i++)
+    {
+      at[i] = next;
+      next += c->fwd.args[i].inner_bytes;
+    }
+  prim_run (&c->fwd, ptrs, at, 0);
 }
 
 void
@@ -370,16 +422,26 @@ ink_dnnl_conv_backward (InkDnnlConv *c,
                         float       *dx,
                         void        *arena)
 {
-  void *const wptrs[] = { (void *) x, (void *) dy, dw, db };
+  BackLayout l = back_layout (c);
+  char *ddst = arena, *mid = ddst + l.ddst, *wts = mid + l.mid;
+  guint skip = 0;
 
-  prim_run (&c->bwd_weights, wptrs, arena);
   if (dx != NULL)
     {
       void *const dptrs[] = { (void *) dy, (void *) w, dx };
+      char *const dat[] = { ddst, wts, mid };
 
       g_return_if_fail (c->bwd_data.prim != NULL);
-      prim_run (&c->bwd_data, dptrs, arena);
+      prim_run (&c->bwd_data, dptrs, dat, 0);
+      if (same_layout (&c->bwd_data.args[BD_DIFF_DST], &c->bwd_weights.args[BW_DIFF_DST]))
+        skip = 1u << BW_DIFF_DST;
     }
+  {
+    void *const wptrs[] = { (void *) x, (void *) dy, dw, db };
+    char *const wat[] = { mid, ddst, wts, wts + c->bwd_weights.args[BW_DIFF_WEIGHTS].inner_bytes };
+
+    prim_run (&c->bwd_weights, wptrs, wat, skip);
+  }
 }
 
 void

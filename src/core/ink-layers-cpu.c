@@ -498,6 +498,50 @@ ink_max_pool_forward (int          channels,
   const int oh = (height - size) / stride + 1;
   const int ow = (width - size) / stride + 1;
 
+  if (size == 2 && stride == 2)
+    {
+      /* keras-mnist-cnn's pooling, without the inner loops: the four
+       * candidates in the order the general case visits them */
+      for (gsize p = 0; p < (gsize) batch * channels; p++)
+        {
+          const float *plane = x + p * height * width;
+          float *out = y + p * oh * ow;
+          gint32 *arg = argmax + p * oh * ow;
+
+          for (int oy = 0; oy < oh; oy++)
+            {
+              const float *r0 = plane + (gsize) 2 * oy * width;
+              const float *r1 = r0 + width;
+              const gint32 base = 2 * oy * width;
+
+              for (int ox = 0; ox < ow; ox++)
+                {
+                  float m = r0[2 * ox];
+                  gint32 best = base + 2 * ox;
+
+                  if (r0[2 * ox + 1] > m)
+                    {
+                      m = r0[2 * ox + 1];
+                      best = base + 2 * ox + 1;
+                    }
+                  if (r1[2 * ox] > m)
+                    {
+                      m = r1[2 * ox];
+                      best = base + width + 2 * ox;
+                    }
+                  if (r1[2 * ox + 1] > m)
+                    {
+                      m = r1[2 * ox + 1];
+                      best = base + width + 2 * ox + 1;
+                    }
+                  out[oy * ow + ox] = m;
+                  arg[oy * ow + ox] = best;
+                }
+            }
+        }
+      return;
+    }
+
   for (gsize p = 0; p < (gsize) batch * channels; p++)
     {
       const float *plane = x + p * height * width;
