@@ -28,12 +28,13 @@ ninja -C _build bench/bench-conv bench/bench-train >/dev/null
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 
-# The same environment for all three: the OpenBLAS kernels as found (or
-# chosen as Inkling chooses them), OpenMP workers that sleep when idle
-# (oneDNN's and torch's, next to OpenBLAS's pthreads), 2 threads.
+# The same environment for all three: the OpenBLAS kernels Inkling runs
+# with (OPENBLAS_CORETYPE as given, else the core OpenBLAS detects or
+# Inkling's re-exec picks, as `inkling-cli info` reports it), OpenMP
+# workers that sleep when idle (oneDNN's and torch's, next to OpenBLAS's
+# pthreads), 2 threads.
 if [ -z "${OPENBLAS_CORETYPE:-}" ]; then
-  if grep -q avx512f /proc/cpuinfo; then OPENBLAS_CORETYPE=SkylakeX
-  elif grep -q avx2 /proc/cpuinfo; then OPENBLAS_CORETYPE=Haswell; fi
+  OPENBLAS_CORETYPE=$(_build/src/cli/inkling-cli info | sed -n 's/^blas:.*; core \([A-Za-z0-9_]*\).*/\1/p')
 fi
 export OPENBLAS_CORETYPE OMP_WAIT_POLICY=PASSIVE
 N_TRAIN=60000
