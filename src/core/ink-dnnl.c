@@ -159,6 +159,15 @@ prim_create (Prim                  *p,
   return dnnl_primitive_create (&p->prim, pd) == dnnl_success;
 }
 
+/* a failing primitive leaves its output unwritten: loud, as a bug would be */
+static void
+check (dnnl_status_t  st,
+       const char    *what)
+{
+  if (st != dnnl_success)
+    g_critical ("oneDNN %s failed (status %d)", what, (int) st);
+}
+
 static void
 exec2 (dnnl_primitive_t prim,
        dnnl_memory_t    from,
@@ -166,7 +175,7 @@ exec2 (dnnl_primitive_t prim,
 {
   dnnl_exec_arg_t args[2] = { { DNNL_ARG_FROM, from }, { DNNL_ARG_TO, to } };
 
-  dnnl_primitive_execute (prim, stream, 2, args);
+  check (dnnl_primitive_execute (prim, stream, 2, args), "reorder");
 }
 
 /* ptrs: the caller's arrays in the order the args were added; at[i]: where
@@ -192,7 +201,7 @@ prim_run (Prim        *p,
       args[i].arg = a->arg;
       args[i].memory = a->inner != NULL ? a->inner : a->user;
     }
-  dnnl_primitive_execute (p->prim, stream, p->n_args, args);
+  check (dnnl_primitive_execute (p->prim, stream, p->n_args, args), p->impl);
   for (int i = 0; i < p->n_args; i++)
     {
       Arg *a = &p->args[i];
@@ -200,7 +209,7 @@ prim_run (Prim        *p,
       if (a->output && a->reorder != NULL)
         exec2 (a->reorder, a->inner, a->user);
     }
-  dnnl_stream_wait (stream);
+  check (dnnl_stream_wait (stream), "stream");
 }
 
 /* The backward arena: [diff_dst][src of backward-weights, or diff_src of
