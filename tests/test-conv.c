@@ -228,6 +228,175 @@ test_conv_gradients (void)
     }
 }
 
+/* y, dw, db, dx of the definition in double, each with the sum of the
+ * absolute values of its terms (the scale of float rounding) */
+typedef struct
+{
+  double *y, *y_abs, *dw, *dw_abs, *db, *db_abs, *dx, *dx_abs;
+} ConvRef;
+
+static void
+conv_ref_free (ConvRef *r)
+{
+  g_free (r->y); g_free (r->y_abs); g_free (r->dw); g_free (r->dw_abs);
+  g_free (r->db); g_free (r->db_abs); g_free (r->dx); g_free (r->dx_abs);
+}
+
+static void
+conv_full_reference (const InkConvGeom *g,
+                     int                batch,
+                     const float       *x,
+                     const float       *w,
+                     const float       *b,
+                     const float       *dy,
+                     ConvRef           *r)
+{
+  gsize nx = (gsize) batch * g->channels * g->height * g->width;
+  gsize nw = (gsize) g->filters * g->channels * g->kernel_h * g->kernel_w;
+  gsize ny = (gsize) batch * g->filters * g->out_h * g->out_w;
+
+  r->y = g_new0 (double, ny);
+  r->y_abs = g_new0 (double, ny);
+  r->dw = g_new0 (double, nw);
+  r->dw_abs = g_new0 (double, nw);
+  r->db = g_new0 (double, g->filters);
+  r->db_abs = g_new0 (double, g->filters);
+  r->dx = g_new0 (double, nx);
+  r->dx_abs = g_new0 (double, nx);
+  for (int s = 0; s < batch; s++)
+    for (int f = 0; f < g->filters; f++)
+      for (int oy = 0; oy < g->out_h; oy++)
+        for (int ox = 0; ox < g->out_w; ox++)
+          {
+            gsize yi = ((gsize) (s * g->filters + f) * g->out_h + oy) * g->out_w + ox;
+            double d = dy[yi];
+
+            r->y[yi] = b[f];
+            r->y_abs[yi] = fabs (b[f]);
+            r->db[f] += d;
+            r->db_abs[f] += fabs (d);
+            for (int c = 0; c < g->channels; c++)
+              for (int i = 0; i < g->kernel_h; i++)
+                for (int j = 0; j < g->kernel_w; j++)
+                  {
+                    int iy = oy * g->stride + i - g->pad_top;
+                    int ix = ox * g->stride + j - g->pad_left;
+                    gsize xi, wi;
+
+                    if (iy < 0 || iy >= g->height || ix < 0 || ix >= g->width)
+                      continue;
+                    xi = ((gsize) (s * g->channels + c) * g->height + iy) * g->width + ix;
+                    wi = ((gsize) (f * g->channels + c) * g->kernel_h + i) * g->kernel_w + j;
+                    r->y[yi] += (double) x[xi] * w[wi];
+                    r->y_abs[yi] += fabs ((double) x[xi] * w[wi]);
+                    r->dw[wi] += d * x[xi];
+                    r->dw_abs[wi] += fabs (d * x[xi]);
+                    r->dx[xi] += d * w[wi];
+                    r->dx_abs[xi] += fabs (d * w[wi]);
+                  }
+          }
+}
+
+/* within float rounding of the terms' scale */
+static void
+assert_near_ref (const float  *v,
+                 const double *ref,
+                 const double *abs_sum,
+                 gsize         n,
+                 const char   *what)
+{
+  for (gsize i = 0; i < n; i++)
+    if (!(fabs (v[i] - ref[i]) <= 2e-5 * abs_sum[i] + 1e-6))
+      g_error ("%s[%" G_GSIZE_FORMAT "]: %.7g, reference %.7g (terms' scale %.3g)", what, i,
+               v[i], ref[i], abs_sum[i]);
+}
+
+/* The fast path (oneDNN) and the reference path (im2col + sgemm) against
+ * the definition: forward, dW, db and dx on random tensors, the geometries
+ * above at a small batch and two at batches that span several chunks of
+ * both paths (dW and db then add up over chunks; the last chunk is
+ * shorter for im2col) */
+static void
+test_conv_paths (void)
+{
+  static const struct
+  {
+    int c, h, w, f, kh, kw, stride;
+    gboolean same;
+    int batch;
+  } big[] = {
+    { 8, 16, 16, 16, 3, 3, 1, FALSE, 600 },   /* oneDNN 2 × 300, im2col 243 + 243 + 114 */
+    { 8, 15, 15, 16, 3, 3, 2, TRUE, 1000 },   /* oneDNN 2 × 500, im2col 744 + 256 */
+  };
+  InkRng rng;
+
+  ink_rng_init (&rng, 13);
+  for (guint k = 0; k < G_N_ELEMENTS (conv_cases) + G_N_ELEMENTS (big); k++)
+    {
+      gboolean is_big = k >= G_N_ELEMENTS (conv_cases);
+      InkConvGeom g = is_big ?
+        make_geom (big[k - G_N_ELEMENTS (conv_cases)].c, big[k - G_N_ELEMENTS (conv_cases)].h,
+                   big[k - G_N_ELEMENTS (conv_cases)].w, big[k - G_N_ELEMENTS (conv_cases)].f,
+                   big[k - G_N_ELEMENTS (conv_cases)].kh, big[k - G_N_ELEMENTS (conv_cases)].kw,
+                   big[k - G_N_ELEMENTS (conv_cases)].stride, big[k - G_N_ELEMENTS (conv_cases)].same) :
+        make_geom (conv_cases[k].c, conv_cases[k].h, conv_cases[k].w, conv_cases[k].f,
+                   conv_cases[k].kh, conv_cases[k].kw, conv_cases[k].stride, conv_cases[k].same);
+      const int B = is_big ? big[k - G_N_ELEMENTS (conv_cases)].batch : 5;
+      gsize nx = (gsize) B * g.channels * g.height * g.width;
+      gsize nw = (gsize) g.filters * g.channels * g.kernel_h * g.kernel_w;
+      gsize ny = (gsize) B * g.filters * g.out_h * g.out_w;
+      g_autofree float *x = g_new (float, nx);
+      g_autofree float *w = g_new (float, nw);
+      g_autofree float *b = g_new (float, g.filters);
+      g_autofree float *dy = g_new (float, ny);
+      g_autofree float *y = g_new (float, ny);
+      g_autofree float *dw = g_new (float, nw);
+      g_autofree float *db = g_new (float, g.filters);
+      g_autofree float *dx = g_new (float, nx);
+      g_autofree float *col = g_new (float, ink_conv2d_col_size (&g, B));
+      ConvRef ref;
+
+      if (is_big)
+        {
+          /* the batches above do span several chunks */
+          g_assert_cmpint (ink_conv2d_chunk (&g, B), <, B);
+        }
+      fill_random (&rng, x, nx, 1.0f);
+      fill_random (&rng, w, nw, 0.5f);
+      fill_random (&rng, b, g.filters, 0.5f);
+      fill_random (&rng, dy, ny, 1.0f);
+      conv_full_reference (&g, B, x, w, b, dy, &ref);
+
+      for (int path = 0; path < 2; path++)
+        {
+          memset (y, 0, sizeof (float) * ny);
+          if (path == 0)
+            {
+              ink_conv2d_forward (&g, B, x, w, b, y, col);
+              ink_conv2d_backward (&g, B, x, w, dy, dw, db, dx, col);
+            }
+          else
+            {
+              ink_conv2d_forward_im2col (&g, B, x, w, b, y, col);
+              ink_conv2d_backward_im2col (&g, B, x, w, dy, dw, db, dx, col);
+            }
+          assert_near_ref (y, ref.y, ref.y_abs, ny, path == 0 ? "fast y" : "im2col y");
+          assert_near_ref (dw, ref.dw, ref.dw_abs, nw, path == 0 ? "fast dw" : "im2col dw");
+          assert_near_ref (db, ref.db, ref.db_abs, g.filters, path == 0 ? "fast db" : "im2col db");
+          assert_near_ref (dx, ref.dx, ref.dx_abs, nx, path == 0 ? "fast dx" : "im2col dx");
+
+          /* no input gradient asked for: the weights' are the same */
+          memset (dw, 0, sizeof (float) * nw);
+          if (path == 0)
+            ink_conv2d_backward (&g, B, x, w, dy, dw, db, NULL, col);
+          else
+            ink_conv2d_backward_im2col (&g, B, x, w, dy, dw, db, NULL, col);
+          assert_near_ref (dw, ref.dw, ref.dw_abs, nw, path == 0 ? "fast dw (no dx)" : "im2col dw (no dx)");
+        }
+      conv_ref_free (&ref);
+    }
+}
+
 /* ------------------------------------------------------------------------ */
 /* pooling */
 
@@ -250,6 +419,7 @@ check_pool_gradients (gboolean max)
   static const int cases[][5] = {
     /* c, h, w, size, stride */
     { 2, 6, 6, 2, 2 },
+    { 2, 7, 5, 2, 2 },   /* 2×2 / 2 (its own loop) with a row and a column left over */
     { 3, 7, 5, 3, 2 },   /* overlapping windows, a ragged edge */
     { 1, 5, 5, 2, 1 },
   };
@@ -918,6 +1088,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/conv/reference", test_conv_reference);
   g_test_add_func ("/conv/gradients", test_conv_gradients);
+  g_test_add_func ("/conv/fast-and-reference-paths", test_conv_paths);
   g_test_add_func ("/pool/max-gradients", test_max_pool_gradients);
   g_test_add_func ("/pool/max-ties", test_max_pool_ties);
   g_test_add_func ("/pool/avg-gradients", test_avg_pool_gradients);

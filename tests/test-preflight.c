@@ -84,11 +84,13 @@ test_plan_keras (void)
  * 36864 floats, act + delta each; the max-pool's 64×12×12 = 9216 with act,
  * delta, dropout mask and argmax; dense 128 with act, delta, mask; the
  * output's 10 act + delta; the input (784 floats), the label.  Once: the
- * conv2d workspace, chunks of samples' im2col columns and output staging
- * within 4 Mi floats: the first conv's (1·3·3 + 32) × 26·26 = 27716 floats
- * a sample, 151 samples = 4185116 floats (the second's, (32·3·3 + 64) ×
- * 24·24 = 202752 a sample, fits 20 = 4055040), and the accumulators.
- * Adadelta keeps two states. */
+ * conv2d workspace, the larger of the two paths' (ink-layers-cpu.c) for
+ * the larger layer: the second conv's oneDNN arena, 71 samples of blocked
+ * input and output (32·26·26 + 64·24·24 = 58496 floats each) within 4 Mi
+ * floats, with its blocked and plain weights (2 × (64·32·9 + 64)) and 128
+ * floats of alignment = 4190336 floats (im2col's: the first conv's 151
+ * samples of (1·3·3 + 32) × 26·26 columns and staging, 4185116); and the
+ * accumulators.  Adadelta keeps two states. */
 static void
 test_plan_cnn (void)
 {
@@ -98,7 +100,7 @@ test_plan_cnn (void)
   const guint64 n_params = 1199882;
   const guint64 per_row = (21632 + 36864) * 2 * 4 + 9216 * 4 * 4 + 128 * 3 * 4 + 10 * 2 * 4 +
                           784 * 4 + 4;
-  const guint64 col = 151 * 27716 * 4;
+  const guint64 col = (71 * 58496 + 2 * 18496 + 128) * 4;
 
   g_assert_no_error (error);
   g_assert_cmpuint (per_row, ==, 620180);
@@ -106,7 +108,7 @@ test_plan_cnn (void)
   g_assert_cmpuint (p.params, ==, 2 * n_params * 4);
   g_assert_cmpuint (p.optimizer_state, ==, 2 * n_params * 4);
   g_assert_cmpuint (p.activations, ==, 500 * per_row + col + 32);
-  g_assert_cmpuint (p.activations, ==, 326830496);
+  g_assert_cmpuint (p.activations, ==, 326851376);
   g_assert_cmpuint (p.total, ==, p.params + p.optimizer_state + p.activations + p.dataset);
 
   /* batch 1000: the rows follow the batch, the scratch does not */
@@ -151,9 +153,11 @@ test_plan_layer (void)
 /* batch norm keeps x̂ per output and 1/σ per channel; an average pool only
  * act and delta; "same" padding keeps 28×28.  conv 4×28×28 = 3136 (act,
  * delta), batch-norm 3136 (act, delta, x̂), avg-pool 4×14×14 = 784 (act,
- * delta), dense 10, input 784, label; once: the conv2d workspace, (1·3·3 +
- * 4) × 28·28 = 10192 floats a sample, 411 samples within 4 Mi floats, 4
- * channels of 1/σ, the accumulators */
+ * delta), dense 10, input 784, label; once: the conv2d workspace, oneDNN's
+ * arena for 167 samples of blocked input and output (channels padded to
+ * 16: 16·28·28 × 2 = 25088 floats each) within 4 Mi floats with the blocked
+ * weights (16·16·9 + 16), the plain ones (4·9 + 4) and 128 floats of
+ * alignment, 4 channels of 1/σ, the accumulators */
 static void
 test_plan_batch_norm (void)
 {
@@ -175,7 +179,7 @@ test_plan_batch_norm (void)
   /* conv 4·9 + 4, batch norm 4 + 4 + 8 running statistics, dense 784·10 + 10 */
   g_assert_cmpuint (p.params, ==, 2 * (40 + 16 + 7850) * 4);
   g_assert_cmpuint (p.optimizer_state, ==, 0);
-  g_assert_cmpuint (p.activations, ==, 500 * per_row + 411 * 10192 * 4 + 4 * 4 + 32);
+  g_assert_cmpuint (p.activations, ==, 500 * per_row + (167 * 25088 + 2320 + 40 + 128) * 4 + 4 * 4 + 32);
 }
 
 static void

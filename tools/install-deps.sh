@@ -5,7 +5,7 @@
 set -eu
 
 PKGS="meson ninja-build pkg-config gcc curl libglib2.0-dev libglib2.0-dev-bin libjson-glib-dev
-libopenblas-dev libcairo2-dev gettext dataset-fashion-mnist python3-numpy"
+libopenblas-dev libdnnl-dev libcairo2-dev gettext dataset-fashion-mnist python3-numpy"
 # clang and its runtime (libFuzzer, sanitizers) for the fuzz harnesses
 [ "${INKLING_WITH_FUZZ:-1}" = 1 ] && PKGS="$PKGS clang libclang-rt-dev"
 [ "${INKLING_WITH_GUI:-1}" = 1 ] && PKGS="$PKGS libgtk-4-dev libadwaita-1-dev xvfb xauth xdotool dbus desktop-file-utils appstream adwaita-icon-theme hicolor-icon-theme fonts-dejavu-core librsvg2-common"

@@ -18,8 +18,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* Conv2d, pooling and batch normalization on the CPU: im2col and col2im
- * around OpenBLAS' sgemm for the convolution, plain loops for the rest. */
+/* Conv2d, pooling and batch normalization on the CPU.  The convolution runs
+ * through oneDNN's primitives (ink-dnnl.c, cached per geometry and batch)
+ * and falls back to im2col and col2im around OpenBLAS' sgemm where oneDNN
+ * has none; plain loops for the rest. */
 
 #include "config.h"
 
@@ -27,6 +29,7 @@
 #include <string.h>
 #include <cblas.h>
 
+#include "ink-dnnl.h"
 #include "ink-layers-cpu.h"
 
 /* ------------------------------------------------------------------------ */
@@ -53,11 +56,80 @@ ink_conv2d_chunk (const InkConvGeom *g,
   return (int) CLAMP ((gsize) MAX (batch, 1), 1, MAX (fit, 1));
 }
 
+/* oneDNN's share of the workspace: the arena its reorders write the
+ * blocked copies into (channels padded to 16) and the plain dW, db of a
+ * chunk before they are added to the batch's.  The samples of a batch go
+ * through the primitives in equal chunks that fit INK_CONV_WORKSPACE_FLOATS
+ * (at least one sample). */
+#define ARENA_SLACK_FLOATS 128   /* 64-byte alignment of the arena and its 5 tensors */
+
+static gsize
+pad16 (int n)
+{
+  return ((gsize) n + 15) / 16 * 16;
+}
+
+static gsize
+dnnl_weight_floats (const InkConvGeom *g)
+{
+  return pad16 (g->filters) * pad16 (g->channels) * g->kernel_h * g->kernel_w + pad16 (g->filters);
+}
+
+static gsize
+dnnl_sample_floats (const InkConvGeom *g)
+{
+  return pad16 (g->channels) * g->height * g->width + pad16 (g->filters) * g->out_h * g->out_w;
+}
+
+static gsize
+dnnl_plain_weight_floats (const InkConvGeom *g)
+{
+  return (gsize) g->filters * g->channels * g->kernel_h * g->kernel_w + g->filters;
+}
+
+/* the most samples a chunk may hold */
+static gsize
+dnnl_fit (const InkConvGeom *g)
+{
+  gsize fixed = dnnl_weight_floats (g) + dnnl_plain_weight_floats (g) + ARENA_SLACK_FLOATS;
+  gsize fit = INK_CONV_WORKSPACE_FLOATS > fixed ?
+              (INK_CONV_WORKSPACE_FLOATS - fixed) / dnnl_sample_floats (g) : 1;
+
+  return MAX (fit, 1);
+}
+
+/* equal chunks of at most dnnl_fit samples */
+static int
+dnnl_chunk (const InkConvGeom *g,
+            int                batch)
+{
+  gsize fit, n_chunks;
+
+  batch = MAX (batch, 1);
+  fit = MIN (dnnl_fit (g), (gsize) batch);
+  n_chunks = (batch + fit - 1) / fit;
+  return (int) ((batch + n_chunks - 1) / n_chunks);
+}
+
+/* the arena's bytes for chunks of chunk samples */
+static gsize
+dnnl_arena_bound (const InkConvGeom *g,
+                  int                chunk)
+{
+  return (chunk * dnnl_sample_floats (g) + dnnl_weight_floats (g) + ARENA_SLACK_FLOATS - 16) *
+         sizeof (float);
+}
+
 gsize
 ink_conv2d_col_size (const InkConvGeom *g,
                      int                max_batch)
 {
-  return (gsize) ink_conv2d_chunk (g, max_batch) * sample_floats (g);
+  gsize im2col = (gsize) ink_conv2d_chunk (g, max_batch) * sample_floats (g);
+  /* a batch of up to max_batch samples has chunks of at most this many */
+  gsize dnnl = MIN ((gsize) MAX (max_batch, 1), dnnl_fit (g)) * dnnl_sample_floats (g) +
+               dnnl_weight_floats (g) + dnnl_plain_weight_floats (g) + ARENA_SLACK_FLOATS;
+
+  return MAX (im2col, dnnl);
 }
 
 /* col rows of stride ld: row (c, i, j) holds, for every output position,
@@ -149,7 +221,7 @@ col2im_add (const InkConvGeom *g,
 }
 
 void
-ink_conv2d_forward (const InkConvGeom *g,
+ink_conv2d_forward_im2col (const InkConvGeom *g,
                     int                batch,
                     const float       *x,
                     const float       *w,
@@ -193,7 +265,7 @@ ink_conv2d_forward (const InkConvGeom *g,
 }
 
 void
-ink_conv2d_backward (const InkConvGeom *g,
+ink_conv2d_backward_im2col (const InkConvGeom *g,
                      int                batch,
                      const float       *x,
                      const float       *w,
@@ -250,6 +322,165 @@ ink_conv2d_backward (const InkConvGeom *g,
     }
 }
 
+/* oneDNN's primitives per geometry and batch, made on first use and kept for
+ * the process (conv NULL: oneDNN refused that geometry); the lock also
+ * serializes the calls on oneDNN's one stream */
+typedef struct
+{
+  InkConvGeom  g;
+  int          batch;
+  InkDnnlConv *conv;
+} DnnlEntry;
+
+static GMutex dnnl_lock;
+static GPtrArray *dnnl_cache;
+
+static gboolean
+dnnl_wanted (void)
+{
+  static int wanted = -1;
+
+  if (wanted < 0)
+    wanted = g_strcmp0 (g_getenv ("INKLING_CONV"), "im2col") != 0;
+  return wanted;
+}
+
+/* with dnnl_lock held */
+static InkDnnlConv *
+dnnl_lookup (const InkConvGeom *g,
+             int                batch)
+{
+  g_autoptr(GError) error = NULL;
+  DnnlEntry *e;
+
+  if (dnnl_cache == NULL)
+    dnnl_cache = g_ptr_array_new ();
+  for (guint i = 0; i < dnnl_cache->len; i++)
+    {
+      e = g_ptr_array_index (dnnl_cache, i);
+      if (e->batch == batch && memcmp (&e->g, g, sizeof *g) == 0)
+        return e->conv;
+    }
+
+  e = g_new0 (DnnlEntry, 1);
+  e->g = *g;
+  e->batch = batch;
+  e->conv = ink_dnnl_conv_new (g, batch, INK_DNNL_BLOCKED, TRUE, &error);
+  if (e->conv == NULL)
+    g_debug ("conv2d: im2col + sgemm: %s", error->message);
+  else if (ink_dnnl_conv_arena_size (e->conv) > dnnl_arena_bound (g, batch))
+    {
+      /* cannot happen while oneDNN pads channels to 16 at most */
+      g_warning ("conv2d: oneDNN wants %" G_GSIZE_FORMAT " bytes of workspace, more than the "
+                 "%" G_GSIZE_FORMAT " counted; using im2col + sgemm",
+                 ink_dnnl_conv_arena_size (e->conv), dnnl_arena_bound (g, batch));
+      g_clear_pointer (&e->conv, ink_dnnl_conv_free);
+    }
+  g_ptr_array_add (dnnl_cache, e);
+  return e->conv;
+}
+
+/* the chunk's and the last chunk's primitives, or FALSE (lock released)
+ * where oneDNN has none */
+static gboolean
+dnnl_begin (const InkConvGeom  *g,
+            int                 batch,
+            int                *chunk,
+            InkDnnlConv       **main,
+            InkDnnlConv       **tail)
+{
+  int last;
+
+  if (!dnnl_wanted ())
+    return FALSE;
+  *chunk = dnnl_chunk (g, batch);
+  last = batch - (batch - 1) / *chunk * *chunk;
+  g_mutex_lock (&dnnl_lock);
+  *main = dnnl_lookup (g, *chunk);
+  *tail = last == *chunk ? *main : dnnl_lookup (g, last);
+  if (*main == NULL || *tail == NULL)
+    {
+      g_mutex_unlock (&dnnl_lock);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void *
+arena_of (float *col)
+{
+  return (void *) (((guintptr) col + 63) & ~(guintptr) 63);
+}
+
+void
+ink_conv2d_forward (const InkConvGeom *g,
+                    int                batch,
+                    const float       *x,
+                    const float       *w,
+                    const float       *b,
+                    float             *y,
+                    float             *col)
+{
+  const gsize in_n = (gsize) g->channels * g->height * g->width;
+  const gsize out_n = (gsize) g->filters * g->out_h * g->out_w;
+  InkDnnlConv *main, *tail;
+  int chunk;
+
+  if (!dnnl_begin (g, batch, &chunk, &main, &tail))
+    {
+      ink_conv2d_forward_im2col (g, batch, x, w, b, y, col);
+      return;
+    }
+  for (int s0 = 0; s0 < batch; s0 += chunk)
+    ink_dnnl_conv_forward (s0 + chunk >= batch ? tail : main, x + s0 * in_n, w, b, y + s0 * out_n,
+                           arena_of (col));
+  g_mutex_unlock (&dnnl_lock);
+}
+
+void
+ink_conv2d_backward (const InkConvGeom *g,
+                     int                batch,
+                     const float       *x,
+                     const float       *w,
+                     const float       *dy,
+                     float             *dw,
+                     float             *db,
+                     float             *dx,
+                     float             *col)
+{
+  const gsize in_n = (gsize) g->channels * g->height * g->width;
+  const gsize out_n = (gsize) g->filters * g->out_h * g->out_w;
+  const gsize nw = (gsize) g->filters * g->channels * g->kernel_h * g->kernel_w;
+  InkDnnlConv *main, *tail;
+  float *dw_chunk, *db_chunk;
+  int chunk;
+
+  if (!dnnl_begin (g, batch, &chunk, &main, &tail))
+    {
+      ink_conv2d_backward_im2col (g, batch, x, w, dy, dw, db, dx, col);
+      return;
+    }
+  /* after the arena: a chunk's dW and db, added to the batch's */
+  dw_chunk = (float *) ((char *) arena_of (col) + dnnl_arena_bound (g, chunk));
+  db_chunk = dw_chunk + nw;
+  for (int s0 = 0; s0 < batch; s0 += chunk)
+    {
+      gboolean first = s0 == 0;
+
+      ink_dnnl_conv_backward (s0 + chunk >= batch ? tail : main, x + s0 * in_n, w, dy + s0 * out_n,
+                              first ? dw : dw_chunk, first ? db : db_chunk,
+                              dx != NULL ? dx + s0 * in_n : NULL, arena_of (col));
+      if (!first)
+        {
+          for (gsize i = 0; i < nw; i++)
+            dw[i] += dw_chunk[i];
+          for (int f = 0; f < g->filters; f++)
+            db[f] += db_chunk[f];
+        }
+    }
+  g_mutex_unlock (&dnnl_lock);
+}
+
 /* ------------------------------------------------------------------------ */
 /* pooling */
 
@@ -266,6 +497,50 @@ ink_max_pool_forward (int          channels,
 {
   const int oh = (height - size) / stride + 1;
   const int ow = (width - size) / stride + 1;
+
+  if (size == 2 && stride == 2)
+    {
+      /* keras-mnist-cnn's pooling, without the inner loops: the four
+       * candidates in the order the general case visits them */
+      for (gsize p = 0; p < (gsize) batch * channels; p++)
+        {
+          const float *plane = x + p * height * width;
+          float *out = y + p * oh * ow;
+          gint32 *arg = argmax + p * oh * ow;
+
+          for (int oy = 0; oy < oh; oy++)
+            {
+              const float *r0 = plane + (gsize) 2 * oy * width;
+              const float *r1 = r0 + width;
+              const gint32 base = 2 * oy * width;
+
+              for (int ox = 0; ox < ow; ox++)
+                {
+                  float m = r0[2 * ox];
+                  gint32 best = base + 2 * ox;
+
+                  if (r0[2 * ox + 1] > m)
+                    {
+                      m = r0[2 * ox + 1];
+                      best = base + 2 * ox + 1;
+                    }
+                  if (r1[2 * ox] > m)
+                    {
+                      m = r1[2 * ox];
+                      best = base + width + 2 * ox;
+                    }
+                  if (r1[2 * ox + 1] > m)
+                    {
+                      m = r1[2 * ox + 1];
+                      best = base + width + 2 * ox + 1;
+                    }
+                  out[oy * ow + ox] = m;
+                  arg[oy * ow + ox] = best;
+                }
+            }
+        }
+      return;
+    }
 
   for (gsize p = 0; p < (gsize) batch * channels; p++)
     {

@@ -18,8 +18,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* The image layers on host memory: conv2d (im2col + OpenBLAS sgemm),
- * max and average pooling, batch normalization.  Tensors are NCHW,
+/* The image layers on host memory: conv2d (oneDNN's primitives, or im2col +
+ * OpenBLAS sgemm where oneDNN has none for a geometry, or everywhere with
+ * INKLING_CONV=im2col in the environment), max and average pooling, batch
+ * normalization.  Tensors are NCHW,
  * row-major; a flat tensor [batch, units] is NCHW with H = W = 1. */
 
 #pragma once
@@ -44,11 +46,13 @@ typedef struct
 } InkConvGeom;
 
 /* The conv2d workspace bound: the im2col columns and output staging of a
- * chunk of samples, (C·kh·kw + F) × out_h·out_w floats each, fill at most
- * this many floats (16 MiB), or one sample where one alone is larger. */
+ * chunk of samples, (C·kh·kw + F) × out_h·out_w floats each, or oneDNN's
+ * blocked copies of a chunk's input and output (channels padded to 16),
+ * fill at most this many floats (16 MiB) besides the weights' copies, or one
+ * sample where one alone is larger. */
 #define INK_CONV_WORKSPACE_FLOATS ((gsize) 4 << 20)
 
-/* samples lowered together for a batch of batch */
+/* samples im2col lowers together for a batch of batch */
 int   ink_conv2d_chunk    (const InkConvGeom *g,
                            int                batch);
 /* floats of the workspace ink_conv2d_forward/backward need for batches of
@@ -65,6 +69,13 @@ void ink_conv2d_forward  (const InkConvGeom *g,
                           const float       *b,
                           float             *y,
                           float             *col);
+void ink_conv2d_forward_im2col  (const InkConvGeom *g,
+                                 int                batch,
+                                 const float       *x,
+                                 const float       *w,
+                                 const float       *b,
+                                 float             *y,
+                                 float             *col);
 /* dw, db overwritten with the gradients of the batch; dx (may be NULL)
  * overwritten with the gradient w.r.t. x */
 void ink_conv2d_backward (const InkConvGeom *g,
@@ -76,6 +87,16 @@ void ink_conv2d_backward (const InkConvGeom *g,
                           float             *db,
                           float             *dx,
                           float             *col);
+/* the reference path of both: im2col + sgemm, whatever oneDNN offers */
+void ink_conv2d_backward_im2col (const InkConvGeom *g,
+                                 int                batch,
+                                 const float       *x,
+                                 const float       *w,
+                                 const float       *dy,
+                                 float             *dw,
+                                 float             *db,
+                                 float             *dx,
+                                 float             *col);
 
 /* size × size windows every stride pixels, no padding; out_h =
  * (h - size) / stride + 1.  argmax (max only): per output the index of

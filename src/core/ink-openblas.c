@@ -18,8 +18,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* Choosing OpenBLAS's core type for CPUs it does not know, and
- * describing it. */
+/* Choosing OpenBLAS's core type for CPUs it does not know and OpenMP's wait
+ * policy (oneDNN's threads next to OpenBLAS's), and describing them. */
 
 #include "config.h"
 
@@ -35,6 +35,7 @@
 #include "ink-openblas.h"
 
 #define REEXEC_MARK "INKLING_OPENBLAS_REEXEC"
+#define OMP_MARK "INKLING_OMP_REEXEC"
 
 /* Kernel sets that predate AVX2: a CPU with AVX2 or AVX-512 running one of
  * these has been misdetected. */
@@ -76,22 +77,40 @@ void
 ink_openblas_reexec_if_needed (char **argv)
 {
   const char *core = ink_openblas_core ();
-  const char *want;
+  const char *want = NULL;
+  gboolean omp = FALSE;
 
-  if (g_getenv ("OPENBLAS_CORETYPE") != NULL || g_getenv (REEXEC_MARK) != NULL)
-    return;
-  if (!g_strv_contains (generic_cores, core))
-    return;
-  want = wanted_core ();
-  if (want == NULL)
+  if (g_getenv (REEXEC_MARK) == NULL && g_getenv ("OPENBLAS_CORETYPE") == NULL &&
+      g_strv_contains (generic_cores, core))
+    want = wanted_core ();
+  /* oneDNN's OpenMP workers spin between parallel regions by default,
+   * taking a core from OpenBLAS's threads on a 2-core machine: they must
+   * sleep.  libgomp reads the policy when it loads. */
+  if (g_getenv ("OMP_WAIT_POLICY") == NULL && g_getenv (OMP_MARK) == NULL)
+    omp = TRUE;
+  if (want == NULL && !omp)
     return;
 
-  g_setenv ("OPENBLAS_CORETYPE", want, TRUE);
-  g_setenv (REEXEC_MARK, core, TRUE);
+  if (want != NULL)
+    {
+      g_setenv ("OPENBLAS_CORETYPE", want, TRUE);
+      g_setenv (REEXEC_MARK, core, TRUE);
+    }
+  if (omp)
+    {
+      g_setenv ("OMP_WAIT_POLICY", "PASSIVE", TRUE);
+      g_setenv (OMP_MARK, "1", TRUE);
+    }
   execv ("/proc/self/exe", argv);
-  /* exec failed: carry on with the slow kernels, and say so in describe() */
-  g_unsetenv ("OPENBLAS_CORETYPE");
-  g_setenv (REEXEC_MARK, "failed", TRUE);
+  /* exec failed: carry on with the slow kernels (said in describe()) and
+   * the spinning workers */
+  if (want != NULL)
+    {
+      g_unsetenv ("OPENBLAS_CORETYPE");
+      g_setenv (REEXEC_MARK, "failed", TRUE);
+    }
+  if (omp)
+    g_unsetenv ("OMP_WAIT_POLICY");
 }
 
 char *

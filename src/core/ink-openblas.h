@@ -32,8 +32,13 @@ G_BEGIN_DECLS
  * OPENBLAS_CORETYPE and execute the program again.  Call this first thing in
  * main(): when the core in use is a generic one while the CPU has AVX-512 (or
  * AVX2), and the user has not set OPENBLAS_CORETYPE, it re-executes the
- * program once with the right core type.  Returns only when no re-exec was
- * needed (or it failed, which is then reported by ink_openblas_describe). */
+ * program once with the right core type.  It does the same (in the same
+ * re-exec) with OMP_WAIT_POLICY=PASSIVE when OMP_WAIT_POLICY is unset:
+ * oneDNN's OpenMP threads (the convolutions) would otherwise spin while
+ * OpenBLAS's pthreads run the dense products, and on 2 cores that made a
+ * keras-mnist-cnn epoch over twice as slow.  Returns only when no re-exec
+ * was needed (or it failed, which is then reported by
+ * ink_openblas_describe). */
 void        ink_openblas_reexec_if_needed (char **argv);
 
 /* "SkylakeX", "Haswell", "Prescott", ... */

@@ -126,6 +126,8 @@ activation_fixed_bytes (const InkNetSpec *spec,
           InkConvGeom g = { 0 };
 
           g.channels = sh->in_channels;
+          g.height = sh->in_height;
+          g.width = sh->in_width;
           g.filters = sh->channels;
           g.kernel_h = ls->kernel_h;
           g.kernel_w = ls->kernel_w;
