@@ -1081,6 +1081,70 @@ test_bench_cnn (void)
   result_clear (&r);
 }
 
+/* every command with a convolutional model: train saves it, evaluate,
+ * predict and info read it back (info's table shows the image layers, their
+ * shapes and the implicit flatten), parity refuses only for want of a GPU,
+ * and RBM pretraining names the convolution it cannot pretrain */
+static void
+test_cnn_commands (void)
+{
+  g_autofree char *model = g_build_filename (tmpdir, "lenet.safetensors", NULL);
+  g_autofree char *png = g_build_filename (tmpdir, "cnn-seven.png", NULL);
+  g_autofree char *config = g_build_filename (tmpdir, "lenet-rbm.json", NULL);
+  g_autofree char *json = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InkExperiment) exp = ink_experiment_preset ("lenet-5", &error);
+  Result r;
+
+  g_assert_no_error (error);
+  r = cli ("train", "--preset", "lenet-5", "--data", synth_dir, "--epochs", "1", "--no-ledger",
+           "--save", model, "-q", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "test accuracy"));
+  result_clear (&r);
+
+  r = cli ("evaluate", model, "--data", synth_dir, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "confusion matrix"));
+  g_assert_nonnull (strstr (r.out, "(500 test images)"));
+  result_clear (&r);
+
+  write_digit_png (png);
+  r = cli ("predict", model, png, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_ascii_isdigit (r.out[0]) && r.out[1] == '\n');
+  result_clear (&r);
+
+  r = cli ("info", model, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "61,706 learnable parameters"));
+  g_assert_nonnull (strstr (r.out, "conv2d 6 5×5 /1 same"));
+  g_assert_nonnull (strstr (r.out, "6×28×28"));
+  g_assert_nonnull (strstr (r.out, "16×5×5"));
+  g_assert_nonnull (strstr (r.out, "dense 120 (flatten)"));
+  result_clear (&r);
+
+  if (!ink_backend_cuda_available (NULL))
+    {
+      r = cli ("parity", model, "--data", synth_dir, NULL);
+      assert_one_line_error (&r, 1, "parity needs a CUDA device: ");
+      result_clear (&r);
+    }
+
+  {
+    g_autoptr(InkExperiment) dbn = ink_experiment_preset ("nolearn-dbn", &error);
+
+    g_assert_no_error (error);
+    g_assert_true (dbn->pretraining.enabled);
+    exp->pretraining = dbn->pretraining;
+  }
+  json = ink_experiment_to_json (exp, FALSE);
+  g_assert_true (g_file_set_contents (config, json, -1, NULL));
+  r = cli ("train", "--config", config, "--data", synth_dir, "--epochs", "1", "--no-ledger", NULL);
+  assert_one_line_error (&r, 1, "layer 1 (conv2d 6 5×5) is a conv2d layer, but RBM pretraining needs dense hidden layers");
+  result_clear (&r);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1125,6 +1189,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/data-recorded", test_data_recorded);
   g_test_add_func ("/cli/terminal", test_terminal);
   g_test_add_func ("/cli/bench-cnn", test_bench_cnn);
+  g_test_add_func ("/cli/cnn-commands", test_cnn_commands);
   ret = g_test_run ();
   test_remove_tree (synth_dir);
   g_free (synth_dir);
