@@ -22,8 +22,8 @@
  * `inkling-cli train` runs), printing each epoch's training pass alone (the
  * trainer's train_duration: shuffle, forward, backward, update; the
  * validation pass left out, as the PyTorch peer times it), the test
- * accuracy and the peak RSS.  `inkling-cli bench` does this for the MLP
- * presets only.  Run by hand:
+ * accuracy and the peak RSS (`inkling-cli bench --preset keras-mnist-cnn`
+ * times whole epochs against its own product list).  Run by hand:
  *   ninja -C _build bench/bench-train
  *   _build/bench/bench-train [--epochs 1] [--preset keras-mnist-cnn] [--subset N]
  * (bench/cnn/compare.sh runs it next to PyTorch and the floor). */

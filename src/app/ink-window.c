@@ -87,6 +87,9 @@ struct _InkWindow
   InkNorm               model_norm;
   InkExperiment        *model_experiment;
   InkData              *model_data;
+  InkDataset           *model_test;     /* what Evaluate grades: model_data's test images, only the
+                                           first split.subset of them for a subset run (a view of
+                                           model_data's memory, not owning it) */
   GCancellable         *model_data_cancellable;
 
   /* the ledger run opened from the Runs page (its history is the current one
@@ -200,23 +203,33 @@ show_model (InkWindow *self)
 }
 
 /* Evaluate grades the model on the test set of the data it was trained on
- * (model_data), never on whatever the window loaded.  The page borrows that
- * test set: it lets go (waiting for its worker) before the data may go. */
+ * (model_data), never on whatever the window loaded, and on as many of its
+ * images as the run tested on (the first split.subset for a subset run), so
+ * that its figures agree with the run's.  The page borrows that test set: it
+ * lets go (waiting for its worker) before the data may go. */
 static void
 set_model_data (InkWindow *self, InkData *data)
 {
   InkData *old = self->model_data;
+  InkDataset *old_test = self->model_test;
 
   self->model_data = data ? ink_data_ref (data) : NULL;
+  self->model_test = NULL;
   if (self->model_data && self->model_spec)
     {
+      guint subset = self->model_experiment ? self->model_experiment->split.subset : 0;
+
+      self->model_test = g_memdup2 (self->model_data->test, sizeof (InkDataset));
+      if (subset > 0)
+        self->model_test->n = MIN (self->model_test->n, subset);
       ink_evaluate_page_set_class_names (self->evaluate, model_class_names (self));
       ink_draw_page_set_class_names (self->draw, model_class_names (self));
       ink_evaluate_page_set_model (self->evaluate, self->model_spec, g_bytes_get_data (self->model_params, NULL),
-                                   &self->model_norm, self->model_data->test);
+                                   &self->model_norm, self->model_test);
     }
   else
     ink_evaluate_page_clear (self->evaluate);
+  g_free (old_test);
   if (old)
     ink_data_unref (old);
 }
@@ -1504,6 +1517,7 @@ ink_window_finalize (GObject *object)
   g_clear_pointer (&self->model_spec, ink_net_spec_free);
   g_clear_pointer (&self->model_params, g_bytes_unref);
   g_clear_pointer (&self->model_experiment, ink_experiment_free);
+  g_clear_pointer (&self->model_test, g_free);
   g_clear_pointer (&self->model_data, ink_data_unref);
   g_clear_object (&self->model_data_cancellable);
   g_clear_pointer (&self->opened_run, ink_ledger_run_free);
