@@ -84,6 +84,9 @@ JSON
   done
   sleep 0.05; xdotool mouseup 1
   sleep 1; shot "$OUT/draw-$theme.png"
+  # the rest of the page (a convolutional network's feature maps) below it
+  xdotool mousemove --window "$win" 12 400 click --repeat 12 --delay 30 5
+  sleep 0.8; shot "$OUT/draw-below-$theme.png"
   # a convolutional network takes a while on the test images
   xdotool key alt+5; sleep "$([ -n "$PRESET" ] && echo 20 || echo 2)"
   shot "$OUT/evaluate-$theme.png"
