@@ -40,18 +40,11 @@
  * the chunk, next to a staging buffer [F, n·P] for its outputs (forward)
  * or output gradients (backward).  n is as large as fits in
  * INK_CONV_WORKSPACE_FLOATS, at least 1 and at most the batch. */
-static gsize
-sample_floats (const InkConvGeom *g)
-{
-  return ((gsize) g->channels * g->kernel_h * g->kernel_w + g->filters) *
-         g->out_h * g->out_w;
-}
-
 int
 ink_conv2d_chunk (const InkConvGeom *g,
                   int                batch)
 {
-  gsize fit = INK_CONV_WORKSPACE_FLOATS / MAX (sample_floats (g), 1);
+  gsize fit = INK_CONV_WORKSPACE_FLOATS / MAX (ink_conv2d_sample_floats (g), 1);
 
   return (int) CLAMP ((gsize) MAX (batch, 1), 1, MAX (fit, 1));
 }
@@ -124,7 +117,7 @@ gsize
 ink_conv2d_col_size (const InkConvGeom *g,
                      int                max_batch)
 {
-  gsize im2col = (gsize) ink_conv2d_chunk (g, max_batch) * sample_floats (g);
+  gsize im2col = (gsize) ink_conv2d_chunk (g, max_batch) * ink_conv2d_sample_floats (g);
   /* a batch of up to max_batch samples has chunks of at most this many */
   gsize dnnl = MIN ((gsize) MAX (max_batch, 1), dnnl_fit (g)) * dnnl_sample_floats (g) +
                dnnl_weight_floats (g) + dnnl_plain_weight_floats (g) + ARENA_SLACK_FLOATS;
@@ -322,9 +315,12 @@ ink_conv2d_backward_im2col (const InkConvGeom *g,
     }
 }
 
-/* oneDNN's primitives per geometry and batch, made on first use and kept for
- * the process (conv NULL: oneDNN refused that geometry); the lock also
- * serializes the calls on oneDNN's one stream */
+/* oneDNN's primitives per geometry and batch, made on first use (conv
+ * NULL: oneDNN refused that geometry) and kept, most recently used first,
+ * up to INK_CONV_DNNL_CACHE_MAX of them: a long-lived process that meets
+ * many geometries or batch sizes (model after model in the workbench)
+ * drops the least recently used.  The lock also serializes the calls on
+ * oneDNN's one stream. */
 typedef struct
 {
   InkConvGeom  g;
@@ -334,6 +330,15 @@ typedef struct
 
 static GMutex dnnl_lock;
 static GPtrArray *dnnl_cache;
+
+static void
+dnnl_entry_free (gpointer data)
+{
+  DnnlEntry *e = data;
+
+  ink_dnnl_conv_free (e->conv);
+  g_free (e);
+}
 
 static gboolean
 dnnl_wanted (void)
@@ -345,7 +350,9 @@ dnnl_wanted (void)
   return wanted;
 }
 
-/* with dnnl_lock held */
+/* with dnnl_lock held; the entry returned is the first of the cache, and a
+ * lookup evicts only the last: the primitives of the previous lookup stay
+ * valid through this one */
 static InkDnnlConv *
 dnnl_lookup (const InkConvGeom *g,
              int                batch)
@@ -354,12 +361,19 @@ dnnl_lookup (const InkConvGeom *g,
   DnnlEntry *e;
 
   if (dnnl_cache == NULL)
-    dnnl_cache = g_ptr_array_new ();
+    dnnl_cache = g_ptr_array_new_with_free_func (dnnl_entry_free);
   for (guint i = 0; i < dnnl_cache->len; i++)
     {
       e = g_ptr_array_index (dnnl_cache, i);
       if (e->batch == batch && memcmp (&e->g, g, sizeof *g) == 0)
-        return e->conv;
+        {
+          if (i > 0)
+            {
+              g_ptr_array_steal_index (dnnl_cache, i);
+              g_ptr_array_insert (dnnl_cache, 0, e);
+            }
+          return e->conv;
+        }
     }
 
   e = g_new0 (DnnlEntry, 1);
@@ -376,8 +390,29 @@ dnnl_lookup (const InkConvGeom *g,
                  ink_dnnl_conv_arena_size (e->conv), dnnl_arena_bound (g, batch));
       g_clear_pointer (&e->conv, ink_dnnl_conv_free);
     }
-  g_ptr_array_add (dnnl_cache, e);
+  g_ptr_array_insert (dnnl_cache, 0, e);
+  if (dnnl_cache->len > INK_CONV_DNNL_CACHE_MAX)
+    g_ptr_array_remove_index (dnnl_cache, dnnl_cache->len - 1);
   return e->conv;
+}
+
+guint
+ink_conv2d_cache_size (void)
+{
+  guint n;
+
+  g_mutex_lock (&dnnl_lock);
+  n = dnnl_cache != NULL ? dnnl_cache->len : 0;
+  g_mutex_unlock (&dnnl_lock);
+  return n;
+}
+
+void
+ink_conv2d_cache_clear (void)
+{
+  g_mutex_lock (&dnnl_lock);
+  g_clear_pointer (&dnnl_cache, g_ptr_array_unref);
+  g_mutex_unlock (&dnnl_lock);
 }
 
 /* the chunk's and the last chunk's primitives, or FALSE (lock released)
