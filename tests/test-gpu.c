@@ -901,6 +901,52 @@ step_batch_clear (StepBatch *s)
   be->ops->data_free (be, s->data);
 }
 
+/* n_items 28×28 images for a step test, noise below `noise` plus a mark
+ * of the class with values from `bright` up (block: a 6×6 block at one of
+ * ten places; else two rows across, lower for a higher class), their
+ * labels, and batch random indices into them */
+static void
+step_images (guint64    seed,
+             int        n_items,
+             int        batch,
+             int        noise,
+             int        bright,
+             gboolean   block,
+             guint8   **images_out,
+             guint8   **labels_out,
+             guint32  **idx_out)
+{
+  const int dim = 784;
+  guint8 *images = g_new (guint8, (gsize) n_items * dim);
+  guint8 *labels = g_new (guint8, n_items);
+  guint32 *idx = g_new (guint32, batch);
+  InkRng rng;
+
+  ink_rng_init (&rng, seed);
+  for (int i = 0; i < n_items; i++)
+    {
+      guint8 *img = images + (gsize) i * dim;
+      guint c = ink_rng_below (&rng, 10);
+
+      labels[i] = (guint8) c;
+      for (int p = 0; p < dim; p++)
+        img[p] = (guint8) ink_rng_below (&rng, noise);
+      if (block)
+        for (int r = 0; r < 6; r++)
+          for (int col = 0; col < 6; col++)
+            img[28 * (2 + (c / 5) * 12 + r) + 2 + (c % 5) * 5 + col] =
+              (guint8) (bright + ink_rng_below (&rng, 256 - bright));
+      else
+        for (int p = 0; p < 56; p++)
+          img[28 * (2 + 2 * c) + p] = (guint8) (bright + ink_rng_below (&rng, 256 - bright));
+    }
+  for (int i = 0; i < batch; i++)
+    idx[i] = ink_rng_below (&rng, n_items);
+  *images_out = images;
+  *labels_out = labels;
+  *idx_out = idx;
+}
+
 /* One training step of 784-64-10 (input dropout 0.2, hidden dropout 0.5) on
  * both backends from the same initial weights, batch and dropout draws. */
 static void
@@ -920,28 +966,11 @@ test_network_step (void)
   guint32 *idx;
   const InkAffine aff = { 1.0f / 255.0f, 0.0f };
   gsize n_params;
-  InkRng rng;
 
   if (!need_gpu ())
     return;
-  images = g_new (guint8, (gsize) n_items * dim);
-  labels = g_new (guint8, n_items);
-  idx = g_new (guint32, B);
-
   /* images: noise plus a class-dependent bright stripe, so the step means something */
-  ink_rng_init (&rng, 11);
-  for (int i = 0; i < n_items; i++)
-    {
-      guint c = ink_rng_below (&rng, 10);
-
-      labels[i] = (guint8) c;
-      for (int p = 0; p < dim; p++)
-        images[(gsize) i * dim + p] = (guint8) ink_rng_below (&rng, 64);
-      for (int p = 0; p < 56; p++)
-        images[(gsize) i * dim + 28 * (2 + 2 * c) + p] = (guint8) (192 + ink_rng_below (&rng, 64));
-    }
-  for (int i = 0; i < B; i++)
-    idx[i] = ink_rng_below (&rng, n_items);
+  step_images (11, n_items, B, 64, 192, FALSE, &images, &labels, &idx);
 
   spec.n_inputs = dim;
   spec.input_dropout = 0.2f;
@@ -1432,30 +1461,11 @@ test_cnn_step (void)
   const InkAffine aff = { 1.0f / 256.0f, 0.0f };
   float *start;
   gsize n_params;
-  InkRng rng;
 
   if (!need_gpu ())
     return;
-  images = g_new (guint8, (gsize) n_items * dim);
-  labels = g_new (guint8, n_items);
-  idx = g_new (guint32, B);
-
   /* noise plus a class-dependent bright block */
-  ink_rng_init (&rng, 23);
-  for (int i = 0; i < n_items; i++)
-    {
-      guint c = ink_rng_below (&rng, 10);
-
-      labels[i] = (guint8) c;
-      for (int p = 0; p < dim; p++)
-        images[(gsize) i * dim + p] = (guint8) ink_rng_below (&rng, 96);
-      for (int r = 0; r < 6; r++)
-        for (int col = 0; col < 6; col++)
-          images[(gsize) i * dim + 28 * (2 + (c / 5) * 12 + r) + 2 + (c % 5) * 5 + col] =
-            (guint8) (160 + ink_rng_below (&rng, 96));
-    }
-  for (int i = 0; i < B; i++)
-    idx[i] = ink_rng_below (&rng, n_items);
+  step_images (23, n_items, B, 96, 160, TRUE, &images, &labels, &idx);
 
   n_params = ink_net_spec_n_params (&spec);
   {
