@@ -213,6 +213,35 @@ col2im_add (const InkConvGeom *g,
         }
 }
 
+/* What both directions of im2col lower by: K = C·kh·kw rows of the
+ * columns, F filters, P = out_h·out_w positions, a sample's in_n inputs
+ * and out_n outputs, chunk samples at a time and the staging buffer
+ * [F, chunk·P] after the chunk's columns in col. */
+typedef struct
+{
+  int    K, F;
+  gsize  P, in_n, out_n;
+  int    chunk;
+  float *stage;
+} Im2colPlan;
+
+static Im2colPlan
+im2col_plan (const InkConvGeom *g,
+             int                batch,
+             float             *col)
+{
+  Im2colPlan pl;
+
+  pl.K = g->channels * g->kernel_h * g->kernel_w;
+  pl.F = g->filters;
+  pl.P = (gsize) g->out_h * g->out_w;
+  pl.in_n = (gsize) g->channels * g->height * g->width;
+  pl.out_n = (gsize) pl.F * pl.P;
+  pl.chunk = ink_conv2d_chunk (g, batch);
+  pl.stage = col + (gsize) pl.K * pl.chunk * pl.P;
+  return pl;
+}
+
 void
 ink_conv2d_forward_im2col (const InkConvGeom *g,
                     int                batch,
@@ -222,35 +251,29 @@ ink_conv2d_forward_im2col (const InkConvGeom *g,
                     float             *y,
                     float             *col)
 {
-  const int K = g->channels * g->kernel_h * g->kernel_w;
-  const int F = g->filters;
-  const gsize P = (gsize) g->out_h * g->out_w;
-  const gsize in_n = (gsize) g->channels * g->height * g->width;
-  const gsize out_n = (gsize) F * P;
-  const int chunk = ink_conv2d_chunk (g, batch);
-  float *stage = col + (gsize) K * chunk * P;
+  const Im2colPlan pl = im2col_plan (g, batch, col);
 
-  for (int s0 = 0; s0 < batch; s0 += chunk)
+  for (int s0 = 0; s0 < batch; s0 += pl.chunk)
     {
-      const int n = MIN (chunk, batch - s0);
-      const gsize ld = n * P;
+      const int n = MIN (pl.chunk, batch - s0);
+      const gsize ld = n * pl.P;
 
       for (int s = 0; s < n; s++)
-        im2col (g, x + (s0 + s) * in_n, col + s * P, ld);
+        im2col (g, x + (s0 + s) * pl.in_n, col + s * pl.P, ld);
       /* Y [F, n·P] = W [F, K] · col [K, n·P], then out to NCHW with the bias */
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, F, (int) ld, K,
-                   1.0f, w, K, col, (int) ld, 0.0f, stage, (int) ld);
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, pl.F, (int) ld, pl.K,
+                   1.0f, w, pl.K, col, (int) ld, 0.0f, pl.stage, (int) ld);
       for (int s = 0; s < n; s++)
         {
-          float *ys = y + (s0 + s) * out_n;
+          float *ys = y + (s0 + s) * pl.out_n;
 
-          for (int f = 0; f < F; f++)
+          for (int f = 0; f < pl.F; f++)
             {
-              const float *src = stage + (gsize) f * ld + s * P;
-              float *dst = ys + (gsize) f * P;
+              const float *src = pl.stage + (gsize) f * ld + s * pl.P;
+              float *dst = ys + (gsize) f * pl.P;
               const float bf = b[f];
 
-              for (gsize p = 0; p < P; p++)
+              for (gsize p = 0; p < pl.P; p++)
                 dst[p] = src[p] + bf;
             }
         }
@@ -268,49 +291,43 @@ ink_conv2d_backward_im2col (const InkConvGeom *g,
                      float             *dx,
                      float             *col)
 {
-  const int K = g->channels * g->kernel_h * g->kernel_w;
-  const int F = g->filters;
-  const gsize P = (gsize) g->out_h * g->out_w;
-  const gsize in_n = (gsize) g->channels * g->height * g->width;
-  const gsize out_n = (gsize) F * P;
-  const int chunk = ink_conv2d_chunk (g, batch);
-  float *stage = col + (gsize) K * chunk * P;
+  const Im2colPlan pl = im2col_plan (g, batch, col);
 
-  memset (db, 0, sizeof (float) * F);
+  memset (db, 0, sizeof (float) * pl.F);
   if (dx != NULL)
-    memset (dx, 0, sizeof (float) * in_n * batch);
+    memset (dx, 0, sizeof (float) * pl.in_n * batch);
 
-  for (int s0 = 0; s0 < batch; s0 += chunk)
+  for (int s0 = 0; s0 < batch; s0 += pl.chunk)
     {
-      const int n = MIN (chunk, batch - s0);
-      const gsize ld = n * P;
+      const int n = MIN (pl.chunk, batch - s0);
+      const gsize ld = n * pl.P;
 
       /* dY [F, n·P] gathered from NCHW; db the sum of its rows */
       for (int s = 0; s < n; s++)
-        for (int f = 0; f < F; f++)
+        for (int f = 0; f < pl.F; f++)
           {
-            const float *src = dy + (s0 + s) * out_n + (gsize) f * P;
+            const float *src = dy + (s0 + s) * pl.out_n + (gsize) f * pl.P;
             float acc = 0.0f;
 
-            memcpy (stage + (gsize) f * ld + s * P, src, sizeof (float) * P);
-            for (gsize p = 0; p < P; p++)
+            memcpy (pl.stage + (gsize) f * ld + s * pl.P, src, sizeof (float) * pl.P);
+            for (gsize p = 0; p < pl.P; p++)
               acc += src[p];
             db[f] += acc;
           }
 
       /* dW [F, K] (+)= dY · colᵀ */
       for (int s = 0; s < n; s++)
-        im2col (g, x + (s0 + s) * in_n, col + s * P, ld);
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, F, K, (int) ld,
-                   1.0f, stage, (int) ld, col, (int) ld, s0 == 0 ? 0.0f : 1.0f, dw, K);
+        im2col (g, x + (s0 + s) * pl.in_n, col + s * pl.P, ld);
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, pl.F, pl.K, (int) ld,
+                   1.0f, pl.stage, (int) ld, col, (int) ld, s0 == 0 ? 0.0f : 1.0f, dw, pl.K);
 
       if (dx != NULL)
         {
           /* dcol [K, n·P] = Wᵀ · dY, summed back onto each sample's dx */
-          cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, K, (int) ld, F,
-                       1.0f, w, K, stage, (int) ld, 0.0f, col, (int) ld);
+          cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, pl.K, (int) ld, pl.F,
+                       1.0f, w, pl.K, pl.stage, (int) ld, 0.0f, col, (int) ld);
           for (int s = 0; s < n; s++)
-            col2im_add (g, col + s * P, ld, dx + (s0 + s) * in_n);
+            col2im_add (g, col + s * pl.P, ld, dx + (s0 + s) * pl.in_n);
         }
     }
 }
