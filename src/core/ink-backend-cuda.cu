@@ -710,44 +710,34 @@ k_gather (const guint8  *__restrict__ images,
 /* ------------------------------------------------------------------ */
 /* image layers: kernels                                               */
 
-/* The geometry of a convolution as the kernels take it (by value). */
-typedef struct
-{
-  int C, H, W;       /* input */
-  int F;             /* output channels */
-  int kh, kw;
-  int stride;
-  int pad_top, pad_left;
-  int oh, ow;
-} ConvArgs;
-
 /* col [K, n·P] (K = C·kh·kw, P = oh·ow, ld = n·P): row (c, i, j), column
  * s·P + oy·ow + ox holds sample s's pixel under tap (i, j) of channel c for
  * output (oy, ox), 0 in the padding; x is the chunk's first sample.  One
  * thread per element of col, consecutive threads along a row. */
 __global__ static void
-k_im2col (ConvArgs                  a,
+k_im2col (InkConvGeom               g,
           int                       n,
           const float *__restrict__ x,
           float       *__restrict__ col)
 {
-  const size_t P = (size_t) a.oh * a.ow;
+  const size_t P = (size_t) g.out_h * g.out_w;
   const size_t ld = (size_t) n * P;
-  const size_t total = (size_t) a.C * a.kh * a.kw * ld;
-  const size_t in_n = (size_t) a.C * a.H * a.W;
+  const size_t total = (size_t) g.channels * g.kernel_h * g.kernel_w * ld;
+  const size_t in_n = (size_t) g.channels * g.height * g.width;
 
   GRID_STRIDE (t, total)
     {
       const size_t k = t / ld, r = t % ld;
       const size_t s = r / P, p = r % P;
-      const int oy = (int) (p / a.ow), ox = (int) (p % a.ow);
-      const int c = (int) (k / (a.kh * a.kw)), ij = (int) (k % (a.kh * a.kw));
-      const int iy = oy * a.stride + ij / a.kw - a.pad_top;
-      const int ix = ox * a.stride + ij % a.kw - a.pad_left;
+      const int oy = (int) (p / g.out_w), ox = (int) (p % g.out_w);
+      const int taps = g.kernel_h * g.kernel_w;
+      const int c = (int) (k / taps), ij = (int) (k % taps);
+      const int iy = oy * g.stride + ij / g.kernel_w - g.pad_top;
+      const int ix = ox * g.stride + ij % g.kernel_w - g.pad_left;
       float v = 0.0f;
 
-      if (iy >= 0 && iy < a.H && ix >= 0 && ix < a.W)
-        v = x[s * in_n + ((size_t) c * a.H + iy) * a.W + ix];
+      if (iy >= 0 && iy < g.height && ix >= 0 && ix < g.width)
+        v = x[s * in_n + ((size_t) c * g.height + iy) * g.width + ix];
       col[t] = v;
     }
 }
@@ -757,40 +747,40 @@ k_im2col (ConvArgs                  a,
  * increasing (i, j), as the CPU's col2im adds them), overwriting dx; a
  * pixel under no tap gets 0.  No atomics: each thread owns its pixel. */
 __global__ static void
-k_col2im (ConvArgs                  a,
+k_col2im (InkConvGeom               g,
           int                       n,
           const float *__restrict__ col,
           float       *__restrict__ dx)
 {
-  const size_t P = (size_t) a.oh * a.ow;
+  const size_t P = (size_t) g.out_h * g.out_w;
   const size_t ld = (size_t) n * P;
-  const size_t plane = (size_t) a.H * a.W;
-  const size_t in_n = (size_t) a.C * plane;
+  const size_t plane = (size_t) g.height * g.width;
+  const size_t in_n = (size_t) g.channels * plane;
   const size_t total = (size_t) n * in_n;
 
   GRID_STRIDE (t, total)
     {
       const size_t s = t / in_n, r = t % in_n;
       const int c = (int) (r / plane);
-      const int iy = (int) ((r % plane) / a.W), ix = (int) ((r % plane) % a.W);
+      const int iy = (int) ((r % plane) / g.width), ix = (int) ((r % plane) % g.width);
       float acc = 0.0f;
 
-      for (int i = 0; i < a.kh; i++)
+      for (int i = 0; i < g.kernel_h; i++)
         {
-          const int ty = iy + a.pad_top - i;     /* = oy·stride */
+          const int ty = iy + g.pad_top - i;     /* = oy·stride */
           int oy;
 
-          if (ty < 0 || ty % a.stride != 0 || (oy = ty / a.stride) >= a.oh)
+          if (ty < 0 || ty % g.stride != 0 || (oy = ty / g.stride) >= g.out_h)
             continue;
-          for (int j = 0; j < a.kw; j++)
+          for (int j = 0; j < g.kernel_w; j++)
             {
-              const int tx = ix + a.pad_left - j;
+              const int tx = ix + g.pad_left - j;
               int ox;
 
-              if (tx < 0 || tx % a.stride != 0 || (ox = tx / a.stride) >= a.ow)
+              if (tx < 0 || tx % g.stride != 0 || (ox = tx / g.stride) >= g.out_w)
                 continue;
-              acc += col[((size_t) (c * a.kh + i) * a.kw + j) * ld +
-                         s * P + (size_t) oy * a.ow + ox];
+              acc += col[((size_t) (c * g.kernel_h + i) * g.kernel_w + j) * ld +
+                         s * P + (size_t) oy * g.out_w + ox];
             }
         }
       dx[t] = acc;
@@ -1589,14 +1579,13 @@ cuda_conv2d_workspace (InkBackend        *be,
   return ink_cuda_conv2d_col_size (g, max_batch);
 }
 
-/* What both directions of a convolution lower by: the geometry as the
- * kernels take it, K = C·kh·kw rows of the columns, P = oh·ow positions, a
+/* What both directions of a convolution lower by (the kernels take the
+ * InkConvGeom itself, by value): K = C·kh·kw rows of the columns, P = oh·ow positions, a
  * sample's in_n inputs and out_n outputs, the chunk of samples lowered
  * together (from the workspace the caller holds) and the staging area [F,
  * chunk·P] after the chunk's columns in col. */
 typedef struct
 {
-  ConvArgs a;
   int      K;
   size_t   P, in_n, out_n;
   int      chunk;
@@ -1613,8 +1602,6 @@ conv_plan (InkCudaCtx        *ctx,
            gsize              col_floats,
            ConvPlan          *p)
 {
-  ConvArgs *a = &p->a;
-
   if (batch <= 0)
     return FALSE;
   if (col_floats < ink_conv2d_sample_floats (g))
@@ -1623,21 +1610,10 @@ conv_plan (InkCudaCtx        *ctx,
                       "the workspace is smaller than one sample's columns");
       return FALSE;
     }
-  a->C = g->channels;
-  a->H = g->height;
-  a->W = g->width;
-  a->F = g->filters;
-  a->kh = g->kernel_h;
-  a->kw = g->kernel_w;
-  a->stride = g->stride;
-  a->pad_top = g->pad_top;
-  a->pad_left = g->pad_left;
-  a->oh = g->out_h;
-  a->ow = g->out_w;
-  p->K = a->C * a->kh * a->kw;
-  p->P = (size_t) a->oh * a->ow;
-  p->in_n = (size_t) a->C * a->H * a->W;
-  p->out_n = (size_t) a->F * p->P;
+  p->K = g->channels * g->kernel_h * g->kernel_w;
+  p->P = (size_t) g->out_h * g->out_w;
+  p->in_n = (size_t) g->channels * g->height * g->width;
+  p->out_n = (size_t) g->filters * p->P;
   p->chunk = ink_cuda_conv2d_chunk (g, batch, col_floats);
   p->stage = col + (size_t) p->K * p->chunk * p->P;
   return TRUE;
@@ -1667,11 +1643,11 @@ cuda_conv2d_forward (InkBackend        *be,
       const size_t ld = (size_t) n * p.P;
 
       LAUNCH (ctx, k_im2col, grid_for (ctx, (size_t) p.K * ld, INK_CUDA_THREADS),
-              INK_CUDA_THREADS, p.a, n, x + (size_t) s0 * p.in_n, col);
-      cuda_gemm (be, FALSE, FALSE, p.a.F, (int) ld, p.K, 1.0f, w, p.K, col, (int) ld,
+              INK_CUDA_THREADS, *g, n, x + (size_t) s0 * p.in_n, col);
+      cuda_gemm (be, FALSE, FALSE, g->filters, (int) ld, p.K, 1.0f, w, p.K, col, (int) ld,
                  0.0f, p.stage, (int) ld);
       LAUNCH (ctx, k_conv_unstage, grid_for (ctx, (size_t) n * p.out_n, INK_CUDA_THREADS),
-              INK_CUDA_THREADS, p.stage, b, n, p.a.F, p.P, y + (size_t) s0 * p.out_n);
+              INK_CUDA_THREADS, p.stage, b, n, g->filters, p.P, y + (size_t) s0 * p.out_n);
     }
 }
 
@@ -1696,27 +1672,27 @@ cuda_conv2d_backward (InkBackend        *be,
 
   if (!conv_plan (ctx, g, batch, col, col_floats, &p))
     return;
-  LAUNCH (ctx, k_conv_bias_grad, (unsigned) p.a.F, 256u, dy, batch, p.a.F, p.P, db);
+  LAUNCH (ctx, k_conv_bias_grad, (unsigned) g->filters, 256u, dy, batch, g->filters, p.P, db);
   for (int s0 = 0; s0 < batch; s0 += p.chunk)
     {
       const int n = MIN (p.chunk, batch - s0);
       const size_t ld = (size_t) n * p.P;
 
       LAUNCH (ctx, k_conv_stage, grid_for (ctx, (size_t) n * p.out_n, INK_CUDA_THREADS),
-              INK_CUDA_THREADS, dy + (size_t) s0 * p.out_n, n, p.a.F, p.P, p.stage);
+              INK_CUDA_THREADS, dy + (size_t) s0 * p.out_n, n, g->filters, p.P, p.stage);
       LAUNCH (ctx, k_im2col, grid_for (ctx, (size_t) p.K * ld, INK_CUDA_THREADS),
-              INK_CUDA_THREADS, p.a, n, x + (size_t) s0 * p.in_n, col);
+              INK_CUDA_THREADS, *g, n, x + (size_t) s0 * p.in_n, col);
       /* dW [F, K] (+)= stage [F, n·P] · colᵀ */
-      cuda_gemm (be, FALSE, TRUE, p.a.F, p.K, (int) ld, 1.0f, p.stage, (int) ld, col, (int) ld,
+      cuda_gemm (be, FALSE, TRUE, g->filters, p.K, (int) ld, 1.0f, p.stage, (int) ld, col, (int) ld,
                  s0 == 0 ? 0.0f : 1.0f, dw, p.K);
       if (dx != NULL)
         {
           /* col [K, n·P] = Wᵀ · stage (the products above are queued
            * before it on the same stream: col is free to overwrite) */
-          cuda_gemm (be, TRUE, FALSE, p.K, (int) ld, p.a.F, 1.0f, w, p.K, p.stage, (int) ld,
+          cuda_gemm (be, TRUE, FALSE, p.K, (int) ld, g->filters, 1.0f, w, p.K, p.stage, (int) ld,
                      0.0f, col, (int) ld);
           LAUNCH (ctx, k_col2im, grid_for (ctx, (size_t) n * p.in_n, INK_CUDA_THREADS),
-                  INK_CUDA_THREADS, p.a, n, col, dx + (size_t) s0 * p.in_n);
+                  INK_CUDA_THREADS, *g, n, col, dx + (size_t) s0 * p.in_n);
         }
     }
 }
