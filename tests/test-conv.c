@@ -36,6 +36,7 @@
 #include "ink-network.h"
 #include "ink-rbm.h"
 #include "ink-rng.h"
+#include "test-conv-util.h"
 
 static void
 fill_random (InkRng *rng,
@@ -77,24 +78,44 @@ assert_close (double      analytic,
 /* ------------------------------------------------------------------------ */
 /* conv2d */
 
-static InkConvGeom
-make_geom (int c, int h, int w, int f, int kh, int kw, int stride, gboolean same)
+/* one convolution's tensors for a batch: x, w, b and dy random, the rest
+ * (y, dx, dw, db and the workspace) to be written */
+typedef struct
 {
-  InkConvGeom g = { c, h, w, f, kh, kw, stride, 0, 0, 0, 0 };
+  gsize  nx, nw, ny;
+  float *x, *w, *b, *dy;
+  float *y, *dx, *dw, *db, *col;
+} ConvTensors;
 
-  if (same)
-    {
-      g.out_h = (h + stride - 1) / stride;
-      g.out_w = (w + stride - 1) / stride;
-      g.pad_top = MAX ((g.out_h - 1) * stride + kh - h, 0) / 2;
-      g.pad_left = MAX ((g.out_w - 1) * stride + kw - w, 0) / 2;
-    }
-  else
-    {
-      g.out_h = (h - kh) / stride + 1;
-      g.out_w = (w - kw) / stride + 1;
-    }
-  return g;
+static void
+conv_tensors_init (ConvTensors       *t,
+                   InkRng            *rng,
+                   const InkConvGeom *g,
+                   int                batch)
+{
+  t->nx = (gsize) batch * g->channels * g->height * g->width;
+  t->nw = (gsize) g->filters * g->channels * g->kernel_h * g->kernel_w;
+  t->ny = (gsize) batch * g->filters * g->out_h * g->out_w;
+  t->x = g_new (float, t->nx);
+  t->w = g_new (float, t->nw);
+  t->b = g_new (float, g->filters);
+  t->dy = g_new (float, t->ny);
+  t->y = g_new0 (float, t->ny);
+  t->dx = g_new (float, t->nx);
+  t->dw = g_new (float, t->nw);
+  t->db = g_new (float, g->filters);
+  t->col = g_new (float, ink_conv2d_col_size (g, batch));
+  fill_random (rng, t->x, t->nx, 1.0f);
+  fill_random (rng, t->w, t->nw, 0.5f);
+  fill_random (rng, t->b, g->filters, 0.5f);
+  fill_random (rng, t->dy, t->ny, 1.0f);
+}
+
+static void
+conv_tensors_clear (ConvTensors *t)
+{
+  g_free (t->x); g_free (t->w); g_free (t->b); g_free (t->dy);
+  g_free (t->y); g_free (t->dx); g_free (t->dw); g_free (t->db); g_free (t->col);
 }
 
 /* the definition, in double */
@@ -129,11 +150,13 @@ conv_reference (const InkConvGeom *g,
           }
 }
 
-static const struct
+typedef struct
 {
   int c, h, w, f, kh, kw, stride;
   gboolean same;
-} conv_cases[] = {
+} ConvCase;
+
+static const ConvCase conv_cases[] = {
   { 1, 7, 7, 2, 3, 3, 1, FALSE },
   { 3, 7, 6, 4, 3, 3, 1, TRUE },
   { 2, 8, 8, 3, 3, 3, 2, FALSE },
@@ -141,6 +164,12 @@ static const struct
   { 2, 6, 6, 2, 4, 4, 2, TRUE },   /* an even kernel: the extra padding goes bottom/right */
   { 4, 5, 5, 3, 1, 1, 1, FALSE },
 };
+
+static InkConvGeom
+case_geom (const ConvCase *k)
+{
+  return test_conv_geom (k->c, k->h, k->w, k->f, k->kh, k->kw, k->stride, k->same);
+}
 
 static void
 test_conv_reference (void)
@@ -150,31 +179,24 @@ test_conv_reference (void)
   ink_rng_init (&rng, 11);
   for (guint k = 0; k < G_N_ELEMENTS (conv_cases); k++)
     {
-      InkConvGeom g = make_geom (conv_cases[k].c, conv_cases[k].h, conv_cases[k].w,
-                                 conv_cases[k].f, conv_cases[k].kh, conv_cases[k].kw,
-                                 conv_cases[k].stride, conv_cases[k].same);
+      InkConvGeom g = case_geom (&conv_cases[k]);
       const int B = 3;
-      gsize nx = (gsize) B * g.channels * g.height * g.width;
-      gsize nw = (gsize) g.filters * g.channels * g.kernel_h * g.kernel_w;
-      gsize ny = (gsize) B * g.filters * g.out_h * g.out_w;
-      g_autofree float *x = g_new (float, nx);
-      g_autofree float *w = g_new (float, nw);
-      g_autofree float *b = g_new (float, g.filters);
-      g_autofree float *y = g_new (float, ny);
-      g_autofree double *ref = g_new (double, ny);
-      g_autofree float *col = g_new (float, ink_conv2d_col_size (&g, B));
+      ConvTensors t;
+      double *ref;
 
-      fill_random (&rng, x, nx, 1.0f);
-      fill_random (&rng, w, nw, 0.5f);
-      fill_random (&rng, b, g.filters, 0.5f);
-      ink_conv2d_forward (&g, B, x, w, b, y, col);
-      conv_reference (&g, B, x, w, b, ref);
-      for (gsize i = 0; i < ny; i++)
-        assert_close (y[i], ref[i], 1e-5, 1e-5, "conv output", i);
+      conv_tensors_init (&t, &rng, &g, B);
+      ref = g_new (double, t.ny);
+      ink_conv2d_forward (&g, B, t.x, t.w, t.b, t.y, t.col);
+      conv_reference (&g, B, t.x, t.w, t.b, ref);
+      for (gsize i = 0; i < t.ny; i++)
+        assert_close (t.y[i], ref[i], 1e-5, 1e-5, "conv output", i);
+      g_free (ref);
+      conv_tensors_clear (&t);
     }
 }
 
-/* L = Σ r·y: dL/dy = r; the numeric gradient by central differences */
+/* L = Σ dy·y (dy random): dL/dy = dy; the numeric gradient by central
+ * differences */
 static void
 test_conv_gradients (void)
 {
@@ -183,48 +205,36 @@ test_conv_gradients (void)
   ink_rng_init (&rng, 12);
   for (guint k = 0; k < G_N_ELEMENTS (conv_cases); k++)
     {
-      InkConvGeom g = make_geom (conv_cases[k].c, conv_cases[k].h, conv_cases[k].w,
-                                 conv_cases[k].f, conv_cases[k].kh, conv_cases[k].kw,
-                                 conv_cases[k].stride, conv_cases[k].same);
+      InkConvGeom g = case_geom (&conv_cases[k]);
       const int B = 2;
       const float eps = 1e-2f;
-      gsize nx = (gsize) B * g.channels * g.height * g.width;
-      gsize nw = (gsize) g.filters * g.channels * g.kernel_h * g.kernel_w;
-      gsize ny = (gsize) B * g.filters * g.out_h * g.out_w;
-      g_autofree float *x = g_new (float, nx);
-      g_autofree float *w = g_new (float, nw);
-      g_autofree float *b = g_new (float, g.filters);
-      g_autofree float *y = g_new (float, ny);
-      g_autofree float *r = g_new (float, ny);
-      g_autofree float *dx = g_new (float, nx);
-      g_autofree float *dw = g_new (float, nw);
-      g_autofree float *db = g_new (float, g.filters);
-      g_autofree float *col = g_new (float, ink_conv2d_col_size (&g, B));
-      struct { float *v; float *d; gsize n; const char *name; } sets[] = {
-        { x, dx, nx, "conv dx" }, { w, dw, nw, "conv dw" }, { b, db, (gsize) g.filters, "conv db" },
-      };
+      ConvTensors t;
 
-      fill_random (&rng, x, nx, 1.0f);
-      fill_random (&rng, w, nw, 0.5f);
-      fill_random (&rng, b, g.filters, 0.5f);
-      fill_random (&rng, r, ny, 1.0f);
-      ink_conv2d_backward (&g, B, x, w, r, dw, db, dx, col);
+      conv_tensors_init (&t, &rng, &g, B);
+      {
+        struct { float *v; float *d; gsize n; const char *name; } sets[] = {
+          { t.x, t.dx, t.nx, "conv dx" }, { t.w, t.dw, t.nw, "conv dw" },
+          { t.b, t.db, (gsize) g.filters, "conv db" },
+        };
 
-      for (guint si = 0; si < G_N_ELEMENTS (sets); si++)
-        for (gsize i = 0; i < sets[si].n; i++)
-          {
-            float keep = sets[si].v[i];
-            double lp, lm;
+        ink_conv2d_backward (&g, B, t.x, t.w, t.dy, t.dw, t.db, t.dx, t.col);
+        for (guint si = 0; si < G_N_ELEMENTS (sets); si++)
+          for (gsize i = 0; i < sets[si].n; i++)
+            {
+              float keep = sets[si].v[i];
+              double lp, lm;
 
-            sets[si].v[i] = keep + eps;
-            ink_conv2d_forward (&g, B, x, w, b, y, col);
-            lp = dot (r, y, ny);
-            sets[si].v[i] = keep - eps;
-            ink_conv2d_forward (&g, B, x, w, b, y, col);
-            lm = dot (r, y, ny);
-            sets[si].v[i] = keep;
-            assert_close (sets[si].d[i], (lp - lm) / (2.0 * eps), 2e-3, 2e-3, sets[si].name, i);
-          }
+              sets[si].v[i] = keep + eps;
+              ink_conv2d_forward (&g, B, t.x, t.w, t.b, t.y, t.col);
+              lp = dot (t.dy, t.y, t.ny);
+              sets[si].v[i] = keep - eps;
+              ink_conv2d_forward (&g, B, t.x, t.w, t.b, t.y, t.col);
+              lm = dot (t.dy, t.y, t.ny);
+              sets[si].v[i] = keep;
+              assert_close (sets[si].d[i], (lp - lm) / (2.0 * eps), 2e-3, 2e-3, sets[si].name, i);
+            }
+      }
+      conv_tensors_clear (&t);
     }
 }
 
@@ -311,90 +321,121 @@ assert_near_ref (const float  *v,
                v[i], ref[i], abs_sum[i]);
 }
 
-/* The fast path (oneDNN) and the reference path (im2col + sgemm) against
- * the definition: forward, dW, db and dx on random tensors, the geometries
- * above at a small batch and two at batches that span several chunks of
- * both paths (dW and db then add up over chunks; the last chunk is
- * shorter for im2col) */
+/* The fast path (oneDNN) and the reference path (im2col + sgemm) of one
+ * geometry and batch against the definition: forward, dW, db and dx on
+ * random tensors, and dW without dx */
+static void
+check_conv_paths (InkRng            *rng,
+                  const InkConvGeom *g,
+                  int                batch)
+{
+  ConvTensors t;
+  ConvRef ref;
+
+  conv_tensors_init (&t, rng, g, batch);
+  conv_full_reference (g, batch, t.x, t.w, t.b, t.dy, &ref);
+  for (int path = 0; path < 2; path++)
+    {
+      memset (t.y, 0, sizeof (float) * t.ny);
+      if (path == 0)
+        {
+          ink_conv2d_forward (g, batch, t.x, t.w, t.b, t.y, t.col);
+          ink_conv2d_backward (g, batch, t.x, t.w, t.dy, t.dw, t.db, t.dx, t.col);
+        }
+      else
+        {
+          ink_conv2d_forward_im2col (g, batch, t.x, t.w, t.b, t.y, t.col);
+          ink_conv2d_backward_im2col (g, batch, t.x, t.w, t.dy, t.dw, t.db, t.dx, t.col);
+        }
+      assert_near_ref (t.y, ref.y, ref.y_abs, t.ny, path == 0 ? "fast y" : "im2col y");
+      assert_near_ref (t.dw, ref.dw, ref.dw_abs, t.nw, path == 0 ? "fast dw" : "im2col dw");
+      assert_near_ref (t.db, ref.db, ref.db_abs, g->filters, path == 0 ? "fast db" : "im2col db");
+      assert_near_ref (t.dx, ref.dx, ref.dx_abs, t.nx, path == 0 ? "fast dx" : "im2col dx");
+
+      /* no input gradient asked for: the weights' are the same */
+      memset (t.dw, 0, sizeof (float) * t.nw);
+      if (path == 0)
+        ink_conv2d_backward (g, batch, t.x, t.w, t.dy, t.dw, t.db, NULL, t.col);
+      else
+        ink_conv2d_backward_im2col (g, batch, t.x, t.w, t.dy, t.dw, t.db, NULL, t.col);
+      assert_near_ref (t.dw, ref.dw, ref.dw_abs, t.nw,
+                       path == 0 ? "fast dw (no dx)" : "im2col dw (no dx)");
+    }
+  conv_ref_free (&ref);
+  conv_tensors_clear (&t);
+}
+
+/* Both paths, the geometries above at a small batch and two at batches
+ * that span several chunks of both paths (dW and db then add up over
+ * chunks; the last chunk is shorter for im2col) */
 static void
 test_conv_paths (void)
 {
   static const struct
   {
-    int c, h, w, f, kh, kw, stride;
-    gboolean same;
-    int batch;
+    ConvCase geom;
+    int      batch;
   } big[] = {
-    { 8, 16, 16, 16, 3, 3, 1, FALSE, 600 },   /* oneDNN 2 × 300, im2col 243 + 243 + 114 */
-    { 8, 15, 15, 16, 3, 3, 2, TRUE, 1000 },   /* oneDNN 2 × 500, im2col 744 + 256 */
+    { { 8, 16, 16, 16, 3, 3, 1, FALSE }, 600 },   /* oneDNN 2 × 300, im2col 243 + 243 + 114 */
+    { { 8, 15, 15, 16, 3, 3, 2, TRUE }, 1000 },   /* oneDNN 2 × 500, im2col 744 + 256 */
   };
   InkRng rng;
 
   ink_rng_init (&rng, 13);
-  for (guint k = 0; k < G_N_ELEMENTS (conv_cases) + G_N_ELEMENTS (big); k++)
+  for (guint k = 0; k < G_N_ELEMENTS (conv_cases); k++)
     {
-      gboolean is_big = k >= G_N_ELEMENTS (conv_cases);
-      InkConvGeom g = is_big ?
-        make_geom (big[k - G_N_ELEMENTS (conv_cases)].c, big[k - G_N_ELEMENTS (conv_cases)].h,
-                   big[k - G_N_ELEMENTS (conv_cases)].w, big[k - G_N_ELEMENTS (conv_cases)].f,
-                   big[k - G_N_ELEMENTS (conv_cases)].kh, big[k - G_N_ELEMENTS (conv_cases)].kw,
-                   big[k - G_N_ELEMENTS (conv_cases)].stride, big[k - G_N_ELEMENTS (conv_cases)].same) :
-        make_geom (conv_cases[k].c, conv_cases[k].h, conv_cases[k].w, conv_cases[k].f,
-                   conv_cases[k].kh, conv_cases[k].kw, conv_cases[k].stride, conv_cases[k].same);
-      const int B = is_big ? big[k - G_N_ELEMENTS (conv_cases)].batch : 5;
-      gsize nx = (gsize) B * g.channels * g.height * g.width;
-      gsize nw = (gsize) g.filters * g.channels * g.kernel_h * g.kernel_w;
-      gsize ny = (gsize) B * g.filters * g.out_h * g.out_w;
-      g_autofree float *x = g_new (float, nx);
-      g_autofree float *w = g_new (float, nw);
-      g_autofree float *b = g_new (float, g.filters);
-      g_autofree float *dy = g_new (float, ny);
-      g_autofree float *y = g_new (float, ny);
-      g_autofree float *dw = g_new (float, nw);
-      g_autofree float *db = g_new (float, g.filters);
-      g_autofree float *dx = g_new (float, nx);
-      g_autofree float *col = g_new (float, ink_conv2d_col_size (&g, B));
-      ConvRef ref;
+      InkConvGeom g = case_geom (&conv_cases[k]);
 
-      if (is_big)
-        {
-          /* the batches above do span several chunks */
-          g_assert_cmpint (ink_conv2d_chunk (&g, B), <, B);
-        }
-      fill_random (&rng, x, nx, 1.0f);
-      fill_random (&rng, w, nw, 0.5f);
-      fill_random (&rng, b, g.filters, 0.5f);
-      fill_random (&rng, dy, ny, 1.0f);
-      conv_full_reference (&g, B, x, w, b, dy, &ref);
-
-      for (int path = 0; path < 2; path++)
-        {
-          memset (y, 0, sizeof (float) * ny);
-          if (path == 0)
-            {
-              ink_conv2d_forward (&g, B, x, w, b, y, col);
-              ink_conv2d_backward (&g, B, x, w, dy, dw, db, dx, col);
-            }
-          else
-            {
-              ink_conv2d_forward_im2col (&g, B, x, w, b, y, col);
-              ink_conv2d_backward_im2col (&g, B, x, w, dy, dw, db, dx, col);
-            }
-          assert_near_ref (y, ref.y, ref.y_abs, ny, path == 0 ? "fast y" : "im2col y");
-          assert_near_ref (dw, ref.dw, ref.dw_abs, nw, path == 0 ? "fast dw" : "im2col dw");
-          assert_near_ref (db, ref.db, ref.db_abs, g.filters, path == 0 ? "fast db" : "im2col db");
-          assert_near_ref (dx, ref.dx, ref.dx_abs, nx, path == 0 ? "fast dx" : "im2col dx");
-
-          /* no input gradient asked for: the weights' are the same */
-          memset (dw, 0, sizeof (float) * nw);
-          if (path == 0)
-            ink_conv2d_backward (&g, B, x, w, dy, dw, db, NULL, col);
-          else
-            ink_conv2d_backward_im2col (&g, B, x, w, dy, dw, db, NULL, col);
-          assert_near_ref (dw, ref.dw, ref.dw_abs, nw, path == 0 ? "fast dw (no dx)" : "im2col dw (no dx)");
-        }
-      conv_ref_free (&ref);
+      check_conv_paths (&rng, &g, 5);
     }
+  for (guint k = 0; k < G_N_ELEMENTS (big); k++)
+    {
+      InkConvGeom g = case_geom (&big[k].geom);
+
+      /* the batches above do span several chunks */
+      g_assert_cmpint (ink_conv2d_chunk (&g, big[k].batch), <, big[k].batch);
+      check_conv_paths (&rng, &g, big[k].batch);
+    }
+}
+
+/* The oneDNN primitives kept per geometry and batch stay within
+ * INK_CONV_DNNL_CACHE_MAX sets however many geometries come (one set per
+ * geometry here: a batch of 2 is one chunk), a geometry dropped from the
+ * cache computes right when it comes back, and clearing frees them all. */
+static void
+test_conv_cache_bound (void)
+{
+  const int n_geoms = INK_CONV_DNNL_CACHE_MAX + 8;
+  InkRng rng;
+
+  if (g_strcmp0 (g_getenv ("INKLING_CONV"), "im2col") == 0)
+    {
+      g_test_skip ("INKLING_CONV=im2col: no oneDNN primitives to keep");
+      return;
+    }
+  ink_rng_init (&rng, 14);
+  ink_conv2d_cache_clear ();
+  g_assert_cmpuint (ink_conv2d_cache_size (), ==, 0);
+  for (int f = 1; f <= n_geoms; f++)
+    {
+      InkConvGeom g = test_conv_geom (2, 6, 6, f, 3, 3, 1, FALSE);
+      ConvTensors t;
+
+      conv_tensors_init (&t, &rng, &g, 2);
+      ink_conv2d_forward (&g, 2, t.x, t.w, t.b, t.y, t.col);
+      conv_tensors_clear (&t);
+      g_assert_cmpuint (ink_conv2d_cache_size (), ==, MIN (f, INK_CONV_DNNL_CACHE_MAX));
+    }
+  /* the first geometries were dropped; they still compute right */
+  for (int f = 1; f <= 2; f++)
+    {
+      InkConvGeom g = test_conv_geom (2, 6, 6, f, 3, 3, 1, FALSE);
+
+      check_conv_paths (&rng, &g, 2);
+      g_assert_cmpuint (ink_conv2d_cache_size (), ==, INK_CONV_DNNL_CACHE_MAX);
+    }
+  ink_conv2d_cache_clear ();
+  g_assert_cmpuint (ink_conv2d_cache_size (), ==, 0);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1084,11 +1125,14 @@ test_preset_lenet (void)
 int
 main (int argc, char *argv[])
 {
+  int rc;
+
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/conv/reference", test_conv_reference);
   g_test_add_func ("/conv/gradients", test_conv_gradients);
   g_test_add_func ("/conv/fast-and-reference-paths", test_conv_paths);
+  g_test_add_func ("/conv/primitive-cache-bound", test_conv_cache_bound);
   g_test_add_func ("/pool/max-gradients", test_max_pool_gradients);
   g_test_add_func ("/pool/max-ties", test_max_pool_ties);
   g_test_add_func ("/pool/avg-gradients", test_avg_pool_gradients);
@@ -1104,5 +1148,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/experiment/preset", test_preset);
   g_test_add_func ("/experiment/preset-lenet", test_preset_lenet);
 
-  return g_test_run ();
+  rc = g_test_run ();
+  /* the oneDNN primitives kept: freed, so that a leak checker sees none */
+  ink_conv2d_cache_clear ();
+  return rc;
 }

@@ -30,6 +30,7 @@
 #include "ink-backend-cuda.h"
 #include "ink-experiment.h"
 #include "ink-trainer.h"
+#include "test-conv-util.h"
 #include "test-util.h"
 
 /* The CUDA backend against the CPU backend: every op of the table on the
@@ -847,6 +848,105 @@ test_gather (void)
   g_free (labels);
 }
 
+/* One batch of a training step on a backend: the dataset resident, the
+ * batch's indices uploaded and gathered into x with its labels, and a loss
+ * accumulator */
+typedef struct
+{
+  InkBackend *be;
+  InkDevData *data;
+  guint32    *idx;
+  gint32     *labels;
+  float      *x;
+  double     *acc;
+} StepBatch;
+
+static void
+step_batch_init (StepBatch     *s,
+                 InkBackend    *be,
+                 const guint8  *images,
+                 const guint8  *labels,
+                 int            n_items,
+                 int            dim,
+                 const guint32 *idx,
+                 int            batch,
+                 InkAffine      aff)
+{
+  GError *error = NULL;
+
+  s->be = be;
+  s->data = be->ops->data_upload (be, images, labels, n_items, dim, &error);
+  g_assert_no_error (error);
+  s->idx = be->ops->alloc (be, sizeof (guint32) * batch, &error);
+  g_assert_no_error (error);
+  s->labels = be->ops->alloc (be, sizeof (gint32) * batch, &error);
+  g_assert_no_error (error);
+  s->x = ink_backend_alloc_floats (be, (gsize) batch * dim, &error);
+  g_assert_no_error (error);
+  s->acc = be->ops->alloc (be, 2 * sizeof (double), &error);
+  g_assert_no_error (error);
+  be->ops->upload (be, s->idx, idx, sizeof (guint32) * batch);
+  be->ops->gather (be, s->data, s->idx, batch, aff, s->x, s->labels);
+}
+
+static void
+step_batch_clear (StepBatch *s)
+{
+  InkBackend *be = s->be;
+
+  be->ops->free (be, s->idx);
+  be->ops->free (be, s->labels);
+  be->ops->free (be, s->x);
+  be->ops->free (be, s->acc);
+  be->ops->data_free (be, s->data);
+}
+
+/* n_items 28×28 images for a step test, noise below `noise` plus a mark
+ * of the class with values from `bright` up (block: a 6×6 block at one of
+ * ten places; else two rows across, lower for a higher class), their
+ * labels, and batch random indices into them */
+static void
+step_images (guint64    seed,
+             int        n_items,
+             int        batch,
+             int        noise,
+             int        bright,
+             gboolean   block,
+             guint8   **images_out,
+             guint8   **labels_out,
+             guint32  **idx_out)
+{
+  const int dim = 784;
+  guint8 *images = g_new (guint8, (gsize) n_items * dim);
+  guint8 *labels = g_new (guint8, n_items);
+  guint32 *idx = g_new (guint32, batch);
+  InkRng rng;
+
+  ink_rng_init (&rng, seed);
+  for (int i = 0; i < n_items; i++)
+    {
+      guint8 *img = images + (gsize) i * dim;
+      guint c = ink_rng_below (&rng, 10);
+
+      labels[i] = (guint8) c;
+      for (int p = 0; p < dim; p++)
+        img[p] = (guint8) ink_rng_below (&rng, noise);
+      if (block)
+        for (int r = 0; r < 6; r++)
+          for (int col = 0; col < 6; col++)
+            img[28 * (2 + (c / 5) * 12 + r) + 2 + (c % 5) * 5 + col] =
+              (guint8) (bright + ink_rng_below (&rng, 256 - bright));
+      else
+        for (int p = 0; p < 56; p++)
+          img[28 * (2 + 2 * c) + p] = (guint8) (bright + ink_rng_below (&rng, 256 - bright));
+    }
+  for (int i = 0; i < batch; i++)
+    idx[i] = ink_rng_below (&rng, n_items);
+  *images_out = images;
+  *labels_out = labels;
+  *idx_out = idx;
+}
+
 /* One training step of 784-64-10 (input dropout 0.2, hidden dropout 0.5) on
  * both backends from the same initial weights, batch and dropout draws. */
 static void
@@ -862,35 +962,15 @@ test_network_step (void)
   InkBackend *bes[2];
   float *params[2], *grads[2], *outs[2];
   double accs[2][2];
-  guint8 *images = g_new (guint8, (gsize) n_items * dim);
-  guint8 *labels = g_new (guint8, n_items);
-  guint32 *idx = g_new (guint32, B);
+  guint8 *images, *labels;
+  guint32 *idx;
   const InkAffine aff = { 1.0f / 255.0f, 0.0f };
   gsize n_params;
-  InkRng rng;
 
   if (!need_gpu ())
-    {
-      g_free (images);
-      g_free (labels);
-      g_free (idx);
-      return;
-    }
-
+    return;
   /* images: noise plus a class-dependent bright stripe, so the step means something */
-  ink_rng_init (&rng, 11);
-  for (int i = 0; i < n_items; i++)
-    {
-      guint c = ink_rng_below (&rng, 10);
-
-      labels[i] = (guint8) c;
-      for (int p = 0; p < dim; p++)
-        images[(gsize) i * dim + p] = (guint8) ink_rng_below (&rng, 64);
-      for (int p = 0; p < 56; p++)
-        images[(gsize) i * dim + 28 * (2 + 2 * c) + p] = (guint8) (192 + ink_rng_below (&rng, 64));
-    }
-  for (int i = 0; i < B; i++)
-    idx[i] = ink_rng_below (&rng, n_items);
+  step_images (11, n_items, B, 64, 192, FALSE, &images, &labels, &idx);
 
   spec.n_inputs = dim;
   spec.input_dropout = 0.2f;
@@ -914,11 +994,8 @@ test_network_step (void)
       GError *error = NULL;
       InkNetwork *net;
       InkOptimizer *opt;
-      InkDevData *data;
-      guint32 *didx;
-      gint32 *dlab;
-      float *x, *out;
-      double *acc;
+      StepBatch sb;
+      float *out;
 
       net = ink_network_new (&spec, be, B, &error);
       g_assert_no_error (error);
@@ -926,22 +1003,10 @@ test_network_step (void)
       g_assert_no_error (error);
       ink_network_init_params (net, 42);
 
-      data = be->ops->data_upload (be, images, labels, n_items, dim, &error);
-      g_assert_no_error (error);
-      didx = be->ops->alloc (be, sizeof (guint32) * B, &error);
-      g_assert_no_error (error);
-      dlab = be->ops->alloc (be, sizeof (gint32) * B, &error);
-      g_assert_no_error (error);
-      x = ink_backend_alloc_floats (be, (gsize) B * dim, &error);
-      g_assert_no_error (error);
-      acc = be->ops->alloc (be, 2 * sizeof (double), &error);
-      g_assert_no_error (error);
-      be->ops->upload (be, didx, idx, sizeof (guint32) * B);
-
-      be->ops->gather (be, data, didx, B, aff, x, dlab);
-      out = ink_network_forward (net, x, B, TRUE, G_GUINT64_CONSTANT (0x5EED), 3);
-      be->ops->loss (be, spec.loss, out, dlab, B, 10, net->delta[1], acc);
-      ink_network_backward (net, x, B, FALSE);
+      step_batch_init (&sb, be, images, labels, n_items, dim, idx, B, aff);
+      out = ink_network_forward (net, sb.x, B, TRUE, G_GUINT64_CONSTANT (0x5EED), 3);
+      be->ops->loss (be, spec.loss, out, sb.labels, B, 10, net->delta[1], sb.acc);
+      ink_network_backward (net, sb.x, B, FALSE);
       ink_optimizer_step (opt, ink_optimizer_lr (opt, 0));
 
       outs[k] = g_new (float, (gsize) B * 10);
@@ -950,14 +1015,10 @@ test_network_step (void)
       be->ops->download (be, grads[k], net->grads, sizeof (float) * n_params);
       params[k] = g_new (float, n_params);
       ink_network_get_params (net, params[k]);
-      be->ops->download (be, accs[k], acc, sizeof accs[k]);
+      be->ops->download (be, accs[k], sb.acc, sizeof accs[k]);
       assert_synced (be);
 
-      be->ops->free (be, didx);
-      be->ops->free (be, dlab);
-      be->ops->free (be, x);
-      be->ops->free (be, acc);
-      be->ops->data_free (be, data);
+      step_batch_clear (&sb);
       ink_optimizer_free (opt);
       ink_network_free (net);
     }
@@ -983,34 +1044,6 @@ test_network_step (void)
 }
 
 /* ---- the image layers, op by op ---- */
-
-static InkConvGeom
-conv_geom_of (int      c,
-              int      h,
-              int      w,
-              int      f,
-              int      kh,
-              int      kw,
-              int      stride,
-              gboolean same)
-{
-  InkConvGeom g = { c, h, w, f, kh, kw, stride, 0, 0, 0, 0 };
-
-  if (same)
-    {
-      /* Keras' "same": ceil (in / stride), the extra zero below and right */
-      g.out_h = (h + stride - 1) / stride;
-      g.out_w = (w + stride - 1) / stride;
-      g.pad_top = MAX ((g.out_h - 1) * stride + kh - h, 0) / 2;
-      g.pad_left = MAX ((g.out_w - 1) * stride + kw - w, 0) / 2;
-    }
-  else
-    {
-      g.out_h = (h - kh) / stride + 1;
-      g.out_w = (w - kw) / stride + 1;
-    }
-  return g;
-}
 
 /* One convolution on both backends: forward, then dW, db and dX (and dW,
  * db alone, dx NULL).  gpu_col_floats > 0 hands the GPU a smaller workspace
@@ -1116,18 +1149,18 @@ test_conv2d (void)
         InkConvGeom g;
 
         /* several input channels, an odd image, a rectangular kernel */
-        g = conv_geom_of (3, 11, 9, 5, 3, 3, stride, same);
+        g = test_conv_geom (3, 11, 9, 5, 3, 3, stride, same);
         conv_case (&rng, &g, 7, 0);
-        g = conv_geom_of (4, 10, 10, 6, 2, 3, stride, same);
+        g = test_conv_geom (4, 10, 10, 6, 2, 3, stride, same);
         conv_case (&rng, &g, 5, 0);
         /* one input channel, MNIST-sized, LeNet's 5×5 */
-        g = conv_geom_of (1, 28, 28, 6, 5, 5, stride, same);
+        g = test_conv_geom (1, 28, 28, 6, 5, 5, stride, same);
         conv_case (&rng, &g, 9, 0);
       }
 
   {
     /* keras-mnist-cnn's second convolution at its batch of 128 */
-    InkConvGeom g = conv_geom_of (32, 26, 26, 64, 3, 3, 1, FALSE);
+    InkConvGeom g = test_conv_geom (32, 26, 26, 64, 3, 3, 1, FALSE);
 
     conv_case (&rng, &g, 128, 0);
     /* ... lowered 37 samples at a time (a ragged last chunk), and 1 at a time */
@@ -1423,38 +1456,16 @@ test_cnn_step (void)
   float *params[2], *grads[2], *outs[2], *evals[2], *dins[2], *pool_in[2];
   gsize n_pool_in = 0;
   double accs[2][2];
-  guint8 *images = g_new (guint8, (gsize) n_items * dim);
-  guint8 *labels = g_new (guint8, n_items);
-  guint32 *idx = g_new (guint32, B);
+  guint8 *images, *labels;
+  guint32 *idx;
   const InkAffine aff = { 1.0f / 256.0f, 0.0f };
   float *start;
   gsize n_params;
-  InkRng rng;
 
   if (!need_gpu ())
-    {
-      g_free (images);
-      g_free (labels);
-      g_free (idx);
-      return;
-    }
-
+    return;
   /* noise plus a class-dependent bright block */
-  ink_rng_init (&rng, 23);
-  for (int i = 0; i < n_items; i++)
-    {
-      guint c = ink_rng_below (&rng, 10);
-
-      labels[i] = (guint8) c;
-      for (int p = 0; p < dim; p++)
-        images[(gsize) i * dim + p] = (guint8) ink_rng_below (&rng, 96);
-      for (int r = 0; r < 6; r++)
-        for (int col = 0; col < 6; col++)
-          images[(gsize) i * dim + 28 * (2 + (c / 5) * 12 + r) + 2 + (c % 5) * 5 + col] =
-            (guint8) (160 + ink_rng_below (&rng, 96));
-    }
-  for (int i = 0; i < B; i++)
-    idx[i] = ink_rng_below (&rng, n_items);
+  step_images (23, n_items, B, 96, 160, TRUE, &images, &labels, &idx);
 
   n_params = ink_net_spec_n_params (&spec);
   {
@@ -1482,11 +1493,8 @@ test_cnn_step (void)
       GError *error = NULL;
       InkNetwork *net;
       InkOptimizer *opt;
-      InkDevData *data;
-      guint32 *didx;
-      gint32 *dlab;
-      float *x, *out;
-      double *acc;
+      StepBatch sb;
+      float *out;
       const int L = spec.n_layers;
 
       net = ink_network_new (&spec, be, B, &error);
@@ -1495,25 +1503,13 @@ test_cnn_step (void)
       g_assert_no_error (error);
       ink_network_set_params (net, start);
 
-      data = be->ops->data_upload (be, images, labels, n_items, dim, &error);
-      g_assert_no_error (error);
-      didx = be->ops->alloc (be, sizeof (guint32) * B, &error);
-      g_assert_no_error (error);
-      dlab = be->ops->alloc (be, sizeof (gint32) * B, &error);
-      g_assert_no_error (error);
-      x = ink_backend_alloc_floats (be, (gsize) B * dim, &error);
-      g_assert_no_error (error);
-      acc = be->ops->alloc (be, 2 * sizeof (double), &error);
-      g_assert_no_error (error);
-      be->ops->upload (be, didx, idx, sizeof (guint32) * B);
-
-      be->ops->gather (be, data, didx, B, aff, x, dlab);
-      out = ink_network_forward (net, x, B, TRUE, G_GUINT64_CONSTANT (0xC0FFEE), 5);
+      step_batch_init (&sb, be, images, labels, n_items, dim, idx, B, aff);
+      out = ink_network_forward (net, sb.x, B, TRUE, G_GUINT64_CONSTANT (0xC0FFEE), 5);
       n_pool_in = (gsize) B * net->shape[1].n_outputs;
       pool_in[k] = g_new (float, n_pool_in);
       be->ops->download (be, pool_in[k], net->act[1], sizeof (float) * n_pool_in);
-      be->ops->loss (be, spec.loss, out, dlab, B, 10, net->delta[L - 1], acc);
-      ink_network_backward (net, x, B, TRUE);
+      be->ops->loss (be, spec.loss, out, sb.labels, B, 10, net->delta[L - 1], sb.acc);
+      ink_network_backward (net, sb.x, B, TRUE);
 
       outs[k] = g_new (float, (gsize) B * 10);
       be->ops->download (be, outs[k], out, sizeof (float) * B * 10);
@@ -1521,24 +1517,20 @@ test_cnn_step (void)
       be->ops->download (be, grads[k], net->grads, sizeof (float) * n_params);
       dins[k] = g_new (float, (gsize) B * dim);
       be->ops->download (be, dins[k], net->d_input, sizeof (float) * B * dim);
-      be->ops->download (be, accs[k], acc, sizeof accs[k]);
+      be->ops->download (be, accs[k], sb.acc, sizeof accs[k]);
 
       ink_optimizer_step (opt, ink_optimizer_lr (opt, 0));
       params[k] = g_new (float, n_params);
       ink_network_get_params (net, params[k]);   /* incl. the moved running statistics */
 
       /* evaluation: the running statistics normalize, no dropout */
-      out = ink_network_forward (net, x, B, FALSE, 0, 0);
+      out = ink_network_forward (net, sb.x, B, FALSE, 0, 0);
       be->ops->softmax (be, out, B, 10);
       evals[k] = g_new (float, (gsize) B * 10);
       be->ops->download (be, evals[k], out, sizeof (float) * B * 10);
       assert_synced (be);
 
-      be->ops->free (be, didx);
-      be->ops->free (be, dlab);
-      be->ops->free (be, x);
-      be->ops->free (be, acc);
-      be->ops->data_free (be, data);
+      step_batch_clear (&sb);
       ink_optimizer_free (opt);
       ink_network_free (net);
     }

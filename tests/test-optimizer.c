@@ -641,6 +641,34 @@ test_optimizer_lr_decay (void)
 #define ASSERT_LR(spec, e, n, want) \
   g_assert_cmpfloat_with_epsilon (ink_lr_schedule_at ((spec), (e), (n)), (want), 1e-7)
 
+/* the rate a schedule gives at an epoch of a run */
+typedef struct
+{
+  int    epoch;
+  double lr;
+} LrAt;
+
+static void
+assert_lrs (const InkOptimizerSpec *s,
+            int                     n_epochs,
+            const LrAt             *want,
+            gsize                   n)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      double got = ink_lr_schedule_at (s, want[i].epoch, n_epochs);
+
+      if (!(fabs (got - want[i].lr) <= 1e-7))
+        g_error ("schedule %d: epoch %d of %d: lr %.9g, expected %.9g", (int) s->schedule.kind,
+                 want[i].epoch, n_epochs, got, want[i].lr);
+    }
+}
+
+/* ASSERT_LRS (spec, n_epochs, { epoch, lr }, ...) */
+#define ASSERT_LRS(spec, n, ...) \
+  assert_lrs ((spec), (n), (const LrAt[]) { __VA_ARGS__ }, \
+              sizeof ((const LrAt[]) { __VA_ARGS__ }) / sizeof (LrAt))
+
 /* the schedules at chosen epochs, worked out by hand (lr 0.1 unless said) */
 static void
 test_optimizer_schedules (void)
@@ -659,22 +687,14 @@ test_optimizer_schedules (void)
   s.schedule.kind = INK_SCHEDULE_STEP;
   s.schedule.step_epochs = 2;
   s.schedule.factor = 0.5f;
-  ASSERT_LR (&s, 0, 10, 0.1);
-  ASSERT_LR (&s, 1, 10, 0.1);
-  ASSERT_LR (&s, 2, 10, 0.05);
-  ASSERT_LR (&s, 3, 10, 0.05);
-  ASSERT_LR (&s, 5, 10, 0.025);
-  ASSERT_LR (&s, 9, 10, 0.00625);
+  ASSERT_LRS (&s, 10, { 0, 0.1 }, { 1, 0.1 }, { 2, 0.05 }, { 3, 0.05 }, { 5, 0.025 },
+                      { 9, 0.00625 });
 
   /* with 3 warm-up epochs: 0.1·(e+1)/4 = 0.025, 0.05, 0.075; then the steps
    * count from epoch 3: 0.1, 0.1, 0.05 */
   s.schedule.warmup_epochs = 3;
-  ASSERT_LR (&s, 0, 10, 0.025);
-  ASSERT_LR (&s, 1, 10, 0.05);
-  ASSERT_LR (&s, 2, 10, 0.075);
-  ASSERT_LR (&s, 3, 10, 0.1);
-  ASSERT_LR (&s, 4, 10, 0.1);
-  ASSERT_LR (&s, 5, 10, 0.05);
+  ASSERT_LRS (&s, 10, { 0, 0.025 }, { 1, 0.05 }, { 2, 0.075 }, { 3, 0.1 }, { 4, 0.1 },
+                      { 5, 0.05 });
 
   /* cosine to 0.02 over 5 epochs: 0.02 + 0.04·(1 + cos (π·e/4)):
    * 0.1, 0.02 + 0.04·(1 + √½), 0.06, 0.02 + 0.04·(1 - √½), 0.02; past the
@@ -682,22 +702,14 @@ test_optimizer_schedules (void)
   s.schedule.kind = INK_SCHEDULE_COSINE;
   s.schedule.warmup_epochs = 0;
   s.schedule.min_lr = 0.02f;
-  ASSERT_LR (&s, 0, 5, 0.1);
-  ASSERT_LR (&s, 1, 5, 0.02 + 0.04 * (1.0 + G_SQRT2 / 2.0));
-  ASSERT_LR (&s, 2, 5, 0.06);
-  ASSERT_LR (&s, 3, 5, 0.02 + 0.04 * (1.0 - G_SQRT2 / 2.0));
-  ASSERT_LR (&s, 4, 5, 0.02);
-  ASSERT_LR (&s, 7, 5, 0.02);
+  ASSERT_LRS (&s, 5, { 0, 0.1 }, { 1, 0.02 + 0.04 * (1.0 + G_SQRT2 / 2.0) }, { 2, 0.06 },
+                     { 3, 0.02 + 0.04 * (1.0 - G_SQRT2 / 2.0) }, { 4, 0.02 }, { 7, 0.02 });
   ASSERT_LR (&s, 3, 0, 0.1);      /* no run length: holds lr */
 
   /* one warm-up epoch, then the cosine over the 4 left: 0.05; 0.1,
    * 0.02 + 0.04·1.5 = 0.08, 0.02 + 0.04·0.5 = 0.04, 0.02 */
   s.schedule.warmup_epochs = 1;
-  ASSERT_LR (&s, 0, 5, 0.05);
-  ASSERT_LR (&s, 1, 5, 0.1);
-  ASSERT_LR (&s, 2, 5, 0.08);
-  ASSERT_LR (&s, 3, 5, 0.04);
-  ASSERT_LR (&s, 4, 5, 0.02);
+  ASSERT_LRS (&s, 5, { 0, 0.05 }, { 1, 0.1 }, { 2, 0.08 }, { 3, 0.04 }, { 4, 0.02 });
 
   /* one-cycle, lr 1, div 10, final div 100, a quarter rising, 9 epochs
    * (t = e/8): 0.1 → 1 at epoch 2, then down to 0.001 at epoch 8:
@@ -709,21 +721,15 @@ test_optimizer_schedules (void)
   s.schedule.pct_start = 0.25f;
   s.schedule.div_factor = 10.0f;
   s.schedule.final_div_factor = 100.0f;
-  ASSERT_LR (&s, 0, 9, 0.1);
-  ASSERT_LR (&s, 1, 9, 0.55);
-  ASSERT_LR (&s, 2, 9, 1.0);
-  ASSERT_LR (&s, 3, 9, 0.8335);
-  ASSERT_LR (&s, 6, 9, 0.334);
-  ASSERT_LR (&s, 8, 9, 0.001);
+  ASSERT_LRS (&s, 9, { 0, 0.1 }, { 1, 0.55 }, { 2, 1.0 }, { 3, 0.8335 }, { 6, 0.334 },
+                     { 8, 0.001 });
 
   /* warm-up alone, with decay 0.5 on top: 0.1·½; 0.1·0.5; 0.1·0.25 */
   s.lr = 0.1f;
   s.decay = 0.5f;
   s.schedule.kind = INK_SCHEDULE_NONE;
   s.schedule.warmup_epochs = 1;
-  ASSERT_LR (&s, 0, 4, 0.05);
-  ASSERT_LR (&s, 1, 4, 0.05);
-  ASSERT_LR (&s, 2, 4, 0.025);
+  ASSERT_LRS (&s, 4, { 0, 0.05 }, { 1, 0.05 }, { 2, 0.025 });
 
   /* the optimizer asks with its run length */
   s.decay = 1.0f;

@@ -22,6 +22,7 @@
 
 #include <string.h>
 
+#include "ink-backend-cuda.h"
 #include "ink-layers-cpu.h"
 #include "ink-preflight.h"
 
@@ -158,6 +159,35 @@ test_plan_layer (void)
   /* geometry that cannot work: nothing to count */
   exp->net->layers[1].kernel_h = exp->net->layers[1].kernel_w = 30;
   g_assert_cmpuint (ink_memory_plan_layer (exp, 0), ==, 0);
+}
+
+/* A CUDA run's plan counts the CUDA backend's conv2d workspace, which
+ * lowers up to 16 Mi floats of samples at a time: for keras-mnist-cnn's
+ * 500 rows, the whole batch of the first convolution (500 × 27,716 floats)
+ * and 82 samples of the second ((32·9 + 64) × 24·24 = 202,752 floats each,
+ * 16,625,664 in all, the larger).  Everything else in the activations is
+ * the CPU plan's. */
+static void
+test_plan_cuda_conv_workspace (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InkExperiment) exp = ink_experiment_preset ("keras-mnist-cnn", &error);
+  InkConvGeom g1 = { .channels = 1, .height = 28, .width = 28, .filters = 32,
+                     .kernel_h = 3, .kernel_w = 3, .stride = 1, .out_h = 26, .out_w = 26 };
+  InkConvGeom g2 = { .channels = 32, .height = 26, .width = 26, .filters = 64,
+                     .kernel_h = 3, .kernel_w = 3, .stride = 1, .out_h = 24, .out_w = 24 };
+  guint64 cpu_col = MAX (ink_conv2d_col_size (&g1, 500), ink_conv2d_col_size (&g2, 500));
+  InkMemoryPlan cpu, cuda;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (ink_cuda_conv2d_col_size (&g1, 500), ==, 500 * 27716);
+  g_assert_cmpuint (ink_cuda_conv2d_col_size (&g2, 500), ==, 82 * 202752);
+  ink_memory_plan (exp, 60000, 10000, 784, FALSE, &cpu);
+  ink_memory_plan (exp, 60000, 10000, 784, TRUE, &cuda);
+  g_assert_cmpuint (cpu_col, <, 16625664);
+  g_assert_cmpuint (cuda.activations, ==, cpu.activations - cpu_col * 4 + (guint64) 16625664 * 4);
+  g_assert_cmpuint (cuda.total - cuda.workspace, ==,
+                    cpu.total + (guint64) (16625664 - cpu_col) * 4);
 }
 
 /* batch norm keeps x̂ per output and 1/σ per channel; an average pool only
@@ -421,6 +451,7 @@ main (int argc, char **argv)
   g_test_add_func ("/preflight/plan-cnn", test_plan_cnn);
   g_test_add_func ("/preflight/plan-batch-norm", test_plan_batch_norm);
   g_test_add_func ("/preflight/plan-layer", test_plan_layer);
+  g_test_add_func ("/preflight/plan-cuda-conv-workspace", test_plan_cuda_conv_workspace);
   g_test_add_func ("/preflight/check-cpu", test_check_cpu);
   g_test_add_func ("/preflight/check-fits", test_check_fits);
   g_test_add_func ("/preflight/check-shortfall", test_check_shortfall);

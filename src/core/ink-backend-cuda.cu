@@ -710,44 +710,34 @@ k_gather (const guint8  *__restrict__ images,
 /* ------------------------------------------------------------------ */
 /* image layers: kernels                                               */
 
-/* The geometry of a convolution as the kernels take it (by value). */
-typedef struct
-{
-  int C, H, W;       /* input */
-  int F;             /* output channels */
-  int kh, kw;
-  int stride;
-  int pad_top, pad_left;
-  int oh, ow;
-} ConvArgs;
-
 /* col [K, n·P] (K = C·kh·kw, P = oh·ow, ld = n·P): row (c, i, j), column
  * s·P + oy·ow + ox holds sample s's pixel under tap (i, j) of channel c for
  * output (oy, ox), 0 in the padding; x is the chunk's first sample.  One
  * thread per element of col, consecutive threads along a row. */
 __global__ static void
-k_im2col (ConvArgs                  a,
+k_im2col (InkConvGeom               g,
           int                       n,
           const float *__restrict__ x,
           float       *__restrict__ col)
 {
-  const size_t P = (size_t) a.oh * a.ow;
+  const size_t P = (size_t) g.out_h * g.out_w;
   const size_t ld = (size_t) n * P;
-  const size_t total = (size_t) a.C * a.kh * a.kw * ld;
-  const size_t in_n = (size_t) a.C * a.H * a.W;
+  const size_t total = (size_t) g.channels * g.kernel_h * g.kernel_w * ld;
+  const size_t in_n = (size_t) g.channels * g.height * g.width;
 
   GRID_STRIDE (t, total)
     {
       const size_t k = t / ld, r = t % ld;
       const size_t s = r / P, p = r % P;
-      const int oy = (int) (p / a.ow), ox = (int) (p % a.ow);
-      const int c = (int) (k / (a.kh * a.kw)), ij = (int) (k % (a.kh * a.kw));
-      const int iy = oy * a.stride + ij / a.kw - a.pad_top;
-      const int ix = ox * a.stride + ij % a.kw - a.pad_left;
+      const int oy = (int) (p / g.out_w), ox = (int) (p % g.out_w);
+      const int taps = g.kernel_h * g.kernel_w;
+      const int c = (int) (k / taps), ij = (int) (k % taps);
+      const int iy = oy * g.stride + ij / g.kernel_w - g.pad_top;
+      const int ix = ox * g.stride + ij % g.kernel_w - g.pad_left;
       float v = 0.0f;
 
-      if (iy >= 0 && iy < a.H && ix >= 0 && ix < a.W)
-        v = x[s * in_n + ((size_t) c * a.H + iy) * a.W + ix];
+      if (iy >= 0 && iy < g.height && ix >= 0 && ix < g.width)
+        v = x[s * in_n + ((size_t) c * g.height + iy) * g.width + ix];
       col[t] = v;
     }
 }
@@ -757,40 +747,40 @@ k_im2col (ConvArgs                  a,
  * increasing (i, j), as the CPU's col2im adds them), overwriting dx; a
  * pixel under no tap gets 0.  No atomics: each thread owns its pixel. */
 __global__ static void
-k_col2im (ConvArgs                  a,
+k_col2im (InkConvGeom               g,
           int                       n,
           const float *__restrict__ col,
           float       *__restrict__ dx)
 {
-  const size_t P = (size_t) a.oh * a.ow;
+  const size_t P = (size_t) g.out_h * g.out_w;
   const size_t ld = (size_t) n * P;
-  const size_t plane = (size_t) a.H * a.W;
-  const size_t in_n = (size_t) a.C * plane;
+  const size_t plane = (size_t) g.height * g.width;
+  const size_t in_n = (size_t) g.channels * plane;
   const size_t total = (size_t) n * in_n;
 
   GRID_STRIDE (t, total)
     {
       const size_t s = t / in_n, r = t % in_n;
       const int c = (int) (r / plane);
-      const int iy = (int) ((r % plane) / a.W), ix = (int) ((r % plane) % a.W);
+      const int iy = (int) ((r % plane) / g.width), ix = (int) ((r % plane) % g.width);
       float acc = 0.0f;
 
-      for (int i = 0; i < a.kh; i++)
+      for (int i = 0; i < g.kernel_h; i++)
         {
-          const int ty = iy + a.pad_top - i;     /* = oy·stride */
+          const int ty = iy + g.pad_top - i;     /* = oy·stride */
           int oy;
 
-          if (ty < 0 || ty % a.stride != 0 || (oy = ty / a.stride) >= a.oh)
+          if (ty < 0 || ty % g.stride != 0 || (oy = ty / g.stride) >= g.out_h)
             continue;
-          for (int j = 0; j < a.kw; j++)
+          for (int j = 0; j < g.kernel_w; j++)
             {
-              const int tx = ix + a.pad_left - j;
+              const int tx = ix + g.pad_left - j;
               int ox;
 
-              if (tx < 0 || tx % a.stride != 0 || (ox = tx / a.stride) >= a.ow)
+              if (tx < 0 || tx % g.stride != 0 || (ox = tx / g.stride) >= g.out_w)
                 continue;
-              acc += col[((size_t) (c * a.kh + i) * a.kw + j) * ld +
-                         s * P + (size_t) oy * a.ow + ox];
+              acc += col[((size_t) (c * g.kernel_h + i) * g.kernel_w + j) * ld +
+                         s * P + (size_t) oy * g.out_w + ox];
             }
         }
       dx[t] = acc;
@@ -863,34 +853,38 @@ k_conv_bias_grad (const float *__restrict__ dy,
     }
 }
 
+/* The geometry of a pooling (by value): planes = batch·channels planes of
+ * H × W, size × size windows every stride pixels, oh × ow outputs each. */
+typedef struct
+{
+  size_t planes;
+  int    H, W;
+  int    size, stride;
+  int    oh, ow;
+} PoolArgs;
+
 /* One thread per output: the window scanned in row-major order, strictly
  * greater replacing, so that the first of equal maxima wins (the CPU's
  * rule); argmax is the index within the input plane. */
 __global__ static void
-k_max_pool_forward (const float *__restrict__ x,
-                    size_t                    planes,
-                    int                       H,
-                    int                       W,
-                    int                       size,
-                    int                       stride,
-                    int                       oh,
-                    int                       ow,
+k_max_pool_forward (PoolArgs                  a,
+                    const float *__restrict__ x,
                     float       *__restrict__ y,
                     gint32      *__restrict__ argmax)
 {
-  const size_t po = (size_t) oh * ow;
+  const size_t po = (size_t) a.oh * a.ow;
 
-  GRID_STRIDE (t, planes * po)
+  GRID_STRIDE (t, a.planes * po)
     {
-      const float *plane = x + (t / po) * H * W;
-      const int oy = (int) ((t % po) / ow), ox = (int) ((t % po) % ow);
-      int best = oy * stride * W + ox * stride;
+      const float *plane = x + (t / po) * a.H * a.W;
+      const int oy = (int) ((t % po) / a.ow), ox = (int) ((t % po) % a.ow);
+      int best = oy * a.stride * a.W + ox * a.stride;
       float m = plane[best];
 
-      for (int i = 0; i < size; i++)
-        for (int j = 0; j < size; j++)
+      for (int i = 0; i < a.size; i++)
+        for (int j = 0; j < a.size; j++)
           {
-            const int idx = (oy * stride + i) * W + ox * stride + j;
+            const int idx = (oy * a.stride + i) * a.W + ox * a.stride + j;
 
             if (plane[idx] > m)
               {
@@ -918,66 +912,70 @@ pool_span (int  v,
   *hi = MIN (v / stride, n_out - 1);
 }
 
+/* the input pixel of thread t of a one-thread-per-input kernel: its plane
+ * p, its index `here` within the plane, and the outputs whose windows hold
+ * it, rows [*y0, *y1] and columns [*x0, *x1] */
+__device__ static __forceinline__ void
+pool_input_spans (const PoolArgs &a,
+                  size_t          t,
+                  size_t         *p,
+                  int            *here,
+                  int            *y0,
+                  int            *y1,
+                  int            *x0,
+                  int            *x1)
+{
+  const size_t pi = (size_t) a.H * a.W;
+
+  *p = t / pi;
+  *here = (int) (t % pi);
+  pool_span (*here / a.W, a.size, a.stride, a.oh, y0, y1);
+  pool_span (*here % a.W, a.size, a.stride, a.ow, x0, x1);
+}
+
 /* One thread per input pixel: dx = the sum of dy over the outputs whose
  * argmax it is, in increasing output order (the CPU's order), overwriting dx. */
 __global__ static void
-k_max_pool_backward (const float  *__restrict__ dy,
+k_max_pool_backward (PoolArgs                   a,
+                     const float  *__restrict__ dy,
                      const gint32 *__restrict__ argmax,
-                     size_t                     planes,
-                     int                        H,
-                     int                        W,
-                     int                        size,
-                     int                        stride,
-                     int                        oh,
-                     int                        ow,
                      float        *__restrict__ dx)
 {
-  const size_t pi = (size_t) H * W, po = (size_t) oh * ow;
+  const size_t po = (size_t) a.oh * a.ow;
 
-  GRID_STRIDE (t, planes * pi)
+  GRID_STRIDE (t, a.planes * a.H * a.W)
     {
-      const size_t p = t / pi;
-      const int here = (int) (t % pi);
-      const int iy = here / W, ix = here % W;
-      const float *d = dy + p * po;
-      const gint32 *arg = argmax + p * po;
-      int y0, y1, x0, x1;
+      size_t p;
+      int here, y0, y1, x0, x1;
       float acc = 0.0f;
 
-      pool_span (iy, size, stride, oh, &y0, &y1);
-      pool_span (ix, size, stride, ow, &x0, &x1);
+      pool_input_spans (a, t, &p, &here, &y0, &y1, &x0, &x1);
       for (int oy = y0; oy <= y1; oy++)
         for (int ox = x0; ox <= x1; ox++)
-          if (arg[oy * ow + ox] == here)
-            acc += d[oy * ow + ox];
+          if (argmax[p * po + oy * a.ow + ox] == here)
+            acc += dy[p * po + oy * a.ow + ox];
       dx[t] = acc;
     }
 }
 
 /* One thread per output: the window's sum in row-major order, then the scale */
 __global__ static void
-k_avg_pool_forward (const float *__restrict__ x,
-                    size_t                    planes,
-                    int                       H,
-                    int                       W,
-                    int                       size,
-                    int                       stride,
-                    int                       oh,
-                    int                       ow,
+k_avg_pool_forward (PoolArgs                  a,
                     float                     scale,
+                    const float *__restrict__ x,
                     float       *__restrict__ y)
 {
-  const size_t po = (size_t) oh * ow;
+  const size_t po = (size_t) a.oh * a.ow;
 
-  GRID_STRIDE (t, planes * po)
+  GRID_STRIDE (t, a.planes * po)
     {
-      const float *plane = x + (t / po) * H * W;
-      const int oy = (int) ((t % po) / ow), ox = (int) ((t % po) % ow);
+      const float *plane = x + (t / po) * a.H * a.W;
+      const int oy = (int) ((t % po) / a.ow), ox = (int) ((t % po) % a.ow);
       float acc = 0.0f;
 
-      for (int i = 0; i < size; i++)
-        for (int j = 0; j < size; j++)
-          acc += plane[(oy * stride + i) * W + ox * stride + j];
+      for (int i = 0; i < a.size; i++)
+        for (int j = 0; j < a.size; j++)
+          acc += plane[(oy * a.stride + i) * a.W + ox * a.stride + j];
       y[t] = acc * scale;
     }
 }
@@ -985,32 +983,23 @@ k_avg_pool_forward (const float *__restrict__ x,
 /* One thread per input pixel: Σ dy·scale over the windows that hold it, in
  * increasing output order (no fused multiply-add, as on the CPU) */
 __global__ static void
-k_avg_pool_backward (const float *__restrict__ dy,
-                     size_t                    planes,
-                     int                       H,
-                     int                       W,
-                     int                       size,
-                     int                       stride,
-                     int                       oh,
-                     int                       ow,
+k_avg_pool_backward (PoolArgs                  a,
                      float                     scale,
+                     const float *__restrict__ dy,
                      float       *__restrict__ dx)
 {
-  const size_t pi = (size_t) H * W, po = (size_t) oh * ow;
+  const size_t po = (size_t) a.oh * a.ow;
 
-  GRID_STRIDE (t, planes * pi)
+  GRID_STRIDE (t, a.planes * a.H * a.W)
     {
-      const size_t p = t / pi;
-      const int iy = (int) ((t % pi) / W), ix = (int) ((t % pi) % W);
-      const float *d = dy + p * po;
-      int y0, y1, x0, x1;
+      size_t p;
+      int here, y0, y1, x0, x1;
       float acc = 0.0f;
 
-      pool_span (iy, size, stride, oh, &y0, &y1);
-      pool_span (ix, size, stride, ow, &x0, &x1);
+      pool_input_spans (a, t, &p, &here, &y0, &y1, &x0, &x1);
       for (int oy = y0; oy <= y1; oy++)
         for (int ox = x0; ox <= x1; ox++)
-          acc = __fadd_rn (acc, __fmul_rn (d[oy * ow + ox], scale));
+          acc = __fadd_rn (acc, __fmul_rn (dy[p * po + oy * a.ow + ox], scale));
       dx[t] = acc;
     }
 }
@@ -1582,25 +1571,6 @@ cuda_gather (InkBackend       *be,
 /* ------------------------------------------------------------------ */
 /* image layers: ops                                                   */
 
-static ConvArgs
-conv_args (const InkConvGeom *g)
-{
-  ConvArgs a;
-
-  a.C = g->channels;
-  a.H = g->height;
-  a.W = g->width;
-  a.F = g->filters;
-  a.kh = g->kernel_h;
-  a.kw = g->kernel_w;
-  a.stride = g->stride;
-  a.pad_top = g->pad_top;
-  a.pad_left = g->pad_left;
-  a.oh = g->out_h;
-  a.ow = g->out_w;
-  return a;
-}
-
 static gsize
 cuda_conv2d_workspace (InkBackend        *be,
                        const InkConvGeom *g,
@@ -1609,24 +1579,44 @@ cuda_conv2d_workspace (InkBackend        *be,
   return ink_cuda_conv2d_col_size (g, max_batch);
 }
 
-/* The chunk of samples lowered together, from the workspace the caller
- * holds; 0 (and a recorded failure) when it holds less than one sample's. */
-static int
-conv_chunk (InkCudaCtx        *ctx,
-            const InkConvGeom *g,
-            int                batch,
-            gsize              col_floats)
+/* What both directions of a convolution lower by (the kernels take the
+ * InkConvGeom itself, by value): K = C·kh·kw rows of the columns, P = oh·ow positions, a
+ * sample's in_n inputs and out_n outputs, the chunk of samples lowered
+ * together (from the workspace the caller holds) and the staging area [F,
+ * chunk·P] after the chunk's columns in col. */
+typedef struct
 {
-  const gsize per = ((gsize) g->channels * g->kernel_h * g->kernel_w + g->filters) *
-                    (gsize) g->out_h * g->out_w;
+  int      K;
+  size_t   P, in_n, out_n;
+  int      chunk;
+  float   *stage;
+} ConvPlan;
 
-  if (col_floats < per)
+/* FALSE where there is nothing to do (no samples) or the workspace holds
+ * less than one sample's columns (then a recorded failure) */
+static gboolean
+conv_plan (InkCudaCtx        *ctx,
+           const InkConvGeom *g,
+           int                batch,
+           float             *col,
+           gsize              col_floats,
+           ConvPlan          *p)
+{
+  if (batch <= 0)
+    return FALSE;
+  if (col_floats < ink_conv2d_sample_floats (g))
     {
       record_failure (ctx, __FILE__, __LINE__, "conv2d",
                       "the workspace is smaller than one sample's columns");
-      return 0;
+      return FALSE;
     }
-  return ink_cuda_conv2d_chunk (g, batch, col_floats);
+  p->K = g->channels * g->kernel_h * g->kernel_w;
+  p->P = (size_t) g->out_h * g->out_w;
+  p->in_n = (size_t) g->channels * g->height * g->width;
+  p->out_n = (size_t) g->filters * p->P;
+  p->chunk = ink_cuda_conv2d_chunk (g, batch, col_floats);
+  p->stage = col + (size_t) p->K * p->chunk * p->P;
+  return TRUE;
 }
 
 /* As ink_conv2d_forward: per chunk of n samples, col [K, n·P] = im2col,
@@ -1643,29 +1633,21 @@ cuda_conv2d_forward (InkBackend        *be,
                      gsize              col_floats)
 {
   InkCudaCtx *ctx = ctx_of (be);
-  const ConvArgs a = conv_args (g);
-  const int K = a.C * a.kh * a.kw;
-  const size_t P = (size_t) a.oh * a.ow;
-  const size_t in_n = (size_t) a.C * a.H * a.W;
-  const size_t out_n = (size_t) a.F * P;
-  const int chunk = batch > 0 ? conv_chunk (ctx, g, batch, col_floats) : 0;
+  ConvPlan p;
 
-  if (chunk <= 0)
+  if (!conv_plan (ctx, g, batch, col, col_floats, &p))
     return;
-
-  float *stage = col + (size_t) K * chunk * P;
-
-  for (int s0 = 0; s0 < batch; s0 += chunk)
+  for (int s0 = 0; s0 < batch; s0 += p.chunk)
     {
-      const int n = MIN (chunk, batch - s0);
-      const size_t ld = (size_t) n * P;
+      const int n = MIN (p.chunk, batch - s0);
+      const size_t ld = (size_t) n * p.P;
 
-      LAUNCH (ctx, k_im2col, grid_for (ctx, (size_t) K * ld, INK_CUDA_THREADS), INK_CUDA_THREADS,
-              a, n, x + (size_t) s0 * in_n, col);
-      cuda_gemm (be, FALSE, FALSE, a.F, (int) ld, K, 1.0f, w, K, col, (int) ld,
-                 0.0f, stage, (int) ld);
-      LAUNCH (ctx, k_conv_unstage, grid_for (ctx, (size_t) n * out_n, INK_CUDA_THREADS),
-              INK_CUDA_THREADS, stage, b, n, a.F, P, y + (size_t) s0 * out_n);
+      LAUNCH (ctx, k_im2col, grid_for (ctx, (size_t) p.K * ld, INK_CUDA_THREADS),
+              INK_CUDA_THREADS, *g, n, x + (size_t) s0 * p.in_n, col);
+      cuda_gemm (be, FALSE, FALSE, g->filters, (int) ld, p.K, 1.0f, w, p.K, col, (int) ld,
+                 0.0f, p.stage, (int) ld);
+      LAUNCH (ctx, k_conv_unstage, grid_for (ctx, (size_t) n * p.out_n, INK_CUDA_THREADS),
+              INK_CUDA_THREADS, p.stage, b, n, g->filters, p.P, y + (size_t) s0 * p.out_n);
     }
 }
 
@@ -1686,41 +1668,65 @@ cuda_conv2d_backward (InkBackend        *be,
                       gsize              col_floats)
 {
   InkCudaCtx *ctx = ctx_of (be);
-  const ConvArgs a = conv_args (g);
-  const int K = a.C * a.kh * a.kw;
-  const size_t P = (size_t) a.oh * a.ow;
-  const size_t in_n = (size_t) a.C * a.H * a.W;
-  const size_t out_n = (size_t) a.F * P;
-  const int chunk = batch > 0 ? conv_chunk (ctx, g, batch, col_floats) : 0;
+  ConvPlan p;
 
-  if (chunk <= 0)
+  if (!conv_plan (ctx, g, batch, col, col_floats, &p))
     return;
-
-  float *stage = col + (size_t) K * chunk * P;
-
-  LAUNCH (ctx, k_conv_bias_grad, (unsigned) a.F, 256u, dy, batch, a.F, P, db);
-  for (int s0 = 0; s0 < batch; s0 += chunk)
+  LAUNCH (ctx, k_conv_bias_grad, (unsigned) g->filters, 256u, dy, batch, g->filters, p.P, db);
+  for (int s0 = 0; s0 < batch; s0 += p.chunk)
     {
-      const int n = MIN (chunk, batch - s0);
-      const size_t ld = (size_t) n * P;
+      const int n = MIN (p.chunk, batch - s0);
+      const size_t ld = (size_t) n * p.P;
 
-      LAUNCH (ctx, k_conv_stage, grid_for (ctx, (size_t) n * out_n, INK_CUDA_THREADS),
-              INK_CUDA_THREADS, dy + (size_t) s0 * out_n, n, a.F, P, stage);
-      LAUNCH (ctx, k_im2col, grid_for (ctx, (size_t) K * ld, INK_CUDA_THREADS), INK_CUDA_THREADS,
-              a, n, x + (size_t) s0 * in_n, col);
+      LAUNCH (ctx, k_conv_stage, grid_for (ctx, (size_t) n * p.out_n, INK_CUDA_THREADS),
+              INK_CUDA_THREADS, dy + (size_t) s0 * p.out_n, n, g->filters, p.P, p.stage);
+      LAUNCH (ctx, k_im2col, grid_for (ctx, (size_t) p.K * ld, INK_CUDA_THREADS),
+              INK_CUDA_THREADS, *g, n, x + (size_t) s0 * p.in_n, col);
       /* dW [F, K] (+)= stage [F, n·P] · colᵀ */
-      cuda_gemm (be, FALSE, TRUE, a.F, K, (int) ld, 1.0f, stage, (int) ld, col, (int) ld,
-                 s0 == 0 ? 0.0f : 1.0f, dw, K);
+      cuda_gemm (be, FALSE, TRUE, g->filters, p.K, (int) ld, 1.0f, p.stage, (int) ld, col, (int) ld,
+                 s0 == 0 ? 0.0f : 1.0f, dw, p.K);
       if (dx != NULL)
         {
           /* col [K, n·P] = Wᵀ · stage (the products above are queued
            * before it on the same stream: col is free to overwrite) */
-          cuda_gemm (be, TRUE, FALSE, K, (int) ld, a.F, 1.0f, w, K, stage, (int) ld,
+          cuda_gemm (be, TRUE, FALSE, p.K, (int) ld, g->filters, 1.0f, w, p.K, p.stage, (int) ld,
                      0.0f, col, (int) ld);
-          LAUNCH (ctx, k_col2im, grid_for (ctx, (size_t) n * in_n, INK_CUDA_THREADS),
-                  INK_CUDA_THREADS, a, n, col, dx + (size_t) s0 * in_n);
+          LAUNCH (ctx, k_col2im, grid_for (ctx, (size_t) n * p.in_n, INK_CUDA_THREADS),
+                  INK_CUDA_THREADS, *g, n, col, dx + (size_t) s0 * p.in_n);
         }
     }
+}
+
+/* FALSE where a pooling has nothing to compute (no planes, or a window
+ * larger than the plane) */
+static gboolean
+pool_args (int       channels,
+           int       height,
+           int       width,
+           int       size,
+           int       stride,
+           int       batch,
+           PoolArgs *a)
+{
+  a->planes = (size_t) MAX (batch, 0) * MAX (channels, 0);
+  a->H = height;
+  a->W = width;
+  a->size = size;
+  a->stride = stride;
+  a->oh = (height - size) / stride + 1;
+  a->ow = (width - size) / stride + 1;
+  return a->planes > 0 && height > 0 && width > 0 && a->oh > 0 && a->ow > 0;
+}
+
+/* blocks for a kernel with a thread per output of the pooling (outputs
+ * TRUE: the forward kernels) or per input pixel (the backward ones) */
+static unsigned
+pool_grid (InkCudaCtx     *ctx,
+           const PoolArgs &a,
+           gboolean        outputs)
+{
+  return grid_for (ctx, a.planes * (outputs ? (size_t) a.oh * a.ow : (size_t) a.H * a.W),
+                   INK_CUDA_THREADS);
 }
 
 static void
@@ -1736,15 +1742,11 @@ cuda_max_pool_forward (InkBackend  *be,
                        gint32      *argmax)
 {
   InkCudaCtx *ctx = ctx_of (be);
-  const int oh = (height - size) / stride + 1;
-  const int ow = (width - size) / stride + 1;
-  const size_t planes = (size_t) MAX (batch, 0) * MAX (channels, 0);
-  const size_t n = planes * oh * ow;
+  PoolArgs a;
 
-  if (n == 0 || oh <= 0 || ow <= 0)
-    return;
-  LAUNCH (ctx, k_max_pool_forward, grid_for (ctx, n, INK_CUDA_THREADS), INK_CUDA_THREADS,
-          x, planes, height, width, size, stride, oh, ow, y, argmax);
+  if (pool_args (channels, height, width, size, stride, batch, &a))
+    LAUNCH (ctx, k_max_pool_forward, pool_grid (ctx, a, TRUE), INK_CUDA_THREADS,
+            a, x, y, argmax);
 }
 
 static void
@@ -1760,15 +1762,11 @@ cuda_max_pool_backward (InkBackend   *be,
                         float        *dx)
 {
   InkCudaCtx *ctx = ctx_of (be);
-  const int oh = (height - size) / stride + 1;
-  const int ow = (width - size) / stride + 1;
-  const size_t planes = (size_t) MAX (batch, 0) * MAX (channels, 0);
-  const size_t n = planes * height * width;
+  PoolArgs a;
 
-  if (n == 0 || oh <= 0 || ow <= 0)
-    return;
-  LAUNCH (ctx, k_max_pool_backward, grid_for (ctx, n, INK_CUDA_THREADS), INK_CUDA_THREADS,
-          dy, argmax, planes, height, width, size, stride, oh, ow, dx);
+  if (pool_args (channels, height, width, size, stride, batch, &a))
+    LAUNCH (ctx, k_max_pool_backward, pool_grid (ctx, a, FALSE), INK_CUDA_THREADS,
+            a, dy, argmax, dx);
 }
 
 static void
@@ -1783,15 +1781,11 @@ cuda_avg_pool_forward (InkBackend  *be,
                        float       *y)
 {
   InkCudaCtx *ctx = ctx_of (be);
-  const int oh = (height - size) / stride + 1;
-  const int ow = (width - size) / stride + 1;
-  const size_t planes = (size_t) MAX (batch, 0) * MAX (channels, 0);
-  const size_t n = planes * oh * ow;
+  PoolArgs a;
 
-  if (n == 0 || oh <= 0 || ow <= 0)
-    return;
-  LAUNCH (ctx, k_avg_pool_forward, grid_for (ctx, n, INK_CUDA_THREADS), INK_CUDA_THREADS,
-          x, planes, height, width, size, stride, oh, ow, 1.0f / (float) (size * size), y);
+  if (pool_args (channels, height, width, size, stride, batch, &a))
+    LAUNCH (ctx, k_avg_pool_forward, pool_grid (ctx, a, TRUE), INK_CUDA_THREADS,
+            a, 1.0f / (float) (size * size), x, y);
 }
 
 static void
@@ -1806,15 +1800,11 @@ cuda_avg_pool_backward (InkBackend  *be,
                         float       *dx)
 {
   InkCudaCtx *ctx = ctx_of (be);
-  const int oh = (height - size) / stride + 1;
-  const int ow = (width - size) / stride + 1;
-  const size_t planes = (size_t) MAX (batch, 0) * MAX (channels, 0);
-  const size_t n = planes * height * width;
+  PoolArgs a;
 
-  if (n == 0 || oh <= 0 || ow <= 0)
-    return;
-  LAUNCH (ctx, k_avg_pool_backward, grid_for (ctx, n, INK_CUDA_THREADS), INK_CUDA_THREADS,
-          dy, planes, height, width, size, stride, oh, ow, 1.0f / (float) (size * size), dx);
+  if (pool_args (channels, height, width, size, stride, batch, &a))
+    LAUNCH (ctx, k_avg_pool_backward, pool_grid (ctx, a, FALSE), INK_CUDA_THREADS,
+            a, 1.0f / (float) (size * size), dy, dx);
 }
 
 /* blocks for the one-block-per-channel batch-norm kernels */

@@ -51,23 +51,20 @@ ink_cuda_conv2d_chunk (const InkConvGeom *g,
                        int                batch,
                        gsize              col_floats)
 {
-  gsize per = ((gsize) g->channels * g->kernel_h * g->kernel_w + g->filters) *
-              (gsize) g->out_h * g->out_w;
-  gsize fit = col_floats / MAX (per, (gsize) 1);
+  gsize fit = col_floats / MAX (ink_conv2d_sample_floats (g), (gsize) 1);
 
   return (int) CLAMP ((gsize) MAX (batch, 1), (gsize) 1, MAX (fit, (gsize) 1));
 }
 
 /* floats of the CUDA backend's conv2d workspace for batches of up to
- * max_batch samples (what its ops->conv2d_workspace returns) */
+ * max_batch samples (what its ops->conv2d_workspace returns, and what
+ * ink_memory_plan counts for a CUDA run): pure, no device needed */
 static inline gsize
 ink_cuda_conv2d_col_size (const InkConvGeom *g,
                           int                max_batch)
 {
-  gsize per = ((gsize) g->channels * g->kernel_h * g->kernel_w + g->filters) *
-              (gsize) g->out_h * g->out_w;
-
-  return (gsize) ink_cuda_conv2d_chunk (g, max_batch, INK_CUDA_CONV_WORKSPACE_FLOATS) * per;
+  return (gsize) ink_cuda_conv2d_chunk (g, max_batch, INK_CUDA_CONV_WORKSPACE_FLOATS) *
+         ink_conv2d_sample_floats (g);
 }
 
 /* TRUE when `be` is a CUDA backend (ops->name is "cuda"). */

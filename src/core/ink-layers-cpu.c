@@ -40,18 +40,11 @@
  * the chunk, next to a staging buffer [F, n·P] for its outputs (forward)
  * or output gradients (backward).  n is as large as fits in
  * INK_CONV_WORKSPACE_FLOATS, at least 1 and at most the batch. */
-static gsize
-sample_floats (const InkConvGeom *g)
-{
-  return ((gsize) g->channels * g->kernel_h * g->kernel_w + g->filters) *
-         g->out_h * g->out_w;
-}
-
 int
 ink_conv2d_chunk (const InkConvGeom *g,
                   int                batch)
 {
-  gsize fit = INK_CONV_WORKSPACE_FLOATS / MAX (sample_floats (g), 1);
+  gsize fit = INK_CONV_WORKSPACE_FLOATS / MAX (ink_conv2d_sample_floats (g), 1);
 
   return (int) CLAMP ((gsize) MAX (batch, 1), 1, MAX (fit, 1));
 }
@@ -124,7 +117,7 @@ gsize
 ink_conv2d_col_size (const InkConvGeom *g,
                      int                max_batch)
 {
-  gsize im2col = (gsize) ink_conv2d_chunk (g, max_batch) * sample_floats (g);
+  gsize im2col = (gsize) ink_conv2d_chunk (g, max_batch) * ink_conv2d_sample_floats (g);
   /* a batch of up to max_batch samples has chunks of at most this many */
   gsize dnnl = MIN ((gsize) MAX (max_batch, 1), dnnl_fit (g)) * dnnl_sample_floats (g) +
                dnnl_weight_floats (g) + dnnl_plain_weight_floats (g) + ARENA_SLACK_FLOATS;
@@ -220,6 +213,35 @@ col2im_add (const InkConvGeom *g,
         }
 }
 
+/* What both directions of im2col lower by: K = C·kh·kw rows of the
+ * columns, F filters, P = out_h·out_w positions, a sample's in_n inputs
+ * and out_n outputs, chunk samples at a time and the staging buffer
+ * [F, chunk·P] after the chunk's columns in col. */
+typedef struct
+{
+  int    K, F;
+  gsize  P, in_n, out_n;
+  int    chunk;
+  float *stage;
+} Im2colPlan;
+
+static Im2colPlan
+im2col_plan (const InkConvGeom *g,
+             int                batch,
+             float             *col)
+{
+  Im2colPlan pl;
+
+  pl.K = g->channels * g->kernel_h * g->kernel_w;
+  pl.F = g->filters;
+  pl.P = (gsize) g->out_h * g->out_w;
+  pl.in_n = (gsize) g->channels * g->height * g->width;
+  pl.out_n = (gsize) pl.F * pl.P;
+  pl.chunk = ink_conv2d_chunk (g, batch);
+  pl.stage = col + (gsize) pl.K * pl.chunk * pl.P;
+  return pl;
+}
+
 void
 ink_conv2d_forward_im2col (const InkConvGeom *g,
                     int                batch,
@@ -229,35 +251,29 @@ ink_conv2d_forward_im2col (const InkConvGeom *g,
                     float             *y,
                     float             *col)
 {
-  const int K = g->channels * g->kernel_h * g->kernel_w;
-  const int F = g->filters;
-  const gsize P = (gsize) g->out_h * g->out_w;
-  const gsize in_n = (gsize) g->channels * g->height * g->width;
-  const gsize out_n = (gsize) F * P;
-  const int chunk = ink_conv2d_chunk (g, batch);
-  float *stage = col + (gsize) K * chunk * P;
+  const Im2colPlan pl = im2col_plan (g, batch, col);
 
-  for (int s0 = 0; s0 < batch; s0 += chunk)
+  for (int s0 = 0; s0 < batch; s0 += pl.chunk)
     {
-      const int n = MIN (chunk, batch - s0);
-      const gsize ld = n * P;
+      const int n = MIN (pl.chunk, batch - s0);
+      const gsize ld = n * pl.P;
 
       for (int s = 0; s < n; s++)
-        im2col (g, x + (s0 + s) * in_n, col + s * P, ld);
+        im2col (g, x + (s0 + s) * pl.in_n, col + s * pl.P, ld);
       /* Y [F, n·P] = W [F, K] · col [K, n·P], then out to NCHW with the bias */
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, F, (int) ld, K,
-                   1.0f, w, K, col, (int) ld, 0.0f, stage, (int) ld);
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, pl.F, (int) ld, pl.K,
+                   1.0f, w, pl.K, col, (int) ld, 0.0f, pl.stage, (int) ld);
       for (int s = 0; s < n; s++)
         {
-          float *ys = y + (s0 + s) * out_n;
+          float *ys = y + (s0 + s) * pl.out_n;
 
-          for (int f = 0; f < F; f++)
+          for (int f = 0; f < pl.F; f++)
             {
-              const float *src = stage + (gsize) f * ld + s * P;
-              float *dst = ys + (gsize) f * P;
+              const float *src = pl.stage + (gsize) f * ld + s * pl.P;
+              float *dst = ys + (gsize) f * pl.P;
               const float bf = b[f];
 
-              for (gsize p = 0; p < P; p++)
+              for (gsize p = 0; p < pl.P; p++)
                 dst[p] = src[p] + bf;
             }
         }
@@ -275,56 +291,53 @@ ink_conv2d_backward_im2col (const InkConvGeom *g,
                      float             *dx,
                      float             *col)
 {
-  const int K = g->channels * g->kernel_h * g->kernel_w;
-  const int F = g->filters;
-  const gsize P = (gsize) g->out_h * g->out_w;
-  const gsize in_n = (gsize) g->channels * g->height * g->width;
-  const gsize out_n = (gsize) F * P;
-  const int chunk = ink_conv2d_chunk (g, batch);
-  float *stage = col + (gsize) K * chunk * P;
+  const Im2colPlan pl = im2col_plan (g, batch, col);
 
-  memset (db, 0, sizeof (float) * F);
+  memset (db, 0, sizeof (float) * pl.F);
   if (dx != NULL)
-    memset (dx, 0, sizeof (float) * in_n * batch);
+    memset (dx, 0, sizeof (float) * pl.in_n * batch);
 
-  for (int s0 = 0; s0 < batch; s0 += chunk)
+  for (int s0 = 0; s0 < batch; s0 += pl.chunk)
     {
-      const int n = MIN (chunk, batch - s0);
-      const gsize ld = n * P;
+      const int n = MIN (pl.chunk, batch - s0);
+      const gsize ld = n * pl.P;
 
       /* dY [F, n·P] gathered from NCHW; db the sum of its rows */
       for (int s = 0; s < n; s++)
-        for (int f = 0; f < F; f++)
+        for (int f = 0; f < pl.F; f++)
           {
-            const float *src = dy + (s0 + s) * out_n + (gsize) f * P;
+            const float *src = dy + (s0 + s) * pl.out_n + (gsize) f * pl.P;
             float acc = 0.0f;
 
-            memcpy (stage + (gsize) f * ld + s * P, src, sizeof (float) * P);
-            for (gsize p = 0; p < P; p++)
+            memcpy (pl.stage + (gsize) f * ld + s * pl.P, src, sizeof (float) * pl.P);
+            for (gsize p = 0; p < pl.P; p++)
               acc += src[p];
             db[f] += acc;
           }
 
       /* dW [F, K] (+)= dY · colᵀ */
       for (int s = 0; s < n; s++)
-        im2col (g, x + (s0 + s) * in_n, col + s * P, ld);
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, F, K, (int) ld,
-                   1.0f, stage, (int) ld, col, (int) ld, s0 == 0 ? 0.0f : 1.0f, dw, K);
+        im2col (g, x + (s0 + s) * pl.in_n, col + s * pl.P, ld);
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, pl.F, pl.K, (int) ld,
+                   1.0f, pl.stage, (int) ld, col, (int) ld, s0 == 0 ? 0.0f : 1.0f, dw, pl.K);
 
       if (dx != NULL)
         {
           /* dcol [K, n·P] = Wᵀ · dY, summed back onto each sample's dx */
-          cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, K, (int) ld, F,
-                       1.0f, w, K, stage, (int) ld, 0.0f, col, (int) ld);
+          cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, pl.K, (int) ld, pl.F,
+                       1.0f, w, pl.K, pl.stage, (int) ld, 0.0f, col, (int) ld);
           for (int s = 0; s < n; s++)
-            col2im_add (g, col + s * P, ld, dx + (s0 + s) * in_n);
+            col2im_add (g, col + s * pl.P, ld, dx + (s0 + s) * pl.in_n);
         }
     }
 }
 
-/* oneDNN's primitives per geometry and batch, made on first use and kept for
- * the process (conv NULL: oneDNN refused that geometry); the lock also
- * serializes the calls on oneDNN's one stream */
+/* oneDNN's primitives per geometry and batch, made on first use (conv
+ * NULL: oneDNN refused that geometry) and kept, most recently used first,
+ * up to INK_CONV_DNNL_CACHE_MAX of them: a long-lived process that meets
+ * many geometries or batch sizes (model after model in the workbench)
+ * drops the least recently used.  The lock also serializes the calls on
+ * oneDNN's one stream. */
 typedef struct
 {
   InkConvGeom  g;
@@ -334,6 +347,15 @@ typedef struct
 
 static GMutex dnnl_lock;
 static GPtrArray *dnnl_cache;
+
+static void
+dnnl_entry_free (gpointer data)
+{
+  DnnlEntry *e = data;
+
+  ink_dnnl_conv_free (e->conv);
+  g_free (e);
+}
 
 static gboolean
 dnnl_wanted (void)
@@ -345,7 +367,9 @@ dnnl_wanted (void)
   return wanted;
 }
 
-/* with dnnl_lock held */
+/* with dnnl_lock held; the entry returned is the first of the cache, and a
+ * lookup evicts only the last: the primitives of the previous lookup stay
+ * valid through this one */
 static InkDnnlConv *
 dnnl_lookup (const InkConvGeom *g,
              int                batch)
@@ -354,12 +378,19 @@ dnnl_lookup (const InkConvGeom *g,
   DnnlEntry *e;
 
   if (dnnl_cache == NULL)
-    dnnl_cache = g_ptr_array_new ();
+    dnnl_cache = g_ptr_array_new_with_free_func (dnnl_entry_free);
   for (guint i = 0; i < dnnl_cache->len; i++)
     {
       e = g_ptr_array_index (dnnl_cache, i);
       if (e->batch == batch && memcmp (&e->g, g, sizeof *g) == 0)
-        return e->conv;
+        {
+          if (i > 0)
+            {
+              g_ptr_array_steal_index (dnnl_cache, i);
+              g_ptr_array_insert (dnnl_cache, 0, e);
+            }
+          return e->conv;
+        }
     }
 
   e = g_new0 (DnnlEntry, 1);
@@ -376,8 +407,29 @@ dnnl_lookup (const InkConvGeom *g,
                  ink_dnnl_conv_arena_size (e->conv), dnnl_arena_bound (g, batch));
       g_clear_pointer (&e->conv, ink_dnnl_conv_free);
     }
-  g_ptr_array_add (dnnl_cache, e);
+  g_ptr_array_insert (dnnl_cache, 0, e);
+  if (dnnl_cache->len > INK_CONV_DNNL_CACHE_MAX)
+    g_ptr_array_remove_index (dnnl_cache, dnnl_cache->len - 1);
   return e->conv;
+}
+
+guint
+ink_conv2d_cache_size (void)
+{
+  guint n;
+
+  g_mutex_lock (&dnnl_lock);
+  n = dnnl_cache != NULL ? dnnl_cache->len : 0;
+  g_mutex_unlock (&dnnl_lock);
+  return n;
+}
+
+void
+ink_conv2d_cache_clear (void)
+{
+  g_mutex_lock (&dnnl_lock);
+  g_clear_pointer (&dnnl_cache, g_ptr_array_unref);
+  g_mutex_unlock (&dnnl_lock);
 }
 
 /* the chunk's and the last chunk's primitives, or FALSE (lock released)

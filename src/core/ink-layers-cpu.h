@@ -52,6 +52,16 @@ typedef struct
  * sample where one alone is larger. */
 #define INK_CONV_WORKSPACE_FLOATS ((gsize) 4 << 20)
 
+/* floats of one sample's im2col columns and output staging,
+ * (C·kh·kw + F) × out_h·out_w: what the CPU's and the CUDA backend's
+ * workspaces hold per sample of a chunk */
+static inline gsize
+ink_conv2d_sample_floats (const InkConvGeom *g)
+{
+  return ((gsize) g->channels * g->kernel_h * g->kernel_w + g->filters) *
+         (gsize) g->out_h * g->out_w;
+}
+
 /* samples im2col lowers together for a batch of batch */
 int   ink_conv2d_chunk    (const InkConvGeom *g,
                            int                batch);
@@ -97,6 +107,17 @@ void ink_conv2d_backward_im2col (const InkConvGeom *g,
                                  float             *db,
                                  float             *dx,
                                  float             *col);
+
+/* The oneDNN primitives ink_conv2d_forward/backward make per geometry and
+ * batch size (chunk) are kept for later calls, at most this many sets,
+ * the least recently used dropped first. */
+#define INK_CONV_DNNL_CACHE_MAX 64
+
+/* the sets kept now (0 with INKLING_CONV=im2col or without oneDNN) */
+guint ink_conv2d_cache_size  (void);
+/* frees them all (the next call makes its primitives again): for a process
+ * done with convolutions, and for leak checkers */
+void  ink_conv2d_cache_clear (void);
 
 /* size × size windows every stride pixels, no padding; out_h =
  * (h - size) / stride + 1.  argmax (max only): per output the index of

@@ -637,19 +637,23 @@ layer_inputs (const InkNetwork *net,
   return (int) net->shape[l].n_inputs;
 }
 
-static InkConvGeom
-conv_geom (const InkNetwork *net,
-           int               l)
+InkConvGeom
+ink_conv_geom_from_shape (const InkLayerSpec  *ls,
+                          const InkLayerShape *sh)
 {
-  const InkLayerSpec *ls = &net->spec->layers[l];
-  const InkLayerShape *sh = &net->shape[l];
-
   return (InkConvGeom) {
     .channels = sh->in_channels, .height = sh->in_height, .width = sh->in_width,
     .filters = ls->filters, .kernel_h = ls->kernel_h, .kernel_w = ls->kernel_w,
     .stride = ls->stride, .pad_top = sh->pad_top, .pad_left = sh->pad_left,
     .out_h = sh->height, .out_w = sh->width,
   };
+}
+
+static InkConvGeom
+conv_geom (const InkNetwork *net,
+           int               l)
+{
+  return ink_conv_geom_from_shape (&net->spec->layers[l], &net->shape[l]);
 }
 
 static inline gboolean

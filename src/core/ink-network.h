@@ -168,6 +168,9 @@ gboolean    ink_net_spec_shapes   (const InkNetSpec *spec,
                                    GError          **error);
 /* TRUE when some layer is not dense (conv2d, pooling, batch norm) */
 gboolean    ink_net_spec_has_image_layers (const InkNetSpec *spec);
+/* the geometry of conv2d layer ls, whose shape ink_net_spec_shapes gave */
+InkConvGeom ink_conv_geom_from_shape (const InkLayerSpec  *ls,
+                                      const InkLayerShape *sh);
 /* of those, the batch-norm running statistics (0 for most networks) */
 gsize       ink_net_spec_n_state  (const InkNetSpec *spec);
 /* TRUE when a and b compute the same function of their weights: the same

@@ -102,12 +102,14 @@ activation_bytes_per_row (const InkNetSpec *spec,
 #define ACCUMULATOR_BYTES (2 * 2 * (guint64) sizeof (double))
 
 /* What the layers hold besides the per-row buffers: the conv2d workspace
- * (the im2col columns and output staging of a chunk of samples, bounded by
- * INK_CONV_WORKSPACE_FLOATS; the largest layer's, shared) and batch norm's
- * 1/σ per channel.  rows: the network's batch capacity (at least
- * INK_EVAL_BATCH, as the trainer and evaluation allocate it). */
+ * (the largest layer's, shared: what the backend's conv2d_workspace asks
+ * for, ink_conv2d_col_size on the CPU, ink_cuda_conv2d_col_size for CUDA,
+ * which lowers more samples at a time) and batch norm's 1/σ per channel.
+ * rows: the network's batch capacity (at least INK_EVAL_BATCH, as the
+ * trainer and evaluation allocate it). */
 static guint64
 activation_fixed_bytes (const InkNetSpec *spec,
+                        gboolean          cuda,
                         guint64           rows)
 {
   g_autofree InkLayerShape *shapes = layer_shapes (spec);
@@ -123,17 +125,11 @@ activation_fixed_bytes (const InkNetSpec *spec,
 
       if (ls->kind == INK_LAYER_CONV2D)
         {
-          InkConvGeom g = { 0 };
+          InkConvGeom g = ink_conv_geom_from_shape (ls, sh);
+          int max_batch = (int) MIN (rows, G_MAXINT);
 
-          g.channels = sh->in_channels;
-          g.height = sh->in_height;
-          g.width = sh->in_width;
-          g.filters = sh->channels;
-          g.kernel_h = ls->kernel_h;
-          g.kernel_w = ls->kernel_w;
-          g.out_h = sh->height;
-          g.out_w = sh->width;
-          col = MAX (col, ink_conv2d_col_size (&g, (int) MIN (rows, G_MAXINT)));
+          col = MAX (col, cuda ? ink_cuda_conv2d_col_size (&g, max_batch)
+                               : ink_conv2d_col_size (&g, max_batch));
         }
       else if (ls->kind == INK_LAYER_BATCH_NORM)
         bytes += (guint64) sh->channels * F32;
@@ -195,7 +191,7 @@ plan_for_rows (const InkExperiment *exp,
   plan->params = 2 * n_params * F32;
   plan->optimizer_state = ink_optimizer_n_state_buffers (exp->optimizer.kind) * n_params * F32;
   plan->activations = rows * activation_bytes_per_row (exp->net, image_dim) +
-                      activation_fixed_bytes (exp->net, rows) + ACCUMULATOR_BYTES;
+                      activation_fixed_bytes (exp->net, cuda, rows) + ACCUMULATOR_BYTES;
   plan->dataset = ((guint64) n_train_images + n_test_images) * ((guint64) image_dim + 1) +
                   index_bytes (&exp->split, n_train_images, n_test_images);
   plan->workspace = cuda ? INK_CUDA_WORKSPACE_BYTES : 0;

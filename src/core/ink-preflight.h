@@ -47,9 +47,10 @@ typedef enum
  *                    + a max-pool's argmax indices, + batch norm's x̂), the
  *                    input dropout buffers, the input batch (floats) and its
  *                    labels (int32), each for max (batch, INK_EVAL_BATCH) rows;
- *                    once: the largest conv2d's im2col scratch (one sample,
- *                    C_in·kh·kw·out_h·out_w floats), batch norm's 1/σ per
- *                    channel, and the two loss accumulators
+ *                    once: the largest conv2d's workspace (the backend's
+ *                    figure: ink_conv2d_col_size on the CPU,
+ *                    ink_cuda_conv2d_col_size with `cuda`), batch norm's 1/σ
+ *                    per channel, and the two loss accumulators
  *   dataset          the resident uint8 images and labels of the training and
  *                    test files, and the train/valid/test index lists
  *   workspace        the cuBLAS workspace (CUDA only, 32 MiB)
@@ -73,7 +74,7 @@ typedef struct
 
 /* The plan of `exp` (its network, optimizer, batch size and split) training
  * on n_train_images + n_test_images images of image_dim pixels; `cuda` adds
- * the cuBLAS workspace. */
+ * the cuBLAS workspace and counts the CUDA backend's conv2d workspace. */
 void     ink_memory_plan     (const InkExperiment *exp,
                               guint                n_train_images,
                               guint                n_test_images,
