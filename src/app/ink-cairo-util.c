@@ -151,3 +151,102 @@ ink_lookup_color (GtkWidget  *widget,
   if (!gtk_style_context_lookup_color (ctx, name, out))
     gdk_rgba_parse (out, fallback);
 }
+
+void
+ink_cairo_paint_scaled (cairo_t         *cr,
+                        cairo_surface_t *surface,
+                        double           sx,
+                        double           sy,
+                        double           w,
+                        double           h,
+                        double           x,
+                        double           y,
+                        double           kx,
+                        double           ky)
+{
+  cairo_save (cr);
+  cairo_translate (cr, x, y);
+  cairo_scale (cr, kx, ky);
+  cairo_set_source_surface (cr, surface, -sx, -sy);
+  cairo_pattern_set_filter (cairo_get_source (cr), kx >= 1.0 ? CAIRO_FILTER_NEAREST : CAIRO_FILTER_GOOD);
+  cairo_rectangle (cr, 0, 0, w, h);
+  cairo_fill (cr);
+  cairo_restore (cr);
+}
+
+/* ------------------------------------------------------------------------ */
+/* colour maps                                                               */
+
+/* ColorBrewer's RdBu, from -1 (blue) through 0 (white) to +1 (red) */
+static const double rdbu_stops[7][3] = {
+  { 0x21, 0x66, 0xac },
+  { 0x67, 0xa9, 0xcf },
+  { 0xd1, 0xe5, 0xf0 },
+  { 0xf7, 0xf7, 0xf7 },
+  { 0xfd, 0xdb, 0xc7 },
+  { 0xef, 0x8a, 0x62 },
+  { 0xb2, 0x18, 0x2b },
+};
+
+void
+ink_colormap (double  t,
+              double *r,
+              double *g,
+              double *b)
+{
+  double pos, f;
+  int i;
+
+  if (isnan (t))
+    t = 0.0;
+  t = CLAMP (t, -1.0, 1.0);
+  pos = (t + 1.0) * 3.0;      /* 0..6 */
+  i = MIN ((int) floor (pos), 5);
+  f = pos - i;
+  *r = (rdbu_stops[i][0] + (rdbu_stops[i + 1][0] - rdbu_stops[i][0]) * f) / 255.0;
+  *g = (rdbu_stops[i][1] + (rdbu_stops[i + 1][1] - rdbu_stops[i][1]) * f) / 255.0;
+  *b = (rdbu_stops[i][2] + (rdbu_stops[i + 1][2] - rdbu_stops[i][2]) * f) / 255.0;
+}
+
+void
+ink_colormap_table (guint32 *table,
+                    int      n)
+{
+  g_return_if_fail (table != NULL && n >= 2);
+
+  for (int i = 0; i < n; i++)
+    {
+      double r, g, b;
+
+      ink_colormap (2.0 * i / (n - 1) - 1.0, &r, &g, &b);
+      table[i] = 0xff000000u
+                 | ((guint32) lround (r * 255) << 16)
+                 | ((guint32) lround (g * 255) << 8)
+                 | (guint32) lround (b * 255);
+    }
+}
+
+void
+ink_lut_paint (const float   *src,
+               int            w,
+               int            h,
+               int            px,
+               const guint32 *table,
+               int            n,
+               float          lo,
+               float          k,
+               guint32        blank,
+               guint32       *dst,
+               int            stride)
+{
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        float v = src[y * w + x];
+        guint32 pixel = k == 0.0f || v != v ? blank : table[ink_lut_index (v, lo, k, n)];
+
+        for (int dy = 0; dy < px; dy++)
+          for (int dx = 0; dx < px; dx++)
+            dst[(y * px + dy) * stride + x * px + dx] = pixel;
+      }
+}

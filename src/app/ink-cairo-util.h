@@ -19,7 +19,8 @@
  */
 
 /* Drawing helpers shared by the custom-drawn widgets: cairo paths and PNG
- * export, text layouts and their placement, theme colours. */
+ * export, images painted scaled, text layouts and their placement, theme
+ * colours, the diverging colour map and lookup tables of pixels. */
 
 #pragma once
 
@@ -41,6 +42,21 @@ void ink_cairo_rounded_rect (cairo_t *cr,
 gboolean ink_cairo_save_png (cairo_surface_t  *surface,
                              const char       *path,
                              GError          **error);
+
+/* Paints the w × h pixels of surface whose top-left corner is at (sx, sy)
+ * scaled by (kx, ky), with that corner at (x, y) and nothing of the
+ * surface around them: whole image pixels (the nearest filter) when kx ≥ 1,
+ * smoothed when shrunk. */
+void ink_cairo_paint_scaled (cairo_t         *cr,
+                             cairo_surface_t *surface,
+                             double           sx,
+                             double           sy,
+                             double           w,
+                             double           h,
+                             double           x,
+                             double           y,
+                             double           kx,
+                             double           ky);
 
 /* ---- text ---- */
 
@@ -79,5 +95,48 @@ void         ink_lookup_color       (GtkWidget   *widget,
                                      const char  *name,
                                      GdkRGBA     *out,
                                      const char  *fallback);
+
+/* ---- colour maps ---- */
+
+/* The diverging colour map (ColorBrewer's RdBu): t in -1..1 (clamped, NaN
+ * as 0) → blue, white at 0, red. */
+void         ink_colormap           (double       t,
+                                     double      *r,
+                                     double      *g,
+                                     double      *b);
+/* Fills table with n (≥ 2) opaque ARGB32 pixels of the colour map from -1
+ * to +1, evenly spaced: a lookup table for ink_lut_paint. */
+void         ink_colormap_table     (guint32     *table,
+                                     int          n);
+
+/* The entry of v in an n-entry table whose entry i stands for the value
+ * lo + i / k, rounded to the nearest and clamped to 0 … n − 1 (±inf
+ * clamped too, NaN: 0). */
+static inline int
+ink_lut_index (float v,
+               float lo,
+               float k,
+               int   n)
+{
+  float t = (v - lo) * k + 0.5f;
+
+  /* comparisons rather than a clamp of a cast: NaN and ±inf stay defined */
+  return t > 0.0f ? (t < (float) (n - 1) ? (int) t : n - 1) : 0;
+}
+
+/* Paints the w × h floats at src (row-major) into dst (ARGB32, stride
+ * pixels a row) through an n-entry table as ink_lut_index reads it, each
+ * value as px × px pixels; NaN, and every value when k is 0, as blank. */
+void         ink_lut_paint          (const float   *src,
+                                     int            w,
+                                     int            h,
+                                     int            px,
+                                     const guint32 *table,
+                                     int            n,
+                                     float          lo,
+                                     float          k,
+                                     guint32        blank,
+                                     guint32       *dst,
+                                     int            stride);
 
 G_END_DECLS

@@ -29,6 +29,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "ink-cairo-util.h"
 #include "ink-draw-page.h"
 #include "ink-inspect.h"
 #include "ink-predict.h"
@@ -512,14 +513,7 @@ draw_preview (GtkDrawingArea *area,
           }
       cairo_surface_mark_dirty (img);
 
-      cairo_save (cr);
-      cairo_translate (cr, x0, y0);
-      cairo_scale (cr, scale, scale);
-      cairo_set_source_surface (cr, img, 0, 0);
-      cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
-      cairo_rectangle (cr, 0, 0, SIDE, SIDE);
-      cairo_fill (cr);
-      cairo_restore (cr);
+      ink_cairo_paint_scaled (cr, img, 0, 0, SIDE, SIDE, x0, y0, scale, scale);
       cairo_surface_destroy (img);
 
       /* the 20×20 box MNIST fits digits into */

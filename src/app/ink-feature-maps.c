@@ -32,7 +32,6 @@
 
 #include "ink-cairo-util.h"
 #include "ink-feature-maps.h"
-#include "ink-tile-view.h"
 
 #define MAP_TARGET   48     /* pixels a map's longer side aims at */
 #define MAX_SCALE    12     /* device pixels per value at most */
@@ -153,32 +152,10 @@ signed_lut (void)
 
   if (g_once_init_enter (&done))
     {
-      for (int i = 0; i < LUT_SIZE; i++)
-        {
-          double r, g, b;
-
-          ink_tile_colormap (2.0 * i / (LUT_SIZE - 1) - 1.0, &r, &g, &b);
-          table[i] = 0xff000000u
-                     | ((guint32) lround (r * 255) << 16)
-                     | ((guint32) lround (g * 255) << 8)
-                     | (guint32) lround (b * 255);
-        }
+      ink_colormap_table (table, LUT_SIZE);
       g_once_init_leave (&done, 1);
     }
   return table;
-}
-
-/* the index into a LUT of v for a layer painted from lo to hi (greyscale:
- * 0 … hi; signed: -m … +m) */
-static int
-lut_index (float v,
-           float lo,
-           float k)
-{
-  float t = (v - lo) * k + 0.5f;
-
-  /* comparisons rather than a clamp of a cast: NaN and ±inf stay defined */
-  return t > 0.0f ? (t < (float) (LUT_SIZE - 1) ? (int) t : LUT_SIZE - 1) : 0;
 }
 
 static void
@@ -222,14 +199,8 @@ paint_layer (MapLayer *m)
       guint32 *dst = data + (gsize) (c / m->cols) * (m->height + GAP) * stride
                      + (c % m->cols) * (m->width + GAP);
 
-      for (int y = 0; y < m->height; y++)
-        for (int x = 0; x < m->width; x++)
-          {
-            float v = src[y * m->width + x];
-            int i = k == 0.0f || v != v ? (signed_values ? LUT_SIZE / 2 : 0) : lut_index (v, lo, k);
-
-            dst[y * stride + x] = table[i];
-          }
+      ink_lut_paint (src, m->width, m->height, 1, table, LUT_SIZE, lo, k,
+                     table[signed_values ? LUT_SIZE / 2 : 0], dst, stride);
     }
   cairo_surface_mark_dirty (m->image);
 
@@ -418,15 +389,7 @@ draw_block (InkFeatureMaps *self,
           cairo_fill (cr);
           continue;
         }
-      cairo_save (cr);
-      cairo_rectangle (cr, dx, dy, s * m->width, s * m->height);
-      cairo_clip (cr);
-      cairo_translate (cr, dx, dy);
-      cairo_scale (cr, s, s);
-      cairo_set_source_surface (cr, m->image, -sx, -sy);
-      cairo_pattern_set_filter (cairo_get_source (cr), s >= 1.0 ? CAIRO_FILTER_NEAREST : CAIRO_FILTER_GOOD);
-      cairo_paint (cr);
-      cairo_restore (cr);
+      ink_cairo_paint_scaled (cr, m->image, sx, sy, m->width, m->height, dx, dy, s, s);
     }
 }
 

@@ -30,6 +30,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "ink-cairo-util.h"
 #include "ink-features-page.h"
 #include "ink-markup.h"
 
@@ -162,12 +163,8 @@ draw_tile (GtkDrawingArea *area,
   scale = floor (MIN ((double) width / tw, (double) height / th));
   if (scale < 1)
     scale = MIN ((double) width / tw, (double) height / th);
-  cairo_translate (cr, floor ((width - scale * tw) / 2), floor ((height - scale * th) / 2));
-  cairo_scale (cr, scale, scale);
-  cairo_set_source_surface (cr, self->tile, 0, 0);
-  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
-  cairo_rectangle (cr, 0, 0, tw, th);
-  cairo_fill (cr);
+  ink_cairo_paint_scaled (cr, self->tile, 0, 0, tw, th,
+                          floor ((width - scale * tw) / 2), floor ((height - scale * th) / 2), scale, scale);
 }
 
 static void
@@ -183,7 +180,7 @@ draw_legend (GtkDrawingArea *area,
     {
       double t = i / 12.0, r, g, b;
 
-      ink_tile_colormap (2 * t - 1, &r, &g, &b);
+      ink_colormap (2 * t - 1, &r, &g, &b);
       cairo_pattern_add_color_stop_rgb (gradient, t, r, g, b);
     }
   cairo_rectangle (cr, 0, 0, width, height);

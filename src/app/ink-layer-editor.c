@@ -1024,6 +1024,23 @@ whole_spin (const char          *name,
   return spin;
 }
 
+/* an empty entry `width` characters wide for a number of that purpose */
+static GtkWidget *
+number_entry (const char      *name,
+              GtkInputPurpose  purpose,
+              int              width,
+              const char      *tooltip)
+{
+  GtkWidget *entry = gtk_entry_new ();
+
+  gtk_widget_set_name (entry, name);
+  gtk_editable_set_width_chars (GTK_EDITABLE (entry), width);
+  gtk_editable_set_max_width_chars (GTK_EDITABLE (entry), width);
+  gtk_entry_set_input_purpose (GTK_ENTRY (entry), purpose);
+  gtk_widget_set_tooltip_text (entry, tooltip);
+  return entry;
+}
+
 /* an entry for a real number under rule */
 static GtkWidget *
 real_entry (const char          *name,
@@ -1032,13 +1049,8 @@ real_entry (const char          *name,
             int                  width,
             const char          *tooltip)
 {
-  GtkWidget *entry = gtk_entry_new ();
+  GtkWidget *entry = number_entry (name, GTK_INPUT_PURPOSE_NUMBER, width, tooltip);
 
-  gtk_widget_set_name (entry, name);
-  gtk_editable_set_width_chars (GTK_EDITABLE (entry), width);
-  gtk_editable_set_max_width_chars (GTK_EDITABLE (entry), width);
-  gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_NUMBER);
-  gtk_widget_set_tooltip_text (entry, tooltip);
   ink_number_set (entry, rule, value);
   return entry;
 }
@@ -1081,13 +1093,8 @@ whole_entry (const char *name,
              int         width,
              const char *tooltip)
 {
-  GtkWidget *entry = gtk_entry_new ();
+  GtkWidget *entry = number_entry (name, GTK_INPUT_PURPOSE_DIGITS, width, tooltip);
 
-  gtk_widget_set_name (entry, name);
-  gtk_editable_set_width_chars (GTK_EDITABLE (entry), width);
-  gtk_editable_set_max_width_chars (GTK_EDITABLE (entry), width);
-  gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_DIGITS);
-  gtk_widget_set_tooltip_text (entry, tooltip);
   ink_number_set_int (entry, value);
   return entry;
 }

@@ -100,37 +100,6 @@ pitch_y (InkTileView *self)
 /* ------------------------------------------------------------------------ */
 /* the colour map                                                            */
 
-/* ColorBrewer's RdBu, from -1 (blue) through 0 (white) to +1 (red) */
-static const double stops[7][3] = {
-  { 0x21, 0x66, 0xac },
-  { 0x67, 0xa9, 0xcf },
-  { 0xd1, 0xe5, 0xf0 },
-  { 0xf7, 0xf7, 0xf7 },
-  { 0xfd, 0xdb, 0xc7 },
-  { 0xef, 0x8a, 0x62 },
-  { 0xb2, 0x18, 0x2b },
-};
-
-void
-ink_tile_colormap (double  t,
-                   double *r,
-                   double *g,
-                   double *b)
-{
-  double pos, f;
-  int i;
-
-  if (isnan (t))
-    t = 0.0;
-  t = CLAMP (t, -1.0, 1.0);
-  pos = (t + 1.0) * 3.0;      /* 0..6 */
-  i = MIN ((int) floor (pos), 5);
-  f = pos - i;
-  *r = (stops[i][0] + (stops[i + 1][0] - stops[i][0]) * f) / 255.0;
-  *g = (stops[i][1] + (stops[i + 1][1] - stops[i][1]) * f) / 255.0;
-  *b = (stops[i][2] + (stops[i + 1][2] - stops[i][2]) * f) / 255.0;
-}
-
 static const guint32 *
 lut (void)
 {
@@ -139,16 +108,7 @@ lut (void)
 
   if (g_once_init_enter (&done))
     {
-      for (int i = 0; i < LUT_SIZE; i++)
-        {
-          double r, g, b;
-
-          ink_tile_colormap (2.0 * i / (LUT_SIZE - 1) - 1.0, &r, &g, &b);
-          table[i] = 0xff000000u
-                     | ((guint32) lround (r * 255) << 16)
-                     | ((guint32) lround (g * 255) << 8)
-                     | (guint32) lround (b * 255);
-        }
+      ink_colormap_table (table, LUT_SIZE);
       g_once_init_leave (&done, 1);
     }
   return table;
@@ -170,7 +130,7 @@ max_abs (const float *w,
 }
 
 /* a tile's tw × th weights into dst (row stride in pixels), px × px
- * pixels each */
+ * pixels each, white at 0, the full colours at ±scale */
 static void
 paint_tile (const float *w,
             int          tw,
@@ -183,20 +143,7 @@ paint_tile (const float *w,
   const guint32 *table = lut ();
   float k = scale > 0.0f && isfinite (scale) ? (LUT_SIZE - 1) / (2.0f * scale) : 0.0f;
 
-  for (int y = 0; y < th; y++)
-    for (int x = 0; x < tw; x++)
-      {
-        float v = w[y * tw + x];
-        float t = (v + scale) * k + 0.5f;
-        /* comparisons rather than a clamp of a cast: NaN and ±inf stay defined */
-        int i = t > 0.0f ? (t < (float) (LUT_SIZE - 1) ? (int) t : LUT_SIZE - 1) : 0;
-
-        if (k == 0.0f || v != v)
-          i = LUT_SIZE / 2;
-        for (int dy = 0; dy < px; dy++)
-          for (int dx = 0; dx < px; dx++)
-            dst[(y * px + dy) * stride + x * px + dx] = table[i];
-      }
+  ink_lut_paint (w, tw, th, px, table, LUT_SIZE, -scale, k, table[LUT_SIZE / 2], dst, stride);
 }
 
 static float
@@ -319,7 +266,6 @@ ink_tile_view_snapshot (GtkWidget   *widget,
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
   GdkRGBA fg;
-  cairo_pattern_t *pattern;
   cairo_t *cr;
 
   if (self->atlas == NULL || width <= 0 || height <= 0)
@@ -330,15 +276,10 @@ ink_tile_view_snapshot (GtkWidget   *widget,
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
 
-  cairo_save (cr);
-  cairo_translate (cr, self->origin_x, self->origin_y);
-  cairo_scale (cr, self->scale, self->scale);
-  cairo_set_source_surface (cr, self->atlas, 0, 0);
-  pattern = cairo_get_source (cr);
-  cairo_pattern_set_filter (pattern, self->scale >= 1.0 ? CAIRO_FILTER_NEAREST : CAIRO_FILTER_GOOD);
-  cairo_pattern_set_extend (pattern, CAIRO_EXTEND_NONE);
-  cairo_paint (cr);
-  cairo_restore (cr);
+  ink_cairo_paint_scaled (cr, self->atlas, 0, 0,
+                          cairo_image_surface_get_width (self->atlas),
+                          cairo_image_surface_get_height (self->atlas),
+                          self->origin_x, self->origin_y, self->scale, self->scale);
 
   if (self->hover >= 0 && self->hover != self->selected)
     {
@@ -845,15 +786,11 @@ ink_tile_view_export_png (InkTileView  *self,
     {
       int col = u % self->cols, row = u / self->cols;
 
-      cairo_save (cr);
-      cairo_translate (cr, gap + col * (tw + gap), gap + row * (th + gap));
-      cairo_scale (cr, (double) tw / (self->tile_w * self->px), (double) th / (self->tile_h * self->px));
-      cairo_set_source_surface (cr, self->atlas, -col * pitch_x (self), -row * pitch_y (self));
-      cairo_pattern_set_filter (cairo_get_source (cr),
-                                tw >= self->tile_w * self->px ? CAIRO_FILTER_NEAREST : CAIRO_FILTER_GOOD);
-      cairo_rectangle (cr, 0, 0, self->tile_w * self->px, self->tile_h * self->px);
-      cairo_fill (cr);
-      cairo_restore (cr);
+      ink_cairo_paint_scaled (cr, self->atlas, col * pitch_x (self), row * pitch_y (self),
+                              self->tile_w * self->px, self->tile_h * self->px,
+                              gap + col * (tw + gap), gap + row * (th + gap),
+                              (double) tw / (self->tile_w * self->px),
+                              (double) th / (self->tile_h * self->px));
     }
   cairo_destroy (cr);
 

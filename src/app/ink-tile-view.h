@@ -113,10 +113,4 @@ gboolean         ink_tile_view_export_png       (InkTileView *self,
                                                  int          tile_px,
                                                  GError     **error);
 
-/* the colour map: t in -1..1 (clamped) → blue, white, red */
-void             ink_tile_colormap              (double       t,
-                                                 double      *r,
-                                                 double      *g,
-                                                 double      *b);
-
 G_END_DECLS
