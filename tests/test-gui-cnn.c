@@ -191,6 +191,19 @@ shown (InkWindow *win, const char *row_name)
   return gtk_widget_get_visible (form_widget (win, row_name));
 }
 
+/* the form shows Adadelta: learning rate 1, rho and epsilon, no momentum
+ * or betas */
+static void
+assert_adadelta_form (InkWindow *win)
+{
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (form_widget (win, "lr"))), ==, "1");
+  g_assert_true (shown (win, "rho-row"));
+  g_assert_true (shown (win, "eps-row"));
+  g_assert_false (shown (win, "momentum-row"));
+  g_assert_false (shown (win, "beta1-row"));
+  g_assert_false (shown (win, "beta2-row"));
+}
+
 /* ------------------------------------------------------------------------ */
 
 /* Presets → keras-mnist-cnn: the Design page shows its layers with their
@@ -246,12 +259,8 @@ test_preset_menu (void)
   /* the form: Adadelta's rho and epsilon, no momentum or betas */
   g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (ADW_COMBO_ROW (form_widget (win, "kind")))),
                    ==, "Adadelta");
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (form_widget (win, "lr"))), ==, "1");
+  assert_adadelta_form (win);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (form_widget (win, "rho"))), ==, "0.95");
-  g_assert_true (shown (win, "rho-row"));
-  g_assert_true (shown (win, "eps-row"));
-  g_assert_false (shown (win, "momentum-row"));
-  g_assert_false (shown (win, "beta1-row"));
   gui_shot (GTK_WIDGET (win), "cnn-preset.png");
   gtk_window_destroy (GTK_WINDOW (win));
 }
@@ -449,12 +458,7 @@ test_optimizer_schedule (void)
   ink_design_page_set_experiment (design, mlp);
   gui_pump ();
   choose (form_widget (win, "kind"), "Adadelta");
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (form_widget (win, "lr"))), ==, "1");
-  g_assert_true (shown (win, "rho-row"));
-  g_assert_true (shown (win, "eps-row"));
-  g_assert_false (shown (win, "momentum-row"));
-  g_assert_false (shown (win, "beta1-row"));
-  g_assert_false (shown (win, "beta2-row"));
+  assert_adadelta_form (win);
 
   /* no schedule: only the warm-up */
   g_assert_true (shown (win, "warmup_epochs-row"));
@@ -545,7 +549,6 @@ test_optimizer_schedule (void)
 }
 
 static gboolean fits_800x600 (gpointer w);
-static gboolean window_is_800 (gpointer w);
 
 static gboolean
 evaluated (gpointer w)
@@ -631,17 +634,11 @@ test_train_small_cnn (void)
                                   ink_run_get_test_accuracy (run), 0.005);
   gtk_window_unmaximize (GTK_WINDOW (win));
   gtk_window_set_default_size (GTK_WINDOW (win), 800, 600);
-  gui_wait_for (window_is_800, win, 5);
+  gui_wait_for (gui_window_within_800x600, win, 5);
   gui_pump ();
   g_assert_true (gui_wait_for (fits_800x600, win, 5));
   gui_shot (GTK_WIDGET (win), "cnn-evaluate-800.png");
   gtk_window_destroy (GTK_WINDOW (win));
-}
-
-static gboolean
-window_is_800 (gpointer w)
-{
-  return gtk_widget_get_width (w) <= 800 && gtk_widget_get_height (w) <= 600;
 }
 
 static gboolean
@@ -652,39 +649,6 @@ fits_800x600 (gpointer w)
   gtk_widget_measure (GTK_WIDGET (w), GTK_ORIENTATION_HORIZONTAL, -1, &min_w, &nat, NULL, NULL);
   gtk_widget_measure (GTK_WIDGET (w), GTK_ORIENTATION_VERTICAL, 800, &min_h, &nat, NULL, NULL);
   return min_w <= 800 && min_h <= 600;
-}
-
-/* the first mapped label cut short by an ellipsis under `root`, or NULL */
-static GtkWidget *
-find_truncated_label (GtkWidget *root)
-{
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found;
-
-      if (!gtk_widget_get_mapped (c))
-        continue;
-      if (GTK_IS_LABEL (c) && gtk_label_get_ellipsize (GTK_LABEL (c)) != PANGO_ELLIPSIZE_NONE &&
-          pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (c))))
-        return c;
-      if ((found = find_truncated_label (c)))
-        return found;
-    }
-  return NULL;
-}
-
-static void
-dump_heights (GtkWidget *w, int width, int depth)
-{
-  int min, nat;
-
-  gtk_widget_measure (w, GTK_ORIENTATION_VERTICAL, width, &min, &nat, NULL, NULL);
-  g_test_message ("%*s%s %s: %d/%d (at %d)", depth * 2, "", G_OBJECT_TYPE_NAME (w), gtk_widget_get_name (w),
-                  min, nat, width);
-  if (depth < 9)
-    for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
-      if (gtk_widget_get_visible (c))
-        dump_heights (c, gtk_widget_get_width (c) > 0 ? gtk_widget_get_width (c) : width, depth + 1);
 }
 
 /* The Design page of a convolutional network at 800×600 and at full size:
@@ -704,7 +668,7 @@ test_800x600 (void)
       GtkWidget *cut;
 
       gtk_window_set_default_size (GTK_WINDOW (win), sizes[i][0], sizes[i][1]);
-      if (sizes[i][0] == 800 && !gui_wait_for (window_is_800, win, 5))
+      if (sizes[i][0] == 800 && !gui_wait_for (gui_window_within_800x600, win, 5))
         g_test_message ("not resized: %dx%d", gtk_widget_get_width (GTK_WIDGET (win)),
                         gtk_widget_get_height (GTK_WIDGET (win)));
       gui_pump ();
@@ -716,10 +680,10 @@ test_800x600 (void)
       g_test_message ("at %dx%d: asks for at least %dx%d", gtk_widget_get_width (GTK_WIDGET (win)),
                       gtk_widget_get_height (GTK_WIDGET (win)), min_w, min_h);
       if (min_h > 600)
-        dump_heights (GTK_WIDGET (win), 790, 0);
+        gui_dump_heights (GTK_WIDGET (win), 790, 0, 9);
       g_assert_cmpint (min_w, <=, 800);
       g_assert_cmpint (min_h, <=, 600);
-      cut = find_truncated_label (ink_window_get_page (win, "design"));
+      cut = gui_find_truncated_label (ink_window_get_page (win, "design"));
       if (cut)
         g_error ("“%s” is cut short at %dx%d", gtk_label_get_text (GTK_LABEL (cut)),
                  gtk_widget_get_width (GTK_WIDGET (win)), gtk_widget_get_height (GTK_WIDGET (win)));

@@ -113,19 +113,6 @@ load_small_cnn (void)
   return model;
 }
 
-static GtkWidget *
-show_in_window (GtkWidget *child, int width, int height)
-{
-  GtkWidget *window = gtk_window_new ();
-
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  gtk_window_set_child (GTK_WINDOW (window), child);
-  gtk_window_present (GTK_WINDOW (window));
-  gtk_test_widget_wait_for_draw (window);
-  gui_pump ();
-  return window;
-}
-
 static gboolean
 have_xdotool (void)
 {
@@ -349,7 +336,7 @@ test_draw_maps (void)
   g_autoptr(InkModel) model = load_small_cnn ();
   const InkNetSpec *spec = model->experiment->net;
   InkDrawPage *page = ink_draw_page_new ();
-  GtkWidget *window = show_in_window (GTK_WIDGET (page), 1280, 800);
+  GtkWidget *window = gui_show_in_window (GTK_WIDGET (page), 1280, 800);
   GtkWidget *canvas = GTK_WIDGET (ink_draw_page_get_canvas (page));
   InkFeatureMaps *maps = ink_draw_page_get_feature_maps (page);
   InkActivationView *act = ink_draw_page_get_activation_view (page);
@@ -476,7 +463,7 @@ test_draw_maps_new_weights (void)
   g_autoptr(InkModel) model = load_small_cnn ();
   const InkNetSpec *spec = model->experiment->net;
   InkDrawPage *page = ink_draw_page_new ();
-  GtkWidget *window = show_in_window (GTK_WIDGET (page), 1280, 800);
+  GtkWidget *window = gui_show_in_window (GTK_WIDGET (page), 1280, 800);
   InkFeatureMaps *maps = ink_draw_page_get_feature_maps (page);
   g_autofree float *p = g_memdup2 (model->params, sizeof (float) * model->n_params);
   g_autofree float *first = NULL;
@@ -501,13 +488,6 @@ test_draw_maps_new_weights (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-static gboolean
-label_ellipsized (GtkWidget *w, gconstpointer data)
-{
-  return GTK_IS_LABEL (w) && gtk_widget_get_mapped (w) &&
-         pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (w)));
-}
-
 /* With two hidden dense layers (three panels, as LeNet-5) and the maps,
  * wide: the maps beside the activation view; 800×600: everything in one
  * column within the window (the page scrolls), no label cut short. */
@@ -526,7 +506,7 @@ test_draw_800x600 (void)
   g_autoptr(InkNetwork) net = ink_network_new (&spec, be, 1, NULL);
   g_autofree float *p = g_new (float, ink_net_spec_n_params (&spec));
   InkDrawPage *page = ink_draw_page_new ();
-  GtkWidget *window = show_in_window (GTK_WIDGET (page), 1280, 800);
+  GtkWidget *window = gui_show_in_window (GTK_WIDGET (page), 1280, 800);
   InkFeatureMaps *maps = ink_draw_page_get_feature_maps (page);
   InkNorm norm;
   double xy[] = { 0.3, 0.3, 0.7, 0.7 };
@@ -558,7 +538,7 @@ test_draw_800x600 (void)
   m = window_point (window, GTK_WIDGET (maps), 0, 0);
   g_assert_cmpfloat (m.y, >, a.y + 200);   /* under it */
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (maps)), <=, 800);
-  g_assert_null (gui_find (GTK_WIDGET (page), label_ellipsized, NULL));
+  g_assert_null (gui_find (GTK_WIDGET (page), gui_match_ellipsized, NULL));
   gui_shot (window, "cnnviz-draw-800.png");
 
   /* a third hidden dense layer: four panels leave too little room beside
@@ -600,16 +580,6 @@ static gboolean
 popover_gone (gpointer dropdown)
 {
   return !popover_mapped (dropdown);
-}
-
-static GtkWidget *
-spin_button_part (GtkWidget *spin, const char *css_class)
-{
-  for (GtkWidget *c = gtk_widget_get_first_child (spin); c; c = gtk_widget_get_next_sibling (c))
-    if (GTK_IS_BUTTON (c) && gtk_widget_has_css_class (c, css_class))
-      return c;
-  g_error ("no %s button", css_class);
-  return NULL;
 }
 
 /* clicks tile `unit` of the tile view with the real pointer */
@@ -654,7 +624,7 @@ test_features (void)
   g_autoptr(InkModel) model = load_small_cnn ();
   const InkNetSpec *spec = model->experiment->net;
   InkFeaturesPage *page = ink_features_page_new ();
-  GtkWidget *window = show_in_window (GTK_WIDGET (page), 1000, 700);
+  GtkWidget *window = gui_show_in_window (GTK_WIDGET (page), 1000, 700);
   InkTileView *tiles = ink_features_page_get_tile_view (page);
   GtkWidget *layer, *filter;
   const float *conv2;
@@ -712,8 +682,8 @@ test_features (void)
   g_assert_cmpmem (ink_tile_view_get_weights (tiles, NULL), sizeof (float) * 36, conv2, sizeof (float) * 36);
 
   /* the filter chooser's + twice: filter 3 */
-  xdo_click (window, spin_button_part (filter, "up"));
-  xdo_click (window, spin_button_part (filter, "up"));
+  xdo_click (window, gui_spin_button_part (filter, "up"));
+  xdo_click (window, gui_spin_button_part (filter, "up"));
   gui_pump ();
   g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (filter)), ==, 3);
   g_assert_nonnull (gui_find_label (GTK_WIDGET (page), "Filter 3 of 6 in layer 3, on each of its 4 input channels"));

@@ -954,16 +954,6 @@ test_reflow (void)
   gtk_window_destroy (win);
 }
 
-static GtkWidget *
-spin_button_part (GtkWidget *spin, const char *css_class)
-{
-  for (GtkWidget *c = gtk_widget_get_first_child (spin); c; c = gtk_widget_get_next_sibling (c))
-    if (GTK_IS_BUTTON (c) && gtk_widget_has_css_class (c, css_class))
-      return c;
-  g_error ("no %s button", css_class);
-  return NULL;
-}
-
 /* The + next to a refused text does not step from the last valid value
  * (it is insensitive; a real click does nothing); next to a valid text not
  * yet entered it steps from what is typed. */
@@ -978,8 +968,8 @@ test_spin_buttons_invalid (void)
   ink_design_page_set_experiment (page, keras);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (win));
   units = must_find (hidden_row (page, 0), "units");
-  plus = spin_button_part (units, "up");
-  minus = spin_button_part (units, "down");
+  plus = gui_spin_button_part (units, "up");
+  minus = gui_spin_button_part (units, "down");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (units)), ==, "512");
   g_assert_true (gtk_widget_is_sensitive (plus));
 

@@ -131,18 +131,6 @@ iterate (void)
     ;
 }
 
-static GtkWidget *
-show_in_window (GtkWidget *child, int width, int height)
-{
-  GtkWidget *window = gtk_window_new ();
-
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  gtk_window_set_child (GTK_WINDOW (window), child);
-  gtk_window_present (GTK_WINDOW (window));
-  gtk_test_widget_wait_for_draw (window);
-  return window;
-}
-
 /* the widget as drawn, downloaded as B8G8R8A8 premultiplied (GDK_MEMORY_DEFAULT) */
 static guint8 *
 render_widget (GtkWidget *widget, int *width, int *height, gsize *stride)
@@ -446,7 +434,7 @@ static void
 test_canvas_resize (void)
 {
   InkDrawCanvas *canvas = ink_draw_canvas_new ();
-  GtkWidget *window = show_in_window (GTK_WIDGET (canvas), 300, 300);
+  GtkWidget *window = gui_show_in_window (GTK_WIDGET (canvas), 300, 300);
   const double line[] = { 0.5, 0.1, 0.5, 0.9 };
   double before, after, left;
 
@@ -498,7 +486,7 @@ test_canvas_xdotool (void)
 
   canvas = ink_draw_canvas_new ();
   g_signal_connect (canvas, "changed", G_CALLBACK (count_cb), &changed);
-  window = show_in_window (GTK_WIDGET (canvas), 300, 300);
+  window = gui_show_in_window (GTK_WIDGET (canvas), 300, 300);
   surface = gtk_native_get_surface (GTK_NATIVE (window));
   cmd = g_strdup_printf ("%s mousemove --sync --window %lu 150 40 mousedown 1 "
                          "mousemove --window %lu 155 120 mousemove --window %lu 150 200 "
@@ -598,7 +586,7 @@ test_draw_page (void)
 {
   TinyModel *m = tiny_model_get ();
   InkDrawPage *page = ink_draw_page_new ();
-  GtkWidget *window = show_in_window (GTK_WIDGET (page), 1100, 760);
+  GtkWidget *window = gui_show_in_window (GTK_WIDGET (page), 1100, 760);
   InkDrawCanvas *canvas = ink_draw_page_get_canvas (page);
   InkProbBars *bars = ink_draw_page_get_prob_bars (page);
   const double stroke[] = { 0.3, 0.2, 0.7, 0.2, 0.45, 0.85 };
@@ -710,7 +698,7 @@ test_draw_page_scores (void)
 {
   TinyModel *m = tiny_model_get ();
   InkDrawPage *page = ink_draw_page_new ();
-  GtkWidget *window = show_in_window (GTK_WIDGET (page), 1100, 760);
+  GtkWidget *window = gui_show_in_window (GTK_WIDGET (page), 1100, 760);
   InkDrawCanvas *canvas = ink_draw_page_get_canvas (page);
   InkProbBars *bars = ink_draw_page_get_prob_bars (page);
   const double stroke[] = { 0.3, 0.2, 0.7, 0.2, 0.45, 0.85 };
@@ -794,7 +782,7 @@ test_draw_page_png (void)
   g_autofree char *missing = g_build_filename (dir, "missing.png", NULL);
   g_autofree char *not_png = g_build_filename (dir, "notes.png", NULL);
   InkDrawPage *page = ink_draw_page_new ();
-  GtkWidget *window = show_in_window (GTK_WIDGET (page), 1000, 700);
+  GtkWidget *window = gui_show_in_window (GTK_WIDGET (page), 1000, 700);
   g_autoptr(GError) error = NULL;
   const guint8 *input;
   double cx, cy;
@@ -987,7 +975,7 @@ static void
 test_tile_view_large (void)
 {
   InkTileView *view = ink_tile_view_new ();
-  GtkWidget *window = show_in_window (GTK_WIDGET (view), 800, 800);
+  GtkWidget *window = gui_show_in_window (GTK_WIDGET (view), 800, 800);
   g_autofree float *w = g_new (float, 512 * 784);
   gint64 start;
   int cols, rows, aw, ah;
@@ -1052,7 +1040,7 @@ test_tile_click (void)
 
   view = ink_tile_view_new ();
   ink_tile_view_set_weights (view, w, 9, 784);   /* 3×3 */
-  window = show_in_window (GTK_WIDGET (view), 300, 300);
+  window = gui_show_in_window (GTK_WIDGET (view), 300, 300);
   /* the centre of the bottom right tile (unit 8) */
   x = gtk_widget_get_width (GTK_WIDGET (view)) * (5.0 / 6.0);
   y = gtk_widget_get_height (GTK_WIDGET (view)) * (5.0 / 6.0);
@@ -1092,7 +1080,7 @@ static void
 test_features_page (void)
 {
   InkFeaturesPage *page = ink_features_page_new ();
-  GtkWidget *window = show_in_window (GTK_WIDGET (page), 1000, 700);
+  GtkWidget *window = gui_show_in_window (GTK_WIDGET (page), 1000, 700);
   g_autofree float *w = known_weights (5);
   InkTileStats s;
   double sum = 0, sum2 = 0, mean, var = 0;
@@ -1186,7 +1174,7 @@ test_draw_page_shortcuts (void)
   gtk_box_append (GTK_BOX (box), other);
   gtk_widget_set_vexpand (GTK_WIDGET (page), TRUE);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (page));
-  window = show_in_window (box, 1100, 800);
+  window = gui_show_in_window (box, 1100, 800);
   ink_draw_canvas_add_stroke (canvas, a, 2);
   ink_draw_canvas_add_stroke (canvas, b, 2);
   gtk_widget_grab_focus (other);
@@ -1237,7 +1225,7 @@ test_draw_page_clear_undo (void)
   static const double a[] = { 0.3, 0.2, 0.35, 0.8 };
   InkDrawPage *page = ink_draw_page_new ();
   InkDrawCanvas *canvas = ink_draw_page_get_canvas (page);
-  GtkWidget *window = show_in_window (GTK_WIDGET (page), 1100, 800);
+  GtkWidget *window = gui_show_in_window (GTK_WIDGET (page), 1100, 800);
   GtkWidget *clear, *undo;
 
   ink_draw_canvas_add_stroke (canvas, a, 2);
@@ -1255,26 +1243,19 @@ test_draw_page_clear_undo (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-static gboolean
-label_ellipsized (GtkWidget *w, gconstpointer data)
-{
-  return GTK_IS_LABEL (w) && gtk_widget_get_mapped (w) &&
-         pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (w)));
-}
-
 /* In a narrow window the drawing, what the network sees and the scores go
  * into one column; nothing is cut short; in a wide one they are a row. */
 static void
 test_draw_page_reflow (void)
 {
   InkDrawPage *page = ink_draw_page_new ();
-  GtkWidget *window = show_in_window (GTK_WIDGET (page), 640, 560);
+  GtkWidget *window = gui_show_in_window (GTK_WIDGET (page), 640, 560);
   GtkWidget *cut;
 
   wait_ms (200);
   g_assert_cmpint (gtk_widget_get_width (window), <=, 640);
   g_assert_true (ink_draw_page_get_one_column (page));
-  cut = gui_find (GTK_WIDGET (page), label_ellipsized, NULL);
+  cut = gui_find (GTK_WIDGET (page), gui_match_ellipsized, NULL);
   g_assert_null (cut);
   gui_shot (window, "draw-page-640.png");
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);

@@ -341,3 +341,85 @@ screen_shots (GtkWindow *win, const char *name)
 {
   screen_shots_n (win, name, 2);
 }
+
+/* ---- layout checks (the 800×600 tests) ---- */
+
+/* whether the window (less the decorations' margins) is no larger than
+ * 800×600 */
+static inline gboolean
+gui_window_within_800x600 (gpointer window)
+{
+  return gtk_widget_get_width (window) <= 800 && gtk_widget_get_height (window) <= 600;
+}
+
+/* the first mapped label cut short by an ellipsis under `root`, or NULL */
+static inline GtkWidget *
+gui_find_truncated_label (GtkWidget *root)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found;
+
+      if (!gtk_widget_get_mapped (c))
+        continue;
+      if (GTK_IS_LABEL (c) && gtk_label_get_ellipsize (GTK_LABEL (c)) != PANGO_ELLIPSIZE_NONE &&
+          pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (c))))
+        return c;
+      if ((found = gui_find_truncated_label (c)))
+        return found;
+    }
+  return NULL;
+}
+
+/* a GuiMatch: a mapped label whose text is ellipsized */
+static inline gboolean
+gui_match_ellipsized (GtkWidget *w, gconstpointer data)
+{
+  return GTK_IS_LABEL (w) && gtk_widget_get_mapped (w) &&
+         pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (w)));
+}
+
+/* logs the minimum and natural heights of w at `width` and of its visible
+ * children at theirs, down to max_depth (diagnostics for a test that fails) */
+static inline void
+gui_dump_heights (GtkWidget *w, int width, int depth, int max_depth)
+{
+  int min, nat;
+
+  gtk_widget_measure (w, GTK_ORIENTATION_VERTICAL, width, &min, &nat, NULL, NULL);
+  g_test_message ("%*s%s %s: %d/%d (at %d)", depth * 2, "", G_OBJECT_TYPE_NAME (w), gtk_widget_get_name (w),
+                  min, nat, width);
+  if (depth < max_depth)
+    for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+      if (gtk_widget_get_visible (c))
+        gui_dump_heights (c, gtk_widget_get_width (c) > 0 ? gtk_widget_get_width (c) : width, depth + 1,
+                          max_depth);
+}
+
+/* ---- widgets on their own ---- */
+
+/* child alone in a new window of that default size, shown and drawn */
+static inline GtkWidget *
+gui_show_in_window (GtkWidget *child, int width, int height)
+{
+  GtkWidget *window = gtk_window_new ();
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_set_child (GTK_WINDOW (window), child);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (window);
+  gui_pump ();
+  return window;
+}
+
+/* the + or − button of a GtkSpinButton (css_class "up" or "down"); fails
+ * the test without one */
+static inline GtkWidget *
+gui_spin_button_part (GtkWidget *spin, const char *css_class)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (spin); c; c = gtk_widget_get_next_sibling (c))
+    if (GTK_IS_BUTTON (c) && gtk_widget_has_css_class (c, css_class))
+      return c;
+  g_error ("no %s button", css_class);
+  return NULL;
+}

@@ -395,44 +395,6 @@ match_switcher_button (GtkWidget *w, gconstpointer title)
          gui_find (w, gui_match_exact_label, title) != NULL;
 }
 
-static void
-dump_heights (GtkWidget *w, int width, int depth)
-{
-  int min, nat;
-
-  gtk_widget_measure (w, GTK_ORIENTATION_VERTICAL, width, &min, &nat, NULL, NULL);
-  g_test_message ("%*s%s %s: %d/%d (at %d)", depth * 2, "", G_OBJECT_TYPE_NAME (w), gtk_widget_get_name (w), min, nat, width);
-  if (depth < 7)
-    for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
-      dump_heights (c, gtk_widget_get_width (c) > 0 ? gtk_widget_get_width (c) : width, depth + 1);
-}
-
-static gboolean
-gui_window_is_800 (gpointer w)
-{
-  /* the widget is the surface less the decorations' margins */
-  return gtk_widget_get_width (w) <= 800 && gtk_widget_get_height (w) <= 600;
-}
-
-/* the first label cut short by an ellipsis under `root`, or NULL */
-static GtkWidget *
-find_truncated_label (GtkWidget *root)
-{
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found;
-
-      if (!gtk_widget_get_mapped (c))
-        continue;
-      if (GTK_IS_LABEL (c) && gtk_label_get_ellipsize (GTK_LABEL (c)) != PANGO_ELLIPSIZE_NONE &&
-          pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (c))))
-        return c;
-      if ((found = find_truncated_label (c)))
-        return found;
-    }
-  return NULL;
-}
-
 /* scrolls every scrolled window above w so that w is in sight */
 static void
 scroll_into_view (GtkWidget *w)
@@ -470,7 +432,7 @@ test_800x600 (void)
   g_assert_no_error (error);
   gtk_window_unmaximize (GTK_WINDOW (win));
   gtk_window_set_default_size (GTK_WINDOW (win), 800, 600);
-  if (!gui_wait_for (gui_window_is_800, win, 5))
+  if (!gui_wait_for (gui_window_within_800x600, win, 5))
     g_test_message ("not resized: %dx%d", gtk_widget_get_width (GTK_WIDGET (win)), gtk_widget_get_height (GTK_WIDGET (win)));
   gui_pump ();
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
@@ -487,19 +449,19 @@ test_800x600 (void)
       g_test_message ("%s: at least %dx%d, shown at %dx%d", pages[i][0], min_w, min_h,
                       gtk_widget_get_width (GTK_WIDGET (win)), gtk_widget_get_height (GTK_WIDGET (win)));
       if (min_h > 600)
-        dump_heights (GTK_WIDGET (win), 790, 0);
+        gui_dump_heights (GTK_WIDGET (win), 790, 0, 7);
       g_assert_cmpint (min_w, <=, 800);
       g_assert_cmpint (min_h, <=, 600);
     }
 
   /* Design at 800x600: nothing in its form truncated */
   gui_click (gui_find (GTK_WIDGET (win), match_switcher_button, "Design"));
-  gui_wait_for (gui_window_is_800, win, 5);
+  gui_wait_for (gui_window_within_800x600, win, 5);
   gui_pump ();
   gui_shot (GTK_WIDGET (ink_design_page_get_training_form (INK_DESIGN_PAGE (ink_window_get_page (win, "design")))),
             "design-form-800.png");
   {
-    GtkWidget *cut = find_truncated_label (ink_window_get_page (win, "design"));
+    GtkWidget *cut = gui_find_truncated_label (ink_window_get_page (win, "design"));
 
     if (cut)
       g_error ("“%s” is cut short at %dx%d", gtk_label_get_text (GTK_LABEL (cut)),
@@ -519,7 +481,7 @@ test_800x600 (void)
     g_assert_nonnull (popover);
     g_assert_true (gtk_widget_get_mapped (popover));
     g_assert_nonnull (gui_find_label (popover, "Fashion-MNIST"));
-    g_assert_null (find_truncated_label (popover));
+    g_assert_null (gui_find_truncated_label (popover));
     gui_shot (popover, "design-dataset-list-800.png");
     gtk_popover_popdown (GTK_POPOVER (popover));
     gui_pump ();
