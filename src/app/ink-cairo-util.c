@@ -208,22 +208,27 @@ ink_colormap (double  t,
   *b = (rdbu_stops[i][2] + (rdbu_stops[i + 1][2] - rdbu_stops[i][2]) * f) / 255.0;
 }
 
-void
-ink_colormap_table (guint32 *table,
-                    int      n)
+const guint32 *
+ink_colormap_lut (void)
 {
-  g_return_if_fail (table != NULL && n >= 2);
+  static guint32 table[INK_COLORMAP_LUT_SIZE];
+  static gsize done = 0;
 
-  for (int i = 0; i < n; i++)
+  if (g_once_init_enter (&done))
     {
-      double r, g, b;
+      for (int i = 0; i < INK_COLORMAP_LUT_SIZE; i++)
+        {
+          double r, g, b;
 
-      ink_colormap (2.0 * i / (n - 1) - 1.0, &r, &g, &b);
-      table[i] = 0xff000000u
-                 | ((guint32) lround (r * 255) << 16)
-                 | ((guint32) lround (g * 255) << 8)
-                 | (guint32) lround (b * 255);
+          ink_colormap (2.0 * i / (INK_COLORMAP_LUT_SIZE - 1) - 1.0, &r, &g, &b);
+          table[i] = 0xff000000u
+                     | ((guint32) lround (r * 255) << 16)
+                     | ((guint32) lround (g * 255) << 8)
+                     | (guint32) lround (b * 255);
+        }
+      g_once_init_leave (&done, 1);
     }
+  return table;
 }
 
 void

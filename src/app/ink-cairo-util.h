@@ -46,7 +46,8 @@ gboolean ink_cairo_save_png (cairo_surface_t  *surface,
 /* Paints the w × h pixels of surface whose top-left corner is at (sx, sy)
  * scaled by (kx, ky), with that corner at (x, y) and nothing of the
  * surface around them: whole image pixels (the nearest filter) when kx ≥ 1,
- * smoothed when shrunk. */
+ * smoothed when shrunk.  The rectangle's edges are antialiased (on a
+ * fractional offset an edge pixel is partly covered). */
 void ink_cairo_paint_scaled (cairo_t         *cr,
                              cairo_surface_t *surface,
                              double           sx,
@@ -104,10 +105,11 @@ void         ink_colormap           (double       t,
                                      double      *r,
                                      double      *g,
                                      double      *b);
-/* Fills table with n (≥ 2) opaque ARGB32 pixels of the colour map from -1
- * to +1, evenly spaced: a lookup table for ink_lut_paint. */
-void         ink_colormap_table     (guint32     *table,
-                                     int          n);
+/* The colour map from -1 to +1 as INK_COLORMAP_LUT_SIZE evenly spaced,
+ * opaque ARGB32 pixels: a lookup table for ink_lut_paint (made once,
+ * shared). */
+#define INK_COLORMAP_LUT_SIZE 1024
+const guint32 *ink_colormap_lut     (void);
 
 /* The entry of v in an n-entry table whose entry i stands for the value
  * lo + i / k, rounded to the nearest and clamped to 0 … n − 1 (±inf

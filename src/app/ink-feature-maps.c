@@ -40,7 +40,7 @@
 #define BLOCK_GAP_Y  18
 #define TITLE_GAP    6
 #define MIN_BLOCK    200    /* a block is at least this wide (its title) */
-#define LUT_SIZE     256
+#define GREY_LEVELS  256
 
 typedef struct
 {
@@ -132,27 +132,13 @@ is_map_layer (InkLayerKind kind)
 static const guint32 *
 grey_lut (void)
 {
-  static guint32 table[LUT_SIZE];
+  static guint32 table[GREY_LEVELS];
   static gsize done = 0;
 
   if (g_once_init_enter (&done))
     {
-      for (guint32 i = 0; i < LUT_SIZE; i++)
+      for (guint32 i = 0; i < GREY_LEVELS; i++)
         table[i] = 0xff000000u | (i << 16) | (i << 8) | i;
-      g_once_init_leave (&done, 1);
-    }
-  return table;
-}
-
-static const guint32 *
-signed_lut (void)
-{
-  static guint32 table[LUT_SIZE];
-  static gsize done = 0;
-
-  if (g_once_init_enter (&done))
-    {
-      ink_colormap_table (table, LUT_SIZE);
       g_once_init_leave (&done, 1);
     }
   return table;
@@ -165,7 +151,7 @@ paint_layer (MapLayer *m)
   float lo = 0.0f, hi = 0.0f, k;
   gboolean signed_values = FALSE;
   guint32 *data;
-  int stride, active = 0;
+  int stride, n, active = 0;
   g_autofree char *share = NULL;
 
   for (gsize i = 0; i < m->n; i++)
@@ -187,8 +173,10 @@ paint_layer (MapLayer *m)
       lo = -a;
       hi = a;
     }
-  table = signed_values ? signed_lut () : grey_lut ();
-  k = hi > lo && isfinite (hi - lo) ? (LUT_SIZE - 1) / (hi - lo) : 0.0f;
+  /* greyscale: 0 … hi; signed: the colour map from -m to +m */
+  table = signed_values ? ink_colormap_lut () : grey_lut ();
+  n = signed_values ? INK_COLORMAP_LUT_SIZE : GREY_LEVELS;
+  k = hi > lo && isfinite (hi - lo) ? (n - 1) / (hi - lo) : 0.0f;
 
   cairo_surface_flush (m->image);
   data = (guint32 *) cairo_image_surface_get_data (m->image);
@@ -199,8 +187,8 @@ paint_layer (MapLayer *m)
       guint32 *dst = data + (gsize) (c / m->cols) * (m->height + GAP) * stride
                      + (c % m->cols) * (m->width + GAP);
 
-      ink_lut_paint (src, m->width, m->height, 1, table, LUT_SIZE, lo, k,
-                     table[signed_values ? LUT_SIZE / 2 : 0], dst, stride);
+      ink_lut_paint (src, m->width, m->height, 1, table, n, lo, k,
+                     table[signed_values ? n / 2 : 0], dst, stride);
     }
   cairo_surface_mark_dirty (m->image);
 

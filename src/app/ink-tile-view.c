@@ -31,7 +31,6 @@
 #include "ink-cairo-util.h"
 #include "ink-tile-view.h"
 
-#define LUT_SIZE  1024
 #define RING      3                 /* half the selection ring's width, rounded up */
 
 struct _InkTileView
@@ -98,21 +97,7 @@ pitch_y (InkTileView *self)
 }
 
 /* ------------------------------------------------------------------------ */
-/* the colour map                                                            */
-
-static const guint32 *
-lut (void)
-{
-  static guint32 table[LUT_SIZE];
-  static gsize done = 0;
-
-  if (g_once_init_enter (&done))
-    {
-      ink_colormap_table (table, LUT_SIZE);
-      g_once_init_leave (&done, 1);
-    }
-  return table;
-}
+/* painting the atlas                                                        */
 
 static float
 max_abs (const float *w,
@@ -140,10 +125,11 @@ paint_tile (const float *w,
             guint32     *dst,
             int          stride)
 {
-  const guint32 *table = lut ();
-  float k = scale > 0.0f && isfinite (scale) ? (LUT_SIZE - 1) / (2.0f * scale) : 0.0f;
+  const guint32 *table = ink_colormap_lut ();
+  float k = scale > 0.0f && isfinite (scale) ? (INK_COLORMAP_LUT_SIZE - 1) / (2.0f * scale) : 0.0f;
 
-  ink_lut_paint (w, tw, th, px, table, LUT_SIZE, -scale, k, table[LUT_SIZE / 2], dst, stride);
+  ink_lut_paint (w, tw, th, px, table, INK_COLORMAP_LUT_SIZE, -scale, k, table[INK_COLORMAP_LUT_SIZE / 2],
+                 dst, stride);
 }
 
 static float
@@ -266,6 +252,7 @@ ink_tile_view_snapshot (GtkWidget   *widget,
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
   GdkRGBA fg;
+  cairo_pattern_t *pattern;
   cairo_t *cr;
 
   if (self->atlas == NULL || width <= 0 || height <= 0)
@@ -276,10 +263,17 @@ ink_tile_view_snapshot (GtkWidget   *widget,
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
 
-  ink_cairo_paint_scaled (cr, self->atlas, 0, 0,
-                          cairo_image_surface_get_width (self->atlas),
-                          cairo_image_surface_get_height (self->atlas),
-                          self->origin_x, self->origin_y, self->scale, self->scale);
+  /* the whole atlas painted (not a rectangle filled): on a fractional
+   * origin its edges stay crisp, as the nearest filter samples them */
+  cairo_save (cr);
+  cairo_translate (cr, self->origin_x, self->origin_y);
+  cairo_scale (cr, self->scale, self->scale);
+  cairo_set_source_surface (cr, self->atlas, 0, 0);
+  pattern = cairo_get_source (cr);
+  cairo_pattern_set_filter (pattern, self->scale >= 1.0 ? CAIRO_FILTER_NEAREST : CAIRO_FILTER_GOOD);
+  cairo_pattern_set_extend (pattern, CAIRO_EXTEND_NONE);
+  cairo_paint (cr);
+  cairo_restore (cr);
 
   if (self->hover >= 0 && self->hover != self->selected)
     {
