@@ -31,6 +31,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "ink-cairo-util.h"
 #include "ink-design-page.h"
 #include "ink-draw-page.h"
 #include "ink-feature-maps.h"
@@ -905,6 +906,58 @@ test_window_run (void)
   test_remove_tree (ledger);
 }
 
+/* The colour table the tile view and the feature maps share, and the
+ * painter both use: the ends and the middle of the map, out-of-range,
+ * infinite and NaN values, pixels repeated px × px, the blank. */
+static void
+test_lut_paint (void)
+{
+  const guint32 *lut = ink_colormap_lut ();
+  const int n = INK_COLORMAP_LUT_SIZE;
+  const float src[4] = { -1.0f, 0.0f, 1.0f, NAN };
+  const float k = (n - 1) / 2.0f;   /* -1 … +1 over the table */
+  guint32 dst[4 * 2 * 3];
+  double r, g, b;
+
+  g_assert_cmphex (lut[0], ==, 0xff2166ac);          /* RdBu's blue */
+  g_assert_cmphex (lut[n - 1], ==, 0xffb2182b);      /* and red */
+  ink_colormap (0.0, &r, &g, &b);
+  g_assert_cmpfloat_with_epsilon (r, 0xf7 / 255.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (g, 0xf7 / 255.0, 1e-9);
+  ink_colormap (NAN, &r, &g, &b);
+  g_assert_cmpfloat_with_epsilon (b, 0xf7 / 255.0, 1e-9);
+
+  g_assert_cmpint (ink_lut_index (-1.0f, -1.0f, k, n), ==, 0);
+  g_assert_cmpint (ink_lut_index (1.0f, -1.0f, k, n), ==, n - 1);
+  g_assert_cmpint (ink_lut_index (0.0f, -1.0f, k, n), ==, n / 2);
+  g_assert_cmpint (ink_lut_index (-7.0f, -1.0f, k, n), ==, 0);
+  g_assert_cmpint (ink_lut_index (7.0f, -1.0f, k, n), ==, n - 1);
+  g_assert_cmpint (ink_lut_index (INFINITY, -1.0f, k, n), ==, n - 1);
+  g_assert_cmpint (ink_lut_index (-INFINITY, -1.0f, k, n), ==, 0);
+  g_assert_cmpint (ink_lut_index (NAN, -1.0f, k, n), ==, 0);
+
+  /* 4 × 1 values, 2 × 2 pixels each, into rows of 8 pixels: two rows
+   * written, the third left as it was */
+  for (guint i = 0; i < G_N_ELEMENTS (dst); i++)
+    dst[i] = 0x12345678;
+  ink_lut_paint (src, 4, 1, 2, lut, n, -1.0f, k, 0xff000000, dst, 8);
+  for (int y = 0; y < 2; y++)
+    {
+      g_assert_cmphex (dst[y * 8 + 0], ==, lut[0]);
+      g_assert_cmphex (dst[y * 8 + 1], ==, lut[0]);
+      g_assert_cmphex (dst[y * 8 + 2], ==, lut[n / 2]);
+      g_assert_cmphex (dst[y * 8 + 5], ==, lut[n - 1]);
+      g_assert_cmphex (dst[y * 8 + 6], ==, 0xff000000);    /* NaN: blank */
+      g_assert_cmphex (dst[y * 8 + 7], ==, 0xff000000);
+    }
+  g_assert_cmphex (dst[16], ==, 0x12345678);
+
+  /* k = 0 (no range): everything blank */
+  ink_lut_paint (src, 4, 1, 1, lut, n, 0.0f, 0.0f, 0xff000000, dst, 8);
+  g_assert_cmphex (dst[0], ==, 0xff000000);
+  g_assert_cmphex (dst[2], ==, 0xff000000);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -916,6 +969,7 @@ main (int argc, char **argv)
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
 
+  g_test_add_func ("/cnnviz/lut-paint", test_lut_paint);
   g_test_add_func ("/cnnviz/inspect", test_inspect);
   g_test_add_func ("/cnnviz/draw/maps", test_draw_maps);
   g_test_add_func ("/cnnviz/draw/new-weights", test_draw_maps_new_weights);
