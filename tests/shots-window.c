@@ -42,19 +42,6 @@
 #include "test-util.h"
 #include "test-gui-util.h"
 
-static gboolean
-has_data (gpointer w)
-{
-  return ink_window_has_data (w);
-}
-
-static gboolean
-run_ended (gpointer w)
-{
-  InkRun *run = ink_window_get_run (w);
-  return run && (ink_run_get_state (run) == INK_RUN_FINISHED || ink_run_get_state (run) == INK_RUN_FAILED);
-}
-
 static void
 train (InkWindow *win, const char *name, guint units, guint epochs)
 {
@@ -69,7 +56,7 @@ train (InkWindow *win, const char *name, guint units, guint epochs)
   e->name = g_strdup (name);
   ink_design_page_set_experiment (design, e);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.start", NULL));
-  g_assert_true (gui_wait_for (run_ended, win, 600));
+  g_assert_true (gui_wait_for (gui_run_ended, win, 600));
 }
 
 static void
@@ -121,7 +108,7 @@ main (int argc, char **argv)
   ink_window_set_ledger_root (win, ledger);
   ink_window_set_data_dir (win, data);
   gtk_window_present (GTK_WINDOW (win));
-  g_assert_true (gui_wait_for (has_data, win, 60));
+  g_assert_true (gui_wait_for (gui_has_data, win, 60));
   train (win, "wide-first-run", 128, 2);
   train (win, "keras-mnist-mlp-with-a-long-name", 64, 3);
   {

@@ -46,22 +46,10 @@ static InkApplication *app;
 static char *data_dir;
 static char *ledger_dir;
 
-static gboolean
-has_data (gpointer w)
-{
-  return ink_window_has_data (w);
-}
-
 static InkWindow *
 new_window (void)
 {
-  InkWindow *win = ink_window_new (app);
-
-  ink_window_set_ledger_root (win, ledger_dir);
-  ink_window_set_data_dir (win, data_dir);
-  gtk_window_present (GTK_WINDOW (win));
-  g_assert_true (gui_wait_for (has_data, win, 30));
-  return win;
+  return gui_new_window (app, ledger_dir, data_dir);
 }
 
 static InkDesignPage *
@@ -127,12 +115,6 @@ type_text (GtkWidget *editable, const char *text)
   gtk_editable_set_text (GTK_EDITABLE (editable), text);
   gtk_widget_activate (delegate ? GTK_WIDGET (delegate) : editable);
   gui_pump ();
-}
-
-static gboolean
-match_menu_label (GtkWidget *w, gconstpointer text)
-{
-  return GTK_IS_MENU_BUTTON (w) && g_strcmp0 (gtk_menu_button_get_label (GTK_MENU_BUTTON (w)), text) == 0;
 }
 
 /* The Train button, as the header bar shows it */
@@ -214,7 +196,7 @@ test_preset_menu (void)
 {
   InkWindow *win = new_window ();
   InkDesignPage *design = design_of (win);
-  GtkWidget *button = gui_find (GTK_WIDGET (win), match_menu_label, "Presets");
+  GtkWidget *button = gui_find (GTK_WIDGET (win), gui_match_menu_label, "Presets");
   GtkPopover *popover;
   GtkWidget *row;
   g_autoptr(InkExperiment) got = NULL;
@@ -550,27 +532,6 @@ test_optimizer_schedule (void)
 
 static gboolean fits_800x600 (gpointer w);
 
-static gboolean
-evaluated (gpointer w)
-{
-  InkEvaluatePage *page = INK_EVALUATE_PAGE (ink_window_get_page (w, "evaluate"));
-  return !ink_evaluate_page_get_busy (page) && ink_evaluate_page_get_metrics (page) != NULL;
-}
-
-static gboolean
-run_ended (gpointer w)
-{
-  InkRun *run = ink_window_get_run (w);
-  return run && (ink_run_get_state (run) == INK_RUN_FINISHED || ink_run_get_state (run) == INK_RUN_FAILED);
-}
-
-static gboolean
-match_switcher_button (GtkWidget *w, gconstpointer title)
-{
-  return g_str_equal (G_OBJECT_TYPE_NAME (w), "AdwViewSwitcherButton") && gtk_widget_get_mapped (w) &&
-         gui_find (w, gui_match_exact_label, title) != NULL;
-}
-
 /* A small convolutional network on the first 500 images (typed into the
  * Subset field), started with the Train button: it finishes, the Train
  * page's table shows the validation accuracy, Evaluate grades the model. */
@@ -606,7 +567,7 @@ test_train_small_cnn (void)
   gui_click (train_button (win));
   run = ink_window_get_run (win);
   g_assert_nonnull (run);
-  g_assert_true (gui_wait_for (run_ended, win, 300));
+  g_assert_true (gui_wait_for (gui_run_ended, win, 300));
   g_assert_cmpint (ink_run_get_state (run), ==, INK_RUN_FINISHED);
   g_assert_cmpuint (ink_run_get_experiment (run)->split.subset, ==, 350);
   g_assert_cmpint (ink_run_get_experiment (run)->net->layers[0].kind, ==, INK_LAYER_CONV2D);
@@ -618,7 +579,7 @@ test_train_small_cnn (void)
   /* the squares of the synthetic digits are easy to find for filters */
   g_assert_cmpfloat (ink_epoch_item_get_record (last)->valid_acc, >, 0.5);
 
-  gui_click (gui_find (GTK_WIDGET (win), match_switcher_button, "Train"));
+  gui_click (gui_find (GTK_WIDGET (win), gui_match_switcher_button, "Train"));
   gui_pump ();
   shown_acc = g_strdup_printf ("%.2f", ink_epoch_item_get_record (last)->valid_acc * 100);
   g_assert_nonnull (gui_find (GTK_WIDGET (train), gui_match_exact_label, shown_acc));
@@ -627,8 +588,8 @@ test_train_small_cnn (void)
 
   /* Evaluate grades the trained network on the images the run tested it
    * on: the first 350 of the 400 test images; at 800×600 the page still fits */
-  gui_click (gui_find (GTK_WIDGET (win), match_switcher_button, "Evaluate"));
-  g_assert_true (gui_wait_for (evaluated, win, 60));
+  gui_click (gui_find (GTK_WIDGET (win), gui_match_switcher_button, "Evaluate"));
+  g_assert_true (gui_wait_for (gui_evaluated, win, 60));
   g_assert_cmpuint (ink_evaluate_page_get_metrics (evaluate)->total, ==, 350);
   g_assert_cmpfloat_with_epsilon (ink_metrics_accuracy (ink_evaluate_page_get_metrics (evaluate)),
                                   ink_run_get_test_accuracy (run), 0.005);

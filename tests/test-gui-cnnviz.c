@@ -834,20 +834,6 @@ on_weights (InkRun *run, GBytes *params, RunWatch *w)
                                                 ink_draw_page_get_input (w->draw)));
 }
 
-static gboolean
-has_data (gpointer win)
-{
-  return ink_window_has_data (win);
-}
-
-static gboolean
-run_ended (gpointer win)
-{
-  InkRun *run = ink_window_get_run (win);
-
-  return run && (ink_run_get_state (run) == INK_RUN_FINISHED || ink_run_get_state (run) == INK_RUN_FAILED);
-}
-
 /* Training a CNN in the window with a digit on the board: the Draw page's
  * maps follow the run's weights as they arrive (each time the maps of the
  * digit under those weights). */
@@ -869,7 +855,7 @@ test_window_run (void)
   ink_window_set_data_dir (w.win, data);
   gtk_window_present (GTK_WINDOW (w.win));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (w.win));
-  g_assert_true (gui_wait_for (has_data, w.win, 30));
+  g_assert_true (gui_wait_for (gui_has_data, w.win, 30));
   w.draw = INK_DRAW_PAGE (ink_window_get_page (w.win, "draw"));
   w.spec = exp->net;
   design = INK_DESIGN_PAGE (ink_window_get_page (w.win, "design"));
@@ -890,7 +876,7 @@ test_window_run (void)
   g_assert_nonnull (ink_window_get_run (w.win));
   /* after the window's own handler, which feeds the page */
   g_signal_connect_after (ink_window_get_run (w.win), "weights", G_CALLBACK (on_weights), &w);
-  g_assert_true (gui_wait_for (run_ended, w.win, 100));
+  g_assert_true (gui_wait_for (gui_run_ended, w.win, 100));
   g_assert_cmpint (ink_run_get_state (ink_window_get_run (w.win)), ==, INK_RUN_FINISHED);
 
   /* (the run hands over the latest weights when the main loop gets to

