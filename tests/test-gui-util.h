@@ -246,8 +246,17 @@ gui_menu_item (GtkMenuButton *button, const char *text)
   gui_pump ();
   popover = gtk_menu_button_get_popover (button);
   g_assert_nonnull (popover);
+  /* a busy machine may map the popover and build its items a few main
+   * loop turns later */
+  for (int tries = 0; tries < 100; tries++)
+    {
+      item = gtk_widget_get_mapped (GTK_WIDGET (popover)) ?
+             gui_find (GTK_WIDGET (popover), gui_match_item, text) : NULL;
+      if (item != NULL && gtk_widget_get_mapped (item))
+        break;
+      gui_pump ();
+    }
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (popover)));
-  item = gui_find (GTK_WIDGET (popover), gui_match_item, text);
   if (item == NULL && g_getenv ("GUI_DEBUG"))
     gui_dump (GTK_WIDGET (popover), 0);
   return item;

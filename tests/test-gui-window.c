@@ -820,6 +820,27 @@ widget_sensitive (gpointer w)
   return gtk_widget_is_sensitive (w);
 }
 
+/* a button of the list row that shows a label, for wait_for */
+typedef struct
+{
+  GtkWidget  *root;
+  const char *label;
+  const char *button_label;
+  GtkWidget  *button;
+} RowButton;
+
+static gboolean
+find_row_button (gpointer data)
+{
+  RowButton *rb = data;
+  GtkWidget *row = gui_find_label (rb->root, rb->label);
+
+  while (row && !GTK_IS_LIST_VIEW (gtk_widget_get_parent (row)))
+    row = gtk_widget_get_parent (row);
+  rb->button = row ? gui_find_button (row, rb->button_label) : NULL;
+  return rb->button != NULL && gtk_widget_get_mapped (rb->button) && gtk_widget_is_sensitive (rb->button);
+}
+
 /* A convolutional model file opens through ⋮ → Open… and the file
  * chooser's Open button: it opens on Draw; Evaluate grades it,
  * Design shows its layers, Features its filters.  A convolutional run in the ledger is listed
@@ -842,7 +863,7 @@ test_cnn_open (void)
   InkDesignPage *design;
   InkEvaluatePage *evaluate;
   InkFeaturesPage *features;
-  GtkWidget *menu, *chooser, *row, *toast, *open;
+  GtkWidget *menu, *chooser, *toast, *open;
   const InkMetrics *m;
 
   /* the file: freshly drawn weights are enough to be graded */
@@ -904,12 +925,14 @@ test_cnn_open (void)
   ink_window_set_ledger_root (win, root);
   gui_click (gui_find (GTK_WIDGET (win), gui_match_switcher_button, "Runs"));
   g_assert_nonnull (gui_wait_label (GTK_WIDGET (runs), "c4k3-c8k3-mp2", 10));
-  row = gui_find_label (GTK_WIDGET (runs), "small-cnn");
-  g_assert_nonnull (row);
-  while (row && !GTK_IS_LIST_VIEW (gtk_widget_get_parent (row)))
-    row = gtk_widget_get_parent (row);
-  g_assert_nonnull (row);
-  gui_click (gui_find_button (row, "Open"));
+  /* the ledger may reload once more (its folder monitor): find the row's
+   * Open button again until one stands in a row of the settled list */
+  {
+    RowButton rb = { GTK_WIDGET (runs), "small-cnn", "Open", NULL };
+
+    g_assert_true (wait_for (find_row_button, &rb, 10));
+    gui_click (rb.button);
+  }
   g_assert_nonnull (gui_wait_label (GTK_WIDGET (win), "Opened the run “small-cnn”", 10));
   g_assert_null (gui_find (GTK_WIDGET (win), match_toast_or_label, "Could not open"));
   g_assert_cmpstr (ink_design_page_get_base (design)->name, ==, "small-cnn");
