@@ -820,7 +820,9 @@ widget_sensitive (gpointer w)
   return gtk_widget_is_sensitive (w);
 }
 
-/* a button of the list row that shows a label, for wait_for */
+/* a button of the list row that shows a label, for wait_for: every mapped
+ * button of that label whose row (the child of the list view) also shows
+ * the text is a candidate; the first one is taken */
 typedef struct
 {
   GtkWidget  *root;
@@ -829,16 +831,35 @@ typedef struct
   GtkWidget  *button;
 } RowButton;
 
+static GtkWidget *
+row_button_in (GtkWidget *w, RowButton *rb)
+{
+  if (gui_match_button_label (w, rb->button_label))
+    {
+      GtkWidget *row = w;
+
+      while (row && !GTK_IS_LIST_VIEW (gtk_widget_get_parent (row)))
+        row = gtk_widget_get_parent (row);
+      if (row && gui_find (row, gui_match_exact_label, rb->label))
+        return w;
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = row_button_in (c, rb);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
 static gboolean
 find_row_button (gpointer data)
 {
   RowButton *rb = data;
-  GtkWidget *row = gui_find_label (rb->root, rb->label);
 
-  while (row && !GTK_IS_LIST_VIEW (gtk_widget_get_parent (row)))
-    row = gtk_widget_get_parent (row);
-  rb->button = row ? gui_find_button (row, rb->button_label) : NULL;
-  return rb->button != NULL && gtk_widget_get_mapped (rb->button) && gtk_widget_is_sensitive (rb->button);
+  rb->button = row_button_in (rb->root, rb);
+  return rb->button != NULL && gtk_widget_is_sensitive (rb->button);
 }
 
 /* A convolutional model file opens through ⋮ → Open… and the file
@@ -930,7 +951,11 @@ test_cnn_open (void)
   {
     RowButton rb = { GTK_WIDGET (runs), "small-cnn", "Open", NULL };
 
-    g_assert_true (wait_for (find_row_button, &rb, 10));
+    if (!wait_for (find_row_button, &rb, 10))
+      {
+        gui_dump (GTK_WIDGET (runs), 0);
+        g_error ("no mapped “Open” button in a row that shows “small-cnn” (the Runs page is above)");
+      }
     gui_click (rb.button);
   }
   g_assert_nonnull (gui_wait_label (GTK_WIDGET (win), "Opened the run “small-cnn”", 10));
