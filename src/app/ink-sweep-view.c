@@ -1080,8 +1080,16 @@ run_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel)
   GError *error = NULL;
   g_autoptr(InkSweep) sweep = ink_sweep_open (r->dir, &error);
   InkSweepLocalOptions opt = { r->cli, r->parallel, 0 };
+  /* ink_sweep_run_local iterates the calling thread's default context:
+   * this thread's own, never the window's (iterating that from here would
+   * run the GUI's sources, and the events' invoke, in this thread) */
+  g_autoptr(GMainContext) ctx = g_main_context_new ();
+  gboolean ok;
 
-  if (sweep == NULL || !ink_sweep_run_local (sweep, &opt, cancel, on_event, r, &error))
+  g_main_context_push_thread_default (ctx);
+  ok = sweep != NULL && ink_sweep_run_local (sweep, &opt, cancel, on_event, r, &error);
+  g_main_context_pop_thread_default (ctx);
+  if (!ok)
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
