@@ -610,10 +610,16 @@ dialog_shown (gpointer data)
   return find_dialog () != NULL;
 }
 
+static gboolean
+dialog_gone (gpointer data)
+{
+  return find_dialog () == NULL;
+}
+
 /* the Design page's real Sweep… button, with the tiny experiment in the
  * forms */
 static InkSweepDialog *
-open_dialog (Fixture *f)
+open_dialog_on (Fixture *f, const char *dataset)
 {
   InkDesignPage *design = INK_DESIGN_PAGE (ink_window_get_page (f->win, "design"));
   g_autofree char *text = spec_text ("tiny", 1, NULL);
@@ -622,16 +628,28 @@ open_dialog (Fixture *f)
   InkSweepDialog *d;
 
   g_assert_nonnull (exp);
+  if (dataset)
+    {
+      g_free (exp->dataset);
+      exp->dataset = g_strdup (dataset);
+    }
   ink_design_page_set_experiment (design, exp);
   show_page (f->win, "design");
   button = gui_find_action (GTK_WIDGET (design), "win.sweep");
   g_assert_nonnull (button);
-  gui_click (button);
+  xclick (button);
   g_assert_true (gui_wait_for (dialog_shown, NULL, 10));
   d = find_dialog ();
   gtk_test_widget_wait_for_draw (GTK_WIDGET (d));
   gui_pump ();
   return d;
+}
+
+/* the dialog over the tiny experiment on the synthetic set */
+static InkSweepDialog *
+open_dialog (Fixture *f)
+{
+  return open_dialog_on (f, NULL);
 }
 
 static const char *
@@ -745,33 +763,72 @@ all_final (gpointer data)
   return TRUE;
 }
 
-/* Start runs the sweep on this machine: the Runs page's Sweeps show it,
- * its runs go to completed, the table and the lines follow. */
+static void
+note_shown (GtkWidget *w, GParamSpec *pspec, gpointer data)
+{
+  if (gtk_widget_get_visible (w))
+    *(gboolean *) data = TRUE;
+}
+
+/* the child's experiment.json, parsed */
+static InkExperiment *
+child_experiment (const InkSweepChild *c)
+{
+  g_autofree char *path = g_build_filename (c->dir, "experiment.json", NULL);
+  g_autoptr(GError) error = NULL;
+  InkExperiment *exp = ink_experiment_load (path, &error);
+
+  g_assert_no_error (error);
+  return exp;
+}
+
+/* Start runs the sweep on this machine: inkling-cli children, on the
+ * dataset the window trains on (its own folder standing for "mnist"),
+ * Stop shown while they run; the Runs page's Sweeps show it, its runs go
+ * to completed, the table and the lines follow. */
 static void
 test_dialog_start (Fixture *f, gconstpointer data)
 {
   InkSweepDialog *d;
   const InkSweep *s;
   GtkWidget *stop;
+  gboolean stop_shown = FALSE;
 
   if (!have_xdotool ())
     return;
-  d = open_dialog (f);
+  /* the window's data folder: the synthetic set, which the design names
+   * "mnist" */
+  ink_window_set_data_dir (f->win, data_dir);
+  d = open_dialog_on (f, "mnist");
   type_into (d, "optimizer.lr", "0.01, 0.001");
   type_into (d, "seed", "1, 2");
   g_assert_cmpstr (count_text (d), ==, "4 runs");
-  gui_click (gui_find_named (GTK_WIDGET (d), "ink-sweep-start"));
-  g_assert_null (find_dialog ());
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->sweeps)));
-  s = ink_sweep_view_get_sweep (f->sweeps);
-  g_assert_true (s == NULL || s->children->len == 4);
   stop = gui_find_named (GTK_WIDGET (f->sweeps), "ink-sweep-stop");
-  g_assert_true (gtk_widget_get_visible (stop));
-  g_assert_true (gui_wait_for (all_final, f, 240));
+  /* nothing runs yet */
+  g_assert_false (gtk_widget_get_visible (stop));
+  /* the runs are short: Stop may be gone again by the time we look */
+  g_signal_connect (stop, "notify::visible", G_CALLBACK (note_shown), &stop_shown);
+  xclick (gui_find_named (GTK_WIDGET (d), "ink-sweep-start"));
+  g_assert_true (gui_wait_for (dialog_gone, NULL, 10));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->sweeps)));
+  g_assert_true (stop_shown);
+  g_assert_true (gui_wait_for (all_final, f, 120));
+  g_signal_handlers_disconnect_by_func (stop, note_shown, &stop_shown);
   s = ink_sweep_view_get_sweep (f->sweeps);
   g_assert_cmpuint (s->children->len, ==, 4);
   for (guint i = 0; i < 4; i++)
-    g_assert_cmpint (((InkSweepChild *) s->children->pdata[i])->info.state, ==, INK_SWEEP_COMPLETED);
+    {
+      const InkSweepChild *c = s->children->pdata[i];
+      g_autoptr(InkExperiment) exp = child_experiment (c);
+      g_autofree char *log_path = g_build_filename (c->dir, "train.log", NULL);
+      g_autofree char *log = NULL;
+
+      g_assert_cmpint (c->info.state, ==, INK_SWEEP_COMPLETED);
+      g_assert_cmpstr (exp->dataset, ==, data_dir);
+      /* run by an inkling-cli child process */
+      g_assert_true (g_file_get_contents (log_path, &log, NULL, NULL));
+      g_assert_nonnull (strstr (log, " train --config "));
+    }
   g_assert_false (gtk_widget_get_visible (stop));
   g_assert_cmpuint (ink_parallel_coords_get_n_lines (ink_sweep_view_get_parallel_coords (f->sweeps)), ==, 4);
   g_assert_nonnull (gui_wait_label (GTK_WIDGET (f->sweeps), "4 runs · 4 completed", 5));
@@ -800,6 +857,14 @@ not_running (gpointer data)
   return s && !ink_sweep_view_is_running (f->sweeps, s->dir);
 }
 
+static gboolean
+running_here (gpointer data)
+{
+  Fixture *f = data;
+  const InkSweep *s = ink_sweep_view_get_sweep (f->sweeps);
+  return s && ink_sweep_view_is_running (f->sweeps, s->dir);
+}
+
 /* Stop: the running children stop (SIGTERM) keeping their checkpoints;
  * nothing is left running, nothing is completed that was not, and Resume
  * is offered. */
@@ -817,10 +882,11 @@ test_dialog_stop (Fixture *f, gconstpointer data)
   type_into (d, "training.epochs", "400");
   type_into (d, "seed", "5, 6, 7");
   g_assert_cmpstr (count_text (d), ==, "3 runs");
-  gui_click (gui_find_named (GTK_WIDGET (d), "ink-sweep-start"));
+  xclick (gui_find_named (GTK_WIDGET (d), "ink-sweep-start"));
   g_assert_true (gui_wait_for (one_running, f, 120));
   stop = gui_find_named (GTK_WIDGET (f->sweeps), "ink-sweep-stop");
-  gui_click (stop);
+  g_assert_true (gtk_widget_get_visible (stop));
+  xclick (stop);
   g_assert_true (gui_wait_for (not_running, f, 60));
   wait_ms (300);
   g_assert_true (gui_wait_for (not_running, f, 5));
@@ -835,6 +901,15 @@ test_dialog_stop (Fixture *f, gconstpointer data)
   g_assert_cmpuint (completed, <, s->children->len);
   resume = gui_find_button (GTK_WIDGET (f->sweeps), "_Resume");
   g_assert_nonnull (resume);
+  g_assert_false (gtk_widget_get_visible (stop));
+  /* Resume runs them again here, and Stop can stop them again */
+  xclick (resume);
+  g_assert_true (gui_wait_for (running_here, f, 10));
+  g_assert_true (gtk_widget_get_visible (stop));
+  g_assert_true (gtk_widget_get_sensitive (stop));
+  xclick (stop);
+  g_assert_false (gtk_widget_get_sensitive (stop));
+  g_assert_true (gui_wait_for (not_running, f, 60));
   g_assert_false (gtk_widget_get_visible (stop));
 }
 

@@ -818,6 +818,17 @@ schedule_refresh (InkSweepView *self)
                                                 on_refresh_timer, self);
 }
 
+/* Stop: shown while the sweep on show runs here, insensitive once asked
+ * (its children are saving their checkpoints) */
+static void
+show_stop (InkSweepView *self)
+{
+  Runner *r = self->dir ? g_hash_table_lookup (self->runners, self->dir) : NULL;
+
+  gtk_widget_set_visible (self->stop_button, r != NULL);
+  gtk_widget_set_sensitive (self->stop_button, r != NULL && !g_cancellable_is_cancelled (r->cancel));
+}
+
 static void
 update_header (InkSweepView *self)
 {
@@ -838,12 +849,17 @@ update_header (InkSweepView *self)
       g_free (text);
       text = g_steal_pointer (&t);
     }
+  if (running && g_cancellable_is_cancelled (((Runner *) g_hash_table_lookup (self->runners, self->dir))->cancel))
+    {
+      g_free (text);
+      text = g_strdup (_("Stopping: the running children save their checkpoints…"));
+    }
   gtk_label_set_text (GTK_LABEL (self->title), self->sweep->name);
   gtk_label_set_text (GTK_LABEL (self->subtitle), text);
   gtk_widget_set_tooltip_text (self->subtitle, self->dir);
   for (guint i = 0; i < self->sweep->children->len; i++)
     finished &= ink_sweep_state_is_final (((InkSweepChild *) self->sweep->children->pdata[i])->info.state);
-  gtk_widget_set_visible (self->stop_button, running);
+  show_stop (self);
   gtk_widget_set_visible (self->resume_button, !running && !finished && !(jobs && jobs[0]));
   schedule_refresh (self);
 }
@@ -947,7 +963,7 @@ ink_sweep_view_show_dir (InkSweepView *self,
         gtk_label_set_text (GTK_LABEL (self->title), base);
         gtk_label_set_text (GTK_LABEL (self->subtitle), _("Reading the sweep…"));
       }
-      gtk_widget_set_visible (self->stop_button, g_hash_table_contains (self->runners, abs));
+      show_stop (self);
       gtk_widget_set_visible (self->resume_button, FALSE);
       /* a folder from elsewhere (copied back from a cluster) stays listed */
       if (g_strcmp0 (parent, root) != 0 &&
@@ -1178,8 +1194,8 @@ on_stop (GtkButton *button, InkSweepView *self)
   if (r)
     {
       g_cancellable_cancel (r->cancel);
-      gtk_widget_set_sensitive (self->stop_button, FALSE);
-      gtk_label_set_text (GTK_LABEL (self->subtitle), _("Stopping: the running children save their checkpoints…"));
+      show_stop (self);
+      update_header (self);
     }
 }
 
@@ -1475,6 +1491,9 @@ build_sweep_page (InkSweepView *self)
   gtk_widget_set_valign (self->stop_button, GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (self->stop_button, _("Stop the running children; they keep their checkpoints and Resume goes on from them"));
   g_signal_connect (self->stop_button, "clicked", G_CALLBACK (on_stop), self);
+  /* both shown by what the sweep on show is doing (show_stop, update_header) */
+  gtk_widget_set_visible (self->resume_button, FALSE);
+  gtk_widget_set_visible (self->stop_button, FALSE);
   gtk_box_append (GTK_BOX (header), back);
   gtk_box_append (GTK_BOX (header), titles);
   gtk_box_append (GTK_BOX (header), mlabel);

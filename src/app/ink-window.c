@@ -1445,6 +1445,25 @@ action_sweep (GtkWidget *widget, const char *name, GVariant *param)
       toast (self, msg);
       return;
     }
+  /* the children are inkling-cli runs: they get the folder this window
+   * trains on ("mnist" stands for the folder loaded or chosen here, a
+   * relative folder for this process's working directory), not a name
+   * they would resolve again elsewhere */
+  {
+    gboolean mnist = exp->dataset == NULL || *exp->dataset == '\0' ||
+                     g_ascii_strcasecmp (exp->dataset, "mnist") == 0;
+
+    if (mnist ? self->data_dir != NULL : !ink_dataset_is_known (exp->dataset))
+      {
+        g_autofree char *dir = dataset_dir (self, exp->dataset, NULL);
+
+        if (dir)
+          {
+            g_free (exp->dataset);
+            exp->dataset = g_steal_pointer (&dir);
+          }
+      }
+  }
   dialog = ink_sweep_dialog_new (GTK_WINDOW (self), exp, ink_ledger_view_get_sweep_view (self->runs));
   g_signal_connect_object (dialog, "started", G_CALLBACK (show_sweeps), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
