@@ -141,7 +141,6 @@ ink_parallel_coords_draw (InkParallelCoords *self,
       double room = plot->n_axes > 1 ? (width - PAD_LEFT - PAD_RIGHT) / (plot->n_axes - 1) - 6 : width;
       double tw = CLAMP (room, 40, TITLE_MAX);
       g_autoptr(PangoLayout) title = ink_text_layout (widget, axis->title, 0.9, TRUE);
-      g_autoptr(GArray) ticks = ink_sweep_axis_ticks (axis);
 
       pango_layout_set_width (title, (int) (tw * PANGO_SCALE));
       pango_layout_set_alignment (title, PANGO_ALIGN_CENTER);
@@ -159,21 +158,8 @@ ink_parallel_coords_draw (InkParallelCoords *self,
       cairo_move_to (cr, round (x) + 0.5, top);
       cairo_line_to (cr, round (x) + 0.5, bottom);
       cairo_stroke (cr);
-      for (guint t = 0; t < ticks->len; t++)
-        {
-          double v = g_array_index (ticks, double, t);
-          double pos = ink_sweep_axis_position (axis, v);
-          double y = top + (1 - pos) * (bottom - top);
-          g_autofree char *text = ink_sweep_axis_format (axis, v);
-          g_autoptr(PangoLayout) l = ink_text_layout (widget, text, 0.75, FALSE);
-
-          if (isnan (pos))
-            continue;
-          cairo_move_to (cr, x - 3, round (y) + 0.5);
-          cairo_line_to (cr, x + 3, round (y) + 0.5);
-          cairo_stroke (cr);
-          ink_cairo_show_layout (cr, l, x + 5, y, 0, 0.5);
-        }
+      ink_sweep_axis_draw_ticks (axis, widget, cr, GTK_ORIENTATION_VERTICAL, bottom, top,
+                                 x - 3, x + 3, &dim, x + 5, 0, 0.5, &dim, 0.75);
     }
 
   /* the lines, the hovered one last and wider */

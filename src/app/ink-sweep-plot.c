@@ -350,6 +350,52 @@ ink_sweep_plot_color (const InkSweepPlot *plot,
 }
 
 void
+ink_sweep_axis_draw_ticks (const InkSweepAxis *axis,
+                           GtkWidget          *widget,
+                           cairo_t            *cr,
+                           GtkOrientation      orientation,
+                           double              start,
+                           double              end,
+                           double              from,
+                           double              to,
+                           const GdkRGBA      *mark,
+                           double              label_at,
+                           double              xalign,
+                           double              yalign,
+                           const GdkRGBA      *text,
+                           double              scale)
+{
+  g_autoptr(GArray) ticks = ink_sweep_axis_ticks (axis);
+  gboolean vertical = orientation == GTK_ORIENTATION_VERTICAL;
+
+  cairo_save (cr);
+  cairo_set_line_width (cr, 1);
+  for (guint t = 0; t < ticks->len; t++)
+    {
+      double v = g_array_index (ticks, double, t);
+      double pos = ink_sweep_axis_position (axis, v);
+      double at, crisp;
+      g_autofree char *label = NULL;
+      g_autoptr(PangoLayout) layout = NULL;
+
+      if (isnan (pos))
+        continue;
+      at = start + pos * (end - start);
+      /* on the pixel grid: a 1 px stroke stays sharp */
+      crisp = round (at) + 0.5;
+      gdk_cairo_set_source_rgba (cr, mark);
+      cairo_move_to (cr, vertical ? from : crisp, vertical ? crisp : from);
+      cairo_line_to (cr, vertical ? to : crisp, vertical ? crisp : to);
+      cairo_stroke (cr);
+      label = ink_sweep_axis_format (axis, v);
+      layout = ink_text_layout (widget, label, scale, FALSE);
+      gdk_cairo_set_source_rgba (cr, text);
+      ink_cairo_show_layout (cr, layout, vertical ? label_at : at, vertical ? at : label_at, xalign, yalign);
+    }
+  cairo_restore (cr);
+}
+
+void
 ink_sweep_plot_legend (const InkSweepPlot *plot,
                        GtkWidget          *widget,
                        cairo_t            *cr,

@@ -73,6 +73,28 @@ char         *ink_sweep_axis_format   (const InkSweepAxis *axis,
  * over the range, log-spaced on a log axis) */
 GArray       *ink_sweep_axis_ticks    (const InkSweepAxis *axis);
 
+/* Draws an axis's ticks (ink_sweep_axis_ticks) in the widget's font
+ * scaled by `scale`: a stroke across the axis from `from` to `to` (x for
+ * a vertical axis, y for a horizontal one) in `mark`, and the value as
+ * ink_sweep_axis_format writes it at `label_at` (the same coordinate),
+ * anchored by (xalign, yalign), in `text`.  Position 0 of the axis is at
+ * `start` and 1 at `end`, along it (y for a vertical axis, x for a
+ * horizontal one). */
+void          ink_sweep_axis_draw_ticks (const InkSweepAxis *axis,
+                                         GtkWidget          *widget,
+                                         cairo_t            *cr,
+                                         GtkOrientation      orientation,
+                                         double              start,
+                                         double              end,
+                                         double              from,
+                                         double              to,
+                                         const GdkRGBA      *mark,
+                                         double              label_at,
+                                         double              xalign,
+                                         double              yalign,
+                                         const GdkRGBA      *text,
+                                         double              scale);
+
 /* the colour of an accuracy (grey for NAN) on the plot's scale */
 void          ink_sweep_plot_color    (const InkSweepPlot *plot,
                                        double              accuracy,

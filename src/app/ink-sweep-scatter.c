@@ -107,46 +107,13 @@ ink_sweep_scatter_draw (InkSweepScatter *self,
   gdk_cairo_set_source_rgba (cr, &dim);
   cairo_rectangle (cr, round (left) + 0.5, round (top) + 0.5, round (right - left), round (bottom - top));
   cairo_stroke (cr);
-  {
-    g_autoptr(GArray) ticks = ink_sweep_axis_ticks (xa);
-    for (guint t = 0; t < ticks->len; t++)
-      {
-        double v = g_array_index (ticks, double, t);
-        double pos = ink_sweep_axis_position (xa, v);
-        double x = left + inset (pos) * (right - left);
-        g_autofree char *text = ink_sweep_axis_format (xa, v);
-        g_autoptr(PangoLayout) l = ink_text_layout (widget, text, 0.8, FALSE);
-
-        if (isnan (pos))
-          continue;
-        gdk_cairo_set_source_rgba (cr, &grid);
-        cairo_move_to (cr, round (x) + 0.5, top);
-        cairo_line_to (cr, round (x) + 0.5, bottom);
-        cairo_stroke (cr);
-        gdk_cairo_set_source_rgba (cr, &dim);
-        ink_cairo_show_layout (cr, l, x, bottom + 4, 0.5, 0);
-      }
-  }
-  {
-    g_autoptr(GArray) ticks = ink_sweep_axis_ticks (ya);
-    for (guint t = 0; t < ticks->len; t++)
-      {
-        double v = g_array_index (ticks, double, t);
-        double pos = ink_sweep_axis_position (ya, v);
-        double y = top + (1 - inset (pos)) * (bottom - top);
-        g_autofree char *text = ink_sweep_axis_format (ya, v);
-        g_autoptr(PangoLayout) l = ink_text_layout (widget, text, 0.8, FALSE);
-
-        if (isnan (pos))
-          continue;
-        gdk_cairo_set_source_rgba (cr, &grid);
-        cairo_move_to (cr, left, round (y) + 0.5);
-        cairo_line_to (cr, right, round (y) + 0.5);
-        cairo_stroke (cr);
-        gdk_cairo_set_source_rgba (cr, &dim);
-        ink_cairo_show_layout (cr, l, left - 4, y, 1, 0.5);
-      }
-  }
+  /* the ticks' grid lines across the frame, their values outside it */
+  ink_sweep_axis_draw_ticks (xa, widget, cr, GTK_ORIENTATION_HORIZONTAL,
+                             left + inset (0) * (right - left), left + inset (1) * (right - left),
+                             top, bottom, &grid, bottom + 4, 0.5, 0, &dim, 0.8);
+  ink_sweep_axis_draw_ticks (ya, widget, cr, GTK_ORIENTATION_VERTICAL,
+                             bottom - inset (0) * (bottom - top), bottom - inset (1) * (bottom - top),
+                             left, right, &grid, left - 4, 1, 0.5, &dim, 0.8);
   {
     g_autofree char *xt = xa->log ? g_strdup_printf (_("%s (log)"), xa->title) : g_strdup (xa->title);
     g_autoptr(PangoLayout) lx = ink_text_layout (widget, xt, 0.9, TRUE);
