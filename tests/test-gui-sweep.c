@@ -175,6 +175,38 @@ typedef struct
   InkSweepView  *sweeps;
 } Fixture;
 
+static gboolean
+on_tick (GtkWidget *w, GdkFrameClock *clock, gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+is_mapped (gpointer w)
+{
+  return gtk_widget_get_mapped (w);
+}
+
+static gboolean
+is_true (gpointer flag)
+{
+  return *(gboolean *) flag;
+}
+
+/* gtk_test_widget_wait_for_draw with a bound: that one waits for ever on
+ * a widget that is not mapped (no frame clock ticks for it) */
+static void
+wait_drawn (GtkWidget *w)
+{
+  gboolean ticked = FALSE;
+
+  g_assert_true (gui_wait_for (is_mapped, w, 20));
+  gtk_widget_queue_draw (w);
+  gtk_widget_add_tick_callback (w, on_tick, &ticked, NULL);
+  g_assert_true (gui_wait_for (is_true, &ticked, 20));
+}
+
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
@@ -183,7 +215,7 @@ fixture_setup (Fixture *f, gconstpointer data)
   gtk_window_present (GTK_WINDOW (f->win));
   f->runs = INK_LEDGER_VIEW (ink_window_get_page (f->win, "runs"));
   f->sweeps = ink_ledger_view_get_sweep_view (f->runs);
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->win));
+  wait_drawn (GTK_WIDGET (f->win));
   gui_pump ();
 }
 
@@ -214,7 +246,7 @@ show_page (InkWindow *win, const char *name)
       gtk_widget_activate_action (GTK_WIDGET (win), "win.show-page", "s", name);
       wait_ms (20);
     }
-  gtk_test_widget_wait_for_draw (page);
+  wait_drawn (page);
   gui_pump ();
 }
 
@@ -319,7 +351,7 @@ open_sweep_named (Fixture *f, const char *name, guint n)
   gtk_widget_activate (row);
   g_assert_true (gui_wait_for (sweep_shown, f, 30));
   gui_pump ();
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (ink_sweep_view_get_table (f->sweeps)));
+  wait_drawn (GTK_WIDGET (ink_sweep_view_get_table (f->sweeps)));
   gui_pump ();
 }
 
@@ -474,7 +506,7 @@ test_plots (Fixture *f, gconstpointer data)
   open_sweep (f);
   switch_to (GTK_WIDGET (f->sweeps), "Parallel Coordinates");
   pc = ink_sweep_view_get_parallel_coords (f->sweeps);
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (pc));
+  wait_drawn (GTK_WIDGET (pc));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (pc)));
   g_assert_cmpuint (ink_parallel_coords_get_n_axes (pc), ==, 3);
   g_assert_cmpuint (ink_parallel_coords_get_n_lines (pc), ==, 4);
@@ -506,7 +538,7 @@ test_plots (Fixture *f, gconstpointer data)
     }
   switch_to (GTK_WIDGET (f->sweeps), "Scatter");
   sc = ink_sweep_view_get_scatter (f->sweeps);
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (sc));
+  wait_drawn (GTK_WIDGET (sc));
   g_assert_cmpuint (ink_sweep_scatter_get_n_points (sc), ==, 4);
   if (have_xdotool ())
     {
@@ -640,7 +672,7 @@ open_dialog_on (Fixture *f, const char *dataset)
   xclick (button);
   g_assert_true (gui_wait_for (dialog_shown, NULL, 10));
   d = find_dialog ();
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (d));
+  wait_drawn (GTK_WIDGET (d));
   gui_pump ();
   return d;
 }
