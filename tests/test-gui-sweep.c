@@ -147,6 +147,30 @@ test_plot_model (void)
   g_assert_cmpfloat (g_array_index (ticks, double, 1), ==, 64);
   g_assert_cmpfloat (ink_sweep_axis_position (&plot->axes[1], 16), ==, 0);
   g_assert_cmpfloat (ink_sweep_axis_position (&plot->axes[1], 64), ==, 1);
+  /* a continuous axis: round values inside its range (the log axis:
+   * powers of ten), at least two */
+  {
+    InkSweepAxis lin = { .title = (char *) "x", .min = 0.0266, .max = 0.494 };
+    g_autoptr(GArray) lt = NULL;
+    double want[] = { 0.1, 0.2, 0.3, 0.4 };
+
+    g_array_unref (ticks);
+    ticks = ink_sweep_axis_ticks (&plot->axes[0]);
+    g_assert_cmpuint (ticks->len, >=, 2);
+    for (guint t = 0; t < ticks->len; t++)
+      {
+        double v = g_array_index (ticks, double, t);
+        g_assert_cmpfloat (v, >=, plot->axes[0].min);
+        g_assert_cmpfloat (v, <=, plot->axes[0].max);
+        g_assert_cmpfloat_with_epsilon (log10 (v), round (log10 (v)), 1e-9);
+      }
+    lt = ink_sweep_axis_ticks (&lin);
+    g_assert_cmpuint (lt->len, ==, G_N_ELEMENTS (want));
+    for (guint t = 0; t < lt->len; t++)
+      g_assert_cmpfloat_with_epsilon (g_array_index (lt, double, t), want[t], 1e-12);
+    g_array_unref (ticks);
+    ticks = ink_sweep_axis_ticks (&plot->axes[1]);
+  }
   /* the log axis: the geometric middle of its range in the middle */
   g_assert_cmpfloat_with_epsilon (ink_sweep_axis_position (&plot->axes[0], sqrt (plot->axes[0].min * plot->axes[0].max)),
                                   0.5, 1e-9);

@@ -119,10 +119,12 @@ ink_parallel_coords_draw (InkParallelCoords *self,
 {
   GtkWidget *widget = GTK_WIDGET (self);
   InkSweepPlot *plot = self->plot;
-  GdkRGBA fg, dim;
+  GdkRGBA fg, dim, halo;
   double top = PAD_TOP, bottom = height - PAD_BOTTOM;
 
   ink_lookup_color (widget, "window_fg_color", &fg, "#000000");
+  ink_lookup_color (widget, "window_bg_color", &halo, "#ffffff");
+  halo.alpha = 0.8;
   dim = fg;
   dim.alpha = 0.55;
   if (plot == NULL || plot->n_lines == 0)
@@ -133,7 +135,28 @@ ink_parallel_coords_draw (InkParallelCoords *self,
       return;
     }
 
-  /* the axes, their titles and ticks */
+  /* the lines, the hovered one last and wider */
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  for (guint l = 0; l <= plot->n_lines; l++)
+    {
+      guint line = l < plot->n_lines ? l : (guint) self->hover;
+      GdkRGBA c;
+
+      if (l < plot->n_lines && (int) l == self->hover)
+        continue;
+      if (l == plot->n_lines && self->hover < 0)
+        break;
+      ink_sweep_plot_color (plot, plot->accuracy[line], &c);
+      c.alpha = l == plot->n_lines ? 1 : 0.85;
+      trace_line (self, cr, line, width, height);
+      gdk_cairo_set_source_rgba (cr, &c);
+      cairo_set_line_width (cr, l == plot->n_lines ? 4 : 2);
+      cairo_stroke (cr);
+    }
+
+  /* the axes, their titles and ticks, over the lines: the values stay
+   * legible where lines cross them */
   for (guint a = 0; a < plot->n_axes; a++)
     {
       const InkSweepAxis *axis = &plot->axes[a];
@@ -159,27 +182,7 @@ ink_parallel_coords_draw (InkParallelCoords *self,
       cairo_line_to (cr, round (x) + 0.5, bottom);
       cairo_stroke (cr);
       ink_sweep_axis_draw_ticks (axis, widget, cr, GTK_ORIENTATION_VERTICAL, bottom, top,
-                                 x - 3, x + 3, &dim, x + 5, 0, 0.5, &dim, 0.75);
-    }
-
-  /* the lines, the hovered one last and wider */
-  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-  for (guint l = 0; l <= plot->n_lines; l++)
-    {
-      guint line = l < plot->n_lines ? l : (guint) self->hover;
-      GdkRGBA c;
-
-      if (l < plot->n_lines && (int) l == self->hover)
-        continue;
-      if (l == plot->n_lines && self->hover < 0)
-        break;
-      ink_sweep_plot_color (plot, plot->accuracy[line], &c);
-      c.alpha = l == plot->n_lines ? 1 : 0.85;
-      trace_line (self, cr, line, width, height);
-      gdk_cairo_set_source_rgba (cr, &c);
-      cairo_set_line_width (cr, l == plot->n_lines ? 4 : 2);
-      cairo_stroke (cr);
+                                 x - 3, x + 3, &dim, x + 5, 0, 0.5, &dim, &halo, 0.75);
     }
 
   ink_sweep_plot_legend (plot, widget, cr, width - 78, top + 8, 12, MAX (bottom - top - 16, 20));

@@ -758,6 +758,8 @@ build (InkSweepDialog *self)
   gtk_widget_set_hexpand (self->count_label, TRUE);
   gtk_widget_set_margin_start (self->count_label, 12);
   gtk_widget_set_margin_end (self->count_label, 12);
+  gtk_widget_set_margin_top (self->count_label, 4);
+  gtk_widget_set_margin_bottom (self->count_label, 4);
   gtk_box_append (GTK_BOX (footer), self->count_label);
   gtk_box_append (GTK_BOX (box), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
   gtk_box_append (GTK_BOX (box), footer);

@@ -302,6 +302,37 @@ ink_sweep_axis_ticks (const InkSweepAxis *axis)
       g_array_append_vals (out, axis->distinct->data, axis->distinct->len);
       return out;
     }
+  /* round values: powers of ten on a log axis, multiples of 1, 2 or 5
+   * times a power of ten on a linear one (about n of them) */
+  if (axis->log && axis->min > 0)
+    {
+      int lo = (int) ceil (log10 (axis->min) - 1e-9), hi = (int) floor (log10 (axis->max) + 1e-9);
+      int every = MAX (1, (hi - lo + 1 + (int) n) / ((int) n + 1));
+
+      for (int k = lo; k <= hi; k += every)
+        {
+          double v = pow (10, k);
+          g_array_append_val (out, v);
+        }
+    }
+  else if (!axis->log)
+    {
+      double raw = (axis->max - axis->min) / (n - 1);
+      double mag = pow (10, floor (log10 (raw)));
+      double step = raw / mag < 1.5 ? mag : raw / mag < 3.5 ? 2 * mag : raw / mag < 7.5 ? 5 * mag : 10 * mag;
+
+      for (double k = ceil (axis->min / step - 1e-9); k * step <= axis->max + step * 1e-9; k++)
+        {
+          double v = k * step;
+          if (fabs (v) < step * 1e-9)
+            v = 0;
+          g_array_append_val (out, v);
+        }
+    }
+  if (out->len >= 2)
+    return out;
+  /* too narrow a range for two round values: spread over it */
+  g_array_set_size (out, 0);
   for (guint i = 0; i < n; i++)
     {
       double t = (double) i / (n - 1), v;
@@ -363,6 +394,7 @@ ink_sweep_axis_draw_ticks (const InkSweepAxis *axis,
                            double              xalign,
                            double              yalign,
                            const GdkRGBA      *text,
+                           const GdkRGBA      *halo,
                            double              scale)
 {
   g_autoptr(GArray) ticks = ink_sweep_axis_ticks (axis);
@@ -389,6 +421,16 @@ ink_sweep_axis_draw_ticks (const InkSweepAxis *axis,
       cairo_stroke (cr);
       label = ink_sweep_axis_format (axis, v);
       layout = ink_text_layout (widget, label, scale, FALSE);
+      if (halo)
+        {
+          double lx = vertical ? label_at : at, ly = vertical ? at : label_at;
+          int w, h;
+
+          pango_layout_get_pixel_size (layout, &w, &h);
+          gdk_cairo_set_source_rgba (cr, halo);
+          cairo_rectangle (cr, round (lx - xalign * w) - 2, round (ly - yalign * h), w + 4, h);
+          cairo_fill (cr);
+        }
       gdk_cairo_set_source_rgba (cr, text);
       ink_cairo_show_layout (cr, layout, vertical ? label_at : at, vertical ? at : label_at, xalign, yalign);
     }

@@ -69,15 +69,18 @@ double        ink_sweep_axis_position (const InkSweepAxis *axis,
 /* a value as an axis tick shows it ("0.001", "97.5%", "relu") */
 char         *ink_sweep_axis_format   (const InkSweepAxis *axis,
                                        double              value);
-/* the values to put ticks at (distinct values when few, else spread
- * over the range, log-spaced on a log axis) */
+/* the values to put ticks at: the distinct values when few, else round
+ * values in the range (powers of ten on a log axis, multiples of 1, 2 or
+ * 5 × 10^k on a linear one), else values spread over a range too narrow
+ * for two of those */
 GArray       *ink_sweep_axis_ticks    (const InkSweepAxis *axis);
 
 /* Draws an axis's ticks (ink_sweep_axis_ticks) in the widget's font
  * scaled by `scale`: a stroke across the axis from `from` to `to` (x for
  * a vertical axis, y for a horizontal one) in `mark`, and the value as
  * ink_sweep_axis_format writes it at `label_at` (the same coordinate),
- * anchored by (xalign, yalign), in `text`.  Position 0 of the axis is at
+ * anchored by (xalign, yalign), in `text` (on a box of `halo` when not
+ * NULL: legible over lines drawn before).  Position 0 of the axis is at
  * `start` and 1 at `end`, along it (y for a vertical axis, x for a
  * horizontal one). */
 void          ink_sweep_axis_draw_ticks (const InkSweepAxis *axis,
@@ -93,6 +96,7 @@ void          ink_sweep_axis_draw_ticks (const InkSweepAxis *axis,
                                          double              xalign,
                                          double              yalign,
                                          const GdkRGBA      *text,
+                                         const GdkRGBA      *halo,
                                          double              scale);
 
 /* the colour of an accuracy (grey for NAN) on the plot's scale */

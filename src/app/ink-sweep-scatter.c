@@ -110,10 +110,10 @@ ink_sweep_scatter_draw (InkSweepScatter *self,
   /* the ticks' grid lines across the frame, their values outside it */
   ink_sweep_axis_draw_ticks (xa, widget, cr, GTK_ORIENTATION_HORIZONTAL,
                              left + inset (0) * (right - left), left + inset (1) * (right - left),
-                             top, bottom, &grid, bottom + 4, 0.5, 0, &dim, 0.8);
+                             top, bottom, &grid, bottom + 4, 0.5, 0, &dim, NULL, 0.8);
   ink_sweep_axis_draw_ticks (ya, widget, cr, GTK_ORIENTATION_VERTICAL,
                              bottom - inset (0) * (bottom - top), bottom - inset (1) * (bottom - top),
-                             left, right, &grid, left - 4, 1, 0.5, &dim, 0.8);
+                             left, right, &grid, left - 4, 1, 0.5, &dim, NULL, 0.8);
   {
     g_autofree char *xt = xa->log ? g_strdup_printf (_("%s (log)"), xa->title) : g_strdup (xa->title);
     g_autoptr(PangoLayout) lx = ink_text_layout (widget, xt, 0.9, TRUE);

@@ -189,6 +189,7 @@ struct _Runner
   char         *cli;
   guint         parallel;
   GCancellable *cancel;
+  GMainContext *gui;        /* the window's context, where the events go */
 };
 
 static void refresh_now (InkSweepView *self);
@@ -1024,6 +1025,7 @@ runner_free (Runner *r)
   g_free (r->dir);
   g_free (r->cli);
   g_clear_object (&r->cancel);
+  g_clear_pointer (&r->gui, g_main_context_unref);
   g_free (r);
 }
 
@@ -1077,6 +1079,7 @@ static void
 on_event (const InkSweepEvent *event, gpointer data)
 {
   Runner *r = data;
+  GSource *source;
   Event *e;
 
   if (event->child == NULL)
@@ -1086,7 +1089,14 @@ on_event (const InkSweepEvent *event, gpointer data)
   e->dir = g_strdup (r->dir);
   e->index = event->child->index;
   e->state = event->kind == INK_SWEEP_EVENT_STARTED ? INK_SWEEP_RUNNING : event->child->info.state;
-  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, event_idle, e, (GDestroyNotify) event_free);
+  /* an idle of the window's context, always: never called from here (as
+   * g_main_context_invoke would where this thread could own that context) */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, event_idle, e, (GDestroyNotify) event_free);
+  g_source_set_static_name (source, "[inkling] sweep event");
+  g_source_attach (source, r->gui);
+  g_source_unref (source);
 }
 
 static void
@@ -1096,9 +1106,10 @@ run_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel)
   GError *error = NULL;
   g_autoptr(InkSweep) sweep = ink_sweep_open (r->dir, &error);
   InkSweepLocalOptions opt = { r->cli, r->parallel, 0 };
-  /* ink_sweep_run_local iterates the calling thread's default context:
-   * this thread's own, never the window's (iterating that from here would
-   * run the GUI's sources, and the events' invoke, in this thread) */
+  /* ink_sweep_run_local iterates the calling thread's default context
+   * (its children's exits come there): this thread's own, never the
+   * window's, whose sources (GTK's, the events' idles) would then run in
+   * this thread */
   g_autoptr(GMainContext) ctx = g_main_context_new ();
   gboolean ok;
 
@@ -1157,6 +1168,7 @@ ink_sweep_view_start_local (InkSweepView *self,
   r->cli = ink_sweep_find_cli ();
   r->parallel = parallel;
   r->cancel = g_cancellable_new ();
+  r->gui = g_main_context_ref_thread_default ();
   if (r->cli == NULL)
     {
       toast (self, _("The sweep cannot run: inkling-cli was found neither beside Inkling nor on PATH"));
