@@ -19,7 +19,9 @@
 #
 # A one-node Slurm cluster on this machine, for the tests: sourced (not
 # run) by test-slurm.sh and with-slurm.sh, which define `skip REASON` and
-# `fail REASON` first (each says it in its own protocol and exits).
+# `fail REASON` first (each says it in its own protocol and exits), and
+# may define `down REASON`, what a daemon that does not come up means
+# (fail when not defined).
 #
 #   slurm_cluster_check       skips with the reason unless the cluster can
 #                             start here: root, slurm-wlm, munge and its key
@@ -31,6 +33,14 @@
 #                             folder $T; exports SLURM_CONF; returns once
 #                             the node is idle.  The daemons and $T go at
 #                             exit (an EXIT trap).
+
+cluster_down () {
+  if command -v down >/dev/null 2>&1; then
+    down "$*"
+  else
+    fail "$*"
+  fi
+}
 
 slurm_cluster_check () {
   [ "$(id -u)" = 0 ] || skip "the daemons need root (slurmd runs tasks as their user)"
@@ -67,9 +77,9 @@ slurm_cluster_up () {
   chmod 755 "$T/munge"
   runuser -u munge -- munged --socket="$T/munge/munge.socket" --pid-file="$T/munge/munged.pid" \
     --log-file="$T/munge/munged.log" --seed-file="$T/munge/munged.seed" \
-    || fail "munged did not start"
+    || cluster_down "munged did not start"
   munge -S "$T/munge/munge.socket" -n | unmunge -S "$T/munge/munge.socket" >/dev/null \
-    || fail "munge does not answer on $T/munge/munge.socket"
+    || cluster_down "munge does not answer on $T/munge/munge.socket"
 
   # slurm.conf: absolute paths (the daemons chdir to /), ports of our own
   host=$(hostname -s)
@@ -107,12 +117,12 @@ EOF
   } > "$T/slurm.conf"
   mkdir -p "$T/state" "$T/spool"
   export SLURM_CONF="$T/slurm.conf"
-  slurmctld -f "$T/slurm.conf" || fail "slurmctld did not start"
-  slurmd -f "$T/slurm.conf" || fail "slurmd did not start"
+  slurmctld -f "$T/slurm.conf" || cluster_down "slurmctld did not start"
+  slurmd -f "$T/slurm.conf" || cluster_down "slurmd did not start"
   i=0
   until sinfo -h -o '%T' 2>/dev/null | grep -q idle; do
     i=$((i + 1))
-    [ $i -gt 120 ] && fail "the node did not come up in 60 s ($(sinfo -h 2>&1))"
+    [ $i -gt 120 ] && cluster_down "the node did not come up in 60 s ($(sinfo -h 2>&1))"
     sleep 0.5
   done
 }

@@ -26,7 +26,9 @@
  * row's Open opening the run in the window; the Sweep… dialog from the
  * Design page's button: typed lists changing the count of runs, a bad
  * range refused under its field with Start insensitive, and Start running
- * a sweep here to the end, or Stop stopping it with its runs resumable.
+ * a sweep here to the end (inkling-cli children on the window's data
+ * folder), or Stop stopping it with its runs resumable, Resume and Stop
+ * again; under tests/with-slurm.sh, Start submitting to Slurm.
  * With INK_SHOTS_DIR set, screenshots of each view, light and dark, at
  * 800×600 and 1280×800. */
 
@@ -1013,7 +1015,7 @@ test_dialog_slurm (Fixture *f, gconstpointer data)
   gui_click (slurm);
   g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (slurm)));
   g_assert_cmpstr (count_text (d), ==, "2 runs");
-  gui_click (gui_find_named (GTK_WIDGET (d), "ink-sweep-start"));
+  xclick (gui_find_named (GTK_WIDGET (d), "ink-sweep-start"));
   g_assert_true (gui_wait_for (subtitle_says_slurm, f, 30));
   g_assert_true (gui_wait_for (all_final, f, 240));
   s = ink_sweep_view_get_sweep (f->sweeps);
