@@ -74,10 +74,7 @@ gui_pump (void)
 {
   for (int i = 0; i < 5; i++)
     {
-      /* bounded: a source always ready (an animation whose frames take
-       * longer than their interval on a busy machine) would keep an
-       * unbounded loop here for ever */
-      for (int n = 0; n < 1000 && g_main_context_iteration (NULL, FALSE); n++)
+      while (g_main_context_iteration (NULL, FALSE))
         ;
       g_usleep (2000);
     }
