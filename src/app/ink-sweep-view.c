@@ -632,7 +632,10 @@ bind_cell (GtkSignalListItemFactory *f, GtkListItem *li, InkSweepView *self)
            ? g_strdup_printf ("%u/%u", row->epochs_done, row->epochs_target)
            : g_strdup_printf ("%u", row->epochs_done);
   else if (col == COL_TIME)
-    text = row->seconds > 0 ? ink_format_duration (row->seconds) : g_strdup ("—");
+    /* short runs of a small subset: not "0 s" */
+    text = row->seconds <= 0 ? g_strdup ("—")
+           : row->seconds < 0.5 ? g_strdup (_("< 1 s"))
+           : ink_format_duration (row->seconds);
   gtk_label_set_text (GTK_LABEL (w), text ? text : "");
 }
 
