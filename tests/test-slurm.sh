@@ -38,82 +38,9 @@ case "$CLI" in /*) ;; *) CLI="$(pwd)/$CLI" ;; esac
 skip () { echo "SKIP: $*"; exit 77; }
 fail () { echo "FAIL: $*"; [ -n "${T:-}" ] && for f in "$T"/ctld.log "$T"/d.log; do [ -f "$f" ] && { echo "--- $f"; tail -20 "$f"; }; done; exit 1; }
 
-[ "$(id -u)" = 0 ] || skip "the daemons need root (slurmd runs tasks as their user)"
-for p in munged munge slurmctld slurmd sbatch squeue scancel sinfo; do
-  command -v "$p" >/dev/null 2>&1 || skip "$p is not installed (Debian: apt-get install slurm-wlm munge)"
-done
-[ -r /etc/munge/munge.key ] || skip "/etc/munge/munge.key is missing (the munge package creates it)"
-id munge >/dev/null 2>&1 || skip "there is no munge user"
-
-T=$(mktemp -d /tmp/inkling-slurm-XXXXXX) || fail "mktemp"
-chmod 755 "$T"
-MUNGE_PID="" CTLD_PID="" SLURMD_PID=""
-
-teardown () {
-  for f in "$T/slurmd.pid" "$T/slurmctld.pid"; do
-    [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null
-  done
-  sleep 1
-  for f in "$T/slurmd.pid" "$T/slurmctld.pid"; do
-    [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null
-  done
-  [ -f "$T/munge/munged.pid" ] && kill "$(cat "$T/munge/munged.pid")" 2>/dev/null
-  rm -rf "$T"
-}
-trap teardown EXIT
-trap 'exit 1' INT TERM
-
-# --- munge, as the munge user, on a socket of its own ---
-mkdir -p "$T/munge"
-chown munge:munge "$T/munge"
-chmod 755 "$T/munge"
-runuser -u munge -- munged --socket="$T/munge/munge.socket" --pid-file="$T/munge/munged.pid" \
-  --log-file="$T/munge/munged.log" --seed-file="$T/munge/munged.seed" \
-  || fail "munged did not start"
-munge -S "$T/munge/munge.socket" -n | unmunge -S "$T/munge/munge.socket" >/dev/null \
-  || fail "munge does not answer on $T/munge/munge.socket"
-
-# --- slurm.conf: absolute paths (the daemons chdir to /), free ports ---
-HOST=$(hostname -s)
-CPUS=$(nproc)
-BASE=$(( 20000 + $$ % 20000 ))
-cat > "$T/slurm.conf" <<EOF
-ClusterName=inkling-test
-SlurmctldHost=$HOST
-SlurmctldPort=$BASE
-SlurmdPort=$(( BASE + 1 ))
-AuthType=auth/munge
-AuthInfo=socket=$T/munge/munge.socket
-CredType=cred/munge
-ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
-SelectType=select/cons_tres
-SelectTypeParameters=CR_Core
-StateSaveLocation=$T/state
-SlurmdSpoolDir=$T/spool
-SlurmctldPidFile=$T/slurmctld.pid
-SlurmdPidFile=$T/slurmd.pid
-SlurmctldLogFile=$T/ctld.log
-SlurmdLogFile=$T/d.log
-SlurmUser=root
-ReturnToService=2
-MpiDefault=none
-MailProg=/bin/true
-JobAcctGatherType=jobacct_gather/none
-KillWait=30
-NodeName=$HOST CPUs=$CPUS RealMemory=2000 State=UNKNOWN
-PartitionName=debug Nodes=$HOST Default=YES MaxTime=INFINITE State=UP
-EOF
-mkdir -p "$T/state" "$T/spool"
-export SLURM_CONF="$T/slurm.conf"
-slurmctld -f "$T/slurm.conf" || fail "slurmctld did not start"
-slurmd -f "$T/slurm.conf" || fail "slurmd did not start"
-i=0
-until sinfo -h -o '%T' 2>/dev/null | grep -q idle; do
-  i=$((i + 1))
-  [ $i -gt 120 ] && fail "the node did not come up in 60 s ($(sinfo -h 2>&1))"
-  sleep 0.5
-done
+. "$(dirname "$0")/slurm-cluster.sh"
+slurm_cluster_check
+slurm_cluster_up inkling-slurm KillWait=30
 echo "cluster up: $(sinfo -h)"
 
 # --- the sweep: 4 children, 60 short epochs each ---

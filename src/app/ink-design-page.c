@@ -505,6 +505,13 @@ build_ui (InkDesignPage *self)
   gtk_entry_set_placeholder_text (GTK_ENTRY (self->name), _("Experiment name"));
   gtk_label_set_mnemonic_widget (GTK_LABEL (label), self->name);
   gtk_grid_attach (GTK_GRID (grid), self->name, 1, 0, 1, 1);
+  {
+    /* many runs from this experiment (the window's win.sweep) */
+    GtkWidget *sweep = gtk_button_new_with_mnemonic (_("S_weep…"));
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (sweep), "win.sweep");
+    gtk_widget_set_tooltip_text (sweep, _("Train many runs from this experiment: lists or ranges of its values, on this machine or on a Slurm cluster"));
+    gtk_grid_attach (GTK_GRID (grid), sweep, 2, 0, 1, 1);
+  }
   self->name_error = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (self->name_error), 0.0f);
   gtk_widget_add_css_class (self->name_error, "caption");

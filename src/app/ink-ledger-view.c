@@ -19,7 +19,8 @@
  */
 
 /* The Runs page: the run ledger as a sortable table with rename,
- * overlay, compare, open, trash and undo. */
+ * overlay, compare, open, trash and undo; beside it the Sweeps section
+ * (ink-sweep-view.c), whose runs open the same way. */
 
 #include "config.h"
 
@@ -31,6 +32,7 @@
 #include "ink-ledger-view.h"
 #include "ink-markup.h"
 #include "ink-optimizer.h"
+#include "ink-sweep-view.h"
 
 /* ------------------------------------------------------------------------ */
 /* one run of the list                                                       */
@@ -134,6 +136,8 @@ struct _InkLedgerView
   GtkSortListModel   *sorted;
   GtkButton          *compare_button;
   GtkWidget          *empty;
+  GtkWidget          *sections;      /* GtkStack: "runs", "sweeps" */
+  GtkWidget          *sweeps;        /* InkSweepView */
   GtkWindow          *compare_window; /* weak */
   GPtrArray          *items;         /* InkLedgerItem*, the store's order */
   GHashTable         *pending;       /* run folder → AdwToast* (borrowed): trashed once the toast goes */
@@ -970,6 +974,33 @@ ink_ledger_view_get_column_view (InkLedgerView *self)
   return self->columns;
 }
 
+/* ---- sweeps -------------------------------------------------------------- */
+
+static void
+on_sweep_open_run (InkSweepView *sweeps, gpointer run, InkLedgerView *self)
+{
+  g_signal_emit (self, signals[SIGNAL_OPEN_RUN], 0, run);
+}
+
+static void
+on_section_changed (GtkStack *stack, GParamSpec *pspec, InkLedgerView *self)
+{
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (stack), "sweeps") == 0)
+    ink_sweep_view_reload (INK_SWEEP_VIEW (self->sweeps));
+}
+
+InkSweepView *
+ink_ledger_view_get_sweep_view (InkLedgerView *self)
+{
+  return INK_SWEEP_VIEW (self->sweeps);
+}
+
+void
+ink_ledger_view_show_sweeps (InkLedgerView *self)
+{
+  gtk_stack_set_visible_child_name (GTK_STACK (self->sections), "sweeps");
+}
+
 /* ------------------------------------------------------------------------ */
 
 static void
@@ -1016,7 +1047,7 @@ ink_ledger_view_class_init (InkLedgerViewClass *klass)
 static void
 ink_ledger_view_init (InkLedgerView *self)
 {
-  GtkWidget *header, *title;
+  GtkWidget *header, *title, *runs_box;
   GtkFilterListModel *filtered;
   g_autofree char *dir = ink_ledger_dir ();
   g_autofree char *where = g_strdup_printf (_("Every run is kept in %s with its experiment, history, checkpoint and best model."), dir);
@@ -1032,6 +1063,23 @@ ink_ledger_view_init (InkLedgerView *self)
   gtk_widget_set_margin_end (self->content, 12);
   adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (self->toasts), self->content);
 
+  /* the runs one by one, or grouped in their sweeps */
+  self->sections = gtk_stack_new ();
+  gtk_widget_set_vexpand (self->sections, TRUE);
+  {
+    GtkWidget *switcher = gtk_stack_switcher_new ();
+    gtk_stack_switcher_set_stack (GTK_STACK_SWITCHER (switcher), GTK_STACK (self->sections));
+    gtk_widget_set_halign (switcher, GTK_ALIGN_START);
+    gtk_box_append (GTK_BOX (self->content), switcher);
+    gtk_box_append (GTK_BOX (self->content), self->sections);
+    runs_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+    gtk_stack_add_titled (GTK_STACK (self->sections), runs_box, "runs", _("Runs"));
+    self->sweeps = ink_sweep_view_new ();
+    gtk_stack_add_titled (GTK_STACK (self->sections), self->sweeps, "sweeps", _("Sweeps"));
+    g_signal_connect (self->sweeps, "open-run", G_CALLBACK (on_sweep_open_run), self);
+    g_signal_connect (self->sections, "notify::visible-child-name", G_CALLBACK (on_section_changed), self);
+  }
+
   header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   title = gtk_label_new (where);
   gtk_label_set_wrap (GTK_LABEL (title), TRUE);
@@ -1046,7 +1094,7 @@ ink_ledger_view_init (InkLedgerView *self)
   g_signal_connect (self->compare_button, "clicked", G_CALLBACK (on_compare), self);
   gtk_box_append (GTK_BOX (header), title);
   gtk_box_append (GTK_BOX (header), GTK_WIDGET (self->compare_button));
-  gtk_box_append (GTK_BOX (self->content), header);
+  gtk_box_append (GTK_BOX (runs_box), header);
 
   self->store = g_list_store_new (INK_TYPE_LEDGER_ITEM);
   self->filter = GTK_FILTER (gtk_custom_filter_new (filter_shown, NULL, NULL));
@@ -1079,14 +1127,14 @@ ink_ledger_view_init (InkLedgerView *self)
   gtk_widget_set_vexpand (self->scroller, TRUE);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), GTK_WIDGET (self->columns));
   gtk_widget_add_css_class (self->scroller, "card");
-  gtk_box_append (GTK_BOX (self->content), self->scroller);
+  gtk_box_append (GTK_BOX (runs_box), self->scroller);
 
   self->empty = adw_status_page_new ();
   gtk_widget_set_vexpand (self->empty, TRUE);
   adw_status_page_set_icon_name (ADW_STATUS_PAGE (self->empty), "document-open-recent-symbolic");
   adw_status_page_set_title (ADW_STATUS_PAGE (self->empty), _("No Runs Yet"));
   adw_status_page_set_description (ADW_STATUS_PAGE (self->empty), _("Finished and stopped runs appear here."));
-  gtk_box_append (GTK_BOX (self->content), self->empty);
+  gtk_box_append (GTK_BOX (runs_box), self->empty);
   gtk_widget_set_visible (self->scroller, FALSE);
 }
 

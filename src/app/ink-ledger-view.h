@@ -18,12 +18,13 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* The Runs page: the run ledger as a table. */
+/* The Runs page: the run ledger as a table, and the sweeps. */
 
 #pragma once
 
 #include <gtk/gtk.h>
 #include "ink-ledger.h"
+#include "ink-sweep-view.h"
 
 G_BEGIN_DECLS
 
@@ -57,5 +58,9 @@ GtkColumnView *ink_ledger_view_get_column_view    (InkLedgerView *self);
  * restorable) and drops its row; refuses the run in progress.  The row's
  * trash button offers Undo first. */
 gboolean       ink_ledger_view_trash       (InkLedgerView *self, guint index, GError **error);
+/* The Sweeps section (a switcher above the table shows it): its runs open
+ * through "open-run" too */
+InkSweepView  *ink_ledger_view_get_sweep_view (InkLedgerView *self);
+void           ink_ledger_view_show_sweeps    (InkLedgerView *self);
 
 G_END_DECLS

@@ -36,6 +36,7 @@
 #include "ink-fetch.h"
 #include "ink-layer-editor.h"
 #include "ink-ledger-view.h"
+#include "ink-sweep-dialog.h"
 #include "ink-markup.h"
 #include "ink-model.h"
 #include "ink-preflight.h"
@@ -1434,6 +1435,53 @@ on_open_run (InkLedgerView *view, gpointer run_ptr, InkWindow *self)
   update_actions (self);
 }
 
+/* Sweep… on the Design page: the dialog over the current experiment; its
+ * runs show on the Runs page's Sweeps */
+static void
+show_sweeps (InkWindow *self)
+{
+  ink_ledger_view_show_sweeps (self->runs);
+  adw_view_stack_set_visible_child_name (self->stack, "runs");
+}
+
+static void
+action_sweep (GtkWidget *widget, const char *name, GVariant *param)
+{
+  InkWindow *self = INK_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InkExperiment) exp = ink_design_page_get_experiment (self->design, &error);
+  GtkWidget *dialog;
+
+  if (exp == NULL)
+    {
+      g_autofree char *msg = g_strdup_printf (_("No sweep of this experiment: %s"), error->message);
+      toast (self, msg);
+      return;
+    }
+  /* the children are inkling-cli runs: they get the folder this window
+   * trains on ("mnist" stands for the folder loaded or chosen here, a
+   * relative folder for this process's working directory), not a name
+   * they would resolve again elsewhere */
+  {
+    gboolean mnist = exp->dataset == NULL || *exp->dataset == '\0' ||
+                     g_ascii_strcasecmp (exp->dataset, "mnist") == 0;
+
+    if (mnist ? self->data_dir != NULL : !ink_dataset_is_known (exp->dataset))
+      {
+        g_autofree char *dir = dataset_dir (self, exp->dataset, NULL);
+
+        if (dir)
+          {
+            g_free (exp->dataset);
+            exp->dataset = g_steal_pointer (&dir);
+          }
+      }
+  }
+  dialog = ink_sweep_dialog_new (GTK_WINDOW (self), exp, ink_ledger_view_get_sweep_view (self->runs));
+  g_signal_connect_object (dialog, "started", G_CALLBACK (show_sweeps), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /* ------------------------------------------------------------------------ */
 
 static gboolean
@@ -1564,6 +1612,7 @@ ink_window_class_init (InkWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.get-mnist", NULL, action_get_mnist);
   gtk_widget_class_install_action (widget_class, "win.cancel-fetch", NULL, action_cancel_fetch);
   gtk_widget_class_install_action (widget_class, "win.use-fashion", NULL, action_use_fashion);
+  gtk_widget_class_install_action (widget_class, "win.sweep", NULL, action_sweep);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.start", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.pause", NULL);
