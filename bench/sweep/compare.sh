@@ -39,7 +39,7 @@ PY
 
 now () { date +%s.%N; }
 secs () { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
-best () { "$CLI" sweep report "$1" | sed -n '1p;3p'; }
+best () { "$CLI" sweep report "$1" | sed -n '3p;5p'; "$CLI" sweep status "$1" | sed -n 2p; }
 
 echo "== $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== 16 runs of keras-mnist-mlp, lr × batch, subset $SUBSET, $EPOCHS epochs each"
