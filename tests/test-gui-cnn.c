@@ -598,6 +598,16 @@ test_train_small_cnn (void)
   gui_wait_for (gui_window_within_800x600, win, 5);
   gui_pump ();
   g_assert_true (gui_wait_for (fits_800x600, win, 5));
+  /* nothing of the results lies beyond the window's right edge: the most
+   * frequent mistakes go under the report instead of beside it */
+  {
+    GtkWidget *mistakes = gui_find_label (GTK_WIDGET (evaluate), "Most frequent mistakes");
+    graphene_rect_t b;
+
+    g_assert_nonnull (mistakes);
+    g_assert_true (gtk_widget_compute_bounds (mistakes, GTK_WIDGET (win), &b));
+    g_assert_cmpfloat (b.origin.x + b.size.width, <=, gtk_widget_get_width (GTK_WIDGET (win)));
+  }
   gui_shot (GTK_WIDGET (win), "cnn-evaluate-800.png");
   gtk_window_destroy (GTK_WINDOW (win));
 }

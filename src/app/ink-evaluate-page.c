@@ -33,6 +33,7 @@
 #include "ink-number-field.h"
 #include "ink-markup.h"
 #include "ink-parity-dialog.h"
+#include "ink-reflow.h"
 
 #define N_CLASSES INK_GALLERY_CLASSES
 #define N_TOP_MISTAKES 8
@@ -657,6 +658,43 @@ build_mistakes (InkEvaluatePage *self)
   return card (box, 6, 8);
 }
 
+/* The report and the most frequent mistakes side by side where the right
+ * column is wide enough for both, else the mistakes under the report (an
+ * 800-px window): bin holds the box of the two */
+static void
+report_widths (GtkWidget *bin,
+               int       *wide,
+               int       *narrow)
+{
+  GtkWidget *top = adw_bin_get_child (ADW_BIN (bin));
+  int sum = 0, max = 0, n = 0;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (top); c; c = gtk_widget_get_next_sibling (c))
+    {
+      int w;
+
+      if (!gtk_widget_get_visible (c))
+        continue;
+      gtk_widget_measure (c, GTK_ORIENTATION_HORIZONTAL, -1, &w, NULL, NULL, NULL);
+      sum += w;
+      max = MAX (max, w);
+      n++;
+    }
+  *wide = sum + MAX (n - 1, 0) * gtk_box_get_spacing (GTK_BOX (top));
+  *narrow = max;
+}
+
+static void
+report_arrange (GtkWidget *bin,
+                gboolean   wide)
+{
+  GtkWidget *top = adw_bin_get_child (ADW_BIN (bin));
+  GtkOrientation o = wide ? GTK_ORIENTATION_HORIZONTAL : GTK_ORIENTATION_VERTICAL;
+
+  if (gtk_orientable_get_orientation (GTK_ORIENTABLE (top)) != o)
+    gtk_orientable_set_orientation (GTK_ORIENTABLE (top), o);
+}
+
 static GtkWidget *
 build_results (InkEvaluatePage *self)
 {
@@ -722,7 +760,13 @@ build_results (InkEvaluatePage *self)
   gtk_box_append (GTK_BOX (content), right);
 
   top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  gtk_box_append (GTK_BOX (right), top);
+  {
+    GtkWidget *bin = adw_bin_new ();
+
+    adw_bin_set_child (ADW_BIN (bin), top);
+    ink_reflow_install (bin, report_widths, report_arrange);
+    gtk_box_append (GTK_BOX (right), bin);
+  }
   gtk_box_append (GTK_BOX (top), build_table (self));
   {
     GtkWidget *mistakes = build_mistakes (self);
