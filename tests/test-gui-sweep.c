@@ -299,6 +299,9 @@ xclick_at (GtkWidget *w, double x, double y)
 
   g_assert_true (gtk_widget_get_mapped (w));
   g_assert_true (gtk_widget_compute_point (w, GTK_WIDGET (native), &GRAPHENE_POINT_INIT (x, y), &p));
+  /* a pointer can only click what the window shows */
+  g_assert_true (p.x >= 0 && p.y >= 0 && p.x < gtk_widget_get_width (GTK_WIDGET (native)) &&
+                 p.y < gtk_widget_get_height (GTK_WIDGET (native)));
   gtk_native_get_surface_transform (native, &dx, &dy);
   args = g_strdup_printf ("mousemove --sync --window %%lu %d %d click 1", (int) (p.x + dx), (int) (p.y + dy));
   g_assert_true (xdo (GTK_WIDGET (native), args));
@@ -995,6 +998,24 @@ subtitle_says_slurm (gpointer data)
   return gui_find_label (GTK_WIDGET (f->sweeps), "Slurm job") != NULL;
 }
 
+/* all of w inside its window, where a pointer can click it */
+static gboolean
+in_view (gpointer w)
+{
+  GtkWidget *native = GTK_WIDGET (gtk_widget_get_native (w));
+  graphene_rect_t b;
+
+  return gtk_widget_compute_bounds (w, native, &b) && b.origin.y >= 0 && b.origin.x >= 0 &&
+         b.origin.y + b.size.height <= gtk_widget_get_height (native) &&
+         b.origin.x + b.size.width <= gtk_widget_get_width (native);
+}
+
+static gboolean
+toggle_active (gpointer w)
+{
+  return gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (w));
+}
+
 /* Slurm (under tests/with-slurm.sh's one-node cluster): the dialog's
  * Slurm choice with a partition and a time limit submits the sweep as a
  * job array; the sweep's page names the job and its state follows the
@@ -1012,8 +1033,14 @@ test_dialog_slurm (Fixture *f, gconstpointer data)
   type_into (d, "optimizer.lr", "0.01, 0.001");
   slurm = gui_find_named (GTK_WIDGET (d), "ink-sweep-slurm");
   g_assert_true (gtk_widget_get_sensitive (slurm));
-  gui_click (slurm);
-  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (slurm)));
+  /* the executor choice is below the fields: tabbing to it scrolls it into
+   * view (let the scroll settle), then the pointer clicks it */
+  gtk_widget_grab_focus (slurm);
+  g_assert_true (gui_wait_for (in_view, slurm, 10));
+  wait_ms (500);
+  g_assert_true (in_view (slurm));
+  xclick (slurm);
+  g_assert_true (gui_wait_for (toggle_active, slurm, 10));
   g_assert_cmpstr (count_text (d), ==, "2 runs");
   xclick (gui_find_named (GTK_WIDGET (d), "ink-sweep-start"));
   g_assert_true (gui_wait_for (subtitle_says_slurm, f, 30));
