@@ -601,6 +601,21 @@ chooser_shown (gpointer data)
 }
 
 static gboolean
+chooser_has_file (gpointer file)
+{
+  GtkWidget *chooser = find_file_chooser ();
+  g_autoptr(GFile) chosen = chooser ? gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser)) : NULL;
+
+  return chosen != NULL && g_file_equal (chosen, file);
+}
+
+static gboolean
+widget_sensitive (gpointer w)
+{
+  return gtk_widget_is_sensitive (w);
+}
+
+static gboolean
 copy_shown (gpointer data)
 {
   Fixture *f = data;
@@ -620,7 +635,7 @@ test_open_folder (Fixture *f, gconstpointer data)
   g_autofree char *cmd = g_strdup_printf ("cp -r '%s' '%s'", sweep_dir, copy);
   g_autoptr(GFile) file = g_file_new_for_path (copy);
   g_autoptr(GError) error = NULL;
-  GtkWidget *chooser, *title;
+  GtkWidget *chooser, *title, *open;
   int status;
 
   g_assert_cmpint (g_mkdir_with_parents (parent, 0755), ==, 0);
@@ -634,9 +649,14 @@ test_open_folder (Fixture *f, gconstpointer data)
   chooser = find_file_chooser ();
   g_assert_true (gtk_file_chooser_set_file (GTK_FILE_CHOOSER (chooser), file, &error));
   g_assert_no_error (error);
-  gui_pump ();
-  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+  /* the chooser takes the folder in (and enables Open) a few main loop
+   * turns later on a busy machine; then its Open button */
+  g_assert_true (gui_wait_for (chooser_has_file, file, 10));
+  open = gui_find_button (chooser, "_Open");
+  g_assert_nonnull (open);
+  g_assert_true (gui_wait_for (widget_sensitive, open, 10));
   g_object_set_data_full (G_OBJECT (f->sweeps), "test-copy", g_strdup (copy), g_free);
+  gui_click (open);
   g_assert_true (gui_wait_for (copy_shown, f, 30));
   for (guint i = 0; i < 4; i++)
     g_assert_cmpint (child_at (f, i)->info.state, ==, INK_SWEEP_COMPLETED);
