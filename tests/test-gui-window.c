@@ -719,6 +719,15 @@ file_exists (gpointer path)
 }
 
 static gboolean
+chooser_in_folder (gpointer folder)
+{
+  GtkWidget *chooser = find_file_chooser ();
+  g_autoptr(GFile) current = chooser ? gtk_file_chooser_get_current_folder (GTK_FILE_CHOOSER (chooser)) : NULL;
+
+  return current != NULL && g_file_equal (current, folder);
+}
+
+static gboolean
 saved_toast_shown (gpointer win)
 {
   return gui_find_label (win, "Saved") != NULL;
@@ -772,6 +781,8 @@ test_toast_markup (void)
   g_assert_true (wait_for (chooser_shown, NULL, 10));
   chooser = find_file_chooser ();
   g_assert_true (gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL));
+  /* the folder is taken in a few main loop turns later on a busy machine */
+  g_assert_true (wait_for (chooser_in_folder, folder, 10));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "R&D exp.json");
   gui_pump ();
   gui_click (gui_find_button (chooser, "_Save"));
