@@ -37,6 +37,7 @@
 
 #include "ink-ledger.h"
 #include "ink-model.h"
+#include "ink-openblas.h"
 #include "test-util.h"
 
 /* Drives the inkling-cli executable as a user would. */
@@ -547,6 +548,43 @@ test_version (void)
   g_assert_nonnull (strstr (r.out, "--quiet"));
   g_assert_nonnull (strstr (r.out, "--no-ledger"));
   result_clear (&r);
+}
+
+/* `info` with OpenBLAS's idle-thread timeout unset, then set: the program
+ * re-executes itself with a short one, and keeps the user's */
+static char *
+info_blas_line (const char *timeout)
+{
+  g_auto(GStrv) env = g_get_environ ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  const char *argv[] = { INK_TEST_CLI, "info", NULL };
+  char *line;
+  int status;
+
+  env = g_environ_unsetenv (env, "GOTO_THREAD_TIMEOUT");
+  env = g_environ_unsetenv (env, "INKLING_TIMEOUT_REEXEC");
+  env = timeout != NULL ? g_environ_setenv (env, "OPENBLAS_THREAD_TIMEOUT", timeout, TRUE)
+                        : g_environ_unsetenv (env, "OPENBLAS_THREAD_TIMEOUT");
+  g_spawn_sync (tmpdir, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL,
+                &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  line = strstr (out, "blas: ");
+  g_assert_nonnull (line);
+  return g_strndup (line, strcspn (line, "\n"));
+}
+
+static void
+test_blas_thread_timeout (void)
+{
+  g_autofree char *unset = info_blas_line (NULL);
+  g_autofree char *user = info_blas_line ("28");
+
+  if (!g_str_has_suffix (unset, "(idle after 2^" INK_OPENBLAS_THREAD_TIMEOUT " cycles)"))
+    g_error ("no short idle timeout set: %s", unset);
+  if (!g_str_has_suffix (user, "(idle after 2^28 cycles)"))
+    g_error ("the user's OPENBLAS_THREAD_TIMEOUT not kept: %s", user);
 }
 
 /* every bad flag value is a usage error (2) naming the flag; so is an
@@ -1170,6 +1208,7 @@ main (int argc, char **argv)
     synth_dir = test_synthetic_dir (2000, 500);
   }
   g_test_add_func ("/cli/help", test_help);
+  g_test_add_func ("/cli/blas-thread-timeout", test_blas_thread_timeout);
   g_test_add_func ("/cli/usage-errors", test_usage_errors);
   g_test_add_func ("/cli/errors", test_errors);
   g_test_add_func ("/cli/presets", test_presets);

@@ -763,6 +763,88 @@ test_cnn_network_gradients (void)
 }
 
 /* the Keras MNIST CNN: 1,199,882 parameters, as model.summary() counts them */
+/* The CPU backend splits big image passes across its threads (by sample,
+ * by channel, by element range): every result must equal the one-thread
+ * loops bit for bit, whatever the split.  64×24×24 maps of 33 samples
+ * (an odd count: unequal parts) are past the splitting size. */
+static void
+test_split_passes (void)
+{
+  enum { B = 33, C = 64, H = 24, W = 24 };
+  const gsize n = (gsize) B * C * H * W, n_out = (gsize) B * C * (H / 2) * (W / 2);
+  g_autoptr(InkBackend) be = ink_backend_cpu_new ();
+  const InkBackendOps *ops = be->ops;
+  g_autofree float *x = g_new (float, n), *a = g_new (float, n), *b = g_new (float, n);
+  g_autofree float *ya = g_new (float, n_out), *yb = g_new (float, n_out);
+  g_autofree float *mb = g_new (float, n);
+  g_autofree gint32 *arga = g_new (gint32, n_out), *argb = g_new (gint32, n_out);
+  g_autofree float *xa = g_new (float, n), *xb = g_new (float, n);
+  float gamma[C], beta[C], rma[C], rva[C], rmb[C], rvb[C], isa[C], isb[C];
+  float dga[C], dba[C], dgb[C], dbb[C];
+  InkRng rng;
+
+  ink_rng_init (&rng, 17);
+  for (gsize i = 0; i < n; i++)
+    x[i] = (float) ink_rng_normal (&rng);
+  for (int c = 0; c < C; c++)
+    {
+      gamma[c] = 1.0f + 0.1f * c;
+      beta[c] = 0.01f * c;
+      rma[c] = rmb[c] = 0.0f;
+      rva[c] = rvb[c] = 1.0f;
+    }
+
+  ink_max_pool_forward (C, H, W, 2, 2, B, x, ya, arga);
+  ops->max_pool_forward (be, C, H, W, 2, 2, B, x, yb, argb);
+  g_assert_cmpmem (ya, n_out * sizeof (float), yb, n_out * sizeof (float));
+  g_assert_cmpmem (arga, n_out * sizeof (gint32), argb, n_out * sizeof (gint32));
+  ink_max_pool_backward (C, H, W, 2, 2, B, ya, arga, a);
+  ops->max_pool_backward (be, C, H, W, 2, 2, B, ya, argb, b);
+  g_assert_cmpmem (a, n * sizeof (float), b, n * sizeof (float));
+  ink_avg_pool_forward (C, H, W, 2, 2, B, x, ya);
+  ops->avg_pool_forward (be, C, H, W, 2, 2, B, x, yb);
+  g_assert_cmpmem (ya, n_out * sizeof (float), yb, n_out * sizeof (float));
+  ink_avg_pool_backward (C, H, W, 2, 2, B, ya, a);
+  ops->avg_pool_backward (be, C, H, W, 2, 2, B, ya, b);
+  g_assert_cmpmem (a, n * sizeof (float), b, n * sizeof (float));
+
+  ink_batch_norm_forward (B, C, H * W, x, gamma, beta, 1e-3f, TRUE, 0.9f, rma, rva, a, xa, isa);
+  ops->batch_norm_forward (be, B, C, H * W, x, gamma, beta, 1e-3f, TRUE, 0.9f, rmb, rvb, b, xb,
+                           isb);
+  g_assert_cmpmem (a, n * sizeof (float), b, n * sizeof (float));
+  g_assert_cmpmem (xa, n * sizeof (float), xb, n * sizeof (float));
+  g_assert_cmpmem (rma, sizeof rma, rmb, sizeof rmb);
+  g_assert_cmpmem (rva, sizeof rva, rvb, sizeof rvb);
+  ink_batch_norm_backward (B, C, H * W, x, xa, isa, gamma, TRUE, a, dga, dba);
+  ops->batch_norm_backward (be, B, C, H * W, x, xb, isb, gamma, TRUE, b, dgb, dbb);
+  g_assert_cmpmem (a, n * sizeof (float), b, n * sizeof (float));
+  g_assert_cmpmem (dga, sizeof dga, dgb, sizeof dgb);
+  g_assert_cmpmem (dba, sizeof dba, dbb, sizeof dbb);
+
+  /* ReLU, its derivative, dropout (each element's draw from its index)
+   * and the mask product against plain loops */
+  memcpy (b, x, n * sizeof (float));
+  ops->act_forward (be, INK_ACT_RELU, 0.0f, b, n);
+  for (gsize i = 0; i < n; i++)
+    g_assert_true (b[i] == (x[i] > 0.0f ? x[i] : 0.0f));
+  memcpy (a, x, n * sizeof (float));
+  ops->act_backward (be, INK_ACT_RELU, 0.0f, b, a, n);
+  for (gsize i = 0; i < n; i++)
+    g_assert_true (a[i] == (b[i] > 0.0f ? x[i] : 0.0f));
+  memcpy (b, x, n * sizeof (float));
+  ops->dropout_forward (be, b, mb, n, 0.25f, 99, 3);
+  for (gsize i = 0; i < n; i++)
+    {
+      float m = ink_hash_uniform (99, 3, i) >= 0.25f ? 1.0f / 0.75f : 0.0f;
+
+      if (mb[i] != m || b[i] != x[i] * m)
+        g_error ("dropout element %" G_GSIZE_FORMAT ": mask %g, want %g", i, mb[i], m);
+    }
+  memcpy (a, x, n * sizeof (float));
+  ops->mul (be, a, mb, n);
+  g_assert_cmpmem (a, n * sizeof (float), b, n * sizeof (float));
+}
+
 static void
 test_keras_cnn_params (void)
 {
@@ -1140,6 +1222,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/batch-norm/running-stats", test_batch_norm_running_stats);
   g_test_add_func ("/network/cnn-gradients", test_cnn_network_gradients);
   g_test_add_func ("/network/keras-cnn-params", test_keras_cnn_params);
+  g_test_add_func ("/network/split-passes", test_split_passes);
   g_test_add_func ("/network/shape-refusals", test_shape_refusals);
   g_test_add_func ("/experiment/json", test_experiment_json);
   g_test_add_func ("/experiment/json-errors", test_experiment_json_errors);

@@ -47,10 +47,6 @@
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
 #define INK_CPU_X86 1
-#define INK_HOT __attribute__((target_clones ("arch=x86-64-v4", "arch=x86-64-v3", "default"), \
-                               optimize ("O3")))
-#else
-#define INK_HOT
 #endif
 
 /* With INK_CPU_UPDATE_THREADS=N (N > 1), updates larger than this are
@@ -324,6 +320,9 @@ typedef struct
   GThread     *threads[MAX_PARTS];
   guint        n_helpers;        /* threads started; parts = n_helpers + 1 */
   guint        want_helpers;
+  guint        pass_helpers;     /* helpers the image passes use (0: none) */
+  gboolean     update_split;     /* INK_CPU_UPDATE_THREADS asked to split updates */
+  GMutex       run_lock;         /* one caller of the helpers at a time */
   gboolean     started;
   gboolean     quit;
   guint64      generation;
@@ -448,6 +447,62 @@ static inline CpuCtx *
 cpu_ctx (InkBackend *be)
 {
   return be->ctx;
+}
+
+/* The passes over image layers (activations, dropout, pooling, batch
+ * norm) are split across the helper threads when they touch at least this
+ * many floats: a 64×24×24 map of 128 samples is 4.7 M.  Below it a pass is
+ * over before a woken helper would start. */
+#define PARALLEL_PASS_MIN ((gsize) 1 << 17)
+
+typedef void (*RangeFunc) (gpointer job, gsize begin, gsize end);
+
+typedef struct
+{
+  RangeFunc func;
+  gpointer  job;
+  gsize     n;
+  gsize     align;
+} SplitJob;
+
+static void
+split_part (gpointer data,
+            guint    part,
+            guint    n_parts)
+{
+  const SplitJob *s = data;
+  gsize units = (s->n + s->align - 1) / s->align;
+  gsize begin = MIN (units * part / n_parts * s->align, s->n);
+  gsize end = MIN (units * (part + 1) / n_parts * s->align, s->n);
+
+  if (end > begin)
+    s->func (s->job, begin, end);
+}
+
+/* func (job, begin, end) over [0, n) in parts that start on multiples of
+ * align, across the threads when the pass moves at least PARALLEL_PASS_MIN
+ * floats (floats) and no other thread holds the helpers; the parts
+ * are fixed by n and the thread count, so results do not depend on timing */
+static void
+cpu_split (InkBackend *be,
+           gsize       n,
+           gsize       align,
+           gsize       floats,
+           RangeFunc   func,
+           gpointer    job)
+{
+  CpuCtx *ctx = cpu_ctx (be);
+  SplitJob s = { func, job, n, MAX (align, 1) };
+
+  if (n == 0)
+    return;
+  if (floats < PARALLEL_PASS_MIN || ctx->pass_helpers == 0 || !g_mutex_trylock (&ctx->run_lock))
+    {
+      func (job, 0, n);
+      return;
+    }
+  cpu_run_parallel (ctx, split_part, &s);
+  g_mutex_unlock (&ctx->run_lock);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -720,14 +775,25 @@ act_leaky (float *a,
     a[i] = a[i] > 0.0f ? a[i] : slope * a[i];
 }
 
-static void
-cpu_act_forward (InkBackend    *be,
-                 InkActivation  act,
-                 float          slope,
-                 float         *a,
-                 gsize          n)
+typedef struct
 {
-  switch (act)
+  InkActivation act;
+  float         slope;
+  float        *a;
+  float        *da;
+  const float  *c;   /* act_backward: the activation; mul: the factor */
+} PassJob;
+
+static void
+act_forward_range (gpointer data,
+                   gsize    begin,
+                   gsize    end)
+{
+  const PassJob *j = data;
+  float *a = j->a + begin;
+  gsize n = end - begin;
+
+  switch (j->act)
     {
     case INK_ACT_IDENTITY:
       break;
@@ -741,13 +807,30 @@ cpu_act_forward (InkBackend    *be,
       act_relu (a, n);
       break;
     case INK_ACT_LEAKY_RELU:
-      act_leaky (a, slope, n);
+      act_leaky (a, j->slope, n);
       break;
     case INK_ACT_SOFTMAX:
     default:
-      g_critical ("act_forward: activation %d is not elementwise", (int) act);
       break;
     }
+}
+
+static void
+cpu_act_forward (InkBackend    *be,
+                 InkActivation  act,
+                 float          slope,
+                 float         *a,
+                 gsize          n)
+{
+  PassJob job = { .act = act, .slope = slope, .a = a };
+
+  if (act == INK_ACT_SOFTMAX || (int) act < 0 || act > INK_ACT_LEAKY_RELU)
+    {
+      g_critical ("act_forward: activation %d is not elementwise", (int) act);
+      return;
+    }
+  if (act != INK_ACT_IDENTITY)
+    cpu_split (be, n, 16, n, act_forward_range, &job);
 }
 
 INK_HOT static void
@@ -788,14 +871,16 @@ dact_leaky (const float *a,
 }
 
 static void
-cpu_act_backward (InkBackend    *be,
-                  InkActivation  act,
-                  float          slope,
-                  const float   *a,
-                  float         *da,
-                  gsize          n)
+act_backward_range (gpointer data,
+                    gsize    begin,
+                    gsize    end)
 {
-  switch (act)
+  const PassJob *j = data;
+  const float *a = j->c + begin;
+  float *da = j->da + begin;
+  gsize n = end - begin;
+
+  switch (j->act)
     {
     case INK_ACT_IDENTITY:
       break;
@@ -809,27 +894,45 @@ cpu_act_backward (InkBackend    *be,
       dact_relu (a, da, n);
       break;
     case INK_ACT_LEAKY_RELU:
-      dact_leaky (a, da, slope, n);
+      dact_leaky (a, da, j->slope, n);
       break;
     case INK_ACT_SOFTMAX:
     default:
-      g_critical ("act_backward: activation %d is not elementwise", (int) act);
       break;
     }
 }
 
+static void
+cpu_act_backward (InkBackend    *be,
+                  InkActivation  act,
+                  float          slope,
+                  const float   *a,
+                  float         *da,
+                  gsize          n)
+{
+  PassJob job = { .act = act, .slope = slope, .da = da, .c = a };
+
+  if (act == INK_ACT_SOFTMAX || (int) act < 0 || act > INK_ACT_LEAKY_RELU)
+    {
+      g_critical ("act_backward: activation %d is not elementwise", (int) act);
+      return;
+    }
+  if (act != INK_ACT_IDENTITY)
+    cpu_split (be, n, 16, 2 * n, act_backward_range, &job);
+}
+
 INK_HOT static void
-cpu_dropout_forward (InkBackend *be,
-                     float      *a,
-                     float      *mask,
-                     gsize       n,
-                     float       p,
-                     guint64     seed,
-                     guint64     stream)
+dropout_kernel (float   *a,
+                float   *mask,
+                gsize    begin,
+                gsize    end,
+                float    p,
+                guint64  seed,
+                guint64  stream)
 {
   const float keep_scale = 1.0f / (1.0f - p);
 
-  for (gsize i = 0; i < n; i++)
+  for (gsize i = begin; i < end; i++)
     {
       float m = ink_hash_uniform (seed, stream, i) >= p ? keep_scale : 0.0f;
 
@@ -839,13 +942,67 @@ cpu_dropout_forward (InkBackend *be,
 }
 
 INK_HOT static void
+mul_kernel (float       *x,
+            const float *m,
+            gsize        n)
+{
+  for (gsize i = 0; i < n; i++)
+    x[i] *= m[i];
+}
+
+typedef struct
+{
+  float   *a;
+  float   *mask;
+  float    p;
+  guint64  seed;
+  guint64  stream;
+} DropoutJob;
+
+static void
+dropout_range (gpointer data,
+               gsize    begin,
+               gsize    end)
+{
+  const DropoutJob *j = data;
+
+  /* element i's draw depends on i alone: the same mask however split */
+  dropout_kernel (j->a, j->mask, begin, end, j->p, j->seed, j->stream);
+}
+
+static void
+cpu_dropout_forward (InkBackend *be,
+                     float      *a,
+                     float      *mask,
+                     gsize       n,
+                     float       p,
+                     guint64     seed,
+                     guint64     stream)
+{
+  DropoutJob job = { a, mask, p, seed, stream };
+
+  cpu_split (be, n, 16, 2 * n, dropout_range, &job);
+}
+
+static void
+mul_range (gpointer data,
+           gsize    begin,
+           gsize    end)
+{
+  const PassJob *j = data;
+
+  mul_kernel (j->a + begin, j->c + begin, end - begin);
+}
+
+static void
 cpu_mul (InkBackend  *be,
          float       *x,
          const float *m,
          gsize        n)
 {
-  for (gsize i = 0; i < n; i++)
-    x[i] *= m[i];
+  PassJob job = { .a = x, .c = m };
+
+  cpu_split (be, n, 16, 2 * n, mul_range, &job);
 }
 
 /* One row in place: p = e^(y - max) / Σ e^(y - max). */
@@ -1080,8 +1237,11 @@ cpu_update (InkBackend         *be,
   job.row_len = row_len > 0 ? (gsize) row_len : n;
   job.max_norm = p->max_norm;
 
-  if (n >= PARALLEL_UPDATE_MIN && ctx->want_helpers > 0)
-    cpu_run_parallel (ctx, update_part, &job);
+  if (n >= PARALLEL_UPDATE_MIN && ctx->update_split && g_mutex_trylock (&ctx->run_lock))
+    {
+      cpu_run_parallel (ctx, update_part, &job);
+      g_mutex_unlock (&ctx->run_lock);
+    }
   else
     update_part (&job, 0, 1);
 }
@@ -1220,6 +1380,74 @@ cpu_conv2d_backward (InkBackend        *be,
   ink_conv2d_backward (g, batch, x, w, dy, dw, db, dx, col);
 }
 
+/* pooling and batch norm split over the batch's samples or the layer's
+ * channels: each sample's planes, each channel's statistics, stand alone */
+typedef struct
+{
+  int           channels, height, width, size, stride, spatial;
+  const float  *x;
+  float        *y;
+  gint32       *argmax;
+  const gint32 *argmax_in;
+  const float  *gamma, *beta;
+  float         epsilon, momentum;
+  gboolean      training;
+  float        *running_mean, *running_var, *xhat, *inv_std, *dgamma, *dbeta;
+  const float  *xhat_in, *inv_std_in;
+  int           batch;
+} ImageJob;
+
+static inline gsize
+plane_in (const ImageJob *j)
+{
+  return (gsize) j->channels * j->height * j->width;
+}
+
+static inline gsize
+plane_out (const ImageJob *j)
+{
+  return (gsize) j->channels * ((j->height - j->size) / j->stride + 1) *
+         ((j->width - j->size) / j->stride + 1);
+}
+
+static void
+max_pool_forward_range (gpointer data, gsize begin, gsize end)
+{
+  const ImageJob *j = data;
+
+  ink_max_pool_forward (j->channels, j->height, j->width, j->size, j->stride, (int) (end - begin),
+                        j->x + begin * plane_in (j), j->y + begin * plane_out (j),
+                        j->argmax + begin * plane_out (j));
+}
+
+static void
+max_pool_backward_range (gpointer data, gsize begin, gsize end)
+{
+  const ImageJob *j = data;
+
+  ink_max_pool_backward (j->channels, j->height, j->width, j->size, j->stride, (int) (end - begin),
+                         j->x + begin * plane_out (j), j->argmax_in + begin * plane_out (j),
+                         j->y + begin * plane_in (j));
+}
+
+static void
+avg_pool_forward_range (gpointer data, gsize begin, gsize end)
+{
+  const ImageJob *j = data;
+
+  ink_avg_pool_forward (j->channels, j->height, j->width, j->size, j->stride, (int) (end - begin),
+                        j->x + begin * plane_in (j), j->y + begin * plane_out (j));
+}
+
+static void
+avg_pool_backward_range (gpointer data, gsize begin, gsize end)
+{
+  const ImageJob *j = data;
+
+  ink_avg_pool_backward (j->channels, j->height, j->width, j->size, j->stride, (int) (end - begin),
+                         j->x + begin * plane_out (j), j->y + begin * plane_in (j));
+}
+
 static void
 cpu_max_pool_forward (InkBackend  *be,
                       int          channels,
@@ -1232,7 +1460,11 @@ cpu_max_pool_forward (InkBackend  *be,
                       float       *y,
                       gint32      *argmax)
 {
-  ink_max_pool_forward (channels, height, width, size, stride, batch, x, y, argmax);
+  ImageJob job = { .channels = channels, .height = height, .width = width, .size = size,
+                   .stride = stride, .x = x, .y = y, .argmax = argmax };
+
+  cpu_split (be, (gsize) MAX (batch, 0), 1, (gsize) MAX (batch, 0) * plane_in (&job),
+             max_pool_forward_range, &job);
 }
 
 static void
@@ -1247,7 +1479,11 @@ cpu_max_pool_backward (InkBackend   *be,
                        const gint32 *argmax,
                        float        *dx)
 {
-  ink_max_pool_backward (channels, height, width, size, stride, batch, dy, argmax, dx);
+  ImageJob job = { .channels = channels, .height = height, .width = width, .size = size,
+                   .stride = stride, .x = dy, .y = dx, .argmax_in = argmax };
+
+  cpu_split (be, (gsize) MAX (batch, 0), 1, (gsize) MAX (batch, 0) * plane_in (&job),
+             max_pool_backward_range, &job);
 }
 
 static void
@@ -1261,7 +1497,11 @@ cpu_avg_pool_forward (InkBackend  *be,
                       const float *x,
                       float       *y)
 {
-  ink_avg_pool_forward (channels, height, width, size, stride, batch, x, y);
+  ImageJob job = { .channels = channels, .height = height, .width = width, .size = size,
+                   .stride = stride, .x = x, .y = y };
+
+  cpu_split (be, (gsize) MAX (batch, 0), 1, (gsize) MAX (batch, 0) * plane_in (&job),
+             avg_pool_forward_range, &job);
 }
 
 static void
@@ -1275,7 +1515,32 @@ cpu_avg_pool_backward (InkBackend  *be,
                        const float *dy,
                        float       *dx)
 {
-  ink_avg_pool_backward (channels, height, width, size, stride, batch, dy, dx);
+  ImageJob job = { .channels = channels, .height = height, .width = width, .size = size,
+                   .stride = stride, .x = dy, .y = dx };
+
+  cpu_split (be, (gsize) MAX (batch, 0), 1, (gsize) MAX (batch, 0) * plane_in (&job),
+             avg_pool_backward_range, &job);
+}
+
+static void
+batch_norm_forward_range (gpointer data, gsize begin, gsize end)
+{
+  const ImageJob *j = data;
+
+  ink_batch_norm_forward_channels (j->batch, j->channels, j->spatial, (int) begin, (int) end,
+                                   j->x, j->gamma, j->beta, j->epsilon, j->training,
+                                   j->momentum, j->running_mean, j->running_var, j->y,
+                                   j->xhat, j->inv_std);
+}
+
+static void
+batch_norm_backward_range (gpointer data, gsize begin, gsize end)
+{
+  const ImageJob *j = data;
+
+  ink_batch_norm_backward_channels (j->batch, j->channels, j->spatial, (int) begin, (int) end,
+                                    j->x, j->xhat_in, j->inv_std_in, j->gamma, j->training,
+                                    j->y, j->dgamma, j->dbeta);
 }
 
 static void
@@ -1295,8 +1560,14 @@ cpu_batch_norm_forward (InkBackend  *be,
                         float       *xhat,
                         float       *inv_std)
 {
-  ink_batch_norm_forward (batch, channels, spatial, x, gamma, beta, epsilon, training,
-                          momentum, running_mean, running_var, y, xhat, inv_std);
+  ImageJob job = { .batch = batch, .channels = channels, .spatial = spatial, .x = x,
+                   .gamma = gamma, .beta = beta, .epsilon = epsilon, .training = training,
+                   .momentum = momentum, .running_mean = running_mean,
+                   .running_var = running_var, .y = y, .xhat = xhat, .inv_std = inv_std };
+
+  cpu_split (be, (gsize) MAX (channels, 0), 1,
+             3 * (gsize) MAX (batch, 0) * MAX (channels, 0) * MAX (spatial, 0),
+             batch_norm_forward_range, &job);
 }
 
 static void
@@ -1313,8 +1584,13 @@ cpu_batch_norm_backward (InkBackend  *be,
                          float       *dgamma,
                          float       *dbeta)
 {
-  ink_batch_norm_backward (batch, channels, spatial, dy, xhat, inv_std, gamma, training,
-                           dx, dgamma, dbeta);
+  ImageJob job = { .batch = batch, .channels = channels, .spatial = spatial, .x = dy,
+                   .xhat_in = xhat, .inv_std_in = inv_std, .gamma = gamma,
+                   .training = training, .y = dx, .dgamma = dgamma, .dbeta = dbeta };
+
+  cpu_split (be, (gsize) MAX (channels, 0), 1,
+             3 * (gsize) MAX (batch, 0) * MAX (channels, 0) * MAX (spatial, 0),
+             batch_norm_backward_range, &job);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1361,15 +1637,28 @@ ink_backend_cpu_new (void)
   InkBackend *be = g_new0 (InkBackend, 1);
   CpuCtx *ctx = g_new0 (CpuCtx, 1);
   const char *env;
+  int threads;
 
   g_mutex_init (&ctx->lock);
   g_cond_init (&ctx->work_cond);
   g_cond_init (&ctx->done_cond);
+  g_mutex_init (&ctx->run_lock);
   ctx->kernel = pick_update_kernel ();
-  ctx->want_helpers = 0;
+  /* as many threads as OpenBLAS runs (OPENBLAS_NUM_THREADS=1: none) */
+#ifdef OPENBLAS_VERSION
+  threads = openblas_get_num_threads ();
+#else
+  threads = (int) g_get_num_processors ();
+#endif
+  ctx->pass_helpers = (guint) CLAMP (threads, 1, MAX_PARTS) - 1;
+  ctx->want_helpers = ctx->pass_helpers;
   env = g_getenv ("INK_CPU_UPDATE_THREADS");
   if (env != NULL && *env != '\0')
-    ctx->want_helpers = CLAMP (g_ascii_strtoull (env, NULL, 10), 1, MAX_PARTS) - 1;
+    {
+      ctx->want_helpers = CLAMP (g_ascii_strtoull (env, NULL, 10), 1, MAX_PARTS) - 1;
+      ctx->update_split = ctx->want_helpers > 0;
+      ctx->pass_helpers = ctx->want_helpers;
+    }
 
   be->ops = &cpu_ops;
   be->ctx = ctx;
@@ -1401,6 +1690,7 @@ cpu_destroy (InkBackend *be)
     g_thread_join (ctx->threads[i]);
 
   g_mutex_clear (&ctx->lock);
+  g_mutex_clear (&ctx->run_lock);
   g_cond_clear (&ctx->work_cond);
   g_cond_clear (&ctx->done_cond);
   g_free (ctx);

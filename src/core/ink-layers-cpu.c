@@ -536,7 +536,7 @@ ink_conv2d_backward (const InkConvGeom *g,
 /* ------------------------------------------------------------------------ */
 /* pooling */
 
-void
+INK_HOT void
 ink_max_pool_forward (int          channels,
                       int          height,
                       int          width,
@@ -566,26 +566,24 @@ ink_max_pool_forward (int          channels,
               const float *r1 = r0 + width;
               const gint32 base = 2 * oy * width;
 
+              /* without branches (ties keep the earlier candidate), so
+               * that the compiler can vectorize across ox */
               for (int ox = 0; ox < ow; ox++)
                 {
+                  const gint32 i0 = base + 2 * ox;
                   float m = r0[2 * ox];
-                  gint32 best = base + 2 * ox;
+                  gint32 best = i0;
+                  float v;
 
-                  if (r0[2 * ox + 1] > m)
-                    {
-                      m = r0[2 * ox + 1];
-                      best = base + 2 * ox + 1;
-                    }
-                  if (r1[2 * ox] > m)
-                    {
-                      m = r1[2 * ox];
-                      best = base + width + 2 * ox;
-                    }
-                  if (r1[2 * ox + 1] > m)
-                    {
-                      m = r1[2 * ox + 1];
-                      best = base + width + 2 * ox + 1;
-                    }
+                  v = r0[2 * ox + 1];
+                  best = v > m ? i0 + 1 : best;
+                  m = v > m ? v : m;
+                  v = r1[2 * ox];
+                  best = v > m ? i0 + width : best;
+                  m = v > m ? v : m;
+                  v = r1[2 * ox + 1];
+                  best = v > m ? i0 + width + 1 : best;
+                  m = v > m ? v : m;
                   out[oy * ow + ox] = m;
                   arg[oy * ow + ox] = best;
                 }
@@ -733,10 +731,33 @@ ink_batch_norm_forward (int          batch,
                         float       *xhat,
                         float       *inv_std)
 {
+  ink_batch_norm_forward_channels (batch, channels, spatial, 0, channels, x, gamma, beta,
+                                   epsilon, training, momentum, running_mean, running_var,
+                                   y, xhat, inv_std);
+}
+
+void
+ink_batch_norm_forward_channels (int          batch,
+                                 int          channels,
+                                 int          spatial,
+                                 int          c_begin,
+                                 int          c_end,
+                                 const float *x,
+                                 const float *gamma,
+                                 const float *beta,
+                                 float        epsilon,
+                                 gboolean     training,
+                                 float        momentum,
+                                 float       *running_mean,
+                                 float       *running_var,
+                                 float       *y,
+                                 float       *xhat,
+                                 float       *inv_std)
+{
   const gsize m = (gsize) batch * spatial;
   const gsize cs = (gsize) channels * spatial;
 
-  for (int c = 0; c < channels; c++)
+  for (int c = c_begin; c < c_end; c++)
     {
       double mean, var;
       float mu, is;
@@ -802,10 +823,29 @@ ink_batch_norm_backward (int          batch,
                          float       *dgamma,
                          float       *dbeta)
 {
+  ink_batch_norm_backward_channels (batch, channels, spatial, 0, channels, dy, xhat, inv_std,
+                                    gamma, training, dx, dgamma, dbeta);
+}
+
+void
+ink_batch_norm_backward_channels (int          batch,
+                                  int          channels,
+                                  int          spatial,
+                                  int          c_begin,
+                                  int          c_end,
+                                  const float *dy,
+                                  const float *xhat,
+                                  const float *inv_std,
+                                  const float *gamma,
+                                  gboolean     training,
+                                  float       *dx,
+                                  float       *dgamma,
+                                  float       *dbeta)
+{
   const gsize m = (gsize) batch * spatial;
   const gsize cs = (gsize) channels * spatial;
 
-  for (int c = 0; c < channels; c++)
+  for (int c = c_begin; c < c_end; c++)
     {
       double sum_dy = 0.0, sum_dy_xhat = 0.0;
 

@@ -30,6 +30,15 @@
 
 G_BEGIN_DECLS
 
+/* The hot loops of the CPU code, compiled for three x86-64 levels
+ * (AVX-512, AVX2, baseline) with -O3 vectorization, picked at load time */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define INK_HOT __attribute__((target_clones ("arch=x86-64-v4", "arch=x86-64-v3", "default"), \
+                               optimize ("O3")))
+#else
+#define INK_HOT
+#endif
+
 typedef struct
 {
   int channels;     /* input */
@@ -148,5 +157,19 @@ void ink_batch_norm_forward  (int batch, int channels, int spatial, const float 
 void ink_batch_norm_backward (int batch, int channels, int spatial, const float *dy,
                               const float *xhat, const float *inv_std, const float *gamma,
                               gboolean training, float *dx, float *dgamma, float *dbeta);
+
+/* the same for channels [c_begin, c_end) only (each channel is independent:
+ * the CPU backend splits a layer's channels across its threads) */
+void ink_batch_norm_forward_channels  (int batch, int channels, int spatial,
+                                       int c_begin, int c_end, const float *x,
+                                       const float *gamma, const float *beta, float epsilon,
+                                       gboolean training, float momentum,
+                                       float *running_mean, float *running_var,
+                                       float *y, float *xhat, float *inv_std);
+void ink_batch_norm_backward_channels (int batch, int channels, int spatial,
+                                       int c_begin, int c_end, const float *dy,
+                                       const float *xhat, const float *inv_std,
+                                       const float *gamma, gboolean training,
+                                       float *dx, float *dgamma, float *dbeta);
 
 G_END_DECLS

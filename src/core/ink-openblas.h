@@ -36,9 +36,13 @@ G_BEGIN_DECLS
  * re-exec) with OMP_WAIT_POLICY=PASSIVE when OMP_WAIT_POLICY is unset:
  * oneDNN's OpenMP threads (the convolutions) would otherwise spin while
  * OpenBLAS's pthreads run the dense products, and on 2 cores that made a
- * keras-mnist-cnn epoch over twice as slow.  Returns only when no re-exec
+ * keras-mnist-cnn epoch over twice as slow; and with
+ * OPENBLAS_THREAD_TIMEOUT=INK_OPENBLAS_THREAD_TIMEOUT when neither it nor
+ * GOTO_THREAD_TIMEOUT is set (OpenBLAS's idle threads spin shorter).  Returns only when no re-exec
  * was needed (or it failed, which is then reported by
  * ink_openblas_describe). */
+#define INK_OPENBLAS_THREAD_TIMEOUT "22"
+
 void        ink_openblas_reexec_if_needed (char **argv);
 
 /* "SkylakeX", "Haswell", "Prescott", ... */
