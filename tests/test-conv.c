@@ -845,6 +845,91 @@ test_split_passes (void)
   g_assert_cmpmem (a, n * sizeof (float), b, n * sizeof (float));
 }
 
+/* A training pass keeps the tensor between two convolutions in oneDNN's
+ * nChw16c order: the same loss, gradients and input gradient as a backend
+ * that keeps NCHW throughout, and the first convolution's output is the
+ * NCHW one reordered.  Run again by meson with INKLING_CONV=im2col (the
+ * fallback converting around im2col). */
+static void
+test_blocked_layouts (void)
+{
+  InkLayerSpec layers[] = {
+    { .kind = INK_LAYER_CONV2D, .filters = 16, .kernel_h = 3, .kernel_w = 3, .stride = 1,
+      .padding = INK_PADDING_VALID, .activation = INK_ACT_RELU },
+    { .kind = INK_LAYER_CONV2D, .filters = 32, .kernel_h = 3, .kernel_w = 3, .stride = 2,
+      .padding = INK_PADDING_SAME, .activation = INK_ACT_RELU },
+    { .kind = INK_LAYER_CONV2D, .filters = 16, .kernel_h = 2, .kernel_w = 2, .stride = 1,
+      .padding = INK_PADDING_VALID, .activation = INK_ACT_TANH },
+    { .kind = INK_LAYER_DENSE, .units = 5, .activation = INK_ACT_SOFTMAX },
+  };
+  InkNetSpec spec = {
+    .n_inputs = 3 * 9 * 8, .n_layers = G_N_ELEMENTS (layers), .layers = layers,
+    .loss = INK_LOSS_CROSS_ENTROPY, .init = INK_INIT_GLOROT_UNIFORM, .leaky_slope = 0.01f,
+    .in_channels = 3, .in_height = 9, .in_width = 8,
+  };
+  g_autoptr(InkBackend) be = ink_backend_cpu_new ();
+  g_autoptr(InkBackend) be_plain = ink_backend_cpu_new ();
+  InkBackendOps plain_ops = *be->ops;
+  const InkBackendOps *own_ops = be_plain->ops;
+  g_autofree float *x = g_new (float, CNN_B * spec.n_inputs);
+  g_autofree float *params = NULL, *grads = NULL, *dx = NULL, *act0 = NULL;
+  gint32 labels[CNN_B] = { 4, 0, 2 };
+  double loss[2];
+  gsize n_act0 = 0;
+  InkRng rng;
+
+  g_assert_true (be->ops->conv_blocked);
+  plain_ops.conv_blocked = FALSE;
+  be_plain->ops = &plain_ops;
+  ink_rng_init (&rng, 43);
+  fill_random (&rng, x, CNN_B * spec.n_inputs, 1.0f);
+
+  for (int k = 0; k < 2; k++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(InkNetwork) net = ink_network_new (&spec, k == 0 ? be : be_plain, CNN_B, &error);
+
+      g_assert_no_error (error);
+      if (params == NULL)
+        {
+          ink_network_init_params (net, 9);
+          params = g_new (float, net->n_params);
+          ink_network_get_params (net, params);
+        }
+      ink_network_set_params (net, params);
+      loss[k] = cnn_loss (net, x, labels, TRUE);
+      ink_network_backward (net, x, CNN_B, TRUE);
+      if (k == 0)
+        {
+          grads = g_memdup2 (net->grads, net->n_params * sizeof (float));
+          dx = g_memdup2 (net->d_input, CNN_B * spec.n_inputs * sizeof (float));
+          n_act0 = (gsize) CNN_B * net->shape[0].n_outputs;
+          act0 = g_memdup2 (net->act[0], n_act0 * sizeof (float));
+          continue;
+        }
+
+      g_assert_cmpfloat_with_epsilon (loss[0], loss[1], 1e-6);
+      for (gsize i = 0; i < net->n_params; i++)
+        if (fabsf (grads[i] - net->grads[i]) > 1e-5f * (1.0f + fabsf (net->grads[i])))
+          g_error ("gradient %" G_GSIZE_FORMAT ": %g blocked, %g plain", i, grads[i], net->grads[i]);
+      for (gsize i = 0; i < (gsize) CNN_B * spec.n_inputs; i++)
+        if (fabsf (dx[i] - net->d_input[i]) > 1e-5f * (1.0f + fabsf (net->d_input[i])))
+          g_error ("input gradient %" G_GSIZE_FORMAT ": %g blocked, %g plain", i, dx[i],
+                   net->d_input[i]);
+      {
+        g_autofree float *want = g_new (float, n_act0);
+        const InkLayerShape *sh = &net->shape[0];
+
+        ink_nchw_to_blocked (net->act[0], want, CNN_B, sh->channels, sh->height * sh->width);
+        for (gsize i = 0; i < n_act0; i++)
+          if (fabsf (act0[i] - want[i]) > 1e-6f * (1.0f + fabsf (want[i])))
+            g_error ("conv 1 output %" G_GSIZE_FORMAT ": %g, want %g in nChw16c order", i,
+                     act0[i], want[i]);
+      }
+    }
+  be_plain->ops = own_ops;
+}
+
 static void
 test_keras_cnn_params (void)
 {
@@ -1223,6 +1308,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/network/cnn-gradients", test_cnn_network_gradients);
   g_test_add_func ("/network/keras-cnn-params", test_keras_cnn_params);
   g_test_add_func ("/network/split-passes", test_split_passes);
+  g_test_add_func ("/network/blocked-layouts", test_blocked_layouts);
   g_test_add_func ("/network/shape-refusals", test_shape_refusals);
   g_test_add_func ("/experiment/json", test_experiment_json);
   g_test_add_func ("/experiment/json-errors", test_experiment_json_errors);

@@ -1629,6 +1629,7 @@ static const InkBackendOps cpu_ops = {
   .avg_pool_backward = cpu_avg_pool_backward,
   .batch_norm_forward = cpu_batch_norm_forward,
   .batch_norm_backward = cpu_batch_norm_backward,
+  .conv_blocked = TRUE,
 };
 
 InkBackend *

@@ -235,6 +235,12 @@ struct _InkBackendOps
   gboolean (*get_tf32)     (InkBackend *be);
   /* free and total device memory in bytes; FALSE when the query failed */
   gboolean (*mem_info)     (InkBackend *be, gsize *free_bytes, gsize *total_bytes);
+
+  /* TRUE: conv2d takes InkConvGeom.src_blocked / dst_blocked (the CPU
+   * backend, whose oneDNN kernels want nChw16c: a training pass then keeps
+   * the tensors between two convolutions in that order, without the
+   * reorders to NCHW and back) */
+  gboolean   conv_blocked;
 };
 
 struct _InkBackend
@@ -295,8 +301,9 @@ InkBackend *ink_backend_cpu_new      (void);
  * Bump INK_BACKEND_MODULE_ABI whenever InkBackend, InkBackendOps or a type
  * they pass (InkConvGeom, InkOptParams, InkAffine) change, so that a stale
  * installed module is refused rather than misread.
- * 3: the image layers (conv2d, pooling, batch norm) joined the table. */
-#define INK_BACKEND_MODULE_ABI 3
+ * 3: the image layers (conv2d, pooling, batch norm) joined the table.
+ * 4: InkConvGeom's src_blocked/dst_blocked, InkBackendOps.conv_blocked. */
+#define INK_BACKEND_MODULE_ABI 4
 
 /* Typed helpers over ops->alloc/free for the common case. */
 static inline float *

@@ -295,10 +295,13 @@ ink_dnnl_conv_new (const InkConvGeom  *g,
   c->g = *g;
   c->batch = batch;
 
-  dnnl_memory_desc_init_by_tag (&src, 4, src_dims, dnnl_f32, dnnl_nchw);
+  /* the caller's tensors: NCHW, or nChw16c where the geometry says so */
+  dnnl_memory_desc_init_by_tag (&src, 4, src_dims, dnnl_f32,
+                                g->src_blocked ? dnnl_nChw16c : dnnl_nchw);
   dnnl_memory_desc_init_by_tag (&wei, 4, wei_dims, dnnl_f32, dnnl_oihw);
   dnnl_memory_desc_init_by_tag (&bias, 1, bias_dims, dnnl_f32, dnnl_x);
-  dnnl_memory_desc_init_by_tag (&dst, 4, dst_dims, dnnl_f32, dnnl_nchw);
+  dnnl_memory_desc_init_by_tag (&dst, 4, dst_dims, dnnl_f32,
+                                g->dst_blocked ? dnnl_nChw16c : dnnl_nchw);
   dnnl_memory_desc_init_by_tag (&src_a, 4, src_dims, dnnl_f32, act_tag);
   dnnl_memory_desc_init_by_tag (&wei_a, 4, wei_dims, dnnl_f32, wei_tag);
   dnnl_memory_desc_init_by_tag (&dst_a, 4, dst_dims, dnnl_f32, act_tag);

@@ -465,6 +465,106 @@ arena_of (float *col)
 }
 
 void
+ink_nchw_to_blocked (const float *x,
+                     float       *y,
+                     int          batch,
+                     int          channels,
+                     int          spatial)
+{
+  for (gsize n = 0; n < (gsize) batch; n++)
+    for (int c = 0; c < channels; c++)
+      {
+        const float *src = x + (n * channels + c) * spatial;
+        float *dst = y + (n * channels + c / 16 * 16) * spatial + c % 16;
+
+        for (int s = 0; s < spatial; s++)
+          dst[(gsize) s * 16] = src[s];
+      }
+}
+
+void
+ink_blocked_to_nchw (const float *x,
+                     float       *y,
+                     int          batch,
+                     int          channels,
+                     int          spatial)
+{
+  for (gsize n = 0; n < (gsize) batch; n++)
+    for (int c = 0; c < channels; c++)
+      {
+        const float *src = x + (n * channels + c / 16 * 16) * spatial + c % 16;
+        float *dst = y + (n * channels + c) * spatial;
+
+        for (int s = 0; s < spatial; s++)
+          dst[s] = src[(gsize) s * 16];
+      }
+}
+
+/* im2col + sgemm (no oneDNN here, or INKLING_CONV=im2col) on tensors a
+ * blocked geometry gives in nChw16c order: through NCHW copies */
+static const float *
+plain_input (const float *x,
+             gboolean     blocked,
+             int          batch,
+             int          channels,
+             int          spatial,
+             float      **tmp)
+{
+  if (!blocked || x == NULL)
+    return x;
+  *tmp = g_new (float, (gsize) batch * channels * spatial);
+  ink_blocked_to_nchw (x, *tmp, batch, channels, spatial);
+  return *tmp;
+}
+
+static void
+forward_im2col_any (const InkConvGeom *g,
+                    int                batch,
+                    const float       *x,
+                    const float       *w,
+                    const float       *b,
+                    float             *y,
+                    float             *col)
+{
+  InkConvGeom plain = *g;
+  const int in_s = g->height * g->width, out_s = g->out_h * g->out_w;
+  g_autofree float *xt = NULL, *yt = NULL;
+
+  plain.src_blocked = plain.dst_blocked = 0;
+  x = plain_input (x, g->src_blocked, batch, g->channels, in_s, &xt);
+  if (g->dst_blocked)
+    yt = g_new (float, (gsize) batch * g->filters * out_s);
+  ink_conv2d_forward_im2col (&plain, batch, x, w, b, yt != NULL ? yt : y, col);
+  if (yt != NULL)
+    ink_nchw_to_blocked (yt, y, batch, g->filters, out_s);
+}
+
+static void
+backward_im2col_any (const InkConvGeom *g,
+                     int                batch,
+                     const float       *x,
+                     const float       *w,
+                     const float       *dy,
+                     float             *dw,
+                     float             *db,
+                     float             *dx,
+                     float             *col)
+{
+  InkConvGeom plain = *g;
+  const int in_s = g->height * g->width, out_s = g->out_h * g->out_w;
+  g_autofree float *xt = NULL, *dyt = NULL, *dxt = NULL;
+
+  plain.src_blocked = plain.dst_blocked = 0;
+  x = plain_input (x, g->src_blocked, batch, g->channels, in_s, &xt);
+  dy = plain_input (dy, g->dst_blocked, batch, g->filters, out_s, &dyt);
+  if (dx != NULL && g->src_blocked)
+    dxt = g_new (float, (gsize) batch * g->channels * in_s);
+  ink_conv2d_backward_im2col (&plain, batch, x, w, dy, dw, db, dxt != NULL ? dxt : dx, col);
+  if (dxt != NULL)
+    ink_nchw_to_blocked (dxt, dx, batch, g->channels, in_s);
+}
+
+void
 ink_conv2d_forward (const InkConvGeom *g,
                     int                batch,
                     const float       *x,
@@ -480,7 +580,7 @@ ink_conv2d_forward (const InkConvGeom *g,
 
   if (!dnnl_begin (g, batch, &chunk, &main, &tail))
     {
-      ink_conv2d_forward_im2col (g, batch, x, w, b, y, col);
+      forward_im2col_any (g, batch, x, w, b, y, col);
       return;
     }
   for (int s0 = 0; s0 < batch; s0 += chunk)
@@ -509,7 +609,7 @@ ink_conv2d_backward (const InkConvGeom *g,
 
   if (!dnnl_begin (g, batch, &chunk, &main, &tail))
     {
-      ink_conv2d_backward_im2col (g, batch, x, w, dy, dw, db, dx, col);
+      backward_im2col_any (g, batch, x, w, dy, dw, db, dx, col);
       return;
     }
   /* after the arena: a chunk's dW and db, added to the batch's */

@@ -52,7 +52,17 @@ typedef struct
   int pad_left;
   int out_h;
   int out_w;
+  /* the input / output (and their gradients) in oneDNN's nChw16c order
+   * instead of NCHW: [N][C/16][H][W][16].  Set only where the backend says
+   * it takes them (InkBackendOps.conv_blocked) and the channels are a
+   * multiple of 16, between two convolutions of a training pass. */
+  int src_blocked;
+  int dst_blocked;
 } InkConvGeom;
+
+/* NCHW ↔ nChw16c for channels a multiple of 16 (the same count of floats) */
+void ink_nchw_to_blocked (const float *x, float *y, int batch, int channels, int spatial);
+void ink_blocked_to_nchw (const float *x, float *y, int batch, int channels, int spatial);
 
 /* The conv2d workspace bound: the im2col columns and output staging of a
  * chunk of samples, (C·kh·kw + F) × out_h·out_w floats each, or oneDNN's

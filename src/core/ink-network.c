@@ -51,6 +51,8 @@ typedef struct
   float      *col;            /* conv2d: the backend's workspace (ops->conv2d_workspace) */
   gsize       col_floats;     /* ... its size */
   gboolean    bn_training;    /* the last forward normalized with the batch's statistics */
+  gboolean   *blocked;        /* per layer: the last forward left its output in
+                               * nChw16c order (a training pass, conv → conv) */
 } InkNetworkPrivate;
 
 static inline InkNetworkPrivate *
@@ -649,11 +651,41 @@ ink_conv_geom_from_shape (const InkLayerSpec  *ls,
   };
 }
 
+/* layer l's geometry, with the layouts of its input and output as the
+ * last forward pass left them */
 static InkConvGeom
 conv_geom (const InkNetwork *net,
            int               l)
 {
-  return ink_conv_geom_from_shape (&net->spec->layers[l], &net->shape[l]);
+  const InkNetworkPrivate *priv = (const InkNetworkPrivate *) net;
+  InkConvGeom g = ink_conv_geom_from_shape (&net->spec->layers[l], &net->shape[l]);
+
+  g.src_blocked = l > 0 && priv->blocked[l - 1];
+  g.dst_blocked = priv->blocked[l];
+  return g;
+}
+
+/* Whether a training pass keeps layer l's output in the backend's blocked
+ * order: a convolution feeding a convolution, channels a multiple of 16, no
+ * dropout (its masks follow NCHW positions, as the GPU draws them).  Only
+ * the two convolutions and the elementwise activation between them touch
+ * such a tensor; an evaluation pass keeps NCHW everywhere, for the feature
+ * maps and saliency read from act[]. */
+static gboolean
+keeps_blocked (const InkNetwork *net,
+               int               l,
+               gboolean          training)
+{
+  /* INKLING_CONV_PLAIN=1: NCHW throughout (to measure the difference) */
+  static int plain = -1;
+  const InkNetSpec *spec = net->spec;
+  const InkLayerSpec *ls = &spec->layers[l];
+
+  if (plain < 0)
+    plain = g_getenv ("INKLING_CONV_PLAIN") != NULL;
+  return training && !plain && net->be->ops->conv_blocked && l + 1 < spec->n_layers &&
+         ls->kind == INK_LAYER_CONV2D && spec->layers[l + 1].kind == INK_LAYER_CONV2D &&
+         ls->filters % 16 == 0 && ls->dropout == 0.0f;
 }
 
 static inline gboolean
@@ -707,6 +739,7 @@ ink_network_new (const InkNetSpec  *spec,
   priv->argmax = g_new0 (gint32 *, L);
   priv->xhat = g_new0 (float *, L);
   priv->inv_std = g_new0 (float *, L);
+  priv->blocked = g_new0 (gboolean, L);
   net->shape = g_new0 (InkLayerShape, L);
   net->s_offset = g_new0 (gsize, L);
   if (!ink_net_spec_shapes (spec, net->shape, &local_error))
@@ -837,6 +870,7 @@ ink_network_free (InkNetwork *net)
   g_free (priv->argmax);
   g_free (priv->xhat);
   g_free (priv->inv_std);
+  g_free (priv->blocked);
   g_free (net->w_offset);
   g_free (net->b_offset);
   g_free (net->shape);
@@ -982,6 +1016,8 @@ ink_network_forward (InkNetwork  *net,
   stream_base = dropout_stream * (guint64) (spec->n_layers + 1);
   in = x;
 
+  for (int l = 0; l < spec->n_layers; l++)
+    priv->blocked[l] = keeps_blocked (net, l, training);
   priv->input_dropped = FALSE;
   if (training && spec->input_dropout > 0.0f)
     {
