@@ -801,6 +801,26 @@ test_split_passes (void)
   ink_max_pool_backward (C, H, W, 2, 2, B, ya, arga, a);
   ops->max_pool_backward (be, C, H, W, 2, 2, B, ya, argb, b);
   g_assert_cmpmem (a, n * sizeof (float), b, n * sizeof (float));
+  /* from nChw16c, with ties (values on a coarse grid): the same maxima,
+   * the same first-of-equal argmax, the gradient back in nChw16c */
+  for (gsize i = 0; i < n; i++)
+    a[i] = floorf (x[i] * 2.0f);
+  ink_max_pool_forward (C, H, W, 3, 2, B, a, ya, arga);
+  ink_nchw_to_blocked (a, b, B, C, H * W);
+  memset (yb, 0, n_out * sizeof (float));
+  ops->max_pool_forward_blocked (be, C, H, W, 3, 2, B, b, yb, argb);
+  {
+    const gsize n3 = (gsize) B * C * ((H - 3) / 2 + 1) * ((W - 3) / 2 + 1);
+
+    g_assert_cmpmem (ya, n3 * sizeof (float), yb, n3 * sizeof (float));
+    g_assert_cmpmem (arga, n3 * sizeof (gint32), argb, n3 * sizeof (gint32));
+    ink_max_pool_backward (C, H, W, 3, 2, B, ya, arga, a);
+    ink_nchw_to_blocked (a, xa, B, C, H * W);
+    ops->max_pool_backward_blocked (be, C, H, W, 3, 2, B, ya, argb, b);
+    g_assert_cmpmem (xa, n * sizeof (float), b, n * sizeof (float));
+    ink_blocked_to_nchw (b, xb, B, C, H * W);
+    g_assert_cmpmem (a, n * sizeof (float), xb, n * sizeof (float));
+  }
   ink_avg_pool_forward (C, H, W, 2, 2, B, x, ya);
   ops->avg_pool_forward (be, C, H, W, 2, 2, B, x, yb);
   g_assert_cmpmem (ya, n_out * sizeof (float), yb, n_out * sizeof (float));
@@ -845,10 +865,10 @@ test_split_passes (void)
   g_assert_cmpmem (a, n * sizeof (float), b, n * sizeof (float));
 }
 
-/* A training pass keeps the tensor between two convolutions in oneDNN's
- * nChw16c order: the same loss, gradients and input gradient as a backend
- * that keeps NCHW throughout, and the first convolution's output is the
- * NCHW one reordered.  Run again by meson with INKLING_CONV=im2col (the
+/* A training pass keeps the tensor between two convolutions, and between a
+ * convolution and a max pooling, in oneDNN's nChw16c order: the same loss,
+ * gradients and input gradient as a backend that keeps NCHW throughout,
+ * and the first convolution's output is the NCHW one reordered.  Run again by meson with INKLING_CONV=im2col (the
  * fallback converting around im2col). */
 static void
 test_blocked_layouts (void)
@@ -857,7 +877,8 @@ test_blocked_layouts (void)
     { .kind = INK_LAYER_CONV2D, .filters = 16, .kernel_h = 3, .kernel_w = 3, .stride = 1,
       .padding = INK_PADDING_VALID, .activation = INK_ACT_RELU },
     { .kind = INK_LAYER_CONV2D, .filters = 32, .kernel_h = 3, .kernel_w = 3, .stride = 2,
-      .padding = INK_PADDING_SAME, .activation = INK_ACT_RELU },
+      .padding = INK_PADDING_SAME, .activation = INK_ACT_LEAKY_RELU },
+    { .kind = INK_LAYER_MAX_POOL, .pool_size = 2, .stride = 1 },
     { .kind = INK_LAYER_CONV2D, .filters = 16, .kernel_h = 2, .kernel_w = 2, .stride = 1,
       .padding = INK_PADDING_VALID, .activation = INK_ACT_TANH },
     { .kind = INK_LAYER_DENSE, .units = 5, .activation = INK_ACT_SOFTMAX },

@@ -1449,6 +1449,66 @@ avg_pool_backward_range (gpointer data, gsize begin, gsize end)
 }
 
 static void
+max_pool_forward_blocked_range (gpointer data, gsize begin, gsize end)
+{
+  const ImageJob *j = data;
+
+  ink_max_pool_forward_blocked (j->channels, j->height, j->width, j->size, j->stride,
+                                (int) (end - begin), j->x + begin * plane_in (j),
+                                j->y + begin * plane_out (j), j->argmax + begin * plane_out (j));
+}
+
+static void
+max_pool_backward_blocked_range (gpointer data, gsize begin, gsize end)
+{
+  const ImageJob *j = data;
+
+  ink_max_pool_backward_blocked (j->channels, j->height, j->width, j->size, j->stride,
+                                 (int) (end - begin), j->x + begin * plane_out (j),
+                                 j->argmax_in + begin * plane_out (j), j->y + begin * plane_in (j));
+}
+
+static void
+cpu_max_pool_forward_blocked (InkBackend  *be,
+                              int          channels,
+                              int          height,
+                              int          width,
+                              int          size,
+                              int          stride,
+                              int          batch,
+                              const float *x,
+                              float       *y,
+                              gint32      *argmax)
+{
+  ImageJob job = { .channels = channels, .height = height, .width = width, .size = size,
+                   .stride = stride, .x = x, .y = y, .argmax = argmax };
+
+  g_return_if_fail (channels % 16 == 0);
+  cpu_split (be, (gsize) MAX (batch, 0), 1, (gsize) MAX (batch, 0) * plane_in (&job),
+             max_pool_forward_blocked_range, &job);
+}
+
+static void
+cpu_max_pool_backward_blocked (InkBackend   *be,
+                               int           channels,
+                               int           height,
+                               int           width,
+                               int           size,
+                               int           stride,
+                               int           batch,
+                               const float  *dy,
+                               const gint32 *argmax,
+                               float        *dx)
+{
+  ImageJob job = { .channels = channels, .height = height, .width = width, .size = size,
+                   .stride = stride, .x = dy, .y = dx, .argmax_in = argmax };
+
+  g_return_if_fail (channels % 16 == 0);
+  cpu_split (be, (gsize) MAX (batch, 0), 1, (gsize) MAX (batch, 0) * plane_in (&job),
+             max_pool_backward_blocked_range, &job);
+}
+
+static void
 cpu_max_pool_forward (InkBackend  *be,
                       int          channels,
                       int          height,
@@ -1630,6 +1690,8 @@ static const InkBackendOps cpu_ops = {
   .batch_norm_forward = cpu_batch_norm_forward,
   .batch_norm_backward = cpu_batch_norm_backward,
   .conv_blocked = TRUE,
+  .max_pool_forward_blocked = cpu_max_pool_forward_blocked,
+  .max_pool_backward_blocked = cpu_max_pool_backward_blocked,
 };
 
 InkBackend *

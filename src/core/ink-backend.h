@@ -241,6 +241,14 @@ struct _InkBackendOps
    * the tensors between two convolutions in that order, without the
    * reorders to NCHW and back) */
   gboolean   conv_blocked;
+  /* max pooling of an nChw16c input (a convolution's output in such a pass):
+   * y and argmax in NCHW; backward writes dx in nChw16c.  NULL: none. */
+  void     (*max_pool_forward_blocked)  (InkBackend *be, int channels, int height, int width,
+                                         int size, int stride, int batch, const float *x,
+                                         float *y, gint32 *argmax);
+  void     (*max_pool_backward_blocked) (InkBackend *be, int channels, int height, int width,
+                                         int size, int stride, int batch, const float *dy,
+                                         const gint32 *argmax, float *dx);
 };
 
 struct _InkBackend
@@ -302,7 +310,8 @@ InkBackend *ink_backend_cpu_new      (void);
  * they pass (InkConvGeom, InkOptParams, InkAffine) change, so that a stale
  * installed module is refused rather than misread.
  * 3: the image layers (conv2d, pooling, batch norm) joined the table.
- * 4: InkConvGeom's src_blocked/dst_blocked, InkBackendOps.conv_blocked. */
+ * 4: InkConvGeom's src_blocked/dst_blocked, InkBackendOps.conv_blocked and
+ *    the blocked max pooling. */
 #define INK_BACKEND_MODULE_ABI 4
 
 /* Typed helpers over ops->alloc/free for the common case. */

@@ -722,6 +722,93 @@ ink_max_pool_forward (int          channels,
     }
 }
 
+/* the same pooling of an input in nChw16c order (channels a multiple of 16):
+ * the output and argmax in NCHW as ink_max_pool_forward gives them, the 16
+ * channels of a block side by side in the vector lanes */
+INK_HOT void
+ink_max_pool_forward_blocked (int          channels,
+                              int          height,
+                              int          width,
+                              int          size,
+                              int          stride,
+                              int          batch,
+                              const float *x,
+                              float       *y,
+                              gint32      *argmax)
+{
+  const int oh = (height - size) / stride + 1;
+  const int ow = (width - size) / stride + 1;
+  const gsize plane = (gsize) height * width, out_plane = (gsize) oh * ow;
+
+  for (gsize nb = 0; nb < (gsize) batch * (channels / 16); nb++)
+    {
+      const float *xb = x + nb * 16 * plane;
+      float *yb = y + nb * 16 * out_plane;
+      gint32 *ab = argmax + nb * 16 * out_plane;
+
+      for (int oy = 0; oy < oh; oy++)
+        for (int ox = 0; ox < ow; ox++)
+          {
+            const gint32 first = (oy * stride) * width + ox * stride;
+            float m[16];
+            gint32 best[16];
+
+            for (int k = 0; k < 16; k++)
+              {
+                m[k] = xb[(gsize) first * 16 + k];
+                best[k] = first;
+              }
+            /* strictly greater: the first of equal maxima wins */
+            for (int i = 0; i < size; i++)
+              for (int j = 0; j < size; j++)
+                {
+                  const gint32 idx = (oy * stride + i) * width + ox * stride + j;
+                  const float *v = xb + (gsize) idx * 16;
+
+                  for (int k = 0; k < 16; k++)
+                    {
+                      best[k] = v[k] > m[k] ? idx : best[k];
+                      m[k] = v[k] > m[k] ? v[k] : m[k];
+                    }
+                }
+            for (int k = 0; k < 16; k++)
+              {
+                yb[k * out_plane + oy * ow + ox] = m[k];
+                ab[k * out_plane + oy * ow + ox] = best[k];
+              }
+          }
+    }
+}
+
+/* dx in nChw16c order, dy and argmax in NCHW */
+void
+ink_max_pool_backward_blocked (int           channels,
+                               int           height,
+                               int           width,
+                               int           size,
+                               int           stride,
+                               int           batch,
+                               const float  *dy,
+                               const gint32 *argmax,
+                               float        *dx)
+{
+  const int oh = (height - size) / stride + 1;
+  const int ow = (width - size) / stride + 1;
+  const gsize plane = (gsize) height * width, out_plane = (gsize) oh * ow;
+
+  memset (dx, 0, sizeof (float) * batch * channels * plane);
+  for (gsize nc = 0; nc < (gsize) batch * channels; nc++)
+    {
+      float *block = dx + nc / 16 * 16 * plane;
+      const int lane = nc % 16;
+      const float *d = dy + nc * out_plane;
+      const gint32 *arg = argmax + nc * out_plane;
+
+      for (gsize o = 0; o < out_plane; o++)
+        block[(gsize) arg[o] * 16 + lane] += d[o];
+    }
+}
+
 void
 ink_max_pool_backward (int           channels,
                        int           height,

@@ -145,6 +145,13 @@ void ink_max_pool_forward  (int channels, int height, int width, int size, int s
                             int batch, const float *x, float *y, gint32 *argmax);
 void ink_max_pool_backward (int channels, int height, int width, int size, int stride,
                             int batch, const float *dy, const gint32 *argmax, float *dx);
+/* the same with x (forward) or dx (backward) in nChw16c order, channels a
+ * multiple of 16; y, dy and argmax in NCHW, equal to the plain functions' */
+void ink_max_pool_forward_blocked  (int channels, int height, int width, int size, int stride,
+                                    int batch, const float *x, float *y, gint32 *argmax);
+void ink_max_pool_backward_blocked (int channels, int height, int width, int size, int stride,
+                                    int batch, const float *dy, const gint32 *argmax,
+                                    float *dx);
 void ink_avg_pool_forward  (int channels, int height, int width, int size, int stride,
                             int batch, const float *x, float *y);
 void ink_avg_pool_backward (int channels, int height, int width, int size, int stride,

@@ -666,11 +666,12 @@ conv_geom (const InkNetwork *net,
 }
 
 /* Whether a training pass keeps layer l's output in the backend's blocked
- * order: a convolution feeding a convolution, channels a multiple of 16, no
- * dropout (its masks follow NCHW positions, as the GPU draws them).  Only
- * the two convolutions and the elementwise activation between them touch
- * such a tensor; an evaluation pass keeps NCHW everywhere, for the feature
- * maps and saliency read from act[]. */
+ * order: a convolution feeding a convolution or a max pooling, channels a
+ * multiple of 16, no dropout (its masks follow NCHW positions, as the GPU
+ * draws them).  Only the convolution, the elementwise activation after it
+ * and the next layer touch such a tensor (the pooling's output is NCHW); an
+ * evaluation pass keeps NCHW everywhere, for the feature maps and saliency
+ * read from act[]. */
 static gboolean
 keeps_blocked (const InkNetwork *net,
                int               l,
@@ -681,11 +682,18 @@ keeps_blocked (const InkNetwork *net,
   const InkNetSpec *spec = net->spec;
   const InkLayerSpec *ls = &spec->layers[l];
 
+  const InkBackendOps *ops = net->be->ops;
+  InkLayerKind next;
+
   if (plain < 0)
     plain = g_getenv ("INKLING_CONV_PLAIN") != NULL;
-  return training && !plain && net->be->ops->conv_blocked && l + 1 < spec->n_layers &&
-         ls->kind == INK_LAYER_CONV2D && spec->layers[l + 1].kind == INK_LAYER_CONV2D &&
-         ls->filters % 16 == 0 && ls->dropout == 0.0f;
+  if (!training || plain || !ops->conv_blocked || l + 1 >= spec->n_layers ||
+      ls->kind != INK_LAYER_CONV2D || ls->filters % 16 != 0 || ls->dropout != 0.0f)
+    return FALSE;
+  next = spec->layers[l + 1].kind;
+  return next == INK_LAYER_CONV2D ||
+         (next == INK_LAYER_MAX_POOL && ops->max_pool_forward_blocked != NULL &&
+          ops->max_pool_backward_blocked != NULL);
 }
 
 static inline gboolean
@@ -1055,8 +1063,9 @@ ink_network_forward (InkNetwork  *net,
           }
           break;
         case INK_LAYER_MAX_POOL:
-          ops->max_pool_forward (be, sh->in_channels, sh->in_height, sh->in_width, ls->pool_size,
-                                 ls->stride, batch, in, y, priv->argmax[l]);
+          (l > 0 && priv->blocked[l - 1] ? ops->max_pool_forward_blocked : ops->max_pool_forward)
+            (be, sh->in_channels, sh->in_height, sh->in_width, ls->pool_size, ls->stride, batch,
+             in, y, priv->argmax[l]);
           break;
         case INK_LAYER_AVG_POOL:
           ops->avg_pool_forward (be, sh->in_channels, sh->in_height, sh->in_width, ls->pool_size,
@@ -1166,9 +1175,10 @@ ink_network_backward (InkNetwork  *net,
               break;
             case INK_LAYER_MAX_POOL:
               if (din != NULL)
-                ops->max_pool_backward (be, sh->in_channels, sh->in_height, sh->in_width,
-                                        ls->pool_size, ls->stride, batch, net->delta[l],
-                                        priv->argmax[l], din);
+                (l > 0 && priv->blocked[l - 1] ? ops->max_pool_backward_blocked
+                                               : ops->max_pool_backward)
+                  (be, sh->in_channels, sh->in_height, sh->in_width, ls->pool_size, ls->stride,
+                   batch, net->delta[l], priv->argmax[l], din);
               break;
             case INK_LAYER_AVG_POOL:
               if (din != NULL)
