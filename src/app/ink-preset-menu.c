@@ -59,7 +59,7 @@ static const struct
   { "theano-mlp", N_("784-500-10 · the Theano tutorial · 98.3% in about 45 min") },
   { "lenet-5", N_("6@5×5, 16@5×5, 120, 84, 10 · LeCun et al. 1998, modern form · the paper: 0.95% error") },
   { "keras-mnist-cnn", N_("32@3×3, 64@3×3, pool, 128, 10 · the Keras CNN example, Adadelta · Keras: 99.25% · "
-                          "about 73 s an epoch here, 12 epochs") },
+                          "about 35 s an epoch here, 12 epochs") },
   { "best-cnn", N_("3 × (conv, batch norm, pool), 256, 10, warped digits · the best single network here · "
                    "99.68% in 35–45 min") },
 };
