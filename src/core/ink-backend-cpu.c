@@ -1690,6 +1690,7 @@ static const InkBackendOps cpu_ops = {
   .batch_norm_forward = cpu_batch_norm_forward,
   .batch_norm_backward = cpu_batch_norm_backward,
   .conv_blocked = TRUE,
+  .conv_relu = TRUE,
   .max_pool_forward_blocked = cpu_max_pool_forward_blocked,
   .max_pool_backward_blocked = cpu_max_pool_backward_blocked,
 };

@@ -241,6 +241,8 @@ struct _InkBackendOps
    * the tensors between two convolutions in that order, without the
    * reorders to NCHW and back) */
   gboolean   conv_blocked;
+  /* TRUE: conv2d_forward applies ReLU itself when InkConvGeom.relu */
+  gboolean   conv_relu;
   /* max pooling of an nChw16c input (a convolution's output in such a pass):
    * y and argmax in NCHW; backward writes dx in nChw16c.  NULL: none. */
   void     (*max_pool_forward_blocked)  (InkBackend *be, int channels, int height, int width,
@@ -310,8 +312,8 @@ InkBackend *ink_backend_cpu_new      (void);
  * they pass (InkConvGeom, InkOptParams, InkAffine) change, so that a stale
  * installed module is refused rather than misread.
  * 3: the image layers (conv2d, pooling, batch norm) joined the table.
- * 4: InkConvGeom's src_blocked/dst_blocked, InkBackendOps.conv_blocked and
- *    the blocked max pooling. */
+ * 4: InkConvGeom's src_blocked/dst_blocked/relu, InkBackendOps.conv_blocked,
+ *    conv_relu and the blocked max pooling. */
 #define INK_BACKEND_MODULE_ABI 4
 
 /* Typed helpers over ops->alloc/free for the common case. */

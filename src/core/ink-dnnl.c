@@ -269,6 +269,8 @@ ink_dnnl_conv_new (const InkConvGeom  *g,
   dnnl_memory_desc_t src, wei, bias, dst, src_a, wei_a, dst_a;
   dnnl_convolution_desc_t fwd_d, bd_d, bw_d;
   dnnl_primitive_desc_t fwd_pd = NULL, bd_pd = NULL, bw_pd = NULL;
+  dnnl_primitive_attr_t fwd_attr = NULL;
+  dnnl_post_ops_t relu_ops = NULL;
   dnnl_dims_t src_dims = { batch, g->channels, g->height, g->width };
   dnnl_dims_t wei_dims = { g->filters, g->channels, g->kernel_h, g->kernel_w };
   dnnl_dims_t bias_dims = { g->filters };
@@ -306,11 +308,20 @@ ink_dnnl_conv_new (const InkConvGeom  *g,
   dnnl_memory_desc_init_by_tag (&wei_a, 4, wei_dims, dnnl_f32, wei_tag);
   dnnl_memory_desc_init_by_tag (&dst_a, 4, dst_dims, dnnl_f32, act_tag);
 
-  /* forward */
+  /* forward, with ReLU as a post-op where the geometry asks for it */
+  if (g->relu &&
+      (dnnl_post_ops_create (&relu_ops) != dnnl_success ||
+       dnnl_post_ops_append_eltwise (relu_ops, 1.0f, dnnl_eltwise_relu, 0.0f, 0.0f) != dnnl_success ||
+       dnnl_primitive_attr_create (&fwd_attr) != dnnl_success ||
+       dnnl_primitive_attr_set_post_ops (fwd_attr, relu_ops) != dnnl_success))
+    {
+      failed = "forward (ReLU post-op)";
+      goto fail;
+    }
   if (dnnl_convolution_forward_desc_init (&fwd_d, dnnl_forward_training, dnnl_convolution_direct,
                                           &src_a, &wei_a, &bias, &dst_a,
                                           strides, pad_l, pad_r) != dnnl_success ||
-      dnnl_primitive_desc_create (&fwd_pd, &fwd_d, NULL, engine, NULL) != dnnl_success ||
+      dnnl_primitive_desc_create (&fwd_pd, &fwd_d, fwd_attr, engine, NULL) != dnnl_success ||
       !prim_create (&c->fwd, fwd_pd) ||
       !prim_add_arg (&c->fwd, DNNL_ARG_SRC, FALSE, &src, QMD (fwd_pd, dnnl_query_src_md, 0)) ||
       !prim_add_arg (&c->fwd, DNNL_ARG_WEIGHTS, FALSE, &wei, QMD (fwd_pd, dnnl_query_weights_md, 0)) ||
@@ -360,6 +371,10 @@ ink_dnnl_conv_new (const InkConvGeom  *g,
   if (bd_pd != NULL)
     dnnl_primitive_desc_destroy (bd_pd);
   dnnl_primitive_desc_destroy (bw_pd);
+  if (fwd_attr != NULL)
+    dnnl_primitive_attr_destroy (fwd_attr);
+  if (relu_ops != NULL)
+    dnnl_post_ops_destroy (relu_ops);
   return c;
 
 fail:
@@ -373,6 +388,10 @@ fail:
     dnnl_primitive_desc_destroy (bd_pd);
   if (bw_pd != NULL)
     dnnl_primitive_desc_destroy (bw_pd);
+  if (fwd_attr != NULL)
+    dnnl_primitive_attr_destroy (fwd_attr);
+  if (relu_ops != NULL)
+    dnnl_post_ops_destroy (relu_ops);
   ink_dnnl_conv_free (c);
   return NULL;
 }

@@ -530,13 +530,16 @@ forward_im2col_any (const InkConvGeom *g,
   const int in_s = g->height * g->width, out_s = g->out_h * g->out_w;
   g_autofree float *xt = NULL, *yt = NULL;
 
-  plain.src_blocked = plain.dst_blocked = 0;
+  plain.src_blocked = plain.dst_blocked = plain.relu = 0;
   x = plain_input (x, g->src_blocked, batch, g->channels, in_s, &xt);
   if (g->dst_blocked)
     yt = g_new (float, (gsize) batch * g->filters * out_s);
   ink_conv2d_forward_im2col (&plain, batch, x, w, b, yt != NULL ? yt : y, col);
   if (yt != NULL)
     ink_nchw_to_blocked (yt, y, batch, g->filters, out_s);
+  if (g->relu)
+    for (gsize i = 0; i < (gsize) batch * g->filters * out_s; i++)
+      y[i] = y[i] > 0.0f ? y[i] : 0.0f;
 }
 
 static void
@@ -554,7 +557,7 @@ backward_im2col_any (const InkConvGeom *g,
   const int in_s = g->height * g->width, out_s = g->out_h * g->out_w;
   g_autofree float *xt = NULL, *dyt = NULL, *dxt = NULL;
 
-  plain.src_blocked = plain.dst_blocked = 0;
+  plain.src_blocked = plain.dst_blocked = plain.relu = 0;
   x = plain_input (x, g->src_blocked, batch, g->channels, in_s, &xt);
   dy = plain_input (dy, g->dst_blocked, batch, g->filters, out_s, &dyt);
   if (dx != NULL && g->src_blocked)
@@ -580,6 +583,7 @@ ink_conv2d_forward (const InkConvGeom *g,
 
   if (!dnnl_begin (g, batch, &chunk, &main, &tail))
     {
+      /* also without blocked tensors: the fused ReLU */
       forward_im2col_any (g, batch, x, w, b, y, col);
       return;
     }

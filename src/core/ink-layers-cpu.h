@@ -58,6 +58,9 @@ typedef struct
    * multiple of 16, between two convolutions of a training pass. */
   int src_blocked;
   int dst_blocked;
+  /* forward: the output is max(0, conv) (ReLU fused into the convolution,
+   * no pass of its own); set only where InkBackendOps.conv_relu */
+  int relu;
 } InkConvGeom;
 
 /* NCHW ↔ nChw16c for channels a multiple of 16 (the same count of floats) */

@@ -651,6 +651,16 @@ ink_conv_geom_from_shape (const InkLayerSpec  *ls,
   };
 }
 
+/* a convolution whose ReLU the backend applies in the same call */
+static inline gboolean
+fuses_relu (const InkNetwork *net,
+            int               l)
+{
+  const InkLayerSpec *ls = &net->spec->layers[l];
+
+  return ls->kind == INK_LAYER_CONV2D && ls->activation == INK_ACT_RELU && net->be->ops->conv_relu;
+}
+
 /* layer l's geometry, with the layouts of its input and output as the
  * last forward pass left them */
 static InkConvGeom
@@ -662,6 +672,7 @@ conv_geom (const InkNetwork *net,
 
   g.src_blocked = l > 0 && priv->blocked[l - 1];
   g.dst_blocked = priv->blocked[l];
+  g.relu = fuses_relu (net, l);
   return g;
 }
 
@@ -1082,7 +1093,8 @@ ink_network_forward (InkNetwork  *net,
         default:
           g_assert_not_reached ();
         }
-      if (ls->activation != INK_ACT_IDENTITY && ls->activation != INK_ACT_SOFTMAX)
+      if (ls->activation != INK_ACT_IDENTITY && ls->activation != INK_ACT_SOFTMAX &&
+          !fuses_relu (net, l))
         ops->act_forward (be, ls->activation, spec->leaky_slope, y, n);
       if (training && ls->dropout > 0.0f)
         {
