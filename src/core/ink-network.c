@@ -52,7 +52,8 @@ typedef struct
   gsize       col_floats;     /* ... its size */
   gboolean    bn_training;    /* the last forward normalized with the batch's statistics */
   gboolean   *blocked;        /* per layer: the last forward left its output in
-                               * nChw16c order (a training pass, conv → conv) */
+                               * nChw16c order (a training pass: conv → conv
+                               * or conv → max-pool) */
 } InkNetworkPrivate;
 
 static inline InkNetworkPrivate *
@@ -692,7 +693,6 @@ keeps_blocked (const InkNetwork *net,
   static int plain = -1;
   const InkNetSpec *spec = net->spec;
   const InkLayerSpec *ls = &spec->layers[l];
-
   const InkBackendOps *ops = net->be->ops;
   InkLayerKind next;
 
