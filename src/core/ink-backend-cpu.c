@@ -481,8 +481,9 @@ split_part (gpointer data,
 
 /* func (job, begin, end) over [0, n) in parts that start on multiples of
  * align, across the threads when the pass moves at least PARALLEL_PASS_MIN
- * floats (floats) and no other thread holds the helpers; the parts
- * are fixed by n and the thread count, so results do not depend on timing */
+ * floats (the caller's count) and no other thread holds the helpers; the
+ * parts are fixed by n and the thread count, so results do not depend on
+ * timing */
 static void
 cpu_split (InkBackend *be,
            gsize       n,
