@@ -226,18 +226,6 @@ row_text (GtkWidget *row)
 
 /* ---- real input (XTEST through xdotool) -------------------------------- */
 
-static gboolean
-have_xdotool (void)
-{
-  g_autofree char *x = g_find_program_in_path ("xdotool");
-  if (x == NULL || !GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
-    {
-      g_test_skip ("needs xdotool and an X11 display");
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static void
 xdotool (GtkWidget *any, const char *args)
 {
@@ -250,28 +238,6 @@ xdotool (GtkWidget *any, const char *args)
   g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, &status, &error));
   g_assert_no_error (error);
   g_assert_true (g_spawn_check_wait_status (status, NULL));
-  gui_pump ();
-}
-
-/* a pointer click at the centre of w, in the surface w is on (a
- * popover has its own) */
-static void
-xclick (GtkWidget *w)
-{
-  GtkNative *native = gtk_widget_get_native (w);
-  graphene_point_t p;
-  double dx = 0, dy = 0;
-  g_autofree char *args = NULL;
-
-  g_assert_true (gtk_widget_get_mapped (w));
-  g_assert_true (gtk_widget_compute_point (w, GTK_WIDGET (native),
-                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (w) / 2.0,
-                                                                 gtk_widget_get_height (w) / 2.0), &p));
-  gtk_native_get_surface_transform (native, &dx, &dy);
-  args = g_strdup_printf ("mousemove --sync --window %lu %d %d click 1",
-                          (gulong) gdk_x11_surface_get_xid (gtk_native_get_surface (native)),
-                          (int) (p.x + dx), (int) (p.y + dy));
-  xdotool (w, args);
   gui_pump ();
 }
 
@@ -425,31 +391,31 @@ test_sort (Fixture *f, gconstpointer data)
   g_auto(GStrv) names = NULL;
   GtkWidget *acc;
 
-  if (!have_xdotool ())
+  if (!gui_have_xdotool ())
     return;
   show_runs (f);
   acc = header_label (f, "Test Acc.");
   g_assert_nonnull (acc);
-  xclick (acc);
+  gui_xclick (acc);
   names = shown_names (f->view);
   g_assert_cmpstr (names[0], ==, "gamma");   /* 85% */
   g_assert_cmpstr (names[1], ==, "alpha");   /* 91% */
   g_assert_cmpstr (names[2], ==, "beta");    /* 97% */
   g_strfreev (g_steal_pointer (&names));
-  xclick (acc);
+  gui_xclick (acc);
   names = shown_names (f->view);
   g_assert_cmpstr (names[0], ==, "beta");
   g_assert_cmpstr (names[2], ==, "gamma");
   g_strfreev (g_steal_pointer (&names));
   /* by name */
-  xclick (header_label (f, "Name"));
+  gui_xclick (header_label (f, "Name"));
   names = shown_names (f->view);
   g_assert_cmpstr (names[0], ==, "alpha");
   g_assert_cmpstr (names[1], ==, "beta");
   g_assert_cmpstr (names[2], ==, "gamma");
   g_strfreev (g_steal_pointer (&names));
   /* by epochs, the numbers compared as numbers (1,200 after 3) */
-  xclick (header_label (f, "Epochs"));
+  gui_xclick (header_label (f, "Epochs"));
   names = shown_names (f->view);
   g_assert_cmpstr (names[0], ==, "gamma");
   g_assert_cmpstr (names[1], ==, "alpha");
@@ -489,11 +455,11 @@ test_rename (Fixture *f, gconstpointer data)
   g_autofree char *summary = NULL;
   g_autoptr(GPtrArray) again = NULL;
 
-  if (!have_xdotool ())
+  if (!gui_have_xdotool ())
     return;
   show_runs (f);
   entry = open_rename (f, "alpha");
-  xclick (entry);
+  gui_xclick (entry);
   xdotool (entry, "key --clearmodifiers ctrl+a BackSpace");
   xdotool (entry, "type --delay 5 'wide & <deep>'");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "wide & <deep>");
@@ -521,7 +487,7 @@ test_rename (Fixture *f, gconstpointer data)
 
   /* Escape keeps the old name */
   entry = open_rename (f, "beta");
-  xclick (entry);
+  gui_xclick (entry);
   xdotool (entry, "type --delay 5 'zzz'");
   xdotool (entry, "key Escape");
   gui_pump ();

@@ -276,45 +276,6 @@ show_page (InkWindow *win, const char *name)
   gui_pump ();
 }
 
-static gboolean
-have_xdotool (void)
-{
-  g_autofree char *x = g_find_program_in_path ("xdotool");
-  if (x == NULL || !GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
-    {
-      g_test_skip ("needs xdotool and an X11 display");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* a real pointer click at (x, y) of w */
-static void
-xclick_at (GtkWidget *w, double x, double y)
-{
-  GtkNative *native = gtk_widget_get_native (w);
-  graphene_point_t p;
-  double dx = 0, dy = 0;
-  g_autofree char *args = NULL;
-
-  g_assert_true (gtk_widget_get_mapped (w));
-  g_assert_true (gtk_widget_compute_point (w, GTK_WIDGET (native), &GRAPHENE_POINT_INIT (x, y), &p));
-  /* a pointer can only click what the window shows */
-  g_assert_true (p.x >= 0 && p.y >= 0 && p.x < gtk_widget_get_width (GTK_WIDGET (native)) &&
-                 p.y < gtk_widget_get_height (GTK_WIDGET (native)));
-  gtk_native_get_surface_transform (native, &dx, &dy);
-  args = g_strdup_printf ("mousemove --sync --window %%lu %d %d click 1", (int) (p.x + dx), (int) (p.y + dy));
-  g_assert_true (xdo (GTK_WIDGET (native), args));
-  wait_ms (100);
-  gui_pump ();
-}
-
-static void
-xclick (GtkWidget *w)
-{
-  xclick_at (w, gtk_widget_get_width (w) / 2.0, gtk_widget_get_height (w) / 2.0);
-}
-
 /* real key presses into the focused widget */
 static void
 xtype (GtkWidget *w, const char *text)
@@ -492,9 +453,9 @@ test_table (Fixture *f, gconstpointer data)
   /* a column per parameter */
   g_assert_nonnull (header_label (f, "Learning rate"));
   g_assert_nonnull (header_label (f, "Batch size"));
-  if (have_xdotool ())
+  if (gui_have_xdotool ())
     {
-      xclick (header_label (f, "Learning rate"));
+      gui_xclick (header_label (f, "Learning rate"));
       lrs = shown_lrs (f);
       g_assert_cmpuint (lrs->len, ==, 4);
       g_assert_cmpfloat (g_array_index (lrs, double, 0), ==, 0.001);
@@ -502,7 +463,7 @@ test_table (Fixture *f, gconstpointer data)
       g_assert_cmpfloat (g_array_index (lrs, double, 2), ==, 0.03);
       g_assert_cmpfloat (g_array_index (lrs, double, 3), ==, 0.03);
       g_array_unref (g_steal_pointer (&lrs));
-      xclick (header_label (f, "Learning rate"));
+      gui_xclick (header_label (f, "Learning rate"));
       lrs = shown_lrs (f);
       g_assert_cmpfloat (g_array_index (lrs, double, 0), ==, 0.03);
       g_assert_cmpfloat (g_array_index (lrs, double, 3), ==, 0.001);
@@ -555,13 +516,13 @@ test_plots (Fixture *f, gconstpointer data)
       else
         g_assert_cmpfloat (y, >, yo);
     }
-  if (have_xdotool ())
+  if (gui_have_xdotool ())
     {
       /* a quarter of the way from the first axis to the second, on the
        * line: the nearest line there is that one */
       g_assert_true (ink_parallel_coords_get_point (pc, line, 0, &x0, &y0));
       g_assert_true (ink_parallel_coords_get_point (pc, line, 1, &x1, &y1));
-      xclick_at (GTK_WIDGET (pc), x0 + 0.25 * (x1 - x0), y0 + 0.25 * (y1 - y0));
+      gui_xclick_at (GTK_WIDGET (pc), x0 + 0.25 * (x1 - x0), y0 + 0.25 * (y1 - y0));
       want = g_strdup_printf ("gui4-%s", child_at (f, line)->id);
       g_assert_cmpstr (opened_name (f), ==, want);
     }
@@ -569,12 +530,12 @@ test_plots (Fixture *f, gconstpointer data)
   sc = ink_sweep_view_get_scatter (f->sweeps);
   wait_drawn (GTK_WIDGET (sc));
   g_assert_cmpuint (ink_sweep_scatter_get_n_points (sc), ==, 4);
-  if (have_xdotool ())
+  if (gui_have_xdotool ())
     {
       double x, y;
 
       g_assert_true (ink_sweep_scatter_get_point (sc, 1, &x, &y));
-      xclick_at (GTK_WIDGET (sc), x, y);
+      gui_xclick_at (GTK_WIDGET (sc), x, y);
       g_free (want);
       want = g_strdup_printf ("gui4-%s", child_at (f, 1)->id);
       g_assert_cmpstr (opened_name (f), ==, want);
@@ -718,7 +679,7 @@ open_dialog_on (Fixture *f, const char *dataset)
   show_page (f->win, "design");
   button = gui_find_action (GTK_WIDGET (design), "win.sweep");
   g_assert_nonnull (button);
-  xclick (button);
+  gui_xclick (button);
   g_assert_true (gui_wait_for (dialog_shown, NULL, 10));
   d = find_dialog ();
   wait_drawn (GTK_WIDGET (d));
@@ -752,7 +713,7 @@ type_into (InkSweepDialog *d, const char *path, const char *text)
   gtk_widget_grab_focus (entry);
   wait_ms (100);
   gui_pump ();
-  xclick (entry);
+  gui_xclick (entry);
   g_assert_true (xdo (GTK_WIDGET (d), "key ctrl+a BackSpace"));
   gui_pump ();
   if (*text)
@@ -770,7 +731,7 @@ test_dialog_count (Fixture *f, gconstpointer data)
   InkSweepDialog *d;
   GtkWidget *start, *err, *kind;
 
-  if (!have_xdotool ())
+  if (!gui_have_xdotool ())
     return;
   d = open_dialog (f);
   start = gui_find_named (GTK_WIDGET (d), "ink-sweep-start");
@@ -875,7 +836,7 @@ test_dialog_start (Fixture *f, gconstpointer data)
   GtkWidget *stop;
   gboolean stop_shown = FALSE;
 
-  if (!have_xdotool ())
+  if (!gui_have_xdotool ())
     return;
   /* the window's data folder: the synthetic set, which the design names
    * "mnist" */
@@ -889,7 +850,7 @@ test_dialog_start (Fixture *f, gconstpointer data)
   g_assert_false (gtk_widget_get_visible (stop));
   /* the runs are short: Stop may be gone again by the time we look */
   g_signal_connect (stop, "notify::visible", G_CALLBACK (note_shown), &stop_shown);
-  xclick (gui_find_named (GTK_WIDGET (d), "ink-sweep-start"));
+  gui_xclick (gui_find_named (GTK_WIDGET (d), "ink-sweep-start"));
   g_assert_true (gui_wait_for (dialog_gone, NULL, 10));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->sweeps)));
   g_assert_true (stop_shown);
@@ -957,17 +918,17 @@ test_dialog_stop (Fixture *f, gconstpointer data)
   GtkWidget *stop, *resume;
   guint completed = 0;
 
-  if (!have_xdotool ())
+  if (!gui_have_xdotool ())
     return;
   d = open_dialog (f);
   type_into (d, "training.epochs", "400");
   type_into (d, "seed", "5, 6, 7");
   g_assert_cmpstr (count_text (d), ==, "3 runs");
-  xclick (gui_find_named (GTK_WIDGET (d), "ink-sweep-start"));
+  gui_xclick (gui_find_named (GTK_WIDGET (d), "ink-sweep-start"));
   g_assert_true (gui_wait_for (one_running, f, 120));
   stop = gui_find_named (GTK_WIDGET (f->sweeps), "ink-sweep-stop");
   g_assert_true (gtk_widget_get_visible (stop));
-  xclick (stop);
+  gui_xclick (stop);
   g_assert_true (gui_wait_for (not_running, f, 60));
   wait_ms (300);
   g_assert_true (gui_wait_for (not_running, f, 5));
@@ -984,11 +945,11 @@ test_dialog_stop (Fixture *f, gconstpointer data)
   g_assert_nonnull (resume);
   g_assert_false (gtk_widget_get_visible (stop));
   /* Resume runs them again here, and Stop can stop them again */
-  xclick (resume);
+  gui_xclick (resume);
   g_assert_true (gui_wait_for (running_here, f, 10));
   g_assert_true (gtk_widget_get_visible (stop));
   g_assert_true (gtk_widget_get_sensitive (stop));
-  xclick (stop);
+  gui_xclick (stop);
   g_assert_false (gtk_widget_get_sensitive (stop));
   g_assert_true (gui_wait_for (not_running, f, 60));
   g_assert_false (gtk_widget_get_visible (stop));
@@ -1047,7 +1008,7 @@ test_dialog_slurm (Fixture *f, gconstpointer data)
   GtkWidget *slurm;
   const InkSweep *s;
 
-  if (!have_xdotool () || !have_cluster ())
+  if (!gui_have_xdotool () || !have_cluster ())
     return;
   d = open_dialog (f);
   type_into (d, "optimizer.lr", "0.01, 0.001");
@@ -1059,10 +1020,10 @@ test_dialog_slurm (Fixture *f, gconstpointer data)
   g_assert_true (gui_wait_for (in_view, slurm, 10));
   wait_ms (500);
   g_assert_true (in_view (slurm));
-  xclick (slurm);
+  gui_xclick (slurm);
   g_assert_true (gui_wait_for (toggle_active, slurm, 10));
   g_assert_cmpstr (count_text (d), ==, "2 runs");
-  xclick (gui_find_named (GTK_WIDGET (d), "ink-sweep-start"));
+  gui_xclick (gui_find_named (GTK_WIDGET (d), "ink-sweep-start"));
   g_assert_true (gui_wait_for (subtitle_says_slurm, f, 30));
   g_assert_true (gui_wait_for (all_final, f, 240));
   s = ink_sweep_view_get_sweep (f->sweeps);
@@ -1159,7 +1120,7 @@ test_shots (Fixture *f, gconstpointer data)
   show_page (f->win, "design");
   shots (f, "sweep-design");
   d = open_dialog (f);
-  if (have_xdotool ())
+  if (gui_have_xdotool ())
     {
       type_into (d, "optimizer.lr", "0.1, 0.01, 0.001");
       gtk_drop_down_set_selected (GTK_DROP_DOWN (gui_find_named (GTK_WIDGET (d), "sweep-kind:network.layers[0].dropout")), 1);

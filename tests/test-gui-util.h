@@ -81,6 +81,83 @@ gui_pump (void)
 }
 
 static inline gboolean
+gui_is_mapped (gpointer w)
+{
+  return gtk_widget_get_mapped (w);
+}
+
+static inline gboolean
+gui_is_unmapped (gpointer w)
+{
+  return !gtk_widget_get_mapped (w);
+}
+
+#ifdef GDK_WINDOWING_X11
+/* real pointer input (XTEST through xdotool); without it the test skips */
+static inline gboolean
+gui_have_xdotool (void)
+{
+  g_autofree char *x = g_find_program_in_path ("xdotool");
+
+  if (x == NULL || !GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
+    {
+      g_test_skip ("needs xdotool and an X11 display");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* a real pointer click at (x, y) of w, in the surface w is on (a popover
+ * has its own); a pointer can only click what that surface shows */
+static inline void
+gui_xclick_at (GtkWidget *w, double x, double y)
+{
+  GtkNative *native = gtk_widget_get_native (w);
+  graphene_point_t p;
+  double dx = 0, dy = 0;
+  g_autofree char *args = NULL;
+
+  g_assert_true (gtk_widget_get_mapped (w));
+  g_assert_true (gtk_widget_compute_point (w, GTK_WIDGET (native), &GRAPHENE_POINT_INIT (x, y), &p));
+  g_assert_true (p.x >= 0 && p.y >= 0 && p.x < gtk_widget_get_width (GTK_WIDGET (native)) &&
+                 p.y < gtk_widget_get_height (GTK_WIDGET (native)));
+  gtk_native_get_surface_transform (native, &dx, &dy);
+  args = g_strdup_printf ("mousemove --sync --window %%lu %d %d click 1", (int) (p.x + dx), (int) (p.y + dy));
+  g_assert_true (xdo (GTK_WIDGET (native), args));
+  wait_ms (100);
+  gui_pump ();
+}
+
+/* scrolls the nearest scrolled window above w until w is in its view, as
+ * a user scrolls to it before a click */
+static inline void
+gui_scroll_into_view (GtkWidget *w)
+{
+  GtkWidget *sw = gtk_widget_get_ancestor (w, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adj;
+  graphene_rect_t b;
+
+  if (sw == NULL)
+    return;
+  adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (sw));
+  g_assert_true (gtk_widget_compute_bounds (w, sw, &b));
+  if (b.origin.y < 0)
+    gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) + b.origin.y);
+  else if (b.origin.y + b.size.height > gtk_widget_get_height (sw))
+    gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) + b.origin.y +
+                                   b.size.height - gtk_widget_get_height (sw));
+  gui_pump ();
+  gtk_test_widget_wait_for_draw (sw);
+}
+
+static inline void
+gui_xclick (GtkWidget *w)
+{
+  gui_xclick_at (w, gtk_widget_get_width (w) / 2.0, gtk_widget_get_height (w) / 2.0);
+}
+#endif
+
+static inline gboolean
 gui_wait_for (gboolean (*cond) (gpointer), gpointer data, guint timeout_s)
 {
   gint64 end = g_get_monotonic_time () + (gint64) timeout_s * G_USEC_PER_SEC;
