@@ -222,6 +222,7 @@ test_preset_menu (void)
   if (xdotool != NULL)
     {
       gui_scroll_into_view (row);
+      gui_shot (GTK_WIDGET (popover), "cnn-presets-menu.png");
       gui_xclick (row);
     }
   else
