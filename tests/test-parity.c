@@ -235,6 +235,96 @@ test_errors (void)
   g_assert_null (rows);
 }
 
+/* 1×28×28 → conv 4@3×3 ReLU (26×26) → batch norm → max-pool 2 (13×13) →
+ * 10 softmax, random weights; batch norm's running variance kept positive */
+static InkModel *
+small_cnn (void)
+{
+  InkModel *m = g_new0 (InkModel, 1);
+  InkExperiment *e = ink_experiment_new_default ();
+  g_autoptr(InkBackend) be = ink_backend_cpu_new ();   /* freed after the network */
+  g_autoptr(InkNetwork) shapes = NULL;
+  g_autoptr(GError) error = NULL;
+  InkRng rng;
+
+  g_free (e->net->layers);
+  e->net->n_layers = 4;
+  e->net->layers = g_new0 (InkLayerSpec, 4);
+  e->net->layers[0] = (InkLayerSpec) { .kind = INK_LAYER_CONV2D, .filters = 4, .kernel_h = 3, .kernel_w = 3,
+                                       .stride = 1, .padding = INK_PADDING_VALID, .activation = INK_ACT_RELU };
+  e->net->layers[1] = (InkLayerSpec) { .kind = INK_LAYER_BATCH_NORM, .momentum = 0.99f, .epsilon = 1e-3f };
+  e->net->layers[2] = (InkLayerSpec) { .kind = INK_LAYER_MAX_POOL, .pool_size = 2, .stride = 2 };
+  e->net->layers[3] = (InkLayerSpec) { 10, INK_ACT_SOFTMAX, 0.0f };
+  e->net->loss = INK_LOSS_CROSS_ENTROPY;
+  m->experiment = e;
+  m->norm.kind = INK_NORM_SCALE;
+  m->norm.affine.scale = 1.0f / 255.0f;
+  m->n_params = ink_net_spec_n_params (e->net);
+  m->params = g_new (float, m->n_params);
+  ink_rng_init (&rng, 5);
+  for (gsize i = 0; i < m->n_params; i++)
+    m->params[i] = 0.2f * (ink_rng_uniform (&rng) - 0.5f);
+  shapes = ink_network_new (e->net, be, 1, &error);
+  g_assert_no_error (error);
+  for (gsize i = 0; i < shapes->shape[1].n_state; i++)
+    m->params[shapes->s_offset[1] + i] = 0.5f + ink_rng_uniform (&rng);
+  return m;
+}
+
+/* a CNN's rows count what each layer holds: conv outputs C×H×W per image,
+ * weights out×in×kh×kw; batch norm γ and β; the pooling only its output */
+static void
+test_cnn (void)
+{
+  g_autoptr(InkModel) model = small_cnn ();
+  g_autoptr(InkBackend) a = ink_backend_cpu_new ();
+  g_autoptr(InkBackend) b = ink_backend_cpu_new ();
+  g_autoptr(InkNetwork) na = NULL, nb = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) moved = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree float *x = random_batch ();
+  g_autofree float *params = NULL;
+  const gsize n_out[4] = { 4 * 26 * 26, 4 * 26 * 26, 4 * 13 * 13, 10 };
+
+  g_assert_true (ink_parity_compare (a, b, model, x, BATCH, &rows, &error));
+  g_assert_no_error (error);
+  /* conv 3 rows, batch norm 3, pool 1, dense 3 */
+  g_assert_cmpuint (rows->len, ==, 10);
+  for (int l = 0; l < 4; l++)
+    g_assert_cmpuint (row_of (rows, l, INK_PARITY_OUTPUT)->n, ==, BATCH * n_out[l]);
+  g_assert_cmpuint (row_of (rows, 0, INK_PARITY_WEIGHT_GRAD)->n, ==, 4 * 1 * 3 * 3);
+  g_assert_cmpuint (row_of (rows, 0, INK_PARITY_BIAS_GRAD)->n, ==, 4);
+  g_assert_cmpuint (row_of (rows, 1, INK_PARITY_WEIGHT_GRAD)->n, ==, 4);
+  g_assert_cmpuint (row_of (rows, 1, INK_PARITY_BIAS_GRAD)->n, ==, 4);
+  g_assert_cmpuint (row_of (rows, 3, INK_PARITY_WEIGHT_GRAD)->n, ==, 10 * 4 * 13 * 13);
+  g_assert_cmpuint (row_of (rows, 3, INK_PARITY_BIAS_GRAD)->n, ==, 10);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const InkParityRow *r = g_ptr_array_index (rows, i);
+
+      g_assert_cmpfloat (r->max_abs, ==, 0.0);
+      if (r->kind == INK_PARITY_OUTPUT)
+        g_assert_cmpuint (r->layer, ==, i == 0 ? 0 : i == 3 ? 1 : i == 6 ? 2 : 3);
+    }
+
+  /* one filter tap moved: every output from the convolution on differs,
+   * and the first filter's maps only (the worst element lies in them) */
+  na = ink_model_network (model, a, BATCH, &error);
+  g_assert_no_error (error);
+  nb = ink_model_network (model, b, BATCH, &error);
+  g_assert_no_error (error);
+  params = g_memdup2 (model->params, model->n_params * sizeof (float));
+  params[nb->w_offset[0]] += 0.05f;
+  ink_network_set_params (nb, params);
+  g_assert_true (ink_parity_compare_networks (na, nb, x, BATCH, &moved, &error));
+  g_assert_no_error (error);
+  for (int l = 0; l < 4; l++)
+    g_assert_cmpfloat (row_of (moved, l, INK_PARITY_OUTPUT)->max_abs, >, 0.0);
+  g_assert_cmpuint (row_of (moved, 0, INK_PARITY_OUTPUT)->worst % (4 * 26 * 26), <, 26 * 26);
+  g_assert_cmpfloat (row_of (moved, 0, INK_PARITY_WEIGHT_GRAD)->max_abs, >, 0.0);
+}
+
 /* ink_net_spec_same_network: what the forward pass computes counts (the
  * leaky-ReLU slope included), what only training uses does not */
 static void
@@ -277,6 +367,7 @@ main (int argc, char **argv)
   g_test_add_func ("/parity/perturbed-hidden", test_perturbed_hidden);
   g_test_add_func ("/parity/perturbed-output", test_perturbed_output);
   g_test_add_func ("/parity/nan", test_nan);
+  g_test_add_func ("/parity/cnn", test_cnn);
   g_test_add_func ("/parity/errors", test_errors);
   g_test_add_func ("/parity/same-network", test_same_network);
   return g_test_run ();

@@ -12,9 +12,12 @@
 #   1. every case of the gpu suite (tests/test-gpu) in its own process, so
 #      one failed assertion does not hide the cases after it;
 #   2. keras-mnist-cnn, one epoch on the GPU (FP32), saved; `parity` on it;
-#   3. the suite's op cases under compute-sanitizer (memcheck);
+#   3. compute-sanitizer: memcheck over the op cases and a short training
+#      run of each CNN preset, racecheck over the image layers' cases;
 #   4. keras-mnist-cnn one epoch in TF32; keras-mnist-mlp `bench --device
-#      cuda`; bench-gpu's per-op timings; one CPU epoch for scale.
+#      cuda`; bench-gpu's per-op timings; one CPU epoch for scale;
+#   5. with BEST_CNN="SEED ...": best-cnn in full, one run per seed, side by
+#      side on the GPU, with whatever time is left (BEST_CNN_ARGS: more flags).
 # A step starts only if its time limit still fits in BUDGET seconds (default
 # 240) counted from the start.  Logs go to $OUT (or ./device-out); a summary
 # is printed last.
@@ -76,17 +79,37 @@ epoch cuda-fp32 cuda 0 --save "$W/cnn.safetensors"
 if [ -f "$W/cnn.safetensors" ] && fits 60 "parity"; then
   timeout 60 "$CLI" parity "$W/cnn.safetensors" > "$OUT/parity.log" 2>&1
   echo "parity exit $?" | tee -a "$OUT/summary.txt"
-  tail -n 12 "$OUT/parity.log" | tee -a "$OUT/summary.txt"
+  tail -n 20 "$OUT/parity.log" | tee -a "$OUT/summary.txt"
 fi
 
-echo "== 3. the op cases under compute-sanitizer memcheck"
-if command -v compute-sanitizer > /dev/null && fits 90 "compute-sanitizer"; then
-  timeout 90 compute-sanitizer --tool memcheck --error-exitcode 3 "$W/bin/test-gpu" \
-    -s /gpu/mnist/short-run -s /gpu/mnist/dbn -s /gpu/module-missing > "$OUT/memcheck.log" 2>&1
-  echo "memcheck exit $?: $(grep -E 'ERROR SUMMARY' "$OUT/memcheck.log" | tail -n 1)" | tee -a "$OUT/summary.txt"
-  grep -E 'Invalid|Address|at 0x|by thread' "$OUT/memcheck.log" | head -n 8 | cut -c1-200
+echo "== 3. compute-sanitizer: memcheck over the op cases and a short CNN run, racecheck on the image ops"
+if command -v compute-sanitizer > /dev/null; then
+  if fits 90 "memcheck test-gpu"; then
+    timeout 90 compute-sanitizer --tool memcheck --error-exitcode 3 "$W/bin/test-gpu" \
+      -s /gpu/mnist/short-run -s /gpu/mnist/dbn -s /gpu/module-missing -s /gpu/memory > "$OUT/memcheck.log" 2>&1
+    echo "memcheck test-gpu exit $?: $(grep -c '^ok' "$OUT/memcheck.log") ok, $(grep -c '^not ok' "$OUT/memcheck.log") not ok; $(grep -E 'ERROR SUMMARY' "$OUT/memcheck.log" | tail -n 1)" \
+      | tee -a "$OUT/summary.txt"
+    grep -E 'Invalid|Address|at 0x|by thread|not ok' "$OUT/memcheck.log" | head -n 8 | cut -c1-200
+  fi
+  for preset in keras-mnist-cnn best-cnn; do
+    fits 60 "memcheck $preset" || continue
+    timeout 60 compute-sanitizer --tool memcheck --error-exitcode 3 "$CLI" train -p $preset --epochs 1 \
+      --subset 1024 --device cuda --no-ledger --no-progress > "$OUT/memcheck-$preset.log" 2>&1
+    echo "memcheck train $preset --subset 1024 exit $?: $(grep -E 'ERROR SUMMARY' "$OUT/memcheck-$preset.log" | tail -n 1)" \
+      | tee -a "$OUT/summary.txt"
+    grep -E 'Invalid|Address|at 0x|error' "$OUT/memcheck-$preset.log" | head -n 6 | cut -c1-200
+  done
+  for p in /gpu/conv2d /gpu/pooling /gpu/batch-norm /gpu/cnn-step; do
+    fits 45 "racecheck $p" || continue
+    name=$(echo "$p" | tr / _)
+    timeout 45 compute-sanitizer --tool racecheck --error-exitcode 3 "$W/bin/test-gpu" -p "$p" \
+      > "$OUT/racecheck$name.log" 2>&1
+    echo "racecheck $p exit $?: $(grep -E 'RACECHECK SUMMARY|ERROR SUMMARY' "$OUT/racecheck$name.log" | tail -n 1)" \
+      | tee -a "$OUT/summary.txt"
+  done
 fi
 
+if [ "${STEP4:-1}" = 1 ]; then
 echo "== 4. TF32, the dense bench, per-op timings, a CPU epoch"
 epoch cuda-tf32 cuda 1
 if fits 90 "bench --device cuda"; then
@@ -100,6 +123,27 @@ if fits 60 "bench-gpu"; then
   tail -n 12 "$OUT/bench-gpu.log"
 fi
 epoch cpu cpu 0
+fi
+
+# best-cnn, full length, on the GPU: BEST_CNN="SEED ..." runs one per seed,
+# side by side on the one GPU; test accuracy per epoch from the history
+if [ -n "${BEST_CNN:-}" ]; then
+  echo "== 5. best-cnn on the GPU, seeds $BEST_CNN"
+  left=$((BUDGET - ($(date +%s) - T0) - 10))
+  if [ "$left" -gt 60 ]; then
+    for seed in $BEST_CNN; do
+      ( s=$(date +%s)
+        timeout "$left" "$CLI" train -p best-cnn --device cuda --seed "$seed" ${BEST_CNN_ARGS:-} --no-ledger \
+          --no-progress --history "$OUT/best-cnn-$seed.csv" > "$OUT/best-cnn-$seed.log" 2>&1
+        echo "best-cnn seed $seed exit $? in $(( $(date +%s) - s )) s: $(grep -E '^model:|test accuracy' "$OUT/best-cnn-$seed.log" | tail -n 1)" \
+          >> "$OUT/summary.txt" ) &
+    done
+    wait
+    for seed in $BEST_CNN; do tail -n 4 "$OUT/best-cnn-$seed.csv" 2>/dev/null; done
+  else
+    echo "skipped (budget): best-cnn" | tee -a "$OUT/summary.txt"
+  fi
+fi
 
 echo "== summary ($(( $(date +%s) - T0 )) s)"
 cat "$OUT/summary.txt"

@@ -197,7 +197,7 @@ side_forward (InkNetwork   *net,
   side->act = g_new0 (float *, spec->n_layers);
   for (int l = 0; l < spec->n_layers; l++)
     {
-      gsize n = (gsize) batch * spec->layers[l].units;
+      gsize n = (gsize) batch * net->shape[l].n_outputs;
 
       side->act[l] = g_new (float, n);
       be->ops->download (be, side->act[l], net->act[l], n * sizeof (float));
@@ -240,7 +240,7 @@ ink_parity_compare_networks (InkNetwork   *a,
   Side sa = { 0 }, sb = { 0 };
   const InkNetSpec *spec;
   gboolean ok = FALSE;
-  int L, classes, prev;
+  int L, classes;
 
   g_return_val_if_fail (a != NULL && b != NULL, FALSE);
   g_return_val_if_fail (x != NULL, FALSE);
@@ -276,16 +276,19 @@ ink_parity_compare_networks (InkNetwork   *a,
       !side_backward (b, &sb, d_out, batch, error))
     goto out;
 
-  prev = spec->n_inputs;
+  /* counts from the layer shapes: a convolution's output is C×H×W per image
+   * and its weights out×in×kh×kw; a pooling layer has no parameters, so it
+   * gets only its output row */
   for (int l = 0; l < L; l++)
     {
-      gsize units = (gsize) spec->layers[l].units;
+      const InkLayerShape *sh = &a->shape[l];
       gsize wo = a->w_offset[l], bo = a->b_offset[l];
 
-      add_row (rows, l, INK_PARITY_OUTPUT, sa.act[l], sb.act[l], (gsize) batch * units);
-      add_row (rows, l, INK_PARITY_WEIGHT_GRAD, sa.grads + wo, sb.grads + wo, units * (gsize) prev);
-      add_row (rows, l, INK_PARITY_BIAS_GRAD, sa.grads + bo, sb.grads + bo, units);
-      prev = (int) units;
+      add_row (rows, l, INK_PARITY_OUTPUT, sa.act[l], sb.act[l], (gsize) batch * sh->n_outputs);
+      if (sh->n_weights > 0)
+        add_row (rows, l, INK_PARITY_WEIGHT_GRAD, sa.grads + wo, sb.grads + wo, sh->n_weights);
+      if (sh->n_biases > 0)
+        add_row (rows, l, INK_PARITY_BIAS_GRAD, sa.grads + bo, sb.grads + bo, sh->n_biases);
     }
   *rows_out = g_steal_pointer (&rows);
   ok = TRUE;

@@ -69,7 +69,9 @@ typedef struct
  * predicts, computed on the host from a's output.  The networks' own
  * parameters are used (they may differ, to measure that).  *rows_out gets
  * InkParityRow entries (freed with the array), per layer from the input
- * side: OUTPUT, WEIGHT_GRAD, BIAS_GRAD.  FALSE on a shape mismatch or a
+ * side: OUTPUT, then WEIGHT_GRAD and BIAS_GRAD where the layer has them (a
+ * pooling layer has only OUTPUT; a convolution's counts are C×H×W outputs
+ * per image and out×in×kh×kw weights).  FALSE on a shape mismatch or a
  * backend failure. */
 gboolean    ink_parity_compare_networks (InkNetwork      *a,
                                          InkNetwork      *b,
