@@ -16,7 +16,8 @@
 #      run of each CNN preset, racecheck over the image layers' cases;
 #   4. keras-mnist-cnn one epoch in TF32; keras-mnist-mlp `bench --device
 #      cuda`; bench-gpu's per-op timings; one CPU epoch for scale;
-#   5. with BEST_CNN="SEED ...": best-cnn in full, one run per seed, side by
+#   5. with BEST_CNN="SEED ..." (or "FILE:SEED ...", an experiment file of the
+#      repository): best-cnn (or FILE) in full, one run per entry, side by
 #      side on the GPU, with whatever time is left (BEST_CNN_ARGS: more flags).
 # A step starts only if its time limit still fits in BUDGET seconds (default
 # 240) counted from the start.  Logs go to $OUT (or ./device-out); a summary
@@ -31,6 +32,12 @@ T0=$(date +%s)
 . "$REPO/bench/gpu/device-env.sh"
 : > "$OUT/summary.txt"
 
+# STEPS: which of steps 1-4 run (default all); step 5 runs when BEST_CNN is set
+want () {
+  case " ${STEPS:-1 2 3 4} " in *" $1 "*) return 0 ;; esac
+  return 1
+}
+
 fits () {
   now=$(date +%s)
   if [ $((now - T0 + $1)) -gt "$BUDGET" ]; then
@@ -40,6 +47,7 @@ fits () {
   return 0
 }
 
+if want 1; then
 echo "== 1. the gpu suite, one process per case"
 for p in $("$W/bin/test-gpu" -l | grep '^/'); do
   fits 60 "test-gpu $p" || continue
@@ -55,6 +63,7 @@ for p in $("$W/bin/test-gpu" -l | grep '^/'); do
     grep -E 'ERROR|assert|Bail|CUDA|cuda|error' "$OUT/test$name.log" | head -n 6 | cut -c1-300
   fi
 done
+fi
 
 # one epoch of keras-mnist-cnn: NAME DEVICE TF32 [extra args]
 epoch () {
@@ -74,6 +83,7 @@ epoch () {
   [ "$rc" = 0 ] || tail -n 5 "$OUT/cnn-$name.log" | cut -c1-300
 }
 
+if want 2; then
 echo "== 2. keras-mnist-cnn on the GPU, then parity"
 epoch cuda-fp32 cuda 0 --save "$W/cnn.safetensors"
 if [ -f "$W/cnn.safetensors" ] && fits 60 "parity"; then
@@ -81,7 +91,9 @@ if [ -f "$W/cnn.safetensors" ] && fits 60 "parity"; then
   echo "parity exit $?" | tee -a "$OUT/summary.txt"
   tail -n 20 "$OUT/parity.log" | tee -a "$OUT/summary.txt"
 fi
+fi
 
+if want 3; then
 echo "== 3. compute-sanitizer: memcheck over the op cases and a short CNN run, racecheck on the image ops"
 if command -v compute-sanitizer > /dev/null; then
   if fits 90 "memcheck test-gpu"; then
@@ -93,9 +105,9 @@ if command -v compute-sanitizer > /dev/null; then
   fi
   for preset in keras-mnist-cnn best-cnn; do
     fits 60 "memcheck $preset" || continue
-    timeout 60 compute-sanitizer --tool memcheck --error-exitcode 3 "$CLI" train -p $preset --epochs 1 \
+    timeout 60 compute-sanitizer --tool memcheck --error-exitcode 3 "$CLI" train -p $preset --epochs 2 \
       --subset 1024 --device cuda --no-ledger --no-progress > "$OUT/memcheck-$preset.log" 2>&1
-    echo "memcheck train $preset --subset 1024 exit $?: $(grep -E 'ERROR SUMMARY' "$OUT/memcheck-$preset.log" | tail -n 1)" \
+    echo "memcheck train $preset --subset 1024 --epochs 2 exit $?: $(grep -E 'ERROR SUMMARY' "$OUT/memcheck-$preset.log" | tail -n 1)" \
       | tee -a "$OUT/summary.txt"
     grep -E 'Invalid|Address|at 0x|error' "$OUT/memcheck-$preset.log" | head -n 6 | cut -c1-200
   done
@@ -108,8 +120,9 @@ if command -v compute-sanitizer > /dev/null; then
       | tee -a "$OUT/summary.txt"
   done
 fi
+fi
 
-if [ "${STEP4:-1}" = 1 ]; then
+if want 4; then
 echo "== 4. TF32, the dense bench, per-op timings, a CPU epoch"
 epoch cuda-tf32 cuda 1
 if fits 90 "bench --device cuda"; then
@@ -133,13 +146,18 @@ if [ -n "${BEST_CNN:-}" ]; then
   if [ "$left" -gt 60 ]; then
     for seed in $BEST_CNN; do
       ( s=$(date +%s)
-        timeout "$left" "$CLI" train -p best-cnn --device cuda --seed "$seed" ${BEST_CNN_ARGS:-} --no-ledger \
-          --no-progress --history "$OUT/best-cnn-$seed.csv" > "$OUT/best-cnn-$seed.log" 2>&1
-        echo "best-cnn seed $seed exit $? in $(( $(date +%s) - s )) s: $(grep -E '^model:|test accuracy' "$OUT/best-cnn-$seed.log" | tail -n 1)" \
+        case $seed in
+          *:*) src="-c $REPO/${seed%%:*}"; tag=$(basename "${seed%%:*}" .json)-${seed##*:}; seed=${seed##*:} ;;
+          *) src="-p best-cnn"; tag=best-cnn-$seed ;;
+        esac
+        # shellcheck disable=SC2086
+        timeout "$left" "$CLI" train $src --device cuda --seed "$seed" ${BEST_CNN_ARGS:-} --no-ledger \
+          --no-progress --json --history "$OUT/$tag.csv" > "$OUT/$tag.log" 2>&1
+        rc=$?
+        echo "$tag exit $rc in $(( $(date +%s) - s )) s: last epochs $(sed -n 's/.*"event":"epoch".*"epoch":\([0-9]*\).*"valid_acc":\([0-9.]*\).*/\1:\2/p' "$OUT/$tag.log" | tail -n 6 | tr '\n' ' ')test $(sed -n 's/.*"event":"test".*"test_accuracy":\([0-9.]*\).*/\1/p' "$OUT/$tag.log")" \
           >> "$OUT/summary.txt" ) &
     done
     wait
-    for seed in $BEST_CNN; do tail -n 4 "$OUT/best-cnn-$seed.csv" 2>/dev/null; done
   else
     echo "skipped (budget): best-cnn" | tee -a "$OUT/summary.txt"
   fi
