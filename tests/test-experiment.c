@@ -182,6 +182,52 @@ test_round_trip_schedule (void)
     }
 }
 
+/* weight averaging: written only when on (files without it stay as they
+ * were), read back; a decay outside [0, 1) refused, naming the field */
+static void
+test_weight_average (void)
+{
+  static const char * const bad[] = {
+    "{\"optimizer\": {\"ema_decay\": 1}}",
+    "{\"optimizer\": {\"ema_decay\": -0.5}}",
+    "{\"optimizer\": {\"ema_decay\": 1.5}}",
+  };
+  g_autoptr(InkExperiment) plain = ink_experiment_preset ("best-cnn", NULL);
+  g_autofree char *plain_json = ink_experiment_to_json (plain, TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InkExperiment) e = NULL;
+  g_autoptr(InkExperiment) back = NULL;
+  g_autofree char *j1 = NULL;
+
+  g_assert_null (strstr (plain_json, "ema_decay"));
+  g_assert_cmpfloat (plain->optimizer.ema_decay, ==, 0.0f);
+
+  e = ink_experiment_from_json ("{\"optimizer\": {\"kind\": \"adam\", \"ema_decay\": 0.999}}", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (e->optimizer.ema_decay, ==, 0.999f);
+  j1 = ink_experiment_to_json (e, TRUE);
+  g_assert_nonnull (strstr (j1, "\"ema_decay\" : 0.999"));
+  back = ink_experiment_from_json (j1, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (back->optimizer.ema_decay, ==, 0.999f);
+  /* a kind after it does not reset it */
+  g_clear_pointer (&e, ink_experiment_free);
+  e = ink_experiment_from_json ("{\"optimizer\": {\"ema_decay\": 0.99, \"kind\": \"sgd\"}}", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (e->optimizer.ema_decay, ==, 0.99f);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) err = NULL;
+      g_autoptr(InkExperiment) x = ink_experiment_from_json (bad[i], -1, &err);
+
+      g_assert_null (x);
+      g_assert_nonnull (err);
+      if (strstr (err->message, "optimizer.ema_decay") == NULL)
+        g_error ("%s: message “%s” does not name optimizer.ema_decay", bad[i], err->message);
+    }
+}
+
 static void
 test_save_load (void)
 {
@@ -527,6 +573,7 @@ main (int argc, char **argv)
   g_test_add_func ("/experiment/round-trip", test_round_trip);
   g_test_add_func ("/experiment/round-trip-adadelta", test_round_trip_adadelta);
   g_test_add_func ("/experiment/round-trip-schedule", test_round_trip_schedule);
+  g_test_add_func ("/experiment/weight-average", test_weight_average);
   g_test_add_func ("/experiment/save-load", test_save_load);
   g_test_add_func ("/experiment/no-preset", test_no_preset);
   g_test_add_func ("/experiment/deep", test_deep);

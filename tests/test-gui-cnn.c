@@ -546,6 +546,83 @@ test_optimizer_schedule (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* Weight averaging: its row shows for every method and survives a change
+ * of method; typed in, it reaches the experiment, the summary and the
+ * layer editor's memory estimate (two more buffers of the weights); a
+ * decay of 1 is refused on its row; an experiment with it goes through the
+ * form unchanged. */
+static void
+test_weight_average (void)
+{
+  InkWindow *win = new_window ();
+  InkDesignPage *design = design_of (win);
+  g_autoptr(InkExperiment) best = ink_experiment_preset ("best-cnn", NULL);
+  g_autoptr(InkExperiment) got = NULL;
+  GtkWidget *memory;
+  g_autofree char *before = NULL;
+  const char *subtitle;
+
+  ink_design_page_set_experiment (design, best);
+  gui_pump ();
+  memory = gui_find_named (editor_of (win), "memory");
+  g_assert_nonnull (memory);
+  before = g_strdup (gtk_label_get_text (GTK_LABEL (memory)));
+  g_assert_true (shown (win, "ema_decay-row"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (form_widget (win, "ema_decay"))), ==, "0");
+  g_assert_null (strstr (ink_design_page_get_summary (design), "weight averaging"));
+
+  type_text (form_widget (win, "ema_decay"), "0.999");
+  got = ink_design_page_get_experiment (design, NULL);
+  g_assert_nonnull (got);
+  g_assert_cmpfloat (got->optimizer.ema_decay, ==, 0.999f);
+  g_assert_nonnull (strstr (ink_design_page_get_summary (design), "Adam, cosine schedule, weight averaging"));
+  /* 392,330 weights: two more copies (3.1 MB) in the training figure */
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (memory)), !=, before);
+  gui_shot (GTK_WIDGET (ink_design_page_get_training_form (design)), "cnn-form-averaging.png");
+
+  /* another method loads its defaults; the averaging stays */
+  choose (form_widget (win, "kind"), "SGD");
+  g_assert_true (shown (win, "ema_decay-row"));
+  choose (form_widget (win, "kind"), "Adadelta");
+  g_assert_true (shown (win, "ema_decay-row"));
+  g_clear_pointer (&got, ink_experiment_free);
+  got = ink_design_page_get_experiment (design, NULL);
+  g_assert_cmpint (got->optimizer.kind, ==, INK_OPT_ADADELTA);
+  g_assert_cmpfloat (got->optimizer.ema_decay, ==, 0.999f);
+
+  /* 1 would never move from the initial weights */
+  type_text (form_widget (win, "ema_decay"), "1");
+  g_assert_false (gtk_widget_is_sensitive (train_button (win)));
+  g_assert_true (gtk_widget_has_css_class (form_widget (win, "ema_decay-row"), "error"));
+  subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (form_widget (win, "ema_decay-row")));
+  g_test_message ("refused: %s", subtitle);
+  g_assert_nonnull (strstr (subtitle, "averaging decay"));
+  type_text (form_widget (win, "ema_decay"), "0");
+  g_assert_true (gtk_widget_is_sensitive (train_button (win)));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (memory)), ==, before);
+  g_clear_pointer (&got, ink_experiment_free);
+  got = ink_design_page_get_experiment (design, NULL);
+  g_assert_cmpfloat (got->optimizer.ema_decay, ==, 0.0f);
+
+  /* round trip */
+  {
+    g_autoptr(InkExperiment) want = ink_experiment_preset ("best-cnn", NULL);
+    g_autoptr(InkExperiment) back = NULL;
+    g_autofree char *a = NULL, *b = NULL;
+
+    want->optimizer.ema_decay = 0.9995f;
+    ink_design_page_set_experiment (design, want);
+    gui_pump ();
+    g_assert_true (ink_design_page_get_valid (design));
+    back = ink_design_page_get_experiment (design, NULL);
+    a = ink_experiment_to_json (want, FALSE);
+    b = ink_experiment_to_json (back, FALSE);
+    g_assert_cmpstr (a, ==, b);
+    g_assert_false (ink_design_page_get_modified (design));
+  }
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 static gboolean fits_800x600 (gpointer w);
 
 /* A small convolutional network on the first 500 images (typed into the
@@ -740,6 +817,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cnn/add-conv", test_add_conv);
   g_test_add_func ("/cnn/bad-geometry", test_bad_geometry);
   g_test_add_func ("/cnn/optimizer-schedule", test_optimizer_schedule);
+  g_test_add_func ("/cnn/weight-average", test_weight_average);
   g_test_add_func ("/cnn/800x600", test_800x600);
   g_test_add_func ("/cnn/train-small-cnn", test_train_small_cnn);
   g_test_add_func ("/cnn/parity-refused", test_parity_refused);

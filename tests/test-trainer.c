@@ -846,6 +846,153 @@ test_checkpoint_as_model (Fixture *f, gconstpointer data)
   g_assert_false (info.is_checkpoint);
 }
 
+/* ---- weight averaging --------------------------------------------------- */
+
+/* the weights each epoch's INK_EVENT_WEIGHTS carries (at most 7 epochs) */
+static void
+keep_epoch_weights (const InkTrainEvent *ev, gpointer data)
+{
+  float **at = data;
+
+  if (ev->kind == INK_EVENT_WEIGHTS && ev->epoch >= 1 && ev->epoch < 8 && at[ev->epoch] == NULL)
+    at[ev->epoch] = g_memdup2 (ev->params, ev->n_params * sizeof (float));
+}
+
+/* One step an epoch (the whole training set in one minibatch), so that the
+ * average can be written down by hand from the trained weights w0 (the
+ * initial ones), w1, w2, w3 of a run without it:
+ *   a1 = d1·w0 + (1 - d1)·w1,  d1 = min (D, 2/11)
+ *   a2 = d2·a1 + (1 - d2)·w2,  d2 = min (D, 3/12)
+ *   a3 = d3·a2 + (1 - d3)·w3,  d3 = min (D, 4/13)
+ * The average leaves training alone (the same losses, bit for bit), is
+ * what each epoch's weights event carries and what the run keeps, and
+ * the scores of its epochs are the average's. */
+static void
+test_weight_average (Fixture *f, gconstpointer data)
+{
+  const float D = 0.2f;
+  g_autoptr(InkExperiment) e = small_experiment (INK_OPT_SGD);
+  g_autoptr(InkTrainer) plain = NULL, avg = NULL;
+  g_autoptr(GError) error = NULL;
+  float *raw[8] = { NULL }, *ev_avg[8] = { NULL };
+  g_autofree float *w0 = NULL, *kept = NULL;
+  double want[3] = { 2.0 / 11.0, 3.0 / 12.0, 4.0 / 13.0 };
+  const InkEpochRecord *hp, *ha;
+  gsize n;
+  guint np, na;
+
+  e->split.kind = INK_SPLIT_OFFICIAL;     /* the test set validates: the last epoch is kept */
+  e->epochs = 3;
+  e->batch_size = f->train->n;
+  e->optimizer.lr = 0.5f;
+
+  plain = ink_trainer_new (e, f->train, f->test, &error);
+  g_assert_no_error (error);
+  get_params (plain, &w0, &n);
+  ink_trainer_run (plain, NULL, keep_epoch_weights, raw, &error);
+  g_assert_no_error (error);
+
+  e->optimizer.ema_decay = D;
+  avg = ink_trainer_new (e, f->train, f->test, &error);
+  g_assert_no_error (error);
+  ink_trainer_run (avg, NULL, keep_epoch_weights, ev_avg, &error);
+  g_assert_no_error (error);
+
+  /* training is the same; validation saw other weights */
+  hp = ink_trainer_history (plain, &np);
+  ha = ink_trainer_history (avg, &na);
+  g_assert_cmpuint (np, ==, 3);
+  g_assert_cmpuint (na, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_true (memcmp (&hp[i].train_loss, &ha[i].train_loss, sizeof (double)) == 0);
+      g_assert_cmpfloat (hp[i].valid_loss, !=, ha[i].valid_loss);
+    }
+
+  get_params (avg, &kept, &n);
+  {
+    g_autofree double *a = g_new (double, n);
+    double worst = 0.0, scale = 0.0;
+
+    for (gsize j = 0; j < n; j++)
+      a[j] = w0[j];
+    for (guint k = 0; k < 3; k++)
+      {
+        double d = MIN ((double) D, want[k]);
+
+        for (gsize j = 0; j < n; j++)
+          a[j] = d * a[j] + (1.0 - d) * raw[k + 1][j];
+        /* the epoch's weights event carries the average */
+        for (gsize j = 0; j < n; j++)
+          {
+            worst = MAX (worst, fabs (ev_avg[k + 1][j] - a[j]));
+            scale = MAX (scale, fabs (a[j]));
+          }
+      }
+    g_assert_cmpfloat (scale, >, 0.0);
+    g_assert_cmpfloat (worst, <=, 1e-6 * scale);
+    /* the kept model is the last average, not the last trained weights */
+    g_assert_cmpmem (kept, n * sizeof (float), ev_avg[3], n * sizeof (float));
+    g_assert_false (memcmp (kept, raw[3], n * sizeof (float)) == 0);
+  }
+  for (guint k = 0; k < 8; k++)
+    {
+      g_free (raw[k]);
+      g_free (ev_avg[k]);
+    }
+}
+
+/* a run with weight averaging stopped and resumed is the run straight
+ * through, the average and the kept weights included, for both ways of
+ * keeping (best validation; last epoch when the test set validates) */
+static void
+test_weight_average_resume (Fixture *f, gconstpointer data)
+{
+  InkSplitKind split = GPOINTER_TO_INT (data);
+  g_autoptr(InkExperiment) e = small_experiment (INK_OPT_ADAM);
+  g_autofree char *ck = g_build_filename (f->dir, "avg.ckpt", NULL);
+  g_autoptr(InkTrainer) full = NULL, part = NULL, resumed = NULL;
+  g_autoptr(InkModel) from_ckpt = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree float *pf = NULL, *pr = NULL;
+  InkCheckpointInfo info;
+  float *at[8] = { NULL };
+  gsize nf, nr;
+  guint n;
+
+  e->split.kind = split;
+  e->optimizer.ema_decay = 0.9f;
+  /* the error reaches its floor early: later epochs do not improve it, and
+   * what they keep must still be the average */
+  e->monitor = INK_MONITOR_VALID_ERROR;
+  full = run (e, f, NULL, NULL, keep_epoch_weights, at, NULL);
+  get_params (full, &pf, &nf);
+  if (split == INK_SPLIT_OFFICIAL)
+    g_assert_cmpmem (pf, nf * sizeof (float), at[4], nf * sizeof (float));
+  g_clear_pointer (&pf, g_free);
+  e->epochs = 2;
+  part = run (e, f, ck, NULL, NULL, NULL, NULL);
+  g_assert_cmpuint ((ink_trainer_history (part, &n), n), ==, 2);
+
+  /* the checkpoint opened as a model gives the kept weights: the average's */
+  from_ckpt = ink_model_load_any (ck, &info, &error);
+  g_assert_no_error (error);
+  g_assert_true (info.is_checkpoint);
+  get_params (part, &pr, &nr);
+  g_assert_cmpmem (from_ckpt->params, from_ckpt->n_params * sizeof (float), pr, nr * sizeof (float));
+  g_clear_pointer (&pr, g_free);
+
+  e->epochs = 4;
+  resumed = run (e, f, NULL, ck, NULL, NULL, NULL);
+  assert_same_history (full, resumed);
+  get_params (full, &pf, &nf);
+  get_params (resumed, &pr, &nr);
+  g_assert_cmpmem (pf, nf * sizeof (float), pr, nr * sizeof (float));
+  g_assert_cmpuint (ink_trainer_best_epoch (full), ==, ink_trainer_best_epoch (resumed));
+  for (guint k = 0; k < 8; k++)
+    g_free (at[k]);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -875,5 +1022,8 @@ main (int argc, char **argv)
   ADD ("/trainer/pause-not-counted", test_pause_not_counted, NULL);
   ADD ("/trainer/resume/extra-tensor-refused", test_resume_extra_tensor, NULL);
   ADD ("/trainer/checkpoint-as-model", test_checkpoint_as_model, NULL);
+  ADD ("/trainer/weight-average/hand-values", test_weight_average, NULL);
+  ADD ("/trainer/weight-average/resume-best", test_weight_average_resume, GINT_TO_POINTER (INK_SPLIT_RANDOM));
+  ADD ("/trainer/weight-average/resume-last", test_weight_average_resume, GINT_TO_POINTER (INK_SPLIT_OFFICIAL));
   return g_test_run ();
 }

@@ -152,6 +152,14 @@ describe (const InkExperiment *exp)
     default:
       method = g_strdup (kind_label (exp->optimizer.kind));
     }
+  if (exp->optimizer.ema_decay > 0.0f)
+    {
+      /* Translators: the optimizer (and schedule), then e.g. "Adam, weight averaging" */
+      char *with = g_strdup_printf (_("%s, weight averaging"), method);
+
+      g_free (method);
+      method = with;
+    }
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                        "%s · %s parameters · %s · %u epoch",
                                        "%s · %s parameters · %s · %u epochs", exp->epochs),
@@ -169,6 +177,7 @@ refresh (InkDesignPage *self)
   gboolean valid;
 
   ink_layer_editor_set_optimizer_kind (self->editor, ink_training_form_get_optimizer_kind (self->form));
+  ink_layer_editor_set_weight_averaging (self->editor, ink_training_form_get_weight_averaging (self->form));
   if (batch > 0)
     ink_layer_editor_set_batch_size (self->editor, batch);
 

@@ -198,6 +198,7 @@ struct _InkLayerEditor
   int               n_classes;
   guint             n_hidden;
   InkOptimizerKind  kind;
+  gboolean          averaging;   /* the form asks for weight averaging: 2 more buffers */
   guint             batch_size;
 
   gboolean          valid;
@@ -790,9 +791,10 @@ show_estimate (InkLayerEditor   *self,
   /* what the plan reads of an experiment: the network, the optimizer and
    * the batch size (the dataset's part is left out) */
   InkExperiment exp = { .net = (InkNetSpec *) spec, .optimizer.kind = self->kind,
+                        .optimizer.ema_decay = self->averaging ? 0.999f : 0.0f,
                         .batch_size = self->batch_size };
   InkMemoryPlan plan;
-  guint nstate = ink_optimizer_n_state_buffers (self->kind);
+  guint nstate = ink_optimizer_spec_n_buffers (&exp.optimizer);
   g_autofree char *count = params_text (ink_net_spec_n_params (spec));
   g_autofree char *weights = NULL;
   g_autofree char *training = NULL;
@@ -1507,6 +1509,17 @@ ink_layer_editor_set_optimizer_kind (InkLayerEditor  *self,
   if (self->kind == kind)
     return;
   self->kind = kind;
+  refresh (self);
+}
+
+void
+ink_layer_editor_set_weight_averaging (InkLayerEditor *self,
+                                       gboolean        averaging)
+{
+  g_return_if_fail (INK_IS_LAYER_EDITOR (self));
+  if (self->averaging == !!averaging)
+    return;
+  self->averaging = !!averaging;
   refresh (self);
 }
 

@@ -90,6 +90,9 @@ const char     *ink_layer_editor_get_summary     (InkLayerEditor   *self);
  * (none for SGD, one buffer, two for Adam) and the minibatch size */
 void            ink_layer_editor_set_optimizer_kind (InkLayerEditor  *self,
                                                      InkOptimizerKind kind);
+/* and the weight average's two buffers when the form asks for one */
+void            ink_layer_editor_set_weight_averaging (InkLayerEditor *self,
+                                                       gboolean        averaging);
 void            ink_layer_editor_set_batch_size  (InkLayerEditor   *self,
                                                   guint             batch_size);
 

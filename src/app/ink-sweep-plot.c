@@ -53,6 +53,7 @@ ink_sweep_param_title (const char *path)
     { "l1", N_("L1 penalty") },
     { "l2", N_("L2 penalty") },
     { "max_norm", N_("Max norm") },
+    { "ema_decay", N_("Weight averaging") },
     { "beta1", N_("Beta 1") },
     { "beta2", N_("Beta 2") },
     { "leaky_slope", N_("Leaky slope") },

@@ -52,6 +52,7 @@ typedef enum
   F_PCT_START,
   F_DIV,
   F_FINAL_DIV,
+  F_EMA,
   F_L1,
   F_L2,
   F_MAX_NORM,
@@ -130,6 +131,10 @@ static const FieldDef field_defs[N_FIELDS] = {
               REAL (N_("the start divisor"), TRUE, 1.0, 1e30, FALSE, FALSE), FALSE, 0, 0, 0, 0, 0, 9 },
   [F_FINAL_DIV] = { "final_div_factor", N_("End Divisor"), N_("The run ends at its start divided by this"),
                     REAL (N_("the end divisor"), TRUE, 1.0, 1e30, FALSE, FALSE), FALSE, 0, 0, 0, 0, 0, 9 },
+  [F_EMA] = { "ema_decay", N_("Weight Averaging"),
+              N_("Validation, testing and the saved model use a running average of the weights that "
+                 "keeps this share of itself each step (0.999: about the last thousand steps); 0 = off"),
+              REAL (N_("the averaging decay"), TRUE, 0.0, 1.0, FALSE, TRUE), TRUE, 0.0, 0.9999, 0.001, 0.01, 4, 6 },
   [F_L1] = { "l1", N_("L1 Penalty"), N_("Adds this times Σ|w| over the weights to the loss"),
              REAL (N_("L1"), TRUE, 0.0, 1000.0, FALSE, FALSE), FALSE, 0, 0, 0, 0, 0, 9 },
   [F_L2] = { "l2", N_("L2 Penalty"), N_("Adds this times Σw² over the weights to the loss"),
@@ -370,6 +375,7 @@ field_applies (InkTrainingForm *self,
     case F_LR:
     case F_DECAY:
     case F_WARMUP:
+    case F_EMA:
     case F_L1:
     case F_L2:
     case F_MAX_NORM:
@@ -544,6 +550,7 @@ read_optimizer (InkTrainingForm  *self,
   o->l1 = (float) REAL (F_L1);
   o->l2 = (float) REAL (F_L2);
   o->max_norm = (float) REAL (F_MAX_NORM);
+  o->ema_decay = (float) REAL (F_EMA);
 
   o->schedule.kind = shown_schedule (self);
   o->schedule.warmup_epochs = (guint) WHOLE (F_WARMUP);
@@ -999,6 +1006,7 @@ build_optimizer_group (InkTrainingForm *self)
   make_field (self, F_PCT_START, group);
   make_field (self, F_DIV, group);
   make_field (self, F_FINAL_DIV, group);
+  make_field (self, F_EMA, group);
   self->regularization = adw_expander_row_new ();
   gtk_widget_set_name (self->regularization, "regularization");
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->regularization), _("Regularization"));
@@ -1190,6 +1198,7 @@ ink_training_form_set_experiment (InkTrainingForm     *self,
   ink_number_set (self->f[F_L1].editable, &field_defs[F_L1].rule, o->l1);
   ink_number_set (self->f[F_L2].editable, &field_defs[F_L2].rule, o->l2);
   ink_number_set (self->f[F_MAX_NORM].editable, &field_defs[F_MAX_NORM].rule, o->max_norm);
+  ink_number_set (self->f[F_EMA].editable, &field_defs[F_EMA].rule, o->ema_decay);
   load_schedule (self, &o->schedule);
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (self->regularization),
                                  o->l1 != 0.0f || o->l2 != 0.0f || o->max_norm != 0.0f);
@@ -1411,6 +1420,15 @@ ink_training_form_get_optimizer_kind (InkTrainingForm *self)
 {
   g_return_val_if_fail (INK_IS_TRAINING_FORM (self), INK_OPT_SGD);
   return shown_kind (self);
+}
+
+gboolean
+ink_training_form_get_weight_averaging (InkTrainingForm *self)
+{
+  double v;
+
+  g_return_val_if_fail (INK_IS_TRAINING_FORM (self), FALSE);
+  return field_value (self, F_EMA, &v, NULL, NULL) && v > 0.0;
 }
 
 guint

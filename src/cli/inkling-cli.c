@@ -1894,7 +1894,8 @@ print_plan (GOptionContext *ctx, InkExperiment *exp, const char *data, const cha
           ink_net_spec_n_params (exp->net), ink_optimizer_kind_to_string (exp->optimizer.kind));
   printf ("data: %u training + %u test images of %u pixels (%s)\n\n", n_train, n_test, dim, data_note);
   printf ("  parameters + gradients  %10.1f MB\n", plan_mb (cpu.params));
-  printf ("  optimizer state         %10.1f MB\n", plan_mb (cpu.optimizer_state));
+  printf ("  optimizer state         %10.1f MB%s\n", plan_mb (cpu.optimizer_state),
+          exp->optimizer.ema_decay > 0.0f ? "  (with the weight average)" : "");
   printf ("  activations             %10.1f MB\n", plan_mb (cpu.activations));
   printf ("  dataset + indices       %10.1f MB\n", plan_mb (cpu.dataset));
   printf ("  cuBLAS workspace        %10.1f MB  (CUDA only)\n", plan_mb (cuda.workspace));

@@ -172,8 +172,19 @@ state_to_json (InkTrainer *t)
   return ink_json_builder_to_text (b, FALSE);
 }
 
+/* With weight averaging a checkpoint holds a fifth copy, the average;
+ * without, none (files from runs without it stay as they were). */
+#define AVERAGED INK_CHECKPOINT_N_COPIES
+
+/* how many copies of the network a checkpoint of this experiment holds */
+static guint
+n_copies (const InkExperiment *exp)
+{
+  return INK_CHECKPOINT_N_COPIES + (exp->optimizer.ema_decay > 0.0f ? 1 : 0);
+}
+
 /* the four copies of the network: current weights, kept weights and the
- * optimizer's two state buffers */
+ * optimizer's two state buffers; and the weight average when there is one */
 static void
 add_network_copies (InkTensorFile *tf, InkTrainer *t)
 {
@@ -186,6 +197,13 @@ add_network_copies (InkTensorFile *tf, InkTrainer *t)
   ink_model_add_tensors (tf, t->exp->net, ink_checkpoint_prefixes[1], t->best_params);
   ink_model_add_tensors (tf, t->exp->net, ink_checkpoint_prefixes[2], s1);
   ink_model_add_tensors (tf, t->exp->net, ink_checkpoint_prefixes[3], s2);
+  if (t->avg != NULL)
+    {
+      g_autofree float *avg = g_new (float, t->net->n_params);
+
+      t->be->ops->download (t->be, avg, t->avg, sizeof (float) * t->net->n_params);
+      ink_model_add_tensors (tf, t->exp->net, ink_checkpoint_prefixes[AVERAGED], avg);
+    }
 }
 
 gboolean
@@ -253,7 +271,7 @@ ink_checkpoint_experiment (const char  *path,
   /* the network the experiment claims must be the one whose tensors the
    * file holds, before anyone allocates it (a 1 KiB file may claim
    * billions of parameters) */
-  for (guint i = 0; i < INK_CHECKPOINT_N_COPIES; i++)
+  for (guint i = 0; i < n_copies (exp); i++)
     if (!ink_model_check_tensors (tf, exp->net, ink_checkpoint_prefixes[i], &local))
       {
         g_set_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_CHECKPOINT,
@@ -339,7 +357,7 @@ get_bool (JsonObject *o, const char *key, gboolean *ok)
  * reaches the trainer. */
 typedef struct
 {
-  float    *copies[INK_CHECKPOINT_N_COPIES];   /* params, best, state1, state2 */
+  float    *copies[INK_CHECKPOINT_N_COPIES + 1];   /* params, best, state1, state2, averaged */
   GArray   *history;                            /* InkEpochRecord */
   guint64   iteration;
   guint64   optimizer_step;
@@ -357,7 +375,7 @@ typedef struct
 static void
 resume_state_clear (ResumeState *st)
 {
-  for (guint i = 0; i < INK_CHECKPOINT_N_COPIES; i++)
+  for (guint i = 0; i < G_N_ELEMENTS (st->copies); i++)
     g_free (st->copies[i]);
   if (st->history != NULL)
     g_array_unref (st->history);
@@ -420,22 +438,21 @@ check_data (InkTrainer *t, JsonObject *o, const char *path, GError **error)
   return FALSE;
 }
 
-/* the four copies of this experiment's network, and nothing else */
+/* the four (five) copies of this experiment's network, and nothing else */
 static gboolean
 read_network_copies (InkTrainer *t, InkTensorFile *tf, ResumeState *st, const char *path,
                      GError **error)
 {
   g_autoptr(GError) local = NULL;
 
-  for (guint i = 0; i < INK_CHECKPOINT_N_COPIES; i++)
+  for (guint i = 0; i < n_copies (t->exp); i++)
     {
       st->copies[i] = g_new (float, t->net->n_params);
       if (!ink_model_get_tensors (tf, t->exp->net, ink_checkpoint_prefixes[i], st->copies[i], &local))
         break;
     }
   if (local == NULL)
-    ink_model_check_no_extra (tf, t->exp->net, ink_checkpoint_prefixes,
-                              INK_CHECKPOINT_N_COPIES, &local);
+    ink_model_check_no_extra (tf, t->exp->net, ink_checkpoint_prefixes, n_copies (t->exp), &local);
   if (local != NULL)
     {
       g_set_error (error, INK_TRAINER_ERROR, INK_TRAINER_ERROR_CHECKPOINT,
@@ -543,6 +560,8 @@ apply_state (InkTrainer *t, const ResumeState *st)
 {
   gsize n = t->net->n_params;
   const float *params = st->copies[0], *best = st->copies[1];
+  /* the epoch's weights: with weight averaging, the average */
+  const float *last = t->avg != NULL ? st->copies[AVERAGED] : params;
 
   t->epochs_done = st->epochs_done;
   t->have_best = st->have_best;
@@ -555,7 +574,9 @@ apply_state (InkTrainer *t, const ResumeState *st)
   ink_network_set_params (t->net, params);
   ink_optimizer_set_state (t->opt, st->copies[2], st->copies[3]);
   t->opt->step = st->optimizer_step;
-  memcpy (t->best_params, t->split->valid_is_test ? params : best, sizeof (float) * n);
+  memcpy (t->best_params, t->split->valid_is_test ? last : best, sizeof (float) * n);
+  if (t->avg != NULL)
+    t->be->ops->upload (t->be, t->avg, st->copies[AVERAGED], sizeof (float) * n);
   memcpy (t->rng.s, st->rng, sizeof st->rng);
   t->iteration = st->iteration;
   t->best_monitor = t->have_best ? st->best_monitor : INFINITY;
@@ -590,7 +611,8 @@ ink_trainer_resume (InkTrainer  *t,
       !read_stopping_state (o, &st) ||
       /* a checkpoint never holds NaN weights; one that does is damaged */
       !ink_trainer_all_finite (st.copies[0], n) ||
-      !ink_trainer_all_finite (st.copies[1], n))
+      !ink_trainer_all_finite (st.copies[1], n) ||
+      (st.copies[AVERAGED] != NULL && !ink_trainer_all_finite (st.copies[AVERAGED], n)))
     return damaged (path, error);
   apply_state (t, &st);
   return TRUE;

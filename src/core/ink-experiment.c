@@ -728,7 +728,7 @@ static void
 read_optimizer (Reader *parent, InkExperiment *exp)
 {
   static const char * const keys[] = { "kind", "lr", "momentum", "rho", "beta1", "beta2", "eps",
-                                       "decay", "l1", "l2", "max_norm", "schedule", NULL };
+                                       "decay", "l1", "l2", "max_norm", "schedule", "ema_decay", NULL };
   JsonObject *o = reader_object (parent, "optimizer");
   Reader r = { o, "optimizer", parent->error, parent->failed };
   g_autofree char *kind = NULL;
@@ -756,6 +756,7 @@ read_optimizer (Reader *parent, InkExperiment *exp)
   read_float (&r, "l1", &s->l1);
   read_float (&r, "l2", &s->l2);
   read_float (&r, "max_norm", &s->max_norm);
+  read_float (&r, "ema_decay", &s->ema_decay);
   read_schedule (&r, &s->schedule);
   parent->failed = r.failed;
 }
@@ -980,6 +981,9 @@ ink_experiment_validate (const InkExperiment *exp,
     INVALID ("optimizer.l1 and l2 must be finite numbers, not negative");
   if (!(o->max_norm >= 0.0f) || !isfinite (o->max_norm))
     INVALID ("optimizer.max_norm must be a finite number, not negative (0 turns it off)");
+  if (!(o->ema_decay >= 0.0f && o->ema_decay < 1.0f))
+    INVALID ("optimizer.ema_decay %g must be in [0, 1) (the weight average's decay per step; 0 turns it off)",
+             (double) o->ema_decay);
   {
     const InkLrSchedule *s = &o->schedule;
 
@@ -1341,6 +1345,9 @@ write_optimizer (JsonBuilder *b, const InkOptimizerSpec *o)
   ink_json_member_float (b, "l1", o->l1);
   ink_json_member_float (b, "l2", o->l2);
   ink_json_member_float (b, "max_norm", o->max_norm);
+  /* only when on: files without it stay as they were */
+  if (o->ema_decay > 0.0f)
+    ink_json_member_float (b, "ema_decay", o->ema_decay);
   /* only when there is one: files without it stay as they were */
   if (o->schedule.kind != INK_SCHEDULE_NONE || o->schedule.warmup_epochs > 0)
     {

@@ -30,8 +30,8 @@
 #include "ink-model.h"
 #include "ink-json.h"
 
-const char * const ink_checkpoint_prefixes[INK_CHECKPOINT_N_COPIES] = {
-  "params.", "best.", "state1.", "state2."
+const char * const ink_checkpoint_prefixes[INK_CHECKPOINT_N_COPIES + 1] = {
+  "params.", "best.", "state1.", "state2.", "averaged."
 };
 
 void
@@ -455,7 +455,7 @@ ink_model_load_any (const char         *path,
    * allocated for them, and nothing else may be there */
   if (!ink_model_check_tensors (tf, model->experiment->net, prefix, &local) ||
       !(state_json ? ink_model_check_no_extra (tf, model->experiment->net, ink_checkpoint_prefixes,
-                                               INK_CHECKPOINT_N_COPIES, &local)
+                                               INK_CHECKPOINT_N_COPIES + 1, &local)
                    : ink_model_check_no_extra (tf, model->experiment->net, model_prefix, 1, &local)))
     {
       g_set_error (error, INK_SAFETENSORS_ERROR, local->code, "%s: %s", base, local->message);

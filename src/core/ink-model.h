@@ -80,7 +80,9 @@ InkNetwork *ink_model_network     (const InkModel      *model,
  * their tensors' names: the current weights, the kept weights (the ones a
  * stop keeps and a save writes) and the optimizer's two state buffers */
 #define INK_CHECKPOINT_N_COPIES 4
-extern const char * const ink_checkpoint_prefixes[INK_CHECKPOINT_N_COPIES];
+/* and with weight averaging a fifth copy, the average:
+ * ink_checkpoint_prefixes[INK_CHECKPOINT_N_COPIES] */
+extern const char * const ink_checkpoint_prefixes[INK_CHECKPOINT_N_COPIES + 1];
 
 /* helpers shared with checkpoints */
 void       ink_model_add_tensors  (InkTensorFile       *tf,

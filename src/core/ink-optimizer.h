@@ -66,6 +66,11 @@ typedef struct
   float l2;           /* penalty l2·Σw² on weights (not biases) */
   float max_norm;     /* 0 = off */
   InkLrSchedule schedule;
+  float ema_decay;    /* weight averaging: 0 = off; in (0, 1), the decay of an
+                       * exponential moving average of the weights (running
+                       * statistics included), updated after every step with
+                       * min (ema_decay, (1 + steps) / (10 + steps)); validation,
+                       * testing and the kept model use the average */
 } InkOptimizerSpec;
 
 void ink_optimizer_spec_defaults (InkOptimizerSpec *spec,
@@ -116,6 +121,11 @@ const char   *ink_optimizer_kind_to_string   (InkOptimizerKind kind);
 /* How many n_params-sized state buffers the optimizer keeps: 0 for SGD,
  * 2 for Adam and Adadelta, 1 for the others (velocity or squared-gradient average). */
 guint         ink_optimizer_n_state_buffers  (InkOptimizerKind kind);
+/* The n_params-sized buffers a run with this spec keeps on the backend
+ * besides the weights and gradients: the state buffers, and with weight
+ * averaging the average and the place the trained weights wait while the
+ * average is evaluated (2 more). */
+guint         ink_optimizer_spec_n_buffers   (const InkOptimizerSpec *spec);
 gboolean      ink_optimizer_kind_from_string (const char *s, InkOptimizerKind *out);
 /* the names, in order, as "sgd, momentum, …, adadelta" (for messages) */
 const char   *ink_optimizer_kind_choices     (void);

@@ -189,7 +189,7 @@ plan_for_rows (const InkExperiment *exp,
 
   memset (plan, 0, sizeof *plan);
   plan->params = 2 * n_params * F32;
-  plan->optimizer_state = ink_optimizer_n_state_buffers (exp->optimizer.kind) * n_params * F32;
+  plan->optimizer_state = ink_optimizer_spec_n_buffers (&exp->optimizer) * n_params * F32;
   plan->activations = rows * activation_bytes_per_row (exp->net, image_dim) +
                       activation_fixed_bytes (exp->net, cuda, rows) + ACCUMULATOR_BYTES;
   plan->dataset = ((guint64) n_train_images + n_test_images) * ((guint64) image_dim + 1) +
@@ -232,7 +232,7 @@ ink_memory_plan_layer (const InkExperiment *exp,
   sh = &shapes[layer];
   n_params = sh->n_weights + sh->n_biases + sh->n_state;
   rows = MAX ((guint64) exp->batch_size, INK_EVAL_BATCH);
-  return (2 + ink_optimizer_n_state_buffers (exp->optimizer.kind)) * n_params * F32 +
+  return (2 + ink_optimizer_spec_n_buffers (&exp->optimizer)) * n_params * F32 +
          rows * layer_bytes_per_row (&exp->net->layers[layer], sh->n_outputs);
 }
 

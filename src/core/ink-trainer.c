@@ -75,6 +75,9 @@ ink_trainer_free (InkTrainer *t)
       if (t->labels) ops->free (t->be, t->labels);
       if (t->acc) ops->free (t->be, t->acc);
       if (t->eval_acc) ops->free (t->be, t->eval_acc);
+      if (t->avg) ops->free (t->be, t->avg);
+      if (t->avg_aside) ops->free (t->be, t->avg_aside);
+      if (t->avg_one) ops->free (t->be, t->avg_one);
     }
   g_clear_pointer (&t->opt, ink_optimizer_free);
   g_clear_pointer (&t->net, ink_network_free);
@@ -236,6 +239,19 @@ ink_trainer_new_cancellable (const InkExperiment *exp,
       !(t->eval_acc = ops->alloc (t->be, 2 * sizeof (double), error)))
     return NULL;
 
+  if (exp->optimizer.ema_decay > 0.0f)
+    {
+      static const float one = 1.0f;
+      gsize bytes = sizeof (float) * t->net->n_params;
+
+      if (!(t->avg = ops->alloc (t->be, bytes, error)) ||
+          !(t->avg_aside = ops->alloc (t->be, bytes, error)) ||
+          !(t->avg_one = ops->alloc (t->be, sizeof one, error)))
+        return NULL;
+      ops->copy (t->be, t->avg, t->net->params, bytes);   /* the average starts at the initial weights */
+      ops->upload (t->be, t->avg_one, &one, sizeof one);
+    }
+
   t->probs_host = g_new (float, (gsize) max_batch * n_classes (t));
   t->params_host = g_new (float, t->net->n_params);
   t->best_params = g_new (float, t->net->n_params);
@@ -348,7 +364,11 @@ emit_weights (InkTrainer *t, InkEventFunc func, gpointer data)
   g_atomic_int_set (&t->want_weights, 0);
   if (func == NULL)
     return;
-  ink_network_get_params (t->net, t->params_host);
+  /* the weights whose scores the run shows: the average when there is one */
+  if (t->avg != NULL)
+    t->be->ops->download (t->be, t->params_host, t->avg, sizeof (float) * t->net->n_params);
+  else
+    ink_network_get_params (t->net, t->params_host);
   ev.params = t->params_host;
   ev.n_params = t->net->n_params;
   ev.epoch = t->epochs_done;
@@ -396,9 +416,10 @@ diverged (InkTrainer *t, const char *what, guint epoch, guint batch, guint n_bat
                          what, epoch, batch, n_batches, kept, (double) lr));
 }
 
-/* One validation: updates the best model and the early-stopping state. */
+/* One validation of the weights the network holds: updates the best model
+ * and the early-stopping state. */
 static void
-validate (InkTrainer *t, guint epoch, guint batch, guint n_batches, float lr, gboolean *improved)
+validate_network (InkTrainer *t, guint epoch, guint batch, guint n_batches, float lr, gboolean *improved)
 {
   double vloss, vacc, monitor;
 
@@ -613,6 +634,66 @@ shuffle_training_set (InkTrainer *t)
     t->be->ops->upload (t->be, t->perm_dev, t->perm_host, sizeof (guint32) * n_train);
 }
 
+/* Weight averaging, after every update: avg = d·avg + (1 − d)·weights with
+ * d = min (ema_decay, (1 + steps) / (10 + steps)), steps the updates done,
+ * so that the first updates are not drowned by the initial weights.  On a
+ * backend with its own memory the sum runs as a product of a 1×1 one by
+ * the 1×n weights into the average (cuBLAS's sgemm, β = d). */
+static void
+average_weights (InkTrainer *t)
+{
+  const InkBackendOps *ops = t->be->ops;
+  gsize n = t->net->n_params;
+  double steps = (double) t->opt->step;
+  float d = (float) MIN ((double) t->exp->optimizer.ema_decay, (1.0 + steps) / (10.0 + steps));
+
+  if (t->avg == NULL)
+    return;
+  if (ops->host_memory)
+    {
+      float *a = t->avg;
+      const float *w = t->net->params;
+
+      for (gsize i = 0; i < n; i++)
+        a[i] = d * a[i] + (1.0f - d) * w[i];
+    }
+  else
+    ops->gemm (t->be, FALSE, FALSE, 1, (int) n, 1, 1.0f - d, t->avg_one, 1,
+               t->net->params, (int) n, d, t->avg, (int) n);
+}
+
+/* With weight averaging, evaluation runs on the average: it goes into the
+ * network, the trained weights aside; averaged_out puts them back. */
+static void
+averaged_in (InkTrainer *t)
+{
+  gsize bytes = sizeof (float) * t->net->n_params;
+
+  if (t->avg == NULL || t->avg_in)
+    return;
+  t->be->ops->copy (t->be, t->avg_aside, t->net->params, bytes);
+  t->be->ops->copy (t->be, t->net->params, t->avg, bytes);
+  t->avg_in = TRUE;
+}
+
+static void
+averaged_out (InkTrainer *t)
+{
+  if (!t->avg_in)
+    return;
+  t->be->ops->copy (t->be, t->net->params, t->avg_aside, sizeof (float) * t->net->n_params);
+  t->avg_in = FALSE;
+}
+
+/* One validation, of the average when there is one */
+static void
+validate (InkTrainer *t, guint epoch, guint batch, guint n_batches, float lr, gboolean *improved)
+{
+  averaged_in (t);
+  validate_network (t, epoch, batch, n_batches, lr, improved);
+  averaged_out (t);
+}
+
 /* minibatch b: gather, forward, loss, backward, update */
 static void
 train_minibatch (InkTrainer *t, Epoch *e, guint b)
@@ -634,6 +715,7 @@ train_minibatch (InkTrainer *t, Epoch *e, guint b)
              net->delta[L - 1], t->acc);
   ink_network_backward (net, t->x, rows, FALSE);
   ink_optimizer_step (t->opt, e->lr);
+  average_weights (t);
   t->iteration++;
   e->seen += (guint) rows;
 }
@@ -768,6 +850,17 @@ finish_epoch (InkTrainer *t, Epoch *e, const Listener *l, GError **error)
     validate (t, e->epoch, e->n_batches, e->n_batches, e->lr, &e->improved);
   if (t->stopped && t->reason == INK_STOP_DIVERGED)
     return TRUE;
+  /* with weight averaging the epoch's weights (kept when the validation
+   * set is the test set) are the average */
+  if (t->avg != NULL)
+    {
+      ops->download (t->be, t->params_host, t->avg, sizeof (float) * t->net->n_params);
+      if (!ink_trainer_all_finite (t->params_host, t->net->n_params))
+        {
+          diverged (t, _("weight average"), e->epoch, e->n_batches, e->n_batches, e->lr);
+          return TRUE;
+        }
+    }
   if (!ops->sync (t->be, error))
     return FALSE;
 
