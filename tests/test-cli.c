@@ -357,6 +357,24 @@ test_plan (void)
   r = cli ("info", "--plan", "--preset", "nope", NULL);
   assert_one_line_error (&r, 2, "nope");
   result_clear (&r);
+
+  /* weight averaging: two more copies of the default net's 79,510
+   * weights besides RMSprop's one (3 × 0.32 MB) */
+  {
+    g_autofree char *path = g_build_filename (tmpdir, "averaged.json", NULL);
+
+    g_assert_true (g_file_set_contents (path, "{\"optimizer\": {\"kind\": \"rmsprop\"}}", -1, NULL));
+    r = cli ("info", "--plan", "-c", path, NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_nonnull (strstr (r.out, "optimizer state                0.3 MB\n"));
+    result_clear (&r);
+    g_assert_true (g_file_set_contents (path, "{\"optimizer\": {\"kind\": \"rmsprop\", \"ema_decay\": 0.999}}",
+                                        -1, NULL));
+    r = cli ("info", "--plan", "-c", path, NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_nonnull (strstr (r.out, "optimizer state                1.0 MB  (with the weight average)\n"));
+    result_clear (&r);
+  }
 }
 
 /* without a usable CUDA device: one line, status 1 */
