@@ -759,6 +759,10 @@ json_start_event (const InkExperiment *exp, InkTrainer *trainer, const char *dir
   json_builder_add_string_value (b, ink_optimizer_kind_to_string (exp->optimizer.kind));
   json_builder_set_member_name (b, "lr");
   json_builder_add_double_value (b, ink_json_float_to_double (exp->optimizer.lr));
+  /* the decay of the weight average that validation and test scores are
+   * of; 0 when the run has none */
+  json_builder_set_member_name (b, "ema_decay");
+  json_builder_add_double_value (b, ink_json_float_to_double (exp->optimizer.ema_decay));
   json_builder_set_member_name (b, "batch_size");
   json_builder_add_int_value (b, exp->batch_size);
   json_builder_set_member_name (b, "seed");
@@ -1272,6 +1276,9 @@ print_run_header (TrainCommand *c, const char *blas)
   out_wrapped ("optimizer: %s lr %g, batch %u, %u epochs, seed %" G_GUINT64_FORMAT,
                ink_optimizer_kind_to_string (exp->optimizer.kind), (double) exp->optimizer.lr,
                exp->batch_size, exp->epochs, exp->seed);
+  if (exp->optimizer.ema_decay > 0.0f)
+    out_wrapped ("weight averaging: decay %g a step; the valid and test scores and the kept model are the average's",
+                 (double) exp->optimizer.ema_decay);
   if (exp->pretraining.enabled && !c->opt.resume)
     print_pretraining (exp);
   if (ink_augment_spec_enabled (&exp->augmentation))
