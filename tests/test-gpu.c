@@ -412,6 +412,9 @@ test_gemm (void)
   gemm_case (&rng, FALSE, TRUE, 128, 64, 784, 0, 1.0f, 0.0f);   /* Y = X·Wᵀ */
   gemm_case (&rng, TRUE, FALSE, 64, 784, 128, 0, 1.0f, 0.0f);   /* dW = dYᵀ·X */
   gemm_case (&rng, FALSE, FALSE, 128, 784, 64, 0, 1.0f, 0.0f);  /* dX = dY·W */
+  /* weight averaging on a backend with its own memory: the average
+   * a = d·a + (1 - d)·w as the product of a 1×1 by the 1×n weights */
+  gemm_case (&rng, FALSE, FALSE, 1, 392330, 1, 0, 0.001f, 0.999f);
   /* k = 0: C = beta·C */
   gemm_case (&rng, FALSE, FALSE, 5, 6, 0, 2, 1.0f, 0.25f);
   gemm_case (&rng, TRUE, TRUE, 5, 6, 0, 0, 1.0f, 0.0f);
