@@ -248,7 +248,7 @@ ink_trainer_new_cancellable (const InkExperiment *exp,
           !(t->avg_aside = ops->alloc (t->be, bytes, error)) ||
           !(t->avg_one = ops->alloc (t->be, sizeof one, error)))
         return NULL;
-      ops->copy (t->be, t->avg, t->net->params, bytes);   /* the average starts at the initial weights */
+      ops->copy (t->be, t->avg, t->net->params, bytes);   /* the initial weights, until training starts */
       ops->upload (t->be, t->avg_one, &one, sizeof one);
     }
 
@@ -963,6 +963,11 @@ ink_trainer_run (InkTrainer    *t,
   if (t->exp->pretraining.enabled && !t->resumed && !t->pretrained && t->epochs_done == 0 &&
       !pretrain (t, cancellable, func, user_data, error))
     return FALSE;
+
+  /* the average starts from the weights training starts from: the
+   * pretrained ones when there was pretraining */
+  if (t->avg != NULL && t->iteration == 0 && !t->resumed)
+    t->be->ops->copy (t->be, t->avg, t->net->params, sizeof (float) * t->net->n_params);
 
   emit_phase (&l, "training");
   while (!t->stopped && t->epochs_done < t->exp->epochs)
