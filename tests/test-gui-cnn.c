@@ -620,6 +620,9 @@ test_weight_average (void)
     g_assert_cmpstr (a, ==, b);
     g_assert_false (ink_design_page_get_modified (design));
   }
+  /* the row in view, for a look at the window in both themes */
+  gui_scroll_into_view (form_widget (win, "ema_decay-row"));
+  gui_shot (GTK_WIDGET (win), "cnn-weight-average.png");
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
