@@ -192,7 +192,7 @@ test_weight_average (void)
     "{\"optimizer\": {\"ema_decay\": -0.5}}",
     "{\"optimizer\": {\"ema_decay\": 1.5}}",
   };
-  g_autoptr(InkExperiment) plain = ink_experiment_preset ("best-cnn", NULL);
+  g_autoptr(InkExperiment) plain = ink_experiment_preset ("keras-mnist-cnn", NULL);
   g_autofree char *plain_json = ink_experiment_to_json (plain, TRUE);
   g_autoptr(GError) error = NULL;
   g_autoptr(InkExperiment) e = NULL;
