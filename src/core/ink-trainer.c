@@ -658,8 +658,18 @@ average_weights (InkTrainer *t)
         a[i] = d * a[i] + (1.0f - d) * w[i];
     }
   else
-    ops->gemm (t->be, FALSE, FALSE, 1, (int) n, 1, 1.0f - d, t->avg_one, 1,
-               t->net->params, (int) n, d, t->avg, (int) n);
+    {
+      /* in FP32 even when the products run in TF32: TF32 would round each
+       * weight to 10 bits before it enters the average */
+      gboolean tf32 = ops->get_tf32 != NULL && ops->get_tf32 (t->be);
+
+      if (tf32)
+        ops->set_tf32 (t->be, FALSE);
+      ops->gemm (t->be, FALSE, FALSE, 1, (int) n, 1, 1.0f - d, t->avg_one, 1,
+                 t->net->params, (int) n, d, t->avg, (int) n);
+      if (tf32)
+        ops->set_tf32 (t->be, TRUE);
+    }
 }
 
 /* With weight averaging, evaluation runs on the average: it goes into the
