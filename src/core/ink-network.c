@@ -50,10 +50,11 @@ typedef struct
   float     **inv_std;        /* batch-norm: [channels] */
   float      *col;            /* conv2d: the backend's workspace (ops->conv2d_workspace) */
   gsize       col_floats;     /* ... its size */
-  gboolean    bn_training;    /* the last forward normalized with the batch's statistics */
-  gboolean   *blocked;        /* per layer: the last forward left its output in
-                               * nChw16c order (a training pass: conv → conv
-                               * or conv → max-pool) */
+  gboolean    bn_training;    /* the last (or the running) forward was a training
+                               * pass: batch norm used the batch's statistics */
+  gboolean   *blockable;      /* per layer, fixed by the spec and the backend: a
+                               * training pass leaves its output in nChw16c order
+                               * (conv → conv or conv → max-pool) */
 } InkNetworkPrivate;
 
 static inline InkNetworkPrivate *
@@ -652,6 +653,14 @@ ink_conv_geom_from_shape (const InkLayerSpec  *ls,
   };
 }
 
+/* layer l's output is in nChw16c order in the last (or the running) pass */
+static inline gboolean
+is_blocked (const InkNetworkPrivate *priv,
+            int                      l)
+{
+  return l >= 0 && priv->bn_training && priv->blockable[l];
+}
+
 /* a convolution whose ReLU the backend applies in the same call */
 static inline gboolean
 fuses_relu (const InkNetwork *net,
@@ -671,8 +680,8 @@ conv_geom (const InkNetwork *net,
   const InkNetworkPrivate *priv = (const InkNetworkPrivate *) net;
   InkConvGeom g = ink_conv_geom_from_shape (&net->spec->layers[l], &net->shape[l]);
 
-  g.src_blocked = l > 0 && priv->blocked[l - 1];
-  g.dst_blocked = priv->blocked[l];
+  g.src_blocked = is_blocked (priv, l - 1);
+  g.dst_blocked = is_blocked (priv, l);
   g.relu = fuses_relu (net, l);
   return g;
 }
@@ -686,8 +695,7 @@ conv_geom (const InkNetwork *net,
  * read from act[]. */
 static gboolean
 keeps_blocked (const InkNetwork *net,
-               int               l,
-               gboolean          training)
+               int               l)
 {
   /* INKLING_CONV_PLAIN=1: NCHW throughout (to measure the difference) */
   static int plain = -1;
@@ -698,7 +706,7 @@ keeps_blocked (const InkNetwork *net,
 
   if (plain < 0)
     plain = g_getenv ("INKLING_CONV_PLAIN") != NULL;
-  if (!training || plain || !ops->conv_blocked || l + 1 >= spec->n_layers ||
+  if (plain || !ops->conv_blocked || l + 1 >= spec->n_layers ||
       ls->kind != INK_LAYER_CONV2D || ls->filters % 16 != 0 || ls->dropout != 0.0f)
     return FALSE;
   next = spec->layers[l + 1].kind;
@@ -758,7 +766,7 @@ ink_network_new (const InkNetSpec  *spec,
   priv->argmax = g_new0 (gint32 *, L);
   priv->xhat = g_new0 (float *, L);
   priv->inv_std = g_new0 (float *, L);
-  priv->blocked = g_new0 (gboolean, L);
+  priv->blockable = g_new0 (gboolean, L);
   net->shape = g_new0 (InkLayerShape, L);
   net->s_offset = g_new0 (gsize, L);
   if (!ink_net_spec_shapes (spec, net->shape, &local_error))
@@ -773,6 +781,7 @@ ink_network_new (const InkNetSpec  *spec,
       net->s_offset[l] = off;
       off += net->shape[l].n_state;
       net->n_state += net->shape[l].n_state;
+      priv->blockable[l] = keeps_blocked (net, l);
     }
 
 #define ALLOC(dst, n_floats) G_STMT_START { \
@@ -889,7 +898,7 @@ ink_network_free (InkNetwork *net)
   g_free (priv->argmax);
   g_free (priv->xhat);
   g_free (priv->inv_std);
-  g_free (priv->blocked);
+  g_free (priv->blockable);
   g_free (net->w_offset);
   g_free (net->b_offset);
   g_free (net->shape);
@@ -1035,8 +1044,7 @@ ink_network_forward (InkNetwork  *net,
   stream_base = dropout_stream * (guint64) (spec->n_layers + 1);
   in = x;
 
-  for (int l = 0; l < spec->n_layers; l++)
-    priv->blocked[l] = keeps_blocked (net, l, training);
+  priv->bn_training = training;   /* before the layers: conv_geom reads it */
   priv->input_dropped = FALSE;
   if (training && spec->input_dropout > 0.0f)
     {
@@ -1074,7 +1082,7 @@ ink_network_forward (InkNetwork  *net,
           }
           break;
         case INK_LAYER_MAX_POOL:
-          (l > 0 && priv->blocked[l - 1] ? ops->max_pool_forward_blocked : ops->max_pool_forward)
+          (is_blocked (priv, l - 1) ? ops->max_pool_forward_blocked : ops->max_pool_forward)
             (be, sh->in_channels, sh->in_height, sh->in_width, ls->pool_size, ls->stride, batch,
              in, y, priv->argmax[l]);
           break;
@@ -1106,7 +1114,6 @@ ink_network_forward (InkNetwork  *net,
       in = y;
     }
   priv->dropped = training;
-  priv->bn_training = training;
 
   return net->act[spec->n_layers - 1];
 }
@@ -1187,8 +1194,8 @@ ink_network_backward (InkNetwork  *net,
               break;
             case INK_LAYER_MAX_POOL:
               if (din != NULL)
-                (l > 0 && priv->blocked[l - 1] ? ops->max_pool_backward_blocked
-                                               : ops->max_pool_backward)
+                (is_blocked (priv, l - 1) ? ops->max_pool_backward_blocked
+                                          : ops->max_pool_backward)
                   (be, sh->in_channels, sh->in_height, sh->in_width, ls->pool_size, ls->stride,
                    batch, net->delta[l], priv->argmax[l], din);
               break;
