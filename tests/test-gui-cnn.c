@@ -559,7 +559,7 @@ test_weight_average (void)
   g_autoptr(InkExperiment) best = ink_experiment_preset ("lenet-5", NULL);
   g_autoptr(InkExperiment) got = NULL;
   GtkWidget *memory;
-  g_autofree char *before = NULL;
+  g_autofree char *before = NULL, *dense_before = NULL;
   const char *subtitle;
 
   ink_design_page_set_experiment (design, best);
@@ -567,6 +567,9 @@ test_weight_average (void)
   memory = gui_find_named (editor_of (win), "memory");
   g_assert_nonnull (memory);
   before = g_strdup (gtk_label_get_text (GTK_LABEL (memory)));
+  /* layer 5, dense 120 on 400 inputs: 48,120 weights, 0.4 MB a copy */
+  dense_before = g_strdup (row_subtitle (layer_row (win, 4)));
+  g_assert_true (g_str_has_prefix (dense_before, "flatten 400 → 120 · 48,120 parameters · "));
   g_assert_true (shown (win, "ema_decay-row"));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (form_widget (win, "ema_decay"))), ==, "0");
   g_assert_null (strstr (ink_design_page_get_summary (design), "weight averaging"));
@@ -576,8 +579,10 @@ test_weight_average (void)
   g_assert_nonnull (got);
   g_assert_cmpfloat (got->optimizer.ema_decay, ==, 0.999f);
   g_assert_nonnull (strstr (ink_design_page_get_summary (design), "Adam, weight averaging"));
-  /* 61,706 weights: two more copies in the training figure */
+  /* 61,706 weights: two more copies in the training figure, and in the
+   * memory of the row that holds most of them */
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (memory)), !=, before);
+  g_assert_cmpstr (row_subtitle (layer_row (win, 4)), !=, dense_before);
   gui_shot (GTK_WIDGET (ink_design_page_get_training_form (design)), "cnn-form-averaging.png");
 
   /* another method loads its defaults; the averaging stays */
@@ -600,6 +605,7 @@ test_weight_average (void)
   type_text (form_widget (win, "ema_decay"), "0");
   g_assert_true (gtk_widget_is_sensitive (train_button (win)));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (memory)), ==, before);
+  g_assert_cmpstr (row_subtitle (layer_row (win, 4)), ==, dense_before);
   g_clear_pointer (&got, ink_experiment_free);
   got = ink_design_page_get_experiment (design, NULL);
   g_assert_cmpfloat (got->optimizer.ema_decay, ==, 0.0f);

@@ -176,8 +176,8 @@ refresh (InkDesignPage *self)
   guint batch = ink_training_form_get_batch_size (self->form);
   gboolean valid;
 
-  ink_layer_editor_set_optimizer_kind (self->editor, ink_training_form_get_optimizer_kind (self->form));
-  ink_layer_editor_set_weight_averaging (self->editor, ink_training_form_get_weight_averaging (self->form));
+  ink_layer_editor_set_optimizer (self->editor, ink_training_form_get_optimizer_kind (self->form),
+                                  ink_training_form_get_ema_decay (self->form));
   if (batch > 0)
     ink_layer_editor_set_batch_size (self->editor, batch);
 

@@ -198,7 +198,7 @@ struct _InkLayerEditor
   int               n_classes;
   guint             n_hidden;
   InkOptimizerKind  kind;
-  gboolean          averaging;   /* the form asks for weight averaging: 2 more buffers */
+  float             ema_decay;   /* the form's weight averaging (0: none): 2 more buffers */
   guint             batch_size;
 
   gboolean          valid;
@@ -546,14 +546,23 @@ shape_text (const InkLayerShape *sh)
 /* The rows' subtitles: what each layer puts out, its parameters and its
  * memory (the core's plan), for the first n_known layers, whose shapes
  * are known; the memory only when the whole network's geometry works. */
+/* what the memory plan reads of an experiment: the network, the optimizer's
+ * buffers and the batch size (the dataset's part is left out) */
+static InkExperiment
+plan_experiment (InkLayerEditor   *self,
+                 const InkNetSpec *spec)
+{
+  return (InkExperiment) { .net = (InkNetSpec *) spec, .optimizer.kind = self->kind,
+                           .optimizer.ema_decay = self->ema_decay, .batch_size = self->batch_size };
+}
+
 static void
 show_shapes (InkLayerEditor      *self,
              const InkNetSpec    *spec,
              const InkLayerShape *shapes,
              int                  n_known)
 {
-  InkExperiment exp = { .net = (InkNetSpec *) spec, .optimizer.kind = self->kind,
-                        .batch_size = self->batch_size };
+  InkExperiment exp = plan_experiment (self, spec);
   gboolean plan_ok = n_known == spec->n_layers;
   g_autofree char *input = NULL;
   g_autofree char *rows = ink_format_count (MAX (self->batch_size, (guint) INK_EVAL_BATCH));
@@ -788,11 +797,7 @@ static char *
 show_estimate (InkLayerEditor   *self,
                const InkNetSpec *spec)
 {
-  /* what the plan reads of an experiment: the network, the optimizer and
-   * the batch size (the dataset's part is left out) */
-  InkExperiment exp = { .net = (InkNetSpec *) spec, .optimizer.kind = self->kind,
-                        .optimizer.ema_decay = self->averaging ? 0.999f : 0.0f,
-                        .batch_size = self->batch_size };
+  InkExperiment exp = plan_experiment (self, spec);
   InkMemoryPlan plan;
   guint nstate = ink_optimizer_spec_n_buffers (&exp.optimizer);
   g_autofree char *count = params_text (ink_net_spec_n_params (spec));
@@ -1502,24 +1507,15 @@ ink_layer_editor_set_n_inputs (InkLayerEditor *self,
 }
 
 void
-ink_layer_editor_set_optimizer_kind (InkLayerEditor  *self,
-                                     InkOptimizerKind kind)
+ink_layer_editor_set_optimizer (InkLayerEditor  *self,
+                                InkOptimizerKind kind,
+                                float            ema_decay)
 {
   g_return_if_fail (INK_IS_LAYER_EDITOR (self));
-  if (self->kind == kind)
+  if (self->kind == kind && self->ema_decay == ema_decay)
     return;
   self->kind = kind;
-  refresh (self);
-}
-
-void
-ink_layer_editor_set_weight_averaging (InkLayerEditor *self,
-                                       gboolean        averaging)
-{
-  g_return_if_fail (INK_IS_LAYER_EDITOR (self));
-  if (self->averaging == !!averaging)
-    return;
-  self->averaging = !!averaging;
+  self->ema_decay = ema_decay;
   refresh (self);
 }
 

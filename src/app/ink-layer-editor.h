@@ -87,12 +87,11 @@ guint           ink_layer_editor_get_n_hidden    (InkLayerEditor   *self);
 gboolean        ink_layer_editor_get_valid       (InkLayerEditor   *self);
 const char     *ink_layer_editor_get_summary     (InkLayerEditor   *self);
 /* what the memory estimate assumes: the optimizer's state per parameter
- * (none for SGD, one buffer, two for Adam) and the minibatch size */
-void            ink_layer_editor_set_optimizer_kind (InkLayerEditor  *self,
-                                                     InkOptimizerKind kind);
-/* and the weight average's two buffers when the form asks for one */
-void            ink_layer_editor_set_weight_averaging (InkLayerEditor *self,
-                                                       gboolean        averaging);
+ * (none for SGD, one buffer, two for Adam; two more with weight averaging,
+ * ema_decay > 0) and the minibatch size */
+void            ink_layer_editor_set_optimizer   (InkLayerEditor   *self,
+                                                  InkOptimizerKind  kind,
+                                                  float             ema_decay);
 void            ink_layer_editor_set_batch_size  (InkLayerEditor   *self,
                                                   guint             batch_size);
 

@@ -1422,13 +1422,13 @@ ink_training_form_get_optimizer_kind (InkTrainingForm *self)
   return shown_kind (self);
 }
 
-gboolean
-ink_training_form_get_weight_averaging (InkTrainingForm *self)
+float
+ink_training_form_get_ema_decay (InkTrainingForm *self)
 {
   double v;
 
-  g_return_val_if_fail (INK_IS_TRAINING_FORM (self), FALSE);
-  return field_value (self, F_EMA, &v, NULL, NULL) && v > 0.0;
+  g_return_val_if_fail (INK_IS_TRAINING_FORM (self), 0.0f);
+  return field_value (self, F_EMA, &v, NULL, NULL) ? (float) v : 0.0f;
 }
 
 guint

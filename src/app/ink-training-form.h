@@ -74,8 +74,8 @@ void             ink_training_form_set_images         (InkTrainingForm     *self
 InkAugmentPreview *ink_training_form_get_augment_preview (InkTrainingForm  *self);
 gboolean         ink_training_form_get_valid          (InkTrainingForm     *self);
 InkOptimizerKind ink_training_form_get_optimizer_kind (InkTrainingForm     *self);
-/* TRUE when the form asks for weight averaging (a valid decay above 0) */
-gboolean         ink_training_form_get_weight_averaging (InkTrainingForm *self);
+/* the weight average's decay; 0 for none and while the text is refused */
+float            ink_training_form_get_ema_decay      (InkTrainingForm     *self);
 /* 0 while the batch size text is refused */
 guint            ink_training_form_get_batch_size     (InkTrainingForm     *self);
 
