@@ -128,26 +128,30 @@ gui_xclick_at (GtkWidget *w, double x, double y)
   gui_pump ();
 }
 
-/* scrolls the nearest scrolled window above w until w is in its view, as
- * a user scrolls to it before a click */
+/* scrolls the scrolled windows above w, the nearest first, until w is in
+ * their view, as a user scrolls to it before a click (a narrow window can
+ * nest a pane's scroller in the page's) */
 static inline void
 gui_scroll_into_view (GtkWidget *w)
 {
   GtkWidget *sw = gtk_widget_get_ancestor (w, GTK_TYPE_SCROLLED_WINDOW);
-  GtkAdjustment *adj;
-  graphene_rect_t b;
 
-  if (sw == NULL)
-    return;
-  adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (sw));
-  g_assert_true (gtk_widget_compute_bounds (w, sw, &b));
-  if (b.origin.y < 0)
-    gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) + b.origin.y);
-  else if (b.origin.y + b.size.height > gtk_widget_get_height (sw))
-    gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) + b.origin.y +
-                                   b.size.height - gtk_widget_get_height (sw));
-  gui_pump ();
-  gtk_test_widget_wait_for_draw (sw);
+  for (; sw != NULL; sw = gtk_widget_get_parent (sw) != NULL
+                          ? gtk_widget_get_ancestor (gtk_widget_get_parent (sw), GTK_TYPE_SCROLLED_WINDOW)
+                          : NULL)
+    {
+      GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (sw));
+      graphene_rect_t b;
+
+      g_assert_true (gtk_widget_compute_bounds (w, sw, &b));
+      if (b.origin.y < 0)
+        gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) + b.origin.y);
+      else if (b.origin.y + b.size.height > gtk_widget_get_height (sw))
+        gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) + b.origin.y +
+                                       b.size.height - gtk_widget_get_height (sw));
+      gui_pump ();
+      gtk_test_widget_wait_for_draw (sw);
+    }
 }
 
 static inline void
