@@ -226,21 +226,6 @@ row_text (GtkWidget *row)
 
 /* ---- real input (XTEST through xdotool) -------------------------------- */
 
-static void
-xdotool (GtkWidget *any, const char *args)
-{
-  GtkNative *native = gtk_widget_get_native (any);
-  g_autofree char *cmd = g_strdup_printf ("xdotool %s", args);
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-
-  (void) native;
-  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, &status, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  gui_pump ();
-}
-
 /* ---- a ledger of three comparable runs --------------------------------- */
 
 static InkLedgerRun *
@@ -460,10 +445,10 @@ test_rename (Fixture *f, gconstpointer data)
   show_runs (f);
   entry = open_rename (f, "alpha");
   gui_xclick (entry);
-  xdotool (entry, "key --clearmodifiers ctrl+a BackSpace");
-  xdotool (entry, "type --delay 5 'wide & <deep>'");
+  gui_xkeys (entry, "key --clearmodifiers ctrl+a BackSpace");
+  gui_xkeys (entry, "type --delay 5 'wide & <deep>'");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "wide & <deep>");
-  xdotool (entry, "key Return");
+  gui_xkeys (entry, "key Return");
   gui_pump ();
   g_assert_null (gui_find (GTK_WIDGET (f->view), match_rename_entry, NULL));
   g_assert_nonnull (name_cell (GTK_WIDGET (f->view), "wide & <deep>"));
@@ -488,8 +473,8 @@ test_rename (Fixture *f, gconstpointer data)
   /* Escape keeps the old name */
   entry = open_rename (f, "beta");
   gui_xclick (entry);
-  xdotool (entry, "type --delay 5 'zzz'");
-  xdotool (entry, "key Escape");
+  gui_xkeys (entry, "type --delay 5 'zzz'");
+  gui_xkeys (entry, "key Escape");
   gui_pump ();
   g_assert_null (gui_find (GTK_WIDGET (f->view), match_rename_entry, NULL));
   g_assert_nonnull (name_cell (GTK_WIDGET (f->view), "beta"));

@@ -154,6 +154,15 @@ gui_scroll_into_view (GtkWidget *w)
     }
 }
 
+/* real key presses or typing (xdotool's key / type arguments) into the
+ * window w is on, where the focus is */
+static inline void
+gui_xkeys (GtkWidget *w, const char *args)
+{
+  g_assert_true (xdo (GTK_WIDGET (gtk_widget_get_native (w)), args));
+  gui_pump ();
+}
+
 static inline void
 gui_xclick (GtkWidget *w)
 {
