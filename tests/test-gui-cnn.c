@@ -462,6 +462,25 @@ test_bad_geometry (void)
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* want loaded into the Design page and read back is the same experiment,
+ * valid and not marked as edited */
+static void
+assert_form_round_trip (InkDesignPage       *design,
+                        const InkExperiment *want)
+{
+  g_autoptr(InkExperiment) back = NULL;
+  g_autofree char *a = NULL, *b = NULL;
+
+  ink_design_page_set_experiment (design, want);
+  gui_pump ();
+  g_assert_true (ink_design_page_get_valid (design));
+  back = ink_design_page_get_experiment (design, NULL);
+  a = ink_experiment_to_json (want, FALSE);
+  b = ink_experiment_to_json (back, FALSE);
+  g_assert_cmpstr (a, ==, b);
+  g_assert_false (ink_design_page_get_modified (design));
+}
+
 /* The form's combo rows: Adadelta shows rho and epsilon (learning rate
  * 1.0), the schedules their own fields; the core refuses a warm-up as long
  * as the run on the warm-up row; an experiment with a schedule goes
@@ -542,8 +561,6 @@ test_optimizer_schedule (void)
   for (InkScheduleKind k = INK_SCHEDULE_NONE; k < INK_SCHEDULE_N_KINDS; k++)
     {
       g_autoptr(InkExperiment) want = ink_experiment_preset ("keras-mnist-cnn", NULL);
-      g_autoptr(InkExperiment) back = NULL;
-      g_autofree char *a = NULL, *b = NULL;
 
       want->optimizer.schedule.kind = k;
       want->optimizer.schedule.warmup_epochs = 3;
@@ -555,14 +572,7 @@ test_optimizer_schedule (void)
       want->optimizer.schedule.final_div_factor = 1000.0f;
       want->optimizer.decay = 0.9f;
       g_assert_true (ink_experiment_validate (want, NULL));
-      ink_design_page_set_experiment (design, want);
-      gui_pump ();
-      g_assert_true (ink_design_page_get_valid (design));
-      back = ink_design_page_get_experiment (design, NULL);
-      a = ink_experiment_to_json (want, FALSE);
-      b = ink_experiment_to_json (back, FALSE);
-      g_assert_cmpstr (a, ==, b);
-      g_assert_false (ink_design_page_get_modified (design));
+      assert_form_round_trip (design, want);
     }
   gtk_window_destroy (GTK_WINDOW (win));
 }
@@ -634,18 +644,9 @@ test_weight_average (void)
   /* round trip */
   {
     g_autoptr(InkExperiment) want = ink_experiment_preset ("best-cnn", NULL);
-    g_autoptr(InkExperiment) back = NULL;
-    g_autofree char *a = NULL, *b = NULL;
 
     want->optimizer.ema_decay = 0.9995f;
-    ink_design_page_set_experiment (design, want);
-    gui_pump ();
-    g_assert_true (ink_design_page_get_valid (design));
-    back = ink_design_page_get_experiment (design, NULL);
-    a = ink_experiment_to_json (want, FALSE);
-    b = ink_experiment_to_json (back, FALSE);
-    g_assert_cmpstr (a, ==, b);
-    g_assert_false (ink_design_page_get_modified (design));
+    assert_form_round_trip (design, want);
   }
   /* the row in view, for a look at the window in both themes, as it opens
    * and at 800×600 (last: no popover opens after the resize) */
