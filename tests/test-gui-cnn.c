@@ -579,7 +579,7 @@ test_optimizer_schedule (void)
 
 /* Weight averaging: its row shows for every method and survives a change
  * of method; typed in, it reaches the experiment, the summary and the
- * layer editor's memory estimate (two more buffers of the weights); a
+ * layer editor's memory estimate (one more copy of the weights); a
  * decay of 1 is refused on its row; an experiment with it goes through the
  * form unchanged. */
 static void
@@ -610,7 +610,7 @@ test_weight_average (void)
   g_assert_nonnull (got);
   g_assert_cmpfloat (got->optimizer.ema_decay, ==, 0.999f);
   g_assert_nonnull (strstr (ink_design_page_get_summary (design), "Adam, weight averaging"));
-  /* 61,706 weights: two more copies in the training figure, and in the
+  /* 61,706 weights: one more copy in the training figure, and in the
    * memory of the row that holds most of them */
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (memory)), !=, before);
   g_assert_cmpstr (row_subtitle (layer_row (win, 4)), !=, dense_before);

@@ -198,7 +198,7 @@ struct _InkLayerEditor
   int               n_classes;
   guint             n_hidden;
   InkOptimizerKind  kind;
-  float             ema_decay;   /* the form's weight averaging (0: none): 2 more buffers */
+  float             ema_decay;   /* the form's weight averaging (0: none): 1 more buffer */
   guint             batch_size;
 
   gboolean          valid;

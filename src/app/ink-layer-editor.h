@@ -87,7 +87,7 @@ guint           ink_layer_editor_get_n_hidden    (InkLayerEditor   *self);
 gboolean        ink_layer_editor_get_valid       (InkLayerEditor   *self);
 const char     *ink_layer_editor_get_summary     (InkLayerEditor   *self);
 /* what the memory estimate assumes: the optimizer's state per parameter
- * (none for SGD, one buffer, two for Adam; two more with weight averaging,
+ * (none for SGD, one buffer, two for Adam; one more with weight averaging,
  * ema_decay > 0) and the minibatch size */
 void            ink_layer_editor_set_optimizer   (InkLayerEditor   *self,
                                                   InkOptimizerKind  kind,

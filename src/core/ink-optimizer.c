@@ -102,7 +102,7 @@ ink_optimizer_spec_n_buffers (const InkOptimizerSpec *spec)
 {
   g_return_val_if_fail (spec != NULL, 0);
 
-  return ink_optimizer_n_state_buffers (spec->kind) + (spec->ema_decay > 0.0f ? 2 : 0);
+  return ink_optimizer_n_state_buffers (spec->kind) + (spec->ema_decay > 0.0f ? 1 : 0);
 }
 
 static gboolean

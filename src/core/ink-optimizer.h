@@ -123,8 +123,7 @@ const char   *ink_optimizer_kind_to_string   (InkOptimizerKind kind);
 guint         ink_optimizer_n_state_buffers  (InkOptimizerKind kind);
 /* The n_params-sized buffers a run with this spec keeps on the backend
  * besides the weights and gradients: the state buffers, and with weight
- * averaging the average and the place the trained weights wait while the
- * average is evaluated (2 more). */
+ * averaging the average (1 more). */
 guint         ink_optimizer_spec_n_buffers   (const InkOptimizerSpec *spec);
 gboolean      ink_optimizer_kind_from_string (const char *s, InkOptimizerKind *out);
 /* the names, in order, as "sgd, momentum, …, adadelta" (for messages) */

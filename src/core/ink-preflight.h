@@ -40,9 +40,8 @@ typedef enum
 /* What a training run allocates on its backend, in bytes:
  *   params           parameters and gradients, 2 × n_params × 4
  *   optimizer_state  0, 1 or 2 × n_params × 4 (SGD; momentum, Nesterov,
- *                    RMSprop, Adagrad; Adam, Adadelta), 2 × n_params × 4 more
- *                    with weight averaging (the average, the trained weights
- *                    set aside while it is evaluated)
+ *                    RMSprop, Adagrad; Adam, Adadelta), n_params × 4 more
+ *                    with weight averaging (the average)
  *   activations      per layer, of its outputs per sample (units, or C×H×W
  *                    for an image layer): output + delta (+ dropout mask,
  *                    + the pre-dropout copy for sigmoid/tanh with dropout,

@@ -55,9 +55,9 @@ struct _InkTrainer
   float            *probs_host;
   float            *params_host;
   float            *avg;          /* weight averaging (backend memory, n_params); NULL when off */
-  float            *avg_aside;    /* the trained weights while the network holds the average */
   float            *avg_one;      /* 1.0f on the backend: the 1×1 factor of the averaging product */
-  gboolean          avg_in;       /* the network holds the average now */
+  gboolean          avg_in;       /* net->params and avg traded places: the network
+                                   * holds the average, avg the trained weights */
 
   /* augmentation: training batches gathered on the host */
   InkAugmenter     *augmenter;    /* NULL when the experiment has none */

@@ -76,7 +76,6 @@ ink_trainer_free (InkTrainer *t)
       if (t->acc) ops->free (t->be, t->acc);
       if (t->eval_acc) ops->free (t->be, t->eval_acc);
       if (t->avg) ops->free (t->be, t->avg);
-      if (t->avg_aside) ops->free (t->be, t->avg_aside);
       if (t->avg_one) ops->free (t->be, t->avg_one);
     }
   g_clear_pointer (&t->opt, ink_optimizer_free);
@@ -245,7 +244,6 @@ ink_trainer_new_cancellable (const InkExperiment *exp,
       gsize bytes = sizeof (float) * t->net->n_params;
 
       if (!(t->avg = ops->alloc (t->be, bytes, error)) ||
-          !(t->avg_aside = ops->alloc (t->be, bytes, error)) ||
           !(t->avg_one = ops->alloc (t->be, sizeof one, error)))
         return NULL;
       ops->copy (t->be, t->avg, t->net->params, bytes);   /* the initial weights, until training starts */
@@ -672,27 +670,32 @@ average_weights (InkTrainer *t)
     }
 }
 
-/* With weight averaging, evaluation runs on the average: it goes into the
- * network, the trained weights aside; averaged_out puts them back. */
+/* With weight averaging, evaluation runs on the average: the network's
+ * parameter buffer and the average's trade places (the network reads
+ * net->params afresh in every pass and keeps no copy of the pointer);
+ * averaged_out trades them back.  No copies, no buffer of its own. */
+static void
+swap_average (InkTrainer *t)
+{
+  float *p = t->net->params;
+
+  t->net->params = t->avg;
+  t->avg = p;
+  t->avg_in = !t->avg_in;
+}
+
 static void
 averaged_in (InkTrainer *t)
 {
-  gsize bytes = sizeof (float) * t->net->n_params;
-
-  if (t->avg == NULL || t->avg_in)
-    return;
-  t->be->ops->copy (t->be, t->avg_aside, t->net->params, bytes);
-  t->be->ops->copy (t->be, t->net->params, t->avg, bytes);
-  t->avg_in = TRUE;
+  if (t->avg != NULL && !t->avg_in)
+    swap_average (t);
 }
 
 static void
 averaged_out (InkTrainer *t)
 {
-  if (!t->avg_in)
-    return;
-  t->be->ops->copy (t->be, t->net->params, t->avg_aside, sizeof (float) * t->net->n_params);
-  t->avg_in = FALSE;
+  if (t->avg_in)
+    swap_average (t);
 }
 
 /* One validation, of the average when there is one */
