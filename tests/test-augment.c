@@ -49,13 +49,13 @@ test_shift (void)
   in[12 * N + 10] = 200;          /* row 12, column 10 */
   in[0 * N + 0] = 99;             /* shifted out of the image */
   want[11 * N + 11] = 200;        /* dx = +1 (right), dy = −1 (up) */
-  ink_augment_transform (in, N, N, 1, -1, 0.0, NULL, NULL, out);
+  ink_augment_transform (in, N, N, 1, -1, 0.0, 1.0, NULL, NULL, out);
   assert_image_eq (out, want);
 
   /* dx = −3, dy = +3: the corner pixel leaves through the left edge */
   memset (want, 0, sizeof want);
   want[15 * N + 7] = 200;
-  ink_augment_transform (in, N, N, -3, 3, 0.0, NULL, NULL, out);
+  ink_augment_transform (in, N, N, -3, 3, 0.0, 1.0, NULL, NULL, out);
   assert_image_eq (out, want);
 }
 
@@ -79,23 +79,23 @@ test_rotate_90 (void)
   for (int r = 0; r < N; r++)
     for (int c = 0; c < N; c++)
       want[r * N + c] = in[c * N + (N - 1 - r)];
-  ink_augment_transform (in, N, N, 0, 0, 90.0, NULL, NULL, out);
+  ink_augment_transform (in, N, N, 0, 0, 90.0, 1.0, NULL, NULL, out);
   assert_image_eq (out, want);
 
   for (int r = 0; r < N; r++)
     for (int c = 0; c < N; c++)
       want[r * N + c] = in[(N - 1 - c) * N + r];
-  ink_augment_transform (in, N, N, 0, 0, -90.0, NULL, NULL, out);
+  ink_augment_transform (in, N, N, 0, 0, -90.0, 1.0, NULL, NULL, out);
   assert_image_eq (out, want);
 
   for (int r = 0; r < N; r++)
     for (int c = 0; c < N; c++)
       want[r * N + c] = in[(N - 1 - r) * N + (N - 1 - c)];
-  ink_augment_transform (in, N, N, 0, 0, 180.0, NULL, NULL, out);
+  ink_augment_transform (in, N, N, 0, 0, 180.0, 1.0, NULL, NULL, out);
   assert_image_eq (out, want);
 
   /* a small angle interpolates: values stay in range, the image changes */
-  ink_augment_transform (in, N, N, 0, 0, 7.5, NULL, NULL, out);
+  ink_augment_transform (in, N, N, 0, 0, 7.5, 1.0, NULL, NULL, out);
   {
     gboolean changed = FALSE;
     for (int i = 0; i < N * N; i++)
@@ -105,6 +105,83 @@ test_rotate_90 (void)
       }
     g_assert_true (changed);
   }
+}
+
+/* A change of size about the centre c = 13.5: out(x) = in(c + (x − c)/k).
+ * On a ramp in(r, col) = 4·col + 10 bilinear sampling is exact, so inside
+ * the image the result is the ramp at the mapped column: k = 0.5 (half
+ * size) reads columns 2x − 13.5, k = 2 reads x/2 + 6.75. */
+static void
+test_scale (void)
+{
+  guint8 in[N * N];
+  float out[N * N];
+  const double c = (N - 1) / 2.0;
+
+  for (int r = 0; r < N; r++)
+    for (int col = 0; col < N; col++)
+      in[r * N + col] = (guint8) (4 * col + 10);
+
+  ink_augment_transform (in, N, N, 0, 0, 0.0, 0.5, NULL, NULL, out);
+  for (int y = 7; y <= 20; y++)
+    for (int x = 7; x <= 20; x++)
+      g_assert_cmpfloat (out[y * N + x], ==, (float) (4.0 * (c + (x - c) / 0.5) + 10.0));
+  /* the corners read outside the image: nothing */
+  g_assert_cmpfloat (out[0], ==, 0.0f);
+  g_assert_cmpfloat (out[N * N - 1], ==, 0.0f);
+
+  ink_augment_transform (in, N, N, 0, 0, 0.0, 2.0, NULL, NULL, out);
+  for (int y = 0; y < N; y++)
+    for (int x = 0; x < N; x++)
+      g_assert_cmpfloat (out[y * N + x], ==, (float) (4.0 * (c + (x - c) / 2.0) + 10.0));
+
+  /* k = 1 with a quarter turn is the quarter turn alone */
+  {
+    float a[N * N], b[N * N];
+    ink_augment_transform (in, N, N, 1, 2, 90.0, 1.0, NULL, NULL, a);
+    ink_augment_transform (in, N, N, 1, 2, 90.0, 1.0 + 1e-9, NULL, NULL, b);
+    for (int i = 0; i < N * N; i++)
+      g_assert_cmpfloat (a[i], ==, b[i]);
+  }
+}
+
+/* the augmenter's change of size: every sample changes, the ink grows or
+ * shrinks within (1 ± scale)² of the original, and both ways happen */
+static void
+test_scale_augmenter (void)
+{
+  InkAugmentSpec spec;
+  g_autoptr(InkAugmenter) aug = NULL;
+  guint8 in[N * N];
+  float out[N * N];
+  double mass = 0.0;
+  guint bigger = 0, smaller = 0;
+
+  memset (in, 0, sizeof in);
+  for (int r = 8; r < 20; r++)
+    for (int col = 10; col < 18; col++)
+      in[r * N + col] = 200;
+  for (int i = 0; i < N * N; i++)
+    mass += in[i];
+  ink_augment_spec_defaults (&spec);
+  spec.scale = 0.2f;
+  g_assert_true (ink_augment_spec_enabled (&spec));
+  g_assert_false (ink_augment_spec_is_default (&spec));
+  aug = ink_augmenter_new (&spec, N, N, 7);
+  for (guint i = 0; i < 200; i++)
+    {
+      double m = 0.0;
+
+      ink_augmenter_apply (aug, 1, i, in, out);
+      for (int p = 0; p < N * N; p++)
+        m += out[p];
+      g_assert_cmpfloat (m / mass, >=, 0.8 * 0.8 - 0.02);
+      g_assert_cmpfloat (m / mass, <=, 1.2 * 1.2 + 0.02);
+      bigger += m > mass * 1.05;
+      smaller += m < mass * 0.95;
+    }
+  g_assert_cmpuint (bigger, >, 40);
+  g_assert_cmpuint (smaller, >, 40);
 }
 
 static void
@@ -126,7 +203,7 @@ test_elastic_identity (void)
   g_autoptr(InkAugmenter) aug = NULL;
 
   digit (in);
-  ink_augment_transform (in, N, N, 0, 0, 0.0, zero, zero, out);
+  ink_augment_transform (in, N, N, 0, 0, 0.0, 1.0, zero, zero, out);
   assert_image_eq (out, in);
 
   ink_augment_spec_defaults (&spec);
@@ -231,7 +308,7 @@ test_json_round_trip (void)
     "{ \"network\": { \"layers\": [ { \"units\": 50, \"activation\": \"sigmoid\" },"
     "                               { \"units\": 40, \"activation\": \"sigmoid\" },"
     "                               { \"units\": 10 } ] },"
-    "  \"augmentation\": { \"shift\": 1, \"rotate\": 10.0, \"elastic_alpha\": 34, \"elastic_sigma\": 4, \"probability\": 0.5 },"
+    "  \"augmentation\": { \"shift\": 1, \"rotate\": 10.0, \"scale\": 0.15, \"elastic_alpha\": 34, \"elastic_sigma\": 4, \"probability\": 0.5 },"
     "  \"pretraining\": { \"epochs\": [3, 2], \"lr\": 0.05, \"decay\": 0.9, \"momentum\": 0.5,"
     "                     \"weight_decay\": 0.0002, \"cd_k\": 2, \"batch_size\": 32 },"
     "  \"training\": { \"classification_report\": true } }";
@@ -243,6 +320,7 @@ test_json_round_trip (void)
   g_assert_no_error (error);
   g_assert_cmpuint (e->augmentation.shift, ==, 1);
   g_assert_cmpfloat (e->augmentation.rotate, ==, 10.0f);
+  g_assert_cmpfloat (e->augmentation.scale, ==, 0.15f);
   g_assert_cmpfloat (e->augmentation.elastic_alpha, ==, 34.0f);
   g_assert_cmpfloat (e->augmentation.probability, ==, 0.5f);
   g_assert_true (e->pretraining.enabled);
@@ -259,8 +337,17 @@ test_json_round_trip (void)
   g_assert_no_error (error);
   j2 = ink_experiment_to_json (e2, TRUE);
   g_assert_cmpstr (j1, ==, j2);
+  g_assert_nonnull (strstr (j1, "\"scale\" : 0.15"));
   g_assert_true (memcmp (&e->augmentation, &e2->augmentation, sizeof e->augmentation) == 0);
   g_assert_true (memcmp (&e->pretraining, &e2->pretraining, sizeof e->pretraining) == 0);
+
+  /* without a change of size the file has no "scale" (older files read
+   * and write as they did) */
+  e2->augmentation.scale = 0.0f;
+  g_free (j2);
+  j2 = ink_experiment_to_json (e2, FALSE);
+  g_assert_nonnull (strstr (j2, "\"augmentation\":{"));
+  g_assert_null (strstr (j2, "\"scale\":"));
 
   /* a single epoch count stays a number */
   e2->pretraining.n_layer_epochs = 0;
@@ -333,6 +420,8 @@ static const BadCase bad_cases[] = {
   { "{\"augmentation\": {\"shift\": 99}}", INK_EXPERIMENT_ERROR_PARSE, "augmentation.shift" },
   { "{\"augmentation\": {\"rotate\": 181}}", INK_EXPERIMENT_ERROR_INVALID, "augmentation.rotate" },
   { "{\"augmentation\": {\"rotate\": -5}}", INK_EXPERIMENT_ERROR_INVALID, "augmentation.rotate" },
+  { "{\"augmentation\": {\"scale\": 0.6}}", INK_EXPERIMENT_ERROR_INVALID, "augmentation.scale 0.6" },
+  { "{\"augmentation\": {\"scale\": -0.1}}", INK_EXPERIMENT_ERROR_INVALID, "augmentation.scale" },
   { "{\"augmentation\": {\"probability\": 1.5}}", INK_EXPERIMENT_ERROR_INVALID, "augmentation.probability" },
   { "{\"augmentation\": {\"probability\": -0.1}}", INK_EXPERIMENT_ERROR_INVALID, "augmentation.probability" },
   { "{\"augmentation\": {\"elastic_alpha\": 5, \"elastic_sigma\": 0}}", INK_EXPERIMENT_ERROR_INVALID, "elastic_sigma" },
@@ -533,6 +622,8 @@ main (int argc, char **argv)
   g_test_add_func ("/augment/gather-split", test_gather_split);
   g_test_add_func ("/augment/shift", test_shift);
   g_test_add_func ("/augment/rotate-90", test_rotate_90);
+  g_test_add_func ("/augment/scale", test_scale);
+  g_test_add_func ("/augment/scale-augmenter", test_scale_augmenter);
   g_test_add_func ("/augment/elastic-identity", test_elastic_identity);
   g_test_add_func ("/augment/deterministic", test_deterministic);
   g_test_add_func ("/augment/probability", test_probability);

@@ -757,6 +757,7 @@ test_augmentation_pretraining (void)
   g_assert_true (gtk_widget_get_visible (form_widget (page, "aug_shift-row")));
   g_assert_true (gtk_widget_get_visible (form_widget (page, "augmentation-preview")));
   type_text (form_widget (page, "aug_rotate"), "20");
+  type_text (form_widget (page, "aug_scale"), "0.15");
   type_text (form_widget (page, "aug_probability"), "1");
   {
     g_autoptr(InkExperiment) got = get_ok (page);
@@ -765,6 +766,7 @@ test_augmentation_pretraining (void)
 
     g_assert_cmpuint (got->augmentation.shift, ==, 2);
     g_assert_cmpfloat (got->augmentation.rotate, ==, 20.0f);
+    g_assert_cmpfloat (got->augmentation.scale, ==, 0.15f);
     g_assert_cmpfloat (got->augmentation.probability, ==, 1.0f);
     g_assert_nonnull (strstr (json, "\"augmentation\""));
     g_assert_nonnull (strstr (json, "\"rotate\" : 20"));
@@ -786,6 +788,7 @@ test_augmentation_pretraining (void)
   g_assert_true (memcmp (before, ink_augment_preview_get_sample (preview, 0), sizeof before) != 0);
   type_text (form_widget (page, "aug_shift"), "0");
   type_text (form_widget (page, "aug_rotate"), "0");
+  type_text (form_widget (page, "aug_scale"), "0");
   {
     guint8 src[28 * 28];
     /* no distortion left: the sample is its source, the same for every seed */
@@ -795,6 +798,13 @@ test_augmentation_pretraining (void)
   }
 
   /* refused in place, with the reason */
+  type_text (form_widget (page, "aug_scale"), "0.6");
+  pump ();
+  assert_refused (page, "size change");
+  g_assert_true (gtk_widget_has_css_class (form_widget (page, "aug_scale-row"), "error"));
+  type_text (form_widget (page, "aug_scale"), "0.1");
+  pump ();
+  g_assert_true (ink_design_page_get_valid (page));
   type_text (form_widget (page, "aug_probability"), "1.5");
   pump ();
   assert_refused (page, "probability");

@@ -661,7 +661,7 @@ dialog_gone (gpointer data)
 /* the Design page's real Sweep… button, with the tiny experiment in the
  * forms */
 static InkSweepDialog *
-open_dialog_on (Fixture *f, const char *dataset)
+open_dialog_with (Fixture *f, const char *dataset, const InkAugmentSpec *aug)
 {
   InkDesignPage *design = INK_DESIGN_PAGE (ink_window_get_page (f->win, "design"));
   g_autofree char *text = spec_text ("tiny", 1, NULL);
@@ -675,6 +675,8 @@ open_dialog_on (Fixture *f, const char *dataset)
       g_free (exp->dataset);
       exp->dataset = g_strdup (dataset);
     }
+  if (aug)
+    exp->augmentation = *aug;
   ink_design_page_set_experiment (design, exp);
   show_page (f->win, "design");
   button = gui_find_action (GTK_WIDGET (design), "win.sweep");
@@ -685,6 +687,12 @@ open_dialog_on (Fixture *f, const char *dataset)
   wait_drawn (GTK_WIDGET (d));
   gui_pump ();
   return d;
+}
+
+static InkSweepDialog *
+open_dialog_on (Fixture *f, const char *dataset)
+{
+  return open_dialog_with (f, dataset, NULL);
 }
 
 /* the dialog over the tiny experiment on the synthetic set */
@@ -740,6 +748,9 @@ test_dialog_count (Fixture *f, gconstpointer data)
   g_assert_nonnull (gui_find_named (GTK_WIDGET (d), "sweep-value:network.layers[0].dropout"));
   g_assert_nonnull (gui_find_named (GTK_WIDGET (d), "sweep-value:seed"));
   g_assert_null (gui_find_named (GTK_WIDGET (d), "sweep-value:network.layers[1].units"));
+  /* no augmentation in this design: none of its fields */
+  g_assert_null (gui_find_named (GTK_WIDGET (d), "sweep-value:augmentation.rotate"));
+  g_assert_null (gui_find_named (GTK_WIDGET (d), "sweep-value:augmentation.scale"));
   type_into (d, "optimizer.lr", "0.1, 0.01, 0.001");
   g_assert_cmpstr (count_text (d), ==, "3 runs");
   g_assert_cmpuint (ink_sweep_dialog_get_n_runs (d), ==, 3);
@@ -789,6 +800,40 @@ test_dialog_count (Fixture *f, gconstpointer data)
     if (sbatch == NULL)
       g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (slurm), "sbatch"));
   }
+}
+
+/* A design with augmentation offers its fields, the change of size too
+ * where the file leaves it out at 0; lists count runs and a size change
+ * the core refuses is shown under its field. */
+static void
+test_dialog_augmentation (Fixture *f, gconstpointer data)
+{
+  InkAugmentSpec aug;
+  InkSweepDialog *d;
+  GtkWidget *err, *entry;
+
+  if (!gui_have_xdotool ())
+    return;
+  ink_augment_spec_defaults (&aug);
+  aug.rotate = 10.0f;
+  d = open_dialog_with (f, NULL, &aug);
+  g_assert_nonnull (gui_find_named (GTK_WIDGET (d), "sweep-value:augmentation.rotate"));
+  g_assert_nonnull (gui_find_named (GTK_WIDGET (d), "sweep-value:augmentation.probability"));
+  entry = gui_find_named (GTK_WIDGET (d), "sweep-value:augmentation.scale");
+  g_assert_nonnull (entry);
+  type_into (d, "augmentation.scale", "0.05, 0.1, 0.2");
+  g_assert_cmpstr (count_text (d), ==, "3 runs");
+  type_into (d, "augmentation.rotate", "5, 15");
+  g_assert_cmpstr (count_text (d), ==, "6 runs");
+  type_into (d, "augmentation.scale", "0.1, 0.7");
+  err = gui_find_named (GTK_WIDGET (d), "sweep-error:augmentation.scale");
+  g_assert_true (gtk_widget_get_visible (err));
+  g_test_message ("refused: %s", gtk_label_get_text (GTK_LABEL (err)));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (err)), "augmentation.scale"));
+  g_assert_false (gtk_widget_get_sensitive (gui_find_named (GTK_WIDGET (d), "ink-sweep-start")));
+  type_into (d, "augmentation.scale", "0.1");
+  g_assert_false (gtk_widget_get_visible (err));
+  g_assert_cmpstr (count_text (d), ==, "2 runs");
 }
 
 static gboolean
@@ -1170,6 +1215,7 @@ main (int argc, char **argv)
   g_test_add ("/sweep-view/plots", Fixture, NULL, fixture_setup, test_plots, fixture_teardown);
   g_test_add ("/sweep-view/open-folder", Fixture, NULL, fixture_setup, test_open_folder, fixture_teardown);
   g_test_add ("/sweep-dialog/count-and-refusal", Fixture, NULL, fixture_setup, test_dialog_count, fixture_teardown);
+  g_test_add ("/sweep-dialog/augmentation", Fixture, NULL, fixture_setup, test_dialog_augmentation, fixture_teardown);
   g_test_add ("/sweep-dialog/start-local", Fixture, NULL, fixture_setup, test_dialog_start, fixture_teardown);
   g_test_add ("/sweep-dialog/stop", Fixture, NULL, fixture_setup, test_dialog_stop, fixture_teardown);
   g_test_add ("/sweep-dialog/slurm", Fixture, NULL, fixture_setup, test_dialog_slurm, fixture_teardown);

@@ -146,7 +146,7 @@ add_numbers_of (GPtrArray *out, JsonObject *o, const char *prefix, const char *c
 
 /* The numeric fields, the usual ones first: learning rate, batch size,
  * epochs, the rest of the training and the optimizer, each layer's, the
- * seed, the training subset. */
+ * augmentation's, the seed, the training subset. */
 static GPtrArray *
 experiment_fields (JsonObject *root)
 {
@@ -196,6 +196,16 @@ experiment_fields (JsonObject *root)
               add_field (out, path, NULL, FALSE);
             }
         }
+    }
+  /* the distortions, when the design has them (the change of size is
+   * left out of the file at 0) */
+  if (json_object_has_member (root, "augmentation"))
+    {
+      JsonObject *aug = json_object_get_object_member (root, "augmentation");
+
+      add_numbers_of (out, aug, "augmentation", NULL);
+      if (aug && !json_object_has_member (aug, "scale"))
+        add_field (out, "augmentation.scale", NULL, FALSE);
     }
   if (json_object_has_member (root, "seed"))
     add_field (out, "seed", json_object_get_member (root, "seed"), TRUE);

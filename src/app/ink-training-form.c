@@ -70,6 +70,7 @@ typedef enum
   F_SEED,
   F_AUG_SHIFT,
   F_AUG_ROTATE,
+  F_AUG_SCALE,
   F_AUG_ALPHA,
   F_AUG_SIGMA,
   F_AUG_PROB,
@@ -172,6 +173,9 @@ static const FieldDef field_defs[N_FIELDS] = {
                     WHOLE (N_("the shift"), 0, INK_AUGMENT_MAX_SHIFT), TRUE, 0, 4, 1, 1, 0, 4 },
   [F_AUG_ROTATE] = { "aug_rotate", N_("Rotation"), N_("Turns each image by up to ± this many degrees"),
                      REAL (N_("the rotation"), TRUE, 0.0, 180.0, FALSE, FALSE), TRUE, 0.0, 45.0, 1.0, 5.0, 1, 5 },
+  [F_AUG_SCALE] = { "aug_scale", N_("Size Change"),
+                    N_("Grows or shrinks each image by up to ± this share of its size (0.1: 90–110 %); 0 = off"),
+                    REAL (N_("the size change"), TRUE, 0.0, INK_AUGMENT_MAX_SCALE, FALSE, FALSE), TRUE, 0.0, INK_AUGMENT_MAX_SCALE, 0.01, 0.05, 2, 5 },
   [F_AUG_ALPHA] = { "aug_elastic_alpha", N_("Elastic Strength (α)"), N_("Scale of the elastic displacement, in pixels; 0 = off"),
                     REAL (N_("the elastic strength"), TRUE, 0.0, 1000.0, FALSE, FALSE), TRUE, 0.0, 100.0, 1.0, 5.0, 1, 5 },
   [F_AUG_SIGMA] = { "aug_elastic_sigma", N_("Elastic Smoothness (σ)"), N_("Width of the Gaussian that smooths the displacement, in pixels"),
@@ -360,6 +364,7 @@ field_applies (InkTrainingForm *self,
       return selected (self->split_row) == INK_SPLIT_RANDOM;
     case F_AUG_SHIFT:
     case F_AUG_ROTATE:
+    case F_AUG_SCALE:
     case F_AUG_ALPHA:
     case F_AUG_SIGMA:
     case F_AUG_PROB:
@@ -499,6 +504,9 @@ read_augmentation (InkTrainingForm *self,
   if (!field_value (self, F_AUG_ROTATE, &v, NULL, NULL))
     return FALSE;
   a->rotate = (float) v;
+  if (!field_value (self, F_AUG_SCALE, &v, NULL, NULL))
+    return FALSE;
+  a->scale = (float) v;
   if (!field_value (self, F_AUG_ALPHA, &v, NULL, NULL))
     return FALSE;
   a->elastic_alpha = (float) v;
@@ -1073,6 +1081,7 @@ build_augmentation_group (InkTrainingForm *self)
   adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), self->aug_switch);
   make_field (self, F_AUG_SHIFT, group);
   make_field (self, F_AUG_ROTATE, group);
+  make_field (self, F_AUG_SCALE, group);
   make_field (self, F_AUG_ALPHA, group);
   make_field (self, F_AUG_SIGMA, group);
   make_field (self, F_AUG_PROB, group);
@@ -1245,6 +1254,7 @@ ink_training_form_set_experiment (InkTrainingForm     *self,
     gtk_switch_set_active (GTK_SWITCH (self->aug_switch), !ink_augment_spec_is_default (a));
     ink_number_set_int (self->f[F_AUG_SHIFT].editable, a->shift);
     ink_number_set (self->f[F_AUG_ROTATE].editable, &field_defs[F_AUG_ROTATE].rule, a->rotate);
+    ink_number_set (self->f[F_AUG_SCALE].editable, &field_defs[F_AUG_SCALE].rule, a->scale);
     ink_number_set (self->f[F_AUG_ALPHA].editable, &field_defs[F_AUG_ALPHA].rule, a->elastic_alpha);
     ink_number_set (self->f[F_AUG_SIGMA].editable, &field_defs[F_AUG_SIGMA].rule, a->elastic_sigma);
     ink_number_set (self->f[F_AUG_PROB].editable, &field_defs[F_AUG_PROB].rule, a->probability);

@@ -51,7 +51,7 @@ G_DECLARE_FINAL_TYPE (InkTrainingForm, ink_training_form, INK, TRAINING_FORM, Gt
  * "l1", "l2", "max_norm", "batch_size", "epochs", "validation_frequency",
  * "patience", "patience_increase", "improvement_threshold", "stop_epochs",
  * "train", "valid", "valid_fraction", "subset", "seed", "aug_shift",
- * "aug_rotate", "aug_elastic_alpha", "aug_elastic_sigma", "aug_probability",
+ * "aug_rotate", "aug_scale", "aug_elastic_alpha", "aug_elastic_sigma", "aug_probability",
  * "pretrain_epochs", "pretrain_lr", "pretrain_decay", "pretrain_momentum",
  * "pretrain_weight_decay", "pretrain_cd_k", "pretrain_batch_size") and its row that
  * name with "-row" appended; the choice rows are "kind", "validation",

@@ -1284,9 +1284,9 @@ print_run_header (TrainCommand *c, const char *blas)
   if (ink_augment_spec_enabled (&exp->augmentation))
     {
       const InkAugmentSpec *au = &exp->augmentation;
-      out_wrapped ("augmentation: shift ±%u px, rotate ±%g°, elastic α %g σ %g, probability %g",
-                   au->shift, (double) au->rotate, (double) au->elastic_alpha,
-                   (double) au->elastic_sigma, (double) au->probability);
+      out_wrapped ("augmentation: shift ±%u px, rotate ±%g°, size ±%g %%, elastic α %g σ %g, probability %g",
+                   au->shift, (double) au->rotate, 100.0 * ink_json_float_to_double (au->scale),
+                   (double) au->elastic_alpha, (double) au->elastic_sigma, (double) au->probability);
     }
   out_wrapped ("blas: %s", blas);
   if (c->ledger)

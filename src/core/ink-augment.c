@@ -39,6 +39,7 @@ ink_augment_spec_defaults (InkAugmentSpec *spec)
 {
   spec->shift = 0;
   spec->rotate = 0.0f;
+  spec->scale = 0.0f;
   spec->elastic_alpha = 0.0f;
   spec->elastic_sigma = 4.0f;
   spec->probability = 1.0f;
@@ -48,7 +49,8 @@ gboolean
 ink_augment_spec_enabled (const InkAugmentSpec *spec)
 {
   return spec->probability > 0.0f &&
-         (spec->shift > 0 || spec->rotate > 0.0f || spec->elastic_alpha > 0.0f);
+         (spec->shift > 0 || spec->rotate > 0.0f || spec->scale > 0.0f ||
+          spec->elastic_alpha > 0.0f);
 }
 
 gboolean
@@ -57,7 +59,7 @@ ink_augment_spec_is_default (const InkAugmentSpec *spec)
   InkAugmentSpec d;
 
   ink_augment_spec_defaults (&d);
-  return spec->shift == d.shift && spec->rotate == d.rotate &&
+  return spec->shift == d.shift && spec->rotate == d.rotate && spec->scale == d.scale &&
          spec->elastic_alpha == d.elastic_alpha && spec->elastic_sigma == d.elastic_sigma &&
          spec->probability == d.probability;
 }
@@ -126,12 +128,14 @@ ink_augment_transform (const guint8 *in,
                        int           dx,
                        int           dy,
                        double        angle_deg,
+                       double        zoom,
                        const float  *disp_x,
                        const float  *disp_y,
                        float        *out)
 {
   double th = angle_deg * (G_PI / 180.0);
   double c = cos (th), s = sin (th);
+  double inv = zoom > 0.0 ? 1.0 / zoom : 1.0;
   double cx = (cols - 1) / 2.0, cy = (rows - 1) / 2.0;
   int R = (int) rows, C = (int) cols;
 
@@ -140,6 +144,9 @@ ink_augment_transform (const guint8 *in,
     c = 0.0;
   if (fabs (s) < 1e-12)
     s = 0.0;
+  /* the inverse of the change of size folds into the rotation */
+  c *= inv;
+  s *= inv;
 
   for (int y = 0; y < R; y++)
     for (int x = 0; x < C; x++)
@@ -153,7 +160,8 @@ ink_augment_transform (const guint8 *in,
             py += disp_y[i];
           }
         /* the forward rotation (counter-clockwise as displayed, y down) is
-         * (x, y) → (x·c + y·s, −x·s + y·c); this is its inverse */
+         * (x, y) → (x·c + y·s, −x·s + y·c); this is its inverse (c and s
+         * already divided by the size factor) */
         qx = px * c - py * s;
         qy = px * s + py * c;
         out[i] = bilinear (in, R, C, qx + cx - dx, qy + cy - dy);
@@ -298,7 +306,7 @@ ink_augmenter_apply (InkAugmenter *aug,
   gsize n = (gsize) aug->rows * aug->cols;
   InkRng rng;
   int dx = 0, dy = 0;
-  double angle = 0.0;
+  double angle = 0.0, zoom = 1.0;
   gboolean elastic = aug->kernel != NULL;
 
   ink_rng_init (&rng, ink_hash64 (aug->seed ^ ink_hash64 (epoch * G_GUINT64_CONSTANT (0x632BE59BD9B4E019) + index)));
@@ -316,6 +324,8 @@ ink_augmenter_apply (InkAugmenter *aug,
     }
   if (s->rotate > 0.0f)
     angle = (2.0 * ink_rng_uniform (&rng) - 1.0) * s->rotate;
+  if (s->scale > 0.0f)
+    zoom = 1.0 + (2.0 * ink_rng_uniform (&rng) - 1.0) * s->scale;
   if (elastic)
     {
       int R = (int) aug->rows, C = (int) aug->cols;
@@ -338,7 +348,7 @@ ink_augmenter_apply (InkAugmenter *aug,
           memcpy (aug->fy + (gsize) y * C, aug->f2 + (gsize) y * 2 * C + C, sizeof (float) * C);
         }
     }
-  ink_augment_transform (in, aug->rows, aug->cols, dx, dy, angle,
+  ink_augment_transform (in, aug->rows, aug->cols, dx, dy, angle, zoom,
                          elastic ? aug->fx : NULL, elastic ? aug->fy : NULL, out);
 }
 

@@ -793,8 +793,8 @@ read_training (Reader *parent, InkExperiment *exp)
 static void
 read_augmentation (Reader *parent, InkExperiment *exp)
 {
-  static const char * const keys[] = { "shift", "rotate", "elastic_alpha", "elastic_sigma",
-                                       "probability", NULL };
+  static const char * const keys[] = { "shift", "rotate", "scale", "elastic_alpha",
+                                       "elastic_sigma", "probability", NULL };
   JsonObject *o = reader_object (parent, "augmentation");
   Reader r = { o, "augmentation", parent->error, parent->failed };
   InkAugmentSpec *a = &exp->augmentation;
@@ -804,6 +804,7 @@ read_augmentation (Reader *parent, InkExperiment *exp)
   reader_check_keys (&r, keys);
   read_uint (&r, "shift", &a->shift, INK_AUGMENT_MAX_SHIFT);
   read_float (&r, "rotate", &a->rotate);
+  read_float (&r, "scale", &a->scale);
   read_float (&r, "elastic_alpha", &a->elastic_alpha);
   read_float (&r, "elastic_sigma", &a->elastic_sigma);
   read_float (&r, "probability", &a->probability);
@@ -1031,6 +1032,9 @@ ink_experiment_validate (const InkExperiment *exp,
       INVALID ("augmentation.shift %u must be at most %u pixels", a->shift, INK_AUGMENT_MAX_SHIFT);
     if (!(a->rotate >= 0.0f && a->rotate <= 180.0f))
       INVALID ("augmentation.rotate %g must be in [0, 180] degrees", (double) a->rotate);
+    if (!(a->scale >= 0.0f && a->scale <= INK_AUGMENT_MAX_SCALE))
+      INVALID ("augmentation.scale %g must be in [0, %g] (a change of size of at most ±%g %%)",
+               (double) a->scale, (double) INK_AUGMENT_MAX_SCALE, 100.0 * INK_AUGMENT_MAX_SCALE);
     if (!(a->elastic_alpha >= 0.0f && a->elastic_alpha <= 1000.0f))
       INVALID ("augmentation.elastic_alpha %g must be in [0, 1000] pixels", (double) a->elastic_alpha);
     if (!(a->elastic_sigma >= 0.0f && a->elastic_sigma <= 100.0f) ||
@@ -1411,6 +1415,8 @@ write_augmentation (JsonBuilder *b, const InkAugmentSpec *a)
   ink_json_member_begin_object (b, "augmentation");
   ink_json_member_int (b, "shift", a->shift);
   ink_json_member_float (b, "rotate", a->rotate);
+  if (a->scale > 0.0f)   /* files without it stay as they were */
+    ink_json_member_float (b, "scale", a->scale);
   ink_json_member_float (b, "elastic_alpha", a->elastic_alpha);
   ink_json_member_float (b, "elastic_sigma", a->elastic_sigma);
   ink_json_member_float (b, "probability", a->probability);

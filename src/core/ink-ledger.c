@@ -976,6 +976,13 @@ augment_text (const InkAugmentSpec *a)
         g_string_append (s, ", ");
       g_string_append_printf (s, _("rotate ±%s°"), r);
     }
+  if (a->scale > 0)
+    {
+      g_autofree char *z = ink_format_double (100.0 * ink_json_float_to_double (a->scale));
+      if (s->len)
+        g_string_append (s, ", ");
+      g_string_append_printf (s, _("size ±%s%%"), z);
+    }
   if (a->elastic_alpha > 0)
     {
       g_autofree char *al = ink_format_float (a->elastic_alpha);
