@@ -768,6 +768,9 @@ test_augmentation_pretraining (void)
     g_assert_cmpfloat (got->augmentation.rotate, ==, 20.0f);
     g_assert_cmpfloat (got->augmentation.scale, ==, 0.15f);
     g_assert_cmpfloat (got->augmentation.probability, ==, 1.0f);
+    /* the rows in view, for a look (INK_SHOTS_DIR) */
+    gui_scroll_into_view (form_widget (page, "augmentation-preview"));
+    gui_shot (GTK_WIDGET (win), "design-augmentation.png");
     g_assert_nonnull (strstr (json, "\"augmentation\""));
     g_assert_nonnull (strstr (json, "\"rotate\" : 20"));
     g_assert_true (got->pretraining.enabled);

@@ -174,7 +174,7 @@ static const FieldDef field_defs[N_FIELDS] = {
   [F_AUG_ROTATE] = { "aug_rotate", N_("Rotation"), N_("Turns each image by up to ± this many degrees"),
                      REAL (N_("the rotation"), TRUE, 0.0, 180.0, FALSE, FALSE), TRUE, 0.0, 45.0, 1.0, 5.0, 1, 5 },
   [F_AUG_SCALE] = { "aug_scale", N_("Size Change"),
-                    N_("Grows or shrinks each image by up to ± this share of its size (0.1: 90–110 %); 0 = off"),
+                    N_("Resizes by up to ± this share (0.1: 90–110 %); 0 = off"),
                     REAL (N_("the size change"), TRUE, 0.0, INK_AUGMENT_MAX_SCALE, FALSE, FALSE), TRUE, 0.0, INK_AUGMENT_MAX_SCALE, 0.01, 0.05, 2, 5 },
   [F_AUG_ALPHA] = { "aug_elastic_alpha", N_("Elastic Strength (α)"), N_("Scale of the elastic displacement, in pixels; 0 = off"),
                     REAL (N_("the elastic strength"), TRUE, 0.0, 1000.0, FALSE, FALSE), TRUE, 0.0, 100.0, 1.0, 5.0, 1, 5 },
