@@ -526,6 +526,8 @@ test_format (void)
 {
   const struct { float f; const char *s; } floats[] = {
     { 0.2f, "0.2" }, { 0.001f, "0.001" }, { 1e-5f, "1e-05" }, { 0.9f, "0.9" }, { 3.0f, "3" }, { 0.999f, "0.999" },
+    /* whole tens as people write them, not 1e+01 */
+    { 10.0f, "10" }, { 16.0f, "16" }, { 1000.0f, "1000" }, { 12.5f, "12.5" }, { -20.0f, "-20" }, { 1e20f, "1e+20" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (floats); i++)
     {
@@ -542,6 +544,10 @@ test_format (void)
     g_autofree char *g = ink_format_duration (9.4);
     g_assert_cmpstr (a, ==, "0.2");
     g_assert_cmpstr (b, ==, "0.30000000000000004");
+    {
+      g_autofree char *t = ink_format_double (300.0);
+      g_assert_cmpstr (t, ==, "300");
+    }
     g_assert_cmpstr (c, ==, "669,706");
     g_assert_cmpstr (d, ==, "999");
     g_assert_cmpstr (e, ==, "1 min 15 s");
@@ -586,6 +592,8 @@ test_compare (void)
   exp->net->layers = layers;
   exp->net->n_layers = 4;
   exp->optimizer.lr = 0.2f;
+  exp->augmentation.rotate = 10.0f;
+  exp->augmentation.scale = 0.15f;
   b = ink_ledger_run_create (root, exp, &error);
   g_assert_no_error (error);
   a = ink_ledger_run_load (a_dir, &error);
@@ -627,6 +635,10 @@ test_compare (void)
   row = find_row (rows, "Test accuracy");
   g_assert_cmpstr (row->values[0], ==, "97.00%");
   g_assert_cmpstr (row->values[1], ==, "—");
+  row = find_row (rows, "Augmentation");
+  g_assert_cmpstr (row->values[0], ==, "off");
+  g_assert_cmpstr (row->values[1], ==, "rotate ±10°, size ±15%");
+  g_assert_true (row->differs);
   /* rows that no run uses are left out: RMSprop has no momentum */
   g_assert_null (find_row (rows, "Momentum"));
   g_assert_nonnull (find_row (rows, "ρ (rho)"));

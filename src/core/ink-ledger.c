@@ -809,6 +809,25 @@ ink_ledger_short_labels (InkLedgerRun * const *runs,
 /* ------------------------------------------------------------------------ */
 /* numbers for people                                                        */
 
+/* %g with p digits writes 10 as "1e+01" when p is 1: shortest, but not
+ * how a person writes it.  A value from 1 up to 10^15 gets as many digits
+ * as its integer part has (it still reads back the same: more digits
+ * never lose any); tiny ones keep their exponent (2e-05).  buf is the
+ * shortest form, %g with p digits; a new string is returned. */
+static char *
+whole_digits (const char *buf, double v, int p)
+{
+  char fmt[8], out[G_ASCII_DTOSTR_BUF_SIZE];
+  int e;
+
+  if (strchr (buf, 'e') == NULL || !(fabs (v) >= 1.0 && fabs (v) < 1e15))
+    return g_strdup (buf);
+  e = (int) floor (log10 (fabs (v)));
+  g_snprintf (fmt, sizeof fmt, "%%.%dg", MAX (p, e + 1));
+  g_ascii_formatd (out, sizeof out, fmt, v);
+  return g_strdup (out);
+}
+
 char *
 ink_format_float (float f)
 {
@@ -820,7 +839,7 @@ ink_format_float (float f)
       g_snprintf (fmt, sizeof fmt, "%%.%dg", p);
       g_ascii_formatd (buf, sizeof buf, fmt, f);
       if (p == 9 || (float) g_ascii_strtod (buf, NULL) == f)
-        return g_strdup (buf);
+        return whole_digits (buf, f, p);
     }
   g_assert_not_reached ();
 }
@@ -836,9 +855,12 @@ ink_format_double (double d)
       g_snprintf (fmt, sizeof fmt, "%%.%dg", p);
       g_ascii_formatd (buf, sizeof buf, fmt, d);
       if (g_ascii_strtod (buf, NULL) == d)
-        return g_strdup (buf);
+        return whole_digits (buf, d, p);
     }
-  return g_strdup_printf ("%.17g", d);
+  {
+    g_autofree char *all = g_strdup_printf ("%.17g", d);
+    return whole_digits (all, d, 17);
+  }
 }
 
 char *

@@ -111,7 +111,8 @@ char        **ink_ledger_short_labels   (InkLedgerRun * const *runs,
                                          guint                 n);
 
 /* Numbers for people: the fewest significant digits that read back as the
- * same float (0.2, 1e-05; never 0.20000000298023224). */
+ * same float (0.2, 1e-05; never 0.20000000298023224), whole numbers up to
+ * 10^15 written out (10, not 1e+01). */
 char         *ink_format_float          (float                f);
 /* the same for a double (0.1 + 0.2 → 0.30000000000000004 stays exact) */
 char         *ink_format_double         (double               d);
