@@ -717,10 +717,13 @@ type_into (InkSweepDialog *d, const char *path, const char *text)
   GtkWidget *entry = gui_find_named (GTK_WIDGET (d), name);
 
   g_assert_nonnull (entry);
-  /* into view: the dialog scrolls */
+  /* into view, as a user scrolls to it (focus alone scrolls the dialog
+   * only once it has been laid out, which a loaded machine may not have
+   * done yet) */
   gtk_widget_grab_focus (entry);
   wait_ms (100);
   gui_pump ();
+  gui_scroll_into_view (entry);
   gui_xclick (entry);
   g_assert_true (xdo (GTK_WIDGET (d), "key ctrl+a BackSpace"));
   gui_pump ();
