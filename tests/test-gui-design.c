@@ -771,6 +771,16 @@ test_augmentation_pretraining (void)
     /* the rows in view, for a look (INK_SHOTS_DIR) */
     gui_scroll_into_view (form_widget (page, "augmentation-preview"));
     gui_shot (GTK_WIDGET (win), "design-augmentation.png");
+    if (g_getenv ("INK_SHOTS_DIR"))
+      {
+        gtk_window_set_default_size (win, 800, 600);
+        gui_wait_for (gui_window_within_800x600, win, 5);
+        wait_ms (300);
+        gui_scroll_into_view (form_widget (page, "aug_scale-row"));
+        gui_shot (GTK_WIDGET (win), "design-augmentation-800x600.png");
+        gtk_window_set_default_size (win, 1280, 800);
+        wait_ms (300);
+      }
     g_assert_nonnull (strstr (json, "\"augmentation\""));
     g_assert_nonnull (strstr (json, "\"rotate\" : 20"));
     g_assert_true (got->pretraining.enabled);
