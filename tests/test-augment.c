@@ -237,6 +237,7 @@ full_spec (void)
   ink_augment_spec_defaults (&s);
   s.shift = 2;
   s.rotate = 15.0f;
+  s.scale = 0.1f;
   s.elastic_alpha = 8.0f;
   s.elastic_sigma = 3.0f;
   return s;
