@@ -810,21 +810,25 @@ test_augmentation_pretraining (void)
     g_assert_true (memcmp (src, ink_augment_preview_get_sample (preview, 0), sizeof src) == 0);
   }
 
-  /* refused in place, with the reason */
-  type_text (form_widget (page, "aug_scale"), "0.6");
-  pump ();
-  assert_refused (page, "size change");
-  g_assert_true (gtk_widget_has_css_class (form_widget (page, "aug_scale-row"), "error"));
-  type_text (form_widget (page, "aug_scale"), "0.1");
-  pump ();
-  g_assert_true (ink_design_page_get_valid (page));
-  type_text (form_widget (page, "aug_probability"), "1.5");
-  pump ();
-  assert_refused (page, "probability");
-  g_assert_true (gtk_widget_has_css_class (form_widget (page, "aug_probability-row"), "error"));
-  type_text (form_widget (page, "aug_probability"), "0.5");
-  pump ();
-  g_assert_true (ink_design_page_get_valid (page));
+  /* refused in place, with the reason; a good value mends it */
+  {
+    static const struct { const char *field, *bad, *good, *named; } refusals[] = {
+      { "aug_scale", "0.6", "0.1", "size change" },
+      { "aug_probability", "1.5", "0.5", "probability" },
+    };
+    for (guint i = 0; i < G_N_ELEMENTS (refusals); i++)
+      {
+        g_autofree char *row = g_strconcat (refusals[i].field, "-row", NULL);
+
+        type_text (form_widget (page, refusals[i].field), refusals[i].bad);
+        pump ();
+        assert_refused (page, refusals[i].named);
+        g_assert_true (gtk_widget_has_css_class (form_widget (page, row), "error"));
+        type_text (form_widget (page, refusals[i].field), refusals[i].good);
+        pump ();
+        g_assert_true (ink_design_page_get_valid (page));
+      }
+  }
 
   /* off again: no augmentation member; pretraining switched off likewise */
   gtk_switch_set_active (GTK_SWITCH (sw), FALSE);
