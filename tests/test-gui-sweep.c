@@ -661,7 +661,7 @@ dialog_gone (gpointer data)
 /* the Design page's real Sweep… button, with the tiny experiment in the
  * forms */
 static InkSweepDialog *
-open_dialog_with (Fixture *f, const char *dataset, const InkAugmentSpec *aug)
+open_dialog_with (Fixture *f, const char *dataset, const InkAugmentSpec *aug, gboolean pretrain)
 {
   InkDesignPage *design = INK_DESIGN_PAGE (ink_window_get_page (f->win, "design"));
   g_autofree char *text = spec_text ("tiny", 1, NULL);
@@ -677,6 +677,7 @@ open_dialog_with (Fixture *f, const char *dataset, const InkAugmentSpec *aug)
     }
   if (aug)
     exp->augmentation = *aug;
+  exp->pretraining.enabled = pretrain;
   ink_design_page_set_experiment (design, exp);
   show_page (f->win, "design");
   button = gui_find_action (GTK_WIDGET (design), "win.sweep");
@@ -692,7 +693,7 @@ open_dialog_with (Fixture *f, const char *dataset, const InkAugmentSpec *aug)
 static InkSweepDialog *
 open_dialog_on (Fixture *f, const char *dataset)
 {
-  return open_dialog_with (f, dataset, NULL);
+  return open_dialog_with (f, dataset, NULL, FALSE);
 }
 
 /* the dialog over the tiny experiment on the synthetic set */
@@ -751,7 +752,8 @@ test_dialog_count (Fixture *f, gconstpointer data)
   g_assert_nonnull (gui_find_named (GTK_WIDGET (d), "sweep-value:network.layers[0].dropout"));
   g_assert_nonnull (gui_find_named (GTK_WIDGET (d), "sweep-value:seed"));
   g_assert_null (gui_find_named (GTK_WIDGET (d), "sweep-value:network.layers[1].units"));
-  /* no augmentation in this design: none of its fields */
+  /* no augmentation or pretraining in this design: none of their fields */
+  g_assert_null (gui_find_named (GTK_WIDGET (d), "sweep-value:pretraining.lr"));
   g_assert_null (gui_find_named (GTK_WIDGET (d), "sweep-value:augmentation.rotate"));
   g_assert_null (gui_find_named (GTK_WIDGET (d), "sweep-value:augmentation.scale"));
   type_into (d, "optimizer.lr", "0.1, 0.01, 0.001");
@@ -807,7 +809,8 @@ test_dialog_count (Fixture *f, gconstpointer data)
 
 /* A design with augmentation offers its fields, the change of size too
  * where the file leaves it out at 0; lists count runs and a size change
- * the core refuses is shown under its field. */
+ * the core refuses is shown under its field.  With RBM pretraining on,
+ * its numbers are offered too. */
 static void
 test_dialog_augmentation (Fixture *f, gconstpointer data)
 {
@@ -819,7 +822,7 @@ test_dialog_augmentation (Fixture *f, gconstpointer data)
     return;
   ink_augment_spec_defaults (&aug);
   aug.rotate = 10.0f;
-  d = open_dialog_with (f, NULL, &aug);
+  d = open_dialog_with (f, NULL, &aug, TRUE);
   g_assert_nonnull (gui_find_named (GTK_WIDGET (d), "sweep-value:augmentation.rotate"));
   g_assert_nonnull (gui_find_named (GTK_WIDGET (d), "sweep-value:augmentation.probability"));
   entry = gui_find_named (GTK_WIDGET (d), "sweep-value:augmentation.scale");
@@ -837,6 +840,9 @@ test_dialog_augmentation (Fixture *f, gconstpointer data)
   type_into (d, "augmentation.scale", "0.1");
   g_assert_false (gtk_widget_get_visible (err));
   g_assert_cmpstr (count_text (d), ==, "2 runs");
+  g_assert_nonnull (gui_find_named (GTK_WIDGET (d), "sweep-value:pretraining.momentum"));
+  type_into (d, "pretraining.lr", "0.01, 0.1, 1");
+  g_assert_cmpstr (count_text (d), ==, "6 runs");
 }
 
 static gboolean

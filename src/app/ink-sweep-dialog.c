@@ -146,7 +146,7 @@ add_numbers_of (GPtrArray *out, JsonObject *o, const char *prefix, const char *c
 
 /* The numeric fields, the usual ones first: learning rate, batch size,
  * epochs, the rest of the training and the optimizer, each layer's, the
- * augmentation's, the seed, the training subset. */
+ * augmentation's, the pretraining's, the seed, the training subset. */
 static GPtrArray *
 experiment_fields (JsonObject *root)
 {
@@ -207,6 +207,10 @@ experiment_fields (JsonObject *root)
       if (aug && !json_object_has_member (aug, "scale"))
         add_field (out, "augmentation.scale", NULL, FALSE);
     }
+  /* RBM pretraining's, when it is on (a per-layer list is not one
+   * number: the command line sweeps it by path) */
+  if (json_object_has_member (root, "pretraining"))
+    add_numbers_of (out, json_object_get_object_member (root, "pretraining"), "pretraining", NULL);
   if (json_object_has_member (root, "seed"))
     add_field (out, "seed", json_object_get_member (root, "seed"), TRUE);
   if (data)
