@@ -115,6 +115,31 @@ make_sweep (void)
 /* The axes the plots draw: a log-uniform parameter on a log axis, a grid
  * of a few values with a tick at each, text values as categories, the
  * metric last; one line per child with its values in place. */
+/* the titles of swept fields: by their names on the Design page, and
+ * pretraining's never read as the training's own */
+static void
+test_param_titles (void)
+{
+  static const struct { const char *path, *title; } cases[] = {
+    { "optimizer.lr", "Learning rate" },
+    { "network.layers[1].dropout", "Layer 2 dropout" },
+    { "augmentation.scale", "Size change" },
+    { "augmentation.rotate", "Rotation" },
+    { "augmentation.elastic_alpha", "Elastic strength (α)" },
+    { "pretraining.lr", "Pretraining learning rate" },
+    { "pretraining.epochs", "Pretraining epochs" },
+    { "pretraining.cd_k", "Pretraining Gibbs steps (CD-k)" },
+    { "pretraining.weight_decay", "Pretraining weight decay" },
+    { "augmentation.unknown", "augmentation.unknown" },
+    { "pretraining.unknown", "pretraining.unknown" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *t = ink_sweep_param_title (cases[i].path);
+      g_assert_cmpstr (t, ==, cases[i].title);
+    }
+}
+
 static void
 test_plot_model (void)
 {
@@ -843,6 +868,9 @@ test_dialog_augmentation (Fixture *f, gconstpointer data)
   g_assert_nonnull (gui_find_named (GTK_WIDGET (d), "sweep-value:pretraining.momentum"));
   type_into (d, "pretraining.lr", "0.01, 0.1, 1");
   g_assert_cmpstr (count_text (d), ==, "6 runs");
+  /* for a look (INK_SHOTS_DIR): the fields with the augmentation's in view */
+  gui_scroll_into_view (gui_find_named (GTK_WIDGET (d), "sweep-value:augmentation.scale"));
+  gui_shot (GTK_WIDGET (d), "sweep-dialog-augmentation.png");
 }
 
 static gboolean
@@ -1220,6 +1248,7 @@ main (int argc, char **argv)
   data_dir = test_synthetic_dir (600, 200);
   make_sweep ();
   g_test_add_func ("/sweep-plot/model", test_plot_model);
+  g_test_add_func ("/sweep-plot/titles", test_param_titles);
   g_test_add ("/sweep-view/table", Fixture, NULL, fixture_setup, test_table, fixture_teardown);
   g_test_add ("/sweep-view/plots", Fixture, NULL, fixture_setup, test_plots, fixture_teardown);
   g_test_add ("/sweep-view/open-folder", Fixture, NULL, fixture_setup, test_open_folder, fixture_teardown);

@@ -62,14 +62,46 @@ ink_sweep_param_title (const char *path)
     { "normalization", N_("Normalization") },
     { "activation", N_("activation") },
   };
+  /* the augmentation's, by their names on the Design page */
+  static const struct { const char *key; const char *title; } augment[] = {
+    { "shift", N_("Shift") },
+    { "rotate", N_("Rotation") },
+    { "scale", N_("Size change") },
+    { "elastic_alpha", N_("Elastic strength (α)") },
+    { "elastic_sigma", N_("Elastic smoothness (σ)") },
+    { "probability", N_("Share distorted") },
+  };
   const char *dot = strrchr (path, '.');
   const char *key = dot ? dot + 1 : path;
   const char *title = NULL;
   unsigned layer;
 
+  if (g_str_has_prefix (path, "augmentation."))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (augment); i++)
+        if (g_str_equal (key, augment[i].key))
+          return g_strdup (_(augment[i].title));
+      return g_strdup (path);
+    }
   for (guint i = 0; i < G_N_ELEMENTS (known); i++)
     if (g_str_equal (key, known[i].key))
       title = _(known[i].title);
+  /* RBM pretraining's: never mistaken for the training's own epochs or
+   * rate */
+  if (g_str_has_prefix (path, "pretraining."))
+    {
+      g_autofree char *lower = NULL;
+
+      if (g_str_equal (key, "cd_k"))
+        return g_strdup (_("Pretraining Gibbs steps (CD-k)"));
+      if (g_str_equal (key, "weight_decay"))
+        title = _("weight decay");
+      if (title == NULL)
+        return g_strdup (path);
+      lower = g_strdup (title);
+      lower[0] = g_ascii_tolower (lower[0]);
+      return g_strdup_printf (_("Pretraining %s"), lower);
+    }
   if (title == NULL)
     return g_strdup (path);
   /* a layer's field: "Layer 2 units" (counted from 1, as the editor does) */

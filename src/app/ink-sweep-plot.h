@@ -58,7 +58,9 @@ InkSweepPlot *ink_sweep_plot_new      (const InkSweep *sweep,
 void          ink_sweep_plot_free     (InkSweepPlot   *plot);
 
 /* "Learning rate" for "optimizer.lr", "Layer 2 dropout" for
- * "network.layers[1].dropout"; the path itself when not known */
+ * "network.layers[1].dropout", "Size change" for "augmentation.scale",
+ * "Pretraining learning rate" for "pretraining.lr"; the path itself when
+ * not known */
 char         *ink_sweep_param_title   (const char     *path);
 /* "Test acc.", "Valid loss", … */
 const char   *ink_sweep_metric_title  (const char     *metric);
