@@ -34,76 +34,76 @@
 char *
 ink_sweep_param_title (const char *path)
 {
-  static const struct { const char *key; const char *title; } known[] = {
-    { "lr", N_("Learning rate") },
-    { "batch_size", N_("Batch size") },
-    { "epochs", N_("Epochs") },
-    { "seed", N_("Seed") },
-    { "units", N_("units") },
-    { "filters", N_("filters") },
-    { "kernel", N_("kernel") },
-    { "dropout", N_("dropout") },
-    { "stride", N_("stride") },
-    { "size", N_("pool size") },
-    { "subset", N_("Training images") },
-    { "momentum", N_("Momentum") },
-    { "rho", N_("Rho") },
-    { "eps", N_("Epsilon") },
-    { "decay", N_("Decay") },
-    { "l1", N_("L1 penalty") },
-    { "l2", N_("L2 penalty") },
-    { "max_norm", N_("Max norm") },
-    { "ema_decay", N_("Weight averaging") },
-    { "beta1", N_("Beta 1") },
-    { "beta2", N_("Beta 2") },
-    { "leaky_slope", N_("Leaky slope") },
-    { "patience", N_("Patience") },
-    { "kind", N_("Optimizer") },
-    { "normalization", N_("Normalization") },
-    { "activation", N_("activation") },
+  /* scope NULL: a field of that name anywhere but the augmentation; a
+   * scoped entry names the field of that section only, and wins */
+  static const struct { const char *scope; const char *key; const char *title; } known[] = {
+    { NULL, "lr", N_("Learning rate") },
+    { NULL, "batch_size", N_("Batch size") },
+    { NULL, "epochs", N_("Epochs") },
+    { NULL, "seed", N_("Seed") },
+    { NULL, "units", N_("units") },
+    { NULL, "filters", N_("filters") },
+    { NULL, "kernel", N_("kernel") },
+    { NULL, "dropout", N_("dropout") },
+    { NULL, "stride", N_("stride") },
+    { NULL, "size", N_("pool size") },
+    { NULL, "subset", N_("Training images") },
+    { NULL, "momentum", N_("Momentum") },
+    { NULL, "rho", N_("Rho") },
+    { NULL, "eps", N_("Epsilon") },
+    { NULL, "decay", N_("Decay") },
+    { NULL, "l1", N_("L1 penalty") },
+    { NULL, "l2", N_("L2 penalty") },
+    { NULL, "max_norm", N_("Max norm") },
+    { NULL, "ema_decay", N_("Weight averaging") },
+    { NULL, "beta1", N_("Beta 1") },
+    { NULL, "beta2", N_("Beta 2") },
+    { NULL, "leaky_slope", N_("Leaky slope") },
+    { NULL, "patience", N_("Patience") },
+    { NULL, "kind", N_("Optimizer") },
+    { NULL, "normalization", N_("Normalization") },
+    { NULL, "activation", N_("activation") },
+    /* the augmentation's, by their names on the Design page */
+    { "augmentation.", "shift", N_("Shift") },
+    { "augmentation.", "rotate", N_("Rotation") },
+    { "augmentation.", "scale", N_("Size change") },
+    { "augmentation.", "elastic_alpha", N_("Elastic strength (α)") },
+    { "augmentation.", "elastic_sigma", N_("Elastic smoothness (σ)") },
+    { "augmentation.", "probability", N_("Share distorted") },
+    { "pretraining.", "weight_decay", N_("weight decay") },
+    { "pretraining.", "cd_k", N_("Gibbs steps (CD-k)") },
   };
-  /* the augmentation's, by their names on the Design page */
-  static const struct { const char *key; const char *title; } augment[] = {
-    { "shift", N_("Shift") },
-    { "rotate", N_("Rotation") },
-    { "scale", N_("Size change") },
-    { "elastic_alpha", N_("Elastic strength (α)") },
-    { "elastic_sigma", N_("Elastic smoothness (σ)") },
-    { "probability", N_("Share distorted") },
-  };
+  static const char * const scopes[] = { "augmentation.", "pretraining." };
   const char *dot = strrchr (path, '.');
   const char *key = dot ? dot + 1 : path;
+  const char *scope = NULL;
   const char *title = NULL;
+  gboolean scoped = FALSE;
   unsigned layer;
 
-  if (g_str_has_prefix (path, "augmentation."))
-    {
-      for (guint i = 0; i < G_N_ELEMENTS (augment); i++)
-        if (g_str_equal (key, augment[i].key))
-          return g_strdup (_(augment[i].title));
-      return g_strdup (path);
-    }
+  for (guint i = 0; i < G_N_ELEMENTS (scopes); i++)
+    if (g_str_has_prefix (path, scopes[i]))
+      scope = scopes[i];
   for (guint i = 0; i < G_N_ELEMENTS (known); i++)
-    if (g_str_equal (key, known[i].key))
-      title = _(known[i].title);
-  /* RBM pretraining's: never mistaken for the training's own epochs or
-   * rate */
-  if (g_str_has_prefix (path, "pretraining."))
-    {
-      g_autofree char *lower = NULL;
-
-      if (g_str_equal (key, "cd_k"))
-        return g_strdup (_("Pretraining Gibbs steps (CD-k)"));
-      if (g_str_equal (key, "weight_decay"))
-        title = _("weight decay");
-      if (title == NULL)
-        return g_strdup (path);
-      lower = g_strdup (title);
-      lower[0] = g_ascii_tolower (lower[0]);
-      return g_strdup_printf (_("Pretraining %s"), lower);
-    }
+    if (g_str_equal (key, known[i].key) &&
+        (known[i].scope ? g_strcmp0 (scope, known[i].scope) == 0
+                        : g_strcmp0 (scope, "augmentation.") != 0))
+      {
+        title = _(known[i].title);
+        scoped = known[i].scope != NULL;
+      }
   if (title == NULL)
     return g_strdup (path);
+  /* RBM pretraining's: never mistaken for the training's own epochs or
+   * rate ("Pretraining learning rate") */
+  if (g_strcmp0 (scope, "pretraining.") == 0)
+    {
+      g_autofree char *lower = g_strdup (title);
+
+      if (!scoped)
+        lower[0] = g_ascii_tolower (lower[0]);
+      return g_strdup_printf (_("Pretraining %s"), lower);
+    }
   /* a layer's field: "Layer 2 units" (counted from 1, as the editor does) */
   if (sscanf (path, "network.layers[%u].", &layer) == 1)
     return g_strdup_printf (_("Layer %u %s"), layer + 1, title);
