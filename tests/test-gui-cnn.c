@@ -605,7 +605,7 @@ test_weight_average (void)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (form_widget (win, "ema_decay"))), ==, "0");
   g_assert_null (strstr (ink_design_page_get_summary (design), "weight averaging"));
 
-  type_text (form_widget (win, "ema_decay"), "0.999");
+  gui_xtype_into (form_widget (win, "ema_decay"), "0.999");
   got = ink_design_page_get_experiment (design, NULL);
   g_assert_nonnull (got);
   g_assert_cmpfloat (got->optimizer.ema_decay, ==, 0.999f);
@@ -627,13 +627,13 @@ test_weight_average (void)
   g_assert_cmpfloat (got->optimizer.ema_decay, ==, 0.999f);
 
   /* 1 would never move from the initial weights */
-  type_text (form_widget (win, "ema_decay"), "1");
+  gui_xtype_into (form_widget (win, "ema_decay"), "1");
   g_assert_false (gtk_widget_is_sensitive (train_button (win)));
   g_assert_true (gtk_widget_has_css_class (form_widget (win, "ema_decay-row"), "error"));
   subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (form_widget (win, "ema_decay-row")));
   g_test_message ("refused: %s", subtitle);
   g_assert_nonnull (strstr (subtitle, "averaging decay"));
-  type_text (form_widget (win, "ema_decay"), "0");
+  gui_xtype_into (form_widget (win, "ema_decay"), "0");
   g_assert_true (gtk_widget_is_sensitive (train_button (win)));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (memory)), ==, before);
   g_assert_cmpstr (row_subtitle (layer_row (win, 4)), ==, dense_before);

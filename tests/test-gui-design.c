@@ -757,7 +757,7 @@ test_augmentation_pretraining (void)
   g_assert_true (gtk_widget_get_visible (form_widget (page, "aug_shift-row")));
   g_assert_true (gtk_widget_get_visible (form_widget (page, "augmentation-preview")));
   type_text (form_widget (page, "aug_rotate"), "20");
-  type_text (form_widget (page, "aug_scale"), "0.15");
+  gui_xtype_into (form_widget (page, "aug_scale"), "0.15");
   type_text (form_widget (page, "aug_probability"), "1");
   {
     g_autoptr(InkExperiment) got = get_ok (page);
@@ -801,7 +801,7 @@ test_augmentation_pretraining (void)
   g_assert_true (memcmp (before, ink_augment_preview_get_sample (preview, 0), sizeof before) != 0);
   type_text (form_widget (page, "aug_shift"), "0");
   type_text (form_widget (page, "aug_rotate"), "0");
-  type_text (form_widget (page, "aug_scale"), "0");
+  gui_xtype_into (form_widget (page, "aug_scale"), "0");
   {
     guint8 src[28 * 28];
     /* no distortion left: the sample is its source, the same for every seed */
@@ -820,11 +820,11 @@ test_augmentation_pretraining (void)
       {
         g_autofree char *row = g_strconcat (refusals[i].field, "-row", NULL);
 
-        type_text (form_widget (page, refusals[i].field), refusals[i].bad);
+        gui_xtype_into (form_widget (page, refusals[i].field), refusals[i].bad);
         pump ();
         assert_refused (page, refusals[i].named);
         g_assert_true (gtk_widget_has_css_class (form_widget (page, row), "error"));
-        type_text (form_widget (page, refusals[i].field), refusals[i].good);
+        gui_xtype_into (form_widget (page, refusals[i].field), refusals[i].good);
         pump ();
         g_assert_true (ink_design_page_get_valid (page));
       }

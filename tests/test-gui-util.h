@@ -152,6 +152,26 @@ gui_scroll_into_view (GtkWidget *w)
       gui_pump ();
       gtk_test_widget_wait_for_draw (sw);
     }
+  /* a scroller taller than its window (a page wider than the window's
+   * minimum keeps its natural height) shows w only once w is inside the
+   * window too */
+  sw = gtk_widget_get_ancestor (w, GTK_TYPE_SCROLLED_WINDOW);
+  if (sw != NULL)
+    {
+      GtkWidget *native = GTK_WIDGET (gtk_widget_get_native (w));
+      GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (sw));
+      graphene_rect_t b;
+      double over;
+
+      g_assert_true (gtk_widget_compute_bounds (w, native, &b));
+      over = b.origin.y + b.size.height - gtk_widget_get_height (native);
+      if (over > 0)
+        {
+          gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) + over + 8);
+          gui_pump ();
+          gtk_test_widget_wait_for_draw (sw);
+        }
+    }
 }
 
 /* real key presses or typing (xdotool's key / type arguments) into the
@@ -167,6 +187,40 @@ static inline void
 gui_xclick (GtkWidget *w)
 {
   gui_xclick_at (w, gtk_widget_get_width (w) / 2.0, gtk_widget_get_height (w) / 2.0);
+}
+
+/* Types text into an entry or spin button as a user does: scrolled into
+ * view, a real click into it, ctrl+a, the keys, Enter.  Without xdotool or
+ * X11, the text is set and the widget activated instead. */
+static inline void
+gui_xtype_into (GtkWidget *editable, const char *text)
+{
+  GtkEditable *delegate = gtk_editable_get_delegate (GTK_EDITABLE (editable));
+  GtkWidget *target = delegate ? GTK_WIDGET (delegate) : editable;
+
+  if (gui_have_xdotool () && GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
+    {
+      g_autofree char *q = g_shell_quote (text);
+      g_autofree char *args = g_strdup_printf ("key ctrl+a BackSpace type --delay 10 %s", q);
+
+      /* a row shown a moment ago may not be laid out yet */
+      for (int i = 0; i < 50 && gtk_widget_get_height (target) == 0; i++)
+        {
+          g_usleep (20000);
+          gui_pump ();
+        }
+      gtk_test_widget_wait_for_draw (GTK_WIDGET (gtk_widget_get_native (editable)));
+      gui_scroll_into_view (editable);
+      gui_xclick (target);
+      gui_xkeys (editable, args);
+      gui_xkeys (editable, "key Return");
+      g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (editable)), ==, text);
+      return;
+    }
+  gtk_widget_grab_focus (editable);
+  gtk_editable_set_text (GTK_EDITABLE (editable), text);
+  gtk_widget_activate (target);
+  gui_pump ();
 }
 #endif
 
